@@ -1,0 +1,81 @@
+/**
+ * The kiosk's main ↔ renderer bridge, version 1. The session state machine lives in the main
+ * process; the renderer only shows a `KioskView` and sends `KioskIntent`s, so a compromised page
+ * cannot skip a step. The PIN never crosses this bridge: the main process draws a shuffled keypad
+ * and the renderer reports which key position was touched, never a digit.
+ */
+import { z } from 'zod';
+import { CertificateType } from '../domain/certificate-type.js';
+import { CertificateOptions } from '../domain/policy.js';
+import { MenuItem, HouseholdMemberChoice } from './kiosk-center.js';
+
+export const BRIDGE_VERSION = 1 as const;
+
+export const KioskLanguage = z.enum(['ja', 'en', 'zh', 'ko', 'vi', 'pt']);
+export type KioskLanguage = z.infer<typeof KioskLanguage>;
+
+export const KioskScreen = z.enum([
+  'idle', // 行政サービス: touch to start, choose language
+  'placeCard', // place the My Number card
+  'readingCard',
+  'pin', // 4-digit PIN with shuffled keypad
+  'authenticating',
+  'menu', // choose certificate
+  'options', // options, copies
+  'quoting',
+  'payment', // insert cash
+  'issuing', // center renders, kiosk checks bindings
+  'printing',
+  'done', // take your card and certificate
+  'refused', // clear refusal with code and message, before payment
+  'error', // failure after payment: refund shown
+]);
+export type KioskScreen = z.infer<typeof KioskScreen>;
+
+export const ViewError = z.object({ code: z.string(), message: z.string() });
+
+export const KioskView = z.object({
+  bridgeVersion: z.literal(BRIDGE_VERSION),
+  /** Increments on every change, so the renderer can drop stale views. */
+  revision: z.number().int(),
+  screen: KioskScreen,
+  language: KioskLanguage,
+  readerStatus: z.enum(['ready', 'noReader', 'reconnecting']),
+  cardPresent: z.boolean(),
+  /** Keypad labels by position (shuffled per PIN entry); digits entered so far (count only). */
+  keypad: z.array(z.string()).length(10).optional(),
+  pinLength: z.number().int().min(0).max(4).optional(),
+  pinTriesLeft: z.number().int().optional(),
+  municipalityName: z.string().optional(),
+  menu: z.array(MenuItem).optional(),
+  householdMembers: z.array(HouseholdMemberChoice).optional(),
+  selected: z
+    .object({ certificateType: CertificateType, options: CertificateOptions, copies: z.number().int() })
+    .optional(),
+  quote: z.object({ feeYen: z.number().int(), totalYen: z.number().int(), copies: z.number().int() }).optional(),
+  paidYen: z.number().int().optional(),
+  refundYen: z.number().int().optional(),
+  printedDocuments: z.number().int().optional(),
+  error: ViewError.optional(),
+  /** Demo mode only: virtual cards a developer can place. Never present on a production kiosk. */
+  demoCards: z.array(z.object({ cardId: z.string(), label: z.string() })).optional(),
+});
+export type KioskView = z.infer<typeof KioskView>;
+
+export const KioskIntent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start') }),
+  z.object({ type: z.literal('setLanguage'), language: KioskLanguage }),
+  z.object({ type: z.literal('pinKey'), position: z.number().int().min(0).max(9) }),
+  z.object({ type: z.literal('pinBackspace') }),
+  z.object({ type: z.literal('pinSubmit') }),
+  z.object({ type: z.literal('chooseCertificate'), certificateType: CertificateType }),
+  z.object({ type: z.literal('setOptions'), options: CertificateOptions, copies: z.number().int().min(1).max(10) }),
+  z.object({ type: z.literal('confirm') }),
+  z.object({ type: z.literal('insertCash'), yen: z.number().int().refine((n) => [10, 50, 100, 500, 1000, 5000, 10000].includes(n), 'a Japanese coin or note') }),
+  z.object({ type: z.literal('back') }),
+  z.object({ type: z.literal('cancel') }),
+  z.object({ type: z.literal('finish') }),
+  z.object({ type: z.literal('demoPlaceCard'), cardId: z.string() }),
+  z.object({ type: z.literal('demoRemoveCard') }),
+]);
+export type KioskIntent = z.infer<typeof KioskIntent>;

@@ -1,0 +1,170 @@
+/**
+ * The kiosk ↔ center API, version 1. The center's routes and OpenAPI document and the kiosk's
+ * center client are both built from these schemas. Every mutating call carries an idempotency key:
+ * a retried call returns the first call's result and never issues twice.
+ *
+ * One issuance: challenge → authenticate (card signature) → quote (eligibility, fee; refusals happen
+ * here, before payment) → pay → deliver (documents + bindings) → print result (printed | failed →
+ * refunded). The kiosk is identified by its mutual-TLS client certificate, never by a field.
+ */
+import { z } from 'zod';
+import { CertificateType } from '../domain/certificate-type.js';
+import { CertificateOptions } from '../domain/policy.js';
+import { YenSchema } from '../domain/money.js';
+
+export const API_VERSION = 'v1' as const;
+export const API_PREFIX = `/api/${API_VERSION}` as const;
+
+const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+export const IdempotencyKey = z.string().uuid();
+
+export const TokenType = z.enum(['card', 'android', 'iphone']);
+export type TokenType = z.infer<typeof TokenType>;
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    messageEn: z.string(),
+    /** Row- or field-level problems for staff (import, admin). */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// POST /api/v1/challenges
+export const ChallengeResponse = z.object({
+  challengeId: z.string().uuid(),
+  /** 32 random bytes; the card signs DigestInfo(SHA-256(challenge)). */
+  challenge: Base64,
+  expiresAt: z.string().datetime(),
+});
+export type ChallengeResponse = z.infer<typeof ChallengeResponse>;
+
+// POST /api/v1/sessions
+export const AuthenticateRequest = z.object({
+  challengeId: z.string().uuid(),
+  /** The card's 利用者証明用電子証明書, DER, base64. */
+  authCertificate: Base64,
+  /** RSA PKCS#1 v1.5 signature over SHA-256(challenge), base64. */
+  signature: Base64,
+  tokenType: TokenType,
+});
+export type AuthenticateRequest = z.infer<typeof AuthenticateRequest>;
+
+export const MenuItem = z.object({
+  certificateType: CertificateType,
+  available: z.boolean(),
+  /** Present when not available: the refusal code, already decided before payment. */
+  refusal: z.string().optional(),
+  feeYen: YenSchema.optional(),
+  maxCopies: z.number().int().optional(),
+  allowMyNumber: z.boolean().optional(),
+  allowDomicile: z.boolean().optional(),
+  taxYears: z.array(z.number().int()).optional(),
+});
+export type MenuItem = z.infer<typeof MenuItem>;
+
+/** Household members the resident may select for a partial 住民票 (names are the resident's own household's). */
+export const HouseholdMemberChoice = z.object({ residentId: z.string(), displayName: z.string(), relationship: z.string() });
+
+export const AuthenticateResponse = z.object({
+  sessionId: z.string().uuid(),
+  expiresAt: z.string().datetime(),
+  municipalityName: z.string(),
+  menu: z.array(MenuItem),
+  householdMembers: z.array(HouseholdMemberChoice),
+});
+export type AuthenticateResponse = z.infer<typeof AuthenticateResponse>;
+
+// POST /api/v1/issuances
+export const QuoteRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  sessionId: z.string().uuid(),
+  certificateType: CertificateType,
+  options: CertificateOptions.default({}),
+  copies: z.number().int().min(1).max(10),
+});
+export type QuoteRequest = z.input<typeof QuoteRequest>;
+
+export const IssuanceState = z.enum(['quoted', 'paid', 'delivered', 'printed', 'failed', 'refunded', 'voided']);
+export type IssuanceState = z.infer<typeof IssuanceState>;
+
+export const QuoteResponse = z.object({
+  issuanceId: z.string().uuid(),
+  state: IssuanceState,
+  certificateType: CertificateType,
+  copies: z.number().int(),
+  feeYen: YenSchema,
+  totalYen: YenSchema,
+});
+export type QuoteResponse = z.infer<typeof QuoteResponse>;
+
+// POST /api/v1/issuances/:issuanceId/payment
+export const PaymentRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  paidYen: YenSchema,
+});
+export type PaymentRequest = z.input<typeof PaymentRequest>;
+
+/**
+ * What the center signs for each delivered document, so the kiosk can refuse to print anything
+ * that is not this request's document for this card (misissuance.md, requirement 4).
+ */
+export const DocumentBinding = z.object({
+  issuanceId: z.string().uuid(),
+  issueNumber: z.string(),
+  copyIndex: z.number().int().min(1),
+  pageCount: z.number().int().min(1),
+  /** The issue number printed on each page, in order, each ending with `n/N`. */
+  pageIssueNumbers: z.array(z.string()).min(1),
+  /** SHA-256 of the PDF bytes, hex. */
+  documentSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** SHA-256 of the DER of the card certificate the center authenticated, hex. */
+  authCertificateSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  certificateType: CertificateType,
+  issuedAt: z.string().datetime(),
+});
+export type DocumentBinding = z.infer<typeof DocumentBinding>;
+
+export const DeliveredDocument = z.object({
+  binding: DocumentBinding,
+  /** The binding as canonical JSON (what was signed), and the center's Ed25519 signature over it, base64. */
+  bindingJson: z.string(),
+  bindingSignature: Base64,
+  pdf: Base64,
+});
+export type DeliveredDocument = z.infer<typeof DeliveredDocument>;
+
+export const DeliveryResponse = z.object({
+  issuanceId: z.string().uuid(),
+  state: IssuanceState,
+  documents: z.array(DeliveredDocument),
+});
+export type DeliveryResponse = z.infer<typeof DeliveryResponse>;
+
+// POST /api/v1/issuances/:issuanceId/print-results
+export const PrintResultRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  issueNumber: z.string(),
+  outcome: z.enum(['printed', 'failed', 'rejected']),
+  /** For failed/rejected: a catalog code (e.g. ISSUANCE_DOCUMENT_MISMATCH). */
+  reasonCode: z.string().optional(),
+});
+export type PrintResultRequest = z.input<typeof PrintResultRequest>;
+
+export const PrintResultResponse = z.object({
+  issuanceId: z.string().uuid(),
+  state: IssuanceState,
+  /** Yen to hand back to the resident now (0 when nothing failed). */
+  refundYen: YenSchema,
+});
+export type PrintResultResponse = z.infer<typeof PrintResultResponse>;
+
+// POST /api/v1/issuances/:issuanceId/cancel — before payment (void) or after payment, before delivery (refund)
+export const CancelRequest = z.object({ idempotencyKey: IdempotencyKey, reasonCode: z.string().optional() });
+export type CancelRequest = z.input<typeof CancelRequest>;
+export const CancelResponse = PrintResultResponse;
+
+// GET /api/v1/center-key — the public key the kiosk checks bindings with (also pinned in kiosk config)
+export const CenterKeyResponse = z.object({ keyId: z.string(), publicKeyPem: z.string() });

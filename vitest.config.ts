@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests sit next to their module; cross-process tests live in test/. Playwright specs
+// (*.spec.ts under test/e2e) are run by Playwright, not here.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Integration tests start real servers (pcscd, PostgreSQL, HTTPS); run files one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+    resolve: {},
+  },
+  resolve: { conditions: ['source'] },
+});
