@@ -79,3 +79,21 @@ export const KioskIntent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('demoRemoveCard') }),
 ]);
 export type KioskIntent = z.infer<typeof KioskIntent>;
+
+/**
+ * `window.kiosk` as the renderer sees it. Electron's preload implements it over IPC; the browser
+ * kiosk mode implements it over HTTP + server-sent events on 127.0.0.1 (same view, same intents).
+ *
+ * Browser-mode protocol (served by the kiosk main process, every call carries `X-Kiosk-Token`,
+ * the token arrives in the page URL as `?token=`):
+ *   GET  /bridge/view    → 200 KioskView
+ *   GET  /bridge/events?token=…  → text/event-stream, `event: view`, `data: <KioskView JSON>`
+ *   POST /bridge/intent  (KioskIntent JSON) → 204, or 400 { error: { code, message } }
+ */
+export interface KioskBridge {
+  readonly version: typeof BRIDGE_VERSION;
+  getView(): Promise<KioskView>;
+  /** Returns its own unsubscribe function. */
+  onView(listener: (view: KioskView) => void): () => void;
+  send(intent: KioskIntent): Promise<void>;
+}

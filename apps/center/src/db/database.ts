@@ -1,0 +1,62 @@
+/**
+ * One database layer over both topologies: the same Kysely queries run on the embedded SQLite file
+ * (single node) and on PostgreSQL (several center processes). misissuance.md requirement 7: one
+ * program for every topology — never branch business logic on the dialect; only this file and the
+ * migrations know which database is underneath.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from './config.js';
+import type { Database } from './schema.js';
+
+export interface CenterDatabase {
+  db: Kysely<Database>;
+  kind: DatabaseConfig['kind'];
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<CenterDatabase> {
+  if (config.kind === 'sqlite') {
+    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+    const sqlite = new BetterSqlite3(config.path);
+    // WAL lets readers proceed while one writer commits; busy_timeout makes a second center
+    // process on the same file wait for the lock instead of failing.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 10000');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, kind: 'sqlite', close: () => db.destroy() };
+  }
+  // pg returns int8/numeric as strings by default; our counts and yen fit in a JS number.
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  const pool = new pg.Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+/**
+ * Run `fn` in a write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE):
+ * a deferred transaction that reads and then writes can fail with SQLITE_BUSY when another center
+ * process wrote in between, instead of waiting for it.
+ */
+export async function writeTransaction<T>(database: CenterDatabase, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  if (database.kind === 'postgres') return database.db.transaction().execute(fn);
+  return database.db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      // Kysely has no public way to wrap an already-open transaction, so run the callback on the
+      // pinned connection; it is the only connection of the SQLite dialect anyway.
+      const result = await fn(conn as unknown as Transaction<Database>);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw error;
+    }
+  });
+}

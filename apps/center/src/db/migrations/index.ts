@@ -1,0 +1,14 @@
+/**
+ * The center's forward-only migrations, in order. Never edit or remove an entry once it has landed:
+ * add a new one. Ids sort in order of application; the runner refuses a database that has applied
+ * an id this list does not know (a database newer than the code).
+ */
+import type { Kysely } from 'kysely';
+
+export interface Migration {
+  id: string;
+  /** Receives the transaction the migration runs in; `kind` only for dialect-specific DDL. */
+  up(db: Kysely<unknown>, kind: 'sqlite' | 'postgres'): Promise<void>;
+}
+
+export const migrations: Migration[] = [];
