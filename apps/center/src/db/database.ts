@@ -60,3 +60,14 @@ export async function writeTransaction<T>(database: CenterDatabase, fn: (trx: Tr
     }
   });
 }
+
+/**
+ * Run `fn` in a read transaction that sees one consistent snapshot: several queries that together
+ * decide a certificate (resident, household, seal, measures) can never mix the state before and
+ * after an import. PostgreSQL needs REPEATABLE READ for that (READ COMMITTED snapshots per
+ * statement); a SQLite transaction is already a snapshot.
+ */
+export async function readTransaction<T>(database: CenterDatabase, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  if (database.kind === 'postgres') return database.db.transaction().setIsolationLevel('repeatable read').execute(fn);
+  return database.db.transaction().execute(fn);
+}

@@ -4,6 +4,8 @@
  * an id this list does not know (a database newer than the code).
  */
 import type { Kysely } from 'kysely';
+import { municipalData } from './0001_municipal_data.js';
+import { policy } from './0002_policy.js';
 
 export interface Migration {
   id: string;
@@ -11,4 +13,7 @@ export interface Migration {
   up(db: Kysely<unknown>, kind: 'sqlite' | 'postgres'): Promise<void>;
 }
 
-export const migrations: Migration[] = [];
+export const migrations: Migration[] = [
+  municipalData,
+  policy,
+];

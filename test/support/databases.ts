@@ -1,0 +1,92 @@
+/**
+ * Run a suite against both databases the center supports: a real SQLite file in a temp dir and a
+ * throwaway PostgreSQL server (started once per test file, only when the postgres half runs).
+ * misissuance.md requirement 7: the same code paths and the same tests on both topologies.
+ *
+ *   forEachDatabase((harness) => {
+ *     it('…', async () => { const database = await harness.fresh(); … });
+ *   });
+ *
+ * Every database handle the harness opens is closed in afterAll, and the server stopped.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe } from 'vitest';
+import { openDatabase, type CenterDatabase } from '../../apps/center/src/db/database.js';
+import type { DatabaseConfig } from '../../apps/center/src/db/config.js';
+import { migrate } from '../../apps/center/src/db/migrate.js';
+import { startPostgres, type PostgresServer } from './postgres.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface DatabaseHarness {
+  kind: DatabaseKind;
+  /** A new, empty database (migrated unless `migrate: false`). */
+  fresh(options?: { migrate?: boolean }): Promise<CenterDatabase>;
+  /** Its configuration, e.g. to open it again from another handle or process. */
+  configOf(database: CenterDatabase): DatabaseConfig;
+  /**
+   * A second, independent handle on the same database (as a second center process would have).
+   * PostgreSQL only in practice: better-sqlite3 is synchronous, so a second SQLite handle in the same
+   * process that waits for the first one's lock blocks the thread until busy_timeout — use a child
+   * process for multi-process SQLite tests.
+   */
+  openAnother(database: CenterDatabase): Promise<CenterDatabase>;
+}
+
+export const databaseKinds: DatabaseKind[] = ['sqlite', 'postgres'];
+
+export function createHarness(kind: DatabaseKind): DatabaseHarness & { dispose(): Promise<void> } {
+  const handles: CenterDatabase[] = [];
+  const configs = new Map<CenterDatabase, DatabaseConfig>();
+  let tempDir: string | undefined;
+  let server: Promise<PostgresServer> | undefined;
+  let count = 0;
+
+  const open = async (config: DatabaseConfig) => {
+    const database = await openDatabase(config);
+    handles.push(database);
+    configs.set(database, config);
+    return database;
+  };
+
+  return {
+    kind,
+    async fresh(options = {}) {
+      let config: DatabaseConfig;
+      if (kind === 'sqlite') {
+        tempDir ??= mkdtempSync(join(tmpdir(), 'madoguchi-sqlite-'));
+        config = { kind: 'sqlite', path: join(tempDir, `center-${++count}.sqlite`) };
+      } else {
+        server ??= startPostgres();
+        config = { kind: 'postgres', connectionString: await (await server).createDatabase() };
+      }
+      const database = await open(config);
+      if (options.migrate !== false) await migrate(database);
+      return database;
+    },
+    configOf(database) {
+      const config = configs.get(database);
+      if (!config) throw new Error('database was not opened by this harness');
+      return config;
+    },
+    openAnother(database) {
+      return open(this.configOf(database));
+    },
+    async dispose() {
+      for (const handle of handles.splice(0)) await handle.close().catch(() => undefined);
+      if (server) await (await server).stop();
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `describe` the suite once per database kind; resources are released after each half. */
+export function forEachDatabase(fn: (harness: DatabaseHarness) => void): void {
+  describe.each(databaseKinds)('%s', (kind) => {
+    const harness = createHarness(kind);
+    afterAll(() => harness.dispose());
+    fn(harness);
+  });
+}
