@@ -1,0 +1,174 @@
+/**
+ * The JPKI user-authentication sequence over one exclusive card session (jpki-card.md):
+ * SELECT AP → SELECT 000A + READ (sized from the DER header) → SELECT 0018 + empty VERIFY (tries
+ * left) → VERIFY → SELECT 0017 → sign DigestInfo(SHA-256(challenge)). Smartphone tokens (EF 0006
+ * says Android) release the certificate only after VERIFY, so the order is chosen per token type.
+ */
+import { createHash } from 'node:crypto';
+import { MadoguchiError, type TokenType } from '@madoguchi/shared';
+import type { PinBuffer } from './pin-buffer.js';
+import { SW_OK, pinStatus, statusWordError, type JpkiStep } from './status-words.js';
+import type { CardConnection } from './transport.js';
+
+export const JPKI_AID = Uint8Array.from([0xd3, 0x92, 0xf0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]);
+export const EF_TOKEN_INFO = 0x0006;
+export const EF_AUTH_CERT = 0x000a;
+export const EF_AUTH_KEY = 0x0017;
+export const EF_AUTH_PIN = 0x0018;
+
+/** DER prefix of DigestInfo for SHA-256 (RFC 8017 §9.2 note 1). */
+const SHA256_DIGEST_INFO_PREFIX = Uint8Array.from([0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]);
+/** Certificates on real cards are ~1.5 KB; anything past this is a broken or hostile card. */
+const MAX_CERTIFICATE_BYTES = 8192;
+
+const TOKEN_LABELS: readonly [string, TokenType][] = [
+  ['JPKIAPICCTOKEN', 'card'], // JPKIAPICCTOKEN2 on current cards; the prefix also covers the first issue
+  ['JPKIAPGPSETOKEN', 'android'],
+  ['JPKIAPIOSTOKEN', 'iphone'],
+];
+
+export interface ResponseApdu {
+  data: Uint8Array;
+  sw: number;
+}
+
+export class JpkiClient {
+  constructor(private readonly connection: CardConnection) {}
+
+  async command(apdu: Uint8Array): Promise<ResponseApdu> {
+    let answer = await this.connection.transmit(apdu);
+    let result = split(answer);
+    // T=0 style retries some stacks surface even on T=1: wrong Le (6Cxx) and more data (61xx).
+    if (result.sw >> 8 === 0x6c && apdu.length >= 5) {
+      const again = Uint8Array.from(apdu);
+      again[again.length - 1] = result.sw & 0xff;
+      answer = await this.connection.transmit(again);
+      result = split(answer);
+    }
+    let data = result.data;
+    while (result.sw >> 8 === 0x61) {
+      answer = await this.connection.transmit(Uint8Array.from([0x00, 0xc0, 0x00, 0x00, result.sw & 0xff]));
+      result = split(answer);
+      data = concat(data, result.data);
+    }
+    return { data, sw: result.sw };
+  }
+
+  private async expectOk(step: JpkiStep, apdu: Uint8Array): Promise<Uint8Array> {
+    const { data, sw } = await this.command(apdu);
+    if (sw !== SW_OK) throw statusWordError(step, sw);
+    return data;
+  }
+
+  async selectAp(): Promise<void> {
+    await this.expectOk('selectAp', Uint8Array.from([0x00, 0xa4, 0x04, 0x0c, JPKI_AID.length, ...JPKI_AID]));
+  }
+
+  /** SELECT EF by identifier; returns the SW so callers can treat 6A82 themselves. */
+  async selectEf(fid: number): Promise<number> {
+    const { sw } = await this.command(Uint8Array.from([0x00, 0xa4, 0x02, 0x0c, 0x02, fid >> 8, fid & 0xff]));
+    return sw;
+  }
+
+  async readBinary(offset: number, length: number): Promise<ResponseApdu> {
+    return this.command(Uint8Array.from([0x00, 0xb0, (offset >> 8) & 0x7f, offset & 0xff, length === 256 ? 0 : length]));
+  }
+
+  /** Token type from EF 0006's space-padded label; a card without EF 0006 is a (first-issue) card. */
+  async readTokenType(): Promise<TokenType> {
+    const sw = await this.selectEf(EF_TOKEN_INFO);
+    if (sw === 0x6a82) return 'card';
+    if (sw !== SW_OK) throw statusWordError('selectFile', sw);
+    const { data, sw: readSw } = await this.readBinary(0, 32);
+    if (readSw !== SW_OK && readSw !== 0x6282) throw statusWordError('readBinary', readSw);
+    const label = new TextDecoder('ascii').decode(data).trim();
+    const match = TOKEN_LABELS.find(([prefix]) => label.startsWith(prefix));
+    if (!match) throw new MadoguchiError('CARD_NOT_JPKI', `unknown token label`);
+    return match[1];
+  }
+
+  /** The certificate in `fid`, sized from its DER header (files carry filler after the object). */
+  async readCertificate(fid: number = EF_AUTH_CERT): Promise<Uint8Array> {
+    const sw = await this.selectEf(fid);
+    if (sw === 0x6a82) throw new MadoguchiError('CARD_NO_AUTH_CERTIFICATE', 'selectFile: 6A82');
+    if (sw !== SW_OK) throw statusWordError('selectFile', sw);
+    const head = await this.readBinary(0, 4);
+    if (head.sw !== SW_OK) throw statusWordError('readBinary', head.sw);
+    const total = derTotalLength(head.data);
+    if (total === undefined || total > MAX_CERTIFICATE_BYTES) throw new MadoguchiError('CARD_ERROR', 'certificate EF does not start with a DER SEQUENCE');
+    const out = new Uint8Array(total);
+    out.set(head.data.subarray(0, Math.min(4, total)), 0);
+    let offset = Math.min(4, total);
+    while (offset < total) {
+      const want = Math.min(256, total - offset);
+      const chunk = await this.readBinary(offset, want);
+      if ((chunk.sw !== SW_OK && chunk.sw !== 0x6282) || chunk.data.length === 0) throw statusWordError('readBinary', chunk.sw);
+      if (chunk.data.length > want) throw new MadoguchiError('CARD_ERROR', 'card returned more than asked');
+      out.set(chunk.data, offset);
+      offset += chunk.data.length;
+    }
+    return out;
+  }
+
+  /** Tries left on the user-authentication PIN without spending one (0 = locked). */
+  async pinTriesLeft(): Promise<number> {
+    const sw = await this.selectEf(EF_AUTH_PIN);
+    if (sw !== SW_OK) throw statusWordError('selectFile', sw);
+    const { sw: verifySw } = await this.command(Uint8Array.from([0x00, 0x20, 0x00, 0x80]));
+    const status = pinStatus(verifySw);
+    if (status.kind === 'triesLeft') return status.triesLeft;
+    if (status.kind === 'locked') return 0;
+    if (status.kind === 'verified') return 3; // already verified in this session: the counter was reset
+    throw statusWordError('verify', verifySw);
+  }
+
+  /** VERIFY the user-authentication PIN. The APDU buffer holding the digits is zeroed before this returns. */
+  async verifyPin(pin: PinBuffer): Promise<void> {
+    const sw = await this.selectEf(EF_AUTH_PIN);
+    if (sw !== SW_OK) throw statusWordError('selectFile', sw);
+    const apdu = Uint8Array.from([0x00, 0x20, 0x00, 0x80, 0x04, 0, 0, 0, 0]);
+    let verifySw: number;
+    try {
+      pin.writeTo(apdu, 5);
+      verifySw = (await this.command(apdu)).sw;
+    } finally {
+      apdu.fill(0);
+    }
+    if (verifySw !== SW_OK) throw statusWordError('verify', verifySw);
+  }
+
+  /** Signs DigestInfo(SHA-256(challenge)) with the user-authentication key (needs a verified PIN). */
+  async signChallenge(challenge: Uint8Array): Promise<Uint8Array> {
+    const sw = await this.selectEf(EF_AUTH_KEY);
+    if (sw !== SW_OK) throw statusWordError('selectFile', sw);
+    const digest = createHash('sha256').update(challenge).digest();
+    const digestInfo = concat(SHA256_DIGEST_INFO_PREFIX, digest);
+    const signature = await this.expectOk('sign', Uint8Array.from([0x80, 0x2a, 0x00, 0x80, digestInfo.length, ...digestInfo, 0x00]));
+    if (signature.length !== 256) throw new MadoguchiError('CARD_ERROR', `sign: ${signature.length}-byte signature`);
+    return signature;
+  }
+}
+
+/** Total length (header + content) of the DER element whose first bytes are `head`. */
+export function derTotalLength(head: Uint8Array): number | undefined {
+  if (head.length < 2 || head[0] !== 0x30) return undefined;
+  const first = head[1]!;
+  if (first < 0x80) return 2 + first;
+  const count = first & 0x7f;
+  if (count === 0 || count > 2 || head.length < 2 + count) return undefined;
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + head[2 + i]!;
+  return 2 + count + length;
+}
+
+function split(answer: Uint8Array): ResponseApdu {
+  if (answer.length < 2) throw new MadoguchiError('CARD_ERROR', 'response shorter than a status word');
+  return { data: answer.subarray(0, answer.length - 2), sw: (answer[answer.length - 2]! << 8) | answer[answer.length - 1]! };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}

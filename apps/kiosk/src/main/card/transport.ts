@@ -1,0 +1,39 @@
+/**
+ * The seam between the JPKI client and whatever carries APDUs: pcsclite over a real pcscd (product,
+ * integration tests) or an in-process virtual reader (demo, unit tests). Both implement this.
+ */
+export type ReaderStatus = 'ready' | 'noReader' | 'reconnecting';
+
+export interface CardTransportEvents {
+  readerStatus: (status: ReaderStatus) => void;
+  cardInserted: () => void;
+  cardRemoved: () => void;
+}
+
+export interface CardConnection {
+  /** Sends one command APDU; resolves with response data + SW1 SW2. */
+  transmit(command: Uint8Array): Promise<Uint8Array>;
+  /** Ends the exclusive session. `reset` drops the card's volatile state (a verified PIN). */
+  disconnect(options?: { reset?: boolean }): Promise<void>;
+}
+
+export interface CardTransport {
+  readonly readerStatus: ReaderStatus;
+  readonly cardPresent: boolean;
+  on<E extends keyof CardTransportEvents>(event: E, listener: CardTransportEvents[E]): () => void;
+  /** An exclusive session with the card in the reader. Throws TransportError. */
+  connect(): Promise<CardConnection>;
+  close(): Promise<void>;
+}
+
+export type TransportFailure = 'cardRemoved' | 'noCard' | 'readerUnavailable' | 'busy' | 'other';
+
+export class TransportError extends Error {
+  constructor(
+    readonly failure: TransportFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env -S pnpm exec tsx
+/**
+ * Operator CLI for the test PKI (NOT J-LIS) and the virtual cards:
+ *   init <dir>                          create the CA generations and empty CRLs
+ *   issue <dir> --birth-date YYYY-MM-DD [--issued-on YYYY-MM-DD] [--generation current|previous|unknown] --out <card dir>
+ *   revoke <dir> <serialHex>            add to the CRL and re-sign it
+ *   crl <dir>                           re-sign the CRLs (they are valid 7 days)
+ *   demo-cards <stateDir> [--residents file.json]   one card per demo resident + edge cards
+ *   list <stateDir>                     the demo cards (cardId, resident, serial, label)
+ *   serve-vpcd <stateDir> [--card <cardId>] [--port 35963]
+ *                                       put a demo card into a vpcd reader; commands on stdin:
+ *                                       "insert <cardId>", "remove", "exit"
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Command } from 'commander';
+import { connectToVpcd, type VpcdConnection } from '../vpcd-client.js';
+import { ensureDemoCards, listDemoCards, openDemoCard, demoPkiDir, type DemoResident } from '../demo-cards.js';
+import { createTestPki, fifthBirthdayAfter, generateCrl, issueCardCertificate, loadTestPki, revoke, type CaGeneration } from '../test-pki.js';
+import { toPem } from '../x509.js';
+
+const program = new Command('madoguchi-test-pki').description('Test PKI and virtual My Number cards (NOT J-LIS; for tests and the demo only)');
+
+program
+  .command('init')
+  .argument('<dir>')
+  .action(async (dir: string) => {
+    const pki = await createTestPki(dir);
+    console.log(`test PKI ready in ${dir}\n  trusted CAs: ${pki.paths.trustedCasPem}\n  CRLs: ${pki.paths.crlsPem}\n  issuer: ${pki.issuer}`);
+  });
+
+program
+  .command('issue')
+  .argument('<dir>')
+  .requiredOption('--birth-date <date>', 'holder birth date YYYY-MM-DD (validity ends on the 5th birthday after issue)')
+  .option('--issued-on <date>', 'issue date YYYY-MM-DD', new Date().toISOString().slice(0, 10))
+  .option('--generation <generation>', 'current | previous | unknown', 'current')
+  .requiredOption('--out <dir>', 'where to write auth-cert.der/.pem and auth-key.pem')
+  .action(async (dir: string, opts: { birthDate: string; issuedOn: string; generation: CaGeneration; out: string }) => {
+    const pki = loadTestPki(dir);
+    const issued = await issueCardCertificate(pki, {
+      generation: opts.generation,
+      notBefore: new Date(`${opts.issuedOn}T00:00:00+09:00`),
+      notAfter: fifthBirthdayAfter(opts.issuedOn, opts.birthDate),
+    });
+    mkdirSync(opts.out, { recursive: true });
+    writeFileSync(join(opts.out, 'auth-cert.der'), issued.certificateDer);
+    writeFileSync(join(opts.out, 'auth-cert.pem'), toPem('CERTIFICATE', issued.certificateDer));
+    writeFileSync(join(opts.out, 'auth-key.pem'), issued.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
+    console.log(JSON.stringify({ serialNumber: issued.serialNumber, cardToken: issued.cardToken, issuer: pki.issuer }));
+  });
+
+program
+  .command('revoke')
+  .argument('<dir>')
+  .argument('<serial>')
+  .option('--generation <generation>', 'CA generation that issued it', 'current')
+  .action((dir: string, serial: string, opts: { generation: CaGeneration }) => {
+    revoke(loadTestPki(dir), serial, { generation: opts.generation });
+    console.log(`revoked ${serial.toUpperCase()}; CRLs re-signed`);
+  });
+
+program
+  .command('crl')
+  .argument('<dir>')
+  .action((dir: string) => {
+    const pki = loadTestPki(dir);
+    generateCrl(pki);
+    console.log(`CRLs re-signed: ${pki.paths.crlsPem}`);
+  });
+
+program
+  .command('demo-cards')
+  .argument('<stateDir>')
+  .option('--residents <file>', 'JSON array of { residentId, birthDate }; default: the shared demo data')
+  .action(async (stateDir: string, opts: { residents?: string }) => {
+    const residents = opts.residents ? (JSON.parse(readFileSync(opts.residents, 'utf8')) as DemoResident[]) : await demoResidents();
+    const started = Date.now();
+    const cards = await ensureDemoCards(stateDir, residents);
+    console.log(`${cards.length} cards in ${stateDir} (${Date.now() - started} ms); PKI in ${demoPkiDir(stateDir)}`);
+  });
+
+program
+  .command('list')
+  .argument('<stateDir>')
+  .action((stateDir: string) => {
+    for (const c of listDemoCards(stateDir)) console.log([c.cardId, c.residentId, c.serialNumber, c.tokenType, c.label].join('\t'));
+  });
+
+program
+  .command('serve-vpcd')
+  .argument('<stateDir>')
+  .option('--card <cardId>', 'card to insert at start')
+  .option('--port <port>', 'vpcd port (35963 = "Virtual PCD 00 00")', '35963')
+  .action(async (stateDir: string, opts: { card?: string; port: string }) => {
+    const port = Number(opts.port);
+    let connection: VpcdConnection | undefined;
+    const insert = async (cardId: string) => {
+      await connection?.remove();
+      connection = connectToVpcd(openDemoCard(stateDir, cardId), { port });
+      await connection.ready;
+    };
+    // One line per command in, one "ok ..." / "error ..." line out: the test rig drives it this way.
+    const reply = (line: string) => process.stdout.write(`${line}\n`);
+    if (opts.card) await insert(opts.card);
+    reply('ready');
+    for await (const line of createInterface({ input: process.stdin })) {
+      const [command, argument] = line.trim().split(/\s+/);
+      try {
+        if (command === 'insert' && argument) await insert(argument);
+        else if (command === 'remove') await connection?.remove();
+        else if (command === 'exit') break;
+        else throw new Error(`unknown command ${command}`);
+        reply(`ok ${command}`);
+      } catch (error) {
+        reply(`error ${(error as Error).message}`);
+      }
+    }
+    await connection?.remove();
+    process.exit(0);
+  });
+
+async function demoResidents(): Promise<DemoResident[]> {
+  const { generateDemoData } = await import('@madoguchi/shared/demo-data');
+  return generateDemoData().batch.residents.map((r) => ({ residentId: r.residentId, birthDate: r.birthDate }));
+}
+
+await program.parseAsync();

@@ -1,0 +1,89 @@
+/**
+ * Puts a SmartCard into a vsmartcard-vpcd reader: the card is a TCP client of vpcd's port. Framing
+ * both ways is a 2-byte big-endian length + payload; a 1-byte payload from vpcd is a control code
+ * (00 power off, 01 power on, 02 reset, 04 get ATR); longer payloads are APDUs. Closing the socket
+ * is the card leaving the reader.
+ */
+import { createConnection, type Socket } from 'node:net';
+import type { SmartCard } from './jpki-applet.js';
+
+export const VPCD_PORTS = [35963, 35964] as const;
+
+export interface VpcdConnection {
+  /** Resolves once connected. */
+  ready: Promise<void>;
+  /** Takes the card out of the reader (closes the socket). */
+  remove(): Promise<void>;
+  readonly connected: boolean;
+}
+
+export interface VpcdOptions {
+  host?: string;
+  port?: number;
+  /** Called for each APDU (e.g. to remove the card mid-command in a test). */
+  onCommand?: (command: Uint8Array) => void;
+}
+
+export function connectToVpcd(card: SmartCard, options: VpcdOptions = {}): VpcdConnection {
+  const socket: Socket = createConnection({ host: options.host ?? '127.0.0.1', port: options.port ?? VPCD_PORTS[0] });
+  socket.setNoDelay(true);
+  let connected = false;
+  let buffer = Buffer.alloc(0);
+  const ready = new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => {
+      connected = true;
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+  socket.on('error', () => {
+    connected = false;
+  });
+  socket.on('close', () => {
+    connected = false;
+  });
+  const send = (payload: Uint8Array) => {
+    const frame = Buffer.alloc(2 + payload.length);
+    frame.writeUInt16BE(payload.length, 0);
+    frame.set(payload, 2);
+    socket.write(frame);
+  };
+  socket.on('data', (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    while (buffer.length >= 2) {
+      const length = buffer.readUInt16BE(0);
+      if (buffer.length < 2 + length) break;
+      const payload = new Uint8Array(buffer.subarray(2, 2 + length));
+      buffer = buffer.subarray(2 + length);
+      if (length === 1) {
+        const code = payload[0];
+        if (code === 0x00) card.powerOff();
+        else if (code === 0x01) card.powerOn();
+        else if (code === 0x02) card.reset();
+        else if (code === 0x04) send(card.atr);
+        continue;
+      }
+      options.onCommand?.(payload);
+      if (socket.destroyed) return;
+      let answer: Uint8Array;
+      try {
+        answer = card.transmit(payload);
+      } catch {
+        answer = Uint8Array.from([0x6f, 0x00]); // unpowered or internal fault: "no precise diagnosis"
+      }
+      send(answer);
+    }
+  });
+  return {
+    ready,
+    get connected() {
+      return connected;
+    },
+    remove: () =>
+      new Promise<void>((resolve) => {
+        if (socket.destroyed) return resolve();
+        socket.once('close', () => resolve());
+        socket.destroy();
+      }),
+  };
+}
