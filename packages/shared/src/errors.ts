@@ -46,6 +46,8 @@ export const errorCatalog = {
   ELIGIBILITY_DECEASED: { audience: 'resident', status: 403, ...counter('この証明書は発行できません。', 'This certificate cannot be issued.') },
   ELIGIBILITY_REMOVED: { audience: 'resident', status: 403, ...counter('この証明書は発行できません。', 'This certificate cannot be issued.') },
   ELIGIBILITY_RESTRICTED: { audience: 'resident', status: 403, ...counter('この証明書はコンビニでは発行できません。', 'This certificate cannot be issued at a store.') },
+  // Same words as ELIGIBILITY_RESTRICTED on purpose: neither may tell the kiosk user why.
+  ELIGIBILITY_ISSUANCE_BLOCKED: { audience: 'resident', status: 403, ...counter('この証明書はコンビニでは発行できません。', 'This certificate cannot be issued at a store.') },
   ELIGIBILITY_PROVISIONAL: { audience: 'resident', status: 403, ...counter('記録を更新中のため、証明書を発行できません。', 'Your record is being updated, so this certificate cannot be issued yet.') },
   ELIGIBILITY_UNPRINTABLE_CHARACTER: { audience: 'resident', status: 403, ...counter('印字できない文字が含まれているため、コンビニでは発行できません。', 'The record contains a character that cannot be printed here.') },
   ELIGIBILITY_OUTSIDE_HOURS: { audience: 'resident', status: 403, ja: 'この証明書は現在の時間帯には発行できません。利用時間内にお越しください。', en: 'This certificate is not available at this time. Please come back during service hours.' },
