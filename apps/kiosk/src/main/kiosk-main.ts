@@ -1,0 +1,81 @@
+/**
+ * Composes the kiosk's main process from its parts. The Electron shell and the browser kiosk
+ * host both call this; neither contains logic of its own.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createCardService } from './card/card-service.js';
+import { createVirtualReader } from './card/virtual-reader.js';
+import { createCenterClient } from './center/center-client.js';
+import { createDemoCards } from './demo/demo-cards.js';
+import type { SessionLog } from './session/ports.js';
+import { KioskSession } from './session/kiosk-session.js';
+import { SpoolPrinter } from './printer/spool-printer.js';
+import type { CardTransport } from './card/transport.js';
+
+export interface KioskConfig {
+  center: { baseUrl: string; certFile: string; keyFile: string; caFile: string; publicKeyFile?: string };
+  spoolDir: string;
+  reader: { kind: 'pcsc'; readerName?: string } | { kind: 'demo'; cardsStateDir: string };
+  idleTimeoutMs?: number;
+}
+
+export interface KioskMain {
+  session: KioskSession;
+  close(): Promise<void>;
+}
+
+export async function createKioskMain(config: KioskConfig, log: SessionLog): Promise<KioskMain> {
+  const center = createCenterClient({
+    baseUrl: config.center.baseUrl,
+    cert: readFileSync(config.center.certFile, 'utf8'),
+    key: readFileSync(config.center.keyFile, 'utf8'),
+    ca: readFileSync(config.center.caFile, 'utf8'),
+  });
+
+  let transport: CardTransport;
+  let demo;
+  if (config.reader.kind === 'demo') {
+    const reader = createVirtualReader();
+    transport = reader.transport;
+    demo = createDemoCards(config.reader.cardsStateDir, reader);
+  } else {
+    const { createPcscTransport } = await import('./card/pcsc-transport.js');
+    transport = createPcscTransport(config.reader.readerName ? { readerName: config.reader.readerName } : {});
+  }
+  const card = createCardService({ transport, log: (event, fields) => log(event, scrub(fields)) });
+
+  // The key that signs document bindings: pinned from a file when configured, otherwise fetched once
+  // over the mutually authenticated channel.
+  let centerKey: KeyObject | undefined = config.center.publicKeyFile ? createPublicKey(readFileSync(config.center.publicKeyFile, 'utf8')) : undefined;
+  const centerPublicKey = async () => {
+    centerKey ??= createPublicKey((await center.centerKey()).publicKeyPem);
+    return centerKey;
+  };
+
+  const session = new KioskSession({
+    card,
+    center,
+    printer: new SpoolPrinter(config.spoolDir),
+    centerPublicKey,
+    ...(demo ? { demo } : {}),
+    log,
+    ...(config.idleTimeoutMs ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
+  });
+  return {
+    session,
+    async close() {
+      session.close();
+      await card.close();
+      await transport.close();
+      center.close();
+    },
+  };
+}
+
+function scrub(fields: Record<string, unknown> | undefined): Record<string, string | number | boolean | undefined> | undefined {
+  if (!fields) return undefined;
+  const out: Record<string, string | number | boolean | undefined> = {};
+  for (const [k, v] of Object.entries(fields)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+  return out;
+}

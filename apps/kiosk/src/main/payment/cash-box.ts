@@ -1,0 +1,51 @@
+/**
+ * The coin/note acceptor. Money is integer yen. Inserted cash is held in escrow until the center
+ * confirms payment; anything not spent (cancel, failure, change) is returned and recorded, so no
+ * payment is ever lost.
+ */
+import { yen, type Yen } from '@madoguchi/shared';
+
+export interface CashMovement {
+  kind: 'inserted' | 'returned' | 'collected';
+  yen: Yen;
+  reason?: string;
+}
+
+export class CashBox {
+  private escrow = 0;
+  readonly movements: CashMovement[] = [];
+
+  get escrowYen(): Yen {
+    return yen(this.escrow);
+  }
+
+  insert(amount: number): Yen {
+    const y = yen(amount);
+    this.escrow += y;
+    this.movements.push({ kind: 'inserted', yen: y });
+    return this.escrowYen;
+  }
+
+  /** Keep `amount` (the fee) and return the rest as change. Returns the change. */
+  collect(amount: Yen): Yen {
+    if (amount > this.escrow) throw new RangeError('cannot collect more than is in escrow');
+    this.movements.push({ kind: 'collected', yen: amount });
+    const change = yen(this.escrow - amount);
+    this.escrow = 0;
+    if (change > 0) this.movements.push({ kind: 'returned', yen: change, reason: 'change' });
+    return change;
+  }
+
+  /** Return everything in escrow (cancel before payment). */
+  returnAll(reason: string): Yen {
+    const back = this.escrowYen;
+    this.escrow = 0;
+    if (back > 0) this.movements.push({ kind: 'returned', yen: back, reason });
+    return back;
+  }
+
+  /** Pay out a refund of already-collected money (a failure after payment). */
+  refund(amount: Yen, reason: string): void {
+    if (amount > 0) this.movements.push({ kind: 'returned', yen: amount, reason });
+  }
+}

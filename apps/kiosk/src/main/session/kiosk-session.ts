@@ -1,0 +1,377 @@
+/**
+ * The kiosk's session state machine. It lives in the main process: the renderer only sees
+ * `KioskView`s and sends `KioskIntent`s, so a compromised page cannot skip a step (pay without a
+ * quote, print without the checks). One `Customer` object holds everything of one resident and is
+ * dropped and wiped as a whole when the session ends (misissuance.md, requirement 6).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BRIDGE_VERSION,
+  KioskIntent,
+  MadoguchiError,
+  errorMessage,
+  isErrorCode,
+  type CertificateOptions,
+  type CertificateType,
+  type ErrorCode,
+  type KioskLanguage,
+  type KioskView,
+  type MenuItem,
+  type AuthenticateResponse,
+  type QuoteResponse,
+} from '@madoguchi/shared';
+import { PinBuffer } from '../card/pin-buffer.js';
+import { CashBox } from '../payment/cash-box.js';
+import { checkDeliveredDocument } from '../printer/document-check.js';
+import { ShuffledKeypad } from './keypad.js';
+import type { SessionDeps } from './ports.js';
+
+interface Customer {
+  tokenType?: 'card' | 'android' | 'iphone';
+  authCertificateDer?: Uint8Array;
+  pinTriesLeft?: number;
+  keypad?: ShuffledKeypad;
+  pin?: PinBuffer;
+  auth?: AuthenticateResponse;
+  selected?: { certificateType: CertificateType; options: CertificateOptions; copies: number };
+  quote?: QuoteResponse;
+  cash: CashBox;
+  refundYen?: number;
+  printedDocuments?: number;
+}
+
+type Listener = (view: KioskView) => void;
+
+export class KioskSession {
+  private view: KioskView;
+  private customer: Customer = { cash: new CashBox() };
+  private readonly listeners = new Set<Listener>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Serialises intents and card events: one step at a time, in order. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: SessionDeps) {
+    this.view = { bridgeVersion: BRIDGE_VERSION, revision: 0, screen: 'idle', language: 'ja', readerStatus: deps.card.readerStatus, cardPresent: deps.card.cardPresent, ...(deps.demo ? { demoCards: deps.demo.cards } : {}) };
+    this.unsubscribe.push(
+      deps.card.on('readerStatus', (status) => this.enqueue(async () => this.update({ readerStatus: status }))),
+      deps.card.on('cardInserted', () => this.enqueue(() => this.onCardInserted())),
+      deps.card.on('cardRemoved', () => this.enqueue(() => this.onCardRemoved())),
+    );
+  }
+
+  getView(): KioskView {
+    return this.view;
+  }
+
+  onView(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates the intent (the renderer is untrusted) and runs it after any step in progress. */
+  send(raw: unknown): Promise<void> {
+    const parsed = KioskIntent.safeParse(raw);
+    if (!parsed.success) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'not a kiosk intent'));
+    return this.enqueue(() => this.handle(parsed.data));
+  }
+
+  /** Resolves when every queued step has finished (tests and shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  close(): void {
+    for (const u of this.unsubscribe) u();
+    clearTimeout(this.idleTimer);
+    this.resetCustomer();
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(step).catch((error: unknown) => this.fail(error));
+    this.queue = run;
+    return run;
+  }
+
+  private async handle(intent: KioskIntent): Promise<void> {
+    this.touch();
+    const screen = this.view.screen;
+    switch (intent.type) {
+      case 'setLanguage':
+        return this.update({ language: intent.language as KioskLanguage });
+      case 'start':
+        if (screen !== 'idle') return;
+        return this.update({ screen: this.view.cardPresent ? 'readingCard' : 'placeCard' }).then(() => (this.view.cardPresent ? this.readCard() : undefined));
+      case 'demoPlaceCard':
+        if (!this.deps.demo) throw new MadoguchiError('INPUT_INVALID', 'demo cards are off');
+        return this.deps.demo.place(intent.cardId);
+      case 'demoRemoveCard':
+        if (!this.deps.demo) throw new MadoguchiError('INPUT_INVALID', 'demo cards are off');
+        return this.deps.demo.remove();
+      case 'pinKey': {
+        if (screen !== 'pin' || !this.customer.keypad || !this.customer.pin) return;
+        this.customer.pin.push(this.customer.keypad.digitAt(intent.position));
+        return this.update({ pinLength: this.customer.pin.length });
+      }
+      case 'pinBackspace':
+        if (screen !== 'pin' || !this.customer.pin) return;
+        this.customer.pin.backspace();
+        return this.update({ pinLength: this.customer.pin.length });
+      case 'pinSubmit':
+        if (screen !== 'pin' || !this.customer.pin?.complete) return;
+        return this.authenticate();
+      case 'chooseCertificate':
+        if (screen !== 'menu' && screen !== 'refused') return;
+        return this.choose(intent.certificateType);
+      case 'setOptions':
+        if (screen !== 'options' || !this.customer.selected) return;
+        this.customer.selected = { ...this.customer.selected, options: intent.options, copies: intent.copies };
+        return this.update({ selected: this.customer.selected });
+      case 'confirm':
+        if (screen !== 'options') return;
+        return this.requestQuote();
+      case 'insertCash':
+        if (screen !== 'payment' || !this.customer.quote) return;
+        this.customer.cash.insert(intent.yen);
+        await this.update({ paidYen: this.customer.cash.escrowYen });
+        if (this.customer.cash.escrowYen >= this.customer.quote.totalYen) return this.issueAndPrint();
+        return;
+      case 'back':
+        if (screen === 'options' || screen === 'refused') return this.update({ screen: 'menu', error: undefined, selected: undefined });
+        if (screen === 'payment') return this.cancelQuote('back').then(() => this.update({ screen: 'options', quote: undefined, paidYen: undefined }));
+        return;
+      case 'cancel':
+        if (screen === 'payment') await this.cancelQuote('cancel');
+        if (['issuing', 'printing'].includes(screen)) return; // money is committed: finish or refund, never abandon
+        return this.endSession();
+      case 'finish':
+        if (screen === 'done' || screen === 'error' || screen === 'refused') return this.endSession();
+        return;
+    }
+  }
+
+  private async onCardInserted(): Promise<void> {
+    await this.update({ cardPresent: true });
+    if (this.view.screen === 'placeCard') await this.readCard();
+  }
+
+  private async onCardRemoved(): Promise<void> {
+    await this.update({ cardPresent: false });
+    const screen = this.view.screen;
+    if (screen === 'done' || screen === 'idle') {
+      if (screen === 'done') await this.endSession();
+      return;
+    }
+    if (screen === 'issuing' || screen === 'printing') return; // the card is no longer needed once paid
+    if (screen === 'payment') await this.cancelQuote('cardRemoved');
+    if (screen === 'placeCard') return;
+    this.resetCustomer();
+    await this.update({ screen: 'refused', error: this.errorView('CARD_REMOVED'), ...clearedCustomerView });
+  }
+
+  private async readCard(): Promise<void> {
+    await this.update({ screen: 'readingCard' });
+    const info = await this.deps.card.readCardInfo();
+    this.customer.tokenType = info.tokenType;
+    this.customer.pinTriesLeft = info.pinTriesLeft;
+    if (info.authCertificateDer) this.customer.authCertificateDer = info.authCertificateDer;
+    if (info.pinTriesLeft <= 0) throw new MadoguchiError('CARD_PIN_LOCKED');
+    this.newPinEntry();
+    await this.update({ screen: 'pin', keypad: this.customer.keypad!.labels, pinLength: 0, pinTriesLeft: info.pinTriesLeft });
+  }
+
+  private newPinEntry(): void {
+    this.customer.pin?.wipe();
+    this.customer.keypad = new ShuffledKeypad();
+    this.customer.pin = new PinBuffer();
+  }
+
+  private async authenticate(): Promise<void> {
+    const pin = this.customer.pin!;
+    await this.update({ screen: 'authenticating', keypad: undefined, pinLength: undefined });
+    try {
+      const challenge = await this.deps.center.challenge();
+      const signed = await this.deps.card.authenticate(pin, Buffer.from(challenge.challenge, 'base64'));
+      this.customer.authCertificateDer = signed.authCertificateDer;
+      const auth = await this.deps.center.authenticate({
+        challengeId: challenge.challengeId,
+        authCertificate: Buffer.from(signed.authCertificateDer).toString('base64'),
+        signature: Buffer.from(signed.signature).toString('base64'),
+        tokenType: signed.tokenType,
+      });
+      this.customer.auth = auth;
+      this.deps.log('resident authenticated', { municipality: auth.municipalityName.length > 0 });
+      await this.update({ screen: 'menu', municipalityName: auth.municipalityName, menu: auth.menu, householdMembers: auth.householdMembers, pinTriesLeft: undefined });
+    } catch (error) {
+      if (error instanceof MadoguchiError && error.code === 'CARD_PIN_WRONG') {
+        const triesLeft = (error as MadoguchiError & { triesLeft?: number }).triesLeft ?? Math.max(0, (this.customer.pinTriesLeft ?? 3) - 1);
+        this.customer.pinTriesLeft = triesLeft;
+        this.newPinEntry();
+        await this.update({ screen: 'pin', keypad: this.customer.keypad!.labels, pinLength: 0, pinTriesLeft: triesLeft, error: this.errorView('CARD_PIN_WRONG') });
+        return;
+      }
+      throw error;
+    } finally {
+      pin.wipe();
+    }
+  }
+
+  private async choose(certificateType: CertificateType): Promise<void> {
+    const item = this.customer.auth?.menu.find((m: MenuItem) => m.certificateType === certificateType);
+    if (!item) return;
+    if (!item.available) {
+      await this.update({ screen: 'refused', error: this.errorView(isErrorCode(item.refusal) ? item.refusal : 'ELIGIBILITY_TYPE_NOT_OFFERED') });
+      return;
+    }
+    this.customer.selected = { certificateType, options: defaultOptions(certificateType, item), copies: 1 };
+    await this.update({ screen: 'options', selected: this.customer.selected, error: undefined });
+  }
+
+  private async requestQuote(): Promise<void> {
+    const selected = this.customer.selected!;
+    await this.update({ screen: 'quoting' });
+    try {
+      const quote = await this.deps.center.quote({ sessionId: this.customer.auth!.sessionId, ...selected, idempotencyKey: randomUUID() });
+      this.customer.quote = quote;
+      await this.update({ screen: 'payment', quote: { feeYen: quote.feeYen, totalYen: quote.totalYen, copies: quote.copies }, paidYen: 0 });
+    } catch (error) {
+      // Refusals come before payment: show them and let the resident choose something else.
+      if (error instanceof MadoguchiError && error.code.startsWith('ELIGIBILITY_')) {
+        await this.update({ screen: 'refused', error: this.errorView(error.code) });
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async cancelQuote(reason: string): Promise<void> {
+    const returned = this.customer.cash.returnAll(reason);
+    if (returned > 0) this.deps.log('cash returned', { yen: returned, reason });
+    const quote = this.customer.quote;
+    this.customer.quote = undefined;
+    if (quote) await this.deps.center.cancel(quote.issuanceId, 'ISSUANCE_INVALID_STATE').catch((e: unknown) => this.deps.log('cancel failed', { code: codeOf(e) }));
+  }
+
+  /** From here on the resident has paid: every path ends with printed documents or a refund. */
+  private async issueAndPrint(): Promise<void> {
+    const quote = this.customer.quote!;
+    const selected = this.customer.selected!;
+    const change = this.customer.cash.collect(quote.totalYen);
+    await this.update({ screen: 'issuing', refundYen: change > 0 ? change : undefined });
+    let printed = 0;
+    try {
+      const delivery = await this.deps.center.pay(quote.issuanceId, quote.totalYen, randomUUID());
+      const key = await this.deps.centerPublicKey();
+      if (delivery.documents.length !== quote.copies) throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'wrong number of documents');
+      // Check every copy before printing any: a mismatch prints nothing.
+      const checked = [];
+      for (const doc of delivery.documents) {
+        const result = await checkDeliveredDocument(doc, { issuanceId: quote.issuanceId, certificateType: selected.certificateType, authCertificateDer: this.customer.authCertificateDer!, centerPublicKey: key });
+        if (!result.ok) {
+          this.deps.log('document rejected before print', { reason: result.reason, issuance: quote.issuanceId });
+          for (const d of delivery.documents) await this.deps.center.printResult(quote.issuanceId, { issueNumber: d.binding.issueNumber, outcome: 'rejected', reasonCode: 'ISSUANCE_DOCUMENT_MISMATCH' }).catch(() => undefined);
+          throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', result.reason);
+        }
+        checked.push(result);
+      }
+      await this.update({ screen: 'printing' });
+      for (const { binding, pdf } of checked) {
+        try {
+          await this.deps.printer.print({ issuanceId: quote.issuanceId, copyIndex: binding.copyIndex, issueNumber: binding.issueNumber, pdf });
+        } catch (error) {
+          await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(() => undefined);
+          throw new MadoguchiError('ISSUANCE_PRINT_FAILED', error instanceof Error ? error.message : 'printer error');
+        } finally {
+          pdf.fill(0);
+        }
+        await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'printed' });
+        printed++;
+      }
+      this.customer.printedDocuments = printed;
+      this.deps.log('issuance printed', { issuance: quote.issuanceId, copies: printed });
+      await this.update({ screen: 'done', printedDocuments: printed });
+    } catch (error) {
+      const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'ISSUANCE_PRINT_FAILED';
+      const unprinted = quote.copies - printed;
+      const refund = Math.round((quote.totalYen * unprinted) / quote.copies);
+      this.customer.cash.refund(refund as never, code);
+      this.deps.log('issuance failed after payment', { issuance: quote.issuanceId, code, refundYen: refund });
+      await this.update({ screen: 'error', error: this.errorView(code), refundYen: refund + (change > 0 ? change : 0), printedDocuments: printed });
+    }
+  }
+
+  private async endSession(): Promise<void> {
+    this.resetCustomer();
+    await this.update({ screen: 'idle', ...clearedCustomerView });
+  }
+
+  /** Wipes the PIN and drops every reference to the customer's data. */
+  private resetCustomer(): void {
+    this.customer.pin?.wipe();
+    this.customer.authCertificateDer?.fill(0);
+    this.customer = { cash: new CashBox() };
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    const ms = this.deps.idleTimeoutMs ?? 120_000;
+    this.idleTimer = setTimeout(() => {
+      const screen = this.view.screen;
+      if (screen === 'idle' || screen === 'issuing' || screen === 'printing') return;
+      void this.enqueue(async () => {
+        if (this.view.screen === 'payment') await this.cancelQuote('timeout');
+        await this.endSession();
+      });
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  private async fail(error: unknown): Promise<void> {
+    const code: ErrorCode = codeOf(error);
+    this.deps.log('session step failed', { code });
+    const screen = this.view.screen;
+    if (screen === 'issuing' || screen === 'printing') return; // handled inside issueAndPrint
+    if (this.customer.quote) await this.cancelQuote(code).catch(() => undefined);
+    this.resetCustomer();
+    await this.update({ screen: 'refused', error: this.errorView(code), ...clearedCustomerView });
+  }
+
+  private errorView(code: ErrorCode): { code: string; message: string } {
+    return { code, message: errorMessage(code, this.view.language === 'ja' ? 'ja' : 'en') };
+  }
+
+  private async update(patch: Partial<KioskView>): Promise<void> {
+    const next = { ...this.view, ...patch, revision: this.view.revision + 1 } as KioskView;
+    for (const k of Object.keys(next) as (keyof KioskView)[]) if (next[k] === undefined) delete next[k];
+    this.view = next;
+    for (const l of this.listeners) l(next);
+  }
+}
+
+const clearedCustomerView: Partial<KioskView> = {
+  keypad: undefined,
+  pinLength: undefined,
+  pinTriesLeft: undefined,
+  municipalityName: undefined,
+  menu: undefined,
+  householdMembers: undefined,
+  selected: undefined,
+  quote: undefined,
+  paidYen: undefined,
+  refundYen: undefined,
+  printedDocuments: undefined,
+};
+
+function codeOf(error: unknown): ErrorCode {
+  if (error instanceof MadoguchiError) return error.code;
+  return 'INTERNAL';
+}
+
+function defaultOptions(type: CertificateType, item: MenuItem): CertificateOptions {
+  if (type === 'residenceRecord' || type === 'residenceItemsCertificate') {
+    return { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } };
+  }
+  if (type === 'taxCertificate') return { tax: { kind: 'income', taxYear: item.taxYears?.[0] ?? new Date().getFullYear() } };
+  if (type.startsWith('familyRegister')) return { familyRegister: {} };
+  return {};
+}
