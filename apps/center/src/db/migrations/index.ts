@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { municipalData } from './0001_municipal_data.js';
 import { policy } from './0002_policy.js';
+import { issuance } from './0100_issuance.js';
 
 export interface Migration {
   id: string;
@@ -16,4 +17,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   municipalData,
   policy,
+  issuance,
 ];

@@ -1,0 +1,2 @@
+/** Placeholder replaced by the CSV column definitions. */
+export const csvFiles: readonly string[] = [];

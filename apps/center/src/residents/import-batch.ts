@@ -1,0 +1,369 @@
+/**
+ * Import of one MunicipalDataBatch: validated with the shared schema and against the data already
+ * held, applied atomically (one write transaction: all of it or nothing), with upsert semantics
+ * (a record with a known key replaces the stored one). A refused batch changes nothing and reports
+ * every problem with its row: `residents[12].birthDate` (JSON) or `residents.csv:13:birthDate` (CSV).
+ *
+ * Cancellations, moves, deaths and measures are imported as record updates (status, dates), never
+ * as deletions, so the very next read — there is no cache — sees them.
+ */
+import { MadoguchiError, MunicipalDataBatch, type FamilyRegister } from '@madoguchi/shared';
+import type { CenterDatabase } from '../db/database.js';
+import { writeTransaction } from '../db/database.js';
+import type { Executor } from './queries.js';
+import { formatPath, type ImportIssue, type PathSegment } from './paths.js';
+
+export const batchKinds = [
+  'municipalities',
+  'households',
+  'residents',
+  'sealRegistrations',
+  'familyRegisters',
+  'addressHistories',
+  'taxRecords',
+  'protectionMeasures',
+  'issuanceBlocks',
+  'cardLinks',
+] as const;
+export type BatchKind = (typeof batchKinds)[number];
+
+export interface ImportReport {
+  /** Records upserted, per kind. */
+  counts: Record<BatchKind, number>;
+  total: number;
+}
+
+/** Turns a batch path (`residents[3].name.family`) into what the submitter can find (CSV row, column). */
+export type PathTranslator = (segments: readonly PathSegment[]) => string;
+
+const CHUNK = 200;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function refuse(issues: ImportIssue[]): never {
+  const sorted = issues.slice(0, 1000);
+  throw new MadoguchiError('IMPORT_INVALID', `${issues.length} problem(s) in the batch; nothing was imported`, sorted);
+}
+
+/** Keys of each kind, to find duplicates inside one batch. */
+function duplicateIssues(batch: MunicipalDataBatch, translate: PathTranslator): ImportIssue[] {
+  const issues: ImportIssue[] = [];
+  const check = <T>(kind: BatchKind, items: readonly T[], key: (item: T) => string, field: string) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const k = key(item);
+      const first = seen.get(k);
+      if (first !== undefined) issues.push({ path: translate([kind, i, field]), message: `重複しています (duplicate of ${kind}[${first}])` });
+      else seen.set(k, i);
+    });
+  };
+  check('municipalities', batch.municipalities, (m) => m.code, 'code');
+  check('households', batch.households, (h) => h.householdId, 'householdId');
+  check('residents', batch.residents, (r) => r.residentId, 'residentId');
+  check('sealRegistrations', batch.sealRegistrations, (s) => s.registrationId, 'registrationId');
+  check('familyRegisters', batch.familyRegisters, (f) => f.registerId, 'registerId');
+  check('addressHistories', batch.addressHistories, (a) => a.registerId, 'registerId');
+  check('taxRecords', batch.taxRecords, (t) => `${t.residentId}\u0000${t.taxYear}`, 'taxYear');
+  check('protectionMeasures', batch.protectionMeasures, (p) => p.measureId, 'measureId');
+  check('issuanceBlocks', batch.issuanceBlocks, (b) => b.blockId, 'blockId');
+  check('cardLinks', batch.cardLinks, (c) => `${c.issuer}\u0000${c.serialNumber}`, 'serialNumber');
+  batch.familyRegisters.forEach((register, i) => {
+    const seen = new Set<string>();
+    register.persons.forEach((p, j) => {
+      if (seen.has(p.personId)) issues.push({ path: translate(['familyRegisters', i, 'persons', j, 'personId']), message: '重複しています (duplicate person)' });
+      seen.add(p.personId);
+    });
+  });
+  return issues;
+}
+
+async function existing(trx: Executor, table: 'municipalities' | 'households' | 'residents' | 'family_registers', values: readonly string[]): Promise<Set<string>> {
+  const column = { municipalities: 'code', households: 'household_id', residents: 'resident_id', family_registers: 'register_id' } as const;
+  const found = new Set<string>();
+  const unique = [...new Set(values)];
+  for (const part of chunks(unique)) {
+    // The column name comes from the fixed map above, never from input.
+    const rows = await trx
+      .selectFrom(table)
+      .select(`${column[table]} as key` as 'code')
+      .where(column[table] as 'code', 'in', part)
+      .execute();
+    for (const row of rows as unknown as { key: string }[]) found.add(row.key);
+  }
+  return found;
+}
+
+/** Checks that need the stored data too; run after applying, inside the same transaction. */
+async function referenceIssues(trx: Executor, batch: MunicipalDataBatch, translate: PathTranslator): Promise<ImportIssue[]> {
+  const issues: ImportIssue[] = [];
+  const municipalities = await existing(trx, 'municipalities', [
+    ...batch.households.map((h) => h.municipalityCode),
+    ...batch.residents.map((r) => r.municipalityCode),
+    ...batch.familyRegisters.map((f) => f.municipalityCode),
+    ...batch.addressHistories.map((a) => a.municipalityCode),
+    ...batch.taxRecords.map((t) => t.municipalityCode),
+  ]);
+  const residentRefs = [
+    ...batch.households.map((h) => h.headResidentId),
+    ...batch.sealRegistrations.map((s) => s.residentId),
+    ...batch.taxRecords.map((t) => t.residentId),
+    ...batch.protectionMeasures.map((p) => p.residentId),
+    ...batch.issuanceBlocks.map((b) => b.residentId),
+    ...batch.cardLinks.map((c) => c.residentId),
+    ...batch.familyRegisters.flatMap((f) => f.persons.flatMap((p) => (p.residentId ? [p.residentId] : []))),
+  ];
+  const residents = await existing(trx, 'residents', residentRefs);
+  const households = await existing(trx, 'households', batch.residents.map((r) => r.householdId));
+  const registers = await existing(trx, 'family_registers', batch.addressHistories.map((a) => a.registerId));
+
+  const need = (ok: boolean, path: PathSegment[], message: string) => {
+    if (!ok) issues.push({ path: translate(path), message });
+  };
+  const noMunicipality = '団体が登録されていません (unknown municipality code)';
+  const noResident = '住民が登録されていません (unknown residentId)';
+  batch.households.forEach((h, i) => {
+    need(municipalities.has(h.municipalityCode), ['households', i, 'municipalityCode'], noMunicipality);
+    need(residents.has(h.headResidentId), ['households', i, 'headResidentId'], noResident);
+  });
+  batch.residents.forEach((r, i) => {
+    need(municipalities.has(r.municipalityCode), ['residents', i, 'municipalityCode'], noMunicipality);
+    need(households.has(r.householdId), ['residents', i, 'householdId'], '世帯が登録されていません (unknown householdId)');
+  });
+  // A resident and their household must belong to the same municipality.
+  const householdRows = [] as { household_id: string; municipality_code: string }[];
+  for (const part of chunks([...new Set(batch.residents.map((r) => r.householdId))])) {
+    householdRows.push(...(await trx.selectFrom('households').select(['household_id', 'municipality_code']).where('household_id', 'in', part).execute()));
+  }
+  const householdMunicipality = new Map(householdRows.map((h) => [h.household_id, h.municipality_code]));
+  batch.residents.forEach((r, i) => {
+    const code = householdMunicipality.get(r.householdId);
+    need(code === undefined || code === r.municipalityCode, ['residents', i, 'municipalityCode'], '世帯と住民の団体コードが一致しません (household is in another municipality)');
+  });
+  batch.sealRegistrations.forEach((s, i) => need(residents.has(s.residentId), ['sealRegistrations', i, 'residentId'], noResident));
+  batch.taxRecords.forEach((t, i) => {
+    need(residents.has(t.residentId), ['taxRecords', i, 'residentId'], noResident);
+    need(municipalities.has(t.municipalityCode), ['taxRecords', i, 'municipalityCode'], noMunicipality);
+  });
+  batch.protectionMeasures.forEach((p, i) => need(residents.has(p.residentId), ['protectionMeasures', i, 'residentId'], noResident));
+  batch.issuanceBlocks.forEach((b, i) => need(residents.has(b.residentId), ['issuanceBlocks', i, 'residentId'], noResident));
+  batch.cardLinks.forEach((c, i) => need(residents.has(c.residentId), ['cardLinks', i, 'residentId'], noResident));
+  batch.familyRegisters.forEach((f, i) => {
+    need(municipalities.has(f.municipalityCode), ['familyRegisters', i, 'municipalityCode'], noMunicipality);
+    f.persons.forEach((p, j) => {
+      if (p.residentId) need(residents.has(p.residentId), ['familyRegisters', i, 'persons', j, 'residentId'], noResident);
+    });
+  });
+  for (const [i, a] of batch.addressHistories.entries()) {
+    need(municipalities.has(a.municipalityCode), ['addressHistories', i, 'municipalityCode'], noMunicipality);
+    if (!registers.has(a.registerId)) {
+      need(false, ['addressHistories', i, 'registerId'], '戸籍が登録されていません (unknown registerId)');
+      continue;
+    }
+    const persons = await trx.selectFrom('family_register_persons').select('person_id').where('register_id', '=', a.registerId).execute();
+    const ids = new Set(persons.map((p) => p.person_id));
+    a.entries.forEach((e, j) => need(ids.has(e.personId), ['addressHistories', i, 'entries', j, 'personId'], '戸籍にいない人です (person not in the register)'));
+  }
+  // At most one active seal registration per resident, counting the ones already stored.
+  const sealResidents = [...new Set(batch.sealRegistrations.map((s) => s.residentId))];
+  for (const part of chunks(sealResidents)) {
+    const rows = await trx
+      .selectFrom('seal_registrations')
+      .select(['resident_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('resident_id', 'in', part)
+      .where('status', '=', 'active')
+      .groupBy('resident_id')
+      .execute();
+    for (const row of rows) {
+      if (Number(row.n) <= 1) continue;
+      const i = batch.sealRegistrations.findIndex((s) => s.residentId === row.resident_id && s.status === 'active');
+      need(false, ['sealRegistrations', Math.max(i, 0), 'status'], '有効な印鑑登録が複数になります (a resident can have only one active seal registration)');
+    }
+  }
+  return issues;
+}
+
+async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
+  const now = new Date().toISOString();
+  const json = (v: unknown) => JSON.stringify(v);
+
+  for (const part of chunks(batch.municipalities)) {
+    await trx
+      .insertInto('municipalities')
+      .values(part.map((m) => ({ code: m.code, data: json(m), updated_at: now })))
+      .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })))
+      .execute();
+  }
+  for (const part of chunks(batch.households)) {
+    await trx
+      .insertInto('households')
+      .values(part.map((h) => ({ household_id: h.householdId, municipality_code: h.municipalityCode, data: json(h), updated_at: now })))
+      .onConflict((oc) =>
+        oc.column('household_id').doUpdateSet((eb) => ({
+          municipality_code: eb.ref('excluded.municipality_code'),
+          data: eb.ref('excluded.data'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  for (const part of chunks(batch.residents)) {
+    await trx
+      .insertInto('residents')
+      .values(
+        part.map((r) => ({
+          resident_id: r.residentId,
+          municipality_code: r.municipalityCode,
+          household_id: r.householdId,
+          status: r.status,
+          record_state: r.recordState,
+          birth_date: r.birthDate,
+          data: json(r),
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('resident_id').doUpdateSet((eb) => ({
+          municipality_code: eb.ref('excluded.municipality_code'),
+          household_id: eb.ref('excluded.household_id'),
+          status: eb.ref('excluded.status'),
+          record_state: eb.ref('excluded.record_state'),
+          birth_date: eb.ref('excluded.birth_date'),
+          data: eb.ref('excluded.data'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  for (const part of chunks(batch.sealRegistrations)) {
+    await trx
+      .insertInto('seal_registrations')
+      .values(part.map((s) => ({ registration_id: s.registrationId, resident_id: s.residentId, status: s.status, data: json(s), updated_at: now })))
+      .onConflict((oc) =>
+        oc.column('registration_id').doUpdateSet((eb) => ({
+          resident_id: eb.ref('excluded.resident_id'),
+          status: eb.ref('excluded.status'),
+          data: eb.ref('excluded.data'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  for (const register of batch.familyRegisters) {
+    const { persons, ...rest } = register satisfies FamilyRegister;
+    await trx
+      .insertInto('family_registers')
+      .values({ register_id: register.registerId, municipality_code: register.municipalityCode, record_state: register.recordState, data: json(rest), updated_at: now })
+      .onConflict((oc) =>
+        oc.column('register_id').doUpdateSet((eb) => ({
+          municipality_code: eb.ref('excluded.municipality_code'),
+          record_state: eb.ref('excluded.record_state'),
+          data: eb.ref('excluded.data'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+    // A register is replaced whole: persons no longer listed must not linger.
+    await trx.deleteFrom('family_register_persons').where('register_id', '=', register.registerId).execute();
+    for (const part of chunks(persons.map((p, position) => ({ p, position })))) {
+      await trx
+        .insertInto('family_register_persons')
+        .values(part.map(({ p, position }) => ({ register_id: register.registerId, person_id: p.personId, position, resident_id: p.residentId ?? null, data: json(p) })))
+        .execute();
+    }
+  }
+  for (const part of chunks(batch.addressHistories)) {
+    await trx
+      .insertInto('address_histories')
+      .values(part.map((a) => ({ register_id: a.registerId, municipality_code: a.municipalityCode, data: json(a), updated_at: now })))
+      .onConflict((oc) =>
+        oc.column('register_id').doUpdateSet((eb) => ({ municipality_code: eb.ref('excluded.municipality_code'), data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })),
+      )
+      .execute();
+  }
+  for (const part of chunks(batch.taxRecords)) {
+    await trx
+      .insertInto('tax_records')
+      .values(part.map((t) => ({ resident_id: t.residentId, tax_year: t.taxYear, municipality_code: t.municipalityCode, data: json(t), updated_at: now })))
+      .onConflict((oc) =>
+        oc.columns(['resident_id', 'tax_year']).doUpdateSet((eb) => ({ municipality_code: eb.ref('excluded.municipality_code'), data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })),
+      )
+      .execute();
+  }
+  for (const part of chunks(batch.protectionMeasures)) {
+    await trx
+      .insertInto('protection_measures')
+      .values(part.map((p) => ({ measure_id: p.measureId, resident_id: p.residentId, from_date: p.from, until_date: p.until ?? null, updated_at: now })))
+      .onConflict((oc) =>
+        oc.column('measure_id').doUpdateSet((eb) => ({
+          resident_id: eb.ref('excluded.resident_id'),
+          from_date: eb.ref('excluded.from_date'),
+          until_date: eb.ref('excluded.until_date'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  for (const part of chunks(batch.issuanceBlocks)) {
+    await trx
+      .insertInto('issuance_blocks')
+      .values(
+        part.map((b) => ({
+          block_id: b.blockId,
+          resident_id: b.residentId,
+          from_date: b.from,
+          until_date: b.until ?? null,
+          certificate_types: b.certificateTypes ? json(b.certificateTypes) : null,
+          data: json(b),
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('block_id').doUpdateSet((eb) => ({
+          resident_id: eb.ref('excluded.resident_id'),
+          from_date: eb.ref('excluded.from_date'),
+          until_date: eb.ref('excluded.until_date'),
+          certificate_types: eb.ref('excluded.certificate_types'),
+          data: eb.ref('excluded.data'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  for (const part of chunks(batch.cardLinks)) {
+    await trx
+      .insertInto('card_links')
+      .values(part.map((c) => ({ issuer: c.issuer, serial_number: c.serialNumber, resident_id: c.residentId, usable_from: c.usableFrom, updated_at: now })))
+      .onConflict((oc) =>
+        oc.columns(['issuer', 'serial_number']).doUpdateSet((eb) => ({
+          resident_id: eb.ref('excluded.resident_id'),
+          usable_from: eb.ref('excluded.usable_from'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function importBatch(database: CenterDatabase, input: unknown, translate: PathTranslator = formatPath): Promise<ImportReport> {
+  const parsed = MunicipalDataBatch.safeParse(input);
+  if (!parsed.success) {
+    refuse(parsed.error.issues.map((issue) => ({ path: translate(issue.path), message: issue.message })));
+  }
+  const batch = parsed.data;
+  const duplicates = duplicateIssues(batch, translate);
+  if (duplicates.length > 0) refuse(duplicates);
+
+  await writeTransaction(database, async (trx) => {
+    await apply(trx, batch);
+    const issues = await referenceIssues(trx, batch, translate);
+    // Throwing rolls the whole batch back.
+    if (issues.length > 0) refuse(issues);
+  });
+
+  const counts = Object.fromEntries(batchKinds.map((k) => [k, batch[k].length])) as Record<BatchKind, number>;
+  return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+}
