@@ -49,7 +49,8 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   } catch {
     return null;
   }
-  if (decoded.includes('\0')) return null;
+  // Refuse rather than clamp: a request that tries to climb out is not a request for a page.
+  if (decoded.includes('\0') || decoded.split(/[/\\]/).includes('..')) return null;
   const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^([/\\])+/, '');
   const full = join(root, relative);
   const rootWithSep = root.endsWith(sep) ? root : root + sep;
