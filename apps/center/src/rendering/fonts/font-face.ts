@@ -1,0 +1,102 @@
+/**
+ * One font as the renderer sees it: strict glyph lookup (a variation sequence counts only when the
+ * font's cmap 14 lists it — fontkit itself silently falls back to the base glyph, which would print
+ * a substitute), advance widths, and subsetting. Parsed once per process and then read-only.
+ */
+import { create, type FontkitFont } from 'fontkit';
+import { HbSubsetFace } from './hb-subsetter.js';
+
+export interface SubsetFont {
+  /** TrueType bytes to embed. */
+  bytes: Uint8Array;
+  /** CID to write in the content stream for a glyph id of the full font. */
+  cidOf(gid: number): number;
+}
+
+export type SubsetStrategy = 'harfbuzz-retain-gids' | 'fontkit' | 'full';
+
+export class FontFace {
+  readonly font: FontkitFont;
+  readonly unitsPerEm: number;
+  private readonly nominal = new Map<number, number>();
+  private readonly advances = new Map<number, number>();
+  private readonly variations: Map<number, Map<number, number>>;
+  private hbFace: HbSubsetFace | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly bytes: Uint8Array,
+    private readonly strategy: SubsetStrategy,
+  ) {
+    this.font = create(bytes);
+    this.unitsPerEm = this.font.unitsPerEm;
+    this.variations = readVariationSequences(this.font);
+  }
+
+  /** Glyph id for a code point, optionally with a variation selector; 0 when the font lacks it. */
+  glyphId(codePoint: number, selector?: number): number {
+    if (selector !== undefined) {
+      const gid = this.variations.get(selector)?.get(codePoint);
+      if (gid === undefined) return 0;
+      // -1 marks a default UVS entry: the nominal glyph is the registered shape.
+      return gid === -1 ? this.nominalGlyph(codePoint) : gid;
+    }
+    return this.nominalGlyph(codePoint);
+  }
+
+  private nominalGlyph(codePoint: number): number {
+    let gid = this.nominal.get(codePoint);
+    if (gid === undefined) {
+      gid = this.font._cmapProcessor.lookup(codePoint) ?? 0;
+      this.nominal.set(codePoint, gid);
+    }
+    return gid;
+  }
+
+  /** Advance width in font units. */
+  advance(gid: number): number {
+    let w = this.advances.get(gid);
+    if (w === undefined) {
+      w = this.font.getGlyph(gid).advanceWidth;
+      this.advances.set(gid, w);
+    }
+    return w;
+  }
+
+  subset(gids: ReadonlySet<number>, strategy: SubsetStrategy = this.strategy): SubsetFont {
+    if (strategy === 'full') return { bytes: this.bytes, cidOf: (gid) => gid };
+    if (strategy === 'harfbuzz-retain-gids') {
+      this.hbFace ??= new HbSubsetFace(this.bytes, { preprocess: true });
+      return { bytes: this.hbFace.subset([0, ...gids]), cidOf: (gid) => gid };
+    }
+    // fontkit renumbers glyphs in inclusion order; used for IPAmj明朝, whose 46 MB exceed the
+    // memory of the HarfBuzz WebAssembly build.
+    const subset = this.font.createSubset();
+    const map = new Map<number, number>();
+    for (const gid of [...gids].sort((a, b) => a - b)) map.set(gid, subset.includeGlyph(gid));
+    const bytes = subset.encode();
+    return {
+      bytes,
+      cidOf: (gid) => {
+        const cid = map.get(gid);
+        if (cid === undefined) throw new Error(`glyph ${gid} not in subset`);
+        return cid;
+      },
+    };
+  }
+}
+
+function readVariationSequences(font: FontkitFont): Map<number, Map<number, number>> {
+  const out = new Map<number, Map<number, number>>();
+  const uvs = font._cmapProcessor.uvs;
+  if (!uvs) return out;
+  for (const sel of uvs.varSelectors.toArray()) {
+    const m = new Map<number, number>();
+    for (const r of sel.defaultUVS ?? []) {
+      for (let cp = r.startUnicodeValue; cp <= r.startUnicodeValue + r.additionalCount; cp++) m.set(cp, -1);
+    }
+    for (const e of sel.nonDefaultUVS ?? []) m.set(e.unicodeValue, e.glyphID);
+    out.set(sel.varSelector, m);
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * The fonts a certificate may use, in order: BIZ UDMincho (main), then IPAmj明朝 for IVS sequences
+ * and MJ characters. `resolve` turns text into glyphs and refuses — with the code points only, never
+ * the text, since it is personal data — any character no font has exactly.
+ */
+import { MadoguchiError } from '@madoguchi/shared';
+import { FontFace } from './font-face.js';
+import { mainFontPath, mjFontPath, readFontBytes } from './font-files.js';
+
+export const MAIN_FONT = 0;
+export const MJ_FONT = 1;
+export type FontIndex = typeof MAIN_FONT | typeof MJ_FONT;
+
+export interface ResolvedGlyph {
+  font: FontIndex;
+  gid: number;
+  /** The characters this glyph stands for (base + selector), for ToUnicode. */
+  text: string;
+}
+
+export type Resolution = { ok: true; glyphs: ResolvedGlyph[] } | { ok: false; missing: number[] };
+
+export function isVariationSelector(cp: number): boolean {
+  return (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef);
+}
+
+/** Characters that are layout, not ink: never looked up. */
+function isIgnorable(cp: number): boolean {
+  return cp === 0x200b || cp === 0xfeff;
+}
+
+export class FontSet {
+  readonly faces: [FontFace, FontFace | undefined];
+  private mjLoaded = false;
+  private mj: FontFace | undefined;
+
+  constructor(private readonly options: { fontDir?: string } = {}) {
+    this.faces = [new FontFace('BIZUDMincho-Regular', readFontBytes(mainFontPath()), 'harfbuzz-retain-gids'), undefined];
+  }
+
+  get main(): FontFace {
+    return this.faces[0];
+  }
+
+  /** IPAmj明朝, loaded on first need (46 MB); undefined when not installed. */
+  mjFace(): FontFace | undefined {
+    if (!this.mjLoaded) {
+      this.mjLoaded = true;
+      const path = mjFontPath(this.options.fontDir);
+      if (path) this.mj = new FontFace('IPAmjMincho', readFontBytes(path), 'fontkit');
+      this.faces[1] = this.mj;
+    }
+    return this.mj;
+  }
+
+  face(index: FontIndex): FontFace {
+    const f = index === MAIN_FONT ? this.main : this.mjFace();
+    if (!f) throw new Error('font not loaded');
+    return f;
+  }
+
+  resolve(text: string): Resolution {
+    const glyphs: ResolvedGlyph[] = [];
+    const missing: number[] = [];
+    const cps = Array.from(text, (c) => c.codePointAt(0)!);
+    for (let i = 0; i < cps.length; i++) {
+      const cp = cps[i]!;
+      if (isIgnorable(cp)) continue;
+      const next = cps[i + 1];
+      const selector = next !== undefined && isVariationSelector(next) ? next : undefined;
+      if (selector !== undefined) i++;
+      if (isVariationSelector(cp)) {
+        missing.push(cp); // a selector with no base character
+        continue;
+      }
+      const chars = selector === undefined ? String.fromCodePoint(cp) : String.fromCodePoint(cp, selector);
+      let gid = this.main.glyphId(cp, selector);
+      if (gid) {
+        glyphs.push({ font: MAIN_FONT, gid, text: chars });
+        continue;
+      }
+      const mj = this.mjFace();
+      gid = mj ? mj.glyphId(cp, selector) : 0;
+      if (gid) glyphs.push({ font: MJ_FONT, gid, text: chars });
+      else missing.push(...(selector === undefined ? [cp] : [cp, selector]));
+    }
+    return missing.length ? { ok: false, missing } : { ok: true, glyphs };
+  }
+
+  /** Like resolve, but a missing character refuses the certificate. */
+  glyphs(text: string): ResolvedGlyph[] {
+    const r = this.resolve(text);
+    if (!r.ok) throw new MadoguchiError('ELIGIBILITY_UNPRINTABLE_CHARACTER', describeCodePoints(r.missing));
+    return r.glyphs;
+  }
+}
+
+export function describeCodePoints(cps: readonly number[]): string {
+  const unique = [...new Set(cps)];
+  return unique.map((cp) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+}

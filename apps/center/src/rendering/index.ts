@@ -1,0 +1,44 @@
+/**
+ * Certificate rendering: the API the issuance service calls.
+ *
+ *   const renderer = createRenderer({ signer: createVerificationSigner(key, 'center-2026') });
+ *   const doc = await renderer.render(input, { timeoutMs: 10_000, signal });
+ *   await renderer.close();
+ *
+ * `checkPrintable(data)` runs before payment (eligibility) with the same glyph coverage.
+ */
+import type { RenderInput } from '@madoguchi/shared';
+import type { RenderedDocument } from './render-document.js';
+import { RenderPool, type RenderCallOptions } from './pool/render-pool.js';
+import type { VerificationSigner } from './verification/signing.js';
+
+export type { RenderedDocument } from './render-document.js';
+export type { RenderCallOptions } from './pool/render-pool.js';
+export { checkPrintable, type Printability } from './printable.js';
+export { createVerificationSigner, type VerificationClaims, type VerificationSigner, type VerificationResult } from './verification/signing.js';
+export { createDocumentVerifier, type DocumentVerifier } from './verification/document-verifier.js';
+export { layoutFor, municipalityLayouts, type LayoutProfile } from './layout/layout-profile.js';
+
+export interface RendererOptions {
+  /** Worker threads; defaults to the number of cores. */
+  workers?: number;
+  signer: VerificationSigner;
+  /** Directory holding IPAmj明朝 (ipamjm.ttf); defaults to Debian's fonts-ipamj-mincho path. */
+  fontDir?: string;
+}
+
+export interface Renderer {
+  render(input: RenderInput, opts?: RenderCallOptions): Promise<RenderedDocument>;
+  /** Resolves when every worker has its fonts loaded (optional: render waits anyway). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createRenderer(options: RendererOptions): Renderer {
+  const pool = new RenderPool({ signer: options.signer.exportForWorker(), fontDir: options.fontDir }, options.workers);
+  return {
+    render: (input, opts) => pool.render(input, opts),
+    ready: () => pool.ready(),
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Splits body blocks into pages. Every page repeats the header blocks; the last page also holds the
+ * certification block (認証文). A block taller than an empty page is an overflow: refused, never cut.
+ */
+import { MadoguchiError } from '@madoguchi/shared';
+import type { Block } from './blocks.js';
+
+export function paginate(body: readonly Block[], available: number, headerHeight: number, lastPageReserve: number): Block[][] {
+  const room = available - headerHeight;
+  if (room <= lastPageReserve) throw new MadoguchiError('ISSUANCE_TEXT_OVERFLOW', 'header leaves no room for the body');
+  const pages: Block[][] = [[]];
+  let used = 0;
+  for (const block of body) {
+    if (block.height > room) throw new MadoguchiError('ISSUANCE_TEXT_OVERFLOW', `block of ${block.height.toFixed(0)}pt exceeds a page`);
+    const current = pages[pages.length - 1]!;
+    if ((block.breakBefore && current.length > 0) || used + block.height > room) {
+      pages.push([block]);
+      used = block.height;
+    } else {
+      current.push(block);
+      used += block.height;
+    }
+  }
+  if (used + lastPageReserve > room) pages.push([]);
+  return pages;
+}

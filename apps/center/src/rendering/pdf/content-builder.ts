@@ -1,0 +1,88 @@
+/**
+ * PDF content-stream operators, written as text. Text is emitted as glyph ids (Identity-H CIDs),
+ * which is why drawing needs no fontkit layout per request: widths come from the cached hmtx.
+ */
+import type { FontSet, FontIndex, ResolvedGlyph } from '../fonts/font-set.js';
+
+/** PDF number: at most 3 decimals, no exponent. */
+export function num(n: number): string {
+  const r = Math.round(n * 1000) / 1000;
+  return Object.is(r, -0) ? '0' : String(r);
+}
+
+export class GlyphUsage {
+  /** Per font: gid → the characters it stands for (first seen wins; used for ToUnicode). */
+  readonly used: [Map<number, string>, Map<number, string>] = [new Map(), new Map()];
+  record(g: ResolvedGlyph): void {
+    const m = this.used[g.font];
+    if (!m.has(g.gid)) m.set(g.gid, g.text);
+  }
+}
+
+export class ContentBuilder {
+  private readonly parts: string[] = [];
+
+  constructor(
+    readonly fonts: FontSet,
+    readonly usage: GlyphUsage,
+  ) {}
+
+  raw(op: string): this {
+    this.parts.push(op);
+    return this;
+  }
+
+  /** Width in points of already-resolved glyphs. */
+  width(glyphs: readonly ResolvedGlyph[], size: number): number {
+    let w = 0;
+    for (const g of glyphs) {
+      const face = this.fonts.face(g.font);
+      w += (face.advance(g.gid) * size) / face.unitsPerEm;
+    }
+    return w;
+  }
+
+  /** Draws glyphs with the baseline starting at (x, y). */
+  glyphRun(glyphs: readonly ResolvedGlyph[], x: number, y: number, size: number, gray = 0): this {
+    if (glyphs.length === 0) return this;
+    const ops: string[] = ['BT', `${num(gray)} g`, `${num(x)} ${num(y)} Td`];
+    let font: FontIndex | -1 = -1;
+    let hex = '';
+    const flush = () => {
+      if (hex) ops.push(`<${hex}> Tj`);
+      hex = '';
+    };
+    for (const g of glyphs) {
+      if (g.font !== font) {
+        flush();
+        font = g.font;
+        ops.push(`/F${font} ${num(size)} Tf`);
+      }
+      this.usage.record(g);
+      hex += g.gid.toString(16).padStart(4, '0');
+    }
+    flush();
+    ops.push('ET');
+    this.parts.push(ops.join('\n'));
+    return this;
+  }
+
+  line(x1: number, y1: number, x2: number, y2: number, width = 0.5): this {
+    this.parts.push(`${num(width)} w 0 G ${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S`);
+    return this;
+  }
+
+  rect(x: number, y: number, w: number, h: number, width = 0.5): this {
+    this.parts.push(`${num(width)} w 0 G ${num(x)} ${num(y)} ${num(w)} ${num(h)} re S`);
+    return this;
+  }
+
+  image(name: string, x: number, y: number, w: number, h: number): this {
+    this.parts.push(`q ${num(w)} 0 0 ${num(h)} ${num(x)} ${num(y)} cm /${name} Do Q`);
+    return this;
+  }
+
+  toBytes(): Uint8Array {
+    return Buffer.from(this.parts.join('\n'), 'latin1');
+  }
+}

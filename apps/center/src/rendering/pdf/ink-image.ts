@@ -1,0 +1,50 @@
+/**
+ * Seal images (公印 and a registered 印影) printed black whatever colour the PNG has: the image is
+ * black (DeviceGray 0) and its soft mask is the ink coverage of the PNG. Decoding is cached by the
+ * image's own SHA-256 — immutable derived data, not per-request or per-municipality state.
+ */
+import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { PDFRawStream, type PDFContext, type PDFRef } from 'pdf-lib';
+import { PNG } from 'pdf-lib/cjs/utils/png.js';
+
+export interface InkImage {
+  width: number;
+  height: number;
+  /** Deflated all-zero gray samples and deflated ink mask. */
+  blackSamples: Uint8Array;
+  mask: Uint8Array;
+}
+
+const cache = new Map<string, InkImage>();
+const CACHE_LIMIT = 64;
+
+export function decodeInkImage(pngBase64: string): InkImage {
+  const key = createHash('sha256').update(pngBase64).digest('base64');
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const png = PNG.load(Buffer.from(pngBase64, 'base64'));
+  const n = png.width * png.height;
+  const ink = new Uint8Array(n);
+  const rgb = png.rgbChannel;
+  const alpha = png.alphaChannel;
+  for (let i = 0; i < n; i++) {
+    const darkness = 255 - Math.min(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!);
+    ink[i] = alpha ? Math.round((darkness * alpha[i]!) / 255) : darkness;
+  }
+  const image: InkImage = {
+    width: png.width,
+    height: png.height,
+    blackSamples: deflateSync(new Uint8Array(n), { level: 1 }),
+    mask: deflateSync(ink, { level: 1 }),
+  };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, image);
+  return image;
+}
+
+export function embedInkImage(context: PDFContext, image: InkImage): PDFRef {
+  const common = { Type: 'XObject', Subtype: 'Image', Width: image.width, Height: image.height, ColorSpace: 'DeviceGray', BitsPerComponent: 8, Filter: 'FlateDecode' };
+  const smask = context.register(PDFRawStream.of(context.obj(common), image.mask));
+  return context.register(PDFRawStream.of(context.obj({ ...common, SMask: smask }), image.blackSamples));
+}

@@ -1,0 +1,22 @@
+/** Messages between the render pool and its worker threads. Every reply names the job it answers. */
+import type { RenderInput } from '@madoguchi/shared';
+import type { RenderedDocument } from '../render-document.js';
+
+export interface WorkerSetup {
+  signer: { keyId: string; pkcs8Der: Uint8Array };
+  fontDir?: string;
+}
+
+export interface RenderJobMessage {
+  jobId: string;
+  input: RenderInput;
+  fontMode?: 'subset' | 'full';
+  /** Test hook: hold the finished document this long before replying (a slow render). */
+  delayMs?: number;
+}
+
+export type RenderReplyMessage =
+  | { jobId: string; ok: true; document: RenderedDocument }
+  | { jobId: string; ok: false; code?: string; detail?: string; message: string };
+
+export type WorkerReadyMessage = { ready: true } | { ready: false; message: string };

@@ -1,0 +1,203 @@
+/**
+ * Worker pool for rendering (node:worker_threads, one worker per core by default).
+ *
+ * Misissuance guard (Yokohama 2023): a job is bound to the worker slot running it by its id; a reply
+ * is delivered only to the job whose id it carries, and only while that job is still waiting. A
+ * timeout or abort fails that job alone and terminates its worker, so a late document can never
+ * be handed to anyone. Each delivered document is also checked to carry its own request's issue
+ * number on every page.
+ */
+import { isErrorCode, MadoguchiError, pageIssueNumber, type RenderInput } from '@madoguchi/shared';
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { RenderedDocument } from '../render-document.js';
+import type { RenderJobMessage, RenderReplyMessage, WorkerReadyMessage, WorkerSetup } from './messages.js';
+
+export interface RenderCallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Test hook: the worker holds the finished document this long before replying. */
+  delayMs?: number;
+  /** Test hook: embed whole fonts (glyph-integrity reference render). */
+  fontMode?: 'subset' | 'full';
+}
+
+interface Job {
+  id: string;
+  input: RenderInput;
+  options: RenderCallOptions;
+  resolve(doc: RenderedDocument): void;
+  reject(error: Error): void;
+  settled: boolean;
+  cleanup(): void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  isReady: boolean;
+  job: Job | undefined;
+}
+
+export const DEFAULT_RENDER_TIMEOUT_MS = 15_000;
+
+export class RenderPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private closed = false;
+  /** Replies that named no waiting job (counted for tests and monitoring; always discarded). */
+  discardedReplies = 0;
+
+  constructor(
+    private readonly setup: WorkerSetup,
+    size: number = availableParallelism(),
+  ) {
+    for (let i = 0; i < Math.max(1, size); i++) this.slots.push(this.spawn());
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Resolves once every worker has loaded its fonts. */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: this.setup });
+    let markReady!: () => void;
+    let failReady!: (e: Error) => void;
+    const slot: Slot = { worker, job: undefined, isReady: false, ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))) };
+    slot.ready.catch(() => undefined);
+    worker.on('message', (msg: RenderReplyMessage | WorkerReadyMessage) => {
+      if ('ready' in msg) {
+        if (msg.ready) {
+          slot.isReady = true;
+          markReady();
+          this.pump();
+        } else failReady(new Error(msg.message));
+        return;
+      }
+      this.onReply(slot, msg);
+    });
+    worker.on('error', (error) => this.onWorkerGone(slot, error));
+    worker.on('exit', () => this.onWorkerGone(slot, new Error('render worker exited')));
+    return slot;
+  }
+
+  render(input: RenderInput, options: RenderCallOptions = {}): Promise<RenderedDocument> {
+    if (this.closed) return Promise.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', 'renderer closed'));
+    return new Promise<RenderedDocument>((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS;
+      const job: Job = {
+        id: randomUUID(),
+        input,
+        options,
+        settled: false,
+        resolve: (doc) => {
+          if (job.settled) return;
+          job.settled = true;
+          job.cleanup();
+          resolve(doc);
+        },
+        reject: (error) => {
+          if (job.settled) return;
+          job.settled = true;
+          job.cleanup();
+          reject(error);
+        },
+        cleanup: () => undefined,
+      };
+      const timer = setTimeout(() => this.abandon(job, new MadoguchiError('ISSUANCE_RENDER_TIMEOUT', `render exceeded ${timeoutMs} ms`)), timeoutMs);
+      const onAbort = () => this.abandon(job, new MadoguchiError('ISSUANCE_RENDER_FAILED', 'render aborted'));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      job.cleanup = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      if (options.signal?.aborted) return onAbort();
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /** Fails a job that timed out or was aborted; if a worker is on it, that worker is replaced. */
+  private abandon(job: Job, error: Error): void {
+    job.reject(error);
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    const slot = this.slots.find((s) => s.job === job);
+    if (slot) this.replace(slot);
+  }
+
+  private replace(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    slot.job = undefined;
+    slot.worker.removeAllListeners();
+    slot.worker.on('error', () => undefined);
+    void slot.worker.terminate();
+    if (!this.closed) this.slots[index] = this.spawn();
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.job) continue;
+      // A worker that has not finished loading takes no job yet; `ready` re-pumps.
+      if (!slot.isReady) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      const message: RenderJobMessage = { jobId: job.id, input: job.input, fontMode: job.options.fontMode, delayMs: job.options.delayMs };
+      slot.worker.postMessage(message);
+    }
+  }
+
+  private onReply(slot: Slot, reply: RenderReplyMessage): void {
+    const job = slot.job;
+    if (!job || job.id !== reply.jobId || job.settled) {
+      this.discardedReplies++;
+      return;
+    }
+    slot.job = undefined;
+    if (reply.ok) {
+      const mismatch = checkIdentity(job.input, reply.document);
+      if (mismatch) job.reject(new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', mismatch));
+      else job.resolve(reply.document);
+    } else {
+      job.reject(isErrorCode(reply.code) ? new MadoguchiError(reply.code, reply.detail) : new MadoguchiError('ISSUANCE_RENDER_FAILED', reply.message));
+    }
+    this.pump();
+  }
+
+  private onWorkerGone(slot: Slot, error: Error): void {
+    if (!this.slots.includes(slot)) return;
+    const job = slot.job;
+    this.replace(slot);
+    job?.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', error.message));
+    this.pump();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', 'renderer closed'));
+    await Promise.all(
+      this.slots.map(async (s) => {
+        s.job?.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', 'renderer closed'));
+        s.worker.removeAllListeners();
+        await s.worker.terminate();
+      }),
+    );
+  }
+}
+
+/** Every page must carry the request's own issue number and n/N. */
+export function checkIdentity(input: RenderInput, doc: RenderedDocument): string | undefined {
+  if (doc.pageIssueNumbers.length !== doc.pageCount || doc.pageCount < 1) return 'page count does not match page issue numbers';
+  for (let i = 0; i < doc.pageCount; i++) {
+    if (doc.pageIssueNumbers[i] !== pageIssueNumber(input.issueNumber, i + 1, doc.pageCount)) return `page ${i + 1} carries another issue number`;
+  }
+  return undefined;
+}

@@ -1,0 +1,39 @@
+/**
+ * A render worker thread: loads the fonts once, then renders one job at a time and answers with
+ * the job's own id. It keeps nothing of a job after replying.
+ */
+import { MadoguchiError } from '@madoguchi/shared';
+import { parentPort, workerData } from 'node:worker_threads';
+import { FontSet } from '../fonts/font-set.js';
+import { renderDocument } from '../render-document.js';
+import { signerFromWorkerData } from '../verification/signing.js';
+import type { RenderJobMessage, RenderReplyMessage, WorkerReadyMessage, WorkerSetup } from './messages.js';
+
+const port = parentPort;
+if (!port) throw new Error('render-worker must run in a worker thread');
+const setup = workerData as WorkerSetup;
+
+try {
+  const env = { fonts: new FontSet({ fontDir: setup.fontDir }), signer: signerFromWorkerData(setup.signer) };
+  // Warm the subsetter (HarfBuzz face preprocessing) before the first job.
+  env.fonts.main.subset(new Set([0]));
+  port.on('message', (job: RenderJobMessage) => {
+    void handle(job, env);
+  });
+  port.postMessage({ ready: true } satisfies WorkerReadyMessage);
+} catch (error) {
+  port.postMessage({ ready: false, message: (error as Error).message } satisfies WorkerReadyMessage);
+}
+
+async function handle(job: RenderJobMessage, env: Parameters<typeof renderDocument>[1]): Promise<void> {
+  let reply: RenderReplyMessage;
+  try {
+    const document = await renderDocument(job.input, env, { fontMode: job.fontMode });
+    if (job.delayMs) await new Promise((r) => setTimeout(r, job.delayMs));
+    reply = { jobId: job.jobId, ok: true, document };
+  } catch (error) {
+    const e = error as Error;
+    reply = error instanceof MadoguchiError ? { jobId: job.jobId, ok: false, code: error.code, detail: error.detail, message: e.message } : { jobId: job.jobId, ok: false, message: e.message };
+  }
+  port!.postMessage(reply, reply.ok ? [reply.document.pdf.buffer as ArrayBuffer] : []);
+}

@@ -1,0 +1,144 @@
+/**
+ * One certificate, start to finish, in the calling thread: template → blocks → pages → PDF with
+ * subset fonts, background, seal, and the signed verification QR code. Everything is derived from
+ * `input` alone; the only process-level state is read-only (parsed fonts, decoded seal images).
+ */
+import { formatEraDate, pageIssueNumber, type RenderInput } from '@madoguchi/shared';
+import { createHash } from 'node:crypto';
+import { PDFDocument, PDFName, PDFString, type PDFRef } from 'pdf-lib';
+import { MAIN_FONT, MJ_FONT, type FontSet } from './fonts/font-set.js';
+import type { SubsetStrategy } from './fonts/font-face.js';
+import { fit, type Block, type Geometry } from './layout/blocks.js';
+import { layoutFor, mm } from './layout/layout-profile.js';
+import { paginate } from './layout/paginate.js';
+import { backgroundPatterns, drawBackground } from './pdf/background.js';
+import { ContentBuilder, GlyphUsage } from './pdf/content-builder.js';
+import { decodeInkImage, embedInkImage, type InkImage } from './pdf/ink-image.js';
+import { embedFont, flateStream } from './pdf/pdf-font.js';
+import { qrOps } from './pdf/qr-code.js';
+import { applyTemplate } from './templates/index.js';
+import { contentDigest, VERIFICATION_STREAM_KEY } from './verification/content-digest.js';
+import { VERIFICATION_CATALOG_KEY } from './verification/document-verifier.js';
+import type { VerificationSigner } from './verification/signing.js';
+
+export interface RenderedDocument {
+  pdf: Uint8Array;
+  pageCount: number;
+  pageIssueNumbers: string[];
+  contentSha256: string;
+}
+
+export interface RenderEnvironment {
+  fonts: FontSet;
+  signer: VerificationSigner;
+}
+
+export interface RenderDocumentOptions {
+  /** 'full' embeds whole fonts: only for the glyph-integrity reference render in tests. */
+  fontMode?: 'subset' | 'full';
+}
+
+const PAGE_W = 595.28;
+const PAGE_H = 841.89;
+
+
+export async function renderDocument(input: RenderInput, env: RenderEnvironment, options: RenderDocumentOptions = {}): Promise<RenderedDocument> {
+  const profile = layoutFor(input.municipality.code);
+  const margin = mm(profile.marginMm);
+  const g: Geometry = { left: margin, right: PAGE_W - margin, profile, labelWidth: mm(profile.labelWidthMm) };
+  const usage = new GlyphUsage();
+  const measure = new ContentBuilder(env.fonts, usage);
+  const images = new Map<string, InkImage>();
+  images.set('Seal', decodeInkImage(input.policy.officialSealPng));
+
+  const t = applyTemplate({ c: measure, g, input, images }, input.data);
+
+  // Frame geometry: title band, body, certification block on the last page.
+  const titleY = PAGE_H - margin - profile.titleSize;
+  const bodyTop = titleY - 16;
+  const bodyBottom = margin + 6;
+  const sealSize = mm(profile.sealSizeMm);
+  const qrSize = mm(profile.qrSizeMm);
+  const certHeight = Math.max(qrSize + 40, 60 + sealSize);
+  const headerHeight = t.header.reduce((s, b) => s + b.height, 0);
+  const pages = paginate(t.body, bodyTop - bodyBottom, headerHeight, certHeight);
+  const pageCount = pages.length;
+  const pageIssueNumbers = pages.map((_, i) => pageIssueNumber(input.issueNumber, i + 1, pageCount));
+
+  const title = fit(measure, t.title, g.right - g.left, profile.titleSize, profile.minTextSize, 'title');
+  const certText = fit(measure, t.certification, g.right - g.left, profile.bodySize + 1, profile.minTextSize, 'certification');
+  const dateText = fit(measure, formatEraDate(input.issuedOn), g.right - g.left, profile.bodySize + 1, profile.minTextSize, 'issuedOn');
+  const m = input.municipality;
+  const headText = fit(measure, `${m.prefecture}${m.head.title}　${m.head.name}`, (g.right - g.left) * 0.7, profile.bodySize + 4, profile.minTextSize, 'head');
+  const sealNote = fit(measure, input.policy.fixedTexts.sealNote, sealSize * 2, profile.labelSize, profile.minTextSize, 'sealNote');
+
+  const contents: Uint8Array[] = [];
+  for (let i = 0; i < pageCount; i++) {
+    const c = new ContentBuilder(env.fonts, usage);
+    drawBackground(c, PAGE_W, PAGE_H);
+    c.glyphRun(title.glyphs, (PAGE_W - title.width) / 2, titleY, title.size);
+    const issue = fit(c, pageIssueNumbers[i]!, g.right - g.left, profile.labelSize + 1, profile.minTextSize, 'issueNumber');
+    const issueY = profile.issueNumberAt === 'top' ? PAGE_H - margin / 2 - issue.size : margin / 2 - 2;
+    c.glyphRun(issue.glyphs, g.right - issue.width, issueY, issue.size);
+    let y = bodyTop;
+    const place = (b: Block) => {
+      b.draw(c, y);
+      y -= b.height;
+    };
+    t.header.forEach(place);
+    pages[i]!.forEach(place);
+    if (i === pageCount - 1) {
+      const top = y - 4;
+      c.glyphRun(certText.glyphs, g.left, top - certText.size - 2, certText.size);
+      c.glyphRun(dateText.glyphs, g.left + 2 * dateText.size, top - certText.size - dateText.size - 12, dateText.size);
+      const headBaseline = top - 62;
+      const headRight = g.right - sealSize * 0.8;
+      c.glyphRun(headText.glyphs, headRight - headText.width, headBaseline, headText.size);
+      const sealX = headRight - sealSize * 0.3;
+      const sealY = headBaseline + headText.size * 0.35 - sealSize / 2;
+      c.image('Seal', sealX, sealY, sealSize, sealSize);
+      c.glyphRun(sealNote.glyphs, g.right - sealNote.width, sealY - sealNote.size - 3, sealNote.size);
+    }
+    contents.push(c.toBytes());
+  }
+
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const context = doc.context;
+  const strategy: SubsetStrategy | undefined = options.fontMode === 'full' ? 'full' : undefined;
+  const fontDict: Record<string, PDFRef> = { F0: embedFont(context, env.fonts.face(MAIN_FONT), usage.used[MAIN_FONT], strategy).ref };
+  if (usage.used[MJ_FONT].size > 0) fontDict.F1 = embedFont(context, env.fonts.face(MJ_FONT), usage.used[MJ_FONT], strategy).ref;
+  const patterns = backgroundPatterns(context, profile.backgroundTint);
+  const xobjects: Record<string, PDFRef> = {};
+  for (const [name, image] of images) xobjects[name] = embedInkImage(context, image);
+  const resources = context.register(context.obj({ Font: fontDict, Pattern: { P0: patterns.fine, P1: patterns.coarse }, XObject: xobjects }));
+
+  const bodyStreams: PDFRef[] = [];
+  for (const bytes of contents) {
+    const page = doc.addPage([PAGE_W, PAGE_H]);
+    page.node.set(PDFName.of('Resources'), resources);
+    const stream = context.register(flateStream(context, bytes));
+    page.node.set(PDFName.of('Contents'), context.obj([stream]));
+    bodyStreams.push(stream);
+  }
+
+  const contentSha256 = contentDigest(doc);
+  const payload = env.signer.sign({
+    issueNumber: input.issueNumber,
+    municipalityCode: input.municipality.code,
+    certificateType: input.data.certificateType,
+    ...(input.data.certificateType === 'taxCertificate' ? { taxKind: input.data.kind } : {}),
+    issuedOn: input.issuedOn,
+    contentSha256,
+  });
+  const last = doc.getPage(pageCount - 1);
+  const qrStream = context.register(flateStream(context, Buffer.from(qrOps(payload, g.left, bodyBottom + 2, qrSize), 'latin1'), { [VERIFICATION_STREAM_KEY]: true }));
+  last.node.set(PDFName.of('Contents'), context.obj([bodyStreams[pageCount - 1]!, qrStream]));
+  doc.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(payload));
+
+  const pdf = await doc.save({ useObjectStreams: false, addDefaultPage: false });
+  return { pdf, pageCount, pageIssueNumbers, contentSha256 };
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

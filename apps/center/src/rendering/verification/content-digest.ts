@@ -1,0 +1,119 @@
+/**
+ * The content hash a verification QR code signs: SHA-256 over everything a page shows — page
+ * dictionaries, content streams (decoded), fonts, images and patterns reached from them — except
+ * the verification stream itself (which carries the QR code drawn from this very hash).
+ * The same function runs on the renderer's in-memory document and on a PDF loaded back from bytes,
+ * so one walk defines the hash for both sides.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
+import { PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+
+export const VERIFICATION_STREAM_KEY = 'MdgVerification';
+const IGNORED_STREAM_KEYS = new Set(['/Length', '/Filter', '/DecodeParms']);
+
+export function isVerificationStream(obj: PDFObject | undefined): boolean {
+  return obj instanceof PDFStream && obj.dict.get(PDFName.of(VERIFICATION_STREAM_KEY)) !== undefined;
+}
+
+function decodedStreamBytes(stream: PDFStream): Uint8Array {
+  if (!(stream instanceof PDFRawStream)) return stream.getContents();
+  const filter = stream.dict.get(PDFName.of('Filter'));
+  const bytes = stream.getContents();
+  if (filter === undefined) return bytes;
+  if (filter instanceof PDFName && filter.asString() === '/FlateDecode') return inflateSync(bytes);
+  throw new Error(`unsupported stream filter ${String(filter)}`);
+}
+
+class Walker {
+  private readonly seen = new Map<string, number>();
+  constructor(
+    private readonly doc: PDFDocument,
+    private readonly hash: Hash,
+  ) {}
+
+  private put(s: string): void {
+    this.hash.update(s);
+  }
+
+  walk(obj: PDFObject | undefined): void {
+    if (obj === undefined) return this.put('u;');
+    if (obj instanceof PDFRef) {
+      const key = obj.toString();
+      const n = this.seen.get(key);
+      if (n !== undefined) return this.put(`r${n};`);
+      this.seen.set(key, this.seen.size);
+      this.put('R{');
+      this.walk(this.doc.context.lookup(obj));
+      return this.put('}');
+    }
+    if (obj instanceof PDFStream) {
+      this.put('S<');
+      this.dictEntries(obj.dict, IGNORED_STREAM_KEYS);
+      const bytes = decodedStreamBytes(obj);
+      this.put(`>${bytes.byteLength}:`);
+      this.hash.update(bytes);
+      return this.put(';');
+    }
+    if (obj instanceof PDFDict) {
+      this.put('D<');
+      this.dictEntries(obj, new Set());
+      return this.put('>');
+    }
+    if (obj instanceof PDFArray) {
+      this.put('A[');
+      for (let i = 0; i < obj.size(); i++) this.walk(obj.get(i));
+      return this.put(']');
+    }
+    if (obj instanceof PDFName) return this.put(`N${obj.asString()};`);
+    if (obj instanceof PDFNumber) return this.put(`n${obj.asNumber()};`);
+    if (obj instanceof PDFString || obj instanceof PDFHexString) {
+      const bytes = obj.asBytes();
+      this.put(`s${bytes.byteLength}:`);
+      this.hash.update(bytes);
+      return this.put(';');
+    }
+    if (obj instanceof PDFBool) return this.put(`b${obj.asBoolean()};`);
+    if (obj === PDFNull) return this.put('z;');
+    throw new Error(`unexpected PDF object ${obj.constructor.name}`);
+  }
+
+  private dictEntries(dict: PDFDict, ignored: Set<string>): void {
+    const entries = dict.entries().filter(([k]) => !ignored.has(k.asString()));
+    entries.sort((a, b) => (a[0].asString() < b[0].asString() ? -1 : 1));
+    for (const [k, v] of entries) {
+      this.put(`${k.asString()}=`);
+      this.walk(v);
+    }
+  }
+
+  page(node: PDFDict): void {
+    const entries = node.entries().filter(([k]) => k.asString() !== '/Parent' && k.asString() !== '/Contents');
+    entries.sort((a, b) => (a[0].asString() < b[0].asString() ? -1 : 1));
+    for (const [k, v] of entries) {
+      this.put(`${k.asString()}=`);
+      this.walk(v);
+    }
+    const contents = node.get(PDFName.of('Contents'));
+    const refs = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
+    this.put('C[');
+    for (const ref of refs) {
+      const stream = ref instanceof PDFRef ? this.doc.context.lookup(ref) : ref;
+      if (isVerificationStream(stream)) continue;
+      this.walk(ref);
+    }
+    this.put(']');
+  }
+}
+
+export function contentDigest(doc: PDFDocument): string {
+  const hash = createHash('sha256');
+  const walker = new Walker(doc, hash);
+  const pages = doc.getPages();
+  hash.update(`pages:${pages.length};`);
+  pages.forEach((p, i) => {
+    hash.update(`page:${i};`);
+    walker.page(p.node);
+  });
+  return hash.digest('hex');
+}
