@@ -67,9 +67,16 @@ export function createVirtualReader(): VirtualReader {
           // Yield like a real reader does, so removal between APDUs is observable.
           await new Promise<void>((resolve) => setImmediate(resolve));
           check();
-          const answer = current.transmit(Uint8Array.from(command));
+          let answer: Uint8Array | undefined;
+          let fault: unknown;
+          try {
+            answer = current.transmit(Uint8Array.from(command));
+          } catch (error) {
+            fault = error;
+          }
           // Removed while the card was working: the answer never reaches the host.
           check();
+          if (!answer) throw new TransportError('other', fault instanceof Error ? fault.message : 'card fault');
           return answer;
         },
         async disconnect(options) {

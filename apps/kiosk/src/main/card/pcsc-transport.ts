@@ -1,0 +1,256 @@
+/**
+ * CardTransport over pcscd with the npm `pcsclite` binding. Notes from jpki-card.md that shape it:
+ * - The first 'status' of an empty reader looks like a removal: only state transitions count.
+ * - If pcscd restarts, the binding never recovers: its status threads end with an error. We then
+ *   close everything, say 'reconnecting', and recreate the context until pcscd answers again.
+ * - connect() is exclusive; disconnect leaves the card powered unless asked to reset it.
+ */
+import { createRequire } from 'node:module';
+import type { CardLog } from './card-service.js';
+import { Listeners } from './listeners.js';
+import { TransportError, type CardConnection, type CardTransport, type CardTransportEvents, type ReaderStatus, type TransportFailure } from './transport.js';
+
+// pcsclite is CommonJS; these are the parts of its API we use (its own typings use `export =`).
+const require = createRequire(import.meta.url);
+interface PcscReader {
+  name: string;
+  SCARD_SHARE_EXCLUSIVE: number;
+  SCARD_LEAVE_CARD: number;
+  SCARD_RESET_CARD: number;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'status', listener: (status: { state: number; atr?: Buffer }) => void): unknown;
+  connect(options: { share_mode?: number }, callback: (error: unknown, protocol: number) => void): void;
+  disconnect(disposition: number, callback: (error: unknown) => void): void;
+  transmit(data: Buffer, responseLength: number, protocol: number, callback: (error: unknown, data: Buffer) => void): void;
+  close(): void;
+}
+interface PcscContext {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  on(event: 'reader', listener: (reader: PcscReader) => void): unknown;
+  removeAllListeners(): unknown;
+  close(): void;
+}
+export type PcscLiteFactory = () => PcscContext;
+
+export interface PcscTransportOptions {
+  /** Use only readers whose name matches (default: every reader; the first with a card is used). */
+  readerName?: RegExp;
+  log?: CardLog;
+  /** How often to retry a lost pcscd (default 250 ms). */
+  retryIntervalMs?: number;
+  /** The binding, injectable for tests. */
+  pcsclite?: PcscLiteFactory;
+}
+
+interface ReaderEntry {
+  reader: PcscReader;
+  present: boolean;
+}
+
+const PRESENT = 0x20; // SCARD_STATE_PRESENT
+const EMPTY = 0x10; // SCARD_STATE_EMPTY
+
+/** PC/SC result code from the binding's message, e.g. "SCardTransmit error: Card was removed.(0x80100069)". */
+export function pcscErrorCode(error: unknown): number | undefined {
+  const match = /\(0x([0-9a-f]{8})\)/i.exec(error instanceof Error ? error.message : String(error));
+  return match ? Number.parseInt(match[1]!, 16) : undefined;
+}
+
+export function classifyPcscError(error: unknown): TransportFailure {
+  switch (pcscErrorCode(error)) {
+    case 0x80100069: // SCARD_W_REMOVED_CARD
+    case 0x80100068: // SCARD_W_RESET_CARD: someone reset it; its state (verified PIN) is gone
+      return 'cardRemoved';
+    case 0x8010000c: // SCARD_E_NO_SMARTCARD
+      return 'noCard';
+    case 0x8010000b: // SCARD_E_SHARING_VIOLATION
+      return 'busy';
+    case 0x80100003: // SCARD_E_INVALID_HANDLE (context died with pcscd)
+    case 0x80100009: // SCARD_E_UNKNOWN_READER
+    case 0x80100017: // SCARD_E_READER_UNAVAILABLE
+    case 0x8010001d: // SCARD_E_NO_SERVICE
+    case 0x8010001e: // SCARD_E_SERVICE_STOPPED
+    case 0x8010002e: // SCARD_E_NO_READERS_AVAILABLE
+      return 'readerUnavailable';
+    default:
+      return 'other';
+  }
+}
+
+export function createPcscTransport(options: PcscTransportOptions = {}): CardTransport {
+  const pcsclite: PcscLiteFactory = options.pcsclite ?? (require('pcsclite') as PcscLiteFactory);
+  const log: CardLog = options.log ?? (() => {});
+  const retryMs = options.retryIntervalMs ?? 250;
+  const listeners = new Listeners<CardTransportEvents>();
+  const readers = new Map<string, ReaderEntry>();
+  let context: PcscContext | undefined;
+  let status: ReaderStatus = 'noReader';
+  let retryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let inUse = false;
+
+  const setStatus = (next: ReaderStatus) => {
+    if (next === status) return;
+    status = next;
+    log('pcsc.status', { status });
+    listeners.emit('readerStatus', status);
+  };
+  const anyPresent = () => [...readers.values()].some((r) => r.present);
+  const settleStatus = () => {
+    if (context) setStatus(readers.size > 0 ? 'ready' : 'noReader');
+  };
+
+  const dropReader = (name: string) => {
+    const entry = readers.get(name);
+    if (!entry) return;
+    readers.delete(name);
+    const hadCard = entry.present;
+    try {
+      entry.reader.close();
+    } catch {
+      // already closed by the binding
+    }
+    if (hadCard && !anyPresent()) listeners.emit('cardRemoved');
+  };
+
+  const teardown = () => {
+    for (const name of [...readers.keys()]) dropReader(name);
+    const old = context;
+    context = undefined;
+    if (old) {
+      old.removeAllListeners();
+      old.on('error', () => {}); // a late error from the dying status thread must not be unhandled
+      try {
+        old.close();
+      } catch {
+        // the binding throws if its thread already ended
+      }
+    }
+  };
+
+  /** pcscd went away (or was never there): recreate the context until it answers. */
+  const recover = (reason: string) => {
+    if (closed) return;
+    log('pcsc.lost', { reason });
+    teardown();
+    setStatus('reconnecting');
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(start, retryMs);
+  };
+
+  function start(): void {
+    if (closed) return;
+    let next: PcscContext;
+    try {
+      next = pcsclite();
+    } catch (error) {
+      // SCardEstablishContext fails while pcscd is down.
+      if (status !== 'reconnecting') setStatus('reconnecting');
+      retryTimer = setTimeout(start, retryMs);
+      void error;
+      return;
+    }
+    context = next;
+    next.on('error', (error: unknown) => recover(error instanceof Error ? error.message : String(error)));
+    next.on('reader', (reader: PcscReader) => {
+      if (options.readerName && !options.readerName.test(reader.name)) {
+        reader.close();
+        return;
+      }
+      const entry: ReaderEntry = { reader, present: false };
+      readers.set(reader.name, entry);
+      log('pcsc.reader', { reader: reader.name });
+      settleStatus();
+      reader.on('error', (error: unknown) => {
+        log('pcsc.readerError', { reader: reader.name, code: pcscErrorCode(error) });
+        // A status thread dying with anything but "reader unplugged" means pcscd itself is gone.
+        if (classifyPcscError(error) === 'readerUnavailable') recover('reader status failed');
+      });
+      reader.on('end', () => {
+        if (readers.get(reader.name) === entry) {
+          dropReader(reader.name);
+          settleStatus();
+        }
+      });
+      reader.on('status', (s: { state: number }) => {
+        const present = (s.state & PRESENT) !== 0 && (s.state & EMPTY) === 0;
+        if (present === entry.present) return;
+        const before = anyPresent();
+        entry.present = present;
+        if (present && !before) listeners.emit('cardInserted');
+        if (!present && before && !anyPresent()) listeners.emit('cardRemoved');
+      });
+    });
+    // The binding only emits 'reader' events: a context with no readers stays 'noReader'.
+    setTimeout(settleStatus, 0);
+  }
+
+  start();
+
+  const transmitOn = (reader: PcscReader, protocol: number, command: Uint8Array): Promise<Uint8Array> =>
+    new Promise((resolve, reject) => {
+      // A Buffer view over the caller's bytes (no copy), so wiping the APDU wipes what we handed over.
+      const view = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
+      reader.transmit(view, 258 + 2, protocol, (error: unknown, data: Buffer) => {
+        if (error) reject(error);
+        else resolve(new Uint8Array(data));
+      });
+    });
+
+  return {
+    get readerStatus() {
+      return status;
+    },
+    get cardPresent() {
+      return anyPresent();
+    },
+    on: (event, listener) => listeners.on(event, listener),
+
+    async connect(): Promise<CardConnection> {
+      if (!context || status !== 'ready') throw new TransportError('readerUnavailable', `reader ${status}`);
+      const entry = [...readers.values()].find((r) => r.present);
+      if (!entry) throw new TransportError('noCard', 'no card on any reader');
+      if (inUse) throw new TransportError('busy', 'a card session is already open');
+      const { reader } = entry;
+      const failure = (error: unknown) => {
+        const kind = classifyPcscError(error);
+        // vpcd reports a card pulled mid-APDU as a transaction failure; the reader state tells the truth.
+        const effective = kind === 'other' && !entry.present ? 'cardRemoved' : kind;
+        return new TransportError(effective, error instanceof Error ? error.message : String(error));
+      };
+      const protocol = await new Promise<number>((resolve, reject) => {
+        reader.connect({ share_mode: reader.SCARD_SHARE_EXCLUSIVE }, (error: unknown, p: number) => (error ? reject(failure(error)) : resolve(p)));
+      });
+      inUse = true;
+      let open = true;
+      return {
+        async transmit(command) {
+          if (!open) throw new TransportError('other', 'session closed');
+          try {
+            return await transmitOn(reader, protocol, command);
+          } catch (error) {
+            // Give the status thread a moment: removal and a failed transmit race.
+            await new Promise((r) => setTimeout(r, 20));
+            throw failure(error);
+          }
+        },
+        async disconnect(opts) {
+          if (!open) return;
+          open = false;
+          inUse = false;
+          await new Promise<void>((resolve) => {
+            reader.disconnect(opts?.reset ? reader.SCARD_RESET_CARD : reader.SCARD_LEAVE_CARD, () => resolve());
+          });
+        },
+      };
+    },
+
+    async close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      teardown();
+      listeners.clear();
+    },
+  };
+}

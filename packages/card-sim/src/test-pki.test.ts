@@ -1,0 +1,110 @@
+import { X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDemoCards, openDemoCard } from './demo-cards.js';
+import { createTestPki, fifthBirthdayAfter, generateCrl, issueCardCertificate, loadTestPki, revoke, type TestPki } from './test-pki.js';
+import { toPem } from './x509.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
+let pki: TestPki;
+
+beforeAll(async () => {
+  pki = await createTestPki(join(dir, 'pki'));
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function openssl(args: string[]): string {
+  return execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe('test PKI', () => {
+  it('says plainly it is not J-LIS, and keeps two generations under one DN', () => {
+    const current = new X509Certificate(pki.cas.current.certificatePem);
+    const previous = new X509Certificate(pki.cas.previous.certificatePem);
+    expect(current.subject).toContain('NOT J-LIS');
+    expect(current.subject).toBe(previous.subject);
+    expect(current.ca).toBe(true);
+    expect(current.fingerprint256).not.toBe(previous.fingerprint256);
+  });
+
+  it('issues card certificates like JPKI user-authentication ones, verified only by the issuing generation', async () => {
+    const issued = await issueCardCertificate(pki, { generation: 'previous', notBefore: new Date('2025-04-01T00:00:00+09:00'), notAfter: fifthBirthdayAfter('2025-04-01', '1980-07-15') });
+    const cert = new X509Certificate(issued.certificateDer);
+    expect(cert.subject).toBe(`C=JP\nCN=${issued.cardToken}`);
+    expect(issued.cardToken).toMatch(/^[A-Z0-9]{23}$/);
+    expect(cert.serialNumber).toBe(issued.serialNumber);
+    expect(cert.validTo).toBe('Jul 15 14:59:59 2029 GMT');
+    expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(cert.verify(pki.cas.previous.publicKey)).toBe(true);
+    expect(cert.verify(pki.cas.current.publicKey)).toBe(false);
+    const text = openssl(['x509', '-inform', 'DER', '-noout', '-text', '-in', writeTemp('c.der', issued.certificateDer)]);
+    expect(text).toContain('sha256WithRSAEncryption');
+    expect(text).toContain('1.2.392.200149.8.5.1.3.30');
+    expect(text).toMatch(/Key Usage: critical\s+Digital Signature/);
+  });
+
+  it('computes the validity end as the 5th birthday after issue', () => {
+    expect(fifthBirthdayAfter('2025-04-01', '1990-03-31').toISOString()).toBe('2030-03-31T14:59:59.000Z');
+    expect(fifthBirthdayAfter('2025-04-01', '1990-04-01').toISOString()).toBe('2030-04-01T14:59:59.000Z');
+    expect(fifthBirthdayAfter('2025-04-01', '1990-04-02').toISOString()).toBe('2029-04-02T14:59:59.000Z');
+    expect(fifthBirthdayAfter('2025-01-10', '2000-02-29').toISOString()).toBe('2029-02-28T14:59:59.000Z');
+    expect(fifthBirthdayAfter('2024-01-10', '2000-02-29').toISOString()).toBe('2028-02-29T14:59:59.000Z');
+  });
+
+  it('revokes into a CRL that openssl accepts and applies', async () => {
+    const good = await issueCardCertificate(pki, { notAfter: new Date('2030-01-01T00:00:00Z') });
+    const bad = await issueCardCertificate(pki, { notAfter: new Date('2030-01-01T00:00:00Z') });
+    revoke(pki, bad.serialNumber);
+    const crl = generateCrl(loadTestPki(pki.dir));
+    expect(crl.pem).toMatch(/^-----BEGIN X509 CRL-----/);
+    const crlText = openssl(['crl', '-inform', 'DER', '-noout', '-text', '-in', writeTemp('crl.der', crl.der)]);
+    expect(crlText).toContain(bad.serialNumber);
+    expect(crlText).not.toContain(good.serialNumber);
+    const verify = (der: Uint8Array) => {
+      try {
+        return openssl(['verify', '-crl_check', '-CAfile', pki.paths.trustedCasPem, '-CRLfile', pki.paths.crlsPem, writeTemp('v.pem', toPem('CERTIFICATE', der))]);
+      } catch (error) {
+        return String((error as { stdout?: string; stderr?: string }).stderr ?? error);
+      }
+    };
+    expect(verify(good.certificateDer)).toMatch(/OK/);
+    expect(verify(bad.certificateDer)).toMatch(/certificate revoked/);
+  });
+});
+
+describe('ensureDemoCards', () => {
+  it('makes one card per resident plus edge cards, idempotently, each with its own key', async () => {
+    const stateDir = join(dir, 'demo');
+    const residents = [
+      { residentId: 'R-1', birthDate: '1985-05-05' },
+      { residentId: 'R-2', birthDate: '1999-12-31' },
+    ];
+    const first = await ensureDemoCards(stateDir, residents, { previousGenerationEvery: 2 });
+    expect(first.map((c) => c.cardId)).toEqual(['card-R-1', 'card-R-2', 'card-edge-expired', 'card-edge-revoked', 'card-edge-locked', 'card-edge-android', 'card-edge-iphone', 'card-edge-unknownCa']);
+    const again = await ensureDemoCards(stateDir, residents);
+    expect(again.map((c) => c.serialNumber)).toEqual(first.map((c) => c.serialNumber));
+    const keys = new Set(first.map((c) => new X509Certificate(c.certificateDer).publicKey.export({ type: 'spki', format: 'der' }).toString('hex')));
+    expect(keys.size).toBe(first.length);
+    expect(first[1]!.caGeneration).toBe('previous');
+    expect(first.every((c) => /^[0-9A-F]+$/.test(c.serialNumber) && c.issuer.includes('NOT J-LIS'))).toBe(true);
+    const byEdge = Object.fromEntries(first.map((c) => [c.edge ?? c.cardId, c]));
+    expect(new Date(new X509Certificate(byEdge.expired!.certificateDer).validTo).getTime()).toBeLessThan(Date.now());
+    expect(byEdge.android!.tokenType).toBe('android');
+    expect(openDemoCard(stateDir, 'card-edge-locked').counters().authPinTriesLeft).toBe(0);
+    const unknown = new X509Certificate(byEdge.unknownCa!.certificateDer);
+    expect(unknown.verify(pki.cas.current.publicKey)).toBe(false);
+    const loaded = loadTestPki(join(stateDir, 'pki'));
+    expect(unknown.verify(loaded.cas.current.publicKey) || unknown.verify(loaded.cas.previous.publicKey)).toBe(false);
+    const crlText = openssl(['crl', '-noout', '-text', '-in', loaded.paths.crlsPem]);
+    expect(crlText).toContain(byEdge.revoked!.serialNumber);
+  }, 60_000);
+});
+
+function writeTemp(name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
