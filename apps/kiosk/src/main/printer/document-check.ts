@@ -43,8 +43,9 @@ export async function checkDeliveredDocument(doc: DeliveredDocument, expected: E
   }
   if (pageCount !== signed.pageCount) return fail(`document has ${pageCount} pages, binding says ${signed.pageCount}`);
 
-  const proxy = await getDocumentProxy(pdf);
-  const { text } = await extractText(proxy, { mergePages: false });
+  // pdf.js transfers (detaches) the buffer it is given: hand it a copy, keep ours for the printer.
+  const proxy = await getDocumentProxy(pdf.slice());
+  const { text } = await extractText(proxy, { mergePages: false }).finally(() => void proxy.destroy());
   const pages = Array.isArray(text) ? text : [text];
   for (let i = 0; i < pageCount; i++) {
     const want = signed.pageIssueNumbers[i]!;

@@ -295,7 +295,8 @@ export class KioskSession {
       const unprinted = quote.copies - printed;
       const refund = Math.round((quote.totalYen * unprinted) / quote.copies);
       this.customer.cash.refund(refund as never, code);
-      this.deps.log('issuance failed after payment', { issuance: quote.issuanceId, code, refundYen: refund });
+      // Error messages here are ours (printer, checks, center codes): no personal data.
+      this.deps.log('issuance failed after payment', { issuance: quote.issuanceId, code, refundYen: refund, detail: error instanceof Error ? error.message : String(error) });
       await this.update({ screen: 'error', error: this.errorView(code), refundYen: refund + (change > 0 ? change : 0), printedDocuments: printed });
     }
   }

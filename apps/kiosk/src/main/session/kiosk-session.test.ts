@@ -1,0 +1,243 @@
+/**
+ * The session state machine driven through its public surface (intents in, views out) with the
+ * real virtual card applet on the in-process reader and the real last-hop check; only the center
+ * is a fake (its real behaviour is tested in test/center and end to end).
+ */
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, createPublicKey } from 'node:crypto';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { VirtualJpkiCard } from '@madoguchi/card-sim';
+import { MadoguchiError, type DocumentBinding, type KioskView } from '@madoguchi/shared';
+import { createCardService } from '../card/card-service.js';
+import { createVirtualReader } from '../card/virtual-reader.js';
+import { SpoolPrinter } from '../printer/spool-printer.js';
+import { KioskSession } from './kiosk-session.js';
+import type { SessionDeps } from './ports.js';
+
+const cardKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const centerKey = generateKeyPairSync('ed25519');
+// The kiosk sizes the certificate from its DER header; the fake center checks only the signature.
+const certificateDer = Uint8Array.from([0x30, 0x82, 0x00, 0x10, ...randomBytes(16)]);
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+type Tamper = 'none' | 'otherCard' | 'wrongPage' | 'badSignature' | 'otherIssuance';
+
+function fakeCenter(tamper: Tamper = 'none') {
+  const calls: string[] = [];
+  const challenges = new Map<string, Buffer>();
+  let issuanceId = '';
+  const center: SessionDeps['center'] = {
+    async challenge() {
+      calls.push('challenge');
+      const challengeId = randomUUID();
+      const challenge = randomBytes(32);
+      challenges.set(challengeId, challenge);
+      return { challengeId, challenge: challenge.toString('base64'), expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    },
+    async authenticate(req) {
+      calls.push('authenticate');
+      const challenge = challenges.get(req.challengeId)!;
+      if (!verify('sha256', challenge, cardKey.publicKey, Buffer.from(req.signature, 'base64'))) throw new MadoguchiError('AUTH_SIGNATURE_INVALID');
+      return {
+        sessionId: randomUUID(),
+        expiresAt: new Date(Date.now() + 600_000).toISOString(),
+        municipalityName: '横浜市',
+        householdMembers: [],
+        menu: [
+          { certificateType: 'residenceRecord', available: true, feeYen: 300 as never, maxCopies: 10 },
+          { certificateType: 'sealCertificate', available: false, refusal: 'ELIGIBILITY_NO_SEAL_REGISTRATION' },
+        ],
+      };
+    },
+    async quote(req) {
+      calls.push('quote');
+      issuanceId = randomUUID();
+      return { issuanceId, state: 'quoted', certificateType: req.certificateType, copies: req.copies, feeYen: 300 as never, totalYen: (300 * req.copies) as never };
+    },
+    async pay(id, paidYen) {
+      calls.push(`pay:${paidYen}`);
+      const issueNumber = `20261123 YOKOHAMA KIOSK-0001 P01 ${String(calls.length).padStart(6, '0')}`;
+      const pages = 2;
+      const pdfDoc = await PDFDocument.create();
+      const font = await pdfDoc.embedFont(StandardFonts.Helvetica);
+      const pageIssueNumbers = Array.from({ length: pages }, (_, i) => `${issueNumber} ${i + 1}/${pages}`);
+      pageIssueNumbers.forEach((n, i) => pdfDoc.addPage([595, 842]).drawText(tamper === 'wrongPage' && i === 1 ? `${issueNumber} 1/${pages}` : n, { x: 40, y: 800, size: 10, font }));
+      const pdf = await pdfDoc.save();
+      const binding: DocumentBinding = {
+        issuanceId: tamper === 'otherIssuance' ? randomUUID() : id,
+        issueNumber,
+        copyIndex: 1,
+        pageCount: pages,
+        pageIssueNumbers,
+        documentSha256: sha256(pdf),
+        authCertificateSha256: tamper === 'otherCard' ? sha256(randomBytes(20)) : sha256(certificateDer),
+        certificateType: 'residenceRecord',
+        issuedAt: new Date().toISOString(),
+      };
+      const bindingJson = JSON.stringify(binding);
+      const signature = sign(null, Buffer.from(tamper === 'badSignature' ? bindingJson + ' ' : bindingJson), centerKey.privateKey);
+      return { issuanceId: id, state: 'delivered', documents: [{ binding, bindingJson, bindingSignature: signature.toString('base64'), pdf: Buffer.from(pdf).toString('base64') }] };
+    },
+    async printResult(id, req) {
+      calls.push(`print:${req.outcome}`);
+      return { issuanceId: id, state: req.outcome === 'printed' ? 'printed' : 'refunded', refundYen: 0 as never };
+    },
+    async cancel(id) {
+      calls.push('cancel');
+      return { issuanceId: id, state: 'voided', refundYen: 0 as never };
+    },
+  };
+  return { center, calls, issuanceId: () => issuanceId };
+}
+
+function setup(tamper: Tamper = 'none') {
+  const reader = createVirtualReader();
+  const card = createCardService({ transport: reader.transport });
+  const spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-'));
+  const fake = fakeCenter(tamper);
+  const logs: string[] = [];
+  const session = new KioskSession({
+    card,
+    center: fake.center,
+    printer: new SpoolPrinter(spoolDir),
+    centerPublicKey: async () => createPublicKey(centerKey.publicKey.export({ type: 'spki', format: 'pem' })),
+    log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
+  });
+  const views: KioskView[] = [];
+  session.onView((v) => views.push(v));
+  const insertCard = () => reader.insert(new VirtualJpkiCard({ authCertificateDer: certificateDer, authPrivateKey: cardKey.privateKey, authPin: '1234' }));
+  const send = async (intent: unknown) => {
+    await session.send(intent);
+    await session.idle();
+  };
+  const typePin = async (pin: string) => {
+    for (const digit of pin) await send({ type: 'pinKey', position: session.getView().keypad!.indexOf(digit) });
+  };
+  const waitFor = async (screen: string) => {
+    for (let i = 0; i < 200 && session.getView().screen !== screen; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(session.getView().screen).toBe(screen);
+  };
+  return { session, reader, card, fake, spoolDir, views, logs, send, typePin, insertCard, waitFor };
+}
+
+async function toMenu(t: ReturnType<typeof setup>, pin = '1234') {
+  await t.send({ type: 'start' });
+  expect(t.session.getView().screen).toBe('placeCard');
+  t.insertCard();
+  await t.waitFor('pin');
+  await t.typePin(pin);
+  await t.send({ type: 'pinSubmit' });
+  await t.session.idle();
+}
+
+describe('kiosk session', () => {
+  beforeAll(() => undefined);
+
+  it('goes from card to printed certificate, checking the document before printing', async () => {
+    const t = setup();
+    await toMenu(t);
+    expect(t.session.getView().screen).toBe('menu');
+    await t.send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
+    expect(t.session.getView().screen).toBe('options');
+    await t.send({ type: 'confirm' });
+    expect(t.session.getView()).toMatchObject({ screen: 'payment', quote: { totalYen: 300 } });
+    await t.send({ type: 'insertCash', yen: 100 });
+    expect(t.session.getView().screen).toBe('payment');
+    await t.send({ type: 'insertCash', yen: 500 });
+    expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'done', printedDocuments: 1, refundYen: 300 });
+    expect(t.fake.calls).toEqual(['challenge', 'authenticate', 'quote', 'pay:300', 'print:printed']);
+    expect(readdirSync(t.spoolDir).filter((f) => f.endsWith('.pdf'))).toEqual([`${t.fake.issuanceId()}-01.pdf`]);
+    // Removing the card at the end closes the session: nothing of the resident stays on screen.
+    t.reader.remove();
+    await t.waitFor('idle');
+    const last = t.session.getView();
+    expect(last.menu).toBeUndefined();
+    expect(last.municipalityName).toBeUndefined();
+    expect(last.quote).toBeUndefined();
+  });
+
+  it('shuffles the keypad and never puts digits typed into a view', async () => {
+    const t = setup();
+    await t.send({ type: 'start' });
+    t.insertCard();
+    await t.waitFor('pin');
+    const keypad = t.session.getView().keypad!;
+    expect([...keypad].sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    await t.typePin('1234');
+    const pinViews = t.views.filter((v) => v.screen === 'pin');
+    expect(pinViews.at(-1)!.pinLength).toBe(4);
+    for (const v of t.views) expect(JSON.stringify({ ...v, keypad: undefined })).not.toContain('1234');
+    expect(t.logs.join('\n')).not.toContain('1234');
+  });
+
+  it('answers a wrong PIN with tries left and a freshly shuffled keypad', async () => {
+    const t = setup();
+    await toMenu(t, '9999');
+    const view = t.session.getView();
+    expect(view).toMatchObject({ screen: 'pin', pinTriesLeft: 2, pinLength: 0, error: { code: 'CARD_PIN_WRONG' } });
+    expect(t.fake.calls).toEqual(['challenge']);
+  });
+
+  it('shows a refusal before payment and never quotes it', async () => {
+    const t = setup();
+    await toMenu(t);
+    await t.send({ type: 'chooseCertificate', certificateType: 'sealCertificate' });
+    expect(t.session.getView()).toMatchObject({ screen: 'refused', error: { code: 'ELIGIBILITY_NO_SEAL_REGISTRATION' } });
+    expect(t.fake.calls).not.toContain('quote');
+    await t.send({ type: 'back' });
+    expect(t.session.getView().screen).toBe('menu');
+  });
+
+  for (const tamper of ['otherCard', 'wrongPage', 'badSignature', 'otherIssuance'] as const) {
+    it(`prints nothing and refunds when the delivered document fails the last-hop check (${tamper})`, async () => {
+      const t = setup(tamper);
+      await toMenu(t);
+      await t.send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
+      await t.send({ type: 'confirm' });
+      await t.send({ type: 'insertCash', yen: 500 });
+      expect(t.session.getView()).toMatchObject({ screen: 'error', error: { code: 'ISSUANCE_DOCUMENT_MISMATCH' }, refundYen: 500, printedDocuments: 0 });
+      expect(readdirSync(t.spoolDir)).toEqual([]);
+      expect(t.fake.calls).toContain('print:rejected');
+      expect(t.fake.calls).not.toContain('print:printed');
+    });
+  }
+
+  it('returns inserted cash and voids the quote on cancel', async () => {
+    const t = setup();
+    await toMenu(t);
+    await t.send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
+    await t.send({ type: 'setOptions', options: { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } }, copies: 2 });
+    await t.send({ type: 'confirm' });
+    expect(t.session.getView().quote).toMatchObject({ totalYen: 600, copies: 2 });
+    await t.send({ type: 'insertCash', yen: 100 });
+    await t.send({ type: 'cancel' });
+    expect(t.session.getView().screen).toBe('idle');
+    expect(t.fake.calls.at(-1)).toBe('cancel');
+    expect(t.logs.some((l) => l.includes('cash returned') && l.includes('"yen":100'))).toBe(true);
+  });
+
+  it('ends the session when the card is taken away mid-way, keeping nothing', async () => {
+    const t = setup();
+    await toMenu(t);
+    expect(t.session.getView().menu).toBeDefined();
+    t.reader.remove();
+    await t.waitFor('refused');
+    expect(t.session.getView()).toMatchObject({ error: { code: 'CARD_REMOVED' } });
+    expect(t.session.getView().menu).toBeUndefined();
+    await t.send({ type: 'finish' });
+    expect(t.session.getView().screen).toBe('idle');
+  });
+
+  it('rejects intents that are not in the bridge schema without changing state', async () => {
+    const t = setup();
+    const before = t.session.getView();
+    await expect(t.session.send({ type: 'pay', yen: 300 })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    await expect(t.session.send({ type: 'insertCash', yen: 7 })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    // A valid intent at the wrong step is ignored: a page cannot skip to payment.
+    await t.send({ type: 'insertCash', yen: 1000 });
+    expect(t.session.getView()).toEqual(before);
+  });
+});
