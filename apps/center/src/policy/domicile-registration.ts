@@ -1,0 +1,140 @@
+/**
+ * 本籍地利用登録申請: a resident whose 本籍 is in another municipality applies once at a kiosk; the
+ * domicile municipality approves or rejects (about five business days in the real service); only
+ * after approval do its 戸籍 certificates become available to that resident at stores.
+ *
+ * Applying twice returns the open application (the kiosk may retry); a decision is a conditional
+ * UPDATE on `status = 'pending'`, so two clerks deciding at once cannot both win.
+ */
+import { randomUUID } from 'node:crypto';
+import { MadoguchiError, isFamilyRegisterType, japanDate, type ErrorCode } from '@madoguchi/shared';
+import type { CenterDatabase } from '../db/database.js';
+import { readTransaction, writeTransaction } from '../db/database.js';
+import { getResident, type Executor } from '../residents/queries.js';
+import { provisionalRefusal, residentStatusRefusal } from '../residents/record-guards.js';
+import { availabilityRefusal } from './availability.js';
+import { holidaysIn, policyIn } from './policy-store.js';
+
+export type DomicileRegistrationStatus = 'pending' | 'approved' | 'rejected';
+
+export interface DomicileRegistration {
+  registrationId: string;
+  residentId: string;
+  domicileMunicipalityCode: string;
+  status: DomicileRegistrationStatus;
+  appliedAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+
+type Row = {
+  registration_id: string;
+  resident_id: string;
+  domicile_municipality_code: string;
+  status: string;
+  applied_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+};
+
+function fromRow(r: Row): DomicileRegistration {
+  return {
+    registrationId: r.registration_id,
+    residentId: r.resident_id,
+    domicileMunicipalityCode: r.domicile_municipality_code,
+    status: r.status as DomicileRegistrationStatus,
+    appliedAt: r.applied_at,
+    decidedAt: r.decided_at,
+    decidedBy: r.decided_by,
+  };
+}
+
+/** Why this resident cannot apply to this domicile municipality at `now`, or null. */
+export async function domicileApplicationRefusal(db: Executor, residentId: string, code: string, now: Date): Promise<ErrorCode | null> {
+  const resident = await getResident(db, residentId);
+  if (!resident) return 'AUTH_RESIDENT_UNKNOWN';
+  const status = residentStatusRefusal(resident) ?? provisionalRefusal([resident]);
+  if (status) return status;
+  // Only for a 本籍 in another municipality; the 住所地's own registers need no registration.
+  if (!resident.domicile || resident.domicile.municipalityCode !== code || code === resident.municipalityCode) return 'ELIGIBILITY_NO_FAMILY_REGISTER';
+  const policy = await policyIn(db, code);
+  if (!policy || !policy.offerings.some((o) => o.enabled && isFamilyRegisterType(o.certificateType)) || policy.domicileRegistrationHours.length === 0) {
+    return 'ELIGIBILITY_TYPE_NOT_OFFERED';
+  }
+  const today = japanDate(now);
+  return availabilityRefusal({ policy, fn: 'domicileRegistration', hours: policy.domicileRegistrationHours, instant: now, holidays: await holidaysIn(db, today, today) });
+}
+
+export async function applyDomicileRegistration(
+  database: CenterDatabase,
+  residentId: string,
+  domicileMunicipalityCode: string,
+  options: { now?: Date } = {},
+): Promise<DomicileRegistration> {
+  const now = options.now ?? new Date();
+  return writeTransaction(database, async (trx) => {
+    const refusal = await domicileApplicationRefusal(trx, residentId, domicileMunicipalityCode, now);
+    if (refusal) throw new MadoguchiError(refusal, 'domicile registration refused');
+    const open = await trx
+      .selectFrom('domicile_registrations')
+      .selectAll()
+      .where('resident_id', '=', residentId)
+      .where('domicile_municipality_code', '=', domicileMunicipalityCode)
+      .where('status', 'in', ['pending', 'approved'])
+      .executeTakeFirst();
+    if (open) return fromRow(open);
+    const row: Row = {
+      registration_id: randomUUID(),
+      resident_id: residentId,
+      domicile_municipality_code: domicileMunicipalityCode,
+      status: 'pending',
+      applied_at: now.toISOString(),
+      decided_at: null,
+      decided_by: null,
+    };
+    await trx.insertInto('domicile_registrations').values(row).execute();
+    return fromRow(row);
+  });
+}
+
+export async function decideDomicileRegistration(
+  database: CenterDatabase,
+  registrationId: string,
+  decision: 'approved' | 'rejected',
+  decidedBy: string,
+  options: { now?: Date } = {},
+): Promise<DomicileRegistration> {
+  if (decidedBy.trim().length === 0) throw new MadoguchiError('INPUT_INVALID', 'decidedBy is required');
+  const decidedAt = (options.now ?? new Date()).toISOString();
+  return writeTransaction(database, async (trx) => {
+    const result = await trx
+      .updateTable('domicile_registrations')
+      .set({ status: decision, decided_at: decidedAt, decided_by: decidedBy })
+      .where('registration_id', '=', registrationId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    const row = await trx.selectFrom('domicile_registrations').selectAll().where('registration_id', '=', registrationId).executeTakeFirst();
+    if (!row) throw new MadoguchiError('NOT_FOUND', 'no such domicile registration');
+    if (Number(result.numUpdatedRows) !== 1) throw new MadoguchiError('INPUT_INVALID', `domicile registration already ${row.status}`);
+    return fromRow(row);
+  });
+}
+
+export async function isDomicileRegisteredIn(db: Executor, residentId: string, code: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('domicile_registrations')
+    .select('registration_id')
+    .where('resident_id', '=', residentId)
+    .where('domicile_municipality_code', '=', code)
+    .where('status', '=', 'approved')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export function listDomicileRegistrations(database: CenterDatabase, code: string, status?: DomicileRegistrationStatus): Promise<DomicileRegistration[]> {
+  return readTransaction(database, async (trx) => {
+    let q = trx.selectFrom('domicile_registrations').selectAll().where('domicile_municipality_code', '=', code);
+    if (status) q = q.where('status', '=', status);
+    return (await q.orderBy('applied_at').execute()).map(fromRow);
+  });
+}
