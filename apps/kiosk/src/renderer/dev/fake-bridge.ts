@@ -1,0 +1,173 @@
+/**
+ * Dev only (`?fake=1` in a development build): a stand-in main process so every screen can be
+ * seen and clicked through without Electron, a card or a center. `?screen=<KioskScreen>` jumps to
+ * a screen, `?lang=` picks the language, `?error=CODE` sets the error, `?demo=0` hides the demo
+ * panel. It is a rough walk through the flow, not the real state machine (that is in main/).
+ */
+import {
+  BRIDGE_VERSION,
+  KioskLanguage,
+  KioskScreen,
+  errorCatalog,
+  isErrorCode,
+  yen,
+  type KioskBridge,
+  type KioskIntent,
+  type KioskView,
+} from '@madoguchi/shared';
+
+const keypadOrder = ['7', '3', '0', '9', '1', '5', '8', '2', '6', '4'];
+
+const menu: NonNullable<KioskView['menu']> = [
+  { certificateType: 'residenceRecord', available: true, feeYen: yen(200), maxCopies: 10, allowMyNumber: true, allowDomicile: true },
+  { certificateType: 'residenceItemsCertificate', available: true, feeYen: yen(200), maxCopies: 10, allowDomicile: true },
+  { certificateType: 'sealCertificate', available: false, refusal: 'ELIGIBILITY_NO_SEAL_REGISTRATION' },
+  { certificateType: 'familyRegisterFull', available: false, refusal: 'ELIGIBILITY_OUTSIDE_HOURS' },
+  { certificateType: 'familyRegisterIndividual', available: false, refusal: 'ELIGIBILITY_OUTSIDE_HOURS' },
+  { certificateType: 'familyRegisterAddressHistory', available: false, refusal: 'ELIGIBILITY_DOMICILE_NOT_REGISTERED' },
+  { certificateType: 'taxCertificate', available: true, feeYen: yen(300), maxCopies: 5, taxYears: [2025, 2026] },
+];
+
+function errorFor(code: string, language: KioskLanguage) {
+  if (!isErrorCode(code)) return { code, message: code };
+  return { code, message: errorCatalog[code][language === 'en' ? 'en' : 'ja'] };
+}
+
+export function createFakeBridge(params: URLSearchParams): KioskBridge {
+  const language = KioskLanguage.catch('ja').parse(params.get('lang') ?? 'ja');
+  let view: KioskView = {
+    bridgeVersion: BRIDGE_VERSION,
+    revision: 1,
+    screen: 'idle',
+    language,
+    readerStatus: 'ready',
+    cardPresent: false,
+    ...(params.get('demo') === '0'
+      ? {}
+      : {
+          demoCards: [
+            { cardId: 'demo-0001', label: '山田 太郎（政令市・世帯主）' },
+            { cardId: 'demo-0002', label: 'Nguyen Van An（外国人住民）' },
+            { cardId: 'demo-0003', label: '佐藤 花子（支援措置）' },
+          ],
+        }),
+  };
+  const listeners = new Set<(view: KioskView) => void>();
+  const set = (patch: Partial<KioskView>) => {
+    view = { ...view, ...patch, revision: view.revision + 1 };
+    const snapshot = view;
+    setTimeout(() => listeners.forEach((listener) => listener(snapshot)), 0);
+  };
+  const later = (ms: number, patch: () => Partial<KioskView>) => setTimeout(() => set(patch()), ms);
+  const signedIn: Partial<KioskView> = {
+    municipalityName: '東京都中央区',
+    menu,
+    householdMembers: [
+      { residentId: 'r1', displayName: '山田 太郎', relationship: '世帯主' },
+      { residentId: 'r2', displayName: '山田 花子', relationship: '妻' },
+      { residentId: 'r3', displayName: '山田 一郎', relationship: '子' },
+    ],
+  };
+
+  const jump = KioskScreen.safeParse(params.get('screen'));
+  if (jump.success) {
+    const screen = jump.data;
+    const errorCode = params.get('error');
+    view = {
+      ...view,
+      ...signedIn,
+      screen,
+      cardPresent: screen !== 'idle' && screen !== 'placeCard',
+      keypad: keypadOrder,
+      pinLength: screen === 'pin' ? 2 : undefined,
+      pinTriesLeft: screen === 'pin' ? 2 : undefined,
+      selected: { certificateType: params.get('type') === 'tax' ? 'taxCertificate' : 'residenceRecord', options: {}, copies: 2 },
+      quote: { feeYen: 200, totalYen: 400, copies: 2 },
+      paidYen: screen === 'payment' ? 100 : undefined,
+      printedDocuments: 2,
+      refundYen: screen === 'error' ? 400 : undefined,
+      error:
+        errorCode !== null
+          ? errorFor(errorCode, language)
+          : screen === 'refused'
+            ? errorFor('ELIGIBILITY_PENDING_MOVE_OUT', language)
+            : screen === 'error'
+              ? errorFor('ISSUANCE_PRINT_FAILED', language)
+              : undefined,
+    };
+    if (screen === 'idle' || screen === 'placeCard' || screen === 'readingCard' || screen === 'pin') {
+      view = { ...view, municipalityName: undefined, menu: undefined, householdMembers: undefined };
+    }
+  }
+
+  function handle(intent: KioskIntent) {
+    switch (intent.type) {
+      case 'start':
+        return set({ screen: 'placeCard' });
+      case 'setLanguage':
+        return set({ language: intent.language });
+      case 'demoPlaceCard':
+        set({ cardPresent: true, screen: view.screen === 'placeCard' || view.screen === 'idle' ? 'readingCard' : view.screen });
+        return later(600, () => ({ screen: 'pin', keypad: keypadOrder, pinLength: 0, pinTriesLeft: 3 }));
+      case 'demoRemoveCard':
+        return set({ cardPresent: false, ...(view.screen === 'done' ? {} : { screen: 'idle', error: undefined }) });
+      case 'pinKey':
+        return set({ pinLength: Math.min(4, (view.pinLength ?? 0) + 1), error: undefined });
+      case 'pinBackspace':
+        return set({ pinLength: Math.max(0, (view.pinLength ?? 0) - 1) });
+      case 'pinSubmit':
+        set({ screen: 'authenticating', keypad: undefined, pinLength: undefined });
+        return later(800, () => ({ screen: 'menu', ...signedIn }));
+      case 'chooseCertificate':
+        return set({ screen: 'options', selected: { certificateType: intent.certificateType, options: {}, copies: 1 }, error: undefined });
+      case 'setOptions': {
+        const fee = menu.find((item) => item.certificateType === view.selected?.certificateType)?.feeYen ?? 0;
+        set({
+          screen: 'quoting',
+          selected: view.selected ? { ...view.selected, options: intent.options, copies: intent.copies } : undefined,
+          quote: undefined,
+        });
+        return later(700, () => ({ quote: { feeYen: fee, totalYen: fee * intent.copies, copies: intent.copies } }));
+      }
+      case 'confirm':
+        if (view.screen === 'quoting') return set({ screen: 'payment', paidYen: 0 });
+        if (view.screen === 'payment') {
+          set({ screen: 'issuing' });
+          later(900, () => ({ screen: 'printing' }));
+          return later(1800, () => ({ screen: 'done', printedDocuments: view.quote?.copies ?? 1 }));
+        }
+        return;
+      case 'insertCash':
+        return set({ paidYen: (view.paidYen ?? 0) + intent.yen });
+      case 'back':
+        if (view.screen === 'options' || view.screen === 'refused') return set({ screen: 'menu', error: undefined });
+        if (view.screen === 'quoting') return set({ screen: 'options' });
+        return;
+      case 'cancel':
+      case 'finish':
+        return set({
+          screen: 'idle',
+          language: 'ja',
+          municipalityName: undefined,
+          menu: undefined,
+          selected: undefined,
+          quote: undefined,
+          paidYen: undefined,
+          error: undefined,
+        });
+    }
+  }
+
+  return {
+    version: BRIDGE_VERSION,
+    getView: () => Promise.resolve(view),
+    onView(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    send(intent) {
+      handle(intent);
+      return Promise.resolve();
+    },
+  };
+}
