@@ -13,7 +13,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { fileCardState } from './card-state.js';
 import { VirtualJpkiCard, type TokenType } from './jpki-applet.js';
-import { createTestPki, fifthBirthdayAfter, issueCardCertificate, newRsaKey, revoke, type CaGeneration, type TestPki } from './test-pki.js';
+import { defaultKeyPoolDir, pooledKey, type KeyPair } from './key-pool.js';
+import { createTestPki, fifthBirthdayAfter, issueCardCertificate, revoke, type CaGeneration, type TestPki } from './test-pki.js';
 
 export const DEMO_PIN = '1234';
 
@@ -57,6 +58,8 @@ export interface EnsureDemoCardsOptions {
   previousGenerationEvery?: number;
   /** Parallel key generations (default 4, the libuv thread pool size). */
   concurrency?: number;
+  /** Machine-wide pool of generated keys (see key-pool.ts); null = always generate. */
+  keyPoolDir?: string | null;
 }
 
 export function demoPkiDir(stateDir: string): string {
@@ -146,14 +149,17 @@ export async function ensureDemoCards(stateDir: string, residents: readonly Demo
 
   const existing = new Map(readManifest(stateDir).map((c) => [c.cardId, c]));
   const missing = plans.filter((p) => !existing.has(p.cardId) || !existsSync(join(cardDir(stateDir, p.cardId), 'card.json')));
-  const created = await mapLimited(missing, options.concurrency ?? 4, (plan) => createCard(stateDir, pki, plan));
+  // Pool keys are handed out after the ones this state directory already uses, so no two cards share one.
+  const poolDir = options.keyPoolDir === undefined ? defaultKeyPoolDir() : options.keyPoolDir;
+  const firstKey = existing.size;
+  const created = await mapLimited(missing, options.concurrency ?? 4, (plan, i) => createCard(stateDir, pki, plan, () => pooledKey(poolDir, firstKey + i)));
   for (const card of created) existing.set(card.cardId, card);
   if (created.length > 0) writeManifest(stateDir, [...existing.values()]);
   return plans.map((p) => toDemoCard(stateDir, existing.get(p.cardId)!));
 }
 
-async function createCard(stateDir: string, pki: TestPki, plan: Plan): Promise<StoredCard> {
-  const keyPair = await newRsaKey();
+async function createCard(stateDir: string, pki: TestPki, plan: Plan, key: () => Promise<KeyPair>): Promise<StoredCard> {
+  const keyPair = await key();
   const issued = await issueCardCertificate(pki, {
     keyPair,
     generation: plan.generation,
@@ -228,13 +234,13 @@ export function openDemoCard(stateDir: string, cardId: string): VirtualJpkiCard 
   });
 }
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i]!);
+      results[i] = await fn(items[i]!, i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -5,3 +5,4 @@ export * from './test-pki.js';
 export * from './x509.js';
 export * from './demo-cards.js';
 export * from './vpcd-client.js';
+export * from './key-pool.js';
