@@ -14,7 +14,8 @@ import { paginate } from './layout/paginate.js';
 import { backgroundPatterns, drawBackground } from './pdf/background.js';
 import { ContentBuilder, GlyphUsage } from './pdf/content-builder.js';
 import { decodeInkImage, embedInkImage, type InkImage } from './pdf/ink-image.js';
-import { embedFont, flateStream } from './pdf/pdf-font.js';
+import { embedFont } from './pdf/pdf-font.js';
+import { flateStream, plainStream } from './pdf/streams.js';
 import { qrOps } from './pdf/qr-code.js';
 import { applyTemplate } from './templates/index.js';
 import { contentDigest, VERIFICATION_STREAM_KEY } from './verification/content-digest.js';
@@ -131,7 +132,7 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
     contentSha256,
   });
   const last = doc.getPage(pageCount - 1);
-  const qrStream = context.register(flateStream(context, Buffer.from(qrOps(payload, g.left, bodyBottom + 2, qrSize), 'latin1'), { [VERIFICATION_STREAM_KEY]: true }));
+  const qrStream = context.register(plainStream(context, Buffer.from(qrOps(payload, g.left, bodyBottom + 2, qrSize), 'latin1'), { [VERIFICATION_STREAM_KEY]: true }));
   last.node.set(PDFName.of('Contents'), context.obj([bodyStreams[pageCount - 1]!, qrStream]));
   doc.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(payload));
 

@@ -5,13 +5,13 @@
  */
 import type { PDFContext, PDFRef } from 'pdf-lib';
 import { num, type ContentBuilder } from './content-builder.js';
-import { flateStream } from './pdf-font.js';
+import { plainStream } from './streams.js';
 
 export const LATENT_TEXT = '複写';
 
 function tilingPattern(context: PDFContext, ops: string): PDFRef {
   return context.register(
-    flateStream(context, Buffer.from(ops, 'latin1'), {
+    plainStream(context, Buffer.from(ops, 'latin1'), {
       Type: 'Pattern',
       PatternType: 1,
       PaintType: 1,

@@ -5,15 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
-import { PDFRawStream, type PDFContext, type PDFRef } from 'pdf-lib';
+import type { PDFContext, PDFRef } from 'pdf-lib';
 import { PNG } from 'pdf-lib/cjs/utils/png.js';
+import { precompressedStream } from './streams.js';
 
 export interface InkImage {
   width: number;
   height: number;
-  /** Deflated all-zero gray samples and deflated ink mask. */
-  blackSamples: Uint8Array;
-  mask: Uint8Array;
+  /** All-zero (black) gray samples and the ink mask, raw and deflated. */
+  black: { raw: Uint8Array; deflated: Uint8Array };
+  mask: { raw: Uint8Array; deflated: Uint8Array };
 }
 
 const cache = new Map<string, InkImage>();
@@ -35,8 +36,8 @@ export function decodeInkImage(pngBase64: string): InkImage {
   const image: InkImage = {
     width: png.width,
     height: png.height,
-    blackSamples: deflateSync(new Uint8Array(n), { level: 1 }),
-    mask: deflateSync(ink, { level: 1 }),
+    black: { raw: new Uint8Array(n), deflated: deflateSync(new Uint8Array(n), { level: 1 }) },
+    mask: { raw: ink, deflated: deflateSync(ink, { level: 1 }) },
   };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, image);
@@ -44,7 +45,7 @@ export function decodeInkImage(pngBase64: string): InkImage {
 }
 
 export function embedInkImage(context: PDFContext, image: InkImage): PDFRef {
-  const common = { Type: 'XObject', Subtype: 'Image', Width: image.width, Height: image.height, ColorSpace: 'DeviceGray', BitsPerComponent: 8, Filter: 'FlateDecode' };
-  const smask = context.register(PDFRawStream.of(context.obj(common), image.mask));
-  return context.register(PDFRawStream.of(context.obj({ ...common, SMask: smask }), image.blackSamples));
+  const common = { Type: 'XObject', Subtype: 'Image', Width: image.width, Height: image.height, ColorSpace: 'DeviceGray', BitsPerComponent: 8 };
+  const smask = context.register(precompressedStream(context, image.mask.deflated, image.mask.raw, common));
+  return context.register(precompressedStream(context, image.black.deflated, image.black.raw, { ...common, SMask: smask }));
 }

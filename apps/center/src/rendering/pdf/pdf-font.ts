@@ -3,18 +3,9 @@
  * ids of the full font; when the embedded program is renumbered (fontkit subset), a CIDToGIDMap
  * stream maps them back, so content streams are the same whichever subset strategy was used.
  */
-import { deflateSync } from 'node:zlib';
-import { PDFName, PDFRawStream, PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
+import { PDFName, PDFString, type PDFContext, type PDFRef } from 'pdf-lib';
+import { flateStream, plainStream } from './streams.js';
 import type { FontFace, SubsetStrategy } from '../fonts/font-face.js';
-
-export type PdfLiteral = NonNullable<Parameters<PDFContext['stream']>[1]>;
-
-export function flateStream(context: PDFContext, raw: Uint8Array, extra: PdfLiteral = {}): PDFRawStream {
-  // Level 1: the fastest zlib level; these streams are small and speed matters more than bytes.
-  const compressed = deflateSync(raw, { level: 1 });
-  const dict = context.obj({ Filter: 'FlateDecode', ...extra });
-  return PDFRawStream.of(dict, compressed);
-}
 
 function subsetTag(gids: Iterable<number>): string {
   // Subset tag (6 capitals) derived from the glyph set, so identical input gives identical bytes.
@@ -112,7 +103,7 @@ export function embedFont(context: PDFContext, face: FontFace, used: Map<number,
       CIDToGIDMap: typeof cidToGid === 'string' ? PDFName.of(cidToGid) : cidToGid,
     }),
   );
-  const toUnicode = context.register(flateStream(context, toUnicodeCMap(used)));
+  const toUnicode = context.register(plainStream(context, toUnicodeCMap(used)));
   const ref = context.register(
     context.obj({
       Type: 'Font',

@@ -9,6 +9,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
 
+import { knownDecodedBytes } from '../pdf/streams.js';
+
 export const VERIFICATION_STREAM_KEY = 'MdgVerification';
 const IGNORED_STREAM_KEYS = new Set(['/Length', '/Filter', '/DecodeParms']);
 
@@ -18,6 +20,8 @@ export function isVerificationStream(obj: PDFObject | undefined): boolean {
 
 function decodedStreamBytes(stream: PDFStream): Uint8Array {
   if (!(stream instanceof PDFRawStream)) return stream.getContents();
+  const known = knownDecodedBytes(stream);
+  if (known) return known;
   const filter = stream.dict.get(PDFName.of('Filter'));
   const bytes = stream.getContents();
   if (filter === undefined) return bytes;
@@ -32,8 +36,22 @@ class Walker {
     private readonly hash: Hash,
   ) {}
 
+  private pending = '';
+
+  /** Small tokens are batched: one hash update per token costs more than the hashing. */
   private put(s: string): void {
-    this.hash.update(s);
+    this.pending += s;
+    if (this.pending.length > 4096) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending) this.hash.update(this.pending);
+    this.pending = '';
+  }
+
+  private bytes(b: Uint8Array): void {
+    this.flush();
+    this.hash.update(b);
   }
 
   walk(obj: PDFObject | undefined): void {
@@ -52,7 +70,7 @@ class Walker {
       this.dictEntries(obj.dict, IGNORED_STREAM_KEYS);
       const bytes = decodedStreamBytes(obj);
       this.put(`>${bytes.byteLength}:`);
-      this.hash.update(bytes);
+      this.bytes(bytes);
       return this.put(';');
     }
     if (obj instanceof PDFDict) {
@@ -70,7 +88,7 @@ class Walker {
     if (obj instanceof PDFString || obj instanceof PDFHexString) {
       const bytes = obj.asBytes();
       this.put(`s${bytes.byteLength}:`);
-      this.hash.update(bytes);
+      this.bytes(bytes);
       return this.put(';');
     }
     if (obj instanceof PDFBool) return this.put(`b${obj.asBoolean()};`);
@@ -112,8 +130,10 @@ export function contentDigest(doc: PDFDocument): string {
   const pages = doc.getPages();
   hash.update(`pages:${pages.length};`);
   pages.forEach((p, i) => {
+    walker.flush();
     hash.update(`page:${i};`);
     walker.page(p.node);
   });
+  walker.flush();
   return hash.digest('hex');
 }
