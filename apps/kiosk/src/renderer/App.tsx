@@ -31,7 +31,7 @@ export const screens: Record<KioskScreen, () => ReactElement> = {
 };
 
 /** One view, rendered: also what the server-side render test uses. */
-export function KioskScreenView({ view, send }: { view: KioskView; send: (intent: KioskIntent) => void }) {
+export function KioskScreenView({ view, send }: { view: KioskView; send: (intent: KioskIntent) => Promise<boolean> }) {
   const value = useMemo<KioskContextValue>(() => ({ view, send }), [view, send]);
   const Screen = screens[view.screen];
   return (
@@ -47,12 +47,15 @@ export function KioskScreenView({ view, send }: { view: KioskView; send: (intent
 export function App({ store, bridge }: { store: ViewStore; bridge: KioskBridge }) {
   const view = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const send = useMemo(
-    () => (intent: KioskIntent) => {
-      bridge.send(intent).catch((error: unknown) => {
-        // The main process answers a refused intent with a new view; log the code only (no personal data).
-        console.warn('kiosk intent refused:', intent.type, error instanceof Error ? error.name : 'error');
-      });
-    },
+    () => (intent: KioskIntent) =>
+      bridge.send(intent).then(
+        () => true,
+        (error: unknown) => {
+          // Log the intent type and error class only: an intent never carries personal data, but keep it that way.
+          console.warn('kiosk intent refused:', intent.type, error instanceof Error ? error.name : 'error');
+          return false;
+        },
+      ),
     [bridge],
   );
   useEffect(() => {

@@ -5,7 +5,11 @@ import type { KioskIntent, KioskView } from '@madoguchi/shared';
 
 export interface KioskContextValue {
   view: KioskView;
-  send: (intent: KioskIntent) => void;
+  /**
+   * Resolves true when the main process took the intent, false when it refused it (never
+   * rejects: what the resident sees next always comes back as a view).
+   */
+  send: (intent: KioskIntent) => Promise<boolean>;
 }
 
 export const KioskContext = createContext<KioskContextValue | null>(null);

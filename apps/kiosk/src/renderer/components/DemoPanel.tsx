@@ -26,14 +26,14 @@ export function DemoPanel() {
               className="demo-card"
               data-card-id={card.cardId}
               disabled={view.cardPresent}
-              onClick={() => send({ type: 'demoPlaceCard', cardId: card.cardId })}
+              onClick={() => void send({ type: 'demoPlaceCard', cardId: card.cardId })}
             >
               {card.label}
             </button>
           </li>
         ))}
       </ul>
-      <button type="button" className="demo-remove" disabled={!view.cardPresent} onClick={() => send({ type: 'demoRemoveCard' })}>
+      <button type="button" className="demo-remove" disabled={!view.cardPresent} onClick={() => void send({ type: 'demoRemoveCard' })}>
         {t('demo.removeCard')}
       </button>
     </aside>

@@ -46,12 +46,12 @@ export function ScreenFrame({ screen, heading, lead, children, onBack, showBack,
       {showBack || showCancel || primary ? (
         <footer className="screen-footer">
           {showBack ? (
-            <button type="button" className="nav-button back" onClick={onBack ?? (() => send({ type: 'back' }))}>
+            <button type="button" className="nav-button back" onClick={onBack ?? (() => void send({ type: 'back' }))}>
               <Bilingual ja="戻る" text={t('common.back')} fallbackSecond="Back" />
             </button>
           ) : null}
           {showCancel ? (
-            <button type="button" className="nav-button cancel" onClick={() => send({ type: 'cancel' })}>
+            <button type="button" className="nav-button cancel" onClick={() => void send({ type: 'cancel' })}>
               <Bilingual ja="中止" text={t('common.cancel')} fallbackSecond="Cancel" />
             </button>
           ) : null}

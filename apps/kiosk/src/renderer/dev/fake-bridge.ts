@@ -118,30 +118,32 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
       case 'pinSubmit':
         set({ screen: 'authenticating', keypad: undefined, pinLength: undefined });
         return later(800, () => ({ screen: 'menu', ...signedIn }));
-      case 'chooseCertificate':
+      case 'chooseCertificate': {
+        const item = menu.find((entry) => entry.certificateType === intent.certificateType);
+        if (!item?.available) return set({ screen: 'refused', error: errorFor(item?.refusal ?? 'ELIGIBILITY_TYPE_NOT_OFFERED', view.language) });
         return set({ screen: 'options', selected: { certificateType: intent.certificateType, options: {}, copies: 1 }, error: undefined });
-      case 'setOptions': {
-        const fee = menu.find((item) => item.certificateType === view.selected?.certificateType)?.feeYen ?? 0;
-        set({
-          screen: 'quoting',
-          selected: view.selected ? { ...view.selected, options: intent.options, copies: intent.copies } : undefined,
-          quote: undefined,
-        });
-        return later(700, () => ({ quote: { feeYen: fee, totalYen: fee * intent.copies, copies: intent.copies } }));
       }
-      case 'confirm':
-        if (view.screen === 'quoting') return set({ screen: 'payment', paidYen: 0 });
-        if (view.screen === 'payment') {
-          set({ screen: 'issuing' });
-          later(900, () => ({ screen: 'printing' }));
-          return later(1800, () => ({ screen: 'done', printedDocuments: view.quote?.copies ?? 1 }));
-        }
-        return;
-      case 'insertCash':
-        return set({ paidYen: (view.paidYen ?? 0) + intent.yen });
+      case 'setOptions':
+        return set({ selected: view.selected ? { ...view.selected, options: intent.options, copies: intent.copies } : undefined });
+      case 'confirm': {
+        if (view.screen !== 'options') return;
+        const fee = menu.find((item) => item.certificateType === view.selected?.certificateType)?.feeYen ?? 0;
+        const copies = view.selected?.copies ?? 1;
+        set({ screen: 'quoting' });
+        return later(700, () => ({ screen: 'payment', quote: { feeYen: fee, totalYen: fee * copies, copies }, paidYen: 0 }));
+      }
+      case 'insertCash': {
+        const paidYen = (view.paidYen ?? 0) + intent.yen;
+        set({ paidYen });
+        const total = view.quote?.totalYen ?? 0;
+        if (paidYen < total) return;
+        later(400, () => ({ screen: 'issuing', refundYen: paidYen > total ? paidYen - total : undefined }));
+        later(1300, () => ({ screen: 'printing' }));
+        return later(2200, () => ({ screen: 'done', printedDocuments: view.quote?.copies ?? 1 }));
+      }
       case 'back':
-        if (view.screen === 'options' || view.screen === 'refused') return set({ screen: 'menu', error: undefined });
-        if (view.screen === 'quoting') return set({ screen: 'options' });
+        if (view.screen === 'options' || view.screen === 'refused') return set({ screen: 'menu', error: undefined, selected: undefined });
+        if (view.screen === 'payment') return set({ screen: 'options', quote: undefined, paidYen: undefined });
         return;
       case 'cancel':
       case 'finish':

@@ -14,7 +14,7 @@ export function IdleScreen() {
       heading={t('idle.heading')}
       lead={t('idle.lead')}
       primary={
-        <button type="button" className="primary-button" onClick={() => send({ type: 'start' })}>
+        <button type="button" className="primary-button" onClick={() => void send({ type: 'start' })}>
           {t('idle.start')}
         </button>
       }
@@ -30,7 +30,7 @@ export function IdleScreen() {
               lang={language}
               className="choice-button"
               aria-pressed={view.language === language}
-              onClick={() => send({ type: 'setLanguage', language })}
+              onClick={() => void send({ type: 'setLanguage', language })}
             >
               {languageNames[language]}
             </button>

@@ -27,7 +27,7 @@ export function MenuScreen() {
                 data-certificate-type={item.certificateType}
                 disabled={!item.available}
                 aria-describedby={item.available ? undefined : reasonId}
-                onClick={() => send({ type: 'chooseCertificate', certificateType: item.certificateType })}
+                onClick={() => void send({ type: 'chooseCertificate', certificateType: item.certificateType })}
               >
                 <CertificateName type={item.certificateType} />
                 {item.available && item.feeYen !== undefined ? (

@@ -35,6 +35,8 @@ function OptionsSteps() {
   const item = view.menu?.find((entry) => entry.certificateType === type);
   const [draft, setDraft] = useState<OptionsDraft>(() => initialDraft(item, selected));
   const [stepIndex, setStepIndex] = useState(0);
+  /** Between the last step and the main process's next view: no second submit. */
+  const [submitting, setSubmitting] = useState(false);
   const steps = stepsFor(type, item, draft);
   const step: OptionsStep = steps[Math.min(stepIndex, steps.length - 1)] ?? 'copies';
   const update = (patch: Partial<OptionsDraft>) => setDraft((current) => ({ ...current, ...patch }));
@@ -42,8 +44,14 @@ function OptionsSteps() {
   const goNext = (nextDraft: OptionsDraft = draft) => {
     const nextSteps = stepsFor(type, item, nextDraft);
     const index = nextSteps.indexOf(step);
-    if (index >= nextSteps.length - 1) send(toSetOptionsIntent(type, item, nextDraft));
-    else setStepIndex(index + 1);
+    if (index < nextSteps.length - 1) return setStepIndex(index + 1);
+    // In order: the main process quotes what it holds, so the options must land before `confirm`.
+    setSubmitting(true);
+    void send(toSetOptionsIntent(type, item, nextDraft))
+      .then((accepted) => (accepted ? send({ type: 'confirm' }) : false))
+      .then((confirmed) => {
+        if (!confirmed) setSubmitting(false);
+      });
   };
   /** A choice that is the whole decision of its screen moves on at once. */
   const chooseAndNext = (patch: Partial<OptionsDraft>) => {
@@ -174,7 +182,7 @@ function OptionsSteps() {
       onBack={goBack}
       primary={
         showNext ? (
-          <button type="button" className="primary-button" disabled={!canLeaveStep(step, draft)} onClick={() => goNext()} data-last-step={isLast || undefined}>
+          <button type="button" className="primary-button" disabled={submitting || !canLeaveStep(step, draft)} onClick={() => goNext()} data-last-step={isLast || undefined}>
             {t('common.next')}
           </button>
         ) : undefined

@@ -26,12 +26,13 @@ export function PrintingScreen() {
 export function DoneScreen() {
   const { view, send } = useKiosk();
   const { t } = useKioskT();
+  const yen = useYen();
   return (
     <ScreenFrame
       screen="done"
       heading={t('done.heading')}
       primary={
-        <button type="button" className="primary-button" onClick={() => send({ type: 'finish' })}>
+        <button type="button" className="primary-button" onClick={() => void send({ type: 'finish' })}>
           {t('done.finish')}
         </button>
       }
@@ -46,25 +47,40 @@ export function DoneScreen() {
           {t('done.takeCertificate')}
           {view.printedDocuments !== undefined ? <span className="take-detail">{t('done.printed', { count: view.printedDocuments })}</span> : null}
         </li>
+        {view.refundYen !== undefined && view.refundYen > 0 ? (
+          <li className="take pending" data-testid="take-change">
+            <span className="take-mark" aria-hidden="true">!</span>
+            {t('done.takeChange', { amount: yen(view.refundYen) })}
+          </li>
+        ) : null}
       </ul>
     </ScreenFrame>
   );
 }
 
 export function RefusedScreen() {
-  const { send } = useKiosk();
+  const { view, send } = useKiosk();
   const { t } = useKioskT();
+  // With a menu the resident may choose another certificate; without one (the card was removed,
+  // the session is over) the only way on is to finish.
+  const canChooseAgain = (view.menu?.length ?? 0) > 0;
   return (
     <ScreenFrame
       screen="refused"
       heading={t('refused.heading')}
       lead={t('refused.lead')}
-      showCancel
+      showCancel={canChooseAgain}
       ownsError
       primary={
-        <button type="button" className="primary-button" onClick={() => send({ type: 'back' })}>
-          {t('refused.backToMenu')}
-        </button>
+        canChooseAgain ? (
+          <button type="button" className="primary-button" onClick={() => void send({ type: 'back' })}>
+            {t('refused.backToMenu')}
+          </button>
+        ) : (
+          <button type="button" className="primary-button" onClick={() => void send({ type: 'finish' })}>
+            {t('common.finish')}
+          </button>
+        )
       }
     >
       <ErrorDetail />
@@ -83,7 +99,7 @@ export function ErrorScreen() {
       heading={t('error.heading')}
       ownsError
       primary={
-        <button type="button" className="primary-button" onClick={() => send({ type: 'finish' })}>
+        <button type="button" className="primary-button" onClick={() => void send({ type: 'finish' })}>
           {t('error.finish')}
         </button>
       }

@@ -25,7 +25,7 @@ export function PinScreen() {
         type="button"
         className="key"
         disabled={complete}
-        onClick={() => send({ type: 'pinKey', position })}
+        onClick={() => void send({ type: 'pinKey', position })}
       >
         {label}
       </button>
@@ -54,11 +54,11 @@ export function PinScreen() {
         </div>
         <div className="keypad" role="group" aria-label={t('pin.keypad')}>
           {[0, 1, 2, 3, 4, 5, 6, 7, 8].map(keyButton)}
-          <button type="button" className="key key-delete" disabled={entered === 0} onClick={() => send({ type: 'pinBackspace' })}>
+          <button type="button" className="key key-delete" disabled={entered === 0} onClick={() => void send({ type: 'pinBackspace' })}>
             {t('pin.delete')}
           </button>
           {keyButton(9)}
-          <button type="button" className="key key-submit" disabled={!complete} onClick={() => send({ type: 'pinSubmit' })}>
+          <button type="button" className="key key-submit" disabled={!complete} onClick={() => void send({ type: 'pinSubmit' })}>
             {t('pin.submit')}
           </button>
         </div>
