@@ -1,0 +1,122 @@
+/**
+ * buildApp(config) builds the center's Fastify server without listening, so tests can build it,
+ * inject requests, or listen on 127.0.0.1:0 over real TLS. Plugins in tiers:
+ *   external  rate limiting, OpenAPI (swagger)
+ *   app       error handling, zod validation, the center context (database, trust, keys)
+ *   routes    kiosk API (mutual TLS) under /api/v1, the OpenAPI document, public verification page
+ * Closing the app stops the sweeper and CRL refresh, drains requests, closes the renderer pool and
+ * the database.
+ */
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { API_PREFIX } from '@madoguchi/shared';
+import { RevocationChecker } from './auth/crl.js';
+import { TrustAnchors } from './auth/trust-anchors.js';
+import type { CenterConfig } from './config.js';
+import { openDatabase, type CenterDatabase } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { installErrorHandling, sendError } from './http/error-handler.js';
+import type { CenterContext } from './http/context.js';
+import { kioskRoutes } from './http/kiosk-routes.js';
+import { responseSerializerCompiler } from './http/zod.js';
+import { loadCenterKey } from './issuance/binding.js';
+import { createDefaultServices } from './issuance/default-services.js';
+import type { CenterServices } from './issuance/services.js';
+import { startSweeper } from './issuance/sweeper.js';
+
+export interface BuildOptions {
+  /** Use this database instead of opening config.database (the caller closes it). */
+  database?: CenterDatabase;
+  /** Replace the production services (tests inject a slowed renderer, for instance). */
+  services?: CenterServices;
+  /** The clock; defaults to the system clock. */
+  now?: () => Date;
+  /** Run the sweeper (default true). */
+  sweeper?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    center: CenterContext;
+  }
+}
+
+export async function buildApp(config: CenterConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await openDatabase(config.database));
+  await migrate(database);
+  const services = options.services ?? createDefaultServices(database, config);
+  const now = options.now ?? (() => new Date());
+
+  const app = Fastify({
+    https: {
+      key: config.tls.keyPem,
+      cert: config.tls.certPem,
+      ca: config.tls.kioskCaPem,
+      // Ask every client for a kiosk certificate, but let the kiosk guard refuse with a catalog
+      // code: the same port serves public pages that need no certificate.
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
+    logger: {
+      level: config.logLevel,
+      // Bodies are never logged; these paths are belt and braces for anything that might be.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'body', 'pdf', '*.pdf', 'name', '*.name', 'myNumber', '*.myNumber'], censor: '[redacted]' },
+    },
+    requestTimeout: config.timeouts.requestTimeoutMs,
+    connectionTimeout: config.timeouts.requestTimeoutMs,
+    keepAliveTimeout: config.timeouts.keepAliveTimeoutMs,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  const anchors = TrustAnchors.fromPem(config.cardTrust.trustAnchorsPem);
+  const revocation = new RevocationChecker(config.cardTrust.crlPaths, anchors, app.log);
+  revocation.start(config.timeouts.crlRefreshMs);
+  const context: CenterContext = { config, database, services, anchors, revocation, bindingKey: loadCenterKey(config.bindingKey.privateKeyPem, config.bindingKey.keyId), now };
+  app.decorate('center', context);
+
+  // --- external
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Madoguchi issuance center — kiosk API', version: '1.0.0', description: 'Built from packages/shared/src/api/kiosk-center.ts. Kiosk routes require a mutual-TLS client certificate from the kiosk CA.' },
+      tags: [{ name: 'kiosk', description: 'Kiosk ↔ center (mutual TLS)' }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  // --- app
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
+  installErrorHandling(app);
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 30, timeWindow: '1 minute' }) }, (_request, reply) => sendError(reply, 'NOT_FOUND'));
+
+  // --- routes
+  await app.register(kioskRoutes(context), { prefix: API_PREFIX });
+  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+
+  const stopSweeper =
+    options.sweeper === false
+      ? async () => undefined
+      : startSweeper(
+          database,
+          { printResultTtlMs: config.timeouts.printResultTtlMs, documentTtlMs: config.timeouts.documentTtlMs, quoteTtlMs: config.timeouts.quoteTtlMs, idempotencyTtlMs: 24 * 3600_000 },
+          config.timeouts.sweepIntervalMs,
+          now,
+          app.log,
+        );
+
+  app.addHook('onClose', async () => {
+    revocation.stop();
+    await stopSweeper();
+    await services.close?.();
+    if (ownsDatabase) await database.close();
+  });
+  return app;
+}

@@ -1,0 +1,82 @@
+/**
+ * The issuance history (交付履歴): append-only and hash-chained. Each row's hash covers its own
+ * fields and the previous row's hash, so editing a row breaks its hash and deleting one breaks the
+ * link of the next. Rows are written inside the same transaction as the change they record, so
+ * history and state can never disagree: either both commit or neither does.
+ *
+ * What a row holds follows misissuance.md item 9: when, where (store, terminal), who (resident id,
+ * never a name), type, options, copies, pages, issue numbers, and disposal records.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { AuditEventsTable } from '../db/tables/issuance.js';
+import { canonicalJson } from '../issuance/canonical-json.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type AuditEvent =
+  | 'kiosk_enrolled'
+  | 'kiosk_revoked'
+  | 'resident_authenticated'
+  | 'quoted'
+  | 'paid'
+  | 'delivered'
+  | 'printed'
+  | 'print_failed'
+  | 'refunded'
+  | 'voided'
+  | 'documents_deleted'
+  | 'disposal';
+
+export interface AuditEntry {
+  event: AuditEvent;
+  issuanceId?: string;
+  storeCode?: string;
+  terminalId?: string;
+  residentId?: string;
+  municipalityCode?: string;
+  certificateType?: string;
+  options?: unknown;
+  copies?: number;
+  pageCount?: number;
+  issueNumbers?: string[];
+  /** Codes, states and amounts; never personal data. */
+  detail?: Record<string, unknown>;
+}
+
+type Row = AuditEventsTable;
+
+/** What the hash covers: every column except the hash itself, in canonical form. */
+export function hashRow(row: Omit<Row, 'hash'>): string {
+  const { prev_hash: prevHash, ...fields } = row;
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(fields)).digest('hex');
+}
+
+/** Serialises appends across center processes on PostgreSQL; SQLite's BEGIN IMMEDIATE already does. */
+const AUDIT_LOCK_KEY = 7320100;
+
+export async function appendAudit(trx: Transaction<Database> | Kysely<Database>, kind: 'sqlite' | 'postgres', entry: AuditEntry, now: Date): Promise<Row> {
+  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const base: Omit<Row, 'hash'> = {
+    seq: (last?.seq ?? 0) + 1,
+    recorded_at: now.toISOString(),
+    event: entry.event,
+    issuance_id: entry.issuanceId ?? null,
+    store_code: entry.storeCode ?? null,
+    terminal_id: entry.terminalId ?? null,
+    resident_id: entry.residentId ?? null,
+    municipality_code: entry.municipalityCode ?? null,
+    certificate_type: entry.certificateType ?? null,
+    options_json: entry.options === undefined ? null : canonicalJson(entry.options),
+    copies: entry.copies ?? null,
+    page_count: entry.pageCount ?? null,
+    issue_numbers_json: entry.issueNumbers ? canonicalJson(entry.issueNumbers) : null,
+    detail_json: entry.detail ? canonicalJson(entry.detail) : null,
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  const row: Row = { ...base, hash: hashRow(base) };
+  await trx.insertInto('audit_events').values(row).execute();
+  return row;
+}

@@ -1,0 +1,71 @@
+/**
+ * Verifies the issuance history: every row's hash, every link to the previous row, and that the
+ * sequence has no gaps. Then cross-checks the history against the issuances: each issuance's
+ * current state must be recorded in the history, so removing the newest rows (which leaves a
+ * valid but shorter chain) is caught too, as is a head that does not match one noted earlier.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { GENESIS_HASH, hashRow } from './chain.js';
+
+export interface AuditProblem {
+  seq: number | null;
+  kind: 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'state_not_recorded' | 'head_mismatch';
+  message: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  rows: number;
+  head: { seq: number; hash: string } | null;
+  problems: AuditProblem[];
+}
+
+const stateEvent: Record<string, string> = { quoted: 'quoted', paid: 'paid', delivered: 'delivered', printed: 'printed', refunded: 'refunded', voided: 'voided' };
+
+export async function verifyAuditChain(db: Kysely<Database>, options: { expectedHead?: { seq: number; hash: string }; pageSize?: number } = {}): Promise<AuditVerification> {
+  const pageSize = options.pageSize ?? 2000;
+  const problems: AuditProblem[] = [];
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let rows = 0;
+  let head: AuditVerification['head'] = null;
+  let after = 0;
+  for (;;) {
+    const page = await db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+    if (page.length === 0) break;
+    for (const row of page) {
+      rows++;
+      if (row.seq !== expectedSeq) problems.push({ seq: row.seq, kind: 'sequence_gap', message: `expected seq ${expectedSeq}, found ${row.seq}: rows were deleted` });
+      if (row.prev_hash !== prevHash) problems.push({ seq: row.seq, kind: 'broken_link', message: 'prev_hash does not match the previous row' });
+      const { hash, ...rest } = row;
+      if (hashRow(rest) !== hash) problems.push({ seq: row.seq, kind: 'hash_mismatch', message: 'row content does not match its hash: the row was edited' });
+      expectedSeq = row.seq + 1;
+      prevHash = hash;
+      head = { seq: row.seq, hash };
+    }
+    after = page.at(-1)!.seq;
+  }
+
+  if (options.expectedHead) {
+    const noted = options.expectedHead;
+    const row = await db.selectFrom('audit_events').select(['seq', 'hash']).where('seq', '=', noted.seq).executeTakeFirst();
+    if (!row || row.hash !== noted.hash) problems.push({ seq: noted.seq, kind: 'head_mismatch', message: 'the head noted earlier is no longer in the chain' });
+  }
+
+  const issuances = await db.selectFrom('issuances').select(['issuance_id', 'state']).execute();
+  const recorded = await db.selectFrom('audit_events').select(['issuance_id', 'event']).where('issuance_id', 'is not', null).execute();
+  const events = new Map<string, Set<string>>();
+  for (const r of recorded) {
+    const set = events.get(r.issuance_id!) ?? new Set<string>();
+    set.add(r.event);
+    events.set(r.issuance_id!, set);
+  }
+  for (const issuance of issuances) {
+    const event = stateEvent[issuance.state];
+    if (event && !events.get(issuance.issuance_id)?.has(event)) {
+      problems.push({ seq: null, kind: 'state_not_recorded', message: `issuance ${issuance.issuance_id} is ${issuance.state} but the history has no '${event}' row` });
+    }
+  }
+  return { ok: problems.length === 0, rows, head, problems };
+}

@@ -1,0 +1,52 @@
+/**
+ * Challenges for the card signature: 32 random bytes, bound to the kiosk that asked for them,
+ * usable once, for at most `ttlMs` (≤ 60 s). "Used once" is a compare-and-set in the UPDATE's
+ * WHERE clause (`used_at is null`), so two racing requests with the same challenge cannot both
+ * consume it, on one center process or on several sharing PostgreSQL.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { MadoguchiError, type ChallengeResponse } from '@madoguchi/shared';
+import type { CenterDatabase } from '../db/database.js';
+
+export const MAX_CHALLENGE_TTL_MS = 60_000;
+
+export async function issueChallenge(database: CenterDatabase, terminalId: string, now: Date, ttlMs: number): Promise<ChallengeResponse> {
+  const ttl = Math.min(ttlMs, MAX_CHALLENGE_TTL_MS);
+  const challenge = randomBytes(32);
+  const challengeId = randomUUID();
+  const expiresAt = new Date(now.getTime() + ttl).toISOString();
+  await database.db
+    .insertInto('challenges')
+    .values({ challenge_id: challengeId, terminal_id: terminalId, challenge_hex: challenge.toString('hex'), created_at: now.toISOString(), expires_at: expiresAt, used_at: null })
+    .execute();
+  return { challengeId, challenge: challenge.toString('base64'), expiresAt };
+}
+
+/**
+ * Consumes the challenge for this kiosk and returns its bytes, or refuses: unknown, bound to
+ * another kiosk (not consumed: a stranger's attempt must not burn the real kiosk's challenge),
+ * expired, or already used.
+ */
+export async function consumeChallenge(database: CenterDatabase, challengeId: string, terminalId: string, now: Date): Promise<Buffer> {
+  const row = await database.db.selectFrom('challenges').selectAll().where('challenge_id', '=', challengeId).executeTakeFirst();
+  if (!row) throw new MadoguchiError('AUTH_CHALLENGE_UNKNOWN');
+  if (row.terminal_id !== terminalId) throw new MadoguchiError('AUTH_CHALLENGE_WRONG_KIOSK', `challenge of ${row.terminal_id} presented by ${terminalId}`);
+  if (row.used_at !== null) throw new MadoguchiError('AUTH_CHALLENGE_REPLAYED');
+  if (row.expires_at <= now.toISOString()) throw new MadoguchiError('AUTH_CHALLENGE_EXPIRED');
+  const result = await database.db
+    .updateTable('challenges')
+    .set({ used_at: now.toISOString() })
+    .where('challenge_id', '=', challengeId)
+    .where('terminal_id', '=', terminalId)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new MadoguchiError('AUTH_CHALLENGE_REPLAYED', 'lost the race for this challenge');
+  return Buffer.from(row.challenge_hex, 'hex');
+}
+
+/** Removes challenges that can no longer be used (the sweeper calls it). */
+export async function purgeChallenges(database: CenterDatabase, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - MAX_CHALLENGE_TTL_MS).toISOString();
+  const result = await database.db.deleteFrom('challenges').where('expires_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

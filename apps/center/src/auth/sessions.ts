@@ -1,0 +1,82 @@
+/**
+ * Resident sessions: created only from a verified card signature over a fresh challenge, bound to
+ * the kiosk and the card certificate, and short-lived. Every issuance names its session, and every
+ * document binding carries the session's card-certificate digest.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { MadoguchiError } from '@madoguchi/shared';
+import { appendAudit } from '../audit/chain.js';
+import { writeTransaction, type CenterDatabase } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import type { Kiosk } from '../kiosks/registry.js';
+import type { VerifiedCard } from './card-certificate.js';
+
+export interface Session {
+  sessionId: string;
+  terminalId: string;
+  residentId: string;
+  municipalityCode: string;
+  authCertificateSha256: string;
+  authNotAfter: Date;
+  expiresAt: string;
+}
+
+export async function createSession(
+  database: CenterDatabase,
+  input: { kiosk: Kiosk; residentId: string; municipalityCode: string; card: VerifiedCard; now: Date; ttlMs: number },
+): Promise<Session> {
+  const session: Session = {
+    sessionId: randomUUID(),
+    terminalId: input.kiosk.terminalId,
+    residentId: input.residentId,
+    municipalityCode: input.municipalityCode,
+    authCertificateSha256: input.card.certificateSha256,
+    authNotAfter: input.card.notAfter,
+    expiresAt: new Date(input.now.getTime() + input.ttlMs).toISOString(),
+  };
+  await writeTransaction(database, async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({
+        session_id: session.sessionId,
+        terminal_id: session.terminalId,
+        resident_id: session.residentId,
+        municipality_code: session.municipalityCode,
+        auth_certificate_sha256: session.authCertificateSha256,
+        auth_not_after: session.authNotAfter.toISOString(),
+        created_at: input.now.toISOString(),
+        expires_at: session.expiresAt,
+      })
+      .execute();
+    await appendAudit(
+      trx,
+      database.kind,
+      {
+        event: 'resident_authenticated',
+        storeCode: input.kiosk.storeCode,
+        terminalId: input.kiosk.terminalId,
+        residentId: input.residentId,
+        municipalityCode: input.municipalityCode,
+        detail: { sessionId: session.sessionId, authCertificateSha256: session.authCertificateSha256 },
+      },
+      input.now,
+    );
+  });
+  return session;
+}
+
+/** The session, if it belongs to this kiosk and has not expired; one refusal for every other case. */
+export async function loadSession(db: Kysely<Database> | Transaction<Database>, sessionId: string, terminalId: string, now: Date): Promise<Session> {
+  const row = await db.selectFrom('sessions').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+  if (!row || row.terminal_id !== terminalId || row.expires_at <= now.toISOString()) throw new MadoguchiError('AUTH_SESSION_EXPIRED');
+  return {
+    sessionId: row.session_id,
+    terminalId: row.terminal_id,
+    residentId: row.resident_id,
+    municipalityCode: row.municipality_code,
+    authCertificateSha256: row.auth_certificate_sha256,
+    authNotAfter: new Date(row.auth_not_after),
+    expiresAt: row.expires_at,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Operator CLI for the issuance history and incidents.
+ *
+ *   tsx apps/center/src/cli/audit.ts verify [--expect-head SEQ:HASH]   exit 0 when the chain is intact
+ *   tsx apps/center/src/cli/audit.ts incidents [--all]                   open incidents (refunds, rejections, retries)
+ *   tsx apps/center/src/cli/audit.ts resolve INCIDENT_ID
+ *   tsx apps/center/src/cli/audit.ts dispose ISSUE_NUMBER --reason TEXT  records a disposal (処分) of a wrongly printed document
+ *
+ * The database comes from MADOGUCHI_DATABASE_URL or --database (a SQLite path or postgres://…).
+ */
+import { Command } from 'commander';
+import { appendAudit } from '../audit/chain.js';
+import { verifyAuditChain } from '../audit/verify.js';
+import { databaseConfigFromEnv } from '../db/config.js';
+import { openDatabase, writeTransaction, type CenterDatabase } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { listIncidents, resolveIncident } from '../issuance/incidents.js';
+
+async function withDatabase<T>(options: { database?: string }, fn: (database: CenterDatabase) => Promise<T>): Promise<T> {
+  const env = options.database ? { ...process.env, MADOGUCHI_DATABASE_URL: options.database } : process.env;
+  const database = await openDatabase(databaseConfigFromEnv(env, '.madoguchi/center/center.sqlite'));
+  try {
+    await migrate(database);
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const program = new Command('madoguchi-audit').description('Issuance history (交付履歴) and incidents').option('--database <url>', 'SQLite path or postgres:// URL');
+
+program
+  .command('verify')
+  .description('verify the hash chain and that every issuance state is recorded')
+  .option('--expect-head <seq:hash>', 'a head noted earlier (detects removal of the newest rows)')
+  .action(async (opts: { expectHead?: string }) => {
+    const expectedHead = opts.expectHead ? { seq: Number(opts.expectHead.split(':')[0]), hash: opts.expectHead.split(':')[1] ?? '' } : undefined;
+    const result = await withDatabase(program.opts(), (database) => verifyAuditChain(database.db, { expectedHead }));
+    for (const problem of result.problems) process.stdout.write(`PROBLEM ${problem.kind}${problem.seq !== null ? ` at seq ${problem.seq}` : ''}: ${problem.message}\n`);
+    process.stdout.write(result.ok ? `OK ${result.rows} rows, head ${result.head ? `${result.head.seq}:${result.head.hash}` : 'none'}\n` : `FAILED ${result.problems.length} problem(s) in ${result.rows} rows\n`);
+    process.exitCode = result.ok ? 0 : 1;
+  });
+
+program
+  .command('incidents')
+  .description('list incidents an operator must look at')
+  .option('--all', 'include resolved ones')
+  .action(async (opts: { all?: boolean }) => {
+    const incidents = await withDatabase(program.opts(), (database) => listIncidents(database.db, { includeResolved: opts.all }));
+    for (const i of incidents) process.stdout.write(`${i.createdAt} ${i.incidentId} ${i.kind} issuance=${i.issuanceId ?? '-'} terminal=${i.terminalId ?? '-'} ${JSON.stringify(i.detail)}${i.resolvedAt ? ` resolved ${i.resolvedAt}` : ''}\n`);
+    process.stdout.write(`${incidents.length} incident(s)\n`);
+  });
+
+program
+  .command('resolve <incidentId>')
+  .action(async (incidentId: string) => {
+    const ok = await withDatabase(program.opts(), (database) => resolveIncident(database.db, incidentId, new Date()));
+    process.stdout.write(ok ? 'resolved\n' : 'no open incident with that id\n');
+    process.exitCode = ok ? 0 : 1;
+  });
+
+program
+  .command('dispose <issueNumber>')
+  .description('record the disposal (処分) of a wrongly printed document')
+  .requiredOption('--reason <text>', 'what was done with the document (no personal data)')
+  .action(async (issueNumber: string, opts: { reason: string }) => {
+    const found = await withDatabase(program.opts(), (database) =>
+      writeTransaction(database, async (trx) => {
+        const doc = await trx
+          .selectFrom('issuance_documents as d')
+          .innerJoin('issuances as i', 'i.issuance_id', 'd.issuance_id')
+          .select(['i.issuance_id', 'i.terminal_id', 'i.resident_id', 'i.municipality_code', 'i.certificate_type', 'd.page_count'])
+          .where('d.issue_number', '=', issueNumber)
+          .executeTakeFirst();
+        if (!doc) return false;
+        await appendAudit(
+          trx,
+          database.kind,
+          { event: 'disposal', issuanceId: doc.issuance_id, terminalId: doc.terminal_id, residentId: doc.resident_id, municipalityCode: doc.municipality_code, certificateType: doc.certificate_type, pageCount: doc.page_count ?? undefined, issueNumbers: [issueNumber], detail: { reason: opts.reason } },
+          new Date(),
+        );
+        return true;
+      }),
+    );
+    process.stdout.write(found ? 'disposal recorded\n' : 'no document with that issue number\n');
+    process.exitCode = found ? 0 : 1;
+  });
+
+await program.parseAsync(process.argv);

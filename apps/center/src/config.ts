@@ -1,0 +1,151 @@
+/**
+ * The center's configuration: where its data lives, its TLS identity and kiosk CA, the card CAs it
+ * trusts and their CRLs, its binding key, and every timeout. Built from the environment and flags
+ * by `configFromEnv`; tests build it directly. A state directory holds what the center makes for
+ * itself on first start (kiosk CA, server certificate, binding and verification keys, SQLite file).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { databaseConfigFromEnv, type DatabaseConfig } from './db/config.js';
+import { ensureKioskCa, issueServerCertificate } from './kiosks/kiosk-ca.js';
+
+export interface CenterTimeouts {
+  /** Challenge lifetime; capped at 60 s. */
+  challengeTtlMs: number;
+  sessionTtlMs: number;
+  renderTimeoutMs: number;
+  /** Paid/delivered issuances without a print result are refunded after this. */
+  printResultTtlMs: number;
+  /** Delivered document bytes are deleted after this even without a print result. */
+  documentTtlMs: number;
+  quoteTtlMs: number;
+  sweepIntervalMs: number;
+  crlRefreshMs: number;
+  /** Whole-request timeout of the HTTP server. */
+  requestTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveTimeoutMs: number;
+}
+
+export interface CenterConfig {
+  database: DatabaseConfig;
+  host: string;
+  port: number;
+  tls: {
+    keyPem: string;
+    certPem: string;
+    /** The kiosk CA certificate: client certificates must chain to it. */
+    kioskCaPem: string;
+  };
+  cardTrust: {
+    /** PEM bundle of the trusted JPKI user-authentication CA certificates (every generation). */
+    trustAnchorsPem: string;
+    /** CRL files (PEM bundles or DER) re-read every crlRefreshMs. */
+    crlPaths: string[];
+  };
+  /** Ed25519 key that signs document bindings (the kiosk pins its public key). */
+  bindingKey: { privateKeyPem: string; keyId: string };
+  /** Ed25519 key for the verification codes printed on documents (the public verification page). */
+  verificationKey: { privateKeyPem: string; keyId: string };
+  timeouts: CenterTimeouts;
+  renderWorkers?: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+export const defaultTimeouts: CenterTimeouts = {
+  challengeTtlMs: 60_000,
+  sessionTtlMs: 10 * 60_000,
+  renderTimeoutMs: 15_000,
+  printResultTtlMs: 15 * 60_000,
+  documentTtlMs: 10 * 60_000,
+  quoteTtlMs: 15 * 60_000,
+  sweepIntervalMs: 30_000,
+  crlRefreshMs: 60_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 10_000,
+};
+
+export interface CenterState {
+  dir: string;
+  kioskCaDir: string;
+  serverKeyPath: string;
+  serverCertPath: string;
+  kioskCaCertPath: string;
+  bindingKeyPath: string;
+  verificationKeyPath: string;
+  sqlitePath: string;
+}
+
+function ensureEd25519(path: string): void {
+  if (existsSync(path)) return;
+  const { privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+}
+
+/** Creates (once) and returns the center's own keys and certificates under `dir`. */
+export function ensureCenterState(dir: string, hosts: string[] = ['localhost', '127.0.0.1']): CenterState {
+  const root = resolve(dir);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  const kioskCaDir = join(root, 'kiosk-ca');
+  const ca = ensureKioskCa(kioskCaDir);
+  const server = issueServerCertificate(ca, join(root, 'tls'), hosts);
+  const bindingKeyPath = join(root, 'binding-key.pem');
+  const verificationKeyPath = join(root, 'verification-key.pem');
+  ensureEd25519(bindingKeyPath);
+  ensureEd25519(verificationKeyPath);
+  return {
+    dir: root,
+    kioskCaDir,
+    serverKeyPath: server.keyPath,
+    serverCertPath: server.certPath,
+    kioskCaCertPath: ca.certPath,
+    bindingKeyPath,
+    verificationKeyPath,
+    sqlitePath: join(root, 'center.sqlite'),
+  };
+}
+
+function positiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
+  return n;
+}
+
+/**
+ * Environment:
+ *   MADOGUCHI_CENTER_STATE      state directory (default ./.madoguchi/center)
+ *   MADOGUCHI_DATABASE_URL      postgres://… or a SQLite path (default <state>/center.sqlite)
+ *   MADOGUCHI_CENTER_HOST/PORT  listen address (default 127.0.0.1:8443)
+ *   MADOGUCHI_CARD_TRUST_ANCHORS  PEM bundle of trusted card CAs (required)
+ *   MADOGUCHI_CARD_CRLS         comma-separated CRL files (required)
+ *   MADOGUCHI_LOG_LEVEL, MADOGUCHI_RENDER_WORKERS, MADOGUCHI_RENDER_TIMEOUT_MS, MADOGUCHI_PRINT_RESULT_TTL_MS
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: string; host?: string; port?: number } = {}): CenterConfig {
+  const stateDir = overrides.stateDir ?? env.MADOGUCHI_CENTER_STATE ?? join(process.cwd(), '.madoguchi', 'center');
+  const host = overrides.host ?? env.MADOGUCHI_CENTER_HOST ?? '127.0.0.1';
+  const port = overrides.port ?? positiveInt(env.MADOGUCHI_CENTER_PORT, 'MADOGUCHI_CENTER_PORT') ?? 8443;
+  const state = ensureCenterState(stateDir, [...new Set(['localhost', '127.0.0.1', host])]);
+  const anchorsPath = env.MADOGUCHI_CARD_TRUST_ANCHORS;
+  if (!anchorsPath) throw new Error('MADOGUCHI_CARD_TRUST_ANCHORS is required: the PEM bundle of trusted card CAs');
+  const crlPaths = (env.MADOGUCHI_CARD_CRLS ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  if (crlPaths.length === 0) throw new Error('MADOGUCHI_CARD_CRLS is required: the CRL files of the trusted card CAs');
+  const level = env.MADOGUCHI_LOG_LEVEL as CenterConfig['logLevel'] | undefined;
+  return {
+    database: databaseConfigFromEnv(env, state.sqlitePath),
+    host,
+    port,
+    tls: { keyPem: readFileSync(state.serverKeyPath, 'utf8'), certPem: readFileSync(state.serverCertPath, 'utf8'), kioskCaPem: readFileSync(state.kioskCaCertPath, 'utf8') },
+    cardTrust: { trustAnchorsPem: readFileSync(anchorsPath, 'utf8'), crlPaths },
+    bindingKey: { privateKeyPem: readFileSync(state.bindingKeyPath, 'utf8'), keyId: 'binding-1' },
+    verificationKey: { privateKeyPem: readFileSync(state.verificationKeyPath, 'utf8'), keyId: 'verification-1' },
+    timeouts: {
+      ...defaultTimeouts,
+      ...(positiveInt(env.MADOGUCHI_RENDER_TIMEOUT_MS, 'MADOGUCHI_RENDER_TIMEOUT_MS') ? { renderTimeoutMs: Number(env.MADOGUCHI_RENDER_TIMEOUT_MS) } : {}),
+      ...(positiveInt(env.MADOGUCHI_PRINT_RESULT_TTL_MS, 'MADOGUCHI_PRINT_RESULT_TTL_MS') ? { printResultTtlMs: Number(env.MADOGUCHI_PRINT_RESULT_TTL_MS) } : {}),
+    },
+    renderWorkers: positiveInt(env.MADOGUCHI_RENDER_WORKERS, 'MADOGUCHI_RENDER_WORKERS'),
+    logLevel: level ?? 'info',
+  };
+}

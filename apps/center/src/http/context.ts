@@ -1,0 +1,18 @@
+/** What the route plugins are built from: one object per center process, created in buildApp. */
+import type { RevocationChecker } from '../auth/crl.js';
+import type { TrustAnchors } from '../auth/trust-anchors.js';
+import type { CenterConfig } from '../config.js';
+import type { CenterDatabase } from '../db/database.js';
+import type { CenterKey } from '../issuance/binding.js';
+import type { CenterServices } from '../issuance/services.js';
+
+export interface CenterContext {
+  config: CenterConfig;
+  database: CenterDatabase;
+  services: CenterServices;
+  anchors: TrustAnchors;
+  revocation: RevocationChecker;
+  bindingKey: CenterKey;
+  /** The center's clock; tests move it to expire challenges and sessions. */
+  now: () => Date;
+}

@@ -1,0 +1,36 @@
+/**
+ * Every error leaves the center as the shared ErrorBody: a catalog code and its ja/en messages.
+ * A 5xx never shows its cause (the catalog's INTERNAL message, or the code's own fixed message);
+ * the detail goes to the log, which never holds personal data (details are codes and ids).
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { MadoguchiError, errorCatalog, type ErrorCode } from '@madoguchi/shared';
+import { errorBodyOf } from '../issuance/idempotency.js';
+
+export function sendError(reply: FastifyReply, code: ErrorCode, issues?: readonly { path: string; message: string }[]): FastifyReply {
+  return reply.code(errorCatalog[code].status).type('application/json').send(errorBodyOf(code, issues));
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | MadoguchiError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof MadoguchiError) {
+      const level = error.status >= 500 ? 'error' : 'info';
+      request.log[level]({ code: error.code, detail: error.detail }, 'refused');
+      return sendError(reply, error.code, error.issues);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({ path: `${error.validationContext ?? ''}${v.instancePath}`, message: v.message ?? 'invalid' }));
+      request.log.info({ code: 'INPUT_INVALID', issues: issues.map((i) => i.path) }, 'invalid input');
+      return sendError(reply, 'INPUT_INVALID', issues);
+    }
+    const status = (error as FastifyError).statusCode ?? 500;
+    if (status === 429) return sendError(reply, 'RATE_LIMITED');
+    if (status >= 400 && status < 500) {
+      request.log.info({ code: 'INPUT_INVALID', fastifyCode: (error as FastifyError).code }, 'bad request');
+      return sendError(reply, status === 404 ? 'NOT_FOUND' : 'INPUT_INVALID');
+    }
+    request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'internal error');
+    return sendError(reply, 'INTERNAL');
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * The kiosk API (/api/v1), exactly as packages/shared/src/api/kiosk-center.ts defines it. Every
+ * route first identifies the kiosk by its mutual-TLS certificate; every mutating call runs under
+ * its idempotency key.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AuthenticateRequest,
+  AuthenticateResponse,
+  CancelRequest,
+  CancelResponse,
+  CenterKeyResponse,
+  ChallengeResponse,
+  DeliveryResponse,
+  ErrorBody,
+  MadoguchiError,
+  PaymentRequest,
+  PrintResultRequest,
+  PrintResultResponse,
+  QuoteRequest,
+  QuoteResponse,
+} from '@madoguchi/shared';
+import { authenticateResident } from '../auth/authenticate.js';
+import { issueChallenge } from '../auth/challenges.js';
+import { runIdempotent, errorFromStored } from '../issuance/idempotency.js';
+import { recordIncident } from '../issuance/incidents.js';
+import { cancel, deliveryOf, pay, quote, reportPrintResult, type IssuanceContext } from '../issuance/issuance-service.js';
+import { kioskGuard } from '../kiosks/mtls.js';
+import type { Kiosk } from '../kiosks/registry.js';
+import type { CenterContext } from './context.js';
+
+const IssuanceParams = z.object({ issuanceId: z.string().uuid() });
+const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
+
+function kioskOf(request: FastifyRequest): Kiosk {
+  if (!request.kiosk) throw new MadoguchiError('KIOSK_CERTIFICATE_MISSING');
+  return request.kiosk;
+}
+
+/**
+ * A stored idempotent result: the first call's refusal is thrown again (same code, same status);
+ * its success body is returned as it was (the response schema checks it on the way out).
+ */
+function stored<T>(reply: FastifyReply, result: { status: number; body: unknown }): T {
+  if (result.status >= 400) throw errorFromStored(result.body) ?? new MadoguchiError('INTERNAL', 'stored result without a code');
+  reply.code(result.status);
+  return result.body as T;
+}
+
+export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
+  const issuance: IssuanceContext = { database: ctx.database, services: ctx.services, centerKey: ctx.bindingKey, renderTimeoutMs: ctx.config.timeouts.renderTimeoutMs };
+  return async (app) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    r.decorateRequest('kiosk', null);
+    r.addHook('onRequest', kioskGuard(ctx.database));
+
+    r.post('/challenges', { schema: { tags: ['kiosk'], summary: 'Issue a card challenge (32 random bytes, single use, ≤ 60 s, bound to this kiosk)', response: { 200: ChallengeResponse, ...errors } } }, async (request) =>
+      issueChallenge(ctx.database, kioskOf(request).terminalId, ctx.now(), ctx.config.timeouts.challengeTtlMs),
+    );
+
+    r.post('/sessions', { schema: { tags: ['kiosk'], summary: 'Authenticate the resident by the card signature over the challenge', body: AuthenticateRequest, response: { 200: AuthenticateResponse, ...errors } } }, async (request) =>
+      authenticateResident({ database: ctx.database, services: ctx.services, anchors: ctx.anchors, revocation: ctx.revocation, sessionTtlMs: ctx.config.timeouts.sessionTtlMs }, kioskOf(request), request.body, ctx.now()),
+    );
+
+    r.post('/issuances', { schema: { tags: ['kiosk'], summary: 'Quote: eligibility and fee (refusals happen here, before payment)', body: QuoteRequest, response: { 200: QuoteResponse, ...errors } } }, async (request, reply) => {
+      const kiosk = kioskOf(request);
+      const now = ctx.now();
+      const { idempotencyKey, ...rest } = request.body;
+      const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'quote', request: rest, now }, () => quote(issuance, kiosk, rest, now));
+      return stored<QuoteResponse>(reply, result);
+    });
+
+    r.post(
+      '/issuances/:issuanceId/payment',
+      { schema: { tags: ['kiosk'], summary: 'Record the payment; renders and returns the documents with their signed bindings', params: IssuanceParams, body: PaymentRequest, response: { 200: DeliveryResponse, ...errors } } },
+      async (request, reply) => {
+        const kiosk = kioskOf(request);
+        const now = ctx.now();
+        const { issuanceId } = request.params;
+        const { idempotencyKey, paidYen } = request.body;
+        // The stored result of a delivery is a marker, not the documents: the bytes live (briefly)
+        // only in issuance_documents, and a replay reads them from there.
+        let delivery: DeliveryResponse | undefined;
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'payment', request: { issuanceId, paidYen }, now }, async () => {
+          delivery = await pay(issuance, kiosk, issuanceId, paidYen, now);
+          return { delivered: issuanceId };
+        });
+        if (delivery) return delivery;
+        stored<unknown>(reply, result);
+        // The kiosk is retrying a delivery that succeeded: it saw an error the first time. The
+        // operator reconciles it (misissuance.md req. 3); the documents are the same signed ones.
+        await recordIncident(ctx.database.db, { kind: 'delivery_replayed', issuanceId, terminalId: kiosk.terminalId, detail: { idempotencyKey } }, now);
+        return deliveryOf(issuance, kiosk, issuanceId);
+      },
+    );
+
+    r.post(
+      '/issuances/:issuanceId/print-results',
+      { schema: { tags: ['kiosk'], summary: 'Report one copy printed, failed, or rejected by the kiosk’s binding check', params: IssuanceParams, body: PrintResultRequest, response: { 200: PrintResultResponse, ...errors } } },
+      async (request, reply) => {
+        const kiosk = kioskOf(request);
+        const now = ctx.now();
+        const { idempotencyKey, ...report } = request.body;
+        const { issuanceId } = request.params;
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'print-result', request: { issuanceId, ...report }, now }, () =>
+          reportPrintResult(issuance, kiosk, issuanceId, report, now),
+        );
+        return stored<PrintResultResponse>(reply, result);
+      },
+    );
+
+    r.post(
+      '/issuances/:issuanceId/cancel',
+      { schema: { tags: ['kiosk'], summary: 'Cancel: void a quote, or refund a paid issuance', params: IssuanceParams, body: CancelRequest, response: { 200: CancelResponse, ...errors } } },
+      async (request, reply) => {
+        const kiosk = kioskOf(request);
+        const now = ctx.now();
+        const { issuanceId } = request.params;
+        const { idempotencyKey, reasonCode } = request.body;
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'cancel', request: { issuanceId, reasonCode }, now }, () => cancel(issuance, kiosk, issuanceId, reasonCode, now));
+        return stored<PrintResultResponse>(reply, result);
+      },
+    );
+
+    r.get('/center-key', { schema: { tags: ['kiosk'], summary: 'The Ed25519 public key that signs document bindings', response: { 200: CenterKeyResponse, ...errors } } }, async () => ({
+      keyId: ctx.bindingKey.keyId,
+      publicKeyPem: ctx.bindingKey.publicKeyPem,
+    }));
+  };
+}

@@ -1,0 +1,14 @@
+/** @madoguchi/center: what the start script, the test harness and operator tools import. */
+export { buildApp, type BuildOptions } from './app.js';
+export { configFromEnv, ensureCenterState, defaultTimeouts, type CenterConfig, type CenterState, type CenterTimeouts } from './config.js';
+export { openDatabase, writeTransaction, readTransaction, type CenterDatabase } from './db/database.js';
+export { migrate } from './db/migrate.js';
+export { ensureKioskCa, signKioskCsr, createKioskKeyAndCsr, issueServerCertificate, certificateSha256, type KioskCa } from './kiosks/kiosk-ca.js';
+export { enrollKiosk, revokeKiosk, listKiosks, type Kiosk, type Enrollment } from './kiosks/registry.js';
+export { verifyBindingSignature, type CenterKey } from './issuance/binding.js';
+export { canonicalJson } from './issuance/canonical-json.js';
+export { createDefaultServices } from './issuance/default-services.js';
+export type { CenterServices, RenderedDocument } from './issuance/services.js';
+export { sweep, type SweepPolicy, type SweepReport } from './issuance/sweeper.js';
+export { listIncidents, resolveIncident, type Incident } from './issuance/incidents.js';
+export { verifyAuditChain, type AuditVerification } from './audit/verify.js';

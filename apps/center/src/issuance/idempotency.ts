@@ -1,0 +1,99 @@
+/**
+ * Idempotency keys on every mutating kiosk call, stored in the database so a retry that lands on
+ * another center process (or after a restart) still finds the first call's result.
+ *
+ * - first call: a `pending` row is inserted (the primary key (terminal, key) lets only one caller
+ *   win), the operation runs, and its response (or its refusal) is stored as `done`;
+ * - same key, same request: the stored response is returned, never a second execution;
+ * - same key, different request: ISSUANCE_IDEMPOTENCY_CONFLICT;
+ * - same key while the first call still runs: ISSUANCE_INVALID_STATE (try again shortly).
+ */
+import { createHash } from 'node:crypto';
+import { MadoguchiError, errorCatalog, type ErrorBody, type ErrorCode } from '@madoguchi/shared';
+import type { CenterDatabase } from '../db/database.js';
+import { canonicalJson } from './canonical-json.js';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  /** True when this is a replay of an earlier call's result. */
+  replayed: boolean;
+}
+
+export function errorBodyOf(code: ErrorCode, issues?: readonly { path: string; message: string }[]): ErrorBody {
+  const def = errorCatalog[code];
+  return { error: { code, message: def.ja, messageEn: def.en, ...(issues ? { issues: [...issues] } : {}) } };
+}
+
+export interface IdempotentCall {
+  terminalId: string;
+  key: string;
+  operation: string;
+  /** Everything that defines the request (path parameters and body without the key). */
+  request: unknown;
+  now: Date;
+}
+
+export async function runIdempotent(database: CenterDatabase, call: IdempotentCall, run: () => Promise<unknown>): Promise<StoredResponse> {
+  const requestSha256 = createHash('sha256').update(canonicalJson({ operation: call.operation, request: call.request })).digest('hex');
+  const inserted = await database.db
+    .insertInto('idempotency_keys')
+    .values({
+      terminal_id: call.terminalId,
+      idempotency_key: call.key,
+      operation: call.operation,
+      request_sha256: requestSha256,
+      state: 'pending',
+      response_status: null,
+      response_json: null,
+      created_at: call.now.toISOString(),
+    })
+    .onConflict((oc) => oc.columns(['terminal_id', 'idempotency_key']).doNothing())
+    .executeTakeFirst();
+
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    const row = await database.db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('terminal_id', '=', call.terminalId)
+      .where('idempotency_key', '=', call.key)
+      .executeTakeFirstOrThrow();
+    if (row.request_sha256 !== requestSha256) throw new MadoguchiError('ISSUANCE_IDEMPOTENCY_CONFLICT', `key used for ${row.operation}`);
+    if (row.state !== 'done' || row.response_json === null || row.response_status === null) {
+      throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'the first call with this key is still running');
+    }
+    return { status: row.response_status, body: JSON.parse(row.response_json), replayed: true };
+  }
+
+  let status: number;
+  let body: unknown;
+  try {
+    body = await run();
+    status = 200;
+  } catch (error) {
+    // A refusal is a result too: the retry gets the same refusal, never a second attempt that
+    // might succeed behind the kiosk's back (misissuance.md requirement 3).
+    const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'INTERNAL';
+    status = errorCatalog[code].status;
+    body = errorBodyOf(code, error instanceof MadoguchiError ? error.issues : undefined);
+    await store(database, call, status, body);
+    throw error;
+  }
+  await store(database, call, status, body);
+  return { status, body, replayed: false };
+}
+
+async function store(database: CenterDatabase, call: IdempotentCall, status: number, body: unknown): Promise<void> {
+  await database.db
+    .updateTable('idempotency_keys')
+    .set({ state: 'done', response_status: status, response_json: JSON.stringify(body) })
+    .where('terminal_id', '=', call.terminalId)
+    .where('idempotency_key', '=', call.key)
+    .execute();
+}
+
+/** A stored error response, rethrown as the same catalog error on replay. */
+export function errorFromStored(body: unknown): MadoguchiError | null {
+  const code = (body as Partial<ErrorBody> | null)?.error?.code;
+  return code && Object.hasOwn(errorCatalog, code) ? new MadoguchiError(code as ErrorCode, 'replayed result') : null;
+}

@@ -1,0 +1,415 @@
+/**
+ * Quote → pay → deliver → print result, and cancel. Every request works only on its own issuance,
+ * keyed by its own id from the quote to the kiosk's print report: no shared files, no "current
+ * job", nothing another request could pick up (misissuance.md req. 1). Each state change, its
+ * documents and its audit row commit in one transaction.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Selectable, Transaction } from 'kysely';
+import {
+  MadoguchiError,
+  formatIssueNumber,
+  isErrorCode,
+  japanDate,
+  pageIssueNumber,
+  yen,
+  type CertificateOptions,
+  type CertificateType,
+  type DeliveryResponse,
+  type DocumentBinding,
+  type ErrorCode,
+  type IssuanceState,
+  type PrintResultResponse,
+  type QuoteResponse,
+} from '@madoguchi/shared';
+import { appendAudit } from '../audit/chain.js';
+import { loadSession } from '../auth/sessions.js';
+import { writeTransaction, type CenterDatabase } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import type { IssuancesTable } from '../db/tables/issuance.js';
+import type { Kiosk } from '../kiosks/registry.js';
+import { signBinding, type CenterKey } from './binding.js';
+import { recordIncident } from './incidents.js';
+import type { CenterServices, RenderedDocument } from './services.js';
+import { transition } from './state-machine.js';
+
+export interface IssuanceContext {
+  database: CenterDatabase;
+  services: CenterServices;
+  centerKey: CenterKey;
+  renderTimeoutMs: number;
+}
+
+type IssuanceRow = Selectable<IssuancesTable>;
+type Tx = Transaction<Database>;
+
+export interface QuoteInput {
+  sessionId: string;
+  certificateType: CertificateType;
+  options: CertificateOptions;
+  copies: number;
+}
+
+async function issuanceFor(trx: Tx, issuanceId: string, kiosk: Kiosk): Promise<IssuanceRow> {
+  const row = await trx.selectFrom('issuances').selectAll().where('issuance_id', '=', issuanceId).executeTakeFirst();
+  // Another kiosk's issuance is "not found": a kiosk never learns anything about someone else's.
+  if (!row || row.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
+  return row;
+}
+
+function auditBase(row: IssuanceRow, kiosk: Pick<Kiosk, 'storeCode' | 'terminalId'>) {
+  return {
+    issuanceId: row.issuance_id,
+    storeCode: kiosk.storeCode,
+    terminalId: kiosk.terminalId,
+    residentId: row.resident_id,
+    municipalityCode: row.municipality_code,
+    certificateType: row.certificate_type,
+    options: JSON.parse(row.options_json) as unknown,
+    copies: row.copies,
+  };
+}
+
+function asCode(code: string): ErrorCode {
+  return isErrorCode(code) ? code : 'INTERNAL';
+}
+
+// ---------------------------------------------------------------- quote
+
+export async function quote(ctx: IssuanceContext, kiosk: Kiosk, input: QuoteInput, now: Date): Promise<QuoteResponse> {
+  const session = await loadSession(ctx.database.db, input.sessionId, kiosk.terminalId, now);
+  const decision = await ctx.services.checkEligibility({
+    residentId: session.residentId,
+    certificateType: input.certificateType,
+    options: input.options,
+    copies: input.copies,
+    now,
+    authCertificateNotAfter: session.authNotAfter,
+  });
+  if (!decision.ok) throw new MadoguchiError(asCode(decision.code), 'refused before payment');
+  const issuanceId = randomUUID();
+  const totalYen = decision.feeYen * input.copies;
+  await writeTransaction(ctx.database, async (trx) => {
+    const row: IssuanceRow = {
+      issuance_id: issuanceId,
+      session_id: session.sessionId,
+      terminal_id: kiosk.terminalId,
+      resident_id: session.residentId,
+      municipality_code: decision.municipalityCode,
+      certificate_type: input.certificateType,
+      options_json: JSON.stringify(input.options),
+      copies: input.copies,
+      fee_yen: decision.feeYen,
+      total_yen: totalYen,
+      paid_yen: null,
+      refund_yen: 0,
+      state: 'quoted',
+      failure_code: null,
+      auth_certificate_sha256: session.authCertificateSha256,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    await trx.insertInto('issuances').values(row).execute();
+    await appendAudit(trx, ctx.database.kind, { event: 'quoted', ...auditBase(row, kiosk), detail: { feeYen: decision.feeYen, totalYen, sessionId: session.sessionId } }, now);
+  });
+  return { issuanceId, state: 'quoted', certificateType: input.certificateType, copies: input.copies, feeYen: yen(decision.feeYen), totalYen: yen(totalYen) };
+}
+
+// ---------------------------------------------------------------- pay + deliver
+
+interface PaidDocument {
+  issueNumber: string;
+  copyIndex: number;
+}
+
+async function allocateIssueNumbers(trx: Tx, kiosk: Kiosk, municipalityName: string, copies: number, now: Date): Promise<PaidDocument[]> {
+  // The UPDATE takes the row lock (PostgreSQL) / the write lock (SQLite) until commit, so two
+  // issuances on one terminal never read the same value; the unique issue_number is the backstop.
+  const updated = await trx
+    .updateTable('issue_sequences')
+    .set((eb) => ({ last_value: eb('last_value', '+', copies) }))
+    .where('terminal_id', '=', kiosk.terminalId)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw new MadoguchiError('INTERNAL', `no issue sequence for terminal ${kiosk.terminalId}`);
+  const { last_value: last } = await trx.selectFrom('issue_sequences').select('last_value').where('terminal_id', '=', kiosk.terminalId).executeTakeFirstOrThrow();
+  const date = japanDate(now).replaceAll('-', '');
+  return Array.from({ length: copies }, (_, i) => ({
+    copyIndex: i + 1,
+    issueNumber: formatIssueNumber({ date, municipalityName, terminalId: kiosk.terminalId, printerId: kiosk.printerId, sequence: String(last - copies + 1 + i).padStart(6, '0') }),
+  }));
+}
+
+async function renderWithTimeout(ctx: IssuanceContext, render: (signal: AbortSignal) => Promise<RenderedDocument>): Promise<RenderedDocument> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new MadoguchiError('ISSUANCE_RENDER_TIMEOUT', `render exceeded ${ctx.renderTimeoutMs} ms`));
+    }, ctx.renderTimeoutMs);
+  });
+  try {
+    // A late result after the timeout is dropped with its promise: a timed-out job fails itself
+    // and never hands its slot, or its output, to anyone (misissuance.md req. 2, Yokohama).
+    return await Promise.race([render(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, paidYen: number, now: Date): Promise<DeliveryResponse> {
+  const preview = await ctx.database.db.selectFrom('issuances').select(['municipality_code', 'terminal_id']).where('issuance_id', '=', issuanceId).executeTakeFirst();
+  if (!preview || preview.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
+  const municipalityName = await ctx.services.municipalityName(preview.municipality_code);
+
+  const { row, documents } = await writeTransaction(ctx.database, async (trx) => {
+    const row = await issuanceFor(trx, issuanceId, kiosk);
+    if (row.state !== 'quoted') throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}`);
+    await loadSession(trx, row.session_id, kiosk.terminalId, now);
+    if (paidYen !== row.total_yen) throw new MadoguchiError('ISSUANCE_PAYMENT_MISMATCH', `paid ${paidYen}, due ${row.total_yen}`);
+    await transition(trx, issuanceId, 'quoted', 'paid', now, { paid_yen: paidYen });
+    const documents = await allocateIssueNumbers(trx, kiosk, municipalityName, row.copies, now);
+    await trx
+      .insertInto('issuance_documents')
+      .values(
+        documents.map((d) => ({
+          issue_number: d.issueNumber,
+          issuance_id: issuanceId,
+          copy_index: d.copyIndex,
+          page_count: null,
+          page_issue_numbers_json: null,
+          document_sha256: null,
+          binding_json: null,
+          binding_signature: null,
+          pdf_base64: null,
+          pdf_deleted_at: null,
+          print_outcome: null,
+          print_reason_code: null,
+          reported_at: null,
+        })),
+      )
+      .execute();
+    await appendAudit(trx, ctx.database.kind, { event: 'paid', ...auditBase(row, kiosk), issueNumbers: documents.map((d) => d.issueNumber), detail: { paidYen } }, now);
+    return { row, documents };
+  });
+
+  let delivered: { doc: PaidDocument; rendered: RenderedDocument; signed: ReturnType<typeof signBinding> }[];
+  try {
+    const options = JSON.parse(row.options_json) as CertificateOptions;
+    const certificateType = row.certificate_type as CertificateType;
+    const data = await ctx.services.loadCertificateData({ residentId: row.resident_id, certificateType, options, now });
+    const context = await ctx.services.renderContext(data, row.municipality_code);
+    const issuedOn = japanDate(now);
+    delivered = [];
+    for (const doc of documents) {
+      const rendered = await renderWithTimeout(ctx, (signal) =>
+        ctx.services.render({ issuanceId, copyIndex: doc.copyIndex, issueNumber: doc.issueNumber, municipality: context.municipality, policy: context.policy, issuedOn, data }, { timeoutMs: ctx.renderTimeoutMs, signal }),
+      );
+      checkPages(doc.issueNumber, rendered);
+      const binding: DocumentBinding = {
+        issuanceId,
+        issueNumber: doc.issueNumber,
+        copyIndex: doc.copyIndex,
+        pageCount: rendered.pageCount,
+        pageIssueNumbers: rendered.pageIssueNumbers,
+        documentSha256: createHash('sha256').update(rendered.pdf).digest('hex'),
+        authCertificateSha256: row.auth_certificate_sha256,
+        certificateType,
+        issuedAt: now.toISOString(),
+      };
+      delivered.push({ doc, rendered, signed: signBinding(ctx.centerKey, binding) });
+    }
+  } catch (error) {
+    const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'ISSUANCE_RENDER_FAILED';
+    await writeTransaction(ctx.database, async (trx) => {
+      const current = await issuanceFor(trx, issuanceId, kiosk);
+      if (current.state !== 'paid') return; // cancelled meanwhile: already refunded
+      await refund(ctx, trx, current, kiosk, 'paid', code, now);
+      // A refusal found at payment (the record changed since the quote) is the data doing its job;
+      // a render failure or timeout is something an operator looks at.
+      if (code.startsWith('ISSUANCE_') || code === 'INTERNAL') {
+        await recordIncident(trx, { kind: 'render_failed', issuanceId, terminalId: kiosk.terminalId, detail: { code, error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' } }, now);
+      }
+    });
+    throw error instanceof MadoguchiError ? error : new MadoguchiError(code, error instanceof Error ? error.message : undefined);
+  }
+
+  await writeTransaction(ctx.database, async (trx) => {
+    const current = await issuanceFor(trx, issuanceId, kiosk);
+    const session = await trx.selectFrom('sessions').select(['resident_id', 'auth_certificate_sha256']).where('session_id', '=', current.session_id).executeTakeFirstOrThrow();
+    // Reconcile before anything leaves: the documents are for the resident whose card signed in.
+    if (session.resident_id !== current.resident_id || delivered.some((d) => d.signed.binding.authCertificateSha256 !== session.auth_certificate_sha256)) {
+      await recordIncident(trx, { kind: 'reconciliation_mismatch', issuanceId, terminalId: kiosk.terminalId, detail: { stage: 'delivery' } }, now);
+      throw new MadoguchiError('INTERNAL', 'delivery does not match the authenticated session');
+    }
+    await transition(trx, issuanceId, 'paid', 'delivered', now);
+    for (const { doc, rendered, signed } of delivered) {
+      await trx
+        .updateTable('issuance_documents')
+        .set({
+          page_count: rendered.pageCount,
+          page_issue_numbers_json: JSON.stringify(rendered.pageIssueNumbers),
+          document_sha256: signed.binding.documentSha256,
+          binding_json: signed.bindingJson,
+          binding_signature: signed.bindingSignature,
+          pdf_base64: Buffer.from(rendered.pdf).toString('base64'),
+        })
+        .where('issuance_id', '=', issuanceId)
+        .where('issue_number', '=', doc.issueNumber)
+        .execute();
+    }
+    await appendAudit(
+      trx,
+      ctx.database.kind,
+      {
+        event: 'delivered',
+        ...auditBase(current, kiosk),
+        pageCount: delivered.reduce((n, d) => n + d.rendered.pageCount, 0),
+        issueNumbers: delivered.map((d) => d.doc.issueNumber),
+        detail: { documentSha256: delivered.map((d) => d.signed.binding.documentSha256), authCertificateSha256: current.auth_certificate_sha256 },
+      },
+      now,
+    );
+    const earlierFailures = await trx
+      .selectFrom('issuances')
+      .select('issuance_id')
+      .where('session_id', '=', current.session_id)
+      .where('issuance_id', '!=', issuanceId)
+      .where('failure_code', 'is not', null)
+      .execute();
+    if (earlierFailures.length > 0) {
+      await recordIncident(
+        trx,
+        { kind: 'success_after_failure', issuanceId, terminalId: kiosk.terminalId, detail: { failedIssuanceIds: earlierFailures.map((f) => f.issuance_id), reconciled: true } },
+        now,
+      );
+    }
+  });
+  return {
+    issuanceId,
+    state: 'delivered',
+    documents: delivered.map((d) => ({ binding: d.signed.binding, bindingJson: d.signed.bindingJson, bindingSignature: d.signed.bindingSignature, pdf: Buffer.from(d.rendered.pdf).toString('base64') })),
+  };
+}
+
+/** The renderer must have put this copy's issue number, and n/N, on every page. */
+function checkPages(issueNumber: string, rendered: RenderedDocument): void {
+  const expected = Array.from({ length: rendered.pageCount }, (_, i) => pageIssueNumber(issueNumber, i + 1, rendered.pageCount));
+  if (rendered.pageCount < 1 || rendered.pageIssueNumbers.length !== expected.length || rendered.pageIssueNumbers.some((n, i) => n !== expected[i])) {
+    throw new MadoguchiError('ISSUANCE_RENDER_FAILED', 'rendered pages do not carry this copy’s issue numbers');
+  }
+}
+
+/** The delivery again, for an idempotent replay of the payment call (the bytes must still exist). */
+export async function deliveryOf(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string): Promise<DeliveryResponse> {
+  const row = await ctx.database.db.selectFrom('issuances').select(['state', 'terminal_id']).where('issuance_id', '=', issuanceId).executeTakeFirst();
+  if (!row || row.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
+  const docs = await ctx.database.db.selectFrom('issuance_documents').selectAll().where('issuance_id', '=', issuanceId).orderBy('copy_index').execute();
+  if (row.state !== 'delivered' || docs.some((d) => d.pdf_base64 === null || d.binding_json === null || d.binding_signature === null)) {
+    throw new MadoguchiError('ISSUANCE_INVALID_STATE', `documents are no longer available (issuance ${row.state})`);
+  }
+  return {
+    issuanceId,
+    state: row.state,
+    documents: docs.map((d) => ({ binding: JSON.parse(d.binding_json!) as DocumentBinding, bindingJson: d.binding_json!, bindingSignature: d.binding_signature!, pdf: d.pdf_base64! })),
+  };
+}
+
+// ---------------------------------------------------------------- refunds, print results, cancel
+
+/**
+ * from → failed → refunded, in the caller's transaction. The refund covers every copy not
+ * printed; unreported copies are marked unprinted and their bytes deleted.
+ */
+export async function refund(ctx: Pick<IssuanceContext, 'database'>, trx: Tx, row: IssuanceRow, kiosk: Pick<Kiosk, 'storeCode' | 'terminalId'>, from: 'paid' | 'delivered', failureCode: string, now: Date): Promise<number> {
+  await trx
+    .updateTable('issuance_documents')
+    .set({ print_outcome: 'unprinted', reported_at: now.toISOString(), pdf_base64: null, pdf_deleted_at: now.toISOString() })
+    .where('issuance_id', '=', row.issuance_id)
+    .where('print_outcome', 'is', null)
+    .execute();
+  const docs = await trx.selectFrom('issuance_documents').select(['issue_number', 'print_outcome']).where('issuance_id', '=', row.issuance_id).execute();
+  const printed = docs.filter((d) => d.print_outcome === 'printed').length;
+  const refundYen = row.fee_yen * (row.copies - printed);
+  await transition(trx, row.issuance_id, from, 'failed', now, { failure_code: failureCode });
+  await transition(trx, row.issuance_id, 'failed', 'refunded', now, { refund_yen: refundYen });
+  await appendAudit(
+    trx,
+    ctx.database.kind,
+    {
+      event: 'refunded',
+      ...auditBase(row, kiosk),
+      issueNumbers: docs.filter((d) => d.print_outcome !== 'printed').map((d) => d.issue_number),
+      detail: { from, failureCode, refundYen, printedCopies: printed },
+    },
+    now,
+  );
+  return refundYen;
+}
+
+/** The store and terminal of an issuance, for audit rows written without a request (the sweeper). */
+export async function kioskOfRow(trx: Tx, terminalId: string): Promise<Pick<Kiosk, 'storeCode' | 'terminalId'>> {
+  const k = await trx.selectFrom('kiosks').select(['store_code', 'terminal_id']).where('terminal_id', '=', terminalId).executeTakeFirst();
+  return { storeCode: k?.store_code ?? 'unknown', terminalId };
+}
+
+export async function reportPrintResult(
+  ctx: IssuanceContext,
+  kiosk: Kiosk,
+  issuanceId: string,
+  report: { issueNumber: string; outcome: 'printed' | 'failed' | 'rejected'; reasonCode?: string | undefined },
+  now: Date,
+): Promise<PrintResultResponse> {
+  return writeTransaction(ctx.database, async (trx) => {
+    const row = await issuanceFor(trx, issuanceId, kiosk);
+    const doc = await trx.selectFrom('issuance_documents').selectAll().where('issuance_id', '=', issuanceId).where('issue_number', '=', report.issueNumber).executeTakeFirst();
+    if (!doc) throw new MadoguchiError('ISSUANCE_NOT_FOUND', 'no such issue number in this issuance');
+    if (row.state !== 'delivered' || doc.print_outcome !== null) throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}, copy is ${doc.print_outcome ?? 'unreported'}`);
+
+    if (report.outcome === 'printed') {
+      const updated = await trx
+        .updateTable('issuance_documents')
+        .set({ print_outcome: 'printed', reported_at: now.toISOString(), pdf_base64: null, pdf_deleted_at: now.toISOString() })
+        .where('issue_number', '=', doc.issue_number)
+        .where('print_outcome', 'is', null)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'copy already reported');
+      await appendAudit(trx, ctx.database.kind, { event: 'printed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number] }, now);
+      const remaining = await trx.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).where('print_outcome', 'is', null).execute();
+      let state: IssuanceState = 'delivered';
+      if (remaining.length === 0) {
+        await transition(trx, issuanceId, 'delivered', 'printed', now);
+        state = 'printed';
+      }
+      return { issuanceId, state, refundYen: yen(0) };
+    }
+
+    const failureCode = report.reasonCode && isErrorCode(report.reasonCode) ? report.reasonCode : report.outcome === 'rejected' ? 'ISSUANCE_DOCUMENT_MISMATCH' : 'ISSUANCE_PRINT_FAILED';
+    await trx
+      .updateTable('issuance_documents')
+      .set({ print_outcome: report.outcome, print_reason_code: failureCode, reported_at: now.toISOString(), pdf_base64: null, pdf_deleted_at: now.toISOString() })
+      .where('issue_number', '=', doc.issue_number)
+      .execute();
+    await appendAudit(trx, ctx.database.kind, { event: 'print_failed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number], detail: { outcome: report.outcome, failureCode } }, now);
+    await recordIncident(trx, { kind: report.outcome === 'rejected' ? 'document_rejected' : 'print_failed', issuanceId, terminalId: kiosk.terminalId, detail: { issueNumber: doc.issue_number, failureCode } }, now);
+    const refundYen = await refund(ctx, trx, row, kiosk, 'delivered', failureCode, now);
+    return { issuanceId, state: 'refunded', refundYen: yen(refundYen) };
+  });
+}
+
+export async function cancel(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, reasonCode: string | undefined, now: Date): Promise<PrintResultResponse> {
+  return writeTransaction(ctx.database, async (trx) => {
+    const row = await issuanceFor(trx, issuanceId, kiosk);
+    const state = row.state as IssuanceState;
+    if (state === 'quoted') {
+      await transition(trx, issuanceId, 'quoted', 'voided', now, { failure_code: null });
+      await appendAudit(trx, ctx.database.kind, { event: 'voided', ...auditBase(row, kiosk), detail: { reasonCode: reasonCode ?? null } }, now);
+      return { issuanceId, state: 'voided', refundYen: yen(0) };
+    }
+    if (state === 'paid' || state === 'delivered') {
+      const refundYen = await refund(ctx, trx, row, kiosk, state, reasonCode && isErrorCode(reasonCode) ? reasonCode : 'CANCELLED', now);
+      return { issuanceId, state: 'refunded', refundYen: yen(refundYen) };
+    }
+    throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${state}`);
+  });
+}

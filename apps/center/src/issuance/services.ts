@@ -1,0 +1,53 @@
+/**
+ * What the kiosk API needs from the rest of the center: municipal data (residents, card links),
+ * eligibility, certificate data and the PDF renderer. The routes depend on this interface, and
+ * `defaultServices` wires it to the real modules; tests pass the same real modules (or a slowed
+ * renderer, to inject timeouts) through it, so every code path is the production one.
+ */
+import type { CertificateData, CertificateOptions, CertificateType, HouseholdMemberChoice, MenuItem, Municipality, MunicipalityPolicy, RenderInput } from '@madoguchi/shared';
+import type { z } from 'zod';
+
+export interface CardHolder {
+  residentId: string;
+  municipalityCode: string;
+  /** First day the card may be used at a store (ISO date). */
+  usableFrom: string | null;
+}
+
+export type EligibilityDecision = { ok: true; feeYen: number; municipalityCode: string } | { ok: false; code: string };
+
+export interface EligibilityRequest {
+  residentId: string;
+  certificateType: CertificateType;
+  options: CertificateOptions;
+  copies: number;
+  now: Date;
+  authCertificateNotAfter?: Date;
+  cardUsableFrom?: string;
+}
+
+export interface RenderedDocument {
+  pdf: Uint8Array;
+  pageCount: number;
+  pageIssueNumbers: string[];
+  contentSha256: string;
+}
+
+export interface RenderContext {
+  municipality: Municipality;
+  policy: Pick<MunicipalityPolicy, 'officialSealPng' | 'fixedTexts'>;
+}
+
+export interface CenterServices {
+  findResidentByCard(issuer: string, serialNumber: string): Promise<CardHolder | null>;
+  municipalityName(code: string): Promise<string>;
+  menuFor(residentId: string, now: Date, card: { authCertificateNotAfter: Date; usableFrom: string | null }): Promise<MenuItem[]>;
+  householdMembers(residentId: string): Promise<z.infer<typeof HouseholdMemberChoice>[]>;
+  checkEligibility(request: EligibilityRequest): Promise<EligibilityDecision>;
+  /** The approved record for one certificate, read in one snapshot at payment time. */
+  loadCertificateData(request: { residentId: string; certificateType: CertificateType; options: CertificateOptions; now: Date }): Promise<CertificateData>;
+  /** The certifying municipality of a document (the 本籍地 for 戸籍 types) and its seal and texts. */
+  renderContext(data: CertificateData, residentMunicipalityCode: string): Promise<RenderContext>;
+  render(input: RenderInput, options: { timeoutMs: number; signal?: AbortSignal }): Promise<RenderedDocument>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,121 @@
+/**
+ * Every paid transaction ends printed or refunded: the sweeper refunds paid/delivered issuances
+ * whose print result never came within the TTL (a kiosk crashed, a network cut) and records an
+ * incident, so an operator sees every such refund. It also voids quotes nobody paid, deletes
+ * document bytes that outlived their TTL, and drops dead challenges and old idempotency keys.
+ *
+ * Safe to run on every center process at once: each change is a compare-and-set.
+ */
+import { MadoguchiError } from '@madoguchi/shared';
+import { appendAudit } from '../audit/chain.js';
+import { purgeChallenges } from '../auth/challenges.js';
+import { writeTransaction, type CenterDatabase } from '../db/database.js';
+import { recordIncident } from './incidents.js';
+import { kioskOfRow, refund } from './issuance-service.js';
+import { transition } from './state-machine.js';
+
+export interface SweepPolicy {
+  /** A paid or delivered issuance with no print result after this long is refunded. */
+  printResultTtlMs: number;
+  /** Delivered document bytes are deleted after this long even without a print result. */
+  documentTtlMs: number;
+  /** A quote not paid within this long is voided. */
+  quoteTtlMs: number;
+  /** Idempotency keys are kept this long. */
+  idempotencyTtlMs: number;
+}
+
+export interface SweepReport {
+  refunded: string[];
+  voided: string[];
+  documentsDeleted: number;
+  challengesPurged: number;
+}
+
+function isLostRace(error: unknown): boolean {
+  return error instanceof MadoguchiError && error.code === 'ISSUANCE_INVALID_STATE';
+}
+
+export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: Date): Promise<SweepReport> {
+  const report: SweepReport = { refunded: [], voided: [], documentsDeleted: 0, challengesPurged: 0 };
+  const at = (ms: number) => new Date(now.getTime() - ms).toISOString();
+
+  const stale = await database.db
+    .selectFrom('issuances')
+    .select(['issuance_id'])
+    .where('state', 'in', ['paid', 'delivered'])
+    .where('updated_at', '<', at(policy.printResultTtlMs))
+    .execute();
+  for (const { issuance_id: issuanceId } of stale) {
+    try {
+      await writeTransaction(database, async (trx) => {
+        const row = await trx.selectFrom('issuances').selectAll().where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+        if (row.state !== 'paid' && row.state !== 'delivered') return;
+        const kiosk = await kioskOfRow(trx, row.terminal_id);
+        const refundYen = await refund({ database }, trx, row, kiosk, row.state, 'ISSUANCE_PRINT_FAILED', now);
+        await recordIncident(trx, { kind: 'print_result_missing', issuanceId, terminalId: row.terminal_id, detail: { from: row.state, refundYen, since: row.updated_at } }, now);
+        report.refunded.push(issuanceId);
+      });
+    } catch (error) {
+      if (!isLostRace(error)) throw error;
+    }
+  }
+
+  const unpaid = await database.db.selectFrom('issuances').select('issuance_id').where('state', '=', 'quoted').where('updated_at', '<', at(policy.quoteTtlMs)).execute();
+  for (const { issuance_id: issuanceId } of unpaid) {
+    try {
+      await writeTransaction(database, async (trx) => {
+        const row = await trx.selectFrom('issuances').selectAll().where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+        if (row.state !== 'quoted') return;
+        await transition(trx, issuanceId, 'quoted', 'voided', now);
+        const kiosk = await kioskOfRow(trx, row.terminal_id);
+        await appendAudit(trx, database.kind, { event: 'voided', issuanceId, storeCode: kiosk.storeCode, terminalId: row.terminal_id, residentId: row.resident_id, municipalityCode: row.municipality_code, certificateType: row.certificate_type, detail: { reason: 'quote expired' } }, now);
+        report.voided.push(issuanceId);
+      });
+    } catch (error) {
+      if (!isLostRace(error)) throw error;
+    }
+  }
+
+  await writeTransaction(database, async (trx) => {
+    const expired = await trx
+      .selectFrom('issuance_documents as d')
+      .innerJoin('issuances as i', 'i.issuance_id', 'd.issuance_id')
+      .select(['d.issue_number', 'i.issuance_id', 'i.terminal_id'])
+      .where('d.pdf_base64', 'is not', null)
+      .where('i.updated_at', '<', at(policy.documentTtlMs))
+      .execute();
+    if (expired.length === 0) return;
+    for (const doc of expired) {
+      await trx.updateTable('issuance_documents').set({ pdf_base64: null, pdf_deleted_at: now.toISOString() }).where('issue_number', '=', doc.issue_number).execute();
+    }
+    await appendAudit(trx, database.kind, { event: 'documents_deleted', issueNumbers: expired.map((d) => d.issue_number), detail: { reason: 'document TTL' } }, now);
+    report.documentsDeleted = expired.length;
+  });
+
+  report.challengesPurged = await purgeChallenges(database, now);
+  await database.db.deleteFrom('idempotency_keys').where('created_at', '<', at(policy.idempotencyTtlMs)).execute();
+  return report;
+}
+
+/** Runs `sweep` every `intervalMs`; failures are logged and retried on the next tick. */
+export function startSweeper(database: CenterDatabase, policy: SweepPolicy, intervalMs: number, clock: () => Date, log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void }): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = sweep(database, policy, clock())
+      .then((r) => {
+        if (r.refunded.length || r.voided.length || r.documentsDeleted) log.info({ refunded: r.refunded.length, voided: r.voided.length, documentsDeleted: r.documentsDeleted }, 'sweeper');
+      })
+      .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'sweeper failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Starts the center: `pnpm --filter @madoguchi/center start [--state DIR] [--host H] [--port P]`.
+ * Reads the rest from the environment (see configFromEnv), listens over HTTPS, prints one line
+ * with its URL, and closes gracefully on SIGINT/SIGTERM (in-flight requests finish, the sweeper
+ * and render workers stop, the database closes).
+ */
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.js';
+import { configFromEnv } from './config.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { state: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } } });
+  const config = configFromEnv(process.env, { stateDir: values.state, host: values.host, port: values.port ? Number(values.port) : undefined });
+  const app = await buildApp(config);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(`madoguchi center listening on https://${config.host}:${port}${'/api/v1'}\n`);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'closing');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`madoguchi center failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

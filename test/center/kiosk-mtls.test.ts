@@ -1,0 +1,105 @@
+/**
+ * Acceptance 1: the kiosk API over HTTPS with mutual TLS, on a real socket on 127.0.0.1. A kiosk
+ * enrolled through the CSR → certificate path is served; no certificate, a certificate from another
+ * CA, and a revoked kiosk are each refused with their own code.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureKioskCa, createKioskKeyAndCsr, signKioskCsr } from '../../apps/center/src/kiosks/kiosk-ca.js';
+import { revokeKiosk } from '../../apps/center/src/kiosks/registry.js';
+import { forEachDatabase } from '../support/databases.js';
+import { httpsClient, startCenter, type CenterHarness } from './support/center-harness.js';
+
+forEachDatabase((harness) => {
+  describe('kiosk mutual TLS', () => {
+    let center: CenterHarness;
+    const scratch = mkdtempSync(join(tmpdir(), 'madoguchi-mtls-'));
+    beforeAll(async () => {
+      center = await startCenter(await harness.fresh(), { build: { sweeper: false } });
+    });
+    afterAll(async () => {
+      await center?.close();
+      rmSync(scratch, { recursive: true, force: true });
+    });
+
+    it('serves an enrolled kiosk', async () => {
+      const kiosk = await center.enrollKiosk();
+      const res = await kiosk.request<{ keyId: string; publicKeyPem: string }>('GET', '/api/v1/center-key');
+      expect(res.status).toBe(200);
+      expect(res.body.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    });
+
+    it('refuses a client without a certificate (KIOSK_CERTIFICATE_MISSING)', async () => {
+      const client = httpsClient(center.baseUrl, center.caPem);
+      const res = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges');
+      client.close();
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('KIOSK_CERTIFICATE_MISSING');
+    });
+
+    it('refuses a certificate issued by another CA, even for an enrolled terminal id (KIOSK_UNKNOWN)', async () => {
+      const enrolled = await center.enrollKiosk();
+      const otherCa = ensureKioskCa(join(scratch, 'other-ca'), 'Madoguchi kiosk CA');
+      const made = createKioskKeyAndCsr(join(scratch, 'other-kiosk'), enrolled.terminalId);
+      const forged = signKioskCsr(otherCa, made.csrPem, enrolled.terminalId);
+      const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: forged.certificatePem });
+      const res = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges');
+      client.close();
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('KIOSK_UNKNOWN');
+    });
+
+    it('refuses a revoked kiosk at once, on its already-open connection too (KIOSK_REVOKED)', async () => {
+      const kiosk = await center.enrollKiosk();
+      expect((await kiosk.request('POST', '/api/v1/challenges')).status).toBe(200);
+      expect(await revokeKiosk(center.database, kiosk.terminalId)).toBe(true);
+      const res = await kiosk.request<{ error: { code: string; message: string; messageEn: string } }>('POST', '/api/v1/challenges');
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('KIOSK_REVOKED');
+      expect(res.body.error.messageEn).toMatch(/revoked/);
+    });
+
+    it('serves the OpenAPI document, built from the shared schemas, without a client certificate', async () => {
+      const client = httpsClient(center.baseUrl, center.caPem);
+      const res = await client.request<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> }>('GET', '/api/v1/openapi.json');
+      client.close();
+      expect(res.status).toBe(200);
+      expect(res.body.openapi).toBe('3.1.0');
+      expect(Object.keys(res.body.paths).sort()).toEqual(
+        ['/api/v1/center-key', '/api/v1/challenges', '/api/v1/issuances', '/api/v1/issuances/{issuanceId}/cancel', '/api/v1/issuances/{issuanceId}/payment', '/api/v1/issuances/{issuanceId}/print-results', '/api/v1/sessions'].sort(),
+      );
+      const quoteBody = JSON.stringify(res.body.paths['/api/v1/issuances']?.post?.requestBody);
+      expect(quoteBody).toContain('idempotencyKey');
+      expect(quoteBody).toContain('residenceRecord');
+    });
+
+    it('answers unknown paths with the catalog NOT_FOUND body', async () => {
+      const kiosk = await center.enrollKiosk();
+      const res = await kiosk.request<{ error: { code: string } }>('GET', '/api/v1/nothing-here');
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    });
+
+    if (harness.kind === 'sqlite') {
+      it('the enrollment CLI turns a CSR into a client certificate the center accepts, and revokes it', async () => {
+        const stateDir = center.state.dir;
+        const dbPath = harness.configOf(center.database);
+        if (dbPath.kind !== 'sqlite') throw new Error('sqlite only');
+        const made = createKioskKeyAndCsr(join(scratch, 'cli-kiosk'), 'CLI-0001');
+        const cli = (...args: string[]) =>
+          execFileSync('pnpm', ['exec', 'tsx', 'apps/center/src/cli/kiosk.ts', '--state', stateDir, '--database', dbPath.path, ...args], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+        const out = join(scratch, 'cli-kiosk.cert.pem');
+        expect(cli('enroll', '--csr', made.csrPath, '--terminal-id', 'CLI-0001', '--printer-id', 'P01', '--store-code', 'S9', '--store-name', 'CLI店', '--out', out)).toContain('enrolled CLI-0001');
+        const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: readFileSync(out, 'utf8') });
+        expect((await client.request('POST', '/api/v1/challenges')).status).toBe(200);
+        expect(cli('revoke', '--terminal-id', 'CLI-0001')).toContain('revoked CLI-0001');
+        const refused = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges');
+        client.close();
+        expect(refused.body.error.code).toBe('KIOSK_REVOKED');
+      });
+    }
+  });
+});

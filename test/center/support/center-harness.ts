@@ -1,0 +1,203 @@
+/**
+ * A real center for integration tests: its own state directory (kiosk CA, server certificate,
+ * keys), the test card PKI (NOT J-LIS) from @madoguchi/card-sim, the demo municipal data imported
+ * through the real import path, the real renderer, listening on 127.0.0.1 over HTTPS with mutual
+ * TLS. Kiosks are enrolled through the real enrollment code and talk over real TLS connections.
+ *
+ * The center's clock is a test clock fixed on a weekday at noon in Japan (inside service hours),
+ * so the suite gives the same answers whatever the time of day it runs.
+ */
+import { createHash, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestPki, issueCardCertificate, type CaGeneration, type TestPki } from '@madoguchi/card-sim';
+import { generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
+import type { AuthenticateResponse, ChallengeResponse } from '@madoguchi/shared';
+import { buildApp, type BuildOptions } from '../../../apps/center/src/app.js';
+import { defaultTimeouts, ensureCenterState, type CenterConfig, type CenterState, type CenterTimeouts } from '../../../apps/center/src/config.js';
+import type { CenterDatabase } from '../../../apps/center/src/db/database.js';
+import { createKioskKeyAndCsr, ensureKioskCa } from '../../../apps/center/src/kiosks/kiosk-ca.js';
+import { enrollKiosk, type Enrollment } from '../../../apps/center/src/kiosks/registry.js';
+import { createPolicyStore } from '../../../apps/center/src/policy/index.js';
+import { createMunicipalStore } from '../../../apps/center/src/residents/index.js';
+
+/** Tuesday 2026-11-24 12:00 in Japan. */
+export const TEST_NOW = new Date('2026-11-24T03:00:00Z');
+
+export class TestClock {
+  constructor(private current: Date = TEST_NOW) {}
+  now = (): Date => new Date(this.current.getTime());
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+  set(date: Date): void {
+    this.current = new Date(date.getTime());
+  }
+}
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export interface TestKiosk {
+  terminalId: string;
+  enrollment: Enrollment;
+  keyPem: string;
+  certPem: string;
+  request<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResult<T>>;
+  close(): void;
+}
+
+export interface TestCard {
+  residentId: string;
+  certificateDer: Uint8Array;
+  privateKey: KeyObject;
+  serialNumber: string;
+  sha256: string;
+}
+
+/** Any client: with or without a client certificate, trusting the kiosk CA for the server. */
+export function httpsClient(baseUrl: string, caPem: string, clientCert?: { keyPem: string; certPem: string }) {
+  const agent = new Agent({ keepAlive: true, ca: caPem, ...(clientCert ? { key: clientCert.keyPem, cert: clientCert.certPem } : {}), maxSockets: 8 });
+  const request = <T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResult<T>> =>
+    new Promise((resolve, reject) => {
+      const payload = method === 'POST' ? Buffer.from(JSON.stringify(body ?? {})) : undefined;
+      const req = httpsRequest(
+        `${baseUrl}${path}`,
+        { method, agent, headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = text.length ? JSON.parse(text) : null;
+            } catch {
+              // not JSON: leave the text
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed as T });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return { request, close: () => agent.destroy() };
+}
+
+export interface CenterHarness {
+  app: Awaited<ReturnType<typeof buildApp>>;
+  database: CenterDatabase;
+  baseUrl: string;
+  state: CenterState;
+  config: CenterConfig;
+  pki: TestPki;
+  demo: DemoData;
+  clock: TestClock;
+  caPem: string;
+  enrollKiosk(terminalId?: string, store?: { storeCode?: string; storeName?: string; printerId?: string }): Promise<TestKiosk>;
+  issueCard(residentId: string, options?: { generation?: CaGeneration; notBefore?: Date; notAfter?: Date; link?: boolean }): Promise<TestCard>;
+  /** Challenge → card signature → session, as a kiosk does it. */
+  authenticate(kiosk: TestKiosk, card: TestCard): Promise<HttpResult<AuthenticateResponse>>;
+  close(): Promise<void>;
+}
+
+let kioskCounter = 0;
+
+export async function startCenter(database: CenterDatabase, options: { timeouts?: Partial<CenterTimeouts>; build?: Omit<BuildOptions, 'database' | 'now'> } = {}): Promise<CenterHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-center-'));
+  const state = ensureCenterState(join(dir, 'state'));
+  const pki = await createTestPki(join(dir, 'pki'));
+  const demo = generateDemoData();
+  const store = createMunicipalStore(database);
+  const policies = createPolicyStore(database);
+  await store.importBatch(demo.batch);
+  for (const policy of demo.policies) await policies.putPolicy(policy);
+  await policies.putHolidays(demo.holidays);
+
+  const clock = new TestClock();
+  const caPem = readFileSync(state.kioskCaCertPath, 'utf8');
+  const config: CenterConfig = {
+    database: { kind: 'sqlite', path: ':unused:' },
+    host: '127.0.0.1',
+    port: 0,
+    tls: { keyPem: readFileSync(state.serverKeyPath, 'utf8'), certPem: readFileSync(state.serverCertPath, 'utf8'), kioskCaPem: caPem },
+    cardTrust: { trustAnchorsPem: readFileSync(pki.paths.trustedCasPem, 'utf8'), crlPaths: [pki.paths.crlsPem] },
+    bindingKey: { privateKeyPem: readFileSync(state.bindingKeyPath, 'utf8'), keyId: 'binding-test' },
+    verificationKey: { privateKeyPem: readFileSync(state.verificationKeyPath, 'utf8'), keyId: 'verification-test' },
+    timeouts: { ...defaultTimeouts, crlRefreshMs: 200, ...options.timeouts },
+    renderWorkers: 1,
+    logLevel: 'silent',
+  };
+  const app = await buildApp(config, { ...options.build, database, now: clock.now });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const baseUrl = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const ca = ensureKioskCa(state.kioskCaDir);
+  const kiosks: TestKiosk[] = [];
+
+  const harness: CenterHarness = {
+    app,
+    database,
+    baseUrl,
+    state,
+    config,
+    pki,
+    demo,
+    clock,
+    caPem,
+    async enrollKiosk(terminalId = `T${String(++kioskCounter).padStart(4, '0')}`, store = {}) {
+      const made = createKioskKeyAndCsr(join(dir, 'kiosks'), terminalId);
+      const enrollment = await enrollKiosk(database, ca, {
+        csrPem: made.csrPem,
+        terminalId,
+        printerId: store.printerId ?? 'P01',
+        storeCode: store.storeCode ?? `S-${terminalId}`,
+        storeName: store.storeName ?? 'テスト店',
+      });
+      const keyPem = readFileSync(made.keyPath, 'utf8');
+      const client = httpsClient(baseUrl, caPem, { keyPem, certPem: enrollment.certificatePem });
+      const kiosk: TestKiosk = { terminalId, enrollment, keyPem, certPem: enrollment.certificatePem, request: client.request, close: client.close };
+      kiosks.push(kiosk);
+      return kiosk;
+    },
+    async issueCard(residentId, cardOptions = {}) {
+      const issued = await issueCardCertificate(pki, {
+        generation: cardOptions.generation,
+        notBefore: cardOptions.notBefore ?? new Date('2026-01-05T00:00:00Z'),
+        notAfter: cardOptions.notAfter ?? new Date('2031-01-05T00:00:00Z'),
+      });
+      if (cardOptions.link !== false) {
+        await store.importBatch({ cardLinks: [{ residentId, issuer: pki.issuer, serialNumber: issued.serialNumber, usableFrom: '2026-01-06' }] });
+      }
+      return { residentId, certificateDer: issued.certificateDer, privateKey: issued.privateKey, serialNumber: issued.serialNumber, sha256: createHash('sha256').update(issued.certificateDer).digest('hex') };
+    },
+    async authenticate(kiosk, card) {
+      const challenge = await kiosk.request<ChallengeResponse>('POST', '/api/v1/challenges');
+      if (challenge.status !== 200) return challenge as unknown as HttpResult<AuthenticateResponse>;
+      return kiosk.request<AuthenticateResponse>('POST', '/api/v1/sessions', signedAuthentication(challenge.body, card));
+    },
+    async close() {
+      for (const k of kiosks) k.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** The body of POST /sessions: the card signs DigestInfo(SHA-256(challenge)) with PKCS#1 v1.5. */
+export function signedAuthentication(challenge: ChallengeResponse, card: Pick<TestCard, 'certificateDer' | 'privateKey'>, signer: KeyObject = card.privateKey) {
+  return {
+    challengeId: challenge.challengeId,
+    authCertificate: Buffer.from(card.certificateDer).toString('base64'),
+    signature: sign('sha256', Buffer.from(challenge.challenge, 'base64'), signer).toString('base64'),
+    tokenType: 'card' as const,
+  };
+}
+
+export const newKey = (): string => randomUUID();
