@@ -43,6 +43,13 @@ const PAGE_W = 595.28;
 const PAGE_H = 841.89;
 
 
+/** Where the verification QR code sits on the last page (points, origin bottom-left). */
+export function verificationQrRect(municipalityCode: string): { x: number; y: number; size: number; pageWidth: number; pageHeight: number } {
+  const profile = layoutFor(municipalityCode);
+  const margin = mm(profile.marginMm);
+  return { x: margin, y: margin + 6 + 2, size: mm(profile.qrSizeMm), pageWidth: PAGE_W, pageHeight: PAGE_H };
+}
+
 export async function renderDocument(input: RenderInput, env: RenderEnvironment, options: RenderDocumentOptions = {}): Promise<RenderedDocument> {
   const profile = layoutFor(input.municipality.code);
   const margin = mm(profile.marginMm);

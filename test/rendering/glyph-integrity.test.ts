@@ -1,0 +1,34 @@
+/**
+ * Glyph integrity: every template is rasterised (pdftoppm) and compared with a render that embeds
+ * the whole fonts. Text extraction alone passes even when a subsetter drops glyph outlines (the
+ * pdf-lib + @pdf-lib/fontkit trap), so this is the check that the ink is really there.
+ * The QR code is masked: its payload signs the content hash, which differs with the font program.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
+import { renderDocument, verificationQrRect } from '../../apps/center/src/rendering/render-document.js';
+import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
+import { everyTemplate } from './fixtures.js';
+import { blank, differingShare, inkShare, rasterise } from './support/raster.js';
+
+const env = { fonts: new FontSet(), signer: createVerificationSigner(generateKeyPairSync('ed25519').privateKey, 'test') };
+
+describe.each(everyTemplate().map((c) => [c.name, c] as const))('%s', (_name, c) => {
+  it('rasterises like a full-font render (≤ 0.5% of pixels differ) on every page', async () => {
+    const subset = await renderDocument(c.input, env);
+    const full = await renderDocument(c.input, env, { fontMode: 'full' });
+    expect(full.pdf.byteLength).toBeGreaterThan(subset.pdf.byteLength * 10);
+    const a = rasterise(subset.pdf);
+    const b = rasterise(full.pdf);
+    expect(a).toHaveLength(subset.pageCount);
+    expect(b).toHaveLength(subset.pageCount);
+    const qr = verificationQrRect(c.input.municipality.code);
+    blank(a[a.length - 1]!, qr);
+    blank(b[b.length - 1]!, qr);
+    a.forEach((page, i) => {
+      expect(inkShare(page)).toBeGreaterThan(0.005);
+      expect(differingShare(page, b[i]!)).toBeLessThanOrEqual(0.005);
+    });
+  });
+});
