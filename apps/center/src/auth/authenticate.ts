@@ -32,7 +32,7 @@ export async function authenticateResident(deps: AuthenticationDeps, kiosk: Kios
   });
   const holder = await deps.services.findResidentByCard(card.issuer, card.serialNumber);
   if (!holder) throw new MadoguchiError('AUTH_RESIDENT_UNKNOWN', 'no card link for this certificate');
-  const session = await createSession(deps.database, { kiosk, residentId: holder.residentId, municipalityCode: holder.municipalityCode, card, now, ttlMs: deps.sessionTtlMs });
+  const session = await createSession(deps.database, { kiosk, residentId: holder.residentId, municipalityCode: holder.municipalityCode, cardUsableFrom: holder.usableFrom, card, now, ttlMs: deps.sessionTtlMs });
   const [municipalityName, menu, householdMembers] = await Promise.all([
     deps.services.municipalityName(holder.municipalityCode),
     deps.services.menuFor(holder.residentId, now, { authCertificateNotAfter: card.notAfter, usableFrom: holder.usableFrom }),

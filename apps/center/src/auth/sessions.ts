@@ -19,12 +19,13 @@ export interface Session {
   municipalityCode: string;
   authCertificateSha256: string;
   authNotAfter: Date;
+  cardUsableFrom: string | null;
   expiresAt: string;
 }
 
 export async function createSession(
   database: CenterDatabase,
-  input: { kiosk: Kiosk; residentId: string; municipalityCode: string; card: VerifiedCard; now: Date; ttlMs: number },
+  input: { kiosk: Kiosk; residentId: string; municipalityCode: string; cardUsableFrom: string | null; card: VerifiedCard; now: Date; ttlMs: number },
 ): Promise<Session> {
   const session: Session = {
     sessionId: randomUUID(),
@@ -33,6 +34,7 @@ export async function createSession(
     municipalityCode: input.municipalityCode,
     authCertificateSha256: input.card.certificateSha256,
     authNotAfter: input.card.notAfter,
+    cardUsableFrom: input.cardUsableFrom,
     expiresAt: new Date(input.now.getTime() + input.ttlMs).toISOString(),
   };
   await writeTransaction(database, async (trx) => {
@@ -45,6 +47,7 @@ export async function createSession(
         municipality_code: session.municipalityCode,
         auth_certificate_sha256: session.authCertificateSha256,
         auth_not_after: session.authNotAfter.toISOString(),
+        card_usable_from: session.cardUsableFrom,
         created_at: input.now.toISOString(),
         expires_at: session.expiresAt,
       })
@@ -77,6 +80,7 @@ export async function loadSession(db: Kysely<Database> | Transaction<Database>, 
     municipalityCode: row.municipality_code,
     authCertificateSha256: row.auth_certificate_sha256,
     authNotAfter: new Date(row.auth_not_after),
+    cardUsableFrom: row.card_usable_from,
     expiresAt: row.expires_at,
   };
 }

@@ -4,9 +4,10 @@
  * the database afresh, so an import is seen by the very next request (misissuance.md req. 5).
  */
 import { createPrivateKey } from 'node:crypto';
-import { MadoguchiError, certificateTypes, isFamilyRegisterType, japanDate, type CertificateData, type MenuItem } from '@madoguchi/shared';
+import { MadoguchiError, type CertificateData } from '@madoguchi/shared';
 import type { CenterConfig } from '../config.js';
 import type { CenterDatabase } from '../db/database.js';
+import { createEligibility } from '../eligibility/index.js';
 import { createPolicyStore } from '../policy/index.js';
 import { createRenderer, createVerificationSigner } from '../rendering/index.js';
 import { createMunicipalStore } from '../residents/index.js';
@@ -27,22 +28,7 @@ export function createDefaultServices(database: CenterDatabase, config: Pick<Cen
     signer: createVerificationSigner(createPrivateKey(config.verificationKey.privateKeyPem), config.verificationKey.keyId),
   });
 
-  // Interim eligibility until the eligibility engine is wired: the fee in force (type offered),
-  // then the record rules that loadCertificateData itself enforces. Runs before payment.
-  async function checkEligibility(request: Parameters<CenterServices['checkEligibility']>[0]): Promise<EligibilityDecision> {
-    const resident = await store.getResident(request.residentId);
-    if (!resident) return { ok: false, code: 'AUTH_RESIDENT_UNKNOWN' };
-    try {
-      const data = await store.loadCertificateData({ residentId: request.residentId, certificateType: request.certificateType, options: request.options, now: request.now });
-      const municipalityCode = certifyingMunicipality(data, resident.municipalityCode);
-      const fee = await policies.feeFor(municipalityCode, request.certificateType, japanDate(request.now));
-      if (fee === null) return { ok: false, code: 'ELIGIBILITY_TYPE_NOT_OFFERED' };
-      return { ok: true, feeYen: fee, municipalityCode };
-    } catch (error) {
-      if (error instanceof MadoguchiError) return { ok: false, code: error.code };
-      throw error;
-    }
-  }
+  const eligibility = createEligibility(database);
 
   return {
     async findResidentByCard(issuer, serialNumber) {
@@ -56,22 +42,15 @@ export function createDefaultServices(database: CenterDatabase, config: Pick<Cen
       if (!municipality) throw new MadoguchiError('INTERNAL', `no municipality ${code}`);
       return municipality.name;
     },
-    async menuFor(residentId, now) {
-      const resident = await store.getResident(residentId);
-      if (!resident) return [];
-      const today = japanDate(now);
-      const items: MenuItem[] = [];
-      for (const certificateType of certificateTypes) {
-        const fee = isFamilyRegisterType(certificateType) ? null : await policies.feeFor(resident.municipalityCode, certificateType, today);
-        items.push(fee === null ? { certificateType, available: false, refusal: 'ELIGIBILITY_TYPE_NOT_OFFERED' } : { certificateType, available: true, feeYen: fee });
-      }
-      return items;
-    },
+    menuFor: (residentId, now, card) => eligibility.menuFor(residentId, now, card),
     async householdMembers(residentId) {
       const members = await store.householdMembers(residentId);
       return members.map((m) => ({ residentId: m.residentId, displayName: `${m.name.family} ${m.name.given}`.trim(), relationship: m.relationship }));
     },
-    checkEligibility,
+    async checkEligibility(request): Promise<EligibilityDecision> {
+      const result = await eligibility.checkEligibility(request);
+      return result.ok ? { ok: true, feeYen: result.feeYen, municipalityCode: result.municipalityCode } : { ok: false, code: result.code };
+    },
     loadCertificateData: (request) => store.loadCertificateData(request),
     async renderContext(data, residenceMunicipalityCode) {
       const code = certifyingMunicipality(data, residenceMunicipalityCode);

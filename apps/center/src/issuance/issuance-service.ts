@@ -85,6 +85,7 @@ export async function quote(ctx: IssuanceContext, kiosk: Kiosk, input: QuoteInpu
     copies: input.copies,
     now,
     authCertificateNotAfter: session.authNotAfter,
+    ...(session.cardUsableFrom ? { cardUsableFrom: session.cardUsableFrom } : {}),
   });
   if (!decision.ok) throw new MadoguchiError(asCode(decision.code), 'refused before payment');
   const issuanceId = randomUUID();

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { municipalData } from './0001_municipal_data.js';
 import { policy } from './0002_policy.js';
 import { issuance } from './0100_issuance.js';
+import { sessionCardUsableFrom } from './0101_session_card_usable_from.js';
 
 export interface Migration {
   id: string;
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   municipalData,
   policy,
   issuance,
+  sessionCardUsableFrom,
 ];

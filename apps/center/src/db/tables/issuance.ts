@@ -39,6 +39,8 @@ export interface SessionsTable {
   municipality_code: string;
   auth_certificate_sha256: string;
   auth_not_after: string;
+  /** The card link's first usable day (ISO date), added by 0101. */
+  card_usable_from: string | null;
   created_at: string;
   expires_at: string;
 }
