@@ -25,6 +25,7 @@ export function DemoPanel() {
               type="button"
               className="demo-card"
               data-card-id={card.cardId}
+              lang="ja"
               disabled={view.cardPresent}
               onClick={() => void send({ type: 'demoPlaceCard', cardId: card.cardId })}
             >

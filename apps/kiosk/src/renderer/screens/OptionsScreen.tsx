@@ -3,7 +3,7 @@
  * options-model.ts; Back walks back through them before it leaves the screen.
  */
 import { useState, type ReactNode } from 'react';
-import { formatEraFiscalYear, formatEraYearOnly, type TaxCertificateKind } from '@madoguchi/shared';
+import { formatEraFiscalYear, formatEraYearOnly, taxCertificateKindLabels, type TaxCertificateKind } from '@madoguchi/shared';
 import { useKiosk, useKioskT } from '../kiosk-context.js';
 import { ScreenFrame, Working } from '../components/ScreenFrame.js';
 import { CertificateName } from '../components/CertificateName.js';
@@ -70,10 +70,10 @@ function OptionsSteps() {
       heading = t('options.scopeHeading');
       body = (
         <div className="choice-grid two">
-          <button type="button" className="choice-button large" aria-pressed={draft.scope === 'household'} onClick={() => chooseAndNext({ scope: 'household', memberIds: [] })}>
+          <button type="button" className="choice-button large" onClick={() => chooseAndNext({ scope: 'household', memberIds: [] })}>
             {t('options.wholeHousehold')}
           </button>
-          <button type="button" className="choice-button large" aria-pressed={draft.scope === 'selected'} onClick={() => chooseAndNext({ scope: 'selected' })}>
+          <button type="button" className="choice-button large" onClick={() => chooseAndNext({ scope: 'selected' })}>
             {t('options.selectedMembers')}
           </button>
         </div>
@@ -98,8 +98,12 @@ function OptionsSteps() {
                 }
               >
                 <span className="check" aria-hidden="true">{checked ? '✓' : ''}</span>
-                <span className="member-name">{member.displayName}</span>
-                <span className="member-relationship">{member.relationship}</span>
+                <span className="member-name" lang="ja">
+                  {member.displayName}
+                </span>
+                <span className="member-relationship" lang="ja">
+                  {member.relationship}
+                </span>
               </button>
             );
           })}
@@ -125,8 +129,13 @@ function OptionsSteps() {
       body = (
         <div className="choice-list">
           {taxKinds.map((kind) => (
-            <button key={kind} type="button" className="choice-button" aria-pressed={draft.taxKind === kind} onClick={() => chooseAndNext({ taxKind: kind })}>
-              {t(`options.kind.${kind}`)}
+            <button key={kind} type="button" className="choice-button" onClick={() => chooseAndNext({ taxKind: kind })}>
+              <span className="bilingual start">
+                <span className="primary" lang="ja">
+                  {taxCertificateKindLabels[kind].ja}
+                </span>
+                {view.language === 'ja' ? null : <span className="secondary">{t(`options.kind.${kind}`)}</span>}
+              </span>
             </button>
           ))}
         </div>
@@ -137,8 +146,8 @@ function OptionsSteps() {
       body = (
         <div className="choice-list">
           {(item?.taxYears ?? []).map((year) => (
-            <button key={year} type="button" className="choice-button" aria-pressed={draft.taxYear === year} onClick={() => chooseAndNext({ taxYear: year })}>
-              <span className="bilingual">
+            <button key={year} type="button" className="choice-button" onClick={() => chooseAndNext({ taxYear: year })}>
+              <span className="bilingual start">
                 <span className="primary">{t('options.taxYear', { year, era: formatEraFiscalYear(year) })}</span>
                 <span className="secondary">
                   {t('options.taxYearNote', { year, era: formatEraFiscalYear(year), incomeYear: year - 1, incomeEra: formatEraYearOnly(year - 1) })}
