@@ -77,7 +77,7 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   const certText = fit(measure, t.certification, g.right - g.left, profile.bodySize + 1, profile.minTextSize, 'certification');
   const dateText = fit(measure, formatEraDate(input.issuedOn), g.right - g.left, profile.bodySize + 1, profile.minTextSize, 'issuedOn');
   const m = input.municipality;
-  const headText = fit(measure, `${m.prefecture}${m.head.title}　${m.head.name}`, (g.right - g.left) * 0.7, profile.bodySize + 4, profile.minTextSize, 'head');
+  const headText = fit(measure, `${m.prefecture}${m.head.title}\u3000${m.head.name}`, (g.right - g.left) * 0.7, profile.bodySize + 4, profile.minTextSize, 'head');
   const sealNote = fit(measure, input.policy.fixedTexts.sealNote, sealSize * 2, profile.labelSize, profile.minTextSize, 'sealNote');
 
   const contents: Uint8Array[] = [];

@@ -22,7 +22,7 @@ function divider(ctx: TemplateContext): Block {
 
 function personBlocks(ctx: TemplateContext, p: FamilyRegisterPerson): Block[] {
   const { c, g } = ctx;
-  const out: Block[] = [divider(ctx), textLine(c, g, p.removed ? '戸籍に記録されている者　　除籍' : '戸籍に記録されている者', { size: g.profile.bodySize })];
+  const out: Block[] = [divider(ctx), textLine(c, g, p.removed ? '戸籍に記録されている者\u3000\u3000除籍' : '戸籍に記録されている者', { size: g.profile.bodySize })];
   out.push(textLine(c, g, `【名】${p.name.given || p.name.family}`, { indent: 24, field: 'name' }));
   if (p.name.givenKana) out.push(textLine(c, g, `【名の振り仮名】${p.name.givenKana}`, { indent: 24, field: 'kana' }));
   out.push(textLine(c, g, `【生年月日】${eraDate(p.birthDate)}`, { indent: 24 }));

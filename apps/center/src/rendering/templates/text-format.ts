@@ -9,11 +9,11 @@ export function westernDate(iso: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-export const fullName = (n: PersonName): string => (n.given ? `${n.family}　${n.given}` : n.family);
+export const fullName = (n: PersonName): string => (n.given ? `${n.family}\u3000${n.given}` : n.family);
 
 export function kanaName(n: PersonName): string | undefined {
   if (!n.familyKana && !n.givenKana) return undefined;
-  return [n.familyKana, n.givenKana].filter(Boolean).join('　');
+  return [n.familyKana, n.givenKana].filter(Boolean).join('\u3000');
 }
 
 export const sexLabel = (s: Sex): string => (s === 'male' ? '男' : '女');

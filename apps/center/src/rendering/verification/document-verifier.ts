@@ -22,13 +22,14 @@ export function createDocumentVerifier(publicKeys: Record<string, KeyObject | st
     verifyPayload: (payload) => verifyPayload(payload, keys),
     async verifyDocument(pdf) {
       let doc: PDFDocument;
+      let payload: string | undefined;
       try {
         doc = await PDFDocument.load(pdf, { updateMetadata: false });
+        const entry = doc.catalog.get(PDFName.of(VERIFICATION_CATALOG_KEY));
+        payload = entry instanceof PDFString || entry instanceof PDFHexString ? entry.decodeText() : undefined;
       } catch {
         return { authentic: false, reason: 'malformed' };
       }
-      const entry = doc.catalog.get(PDFName.of(VERIFICATION_CATALOG_KEY));
-      const payload = entry instanceof PDFString || entry instanceof PDFHexString ? entry.decodeText() : undefined;
       if (!payload) return { authentic: false, reason: 'no-payload' };
       const result = verifyPayload(payload, keys);
       if (!result.authentic) return result;
