@@ -10,7 +10,7 @@ import { checkEligibility, createEligibility, menuFor, type EligibilityContext }
 import { createPolicyStore } from '../../apps/center/src/policy/index.js';
 import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
 import { forEachDatabase } from '../support/databases.js';
-import { demo, demoNow, japanInstant, seedDemoWorld } from '../support/demo-world.js';
+import { demo, demoNow, demoWorldFactory, japanInstant } from '../support/demo-world.js';
 
 const f = demo.featured;
 const residenceOptions = (o: Partial<NonNullable<CertificateOptions['residenceRecord']>>): CertificateOptions => ({
@@ -18,18 +18,12 @@ const residenceOptions = (o: Partial<NonNullable<CertificateOptions['residenceRe
 });
 
 forEachDatabase((harness) => {
+  /** A database of its own (a copy of the seeded demo world) for tests that change data. */
+  const own = demoWorldFactory(harness);
   let shared: CenterDatabase;
   beforeAll(async () => {
-    shared = await harness.fresh();
-    await seedDemoWorld(shared);
+    shared = await own();
   });
-
-  /** A database of its own for tests that change data. */
-  const own = async () => {
-    const database = await harness.fresh();
-    await seedDemoWorld(database);
-    return database;
-  };
 
   const check = (residentId: string, certificateType: CertificateType, extra: Partial<EligibilityContext> = {}) =>
     checkEligibility({ database: extra.database ?? shared, residentId, certificateType, options: {}, copies: 1, now: demoNow, printableCheck: null, ...extra });

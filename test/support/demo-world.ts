@@ -6,6 +6,7 @@ import { generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
 import type { CenterDatabase } from '../../apps/center/src/db/database.js';
 import { createPolicyStore } from '../../apps/center/src/policy/index.js';
 import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
+import type { DatabaseHarness } from './databases.js';
 
 export const demo: DemoData = generateDemoData();
 
@@ -21,4 +22,9 @@ export async function seedDemoWorld(database: CenterDatabase): Promise<void> {
   const policies = createPolicyStore(database);
   for (const policy of demo.policies) await policies.putPolicy(policy);
   await policies.putHolidays(demo.holidays);
+}
+
+/** A factory of databases holding the demo world (seeded once per harness, then copied). */
+export function demoWorldFactory(harness: DatabaseHarness): () => Promise<CenterDatabase> {
+  return harness.template(seedDemoWorld);
 }

@@ -20,8 +20,8 @@ export interface PostgresServer {
   port: number;
   /** Connection string of the server's `postgres` database (admin). */
   adminConnectionString: string;
-  /** Create an empty database and return its connection string. */
-  createDatabase(name?: string): Promise<string>;
+  /** Create a database (empty, or a copy of `template`, which must have no open connections). */
+  createDatabase(name?: string, template?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -94,12 +94,12 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     port,
     adminConnectionString,
-    async createDatabase(name?: string) {
+    async createDatabase(name?: string, template?: string) {
       const dbName = name ?? `t${process.pid}_${++counter}`;
       const client = new pg.Client({ connectionString: adminConnectionString });
       await client.connect();
       try {
-        await client.query(`create database "${dbName}"`);
+        await client.query(template ? `create database "${dbName}" template "${template}"` : `create database "${dbName}"`);
       } finally {
         await client.end();
       }

@@ -18,6 +18,8 @@ import type { AuthenticateResponse, ChallengeResponse } from '@madoguchi/shared'
 import { buildApp, type BuildOptions } from '../../../apps/center/src/app.js';
 import { defaultTimeouts, ensureCenterState, type CenterConfig, type CenterState, type CenterTimeouts } from '../../../apps/center/src/config.js';
 import type { CenterDatabase } from '../../../apps/center/src/db/database.js';
+import { createDefaultServices } from '../../../apps/center/src/issuance/default-services.js';
+import type { CenterServices } from '../../../apps/center/src/issuance/services.js';
 import { createKioskKeyAndCsr, ensureKioskCa } from '../../../apps/center/src/kiosks/kiosk-ca.js';
 import { enrollKiosk, type Enrollment } from '../../../apps/center/src/kiosks/registry.js';
 import { createPolicyStore } from '../../../apps/center/src/policy/index.js';
@@ -108,7 +110,14 @@ export interface CenterHarness {
 
 let kioskCounter = 0;
 
-export async function startCenter(database: CenterDatabase, options: { timeouts?: Partial<CenterTimeouts>; build?: Omit<BuildOptions, 'database' | 'now'> } = {}): Promise<CenterHarness> {
+export interface StartOptions {
+  timeouts?: Partial<CenterTimeouts>;
+  build?: Omit<BuildOptions, 'database' | 'now' | 'services'>;
+  /** Wrap the production services (e.g. slow down some renders) before the app uses them. */
+  wrapServices?: (services: CenterServices) => CenterServices;
+}
+
+export async function startCenter(database: CenterDatabase, options: StartOptions = {}): Promise<CenterHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-center-'));
   const state = ensureCenterState(join(dir, 'state'));
   const pki = await createTestPki(join(dir, 'pki'));
@@ -133,7 +142,8 @@ export async function startCenter(database: CenterDatabase, options: { timeouts?
     renderWorkers: 1,
     logLevel: 'silent',
   };
-  const app = await buildApp(config, { ...options.build, database, now: clock.now });
+  const services = options.wrapServices ? options.wrapServices(createDefaultServices(database, config)) : undefined;
+  const app = await buildApp(config, { ...options.build, database, now: clock.now, ...(services ? { services } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const baseUrl = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -1,0 +1,223 @@
+/**
+ * Acceptance 6 over real mutual TLS with the real renderer: quote → pay → deliver (documents with
+ * signed bindings) → print results, idempotent retries, refunds, timeouts, the sweeper, and the
+ * audit chain recording it all.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthenticateResponse, DeliveryResponse, PrintResultResponse, QuoteResponse } from '@madoguchi/shared';
+
+type CenterKeyResponse = { keyId: string; publicKeyPem: string };
+import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
+import { listIncidents } from '../../apps/center/src/issuance/incidents.js';
+import { sweep } from '../../apps/center/src/issuance/sweeper.js';
+import { forEachDatabase } from '../support/databases.js';
+import { newKey, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
+
+type Refusal = { error: { code: string } };
+
+forEachDatabase((harness) => {
+  describe('issuance', () => {
+    let center: CenterHarness;
+    let kiosk: TestKiosk;
+    let card: TestCard;
+    let centerKey: CenterKeyResponse;
+    let residentName: string;
+
+    beforeAll(async () => {
+      center = await startCenter(await harness.fresh(), { build: { sweeper: false } });
+      kiosk = await center.enrollKiosk();
+      const residentId = center.demo.featured.chiyodaResident;
+      card = await center.issueCard(residentId);
+      const resident = center.demo.batch.residents.find((r) => r.residentId === residentId)!;
+      residentName = `${resident.name.family}${resident.name.given}`;
+      centerKey = (await kiosk.request<CenterKeyResponse>('GET', '/api/v1/center-key')).body;
+    });
+    afterAll(() => center?.close());
+
+    const session = async () => {
+      const res = await center.authenticate(kiosk, card);
+      expect(res.status).toBe(200);
+      return (res.body as AuthenticateResponse).sessionId;
+    };
+    const quote = (sessionId: string, copies = 1, idempotencyKey = newKey()) =>
+      kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey, sessionId, certificateType: 'residenceRecord', options: {}, copies });
+    const pay = (q: QuoteResponse, idempotencyKey = newKey(), paidYen = q.totalYen) => kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey, paidYen });
+    const printResult = (issuanceId: string, issueNumber: string, outcome: 'printed' | 'failed' | 'rejected', idempotencyKey = newKey()) =>
+      kiosk.request<PrintResultResponse>('POST', `/api/v1/issuances/${issuanceId}/print-results`, { idempotencyKey, issueNumber, outcome });
+
+    it('quotes, takes payment, delivers bound documents with the resident’s own record, and ends printed', async () => {
+      const q = await quote(await session(), 2);
+      expect(q.status).toBe(200);
+      expect(q.body).toMatchObject({ state: 'quoted', copies: 2 });
+      expect(q.body.feeYen).toBeGreaterThan(0);
+      expect(q.body.totalYen).toBe(q.body.feeYen * 2);
+      const d = await pay(q.body);
+      expect(d.status).toBe(200);
+      expect(d.body.state).toBe('delivered');
+      expect(d.body.documents).toHaveLength(2);
+      const numbers = new Set<string>();
+      for (const doc of d.body.documents) {
+        const { pdf, binding } = checkDelivered(doc, centerKey.publicKeyPem, { authCertificateSha256: card.sha256, issuanceId: q.body.issuanceId });
+        numbers.add(binding.issueNumber);
+        const pages = await pdfPageTexts(pdf);
+        expect(pages.join('')).toContain(residentName);
+        pages.forEach((text, i) => expect(text).toContain(`${binding.issueNumber}${i + 1}/${binding.pageCount}`.replace(/\s+/g, '')));
+      }
+      expect(numbers.size).toBe(2);
+      const [first, second] = d.body.documents.map((doc) => doc.binding.issueNumber);
+      expect((await printResult(q.body.issuanceId, first!, 'printed')).body).toMatchObject({ state: 'delivered', refundYen: 0 });
+      expect((await printResult(q.body.issuanceId, second!, 'printed')).body).toMatchObject({ state: 'printed', refundYen: 0 });
+      // Bytes are gone once printed.
+      const left = await center.database.db.selectFrom('issuance_documents').select('pdf_base64').where('issuance_id', '=', q.body.issuanceId).execute();
+      expect(left.every((r) => r.pdf_base64 === null)).toBe(true);
+    });
+
+    it('answers a retried quote with the first result, and a reused key with another body with ISSUANCE_IDEMPOTENCY_CONFLICT', async () => {
+      const sessionId = await session();
+      const key = newKey();
+      const a = await quote(sessionId, 1, key);
+      const b = await quote(sessionId, 1, key);
+      expect(b.status).toBe(200);
+      expect(b.body.issuanceId).toBe(a.body.issuanceId);
+      const c = await quote(sessionId, 2, key);
+      expect(c.status).toBe(409);
+      expect((c.body as unknown as Refusal).error.code).toBe('ISSUANCE_IDEMPOTENCY_CONFLICT');
+      const rows = await center.database.db.selectFrom('issuances').select('issuance_id').where('session_id', '=', sessionId).execute();
+      expect(rows).toHaveLength(1);
+    });
+
+    it('answers a retried payment with the same documents, never a second issuance, and tells the operator', async () => {
+      const q = (await quote(await session())).body;
+      const key = newKey();
+      const first = await pay(q, key);
+      const retry = await pay(q, key);
+      expect(retry.status).toBe(200);
+      expect(retry.body.documents.map((d) => d.binding.documentSha256)).toEqual(first.body.documents.map((d) => d.binding.documentSha256));
+      expect(retry.body.documents.map((d) => d.binding.issueNumber)).toEqual(first.body.documents.map((d) => d.binding.issueNumber));
+      const docs = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute();
+      expect(docs).toHaveLength(1);
+      // A second payment under a new key is refused: the issuance is no longer quoted.
+      const again = await pay(q);
+      expect((again.body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+      const incidents = await listIncidents(center.database.db);
+      expect(incidents.some((i) => i.kind === 'delivery_replayed' && i.issuanceId === q.issuanceId)).toBe(true);
+      // A retried print result is answered the same.
+      const printKey = newKey();
+      const p1 = await printResult(q.issuanceId, first.body.documents[0]!.binding.issueNumber, 'printed', printKey);
+      const p2 = await printResult(q.issuanceId, first.body.documents[0]!.binding.issueNumber, 'printed', printKey);
+      expect(p2.body).toEqual(p1.body);
+      expect(p1.body.state).toBe('printed');
+    });
+
+    it('refuses a payment that does not match the fee (ISSUANCE_PAYMENT_MISMATCH) and stays quoted', async () => {
+      const q = (await quote(await session())).body;
+      const res = await pay(q, newKey(), (q.totalYen + 100) as typeof q.totalYen);
+      expect(res.status).toBe(400);
+      expect((res.body as unknown as Refusal).error.code).toBe('ISSUANCE_PAYMENT_MISMATCH');
+      const row = await center.database.db.selectFrom('issuances').select('state').where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+      expect(row.state).toBe('quoted');
+    });
+
+    it('refunds the copies not printed when the kiosk reports a failure, and records an incident', async () => {
+      const q = (await quote(await session(), 2)).body;
+      const d = (await pay(q)).body;
+      const [first, second] = d.documents.map((doc) => doc.binding.issueNumber);
+      await printResult(q.issuanceId, first!, 'printed');
+      const res = await printResult(q.issuanceId, second!, 'failed');
+      expect(res.body).toMatchObject({ state: 'refunded', refundYen: q.feeYen });
+      expect((await listIncidents(center.database.db)).some((i) => i.kind === 'print_failed' && i.issuanceId === q.issuanceId)).toBe(true);
+    });
+
+    it('refunds everything when the kiosk’s binding check rejects a document', async () => {
+      const q = (await quote(await session())).body;
+      const d = (await pay(q)).body;
+      const res = await printResult(q.issuanceId, d.documents[0]!.binding.issueNumber, 'rejected');
+      expect(res.body).toMatchObject({ state: 'refunded', refundYen: q.totalYen });
+      expect((await listIncidents(center.database.db)).some((i) => i.kind === 'document_rejected' && i.issuanceId === q.issuanceId)).toBe(true);
+    });
+
+    it('voids a cancelled quote, and refuses to pay it afterwards', async () => {
+      const q = (await quote(await session())).body;
+      const c = await kiosk.request<PrintResultResponse>('POST', `/api/v1/issuances/${q.issuanceId}/cancel`, { idempotencyKey: newKey() });
+      expect(c.body).toMatchObject({ state: 'voided', refundYen: 0 });
+      expect(((await pay(q)).body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+    });
+
+    it('never shows one kiosk another kiosk’s issuance (ISSUANCE_NOT_FOUND)', async () => {
+      const other = await center.enrollKiosk();
+      const q = (await quote(await session())).body;
+      const res = await other.request('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.totalYen });
+      expect((res.body as Refusal).error.code).toBe('ISSUANCE_NOT_FOUND');
+    });
+
+    it('refunds a paid issuance whose print result never came (sweeper), and the operator sees it', async () => {
+      const q = (await quote(await session())).body;
+      expect((await pay(q)).status).toBe(200);
+      const later = new Date(center.clock.now().getTime() + center.config.timeouts.printResultTtlMs + 1000);
+      const report = await sweep(center.database, { printResultTtlMs: center.config.timeouts.printResultTtlMs, documentTtlMs: center.config.timeouts.documentTtlMs, quoteTtlMs: center.config.timeouts.quoteTtlMs, idempotencyTtlMs: 86_400_000 }, later);
+      expect(report.refunded).toContain(q.issuanceId);
+      const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen']).where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+      expect(row).toEqual({ state: 'refunded', refund_yen: q.totalYen });
+      const docs = await center.database.db.selectFrom('issuance_documents').select(['pdf_base64', 'print_outcome']).where('issuance_id', '=', q.issuanceId).execute();
+      expect(docs.every((d) => d.pdf_base64 === null && d.print_outcome === 'unprinted')).toBe(true);
+      expect((await listIncidents(center.database.db)).some((i) => i.kind === 'print_result_missing' && i.issuanceId === q.issuanceId)).toBe(true);
+    });
+
+    it('keeps every state change in an intact audit chain', async () => {
+      const result = await verifyAuditChain(center.database.db);
+      expect(result.problems).toEqual([]);
+      expect(result.rows).toBeGreaterThan(10);
+    });
+  });
+
+  describe('a render that outlives its timeout (misissuance.md req. 2)', () => {
+    let center: CenterHarness;
+    let kiosks: TestKiosk[];
+    const slow = new Set<string>();
+    beforeAll(async () => {
+      center = await startCenter(await harness.fresh(), {
+        timeouts: { renderTimeoutMs: 1500 },
+        build: { sweeper: false },
+        // The worker holds the finished document of a "slow" issuance for 4 s before replying.
+        wrapServices: (base) => ({ ...base, render: (input, opts) => base.render(input, (slow.has(input.issuanceId) ? { ...opts, delayMs: 4000 } : opts) as typeof opts) }),
+      });
+      kiosks = [await center.enrollKiosk(), await center.enrollKiosk()];
+    });
+    afterAll(() => center?.close());
+
+    it('fails and refunds its own job only; the other kiosk, and the next request, get their own documents', async () => {
+      const slowCard = await center.issueCard(center.demo.featured.chiyodaResident);
+      const fastCard = await center.issueCard(center.demo.featured.okutamaResident);
+      const start = async (k: TestKiosk, c: TestCard) => {
+        const s = (await center.authenticate(k, c)).body;
+        const q = await k.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: s.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 });
+        expect(q.status).toBe(200);
+        return q.body;
+      };
+      const slowQuote = await start(kiosks[0]!, slowCard);
+      const fastQuote = await start(kiosks[1]!, fastCard);
+      slow.add(slowQuote.issuanceId);
+      const [slowRes, fastRes] = await Promise.all([
+        kiosks[0]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${slowQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: slowQuote.totalYen }),
+        kiosks[1]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${fastQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: fastQuote.totalYen }),
+      ]);
+      expect(slowRes.status).toBe(504);
+      expect((slowRes.body as unknown as Refusal).error.code).toBe('ISSUANCE_RENDER_TIMEOUT');
+      const key = (await kiosks[1]!.request<CenterKeyResponse>('GET', '/api/v1/center-key')).body.publicKeyPem;
+      expect(fastRes.status).toBe(200);
+      checkDelivered(fastRes.body.documents[0]!, key, { authCertificateSha256: fastCard.sha256, issuanceId: fastQuote.issuanceId });
+
+      const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen']).where('issuance_id', '=', slowQuote.issuanceId).executeTakeFirstOrThrow();
+      expect(row).toEqual({ state: 'refunded', refund_yen: slowQuote.totalYen });
+      expect((await listIncidents(center.database.db)).some((i) => i.kind === 'render_failed' && i.issuanceId === slowQuote.issuanceId)).toBe(true);
+
+      // The late document of the timed-out job is never handed to the next customer at that kiosk.
+      const nextCard = await center.issueCard(center.demo.featured.okutamaResident);
+      const nextQuote = await start(kiosks[0]!, nextCard);
+      const next = await kiosks[0]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${nextQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: nextQuote.totalYen });
+      expect(next.status).toBe(200);
+      checkDelivered(next.body.documents[0]!, key, { authCertificateSha256: nextCard.sha256, issuanceId: nextQuote.issuanceId });
+    });
+  });
+});
