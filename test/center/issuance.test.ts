@@ -177,10 +177,11 @@ forEachDatabase((harness) => {
     const slow = new Set<string>();
     beforeAll(async () => {
       center = await startCenter(await harness.fresh(), {
-        timeouts: { renderTimeoutMs: 1500 },
+        timeouts: { renderTimeoutMs: 2500 },
+        renderWorkers: 2,
         build: { sweeper: false },
-        // The worker holds the finished document of a "slow" issuance for 4 s before replying.
-        wrapServices: (base) => ({ ...base, render: (input, opts) => base.render(input, (slow.has(input.issuanceId) ? { ...opts, delayMs: 4000 } : opts) as typeof opts) }),
+        // The worker holds the finished document of a "slow" issuance for 6 s before replying.
+        wrapServices: (base) => ({ ...base, render: (input, opts) => base.render(input, (slow.has(input.issuanceId) ? { ...opts, delayMs: 6000 } : opts) as typeof opts) }),
       });
       kiosks = [await center.enrollKiosk(), await center.enrollKiosk()];
     });

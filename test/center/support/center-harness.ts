@@ -115,6 +115,8 @@ export interface StartOptions {
   build?: Omit<BuildOptions, 'database' | 'now' | 'services'>;
   /** Wrap the production services (e.g. slow down some renders) before the app uses them. */
   wrapServices?: (services: CenterServices) => CenterServices;
+  /** Render worker threads (default 1). */
+  renderWorkers?: number;
 }
 
 export async function startCenter(database: CenterDatabase, options: StartOptions = {}): Promise<CenterHarness> {
@@ -139,7 +141,7 @@ export async function startCenter(database: CenterDatabase, options: StartOption
     bindingKey: { privateKeyPem: readFileSync(state.bindingKeyPath, 'utf8'), keyId: 'binding-test' },
     verificationKey: { privateKeyPem: readFileSync(state.verificationKeyPath, 'utf8'), keyId: 'verification-test' },
     timeouts: { ...defaultTimeouts, crlRefreshMs: 200, ...options.timeouts },
-    renderWorkers: 1,
+    renderWorkers: options.renderWorkers ?? 1,
     logLevel: 'silent',
   };
   const services = options.wrapServices ? options.wrapServices(createDefaultServices(database, config)) : undefined;
