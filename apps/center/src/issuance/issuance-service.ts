@@ -145,8 +145,9 @@ async function renderWithTimeout(ctx: IssuanceContext, render: (signal: AbortSig
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Settle the race as a timeout first; aborting makes the renderer fail (and replace) the job.
       reject(new MadoguchiError('ISSUANCE_RENDER_TIMEOUT', `render exceeded ${ctx.renderTimeoutMs} ms`));
+      controller.abort();
     }, ctx.renderTimeoutMs);
   });
   try {
