@@ -1,0 +1,101 @@
+/**
+ * Acceptance 8: the issuance history is append-only and hash-chained, written in the same
+ * transaction as the change it records. The database refuses UPDATE/DELETE on it; someone who
+ * drops that guard and edits or deletes a row is caught by `audit verify` (library and CLI).
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryResponse, QuoteResponse } from '@madoguchi/shared';
+import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
+import type { CenterDatabase } from '../../apps/center/src/db/database.js';
+import { forEachDatabase } from '../support/databases.js';
+import { newKey, startCenter, type CenterHarness } from './support/center-harness.js';
+
+async function dropGuards(database: CenterDatabase): Promise<void> {
+  if (database.kind === 'sqlite') {
+    await sql`drop trigger audit_events_no_update`.execute(database.db);
+    await sql`drop trigger audit_events_no_delete`.execute(database.db);
+  } else {
+    await sql`drop trigger audit_events_no_change on audit_events`.execute(database.db);
+  }
+}
+
+forEachDatabase((harness) => {
+  describe('audit chain', () => {
+    let center: CenterHarness;
+    let issuanceId: string;
+    beforeAll(async () => {
+      center = await startCenter(await harness.fresh(), { build: { sweeper: false } });
+      const kiosk = await center.enrollKiosk();
+      const card = await center.issueCard(center.demo.featured.chiyodaResident);
+      const session = (await center.authenticate(kiosk, card)).body;
+      const q = (await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
+      const d = (await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.totalYen })).body;
+      await kiosk.request('POST', `/api/v1/issuances/${q.issuanceId}/print-results`, { idempotencyKey: newKey(), issueNumber: d.documents[0]!.binding.issueNumber, outcome: 'printed' });
+      issuanceId = q.issuanceId;
+    });
+    afterAll(() => center?.close());
+
+    it('records when, where, who (an id, never a name), what, pages and issue numbers, in an intact chain', async () => {
+      const rows = await center.database.db.selectFrom('audit_events').selectAll().where('issuance_id', '=', issuanceId).orderBy('seq').execute();
+      expect(rows.map((r) => r.event)).toEqual(['quoted', 'paid', 'delivered', 'printed']);
+      const delivered = rows.find((r) => r.event === 'delivered')!;
+      expect(delivered.store_code).toMatch(/^S-/);
+      expect(delivered.terminal_id).toMatch(/^T/);
+      expect(delivered.resident_id).toBe(center.demo.featured.chiyodaResident);
+      expect(delivered.certificate_type).toBe('residenceRecord');
+      expect(delivered.options_json).not.toBeNull();
+      expect(delivered.page_count).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(delivered.issue_numbers_json!)).toHaveLength(1);
+      const resident = center.demo.batch.residents.find((r) => r.residentId === center.demo.featured.chiyodaResident)!;
+      const everything = JSON.stringify(await center.database.db.selectFrom('audit_events').selectAll().execute());
+      expect(everything).not.toContain(resident.name.family + resident.name.given);
+      expect(everything).not.toContain(resident.name.family);
+      expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
+    });
+
+    it('the database refuses to update or delete history', async () => {
+      await expect(center.database.db.updateTable('audit_events').set({ event: 'x' }).where('seq', '=', 1).execute()).rejects.toThrow(/append-only/);
+      await expect(center.database.db.deleteFrom('audit_events').where('seq', '=', 1).execute()).rejects.toThrow(/append-only/);
+    });
+
+    it('detects an edited row and a deleted row, even with the guard dropped (library and CLI)', async () => {
+      await dropGuards(center.database);
+      const paid = await center.database.db.selectFrom('audit_events').select(['seq']).where('issuance_id', '=', issuanceId).where('event', '=', 'paid').executeTakeFirstOrThrow();
+      await center.database.db.updateTable('audit_events').set({ resident_id: 'someone-else' }).where('seq', '=', paid.seq).execute();
+      const edited = await verifyAuditChain(center.database.db);
+      expect(edited.ok).toBe(false);
+      expect(edited.problems.map((p) => [p.kind, p.seq])).toContainEqual(['hash_mismatch', paid.seq]);
+
+      const quoted = await center.database.db.selectFrom('audit_events').select(['seq']).where('issuance_id', '=', issuanceId).where('event', '=', 'quoted').executeTakeFirstOrThrow();
+      await center.database.db.deleteFrom('audit_events').where('seq', '=', quoted.seq).execute();
+      const deleted = await verifyAuditChain(center.database.db);
+      expect(deleted.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['sequence_gap', 'broken_link']));
+
+      if (harness.kind === 'sqlite') {
+        const config = harness.configOf(center.database);
+        if (config.kind !== 'sqlite') throw new Error('sqlite only');
+        let exitCode = 0;
+        let output = '';
+        try {
+          execFileSync('pnpm', ['exec', 'tsx', 'apps/center/src/cli/audit.ts', '--database', config.path, 'verify'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+        } catch (error) {
+          exitCode = (error as { status: number }).status;
+          output = (error as { stdout: string }).stdout;
+        }
+        expect(exitCode).toBe(1);
+        expect(output).toContain('hash_mismatch');
+        expect(output).toContain('sequence_gap');
+      }
+    });
+
+    it('detects removal of the newest rows: the issuance’s state is no longer recorded', async () => {
+      const last = await center.database.db.selectFrom('audit_events').select(['seq']).where('issuance_id', '=', issuanceId).where('event', '=', 'printed').executeTakeFirstOrThrow();
+      await center.database.db.deleteFrom('audit_events').where('seq', '>=', last.seq).execute();
+      const result = await verifyAuditChain(center.database.db);
+      expect(result.problems.some((p) => p.kind === 'state_not_recorded' && p.message.includes(issuanceId))).toBe(true);
+    });
+  });
+});
