@@ -1,3 +1,4 @@
+/// <reference path="./fontkit.d.ts" />
 /**
  * One font as the renderer sees it: strict glyph lookup (a variation sequence counts only when the
  * font's cmap 14 lists it — fontkit itself silently falls back to the base glyph, which would print
