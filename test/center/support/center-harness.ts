@@ -103,6 +103,11 @@ export interface CenterHarness {
   caPem: string;
   enrollKiosk(terminalId?: string, store?: { storeCode?: string; storeName?: string; printerId?: string }): Promise<TestKiosk>;
   issueCard(residentId: string, options?: { generation?: CaGeneration; notBefore?: Date; notAfter?: Date; link?: boolean }): Promise<TestCard>;
+  /**
+   * A second center process on another handle of the same database (PostgreSQL: a second pool),
+   * with the same keys and trust; `at(kiosk)` gives that kiosk a client for it.
+   */
+  startReplica(database: CenterDatabase): Promise<{ baseUrl: string; at(kiosk: TestKiosk): TestKiosk; close(): Promise<void> }>;
   /** Challenge → card signature → session, as a kiosk does it. */
   authenticate(kiosk: TestKiosk, card: TestCard): Promise<HttpResult<AuthenticateResponse>>;
   close(): Promise<void>;
@@ -187,6 +192,26 @@ export async function startCenter(database: CenterDatabase, options: StartOption
         await store.importBatch({ cardLinks: [{ residentId, issuer: pki.issuer, serialNumber: issued.serialNumber, usableFrom: '2026-01-06' }] });
       }
       return { residentId, certificateDer: issued.certificateDer, privateKey: issued.privateKey, serialNumber: issued.serialNumber, sha256: createHash('sha256').update(issued.certificateDer).digest('hex') };
+    },
+    async startReplica(other) {
+      const replicaServices = options.wrapServices ? options.wrapServices(createDefaultServices(other, config)) : undefined;
+      const replica = await buildApp(config, { ...options.build, database: other, now: clock.now, ...(replicaServices ? { services: replicaServices } : {}) });
+      await replica.listen({ host: '127.0.0.1', port: 0 });
+      const addr = replica.server.address();
+      const replicaUrl = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const clients: { close(): void }[] = [];
+      return {
+        baseUrl: replicaUrl,
+        at(kiosk) {
+          const client = httpsClient(replicaUrl, caPem, { keyPem: kiosk.keyPem, certPem: kiosk.certPem });
+          clients.push(client);
+          return { ...kiosk, request: client.request, close: client.close };
+        },
+        async close() {
+          for (const c of clients) c.close();
+          await replica.close();
+        },
+      };
     },
     async authenticate(kiosk, card) {
       const challenge = await kiosk.request<ChallengeResponse>('POST', '/api/v1/challenges');
