@@ -110,6 +110,26 @@ forEachDatabase((harness) => {
       expect(p1.body.state).toBe('printed');
     });
 
+    it('of two payments racing for one issuance under different keys, exactly one delivers', async () => {
+      const q = (await quote(await session())).body;
+      const results = await Promise.all([pay(q), pay(q)]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      const loser = results.find((r) => r.status === 409)!;
+      expect((loser.body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+      const docs = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute();
+      expect(docs).toHaveLength(1);
+    });
+
+    it('two identical payment calls at the same moment (same key) never issue twice', async () => {
+      const q = (await quote(await session())).body;
+      const key = newKey();
+      const results = await Promise.all([pay(q, key), pay(q, key)]);
+      expect(results.some((r) => r.status === 200)).toBe(true);
+      for (const r of results) if (r.status !== 200) expect((r.body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+      const docs = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute();
+      expect(docs).toHaveLength(1);
+    });
+
     it('refuses a payment that does not match the fee (ISSUANCE_PAYMENT_MISMATCH) and stays quoted', async () => {
       const q = (await quote(await session())).body;
       const res = await pay(q, newKey(), (q.totalYen + 100) as typeof q.totalYen);

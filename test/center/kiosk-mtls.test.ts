@@ -76,6 +76,14 @@ forEachDatabase((harness) => {
       expect(quoteBody).toContain('residenceRecord');
     });
 
+    it('serves the public certificate verification page without a client certificate', async () => {
+      const client = httpsClient(center.baseUrl, center.caPem);
+      const res = await client.request<string>('GET', '/verify');
+      client.close();
+      expect(res.status).toBe(200);
+      expect(res.body).toContain('証明書の検証');
+    });
+
     it('answers unknown paths with the catalog NOT_FOUND body', async () => {
       const kiosk = await center.enrollKiosk();
       const res = await kiosk.request<{ error: { code: string } }>('GET', '/api/v1/nothing-here');

@@ -26,7 +26,8 @@ import { findResidentIdByCard, getMunicipality, getResident } from './queries.js
 export type { ImportReport, BatchKind } from './import-batch.js';
 export type { CertificateDataRequest } from './certificate-data.js';
 export type { ImportIssue } from './paths.js';
-export { csvFiles } from './csv-format.js';
+export { csvFiles, csvFileSpecs, type CsvFileSpec, type CsvColumn } from './csv-format.js';
+export { batchToCsv } from './csv-export.js';
 export { sortMembers, relationshipRank } from './member-order.js';
 
 export interface MunicipalStore {
