@@ -15,7 +15,7 @@ export interface SubsetFont {
   cidOf(gid: number): number;
 }
 
-export type SubsetStrategy = 'harfbuzz-retain-gids' | 'fontkit' | 'full';
+export type SubsetStrategy = 'harfbuzz' | 'fontkit' | 'full';
 
 export class FontFace {
   readonly font: FontkitFont;
@@ -67,9 +67,17 @@ export class FontFace {
 
   subset(gids: ReadonlySet<number>, strategy: SubsetStrategy = this.strategy): SubsetFont {
     if (strategy === 'full') return { bytes: this.bytes, cidOf: (gid) => gid };
-    if (strategy === 'harfbuzz-retain-gids') {
+    if (strategy === 'harfbuzz') {
       this.hbFace ??= new HbSubsetFace(this.bytes, { preprocess: true });
-      return { bytes: this.hbFace.subset([0, ...gids]), cidOf: (gid) => gid };
+      const sorted = [...new Set([0, ...gids])].sort((a, b) => a - b);
+      // Without retained ids HarfBuzz numbers glyphs by rank of their old id. That holds only if
+      // the subset has no extra glyphs (composite components); otherwise keep the old ids.
+      const compact = this.hbFace.subset(sorted, false);
+      if (numGlyphs(compact) === sorted.length) {
+        const rank = new Map(sorted.map((gid, i) => [gid, i]));
+        return { bytes: compact, cidOf: (gid) => rank.get(gid)! };
+      }
+      return { bytes: this.hbFace.subset(sorted, true), cidOf: (gid) => gid };
     }
     // fontkit renumbers glyphs in inclusion order; used for IPAmj明朝, whose 46 MB exceed the
     // memory of the HarfBuzz WebAssembly build.
@@ -86,6 +94,17 @@ export class FontFace {
       },
     };
   }
+}
+
+/** numGlyphs from the maxp table of a TrueType font. */
+function numGlyphs(font: Uint8Array): number {
+  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
+  const tables = view.getUint16(4);
+  for (let i = 0; i < tables; i++) {
+    const record = 12 + i * 16;
+    if (view.getUint32(record) === 0x6d617870 /* maxp */) return view.getUint16(view.getUint32(record + 8) + 4);
+  }
+  return -1;
 }
 
 function readVariationSequences(font: FontkitFont): Map<number, Map<number, number>> {

@@ -4,7 +4,7 @@
  * the text, since it is personal data — any character no font has exactly.
  */
 import { MadoguchiError } from '@madoguchi/shared';
-import { FontFace } from './font-face.js';
+import { FontFace, type SubsetStrategy } from './font-face.js';
 import { mainFontPath, mjFontPath, readFontBytes } from './font-files.js';
 
 export const MAIN_FONT = 0;
@@ -34,8 +34,9 @@ export class FontSet {
   private mjLoaded = false;
   private mj: FontFace | undefined;
 
-  constructor(private readonly options: { fontDir?: string } = {}) {
-    this.faces = [new FontFace('BIZUDMincho-Regular', readFontBytes(mainFontPath()), 'harfbuzz-retain-gids'), undefined];
+  /** `mainStrategy` exists for the benchmark's naive baseline (fontkit subsetting). */
+  constructor(private readonly options: { fontDir?: string; mainStrategy?: SubsetStrategy } = {}) {
+    this.faces = [new FontFace('BIZUDMincho-Regular', readFontBytes(mainFontPath()), options.mainStrategy ?? 'harfbuzz'), undefined];
   }
 
   get main(): FontFace {

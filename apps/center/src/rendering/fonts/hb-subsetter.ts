@@ -3,8 +3,8 @@
  * Why not pdf-lib's own subsetter: @pdf-lib/fontkit drops most CJK glyphs (see
  * shared/engineering/stack.md). Why this shape: the face is created and `hb_subset_preprocess`ed
  * once per process, so a request pays only for copying out its own glyphs (~1–2 ms).
- * Glyph ids are retained (RETAIN_GIDS), so a PDF CID is the glyph id of the full font and a
- * full-font reference render produces byte-identical content streams.
+ * Glyphs are renumbered by rank (the caller checks no composite components were added, else it
+ * asks again with RETAIN_GIDS).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -83,7 +83,7 @@ export class HbSubsetFace {
   }
 
   /** A TrueType font holding exactly `glyphIds` (plus .notdef and composite components), ids retained. */
-  subset(glyphIds: Iterable<number>): Uint8Array {
+  subset(glyphIds: Iterable<number>, retainGids = true): Uint8Array {
     if (this.destroyed) throw new Error('subset face destroyed');
     const hb = instance();
     const input = hb.hb_subset_input_create_or_fail();
@@ -93,7 +93,7 @@ export class HbSubsetFace {
       for (const gid of glyphIds) hb.hb_set_add(glyphs, gid);
       const drop = hb.hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
       for (const t of DROPPED_TABLES) hb.hb_set_add(drop, tag(t));
-      hb.hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_LAYOUT_CLOSURE);
+      hb.hb_subset_input_set_flags(input, (retainGids ? HB_SUBSET_FLAGS_RETAIN_GIDS : 0) | HB_SUBSET_FLAGS_NO_LAYOUT_CLOSURE);
       const subsetFace = hb.hb_subset_or_fail(this.face, input);
       if (!subsetFace) throw new Error('hb_subset_or_fail');
       const blob = hb.hb_face_reference_blob(subsetFace);

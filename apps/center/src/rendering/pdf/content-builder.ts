@@ -1,6 +1,7 @@
 /**
- * PDF content-stream operators, written as text. Text is emitted as glyph ids (Identity-H CIDs),
- * which is why drawing needs no fontkit layout per request: widths come from the cached hmtx.
+ * PDF content-stream operators, written as text. Text is kept as glyph ids of the full font until
+ * the fonts are subset; `toBytes` then writes the subset's CIDs (Identity-H). Drawing needs no
+ * fontkit layout per request: widths come from the cached hmtx.
  */
 import type { FontSet, FontIndex, ResolvedGlyph } from '../fonts/font-set.js';
 
@@ -19,8 +20,16 @@ export class GlyphUsage {
   }
 }
 
+interface GlyphPart {
+  font: FontIndex;
+  gids: number[];
+}
+
+/** Maps a glyph id of the full font to the CID written for it. */
+export type CidMapper = (font: FontIndex, gid: number) => number;
+
 export class ContentBuilder {
-  private readonly parts: string[] = [];
+  private readonly parts: (string | GlyphPart)[] = [];
 
   constructor(
     readonly fonts: FontSet,
@@ -45,25 +54,17 @@ export class ContentBuilder {
   /** Draws glyphs with the baseline starting at (x, y). */
   glyphRun(glyphs: readonly ResolvedGlyph[], x: number, y: number, size: number, gray = 0): this {
     if (glyphs.length === 0) return this;
-    const ops: string[] = ['BT', `${num(gray)} g`, `${num(x)} ${num(y)} Td`];
-    let font: FontIndex | -1 = -1;
-    let hex = '';
-    const flush = () => {
-      if (hex) ops.push(`<${hex}> Tj`);
-      hex = '';
-    };
+    this.parts.push(`BT ${num(gray)} g ${num(x)} ${num(y)} Td`);
+    let run: GlyphPart | undefined;
     for (const g of glyphs) {
-      if (g.font !== font) {
-        flush();
-        font = g.font;
-        ops.push(`/F${font} ${num(size)} Tf`);
+      if (!run || g.font !== run.font) {
+        run = { font: g.font, gids: [] };
+        this.parts.push(`/F${g.font} ${num(size)} Tf`, run);
       }
       this.usage.record(g);
-      hex += g.gid.toString(16).padStart(4, '0');
+      run.gids.push(g.gid);
     }
-    flush();
-    ops.push('ET');
-    this.parts.push(ops.join('\n'));
+    this.parts.push('ET');
     return this;
   }
 
@@ -82,7 +83,16 @@ export class ContentBuilder {
     return this;
   }
 
-  toBytes(): Uint8Array {
-    return Buffer.from(this.parts.join('\n'), 'latin1');
+  toBytes(cidOf: CidMapper): Uint8Array {
+    let out = '';
+    for (const part of this.parts) {
+      if (typeof part === 'string') out += part + '\n';
+      else {
+        let hex = '';
+        for (const gid of part.gids) hex += cidOf(part.font, gid).toString(16).padStart(4, '0');
+        out += `<${hex}> Tj\n`;
+      }
+    }
+    return Buffer.from(out, 'latin1');
   }
 }
