@@ -11,7 +11,8 @@ import { configFromEnv } from './config.js';
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { state: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } } });
   const config = configFromEnv(process.env, { stateDir: values.state, host: values.host, port: values.port ? Number(values.port) : undefined });
-  const app = await buildApp(config);
+  const now = clockFromEnv(process.env.MADOGUCHI_CLOCK);
+  const app = await buildApp(config, now ? { now } : {});
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -30,6 +31,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * MADOGUCHI_CLOCK=<ISO instant> runs the center's clock from that instant onwards (demos and
+ * end-to-end tests: service hours are 06:30–23:00 Japan time, so a demo started at night would
+ * refuse everything). Never set it in production; the center says so at start.
+ */
+function clockFromEnv(value: string | undefined): (() => Date) | undefined {
+  if (!value) return undefined;
+  const start = Date.parse(value);
+  if (Number.isNaN(start)) throw new Error(`MADOGUCHI_CLOCK is not an ISO instant: ${value}`);
+  const realStart = Date.now();
+  process.stderr.write(`madoguchi center: demo clock in use, starting at ${value} (MADOGUCHI_CLOCK); never use this in production\n`);
+  return () => new Date(start + (Date.now() - realStart));
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,7 @@
 import pino from 'pino';
 import type { SessionLog } from './session/ports.js';
 
-export const redactedFields = ['pin', 'name', 'address', 'myNumber', '*.pin', '*.name', '*.address', '*.myNumber', 'authCertificate', 'signature', 'pdf'];
+export const redactedFields = ['pin', 'residentName', 'address', 'myNumber', '*.pin', '*.name', '*.address', '*.myNumber', 'authCertificate', 'signature', 'pdf'];
 
 export function createLog(destination: pino.DestinationStream | number = 1): { log: SessionLog; logger: pino.Logger } {
   const logger = pino({ name: 'kiosk', redact: { paths: redactedFields, censor: '[redacted]' }, base: { pid: process.pid } }, typeof destination === 'number' ? pino.destination(destination) : destination);

@@ -1,0 +1,231 @@
+/**
+ * Brings up the whole system on embedded defaults, as separate processes like a real deployment:
+ * an issuance center (HTTPS + mutual TLS, SQLite file) and one kiosk (browser kiosk mode with an
+ * in-process virtual card reader and the demo's virtual My Number cards).
+ * Used by `scripts/start.sh` and by the end-to-end tests. Everything it prepares is idempotent and
+ * kept under one state directory (default .var/demo), so a second start takes seconds.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { ensureDemoCards, demoPkiDir, type DemoCard } from '../packages/card-sim/src/index.js';
+import { generateDemoData, type DemoData } from '../packages/shared/src/demo-data/index.js';
+import { ensureCenterState } from '../apps/center/src/config.js';
+import { openDatabase } from '../apps/center/src/db/database.js';
+import { migrate } from '../apps/center/src/db/migrate.js';
+import { ensureKioskCa, createKioskKeyAndCsr } from '../apps/center/src/kiosks/kiosk-ca.js';
+import { enrollKiosk, listKiosks } from '../apps/center/src/kiosks/registry.js';
+import { createMunicipalStore } from '../apps/center/src/residents/index.js';
+import { putHolidays, putPolicy } from '../apps/center/src/policy/policy-store.js';
+
+export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export interface DemoSystem {
+  kioskUrl: string;
+  centerUrl: string;
+  spoolDir: string;
+  stateDir: string;
+  demo: DemoData;
+  cards: DemoCard[];
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  stateDir?: string;
+  centerPort?: number;
+  kioskPort?: number;
+  /** Open Chromium in kiosk mode when a display is available. */
+  openBrowser?: boolean;
+  /** Extra environment for the center process (tests shorten timeouts, for instance). */
+  centerEnv?: Record<string, string>;
+  log?: (line: string) => void;
+  /** Use the real clock instead of the demo clock (next weekday, 10:00 Japan time). */
+  realClock?: boolean;
+}
+
+const TERMINAL_ID = 'KIOSK-0001';
+
+/** Prepares the state directory: demo cards, center keys and data, one enrolled kiosk. */
+export interface PreparedDemo {
+  demo: DemoData;
+  cards: DemoCard[];
+  kioskConfigPath: string;
+  kioskFiles: { certFile: string; keyFile: string; caFile: string };
+  centerEnv: Record<string, string>;
+  spoolDir: string;
+}
+
+export async function prepareDemo(stateDir: string, log: (line: string) => void = () => {}): Promise<PreparedDemo> {
+  mkdirSync(stateDir, { recursive: true });
+  const demo = generateDemoData();
+  const cardsDir = join(stateDir, 'cards');
+  const started = Date.now();
+  const cards = await ensureDemoCards(cardsDir, demo.batch.residents.map((r) => ({ residentId: r.residentId, birthDate: r.birthDate })), {
+    edgeResidents: { expired: demo.featured.chiyodaResident, revoked: demo.featured.okutamaResident, locked: demo.featured.foreignResident, android: demo.featured.ordinary, iphone: demo.featured.chiyodaResident, unknownCa: demo.featured.ordinary },
+  });
+  log(`virtual cards ready: ${cards.length} (${Date.now() - started} ms)`);
+
+  const center = ensureCenterState(join(stateDir, 'center'));
+  const database = await openDatabase({ kind: 'sqlite', path: center.sqlitePath });
+  try {
+    await migrate(database);
+    const cardLinks = cards.map((c) => ({ residentId: c.residentId, issuer: c.issuer, serialNumber: c.serialNumber, usableFrom: nextDay(c.issuedOn) }));
+    const dataHash = createHash('sha256').update(JSON.stringify({ batch: demo.batch, policies: demo.policies, cardLinks })).digest('hex');
+    const marker = join(stateDir, 'center', 'demo-data.sha256');
+    if (!existsSync(marker) || readFileSync(marker, 'utf8') !== dataHash) {
+      await createMunicipalStore(database).importBatch({ ...demo.batch, cardLinks });
+      for (const policy of demo.policies) await putPolicy(database, policy);
+      await putHolidays(database, demo.holidays);
+      writeFileSync(marker, dataHash);
+      log(`demo data imported: ${demo.batch.residents.length} residents in ${demo.batch.municipalities.length} municipalities`);
+    }
+
+    const kioskDir = join(stateDir, 'kiosk');
+    mkdirSync(kioskDir, { recursive: true });
+    const certFile = join(kioskDir, 'kiosk-cert.pem');
+    const enrolled = (await listKiosks(database)).some((k) => k.terminalId === TERMINAL_ID && !k.revokedAt);
+    if (!enrolled || !existsSync(certFile)) {
+      const { csrPem } = createKioskKeyAndCsr(kioskDir, TERMINAL_ID);
+      const enrollment = await enrollKiosk(database, ensureKioskCa(center.kioskCaDir), { terminalId: TERMINAL_ID, printerId: 'P01', storeCode: 'S0001', storeName: 'デモ店（マドグチ中央店）', csrPem });
+      writeFileSync(certFile, enrollment.certificatePem);
+      log(`kiosk ${TERMINAL_ID} enrolled`);
+    }
+    const spoolDir = join(stateDir, 'spool');
+    const kioskConfigPath = join(kioskDir, 'kiosk.json');
+    const pki = demoPkiDir(cardsDir);
+    return {
+      demo,
+      cards,
+      spoolDir,
+      kioskConfigPath,
+      kioskFiles: { certFile, keyFile: join(kioskDir, `${TERMINAL_ID}.key.pem`), caFile: center.kioskCaCertPath },
+      centerEnv: {
+        MADOGUCHI_CENTER_STATE: center.dir,
+        MADOGUCHI_CARD_TRUST_ANCHORS: join(pki, 'trusted-cas.pem'),
+        MADOGUCHI_CARD_CRLS: join(pki, 'crls.pem'),
+      },
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+export async function startDemoSystem(options: StartOptions = {}): Promise<DemoSystem> {
+  const log = options.log ?? (() => {});
+  const stateDir = resolve(options.stateDir ?? join(repoRoot, '.var', 'demo'));
+  const prepared = await prepareDemo(stateDir, log);
+  const centerPort = options.centerPort ?? (await freePort());
+  const centerUrl = `https://127.0.0.1:${centerPort}`;
+  writeFileSync(
+    prepared.kioskConfigPath,
+    JSON.stringify(
+      {
+        center: { baseUrl: centerUrl, ...prepared.kioskFiles },
+        spoolDir: prepared.spoolDir,
+        reader: { kind: 'demo', cardsStateDir: join(stateDir, 'cards') },
+      },
+      null,
+      2,
+    ),
+  );
+
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(children.map((c) => stopChild(c)));
+  };
+  try {
+    const clock: Record<string, string> = options.realClock ? {} : { MADOGUCHI_CLOCK: demoClockStart(new Date(), prepared.demo.holidays.map((h) => h.date)) };
+    const center = spawnTs(join(repoRoot, 'apps/center/src/server.ts'), [], { ...prepared.centerEnv, ...clock, MADOGUCHI_CENTER_PORT: String(centerPort), MADOGUCHI_LOG_LEVEL: 'warn', ...options.centerEnv }, log, 'center');
+    children.push(center);
+    await waitForPort(centerPort, 60_000, center);
+    log(`center listening on ${centerUrl}`);
+    const kiosk = spawnTs(join(repoRoot, 'apps/kiosk/src/browser-host/start.ts'), ['--config', prepared.kioskConfigPath, ...(options.kioskPort ? ['--port', String(options.kioskPort)] : []), ...(options.openBrowser ? [] : ['--no-browser'])], {}, log, 'kiosk');
+    children.push(kiosk);
+    const kioskUrl = await waitForLine(kiosk, /^KIOSK_URL=(.+)$/, 60_000);
+    return { kioskUrl, centerUrl, spoolDir: prepared.spoolDir, stateDir, demo: prepared.demo, cards: prepared.cards, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function spawnTs(file: string, args: string[], env: Record<string, string>, log: (line: string) => void, name: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  createInterface({ input: child.stderr! }).on('line', (line) => log(`[${name}] ${line}`));
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}`)), timeoutMs);
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before printing ${pattern}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = pattern.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`center exited with code ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`center did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * The demo runs on the next working day at 10:00 Japan time (after today), so every certificate,
+ * 戸籍 included (weekday office hours in 千代田区), can be issued whenever the demo is started.
+ */
+export function demoClockStart(now: Date, holidays: string[]): string {
+  const day = new Date(now.getTime() + 9 * 3600_000);
+  for (;;) {
+    day.setUTCDate(day.getUTCDate() + 1);
+    const iso = day.toISOString().slice(0, 10);
+    const md = iso.slice(5);
+    const closed = md >= '12-29' || md <= '01-03';
+    if (day.getUTCDay() !== 0 && day.getUTCDay() !== 6 && !holidays.includes(iso) && !closed) return `${iso}T10:00:00+09:00`;
+  }
+}
+
+function nextDay(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}

