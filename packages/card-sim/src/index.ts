@@ -6,3 +6,4 @@ export * from './x509.js';
 export * from './demo-cards.js';
 export * from './vpcd-client.js';
 export * from './key-pool.js';
+export * from './vpcd-card-server.js';

@@ -22,16 +22,21 @@ export interface VpcdOptions {
   port?: number;
   /** Called for each APDU (e.g. to remove the card mid-command in a test). */
   onCommand?: (command: Uint8Array) => void;
+  /** Called once when an established connection closes for any reason other than remove(). */
+  onClose?: () => void;
 }
 
 export function connectToVpcd(card: SmartCard, options: VpcdOptions = {}): VpcdConnection {
   const socket: Socket = createConnection({ host: options.host ?? '127.0.0.1', port: options.port ?? VPCD_PORTS[0] });
   socket.setNoDelay(true);
   let connected = false;
+  let established = false;
+  let removing = false;
   let buffer = Buffer.alloc(0);
   const ready = new Promise<void>((resolve, reject) => {
     socket.once('connect', () => {
       connected = true;
+      established = true;
       resolve();
     });
     socket.once('error', reject);
@@ -41,6 +46,8 @@ export function connectToVpcd(card: SmartCard, options: VpcdOptions = {}): VpcdC
   });
   socket.on('close', () => {
     connected = false;
+    // After a reset (ECONNRESET) 'error' comes first: only `established` says this was a live card.
+    if (established && !removing) options.onClose?.();
   });
   const send = (payload: Uint8Array) => {
     const frame = Buffer.alloc(2 + payload.length);
@@ -81,6 +88,7 @@ export function connectToVpcd(card: SmartCard, options: VpcdOptions = {}): VpcdC
     },
     remove: () =>
       new Promise<void>((resolve) => {
+        removing = true;
         if (socket.destroyed) return resolve();
         socket.once('close', () => resolve());
         socket.destroy();

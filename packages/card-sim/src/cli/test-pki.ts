@@ -9,13 +9,13 @@
  *   list <stateDir>                     the demo cards (cardId, resident, serial, label)
  *   serve-vpcd <stateDir> [--card <cardId>] [--port 35963]
  *                                       put a demo card into a vpcd reader; commands on stdin:
- *                                       "insert <cardId>", "remove", "exit"
+ *                                       "insert <cardId>", "remove", "remove-on-sign", "exit"
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { connectToVpcd, type VpcdConnection } from '../vpcd-client.js';
+import { createVpcdCardServer } from '../vpcd-card-server.js';
 import { ensureDemoCards, listDemoCards, openDemoCard, demoPkiDir, type DemoResident } from '../demo-cards.js';
 import { createTestPki, fifthBirthdayAfter, generateCrl, issueCardCertificate, loadTestPki, revoke, type CaGeneration } from '../test-pki.js';
 import { toPem } from '../x509.js';
@@ -94,22 +94,17 @@ program
   .option('--card <cardId>', 'card to insert at start')
   .option('--port <port>', 'vpcd port (35963 = "Virtual PCD 00 00")', '35963')
   .action(async (stateDir: string, opts: { card?: string; port: string }) => {
-    const port = Number(opts.port);
-    let connection: VpcdConnection | undefined;
-    const insert = async (cardId: string) => {
-      await connection?.remove();
-      connection = connectToVpcd(openDemoCard(stateDir, cardId), { port });
-      await connection.ready;
-    };
-    // One line per command in, one "ok ..." / "error ..." line out: the test rig drives it this way.
+    const server = createVpcdCardServer({ port: Number(opts.port) });
+    // One line per command in, one "ok …" / "error …" line out: the test rig drives it this way.
     const reply = (line: string) => process.stdout.write(`${line}\n`);
-    if (opts.card) await insert(opts.card);
+    if (opts.card) await server.insert(openDemoCard(stateDir, opts.card));
     reply('ready');
     for await (const line of createInterface({ input: process.stdin })) {
       const [command, argument] = line.trim().split(/\s+/);
       try {
-        if (command === 'insert' && argument) await insert(argument);
-        else if (command === 'remove') await connection?.remove();
+        if (command === 'insert' && argument) await server.insert(openDemoCard(stateDir, argument));
+        else if (command === 'remove') await server.remove();
+        else if (command === 'remove-on-sign') server.removeOnNextSignature();
         else if (command === 'exit') break;
         else throw new Error(`unknown command ${command}`);
         reply(`ok ${command}`);
@@ -117,7 +112,7 @@ program
         reply(`error ${(error as Error).message}`);
       }
     }
-    await connection?.remove();
+    await server.remove();
     process.exit(0);
   });
 

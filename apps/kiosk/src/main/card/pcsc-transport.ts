@@ -101,38 +101,54 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
     if (context) setStatus(readers.size > 0 ? 'ready' : 'noReader');
   };
 
-  const dropReader = (name: string) => {
+  /**
+   * The binding emits a reader's 'error' and 'end' while holding that reader's mutex, and close()
+   * takes the same mutex: closing from inside those callbacks deadlocks the main thread. So every
+   * close happens on a later turn of the event loop.
+   */
+  const closeLater = (target: { close(): void }) =>
+    setImmediate(() => {
+      try {
+        target.close();
+      } catch {
+        // already closed by the binding
+      }
+    });
+
+  const dropReader = (name: string, quiet = false) => {
     const entry = readers.get(name);
     if (!entry) return;
     readers.delete(name);
-    const hadCard = entry.present;
-    try {
-      entry.reader.close();
-    } catch {
-      // already closed by the binding
-    }
-    if (hadCard && !anyPresent()) listeners.emit('cardRemoved');
+    closeLater(entry.reader);
+    if (entry.present && !anyPresent() && !quiet) listeners.emit('cardRemoved');
   };
 
   const teardown = () => {
-    for (const name of [...readers.keys()]) dropReader(name);
+    for (const name of [...readers.keys()]) dropReader(name, true);
     const old = context;
     context = undefined;
     if (old) {
       old.removeAllListeners();
       old.on('error', () => {}); // a late error from the dying status thread must not be unhandled
-      try {
-        old.close();
-      } catch {
-        // the binding throws if its thread already ended
-      }
+      closeLater(old);
     }
   };
 
-  /** pcscd went away (or was never there): recreate the context until it answers. */
+  /**
+   * A card that was on the reader when pcscd went away. If it is there again once readers are back,
+   * the session goes on without a removal/insertion (every authentication re-reads the certificate
+   * anyway); if it is not back within the grace period, that is a removal.
+   */
+  let cardBeforeLoss = false;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const REAPPEAR_GRACE_MS = 2000;
+
+  /** pcscd went away: recreate the context until it answers. */
   const recover = (reason: string) => {
-    if (closed) return;
+    if (closed || status === 'reconnecting') return;
     log('pcsc.lost', { reason });
+    cardBeforeLoss ||= anyPresent();
+    clearTimeout(graceTimer);
     teardown();
     setStatus('reconnecting');
     clearTimeout(retryTimer);
@@ -144,28 +160,25 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
     let next: PcscContext;
     try {
       next = pcsclite();
-    } catch (error) {
+    } catch {
       // SCardEstablishContext fails while pcscd is down.
       if (status !== 'reconnecting') setStatus('reconnecting');
       retryTimer = setTimeout(start, retryMs);
-      void error;
       return;
     }
     context = next;
     next.on('error', (error: unknown) => recover(error instanceof Error ? error.message : String(error)));
     next.on('reader', (reader: PcscReader) => {
-      if (options.readerName && !options.readerName.test(reader.name)) {
-        reader.close();
-        return;
-      }
+      if (context !== next) return closeLater(reader);
+      if (options.readerName && !options.readerName.test(reader.name)) return closeLater(reader);
       const entry: ReaderEntry = { reader, present: false };
       readers.set(reader.name, entry);
       log('pcsc.reader', { reader: reader.name });
       settleStatus();
       reader.on('error', (error: unknown) => {
         log('pcsc.readerError', { reader: reader.name, code: pcscErrorCode(error) });
-        // A status thread dying with anything but "reader unplugged" means pcscd itself is gone.
-        if (classifyPcscError(error) === 'readerUnavailable') recover('reader status failed');
+        // The status thread has ended: without it we are blind. Rebuild everything.
+        if (readers.get(reader.name) === entry) recover('reader status failed');
       });
       reader.on('end', () => {
         if (readers.get(reader.name) === entry) {
@@ -175,15 +188,30 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
       });
       reader.on('status', (s: { state: number }) => {
         const present = (s.state & PRESENT) !== 0 && (s.state & EMPTY) === 0;
-        if (present === entry.present) return;
+        if (present === entry.present || readers.get(reader.name) !== entry) return;
         const before = anyPresent();
         entry.present = present;
-        if (present && !before) listeners.emit('cardInserted');
+        if (present && !before) {
+          if (cardBeforeLoss) {
+            cardBeforeLoss = false;
+            clearTimeout(graceTimer);
+            log('pcsc.cardBack');
+          } else listeners.emit('cardInserted');
+        }
         if (!present && before && !anyPresent()) listeners.emit('cardRemoved');
       });
     });
     // The binding only emits 'reader' events: a context with no readers stays 'noReader'.
-    setTimeout(settleStatus, 0);
+    setTimeout(() => {
+      if (context !== next) return;
+      settleStatus();
+      if (cardBeforeLoss) {
+        graceTimer = setTimeout(() => {
+          if (cardBeforeLoss && !anyPresent()) listeners.emit('cardRemoved');
+          cardBeforeLoss = false;
+        }, REAPPEAR_GRACE_MS);
+      }
+    }, 0);
   }
 
   start();
@@ -215,9 +243,18 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
       const { reader } = entry;
       const failure = (error: unknown) => {
         const kind = classifyPcscError(error);
-        // vpcd reports a card pulled mid-APDU as a transaction failure; the reader state tells the truth.
-        const effective = kind === 'other' && !entry.present ? 'cardRemoved' : kind;
-        return new TransportError(effective, error instanceof Error ? error.message : String(error));
+        return new TransportError(kind === 'other' && !entry.present ? 'cardRemoved' : kind, error instanceof Error ? error.message : String(error));
+      };
+      /**
+       * vpcd reports a card pulled mid-APDU as an empty answer or a failed transaction, and pcscd
+       * notices the removal only at its next presence poll (~0.4 s): wait for the reader state
+       * before deciding between "removed" and "card error".
+       */
+      const settle = async (error: unknown): Promise<TransportError> => {
+        const deadline = Date.now() + 1000;
+        while (entry.present && readers.get(reader.name) === entry && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        if (readers.get(reader.name) !== entry && status !== 'ready') return new TransportError('readerUnavailable', 'reader gone during the command');
+        return failure(error);
       };
       const protocol = await new Promise<number>((resolve, reject) => {
         reader.connect({ share_mode: reader.SCARD_SHARE_EXCLUSIVE }, (error: unknown, p: number) => (error ? reject(failure(error)) : resolve(p)));
@@ -227,13 +264,14 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
       return {
         async transmit(command) {
           if (!open) throw new TransportError('other', 'session closed');
+          let answer: Uint8Array;
           try {
-            return await transmitOn(reader, protocol, command);
+            answer = await transmitOn(reader, protocol, command);
           } catch (error) {
-            // Give the status thread a moment: removal and a failed transmit race.
-            await new Promise((r) => setTimeout(r, 20));
-            throw failure(error);
+            throw await settle(error);
           }
+          if (answer.length < 2) throw await settle(new Error('answer without a status word'));
+          return answer;
         },
         async disconnect(opts) {
           if (!open) return;
@@ -249,6 +287,7 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
     async close() {
       closed = true;
       clearTimeout(retryTimer);
+      clearTimeout(graceTimer);
       teardown();
       listeners.clear();
     },

@@ -1,0 +1,74 @@
+/**
+ * Keeps one virtual card in one vpcd reader slot for a test harness. If pcscd (and with it vpcd)
+ * goes away while a card is inserted, the card reconnects until vpcd listens again — as a card left
+ * on a reader is seen again when the reader comes back.
+ */
+import { connectToVpcd, type VpcdConnection } from './vpcd-client.js';
+import type { SmartCard } from './jpki-applet.js';
+
+export interface VpcdCardServer {
+  insert(card: SmartCard): Promise<void>;
+  remove(): Promise<void>;
+  /** The next COMPUTE DIGITAL SIGNATURE pulls the card out before it answers. */
+  removeOnNextSignature(): void;
+  readonly inserted: boolean;
+}
+
+export function createVpcdCardServer(options: { port: number; host?: string; connectTimeoutMs?: number }): VpcdCardServer {
+  let card: SmartCard | undefined;
+  let connection: VpcdConnection | undefined;
+  let generation = 0;
+  let pullOnSign = false;
+
+  const attach = async (target: SmartCard, myGeneration: number): Promise<void> => {
+    const deadline = Date.now() + (options.connectTimeoutMs ?? 10_000);
+    for (;;) {
+      if (myGeneration !== generation) return;
+      const attempt = connectToVpcd(target, {
+        port: options.port,
+        ...(options.host ? { host: options.host } : {}),
+        onCommand: (command) => {
+          if (pullOnSign && command[0] === 0x80 && command[1] === 0x2a) {
+            pullOnSign = false;
+            card = undefined;
+            generation++;
+            void attempt.remove();
+          }
+        },
+        onClose: () => {
+          // vpcd vanished (pcscd restart): come back when it listens again.
+          if (myGeneration === generation && card === target) void attach(target, myGeneration).catch(() => undefined);
+        },
+      });
+      try {
+        await attempt.ready;
+        connection = attempt;
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+
+  return {
+    async insert(next) {
+      await this.remove();
+      card = next;
+      await attach(next, ++generation);
+    },
+    async remove() {
+      generation++;
+      card = undefined;
+      const old = connection;
+      connection = undefined;
+      await old?.remove();
+    },
+    removeOnNextSignature() {
+      pullOnSign = true;
+    },
+    get inserted() {
+      return card !== undefined;
+    },
+  };
+}
