@@ -197,13 +197,22 @@ forEachDatabase((harness) => {
     const slow = new Set<string>();
     beforeAll(async () => {
       center = await startCenter(await harness.fresh(), {
-        timeouts: { renderTimeoutMs: 2500 },
+        timeouts: { renderTimeoutMs: 5000 },
         renderWorkers: 2,
         build: { sweeper: false },
-        // The worker holds the finished document of a "slow" issuance for 6 s before replying.
-        wrapServices: (base) => ({ ...base, render: (input, opts) => base.render(input, (slow.has(input.issuanceId) ? { ...opts, delayMs: 6000 } : opts) as typeof opts) }),
+        // The worker holds the finished document of a "slow" issuance for 10 s before replying.
+        wrapServices: (base) => ({ ...base, render: (input, opts) => base.render(input, (slow.has(input.issuanceId) ? { ...opts, delayMs: 10_000 } : opts) as typeof opts) }),
       });
       kiosks = [await center.enrollKiosk(), await center.enrollKiosk()];
+      // Warm both render workers (fonts loaded) so only the injected delay decides who times out.
+      const warmCards = await Promise.all([center.issueCard(center.demo.featured.chiyodaResident), center.issueCard(center.demo.featured.okutamaResident)]);
+      await Promise.all(
+        kiosks.map(async (k, i) => {
+          const s = (await center.authenticate(k, warmCards[i]!)).body;
+          const q = (await k.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: s.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
+          expect((await k.request('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.totalYen })).status).toBe(200);
+        }),
+      );
     });
     afterAll(() => center?.close());
 

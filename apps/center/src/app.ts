@@ -9,6 +9,7 @@
  */
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { API_PREFIX } from '@madoguchi/shared';
@@ -25,6 +26,8 @@ import { loadCenterKey } from './issuance/binding.js';
 import { createDefaultServices } from './issuance/default-services.js';
 import type { CenterServices } from './issuance/services.js';
 import { startSweeper } from './issuance/sweeper.js';
+import { createDocumentVerifier } from './rendering/index.js';
+import { verificationRoutes } from './rendering/verification-routes.js';
 
 export interface BuildOptions {
   /** Use this database instead of opening config.database (the caller closes it). */
@@ -100,6 +103,9 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   // --- routes
   await app.register(kioskRoutes(context), { prefix: API_PREFIX });
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+  // Public: anyone holding a printed certificate checks its QR code here (no kiosk certificate).
+  const verificationPublicKey = createPublicKey(createPrivateKey(config.verificationKey.privateKeyPem));
+  await app.register(verificationRoutes, { verifier: createDocumentVerifier({ [config.verificationKey.keyId]: verificationPublicKey }) });
 
   const stopSweeper =
     options.sweeper === false

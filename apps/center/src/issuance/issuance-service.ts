@@ -70,6 +70,9 @@ function auditBase(row: IssuanceRow, kiosk: Pick<Kiosk, 'storeCode' | 'terminalI
   };
 }
 
+/** failure_code of an issuance the kiosk cancelled without a catalog reason (not a fault). */
+const CANCELLED = 'CANCELLED';
+
 function asCode(code: string): ErrorCode {
   return isErrorCode(code) ? code : 'INTERNAL';
 }
@@ -278,6 +281,7 @@ export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string
       .where('session_id', '=', current.session_id)
       .where('issuance_id', '!=', issuanceId)
       .where('failure_code', 'is not', null)
+      .where('failure_code', '!=', CANCELLED)
       .execute();
     if (earlierFailures.length > 0) {
       await recordIncident(
@@ -409,7 +413,7 @@ export async function cancel(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: str
       return { issuanceId, state: 'voided', refundYen: yen(0) };
     }
     if (state === 'paid' || state === 'delivered') {
-      const refundYen = await refund(ctx, trx, row, kiosk, state, reasonCode && isErrorCode(reasonCode) ? reasonCode : 'CANCELLED', now);
+      const refundYen = await refund(ctx, trx, row, kiosk, state, reasonCode && isErrorCode(reasonCode) ? reasonCode : CANCELLED, now);
       return { issuanceId, state: 'refunded', refundYen: yen(refundYen) };
     }
     throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${state}`);
