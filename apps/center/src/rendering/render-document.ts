@@ -102,7 +102,7 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
       const headBaseline = top - 62;
       const headRight = g.right - sealSize * 0.8;
       c.glyphRun(headText.glyphs, headRight - headText.width, headBaseline, headText.size);
-      const sealX = headRight - sealSize * 0.3;
+      const sealX = headRight - sealSize * 0.12;
       const sealY = headBaseline + headText.size * 0.35 - sealSize / 2;
       c.image('Seal', sealX, sealY, sealSize, sealSize);
       c.glyphRun(sealNote.glyphs, g.right - sealNote.width, sealY - sealNote.size - 3, sealNote.size);
