@@ -226,6 +226,7 @@ forEachDatabase((harness) => {
         return q.body;
       };
       const slowQuote = await start(kiosks[0]!, slowCard);
+      const slowSession = (await center.database.db.selectFrom('issuances').select('session_id').where('issuance_id', '=', slowQuote.issuanceId).executeTakeFirstOrThrow()).session_id;
       const fastQuote = await start(kiosks[1]!, fastCard);
       slow.add(slowQuote.issuanceId);
       const [slowRes, fastRes] = await Promise.all([
@@ -241,6 +242,15 @@ forEachDatabase((harness) => {
       const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen']).where('issuance_id', '=', slowQuote.issuanceId).executeTakeFirstOrThrow();
       expect(row).toEqual({ state: 'refunded', refund_yen: slowQuote.totalYen });
       expect((await listIncidents(center.database.db)).some((i) => i.kind === 'render_failed' && i.issuanceId === slowQuote.issuanceId)).toBe(true);
+
+      // The resident retries in the same session and succeeds: the operator is told an error was
+      // followed by a successful retry (misissuance.md req. 3, Adachi), and the retry is reconciled.
+      const retryQuote = (await kiosks[0]!.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: slowSession, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
+      const retry = await kiosks[0]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${retryQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: retryQuote.totalYen });
+      expect(retry.status).toBe(200);
+      checkDelivered(retry.body.documents[0]!, key, { authCertificateSha256: slowCard.sha256, issuanceId: retryQuote.issuanceId });
+      const followUp = (await listIncidents(center.database.db)).find((i) => i.kind === 'success_after_failure' && i.issuanceId === retryQuote.issuanceId);
+      expect(followUp?.detail.failedIssuanceIds).toEqual([slowQuote.issuanceId]);
 
       // The late document of the timed-out job is never handed to the next customer at that kiosk.
       const nextCard = await center.issueCard(center.demo.featured.okutamaResident);
