@@ -107,6 +107,11 @@ describe('VirtualJpkiCard', () => {
     expect(signature.length).toBe(256);
     // Undo the RSA operation with the public key: PKCS#1 v1.5 block type 1 around our DigestInfo.
     expect(publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature).toString('hex').toUpperCase()).toBe(digestInfo.toUpperCase());
+    send(c, SELECT_AP); // re-selecting the application drops the verified PIN too
+    send(c, selectEf('0017'));
+    expect(send(c, signApdu)).toBe('6982');
+    send(c, selectEf('0018'));
+    send(c, '002000800431323334');
     c.reset();
     send(c, SELECT_AP);
     send(c, selectEf('0017'));

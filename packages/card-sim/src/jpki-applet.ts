@@ -156,8 +156,11 @@ export class VirtualJpkiCard implements SmartCard {
     if (apdu.p1 === 0x04) {
       if (apdu.p2 !== 0x0c && apdu.p2 !== 0x00) return response(SW.WRONG_P1P2);
       if (!sameBytes(apdu.data, JPKI_AID)) return response(SW.FILE_NOT_FOUND);
+      // Selecting the application resets its security status (ISO 7816-4): a PIN verified by an
+      // earlier client that left the card powered does not carry over to the next one.
       this.apSelected = true;
       this.currentEf = undefined;
+      this.verified = new Set();
       return response(SW.OK);
     }
     if (apdu.p1 === 0x02) {
