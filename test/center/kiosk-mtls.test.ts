@@ -84,11 +84,15 @@ forEachDatabase((harness) => {
       expect(res.body).toContain('証明書の検証');
     });
 
-    it('answers unknown paths with the catalog NOT_FOUND body', async () => {
+    it('answers unknown paths with the catalog NOT_FOUND body, and rate-limits them (RATE_LIMITED)', async () => {
       const kiosk = await center.enrollKiosk();
       const res = await kiosk.request<{ error: { code: string } }>('GET', '/api/v1/nothing-here');
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
+      let last = res;
+      for (let i = 0; i < 40 && last.status === 404; i++) last = await kiosk.request<{ error: { code: string } }>('GET', `/probe-${i}`);
+      expect(last.status).toBe(429);
+      expect(last.body.error.code).toBe('RATE_LIMITED');
     });
 
     if (harness.kind === 'sqlite') {
