@@ -28,10 +28,18 @@ export const batchKinds = [
 export type BatchKind = (typeof batchKinds)[number];
 
 export interface ImportReport {
-  /** Records upserted, per kind. */
+  /** Records upserted (or, in a dry run, that would have been), per kind. */
   counts: Record<BatchKind, number>;
   total: number;
+  dryRun: boolean;
 }
+
+export interface ImportOptions {
+  /** Validate against the stored data and roll back: nothing is changed. */
+  dryRun?: boolean;
+}
+
+class DryRunRollback extends Error {}
 
 /** Turns a batch path (`residents[3].name.family`) into what the submitter can find (CSV row, column). */
 export type PathTranslator = (segments: readonly PathSegment[]) => string;
@@ -348,7 +356,7 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
   }
 }
 
-export async function importBatch(database: CenterDatabase, input: unknown, translate: PathTranslator = formatPath): Promise<ImportReport> {
+export async function importBatch(database: CenterDatabase, input: unknown, translate: PathTranslator = formatPath, options: ImportOptions = {}): Promise<ImportReport> {
   const parsed = MunicipalDataBatch.safeParse(input);
   if (!parsed.success) {
     refuse(parsed.error.issues.map((issue) => ({ path: translate(issue.path), message: issue.message })));
@@ -357,13 +365,18 @@ export async function importBatch(database: CenterDatabase, input: unknown, tran
   const duplicates = duplicateIssues(batch, translate);
   if (duplicates.length > 0) refuse(duplicates);
 
-  await writeTransaction(database, async (trx) => {
-    await apply(trx, batch);
-    const issues = await referenceIssues(trx, batch, translate);
-    // Throwing rolls the whole batch back.
-    if (issues.length > 0) refuse(issues);
-  });
+  try {
+    await writeTransaction(database, async (trx) => {
+      await apply(trx, batch);
+      const issues = await referenceIssues(trx, batch, translate);
+      // Throwing rolls the whole batch back.
+      if (issues.length > 0) refuse(issues);
+      if (options.dryRun) throw new DryRunRollback();
+    });
+  } catch (error) {
+    if (!(error instanceof DryRunRollback)) throw error;
+  }
 
   const counts = Object.fromEntries(batchKinds.map((k) => [k, batch[k].length])) as Record<BatchKind, number>;
-  return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+  return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0), dryRun: options.dryRun === true };
 }

@@ -7,7 +7,7 @@ import { MadoguchiError } from '@madoguchi/shared';
 import type { CenterDatabase } from '../db/database.js';
 import { csvFileSpecs, type CsvColumn, type CsvFileSpec } from './csv-format.js';
 import { CsvSyntaxError, parseCsv } from './csv-parse.js';
-import { importBatch, type ImportReport } from './import-batch.js';
+import { importBatch, type ImportOptions, type ImportReport } from './import-batch.js';
 import { formatPath, type ImportIssue, type PathSegment } from './paths.js';
 
 type Obj = Record<string, unknown>;
@@ -243,7 +243,7 @@ function assemble(rowsOf: (spec: CsvFileSpec) => Row[], issues: ImportIssue[]) {
   return { batch, translate };
 }
 
-export async function importCsv(database: CenterDatabase, files: Record<string, string>): Promise<ImportReport> {
+export async function importCsv(database: CenterDatabase, files: Record<string, string>, options: ImportOptions = {}): Promise<ImportReport> {
   const issues: ImportIssue[] = [];
   const known = new Set(csvFileSpecs.map((s) => s.file));
   for (const name of Object.keys(files)) {
@@ -256,5 +256,5 @@ export async function importCsv(database: CenterDatabase, files: Record<string, 
   }
   const { batch, translate } = assemble((spec) => rows.get(spec) ?? [], issues);
   if (issues.length > 0) throw new MadoguchiError('IMPORT_INVALID', `${issues.length} problem(s) in the CSV files; nothing was imported`, issues);
-  return importBatch(database, batch, translate);
+  return importBatch(database, batch, translate, options);
 }

@@ -3,8 +3,8 @@
  *
  * Public API (used by the server's import route, the auth flow and issuance):
  *   const store = createMunicipalStore(database);
- *   await store.importBatch(json)            // MunicipalDataBatch; throws MadoguchiError('IMPORT_INVALID', …, issues)
- *   await store.importCsv({ 'residents.csv': text, … })   // one CSV per record kind (docs/import-format.md)
+ *   await store.importBatch(json, { dryRun? })  // MunicipalDataBatch; throws MadoguchiError('IMPORT_INVALID', …, issues)
+ *   await store.importCsv({ 'residents.csv': text, … }, { dryRun? })  // one CSV per kind (docs/import-format.md)
  *   await store.findResidentByCard(issuer, serialNumber)  // Resident | null, via the card link
  *   await store.cardLink(issuer, serialNumber)             // { residentId, usableFrom } | null
  *   await store.loadCertificateData({ residentId, certificateType, options, now })  // CertificateData
@@ -20,10 +20,10 @@ import type { CenterDatabase } from '../db/database.js';
 import { readTransaction } from '../db/database.js';
 import { householdMembersIn, loadCertificateData, type CertificateDataRequest } from './certificate-data.js';
 import { importCsv } from './import-csv.js';
-import { importBatch, type ImportReport } from './import-batch.js';
+import { importBatch, type ImportOptions, type ImportReport } from './import-batch.js';
 import { findResidentIdByCard, getMunicipality, getResident } from './queries.js';
 
-export type { ImportReport, BatchKind } from './import-batch.js';
+export type { ImportReport, ImportOptions, BatchKind } from './import-batch.js';
 export type { CertificateDataRequest } from './certificate-data.js';
 export type { ImportIssue } from './paths.js';
 export { csvFiles, csvFileSpecs, type CsvFileSpec, type CsvColumn } from './csv-format.js';
@@ -31,8 +31,8 @@ export { batchToCsv } from './csv-export.js';
 export { sortMembers, relationshipRank } from './member-order.js';
 
 export interface MunicipalStore {
-  importBatch(input: unknown): Promise<ImportReport>;
-  importCsv(files: Record<string, string>): Promise<ImportReport>;
+  importBatch(input: unknown, options?: ImportOptions): Promise<ImportReport>;
+  importCsv(files: Record<string, string>, options?: ImportOptions): Promise<ImportReport>;
   findResidentByCard(issuer: string, serialNumber: string): Promise<Resident | null>;
   cardLink(issuer: string, serialNumber: string): Promise<{ residentId: string; usableFrom: string } | null>;
   loadCertificateData(request: CertificateDataRequest): Promise<CertificateData>;
@@ -43,8 +43,8 @@ export interface MunicipalStore {
 
 export function createMunicipalStore(database: CenterDatabase): MunicipalStore {
   return {
-    importBatch: (input) => importBatch(database, input),
-    importCsv: (files) => importCsv(database, files),
+    importBatch: (input, options) => importBatch(database, input, undefined, options),
+    importCsv: (files, options) => importCsv(database, files, options),
     findResidentByCard: (issuer, serialNumber) =>
       readTransaction(database, async (trx) => {
         const link = await findResidentIdByCard(trx, issuer, serialNumber);
