@@ -18,6 +18,7 @@ pnpm exec eslint --max-warnings 0 .
 
 step "type-check every package"
 pnpm -r --workspace-concurrency=2 typecheck
+pnpm exec tsc -p scripts
 
 step "build the kiosk renderer"
 pnpm --filter @madoguchi/kiosk build:renderer >/dev/null

@@ -41,7 +41,9 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog): Pro
     demo = createDemoCards(config.reader.cardsStateDir, reader);
   } else {
     const { createPcscTransport } = await import('./card/pcsc-transport.js');
-    transport = createPcscTransport(config.reader.readerName ? { readerName: config.reader.readerName } : {});
+    // The configured name is matched literally (a reader name has regex metacharacters such as parentheses).
+    const name = config.reader.readerName;
+    transport = createPcscTransport(name ? { readerName: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) } : {});
   }
   const card = createCardService({ transport, log: (event, fields) => log(event, scrub(fields)) });
 

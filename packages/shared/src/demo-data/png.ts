@@ -128,7 +128,12 @@ export function drawSealPng(options: { size: number; shape: 'round' | 'square'; 
     const pos = inner + Math.floor(rnd() * (size - 2 * inner));
     const start = inner + Math.floor(rnd() * (size / 4));
     const end = size - inner - Math.floor(rnd() * (size / 4));
-    for (let t = start; t <= end; t++) for (let w = 0; w < ring; w++) (horizontal ? set(t, pos + w) : set(pos + w, t));
+    for (let t = start; t <= end; t++) {
+      for (let w = 0; w < ring; w++) {
+        if (horizontal) set(t, pos + w);
+        else set(pos + w, t);
+      }
+    }
   }
   return toBase64(encodeGrayAlphaPng(size, size, px));
 }
