@@ -1,0 +1,99 @@
+/**
+ * misissuance.md req. 5 (Niigata, Saitama, Kumamoto: 印鑑登録証明書 of cancelled registrations),
+ * through the whole kiosk API: kiosks keep issuing the resident's 印鑑登録証明書 while an import
+ * cancels the registration (on PostgreSQL through a second pool, as another center process would).
+ * Every payment that starts after the import has returned is refused and refunded; no document
+ * is delivered for it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryResponse, QuoteResponse } from '@madoguchi/shared';
+import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
+import { forEachDatabase } from '../support/databases.js';
+import { newKey, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+
+const KIOSKS = 3;
+
+interface Attempt {
+  phase: 'quote' | 'payment';
+  startedAt: number;
+  status: number;
+  code?: string;
+  issuanceId?: string;
+}
+
+forEachDatabase((harness) => {
+  describe('seal registration cancelled while kiosks issue', () => {
+    let center: CenterHarness;
+    let kiosks: TestKiosk[];
+    let card: TestCard;
+    let importer: ReturnType<typeof createMunicipalStore>;
+
+    beforeAll(async () => {
+      const database = await harness.fresh();
+      center = await startCenter(database, { build: { sweeper: false }, renderWorkers: 2 });
+      kiosks = await Promise.all(Array.from({ length: KIOSKS }, () => center.enrollKiosk()));
+      card = await center.issueCard(center.demo.featured.ordinary);
+      importer = createMunicipalStore(harness.kind === 'postgres' ? await harness.openAnother(database) : database);
+    });
+    afterAll(() => center?.close());
+
+    it('never delivers a 印鑑登録証明書 for a payment that started after the cancellation was imported', async () => {
+      const attempts: Attempt[] = [];
+      let importedAt = Number.POSITIVE_INFINITY;
+      let stop = false;
+      let heldQuote: QuoteResponse | undefined;
+      let heldPayment: { status: number; body: unknown } | undefined;
+      const loop = async (kiosk: TestKiosk) => {
+        for (let i = 0; i < 40 && !stop; i++) {
+          const session = await center.authenticate(kiosk, card);
+          expect(session.status).toBe(200);
+          const quoteStarted = performance.now();
+          const q = await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.body.sessionId, certificateType: 'sealCertificate', options: {}, copies: 1 });
+          attempts.push({ phase: 'quote', startedAt: quoteStarted, status: q.status, code: (q.body as unknown as { error?: { code: string } }).error?.code });
+          if (q.status !== 200) continue;
+          const payStarted = performance.now();
+          const d = await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.body.totalYen });
+          attempts.push({ phase: 'payment', startedAt: payStarted, status: d.status, code: (d.body as unknown as { error?: { code: string } }).error?.code, issuanceId: q.body.issuanceId });
+          if (d.status === 200) {
+            await kiosk.request('POST', `/api/v1/issuances/${q.body.issuanceId}/print-results`, { idempotencyKey: newKey(), issueNumber: d.body.documents[0]!.binding.issueNumber, outcome: 'printed' });
+          }
+        }
+      };
+      const cancelLater = async () => {
+        // Let a few issuances succeed first.
+        while (attempts.filter((a) => a.phase === 'payment' && a.status === 200).length < 3) await new Promise((r) => setTimeout(r, 20));
+        // A quote taken before the cancellation, paid after it: refused at payment, refunded.
+        const held = await center.authenticate(kiosks[0]!, card);
+        heldQuote = (await kiosks[0]!.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: held.body.sessionId, certificateType: 'sealCertificate', options: {}, copies: 1 })).body;
+        expect(heldQuote.state).toBe('quoted');
+        const active = center.demo.batch.sealRegistrations.filter((s) => s.residentId === center.demo.featured.ordinary && s.status === 'active');
+        expect(active.length).toBeGreaterThan(0);
+        await importer.importBatch({ sealRegistrations: active.map((s) => ({ ...s, status: 'cancelled' as const, cancelledOn: center.demo.referenceDate })) });
+        importedAt = performance.now();
+        heldPayment = await kiosks[0]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${heldQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: heldQuote.totalYen });
+        // Keep issuing for a while after the import, then stop.
+        while (attempts.filter((a) => a.startedAt > importedAt).length < 6) await new Promise((r) => setTimeout(r, 20));
+        stop = true;
+      };
+      await Promise.all([...kiosks.map((k) => loop(k)), cancelLater()]);
+
+      const before = attempts.filter((a) => a.phase === 'payment' && a.status === 200);
+      expect(before.length).toBeGreaterThanOrEqual(3);
+      const after = attempts.filter((a) => a.startedAt > importedAt);
+      expect(after.length).toBeGreaterThanOrEqual(6);
+      for (const a of after) {
+        expect(a.status).not.toBe(200);
+        expect(a.code).toBe('ELIGIBILITY_NO_SEAL_REGISTRATION');
+      }
+      expect(heldPayment!.status).toBe(403);
+      expect((heldPayment!.body as { error: { code: string } }).error.code).toBe('ELIGIBILITY_NO_SEAL_REGISTRATION');
+      // Every payment refused at payment time was refunded in full.
+      const refusedPayments = [...after.filter((x) => x.phase === 'payment').map((a) => a.issuanceId!), heldQuote!.issuanceId];
+      for (const issuanceId of refusedPayments) {
+        const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen', 'total_yen']).where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+        expect(row.state).toBe('refunded');
+        expect(row.refund_yen).toBe(row.total_yen);
+      }
+    });
+  });
+});
