@@ -174,8 +174,18 @@ forEachDatabase((harness) => {
     it('refunds a paid issuance whose print result never came (sweeper), and the operator sees it', async () => {
       const q = (await quote(await session())).body;
       expect((await pay(q)).status).toBe(200);
-      const later = new Date(center.clock.now().getTime() + center.config.timeouts.printResultTtlMs + 1000);
-      const report = await sweep(center.database, { printResultTtlMs: center.config.timeouts.printResultTtlMs, documentTtlMs: center.config.timeouts.documentTtlMs, quoteTtlMs: center.config.timeouts.quoteTtlMs, idempotencyTtlMs: 86_400_000 }, later);
+      const t = center.config.timeouts;
+      const policy = { printResultTtlMs: t.printResultTtlMs, documentTtlMs: t.documentTtlMs, quoteTtlMs: t.quoteTtlMs, idempotencyTtlMs: 86_400_000 };
+      expect(t.documentTtlMs).toBeLessThan(t.printResultTtlMs);
+      // First the document bytes outlive their TTL and are deleted; the issuance still awaits its result.
+      const bytesGone = await sweep(center.database, policy, new Date(center.clock.now().getTime() + t.documentTtlMs + 1000));
+      expect(bytesGone.documentsDeleted).toBeGreaterThanOrEqual(1);
+      expect(bytesGone.refunded).not.toContain(q.issuanceId);
+      const pending = await center.database.db.selectFrom('issuance_documents').select('pdf_base64').where('issuance_id', '=', q.issuanceId).execute();
+      expect(pending.every((d) => d.pdf_base64 === null)).toBe(true);
+      // Then no print result within its TTL: refunded.
+      const later = new Date(center.clock.now().getTime() + t.printResultTtlMs + 1000);
+      const report = await sweep(center.database, policy, later);
       expect(report.refunded).toContain(q.issuanceId);
       const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen']).where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
       expect(row).toEqual({ state: 'refunded', refund_yen: q.totalYen });
