@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ensureDemoCards, demoPkiDir, type DemoCard } from '../packages/card-sim/src/index.js';
-import { generateDemoData, type DemoData } from '../packages/shared/src/demo-data/index.js';
+import { generateDemoData, type DemoData, type FeaturedCase } from '../packages/shared/src/demo-data/index.js';
 import { ensureCenterState } from '../apps/center/src/config.js';
 import { openDatabase } from '../apps/center/src/db/database.js';
 import { migrate } from '../apps/center/src/db/migrate.js';
@@ -64,10 +64,18 @@ export async function prepareDemo(stateDir: string, log: (line: string) => void 
   const demo = generateDemoData();
   const cardsDir = join(stateDir, 'cards');
   const started = Date.now();
-  const cards = await ensureDemoCards(cardsDir, demo.batch.residents.map((r) => ({ residentId: r.residentId, birthDate: r.birthDate })), {
+  const holders = demoCardHolders(demo);
+  const cards = await ensureDemoCards(cardsDir, holders.map((r) => ({ residentId: r.residentId, birthDate: r.birthDate })), {
     edgeResidents: { expired: demo.featured.chiyodaResident, revoked: demo.featured.okutamaResident, locked: demo.featured.foreignResident, android: demo.featured.ordinary, iphone: demo.featured.chiyodaResident, unknownCa: demo.featured.ordinary },
   });
   log(`virtual cards ready: ${cards.length} (${Date.now() - started} ms)`);
+  // What each card demonstrates, for the demo panel (the kiosk reads cards/labels.json if present).
+  const labels: Record<string, string> = {};
+  for (const card of cards) {
+    const shows = Object.entries(demo.featured).filter(([, id]) => id === card.residentId).map(([c]) => caseLabels[c as FeaturedCase]);
+    labels[card.cardId] = card.edge ? `${card.label}` : shows.length > 0 ? `${card.residentId} · ${shows.join(' / ')}` : card.label;
+  }
+  writeFileSync(join(cardsDir, 'labels.json'), JSON.stringify(labels, null, 2));
 
   const center = ensureCenterState(join(stateDir, 'center'));
   const database = await openDatabase({ kind: 'sqlite', path: center.sqlitePath });
@@ -207,6 +215,48 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** What each featured resident shows at the kiosk (demo panel labels; no personal data). */
+const caseLabels: Record<FeaturedCase, string> = {
+  ordinary: '4人世帯の世帯主 household head (all certificates)',
+  formerSurname: '旧氏あり・印鑑登録廃止 former surname, cancelled seal',
+  under15: '15歳未満 under 15',
+  foreignResident: '外国人住民 foreign resident',
+  protectionMeasure: '支援措置 protection measure',
+  pendingMoveOut: '転出予定 pending move-out',
+  householdOfPendingMoveOut: '転出予定者のいる世帯 household of a pending move-out',
+  deceased: '死亡 deceased',
+  householdOfDeceased: '死亡者のいた世帯 household of a deceased person',
+  movedOut: '転出済 moved out',
+  provisional: '仮登録 provisional record',
+  longNameAndAddress: '長い氏名・住所 very long name and address',
+  ivsName: 'IVS異体字の氏名 name with an IVS variant',
+  outsideJisName: 'JIS第1・2水準外の氏名 name outside JIS X 0208',
+  domicileInOtherServedMunicipality: '本籍地が千代田区 domicile in 千代田区',
+  domicileNotServed: '本籍地が対象外 domicile not served',
+  notRegisteredOnJanuaryFirst: '1月1日に未登録 not registered on 1 January',
+  multiPageFamilyRegister: '複数ページの戸籍 multi-page family register',
+  issuanceBlocked: '発行抑止 issuance block (seal)',
+  nonTaxable: '非課税 non-taxable',
+  chiyodaResident: '千代田区の住民 千代田区 resident',
+  okutamaResident: '奥多摩町の住民 奥多摩町 resident',
+};
+
+/**
+ * The residents who get a card in the demo: every featured case, the whole household of the
+ * ordinary resident, and a few others per municipality — enough to try every path without a
+ * 270-card panel (the test PKI CLI's demo-cards command makes one for every resident).
+ */
+export function demoCardHolders(demo: DemoData) {
+  const { residents } = demo.batch;
+  const ids = new Set<string>(Object.values(demo.featured));
+  const ordinary = residents.find((r) => r.residentId === demo.featured.ordinary)!;
+  for (const r of residents) if (r.householdId === ordinary.householdId) ids.add(r.residentId);
+  for (const code of demo.batch.municipalities.map((m) => m.code)) {
+    for (const r of residents.filter((x) => x.municipalityCode === code && x.status === 'active').slice(0, 6)) ids.add(r.residentId);
+  }
+  return residents.filter((r) => ids.has(r.residentId));
 }
 
 /**
