@@ -81,3 +81,20 @@ it('uses several pages where the data needs them (household of 5+, 9-person regi
   expect(rendered.get('familyRegisterFull')!.doc.pageCount).toBeGreaterThan(1);
   expect(rendered.get('residenceRecord-individual')!.doc.pageCount).toBeGreaterThan(1);
 });
+
+it('prints optional items only when chosen, and 旧氏 always when registered', async () => {
+  const base = cases.find((c) => c.name === 'residenceRecord-household')!;
+  const data = base.input.data;
+  if (data.certificateType !== 'residenceRecord') throw new Error('fixture');
+  const off = { ...data, options: { ...data.options, householdHeadAndRelationship: false, domicile: false, myNumber: false } };
+  const doc = await renderDocument({ ...base.input, data: off }, env);
+  const text = (await pageTexts(doc.pdf)).join('');
+  for (const m of data.members) {
+    expect(text).not.toContain(m.myNumber);
+    if (m.domicile) expect(text).not.toContain(compact(m.domicile.address));
+    if (m.formerSurname) expect(text).toContain(compact(`旧氏${m.formerSurname}`));
+  }
+  expect(text).not.toContain('世帯主');
+  expect(text).not.toContain('続柄');
+  expect(data.members.some((m) => m.formerSurname)).toBe(true);
+});

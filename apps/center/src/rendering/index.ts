@@ -28,6 +28,8 @@ export interface RendererOptions {
 }
 
 export interface Renderer {
+  /** Number of worker threads. */
+  readonly size: number;
   render(input: RenderInput, opts?: RenderCallOptions): Promise<RenderedDocument>;
   /** Resolves when every worker has its fonts loaded (optional: render waits anyway). */
   ready(): Promise<void>;
@@ -37,6 +39,7 @@ export interface Renderer {
 export function createRenderer(options: RendererOptions): Renderer {
   const pool = new RenderPool({ signer: options.signer.exportForWorker(), fontDir: options.fontDir }, options.workers);
   return {
+    size: pool.size,
     render: (input, opts) => pool.render(input, opts),
     ready: () => pool.ready(),
     close: () => pool.close(),
