@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Unit tests sit next to their module; cross-process tests live in test/. Playwright specs
 // (*.spec.ts under test/e2e) are run by Playwright, not here.
@@ -10,6 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}'],
+          exclude: [...configDefaults.exclude],
           environment: 'node',
         },
       },
@@ -18,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: [...configDefaults.exclude, 'test/e2e/**'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
