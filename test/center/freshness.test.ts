@@ -2,8 +2,14 @@
  * misissuance.md requirement 5: a cancelled seal registration, a move, a death, a protection measure
  * or a 仮登録 affects the very next issuance. Kiosk-like loops run eligibility + loadCertificateData
  * while an import commits the change (on PostgreSQL through a second connection pool, as another
- * center process would); every call that starts after the import has returned must be refused.
+ * center process would; on SQLite also from a separate import-CLI process); every call that starts
+ * after the import has returned must be refused.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MadoguchiError, type CertificateType, type ErrorCode, type MunicipalDataBatchInput } from '@madoguchi/shared';
 import type { CenterDatabase } from '../../apps/center/src/db/database.js';
@@ -124,6 +130,34 @@ forEachDatabase((harness) => {
         // A document started after the commit never shows the old state, even when its eligibility
         // was decided before the commit.
         for (const o of outcomes.filter((x) => !x.data.startsWith('before:'))) expect(o.data).toBe(c.code);
+      });
+    }
+
+    if (harness.kind === 'sqlite') {
+      it('a cancellation imported by another process (the import CLI) stops the next issuance in this one', async () => {
+        const database = await seeded();
+        const c = cases[0]!;
+        const dir = mkdtempSync(join(tmpdir(), 'madoguchi-fresh-'));
+        const changeFile = join(dir, 'change.json');
+        writeFileSync(changeFile, JSON.stringify(c.change));
+        const config = harness.configOf(database);
+        if (config.kind !== 'sqlite') throw new Error('sqlite expected');
+        const state = { committed: false, stop: false };
+        const outcomes: Outcome[] = [];
+        const loops = Array.from({ length: KIOSKS }, () => kiosk(database, c, state, outcomes));
+        try {
+          const root = join(import.meta.dirname, '../..');
+          await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), [join(root, 'apps/center/src/cli/import.ts'), '--database', config.path, 'json', changeFile]);
+          state.committed = true;
+          const after = outcomes.length;
+          while (outcomes.length < after + 6 * KIOSKS) await new Promise((r) => setTimeout(r, 2));
+        } finally {
+          state.stop = true;
+          await Promise.all(loops);
+          rmSync(dir, { recursive: true, force: true });
+        }
+        expect(outcomes.some((o) => !o.startedAfterCommit && o.eligibility === 'ok')).toBe(true);
+        for (const o of outcomes.filter((x) => x.startedAfterCommit)) expect(o).toEqual({ startedAfterCommit: true, eligibility: c.code, data: c.code });
       });
     }
 

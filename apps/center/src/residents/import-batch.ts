@@ -52,9 +52,11 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
+/** At most this many issues are listed: a wholly wrong file should not make a report of megabytes. */
+const MAX_ISSUES = 1000;
+
 function refuse(issues: ImportIssue[]): never {
-  const sorted = issues.slice(0, 1000);
-  throw new MadoguchiError('IMPORT_INVALID', `${issues.length} problem(s) in the batch; nothing was imported`, sorted);
+  throw new MadoguchiError('IMPORT_INVALID', `${issues.length} problem(s) in the batch; nothing was imported`, issues.slice(0, MAX_ISSUES));
 }
 
 /** Keys of each kind, to find duplicates inside one batch. */
@@ -89,19 +91,25 @@ function duplicateIssues(batch: MunicipalDataBatch, translate: PathTranslator): 
   return issues;
 }
 
-async function existing(trx: Executor, table: 'municipalities' | 'households' | 'residents' | 'family_registers', values: readonly string[]): Promise<Set<string>> {
-  const column = { municipalities: 'code', households: 'household_id', residents: 'resident_id', family_registers: 'register_id' } as const;
-  const found = new Set<string>();
-  const unique = [...new Set(values)];
-  for (const part of chunks(unique)) {
-    // The column name comes from the fixed map above, never from input.
-    const rows = await trx
-      .selectFrom(table)
-      .select(`${column[table]} as key` as 'code')
-      .where(column[table] as 'code', 'in', part)
-      .execute();
-    for (const row of rows as unknown as { key: string }[]) found.add(row.key);
+type KeyTable = 'municipalities' | 'households' | 'residents' | 'family_registers';
+
+async function keysIn(trx: Executor, table: KeyTable, part: string[]): Promise<string[]> {
+  switch (table) {
+    case 'municipalities':
+      return (await trx.selectFrom('municipalities').select('code').where('code', 'in', part).execute()).map((r) => r.code);
+    case 'households':
+      return (await trx.selectFrom('households').select('household_id').where('household_id', 'in', part).execute()).map((r) => r.household_id);
+    case 'residents':
+      return (await trx.selectFrom('residents').select('resident_id').where('resident_id', 'in', part).execute()).map((r) => r.resident_id);
+    case 'family_registers':
+      return (await trx.selectFrom('family_registers').select('register_id').where('register_id', 'in', part).execute()).map((r) => r.register_id);
   }
+}
+
+/** Which of `values` are stored keys of `table` (after this batch was applied). */
+async function existing(trx: Executor, table: KeyTable, values: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks([...new Set(values)])) for (const key of await keysIn(trx, table, part)) found.add(key);
   return found;
 }
 
