@@ -24,6 +24,7 @@ const program = new Command('madoguchi-test-pki').description('Test PKI and virt
 
 program
   .command('init')
+  .description('create the CA generations (current, previous, impostor) and empty CRLs')
   .argument('<dir>')
   .action(async (dir: string) => {
     const pki = await createTestPki(dir);
@@ -32,6 +33,7 @@ program
 
 program
   .command('issue')
+  .description('issue one card certificate and key')
   .argument('<dir>')
   .requiredOption('--birth-date <date>', 'holder birth date YYYY-MM-DD (validity ends on the 5th birthday after issue)')
   .option('--issued-on <date>', 'issue date YYYY-MM-DD', new Date().toISOString().slice(0, 10))
@@ -53,6 +55,7 @@ program
 
 program
   .command('revoke')
+  .description('revoke a certificate by serial and re-sign the CRLs')
   .argument('<dir>')
   .argument('<serial>')
   .option('--generation <generation>', 'CA generation that issued it', 'current')
@@ -63,6 +66,7 @@ program
 
 program
   .command('crl')
+  .description('re-sign the CRLs (valid 7 days)')
   .argument('<dir>')
   .action((dir: string) => {
     const pki = loadTestPki(dir);
@@ -72,6 +76,7 @@ program
 
 program
   .command('demo-cards')
+  .description('one virtual card per demo resident plus edge cards (idempotent)')
   .argument('<stateDir>')
   .option('--residents <file>', 'JSON array of { residentId, birthDate }; default: the shared demo data')
   .action(async (stateDir: string, opts: { residents?: string }) => {
@@ -83,6 +88,7 @@ program
 
 program
   .command('list')
+  .description('list the demo cards')
   .argument('<stateDir>')
   .action((stateDir: string) => {
     for (const c of listDemoCards(stateDir)) console.log([c.cardId, c.residentId, c.serialNumber, c.tokenType, c.label].join('\t'));
@@ -90,6 +96,7 @@ program
 
 program
   .command('serve-vpcd')
+  .description('put demo cards into a vsmartcard-vpcd reader; commands on stdin')
   .argument('<stateDir>')
   .option('--card <cardId>', 'card to insert at start')
   .option('--port <port>', 'vpcd port (35963 = "Virtual PCD 00 00")', '35963')
