@@ -22,6 +22,7 @@ import { menuFor } from './menu.js';
 
 export { checkEligibility, eligibilityIn, personRefusal, MINIMUM_AGE, type EligibilityContext, type EligibilityResult, type PrintableCheck } from './check-eligibility.js';
 export { menuFor, type MenuContext } from './menu.js';
+export { refusalRules } from './refusal-rules.js';
 
 export interface EligibilityRequest {
   residentId: string;
