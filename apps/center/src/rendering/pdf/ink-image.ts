@@ -1,9 +1,9 @@
 /**
  * Seal images (公印 and a registered 印影) printed black whatever colour the PNG has: the image is
- * black (DeviceGray 0) and its soft mask is the ink coverage of the PNG. Decoding is cached by the
- * image's own SHA-256 — immutable derived data, not per-request or per-municipality state.
+ * black (DeviceGray 0) and its soft mask is the ink coverage of the PNG. Decoding is cached, keyed
+ * by the image's own bytes (base64) — immutable derived data, not per-request or per-municipality
+ * state. (A Map lookup by string is far cheaper than hashing the image per request.)
  */
-import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { PDFContext, PDFRef } from 'pdf-lib';
 import { PNG } from 'pdf-lib/cjs/utils/png.js';
@@ -21,7 +21,7 @@ const cache = new Map<string, InkImage>();
 const CACHE_LIMIT = 64;
 
 export function decodeInkImage(pngBase64: string): InkImage {
-  const key = createHash('sha256').update(pngBase64).digest('base64');
+  const key = pngBase64;
   const hit = cache.get(key);
   if (hit) return hit;
   const png = PNG.load(Buffer.from(pngBase64, 'base64'));
