@@ -201,7 +201,8 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
         if (!present && before && !anyPresent()) listeners.emit('cardRemoved');
       });
     });
-    // The binding only emits 'reader' events: a context with no readers stays 'noReader'.
+    // The binding only emits 'reader' events, on a later turn: decide "no reader" only after a
+    // moment, so a recovering kiosk does not flash "no reader" before its readers are listed.
     setTimeout(() => {
       if (context !== next) return;
       settleStatus();
@@ -211,7 +212,7 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
           cardBeforeLoss = false;
         }, REAPPEAR_GRACE_MS);
       }
-    }, 0);
+    }, 300);
   }
 
   start();
