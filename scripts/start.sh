@@ -9,6 +9,10 @@ export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0
 built=apps/kiosk/out/renderer/index.html
 if [ ! -f "$built" ] || [ -n "$(find apps/kiosk/src/renderer apps/kiosk/index.html apps/kiosk/vite.config.ts packages/shared/src -newer "$built" -print -quit 2>/dev/null)" ]; then
   echo "madoguchi: building the kiosk renderer" >&2
-  corepack pnpm --filter @madoguchi/kiosk build:renderer >/dev/null
+  corepack pnpm --filter @madoguchi/kiosk exec vite build --logLevel error >/dev/null
+fi
+# The Electron shell is bundled only when its binary exists (it cannot be downloaded here).
+if [ -n "${DISPLAY:-}" ] && [ -x apps/kiosk/node_modules/electron/dist/electron ]; then
+  corepack pnpm --filter @madoguchi/kiosk build:electron >/dev/null
 fi
 exec node --import tsx scripts/start.ts

@@ -8,8 +8,17 @@ import { repoRoot, startDemoSystem } from './system.js';
 
 const electronBinary = join(repoRoot, 'apps/kiosk/node_modules/electron/dist/electron');
 const display = Boolean(process.env.DISPLAY);
+const useElectron = display && existsSync(electronBinary);
 const started = Date.now();
+if (!useElectron) {
+  console.log(
+    existsSync(electronBinary)
+      ? 'No display for the Electron window: running the same kiosk renderer in browser kiosk mode instead.'
+      : "Electron's binary is not installed (it cannot be downloaded on this network): running the same kiosk renderer in Chromium kiosk mode instead.",
+  );
+}
 const system = await startDemoSystem({
+  ...(useElectron ? { electronBinary } : {}),
   openBrowser: display,
   centerPort: Number(process.env.MADOGUCHI_CENTER_PORT ?? 8443),
   kioskPort: Number(process.env.MADOGUCHI_KIOSK_PORT ?? 5180),
@@ -18,17 +27,14 @@ const system = await startDemoSystem({
     else if (process.env.MADOGUCHI_VERBOSE) console.log(line);
   },
 });
-if (!existsSync(electronBinary)) {
-  console.log("Electron's binary is not installed (it cannot be downloaded on this network): running the same kiosk renderer in Chromium kiosk mode instead.");
-}
 console.log(`
 Madoguchi is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).
   center : ${system.centerUrl}  (HTTPS, kiosks authenticate with client certificates; OpenAPI at /api/v1/openapi.json)
   kiosk  : ${system.kioskUrl}${display ? '  (opened in Chromium kiosk mode)' : '\n           open this URL in Chromium or Chrome on this machine (no display was found to open it for you)'}
   spool  : ${system.spoolDir}  (printed certificates land here as PDF files)
 
-Try it: touch the screen, choose a demo card in the yellow demo panel (e.g. the first one, PIN 1234),
-enter the PIN on the keypad, choose 住民票の写し, confirm, insert 500円 — the PDF appears in the spool.
+Try it: はじめる → in the yellow demo panel choose the first card (PIN 1234) → type 1 2 3 4 on the
+shuffled keypad → 決定 → 住民票の写し → 世帯全員 → 次へ → 次へ → insert 500円: the PDF appears in the spool.
 Press Ctrl-C to stop.`);
 
 const stop = async () => {

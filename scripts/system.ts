@@ -45,6 +45,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Use the real clock instead of the demo clock (next weekday, 10:00 Japan time). */
   realClock?: boolean;
+  /** Run the kiosk in Electron (needs its binary) instead of the browser kiosk host. */
+  electronBinary?: string;
 }
 
 const TERMINAL_ID = 'KIOSK-0001';
@@ -151,6 +153,12 @@ export async function startDemoSystem(options: StartOptions = {}): Promise<DemoS
     children.push(center);
     await waitForPort(centerPort, 60_000, center);
     log(`center listening on ${centerUrl}`);
+    if (options.electronBinary) {
+      const kiosk = spawn(options.electronBinary, [join(repoRoot, 'apps/kiosk/out/electron/main.cjs'), '--config', prepared.kioskConfigPath], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+      createInterface({ input: kiosk.stderr! }).on('line', (line) => log(`[kiosk] ${line}`));
+      children.push(kiosk);
+      return { kioskUrl: 'app://kiosk/index.html (Electron window)', centerUrl, spoolDir: prepared.spoolDir, stateDir, demo: prepared.demo, cards: prepared.cards, stop };
+    }
     const kiosk = spawnTs(join(repoRoot, 'apps/kiosk/src/browser-host/start.ts'), ['--config', prepared.kioskConfigPath, ...(options.kioskPort ? ['--port', String(options.kioskPort)] : []), ...(options.openBrowser ? [] : ['--no-browser'])], {}, log, 'kiosk');
     children.push(kiosk);
     const kioskUrl = await waitForLine(kiosk, /^KIOSK_URL=(.+)$/, 60_000);

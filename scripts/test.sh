@@ -21,7 +21,8 @@ pnpm -r --workspace-concurrency=2 typecheck
 pnpm exec tsc -p scripts
 
 step "build the kiosk renderer"
-pnpm --filter @madoguchi/kiosk build:renderer >/dev/null
+pnpm --filter @madoguchi/kiosk exec vite build --logLevel error >/dev/null
+pnpm --filter @madoguchi/kiosk build:electron >/dev/null
 
 step "unit and integration tests (vitest)"
 status=0
