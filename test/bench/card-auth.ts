@@ -23,6 +23,8 @@ interface Figures {
   placedToShown: number[];
   read: number[];
   authenticate: number[];
+  /** pcscd killed and started again → readers listed and the card seen again (from the new pcscd's socket). */
+  recovery?: number[];
 }
 
 const challenge = new Uint8Array(32).fill(7);
@@ -50,6 +52,16 @@ async function measurePcsc(quickack: boolean, rounds: number): Promise<Figures> 
       figures.authenticate.push(performance.now() - t);
       await rig.remove();
       await waitUntil(() => !service.cardPresent, 5000, 'removal');
+    }
+    figures.recovery = [];
+    await rig.insert(cardId);
+    await waitUntil(() => service.cardPresent, 5000, 'card');
+    for (let i = 0; i < Math.min(rounds, 5); i++) {
+      await rig.restartPcscd();
+      const t = performance.now();
+      await waitUntil(() => service.readerStatus === 'ready' && service.cardPresent, 5000, 'recovery');
+      await waitUntil(() => service.readerStatus === 'ready', 5000, 'ready');
+      figures.recovery.push(performance.now() - t);
     }
   } finally {
     await service.close();
@@ -105,6 +117,7 @@ for (const f of results) {
   console.log(`  card placed → certificate + tries shown : ${ms(median(f.placedToShown))} / ${ms(p95(f.placedToShown))}`);
   console.log(`  readCardInfo alone                      : ${ms(median(f.read))} / ${ms(p95(f.read))}`);
   console.log(`  PIN entered → signature returned        : ${ms(median(f.authenticate))} / ${ms(p95(f.authenticate))}`);
+  if (f.recovery) console.log(`  pcscd restarted → readers + card back   : ${ms(median(f.recovery))} / ${ms(Math.max(...f.recovery))} (max of ${f.recovery.length})`);
 }
 const [quick, plain] = results;
 console.log(`\nratio plain / quickack: readCardInfo ×${(median(plain!.read) / median(quick!.read)).toFixed(1)}, authenticate ×${(median(plain!.authenticate) / median(quick!.authenticate)).toFixed(1)}, placed→shown ×${(median(plain!.placedToShown) / median(quick!.placedToShown)).toFixed(1)}`);

@@ -69,10 +69,13 @@ export function createVirtualReader(): VirtualReader {
           check();
           let answer: Uint8Array | undefined;
           let fault: unknown;
+          const copy = Uint8Array.from(command);
           try {
-            answer = current.transmit(Uint8Array.from(command));
+            answer = current.transmit(copy);
           } catch (error) {
             fault = error;
+          } finally {
+            copy.fill(0); // it may hold PIN digits
           }
           // Removed while the card was working: the answer never reaches the host.
           check();
