@@ -188,6 +188,14 @@ export class VirtualJpkiCard implements SmartCard {
   }
 
   private verify(apdu: CommandApdu): Uint8Array {
+    try {
+      return this.checkPin(apdu);
+    } finally {
+      apdu.data.fill(0); // the parsed copy of the PIN digits
+    }
+  }
+
+  private checkPin(apdu: CommandApdu): Uint8Array {
     if (apdu.p1 !== 0x00 || apdu.p2 !== 0x80) return response(SW.WRONG_P1P2);
     const file = this.currentEf === undefined ? undefined : this.files.get(this.currentEf);
     if (!file?.pin) return response(SW.NO_CURRENT_EF);
