@@ -39,6 +39,8 @@ export interface PcscTransportOptions {
   log?: CardLog;
   /** How often to retry a lost pcscd (default 250 ms). */
   retryIntervalMs?: number;
+  /** How long a card that was present when pcscd went away may take to reappear (default 2000 ms). */
+  reappearGraceMs?: number;
   /** The binding, injectable for tests. */
   pcsclite?: PcscLiteFactory;
 }
@@ -141,7 +143,7 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
    */
   let cardBeforeLoss = false;
   let graceTimer: NodeJS.Timeout | undefined;
-  const REAPPEAR_GRACE_MS = 2000;
+  const reappearGraceMs = options.reappearGraceMs ?? 2000;
 
   /** pcscd went away: recreate the context until it answers. */
   const recover = (reason: string) => {
@@ -210,7 +212,7 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
         graceTimer = setTimeout(() => {
           if (cardBeforeLoss && !anyPresent()) listeners.emit('cardRemoved');
           cardBeforeLoss = false;
-        }, REAPPEAR_GRACE_MS);
+        }, reappearGraceMs);
       }
     }, 300);
   }
