@@ -83,6 +83,30 @@ forEachDatabase((harness) => {
     });
   });
 
+  describe('concurrent imports', () => {
+    it('imports racing to add an active seal registration for one resident: exactly one wins each time', async () => {
+      const database = await harness.fresh();
+      await createMunicipalStore(database).importBatch(demo.batch);
+      const other = harness.kind === 'postgres' ? await harness.openAnother(database) : database;
+      // Warm both pools so neither import waits for a connection while the other runs.
+      await Promise.all([database, other].map((d) => d.db.selectFrom('residents').select('resident_id').limit(1).execute()));
+      const cancelled = demo.batch.sealRegistrations.filter((s) => s.status === 'cancelled').slice(0, 5);
+      expect(cancelled.length).toBeGreaterThan(0);
+      for (const seal of cancelled) {
+        const fresh = (id: string) => ({ ...seal, registrationId: id, registrationNumber: id, status: 'active' as const, cancelledOn: undefined, registeredOn: demo.referenceDate });
+        const results = await Promise.allSettled([
+          createMunicipalStore(database).importBatch({ sealRegistrations: [fresh(`${seal.registrationId}-A`)] }),
+          createMunicipalStore(other).importBatch({ sealRegistrations: [fresh(`${seal.registrationId}-B`)] }),
+        ]);
+        const active = await database.db.selectFrom('seal_registrations').select('registration_id').where('resident_id', '=', seal.residentId).where('status', '=', 'active').execute();
+        const hadActive = demo.batch.sealRegistrations.some((s) => s.residentId === seal.residentId && s.status === 'active');
+        expect(active).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(hadActive ? 0 : 1);
+        for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'IMPORT_INVALID' });
+      }
+    });
+  });
+
   describe('card links', () => {
     it('finds the resident by (issuer, serial) and nobody for an unknown card', async () => {
       const store = createMunicipalStore(await harness.fresh());

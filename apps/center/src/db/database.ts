@@ -44,8 +44,19 @@ export async function openDatabase(config: DatabaseConfig): Promise<CenterDataba
  * a deferred transaction that reads and then writes can fail with SQLITE_BUSY when another center
  * process wrote in between, instead of waiting for it.
  */
-export async function writeTransaction<T>(database: CenterDatabase, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (database.kind === 'postgres') return database.db.transaction().execute(fn);
+export async function writeTransaction<T>(
+  database: CenterDatabase,
+  fn: (trx: Transaction<Database>) => Promise<T>,
+  options: { serializeAs?: string } = {},
+): Promise<T> {
+  if (database.kind === 'postgres') {
+    return database.db.transaction().execute(async (trx) => {
+      // `serializeAs` names work that must not interleave with itself across center processes
+      // (e.g. imports whose checks read what they wrote); SQLite's BEGIN IMMEDIATE already does it.
+      if (options.serializeAs) await sql`select pg_advisory_xact_lock(hashtext(${options.serializeAs}))`.execute(trx);
+      return fn(trx);
+    });
+  }
   return database.db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {

@@ -380,7 +380,9 @@ export async function importBatch(database: CenterDatabase, input: unknown, tran
       // Throwing rolls the whole batch back.
       if (issues.length > 0) refuse(issues);
       if (options.dryRun) throw new DryRunRollback();
-    });
+      // One import at a time: the checks above read the stored data (one active seal per resident),
+      // and two imports interleaving on PostgreSQL could each pass them.
+    }, { serializeAs: 'municipal-import' });
   } catch (error) {
     if (!(error instanceof DryRunRollback)) throw error;
   }
