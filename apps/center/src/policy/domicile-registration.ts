@@ -94,7 +94,8 @@ export async function applyDomicileRegistration(
     };
     await trx.insertInto('domicile_registrations').values(row).execute();
     return fromRow(row);
-  });
+    // Check-then-insert: serialised per resident so two kiosk retries cannot both insert.
+  }, { serializeAs: `domicile-registration:${residentId}` });
 }
 
 export async function decideDomicileRegistration(
