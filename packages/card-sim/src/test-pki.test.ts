@@ -36,6 +36,8 @@ describe('test PKI', () => {
     expect(cert.subject).toBe(`C=JP\nCN=${issued.cardToken}`);
     expect(issued.cardToken).toMatch(/^[A-Z0-9]{23}$/);
     expect(cert.serialNumber).toBe(issued.serialNumber);
+    // CardLink.issuer is the DN as node:crypto prints it, one line: what the center computes.
+    expect(cert.issuer.split('\n').join(', ')).toBe(pki.issuer);
     expect(cert.validTo).toBe('Jul 15 14:59:59 2029 GMT');
     expect(cert.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
     expect(cert.verify(pki.cas.previous.publicKey)).toBe(true);
