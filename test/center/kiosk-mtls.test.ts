@@ -3,7 +3,8 @@
  * enrolled through the CSR → certificate path is served; no certificate, a certificate from another
  * CA, and a revoked kiosk are each refused with their own code.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,13 +102,14 @@ forEachDatabase((harness) => {
         const dbPath = harness.configOf(center.database);
         if (dbPath.kind !== 'sqlite') throw new Error('sqlite only');
         const made = createKioskKeyAndCsr(join(scratch, 'cli-kiosk'), 'CLI-0001');
-        const cli = (...args: string[]) =>
-          execFileSync('pnpm', ['exec', 'tsx', 'apps/center/src/cli/kiosk.ts', '--state', stateDir, '--database', dbPath.path, ...args], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+        // Run asynchronously: the center lives in this process and keeps serving while the CLI runs.
+        const cli = async (...args: string[]) =>
+          (await promisify(execFile)('pnpm', ['exec', 'tsx', 'apps/center/src/cli/kiosk.ts', '--state', stateDir, '--database', dbPath.path, ...args], { cwd: join(__dirname, '../..'), encoding: 'utf8' })).stdout;
         const out = join(scratch, 'cli-kiosk.cert.pem');
-        expect(cli('enroll', '--csr', made.csrPath, '--terminal-id', 'CLI-0001', '--printer-id', 'P01', '--store-code', 'S9', '--store-name', 'CLI店', '--out', out)).toContain('enrolled CLI-0001');
+        expect(await cli('enroll', '--csr', made.csrPath, '--terminal-id', 'CLI-0001', '--printer-id', 'P01', '--store-code', 'S9', '--store-name', 'CLI店', '--out', out)).toContain('enrolled CLI-0001');
         const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: readFileSync(out, 'utf8') });
         expect((await client.request('POST', '/api/v1/challenges')).status).toBe(200);
-        expect(cli('revoke', '--terminal-id', 'CLI-0001')).toContain('revoked CLI-0001');
+        expect(await cli('revoke', '--terminal-id', 'CLI-0001')).toContain('revoked CLI-0001');
         const refused = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges');
         client.close();
         expect(refused.body.error.code).toBe('KIOSK_REVOKED');
