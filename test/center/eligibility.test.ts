@@ -215,6 +215,14 @@ forEachDatabase((harness) => {
       expect(await refusal(f.ordinary, 'familyRegisterFull', { options: { familyRegister: { registerId: other.registerId } } })).toBe('ELIGIBILITY_NO_FAMILY_REGISTER');
     });
 
+    it('ELIGIBILITY_NO_FAMILY_REGISTER: a register held by another municipality than the holder’s 本籍地', async () => {
+      const database = await own();
+      const register = demo.batch.familyRegisters.find((r) => r.persons.some((p) => p.residentId === f.ordinary))!;
+      expect(await refusal(f.ordinary, 'familyRegisterFull', { database })).toBe('ok');
+      await createMunicipalStore(database).importBatch({ familyRegisters: [{ ...register, municipalityCode: '133086' }] });
+      expect(await refusal(f.ordinary, 'familyRegisterFull', { database })).toBe('ELIGIBILITY_NO_FAMILY_REGISTER');
+    });
+
     it('ELIGIBILITY_TAX_NOT_REGISTERED_JAN_1: not registered here on 1 January of the tax year', async () => {
       expect(await refusal(f.notRegisteredOnJanuaryFirst, 'taxCertificate', { options: { tax: { kind: 'income', taxYear: 2026 } } })).toBe('ELIGIBILITY_TAX_NOT_REGISTERED_JAN_1');
     });

@@ -121,6 +121,9 @@ export async function holderRegister(db: Executor, resident: Resident, registerI
   if (id === undefined || !own.includes(id)) refuse('ELIGIBILITY_NO_FAMILY_REGISTER');
   const register = await getFamilyRegister(db, id);
   if (!register) refuse('ELIGIBILITY_NO_FAMILY_REGISTER');
+  // The register must be held by the holder's 本籍地: that municipality's policy, fee, 利用登録 and
+  // official seal apply, so a register filed elsewhere must not be certified under its name.
+  if (register.municipalityCode !== resident.domicile?.municipalityCode) refuse('ELIGIBILITY_NO_FAMILY_REGISTER');
   if (provisionalRefusal([register])) refuse('ELIGIBILITY_PROVISIONAL');
   return register;
 }
