@@ -37,6 +37,8 @@ export interface RenderEnvironment {
 export interface RenderDocumentOptions {
   /** 'full' embeds whole fonts: only for the glyph-integrity reference render in tests. */
   fontMode?: 'subset' | 'full';
+  /** Benchmark hook: receives the wall time of each phase. */
+  phases?: (phase: string, ms: number) => void;
 }
 
 const PAGE_W = 595.28;
@@ -51,6 +53,13 @@ export function verificationQrRect(municipalityCode: string): { x: number; y: nu
 }
 
 export async function renderDocument(input: RenderInput, env: RenderEnvironment, options: RenderDocumentOptions = {}): Promise<RenderedDocument> {
+  let mark = performance.now();
+  const phase = (name: string) => {
+    if (!options.phases) return;
+    const now = performance.now();
+    options.phases(name, now - mark);
+    mark = now;
+  };
   const profile = layoutFor(input.municipality.code);
   const margin = mm(profile.marginMm);
   const g: Geometry = { left: margin, right: PAGE_W - margin, profile, labelWidth: mm(profile.labelWidthMm) };
@@ -69,6 +78,7 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   const qrSize = mm(profile.qrSizeMm);
   const certHeight = Math.max(qrSize + 40, 60 + sealSize);
   const headerHeight = t.header.reduce((s, b) => s + b.height, 0);
+  phase('template');
   const pages = paginate(t.body, bodyTop - bodyBottom, headerHeight, certHeight);
   const pageCount = pages.length;
   const pageIssueNumbers = pages.map((_, i) => pageIssueNumber(input.issueNumber, i + 1, pageCount));
@@ -110,11 +120,13 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
     builders.push(c);
   }
 
+  phase('draw');
   const doc = await PDFDocument.create({ updateMetadata: false });
   const context = doc.context;
   const strategy: SubsetStrategy | undefined = options.fontMode === 'full' ? 'full' : undefined;
   const main = embedFont(context, env.fonts.face(MAIN_FONT), usage.used[MAIN_FONT], strategy);
   const mj = usage.used[MJ_FONT].size > 0 ? embedFont(context, env.fonts.face(MJ_FONT), usage.used[MJ_FONT], strategy) : undefined;
+  phase('subset+fonts');
   const fontDict: Record<string, PDFRef> = { F0: main.ref };
   if (mj) fontDict.F1 = mj.ref;
   const cidOf: CidMapper = (font, gid) => (font === MAIN_FONT ? main.cidOf(gid) : mj!.cidOf(gid));
@@ -123,6 +135,7 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   for (const [name, image] of images) xobjects[name] = embedInkImage(context, image);
   const resources = context.register(context.obj({ Font: fontDict, Pattern: { P0: patterns.fine, P1: patterns.coarse }, XObject: xobjects }));
 
+  phase('resources');
   const bodyStreams: PDFRef[] = [];
   for (const builder of builders) {
     const page = doc.addPage([PAGE_W, PAGE_H]);
@@ -133,7 +146,9 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
     bodyStreams.push(stream);
   }
 
+  phase('fonts+objects');
   const contentSha256 = contentDigest(doc);
+  phase('digest');
   const payload = env.signer.sign({
     issueNumber: input.issueNumber,
     municipalityCode: input.municipality.code,
@@ -147,7 +162,9 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   last.node.set(PDFName.of('Contents'), context.obj([bodyStreams[pageCount - 1]!, qrStream]));
   doc.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(payload));
 
+  phase('sign+qr');
   const pdf = await doc.save({ useObjectStreams: false, addDefaultPage: false });
+  phase('save');
   return { pdf, pageCount, pageIssueNumbers, contentSha256 };
 }
 

@@ -24,6 +24,8 @@ export class FontFace {
   private readonly advances = new Map<number, number>();
   private readonly variations: Map<number, Map<number, number>>;
   private hbFace: HbSubsetFace | undefined;
+  /** Font-wide metrics for the PDF font descriptor (read once). */
+  readonly metrics: { bbox: [number, number, number, number]; ascent: number; descent: number; capHeight: number };
 
   constructor(
     readonly name: string,
@@ -33,6 +35,8 @@ export class FontFace {
     this.font = create(bytes);
     this.unitsPerEm = this.font.unitsPerEm;
     this.variations = readVariationSequences(this.font);
+    const f = this.font;
+    this.metrics = { bbox: [f.bbox.minX, f.bbox.minY, f.bbox.maxX, f.bbox.maxY], ascent: f.ascent, descent: f.descent, capHeight: f.capHeight || f.ascent };
   }
 
   /** Glyph id for a code point, optionally with a variation selector; 0 when the font lacks it. */

@@ -46,6 +46,6 @@ export function decodeInkImage(pngBase64: string): InkImage {
 
 export function embedInkImage(context: PDFContext, image: InkImage): PDFRef {
   const common = { Type: 'XObject', Subtype: 'Image', Width: image.width, Height: image.height, ColorSpace: 'DeviceGray', BitsPerComponent: 8 };
-  const smask = context.register(precompressedStream(context, image.mask.deflated, image.mask.raw, common));
-  return context.register(precompressedStream(context, image.black.deflated, image.black.raw, { ...common, SMask: smask }));
+  const smask = context.register(precompressedStream(context, image.mask.deflated, common));
+  return context.register(precompressedStream(context, image.black.deflated, { ...common, SMask: smask }));
 }

@@ -60,7 +60,7 @@ export function embedFont(context: PDFContext, face: FontFace, used: Map<number,
   const byCid = new Map<number, string>();
   for (const [gid, text] of used) byCid.set(subset.cidOf(gid), text);
   const scale = 1000 / face.unitsPerEm;
-  const f = face.font;
+  const m = face.metrics;
   const baseFont = `${subsetTag(gids)}+${face.name}`;
 
   const fontFile = context.register(plainStream(context, subset.bytes, { Length1: subset.bytes.byteLength }));
@@ -69,17 +69,28 @@ export function embedFont(context: PDFContext, face: FontFace, used: Map<number,
       Type: 'FontDescriptor',
       FontName: baseFont,
       Flags: 4,
-      FontBBox: [f.bbox.minX * scale, f.bbox.minY * scale, f.bbox.maxX * scale, f.bbox.maxY * scale].map(Math.round),
+      FontBBox: m.bbox.map((v) => Math.round(v * scale)),
       ItalicAngle: 0,
-      Ascent: Math.round(f.ascent * scale),
-      Descent: Math.round(f.descent * scale),
-      CapHeight: Math.round((f.capHeight || f.ascent) * scale),
+      Ascent: Math.round(m.ascent * scale),
+      Descent: Math.round(m.descent * scale),
+      CapHeight: Math.round(m.capHeight * scale),
       StemV: 80,
       FontFile2: fontFile,
     }),
   );
+  // W as runs of consecutive CIDs ([first [w w w …]]): compact subsets give one run.
   const widths: (number | number[])[] = [];
-  for (const gid of gids) widths.push(subset.cidOf(gid), [Math.round(face.advance(gid) * scale)]);
+  let run: number[] = [];
+  let next = -1;
+  for (const gid of gids) {
+    const cid = subset.cidOf(gid);
+    if (cid !== next) {
+      run = [];
+      widths.push(cid, run);
+    }
+    run.push(Math.round(face.advance(gid) * scale));
+    next = cid + 1;
+  }
   const cidFont = context.register(
     context.obj({
       Type: 'Font',

@@ -1,32 +1,24 @@
 /**
  * The content hash a verification QR code signs: SHA-256 over everything a page shows — page
- * dictionaries, content streams (decoded), fonts, images and patterns reached from them — except
- * the verification stream itself (which carries the QR code drawn from this very hash).
+ * dictionaries, content streams, fonts, images and patterns reached from them, streams as stored
+ * (encoded bytes plus their /Filter, so nothing is inflated) — except the verification stream
+ * itself (which carries the QR code drawn from this very hash).
  * The same function runs on the renderer's in-memory document and on a PDF loaded back from bytes,
  * so one walk defines the hash for both sides.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
 
-import { knownDecodedBytes } from '../pdf/streams.js';
-
 export const VERIFICATION_STREAM_KEY = 'MdgVerification';
-const IGNORED_STREAM_KEYS = new Set(['/Length', '/Filter', '/DecodeParms']);
+const IGNORED_STREAM_KEYS = new Set(['/Length']);
 
 export function isVerificationStream(obj: PDFObject | undefined): boolean {
   return obj instanceof PDFStream && obj.dict.get(PDFName.of(VERIFICATION_STREAM_KEY)) !== undefined;
 }
 
-function decodedStreamBytes(stream: PDFStream): Uint8Array {
-  if (!(stream instanceof PDFRawStream)) return stream.getContents();
-  const known = knownDecodedBytes(stream);
-  if (known) return known;
-  const filter = stream.dict.get(PDFName.of('Filter'));
-  const bytes = stream.getContents();
-  if (filter === undefined) return bytes;
-  if (filter instanceof PDFName && filter.asString() === '/FlateDecode') return inflateSync(bytes);
-  throw new Error(`unsupported stream filter ${String(filter)}`);
+function storedStreamBytes(stream: PDFStream): Uint8Array {
+  if (stream instanceof PDFRawStream) return stream.getContents();
+  throw new Error('only raw streams are expected in issued documents');
 }
 
 class Walker {
@@ -68,7 +60,7 @@ class Walker {
     if (obj instanceof PDFStream) {
       this.put('S<');
       this.dictEntries(obj.dict, IGNORED_STREAM_KEYS);
-      const bytes = decodedStreamBytes(obj);
+      const bytes = storedStreamBytes(obj);
       this.put(`>${bytes.byteLength}:`);
       this.bytes(bytes);
       return this.put(';');
