@@ -171,6 +171,25 @@ forEachDatabase((harness) => {
       ).rejects.toMatchObject({ code: 'ELIGIBILITY_PENDING_MOVE_OUT' });
     });
 
+    it('carries the 個人番号 only when the 住民票 prints it', async () => {
+      const store = createMunicipalStore(await harness.fresh());
+      await store.importBatch(demo.batch);
+      const request = (myNumber: boolean) =>
+        store.loadCertificateData({
+          residentId: demo.featured.ordinary,
+          certificateType: 'residenceRecord',
+          options: { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber, foreignResidentItems: true } },
+          now,
+        });
+      const without = await request(false);
+      const withIt = await request(true);
+      if (without.certificateType !== 'residenceRecord' || withIt.certificateType !== 'residenceRecord') throw new Error('wrong type');
+      expect(without.members.every((m) => m.myNumber === '')).toBe(true);
+      expect(withIt.members.every((m) => /^\d{12}$/.test(m.myNumber))).toBe(true);
+      const seal = await store.loadCertificateData({ residentId: demo.featured.ordinary, certificateType: 'sealCertificate', options: {}, now });
+      expect(seal.certificateType === 'sealCertificate' && seal.resident.myNumber).toBe('');
+    });
+
     it('householdMembers lists the printable members in order', async () => {
       const store = createMunicipalStore(await harness.fresh());
       await store.importBatch(demo.batch);

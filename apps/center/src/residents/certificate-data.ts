@@ -47,6 +47,14 @@ function refuse(code: ErrorCode, detail?: string): never {
   throw new MadoguchiError(code, detail);
 }
 
+/**
+ * The 個人番号 leaves the data layer only when the certificate prints it (a 住民票 with the option
+ * chosen): the renderer, its workers and anything that digests a document never hold it otherwise.
+ */
+function withoutMyNumber(resident: Resident): Resident {
+  return { ...resident, myNumber: '' };
+}
+
 /** Checks shared by every type: the holder exists, is active, approved, and not blocked or protected. */
 async function holder(db: Executor, residentId: string, type: CertificateType, today: string): Promise<Resident> {
   const resident = await getResident(db, residentId);
@@ -102,6 +110,7 @@ async function residenceRecordData(db: Executor, request: CertificateDataRequest
     today,
   );
   const wholeHousehold = members.length === printable.length;
+  if (!options.myNumber) members = members.map(withoutMyNumber);
   return { certificateType: type, household, members, wholeHousehold, options: { ...options, scope: wholeHousehold ? 'household' : 'selected', memberIds: wholeHousehold ? [] : members.map((m) => m.residentId) } };
 }
 
@@ -111,7 +120,7 @@ async function sealData(db: Executor, request: CertificateDataRequest, today: st
   if (!registration) refuse('ELIGIBILITY_NO_SEAL_REGISTRATION');
   const household = await getHousehold(db, resident.householdId);
   if (!household) refuse('INTERNAL', 'household record missing');
-  return { certificateType: 'sealCertificate', resident, address: household.address, registration };
+  return { certificateType: 'sealCertificate', resident: withoutMyNumber(resident), address: household.address, registration };
 }
 
 /** The register the holder asked for, which must be one they are recorded in. */
@@ -163,7 +172,7 @@ async function taxData(db: Executor, request: CertificateDataRequest, today: str
   if (kind === 'nonTaxable' && !record.nonTaxable) refuse('ELIGIBILITY_NOT_NON_TAXABLE');
   const household = await getHousehold(db, resident.householdId);
   if (!household) refuse('INTERNAL', 'household record missing');
-  return { certificateType: 'taxCertificate', kind, resident, address: household.address, record };
+  return { certificateType: 'taxCertificate', kind, resident: withoutMyNumber(resident), address: household.address, record };
 }
 
 /** Read with the executor of a caller's transaction (eligibility reuses it). */
