@@ -75,6 +75,9 @@ forEachDatabase((harness) => {
       const quoteBody = JSON.stringify(res.body.paths['/api/v1/issuances']?.post?.requestBody);
       expect(quoteBody).toContain('idempotencyKey');
       expect(quoteBody).toContain('residenceRecord');
+      // Yen amounts are documented as what travels: non-negative integers.
+      const quoteResponse = (res.body.paths['/api/v1/issuances']?.post as { responses: Record<string, { content: { 'application/json': { schema: { properties: Record<string, { type?: string; minimum?: number }> } } } }> }).responses['200']!;
+      expect(quoteResponse.content['application/json'].schema.properties.feeYen).toMatchObject({ type: 'integer', minimum: 0 });
     });
 
     it('serves the public certificate verification page without a client certificate', async () => {

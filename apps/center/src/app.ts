@@ -11,7 +11,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { API_PREFIX } from '@madoguchi/shared';
 import { RevocationChecker } from './auth/crl.js';
 import { TrustAnchors } from './auth/trust-anchors.js';
@@ -21,6 +21,7 @@ import { migrate } from './db/migrate.js';
 import { installErrorHandling, sendError } from './http/error-handler.js';
 import type { CenterContext } from './http/context.js';
 import { kioskRoutes } from './http/kiosk-routes.js';
+import { openApiTransform } from './http/openapi.js';
 import { responseSerializerCompiler } from './http/zod.js';
 import { loadCenterKey } from './issuance/binding.js';
 import { createDefaultServices } from './issuance/default-services.js';
@@ -91,7 +92,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
       info: { title: 'Madoguchi issuance center — kiosk API', version: '1.0.0', description: 'Built from packages/shared/src/api/kiosk-center.ts. Kiosk routes require a mutual-TLS client certificate from the kiosk CA.' },
       tags: [{ name: 'kiosk', description: 'Kiosk ↔ center (mutual TLS)' }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
   });
 
   // --- app
