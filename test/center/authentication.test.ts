@@ -99,6 +99,11 @@ forEachDatabase((harness) => {
       expectRefusal(await center.authenticate(kiosk, card), 401, 'AUTH_CERTIFICATE_EXPIRED');
     });
 
+    it('refuses a card certificate that is not valid yet (AUTH_CERTIFICATE_NOT_YET_VALID)', async () => {
+      const card = await center.issueCard(residentId, { notBefore: new Date('2027-01-01T00:00:00Z'), notAfter: new Date('2032-01-01T00:00:00Z') });
+      expectRefusal(await center.authenticate(kiosk, card), 401, 'AUTH_CERTIFICATE_NOT_YET_VALID');
+    });
+
     it('refuses a card certificate the CRL revokes, picked up by the CRL refresh (AUTH_CERTIFICATE_REVOKED)', async () => {
       const card = await center.issueCard(residentId);
       expect((await center.authenticate(kiosk, card)).status).toBe(200);

@@ -164,6 +164,21 @@ forEachDatabase((harness) => {
       expect(((await pay(q)).body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
     });
 
+    it('refuses a session that expired or belongs to another kiosk (AUTH_SESSION_EXPIRED)', async () => {
+      const sessionId = await session();
+      const other = await center.enrollKiosk();
+      const stolen = await other.request('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 });
+      expect((stolen.body as Refusal).error.code).toBe('AUTH_SESSION_EXPIRED');
+      center.clock.advance(center.config.timeouts.sessionTtlMs + 1);
+      try {
+        const late = await quote(sessionId);
+        expect(late.status).toBe(401);
+        expect((late.body as unknown as Refusal).error.code).toBe('AUTH_SESSION_EXPIRED');
+      } finally {
+        center.clock.advance(-(center.config.timeouts.sessionTtlMs + 1));
+      }
+    });
+
     it('never shows one kiosk another kiosk’s issuance (ISSUANCE_NOT_FOUND)', async () => {
       const other = await center.enrollKiosk();
       const q = (await quote(await session())).body;
