@@ -11,6 +11,9 @@
  *   await store.householdMembers(residentId)  // printable members in the standard order
  *   await store.getResident(residentId), store.getMunicipality(code)
  *
+ * HTTP: `municipalDataRoutes({ database, authorize })` in import-routes.ts is the import API as a
+ * Fastify plugin (JSON and CSV, ?dryRun=true), to be mounted behind the server's own authorization.
+ *
  * Nothing is cached: each call reads the database afresh (misissuance.md #5), and the reads of one
  * call share one snapshot. loadCertificateData re-applies the record rules (status, 仮登録, 支援措置,
  * 発行抑止, cancelled seal) and throws MadoguchiError with the eligibility code when one applies.
