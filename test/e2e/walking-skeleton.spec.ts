@@ -11,10 +11,16 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { startDemoSystem, type DemoSystem } from '../../scripts/system.js';
 
 let system: DemoSystem;
+/** Everything the center and kiosk processes logged during the run. */
+const processLogs: string[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(600_000);
-  system = await startDemoSystem({ stateDir: join(process.cwd(), '.var', 'e2e'), log: (line) => process.env.MADOGUCHI_VERBOSE && console.error(line) });
+  system = await startDemoSystem({ stateDir: join(process.cwd(), '.var', 'e2e'), log: (line) => {
+      processLogs.push(line);
+      if (process.env.MADOGUCHI_VERBOSE) console.error(line);
+    },
+  });
   rmSync(system.spoolDir, { recursive: true, force: true });
 });
 
@@ -36,8 +42,8 @@ test('a resident places their card, enters the PIN and gets their own 住民票�
   const household = batch.residents.filter((r) => r.householdId === holder.householdId);
   const card = system.cards.find((c) => c.residentId === holder.residentId && !c.edge)!;
 
-  page.on('request', (r) => process.env.MADOGUCHI_VERBOSE && r.method() === 'POST' && console.error(`[req] ${r.postData()}`));
-  page.on('response', (r) => process.env.MADOGUCHI_VERBOSE && r.request().method() === 'POST' && console.error(`[res] ${r.status()}`));
+  const intents: string[] = [];
+  page.on('request', (r) => r.method() === 'POST' && intents.push(r.postData() ?? ''));
   page.on('console', (m) => process.env.MADOGUCHI_VERBOSE && console.error(`[browser] ${m.text()}`));
   await page.goto(system.kioskUrl);
   await expect(screen(page, 'idle')).toBeVisible();
@@ -50,6 +56,11 @@ test('a resident places their card, enters the PIN and gets their own 住民票�
   await page.getByRole('button', { name: '決定' }).click();
 
   await expect(screen(page, 'menu')).toBeVisible();
+  // The PIN never crossed the bridge: key presses are positions on a shuffled keypad, nothing else.
+  const keyPresses = intents.map((b) => JSON.parse(b) as Record<string, unknown>).filter((i) => i.type === 'pinKey');
+  expect(keyPresses).toHaveLength(4);
+  for (const press of keyPresses) expect(Object.keys(press).sort()).toEqual(['position', 'type']);
+  for (const body of intents) expect(body).not.toMatch(new RegExp(`(^|\\D)${card.pin}(\\D|$)`));
   await page.getByRole('button', { name: /住民票の写し/ }).click();
 
   await expect(screen(page, 'options')).toBeVisible();
@@ -81,6 +92,54 @@ test('a resident places their card, enters the PIN and gets their own 住民票�
   expect(all).toContain('世帯全員の住民票の原本と相違ないことを証明する');
   pages.forEach((text, i) => expect(text).toContain(`${i + 1}/${pages.length}`));
 
+  // Nothing personal reached a log: not the PIN, not a name, not the address, not a My Number.
+  const logs = processLogs.join('\n');
+  expect(logs).toContain('resident authenticated'); // the check below is not vacuous
+  expect(logs).not.toMatch(new RegExp(`(^|\\D)${card.pin}(\\D|$)`));
+  for (const member of household) {
+    expect(logs).not.toContain(member.name.family + member.name.given);
+    expect(logs).not.toContain(member.myNumber);
+  }
+  expect(logs).not.toContain(address);
+
   // Taking the card ends the session: the screen returns to the start with nothing of the resident.
-  await page.getByRole('button', { name: /カードを取り除く|Remove card|取り外す/ }).first().click().catch(() => undefined);
+  await page.getByRole('button', { name: 'カードを取り外す' }).click();
+  await expect(screen(page, 'idle')).toBeVisible();
+  await expect(page.locator('body')).not.toContainText(holder.name.family);
+  await expect(page.locator('body')).not.toContainText('横浜市');
+});
+
+async function signIn(page: Page, cardId: string, pin: string) {
+  await page.goto(system.kioskUrl);
+  // The previous test may have left its card on the reader (中止 keeps the card where it is).
+  const remove = page.getByRole('button', { name: 'カードを取り外す' });
+  if (await remove.isEnabled()) await remove.click();
+  await page.getByRole('button', { name: 'はじめる' }).click();
+  await page.locator(`[data-card-id="${cardId}"]`).click();
+  await expect(screen(page, 'pin')).toBeVisible();
+  for (const digit of pin) await screen(page, 'pin').getByRole('button', { name: digit, exact: true }).click();
+  await page.getByRole('button', { name: '決定' }).click();
+}
+
+test('a refusal is shown on the menu before any payment (household with a pending move-out)', async ({ page }) => {
+  const card = system.cards.find((c) => c.residentId === system.demo.featured.householdOfPendingMoveOut && !c.edge)!;
+  await signIn(page, card.cardId, card.pin);
+  await expect(screen(page, 'menu')).toBeVisible();
+  const item = page.locator('[data-certificate-type="residenceRecord"]');
+  await expect(item).toBeDisabled();
+  await expect(item).toContainText('転出の届出中');
+  // Her own seal certificate is still available: the refusal is per certificate, not per resident.
+  await expect(page.locator('[data-certificate-type="sealCertificate"]')).toBeEnabled();
+  await page.getByRole('button', { name: /中止/ }).click();
+  await expect(screen(page, 'idle')).toBeVisible();
+});
+
+test('a wrong PIN says how many tries are left and shuffles the keypad again', async ({ page }) => {
+  const card = system.cards.find((c) => c.residentId === system.demo.featured.chiyodaResident && !c.edge)!;
+  await signIn(page, card.cardId, '0000');
+  await expect(screen(page, 'pin')).toContainText('あと2回');
+  // The right PIN still works, and a correct entry resets the counter on the card.
+  for (const digit of card.pin) await screen(page, 'pin').getByRole('button', { name: digit, exact: true }).click();
+  await page.getByRole('button', { name: '決定' }).click();
+  await expect(screen(page, 'menu')).toBeVisible();
 });
