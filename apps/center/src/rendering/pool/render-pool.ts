@@ -6,6 +6,10 @@
  * timeout or abort fails that job alone and terminates its worker, so a late document can never
  * be handed to anyone. Each delivered document is also checked to carry its own request's issue
  * number on every page.
+ *
+ * Each worker holds up to PREFETCH jobs (it renders them one after another), so it never idles
+ * waiting for the main thread between jobs. When a worker is replaced, its jobs that had not
+ * started are queued again (rendering is a pure function of the input, so a retry is safe).
  */
 import { isErrorCode, MadoguchiError, pageIssueNumber, type RenderInput } from '@madoguchi/shared';
 import { randomUUID } from 'node:crypto';
@@ -37,8 +41,11 @@ interface Slot {
   worker: Worker;
   ready: Promise<void>;
   isReady: boolean;
-  job: Job | undefined;
+  /** Jobs sent to this worker, in the order it renders them; [0] is the one running. */
+  jobs: Job[];
 }
+
+const PREFETCH = 2;
 
 export const DEFAULT_RENDER_TIMEOUT_MS = 15_000;
 
@@ -69,7 +76,7 @@ export class RenderPool {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: this.setup });
     let markReady!: () => void;
     let failReady!: (e: Error) => void;
-    const slot: Slot = { worker, job: undefined, isReady: false, ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))) };
+    const slot: Slot = { worker, jobs: [], isReady: false, ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))) };
     slot.ready.catch(() => undefined);
     worker.on('message', (msg: RenderReplyMessage | WorkerReadyMessage) => {
       if ('ready' in msg) {
@@ -128,14 +135,25 @@ export class RenderPool {
     job.reject(error);
     const queued = this.queue.indexOf(job);
     if (queued >= 0) this.queue.splice(queued, 1);
-    const slot = this.slots.find((s) => s.job === job);
-    if (slot) this.replace(slot);
+    const slot = this.slots.find((s) => s.jobs.includes(job));
+    if (!slot) return;
+    if (slot.jobs[0] === job) {
+      // Running (or stuck): the worker goes, with anything it might still produce.
+      this.replace(slot);
+    } else {
+      // Not started: its reply, if any, will name a settled job and be discarded.
+      slot.jobs.splice(slot.jobs.indexOf(job), 1);
+    }
+    this.pump();
   }
 
   private replace(slot: Slot): void {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
-    slot.job = undefined;
+    // Jobs queued behind the running one had not started: they go back to the front of the queue.
+    const waiting = slot.jobs.slice(1).filter((j) => !j.settled);
+    slot.jobs = [];
+    this.queue.unshift(...waiting);
     slot.worker.removeAllListeners();
     slot.worker.on('error', () => undefined);
     void slot.worker.terminate();
@@ -143,25 +161,29 @@ export class RenderPool {
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (slot.job) continue;
-      // A worker that has not finished loading takes no job yet; `ready` re-pumps.
-      if (!slot.isReady) continue;
-      const job = this.queue.shift()!;
-      slot.job = job;
-      const message: RenderJobMessage = { jobId: job.id, input: job.input, fontMode: job.options.fontMode, delayMs: job.options.delayMs };
-      slot.worker.postMessage(message);
+    // Fill the emptiest workers first, so load spreads before prefetching.
+    for (let depth = 0; depth < PREFETCH; depth++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) return;
+        // A worker that has not finished loading takes no job yet; `ready` re-pumps.
+        if (!slot.isReady || slot.jobs.length > depth) continue;
+        const job = this.queue.shift()!;
+        slot.jobs.push(job);
+        const message: RenderJobMessage = { jobId: job.id, input: job.input, fontMode: job.options.fontMode, delayMs: job.options.delayMs };
+        slot.worker.postMessage(message);
+      }
     }
   }
 
   private onReply(slot: Slot, reply: RenderReplyMessage): void {
-    const job = slot.job;
-    if (!job || job.id !== reply.jobId || job.settled) {
+    const index = slot.jobs.findIndex((j) => j.id === reply.jobId);
+    const job = index >= 0 ? slot.jobs[index] : undefined;
+    if (index >= 0) slot.jobs.splice(index, 1);
+    if (!job || job.settled) {
       this.discardedReplies++;
+      this.pump();
       return;
     }
-    slot.job = undefined;
     if (reply.ok) {
       const mismatch = checkIdentity(job.input, reply.document);
       if (mismatch) job.reject(new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', mismatch));
@@ -174,9 +196,9 @@ export class RenderPool {
 
   private onWorkerGone(slot: Slot, error: Error): void {
     if (!this.slots.includes(slot)) return;
-    const job = slot.job;
+    const running = slot.jobs[0];
     this.replace(slot);
-    job?.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', error.message));
+    running?.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', error.message));
     this.pump();
   }
 
@@ -185,7 +207,7 @@ export class RenderPool {
     for (const job of this.queue.splice(0)) job.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', 'renderer closed'));
     await Promise.all(
       this.slots.map(async (s) => {
-        s.job?.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', 'renderer closed'));
+        for (const job of s.jobs) job.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', 'renderer closed'));
         s.worker.removeAllListeners();
         await s.worker.terminate();
       }),

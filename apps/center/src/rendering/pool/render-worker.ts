@@ -17,8 +17,10 @@ try {
   const env = { fonts: new FontSet({ fontDir: setup.fontDir }), signer: signerFromWorkerData(setup.signer) };
   // Warm the subsetter (HarfBuzz face preprocessing) before the first job.
   env.fonts.main.subset(new Set([0]));
+  // One job at a time, in arrival order: the pool may send the next job before this one ends.
+  let chain: Promise<void> = Promise.resolve();
   port.on('message', (job: RenderJobMessage) => {
-    void handle(job, env);
+    chain = chain.then(() => handle(job, env));
   });
   port.postMessage({ ready: true } satisfies WorkerReadyMessage);
 } catch (error) {
