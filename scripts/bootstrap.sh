@@ -57,6 +57,12 @@ stamp=node_modules/.madoguchi-install-stamp
 want="$(sha256sum pnpm-lock.yaml package.json | sha256sum | cut -c1-64) $(node -p 'process.versions.modules')"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing dependencies (first run builds better-sqlite3 and pcsclite: a few minutes)"
-  CI=true corepack pnpm install --frozen-lockfile --reporter=append-only >/dev/null
+  log=$(mktemp)
+  if ! CI=true corepack pnpm install --frozen-lockfile --reporter=append-only >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    say "dependency install failed (full log: $log)"
+    exit 1
+  fi
+  rm -f "$log"
   echo "$want" > "$stamp"
 fi
