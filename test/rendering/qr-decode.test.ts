@@ -1,0 +1,46 @@
+/**
+ * The printed QR code decodes (zbarimg, Debian zbar-tools) to a payload that verifies, carries the
+ * document's own claims, and equals the payload stored in the PDF.
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
+import { createDocumentVerifier } from '../../apps/center/src/rendering/index.js';
+import { renderDocument } from '../../apps/center/src/rendering/render-document.js';
+import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
+import { everyTemplate } from './fixtures.js';
+
+const keys = generateKeyPairSync('ed25519');
+const env = { fonts: new FontSet(), signer: createVerificationSigner(keys.privateKey, 'center-qr') };
+const verifier = createDocumentVerifier({ 'center-qr': keys.publicKey });
+
+function scanLastPage(pdf: Uint8Array, pageCount: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-qr-'));
+  try {
+    writeFileSync(join(dir, 'doc.pdf'), pdf);
+    execFileSync('pdftoppm', ['-r', '200', '-gray', '-png', '-f', String(pageCount), '-l', String(pageCount), join(dir, 'doc.pdf'), join(dir, 'page')]);
+    const png = readdirSync(dir).find((f) => f.endsWith('.png'))!;
+    // zbarimg complains on stderr about D-Bus in containers; only stdout matters.
+    return execFileSync('zbarimg', ['--raw', '-q', join(dir, png)], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('verification QR code', () => {
+  it.each(everyTemplate().filter((c) => ['residenceRecord-household', 'familyRegisterFull', 'taxCertificate-income'].includes(c.name)).map((c) => [c.name, c] as const))(
+    '%s: the printed code decodes to the signed payload of this document',
+    async (_name, c) => {
+      const doc = await renderDocument(c.input, env);
+      const scanned = scanLastPage(doc.pdf, doc.pageCount);
+      const stored = /\/MadoguchiVerification \((MDG1\.[A-Za-z0-9_.-]+)\)/.exec(Buffer.from(doc.pdf).toString('latin1'))?.[1];
+      expect(scanned).toBe(stored);
+      const result = verifier.verifyPayload(scanned);
+      expect(result).toMatchObject({ authentic: true, claims: { issueNumber: c.input.issueNumber, municipalityCode: c.input.municipality.code, certificateType: c.input.data.certificateType, issuedOn: c.input.issuedOn, contentSha256: doc.contentSha256 } });
+    },
+  );
+});
