@@ -32,6 +32,8 @@ import type { Kiosk } from '../kiosks/registry.js';
 import type { CenterContext } from './context.js';
 
 const IssuanceParams = z.object({ issuanceId: z.string().uuid() });
+/** A retry that arrives while the first call runs waits this long for its result (quote, print result, cancel). */
+const DUPLICATE_WAIT_MS = 5_000;
 const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
 
 function kioskOf(request: FastifyRequest): Kiosk {
@@ -51,6 +53,8 @@ function stored<T>(reply: FastifyReply, result: { status: number; body: unknown 
 
 export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
   const issuance: IssuanceContext = { database: ctx.database, services: ctx.services, centerKey: ctx.bindingKey, renderTimeoutMs: ctx.config.timeouts.renderTimeoutMs };
+  // A payment renders its copies; its retry waits for them, within the request timeout.
+  const paymentWaitMs = Math.min(ctx.config.timeouts.renderTimeoutMs * 2 + DUPLICATE_WAIT_MS, ctx.config.timeouts.requestTimeoutMs - 1_000);
   return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.decorateRequest('kiosk', null);
@@ -68,7 +72,7 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
       const kiosk = kioskOf(request);
       const now = ctx.now();
       const { idempotencyKey, ...rest } = request.body;
-      const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'quote', request: rest, now }, () => quote(issuance, kiosk, rest, now));
+      const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'quote', request: rest, now, waitMs: DUPLICATE_WAIT_MS }, () => quote(issuance, kiosk, rest, now));
       return stored<QuoteResponse>(reply, result);
     });
 
@@ -83,7 +87,7 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         // The stored result of a delivery is a marker, not the documents: the bytes live (briefly)
         // only in issuance_documents, and a replay reads them from there.
         let delivery: DeliveryResponse | undefined;
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'payment', request: { issuanceId, paidYen }, now }, async () => {
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'payment', request: { issuanceId, paidYen }, now, waitMs: paymentWaitMs }, async () => {
           delivery = await pay(issuance, kiosk, issuanceId, paidYen, now);
           return { delivered: issuanceId };
         });
@@ -104,7 +108,7 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         const now = ctx.now();
         const { idempotencyKey, ...report } = request.body;
         const { issuanceId } = request.params;
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'print-result', request: { issuanceId, ...report }, now }, () =>
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'print-result', request: { issuanceId, ...report }, now, waitMs: DUPLICATE_WAIT_MS }, () =>
           reportPrintResult(issuance, kiosk, issuanceId, report, now),
         );
         return stored<PrintResultResponse>(reply, result);
@@ -119,7 +123,7 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         const now = ctx.now();
         const { issuanceId } = request.params;
         const { idempotencyKey, reasonCode } = request.body;
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'cancel', request: { issuanceId, reasonCode }, now }, () => cancel(issuance, kiosk, issuanceId, reasonCode, now));
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'cancel', request: { issuanceId, reasonCode }, now, waitMs: DUPLICATE_WAIT_MS }, () => cancel(issuance, kiosk, issuanceId, reasonCode, now));
         return stored<PrintResultResponse>(reply, result);
       },
     );

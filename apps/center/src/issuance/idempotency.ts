@@ -6,7 +6,8 @@
  *   win), the operation runs, and its response (or its refusal) is stored as `done`;
  * - same key, same request: the stored response is returned, never a second execution;
  * - same key, different request: ISSUANCE_IDEMPOTENCY_CONFLICT;
- * - same key while the first call still runs: ISSUANCE_INVALID_STATE (try again shortly).
+ * - same key while the first call still runs: wait for its result (up to `waitMs`), then the same
+ *   answer; if it is still running after that (or its process died), ISSUANCE_INVALID_STATE.
  */
 import { createHash } from 'node:crypto';
 import { MadoguchiError, errorCatalog, type ErrorBody, type ErrorCode } from '@madoguchi/shared';
@@ -32,7 +33,11 @@ export interface IdempotentCall {
   /** Everything that defines the request (path parameters and body without the key). */
   request: unknown;
   now: Date;
+  /** How long a duplicate waits for a first call that is still running. */
+  waitMs?: number;
 }
+
+const POLL_MS = 100;
 
 export async function runIdempotent(database: CenterDatabase, call: IdempotentCall, run: () => Promise<unknown>): Promise<StoredResponse> {
   const requestSha256 = createHash('sha256').update(canonicalJson({ operation: call.operation, request: call.request })).digest('hex');
@@ -52,17 +57,24 @@ export async function runIdempotent(database: CenterDatabase, call: IdempotentCa
     .executeTakeFirst();
 
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
-    const row = await database.db
-      .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('terminal_id', '=', call.terminalId)
-      .where('idempotency_key', '=', call.key)
-      .executeTakeFirstOrThrow();
-    if (row.request_sha256 !== requestSha256) throw new MadoguchiError('ISSUANCE_IDEMPOTENCY_CONFLICT', `key used for ${row.operation}`);
-    if (row.state !== 'done' || row.response_json === null || row.response_status === null) {
-      throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'the first call with this key is still running');
+    let deadline: number | undefined;
+    for (;;) {
+      const row = await database.db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('terminal_id', '=', call.terminalId)
+        .where('idempotency_key', '=', call.key)
+        .executeTakeFirstOrThrow();
+      if (row.request_sha256 !== requestSha256) throw new MadoguchiError('ISSUANCE_IDEMPOTENCY_CONFLICT', `key used for ${row.operation}`);
+      if (row.state === 'done' && row.response_json !== null && row.response_status !== null) {
+        return { status: row.response_status, body: JSON.parse(row.response_json), replayed: true };
+      }
+      // Wait only while the first call can still be running: a pending row older than the wait
+      // window was left by a process that died (the sweeper settles its issuance).
+      deadline ??= Date.now() + (call.waitMs ?? 0) - Math.max(0, call.now.getTime() - Date.parse(row.created_at));
+      if (Date.now() >= deadline) throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'the first call with this key is still running or never finished');
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    return { status: row.response_status, body: JSON.parse(row.response_json), replayed: true };
   }
 
   let status: number;
