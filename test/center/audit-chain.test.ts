@@ -3,7 +3,8 @@
  * transaction as the change it records. The database refuses UPDATE/DELETE on it; someone who
  * drops that guard and edits or deletes a row is caught by `audit verify` (library and CLI).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,18 @@ forEachDatabase((harness) => {
       const everything = JSON.stringify(await center.database.db.selectFrom('audit_events').selectAll().execute());
       expect(everything).not.toContain(resident.name.family + resident.name.given);
       expect(everything).not.toContain(resident.name.family);
+      expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
+    });
+
+    it('records a disposal (処分) of a wrongly printed document through the CLI, and the chain stays intact', async () => {
+      const config = harness.configOf(center.database);
+      const databaseArg = config.kind === 'sqlite' ? config.path : config.connectionString;
+      const doc = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+      const { stdout } = await promisify(execFile)('pnpm', ['exec', 'tsx', 'apps/center/src/cli/audit.ts', '--database', databaseArg, 'dispose', doc.issue_number, '--reason', 'collected from the store and shredded'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+      expect(stdout).toContain('disposal recorded');
+      const row = await center.database.db.selectFrom('audit_events').selectAll().where('event', '=', 'disposal').executeTakeFirstOrThrow();
+      expect(row.issuance_id).toBe(issuanceId);
+      expect(JSON.parse(row.issue_numbers_json!)).toEqual([doc.issue_number]);
       expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
     });
 
