@@ -8,20 +8,22 @@ export function qrOps(text: string, x: number, y: number, size: number): string 
   const qr = QRCode.create([{ data: Buffer.from(text, 'latin1'), mode: 'byte' }], { errorCorrectionLevel: 'M', maskPattern: 2 } as QRCode.QRCodeOptions);
   const n = qr.modules.size;
   const quiet = 2;
-  const cell = size / (n + quiet * 2);
-  const ops: string[] = ['q', `1 g ${num(x)} ${num(y)} ${num(size)} ${num(size)} re f`, '0 g'];
+  const total = n + quiet * 2;
+  const cell = size / total;
+  // Modules are drawn in module units (integers) under one scaling matrix: cheap to write.
+  const ops: string[] = ['q', `1 g ${num(x)} ${num(y)} ${num(size)} ${num(size)} re f`, `${num(cell)} 0 0 ${num(cell)} ${num(x)} ${num(y)} cm`, '0 g'];
+  const data = qr.modules.data;
   for (let r = 0; r < n; r++) {
     let c = 0;
+    const row = total - quiet - 1 - r;
     while (c < n) {
-      if (!qr.modules.get(r, c)) {
+      if (!data[r * n + c]) {
         c++;
         continue;
       }
       const start = c;
-      while (c < n && qr.modules.get(r, c)) c++;
-      const px = x + (start + quiet) * cell;
-      const py = y + size - (r + quiet + 1) * cell;
-      ops.push(`${num(px)} ${num(py)} ${num((c - start) * cell)} ${num(cell)} re`);
+      while (c < n && data[r * n + c]) c++;
+      ops.push(`${start + quiet} ${row} ${c - start} 1 re`);
     }
   }
   ops.push('f', 'Q');
