@@ -1,0 +1,152 @@
+/**
+ * misissuance.md req. 7 and 8 (Takamatsu: a multi-server site ran single-server code): the real
+ * multi-node topology. Three center processes share one PostgreSQL database: this test process
+ * and two `apps/center/src/server.ts` processes started as a deployment would start them. Each
+ * kiosk sends every step of an issuance to a different process (challenge to one, card signature
+ * to the next, quote, payment, print result to others), so nothing may live in a process's memory;
+ * and many kiosks do so at once. Every document must be its own resident's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthenticateResponse, ChallengeResponse, DeliveryResponse, PrintResultResponse, QuoteResponse, Resident } from '@madoguchi/shared';
+import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
+import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
+import { createHarness } from '../support/databases.js';
+import { httpsClient, newKey, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
+
+const KIOSKS = 4;
+const ROUNDS = 2;
+const plainName = /^[\u3041-\u30ff\u4e00-\u9fff]+$/;
+
+function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn('pnpm', ['exec', 'tsx', 'apps/center/src/server.ts', '--host', '127.0.0.1', '--port', '0'], {
+    cwd: join(__dirname, '../..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('center process did not start in 90 s')), 90_000);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`center process exited with ${code}: ${stderr.slice(-500)}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /listening on (https:\/\/[^/\s]+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: match[1]! });
+      }
+    });
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+describe('three center processes on one PostgreSQL database', () => {
+  const harness = createHarness('postgres');
+  let center: CenterHarness;
+  const processes: ChildProcess[] = [];
+  let nodeUrls: string[];
+  let kiosks: TestKiosk[];
+  let residents: Resident[];
+  let cards: TestCard[];
+  let centerKeyPem: string;
+
+  beforeAll(async () => {
+    const database = await harness.fresh();
+    center = await startCenter(database, { build: { sweeper: false } });
+    const config = harness.configOf(database);
+    if (config.kind !== 'postgres') throw new Error('postgres only');
+    const env = {
+      MADOGUCHI_CENTER_STATE: center.state.dir,
+      MADOGUCHI_DATABASE_URL: config.connectionString,
+      MADOGUCHI_CARD_TRUST_ANCHORS: center.pki.paths.trustedCasPem,
+      MADOGUCHI_CARD_CRLS: center.pki.paths.crlsPem,
+      MADOGUCHI_CLOCK: TEST_NOW.toISOString(),
+      MADOGUCHI_LOG_LEVEL: 'warn',
+      MADOGUCHI_RENDER_WORKERS: '1',
+    };
+    const started = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    processes.push(...started.map((s) => s.child));
+    nodeUrls = [center.baseUrl, ...started.map((s) => s.baseUrl)];
+    kiosks = await Promise.all(Array.from({ length: KIOSKS }, () => center.enrollKiosk()));
+
+    const seen = new Set<string>();
+    residents = [];
+    for (const r of center.demo.batch.residents) {
+      if (residents.length === KIOSKS * ROUNDS) break;
+      if (!plainName.test(r.name.family + r.name.given) || seen.has(r.householdId)) continue;
+      if (!(await checkEligibility({ database, residentId: r.residentId, certificateType: 'residenceRecord', options: {}, copies: 1, now: TEST_NOW })).ok) continue;
+      seen.add(r.householdId);
+      residents.push(r);
+    }
+    cards = await Promise.all(residents.map((r) => center.issueCard(r.residentId)));
+    centerKeyPem = (await kiosks[0]!.request<{ publicKeyPem: string }>('GET', '/api/v1/center-key')).body.publicKeyPem;
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => stopProcess(p)));
+    await center?.close();
+    await harness.dispose();
+  });
+
+  it('any process serves any step, and every kiosk gets only its own resident’s document', async () => {
+    const delivered: { residentIndex: number; pdf: Buffer; issueNumber: string }[] = [];
+    const clientsFor = (kiosk: TestKiosk) => nodeUrls.map((url) => httpsClient(url, center.caPem, { keyPem: kiosk.keyPem, certPem: kiosk.certPem }));
+    const runKiosk = async (k: number) => {
+      const nodes = clientsFor(kiosks[k]!);
+      let step = k;
+      const next = () => nodes[step++ % nodes.length]!;
+      try {
+        for (let round = 0; round < ROUNDS; round++) {
+          const index = round * KIOSKS + k;
+          const card = cards[index]!;
+          const challenge = await next().request<ChallengeResponse>('POST', '/api/v1/challenges');
+          expect(challenge.status).toBe(200);
+          const session = await next().request<AuthenticateResponse>('POST', '/api/v1/sessions', signedAuthentication(challenge.body, card));
+          expect(session.status).toBe(200);
+          const q = await next().request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.body.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 });
+          expect(q.status).toBe(200);
+          const paymentKey = newKey();
+          const d = await next().request<DeliveryResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/payment`, { idempotencyKey: paymentKey, paidYen: q.body.totalYen });
+          expect(d.status).toBe(200);
+          // The kiosk "lost" the answer and retries at another process: the same documents.
+          const again = await next().request<DeliveryResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/payment`, { idempotencyKey: paymentKey, paidYen: q.body.totalYen });
+          expect(again.body.documents.map((x) => x.binding.documentSha256)).toEqual(d.body.documents.map((x) => x.binding.documentSha256));
+          const { pdf, binding } = checkDelivered(d.body.documents[0]!, centerKeyPem, { authCertificateSha256: card.sha256, issuanceId: q.body.issuanceId });
+          delivered.push({ residentIndex: index, pdf, issueNumber: binding.issueNumber });
+          const printed = await next().request<PrintResultResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/print-results`, { idempotencyKey: newKey(), issueNumber: binding.issueNumber, outcome: 'printed' });
+          expect(printed.body.state).toBe('printed');
+        }
+      } finally {
+        for (const n of nodes) n.close();
+      }
+    };
+    await Promise.all(Array.from({ length: KIOSKS }, (_, k) => runKiosk(k)));
+
+    expect(delivered).toHaveLength(KIOSKS * ROUNDS);
+    expect(new Set(delivered.map((d) => d.issueNumber)).size).toBe(delivered.length);
+    const names = residents.map((r) => r.name.family + r.name.given);
+    for (const doc of delivered) {
+      const text = (await pdfPageTexts(doc.pdf)).join('');
+      expect(text).toContain(names[doc.residentIndex]);
+      for (const [i, other] of names.entries()) if (i !== doc.residentIndex) expect(text).not.toContain(other);
+    }
+    expect((await verifyAuditChain(center.database.db)).problems).toEqual([]);
+  });
+});
