@@ -11,7 +11,7 @@ purpose="${1:-test}"
 # pcsclite is built from source at install time, so its headers are needed even to start.
 apt_start=(libpcsclite-dev fonts-ipamj-mincho fonts-noto-cjk openssl)
 # The test suite runs real parts: pcscd + vsmartcard-vpcd + OpenSC, PostgreSQL, Chromium, poppler.
-apt_test=("${apt_start[@]}" pcscd vsmartcard-vpcd pcsc-tools opensc postgresql chromium poppler-utils iproute2 util-linux)
+apt_test=("${apt_start[@]}" pcscd vsmartcard-vpcd pcsc-tools opensc postgresql chromium poppler-utils zbar-tools iproute2 util-linux)
 if [ "$purpose" = "test" ]; then packages=("${apt_test[@]}"); else packages=("${apt_start[@]}"); fi
 
 say() { printf 'madoguchi: %s\n' "$*" >&2; }

@@ -8,7 +8,7 @@ bash scripts/bootstrap.sh test
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0 ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 pnpm() { corepack pnpm "$@"; }
 
-results=.var/test-results
+results="$PWD/.var/test-results"
 rm -rf "$results" && mkdir -p "$results"
 started=$(date +%s)
 step() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
