@@ -38,7 +38,8 @@ const allOptions = { scope: 'household' as const, memberIds: [], form: 'househol
 
 export function residenceRecordData(residentId: string, form: 'household' | 'individual' = 'household', type: 'residenceRecord' | 'residenceItemsCertificate' = 'residenceRecord'): CertificateData {
   const { hh, members } = householdOf(resident(residentId));
-  return { certificateType: type, household: hh, members, wholeHousehold: true, options: { ...allOptions, form } };
+  const head = members.find((m) => m.residentId === hh.headResidentId)!;
+  return { certificateType: type, household: hh, members, wholeHousehold: true, householdHeadName: head.name, options: { ...allOptions, form } };
 }
 
 export function sealData(residentId: string): CertificateData {

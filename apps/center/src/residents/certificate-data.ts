@@ -88,7 +88,9 @@ async function residenceRecordData(db: Executor, request: CertificateDataRequest
   const resident = await holder(db, request.residentId, type, today);
   const household = await getHousehold(db, resident.householdId);
   if (!household) refuse('INTERNAL', 'household record missing');
-  const { printable } = await householdMembersIn(db, resident);
+  const { printable, all } = await householdMembersIn(db, resident);
+  const head = all.find((m) => m.residentId === household.headResidentId);
+  if (!head) refuse('INTERNAL', 'household head record missing');
   // A pending move-out of anyone in the household blocks the household's 住民票 (konbini-issuance.md).
   if (printable.some((m) => m.status === 'pendingMoveOut')) refuse('ELIGIBILITY_PENDING_MOVE_OUT');
   const options = ResidenceRecordOptions.parse(request.options?.residenceRecord ?? {});
@@ -111,7 +113,7 @@ async function residenceRecordData(db: Executor, request: CertificateDataRequest
   );
   const wholeHousehold = members.length === printable.length;
   if (!options.myNumber) members = members.map(withoutMyNumber);
-  return { certificateType: type, household, members, wholeHousehold, options: { ...options, scope: wholeHousehold ? 'household' : 'selected', memberIds: wholeHousehold ? [] : members.map((m) => m.residentId) } };
+  return { certificateType: type, household, members, wholeHousehold, householdHeadName: head.name, options: { ...options, scope: wholeHousehold ? 'household' : 'selected', memberIds: wholeHousehold ? [] : members.map((m) => m.residentId) } };
 }
 
 async function sealData(db: Executor, request: CertificateDataRequest, today: string): Promise<CertificateData> {

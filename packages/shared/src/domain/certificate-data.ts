@@ -3,7 +3,7 @@
  * it from the approved record, the renderer turns it into pages. Nothing else flows between them,
  * so a renderer can never reach for another resident's record.
  */
-import type { AddressHistory, FamilyRegister, FamilyRegisterPerson, Household, Municipality, Resident, SealRegistration, TaxRecord } from './municipal-data.js';
+import type { AddressHistory, FamilyRegister, FamilyRegisterPerson, Household, Municipality, PersonName, Resident, SealRegistration, TaxRecord } from './municipal-data.js';
 import type { ResidenceRecordOptions, MunicipalityPolicy } from './policy.js';
 import type { TaxCertificateKind } from './certificate-type.js';
 
@@ -15,6 +15,11 @@ export type CertificateData =
       members: Resident[];
       /** True when every member of the household is printed (chooses the 認証文). */
       wholeHousehold: boolean;
+      /**
+       * The 世帯主's name, printed in the header whether or not the 世帯主 is among the selected
+       * members (a store path that dropped an item the counter prints was a real incident).
+       */
+      householdHeadName: PersonName;
       options: ResidenceRecordOptions;
     }
   | { certificateType: 'sealCertificate'; resident: Resident; address: string; registration: SealRegistration }

@@ -36,6 +36,7 @@ function inputFor(index: number): { input: RenderInput; name: string } {
       household: hh,
       members: [r],
       wholeHousehold: false,
+      householdHeadName: r.name,
       options: { scope: 'selected', memberIds: [r.residentId], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: true, foreignResidentItems: true },
     },
   };

@@ -53,8 +53,7 @@ function personRows(ctx: TemplateContext, r: Resident, data: ResidenceData): Blo
 export function residenceRecordTemplate(ctx: TemplateContext, data: ResidenceData): TemplateOutput {
   const { c, g } = ctx;
   const header: Block[] = [row(c, g, [{ label: '住所', value: data.household.address, field: 'address' }])];
-  const head = data.members.find((m) => m.residentId === data.household.headResidentId);
-  if (data.options.householdHeadAndRelationship && head) header.push(row(c, g, [{ label: '世帯主', value: fullName(head.name), field: 'householdHead' }]));
+  if (data.options.householdHeadAndRelationship) header.push(row(c, g, [{ label: '世帯主', value: fullName(data.householdHeadName), field: 'householdHead' }]));
   header.push(spacer(6));
 
   const individual = data.options.form === 'individual';

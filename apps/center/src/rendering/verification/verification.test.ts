@@ -29,6 +29,7 @@ function input(index: number, issueNumber: string): RenderInput {
       household: demo.batch.households.find((h) => h.householdId === r.householdId)!,
       members: [r],
       wholeHousehold: false,
+      householdHeadName: r.name,
       options: { scope: 'selected', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true },
     },
   };
