@@ -147,7 +147,7 @@ export async function startCenter(database: CenterDatabase, options: StartOption
     verificationKey: { privateKeyPem: readFileSync(state.verificationKeyPath, 'utf8'), keyId: 'verification-test' },
     timeouts: { ...defaultTimeouts, crlRefreshMs: 200, ...options.timeouts },
     renderWorkers: options.renderWorkers ?? 1,
-    logLevel: 'silent',
+    logLevel: (process.env.MADOGUCHI_TEST_LOG_LEVEL as CenterConfig['logLevel'] | undefined) ?? 'silent',
   };
   const services = options.wrapServices ? options.wrapServices(createDefaultServices(database, config)) : undefined;
   const app = await buildApp(config, { ...options.build, database, now: clock.now, ...(services ? { services } : {}) });
