@@ -14,12 +14,14 @@ import { revokeKiosk } from '../../apps/center/src/kiosks/registry.js';
 import { forEachDatabase } from '../support/databases.js';
 import { httpsClient, startCenter, type CenterHarness } from './support/center-harness.js';
 
+const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123';
+
 forEachDatabase((harness) => {
   describe('kiosk mutual TLS', () => {
     let center: CenterHarness;
     const scratch = mkdtempSync(join(tmpdir(), 'madoguchi-mtls-'));
     beforeAll(async () => {
-      center = await startCenter(await harness.fresh(), { build: { sweeper: false } });
+      center = await startCenter(await harness.fresh(), { build: { sweeper: false }, adminToken: ADMIN_TOKEN });
     });
     afterAll(async () => {
       await center?.close();
@@ -86,6 +88,23 @@ forEachDatabase((harness) => {
       client.close();
       expect(res.status).toBe(200);
       expect(res.body).toContain('証明書の検証');
+    });
+
+    it('mounts the municipal-data import API under /admin behind its bearer token (no kiosk certificate needed)', async () => {
+      const batch = { municipalities: center.demo.batch.municipalities.slice(0, 1) };
+      const anonymous = httpsClient(center.baseUrl, center.caPem);
+      const refused = await anonymous.request<{ error: { code: string } }>('POST', '/admin/municipal-data?dryRun=true', batch);
+      anonymous.close();
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('FORBIDDEN');
+      const wrong = httpsClient(center.baseUrl, center.caPem, undefined, { authorization: 'Bearer not-the-token' });
+      expect((await wrong.request('POST', '/admin/municipal-data?dryRun=true', batch)).status).toBe(403);
+      wrong.close();
+      const operator = httpsClient(center.baseUrl, center.caPem, undefined, { authorization: `Bearer ${ADMIN_TOKEN}` });
+      const ok = await operator.request<{ dryRun: boolean }>('POST', '/admin/municipal-data?dryRun=true', batch);
+      operator.close();
+      expect(ok.status).toBe(200);
+      expect(ok.body.dryRun).toBe(true);
     });
 
     it('answers unknown paths with the catalog NOT_FOUND body, and rate-limits them (RATE_LIMITED)', async () => {

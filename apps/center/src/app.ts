@@ -3,16 +3,17 @@
  * inject requests, or listen on 127.0.0.1:0 over real TLS. Plugins in tiers:
  *   external  rate limiting, OpenAPI (swagger)
  *   app       error handling, zod validation, the center context (database, trust, keys)
- *   routes    kiosk API (mutual TLS) under /api/v1, the OpenAPI document, public verification page
+ *   routes    kiosk API (mutual TLS) under /api/v1, the OpenAPI document, public verification page,
+ *             the municipal-data import API under /admin (bearer token, when configured)
  * Closing the app stops the sweeper and CRL refresh, drains requests, closes the renderer pool and
  * the database.
  */
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
-import { API_PREFIX } from '@madoguchi/shared';
+import { API_PREFIX, MadoguchiError } from '@madoguchi/shared';
 import { RevocationChecker } from './auth/crl.js';
 import { TrustAnchors } from './auth/trust-anchors.js';
 import type { CenterConfig } from './config.js';
@@ -28,6 +29,7 @@ import { createDefaultServices } from './issuance/default-services.js';
 import type { CenterServices } from './issuance/services.js';
 import { startSweeper } from './issuance/sweeper.js';
 import { createDocumentVerifier } from './rendering/index.js';
+import { municipalDataRoutes } from './residents/import-routes.js';
 import { verificationRoutes } from './rendering/verification-routes.js';
 
 export interface BuildOptions {
@@ -107,6 +109,21 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   // Public: anyone holding a printed certificate checks its QR code here (no kiosk certificate).
   const verificationPublicKey = createPublicKey(createPrivateKey(config.verificationKey.privateKeyPem));
   await app.register(verificationRoutes, { verifier: createDocumentVerifier({ [config.verificationKey.keyId]: verificationPublicKey }) });
+  if (config.adminToken) {
+    const expected = createHash('sha256').update(config.adminToken).digest();
+    await app.register(
+      municipalDataRoutes({
+        database,
+        // Compared as digests in constant time: the token's length and content never show in timing.
+        authorize: async (request) => {
+          const header = request.headers.authorization ?? '';
+          const presented = createHash('sha256').update(header.startsWith('Bearer ') ? header.slice(7) : '').digest();
+          if (!timingSafeEqual(presented, expected)) throw new MadoguchiError('FORBIDDEN', 'import API: missing or wrong bearer token');
+        },
+      }),
+      { prefix: '/admin' },
+    );
+  }
 
   const stopSweeper =
     options.sweeper === false

@@ -49,6 +49,12 @@ export interface CenterConfig {
   /** Ed25519 key for the verification codes printed on documents (the public verification page). */
   verificationKey: { privateKeyPem: string; keyId: string };
   timeouts: CenterTimeouts;
+  /**
+   * Bearer token for the municipal-data import API under /admin (municipal systems, operators).
+   * Absent: the import API is not mounted. Until the admin issue brings accounts, this is the one
+   * credential for it; at least 32 characters.
+   */
+  adminToken?: string;
   renderWorkers?: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -120,6 +126,7 @@ function positiveInt(value: string | undefined, name: string): number | undefine
  *   MADOGUCHI_CENTER_HOST/PORT  listen address (default 127.0.0.1:8443)
  *   MADOGUCHI_CARD_TRUST_ANCHORS  PEM bundle of trusted card CAs (required)
  *   MADOGUCHI_CARD_CRLS         comma-separated CRL files (required)
+ *   MADOGUCHI_ADMIN_TOKEN       bearer token that enables the import API under /admin (≥ 32 characters)
  *   MADOGUCHI_LOG_LEVEL, MADOGUCHI_RENDER_WORKERS, MADOGUCHI_RENDER_TIMEOUT_MS, MADOGUCHI_PRINT_RESULT_TTL_MS
  */
 export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: string; host?: string; port?: number } = {}): CenterConfig {
@@ -132,6 +139,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: st
   const crlPaths = (env.MADOGUCHI_CARD_CRLS ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   if (crlPaths.length === 0) throw new Error('MADOGUCHI_CARD_CRLS is required: the CRL files of the trusted card CAs');
   const level = env.MADOGUCHI_LOG_LEVEL as CenterConfig['logLevel'] | undefined;
+  const adminToken = env.MADOGUCHI_ADMIN_TOKEN;
+  if (adminToken !== undefined && adminToken.length < 32) throw new Error('MADOGUCHI_ADMIN_TOKEN must be at least 32 characters');
   return {
     database: databaseConfigFromEnv(env, state.sqlitePath),
     host,
@@ -145,6 +154,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: st
       ...(positiveInt(env.MADOGUCHI_RENDER_TIMEOUT_MS, 'MADOGUCHI_RENDER_TIMEOUT_MS') ? { renderTimeoutMs: Number(env.MADOGUCHI_RENDER_TIMEOUT_MS) } : {}),
       ...(positiveInt(env.MADOGUCHI_PRINT_RESULT_TTL_MS, 'MADOGUCHI_PRINT_RESULT_TTL_MS') ? { printResultTtlMs: Number(env.MADOGUCHI_PRINT_RESULT_TTL_MS) } : {}),
     },
+    ...(adminToken ? { adminToken } : {}),
     renderWorkers: positiveInt(env.MADOGUCHI_RENDER_WORKERS, 'MADOGUCHI_RENDER_WORKERS'),
     logLevel: level ?? 'info',
   };

@@ -62,14 +62,14 @@ export interface TestCard {
 }
 
 /** Any client: with or without a client certificate, trusting the kiosk CA for the server. */
-export function httpsClient(baseUrl: string, caPem: string, clientCert?: { keyPem: string; certPem: string }) {
+export function httpsClient(baseUrl: string, caPem: string, clientCert?: { keyPem: string; certPem: string }, extraHeaders: Record<string, string> = {}) {
   const agent = new Agent({ keepAlive: true, ca: caPem, ...(clientCert ? { key: clientCert.keyPem, cert: clientCert.certPem } : {}), maxSockets: 8 });
   const request = <T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResult<T>> =>
     new Promise((resolve, reject) => {
       const payload = method === 'POST' ? Buffer.from(JSON.stringify(body ?? {})) : undefined;
       const req = httpsRequest(
         `${baseUrl}${path}`,
-        { method, agent, headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
+        { method, agent, headers: { ...extraHeaders, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -122,6 +122,8 @@ export interface StartOptions {
   wrapServices?: (services: CenterServices) => CenterServices;
   /** Render worker threads (default 1). */
   renderWorkers?: number;
+  /** Enables the import API under /admin with this bearer token. */
+  adminToken?: string;
 }
 
 export async function startCenter(database: CenterDatabase, options: StartOptions = {}): Promise<CenterHarness> {
@@ -147,6 +149,7 @@ export async function startCenter(database: CenterDatabase, options: StartOption
     verificationKey: { privateKeyPem: readFileSync(state.verificationKeyPath, 'utf8'), keyId: 'verification-test' },
     timeouts: { ...defaultTimeouts, crlRefreshMs: 200, ...options.timeouts },
     renderWorkers: options.renderWorkers ?? 1,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     logLevel: (process.env.MADOGUCHI_TEST_LOG_LEVEL as CenterConfig['logLevel'] | undefined) ?? 'silent',
   };
   const services = options.wrapServices ? options.wrapServices(createDefaultServices(database, config)) : undefined;

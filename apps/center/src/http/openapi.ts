@@ -2,13 +2,13 @@
  * The OpenAPI document is generated from the shared zod schemas by fastify-type-provider-zod.
  * One fix-up: the shared YenSchema is a one-way transform (number → branded Yen), which JSON Schema
  * cannot express on the output side and would print as `{}`; the wire format is its input side
- * (a non-negative integer), so that is what the document shows.
+ * (a non-negative integer), so that is what the document shows. Admin routes are left out.
  */
 import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { $ZodTypes } from 'zod/v4/core';
 
-export const openApiTransform = createJsonSchemaTransform({
+const zodTransform = createJsonSchemaTransform({
   zodToJsonConfig: {
     override: (ctx: { zodSchema: $ZodTypes; jsonSchema: object }) => {
       const schema = ctx.zodSchema;
@@ -19,3 +19,7 @@ export const openApiTransform = createJsonSchemaTransform({
     },
   },
 });
+
+/** The document describes the kiosk API; the admin (import) routes are not part of that contract. */
+export const openApiTransform: typeof zodTransform = (document) =>
+  document.url.startsWith('/admin') ? { schema: { hide: true }, url: document.url } : zodTransform(document);
