@@ -61,7 +61,7 @@ forEachDatabase((harness) => {
       const config = harness.configOf(center.database);
       const databaseArg = config.kind === 'sqlite' ? config.path : config.connectionString;
       const doc = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
-      const { stdout } = await promisify(execFile)('pnpm', ['exec', 'tsx', 'apps/center/src/cli/audit.ts', '--database', databaseArg, 'dispose', doc.issue_number, '--reason', 'collected from the store and shredded'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/audit.ts', '--database', databaseArg, 'dispose', doc.issue_number, '--reason', 'collected from the store and shredded'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
       expect(stdout).toContain('disposal recorded');
       const row = await center.database.db.selectFrom('audit_events').selectAll().where('event', '=', 'disposal').executeTakeFirstOrThrow();
       expect(row.issuance_id).toBe(issuanceId);
@@ -93,7 +93,7 @@ forEachDatabase((harness) => {
         let exitCode = 0;
         let output = '';
         try {
-          execFileSync('pnpm', ['exec', 'tsx', 'apps/center/src/cli/audit.ts', '--database', config.path, 'verify'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+          execFileSync(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/audit.ts', '--database', config.path, 'verify'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
         } catch (error) {
           exitCode = (error as { status: number }).status;
           output = (error as { stdout: string }).stdout;

@@ -126,7 +126,7 @@ forEachDatabase((harness) => {
         const made = createKioskKeyAndCsr(join(scratch, 'cli-kiosk'), 'CLI-0001');
         // Run asynchronously: the center lives in this process and keeps serving while the CLI runs.
         const cli = async (...args: string[]) =>
-          (await promisify(execFile)('pnpm', ['exec', 'tsx', 'apps/center/src/cli/kiosk.ts', '--state', stateDir, '--database', dbPath.path, ...args], { cwd: join(__dirname, '../..'), encoding: 'utf8' })).stdout;
+          (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/kiosk.ts', '--state', stateDir, '--database', dbPath.path, ...args], { cwd: join(__dirname, '../..'), encoding: 'utf8' })).stdout;
         const out = join(scratch, 'cli-kiosk.cert.pem');
         expect(await cli('enroll', '--csr', made.csrPath, '--terminal-id', 'CLI-0001', '--printer-id', 'P01', '--store-code', 'S9', '--store-name', 'CLI店', '--out', out)).toContain('enrolled CLI-0001');
         const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: readFileSync(out, 'utf8') });

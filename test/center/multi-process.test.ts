@@ -22,7 +22,7 @@ const ROUNDS = 2;
 const plainName = /^[\u3041-\u30ff\u4e00-\u9fff]+$/;
 
 function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn('pnpm', ['exec', 'tsx', 'apps/center/src/server.ts', '--host', '127.0.0.1', '--port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/center/src/server.ts', '--host', '127.0.0.1', '--port', '0'], {
     cwd: join(__dirname, '../..'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
