@@ -85,6 +85,8 @@ export const errorCatalog = {
 
   // --- municipal data, admin, generic ---
   INPUT_INVALID: { audience: 'staff', status: 400, ja: '入力内容に誤りがあります。詳細を確認してください。', en: 'The input is not valid. See the details.' },
+  // A date that is not a real calendar day, or one before 明治 (the era table starts there).
+  ERA_DATE_INVALID: { audience: 'staff', status: 400, ja: '日付が正しくありません。明治以降の実在する日付を入力してください。', en: 'The date is not valid. Enter a real date from the Meiji era (1868-10-23) onwards.' },
   IMPORT_INVALID: { audience: 'staff', status: 422, ja: '取込データに誤りがあるため、何も取り込んでいません。行ごとのエラーを確認してください。', en: 'The import has errors, so nothing was imported. See the row-level errors.' },
   NOT_FOUND: { audience: 'staff', status: 404, ja: '見つかりません。', en: 'Not found.' },
   FORBIDDEN: { audience: 'staff', status: 403, ja: 'この操作の権限がありません。', en: 'You are not allowed to do this.' },

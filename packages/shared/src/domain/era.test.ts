@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorMessage, isErrorCode } from '../errors.js';
 import { defaultEraTable, formatEraDate, formatEraFiscalYear, formatEraYearOnly, parseEraDate, toEraDate, EraDateError } from './era.js';
 
 describe('era dates (和暦)', () => {
@@ -28,6 +29,20 @@ describe('era dates (和暦)', () => {
     expect(() => toEraDate('1600-01-01')).toThrow(/before the first era/);
     expect(() => toEraDate('2023-02-29')).toThrow(EraDateError);
     expect(() => toEraDate('2026-13-01')).toThrow(EraDateError);
+  });
+
+  it('throws with a code from the error catalog, so a caller can show its message', () => {
+    const error = (() => {
+      try {
+        toEraDate('1600-01-01');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(EraDateError);
+    const code = (error as EraDateError).code;
+    expect(isErrorCode(code)).toBe(true);
+    if (isErrorCode(code)) expect(errorMessage(code, 'ja')).toMatch(/明治/);
   });
 
   it('parses era text back, including 元年, and refuses a year past the era', () => {

@@ -2,6 +2,7 @@
  * Japanese-era (和暦) dates. The era table is data: a new era is one more row, no code change.
  * Dates before 明治 are rejected: the Gregorian calendar and the modern record begin there.
  */
+import type { ErrorCode } from '../errors.js';
 import { isValidIsoDate } from './dates.js';
 
 export interface Era {
@@ -29,8 +30,9 @@ export interface EraDate {
   day: number;
 }
 
+/** Its code is in the shared error catalog, so a caller can answer with the catalog's message. */
 export class EraDateError extends Error {
-  readonly code = 'ERA_DATE_INVALID' as const;
+  readonly code = 'ERA_DATE_INVALID' as const satisfies ErrorCode;
 }
 
 /** Find the era of an ISO date. Throws EraDateError for invalid dates or dates before the first era. */
