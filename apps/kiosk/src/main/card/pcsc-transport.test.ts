@@ -132,6 +132,40 @@ describe('pcsclite transport', () => {
     await transport.close();
   });
 
+  it('retries a new context that dies before its readers are listed, and ignores late errors from dead contexts', async () => {
+    // Audit reproduction: pcscd is restarted; the first retry reaches a pcscd still shutting down and
+    // that context fails while the status is still 'reconnecting'. It must be retried, not abandoned.
+    const binding = fakeBinding();
+    const transport = createPcscTransport({ pcsclite: binding.factory, retryIntervalMs: 5 });
+    const lost = () => new Error('SCardGetStatusChange error: Service not available.(0x8010001d)');
+    const reader = new FakeReader('Virtual PCD 00 00');
+    binding.contexts[0]!.emit('reader', reader);
+    expect(transport.readerStatus).toBe('ready');
+
+    // The context and its reader thread both fail for the same loss: one rebuild, not two.
+    binding.contexts[0]!.emit('error', lost());
+    reader.fire('error', lost());
+    await until(() => binding.contexts.length === 2, 'a second context');
+    await tick(20);
+    expect(binding.contexts.length).toBe(2);
+    expect(transport.readerStatus).toBe('reconnecting');
+
+    // The second context dies before listing any reader (status still 'reconnecting').
+    binding.contexts[1]!.emit('error', lost());
+    await until(() => binding.contexts.length === 3, 'a third context after the second one died');
+    const back = new FakeReader('Virtual PCD 00 00');
+    binding.contexts[2]!.emit('reader', back);
+    expect(transport.readerStatus).toBe('ready');
+
+    // Late errors from contexts already torn down change nothing.
+    binding.contexts[0]!.emit('error', lost());
+    binding.contexts[1]!.emit('error', lost());
+    await tick(20);
+    expect(binding.contexts.length).toBe(3);
+    expect(transport.readerStatus).toBe('ready');
+    await transport.close();
+  });
+
   it('answers connect() with readerUnavailable while reconnecting and noCard on an empty reader', async () => {
     const binding = fakeBinding();
     binding.setDaemon(false);

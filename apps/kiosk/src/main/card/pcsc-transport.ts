@@ -145,16 +145,30 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
   let graceTimer: NodeJS.Timeout | undefined;
   const reappearGraceMs = options.reappearGraceMs ?? 2000;
 
-  /** pcscd went away: recreate the context until it answers. */
-  const recover = (reason: string) => {
-    if (closed || status === 'reconnecting') return;
+  const scheduleRetry = () => {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      start();
+    }, retryMs);
+  };
+
+  /**
+   * pcscd went away: recreate the context until it answers. `from` is the context whose thread
+   * failed. The guard is "is that the live context", not the status: a fresh context stays
+   * 'reconnecting' until its readers are listed, and if it dies in that window (it reached a pcscd
+   * that was still shutting down) it must be retried like any other. Errors from a context already
+   * torn down (its context and reader threads all fail together) are ignored, and so is a loss
+   * while a retry is already scheduled.
+   */
+  const recover = (reason: string, from: PcscContext) => {
+    if (closed || from !== context || retryTimer !== undefined) return;
     log('pcsc.lost', { reason });
     cardBeforeLoss ||= anyPresent();
     clearTimeout(graceTimer);
     teardown();
     setStatus('reconnecting');
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(start, retryMs);
+    scheduleRetry();
   };
 
   function start(): void {
@@ -165,11 +179,11 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
     } catch {
       // SCardEstablishContext fails while pcscd is down.
       if (status !== 'reconnecting') setStatus('reconnecting');
-      retryTimer = setTimeout(start, retryMs);
+      scheduleRetry();
       return;
     }
     context = next;
-    next.on('error', (error: unknown) => recover(error instanceof Error ? error.message : String(error)));
+    next.on('error', (error: unknown) => recover(error instanceof Error ? error.message : String(error), next));
     next.on('reader', (reader: PcscReader) => {
       if (context !== next) return closeLater(reader);
       if (options.readerName && !options.readerName.test(reader.name)) return closeLater(reader);
@@ -180,7 +194,7 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
       reader.on('error', (error: unknown) => {
         log('pcsc.readerError', { reader: reader.name, code: pcscErrorCode(error) });
         // The status thread has ended: without it we are blind. Rebuild everything.
-        if (readers.get(reader.name) === entry) recover('reader status failed');
+        if (readers.get(reader.name) === entry) recover('reader status failed', next);
       });
       reader.on('end', () => {
         if (readers.get(reader.name) === entry) {
