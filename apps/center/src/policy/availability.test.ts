@@ -69,4 +69,11 @@ describe('outages', () => {
     expect(availabilityRefusal({ policy: p, fn: 'domicileRegistration', hours: everyDay, instant: at('2027-03-01', '10:00'), holidays: new Set() })).toBe('ELIGIBILITY_OUTAGE');
     expect(availabilityRefusal({ policy: p, fn: 'issuance', hours: everyDay, type: 'familyRegisterFull', instant: at('2027-03-01', '10:00'), holidays: new Set() })).toBeNull();
   });
+  it('limited to certificate types, do not block 本籍地 registration (a request without a type)', () => {
+    expect(outageAt(p, at('2027-02-01', '10:00'), 'domicileRegistration')).toBeUndefined();
+    expect(availabilityRefusal({ policy: p, fn: 'domicileRegistration', hours: everyDay, instant: at('2027-02-01', '10:00'), holidays: new Set() })).toBeNull();
+    // An outage of every type still stops it, and a type-limited one still stops its own types.
+    expect(outageAt(p, at('2027-01-16', '10:00'), 'domicileRegistration')?.outageId).toBe('all');
+    expect(outageAt(p, at('2027-02-01', '10:00'), 'issuance', 'sealCertificate')?.outageId).toBe('seal');
+  });
 });

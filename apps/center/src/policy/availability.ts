@@ -35,7 +35,11 @@ export function withinHours(hours: readonly ServiceHours[], instant: Date, holid
   );
 }
 
-/** The declared outage in force at `instant` for this type/function, if any. */
+/**
+ * The declared outage in force at `instant` for this type/function, if any. An outage limited to
+ * certificate types applies only to a request for one of them: a request without a type (本籍地
+ * registration) is outside its scope, so a 印鑑 outage does not stop registrations.
+ */
 export function outageAt(policy: MunicipalityPolicy, instant: Date, fn: KioskFunction, type?: CertificateType) {
   const t = instant.getTime();
   return policy.outages.find(
@@ -43,7 +47,7 @@ export function outageAt(policy: MunicipalityPolicy, instant: Date, fn: KioskFun
       Date.parse(o.from) <= t &&
       t < Date.parse(o.until) &&
       (o.functions === undefined || o.functions.includes(fn)) &&
-      (o.certificateTypes === undefined || type === undefined || o.certificateTypes.includes(type)),
+      (o.certificateTypes === undefined || (type !== undefined && o.certificateTypes.includes(type))),
   );
 }
 
