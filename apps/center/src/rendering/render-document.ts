@@ -19,6 +19,7 @@ import { plainStream } from './pdf/streams.js';
 import { qrOps } from './pdf/qr-code.js';
 import { applyTemplate } from './templates/index.js';
 import { contentDigest, VERIFICATION_STREAM_KEY } from './verification/content-digest.js';
+import { PAGE_H, PAGE_W, verificationQrRect } from './verification/qr-placement.js';
 import { VERIFICATION_CATALOG_KEY } from './verification/document-verifier.js';
 import type { VerificationSigner } from './verification/signing.js';
 
@@ -41,16 +42,7 @@ export interface RenderDocumentOptions {
   phases?: (phase: string, ms: number) => void;
 }
 
-const PAGE_W = 595.28;
-const PAGE_H = 841.89;
-
-
-/** Where the verification QR code sits on the last page (points, origin bottom-left). */
-export function verificationQrRect(municipalityCode: string): { x: number; y: number; size: number; pageWidth: number; pageHeight: number } {
-  const profile = layoutFor(municipalityCode);
-  const margin = mm(profile.marginMm);
-  return { x: margin, y: margin + 6 + 2, size: mm(profile.qrSizeMm), pageWidth: PAGE_W, pageHeight: PAGE_H };
-}
+export { verificationQrRect } from './verification/qr-placement.js';
 
 export async function renderDocument(input: RenderInput, env: RenderEnvironment, options: RenderDocumentOptions = {}): Promise<RenderedDocument> {
   let mark = performance.now();
@@ -158,7 +150,7 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
     contentSha256,
   });
   const last = doc.getPage(pageCount - 1);
-  const qrStream = context.register(plainStream(context, Buffer.from(qrOps(payload, g.left, bodyBottom + 2, qrSize), 'latin1'), { [VERIFICATION_STREAM_KEY]: true }));
+  const qrStream = context.register(plainStream(context, Buffer.from(qrOps(payload, verificationQrRect(input.municipality.code)), 'latin1'), { [VERIFICATION_STREAM_KEY]: true }));
   last.node.set(PDFName.of('Contents'), context.obj([bodyStreams[pageCount - 1]!, qrStream]));
   doc.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(payload));
 

@@ -2,7 +2,9 @@
 import QRCode from 'qrcode';
 import { num } from './content-builder.js';
 
-export function qrOps(text: string, x: number, y: number, size: number): string {
+/** The drawing of `text` as a QR code filling `rect` (the verifier rebuilds it byte for byte). */
+export function qrOps(text: string, rect: { x: number; y: number; size: number }): string {
+  const { x, y, size } = rect;
   // One byte-mode segment and a fixed mask: the library's optimal segmentation and mask search
   // cost ~9 ms per code; any mask is valid, and the payload is short ASCII.
   const qr = QRCode.create([{ data: Buffer.from(text, 'latin1'), mode: 'byte' }], { errorCorrectionLevel: 'M', maskPattern: 2 } as QRCode.QRCodeOptions);

@@ -3,6 +3,14 @@
  * dictionaries, content streams, fonts, images and patterns reached from them, streams as stored
  * (encoded bytes plus their /Filter, so nothing is inflated) — except the verification stream
  * itself (which carries the QR code drawn from this very hash).
+ *
+ * The one stream left out is positional: the last /Contents entry of the last page, and only if it
+ * carries the verification flag. Any other stream carrying the flag — on any page, in any position,
+ * or reached through resources — is hashed like every other stream and also reported as stray, so
+ * the verifier rejects it (a flagged overlay painting over the body must not escape the hash). The
+ * verifier then requires the excluded stream to be exactly the QR drawing rebuilt from the signed
+ * payload, so it can show nothing else.
+ *
  * The same function runs on the renderer's in-memory document and on a PDF loaded back from bytes,
  * so one walk defines the hash for both sides.
  */
@@ -23,6 +31,8 @@ function storedStreamBytes(stream: PDFStream): Uint8Array {
 
 class Walker {
   private readonly seen = new Map<string, number>();
+  /** Streams carrying the verification flag that were hashed (i.e. not the excluded one). */
+  strayVerificationStreams = 0;
   constructor(
     private readonly doc: PDFDocument,
     private readonly hash: Hash,
@@ -58,6 +68,7 @@ class Walker {
       return this.put('}');
     }
     if (obj instanceof PDFStream) {
+      if (isVerificationStream(obj)) this.strayVerificationStreams++;
       this.put('S<');
       this.dictEntries(obj.dict, IGNORED_STREAM_KEYS);
       const bytes = storedStreamBytes(obj);
@@ -97,7 +108,8 @@ class Walker {
     }
   }
 
-  page(node: PDFDict): void {
+  /** Walks one page; on the last page, returns the excluded verification stream (if it is there). */
+  page(node: PDFDict, last: boolean): PDFObject | undefined {
     const entries = node.entries().filter(([k]) => k.asString() !== '/Parent' && k.asString() !== '/Contents');
     entries.sort((a, b) => (a[0].asString() < b[0].asString() ? -1 : 1));
     for (const [k, v] of entries) {
@@ -106,26 +118,47 @@ class Walker {
     }
     const contents = node.get(PDFName.of('Contents'));
     const refs = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
-    this.put('C[');
-    for (const ref of refs) {
-      const stream = ref instanceof PDFRef ? this.doc.context.lookup(ref) : ref;
-      if (isVerificationStream(stream)) continue;
-      this.walk(ref);
+    let excluded: PDFObject | undefined;
+    if (last && refs.length > 0) {
+      const tail = refs[refs.length - 1]!;
+      const stream = tail instanceof PDFRef ? this.doc.context.lookup(tail) : tail;
+      if (isVerificationStream(stream)) {
+        excluded = stream;
+        refs.pop();
+      }
     }
+    this.put('C[');
+    for (const ref of refs) this.walk(ref);
     this.put(']');
+    return excluded;
   }
 }
 
-export function contentDigest(doc: PDFDocument): string {
+export interface DocumentContent {
+  /** SHA-256 (hex) of everything the pages show except the excluded verification stream. */
+  digest: string;
+  /** The last page's last content stream, when it carries the verification flag. */
+  verificationStream?: PDFObject;
+  /** Other streams carrying the verification flag (a genuine document has none). */
+  strayVerificationStreams: number;
+}
+
+export function analyseContent(doc: PDFDocument): DocumentContent {
   const hash = createHash('sha256');
   const walker = new Walker(doc, hash);
   const pages = doc.getPages();
   hash.update(`pages:${pages.length};`);
+  let verificationStream: PDFObject | undefined;
   pages.forEach((p, i) => {
     walker.flush();
     hash.update(`page:${i};`);
-    walker.page(p.node);
+    const excluded = walker.page(p.node, i === pages.length - 1);
+    if (excluded) verificationStream = excluded;
   });
   walker.flush();
-  return hash.digest('hex');
+  return { digest: hash.digest('hex'), verificationStream, strayVerificationStreams: walker.strayVerificationStreams };
+}
+
+export function contentDigest(doc: PDFDocument): string {
+  return analyseContent(doc).digest;
 }

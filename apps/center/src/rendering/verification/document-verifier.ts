@@ -1,10 +1,15 @@
 /**
  * Verifies a certificate: the QR payload's signature, and for a whole PDF also that the content
- * hash in the signed payload matches the document's content. Tampered or unknown → not authentic.
+ * hash in the signed payload matches the document's content, and that the one stream the hash
+ * leaves out (the last page's last content stream) is exactly the QR code drawing rebuilt from the
+ * payload. Any other stream flagged as the verification stream is a forgery. Tampered or unknown →
+ * not authentic.
  */
 import type { KeyObject } from 'node:crypto';
-import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
-import { contentDigest } from './content-digest.js';
+import { PDFBool, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
+import { qrOps } from '../pdf/qr-code.js';
+import { analyseContent, VERIFICATION_STREAM_KEY, type DocumentContent } from './content-digest.js';
+import { verificationQrRect } from './qr-placement.js';
 import { publicKeyMap, verifyPayload, type VerificationResult } from './signing.js';
 
 export const VERIFICATION_CATALOG_KEY = 'MadoguchiVerification';
@@ -33,13 +38,28 @@ export function createDocumentVerifier(publicKeys: Record<string, KeyObject | st
       if (!payload) return { authentic: false, reason: 'no-payload' };
       const result = verifyPayload(payload, keys);
       if (!result.authentic) return result;
-      let digest: string;
+      let content: DocumentContent;
       try {
-        digest = contentDigest(doc);
+        content = analyseContent(doc);
       } catch {
         return { authentic: false, reason: 'malformed' };
       }
-      return digest === result.claims.contentSha256 ? result : { authentic: false, reason: 'content-mismatch' };
+      if (content.digest !== result.claims.contentSha256) return { authentic: false, reason: 'content-mismatch' };
+      if (content.strayVerificationStreams !== 0) return { authentic: false, reason: 'content-mismatch' };
+      const expected = Buffer.from(qrOps(payload, verificationQrRect(result.claims.municipalityCode)), 'latin1');
+      if (!isExactQrStream(content.verificationStream, expected)) return { authentic: false, reason: 'content-mismatch' };
+      return result;
     },
   };
+}
+
+const QR_STREAM_KEYS = new Set(['/Length', `/${VERIFICATION_STREAM_KEY}`]);
+
+/** The excluded stream: stored raw (no filter), flagged, and byte for byte the expected drawing. */
+function isExactQrStream(stream: PDFObject | undefined, expected: Uint8Array): boolean {
+  if (!(stream instanceof PDFRawStream)) return false;
+  const keys = stream.dict.keys().map((k) => k.asString());
+  if (keys.some((k) => !QR_STREAM_KEYS.has(k))) return false;
+  if (stream.dict.get(PDFName.of(VERIFICATION_STREAM_KEY)) !== PDFBool.True) return false;
+  return Buffer.from(stream.getContents()).equals(expected);
 }

@@ -1,0 +1,126 @@
+/**
+ * Forgeries of issued PDFs must verify as not authentic. The content hash leaves out exactly one
+ * stream (the last page's last content stream, the QR code); everything else a page shows is bound
+ * by the signature, and the excluded stream must be the QR drawing rebuilt from the payload.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PDFArray, PDFDocument, PDFName, PDFRawStream, type PDFPage } from 'pdf-lib';
+import { generateDemoData } from '@madoguchi/shared/demo-data';
+import type { CertificateData, RenderInput } from '@madoguchi/shared';
+import { FontSet } from '../fonts/font-set.js';
+import { renderDocument, type RenderedDocument } from '../render-document.js';
+import { createDocumentVerifier } from './document-verifier.js';
+import { createVerificationSigner } from './signing.js';
+
+const keys = generateKeyPairSync('ed25519');
+const env = { fonts: new FontSet(), signer: createVerificationSigner(keys.privateKey, 'center-1') };
+const verifier = createDocumentVerifier({ 'center-1': keys.publicKey });
+const notAuthentic = { authentic: false, reason: 'content-mismatch' };
+
+const demo = generateDemoData();
+
+function input(issueNumber: string, data: CertificateData, municipalityCode: string): RenderInput {
+  return {
+    issuanceId: issueNumber,
+    copyIndex: 0,
+    issueNumber,
+    municipality: demo.batch.municipalities.find((m) => m.code === municipalityCode)!,
+    policy: demo.policies.find((p) => p.municipalityCode === municipalityCode)!,
+    issuedOn: '2026-11-23',
+    data,
+  };
+}
+
+let single: RenderedDocument;
+let multiA: RenderedDocument;
+let multiB: RenderedDocument;
+
+beforeAll(async () => {
+  const r = demo.batch.residents.find((x) => x.residentId === demo.featured.ordinary)!;
+  const registration = demo.batch.sealRegistrations.find((s) => s.residentId === r.residentId && s.status === 'active')!;
+  single = await renderDocument(input('S-000001', { certificateType: 'sealCertificate', resident: r, address: 'テスト住所', registration }, r.municipalityCode), env);
+  const register = demo.batch.familyRegisters.find((f) => f.persons.some((p) => p.residentId === demo.featured.multiPageFamilyRegister))!;
+  const data: CertificateData = { certificateType: 'familyRegisterFull', register, persons: register.persons };
+  multiA = await renderDocument(input('F-000001', data, register.municipalityCode), env);
+  // The same register issued again: another genuine document (its own issue number and QR code).
+  multiB = await renderDocument(input('F-000002', data, register.municipalityCode), env);
+});
+
+function contentsOf(page: PDFPage): PDFArray {
+  return page.node.lookup(PDFName.of('Contents'), PDFArray);
+}
+
+/** A stream flagged as the verification stream, painting a white band (the auditor's overlay). */
+function flaggedOverlay(doc: PDFDocument, ops = 'q 1 g 40 300 515 300 re f Q') {
+  return doc.context.register(PDFRawStream.of(doc.context.obj({ MdgVerification: true }), Buffer.from(ops, 'latin1')));
+}
+
+describe('forged documents', () => {
+  it('accepts the genuine documents (control)', async () => {
+    for (const d of [single, multiA, multiB]) expect(await verifier.verifyDocument(d.pdf)).toMatchObject({ authentic: true });
+    expect(multiA.pageCount).toBeGreaterThan(2);
+  });
+
+  it('rejects a flagged overlay that paints white over the body of page 1', async () => {
+    for (const d of [single, multiA]) {
+      const doc = await PDFDocument.load(d.pdf);
+      contentsOf(doc.getPage(0)).push(flaggedOverlay(doc));
+      expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+    }
+  });
+
+  it('rejects a flagged overlay on the last page, before or after the QR stream', async () => {
+    for (const position of ['before-qr', 'after-qr'] as const) {
+      const doc = await PDFDocument.load(multiA.pdf);
+      const contents = contentsOf(doc.getPage(doc.getPageCount() - 1));
+      if (position === 'after-qr') contents.push(flaggedOverlay(doc));
+      else contents.insert(contents.size() - 1, flaggedOverlay(doc));
+      expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+    }
+  });
+
+  it('rejects a verification stream that draws more than the QR code', async () => {
+    const doc = await PDFDocument.load(single.pdf);
+    const contents = contentsOf(doc.getPage(0));
+    const qr = doc.context.lookup(contents.get(contents.size() - 1), PDFRawStream);
+    const extended = Buffer.concat([Buffer.from(qr.getContents()), Buffer.from('\nq 1 g 40 300 515 300 re f Q', 'latin1')]);
+    contents.set(contents.size() - 1, flaggedOverlay(doc, extended.toString('latin1')));
+    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+  });
+
+  it('rejects a document whose QR stream was removed or unflagged', async () => {
+    const removed = await PDFDocument.load(single.pdf);
+    const contents = contentsOf(removed.getPage(0));
+    contents.remove(contents.size() - 1);
+    expect(await verifier.verifyDocument(await removed.save())).toEqual(notAuthentic);
+
+    const unflagged = await PDFDocument.load(single.pdf);
+    const c2 = contentsOf(unflagged.getPage(0));
+    const qr = unflagged.context.lookup(c2.get(c2.size() - 1), PDFRawStream);
+    qr.dict.delete(PDFName.of('MdgVerification'));
+    expect(await verifier.verifyDocument(await unflagged.save())).toEqual(notAuthentic);
+  });
+
+  it('rejects an extra page', async () => {
+    const doc = await PDFDocument.load(multiA.pdf);
+    const [copy] = await doc.copyPages(doc, [0]);
+    doc.insertPage(1, copy!);
+    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+  });
+
+  it('rejects a removed page', async () => {
+    const doc = await PDFDocument.load(multiA.pdf);
+    doc.removePage(1);
+    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+  });
+
+  it('rejects a page swapped in from another genuine document', async () => {
+    const doc = await PDFDocument.load(multiA.pdf);
+    const other = await PDFDocument.load(multiB.pdf);
+    const [foreign] = await doc.copyPages(other, [1]);
+    doc.removePage(1);
+    doc.insertPage(1, foreign!);
+    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+  });
+});
