@@ -2,14 +2,16 @@
 // process a file runs in visible and enforced (see ARCHITECTURE.md, "Where code runs").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importBoundaries from './eslint-rules/import-boundaries.js';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'crypto', 'child_process', 'os', 'net', 'tls', 'http', 'https', 'url', 'stream', 'zlib', 'worker_threads', 'events', 'buffer', 'util'];
-const pattern = (group, message) => ({ group, message });
+// Paths in the boundary rules are relative to the repository root (this file's folder).
+const boundaries = (...restrictions) => ({ root: import.meta.dirname, restrictions });
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/out/**', '.var/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '**/.scratch*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { plugins: { madoguchi: importBoundaries } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -26,24 +28,25 @@ export default tseslint.config(
   {
     files: ['packages/shared/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          pattern(nodeBuiltins, 'packages/shared runs everywhere (center, kiosk main, renderer): no Node built-ins.'),
-          pattern(['electron', 'react', 'react-dom', '@madoguchi/center', '@madoguchi/kiosk', '@madoguchi/card-sim'], 'packages/shared imports no app, DOM or Electron code.'),
-        ],
-      }],
+      'madoguchi/import-boundaries': ['error', boundaries(
+        { nodeBuiltins: true, message: 'packages/shared runs everywhere (center, kiosk main, renderer): no Node built-ins.' },
+        { packages: ['electron', 'react', 'react-dom', '@madoguchi/center', '@madoguchi/kiosk', '@madoguchi/card-sim'], paths: ['apps', 'packages/card-sim'], message: 'packages/shared imports no app, DOM or Electron code.' },
+      )],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer', 'require'],
     },
   },
   {
     files: ['apps/kiosk/src/renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          pattern(nodeBuiltins, 'The renderer is sandboxed web content: no Node built-ins. Ask the main process through window.kiosk.'),
-          pattern(['electron', 'pcsclite', '@madoguchi/center', '@madoguchi/card-sim', '**/main/**', '**/preload/**', '**/electron/**', '**/browser-host/**'], 'The renderer talks to the main process only through the bridge (window.kiosk).'),
-        ],
-      }],
+      'madoguchi/import-boundaries': ['error', boundaries(
+        { nodeBuiltins: true, message: 'The renderer is sandboxed web content: no Node built-ins. Ask the main process through window.kiosk.' },
+        { packages: ['@madoguchi/center'], paths: ['apps/center'], message: 'The kiosk never imports the center: only packages/shared.' },
+        {
+          packages: ['electron', 'pcsclite', '@madoguchi/card-sim'],
+          paths: ['apps/kiosk/src/main', 'apps/kiosk/src/preload', 'apps/kiosk/src/electron', 'apps/kiosk/src/browser-host', 'packages/card-sim'],
+          message: 'The renderer talks to the main process only through the bridge (window.kiosk).',
+        },
+      )],
       'no-restricted-globals': ['error', 'process', 'Buffer', 'require'],
     },
   },
@@ -51,20 +54,18 @@ export default tseslint.config(
     files: ['apps/kiosk/**/*.{ts,tsx}'],
     ignores: ['apps/kiosk/src/renderer/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [pattern(['@madoguchi/center', '@madoguchi/center/*', '**/apps/center/**', '../../center/**'], 'The kiosk never imports the center: only packages/shared.')],
-      }],
+      'madoguchi/import-boundaries': ['error', boundaries(
+        { packages: ['@madoguchi/center'], paths: ['apps/center'], message: 'The kiosk never imports the center: only packages/shared.' },
+      )],
     },
   },
   {
     files: ['apps/center/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          pattern(['@madoguchi/kiosk', '@madoguchi/kiosk/*', '**/apps/kiosk/**', '../../kiosk/**'], 'The center never imports the kiosk: only packages/shared.'),
-          pattern(['electron', 'react', 'react-dom', 'pcsclite'], 'The center is a server: no Electron, React or PC/SC.'),
-        ],
-      }],
+      'madoguchi/import-boundaries': ['error', boundaries(
+        { packages: ['@madoguchi/kiosk'], paths: ['apps/kiosk'], message: 'The center never imports the kiosk: only packages/shared.' },
+        { packages: ['electron', 'react', 'react-dom', 'pcsclite'], message: 'The center is a server: no Electron, React or PC/SC.' },
+      )],
     },
   },
 );
