@@ -87,6 +87,17 @@ describe('card service over the in-process virtual reader', () => {
     expect(right.wiped).toBe(true);
   });
 
+  it('gives no tries-left count when the empty VERIFY answers 9000 (already verified: the card said no number)', async () => {
+    const card = makeCard();
+    const original = card.transmit.bind(card);
+    // A card whose PIN is already verified in its security state answers the empty VERIFY with 9000.
+    card.transmit = (apdu) => (apdu.length === 4 && apdu[1] === 0x20 ? Uint8Array.from([0x90, 0x00]) : original(apdu));
+    const { service, logs } = setup(card);
+    const info = await service.readCardInfo();
+    expect(info.pinTriesLeft).toBeNull();
+    expect(JSON.stringify(logs)).toContain('card.pinCounterUnknown');
+  });
+
   it('treats 63C0, 6983 and 6984 as locked and 63C2 as two tries left', () => {
     for (const sw of [0x63c0, 0x6983, 0x6984]) {
       expect(pinStatus(sw)).toEqual({ kind: 'locked' });

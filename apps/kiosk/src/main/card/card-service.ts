@@ -15,7 +15,11 @@ export interface CardInfo {
   tokenType: TokenType;
   /** null for smartphone tokens: they release the certificate only after the PIN. */
   authCertificateDer: Uint8Array | null;
-  pinTriesLeft: number;
+  /**
+   * Tries left (0 = locked), or null when the card did not give a count: its empty VERIFY answered
+   * 9000 (PIN already verified in the card's security state), which says nothing about the counter.
+   */
+  pinTriesLeft: number | null;
 }
 
 export interface CardAuthentication {
@@ -107,7 +111,9 @@ export function createCardService(options: CardServiceOptions): CardService {
           await client.selectAp();
           const tokenType = await client.readTokenType();
           const authCertificateDer = tokenType === 'android' ? null : await readCertificateOrNull(client);
-          const pinTriesLeft = await client.pinTriesLeft();
+          const counter = await client.pinCounter();
+          if (counter.kind === 'verified') log('card.pinCounterUnknown', { reason: 'empty VERIFY answered 9000' });
+          const pinTriesLeft = counter.kind === 'triesLeft' ? counter.triesLeft : counter.kind === 'locked' ? 0 : null;
           return { tokenType, authCertificateDer, pinTriesLeft };
         },
         { reset: false },

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { MadoguchiError, type TokenType } from '@madoguchi/shared';
 import type { PinBuffer } from './pin-buffer.js';
-import { SW_OK, pinStatus, statusWordError, type JpkiStep } from './status-words.js';
+import { SW_OK, pinStatus, statusWordError, type JpkiStep, type PinStatus } from './status-words.js';
 import type { CardConnection } from './transport.js';
 
 export const JPKI_AID = Uint8Array.from([0xd3, 0x92, 0xf0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]);
@@ -27,6 +27,9 @@ const TOKEN_LABELS: readonly [string, TokenType][] = [
   ['JPKIAPIOSTOKEN', 'iphone'],
 ];
 
+/** What an empty VERIFY tells: tries left, locked, or "already verified" (no count given). */
+export type PinCounter = Exclude<PinStatus, { kind: 'unexpected' }>;
+
 export interface ResponseApdu {
   data: Uint8Array;
   sw: number;
@@ -39,10 +42,17 @@ export class JpkiClient {
     let answer = await this.connection.transmit(apdu);
     let result = split(answer);
     // T=0 style retries some stacks surface even on T=1: wrong Le (6Cxx) and more data (61xx).
-    if (result.sw >> 8 === 0x6c && apdu.length >= 5) {
+    // Only a command that carries an Le can be resent with the Le the card asked for: for one
+    // without (VERIFY is case 3: Lc + PIN digits) the last byte is data, and overwriting it would
+    // spend a PIN try on a corrupted PIN. Such a command gets the 6Cxx answer as it is.
+    if (result.sw >> 8 === 0x6c && hasLe(apdu)) {
       const again = Uint8Array.from(apdu);
-      again[again.length - 1] = result.sw & 0xff;
-      answer = await this.connection.transmit(again);
+      try {
+        again[again.length - 1] = result.sw & 0xff;
+        answer = await this.connection.transmit(again);
+      } finally {
+        again.fill(0); // a copy of a command may hold what the caller wipes in its own buffer
+      }
       result = split(answer);
     }
     let data = result.data;
@@ -110,16 +120,19 @@ export class JpkiClient {
     return out;
   }
 
-  /** Tries left on the user-authentication PIN without spending one (0 = locked). */
-  async pinTriesLeft(): Promise<number> {
+  /**
+   * The user-authentication PIN's counter without spending a try: an empty VERIFY with the PIN EF
+   * selected. A JPKI card answers 63Cx (x tries left; 63C0 / 6983 / 6984 = locked). 9000 only says
+   * the PIN is already verified in the card's current security state (ISO 7816-4) and carries no
+   * count, so it is reported as such rather than as a guessed number.
+   */
+  async pinCounter(): Promise<PinCounter> {
     const sw = await this.selectEf(EF_AUTH_PIN);
     if (sw !== SW_OK) throw statusWordError('selectFile', sw);
     const { sw: verifySw } = await this.command(Uint8Array.from([0x00, 0x20, 0x00, 0x80]));
     const status = pinStatus(verifySw);
-    if (status.kind === 'triesLeft') return status.triesLeft;
-    if (status.kind === 'locked') return 0;
-    if (status.kind === 'verified') return 3; // already verified in this session: the counter was reset
-    throw statusWordError('verify', verifySw);
+    if (status.kind === 'unexpected') throw statusWordError('verify', verifySw);
+    return status;
   }
 
   /** VERIFY the user-authentication PIN. The APDU buffer holding the digits is zeroed before this returns. */
@@ -147,6 +160,15 @@ export class JpkiClient {
     if (signature.length !== 256) throw new MadoguchiError('CARD_ERROR', `sign: ${signature.length}-byte signature`);
     return signature;
   }
+}
+
+/**
+ * Whether a short command APDU ends with an Le byte: case 2 (header + Le) or case 4
+ * (header + Lc + data + Le). Case 1 (header only) and case 3 (header + Lc + data) have none.
+ */
+export function hasLe(apdu: Uint8Array): boolean {
+  if (apdu.length === 5) return true;
+  return apdu.length > 5 && apdu[4] !== 0 && apdu.length === 5 + apdu[4]! + 1;
 }
 
 /** Total length (header + content) of the DER element whose first bytes are `head`. */
