@@ -173,11 +173,13 @@ export class KioskSession {
     await this.update({ screen: 'readingCard' });
     const info = await this.deps.card.readCardInfo();
     this.customer.tokenType = info.tokenType;
-    this.customer.pinTriesLeft = info.pinTriesLeft;
+    // null: the card gave no count (see CardInfo); the PIN screen then shows none.
+    const triesLeft = info.pinTriesLeft ?? undefined;
+    this.customer.pinTriesLeft = triesLeft;
     if (info.authCertificateDer) this.customer.authCertificateDer = info.authCertificateDer;
-    if (info.pinTriesLeft <= 0) throw new MadoguchiError('CARD_PIN_LOCKED');
+    if (triesLeft !== undefined && triesLeft <= 0) throw new MadoguchiError('CARD_PIN_LOCKED');
     this.newPinEntry();
-    await this.update({ screen: 'pin', keypad: this.customer.keypad!.labels, pinLength: 0, pinTriesLeft: info.pinTriesLeft });
+    await this.update({ screen: 'pin', keypad: this.customer.keypad!.labels, pinLength: 0, pinTriesLeft: triesLeft });
   }
 
   private newPinEntry(): void {
