@@ -8,10 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose="${1:-test}"
-# pcsclite is built from source at install time, so its headers are needed even to start.
-apt_start=(libpcsclite-dev fonts-ipamj-mincho fonts-noto-cjk openssl)
+# better-sqlite3 and pcsclite are native addons: when no prebuilt binary fits they compile at
+# install time (node-gyp: g++, make, python3), and pcsclite needs its headers, so even to start.
+# Chromium is the kiosk window when Electron's binary is missing (it cannot be downloaded here).
+apt_start=(libpcsclite-dev g++ make python3 fonts-ipamj-mincho fonts-noto-cjk openssl chromium)
 # The test suite runs real parts: pcscd + vsmartcard-vpcd + OpenSC, PostgreSQL, Chromium, poppler.
-apt_test=("${apt_start[@]}" pcscd vsmartcard-vpcd pcsc-tools opensc postgresql chromium poppler-utils zbar-tools iproute2 util-linux)
+apt_test=("${apt_start[@]}" pcscd vsmartcard-vpcd pcsc-tools opensc postgresql poppler-utils zbar-tools iproute2 util-linux)
 if [ "$purpose" = "test" ]; then packages=("${apt_test[@]}"); else packages=("${apt_start[@]}"); fi
 
 say() { printf 'madoguchi: %s\n' "$*" >&2; }

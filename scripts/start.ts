@@ -7,15 +7,23 @@ import { join } from 'node:path';
 import { repoRoot, startDemoSystem } from './system.js';
 
 const electronBinary = join(repoRoot, 'apps/kiosk/node_modules/electron/dist/electron');
+// The browser host (apps/kiosk/src/browser-host/start.ts) opens this same path when there is a display.
+const chromiumBinary = '/usr/bin/chromium';
 const display = Boolean(process.env.DISPLAY);
-const useElectron = display && existsSync(electronBinary);
+const haveElectron = existsSync(electronBinary);
+const useElectron = display && haveElectron;
+const opensChromium = display && !useElectron && existsSync(chromiumBinary);
 const started = Date.now();
-if (!useElectron) {
-  console.log(
-    existsSync(electronBinary)
-      ? 'No display for the Electron window: running the same kiosk renderer in browser kiosk mode instead.'
-      : "Electron's binary is not installed (it cannot be downloaded on this network): running the same kiosk renderer in Chromium kiosk mode instead.",
-  );
+// One line saying how the kiosk runs, true for this machine.
+if (useElectron) console.log('Running the kiosk in its Electron window.');
+else {
+  const why = haveElectron ? 'No display for the Electron window' : "Electron's binary is not installed (it cannot be downloaded on this network)";
+  const how = opensChromium
+    ? 'running the same kiosk renderer in Chromium kiosk mode instead.'
+    : display
+      ? `running the same kiosk renderer in browser kiosk mode; Chromium is not installed (${chromiumBinary}), so open its URL in a browser.`
+      : 'running the same kiosk renderer in browser kiosk mode; no display was found, so open its URL in a browser.';
+  console.log(`${why}: ${how}`);
 }
 const system = await startDemoSystem({
   ...(useElectron ? { electronBinary } : {}),
@@ -30,12 +38,19 @@ const system = await startDemoSystem({
 console.log(`
 Madoguchi is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).
   center : ${system.centerUrl}  (HTTPS, kiosks authenticate with client certificates; OpenAPI at /api/v1/openapi.json)
-  kiosk  : ${system.kioskUrl}${display ? '  (opened in Chromium kiosk mode)' : '\n           open this URL in Chromium or Chrome on this machine (no display was found to open it for you)'}
+  kiosk  : ${system.kioskUrl}${kioskNote()}
   spool  : ${system.spoolDir}  (printed certificates land here as PDF files)
 
 Try it: はじめる → in the yellow demo panel choose the first card (PIN 1234) → type 1 2 3 4 on the
 shuffled keypad → 決定 → 住民票の写し → 世帯全員 → 次へ → 次へ → insert 500円: the PDF appears in the spool.
 Press Ctrl-C to stop.`);
+
+function kioskNote(): string {
+  if (useElectron) return '';
+  if (opensChromium) return '  (opened in Chromium kiosk mode)';
+  const reason = display ? `Chromium is not installed at ${chromiumBinary}` : 'no display was found to open it for you';
+  return `\n           open this URL in Chromium or Chrome on this machine (${reason})`;
+}
 
 const stop = async () => {
   await system.stop();

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: bootstrap, lint + type-check, unit and integration tests
 # (real pcscd/vpcd, real SQLite files and PostgreSQL, real TLS, real PDFs), then the end-to-end
-# tests in Debian Chromium. Prints one closing line: "N passed, N failed".
+# tests in Debian Chromium. Prints one closing line: "N passed, N failed" — also when a check
+# fails: a failed lint, type-check or build counts as one failed test there, and the run goes
+# on so its tests still report, then exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh test
+if ! bash scripts/bootstrap.sh test; then
+  echo "bootstrap failed: nothing was run"
+  echo "Tests: 0 passed, 1 failed"
+  exit 1
+fi
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0 ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 pnpm() { corepack pnpm "$@"; }
 
@@ -12,17 +18,31 @@ results="$PWD/.var/test-results"
 rm -rf "$results" && mkdir -p "$results"
 started=$(date +%s)
 step() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+failed_checks=()
+# check NAME COMMAND...: run a check; a failure is recorded (for the closing line), not fatal.
+check() {
+  local name=$1
+  shift
+  if ! "$@"; then
+    failed_checks+=("$name")
+    printf '!! %s failed\n' "$name"
+  fi
+}
+typecheck() {
+  pnpm -r --workspace-concurrency=2 typecheck && pnpm exec tsc -p scripts
+}
+build_kiosk() {
+  pnpm --filter @madoguchi/kiosk exec vite build --logLevel error >/dev/null && pnpm --filter @madoguchi/kiosk build:electron >/dev/null
+}
 
 step "lint (import boundaries included)"
-pnpm exec eslint --max-warnings 0 .
+check lint pnpm exec eslint --max-warnings 0 .
 
 step "type-check every package"
-pnpm -r --workspace-concurrency=2 typecheck
-pnpm exec tsc -p scripts
+check typecheck typecheck
 
 step "build the kiosk renderer"
-pnpm --filter @madoguchi/kiosk exec vite build --logLevel error >/dev/null
-pnpm --filter @madoguchi/kiosk build:electron >/dev/null
+check build build_kiosk
 
 step "unit and integration tests (vitest)"
 status=0
@@ -32,5 +52,6 @@ step "end-to-end tests (Playwright, Debian Chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" pnpm exec playwright test -c test/playwright.config.ts --reporter=list,json || status=$?
 
 step "done"
-node scripts/test-summary.mjs "$results/vitest.json" "$results/playwright.json"
+checks=$(IFS=,; echo "${failed_checks[*]:-}")
+node scripts/test-summary.mjs --failed-checks="$checks" "$results/vitest.json" "$results/playwright.json" || status=1
 exit "$status"

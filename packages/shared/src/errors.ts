@@ -51,7 +51,9 @@ export const errorCatalog = {
   ELIGIBILITY_PROVISIONAL: { audience: 'resident', status: 403, ...counter('記録を更新中のため、証明書を発行できません。', 'Your record is being updated, so this certificate cannot be issued yet.') },
   ELIGIBILITY_UNPRINTABLE_CHARACTER: { audience: 'resident', status: 403, ...counter('印字できない文字が含まれているため、コンビニでは発行できません。', 'The record contains a character that cannot be printed here.') },
   ELIGIBILITY_OUTSIDE_HOURS: { audience: 'resident', status: 403, ja: 'この証明書は現在の時間帯には発行できません。利用時間内にお越しください。', en: 'This certificate is not available at this time. Please come back during service hours.' },
-  ELIGIBILITY_OUTAGE: { audience: 'resident', status: 503, ja: 'この市区町村のサービスは現在停止中です。時間をおいてお試しください。', en: 'Service for this municipality is temporarily stopped. Please try again later.' },
+  // 403 like every refusal: a declared outage is the answer to this request, not a passing fault
+  // the kiosk should retry (it retries 5xx).
+  ELIGIBILITY_OUTAGE: { audience: 'resident', status: 403, ja: 'この市区町村のサービスは現在停止中です。時間をおいてお試しください。', en: 'Service for this municipality is temporarily stopped. Please try again later.' },
   ELIGIBILITY_YEAR_END_CLOSURE: { audience: 'resident', status: 403, ja: '12月29日から1月3日まではご利用いただけません。', en: 'The service is closed from 29 December to 3 January.' },
   ELIGIBILITY_UNDER_15: { audience: 'resident', status: 403, ...counter('15歳未満の方はコンビニ交付をご利用いただけません。', 'Residents under 15 cannot use store issuance.') },
   ELIGIBILITY_CARD_NOT_YET_USABLE: { audience: 'resident', status: 403, ja: 'このカードは明日以降に利用できます。', en: 'This card can be used from tomorrow.' },
