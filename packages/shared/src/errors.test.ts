@@ -12,6 +12,12 @@ describe('error catalog', () => {
     }
   });
 
+  it('answers every eligibility refusal with a 4xx: the kiosk retries 5xx, and a refusal (an outage too) is definitive', () => {
+    const refusals = errorCodes.filter((code) => code.startsWith('ELIGIBILITY_'));
+    expect(refusals).toContain('ELIGIBILITY_OUTAGE');
+    expect(refusals.filter((code) => errorCatalog[code].status >= 500)).toEqual([]);
+  });
+
   it('never hints at a protection measure or another person at the kiosk', () => {
     const text = (code: keyof typeof errorCatalog) => errorCatalog[code].ja + errorCatalog[code].en;
     expect(text('ELIGIBILITY_RESTRICTED')).not.toMatch(/支援|DV|protect/i);
