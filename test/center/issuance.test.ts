@@ -13,7 +13,8 @@ import { canonicalJson } from '../../apps/center/src/issuance/canonical-json.js'
 import { listIncidents } from '../../apps/center/src/issuance/incidents.js';
 import { sweep } from '../../apps/center/src/issuance/sweeper.js';
 import { forEachDatabase } from '../support/databases.js';
-import { newKey, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { createPolicyStore } from '../../apps/center/src/policy/index.js';
+import { newKey, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
 
 type Refusal = { error: { code: string } };
@@ -232,10 +233,112 @@ forEachDatabase((harness) => {
       expect(await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute()).toEqual([]);
     });
 
+    describe('payment rechecks the whole eligibility before taking the money', () => {
+      const auditOf = (issuanceId: string) => center.database.db.selectFrom('audit_events').select(['event', 'detail_json']).where('issuance_id', '=', issuanceId).orderBy('seq').execute();
+      const expectVoidedUnpaid = async (issuanceId: string, code: string) => {
+        const row = await center.database.db.selectFrom('issuances').select(['state', 'paid_yen', 'failure_code']).where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+        expect(row).toEqual({ state: 'voided', paid_yen: null, failure_code: code });
+        expect(await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).execute()).toEqual([]);
+        const events = await auditOf(issuanceId);
+        expect(events.map((e) => e.event)).toEqual(['quoted', 'voided']);
+        expect(JSON.parse(events[1]!.detail_json!)).toEqual({ reasonCode: code, stage: 'payment' });
+      };
+
+      it('refuses a quote made at 22:59:50 and paid at 23:00:10 (ELIGIBILITY_OUTSIDE_HOURS), nothing charged', async () => {
+        center.clock.set(new Date('2026-11-24T13:59:50Z')); // 22:59:50 in Japan
+        try {
+          const q = await quote(await session());
+          expect(q.status).toBe(200);
+          center.clock.advance(20_000);
+          const key = newKey();
+          const res = await pay(q.body, key);
+          expect(res.status).toBe(403);
+          expect((res.body as unknown as Refusal).error.code).toBe('ELIGIBILITY_OUTSIDE_HOURS');
+          await expectVoidedUnpaid(q.body.issuanceId, 'ELIGIBILITY_OUTSIDE_HOURS');
+          // A retry of the same call gets the same refusal; a new payment finds the quote void.
+          expect(((await pay(q.body, key)).body as unknown as Refusal).error.code).toBe('ELIGIBILITY_OUTSIDE_HOURS');
+          expect(((await pay(q.body)).body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+        } finally {
+          center.clock.set(TEST_NOW);
+        }
+      });
+
+      it('refuses a payment after an outage was declared, or the type withdrawn, since the quote (a definitive 403, not a retryable 503)', async () => {
+        const policies = createPolicyStore(center.database);
+        const code = center.demo.batch.residents.find((r) => r.residentId === center.demo.featured.chiyodaResident)!.municipalityCode;
+        const original = (await policies.getPolicy(code))!;
+        try {
+          const q1 = (await quote(await session())).body;
+          const now = center.clock.now().getTime();
+          await policies.putPolicy({ ...original, outages: [...original.outages, { outageId: 'declared-after-quote', from: new Date(now - 60_000).toISOString(), until: new Date(now + 3_600_000).toISOString(), reason: 'system migration' }] });
+          const res = await pay(q1);
+          expect(res.status).toBe(403);
+          expect((res.body as unknown as Refusal).error.code).toBe('ELIGIBILITY_OUTAGE');
+          await expectVoidedUnpaid(q1.issuanceId, 'ELIGIBILITY_OUTAGE');
+
+          await policies.putPolicy(original);
+          const q2 = (await quote(await session())).body;
+          await policies.putPolicy({ ...original, offerings: original.offerings.map((o) => (o.certificateType === 'residenceRecord' ? { ...o, enabled: false } : o)) });
+          const withdrawn = await pay(q2);
+          expect((withdrawn.body as unknown as Refusal).error.code).toBe('ELIGIBILITY_TYPE_NOT_OFFERED');
+          await expectVoidedUnpaid(q2.issuanceId, 'ELIGIBILITY_TYPE_NOT_OFFERED');
+        } finally {
+          await policies.putPolicy(original);
+        }
+        // Back to normal, the same resident pays and gets the document.
+        expect((await pay((await quote(await session())).body)).status).toBe(200);
+      });
+    });
+
     it('keeps every state change in an intact audit chain', async () => {
       const result = await verifyAuditChain(center.database.db);
       expect(result.problems).toEqual([]);
       expect(result.rows).toBeGreaterThan(3);
+    });
+  });
+
+  describe('a delivery that does not match the authenticated session', () => {
+    let center: CenterHarness;
+    let kiosk: TestKiosk;
+    const tamper = new Set<string>();
+    beforeAll(async () => {
+      center = await startCenter(await harness.fresh(), {
+        build: { sweeper: false },
+        // While the document renders, the session row is overwritten (what the Kawasaki case did
+        // to a request's state): the delivery must then be stopped at reconciliation.
+        wrapServices: (base) => ({
+          ...base,
+          render: async (input, opts) => {
+            const rendered = await base.render(input, opts);
+            if (tamper.has(input.issuanceId)) {
+              const { session_id: sessionId } = await center.database.db.selectFrom('issuances').select('session_id').where('issuance_id', '=', input.issuanceId).executeTakeFirstOrThrow();
+              await center.database.db.updateTable('sessions').set({ auth_certificate_sha256: 'f'.repeat(64) }).where('session_id', '=', sessionId).execute();
+            }
+            return rendered;
+          },
+        }),
+      });
+      kiosk = await center.enrollKiosk();
+    });
+    afterAll(() => center?.close());
+
+    it('is not delivered, is refunded at once, and the operator sees the reconciliation_mismatch incident', async () => {
+      const card = await center.issueCard(center.demo.featured.chiyodaResident);
+      const s = (await center.authenticate(kiosk, card)).body;
+      const q = (await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: s.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
+      tamper.add(q.issuanceId);
+      const res = await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.totalYen });
+      expect(res.status).toBe(409);
+      expect((res.body as unknown as Refusal).error.code).toBe('ISSUANCE_DOCUMENT_MISMATCH');
+      const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen', 'failure_code']).where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+      expect(row).toEqual({ state: 'refunded', refund_yen: q.totalYen, failure_code: 'ISSUANCE_DOCUMENT_MISMATCH' });
+      const docs = await center.database.db.selectFrom('issuance_documents').select(['pdf_base64', 'print_outcome', 'binding_json']).where('issuance_id', '=', q.issuanceId).execute();
+      expect(docs).toEqual([{ pdf_base64: null, print_outcome: 'unprinted', binding_json: null }]);
+      const incident = (await listIncidents(center.database.db)).find((i) => i.kind === 'reconciliation_mismatch' && i.issuanceId === q.issuanceId);
+      expect(incident?.detail).toEqual({ stage: 'delivery', refunded: true });
+      const events = await center.database.db.selectFrom('audit_events').select('event').where('issuance_id', '=', q.issuanceId).orderBy('seq').execute();
+      expect(events.map((e) => e.event)).toEqual(['quoted', 'paid', 'refunded']);
+      expect((await verifyAuditChain(center.database.db)).problems).toEqual([]);
     });
   });
 

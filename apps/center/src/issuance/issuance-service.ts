@@ -162,9 +162,46 @@ async function renderWithTimeout(ctx: IssuanceContext, render: (signal: AbortSig
   }
 }
 
+/**
+ * The whole eligibility decision again, at payment and before the money is taken: hours, declared
+ * outages, offerings, options, copies and the records, as at the quote. A quote at 22:59:50 paid
+ * at 23:00:10, or an outage declared between quote and payment, is refused here. The quote is
+ * voided (nothing was charged, so the kiosk returns the cash it holds) and the refusal thrown.
+ */
+async function recheckAtPayment(ctx: IssuanceContext, kiosk: Kiosk, row: IssuanceRow, now: Date): Promise<void> {
+  const session = await loadSession(ctx.database.db, row.session_id, kiosk.terminalId, now);
+  const decision = await ctx.services.checkEligibility({
+    residentId: row.resident_id,
+    certificateType: row.certificate_type as CertificateType,
+    options: JSON.parse(row.options_json) as CertificateOptions,
+    copies: row.copies,
+    now,
+    authCertificateNotAfter: session.authNotAfter,
+    ...(session.cardUsableFrom ? { cardUsableFrom: session.cardUsableFrom } : {}),
+  });
+  let code: ErrorCode | null = null;
+  if (!decision.ok) code = asCode(decision.code);
+  // The fee in force or the certifying municipality moved since the quote (a fee change day, a
+  // new 本籍): the quoted amount is no longer what this issuance costs. Quote again.
+  else if (decision.feeYen !== row.fee_yen || decision.municipalityCode !== row.municipality_code) code = 'ISSUANCE_INVALID_STATE';
+  if (code === null) return;
+  const refusal = code;
+  await writeTransaction(ctx.database, async (trx) => {
+    const current = await issuanceFor(trx, row.issuance_id, kiosk);
+    if (current.state !== 'quoted') throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${current.state}`);
+    await transition(trx, row.issuance_id, 'quoted', 'voided', now, { failure_code: refusal });
+    await appendAudit(trx, ctx.database.kind, { event: 'voided', ...auditBase(current, kiosk), detail: { reasonCode: refusal, stage: 'payment' } }, now);
+  });
+  throw new MadoguchiError(refusal, 'refused at payment, before the money was taken');
+}
+
 export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, paidYen: number, now: Date): Promise<DeliveryResponse> {
-  const preview = await ctx.database.db.selectFrom('issuances').select(['municipality_code', 'terminal_id']).where('issuance_id', '=', issuanceId).executeTakeFirst();
+  const preview = await ctx.database.db.selectFrom('issuances').selectAll().where('issuance_id', '=', issuanceId).executeTakeFirst();
   if (!preview || preview.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
+  if (preview.state !== 'quoted') throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${preview.state}`);
+  // A wrong amount is the kiosk's fault, not the quote's: refused without touching the quote.
+  if (paidYen !== preview.total_yen) throw new MadoguchiError('ISSUANCE_PAYMENT_MISMATCH', `paid ${paidYen}, due ${preview.total_yen}`);
+  await recheckAtPayment(ctx, kiosk, preview, now);
   const municipalityName = await ctx.services.municipalityName(preview.municipality_code);
 
   const { row, documents } = await writeTransaction(ctx.database, async (trx) => {
@@ -239,14 +276,12 @@ export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string
     throw error instanceof MadoguchiError ? error : new MadoguchiError(code, error instanceof Error ? error.message : undefined);
   }
 
-  await writeTransaction(ctx.database, async (trx) => {
+  const reconciled = await writeTransaction(ctx.database, async (trx) => {
     const current = await issuanceFor(trx, issuanceId, kiosk);
     const session = await trx.selectFrom('sessions').select(['resident_id', 'auth_certificate_sha256']).where('session_id', '=', current.session_id).executeTakeFirstOrThrow();
     // Reconcile before anything leaves: the documents are for the resident whose card signed in.
-    if (session.resident_id !== current.resident_id || delivered.some((d) => d.signed.binding.authCertificateSha256 !== session.auth_certificate_sha256)) {
-      await recordIncident(trx, { kind: 'reconciliation_mismatch', issuanceId, terminalId: kiosk.terminalId, detail: { stage: 'delivery' } }, now);
-      throw new MadoguchiError('INTERNAL', 'delivery does not match the authenticated session');
-    }
+    // Nothing is written on a mismatch; it is recorded below in a transaction of its own.
+    if (session.resident_id !== current.resident_id || delivered.some((d) => d.signed.binding.authCertificateSha256 !== session.auth_certificate_sha256)) return false;
     await transition(trx, issuanceId, 'paid', 'delivered', now);
     for (const { doc, rendered, signed } of delivered) {
       await trx
@@ -290,7 +325,19 @@ export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string
         now,
       );
     }
+    return true;
   });
+  if (!reconciled) {
+    // The incident, the refund and its audit row commit together, apart from the delivery that
+    // was refused: an operator sees the mismatch at once and the resident's money goes back now,
+    // not when the sweeper finds a paid issuance without a print result.
+    await writeTransaction(ctx.database, async (trx) => {
+      const current = await issuanceFor(trx, issuanceId, kiosk);
+      await recordIncident(trx, { kind: 'reconciliation_mismatch', issuanceId, terminalId: kiosk.terminalId, detail: { stage: 'delivery', refunded: current.state === 'paid' } }, now);
+      if (current.state === 'paid') await refund(ctx, trx, current, kiosk, 'paid', 'ISSUANCE_DOCUMENT_MISMATCH', now);
+    });
+    throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'delivery does not match the authenticated session; nothing delivered, refunded');
+  }
   return {
     issuanceId,
     state: 'delivered',
