@@ -11,6 +11,7 @@
  * Without `unshare` it falls back to the system path /run/pcscd and says so (`isolated: false`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,6 +43,12 @@ export interface PcscRig {
   removeOnNextSignature(): Promise<void>;
   /** Kills pcscd (SIGTERM, by pid) and starts a new one; the card comes back by itself. */
   restartPcscd(): Promise<void>;
+  /**
+   * Arms a restart with a command in flight: the next signature command reaches the card, which
+   * holds it unanswered (it stays in the reader), and pcscd is then killed (by pid) and started
+   * again. `done` resolves once the new pcscd listens, with the time just before the kill.
+   */
+  restartPcscdOnNextSignature(): Promise<{ done: Promise<{ killedAt: number }> }>;
   /** pcscd down / up separately (the "reader gone" state in between). */
   stopPcscdOnly(): Promise<void>;
   startPcscdOnly(): Promise<void>;
@@ -102,7 +109,7 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
     await waitFor(() => !existsSync(socketPath), 3000, 'pcscd socket removal').catch(() => undefined);
   };
 
-  let card: { process: ChildProcess; lines: Interface; next: () => Promise<string> } | undefined;
+  let card: { process: ChildProcess; lines: Interface; next: () => Promise<string>; onEvent: (event: string) => void } | undefined;
   let insertedCard: string | undefined;
   const startCardProcess = async () => {
     const [cmd, args] = inNamespace([process.execPath, '--import', 'tsx', testPkiCli, 'serve-vpcd', options.cardStateDir]);
@@ -111,6 +118,8 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
     const queue: string[] = [];
     const waiters: ((line: string) => void)[] = [];
     lines.on('line', (line) => {
+      // "event …" lines are asynchronous notices from the card, not replies to a command.
+      if (line.startsWith('event ')) return card?.onEvent(line.slice('event '.length));
       const waiter = waiters.shift();
       if (waiter) waiter(line);
       else queue.push(line);
@@ -120,10 +129,11 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
       if (line !== undefined) resolveLine(line);
       else waiters.push(resolveLine);
     });
-    card = { process: child, lines, next };
+    card = { process: child, lines, next, onEvent: (event) => events.emit(event) };
     const first = await withTimeout(next(), 30_000, 'card process start');
     if (first !== 'ready') throw new Error(`card process: ${first}`);
   };
+  const events = new EventEmitter();
   const command = async (line: string) => {
     if (!card) throw new Error('card process not running');
     card.process.stdin!.write(`${line}\n`);
@@ -167,6 +177,18 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
     async restartPcscd() {
       await stopPcscd();
       await startPcscd();
+    },
+    async restartPcscdOnNextSignature() {
+      const held = new Promise<void>((resolveHeld) => events.once('sign-held', () => resolveHeld()));
+      await command('hold-on-sign');
+      const done = held.then(async () => {
+        const killedAt = Date.now();
+        await stopPcscd();
+        await startPcscd();
+        return { killedAt };
+      });
+      done.catch(() => undefined); // the caller awaits it; never an unhandled rejection meanwhile
+      return { done };
     },
     stopPcscdOnly: () => stopPcscd(),
     startPcscdOnly: () => startPcscd(),

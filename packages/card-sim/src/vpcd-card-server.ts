@@ -11,6 +11,11 @@ export interface VpcdCardServer {
   remove(): Promise<void>;
   /** The next COMPUTE DIGITAL SIGNATURE pulls the card out before it answers. */
   removeOnNextSignature(): void;
+  /**
+   * The next COMPUTE DIGITAL SIGNATURE is left unanswered (the card stays in the reader) and
+   * `onHeld` is called: a harness uses the moment to restart pcscd with that command in flight.
+   */
+  holdOnNextSignature(onHeld: () => void): void;
   readonly inserted: boolean;
 }
 
@@ -19,6 +24,8 @@ export function createVpcdCardServer(options: { port: number; host?: string; con
   let connection: VpcdConnection | undefined;
   let generation = 0;
   let pullOnSign = false;
+  let holdOnSign: (() => void) | undefined;
+  const isSignature = (command: Uint8Array) => command[0] === 0x80 && command[1] === 0x2a;
 
   const attach = async (target: SmartCard, myGeneration: number): Promise<void> => {
     const deadline = Date.now() + (options.connectTimeoutMs ?? 10_000);
@@ -28,12 +35,19 @@ export function createVpcdCardServer(options: { port: number; host?: string; con
         port: options.port,
         ...(options.host ? { host: options.host } : {}),
         onCommand: (command) => {
-          if (pullOnSign && command[0] === 0x80 && command[1] === 0x2a) {
+          if (pullOnSign && isSignature(command)) {
             pullOnSign = false;
             card = undefined;
             generation++;
             void attempt.remove();
           }
+          if (holdOnSign && isSignature(command)) {
+            const onHeld = holdOnSign;
+            holdOnSign = undefined;
+            onHeld();
+            return 'hold';
+          }
+          return undefined;
         },
         onClose: () => {
           // vpcd vanished (pcscd restart): come back when it listens again.
@@ -66,6 +80,9 @@ export function createVpcdCardServer(options: { port: number; host?: string; con
     },
     removeOnNextSignature() {
       pullOnSign = true;
+    },
+    holdOnNextSignature(onHeld) {
+      holdOnSign = onHeld;
     },
     get inserted() {
       return card !== undefined;

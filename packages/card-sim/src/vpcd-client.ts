@@ -20,8 +20,11 @@ export interface VpcdConnection {
 export interface VpcdOptions {
   host?: string;
   port?: number;
-  /** Called for each APDU (e.g. to remove the card mid-command in a test). */
-  onCommand?: (command: Uint8Array) => void;
+  /**
+   * Called for each APDU (e.g. to remove the card mid-command in a test). Returning 'hold' leaves
+   * the command unanswered: the card keeps working on it until the connection goes away.
+   */
+  onCommand?: (command: Uint8Array) => 'hold' | void;
   /** Called once when an established connection closes for any reason other than remove(). */
   onClose?: () => void;
 }
@@ -70,7 +73,7 @@ export function connectToVpcd(card: SmartCard, options: VpcdOptions = {}): VpcdC
         else if (code === 0x04) send(card.atr);
         continue;
       }
-      options.onCommand?.(payload);
+      if (options.onCommand?.(payload) === 'hold') continue;
       if (socket.destroyed) return;
       let answer: Uint8Array;
       try {

@@ -9,7 +9,8 @@
  *   list <stateDir>                     the demo cards (cardId, resident, serial, label)
  *   serve-vpcd <stateDir> [--card <cardId>] [--port 35963]
  *                                       put a demo card into a vpcd reader; commands on stdin:
- *                                       "insert <cardId>", "remove", "remove-on-sign", "exit"
+ *                                       "insert <cardId>", "remove", "remove-on-sign", "hold-on-sign"
+ *                                       (prints "event sign-held" when the next signature is held), "exit"
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,6 +113,8 @@ program
         if (command === 'insert' && argument) await server.insert(openDemoCard(stateDir, argument));
         else if (command === 'remove') await server.remove();
         else if (command === 'remove-on-sign') server.removeOnNextSignature();
+        // Asynchronous notice, not a command reply: "event …" lines come whenever they happen.
+        else if (command === 'hold-on-sign') server.holdOnNextSignature(() => reply('event sign-held'));
         else if (command === 'exit') break;
         else throw new Error(`unknown command ${command}`);
         reply(`ok ${command}`);
