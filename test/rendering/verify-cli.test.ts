@@ -16,6 +16,7 @@ const cli = join(import.meta.dirname, '../../apps/center/src/cli/verify-document
 const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
 const dir = mkdtempSync(join(tmpdir(), 'madoguchi-verify-'));
 const keys = generateKeyPairSync('ed25519');
+let payload: string;
 
 async function verify(args: string[]): Promise<{ code: number; out: string }> {
   try {
@@ -33,6 +34,7 @@ beforeAll(async () => {
   const r = demo.batch.residents.find((x) => x.residentId === demo.featured.ordinary)!;
   const doc = await renderDocument(makeInput(r.municipalityCode, taxData(r.residentId, 'income')), { fonts: new FontSet(), signer: createVerificationSigner(keys.privateKey, 'center-1') });
   writeFileSync(join(dir, 'good.pdf'), doc.pdf);
+  payload = /\/MadoguchiVerification \((MDG1\.[A-Za-z0-9_.-]+)\)/.exec(Buffer.from(doc.pdf).toString('latin1'))![1]!;
   // Same-length edit of the page size: a changed document whose file still parses.
   const text = Buffer.from(doc.pdf).toString('latin1');
   expect(text).toContain('595.28');
@@ -55,6 +57,17 @@ describe('verify-document CLI', () => {
     const unknown = await verify(['--key', `center-9=${join(dir, 'other.pem')}`, join(dir, 'good.pdf')]);
     expect(unknown.code).toBe(1);
     expect(JSON.parse(unknown.out)).toEqual({ authentic: false, reason: 'unknown-key' });
+  });
+
+  it('accepts what the QR code holds: the verification URL, or the bare payload', async () => {
+    const key = ['--key', `center-1=${join(dir, 'center.pem')}`];
+    for (const text of [`https://localhost:8443/verify?p=${payload}`, payload]) {
+      const { code, out } = await verify([...key, '--payload', text]);
+      expect(code).toBe(0);
+      expect(JSON.parse(out)).toMatchObject({ authentic: true, claims: { certificateType: 'taxCertificate' } });
+    }
+    const bad = await verify([...key, '--payload', `https://localhost:8443/verify?p=${payload.slice(0, -3)}AAA`]);
+    expect(bad.code).toBe(1);
   });
 
   it('exits 2 on usage errors', async () => {

@@ -56,6 +56,11 @@ export interface CenterConfig {
    */
   adminToken?: string;
   renderWorkers?: number;
+  /**
+   * Public address of the verification page printed in the certificates' QR codes
+   * (`<url>/verify?p=…`). Absent: the renderer's default (the center's own default address).
+   */
+  publicVerifyBaseUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -127,6 +132,7 @@ function positiveInt(value: string | undefined, name: string): number | undefine
  *   MADOGUCHI_CARD_TRUST_ANCHORS  PEM bundle of trusted card CAs (required)
  *   MADOGUCHI_CARD_CRLS         comma-separated CRL files (required)
  *   MADOGUCHI_ADMIN_TOKEN       bearer token that enables the import API under /admin (≥ 32 characters)
+ *   MADOGUCHI_PUBLIC_VERIFY_URL public base URL of the verification page in QR codes (default https://<host>:<port>)
  *   MADOGUCHI_LOG_LEVEL, MADOGUCHI_RENDER_WORKERS, MADOGUCHI_RENDER_TIMEOUT_MS, MADOGUCHI_PRINT_RESULT_TTL_MS
  */
 export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: string; host?: string; port?: number } = {}): CenterConfig {
@@ -156,6 +162,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: st
     },
     ...(adminToken ? { adminToken } : {}),
     renderWorkers: positiveInt(env.MADOGUCHI_RENDER_WORKERS, 'MADOGUCHI_RENDER_WORKERS'),
+    publicVerifyBaseUrl: env.MADOGUCHI_PUBLIC_VERIFY_URL || `https://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`,
     logLevel: level ?? 'info',
   };
 }

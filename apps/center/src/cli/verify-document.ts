@@ -3,6 +3,9 @@
  *
  *   tsx apps/center/src/cli/verify-document.ts --key center-2026=public.pem certificate.pdf
  *   tsx apps/center/src/cli/verify-document.ts --key center-2026=public.pem --payload 'MDG1.…'
+ *   tsx apps/center/src/cli/verify-document.ts --key center-2026=public.pem --payload 'https://…/verify?p=MDG1.…'
+ *
+ * `--payload` takes what the QR code holds: the verification URL, or a bare payload.
  *
  * Prints the result as JSON. Exit 0: authentic; 1: not authentic (tampered, unknown key, …);
  * 2: usage or file error.
@@ -20,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command('madoguchi-verify-document')
     .description('Verify a certificate PDF or its QR payload against the center public key(s)')
     .requiredOption('--key <id=pemfile>', 'public key: key id and PEM file (repeatable)', collect, [] as string[])
-    .option('--payload <text>', 'verify a QR payload instead of a PDF')
+    .option('--payload <text>', 'verify what a QR code holds (the verification URL or the bare MDG1 payload) instead of a PDF')
     .argument('[pdf]', 'certificate PDF file')
     .exitOverride();
   try {

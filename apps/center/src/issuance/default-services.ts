@@ -20,11 +20,12 @@ function certifyingMunicipality(data: CertificateData, residenceMunicipalityCode
   return residenceMunicipalityCode;
 }
 
-export function createDefaultServices(database: CenterDatabase, config: Pick<CenterConfig, 'verificationKey' | 'renderWorkers'>): CenterServices {
+export function createDefaultServices(database: CenterDatabase, config: Pick<CenterConfig, 'verificationKey' | 'renderWorkers' | 'publicVerifyBaseUrl'>): CenterServices {
   const store = createMunicipalStore(database);
   const policies = createPolicyStore(database);
   const renderer = createRenderer({
     workers: config.renderWorkers,
+    verifyBaseUrl: config.publicVerifyBaseUrl,
     signer: createVerificationSigner(createPrivateKey(config.verificationKey.privateKeyPem), config.verificationKey.keyId),
   });
 

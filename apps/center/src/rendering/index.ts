@@ -13,6 +13,7 @@ import type { RenderInput } from '@madoguchi/shared';
 import type { RenderedDocument } from './render-document.js';
 import { RenderPool, type RenderCallOptions } from './pool/render-pool.js';
 import type { VerificationSigner } from './verification/signing.js';
+import { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl } from './verification/qr-placement.js';
 
 export type { RenderedDocument } from './render-document.js';
 export type { RenderCallOptions } from './pool/render-pool.js';
@@ -20,6 +21,7 @@ export { checkPrintable, checkerFonts, type Printability } from './printable.js'
 export { verificationRoutes, type VerificationRoutesOptions } from './verification-routes.js';
 export { createVerificationSigner, type VerificationClaims, type VerificationSigner, type VerificationResult } from './verification/signing.js';
 export { createDocumentVerifier, type DocumentVerifier } from './verification/document-verifier.js';
+export { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl, payloadFromQrText, verificationUrl } from './verification/qr-placement.js';
 export { layoutFor, municipalityLayouts, type LayoutProfile } from './layout/layout-profile.js';
 
 export interface RendererOptions {
@@ -28,6 +30,11 @@ export interface RendererOptions {
   signer: VerificationSigner;
   /** Directory holding IPAmj明朝 (ipamjm.ttf); defaults to Debian's fonts-ipamj-mincho path. */
   fontDir?: string;
+  /**
+   * Public address of the verification page, e.g. `https://verify.example.lg.jp`: the QR code
+   * encodes `<verifyBaseUrl>/verify?p=<payload>`. Defaults to DEFAULT_VERIFY_BASE_URL.
+   */
+  verifyBaseUrl?: string;
 }
 
 export interface Renderer {
@@ -40,7 +47,9 @@ export interface Renderer {
 }
 
 export function createRenderer(options: RendererOptions): Renderer {
-  const pool = new RenderPool({ signer: options.signer.exportForWorker(), fontDir: options.fontDir }, options.workers);
+  // Checked here, so a bad address fails at start rather than on every render.
+  const verifyBaseUrl = normaliseVerifyBaseUrl(options.verifyBaseUrl ?? DEFAULT_VERIFY_BASE_URL);
+  const pool = new RenderPool({ signer: options.signer.exportForWorker(), fontDir: options.fontDir, verifyBaseUrl }, options.workers);
   return {
     size: pool.size,
     render: (input, opts) => pool.render(input, opts),

@@ -19,8 +19,8 @@ import { plainStream } from './pdf/streams.js';
 import { qrOps } from './pdf/qr-code.js';
 import { applyTemplate } from './templates/index.js';
 import { contentDigest, VERIFICATION_STREAM_KEY } from './verification/content-digest.js';
-import { PAGE_H, PAGE_W, verificationQrRect } from './verification/qr-placement.js';
-import { VERIFICATION_CATALOG_KEY } from './verification/document-verifier.js';
+import { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl, PAGE_H, PAGE_W, verificationQrRect, verificationUrl } from './verification/qr-placement.js';
+import { VERIFICATION_BASE_URL_KEY, VERIFICATION_CATALOG_KEY } from './verification/document-verifier.js';
 import type { VerificationSigner } from './verification/signing.js';
 
 export interface RenderedDocument {
@@ -33,6 +33,8 @@ export interface RenderedDocument {
 export interface RenderEnvironment {
   fonts: FontSet;
   signer: VerificationSigner;
+  /** Public address of the verification page the QR code points at (center configuration). */
+  verifyBaseUrl?: string;
 }
 
 export interface RenderDocumentOptions {
@@ -139,7 +141,9 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   }
 
   phase('fonts+objects');
-  const contentSha256 = contentDigest(doc);
+  // The URL the QR code points at is part of the signed content: a changed address fails verification.
+  const verifyBaseUrl = normaliseVerifyBaseUrl(env.verifyBaseUrl ?? DEFAULT_VERIFY_BASE_URL);
+  const contentSha256 = contentDigest(doc, verifyBaseUrl);
   phase('digest');
   const payload = env.signer.sign({
     issueNumber: input.issueNumber,
@@ -150,9 +154,10 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
     contentSha256,
   });
   const last = doc.getPage(pageCount - 1);
-  const qrStream = context.register(plainStream(context, Buffer.from(qrOps(payload, verificationQrRect(input.municipality.code)), 'latin1'), { [VERIFICATION_STREAM_KEY]: true }));
+  const qrStream = context.register(plainStream(context, Buffer.from(qrOps(verificationUrl(verifyBaseUrl, payload), verificationQrRect(input.municipality.code)), 'latin1'), { [VERIFICATION_STREAM_KEY]: true }));
   last.node.set(PDFName.of('Contents'), context.obj([bodyStreams[pageCount - 1]!, qrStream]));
   doc.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(payload));
+  doc.catalog.set(PDFName.of(VERIFICATION_BASE_URL_KEY), PDFString.of(verifyBaseUrl));
 
   phase('sign+qr');
   const pdf = await doc.save({ useObjectStreams: false, addDefaultPage: false });

@@ -40,7 +40,8 @@ export const defaultLayout: LayoutProfile = {
   backgroundTint: 0.88,
   sealCertificateShowsSex: true,
   showFurigana: true,
-  qrSizeMm: 20,
+  // Holds a version-14 code (the verification URL, ~370 bytes) at ~0.3 mm per module.
+  qrSizeMm: 25,
 };
 
 /** Keyed by 全国地方公共団体コード. */

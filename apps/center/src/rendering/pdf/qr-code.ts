@@ -9,7 +9,8 @@ export function qrOps(text: string, rect: { x: number; y: number; size: number }
   // cost ~9 ms per code; any mask is valid, and the payload is short ASCII.
   const qr = QRCode.create([{ data: Buffer.from(text, 'latin1'), mode: 'byte' }], { errorCorrectionLevel: 'M', maskPattern: 2 } as QRCode.QRCodeOptions);
   const n = qr.modules.size;
-  const quiet = 2;
+  // ISO/IEC 18004: a quiet zone of 4 modules on every side.
+  const quiet = 4;
   const total = n + quiet * 2;
   const cell = size / total;
   // Modules are drawn in module units (integers) under one scaling matrix: cheap to write.

@@ -5,6 +5,8 @@ import type { RenderedDocument } from '../render-document.js';
 export interface WorkerSetup {
   signer: { keyId: string; pkcs8Der: Uint8Array };
   fontDir?: string;
+  /** Public address of the verification page (the QR code's URL). */
+  verifyBaseUrl?: string;
 }
 
 export interface RenderJobMessage {

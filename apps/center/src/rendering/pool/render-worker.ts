@@ -14,7 +14,7 @@ if (!port) throw new Error('render-worker must run in a worker thread');
 const setup = workerData as WorkerSetup;
 
 try {
-  const env = { fonts: new FontSet({ fontDir: setup.fontDir }), signer: signerFromWorkerData(setup.signer) };
+  const env = { fonts: new FontSet({ fontDir: setup.fontDir }), signer: signerFromWorkerData(setup.signer), verifyBaseUrl: setup.verifyBaseUrl };
   // Warm the subsetter (HarfBuzz face preprocessing) and load IPAmj明朝 (46 MB) before the first
   // job, so a resident with an MJ name does not pay ~0.3 s (and risk a timeout) at the kiosk.
   env.fonts.main.subset(new Set([0]));

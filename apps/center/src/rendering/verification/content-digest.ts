@@ -143,10 +143,15 @@ export interface DocumentContent {
   strayVerificationStreams: number;
 }
 
-export function analyseContent(doc: PDFDocument): DocumentContent {
+/**
+ * `verifyBaseUrl` (where the QR code points) is hashed first, so the printed address is bound by the
+ * signature like the rest of the page. '' for documents whose QR code holds the bare payload.
+ */
+export function analyseContent(doc: PDFDocument, verifyBaseUrl = ''): DocumentContent {
   const hash = createHash('sha256');
   const walker = new Walker(doc, hash);
   const pages = doc.getPages();
+  if (verifyBaseUrl) hash.update(`verify:${Buffer.byteLength(verifyBaseUrl)}:${verifyBaseUrl};`);
   hash.update(`pages:${pages.length};`);
   let verificationStream: PDFObject | undefined;
   pages.forEach((p, i) => {
@@ -159,6 +164,6 @@ export function analyseContent(doc: PDFDocument): DocumentContent {
   return { digest: hash.digest('hex'), verificationStream, strayVerificationStreams: walker.strayVerificationStreams };
 }
 
-export function contentDigest(doc: PDFDocument): string {
-  return analyseContent(doc).digest;
+export function contentDigest(doc: PDFDocument, verifyBaseUrl = ''): string {
+  return analyseContent(doc, verifyBaseUrl).digest;
 }

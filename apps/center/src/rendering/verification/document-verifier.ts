@@ -9,14 +9,16 @@ import type { KeyObject } from 'node:crypto';
 import { PDFBool, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
 import { qrOps } from '../pdf/qr-code.js';
 import { analyseContent, VERIFICATION_STREAM_KEY, type DocumentContent } from './content-digest.js';
-import { verificationQrRect } from './qr-placement.js';
+import { payloadFromQrText, verificationQrRect, verificationUrl } from './qr-placement.js';
 import { publicKeyMap, verifyPayload, type VerificationResult } from './signing.js';
 
 export const VERIFICATION_CATALOG_KEY = 'MadoguchiVerification';
+/** The verification page address the QR code points at (hashed into the content digest). */
+export const VERIFICATION_BASE_URL_KEY = 'MadoguchiVerificationBaseUrl';
 
 export interface DocumentVerifier {
-  /** The signed claims of a QR payload (the reader compares them with the paper). */
-  verifyPayload(payload: string): VerificationResult;
+  /** The signed claims of what a QR code holds: the verification URL or the bare payload (the reader compares them with the paper). */
+  verifyPayload(qrText: string): VerificationResult;
   /** A PDF as issued: signature and content hash. */
   verifyDocument(pdf: Uint8Array): Promise<VerificationResult>;
 }
@@ -24,14 +26,18 @@ export interface DocumentVerifier {
 export function createDocumentVerifier(publicKeys: Record<string, KeyObject | string> | ReadonlyMap<string, KeyObject>): DocumentVerifier {
   const keys = publicKeys instanceof Map ? new Map(publicKeys) : publicKeyMap(publicKeys as Record<string, KeyObject | string>);
   return {
-    verifyPayload: (payload) => verifyPayload(payload, keys),
+    verifyPayload(qrText) {
+      const payload = payloadFromQrText(qrText);
+      return payload ? verifyPayload(payload, keys) : { authentic: false, reason: 'malformed' };
+    },
     async verifyDocument(pdf) {
       let doc: PDFDocument;
       let payload: string | undefined;
+      let baseUrl = '';
       try {
         doc = await PDFDocument.load(pdf, { updateMetadata: false });
-        const entry = doc.catalog.get(PDFName.of(VERIFICATION_CATALOG_KEY));
-        payload = entry instanceof PDFString || entry instanceof PDFHexString ? entry.decodeText() : undefined;
+        payload = catalogText(doc, VERIFICATION_CATALOG_KEY);
+        baseUrl = catalogText(doc, VERIFICATION_BASE_URL_KEY) ?? '';
       } catch {
         return { authentic: false, reason: 'malformed' };
       }
@@ -40,17 +46,23 @@ export function createDocumentVerifier(publicKeys: Record<string, KeyObject | st
       if (!result.authentic) return result;
       let content: DocumentContent;
       try {
-        content = analyseContent(doc);
+        content = analyseContent(doc, baseUrl);
       } catch {
         return { authentic: false, reason: 'malformed' };
       }
       if (content.digest !== result.claims.contentSha256) return { authentic: false, reason: 'content-mismatch' };
       if (content.strayVerificationStreams !== 0) return { authentic: false, reason: 'content-mismatch' };
-      const expected = Buffer.from(qrOps(payload, verificationQrRect(result.claims.municipalityCode)), 'latin1');
+      const qrText = baseUrl ? verificationUrl(baseUrl, payload) : payload;
+      const expected = Buffer.from(qrOps(qrText, verificationQrRect(result.claims.municipalityCode)), 'latin1');
       if (!isExactQrStream(content.verificationStream, expected)) return { authentic: false, reason: 'content-mismatch' };
       return result;
     },
   };
+}
+
+function catalogText(doc: PDFDocument, key: string): string | undefined {
+  const entry = doc.catalog.get(PDFName.of(key));
+  return entry instanceof PDFString || entry instanceof PDFHexString ? entry.decodeText() : undefined;
 }
 
 const QR_STREAM_KEYS = new Set(['/Length', `/${VERIFICATION_STREAM_KEY}`]);

@@ -5,12 +5,14 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PDFArray, PDFDocument, PDFName, PDFRawStream, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDocument, PDFName, PDFRawStream, PDFString, type PDFPage } from 'pdf-lib';
 import { generateDemoData } from '@madoguchi/shared/demo-data';
 import type { CertificateData, RenderInput } from '@madoguchi/shared';
 import { FontSet } from '../fonts/font-set.js';
 import { renderDocument, type RenderedDocument } from '../render-document.js';
-import { createDocumentVerifier } from './document-verifier.js';
+import { qrOps } from '../pdf/qr-code.js';
+import { createDocumentVerifier, VERIFICATION_BASE_URL_KEY, VERIFICATION_CATALOG_KEY } from './document-verifier.js';
+import { verificationQrRect, verificationUrl } from './qr-placement.js';
 import { createVerificationSigner } from './signing.js';
 
 const keys = generateKeyPairSync('ed25519');
@@ -83,7 +85,7 @@ describe('forged documents', () => {
   it('rejects a verification stream that draws more than the QR code', async () => {
     const doc = await PDFDocument.load(single.pdf);
     const contents = contentsOf(doc.getPage(0));
-    const qr = doc.context.lookup(contents.get(contents.size() - 1), PDFRawStream);
+    const qr = doc.context.lookup(contents.get(contents.size() - 1)) as PDFRawStream;
     const extended = Buffer.concat([Buffer.from(qr.getContents()), Buffer.from('\nq 1 g 40 300 515 300 re f Q', 'latin1')]);
     contents.set(contents.size() - 1, flaggedOverlay(doc, extended.toString('latin1')));
     expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
@@ -97,9 +99,20 @@ describe('forged documents', () => {
 
     const unflagged = await PDFDocument.load(single.pdf);
     const c2 = contentsOf(unflagged.getPage(0));
-    const qr = unflagged.context.lookup(c2.get(c2.size() - 1), PDFRawStream);
+    const qr = unflagged.context.lookup(c2.get(c2.size() - 1)) as PDFRawStream;
     qr.dict.delete(PDFName.of('MdgVerification'));
     expect(await verifier.verifyDocument(await unflagged.save())).toEqual(notAuthentic);
+  });
+
+  it('rejects a QR code pointed at another address (the base URL is signed content)', async () => {
+    const doc = await PDFDocument.load(single.pdf);
+    const payload = (doc.catalog.get(PDFName.of(VERIFICATION_CATALOG_KEY)) as PDFString).decodeText();
+    const evil = 'https://verify.example.com';
+    doc.catalog.set(PDFName.of(VERIFICATION_BASE_URL_KEY), PDFString.of(evil));
+    const contents = contentsOf(doc.getPage(0));
+    const municipality = (await verifier.verifyDocument(single.pdf)) as { claims: { municipalityCode: string } };
+    contents.set(contents.size() - 1, flaggedOverlay(doc, qrOps(verificationUrl(evil, payload), verificationQrRect(municipality.claims.municipalityCode))));
+    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
   });
 
   it('rejects an extra page', async () => {
