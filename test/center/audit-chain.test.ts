@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryResponse, QuoteResponse } from '@madoguchi/shared';
 import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
 import type { CenterDatabase } from '../../apps/center/src/db/database.js';
+import { sweep } from '../../apps/center/src/issuance/sweeper.js';
 import { forEachDatabase } from '../support/databases.js';
 import { newKey, startCenter, type CenterHarness } from './support/center-harness.js';
 
@@ -22,6 +23,8 @@ async function dropGuards(database: CenterDatabase): Promise<void> {
     await sql`drop trigger audit_events_no_change on audit_events`.execute(database.db);
   }
 }
+
+const repoRoot = join(__dirname, '../..');
 
 forEachDatabase((harness) => {
   describe('audit chain', () => {
@@ -38,6 +41,11 @@ forEachDatabase((harness) => {
       issuanceId = q.issuanceId;
     });
     afterAll(() => center?.close());
+    /** The CLI's --database for this half: the SQLite file, or the PostgreSQL connection string. */
+    const databaseArg = () => {
+      const config = harness.configOf(center.database);
+      return config.kind === 'sqlite' ? config.path : config.connectionString;
+    };
 
     it('records when, where, who (an id, never a name), what, pages and issue numbers, in an intact chain', async () => {
       const rows = await center.database.db.selectFrom('audit_events').selectAll().where('issuance_id', '=', issuanceId).orderBy('seq').execute();
@@ -57,15 +65,61 @@ forEachDatabase((harness) => {
       expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
     });
 
-    it('records a disposal (処分) of a wrongly printed document through the CLI, and the chain stays intact', async () => {
-      const config = harness.configOf(center.database);
-      const databaseArg = config.kind === 'sqlite' ? config.path : config.connectionString;
-      const doc = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/audit.ts', '--database', databaseArg, 'dispose', doc.issue_number, '--reason', 'collected from the store and shredded'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
+    it('records a disposal (処分) of a wrongly printed document through the CLI, with its store and terminal and the operator, and the chain stays intact', async () => {
+      const doc = await center.database.db.selectFrom('issuance_documents').select(['issue_number', 'page_count']).where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+      const dispose = (...extra: string[]) =>
+        promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/audit.ts', '--database', databaseArg(), 'dispose', doc.issue_number, '--reason', 'collected from the store and shredded', ...extra], { cwd: repoRoot, encoding: 'utf8' });
+      // Who recorded a disposal is part of the record: the CLI refuses without an operator id.
+      await expect(dispose()).rejects.toMatchObject({ stderr: expect.stringContaining('--operator') });
+      const { stdout } = await dispose('--operator', 'ops-0042');
       expect(stdout).toContain('disposal recorded');
-      const row = await center.database.db.selectFrom('audit_events').selectAll().where('event', '=', 'disposal').executeTakeFirstOrThrow();
+      const rows = await center.database.db.selectFrom('audit_events').selectAll().where('event', '=', 'disposal').execute();
+      expect(rows).toHaveLength(1);
+      const row = rows[0]!;
+      const delivered = await center.database.db.selectFrom('audit_events').selectAll().where('issuance_id', '=', issuanceId).where('event', '=', 'delivered').executeTakeFirstOrThrow();
       expect(row.issuance_id).toBe(issuanceId);
+      expect(row.store_code).toBe(delivered.store_code);
+      expect(row.store_code).toMatch(/^S-/);
+      expect(row.terminal_id).toBe(delivered.terminal_id);
+      expect(row.resident_id).toBe(center.demo.featured.chiyodaResident);
+      expect(row.certificate_type).toBe('residenceRecord');
+      expect(row.options_json).toBe(delivered.options_json);
+      expect(row.copies).toBe(1);
+      expect(row.page_count).toBe(doc.page_count);
       expect(JSON.parse(row.issue_numbers_json!)).toEqual([doc.issue_number]);
+      expect(JSON.parse(row.detail_json!)).toEqual({ reason: 'collected from the store and shredded', operatorId: 'ops-0042', printOutcome: 'printed' });
+      expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
+    });
+
+    it('sweeper rows name their issuance, store and terminal: deleted document bytes, and voided quotes with their options and copies', async () => {
+      const kiosk = await center.enrollKiosk();
+      const card = await center.issueCard(center.demo.featured.chiyodaResident);
+      const session = (await center.authenticate(kiosk, card)).body;
+      const options = { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } };
+      const newQuote = async (copies: number) =>
+        (await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.sessionId, certificateType: 'residenceRecord', options, copies })).body;
+      // Delivered, never reported: its bytes outlive the document TTL. Quoted, never paid: voided.
+      const delivered = await newQuote(2);
+      const d = await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${delivered.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: delivered.totalYen });
+      expect(d.status).toBe(200);
+      const unpaid = await newQuote(1);
+      const t = center.config.timeouts;
+      const later = new Date(center.clock.now().getTime() + Math.max(t.documentTtlMs, t.quoteTtlMs) + 1000);
+      // Print results stay due (their TTL is longer): only the bytes and the quote go.
+      const report = await sweep(center.database, { printResultTtlMs: 86_400_000, documentTtlMs: t.documentTtlMs, quoteTtlMs: t.quoteTtlMs, idempotencyTtlMs: 86_400_000 }, later);
+      expect(report.documentsDeleted).toBe(2);
+      expect(report.voided).toContain(unpaid.issuanceId);
+
+      const deletedRows = await center.database.db.selectFrom('audit_events').selectAll().where('event', '=', 'documents_deleted').execute();
+      expect(deletedRows).toHaveLength(1);
+      const deleted = deletedRows[0]!;
+      expect(deleted).toMatchObject({ issuance_id: delivered.issuanceId, store_code: `S-${kiosk.terminalId}`, terminal_id: kiosk.terminalId, resident_id: center.demo.featured.chiyodaResident, certificate_type: 'residenceRecord', copies: 2 });
+      expect(JSON.parse(deleted.options_json!)).toEqual(options);
+      expect(JSON.parse(deleted.issue_numbers_json!)).toEqual(d.body.documents.map((doc) => doc.binding.issueNumber));
+
+      const voided = await center.database.db.selectFrom('audit_events').selectAll().where('issuance_id', '=', unpaid.issuanceId).where('event', '=', 'voided').executeTakeFirstOrThrow();
+      expect(voided).toMatchObject({ store_code: `S-${kiosk.terminalId}`, terminal_id: kiosk.terminalId, certificate_type: 'residenceRecord', copies: 1 });
+      expect(JSON.parse(voided.options_json!)).toEqual(options);
       expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
     });
 
@@ -87,21 +141,17 @@ forEachDatabase((harness) => {
       const deleted = await verifyAuditChain(center.database.db);
       expect(deleted.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['sequence_gap', 'broken_link']));
 
-      if (harness.kind === 'sqlite') {
-        const config = harness.configOf(center.database);
-        if (config.kind !== 'sqlite') throw new Error('sqlite only');
-        let exitCode = 0;
-        let output = '';
-        try {
-          execFileSync(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/audit.ts', '--database', config.path, 'verify'], { cwd: join(__dirname, '../..'), encoding: 'utf8' });
-        } catch (error) {
-          exitCode = (error as { status: number }).status;
-          output = (error as { stdout: string }).stdout;
-        }
-        expect(exitCode).toBe(1);
-        expect(output).toContain('hash_mismatch');
-        expect(output).toContain('sequence_gap');
+      let exitCode = 0;
+      let output = '';
+      try {
+        execFileSync(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/audit.ts', '--database', databaseArg(), 'verify'], { cwd: repoRoot, encoding: 'utf8' });
+      } catch (error) {
+        exitCode = (error as { status: number }).status;
+        output = (error as { stdout: string }).stdout;
       }
+      expect(exitCode).toBe(1);
+      expect(output).toContain('hash_mismatch');
+      expect(output).toContain('sequence_gap');
     });
 
     it('detects removal of the newest rows: the issuance’s state is no longer recorded', async () => {

@@ -4,7 +4,8 @@
  *   tsx apps/center/src/cli/audit.ts verify [--expect-head SEQ:HASH]   exit 0 when the chain is intact
  *   tsx apps/center/src/cli/audit.ts incidents [--all]                   open incidents (refunds, rejections, retries)
  *   tsx apps/center/src/cli/audit.ts resolve INCIDENT_ID
- *   tsx apps/center/src/cli/audit.ts dispose ISSUE_NUMBER --reason TEXT  records a disposal (処分) of a wrongly printed document
+ *   tsx apps/center/src/cli/audit.ts dispose ISSUE_NUMBER --reason TEXT --operator ID
+ *                                                                        records a disposal (処分) of a wrongly printed document
  *
  * The database comes from MADOGUCHI_DATABASE_URL or --database (a SQLite path or postgres://…).
  */
@@ -63,20 +64,43 @@ program
   .command('dispose <issueNumber>')
   .description('record the disposal (処分) of a wrongly printed document')
   .requiredOption('--reason <text>', 'what was done with the document (no personal data)')
-  .action(async (issueNumber: string, opts: { reason: string }) => {
+  .requiredOption('--operator <id>', 'staff id of the operator recording the disposal (an id, not a name)')
+  .action(async (issueNumber: string, opts: { reason: string; operator: string }) => {
+    const operatorId = opts.operator.trim();
+    if (operatorId.length === 0) {
+      process.stderr.write('--operator needs the id of the operator recording the disposal\n');
+      process.exitCode = 2;
+      return;
+    }
     const found = await withDatabase(program.opts(), (database) =>
       writeTransaction(database, async (trx) => {
+        // The disposal row names the document's own issuance, store and terminal (交付履歴: where),
+        // and who recorded it, so the history answers "which copy, from where, disposed by whom".
         const doc = await trx
           .selectFrom('issuance_documents as d')
           .innerJoin('issuances as i', 'i.issuance_id', 'd.issuance_id')
-          .select(['i.issuance_id', 'i.terminal_id', 'i.resident_id', 'i.municipality_code', 'i.certificate_type', 'd.page_count'])
+          .leftJoin('kiosks as k', 'k.terminal_id', 'i.terminal_id')
+          .select(['i.issuance_id', 'i.terminal_id', 'i.resident_id', 'i.municipality_code', 'i.certificate_type', 'i.options_json', 'i.copies', 'd.page_count', 'd.print_outcome', 'k.store_code'])
           .where('d.issue_number', '=', issueNumber)
           .executeTakeFirst();
         if (!doc) return false;
         await appendAudit(
           trx,
           database.kind,
-          { event: 'disposal', issuanceId: doc.issuance_id, terminalId: doc.terminal_id, residentId: doc.resident_id, municipalityCode: doc.municipality_code, certificateType: doc.certificate_type, pageCount: doc.page_count ?? undefined, issueNumbers: [issueNumber], detail: { reason: opts.reason } },
+          {
+            event: 'disposal',
+            issuanceId: doc.issuance_id,
+            storeCode: doc.store_code ?? 'unknown',
+            terminalId: doc.terminal_id,
+            residentId: doc.resident_id,
+            municipalityCode: doc.municipality_code,
+            certificateType: doc.certificate_type,
+            options: JSON.parse(doc.options_json) as unknown,
+            copies: doc.copies,
+            pageCount: doc.page_count ?? undefined,
+            issueNumbers: [issueNumber],
+            detail: { reason: opts.reason, operatorId, printOutcome: doc.print_outcome },
+          },
           new Date(),
         );
         return true;

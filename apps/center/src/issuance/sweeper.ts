@@ -69,7 +69,23 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
         if (row.state !== 'quoted') return;
         await transition(trx, issuanceId, 'quoted', 'voided', now);
         const kiosk = await kioskOfRow(trx, row.terminal_id);
-        await appendAudit(trx, database.kind, { event: 'voided', issuanceId, storeCode: kiosk.storeCode, terminalId: row.terminal_id, residentId: row.resident_id, municipalityCode: row.municipality_code, certificateType: row.certificate_type, detail: { reason: 'quote expired' } }, now);
+        await appendAudit(
+          trx,
+          database.kind,
+          {
+            event: 'voided',
+            issuanceId,
+            storeCode: kiosk.storeCode,
+            terminalId: row.terminal_id,
+            residentId: row.resident_id,
+            municipalityCode: row.municipality_code,
+            certificateType: row.certificate_type,
+            options: JSON.parse(row.options_json) as unknown,
+            copies: row.copies,
+            detail: { reason: 'quote expired' },
+          },
+          now,
+        );
         report.voided.push(issuanceId);
       });
     } catch (error) {
@@ -81,15 +97,41 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
     const expired = await trx
       .selectFrom('issuance_documents as d')
       .innerJoin('issuances as i', 'i.issuance_id', 'd.issuance_id')
-      .select(['d.issue_number', 'i.issuance_id', 'i.terminal_id'])
+      .select(['d.issue_number', 'i.issuance_id'])
       .where('d.pdf_base64', 'is not', null)
       .where('i.updated_at', '<', at(policy.documentTtlMs))
+      .orderBy('i.issuance_id')
+      .orderBy('d.copy_index')
       .execute();
     if (expired.length === 0) return;
+    const byIssuance = new Map<string, string[]>();
     for (const doc of expired) {
       await trx.updateTable('issuance_documents').set({ pdf_base64: null, pdf_deleted_at: now.toISOString() }).where('issue_number', '=', doc.issue_number).execute();
+      byIssuance.set(doc.issuance_id, [...(byIssuance.get(doc.issuance_id) ?? []), doc.issue_number]);
     }
-    await appendAudit(trx, database.kind, { event: 'documents_deleted', issueNumbers: expired.map((d) => d.issue_number), detail: { reason: 'document TTL' } }, now);
+    // One row per issuance, naming it, its store and terminal, like every other history row.
+    for (const [issuanceId, issueNumbers] of byIssuance) {
+      const row = await trx.selectFrom('issuances').selectAll().where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+      const kiosk = await kioskOfRow(trx, row.terminal_id);
+      await appendAudit(
+        trx,
+        database.kind,
+        {
+          event: 'documents_deleted',
+          issuanceId,
+          storeCode: kiosk.storeCode,
+          terminalId: row.terminal_id,
+          residentId: row.resident_id,
+          municipalityCode: row.municipality_code,
+          certificateType: row.certificate_type,
+          options: JSON.parse(row.options_json) as unknown,
+          copies: row.copies,
+          issueNumbers,
+          detail: { reason: 'document TTL', state: row.state },
+        },
+        now,
+      );
+    }
     report.documentsDeleted = expired.length;
   });
 
