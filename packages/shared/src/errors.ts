@@ -68,6 +68,12 @@ export const errorCatalog = {
   ELIGIBILITY_MEMBER_NOT_IN_HOUSEHOLD: { audience: 'resident', status: 400, ja: '選択された方は同じ世帯にいません。', en: 'The selected person is not in your household.' },
   ELIGIBILITY_TOO_MANY_COPIES: { audience: 'resident', status: 400, ja: '一度に発行できる通数を超えています。', en: 'That is more copies than can be issued at once.' },
 
+  // --- 本籍地利用登録申請 at the kiosk (center) ---
+  DOMICILE_NOT_PARTICIPATING: { audience: 'resident', status: 403, ...counter('本籍地の市区町村は、コンビニでの戸籍証明書の交付を行っていません。', 'Your domicile municipality does not issue family register certificates at stores.') },
+  DOMICILE_REGISTRATION_NOT_NEEDED: { audience: 'resident', status: 409, ja: '本籍地がお住まいの市区町村にあるため、利用登録は必要ありません。', en: 'Your domicile is in the municipality you live in, so no registration is needed.' },
+  DOMICILE_REGISTRATION_PENDING: { audience: 'resident', status: 409, ja: '本籍地の利用登録は申請済みです。承認までには数日かかります。', en: 'You have already applied for domicile registration. Approval takes a few days.' },
+  DOMICILE_ALREADY_REGISTERED: { audience: 'resident', status: 409, ja: '本籍地の利用登録は完了しています。', en: 'Your domicile registration is already approved.' },
+
   // --- issuance (center ↔ kiosk) ---
   ISSUANCE_NOT_FOUND: { audience: 'resident', status: 404, ja: '手続きが見つかりません。はじめからやり直してください。', en: 'The request was not found. Please start again.' },
   ISSUANCE_INVALID_STATE: { audience: 'resident', status: 409, ja: 'この操作は現在できません。はじめからやり直してください。', en: 'This step is not possible now. Please start again.' },

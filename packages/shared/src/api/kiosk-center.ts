@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { CertificateType } from '../domain/certificate-type.js';
 import { CertificateOptions } from '../domain/policy.js';
 import { YenSchema } from '../domain/money.js';
+import { errorCodes, type ErrorCode } from '../errors.js';
 
 export const API_VERSION = 'v1' as const;
 export const API_PREFIX = `/api/${API_VERSION}` as const;
@@ -21,18 +22,43 @@ export const IdempotencyKey = z.string().uuid();
 export const TokenType = z.enum(['card', 'android', 'iphone']);
 export type TokenType = z.infer<typeof TokenType>;
 
-export const ErrorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    messageEn: z.string(),
-    /** Row- or field-level problems for staff (import, admin). */
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  }),
-});
+/** The codes of this build's error catalog (packages/shared/src/errors.ts). */
+export const KnownErrorCode = z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]);
+
+const errorFields = {
+  message: z.string(),
+  messageEn: z.string(),
+  /** Row- or field-level problems for staff (import, admin). */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+};
+
+/**
+ * An error as the center sends it: always a code of its own catalog (the response serializer
+ * checks it, and the OpenAPI document lists the codes).
+ */
+export const ErrorBody = z.object({ error: z.object({ code: KnownErrorCode, ...errorFields }) });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-// POST /api/v1/challenges
+/**
+ * An error as a kiosk reads it. Kiosks are updated store by store, after the center: an older
+ * kiosk must still understand a newer center that answers with a code added since it was built.
+ * So the code is any string here; the kiosk narrows it with `isErrorCode` and treats an unknown
+ * one as INTERNAL (the refusal still stops the step, nothing is printed or charged).
+ */
+export const ReceivedErrorBody = z.object({ error: z.object({ code: z.string(), ...errorFields }) });
+export type ReceivedErrorBody = z.infer<typeof ReceivedErrorBody>;
+
+/**
+ * Optional only on the two authentication calls, so kiosks built before they took a key keep
+ * working; such a call is not deduplicated (a retried POST /sessions is then refused
+ * AUTH_CHALLENGE_REPLAYED). The kiosk's center client always sends one.
+ */
+const LegacyOptionalIdempotencyKey = IdempotencyKey.optional();
+
+// POST /api/v1/challenges — a retry with the same key returns the same challenge
+export const ChallengeRequest = z.object({ idempotencyKey: LegacyOptionalIdempotencyKey });
+export type ChallengeRequest = z.input<typeof ChallengeRequest>;
+
 export const ChallengeResponse = z.object({
   challengeId: z.string().uuid(),
   /** 32 random bytes; the card signs DigestInfo(SHA-256(challenge)). */
@@ -41,8 +67,9 @@ export const ChallengeResponse = z.object({
 });
 export type ChallengeResponse = z.infer<typeof ChallengeResponse>;
 
-// POST /api/v1/sessions
+// POST /api/v1/sessions — a retry with the same key returns the same session (the challenge is consumed once)
 export const AuthenticateRequest = z.object({
+  idempotencyKey: LegacyOptionalIdempotencyKey,
   challengeId: z.string().uuid(),
   /** The card's 利用者証明用電子証明書, DER, base64. */
   authCertificate: Base64,
@@ -50,7 +77,7 @@ export const AuthenticateRequest = z.object({
   signature: Base64,
   tokenType: TokenType,
 });
-export type AuthenticateRequest = z.infer<typeof AuthenticateRequest>;
+export type AuthenticateRequest = z.input<typeof AuthenticateRequest>;
 
 export const MenuItem = z.object({
   certificateType: CertificateType,
@@ -68,14 +95,50 @@ export type MenuItem = z.infer<typeof MenuItem>;
 /** Household members the resident may select for a partial 住民票 (names are the resident's own household's). */
 export const HouseholdMemberChoice = z.object({ residentId: z.string(), displayName: z.string(), relationship: z.string() });
 
+/** 本籍地利用登録申請 of the resident for their 本籍地: none yet, waiting for the 本籍地's decision, or decided. */
+export const DomicileRegistrationStatus = z.enum(['notApplied', 'pending', 'approved', 'rejected']);
+export type DomicileRegistrationStatus = z.infer<typeof DomicileRegistrationStatus>;
+
+/**
+ * Present only when the resident's 本籍 is in another municipality than the 住所地: whether they can
+ * apply at this kiosk now (POST /domicile-registrations) and, if not, why (a catalog code, kept a
+ * string for the same reason as ReceivedErrorBody). Pending and rejected applications leave the
+ * 戸籍 menu items refused ELIGIBILITY_DOMICILE_NOT_REGISTERED; this says which of the two it is.
+ */
+export const DomicileRegistrationOffer = z.object({
+  status: DomicileRegistrationStatus,
+  canApply: z.boolean(),
+  refusal: z.string().optional(),
+  /** The 本籍地's name, when this center serves it. */
+  domicileMunicipalityName: z.string().optional(),
+});
+export type DomicileRegistrationOffer = z.infer<typeof DomicileRegistrationOffer>;
+
 export const AuthenticateResponse = z.object({
   sessionId: z.string().uuid(),
   expiresAt: z.string().datetime(),
   municipalityName: z.string(),
   menu: z.array(MenuItem),
   householdMembers: z.array(HouseholdMemberChoice),
+  domicileRegistration: DomicileRegistrationOffer.optional(),
 });
 export type AuthenticateResponse = z.infer<typeof AuthenticateResponse>;
+
+// POST /api/v1/domicile-registrations — apply for 本籍地 registration for the session's resident
+export const DomicileRegistrationRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  /** The 本籍地 is the one on the resident's record: the kiosk names the session, never a municipality. */
+  sessionId: z.string().uuid(),
+});
+export type DomicileRegistrationRequest = z.input<typeof DomicileRegistrationRequest>;
+
+export const DomicileRegistrationResponse = z.object({
+  registrationId: z.string().uuid(),
+  status: z.literal('pending'),
+  appliedAt: z.string().datetime(),
+  domicileMunicipalityName: z.string().optional(),
+});
+export type DomicileRegistrationResponse = z.infer<typeof DomicileRegistrationResponse>;
 
 // POST /api/v1/issuances
 export const QuoteRequest = z.object({
