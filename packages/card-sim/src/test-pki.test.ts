@@ -1,11 +1,11 @@
 import { X509Certificate } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoCards, openDemoCard } from './demo-cards.js';
-import { createTestPki, fifthBirthdayAfter, generateCrl, issueCardCertificate, loadTestPki, revoke, type TestPki } from './test-pki.js';
+import { createTestPki, fifthBirthdayAfter, generateCrl, isCalendarDay, issueCardCertificate, japanDate, loadTestPki, revoke, type TestPki } from './test-pki.js';
 import { toPem } from './x509.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
@@ -75,6 +75,72 @@ describe('test PKI', () => {
     expect(verify(good.certificateDer)).toMatch(/OK/);
     expect(verify(bad.certificateDer)).toMatch(/certificate revoked/);
   });
+});
+
+describe('test PKI: issue dates and revocation by issuing generation', () => {
+  const crlText = (generation: 'current' | 'previous') => openssl(['crl', '-inform', 'DER', '-noout', '-text', '-in', pki.paths.crlDer[generation]]);
+
+  it('dates an issue by the Japan calendar day, not the UTC one', () => {
+    expect(japanDate(new Date('2026-12-01T14:59:59Z'))).toBe('2026-12-01');
+    expect(japanDate(new Date('2026-12-01T15:00:00Z'))).toBe('2026-12-02'); // 00:00 JST
+    expect(japanDate(new Date('2026-12-31T20:00:00Z'))).toBe('2027-01-01');
+    expect(isCalendarDay('2028-02-29')).toBe(true);
+    for (const bad of ['2027-02-29', '2026-13-01', '2026-1-01', 'yesterday']) expect(isCalendarDay(bad)).toBe(false);
+  });
+
+  it('files a revocation under the generation that issued the certificate, without being told', async () => {
+    const old = await issueCardCertificate(pki, { generation: 'previous', notAfter: new Date('2030-01-01T00:00:00Z') });
+    revoke(pki, old.serialNumber);
+    expect(crlText('previous')).toContain(old.serialNumber);
+    expect(crlText('current')).not.toContain(old.serialNumber);
+  });
+
+  it('finds the generation from the certificate itself, and refuses what it cannot place', async () => {
+    const old = await issueCardCertificate(pki, { generation: 'previous', notAfter: new Date('2030-01-01T00:00:00Z') });
+    const other = await createTestPki(join(dir, 'other-pki'));
+    // Issued by another PKI: this one has no record of it.
+    const stranger = await issueCardCertificate(other, { generation: 'previous', notAfter: new Date('2030-01-01T00:00:00Z') });
+    expect(() => revoke(pki, stranger.serialNumber)).toThrow(/no record that this PKI issued/);
+    expect(() => revoke(pki, stranger.serialNumber, { certificateDer: stranger.certificateDer })).toThrow(/not signed by any CA generation of this PKI/);
+    expect(() => revoke(pki, old.serialNumber, { generation: 'current' })).toThrow(/issued by the previous generation, not current/);
+    const impostor = await issueCardCertificate(pki, { generation: 'unknown', notAfter: new Date('2030-01-01T00:00:00Z') });
+    expect(() => revoke(pki, impostor.serialNumber)).toThrow(/impostor CA/);
+    revoke(pki, old.serialNumber, { certificateDer: old.certificateDer });
+    expect(crlText('previous')).toContain(old.serialNumber);
+  });
+});
+
+describe('test PKI CLI', () => {
+  const repoRoot = resolve(import.meta.dirname, '../../..');
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages/card-sim/src/cli/test-pki.ts'), ...args], { cwd: repoRoot, encoding: 'utf8' });
+
+  it('issues with the Japan date by default and validates --generation and dates', () => {
+    const out = join(dir, 'cli-card');
+    const before = japanDate();
+    const issued = cli('issue', pki.dir, '--birth-date', '1980-07-15', '--out', out);
+    expect(issued.status, issued.stderr).toBe(0);
+    const { serialNumber } = JSON.parse(issued.stdout) as { serialNumber: string };
+    const cert = new X509Certificate(readFileSync(join(out, 'auth-cert.der')));
+    // notBefore is 00:00 JST of the issue day; the Japan day may have turned during the call.
+    const issuedOn = japanDate(new Date(cert.validFrom));
+    expect([before, japanDate()]).toContain(issuedOn);
+    expect(new Date(cert.validFrom).toISOString()).toBe(new Date(`${issuedOn}T00:00:00+09:00`).toISOString());
+
+    const badGeneration = cli('issue', pki.dir, '--birth-date', '1980-07-15', '--generation', 'previos', '--out', out);
+    expect(badGeneration.status).not.toBe(0);
+    expect(badGeneration.stderr).toMatch(/--generation.*previos.*current, previous, unknown/s);
+    const badDate = cli('issue', pki.dir, '--birth-date', '1980-02-30', '--out', out);
+    expect(badDate.status).not.toBe(0);
+    expect(badDate.stderr).toMatch(/YYYY-MM-DD/);
+
+    // revoke: the record says "current" here; an unknown serial is refused with a reason.
+    const unknown = cli('revoke', pki.dir, '1234ABCD');
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toMatch(/no record that this PKI issued 1234ABCD/);
+    const revoked = cli('revoke', pki.dir, serialNumber, '--cert', join(out, 'auth-cert.pem'));
+    expect(revoked.status, revoked.stderr).toBe(0);
+    expect(openssl(['crl', '-inform', 'DER', '-noout', '-text', '-in', pki.paths.crlDer.current])).toContain(serialNumber);
+  }, 60_000);
 });
 
 describe('ensureDemoCards', () => {

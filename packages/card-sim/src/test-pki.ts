@@ -7,11 +7,12 @@
  * Layout of `dir` (everything PEM unless named .der):
  *   ca-<generation>.key.pem / ca-<generation>.cert.pem   generation = current | previous | unknown
  *   trusted-cas.pem      current + previous: what a center trusts
+ *   issued.jsonl         one line per card certificate issued: serial and issuing generation
  *   revoked.json         revocations and the CRL number
  *   crl-<generation>.der/.pem, crls.pem (both trusted generations' CRLs)
  */
-import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildCertificate, buildCrl, formatName, fromPem, toPem, JPKI_AUTH_POLICY_OID, type DistinguishedName } from './x509.js';
@@ -19,7 +20,24 @@ import { buildCertificate, buildCrl, formatName, fromPem, toPem, JPKI_AUTH_POLIC
 const generateKeyPairAsync = promisify(generateKeyPair);
 
 export type CaGeneration = 'current' | 'previous' | 'unknown';
+export const CA_GENERATIONS: readonly CaGeneration[] = ['current', 'previous', 'unknown'];
 export const TRUSTED_GENERATIONS = ['current', 'previous'] as const;
+
+export function isCaGeneration(value: string): value is CaGeneration {
+  return (CA_GENERATIONS as readonly string[]).includes(value);
+}
+
+/** Today's date in Japan (UTC+9 all year, no DST) as YYYY-MM-DD: the day a card is issued on. */
+export function japanDate(now: Date = new Date()): string {
+  return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Whether `day` is a real calendar date written YYYY-MM-DD. */
+export function isCalendarDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
 
 /** Shared by every generation, as J-LIS's 2015/2019/2023 CAs share one DN. */
 export const TEST_CA_NAME: DistinguishedName = [
@@ -176,20 +194,69 @@ export async function issueCardCertificate(pki: TestPki, options: IssueCardOptio
     isCa: false,
     policyOid: JPKI_AUTH_POLICY_OID,
   });
-  return { cardToken, serialNumber: Buffer.from(serial).toString('hex').toUpperCase(), certificateDer, privateKey: keyPair.privateKey, generation };
+  const serialNumber = Buffer.from(serial).toString('hex').toUpperCase();
+  // A record of who issued what, so a revocation goes to the CRL of the generation that signed it.
+  appendFileSync(issuedLog(pki), `${JSON.stringify({ serialNumber, generation } satisfies IssuedRecord)}\n`);
+  return { cardToken, serialNumber, certificateDer, privateKey: keyPair.privateKey, generation };
+}
+
+interface IssuedRecord {
+  serialNumber: string;
+  generation: CaGeneration;
+}
+
+function issuedLog(pki: TestPki): string {
+  return join(pki.dir, 'issued.jsonl');
+}
+
+/** The generation this PKI recorded for `serialNumber` when it issued it, if it did. */
+export function recordedGeneration(pki: TestPki, serialNumber: string): CaGeneration | undefined {
+  if (!existsSync(issuedLog(pki))) return undefined;
+  const serial = serialNumber.toUpperCase();
+  for (const line of readFileSync(issuedLog(pki), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const record = JSON.parse(line) as IssuedRecord;
+    if (record.serialNumber === serial) return record.generation;
+  }
+  return undefined;
+}
+
+/** The generation whose CA key signed `certificateDer` (by signature: every generation shares one DN). */
+export function signingGeneration(pki: TestPki, certificateDer: Uint8Array): CaGeneration | undefined {
+  const certificate = new X509Certificate(certificateDer);
+  return CA_GENERATIONS.find((generation) => certificate.verify(pki.cas[generation].publicKey));
 }
 
 function readRevocations(pki: TestPki): RevocationFile {
   return JSON.parse(readFileSync(join(pki.dir, 'revoked.json'), 'utf8')) as RevocationFile;
 }
 
-/** Records a revocation (idempotent) and regenerates the CRLs. */
-export function revoke(pki: TestPki, serialNumber: string, options: { generation?: CaGeneration; revokedAt?: Date } = {}): void {
+/**
+ * Records a revocation (idempotent) and regenerates the CRLs. The entry goes to the CRL of the
+ * generation that issued the certificate: found from the certificate itself (by signature), else
+ * from this PKI's issuance record. `generation` is only needed for a certificate this PKI has no
+ * record of, and must agree with what is known. Never a silent default: a revocation filed under
+ * the wrong generation would appear in no CRL that covers the certificate.
+ */
+export function revoke(pki: TestPki, serialNumber: string, options: { generation?: CaGeneration; certificateDer?: Uint8Array; revokedAt?: Date } = {}): void {
   const serial = serialNumber.toUpperCase();
   if (!/^[0-9A-F]+$/.test(serial)) throw new Error('serial number is hex');
+  let known: CaGeneration | undefined;
+  if (options.certificateDer) {
+    const certificate = new X509Certificate(options.certificateDer);
+    if (certificate.serialNumber.toUpperCase() !== serial) throw new Error(`the certificate's serial is ${certificate.serialNumber}, not ${serial}`);
+    known = signingGeneration(pki, options.certificateDer);
+    if (!known) throw new Error(`certificate ${serial} was not signed by any CA generation of this PKI`);
+  } else {
+    known = recordedGeneration(pki, serial);
+  }
+  if (known && options.generation && options.generation !== known) throw new Error(`certificate ${serial} was issued by the ${known} generation, not ${options.generation}`);
+  const generation = known ?? options.generation;
+  if (!generation) throw new Error(`no record that this PKI issued ${serial}: give the certificate or the issuing generation`);
+  if (generation === 'unknown') throw new Error(`certificate ${serial} comes from the impostor CA, which publishes no CRL`);
   const file = readRevocations(pki);
   if (!file.entries.some((e) => e.serialNumber === serial)) {
-    file.entries.push({ serialNumber: serial, generation: options.generation ?? 'current', revokedAt: (options.revokedAt ?? new Date()).toISOString() });
+    file.entries.push({ serialNumber: serial, generation, revokedAt: (options.revokedAt ?? new Date()).toISOString() });
     writeAtomic(join(pki.dir, 'revoked.json'), `${JSON.stringify(file, null, 2)}\n`);
   }
   generateCrl(pki);

@@ -2,8 +2,10 @@
 /**
  * Operator CLI for the test PKI (NOT J-LIS) and the virtual cards:
  *   init <dir>                          create the CA generations and empty CRLs
- *   issue <dir> --birth-date YYYY-MM-DD [--issued-on YYYY-MM-DD] [--generation current|previous|unknown] --out <card dir>
- *   revoke <dir> <serialHex>            add to the CRL and re-sign it
+ *   issue <dir> --birth-date YYYY-MM-DD [--issued-on YYYY-MM-DD (default: today in Japan)]
+ *         [--generation current|previous|unknown] --out <card dir>
+ *   revoke <dir> <serialHex> [--cert <file>] [--generation current|previous]
+ *                                       add to the issuing generation's CRL and re-sign them
  *   crl <dir>                           re-sign the CRLs (they are valid 7 days)
  *   demo-cards <stateDir> [--residents file.json]   one card per demo resident + edge cards
  *   list <stateDir>                     the demo cards (cardId, resident, serial, label)
@@ -15,11 +17,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createVpcdCardServer } from '../vpcd-card-server.js';
 import { ensureDemoCards, listDemoCards, openDemoCard, demoPkiDir, type DemoResident } from '../demo-cards.js';
-import { createTestPki, fifthBirthdayAfter, generateCrl, issueCardCertificate, loadTestPki, revoke, type CaGeneration } from '../test-pki.js';
-import { toPem } from '../x509.js';
+import { CA_GENERATIONS, TRUSTED_GENERATIONS, createTestPki, fifthBirthdayAfter, generateCrl, isCalendarDay, issueCardCertificate, japanDate, loadTestPki, revoke, type CaGeneration } from '../test-pki.js';
+import { fromPem, toPem } from '../x509.js';
+
+const calendarDay = (value: string): string => {
+  if (!isCalendarDay(value)) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  return value;
+};
 
 const program = new Command('madoguchi-test-pki').description('Test PKI and virtual My Number cards (NOT J-LIS; for tests and the demo only)');
 
@@ -36,9 +43,9 @@ program
   .command('issue')
   .description('issue one card certificate and key')
   .argument('<dir>')
-  .requiredOption('--birth-date <date>', 'holder birth date YYYY-MM-DD (validity ends on the 5th birthday after issue)')
-  .option('--issued-on <date>', 'issue date YYYY-MM-DD', new Date().toISOString().slice(0, 10))
-  .option('--generation <generation>', 'current | previous | unknown', 'current')
+  .requiredOption('--birth-date <date>', 'holder birth date YYYY-MM-DD (validity ends on the 5th birthday after issue)', calendarDay)
+  .option('--issued-on <date>', 'issue date YYYY-MM-DD (default: today in Japan)', calendarDay, japanDate())
+  .addOption(new Option('--generation <generation>', 'CA generation that signs it').choices(CA_GENERATIONS).default('current'))
   .requiredOption('--out <dir>', 'where to write auth-cert.der/.pem and auth-key.pem')
   .action(async (dir: string, opts: { birthDate: string; issuedOn: string; generation: CaGeneration; out: string }) => {
     const pki = loadTestPki(dir);
@@ -56,14 +63,25 @@ program
 
 program
   .command('revoke')
-  .description('revoke a certificate by serial and re-sign the CRLs')
+  .description('revoke a certificate by serial and re-sign the CRLs; the issuing generation comes from the certificate or the issuance record')
   .argument('<dir>')
   .argument('<serial>')
-  .option('--generation <generation>', 'CA generation that issued it', 'current')
-  .action((dir: string, serial: string, opts: { generation: CaGeneration }) => {
-    revoke(loadTestPki(dir), serial, { generation: opts.generation });
+  .option('--cert <file>', 'the certificate (DER or PEM): its issuing generation is found by signature')
+  .addOption(new Option('--generation <generation>', 'issuing generation, for a certificate this PKI has no record of').choices(TRUSTED_GENERATIONS))
+  .action((dir: string, serial: string, opts: { cert?: string; generation?: CaGeneration }) => {
+    const certificateDer = opts.cert ? readCertificate(opts.cert) : undefined;
+    try {
+      revoke(loadTestPki(dir), serial, { ...(opts.generation ? { generation: opts.generation } : {}), ...(certificateDer ? { certificateDer } : {}) });
+    } catch (error) {
+      program.error(`revoke: ${(error as Error).message}`);
+    }
     console.log(`revoked ${serial.toUpperCase()}; CRLs re-signed`);
   });
+
+function readCertificate(file: string): Uint8Array {
+  const bytes = readFileSync(file);
+  return bytes.subarray(0, 11).toString('latin1') === '-----BEGIN ' ? fromPem(bytes.toString('utf8')) : new Uint8Array(bytes);
+}
 
 program
   .command('crl')
