@@ -19,7 +19,6 @@ import { forEachDatabase } from '../support/databases.js';
 import { demo, japanInstant } from '../support/demo-world.js';
 
 const root = join(import.meta.dirname, '../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
 const work = mkdtempSync(join(tmpdir(), 'madoguchi-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -39,7 +38,7 @@ const run = async (cli: 'import' | 'policy', config: DatabaseConfig, args: strin
 const spawnCli = async (cli: 'import' | 'policy', config: DatabaseConfig, args: string[]) => {
   const url = urlOf(config);
   try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, [join(root, `apps/center/src/cli/${cli}.ts`), '--database', url, ...args], { cwd: work });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, `apps/center/src/cli/${cli}.ts`), '--database', url, ...args], { cwd: root });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -63,55 +62,53 @@ forEachDatabase((harness) => {
       expect(notOffered.code).toBe(2);
     });
 
-    if (harness.kind === 'sqlite') {
-      it('runs as a script: output on stdout, refusals on stderr with exit status 2', async () => {
-        const database = await harness.fresh();
-        const config = harness.configOf(database);
-        const bad = join(work, 'bad-script.json');
-        writeFileSync(bad, JSON.stringify({ cardLinks: [{ residentId: 'NOBODY', issuer: 'CN=x', serialNumber: 'AB', usableFrom: '2026-01-01' }] }));
-        const [refused, fee] = await Promise.all([spawnCli('import', config, ['json', bad]), spawnCli('policy', config, ['fee', '141003', 'residenceRecord'])]);
-        expect(refused.code).toBe(2);
-        expect(refused.stderr).toContain('cardLinks[0].residentId');
-        expect(fee.code).toBe(2); // no policy stored yet
-        expect(fee.stdout).toContain('is not offered');
-      });
+    it('runs as a script: output on stdout, refusals on stderr with exit status 2', async () => {
+      const database = await harness.fresh();
+      const config = harness.configOf(database);
+      const bad = join(work, 'bad-script.json');
+      writeFileSync(bad, JSON.stringify({ cardLinks: [{ residentId: 'NOBODY', issuer: 'CN=x', serialNumber: 'AB', usableFrom: '2026-01-01' }] }));
+      const [refused, fee] = await Promise.all([spawnCli('import', config, ['json', bad]), spawnCli('policy', config, ['fee', '141003', 'residenceRecord'])]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('cardLinks[0].residentId');
+      expect(fee.code).toBe(2); // no policy stored yet
+      expect(fee.stdout).toContain('is not offered');
+    });
 
-      it('imports CSV files written by to-csv, honours --dry-run, and refuses a bad JSON file with row paths (exit 2)', async () => {
-        const database = await harness.fresh();
-        const config = harness.configOf(database);
-        const batchFile = join(work, 'batch.json');
-        writeFileSync(batchFile, JSON.stringify(demo.batch));
-        const csvDir = join(work, 'csv');
-        expect((await run('import', config, ['to-csv', batchFile, '--out', csvDir])).stdout).toMatch(/wrote \d+ files/);
+    it('imports CSV files written by to-csv, honours --dry-run, and refuses a bad JSON file with row paths (exit 2)', async () => {
+      const database = await harness.fresh();
+      const config = harness.configOf(database);
+      const batchFile = join(work, 'batch.json');
+      writeFileSync(batchFile, JSON.stringify(demo.batch));
+      const csvDir = join(work, 'csv');
+      expect((await run('import', config, ['to-csv', batchFile, '--out', csvDir])).stdout).toMatch(/wrote \d+ files/);
 
-        const dry = await run('import', config, ['csv', csvDir, '--dry-run']);
-        expect(dry.stdout).toMatch(/dry run, nothing changed/);
-        const count = async () => Number((await database.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-        expect(await count()).toBe(0);
-        expect((await run('import', config, ['csv', csvDir])).code).toBe(0);
-        expect(await count()).toBe(272);
+      const dry = await run('import', config, ['csv', csvDir, '--dry-run']);
+      expect(dry.stdout).toMatch(/dry run, nothing changed/);
+      const count = async () => Number((await database.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      expect(await count()).toBe(0);
+      expect((await run('import', config, ['csv', csvDir])).code).toBe(0);
+      expect(await count()).toBe(272);
 
-        const bad = join(work, 'bad.json');
-        writeFileSync(bad, JSON.stringify({ residents: [{ ...demo.batch.residents[0], birthDate: '2001-02-30' }] }));
-        const refused = await run('import', config, ['json', bad]);
-        expect(refused.code).toBe(2);
-        expect(refused.stderr).toContain('IMPORT_INVALID');
-        expect(refused.stderr).toContain('residents[0].birthDate');
-      });
+      const bad = join(work, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ residents: [{ ...demo.batch.residents[0], birthDate: '2001-02-30' }] }));
+      const refused = await run('import', config, ['json', bad]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('IMPORT_INVALID');
+      expect(refused.stderr).toContain('residents[0].birthDate');
+    });
 
-      it('lists and approves a domicile registration', async () => {
-        const database = await harness.fresh();
-        const config = harness.configOf(database);
-        await run('import', config, ['demo']);
-        const application = await createPolicyStore(database).applyDomicileRegistration(demo.featured.domicileInOtherServedMunicipality, '131016', { now: japanInstant('2026-11-02', '10:00') });
-        const listed = await run('policy', config, ['domicile', 'list', '131016', '--status', 'pending']);
-        expect(listed.stdout).toContain(application.registrationId);
-        const approved = await run('policy', config, ['domicile', 'approve', application.registrationId, '--by', 'clerk-7']);
-        expect(approved.stdout).toContain('approved by clerk-7');
-        expect(await createPolicyStore(database).isDomicileRegistered(demo.featured.domicileInOtherServedMunicipality, '131016')).toBe(true);
-        const again = await run('policy', config, ['domicile', 'reject', application.registrationId, '--by', 'clerk-8']);
-        expect(again.code).toBe(2);
-      });
-    }
+    it('lists and approves a domicile registration', async () => {
+      const database = await harness.fresh();
+      const config = harness.configOf(database);
+      await run('import', config, ['demo']);
+      const application = await createPolicyStore(database).applyDomicileRegistration(demo.featured.domicileInOtherServedMunicipality, '131016', { now: japanInstant('2026-11-02', '10:00') });
+      const listed = await run('policy', config, ['domicile', 'list', '131016', '--status', 'pending']);
+      expect(listed.stdout).toContain(application.registrationId);
+      const approved = await run('policy', config, ['domicile', 'approve', application.registrationId, '--by', 'clerk-7']);
+      expect(approved.stdout).toContain('approved by clerk-7');
+      expect(await createPolicyStore(database).isDomicileRegistered(demo.featured.domicileInOtherServedMunicipality, '131016')).toBe(true);
+      const again = await run('policy', config, ['domicile', 'reject', application.registrationId, '--by', 'clerk-8']);
+      expect(again.code).toBe(2);
+    });
   });
 });

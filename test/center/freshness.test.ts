@@ -2,7 +2,7 @@
  * misissuance.md requirement 5: a cancelled seal registration, a move, a death, a protection measure
  * or a 仮登録 affects the very next issuance. Kiosk-like loops run eligibility + loadCertificateData
  * while an import commits the change (on PostgreSQL through a second connection pool, as another
- * center process would; on SQLite also from a separate import-CLI process); every call that starts
+ * center process would; on both also from a separate import-CLI process); every call that starts
  * after the import has returned must be refused.
  */
 import { execFile } from 'node:child_process';
@@ -133,33 +133,30 @@ forEachDatabase((harness) => {
       });
     }
 
-    if (harness.kind === 'sqlite') {
-      it('a cancellation imported by another process (the import CLI) stops the next issuance in this one', async () => {
-        const database = await seeded();
-        const c = cases[0]!;
-        const dir = mkdtempSync(join(tmpdir(), 'madoguchi-fresh-'));
-        const changeFile = join(dir, 'change.json');
-        writeFileSync(changeFile, JSON.stringify(c.change));
-        const config = harness.configOf(database);
-        if (config.kind !== 'sqlite') throw new Error('sqlite expected');
-        const state = { committed: false, stop: false };
-        const outcomes: Outcome[] = [];
-        const loops = Array.from({ length: KIOSKS }, () => kiosk(database, c, state, outcomes));
-        try {
-          const root = join(import.meta.dirname, '../..');
-          await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), [join(root, 'apps/center/src/cli/import.ts'), '--database', config.path, 'json', changeFile]);
-          state.committed = true;
-          const after = outcomes.length;
-          while (outcomes.length < after + 6 * KIOSKS) await new Promise((r) => setTimeout(r, 2));
-        } finally {
-          state.stop = true;
-          await Promise.all(loops);
-          rmSync(dir, { recursive: true, force: true });
-        }
-        expect(outcomes.some((o) => !o.startedAfterCommit && o.eligibility === 'ok')).toBe(true);
-        for (const o of outcomes.filter((x) => x.startedAfterCommit)) expect(o).toEqual({ startedAfterCommit: true, eligibility: c.code, data: c.code });
-      });
-    }
+    it('a cancellation imported by another process (the import CLI) stops the next issuance in this one', async () => {
+      const database = await seeded();
+      const c = cases[0]!;
+      const dir = mkdtempSync(join(tmpdir(), 'madoguchi-fresh-'));
+      const changeFile = join(dir, 'change.json');
+      writeFileSync(changeFile, JSON.stringify(c.change));
+      const config = harness.configOf(database);
+      const state = { committed: false, stop: false };
+      const outcomes: Outcome[] = [];
+      const loops = Array.from({ length: KIOSKS }, () => kiosk(database, c, state, outcomes));
+      try {
+        const root = join(import.meta.dirname, '../..');
+        await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'apps/center/src/cli/import.ts'), '--database', config.kind === 'sqlite' ? config.path : config.connectionString, 'json', changeFile], { cwd: root });
+        state.committed = true;
+        const after = outcomes.length;
+        while (outcomes.length < after + 6 * KIOSKS) await new Promise((r) => setTimeout(r, 2));
+      } finally {
+        state.stop = true;
+        await Promise.all(loops);
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(outcomes.some((o) => !o.startedAfterCommit && o.eligibility === 'ok')).toBe(true);
+      for (const o of outcomes.filter((x) => x.startedAfterCommit)) expect(o).toEqual({ startedAfterCommit: true, eligibility: c.code, data: c.code });
+    });
 
     it('each case has its own copy of the demo world: the first copy is untouched', async () => {
       const decision = await checkEligibility({ database: first, residentId: f.ordinary, certificateType: 'sealCertificate', options: {}, copies: 1, now: demoNow, printableCheck: null });

@@ -118,24 +118,22 @@ forEachDatabase((harness) => {
       expect(last.body.error.code).toBe('RATE_LIMITED');
     });
 
-    if (harness.kind === 'sqlite') {
-      it('the enrollment CLI turns a CSR into a client certificate the center accepts, and revokes it', async () => {
-        const stateDir = center.state.dir;
-        const dbPath = harness.configOf(center.database);
-        if (dbPath.kind !== 'sqlite') throw new Error('sqlite only');
-        const made = createKioskKeyAndCsr(join(scratch, 'cli-kiosk'), 'CLI-0001');
-        // Run asynchronously: the center lives in this process and keeps serving while the CLI runs.
-        const cli = async (...args: string[]) =>
-          (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/kiosk.ts', '--state', stateDir, '--database', dbPath.path, ...args], { cwd: join(__dirname, '../..'), encoding: 'utf8' })).stdout;
-        const out = join(scratch, 'cli-kiosk.cert.pem');
-        expect(await cli('enroll', '--csr', made.csrPath, '--terminal-id', 'CLI-0001', '--printer-id', 'P01', '--store-code', 'S9', '--store-name', 'CLI店', '--out', out)).toContain('enrolled CLI-0001');
-        const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: readFileSync(out, 'utf8') });
-        expect((await client.request('POST', '/api/v1/challenges')).status).toBe(200);
-        expect(await cli('revoke', '--terminal-id', 'CLI-0001')).toContain('revoked CLI-0001');
-        const refused = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges');
-        client.close();
-        expect(refused.body.error.code).toBe('KIOSK_REVOKED');
-      });
-    }
+    it('the enrollment CLI turns a CSR into a client certificate the center accepts, and revokes it', async () => {
+      const stateDir = center.state.dir;
+      const config = harness.configOf(center.database);
+      const databaseArg = config.kind === 'sqlite' ? config.path : config.connectionString;
+      const made = createKioskKeyAndCsr(join(scratch, 'cli-kiosk'), 'CLI-0001');
+      // Run asynchronously: the center lives in this process and keeps serving while the CLI runs.
+      const cli = async (...args: string[]) =>
+        (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/kiosk.ts', '--state', stateDir, '--database', databaseArg, ...args], { cwd: join(__dirname, '../..'), encoding: 'utf8' })).stdout;
+      const out = join(scratch, 'cli-kiosk.cert.pem');
+      expect(await cli('enroll', '--csr', made.csrPath, '--terminal-id', 'CLI-0001', '--printer-id', 'P01', '--store-code', 'S9', '--store-name', 'CLI店', '--out', out)).toContain('enrolled CLI-0001');
+      const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: readFileSync(out, 'utf8') });
+      expect((await client.request('POST', '/api/v1/challenges')).status).toBe(200);
+      expect(await cli('revoke', '--terminal-id', 'CLI-0001')).toContain('revoked CLI-0001');
+      const refused = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges');
+      client.close();
+      expect(refused.body.error.code).toBe('KIOSK_REVOKED');
+    });
   });
 });
