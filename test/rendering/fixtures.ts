@@ -89,6 +89,8 @@ export function everyTemplate(): NamedInput[] {
   const multi = resident(f.multiPageFamilyRegister);
   const foreign = resident(f.foreignResident);
   const nonTax = resident(f.nonTaxable);
+  const mj = resident(f.outsideJisName);
+  const ivs = resident(f.ivsName);
   const rr = residenceRecordData(f.ordinary);
   const members = rr.certificateType === 'residenceRecord' ? rr.members : [];
   return [
@@ -96,7 +98,11 @@ export function everyTemplate(): NamedInput[] {
     { name: 'residenceRecord-individual', input: makeInput(code, residenceRecordData(f.formerSurname, 'individual')), subjects: members },
     { name: 'residenceRecord-foreign', input: makeInput(foreign.municipalityCode, residenceRecordData(f.foreignResident)), subjects: [foreign] },
     { name: 'residenceItemsCertificate', input: makeInput(code, residenceRecordData(f.ordinary, 'household', 'residenceItemsCertificate')), subjects: members },
+    // Hard names in the per-template pixel comparison: 𠮷 (U+20BB7) prints from IPAmj明朝, 葛+VS17
+    // (an IVS sequence) through the main font's variation-selector table.
+    { name: 'residenceRecord-mjName', input: makeInput(mj.municipalityCode, residenceRecordData(f.outsideJisName)), subjects: [mj] },
     { name: 'sealCertificate', input: makeInput(code, sealData(f.ordinary)), subjects: [ordinary] },
+    { name: 'sealCertificate-ivsName', input: makeInput(ivs.municipalityCode, sealData(f.ivsName)), subjects: [ivs] },
     { name: 'familyRegisterFull', input: makeInput(registerOf(f.multiPageFamilyRegister).municipalityCode, familyRegisterData(f.multiPageFamilyRegister, 'familyRegisterFull')), subjects: [multi] },
     { name: 'familyRegisterIndividual', input: makeInput(registerOf(f.ordinary).municipalityCode, familyRegisterData(f.ordinary, 'familyRegisterIndividual')), subjects: [ordinary] },
     { name: 'familyRegisterAddressHistory', input: makeInput(registerOf(f.ordinary).municipalityCode, addressHistoryData(f.ordinary)), subjects: [ordinary] },

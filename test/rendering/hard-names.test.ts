@@ -13,7 +13,7 @@ import { renderDocument, verificationQrRect } from '../../apps/center/src/render
 import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
 import { demo, makeInput, residenceRecordData } from './fixtures.js';
 import { compact, pageTexts } from './support/pdf-text.js';
-import { blank, differingShare, rasterise } from './support/raster.js';
+import { blank, differingInkShare, differingShare, MAX_DIFFERING_INK_SHARE, rasterise, type GrayImage } from './support/raster.js';
 
 const fonts = new FontSet();
 const env = { fonts, signer: createVerificationSigner(generateKeyPairSync('ed25519').privateKey, 'test') };
@@ -40,6 +40,15 @@ function withSurname(family: string): CertificateData {
   return { ...data, members: [{ ...head!, name: { ...head!.name, family } }, ...rest] };
 }
 
+/** Page 1 of both documents, QR code masked (the single-page 住民票 has it there). */
+function firstPages(actual: Uint8Array, reference: Uint8Array, municipalityCode: string): [GrayImage, GrayImage] {
+  const [a] = rasterise(actual);
+  const [b] = rasterise(reference);
+  blank(a!, verificationQrRect(municipalityCode));
+  blank(b!, verificationQrRect(municipalityCode));
+  return [a!, b!];
+}
+
 describe('printable hard names', () => {
   it.each(printable.map((p) => [p.note, p] as const))('%s', async (_note, p) => {
     const resolved = fonts.resolve(p.family);
@@ -54,11 +63,18 @@ describe('printable hard names', () => {
     const base = compact(p.family.replace(/[\u{E0100}-\u{E01EF}\uFE00-\uFE0F]/gu, ''));
     expect(text.replace(/[\u{E0100}-\u{E01EF}\uFE00-\uFE0F]/gu, '')).toContain(base);
     const full = await renderDocument(input, env, { fontMode: 'full' });
-    const [a] = rasterise(doc.pdf);
-    const [b] = rasterise(full.pdf);
-    blank(a!, verificationQrRect(input.municipality.code));
-    blank(b!, verificationQrRect(input.municipality.code));
-    expect(differingShare(a!, b!)).toBeLessThanOrEqual(0.005);
+    const [a, b] = firstPages(doc.pdf, full.pdf, input.municipality.code);
+    expect(differingInkShare(a, b)).toBeLessThanOrEqual(MAX_DIFFERING_INK_SHARE);
+  });
+
+  it('negative control: one substituted glyph (吉 for 𠮷) fails the pixel comparison', async () => {
+    const code = demo.batch.residents.find((r) => r.residentId === demo.featured.ordinary)!.municipalityCode;
+    const right = makeInput(code, withSurname('𠮷田'));
+    const substituted = { ...right, data: withSurname('吉田') };
+    const [a, b] = firstPages((await renderDocument(substituted, env)).pdf, (await renderDocument(right, env, { fontMode: 'full' })).pdf, code);
+    // The old whole-page bound let it through: ~0.004% of the page differs.
+    expect(differingShare(a, b)).toBeLessThanOrEqual(0.005);
+    expect(differingInkShare(a, b)).toBeGreaterThan(MAX_DIFFERING_INK_SHARE * 5);
   });
 
   it('draws a registered variant differently from its base character', () => {
