@@ -72,7 +72,7 @@ forEachDatabase((harness) => {
       expect(res.status).toBe(200);
       expect(res.body.openapi).toBe('3.1.0');
       expect(Object.keys(res.body.paths).sort()).toEqual(
-        ['/api/v1/center-key', '/api/v1/challenges', '/api/v1/issuances', '/api/v1/issuances/{issuanceId}/cancel', '/api/v1/issuances/{issuanceId}/payment', '/api/v1/issuances/{issuanceId}/print-results', '/api/v1/sessions'].sort(),
+        ['/api/v1/center-key', '/api/v1/challenges', '/api/v1/domicile-registrations', '/api/v1/issuances', '/api/v1/issuances/{issuanceId}/cancel', '/api/v1/issuances/{issuanceId}/payment', '/api/v1/issuances/{issuanceId}/print-results', '/api/v1/sessions'].sort(),
       );
       const quoteBody = JSON.stringify(res.body.paths['/api/v1/issuances']?.post?.requestBody);
       expect(quoteBody).toContain('idempotencyKey');

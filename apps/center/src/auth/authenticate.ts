@@ -1,6 +1,11 @@
 /**
  * POST /sessions: the resident's identity comes only from the card's signature over a challenge
  * this center issued to this kiosk. Then the card's (issuer, serial) is mapped to a resident.
+ *
+ * Creating the session and describing it are two steps: a retried call (same idempotency key)
+ * must return the same session without consuming anything again, so the route stores only the
+ * session id and describes the session afresh from its row — the menu is decided at the time of
+ * the answer (no cached resident state) and no names are kept with the idempotency key.
  */
 import { MadoguchiError, type AuthenticateRequest, type AuthenticateResponse } from '@madoguchi/shared';
 import type { CenterDatabase } from '../db/database.js';
@@ -9,7 +14,7 @@ import type { Kiosk } from '../kiosks/registry.js';
 import { verifyCardSignature } from './card-certificate.js';
 import { consumeChallenge } from './challenges.js';
 import type { RevocationChecker } from './crl.js';
-import { createSession } from './sessions.js';
+import { createSession, type Session } from './sessions.js';
 import type { TrustAnchors } from './trust-anchors.js';
 
 export interface AuthenticationDeps {
@@ -20,7 +25,8 @@ export interface AuthenticationDeps {
   sessionTtlMs: number;
 }
 
-export async function authenticateResident(deps: AuthenticationDeps, kiosk: Kiosk, request: AuthenticateRequest, now: Date): Promise<AuthenticateResponse> {
+/** Verifies the card's answer to the challenge (consuming it) and opens a session for its holder. */
+export async function authenticateResident(deps: AuthenticationDeps, kiosk: Kiosk, request: AuthenticateRequest, now: Date): Promise<Session> {
   const challenge = await consumeChallenge(deps.database, request.challengeId, kiosk.terminalId, now);
   const card = verifyCardSignature({
     certificateDer: Buffer.from(request.authCertificate, 'base64'),
@@ -32,11 +38,16 @@ export async function authenticateResident(deps: AuthenticationDeps, kiosk: Kios
   });
   const holder = await deps.services.findResidentByCard(card.issuer, card.serialNumber);
   if (!holder) throw new MadoguchiError('AUTH_RESIDENT_UNKNOWN', 'no card link for this certificate');
-  const session = await createSession(deps.database, { kiosk, residentId: holder.residentId, municipalityCode: holder.municipalityCode, cardUsableFrom: holder.usableFrom, card, now, ttlMs: deps.sessionTtlMs });
+  return createSession(deps.database, { kiosk, residentId: holder.residentId, municipalityCode: holder.municipalityCode, cardUsableFrom: holder.usableFrom, card, now, ttlMs: deps.sessionTtlMs });
+}
+
+/** What the kiosk shows for a session: decided now, from the approved records. */
+export async function describeSession(deps: Pick<AuthenticationDeps, 'services'>, session: Session, now: Date): Promise<AuthenticateResponse> {
+  const card = { authCertificateNotAfter: session.authNotAfter, usableFrom: session.cardUsableFrom };
   const [municipalityName, menu, householdMembers] = await Promise.all([
-    deps.services.municipalityName(holder.municipalityCode),
-    deps.services.menuFor(holder.residentId, now, { authCertificateNotAfter: card.notAfter, usableFrom: holder.usableFrom }),
-    deps.services.householdMembers(holder.residentId),
+    deps.services.municipalityName(session.municipalityCode),
+    deps.services.menuFor(session.residentId, now, card),
+    deps.services.householdMembers(session.residentId),
   ]);
   return { sessionId: session.sessionId, expiresAt: session.expiresAt, municipalityName, menu, householdMembers };
 }

@@ -12,8 +12,11 @@ import {
   CancelRequest,
   CancelResponse,
   CenterKeyResponse,
+  ChallengeRequest,
   ChallengeResponse,
   DeliveryResponse,
+  DomicileRegistrationRequest,
+  DomicileRegistrationResponse,
   ErrorBody,
   MadoguchiError,
   PaymentRequest,
@@ -22,17 +25,19 @@ import {
   QuoteRequest,
   QuoteResponse,
 } from '@madoguchi/shared';
-import { authenticateResident } from '../auth/authenticate.js';
+import { authenticateResident, describeSession, type AuthenticationDeps } from '../auth/authenticate.js';
 import { issueChallenge } from '../auth/challenges.js';
+import { loadSession, type Session } from '../auth/sessions.js';
 import { runIdempotent, errorFromStored } from '../issuance/idempotency.js';
 import { recordIncident } from '../issuance/incidents.js';
 import { cancel, deliveryOf, pay, quote, reportPrintResult, type IssuanceContext } from '../issuance/issuance-service.js';
 import { kioskGuard } from '../kiosks/mtls.js';
 import type { Kiosk } from '../kiosks/registry.js';
+import { applyDomicileRegistrationAtKiosk, domicileRegistrationOffer } from '../policy/domicile-application.js';
 import type { CenterContext } from './context.js';
 
 const IssuanceParams = z.object({ issuanceId: z.string().uuid() });
-/** A retry that arrives while the first call runs waits this long for its result (quote, print result, cancel). */
+/** A retry that arrives while the first call runs waits this long for its result (every call but payment). */
 const DUPLICATE_WAIT_MS = 5_000;
 const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
 
@@ -52,6 +57,7 @@ function stored<T>(reply: FastifyReply, result: { status: number; body: unknown 
 }
 
 export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
+  const auth: AuthenticationDeps = { database: ctx.database, services: ctx.services, anchors: ctx.anchors, revocation: ctx.revocation, sessionTtlMs: ctx.config.timeouts.sessionTtlMs };
   const issuance: IssuanceContext = { database: ctx.database, services: ctx.services, centerKey: ctx.bindingKey, renderTimeoutMs: ctx.config.timeouts.renderTimeoutMs };
   // A payment renders its copies; its retry waits for them, within the request timeout.
   const paymentWaitMs = Math.min(ctx.config.timeouts.renderTimeoutMs * 2 + DUPLICATE_WAIT_MS, ctx.config.timeouts.requestTimeoutMs - 1_000);
@@ -60,12 +66,66 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
     r.decorateRequest('kiosk', null);
     r.addHook('onRequest', kioskGuard(ctx.database));
 
-    r.post('/challenges', { schema: { tags: ['kiosk'], summary: 'Issue a card challenge (32 random bytes, single use, ≤ 60 s, bound to this kiosk)', response: { 200: ChallengeResponse, ...errors } } }, async (request) =>
-      issueChallenge(ctx.database, kioskOf(request).terminalId, ctx.now(), ctx.config.timeouts.challengeTtlMs),
+    r.post(
+      '/challenges',
+      { schema: { tags: ['kiosk'], summary: 'Issue a card challenge (32 random bytes, single use, ≤ 60 s, bound to this kiosk)', body: ChallengeRequest, response: { 200: ChallengeResponse, ...errors } } },
+      async (request, reply) => {
+        const kiosk = kioskOf(request);
+        const now = ctx.now();
+        const issue = () => issueChallenge(ctx.database, kiosk.terminalId, now, ctx.config.timeouts.challengeTtlMs);
+        const { idempotencyKey } = request.body;
+        if (!idempotencyKey) return issue();
+        // The stored result is the challenge itself: random bytes and an id, nothing of a resident.
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'challenge', request: {}, now, waitMs: DUPLICATE_WAIT_MS }, issue);
+        return stored<ChallengeResponse>(reply, result);
+      },
     );
 
-    r.post('/sessions', { schema: { tags: ['kiosk'], summary: 'Authenticate the resident by the card signature over the challenge', body: AuthenticateRequest, response: { 200: AuthenticateResponse, ...errors } } }, async (request) =>
-      authenticateResident({ database: ctx.database, services: ctx.services, anchors: ctx.anchors, revocation: ctx.revocation, sessionTtlMs: ctx.config.timeouts.sessionTtlMs }, kioskOf(request), request.body, ctx.now()),
+    r.post(
+      '/sessions',
+      { schema: { tags: ['kiosk'], summary: 'Authenticate the resident by the card signature over the challenge', body: AuthenticateRequest, response: { 200: AuthenticateResponse, ...errors } } },
+      async (request, reply) => {
+        const kiosk = kioskOf(request);
+        const now = ctx.now();
+        const { idempotencyKey, ...signed } = request.body;
+        let session: Session;
+        if (!idempotencyKey) {
+          session = await authenticateResident(auth, kiosk, signed, now);
+        } else {
+          // The stored result is the session id only: a retry gets the same session (the challenge
+          // was consumed once, one session row, one audit entry), described afresh below, and no
+          // names are kept beside the idempotency key.
+          let created: Session | undefined;
+          const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'authenticate', request: signed, now, waitMs: DUPLICATE_WAIT_MS }, async () => {
+            created = await authenticateResident(auth, kiosk, signed, now);
+            return { sessionId: created.sessionId };
+          });
+          session = created ?? (await loadSession(ctx.database.db, stored<{ sessionId: string }>(reply, result).sessionId, kiosk.terminalId, now));
+        }
+        const [described, domicileRegistration] = await Promise.all([describeSession(auth, session, now), domicileRegistrationOffer(ctx.database, session, now)]);
+        return domicileRegistration ? { ...described, domicileRegistration } : described;
+      },
+    );
+
+    r.post(
+      '/domicile-registrations',
+      {
+        schema: {
+          tags: ['kiosk'],
+          summary: '本籍地利用登録申請: the session’s resident applies for their 本籍地; its 戸籍 certificates become available once that municipality approves',
+          body: DomicileRegistrationRequest,
+          response: { 200: DomicileRegistrationResponse, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const kiosk = kioskOf(request);
+        const now = ctx.now();
+        const { idempotencyKey, sessionId } = request.body;
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'domicile-registration', request: { sessionId }, now, waitMs: DUPLICATE_WAIT_MS }, async () =>
+          applyDomicileRegistrationAtKiosk(ctx.database, await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now), now),
+        );
+        return stored<DomicileRegistrationResponse>(reply, result);
+      },
     );
 
     r.post('/issuances', { schema: { tags: ['kiosk'], summary: 'Quote: eligibility and fee (refusals happen here, before payment)', body: QuoteRequest, response: { 200: QuoteResponse, ...errors } } }, async (request, reply) => {

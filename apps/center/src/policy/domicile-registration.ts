@@ -83,19 +83,39 @@ export async function applyDomicileRegistration(
       .where('status', 'in', ['pending', 'approved'])
       .executeTakeFirst();
     if (open) return fromRow(open);
-    const row: Row = {
-      registration_id: randomUUID(),
-      resident_id: residentId,
-      domicile_municipality_code: domicileMunicipalityCode,
-      status: 'pending',
-      applied_at: now.toISOString(),
-      decided_at: null,
-      decided_by: null,
-    };
-    await trx.insertInto('domicile_registrations').values(row).execute();
-    return fromRow(row);
+    return insertApplication(trx, residentId, domicileMunicipalityCode, now);
     // Check-then-insert: serialised per resident so two kiosk retries cannot both insert.
-  }, { serializeAs: `domicile-registration:${residentId}` });
+  }, { serializeAs: domicileApplicationLock(residentId) });
+}
+
+/** The lock every check-then-insert of one resident's applications takes (see writeTransaction). */
+export const domicileApplicationLock = (residentId: string): string => `domicile-registration:${residentId}`;
+
+/** A new pending application; the caller has checked, under domicileApplicationLock, that none is open. */
+export async function insertApplication(trx: Executor, residentId: string, domicileMunicipalityCode: string, now: Date): Promise<DomicileRegistration> {
+  const row: Row = {
+    registration_id: randomUUID(),
+    resident_id: residentId,
+    domicile_municipality_code: domicileMunicipalityCode,
+    status: 'pending',
+    applied_at: now.toISOString(),
+    decided_at: null,
+    decided_by: null,
+  };
+  await trx.insertInto('domicile_registrations').values(row).execute();
+  return fromRow(row);
+}
+
+/** Every application of the resident to this 本籍地, newest first. */
+export async function applicationsOf(db: Executor, residentId: string, code: string): Promise<DomicileRegistration[]> {
+  const rows = await db
+    .selectFrom('domicile_registrations')
+    .selectAll()
+    .where('resident_id', '=', residentId)
+    .where('domicile_municipality_code', '=', code)
+    .orderBy('applied_at', 'desc')
+    .execute();
+  return rows.map(fromRow);
 }
 
 export async function decideDomicileRegistration(

@@ -1,0 +1,128 @@
+/**
+ * Acceptance 4, the 本籍地 registration workflow from the kiosk, over real mutual TLS on both
+ * databases: a resident whose 本籍 is in another municipality applies from their session
+ * (POST /api/v1/domicile-registrations, idempotency key), the 本籍地 approves through the policy
+ * CLI, and the 戸籍 certificates of that municipality then appear in their kiosk menu. Each refusal
+ * carries its own catalog code.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthenticateResponse, DomicileRegistrationResponse } from '@madoguchi/shared';
+import { forEachDatabase } from '../support/databases.js';
+import { newKey, startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestKiosk } from './support/center-harness.js';
+
+type Refusal = { error: { code: string; message: string } };
+const codeOf = (res: HttpResult<unknown>) => ({ status: res.status, code: (res.body as Refusal).error?.code });
+const root = join(__dirname, '../..');
+const CHIYODA = '131016';
+
+forEachDatabase((harness) => {
+  describe('本籍地 registration from a kiosk', () => {
+    let center: CenterHarness;
+    let kiosk: TestKiosk;
+
+    beforeAll(async () => {
+      center = await startCenter(await harness.fresh(), { build: { sweeper: false } });
+      kiosk = await center.enrollKiosk();
+    });
+    afterAll(() => center?.close());
+
+    const signIn = async (residentId: string, k: TestKiosk = kiosk) => {
+      const res = await center.authenticate(k, await center.issueCard(residentId));
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const apply = (sessionId: string, idempotencyKey = newKey(), k: TestKiosk = kiosk) =>
+      k.request<DomicileRegistrationResponse>('POST', '/api/v1/domicile-registrations', { idempotencyKey, sessionId });
+    const familyRegister = (session: AuthenticateResponse) => session.menu.find((m) => m.certificateType === 'familyRegisterFull')!;
+    const policyCli = async (...args: string[]) => {
+      const config = harness.configOf(center.database);
+      const url = config.kind === 'sqlite' ? config.path : config.connectionString;
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'apps/center/src/cli/policy.ts'), '--database', url, ...args], { cwd: root, encoding: 'utf8' });
+      return stdout;
+    };
+
+    it('refuses outside the 本籍地’s hours for registrations, and says so at authentication', async () => {
+      const residentId = center.demo.featured.domicileInOtherServedMunicipality;
+      // Saturday 2026-11-28 10:00 in Japan: 千代田区 takes registrations on weekdays only.
+      center.clock.set(new Date('2026-11-28T01:00:00Z'));
+      try {
+        const session = await signIn(residentId);
+        expect(session.domicileRegistration).toMatchObject({ status: 'notApplied', canApply: false, refusal: 'ELIGIBILITY_OUTSIDE_HOURS' });
+        expect(codeOf(await apply(session.sessionId))).toEqual({ status: 403, code: 'ELIGIBILITY_OUTSIDE_HOURS' });
+      } finally {
+        center.clock.set(TEST_NOW);
+      }
+    });
+
+    it('apply at the kiosk → approve through the CLI → the 本籍地’s 戸籍 certificates become available', async () => {
+      const residentId = center.demo.featured.domicileInOtherServedMunicipality;
+      const before = await signIn(residentId);
+      expect(familyRegister(before)).toMatchObject({ available: false, refusal: 'ELIGIBILITY_DOMICILE_NOT_REGISTERED' });
+      expect(before.domicileRegistration).toEqual({ status: 'notApplied', canApply: true, domicileMunicipalityName: '千代田区' });
+
+      const key = newKey();
+      const applied = await apply(before.sessionId, key);
+      expect(applied.status).toBe(200);
+      expect(applied.body).toMatchObject({ status: 'pending', domicileMunicipalityName: '千代田区' });
+      // The kiosk's retry (same key) is the same application; a second visit (new key) is told it is pending.
+      const retried = await apply(before.sessionId, key);
+      expect(retried.body).toEqual(applied.body);
+      expect(codeOf(await apply(before.sessionId))).toEqual({ status: 409, code: 'DOMICILE_REGISTRATION_PENDING' });
+      expect(codeOf(await apply(newKey(), key))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
+
+      const listed = await policyCli('domicile', 'list', CHIYODA, '--status', 'pending');
+      expect(listed).toContain(applied.body.registrationId);
+      expect(listed.match(/pending/g)).toHaveLength(1);
+
+      // Pending: the 戸籍 items stay refused, and the kiosk learns why.
+      const pending = await signIn(residentId);
+      expect(familyRegister(pending)).toMatchObject({ available: false, refusal: 'ELIGIBILITY_DOMICILE_NOT_REGISTERED' });
+      expect(pending.domicileRegistration).toMatchObject({ status: 'pending', canApply: false, refusal: 'DOMICILE_REGISTRATION_PENDING' });
+
+      expect(await policyCli('domicile', 'approve', applied.body.registrationId, '--by', 'clerk-131016-01')).toContain(`${applied.body.registrationId} approved by clerk-131016-01`);
+
+      const approved = await signIn(residentId);
+      expect(familyRegister(approved)).toMatchObject({ available: true, feeYen: expect.any(Number) });
+      expect(approved.menu.find((m) => m.certificateType === 'familyRegisterIndividual')?.available).toBe(true);
+      expect(approved.domicileRegistration).toMatchObject({ status: 'approved', canApply: false, refusal: 'DOMICILE_ALREADY_REGISTERED' });
+      expect(codeOf(await apply(approved.sessionId))).toEqual({ status: 409, code: 'DOMICILE_ALREADY_REGISTERED' });
+      const quote = await kiosk.request('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: approved.sessionId, certificateType: 'familyRegisterFull', options: {}, copies: 1 });
+      expect(quote.status).toBe(200);
+    });
+
+    it('refuses a 本籍地 this center does not serve (DOMICILE_NOT_PARTICIPATING)', async () => {
+      const session = await signIn(center.demo.featured.domicileNotServed);
+      expect(session.domicileRegistration).toMatchObject({ status: 'notApplied', canApply: false, refusal: 'DOMICILE_NOT_PARTICIPATING' });
+      expect(session.domicileRegistration?.domicileMunicipalityName).toBeUndefined();
+      const res = await apply(session.sessionId);
+      expect(codeOf(res)).toEqual({ status: 403, code: 'DOMICILE_NOT_PARTICIPATING' });
+      expect((res.body as Refusal).error.message).toContain('本籍地');
+    });
+
+    it('offers nothing when the 本籍 is in the 住所地 (DOMICILE_REGISTRATION_NOT_NEEDED)', async () => {
+      const session = await signIn(center.demo.featured.ordinary);
+      expect(session.domicileRegistration).toBeUndefined();
+      expect(codeOf(await apply(session.sessionId))).toEqual({ status: 409, code: 'DOMICILE_REGISTRATION_NOT_NEEDED' });
+    });
+
+    it('is bound to the session: another kiosk cannot apply with it, and the key is required', async () => {
+      const session = await signIn(center.demo.featured.domicileNotServed);
+      const other = await center.enrollKiosk();
+      expect(codeOf(await apply(session.sessionId, newKey(), other))).toEqual({ status: 401, code: 'AUTH_SESSION_EXPIRED' });
+      expect(codeOf(await kiosk.request('POST', '/api/v1/domicile-registrations', { sessionId: session.sessionId }))).toEqual({ status: 400, code: 'INPUT_INVALID' });
+    });
+
+    it('refuses an expired session (AUTH_SESSION_EXPIRED)', async () => {
+      const session = await signIn(center.demo.featured.domicileNotServed);
+      center.clock.set(new Date(Date.parse(session.expiresAt) + 1_000));
+      try {
+        expect(codeOf(await apply(session.sessionId))).toEqual({ status: 401, code: 'AUTH_SESSION_EXPIRED' });
+      } finally {
+        center.clock.set(TEST_NOW);
+      }
+    });
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * Acceptance 6, "idempotency keys on every kiosk call", for the two authentication calls, over real
+ * mutual TLS on both databases: a retried POST /challenges returns the same challenge, a retried
+ * POST /sessions the same session — the challenge is consumed once, one session row, one audit
+ * entry — and the kiosk's own center client, retrying after a timeout, gets its session instead of
+ * AUTH_CHALLENGE_REPLAYED.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthenticateResponse, ChallengeResponse } from '@madoguchi/shared';
+import { createCenterClient } from '../../apps/kiosk/src/main/center/center-client.js';
+import { forEachDatabase } from '../support/databases.js';
+import { newKey, signedAuthentication, startCenter, type CenterHarness, type HttpResult, type TestCard, type TestKiosk } from './support/center-harness.js';
+
+type Refusal = { error: { code: string } };
+const codeOf = (res: HttpResult<unknown>) => ({ status: res.status, code: (res.body as Refusal).error?.code });
+
+forEachDatabase((harness) => {
+  describe('idempotent authentication', () => {
+    let center: CenterHarness;
+    let kiosk: TestKiosk;
+    let card: TestCard;
+    /** The next menu computation waits this long (to make the kiosk client time out once). */
+    let slowMenuMs = 0;
+
+    beforeAll(async () => {
+      center = await startCenter(await harness.fresh(), {
+        build: { sweeper: false },
+        wrapServices: (base) => ({
+          ...base,
+          menuFor: async (...args) => {
+            const wait = slowMenuMs;
+            slowMenuMs = 0;
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            return base.menuFor(...args);
+          },
+        }),
+      });
+      kiosk = await center.enrollKiosk();
+      card = await center.issueCard(center.demo.featured.ordinary);
+    });
+    afterAll(() => center?.close());
+
+    const challenge = async (idempotencyKey = newKey()) => {
+      const res = await kiosk.request<ChallengeResponse>('POST', '/api/v1/challenges', { idempotencyKey });
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const counts = async () => {
+      const db = center.database.db;
+      const sessions = await db.selectFrom('sessions').select(db.fn.countAll<number>().as('n')).where('terminal_id', '=', kiosk.terminalId).executeTakeFirstOrThrow();
+      const audits = await db
+        .selectFrom('audit_events')
+        .select(db.fn.countAll<number>().as('n'))
+        .where('event', '=', 'resident_authenticated')
+        .where('terminal_id', '=', kiosk.terminalId)
+        .executeTakeFirstOrThrow();
+      return { sessions: Number(sessions.n), audits: Number(audits.n) };
+    };
+
+    it('returns the same challenge for a retried POST /challenges, and a new one for a new key', async () => {
+      const key = newKey();
+      const first = await challenge(key);
+      const retry = await challenge(key);
+      expect(retry).toEqual(first);
+      expect((await challenge()).challengeId).not.toBe(first.challengeId);
+      const stored = await center.database.db.selectFrom('challenges').select('challenge_id').where('terminal_id', '=', kiosk.terminalId).where('challenge_id', '=', first.challengeId).execute();
+      expect(stored).toHaveLength(1);
+    });
+
+    it('returns the same session for a retried POST /sessions and consumes nothing twice', async () => {
+      const before = await counts();
+      const body = { ...signedAuthentication(await challenge(), card), idempotencyKey: newKey() };
+      const first = await kiosk.request<AuthenticateResponse>('POST', '/api/v1/sessions', body);
+      expect(first.status).toBe(200);
+      const retry = await kiosk.request<AuthenticateResponse>('POST', '/api/v1/sessions', body);
+      expect(retry.status).toBe(200);
+      expect(retry.body.sessionId).toBe(first.body.sessionId);
+      expect(retry.body.expiresAt).toBe(first.body.expiresAt);
+      expect(retry.body.menu).toEqual(first.body.menu);
+      expect(retry.body.householdMembers).toEqual(first.body.householdMembers);
+      expect(await counts()).toEqual({ sessions: before.sessions + 1, audits: before.audits + 1 });
+      // The retried session is a real one: the kiosk can quote with it.
+      const quote = await kiosk.request('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: retry.body.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 });
+      expect(quote.status).toBe(200);
+    });
+
+    it('answers concurrent duplicates with one session', async () => {
+      const before = await counts();
+      const body = { ...signedAuthentication(await challenge(), card), idempotencyKey: newKey() };
+      const answers = await Promise.all([1, 2, 3].map(() => kiosk.request<AuthenticateResponse>('POST', '/api/v1/sessions', body)));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(new Set(answers.map((a) => a.body.sessionId)).size).toBe(1);
+      expect(await counts()).toEqual({ sessions: before.sessions + 1, audits: before.audits + 1 });
+    });
+
+    it('refuses the same key with a different body (ISSUANCE_IDEMPOTENCY_CONFLICT) and a new key on a used challenge (AUTH_CHALLENGE_REPLAYED)', async () => {
+      const key = newKey();
+      const signed = signedAuthentication(await challenge(), card);
+      expect((await kiosk.request('POST', '/api/v1/sessions', { ...signed, idempotencyKey: key })).status).toBe(200);
+      const before = await counts();
+      const other = signedAuthentication(await challenge(), card);
+      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', { ...other, idempotencyKey: key }))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
+      // A key is one call of one kind: the challenge call's key cannot name an authentication.
+      const challengeKey = newKey();
+      await challenge(challengeKey);
+      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', { ...other, idempotencyKey: challengeKey }))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
+      // A new key is a new call: the consumed challenge stays consumed.
+      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', { ...signed, idempotencyKey: newKey() }))).toEqual({ status: 401, code: 'AUTH_CHALLENGE_REPLAYED' });
+      expect(await counts()).toEqual(before);
+    });
+
+    it('replays a refusal with the same code, without trying again', async () => {
+      const body = { ...signedAuthentication(await challenge(), card), idempotencyKey: newKey() };
+      const forged = { ...body, signature: Buffer.alloc(256, 1).toString('base64') };
+      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', forged))).toEqual({ status: 401, code: 'AUTH_SIGNATURE_INVALID' });
+      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', forged))).toEqual({ status: 401, code: 'AUTH_SIGNATURE_INVALID' });
+    });
+
+    it('keeps idempotency keys apart per kiosk', async () => {
+      const other = await center.enrollKiosk();
+      const key = newKey();
+      const mine = await challenge(key);
+      const theirs = await other.request<ChallengeResponse>('POST', '/api/v1/challenges', { idempotencyKey: key });
+      expect(theirs.status).toBe(200);
+      expect(theirs.body.challengeId).not.toBe(mine.challengeId);
+    });
+
+    it('the kiosk’s center client, timing out on POST /sessions, retries with the same key and gets the same session', async () => {
+      const client = createCenterClient({ baseUrl: center.baseUrl, cert: kiosk.certPem, key: kiosk.keyPem, ca: center.caPem, timeoutMs: 1_000, retries: 2 });
+      try {
+        const before = await counts();
+        const c = await client.challenge();
+        const signed = signedAuthentication(c, card);
+        // The first answer comes after the client has given up: the session exists, the kiosk never saw it.
+        slowMenuMs = 1_500;
+        const session = await client.authenticate({ challengeId: signed.challengeId, authCertificate: signed.authCertificate, signature: signed.signature, tokenType: 'card' });
+        expect(session.menu.length).toBeGreaterThan(0);
+        expect(await counts()).toEqual({ sessions: before.sessions + 1, audits: before.audits + 1 });
+        const row = await center.database.db.selectFrom('sessions').select('session_id').where('terminal_id', '=', kiosk.terminalId).orderBy('created_at', 'desc').orderBy('session_id').execute();
+        expect(row.map((r) => r.session_id)).toContain(session.sessionId);
+        const used = await center.database.db.selectFrom('challenges').select('used_at').where('challenge_id', '=', c.challengeId).executeTakeFirstOrThrow();
+        expect(used.used_at).not.toBeNull();
+      } finally {
+        client.close();
+      }
+    });
+
+    it('the kiosk’s center client checks a request against the shared schema before sending it', async () => {
+      const client = createCenterClient({ baseUrl: center.baseUrl, cert: kiosk.certPem, key: kiosk.keyPem, ca: center.caPem });
+      try {
+        const before = await counts();
+        await expect(client.authenticate({ challengeId: 'not-a-uuid', authCertificate: '!', signature: '', tokenType: 'card' })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+        expect(await counts()).toEqual(before);
+      } finally {
+        client.close();
+      }
+    });
+  });
+});
