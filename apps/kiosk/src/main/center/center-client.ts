@@ -1,26 +1,35 @@
 /**
- * The kiosk's client for the center's API v1, built on the shared schemas: every answer is
- * validated before the kiosk acts on it. The kiosk proves who it is with its mutual-TLS client
- * certificate. Mutating calls carry an idempotency key and are retried with the SAME key on
- * network failures, so a retry returns the first result and never issues twice.
+ * The kiosk's client for the center's API v1, built on the shared schemas: every request body is
+ * typed as its schema's input (`z.input`) and checked against it before it leaves, so a drift
+ * between kiosk and center fails the build or, at the latest, the call — never the center's
+ * validation of a half-understood request; every answer is validated before the kiosk acts on it.
+ * The kiosk proves who it is with its mutual-TLS client certificate. Every POST carries an
+ * idempotency key, one per logical call, and is retried with the SAME key on network failures
+ * and 5xx, so a retry returns the first result: the same challenge, the same session (never
+ * AUTH_CHALLENGE_REPLAYED for a challenge its own first attempt consumed), never a second issuance.
  */
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import {
   API_PREFIX,
+  AuthenticateRequest,
   AuthenticateResponse,
+  CancelRequest,
   CancelResponse,
   CenterKeyResponse,
+  ChallengeRequest,
   ChallengeResponse,
   DeliveryResponse,
-  ErrorBody,
+  DomicileRegistrationRequest,
+  DomicileRegistrationResponse,
   MadoguchiError,
+  PaymentRequest,
+  PrintResultRequest,
   PrintResultResponse,
+  QuoteRequest,
   QuoteResponse,
+  ReceivedErrorBody,
   isErrorCode,
-  type AuthenticateRequest,
-  type CertificateOptions,
-  type CertificateType,
 } from '@madoguchi/shared';
 import type { z } from 'zod';
 
@@ -42,7 +51,21 @@ export function createCenterClient(options: CenterClientOptions) {
   const base = new URL(options.baseUrl);
   const retries = options.retries ?? 2;
 
-  async function call<S extends z.ZodTypeAny>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, timeoutMs = options.timeoutMs ?? 15_000): Promise<z.infer<S>> {
+  /**
+   * A POST whose body is checked against its shared schema first. The input is what is sent, not
+   * the parsed output: the wire format is the schema's input side (YenSchema's brand, for one, is
+   * a one-way transform), and the center parses it with the same schema.
+   */
+  async function post<Q extends z.ZodType, S extends z.ZodType>(path: string, requestSchema: Q, body: z.input<Q>, schema: S, timeoutMs?: number): Promise<z.infer<S>> {
+    const checked = requestSchema.safeParse(body);
+    if (!checked.success) {
+      // Paths only: a body can hold a card certificate, never worth repeating in a log.
+      throw new MadoguchiError('INPUT_INVALID', `request to ${path} does not match its schema: ${checked.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    }
+    return call('POST', path, body, schema, timeoutMs);
+  }
+
+  async function call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, timeoutMs = options.timeoutMs ?? 15_000): Promise<z.infer<S>> {
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt++) {
       try {
@@ -52,9 +75,11 @@ export function createCenterClient(options: CenterClientOptions) {
           if (!parsed.success) throw new MadoguchiError('INTERNAL', `center answer to ${path} does not match the schema`);
           return parsed.data;
         }
-        const err = ErrorBody.safeParse(json);
-        const code = err.success && isErrorCode(err.data.error.code) ? err.data.error.code : 'INTERNAL';
-        const failure = new MadoguchiError(code, `center answered ${status} to ${method} ${path}`);
+        // Tolerant on purpose (see ReceivedErrorBody): a newer center may know codes this kiosk does not.
+        const err = ReceivedErrorBody.safeParse(json);
+        const received = err.success ? err.data.error.code : undefined;
+        const code = isErrorCode(received) ? received : 'INTERNAL';
+        const failure = new MadoguchiError(code, `center answered ${status} to ${method} ${path}${received !== undefined && received !== code ? ` with unknown code ${received}` : ''}`);
         // 5xx may be a passing fault: retry with the same idempotency key. 4xx is the center's decision.
         if (status >= 500 && status !== 501 && attempt < retries) {
           lastError = failure;
@@ -104,17 +129,20 @@ export function createCenterClient(options: CenterClientOptions) {
     });
   }
 
+  // Each method draws its idempotency key once (or takes the caller's), before `call` retries.
+  type WithoutKey<T> = Omit<T, 'idempotencyKey'>;
   return {
-    challenge: () => call('POST', '/challenges', {}, ChallengeResponse),
-    authenticate: (request: AuthenticateRequest) => call('POST', '/sessions', request, AuthenticateResponse),
-    quote: (request: { sessionId: string; certificateType: CertificateType; options: CertificateOptions; copies: number; idempotencyKey?: string }) =>
-      call('POST', '/issuances', { ...request, idempotencyKey: request.idempotencyKey ?? randomUUID() }, QuoteResponse),
-    pay: (issuanceId: string, paidYen: number, idempotencyKey: string = randomUUID()) =>
-      call('POST', `/issuances/${encodeURIComponent(issuanceId)}/payment`, { idempotencyKey, paidYen }, DeliveryResponse, 60_000),
-    printResult: (issuanceId: string, request: { issueNumber: string; outcome: 'printed' | 'failed' | 'rejected'; reasonCode?: string; idempotencyKey?: string }) =>
-      call('POST', `/issuances/${encodeURIComponent(issuanceId)}/print-results`, { ...request, idempotencyKey: request.idempotencyKey ?? randomUUID() }, PrintResultResponse),
-    cancel: (issuanceId: string, reasonCode?: string, idempotencyKey: string = randomUUID()) =>
-      call('POST', `/issuances/${encodeURIComponent(issuanceId)}/cancel`, { idempotencyKey, ...(reasonCode ? { reasonCode } : {}) }, CancelResponse),
+    challenge: (idempotencyKey: string = randomUUID()) => post('/challenges', ChallengeRequest, { idempotencyKey }, ChallengeResponse),
+    authenticate: (request: WithoutKey<z.input<typeof AuthenticateRequest>>, idempotencyKey: string = randomUUID()) => post('/sessions', AuthenticateRequest, { ...request, idempotencyKey }, AuthenticateResponse),
+    applyDomicileRegistration: (sessionId: string, idempotencyKey: string = randomUUID()) =>
+      post('/domicile-registrations', DomicileRegistrationRequest, { idempotencyKey, sessionId }, DomicileRegistrationResponse),
+    quote: (request: WithoutKey<z.input<typeof QuoteRequest>>, idempotencyKey: string = randomUUID()) => post('/issuances', QuoteRequest, { ...request, idempotencyKey }, QuoteResponse),
+    pay: (issuanceId: string, paidYen: z.input<typeof PaymentRequest>['paidYen'], idempotencyKey: string = randomUUID()) =>
+      post(`/issuances/${encodeURIComponent(issuanceId)}/payment`, PaymentRequest, { idempotencyKey, paidYen }, DeliveryResponse, 60_000),
+    printResult: (issuanceId: string, request: WithoutKey<z.input<typeof PrintResultRequest>>, idempotencyKey: string = randomUUID()) =>
+      post(`/issuances/${encodeURIComponent(issuanceId)}/print-results`, PrintResultRequest, { ...request, idempotencyKey }, PrintResultResponse),
+    cancel: (issuanceId: string, reasonCode?: z.input<typeof CancelRequest>['reasonCode'], idempotencyKey: string = randomUUID()) =>
+      post(`/issuances/${encodeURIComponent(issuanceId)}/cancel`, CancelRequest, { idempotencyKey, ...(reasonCode ? { reasonCode } : {}) }, CancelResponse),
     centerKey: () => call('GET', '/center-key', undefined, CenterKeyResponse),
     close: () => agent.destroy(),
   };

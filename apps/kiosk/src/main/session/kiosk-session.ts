@@ -233,7 +233,7 @@ export class KioskSession {
     const selected = this.customer.selected!;
     await this.update({ screen: 'quoting' });
     try {
-      const quote = await this.deps.center.quote({ sessionId: this.customer.auth!.sessionId, ...selected, idempotencyKey: randomUUID() });
+      const quote = await this.deps.center.quote({ sessionId: this.customer.auth!.sessionId, ...selected });
       this.customer.quote = quote;
       await this.update({ screen: 'payment', quote: { feeYen: quote.feeYen, totalYen: quote.totalYen, copies: quote.copies }, paidYen: 0 });
     } catch (error) {
