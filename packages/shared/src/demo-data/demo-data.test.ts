@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateDemoData, myNumberCheckDigit } from './index.js';
+import { demoHolidays, demoTaxYears, generateDemoData, myNumberCheckDigit } from './index.js';
 import { MunicipalDataBatch } from '../domain/municipal-data.js';
 import { ageOn } from '../domain/dates.js';
 
@@ -57,6 +57,75 @@ describe('demo data', () => {
     expect(batch.sealRegistrations.find((s) => s.residentId === featured.formerSurname)?.status).toBe('cancelled');
     expect(batch.issuanceBlocks.map((b) => b.residentId)).toContain(featured.issuanceBlocked);
     expect(new Set(batch.taxRecords.map((t) => t.taxYear))).toEqual(new Set([2025, 2026]));
+  });
+
+  it('never registers anyone as a resident before their birth', () => {
+    const early = batch.residents.filter((r) => r.becameResidentOn < r.birthDate).map((r) => r.residentId);
+    expect(early).toEqual([]);
+    for (const r of batch.residents) expect(r.addressSetOn >= r.birthDate, r.residentId).toBe(true);
+  });
+
+  it('dates nothing after the day the data describes', () => {
+    const after = (label: string, value: string | undefined) => (value !== undefined && value > data.referenceDate ? [`${label} ${value}`] : []);
+    const late = [
+      ...batch.residents.flatMap((r) => [
+        ...after(`${r.residentId} birthDate`, r.birthDate),
+        ...after(`${r.residentId} becameResidentOn`, r.becameResidentOn),
+        ...after(`${r.residentId} addressSetOn`, r.addressSetOn),
+        ...after(`${r.residentId} notifiedOn`, r.notifiedOn),
+        ...after(`${r.residentId} statusChangedOn`, r.statusChangedOn),
+      ]),
+      ...batch.sealRegistrations.flatMap((s) => [...after(`${s.registrationId} registeredOn`, s.registeredOn), ...after(`${s.registrationId} cancelledOn`, s.cancelledOn)]),
+      ...batch.familyRegisters.flatMap((reg) => reg.persons.flatMap((p) => p.events.flatMap((e) => after(`${p.personId} ${e.kind}`, e.date)))),
+      ...batch.addressHistories.flatMap((h) => h.entries.flatMap((e) => after(`${e.personId} addressSetOn`, e.addressSetOn))),
+      ...batch.protectionMeasures.flatMap((m) => after(m.measureId, m.from)),
+      ...batch.issuanceBlocks.flatMap((b) => after(b.blockId, b.from)),
+    ];
+    expect(late).toEqual([]);
+    expect(resident(featured.provisional).notifiedOn <= data.referenceDate).toBe(true);
+  });
+
+  it('registers seals only for residents aged 15 or over, and cancels after registering', () => {
+    for (const s of batch.sealRegistrations) {
+      const r = resident(s.residentId);
+      expect(s.registeredOn >= r.becameResidentOn, s.registrationId).toBe(true);
+      expect(ageOn(r.birthDate, s.registeredOn), s.registrationId).toBeGreaterThanOrEqual(15);
+      if (s.status === 'cancelled') expect(s.cancelledOn! >= s.registeredOn, s.registrationId).toBe(true);
+    }
+  });
+
+  it('erases the seal registration of a resident who died or moved out', () => {
+    const gone = batch.residents.filter((r) => r.status === 'deceased' || r.status === 'movedOut');
+    expect(gone.map((r) => r.residentId)).toEqual(expect.arrayContaining([featured.deceased, featured.movedOut]));
+    for (const r of gone) {
+      for (const s of batch.sealRegistrations.filter((x) => x.residentId === r.residentId)) {
+        expect(s.status, r.residentId).toBe('cancelled');
+        expect(s.cancelledOn, r.residentId).toBe(r.statusChangedOn);
+      }
+    }
+    // The featured deceased resident had a registration: the case shows it erased, not missing.
+    expect(batch.sealRegistrations.find((s) => s.residentId === featured.deceased)?.status).toBe('cancelled');
+  });
+
+  it('offers, in every municipality, exactly the tax years the data holds', () => {
+    const held = [...new Set(batch.taxRecords.map((t) => t.taxYear))].sort();
+    expect(held).toEqual([...demoTaxYears]);
+    expect(held.length).toBeGreaterThanOrEqual(2);
+    for (const policy of data.policies) {
+      const tax = policy.offerings.find((o) => o.certificateType === 'taxCertificate')!;
+      expect([...tax.taxYears].sort(), policy.municipalityCode).toEqual(held);
+    }
+  });
+
+  it('lists the national holidays of every year the demo clock can land on, through 2028', () => {
+    const dates = demoHolidays.map((h) => h.date);
+    expect(dates).toEqual([...dates].sort());
+    expect(new Set(dates).size).toBe(dates.length);
+    for (let year = Number(data.referenceDate.slice(0, 4)); year <= 2028; year++) {
+      const ofYear = demoHolidays.filter((h) => h.date.startsWith(`${year}-`));
+      expect(ofYear.length, String(year)).toBeGreaterThanOrEqual(16);
+      expect(ofYear.map((h) => h.name), String(year)).toEqual(expect.arrayContaining(['元日', '春分の日', '秋分の日', '勤労感謝の日']));
+    }
   });
 
   it('carries seal images as real PNGs', () => {

@@ -5,7 +5,7 @@
 import { formatEraDate } from '../domain/era.js';
 import { MunicipalDataBatch, type AddressHistory, type FamilyRegister, type FamilyRegisterPerson, type Household, type Resident, type SealRegistration, type TaxRecord } from '../domain/municipal-data.js';
 import { MunicipalityPolicy } from '../domain/policy.js';
-import { demoHolidays, demoMunicipalities, demoPolicies, demoTowns } from './municipalities.js';
+import { demoHolidays, demoMunicipalities, demoPolicies, demoTaxYears, demoTowns } from './municipalities.js';
 import { femaleGivenNames, foreignResidents, hardSurnames, maleGivenNames, surnames } from './names.js';
 import { drawSealPng } from './png.js';
 import { SeededRandom } from './random.js';
@@ -121,7 +121,10 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
     const created: Resident[] = [];
     for (const p of people) {
       const residentId = nextId(code);
-      const became = p.becameResidentOn ?? date(Math.max(Number(p.birthDate.slice(0, 4)), 1990), 2024);
+      // Nobody becomes a resident before being born: a child born here is registered from birth.
+      const fromYear = Math.max(Number(p.birthDate.slice(0, 4)), 1990);
+      const became = p.becameResidentOn ?? laterOf(date(fromYear, Math.max(fromYear, 2024)), p.birthDate);
+      const statusChangedOn = p.status && p.status !== 'active' ? '2026-10-20' : undefined;
       const resident: Resident = {
         residentId,
         municipalityCode: code,
@@ -133,33 +136,39 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
         relationship: p.relationship,
         becameResidentOn: became,
         addressSetOn: became,
-        notifiedOn: addDays(became, rnd.int(0, 10)),
+        notifiedOn: earlierOf(addDays(became, rnd.int(0, 10)), referenceDate),
         ...(p.foreign || rnd.chance(0.6) ? { previousAddress: `${rnd.pick(['東京都世田谷区桜新町一丁目', '埼玉県さいたま市浦和区高砂三丁目', '千葉県千葉市中央区富士見二丁目', '神奈川県川崎市中原区小杉町'])}${rnd.int(1, 20)}番${rnd.int(1, 15)}号` } : {}),
         ...(domicileKind !== 'none' && !p.foreign ? { domicile: { municipalityCode: domicileMuni, address: domicileAddress, headName } } : {}),
         myNumber: myNumber(),
         ...(p.foreign ? { foreign: p.foreign } : {}),
         status: p.status ?? 'active',
-        ...(p.status && p.status !== 'active' ? { statusChangedOn: '2026-10-20' } : {}),
+        ...(statusChangedOn ? { statusChangedOn } : {}),
         recordState: p.recordState ?? 'approved',
       };
       residents.push(resident);
       created.push(resident);
       const adult = ageOnDate(p.birthDate, referenceDate) >= 15;
-      const sealState = p.seal ?? (adult && rnd.chance(0.55) ? (rnd.chance(0.1) ? 'cancelled' : 'active') : 'none');
+      const drawnSeal = p.seal ?? (adult && rnd.chance(0.55) ? (rnd.chance(0.1) ? 'cancelled' : 'active') : 'none');
+      // Death or moving out erases the seal registration (職権抹消) on the day the record changes.
+      const erased = p.status === 'deceased' || p.status === 'movedOut';
+      const sealState = erased && drawnSeal === 'active' ? 'cancelled' : drawnSeal;
       if (sealState !== 'none') {
-        const registeredOn = addDays(became, rnd.int(1, 300));
+        // Registration needs the resident (became) and age 15, and happened before the data's day.
+        const lastDay = erased && statusChangedOn ? statusChangedOn : referenceDate;
+        const registeredOn = earlierOf(laterOf(addDays(became, rnd.int(1, 300)), addYears(p.birthDate, 15)), lastDay);
+        const cancelledOn = erased && statusChangedOn ? statusChangedOn : laterOf('2026-09-30', registeredOn);
         seals.push({
           registrationId: nextId('SEAL'),
           residentId,
           registrationNumber: String(rnd.int(100000, 999999)),
           registeredOn,
           status: sealState,
-          ...(sealState === 'cancelled' ? { cancelledOn: '2026-09-30' } : {}),
+          ...(sealState === 'cancelled' ? { cancelledOn } : {}),
           sealImagePng: drawSealPng({ size: 96, shape: 'round', seed: rnd.int(1, 2 ** 31), ink: 40 }),
         });
       }
       if (ageOnDate(p.birthDate, referenceDate) >= 18 && !p.status?.match(/deceased|movedOut/)) {
-        for (const taxYear of [2025, 2026]) taxes.push(taxRecord(residentId, code, taxYear, became, p.foreign ? 0.8 : 1));
+        for (const taxYear of demoTaxYears) taxes.push(taxRecord(residentId, code, taxYear, became, p.foreign ? 0.8 : 1));
       }
     }
     households.push({ householdId, municipalityCode: code, address: homeAddress, headResidentId: created[0]!.residentId });
@@ -238,7 +247,8 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
     ];
     if (p.spouseRole) {
       const spouse = people.find((x) => x.spouseRole && x !== p);
-      const married = addDays(p.birthDate, 365 * 27);
+      // At 27, or (for a spouse still younger than that) a month before the data's day.
+      const married = earlierOf(addDays(p.birthDate, 365 * 27), addDays(referenceDate, -30));
       events.push({
         kind: 'marriage',
         label: '婚姻',
@@ -451,6 +461,25 @@ function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
+}
+
+function addYears(iso: string, years: number): string {
+  const date = `${Number(iso.slice(0, 4)) + years}${iso.slice(4)}`;
+  // 29 February in a non-leap year: the day after 28 February.
+  return date.endsWith('-02-29') && !isLeapYear(Number(date.slice(0, 4))) ? `${date.slice(0, 4)}-03-01` : date;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** ISO dates compare as strings. */
+function laterOf(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+function earlierOf(a: string, b: string): string {
+  return a < b ? a : b;
 }
 
 function ageOnDate(birth: string, on: string): number {
