@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MadoguchiError, type CertificateData } from '@madoguchi/shared';
+import { MadoguchiError, type CertificateData, type RenderInput } from '@madoguchi/shared';
 import { hardSurnames } from '@madoguchi/shared/demo-data';
 import { checkPrintable } from '../../apps/center/src/rendering/index.js';
 import { FontSet, MAIN_FONT, MJ_FONT } from '../../apps/center/src/rendering/fonts/font-set.js';
@@ -33,6 +33,12 @@ const unprintable: { family: string; codes: string }[] = [
   { family: '山\u{F8FF}', codes: 'U+F8FF' }, // private use
 ];
 
+/** What eligibility passes before payment: the data with the municipality and policy that frame it. */
+function printableInput(data: CertificateData): Omit<RenderInput, 'issuanceId' | 'copyIndex'> {
+  const { issuanceId: _id, copyIndex: _copy, ...rest } = makeInput(demo.batch.residents.find((r) => r.residentId === demo.featured.ordinary)!.municipalityCode, data);
+  return rest;
+}
+
 function withSurname(family: string): CertificateData {
   const data = residenceRecordData(demo.featured.ordinary);
   if (data.certificateType !== 'residenceRecord') throw new Error('fixture');
@@ -55,7 +61,7 @@ describe('printable hard names', () => {
     expect(resolved.ok).toBe(true);
     if (resolved.ok && p.font >= 0) expect(resolved.glyphs.some((g) => g.font === p.font)).toBe(true);
     const data = withSurname(p.family);
-    expect(checkPrintable(data, fonts)).toEqual({ ok: true });
+    expect(checkPrintable(printableInput(data), fonts)).toEqual({ ok: true });
     const input = makeInput(demo.batch.residents.find((r) => r.residentId === demo.featured.ordinary)!.municipalityCode, data);
     const doc = await renderDocument(input, env);
     const text = (await pageTexts(doc.pdf)).join('');
@@ -88,7 +94,7 @@ describe('printable hard names', () => {
 describe('unprintable names', () => {
   it.each(unprintable.map((u) => [u.codes, u] as const))('%s is refused before payment and at render', async (codes, u) => {
     const data = withSurname(u.family);
-    const check = checkPrintable(data, fonts);
+    const check = checkPrintable(printableInput(data), fonts);
     expect(check).toEqual({ ok: false, code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER', detail: codes });
     // The detail names code points only, never the name.
     if (!check.ok) expect(check.detail).not.toContain(u.family.replace(/[^\p{L}]/gu, '') || '\u0000');
@@ -100,8 +106,8 @@ describe('unprintable names', () => {
 
   it('refuses MJ-only names when IPAmj明朝 is not installed, instead of substituting', () => {
     const without = new FontSet({ fontDir: '/nonexistent-font-dir' });
-    const check = checkPrintable(withSurname('𠮷野'), without);
+    const check = checkPrintable(printableInput(withSurname('𠮷野')), without);
     expect(check).toEqual({ ok: false, code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER', detail: 'U+20BB7' });
-    expect(checkPrintable(withSurname('髙橋'), without)).toEqual({ ok: true });
+    expect(checkPrintable(printableInput(withSurname('髙橋')), without)).toEqual({ ok: true });
   });
 });

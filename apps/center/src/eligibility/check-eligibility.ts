@@ -29,13 +29,13 @@ import { readTransaction } from '../db/database.js';
 import { availabilityRefusal, feeInForce, offeringOf } from '../policy/availability.js';
 import { isDomicileRegisteredIn } from '../policy/domicile-registration.js';
 import { holidaysIn, policyIn } from '../policy/policy-store.js';
-import { checkPrintable } from '../rendering/index.js';
+import { checkPrintable, type PrintableInput } from '../rendering/index.js';
 import { certificateDataIn } from '../residents/certificate-data.js';
-import { getResident, type Executor } from '../residents/queries.js';
+import { getMunicipality, getResident, type Executor } from '../residents/queries.js';
 import { provisionalRefusal, residentStatusRefusal } from '../residents/record-guards.js';
 
 /** Unprintable characters (外字): the renderer's checkPrintable, injected so tests and the server choose. */
-export type PrintableCheck = (data: CertificateData) => { ok: true } | { ok: false; code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER'; detail?: string };
+export type PrintableCheck = (input: PrintableInput) => { ok: true } | { ok: false; code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER'; detail?: string };
 
 export const MINIMUM_AGE = 15;
 
@@ -143,7 +143,10 @@ export async function eligibilityIn(db: Executor, ctx: EligibilityContext): Prom
   }
   const printableCheck = ctx.printableCheck === undefined ? checkPrintable : ctx.printableCheck;
   if (printableCheck) {
-    const printable = printableCheck(data);
+    // Everything the certificate draws: the data, and the certifying municipality's name, head and fixed texts.
+    const municipality = await getMunicipality(db, certifying.code);
+    if (!municipality) throw new MadoguchiError('INTERNAL', `no municipality ${certifying.code}`);
+    const printable = printableCheck({ data, municipality, policy, issuedOn: today });
     if (!printable.ok) return refused(printable.code);
   }
   return {

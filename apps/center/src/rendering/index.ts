@@ -5,7 +5,7 @@
  *   const doc = await renderer.render(input, { timeoutMs: 10_000, signal });
  *   await renderer.close();
  *
- * `checkPrintable(data)` runs before payment (eligibility) with the same glyph coverage
+ * `checkPrintable({ data, municipality, policy, issuedOn })` runs before payment (eligibility) with the same glyph coverage
  * (pass `checkerFonts(fontDir)` when the center configures a font directory).
  * `verificationRoutes` is the public verification plugin: `app.register(verificationRoutes, { verifier })`.
  */
@@ -17,7 +17,7 @@ import { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl } from './verification/
 
 export type { RenderedDocument } from './render-document.js';
 export type { RenderCallOptions } from './pool/render-pool.js';
-export { checkPrintable, checkerFonts, type Printability } from './printable.js';
+export { checkPrintable, checkerFonts, type Printability, type PrintableInput } from './printable.js';
 export { verificationRoutes, type VerificationRoutesOptions } from './verification-routes.js';
 export { createVerificationSigner, type VerificationClaims, type VerificationSigner, type VerificationResult } from './verification/signing.js';
 export { createDocumentVerifier, type DocumentVerifier } from './verification/document-verifier.js';
