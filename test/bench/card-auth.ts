@@ -19,11 +19,13 @@ import { startPcscRig } from '../support/pcsc-rig.js';
 
 interface Figures {
   label: string;
+  /** The rig's actual state (it falls back to plain loopback without namespaces), not what was asked. */
+  quickack?: boolean;
   rounds: number;
   placedToShown: number[];
   read: number[];
   authenticate: number[];
-  /** pcscd killed and started again → readers listed and the card seen again (from the new pcscd's socket). */
+  /** pcscd killed and started again → readers listed and the card seen again (from just before the kill). */
   recovery?: number[];
 }
 
@@ -35,7 +37,8 @@ async function measurePcsc(quickack: boolean, rounds: number): Promise<Figures> 
   const rig = await startPcscRig({ cardStateDir: world.stateDir, quickack });
   process.env.PCSCLITE_CSOCK_NAME = rig.socketPath;
   const service = createCardService({ transport: createPcscTransport() });
-  const figures: Figures = { label: quickack ? 'pcscd + vpcd, quickack namespace' : 'pcscd + vpcd, plain loopback (Nagle + delayed ACK)', rounds, placedToShown: [], read: [], authenticate: [] };
+  const label = rig.quickack ? 'pcscd + vpcd, quickack namespace' : `pcscd + vpcd, plain loopback (Nagle + delayed ACK)${quickack ? ' — quickack asked for, but the rig has no namespace' : ''}`;
+  const figures: Figures = { label, quickack: rig.quickack, rounds, placedToShown: [], read: [], authenticate: [] };
   try {
     await waitUntil(() => service.readerStatus === 'ready', 5000, 'readers');
     for (let i = 0; i < rounds; i++) {
@@ -57,10 +60,10 @@ async function measurePcsc(quickack: boolean, rounds: number): Promise<Figures> 
     await rig.insert(cardId);
     await waitUntil(() => service.cardPresent, 5000, 'card');
     for (let i = 0; i < Math.min(rounds, 5); i++) {
-      await rig.restartPcscd();
+      // Counted from before the kill, as the kiosk's 5 s requirement is.
       const t = performance.now();
+      await rig.restartPcscd();
       await waitUntil(() => service.readerStatus === 'ready' && service.cardPresent, 5000, 'recovery');
-      await waitUntil(() => service.readerStatus === 'ready', 5000, 'ready');
       figures.recovery.push(performance.now() - t);
     }
   } finally {
@@ -119,5 +122,10 @@ for (const f of results) {
   console.log(`  PIN entered → signature returned        : ${ms(median(f.authenticate))} / ${ms(p95(f.authenticate))}`);
   if (f.recovery) console.log(`  pcscd restarted → readers + card back   : ${ms(median(f.recovery))} / ${ms(Math.max(...f.recovery))} (max of ${f.recovery.length})`);
 }
-const [quick, plain] = results;
-console.log(`\nratio plain / quickack: readCardInfo ×${(median(plain!.read) / median(quick!.read)).toFixed(1)}, authenticate ×${(median(plain!.authenticate) / median(quick!.authenticate)).toFixed(1)}, placed→shown ×${(median(plain!.placedToShown) / median(quick!.placedToShown)).toFixed(1)}`);
+const quick = results.find((f) => f.quickack === true);
+const plain = results.find((f) => f.quickack === false);
+if (quick && plain) {
+  console.log(`\nratio plain / quickack: readCardInfo ×${(median(plain.read) / median(quick.read)).toFixed(1)}, authenticate ×${(median(plain.authenticate) / median(quick.authenticate)).toFixed(1)}, placed→shown ×${(median(plain.placedToShown) / median(quick.placedToShown)).toFixed(1)}`);
+} else {
+  console.log('\nno plain / quickack ratio: both PC/SC runs had the same quickack state (no namespaces on this machine?)');
+}
