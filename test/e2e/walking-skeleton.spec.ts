@@ -8,7 +8,9 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { startDemoSystem, type DemoSystem } from '../../scripts/system.js';
+import type { Resident } from '@madoguchi/shared';
+import { feeInForce } from '../../apps/center/src/policy/availability.js';
+import { demoClockStart, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
 
 let system: DemoSystem;
 /** Everything the center and kiosk processes logged during the run. */
@@ -34,6 +36,31 @@ async function pdfText(path: string): Promise<string[]> {
   const proxy = await getDocumentProxy(new Uint8Array(readFileSync(path)));
   const { text } = await extractText(proxy, { mergePages: false });
   return (Array.isArray(text) ? text : [text]).map((t) => t.replace(/\s+/g, ''));
+}
+
+const fullName = (r: Pick<Resident, 'name'>) => `${r.name.family}${r.name.given}`.replace(/\s+/g, '');
+const spooledPdfs = () => readdirSync(system.spoolDir).filter((f) => f.endsWith('.pdf'));
+
+/**
+ * The 住民票の写し fee the kiosk must ask for: the center's own rule (feeInForce) applied to the
+ * demo data on the demo clock's day — the fee schedule changes over time (横浜市: 300円, then
+ * 250円 from 2026-12-01), so a literal would go stale.
+ */
+function expectedResidenceRecordFee(holder: Resident): number {
+  const policy = system.demo.policies.find((p) => p.municipalityCode === holder.municipalityCode)!;
+  const offering = policy.offerings.find((o) => o.certificateType === 'residenceRecord')!;
+  // The center runs from this instant (scripts/system.ts); its Japan date is the first ten characters.
+  const demoDay = demoClockStart(new Date(), system.demo.holidays.map((h) => h.date)).slice(0, 10);
+  const fee = feeInForce(offering, demoDay);
+  expect(fee, `a 住民票の写し fee in force on ${demoDay}`).not.toBeNull();
+  return fee!;
+}
+
+/** Residents of other households whose names could not legitimately be on `holder`'s certificate. */
+function outsiders(holder: Resident): Resident[] {
+  const { residents } = system.demo.batch;
+  const own = new Set(residents.filter((r) => r.householdId === holder.householdId).map(fullName));
+  return residents.filter((r) => r.householdId !== holder.householdId && !own.has(fullName(r)));
 }
 
 test('a resident places their card, enters the PIN and gets their own 住民票の写し', async ({ page }) => {
@@ -74,20 +101,23 @@ test('a resident places their card, enters the PIN and gets their own 住民票�
   }
 
   await expect(screen(page, 'payment')).toBeVisible();
-  await expect(page.getByTestId('amount-due')).toHaveAttribute('data-yen', '300');
+  await expect(page.getByTestId('amount-due')).toHaveAttribute('data-yen', String(expectedResidenceRecordFee(holder)));
   await page.locator('button[data-yen="500"]').click();
   await expect(screen(page, 'done')).toBeVisible({ timeout: 30_000 });
 
-  const files = readdirSync(system.spoolDir).filter((f) => f.endsWith('.pdf'));
+  const files = spooledPdfs();
   expect(files).toHaveLength(1);
   const pages = await pdfText(join(system.spoolDir, files[0]!));
   const all = pages.join('');
-  for (const member of household) expect(all).toContain(`${member.name.family}${member.name.given}`.replace(/\s+/g, ''));
+  for (const member of household) expect(all).toContain(fullName(member));
   const address = batch.households.find((h) => h.householdId === holder.householdId)!.address;
   expect(all).toContain(address.replace(/\s+/g, ''));
-  // Nobody from another household appears on the certificate.
-  for (const other of batch.residents.filter((r) => r.householdId !== holder.householdId && r.municipalityCode === holder.municipalityCode).slice(0, 40)) {
-    expect(all).not.toContain(other.myNumber);
+  // Nobody from another household appears on the certificate: not by name, not by My Number.
+  const others = outsiders(holder);
+  expect(others.length).toBeGreaterThan(100); // the check below is not vacuous
+  for (const other of others) {
+    expect(all, other.residentId).not.toContain(fullName(other));
+    expect(all, other.residentId).not.toContain(other.myNumber);
   }
   expect(all).toContain('世帯全員の住民票の原本と相違ないことを証明する');
   pages.forEach((text, i) => expect(text).toContain(`${i + 1}/${pages.length}`));
@@ -107,6 +137,51 @@ test('a resident places their card, enters the PIN and gets their own 住民票�
   await expect(screen(page, 'idle')).toBeVisible();
   await expect(page.locator('body')).not.toContainText(holder.name.family);
   await expect(page.locator('body')).not.toContainText('横浜市');
+});
+
+test('choosing 本人のみ prints the resident alone, without the rest of the household', async ({ page }) => {
+  const { batch, featured } = system.demo;
+  const holder = batch.residents.find((r) => r.residentId === featured.ordinary)!;
+  const rest = batch.residents.filter((r) => r.householdId === holder.householdId && r.residentId !== holder.residentId);
+  expect(rest.length).toBeGreaterThan(0);
+  const card = system.cards.find((c) => c.residentId === holder.residentId && !c.edge)!;
+  const before = new Set(spooledPdfs());
+
+  await signIn(page, card.cardId, card.pin);
+  await expect(screen(page, 'menu')).toBeVisible();
+  await page.getByRole('button', { name: /住民票の写し/ }).click();
+  await expect(screen(page, 'options')).toBeVisible();
+  // 必要な人だけ選ぶ, then tick only the card holder (本人のみ), then the defaults.
+  await page.getByRole('button', { name: '必要な人だけ選ぶ' }).click();
+  const self = page.locator(`[data-resident-id="${holder.residentId}"]`);
+  await self.click();
+  await expect(self).toHaveAttribute('aria-checked', 'true');
+  for (const member of rest) await expect(page.locator(`[data-resident-id="${member.residentId}"]`)).toHaveAttribute('aria-checked', 'false');
+  for (let step = 0; step < 10 && (await screen(page, 'options').isVisible()); step++) {
+    const heading = await page.locator('h1').first().textContent();
+    await page.getByRole('button', { name: '次へ' }).click();
+    await expect(page.locator('h1').first()).not.toHaveText(heading ?? '', { timeout: 5000 }).catch(() => undefined);
+  }
+
+  await expect(screen(page, 'payment')).toBeVisible();
+  await expect(page.getByTestId('amount-due')).toHaveAttribute('data-yen', String(expectedResidenceRecordFee(holder)));
+  await page.locator('button[data-yen="500"]').click();
+  await expect(screen(page, 'done')).toBeVisible({ timeout: 30_000 });
+
+  const files = spooledPdfs().filter((f) => !before.has(f));
+  expect(files).toHaveLength(1);
+  const all = (await pdfText(join(system.spoolDir, files[0]!))).join('');
+  expect(all).toContain(fullName(holder));
+  expect(all).toContain('この写しは、住民票の原本と相違ないことを証明する');
+  expect(all).not.toContain('世帯全員の住民票の原本と相違ないことを証明する');
+  for (const member of rest) {
+    expect(all, member.residentId).not.toContain(fullName(member));
+    expect(all, member.residentId).not.toContain(member.myNumber);
+  }
+  for (const other of outsiders(holder)) expect(all, other.residentId).not.toContain(fullName(other));
+
+  await page.getByRole('button', { name: 'カードを取り外す' }).click();
+  await expect(screen(page, 'idle')).toBeVisible();
 });
 
 async function signIn(page: Page, cardId: string, pin: string) {
