@@ -2,15 +2,18 @@
  * Acceptance 2: resident authentication over real mutual TLS. The center issues a challenge bound
  * to the kiosk; the card's signature and certificate come back; the center checks the signature,
  * the chain to its trust anchors (two CA generations under one DN, plus an impostor under that DN),
- * the validity dates, and the CRL it loads and refreshes; then maps (issuer, serial) to a resident.
+ * the validity dates, and the CRL it loads and refreshes (refusing all cards while that CRL is stale);
+ * then maps (issuer, serial) to a resident.
  * One test per refusal, each with its own code.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revoke } from '@madoguchi/card-sim';
+import { buildCrl, generateCrl, revoke, TEST_CA_NAME, toPem } from '@madoguchi/card-sim';
+import { parseCrl } from '../../apps/center/src/auth/crl.js';
 import type { AuthenticateResponse, ChallengeResponse } from '@madoguchi/shared';
 import { forEachDatabase } from '../support/databases.js';
-import { signedAuthentication, startCenter, type CenterHarness, type HttpResult, type TestKiosk } from './support/center-harness.js';
+import { signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestKiosk } from './support/center-harness.js';
 
 type Refusal = { error: { code: string; message: string; messageEn: string } };
 
@@ -132,6 +135,36 @@ forEachDatabase((harness) => {
       const card = await center.issueCard(residentId);
       const body = { ...signedAuthentication(await challenge(), card), authCertificate: Buffer.from('not a certificate').toString('base64') };
       expectRefusal(await kiosk.request('POST', '/api/v1/sessions', body), 400, 'AUTH_CERTIFICATE_INVALID');
+    });
+
+    it('refuses every card while the CRL is past nextUpdate + grace (AUTH_REVOCATION_UNAVAILABLE), and authenticates again once a fresh CRL is loaded', async () => {
+      const card = await center.issueCard(residentId);
+      const inForce = parseCrl(new Uint8Array(readFileSync(center.pki.paths.crlDer.current)));
+      const staleAt = new Date(inForce.nextUpdate!.getTime() + center.config.timeouts.crlGraceMs + 60_000);
+      center.clock.set(staleAt);
+      try {
+        expectRefusal(await center.authenticate(kiosk, card), 503, 'AUTH_REVOCATION_UNAVAILABLE');
+        // The CA publishes a fresh CRL (dated now, valid beyond the center's clock); the refresh picks it up.
+        const pem = (['current', 'previous'] as const)
+          .map((generation) => {
+            const ca = center.pki.cas[generation];
+            const thisUpdate = new Date();
+            return toPem('X509 CRL', buildCrl({ issuer: TEST_CA_NAME, issuerPublicKey: ca.publicKey, issuerPrivateKey: ca.privateKey, thisUpdate, nextUpdate: new Date(staleAt.getTime() + 7 * 86_400_000), crlNumber: 9_000_000, revoked: [] }));
+          })
+          .join('');
+        writeFileSync(`${center.pki.paths.crlsPem}.tmp`, pem);
+        renameSync(`${center.pki.paths.crlsPem}.tmp`, center.pki.paths.crlsPem);
+        let res: HttpResult<AuthenticateResponse> | undefined;
+        for (let i = 0; i < 50; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          res = await center.authenticate(kiosk, card);
+          if (res.status === 200) break;
+        }
+        expect(res!.status).toBe(200);
+      } finally {
+        center.clock.set(TEST_NOW);
+        generateCrl(center.pki); // the PKI's own CRLs again, with every revocation filed
+      }
     });
   });
 });

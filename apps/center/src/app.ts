@@ -81,7 +81,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   });
 
   const anchors = TrustAnchors.fromPem(config.cardTrust.trustAnchorsPem);
-  const revocation = new RevocationChecker(config.cardTrust.crlPaths, anchors, app.log);
+  const revocation = new RevocationChecker(config.cardTrust.crlPaths, anchors, app.log, { graceMs: config.timeouts.crlGraceMs });
   revocation.start(config.timeouts.crlRefreshMs);
   const context: CenterContext = { config, database, services, anchors, revocation, bindingKey: loadCenterKey(config.bindingKey.privateKeyPem, config.bindingKey.keyId), now };
   app.decorate('center', context);

@@ -22,6 +22,11 @@ export interface CenterTimeouts {
   quoteTtlMs: number;
   sweepIntervalMs: number;
   crlRefreshMs: number;
+  /**
+   * How long past its nextUpdate a card CA's CRL stays in use; after that card authentication is
+   * refused (AUTH_REVOCATION_UNAVAILABLE) until a fresh CRL is loaded.
+   */
+  crlGraceMs: number;
   /** Whole-request timeout of the HTTP server. */
   requestTimeoutMs: number;
   /** Idle keep-alive connections are closed after this. */
@@ -73,6 +78,7 @@ export const defaultTimeouts: CenterTimeouts = {
   quoteTtlMs: 15 * 60_000,
   sweepIntervalMs: 30_000,
   crlRefreshMs: 60_000,
+  crlGraceMs: 6 * 3_600_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 10_000,
 };
@@ -133,6 +139,7 @@ function positiveInt(value: string | undefined, name: string): number | undefine
  *   MADOGUCHI_CARD_CRLS         comma-separated CRL files (required)
  *   MADOGUCHI_ADMIN_TOKEN       bearer token that enables the import API under /admin (≥ 32 characters)
  *   MADOGUCHI_PUBLIC_VERIFY_URL public base URL of the verification page in QR codes (default https://<host>:<port>)
+ *   MADOGUCHI_CRL_GRACE_MS      how long a CRL past its nextUpdate stays in use (default 6 h)
  *   MADOGUCHI_LOG_LEVEL, MADOGUCHI_RENDER_WORKERS, MADOGUCHI_RENDER_TIMEOUT_MS, MADOGUCHI_PRINT_RESULT_TTL_MS
  */
 export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: string; host?: string; port?: number } = {}): CenterConfig {
@@ -159,6 +166,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: st
       ...defaultTimeouts,
       ...(positiveInt(env.MADOGUCHI_RENDER_TIMEOUT_MS, 'MADOGUCHI_RENDER_TIMEOUT_MS') ? { renderTimeoutMs: Number(env.MADOGUCHI_RENDER_TIMEOUT_MS) } : {}),
       ...(positiveInt(env.MADOGUCHI_PRINT_RESULT_TTL_MS, 'MADOGUCHI_PRINT_RESULT_TTL_MS') ? { printResultTtlMs: Number(env.MADOGUCHI_PRINT_RESULT_TTL_MS) } : {}),
+      ...(positiveInt(env.MADOGUCHI_CRL_GRACE_MS, 'MADOGUCHI_CRL_GRACE_MS') ? { crlGraceMs: Number(env.MADOGUCHI_CRL_GRACE_MS) } : {}),
     },
     ...(adminToken ? { adminToken } : {}),
     renderWorkers: positiveInt(env.MADOGUCHI_RENDER_WORKERS, 'MADOGUCHI_RENDER_WORKERS'),

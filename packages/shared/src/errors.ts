@@ -38,6 +38,9 @@ export const errorCatalog = {
   AUTH_CERTIFICATE_UNKNOWN_CA: { audience: 'resident', status: 401, ja: 'このカードの電子証明書は確認できません。', en: 'This card certificate cannot be verified.' },
   AUTH_CERTIFICATE_INVALID: { audience: 'resident', status: 400, ja: 'カードの電子証明書を読み取れませんでした。カードを置き直してください。', en: 'The card certificate could not be read. Please place the card again.' },
   AUTH_RESIDENT_UNKNOWN: { audience: 'resident', status: 404, ...counter('このカードではコンビニ交付をご利用いただけません。', 'This card is not registered for convenience-store issuance.') },
+  // The card CA's CRL is past nextUpdate + grace (or none could be loaded fresh): revocation cannot
+  // be checked, so nobody is authenticated until a fresh CRL arrives. An operator matter (503).
+  AUTH_REVOCATION_UNAVAILABLE: { audience: 'resident', status: 503, ja: 'ただいまカードの電子証明書の有効性を確認できないため、ご利用いただけません。しばらくしてからお試しください。', en: 'The card certificate cannot be checked right now, so the service is temporarily unavailable. Please try again later.' },
   AUTH_SESSION_EXPIRED: { audience: 'resident', status: 401, ja: '時間が経過したため、はじめからやり直してください。', en: 'Your session has timed out. Please start again.' },
 
   // --- eligibility (center; refused before payment) ---

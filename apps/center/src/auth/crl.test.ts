@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPki, generateCrl, issueCardCertificate, revoke, type TestPki } from '@madoguchi/card-sim';
+import { buildCrl, createTestPki, generateCrl, issueCardCertificate, revoke, TEST_CA_NAME, type TestPki } from '@madoguchi/card-sim';
+import { MadoguchiError } from '@madoguchi/shared';
 import { X509Certificate } from 'node:crypto';
-import { parseCrl, RevocationChecker } from './crl.js';
+import { defaultRevocationPolicy, parseCrl, RevocationChecker } from './crl.js';
 import { TrustAnchors } from './trust-anchors.js';
 
 const quiet = { warn: () => undefined, info: () => undefined };
@@ -51,5 +52,95 @@ describe('CRL parsing and revocation', () => {
     const checker = new RevocationChecker([pki.paths.crlDer.current], anchors, quiet);
     checker.refresh(true);
     expect(checker.status(anchors.anchors[0]!, 'ABCD', new Date())).toBe('no-crl');
+  });
+
+  describe('freshness (fail closed once a CRL is older than nextUpdate + grace)', () => {
+    const HOUR = 3_600_000;
+    /** Writes the current generation's CRL with the given dates (atomically, like a publisher). */
+    const publish = (path: string, thisUpdate: Date, nextUpdate: Date, revokedSerials: string[] = []) => {
+      const der = buildCrl({
+        issuer: TEST_CA_NAME,
+        issuerPublicKey: pki.cas.current.publicKey,
+        issuerPrivateKey: pki.cas.current.privateKey,
+        thisUpdate,
+        nextUpdate,
+        crlNumber: Math.floor(thisUpdate.getTime() / 1000),
+        revoked: revokedSerials.map((serial) => ({ serial: new Uint8Array(Buffer.from(serial.length % 2 ? `0${serial}` : serial, 'hex')), revokedAt: thisUpdate })),
+      });
+      writeFileSync(`${path}.tmp`, der);
+      renameSync(`${path}.tmp`, path);
+    };
+    const recorder = () => {
+      const lines: { level: string; msg: string }[] = [];
+      const at = (level: string) => (_obj: object, msg: string) => void lines.push({ level, msg });
+      return { lines, log: { warn: at('warn'), info: at('info'), error: at('error') } };
+    };
+    const refusalOf = (fn: () => unknown) => {
+      try {
+        fn();
+        return 'ok';
+      } catch (error) {
+        return error instanceof MadoguchiError ? error.code : String(error);
+      }
+    };
+
+    it('keeps a late CRL within the grace (warned once), refuses past it with AUTH_REVOCATION_UNAVAILABLE, and resumes on a fresh CRL', () => {
+      const path = join(dir, 'freshness.crl');
+      const published = new Date('2027-03-01T00:00:00Z');
+      const nextUpdate = new Date(published.getTime() + 24 * HOUR);
+      publish(path, published, nextUpdate, ['0ABC']);
+      const anchors = TrustAnchors.fromPem(pki.cas.current.certificatePem);
+      const anchor = anchors.anchors[0]!;
+      let clock = new Date(published.getTime() + HOUR);
+      const { lines, log } = recorder();
+      const checker = new RevocationChecker([path], anchors, log, { graceMs: 2 * HOUR, clock: () => clock });
+      checker.refresh(true);
+      const at = (ms: number) => new Date(nextUpdate.getTime() + ms);
+
+      expect(checker.status(anchor, '0ABC', at(-1))).toBe('revoked');
+      expect(checker.health(at(-1))).toEqual([{ anchor: anchor.id.slice(0, 16), thisUpdate: published.toISOString(), nextUpdate: nextUpdate.toISOString(), freshness: 'fresh' }]);
+      // Late: still in use, one warning however many requests.
+      expect(checker.status(anchor, '0123', at(HOUR))).toBe('good');
+      expect(checker.status(anchor, '0ABC', at(HOUR))).toBe('revoked');
+      expect(lines.filter((l) => l.level === 'warn')).toHaveLength(1);
+      // Stale: every card of that CA is refused, whatever its serial; one error line for operators.
+      expect(refusalOf(() => checker.status(anchor, '0123', at(2 * HOUR + 1)))).toBe('AUTH_REVOCATION_UNAVAILABLE');
+      expect(refusalOf(() => checker.status(anchor, '0ABC', at(5 * HOUR)))).toBe('AUTH_REVOCATION_UNAVAILABLE');
+      expect(lines.filter((l) => l.level === 'error')).toHaveLength(1);
+      expect(checker.health(at(5 * HOUR))[0]!.freshness).toBe('stale');
+      // Re-reading the same stale file changes nothing.
+      checker.refresh(true);
+      expect(refusalOf(() => checker.status(anchor, '0123', at(5 * HOUR)))).toBe('AUTH_REVOCATION_UNAVAILABLE');
+
+      // A fresh CRL is published and picked up: authentication works again, revocations still apply.
+      clock = at(5 * HOUR);
+      publish(path, clock, new Date(clock.getTime() + 24 * HOUR), ['0ABC']);
+      checker.refresh();
+      expect(checker.status(anchor, '0123', at(5 * HOUR))).toBe('good');
+      expect(checker.status(anchor, '0ABC', at(5 * HOUR))).toBe('revoked');
+      expect(lines.at(-1)?.msg).toMatch(/resumes/);
+    });
+
+    it('does not accept a CRL dated in the future beyond the clock skew; the CRL in force stays', () => {
+      const path = join(dir, 'future.crl');
+      const now = new Date('2027-04-01T00:00:00Z');
+      const anchors = TrustAnchors.fromPem(pki.cas.current.certificatePem);
+      const anchor = anchors.anchors[0]!;
+      const { lines, log } = recorder();
+      const checker = new RevocationChecker([path], anchors, log, { clock: () => now });
+
+      publish(path, new Date(now.getTime() + defaultRevocationPolicy.clockSkewMs + 60_000), new Date(now.getTime() + 48 * HOUR));
+      checker.refresh(true);
+      expect(checker.status(anchor, '0123', now)).toBe('no-crl');
+      expect(lines.some((l) => l.level === 'warn' && /future/.test(l.msg))).toBe(true);
+
+      // Within the skew it is accepted; a later future-dated file cannot replace it.
+      publish(path, new Date(now.getTime() + 60_000), new Date(now.getTime() + 24 * HOUR), ['0ABC']);
+      checker.refresh(true);
+      expect(checker.status(anchor, '0ABC', now)).toBe('revoked');
+      publish(path, new Date(now.getTime() + 30 * 24 * HOUR), new Date(now.getTime() + 31 * 24 * HOUR));
+      checker.refresh(true);
+      expect(checker.status(anchor, '0ABC', now)).toBe('revoked');
+    });
   });
 });

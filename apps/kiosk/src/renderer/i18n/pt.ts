@@ -156,6 +156,7 @@ export const pt: Catalog = {
     AUTH_CERTIFICATE_UNKNOWN_CA: 'Não é possível verificar o certificado deste cartão.',
     AUTH_CERTIFICATE_INVALID: 'Não foi possível ler o certificado do cartão. Coloque o cartão novamente.',
     AUTH_RESIDENT_UNKNOWN: `Este cartão não pode usar a emissão em lojas de conveniência. ${counter}`,
+    AUTH_REVOCATION_UNAVAILABLE: 'No momento não é possível verificar o certificado do cartão; o serviço está temporariamente indisponível. Tente mais tarde.',
     AUTH_SESSION_EXPIRED: 'O tempo acabou. Comece de novo.',
     ELIGIBILITY_MOVED_OUT: `Você se mudou, por isso a certidão não pode ser emitida aqui. ${counter}`,
     ELIGIBILITY_PENDING_MOVE_OUT: `Há uma mudança em andamento, por isso a certidão não pode ser emitida. ${counter}`,

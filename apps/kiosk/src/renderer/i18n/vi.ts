@@ -156,6 +156,7 @@ export const vi: Catalog = {
     AUTH_CERTIFICATE_UNKNOWN_CA: 'Không thể xác minh chứng thư điện tử của thẻ này.',
     AUTH_CERTIFICATE_INVALID: 'Không đọc được chứng thư điện tử của thẻ. Xin đặt lại thẻ.',
     AUTH_RESIDENT_UNKNOWN: `Thẻ này không sử dụng được dịch vụ cấp tại cửa hàng tiện lợi. ${counter}`,
+    AUTH_REVOCATION_UNAVAILABLE: 'Hiện không thể xác minh chứng thư điện tử của thẻ nên dịch vụ tạm thời không sử dụng được. Xin thử lại sau.',
     AUTH_SESSION_EXPIRED: 'Đã quá thời gian. Xin làm lại từ đầu.',
     ELIGIBILITY_MOVED_OUT: `Bạn đã chuyển đi nên không thể cấp giấy chứng nhận. ${counter}`,
     ELIGIBILITY_PENDING_MOVE_OUT: `Đang có thủ tục chuyển đi nên không thể cấp giấy chứng nhận. ${counter}`,

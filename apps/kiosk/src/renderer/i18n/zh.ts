@@ -156,6 +156,7 @@ export const zh: Catalog = {
     AUTH_CERTIFICATE_UNKNOWN_CA: '无法确认此卡的电子证书。',
     AUTH_CERTIFICATE_INVALID: '无法读取卡片的电子证书，请重新放置卡片。',
     AUTH_RESIDENT_UNKNOWN: `此卡无法使用便利店发放服务。${counter}`,
+    AUTH_REVOCATION_UNAVAILABLE: '目前无法确认卡片电子证书的有效性，暂时无法使用。请稍后再试。',
     AUTH_SESSION_EXPIRED: '时间已过，请从头开始。',
     ELIGIBILITY_MOVED_OUT: `您已迁出，无法发放证明书。${counter}`,
     ELIGIBILITY_PENDING_MOVE_OUT: `正在办理迁出手续，无法发放证明书。${counter}`,
