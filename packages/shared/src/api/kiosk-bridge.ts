@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CertificateType } from '../domain/certificate-type.js';
 import { CertificateOptions } from '../domain/policy.js';
-import { MenuItem, HouseholdMemberChoice } from './kiosk-center.js';
+import { DomicileRegistrationOffer, MenuItem, HouseholdMemberChoice } from './kiosk-center.js';
 
 export const BRIDGE_VERSION = 1 as const;
 
@@ -27,6 +27,9 @@ export const KioskScreen = z.enum([
   'issuing', // center renders, kiosk checks bindings
   'printing',
   'done', // take your card and certificate
+  'domicileConfirm', // 本籍地利用登録申請: what it is, that approval takes some days; apply or go back
+  'domicileApplying',
+  'domicileApplied', // application received; the 戸籍 certificates come after the 本籍地 approves
   'refused', // clear refusal with code and message, before payment
   'error', // failure after payment: refund shown
 ]);
@@ -49,6 +52,8 @@ export const KioskView = z.object({
   municipalityName: z.string().optional(),
   menu: z.array(MenuItem).optional(),
   householdMembers: z.array(HouseholdMemberChoice).optional(),
+  /** Present when the resident's 本籍 is in another municipality: may they apply here, or where their application stands. */
+  domicileRegistration: DomicileRegistrationOffer.optional(),
   selected: z
     .object({ certificateType: CertificateType, options: CertificateOptions, copies: z.number().int() })
     .optional(),
@@ -69,6 +74,8 @@ export const KioskIntent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pinBackspace') }),
   z.object({ type: z.literal('pinSubmit') }),
   z.object({ type: z.literal('chooseCertificate'), certificateType: CertificateType }),
+  /** From the menu: open the 本籍地 registration confirmation (then `confirm` applies, `back` returns). */
+  z.object({ type: z.literal('applyDomicileRegistration') }),
   z.object({ type: z.literal('setOptions'), options: CertificateOptions, copies: z.number().int().min(1).max(10) }),
   z.object({ type: z.literal('confirm') }),
   z.object({ type: z.literal('insertCash'), yen: z.number().int().refine((n) => [10, 50, 100, 500, 1000, 5000, 10000].includes(n), 'a Japanese coin or note') }),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
-import { MadoguchiError, type DocumentBinding, type KioskView } from '@madoguchi/shared';
+import { MadoguchiError, type DocumentBinding, type ErrorCode, type KioskView } from '@madoguchi/shared';
 import { createCardService } from '../card/card-service.js';
 import { createVirtualReader } from '../card/virtual-reader.js';
 import { SpoolPrinter } from '../printer/spool-printer.js';
@@ -28,7 +28,9 @@ type Tamper = 'none' | 'otherCard' | 'wrongPage' | 'badSignature' | 'otherIssuan
 function fakeCenter(tamper: Tamper = 'none') {
   const calls: string[] = [];
   const challenges = new Map<string, Buffer>();
+  const sessions: string[] = [];
   let issuanceId = '';
+  let domicileRefusal: ErrorCode | undefined;
   const center: SessionDeps['center'] = {
     async challenge() {
       calls.push('challenge');
@@ -41,16 +43,24 @@ function fakeCenter(tamper: Tamper = 'none') {
       calls.push('authenticate');
       const challenge = challenges.get(req.challengeId)!;
       if (!verify('sha256', challenge, cardKey.publicKey, Buffer.from(req.signature, 'base64'))) throw new MadoguchiError('AUTH_SIGNATURE_INVALID');
+      sessions.push(randomUUID());
       return {
-        sessionId: randomUUID(),
+        sessionId: sessions.at(-1)!,
         expiresAt: new Date(Date.now() + 600_000).toISOString(),
         municipalityName: '横浜市',
         householdMembers: [],
         menu: [
           { certificateType: 'residenceRecord', available: true, feeYen: 300 as never, maxCopies: 10 },
           { certificateType: 'sealCertificate', available: false, refusal: 'ELIGIBILITY_NO_SEAL_REGISTRATION' },
+          { certificateType: 'familyRegisterFull', available: false, refusal: 'ELIGIBILITY_DOMICILE_NOT_REGISTERED' },
         ],
+        domicileRegistration: { status: 'notApplied', canApply: true, domicileMunicipalityName: '千代田区' },
       };
+    },
+    async applyDomicileRegistration(sessionId) {
+      calls.push(`domicile:${sessions.indexOf(sessionId)}`);
+      if (domicileRefusal) throw new MadoguchiError(domicileRefusal);
+      return { registrationId: randomUUID(), status: 'pending', appliedAt: new Date().toISOString(), domicileMunicipalityName: '千代田区' };
     },
     async quote(req) {
       calls.push('quote');
@@ -90,7 +100,7 @@ function fakeCenter(tamper: Tamper = 'none') {
       return { issuanceId: id, state: 'voided', refundYen: 0 as never };
     },
   };
-  return { center, calls, issuanceId: () => issuanceId };
+  return { center, calls, issuanceId: () => issuanceId, refuseDomicile: (code: ErrorCode) => (domicileRefusal = code) };
 }
 
 function setup(tamper: Tamper = 'none') {
@@ -229,6 +239,63 @@ describe('kiosk session', () => {
     expect(t.session.getView().menu).toBeUndefined();
     await t.send({ type: 'finish' });
     expect(t.session.getView().screen).toBe('idle');
+  });
+
+  describe('本籍地 registration', () => {
+    it('applies for the session’s resident only after the confirmation screen, then shows it pending', async () => {
+      const t = setup();
+      await toMenu(t);
+      expect(t.session.getView().domicileRegistration).toMatchObject({ status: 'notApplied', canApply: true });
+      await t.send({ type: 'applyDomicileRegistration' });
+      expect(t.session.getView()).toMatchObject({ screen: 'domicileConfirm', domicileRegistration: { domicileMunicipalityName: '千代田区' } });
+      expect(t.fake.calls.filter((c) => c.startsWith('domicile'))).toEqual([]);
+      await t.send({ type: 'confirm' });
+      expect(t.session.getView()).toMatchObject({ screen: 'domicileApplied', domicileRegistration: { status: 'pending', canApply: false } });
+      expect(t.fake.calls).toEqual(['challenge', 'authenticate', 'domicile:0']);
+      expect(t.logs.join('\n')).not.toContain('千代田区');
+      // Back on the menu the application is no longer offered: a second intent does nothing.
+      await t.send({ type: 'back' });
+      expect(t.session.getView().screen).toBe('menu');
+      await t.send({ type: 'applyDomicileRegistration' });
+      expect(t.session.getView().screen).toBe('menu');
+      expect(t.fake.calls.filter((c) => c.startsWith('domicile'))).toHaveLength(1);
+    });
+
+    it('applies nothing when the resident goes back from the confirmation', async () => {
+      const t = setup();
+      await toMenu(t);
+      await t.send({ type: 'applyDomicileRegistration' });
+      await t.send({ type: 'back' });
+      expect(t.session.getView().screen).toBe('menu');
+      expect(t.fake.calls).toEqual(['challenge', 'authenticate']);
+    });
+
+    it('shows the center’s refusal on the confirmation screen and does not send it again', async () => {
+      const t = setup();
+      t.fake.refuseDomicile('DOMICILE_NOT_PARTICIPATING');
+      await toMenu(t);
+      await t.send({ type: 'applyDomicileRegistration' });
+      await t.send({ type: 'confirm' });
+      expect(t.session.getView()).toMatchObject({ screen: 'domicileConfirm', error: { code: 'DOMICILE_NOT_PARTICIPATING' }, domicileRegistration: { canApply: false, refusal: 'DOMICILE_NOT_PARTICIPATING' } });
+      await t.send({ type: 'confirm' });
+      expect(t.fake.calls.filter((c) => c.startsWith('domicile'))).toHaveLength(1);
+      await t.send({ type: 'back' });
+      expect(t.session.getView()).toMatchObject({ screen: 'menu' });
+      expect(t.session.getView().error).toBeUndefined();
+    });
+
+    it('ignores the intent outside the menu, and ends the session when the card is taken after applying', async () => {
+      const t = setup();
+      await t.send({ type: 'applyDomicileRegistration' });
+      expect(t.session.getView().screen).toBe('idle');
+      await toMenu(t);
+      await t.send({ type: 'applyDomicileRegistration' });
+      await t.send({ type: 'confirm' });
+      t.reader.remove();
+      await t.waitFor('idle');
+      expect(t.session.getView().domicileRegistration).toBeUndefined();
+      expect(t.session.getView().menu).toBeUndefined();
+    });
   });
 
   it('rejects intents that are not in the bridge schema without changing state', async () => {

@@ -123,11 +123,16 @@ export class KioskSession {
       case 'chooseCertificate':
         if (screen !== 'menu' && screen !== 'refused') return;
         return this.choose(intent.certificateType);
+      case 'applyDomicileRegistration':
+        // Only what the center offered for this session: the page cannot apply on its own say-so.
+        if (screen !== 'menu' || !this.customer.auth?.domicileRegistration?.canApply) return;
+        return this.update({ screen: 'domicileConfirm', error: undefined });
       case 'setOptions':
         if (screen !== 'options' || !this.customer.selected) return;
         this.customer.selected = { ...this.customer.selected, options: intent.options, copies: intent.copies };
         return this.update({ selected: this.customer.selected });
       case 'confirm':
+        if (screen === 'domicileConfirm') return this.customer.auth?.domicileRegistration?.canApply ? this.applyDomicileRegistration() : undefined;
         if (screen !== 'options') return;
         return this.requestQuote();
       case 'insertCash':
@@ -137,7 +142,7 @@ export class KioskSession {
         if (this.customer.cash.escrowYen >= this.customer.quote.totalYen) return this.issueAndPrint();
         return;
       case 'back':
-        if (screen === 'options' || screen === 'refused') return this.update({ screen: 'menu', error: undefined, selected: undefined });
+        if (screen === 'options' || screen === 'refused' || screen === 'domicileConfirm' || screen === 'domicileApplied') return this.update({ screen: 'menu', error: undefined, selected: undefined });
         if (screen === 'payment') return this.cancelQuote('back').then(() => this.update({ screen: 'options', quote: undefined, paidYen: undefined }));
         return;
       case 'cancel':
@@ -145,7 +150,7 @@ export class KioskSession {
         if (['issuing', 'printing'].includes(screen)) return; // money is committed: finish or refund, never abandon
         return this.endSession();
       case 'finish':
-        if (screen === 'done' || screen === 'error' || screen === 'refused') return this.endSession();
+        if (screen === 'done' || screen === 'error' || screen === 'refused' || screen === 'domicileApplied') return this.endSession();
         return;
     }
   }
@@ -158,8 +163,9 @@ export class KioskSession {
   private async onCardRemoved(): Promise<void> {
     await this.update({ cardPresent: false });
     const screen = this.view.screen;
-    if (screen === 'done' || screen === 'idle') {
-      if (screen === 'done') await this.endSession();
+    if (screen === 'done' || screen === 'domicileApplied' || screen === 'idle') {
+      // After an application the resident is finished too: taking the card ends the session.
+      if (screen !== 'idle') await this.endSession();
       return;
     }
     if (screen === 'issuing' || screen === 'printing') return; // the card is no longer needed once paid
@@ -203,7 +209,7 @@ export class KioskSession {
       });
       this.customer.auth = auth;
       this.deps.log('resident authenticated', { municipality: auth.municipalityName.length > 0 });
-      await this.update({ screen: 'menu', municipalityName: auth.municipalityName, menu: auth.menu, householdMembers: auth.householdMembers, pinTriesLeft: undefined });
+      await this.update({ screen: 'menu', municipalityName: auth.municipalityName, menu: auth.menu, householdMembers: auth.householdMembers, domicileRegistration: auth.domicileRegistration, pinTriesLeft: undefined });
     } catch (error) {
       if (error instanceof MadoguchiError && error.code === 'CARD_PIN_WRONG') {
         const triesLeft = (error as MadoguchiError & { triesLeft?: number }).triesLeft ?? Math.max(0, (this.customer.pinTriesLeft ?? 3) - 1);
@@ -240,6 +246,28 @@ export class KioskSession {
       // Refusals come before payment: show them and let the resident choose something else.
       if (error instanceof MadoguchiError && error.code.startsWith('ELIGIBILITY_')) {
         await this.update({ screen: 'refused', error: this.errorView(error.code) });
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** 本籍地利用登録申請 for the session's resident. Nothing is paid; the 戸籍 items stay refused until the 本籍地 approves. */
+  private async applyDomicileRegistration(): Promise<void> {
+    const auth = this.customer.auth!;
+    const offer = auth.domicileRegistration!;
+    await this.update({ screen: 'domicileApplying' });
+    try {
+      await this.deps.center.applyDomicileRegistration(auth.sessionId);
+      auth.domicileRegistration = { ...offer, status: 'pending', canApply: false, refusal: 'DOMICILE_REGISTRATION_PENDING' };
+      this.deps.log('domicile registration applied');
+      await this.update({ screen: 'domicileApplied', domicileRegistration: auth.domicileRegistration });
+    } catch (error) {
+      // The center's decision (pending already, not taking part, outside hours…): shown on the
+      // confirmation screen, which then offers only the way back; the menu stops offering it.
+      if (error instanceof MadoguchiError && (error.code.startsWith('DOMICILE_') || error.code.startsWith('ELIGIBILITY_'))) {
+        auth.domicileRegistration = { ...offer, canApply: false, refusal: error.code, ...(error.code === 'DOMICILE_REGISTRATION_PENDING' ? { status: 'pending' as const } : {}) };
+        await this.update({ screen: 'domicileConfirm', error: this.errorView(error.code), domicileRegistration: auth.domicileRegistration });
         return;
       }
       throw error;
@@ -358,6 +386,7 @@ const clearedCustomerView: Partial<KioskView> = {
   municipalityName: undefined,
   menu: undefined,
   householdMembers: undefined,
+  domicileRegistration: undefined,
   selected: undefined,
   quote: undefined,
   paidYen: undefined,

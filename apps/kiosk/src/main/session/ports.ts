@@ -16,7 +16,7 @@ export type SessionLog = (event: string, fields?: Record<string, string | number
 
 export interface SessionDeps {
   card: CardPort;
-  center: Pick<CenterClient, 'challenge' | 'authenticate' | 'quote' | 'pay' | 'printResult' | 'cancel'>;
+  center: Pick<CenterClient, 'challenge' | 'authenticate' | 'applyDomicileRegistration' | 'quote' | 'pay' | 'printResult' | 'cancel'>;
   printer: Printer;
   centerPublicKey: () => Promise<KeyObject>;
   demo?: DemoCardPort;
