@@ -12,6 +12,7 @@ import { MenuScreen } from './screens/MenuScreen.js';
 import { OptionsScreen } from './screens/OptionsScreen.js';
 import { PaymentScreen, QuotingScreen } from './screens/PaymentScreens.js';
 import { DoneScreen, ErrorScreen, IssuingScreen, PrintingScreen, RefusedScreen } from './screens/OutcomeScreens.js';
+import { DomicileAppliedScreen, DomicileApplyingScreen, DomicileConfirmScreen } from './screens/DomicileScreens.js';
 
 export const screens: Record<KioskScreen, () => ReactElement> = {
   idle: IdleScreen,
@@ -26,6 +27,9 @@ export const screens: Record<KioskScreen, () => ReactElement> = {
   issuing: IssuingScreen,
   printing: PrintingScreen,
   done: DoneScreen,
+  domicileConfirm: DomicileConfirmScreen,
+  domicileApplying: DomicileApplyingScreen,
+  domicileApplied: DomicileAppliedScreen,
   refused: RefusedScreen,
   error: ErrorScreen,
 };

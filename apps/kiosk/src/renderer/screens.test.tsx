@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { BRIDGE_VERSION, KioskScreen, errorCatalog, yen, type KioskView } from '@madoguchi/shared';
+import { BRIDGE_VERSION, KioskLanguage, KioskScreen, errorCatalog, yen, type KioskView } from '@madoguchi/shared';
 import { KioskScreenView } from './App.js';
 import { catalogs, createKioskI18n } from './i18n/index.js';
 
@@ -104,6 +104,53 @@ describe('kiosk screens', () => {
   it('offers to choose again after a refusal only while there is a menu', () => {
     expect(buttons(render({ screen: 'refused' })).map((b) => b.text)).toContain('証明書の選択に戻る');
     expect(buttons(render({ screen: 'refused', menu: undefined })).map((b) => b.text)).not.toContain('証明書の選択に戻る');
+  });
+
+  describe('本籍地 registration', () => {
+    const domicileMenu: Partial<KioskView> = {
+      screen: 'menu',
+      menu: [...base.menu!, { certificateType: 'familyRegisterFull', available: false, refusal: 'ELIGIBILITY_DOMICILE_NOT_REGISTERED' }],
+      domicileRegistration: { status: 'notApplied', canApply: true, domicileMunicipalityName: '千代田区' },
+    };
+    const applyButton = (html: string) => buttons(html).find((b) => b.attrs.includes('data-testid="apply-domicile-registration"'));
+
+    it('offers the application on the menu where a 戸籍 item is refused for want of it', () => {
+      expect(applyButton(render(domicileMenu))?.text).toBe('本籍地の利用登録を申請する');
+      expect(render(domicileMenu)).toContain(catalogs.ja.domicile.menuNote);
+      // Not offered without a refused 戸籍 item, nor when the center says the resident cannot apply.
+      expect(applyButton(render({ ...domicileMenu, menu: base.menu }))).toBeUndefined();
+      expect(applyButton(render({ screen: 'menu' }))).toBeUndefined();
+      const refused = render({ ...domicileMenu, domicileRegistration: { status: 'notApplied', canApply: false, refusal: 'DOMICILE_NOT_PARTICIPATING' } });
+      expect(applyButton(refused)).toBeUndefined();
+      expect(refused).toContain(errorCatalog.DOMICILE_NOT_PARTICIPATING.ja);
+    });
+
+    it('says a pending application is waiting for approval instead of offering it again', () => {
+      const html = render({ ...domicileMenu, domicileRegistration: { status: 'pending', canApply: false, refusal: 'DOMICILE_REGISTRATION_PENDING' } });
+      expect(applyButton(html)).toBeUndefined();
+      expect(html).toContain(catalogs.ja.domicile.pending);
+    });
+
+    for (const language of KioskLanguage.options) {
+      it(`explains in ${language} that approval takes some days before applying`, () => {
+        const words = catalogs[language].domicile;
+        const menu = render({ ...domicileMenu, language });
+        expect(menu).toContain(words.apply);
+        const confirm = render({ ...domicileMenu, screen: 'domicileConfirm', language, error: undefined });
+        expect(confirm).toContain(words.confirmHeading);
+        expect(confirm).toMatch(new RegExp(`data-testid="domicile-approval-days">${words.approvalTakesDays.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}<`));
+        expect(confirm).toContain('千代田区');
+        expect(buttons(confirm).find((b) => b.attrs.includes('data-testid="confirm-domicile-registration"'))?.text).toBe(words.confirm);
+        expect(render({ ...domicileMenu, screen: 'domicileApplied', language })).toContain(words.appliedLead);
+      });
+    }
+
+    it('shows a refusal on the confirmation screen with only the way back', () => {
+      const html = render({ ...domicileMenu, screen: 'domicileConfirm', domicileRegistration: { status: 'pending', canApply: false }, error: { code: 'DOMICILE_REGISTRATION_PENDING', message: errorCatalog.DOMICILE_REGISTRATION_PENDING.ja } });
+      expect(html).toContain(errorCatalog.DOMICILE_REGISTRATION_PENDING.ja);
+      expect(buttons(html).find((b) => b.attrs.includes('confirm-domicile-registration'))).toBeUndefined();
+      expect(buttons(html).map((b) => b.text)).toContain('戻るBack');
+    });
   });
 
   it('shows the refund after a failure once paid', () => {

@@ -67,6 +67,7 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
       { residentId: 'r2', displayName: '山田 花子', relationship: '妻' },
       { residentId: 'r3', displayName: '山田 一郎', relationship: '子' },
     ],
+    domicileRegistration: { status: 'notApplied', canApply: true, domicileMunicipalityName: '千代田区' },
   };
 
   const jump = KioskScreen.safeParse(params.get('screen'));
@@ -96,7 +97,7 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
               : undefined,
     };
     if (screen === 'idle' || screen === 'placeCard' || screen === 'readingCard' || screen === 'pin') {
-      view = { ...view, municipalityName: undefined, menu: undefined, householdMembers: undefined };
+      view = { ...view, municipalityName: undefined, menu: undefined, householdMembers: undefined, domicileRegistration: undefined };
     }
   }
 
@@ -125,7 +126,13 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
       }
       case 'setOptions':
         return set({ selected: view.selected ? { ...view.selected, options: intent.options, copies: intent.copies } : undefined });
+      case 'applyDomicileRegistration':
+        return set({ screen: 'domicileConfirm', error: undefined });
       case 'confirm': {
+        if (view.screen === 'domicileConfirm') {
+          set({ screen: 'domicileApplying' });
+          return later(700, () => ({ screen: 'domicileApplied', domicileRegistration: { status: 'pending', canApply: false, domicileMunicipalityName: '千代田区' } }));
+        }
         if (view.screen !== 'options') return;
         const fee = menu.find((item) => item.certificateType === view.selected?.certificateType)?.feeYen ?? 0;
         const copies = view.selected?.copies ?? 1;
@@ -142,7 +149,7 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
         return later(2200, () => ({ screen: 'done', printedDocuments: view.quote?.copies ?? 1 }));
       }
       case 'back':
-        if (view.screen === 'options' || view.screen === 'refused') return set({ screen: 'menu', error: undefined, selected: undefined });
+        if (view.screen === 'options' || view.screen === 'refused' || view.screen === 'domicileConfirm' || view.screen === 'domicileApplied') return set({ screen: 'menu', error: undefined, selected: undefined });
         if (view.screen === 'payment') return set({ screen: 'options', quote: undefined, paidYen: undefined });
         return;
       case 'cancel':
@@ -152,6 +159,7 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
           language: 'ja',
           municipalityName: undefined,
           menu: undefined,
+          domicileRegistration: undefined,
           selected: undefined,
           quote: undefined,
           paidYen: undefined,

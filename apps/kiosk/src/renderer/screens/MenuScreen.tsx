@@ -1,12 +1,14 @@
 /**
  * Which certificate. Refusals are decided before payment, so an unavailable certificate is shown
- * greyed with its reason instead of failing later.
+ * greyed with its reason instead of failing later; a 戸籍 item refused for want of 本籍地
+ * registration is followed by the offer to apply.
  */
 import { useKiosk, useKioskT } from '../kiosk-context.js';
 import { errorText } from '../i18n/index.js';
 import { ScreenFrame } from '../components/ScreenFrame.js';
 import { CertificateName } from '../components/CertificateName.js';
 import { useYen } from '../components/Yen.js';
+import { DomicileRegistrationOffer } from './DomicileScreens.js';
 
 export function MenuScreen() {
   const { view, send } = useKiosk();
@@ -44,6 +46,7 @@ export function MenuScreen() {
           );
         })}
       </ul>
+      <DomicileRegistrationOffer />
     </ScreenFrame>
   );
 }
