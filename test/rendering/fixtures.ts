@@ -74,6 +74,25 @@ export function taxData(residentId: string, kind: 'income' | 'nonTaxable' | 'pay
   return { certificateType: 'taxCertificate', kind, resident: r, address: householdOf(r).hh.address, record };
 }
 
+/** The first household of at least `size` active members (household form: more than 4 → 2 pages). */
+export function householdOfSize(size: number): Resident[] {
+  for (const hh of batch.households) {
+    const { members } = householdOf(resident(hh.headResidentId));
+    if (members.length >= size) return members;
+  }
+  throw new Error(`no household of ${size}`);
+}
+
+/** A foreign resident with a registered 通称 (the demo world has none): printed on 住民票 and 印鑑登録証明書. */
+export const FOREIGN_ALIAS = '阮文安';
+
+function withAlias(data: CertificateData, residentId: string): CertificateData {
+  const add = (r: Resident): Resident => (r.residentId === residentId && r.foreign ? { ...r, foreign: { ...r.foreign, alias: FOREIGN_ALIAS } } : r);
+  if (data.certificateType === 'residenceRecord' || data.certificateType === 'residenceItemsCertificate') return { ...data, members: data.members.map(add) };
+  if (data.certificateType === 'sealCertificate') return { ...data, resident: add(data.resident) };
+  return data;
+}
+
 export interface NamedInput {
   name: string;
   input: RenderInput;
@@ -91,17 +110,20 @@ export function everyTemplate(): NamedInput[] {
   const nonTax = resident(f.nonTaxable);
   const mj = resident(f.outsideJisName);
   const ivs = resident(f.ivsName);
+  const five = householdOfSize(5);
   const rr = residenceRecordData(f.ordinary);
   const members = rr.certificateType === 'residenceRecord' ? rr.members : [];
   return [
     { name: 'residenceRecord-household', input: makeInput(code, rr), subjects: members },
     { name: 'residenceRecord-individual', input: makeInput(code, residenceRecordData(f.formerSurname, 'individual')), subjects: members },
-    { name: 'residenceRecord-foreign', input: makeInput(foreign.municipalityCode, residenceRecordData(f.foreignResident)), subjects: [foreign] },
+    { name: 'residenceRecord-household5', input: makeInput(five[0]!.municipalityCode, residenceRecordData(five[0]!.residentId)), subjects: five },
+    { name: 'residenceRecord-foreign', input: makeInput(foreign.municipalityCode, withAlias(residenceRecordData(f.foreignResident), f.foreignResident)), subjects: [foreign] },
     { name: 'residenceItemsCertificate', input: makeInput(code, residenceRecordData(f.ordinary, 'household', 'residenceItemsCertificate')), subjects: members },
     // Hard names in the per-template pixel comparison: 𠮷 (U+20BB7) prints from IPAmj明朝, 葛+VS17
     // (an IVS sequence) through the main font's variation-selector table.
     { name: 'residenceRecord-mjName', input: makeInput(mj.municipalityCode, residenceRecordData(f.outsideJisName)), subjects: [mj] },
     { name: 'sealCertificate', input: makeInput(code, sealData(f.ordinary)), subjects: [ordinary] },
+    { name: 'sealCertificate-foreign', input: makeInput(foreign.municipalityCode, withAlias(sealData(f.foreignResident), f.foreignResident)), subjects: [foreign] },
     { name: 'sealCertificate-ivsName', input: makeInput(ivs.municipalityCode, sealData(f.ivsName)), subjects: [ivs] },
     { name: 'familyRegisterFull', input: makeInput(registerOf(f.multiPageFamilyRegister).municipalityCode, familyRegisterData(f.multiPageFamilyRegister, 'familyRegisterFull')), subjects: [multi] },
     { name: 'familyRegisterIndividual', input: makeInput(registerOf(f.ordinary).municipalityCode, familyRegisterData(f.ordinary, 'familyRegisterIndividual')), subjects: [ordinary] },
