@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthenticateResponse, DomicileRegistrationResponse } from '@madoguchi/shared';
 import { forEachDatabase } from '../support/databases.js';
-import { newKey, startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestKiosk } from './support/center-harness.js';
+import { httpsClient, newKey, startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestKiosk } from './support/center-harness.js';
 
 type Refusal = { error: { code: string; message: string } };
 const codeOf = (res: HttpResult<unknown>) => ({ status: res.status, code: (res.body as Refusal).error?.code });
@@ -113,6 +113,23 @@ forEachDatabase((harness) => {
       const other = await center.enrollKiosk();
       expect(codeOf(await apply(session.sessionId, newKey(), other))).toEqual({ status: 401, code: 'AUTH_SESSION_EXPIRED' });
       expect(codeOf(await kiosk.request('POST', '/api/v1/domicile-registrations', { sessionId: session.sessionId }))).toEqual({ status: 400, code: 'INPUT_INVALID' });
+    });
+
+    it('is in the OpenAPI document with its body, its answer, and the catalog’s codes for refusals', async () => {
+      const client = httpsClient(center.baseUrl, center.caPem);
+      type Operation = { requestBody?: unknown; responses: Record<string, unknown> };
+      const res = await client.request<{ paths: Record<string, Record<string, Operation>> }>('GET', '/api/v1/openapi.json');
+      client.close();
+      const route = res.body.paths['/api/v1/domicile-registrations']?.post;
+      expect(route).toBeDefined();
+      expect(JSON.stringify(route!.requestBody)).toContain('idempotencyKey');
+      expect(JSON.stringify(route!.requestBody)).toContain('sessionId');
+      expect(JSON.stringify(route!.responses['200'])).toContain('registrationId');
+      expect(JSON.stringify(route!.responses['4XX'] ?? route!.responses['4xx'])).toContain('DOMICILE_REGISTRATION_PENDING');
+      // The two authentication calls document their keys too.
+      expect(JSON.stringify(res.body.paths['/api/v1/challenges']?.post?.requestBody)).toContain('idempotencyKey');
+      expect(JSON.stringify(res.body.paths['/api/v1/sessions']?.post?.requestBody)).toContain('idempotencyKey');
+      expect(JSON.stringify(res.body.paths['/api/v1/sessions']?.post?.responses['200'])).toContain('domicileRegistration');
     });
 
     it('refuses an expired session (AUTH_SESSION_EXPIRED)', async () => {
