@@ -39,6 +39,14 @@ import { SpoolPrinter } from '../printer/spool-printer.js';
 import { KioskSession } from './kiosk-session.js';
 import type { SessionLog } from './ports.js';
 
+// The kiosk's idempotency keys are random UUIDs; numbered ones here, so no hex run in a request
+// body can spell the PIN's digits by chance.
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:crypto')>();
+  let issued = 0;
+  return { ...actual, randomUUID: () => `00000000-0000-4000-8000-${String(++issued).padStart(12, '0')}` };
+});
+
 const dir = mkdtempSync(join(tmpdir(), 'pin-secrecy-'));
 // Fixed, so nothing random (ids, challenge, hence the deterministic RSA PKCS#1 v1.5 signature) and
 // no clock reading (pino timestamps) can contain the PIN's digits by chance.
@@ -233,6 +241,7 @@ describe('the PIN stays in the main process', () => {
       // The authentication really happened, over the network, with the card's signature.
       expect(centerRequests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${API_PREFIX}/challenges`, `POST ${API_PREFIX}/sessions`]);
       expect(centerRequests[1]!.body).toContain(signature.toString('base64'));
+      expect(centerRequests.every((r) => /"idempotencyKey":"00000000-0000-4000-8000-0000000000\d\d"/.test(r.body))).toBe(true);
       expect(renderer.intents.filter((i) => i.includes('pinKey'))).toHaveLength(4);
       expect(logText).toContain('resident authenticated');
       expect(logText).toContain('card.authenticate');
