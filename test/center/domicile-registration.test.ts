@@ -99,7 +99,7 @@ forEachDatabase((harness) => {
       expect(session.domicileRegistration?.domicileMunicipalityName).toBeUndefined();
       const res = await apply(session.sessionId);
       expect(codeOf(res)).toEqual({ status: 403, code: 'DOMICILE_NOT_PARTICIPATING' });
-      expect((res.body as Refusal).error.message).toContain('本籍地');
+      expect((res.body as unknown as Refusal).error.message).toContain('本籍地');
     });
 
     it('offers nothing when the 本籍 is in the 住所地 (DOMICILE_REGISTRATION_NOT_NEEDED)', async () => {
