@@ -9,6 +9,7 @@
  * (pass `checkerFonts(fontDir)` when the center configures a font directory).
  * `verificationRoutes` is the public verification plugin: `app.register(verificationRoutes, { verifier })`.
  */
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { RenderInput } from '@madoguchi/shared';
 import type { RenderedDocument } from './render-document.js';
 import { RenderPool, type RenderCallOptions } from './pool/render-pool.js';
@@ -43,6 +44,8 @@ export interface Renderer {
   render(input: RenderInput, opts?: RenderCallOptions): Promise<RenderedDocument>;
   /** Resolves when every worker has its fonts loaded (optional: render waits anyway). */
   ready(): Promise<void>;
+  /** Each worker's event-loop utilisation since it started (for benchmarks and monitoring). */
+  eventLoopUtilization(): EventLoopUtilization[];
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     size: pool.size,
     render: (input, opts) => pool.render(input, opts),
     ready: () => pool.ready(),
+    eventLoopUtilization: () => pool.eventLoopUtilization(),
     close: () => pool.close(),
   };
 }

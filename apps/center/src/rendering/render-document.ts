@@ -42,6 +42,8 @@ export interface RenderDocumentOptions {
   fontMode?: 'subset' | 'full';
   /** Benchmark hook: receives the wall time of each phase. */
   phases?: (phase: string, ms: number) => void;
+  /** Content key of `input.policy.officialSealPng` when the caller has one (the render workers): the decoded-image cache key. */
+  officialSealKey?: string;
 }
 
 export { verificationQrRect } from './verification/qr-placement.js';
@@ -60,7 +62,7 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   const usage = new GlyphUsage();
   const measure = new ContentBuilder(env.fonts, usage);
   const images = new Map<string, InkImage>();
-  images.set('Seal', decodeInkImage(input.policy.officialSealPng));
+  images.set('Seal', decodeInkImage(input.policy.officialSealPng, options.officialSealKey));
 
   const t = applyTemplate({ c: measure, g, input, images }, input.data);
 

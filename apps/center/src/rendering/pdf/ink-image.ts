@@ -1,8 +1,10 @@
 /**
  * Seal images (公印 and a registered 印影) printed black whatever colour the PNG has: the image is
- * black (DeviceGray 0) and its soft mask is the ink coverage of the PNG. Decoding is cached, keyed
- * by the image's own bytes (base64) — immutable derived data, not per-request or per-municipality
- * state. (A Map lookup by string is far cheaper than hashing the image per request.)
+ * black (DeviceGray 0) and its soft mask is the ink coverage of the PNG. Decoding is cached —
+ * immutable derived data, not per-request or per-municipality state — keyed by a content key when
+ * the caller has one (the render workers get the official seal's SHA-256 from the pool), else by
+ * the image's own base64 text (in-process callers; a Map lookup by a fresh 70 KB string hashes and
+ * compares the whole string, which is why the workers do not use it).
  */
 import { deflateSync } from 'node:zlib';
 import type { PDFContext, PDFRef } from 'pdf-lib';
@@ -20,8 +22,8 @@ export interface InkImage {
 const cache = new Map<string, InkImage>();
 const CACHE_LIMIT = 64;
 
-export function decodeInkImage(pngBase64: string): InkImage {
-  const key = pngBase64;
+export function decodeInkImage(pngBase64: string, contentKey?: string): InkImage {
+  const key = contentKey === undefined ? `b:${pngBase64}` : `k:${contentKey}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const png = PNG.load(Buffer.from(pngBase64, 'base64'));

@@ -11,7 +11,15 @@ export interface WorkerSetup {
 
 export interface RenderJobMessage {
   jobId: string;
+  /** The request, with `policy.officialSealPng` left empty: the seal travels as `officialSeal`. */
   input: RenderInput;
+  /**
+   * The municipality's official seal (~70 KB of base64, the same for every request of a
+   * municipality), by content key; `png` is sent only the first time this worker needs it.
+   */
+  officialSeal: { key: string; png?: string };
+  /** Forget every seal received so far (the pool bounds what a worker keeps). */
+  resetSeals?: boolean;
   fontMode?: 'subset' | 'full';
   /** Test hook: hold the finished document this long before replying (a slow render). */
   delayMs?: number;

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MadoguchiError, pageIssueNumber, type RenderInput } from '@madoguchi/shared';
 import { generateDemoData } from '@madoguchi/shared/demo-data';
 import { extractText, getDocumentProxy } from 'unpdf';
+import { FontSet } from '../fonts/font-set.js';
+import { renderDocument } from '../render-document.js';
 import { createDocumentVerifier } from '../verification/document-verifier.js';
 import { createVerificationSigner } from '../verification/signing.js';
 import { RenderPool } from './render-pool.js';
@@ -99,6 +101,34 @@ describe('RenderPool', () => {
     await expect(pa).rejects.toMatchObject({ code: 'ISSUANCE_RENDER_FAILED' });
     const doc = await pb;
     expect(doc.pageIssueNumbers[0]).toBe(pageIssueNumber(b.input.issueNumber, 1, 1));
+  }, 120_000);
+
+  it('sends each official seal to a worker once, and every document carries its own municipality\'s seal', async () => {
+    const fresh = new RenderPool({ signer: signer.exportForWorker() }, 2);
+    try {
+      await fresh.ready();
+      const count = demo.batch.residents.filter((x) => x.status === 'active' && !x.foreign).length;
+      const all = Array.from({ length: count }, (_, i) => inputFor(i).input);
+      const byCode = new Map<string, RenderInput[]>();
+      for (const input of all) byCode.set(input.municipality.code, [...(byCode.get(input.municipality.code) ?? []), input]);
+      const picked = [...byCode.values()].filter((l) => l.length >= 4).slice(0, 2).flatMap((l) => l.slice(0, 6));
+      const seals = new Set(picked.map((i) => i.policy.officialSealPng));
+      expect(seals.size).toBe(2);
+      const docs = await Promise.all(picked.map((input) => fresh.render(input, { timeoutMs: 60_000 })));
+      // At most once per seal per worker (the old protocol posted the seal with every job).
+      expect(fresh.sealImagesSent).toBeGreaterThanOrEqual(2);
+      expect(fresh.sealImagesSent).toBeLessThanOrEqual(seals.size * fresh.size);
+      const env = { fonts: new FontSet(), signer };
+      for (const [i, input] of picked.entries()) {
+        // Same content hash as an in-process render: the right seal image, the right data.
+        expect(docs[i]!.contentSha256).toBe((await renderDocument(input, env)).contentSha256);
+      }
+      const utilisation = fresh.eventLoopUtilization();
+      expect(utilisation).toHaveLength(2);
+      for (const u of utilisation) expect(u.active).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
   }, 120_000);
 
   it('passes render refusals through with their code', async () => {

@@ -12,8 +12,9 @@
  * started are queued again (rendering is a pure function of the input, so a retry is safe).
  */
 import { isErrorCode, MadoguchiError, pageIssueNumber, type RenderInput } from '@madoguchi/shared';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { RenderedDocument } from '../render-document.js';
 import type { RenderJobMessage, RenderReplyMessage, WorkerReadyMessage, WorkerSetup } from './messages.js';
@@ -43,7 +44,12 @@ interface Slot {
   isReady: boolean;
   /** Jobs sent to this worker, in the order it renders them; [0] is the one running. */
   jobs: Job[];
+  /** Content keys of the official seals this worker has received. */
+  seals: Set<string>;
 }
+
+/** Official seals a worker keeps at most (one per municipality it serves); past this it starts over. */
+const WORKER_SEAL_LIMIT = 64;
 
 const PREFETCH = 2;
 
@@ -55,6 +61,10 @@ export class RenderPool {
   private closed = false;
   /** Replies that named no waiting job (counted for tests and monitoring; always discarded). */
   discardedReplies = 0;
+  /** Official seal images posted to workers (each worker receives a seal once; for tests and monitoring). */
+  sealImagesSent = 0;
+  /** Last content key per municipality: a seal is hashed only when its text changes. */
+  private readonly sealKeys = new Map<string, { png: string; key: string }>();
 
   constructor(
     private readonly setup: WorkerSetup,
@@ -76,7 +86,7 @@ export class RenderPool {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: this.setup });
     let markReady!: () => void;
     let failReady!: (e: Error) => void;
-    const slot: Slot = { worker, jobs: [], isReady: false, ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))) };
+    const slot: Slot = { worker, jobs: [], seals: new Set(), isReady: false, ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))) };
     slot.ready.catch(() => undefined);
     worker.on('message', (msg: RenderReplyMessage | WorkerReadyMessage) => {
       if ('ready' in msg) {
@@ -169,10 +179,44 @@ export class RenderPool {
         if (!slot.isReady || slot.jobs.length > depth) continue;
         const job = this.queue.shift()!;
         slot.jobs.push(job);
-        const message: RenderJobMessage = { jobId: job.id, input: job.input, fontMode: job.options.fontMode, delayMs: job.options.delayMs };
-        slot.worker.postMessage(message);
+        slot.worker.postMessage(this.message(slot, job));
       }
     }
+  }
+
+  /** The job as sent to this worker: the official seal by content key, its bytes only if new to the worker. */
+  private message(slot: Slot, job: Job): RenderJobMessage {
+    const png = job.input.policy.officialSealPng;
+    const code = job.input.municipality.code;
+    let known = this.sealKeys.get(code);
+    if (known?.png !== png) {
+      known = { png, key: createHash('sha256').update(png).digest('base64url') };
+      this.sealKeys.set(code, known);
+    }
+    let resetSeals: true | undefined;
+    if (!slot.seals.has(known.key) && slot.seals.size >= WORKER_SEAL_LIMIT) {
+      slot.seals.clear();
+      resetSeals = true;
+    }
+    const officialSeal: RenderJobMessage['officialSeal'] = { key: known.key };
+    if (!slot.seals.has(known.key)) {
+      officialSeal.png = png;
+      slot.seals.add(known.key);
+      this.sealImagesSent++;
+    }
+    return {
+      jobId: job.id,
+      input: { ...job.input, policy: { ...job.input.policy, officialSealPng: '' } },
+      officialSeal,
+      ...(resetSeals ? { resetSeals } : {}),
+      fontMode: job.options.fontMode,
+      delayMs: job.options.delayMs,
+    };
+  }
+
+  /** Event-loop utilisation of each worker since it started (diff two readings with performance.eventLoopUtilization). */
+  eventLoopUtilization(): EventLoopUtilization[] {
+    return this.slots.map((s) => s.worker.performance.eventLoopUtilization());
   }
 
   private onReply(slot: Slot, reply: RenderReplyMessage): void {

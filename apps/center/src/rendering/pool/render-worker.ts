@@ -1,6 +1,8 @@
 /**
  * A render worker thread: loads the fonts once, then renders one job at a time and answers with
- * the job's own id. It keeps nothing of a job after replying.
+ * the job's own id. It keeps nothing of a job after replying; the only thing kept across jobs is
+ * the municipalities' official seal images (public, not personal data), received once each and
+ * keyed by content hash, so a job message carries ~5 KB instead of ~74 KB.
  */
 import { MadoguchiError } from '@madoguchi/shared';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -29,10 +31,18 @@ try {
   port.postMessage({ ready: false, message: (error as Error).message } satisfies WorkerReadyMessage);
 }
 
+/** Official seals by content key. Updated in job order (inside `handle`), as the pool sent them. */
+const seals = new Map<string, string>();
+
 async function handle(job: RenderJobMessage, env: Parameters<typeof renderDocument>[1]): Promise<void> {
   let reply: RenderReplyMessage;
   try {
-    const document = await renderDocument(job.input, env, { fontMode: job.fontMode });
+    if (job.resetSeals) seals.clear();
+    if (job.officialSeal.png !== undefined) seals.set(job.officialSeal.key, job.officialSeal.png);
+    const officialSealPng = seals.get(job.officialSeal.key);
+    if (officialSealPng === undefined) throw new Error('render worker: official seal not received');
+    const input = { ...job.input, policy: { ...job.input.policy, officialSealPng } };
+    const document = await renderDocument(input, env, { fontMode: job.fontMode, officialSealKey: job.officialSeal.key });
     if (job.delayMs) await new Promise((r) => setTimeout(r, job.delayMs));
     reply = { jobId: job.jobId, ok: true, document };
   } catch (error) {
