@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { MadoguchiError, type MunicipalDataBatchInput } from '@madoguchi/shared';
 import { generateDemoData } from '@madoguchi/shared/demo-data';
-import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
+import { createMunicipalStore, pendingProvisional } from '../../apps/center/src/residents/index.js';
+import { getFamilyRegister } from '../../apps/center/src/residents/queries.js';
 import { forEachDatabase } from '../support/databases.js';
 
 const demo = generateDemoData();
@@ -118,6 +119,85 @@ forEachDatabase((harness) => {
       // Relinking the card (a reissued card with the same serial cannot happen, but an upsert moves it).
       await store.importBatch({ cardLinks: [{ residentId: demo.featured.chiyodaResident, issuer: ISSUER, serialNumber: '0A1B2C', usableFrom: '2026-01-01' }] });
       expect((await store.findResidentByCard(ISSUER, '0A1B2C'))?.residentId).toBe(demo.featured.chiyodaResident);
+    });
+  });
+
+  describe('仮登録 (provisional records) never replace the last approved state', () => {
+    const approved = demo.batch.residents.find((r) => r.residentId === demo.featured.ordinary)!;
+    const entered = { ...approved, name: { ...approved.name, given: `新${approved.name.given}` } };
+    const residenceRecord = (store: ReturnType<typeof createMunicipalStore>) =>
+      store.loadCertificateData({ residentId: approved.residentId, certificateType: 'residenceRecord', options: {}, now });
+    const nameShown = async (store: ReturnType<typeof createMunicipalStore>) => {
+      const data = await residenceRecord(store);
+      if (data.certificateType !== 'residenceRecord') throw new Error('wrong type');
+      return data.members.find((m) => m.residentId === approved.residentId)!.name.given;
+    };
+
+    it('a provisional resident over an approved one is refused, kept aside, and the approved data survives until the approval replaces it', async () => {
+      const database = await harness.fresh();
+      const store = createMunicipalStore(database);
+      await store.importBatch(demo.batch);
+      expect(await nameShown(store)).toBe(approved.name.given);
+
+      await store.importBatch({ residents: [{ ...entered, recordState: 'provisional' }] });
+      // Refused at once (the 仮登録 affects the very next issuance) …
+      await expect(residenceRecord(store)).rejects.toMatchObject({ code: 'ELIGIBILITY_PROVISIONAL' });
+      // … but the approved record is still there, only marked, and the entered one waits beside it.
+      const stored = (await store.getResident(approved.residentId))!;
+      expect(stored.recordState).toBe('provisional');
+      expect(stored.name).toEqual(approved.name);
+      expect((await pendingProvisional(database.db, 'resident', approved.residentId))?.name.given).toBe(entered.name.given);
+      // A second provisional import (a correction during entry) still keeps the approved data.
+      await store.importBatch({ residents: [{ ...entered, recordState: 'provisional', notifiedOn: '2026-10-01' }] });
+      expect((await store.getResident(approved.residentId))!.name).toEqual(approved.name);
+      expect((await pendingProvisional(database.db, 'resident', approved.residentId))?.notifiedOn).toBe('2026-10-01');
+
+      // 本登録: the entered record imported as approved replaces the old one and is served.
+      await store.importBatch({ residents: [{ ...entered, recordState: 'approved' }] });
+      expect(await nameShown(store)).toBe(entered.name.given);
+      expect(await pendingProvisional(database.db, 'resident', approved.residentId)).toBeNull();
+    });
+
+    it('a withdrawn 仮登録 (the approved record imported again) serves the approved data as before', async () => {
+      const database = await harness.fresh();
+      const store = createMunicipalStore(database);
+      await store.importBatch(demo.batch);
+      await store.importBatch({ residents: [{ ...entered, recordState: 'provisional' }] });
+      await store.importBatch({ residents: [approved] });
+      expect(await nameShown(store)).toBe(approved.name.given);
+      expect(await pendingProvisional(database.db, 'resident', approved.residentId)).toBeNull();
+    });
+
+    it('a resident never approved is stored as it comes and refused (nothing to keep aside)', async () => {
+      const database = await harness.fresh();
+      const store = createMunicipalStore(database);
+      await store.importBatch(demo.batch);
+      const provisional = demo.batch.residents.find((r) => r.residentId === demo.featured.provisional)!;
+      await store.importBatch({ residents: [{ ...provisional, notifiedOn: '2026-10-31' }] });
+      expect((await store.getResident(provisional.residentId))?.notifiedOn).toBe('2026-10-31');
+      expect(await pendingProvisional(database.db, 'resident', provisional.residentId)).toBeNull();
+      await expect(store.loadCertificateData({ residentId: provisional.residentId, certificateType: 'residenceRecord', options: {}, now })).rejects.toMatchObject({ code: 'ELIGIBILITY_PROVISIONAL' });
+    });
+
+    it('a provisional family register keeps the approved register and its persons until approved', async () => {
+      const database = await harness.fresh();
+      const store = createMunicipalStore(database);
+      await store.importBatch(demo.batch);
+      const register = demo.batch.familyRegisters.find((r) => r.persons.some((p) => p.residentId === approved.residentId))!;
+      const enteredRegister = { ...register, registerEvents: [...register.registerEvents, ['【転籍日】', '令和8年11月1日'] as [string, string]], persons: register.persons.slice(0, 1) };
+      const before = (await getFamilyRegister(database.db, register.registerId))!;
+
+      await store.importBatch({ familyRegisters: [{ ...enteredRegister, recordState: 'provisional' }] });
+      await expect(store.loadCertificateData({ residentId: approved.residentId, certificateType: 'familyRegisterFull', options: {}, now })).rejects.toMatchObject({ code: 'ELIGIBILITY_PROVISIONAL' });
+      const held = (await getFamilyRegister(database.db, register.registerId))!;
+      expect({ ...held, recordState: 'approved' }).toEqual(before);
+      expect((await pendingProvisional(database.db, 'familyRegister', register.registerId))?.persons).toHaveLength(1);
+
+      await store.importBatch({ familyRegisters: [{ ...enteredRegister, recordState: 'approved' }] });
+      const data = await store.loadCertificateData({ residentId: approved.residentId, certificateType: 'familyRegisterFull', options: {}, now });
+      if (data.certificateType !== 'familyRegisterFull') throw new Error('wrong type');
+      expect(data.register.registerEvents.at(-1)).toEqual(['【転籍日】', '令和8年11月1日']);
+      expect(await pendingProvisional(database.db, 'familyRegister', register.registerId)).toBeNull();
     });
   });
 

@@ -5,13 +5,16 @@
  * every problem with its row: `residents[12].birthDate` (JSON) or `residents.csv:13:birthDate` (CSV).
  *
  * Cancellations, moves, deaths and measures are imported as record updates (status, dates), never
- * as deletions, so the very next read — there is no cache — sees them.
+ * as deletions, so the very next read — there is no cache — sees them. A provisional (仮登録)
+ * resident or family register that has an approved version does not replace it: it is held aside
+ * and the record refused until an approved version is imported (provisional.ts).
  */
 import { MadoguchiError, MunicipalDataBatch, type FamilyRegister } from '@madoguchi/shared';
 import type { CenterDatabase } from '../db/database.js';
 import { writeTransaction } from '../db/database.js';
 import type { Executor } from './queries.js';
 import { formatPath, type ImportIssue, type PathSegment } from './paths.js';
+import { dropPending, holdProvisionalRegister, holdProvisionalResident, keysWithApprovedVersion } from './provisional.js';
 
 export const batchKinds = [
   'municipalities',
@@ -226,7 +229,11 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
       )
       .execute();
   }
-  for (const part of chunks(batch.residents)) {
+  // 仮登録 over an approved record is held aside (provisional.ts): the approved data is not lost.
+  const residentsHeld = await keysWithApprovedVersion(trx, 'resident', batch.residents.filter((r) => r.recordState !== 'approved').map((r) => r.residentId));
+  for (const r of batch.residents) if (residentsHeld.has(r.residentId)) await holdProvisionalResident(trx, r, now);
+  await dropPending(trx, 'resident', batch.residents.filter((r) => r.recordState === 'approved').map((r) => r.residentId));
+  for (const part of chunks(batch.residents.filter((r) => !residentsHeld.has(r.residentId)))) {
     await trx
       .insertInto('residents')
       .values(
@@ -268,7 +275,13 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
       )
       .execute();
   }
+  const registersHeld = await keysWithApprovedVersion(trx, 'familyRegister', batch.familyRegisters.filter((f) => f.recordState !== 'approved').map((f) => f.registerId));
+  await dropPending(trx, 'familyRegister', batch.familyRegisters.filter((f) => f.recordState === 'approved').map((f) => f.registerId));
   for (const register of batch.familyRegisters) {
+    if (registersHeld.has(register.registerId)) {
+      await holdProvisionalRegister(trx, register, now);
+      continue;
+    }
     const { persons, ...rest } = register satisfies FamilyRegister;
     await trx
       .insertInto('family_registers')

@@ -32,6 +32,7 @@ export type { ImportIssue } from './paths.js';
 export { csvFiles, csvFileSpecs, type CsvFileSpec, type CsvColumn } from './csv-format.js';
 export { batchToCsv } from './csv-export.js';
 export { sortMembers, relationshipRank } from './member-order.js';
+export { pendingProvisional, type ProvisionalKind } from './provisional.js';
 
 export interface MunicipalStore {
   importBatch(input: unknown, options?: ImportOptions): Promise<ImportReport>;

@@ -8,6 +8,7 @@ import { municipalData } from './0001_municipal_data.js';
 import { policy } from './0002_policy.js';
 import { issuance } from './0100_issuance.js';
 import { sessionCardUsableFrom } from './0101_session_card_usable_from.js';
+import { provisionalRecords } from './0102_provisional_records.js';
 
 export interface Migration {
   id: string;
@@ -20,4 +21,5 @@ export const migrations: Migration[] = [
   policy,
   issuance,
   sessionCardUsableFrom,
+  provisionalRecords,
 ];
