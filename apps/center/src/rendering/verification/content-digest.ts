@@ -29,6 +29,20 @@ function storedStreamBytes(stream: PDFStream): Uint8Array {
   throw new Error('only raw streams are expected in issued documents');
 }
 
+const INHERITABLE = ['Resources', 'MediaBox', 'CropBox', 'Rotate'];
+
+function inherited(node: PDFDict, key: string): PDFObject | undefined {
+  const seen = new Set<PDFDict>([node]);
+  let parent = node.lookupMaybe(PDFName.of('Parent'), PDFDict);
+  while (parent && !seen.has(parent)) {
+    const value = parent.get(PDFName.of(key));
+    if (value !== undefined) return value;
+    seen.add(parent);
+    parent = parent.lookupMaybe(PDFName.of('Parent'), PDFDict);
+  }
+  return undefined;
+}
+
 class Walker {
   private readonly seen = new Map<string, number>();
   /** Streams carrying the verification flag that were hashed (i.e. not the excluded one). */
@@ -115,6 +129,15 @@ class Walker {
     for (const [k, v] of entries) {
       this.put(`${k.asString()}=`);
       this.walk(v);
+    }
+    // Attributes a page inherits from its ancestors change what it shows (a /CropBox or /Rotate on
+    // the page tree root would crop or turn every page): hashed like the page's own entries.
+    for (const key of INHERITABLE) {
+      if (node.has(PDFName.of(key))) continue;
+      const value = inherited(node, key);
+      if (value === undefined) continue;
+      this.put(`^/${key}=`);
+      this.walk(value);
     }
     const contents = node.get(PDFName.of('Contents'));
     const refs = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PDFArray, PDFDocument, PDFName, PDFRawStream, PDFString, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFString, type PDFPage } from 'pdf-lib';
 import { generateDemoData } from '@madoguchi/shared/demo-data';
 import type { CertificateData, RenderInput } from '@madoguchi/shared';
 import { FontSet } from '../fonts/font-set.js';
@@ -113,6 +113,14 @@ describe('forged documents', () => {
     const municipality = (await verifier.verifyDocument(single.pdf)) as { claims: { municipalityCode: string } };
     contents.set(contents.size() - 1, flaggedOverlay(doc, qrOps(verificationUrl(evil, payload), verificationQrRect(municipality.claims.municipalityCode))));
     expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+  });
+
+  it('rejects a crop box or rotation inherited from the page tree root', async () => {
+    for (const [key, value] of [['CropBox', [0, 400, 595.28, 841.89]], ['Rotate', 180]] as const) {
+      const doc = await PDFDocument.load(multiA.pdf);
+      doc.catalog.lookup(PDFName.of('Pages'), PDFDict).set(PDFName.of(key), doc.context.obj(value as never));
+      expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+    }
   });
 
   it('rejects an extra page', async () => {
