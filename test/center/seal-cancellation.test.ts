@@ -2,8 +2,8 @@
  * misissuance.md req. 5 (Niigata, Saitama, Kumamoto: 印鑑登録証明書 of cancelled registrations),
  * through the whole kiosk API: kiosks keep issuing the resident's 印鑑登録証明書 while an import
  * cancels the registration (on PostgreSQL through a second pool, as another center process would).
- * Every payment that starts after the import has returned is refused and refunded; no document
- * is delivered for it.
+ * Every payment that starts after the import has returned is refused before the money is taken
+ * (the quote is voided, the kiosk returns the cash it holds); no document is made for it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryResponse, QuoteResponse } from '@madoguchi/shared';
@@ -62,7 +62,7 @@ forEachDatabase((harness) => {
       const cancelLater = async () => {
         // Let a few issuances succeed first.
         while (attempts.filter((a) => a.phase === 'payment' && a.status === 200).length < 3) await new Promise((r) => setTimeout(r, 20));
-        // A quote taken before the cancellation, paid after it: refused at payment, refunded.
+        // A quote taken before the cancellation, paid after it: refused at payment, nothing charged.
         const held = await center.authenticate(kiosks[0]!, card);
         heldQuote = (await kiosks[0]!.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: held.body.sessionId, certificateType: 'sealCertificate', options: {}, copies: 1 })).body;
         expect(heldQuote.state).toBe('quoted');
@@ -87,12 +87,13 @@ forEachDatabase((harness) => {
       }
       expect(heldPayment!.status).toBe(403);
       expect((heldPayment!.body as { error: { code: string } }).error.code).toBe('ELIGIBILITY_NO_SEAL_REGISTRATION');
-      // Every payment refused at payment time was refunded in full.
+      // Every payment refused at payment time was refused before the money was taken: the quote is
+      // void with the refusal's code, nothing was charged and no document (or issue number) exists.
       const refusedPayments = [...after.filter((x) => x.phase === 'payment').map((a) => a.issuanceId!), heldQuote!.issuanceId];
       for (const issuanceId of refusedPayments) {
-        const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen', 'total_yen']).where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
-        expect(row.state).toBe('refunded');
-        expect(row.refund_yen).toBe(row.total_yen);
+        const row = await center.database.db.selectFrom('issuances').select(['state', 'paid_yen', 'failure_code']).where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+        expect(row).toEqual({ state: 'voided', paid_yen: null, failure_code: 'ELIGIBILITY_NO_SEAL_REGISTRATION' });
+        expect(await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).execute()).toEqual([]);
       }
     });
   });
