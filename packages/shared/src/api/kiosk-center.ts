@@ -82,7 +82,10 @@ export type AuthenticateRequest = z.input<typeof AuthenticateRequest>;
 export const MenuItem = z.object({
   certificateType: CertificateType,
   available: z.boolean(),
-  /** Present when not available: the refusal code, already decided before payment. */
+  /**
+   * Present when not available: the refusal code, already decided before payment. A string, not
+   * KnownErrorCode, for the reason given at ReceivedErrorBody (older kiosks, newer codes).
+   */
   refusal: z.string().optional(),
   feeYen: YenSchema.optional(),
   maxCopies: z.number().int().optional(),
