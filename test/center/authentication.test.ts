@@ -13,7 +13,7 @@ import { buildCrl, generateCrl, revoke, TEST_CA_NAME, toPem } from '@madoguchi/c
 import { parseCrl } from '../../apps/center/src/auth/crl.js';
 import type { AuthenticateResponse, ChallengeResponse } from '@madoguchi/shared';
 import { forEachDatabase } from '../support/databases.js';
-import { signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestKiosk } from './support/center-harness.js';
+import { challengeRequest, newKey, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestKiosk } from './support/center-harness.js';
 
 type Refusal = { error: { code: string; message: string; messageEn: string } };
 
@@ -35,7 +35,7 @@ forEachDatabase((harness) => {
     afterAll(() => center?.close());
 
     const challenge = async (k: TestKiosk = kiosk) => {
-      const res = await k.request<ChallengeResponse>('POST', '/api/v1/challenges');
+      const res = await k.request<ChallengeResponse>('POST', '/api/v1/challenges', challengeRequest());
       expect(res.status).toBe(200);
       expect(Buffer.from(res.body.challenge, 'base64')).toHaveLength(32);
       expect(new Date(res.body.expiresAt).getTime() - center.clock.now().getTime()).toBeLessThanOrEqual(60_000);
@@ -61,7 +61,11 @@ forEachDatabase((harness) => {
       const c = await challenge();
       const body = signedAuthentication(c, card);
       expect((await kiosk.request('POST', '/api/v1/sessions', body)).status).toBe(200);
-      expectRefusal(await kiosk.request('POST', '/api/v1/sessions', body), 401, 'AUTH_CHALLENGE_REPLAYED');
+      // A replay is a new call (another idempotency key) with the same signed challenge; the same
+      // key would be the kiosk's own retry, answered with the first session.
+      const replay = { ...body, idempotencyKey: newKey() };
+      expect(replay.idempotencyKey).not.toBe(body.idempotencyKey);
+      expectRefusal(await kiosk.request('POST', '/api/v1/sessions', replay), 401, 'AUTH_CHALLENGE_REPLAYED');
     });
 
     it('refuses an expired challenge (AUTH_CHALLENGE_EXPIRED)', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DeliveryResponse, QuoteResponse } from '@madoguchi/shared';
 import { forEachDatabase } from '../support/databases.js';
-import { newKey, startCenter, type CenterHarness } from './support/center-harness.js';
+import { challengeRequest, newKey, startCenter, type CenterHarness } from './support/center-harness.js';
 
 forEachDatabase((harness) => {
   describe('graceful close', () => {
@@ -32,7 +32,7 @@ forEachDatabase((harness) => {
       expect(delivered.status).toBe(200);
       expect(delivered.body.documents).toHaveLength(1);
       await closing;
-      await expect(kiosk.request('POST', '/api/v1/challenges')).rejects.toThrow();
+      await expect(kiosk.request('POST', '/api/v1/challenges', challengeRequest())).rejects.toThrow();
     });
   });
 });

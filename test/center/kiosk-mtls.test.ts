@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKioskCa, createKioskKeyAndCsr, signKioskCsr } from '../../apps/center/src/kiosks/kiosk-ca.js';
 import { revokeKiosk } from '../../apps/center/src/kiosks/registry.js';
 import { forEachDatabase } from '../support/databases.js';
-import { httpsClient, startCenter, type CenterHarness } from './support/center-harness.js';
+import { challengeRequest, httpsClient, startCenter, type CenterHarness } from './support/center-harness.js';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123';
 
@@ -37,7 +37,7 @@ forEachDatabase((harness) => {
 
     it('refuses a client without a certificate (KIOSK_CERTIFICATE_MISSING)', async () => {
       const client = httpsClient(center.baseUrl, center.caPem);
-      const res = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges');
+      const res = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges', challengeRequest());
       client.close();
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('KIOSK_CERTIFICATE_MISSING');
@@ -49,7 +49,7 @@ forEachDatabase((harness) => {
       const made = createKioskKeyAndCsr(join(scratch, 'other-kiosk'), enrolled.terminalId);
       const forged = signKioskCsr(otherCa, made.csrPem, enrolled.terminalId);
       const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: forged.certificatePem });
-      const res = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges');
+      const res = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges', challengeRequest());
       client.close();
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('KIOSK_UNKNOWN');
@@ -57,9 +57,9 @@ forEachDatabase((harness) => {
 
     it('refuses a revoked kiosk at once, on its already-open connection too (KIOSK_REVOKED)', async () => {
       const kiosk = await center.enrollKiosk();
-      expect((await kiosk.request('POST', '/api/v1/challenges')).status).toBe(200);
+      expect((await kiosk.request('POST', '/api/v1/challenges', challengeRequest())).status).toBe(200);
       expect(await revokeKiosk(center.database, kiosk.terminalId)).toBe(true);
-      const res = await kiosk.request<{ error: { code: string; message: string; messageEn: string } }>('POST', '/api/v1/challenges');
+      const res = await kiosk.request<{ error: { code: string; message: string; messageEn: string } }>('POST', '/api/v1/challenges', challengeRequest());
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('KIOSK_REVOKED');
       expect(res.body.error.messageEn).toMatch(/revoked/);
@@ -74,6 +74,14 @@ forEachDatabase((harness) => {
       expect(Object.keys(res.body.paths).sort()).toEqual(
         ['/api/v1/center-key', '/api/v1/challenges', '/api/v1/domicile-registrations', '/api/v1/issuances', '/api/v1/issuances/{issuanceId}/cancel', '/api/v1/issuances/{issuanceId}/payment', '/api/v1/issuances/{issuanceId}/print-results', '/api/v1/sessions'].sort(),
       );
+      // Every mutating kiosk call requires its idempotency key, the authentication calls included.
+      type JsonBody = { content: { 'application/json': { schema: { required?: string[]; properties: Record<string, unknown> } } } };
+      const posts = Object.entries(res.body.paths).filter(([, operations]) => operations.post);
+      expect(posts.map(([path]) => path)).toEqual(expect.arrayContaining(['/api/v1/challenges', '/api/v1/sessions']));
+      for (const [path, operations] of posts) {
+        const body = operations.post!.requestBody as { required?: boolean } & JsonBody;
+        expect({ path, required: body.required, key: body.content['application/json'].schema.required?.includes('idempotencyKey') }).toEqual({ path, required: true, key: true });
+      }
       const quoteBody = JSON.stringify(res.body.paths['/api/v1/issuances']?.post?.requestBody);
       expect(quoteBody).toContain('idempotencyKey');
       expect(quoteBody).toContain('residenceRecord');
@@ -129,9 +137,9 @@ forEachDatabase((harness) => {
       const out = join(scratch, 'cli-kiosk.cert.pem');
       expect(await cli('enroll', '--csr', made.csrPath, '--terminal-id', 'CLI-0001', '--printer-id', 'P01', '--store-code', 'S9', '--store-name', 'CLI店', '--out', out)).toContain('enrolled CLI-0001');
       const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: readFileSync(out, 'utf8') });
-      expect((await client.request('POST', '/api/v1/challenges')).status).toBe(200);
+      expect((await client.request('POST', '/api/v1/challenges', challengeRequest())).status).toBe(200);
       expect(await cli('revoke', '--terminal-id', 'CLI-0001')).toContain('revoked CLI-0001');
-      const refused = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges');
+      const refused = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges', challengeRequest());
       client.close();
       expect(refused.body.error.code).toBe('KIOSK_REVOKED');
     });

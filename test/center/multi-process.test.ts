@@ -14,7 +14,7 @@ import type { AuthenticateResponse, ChallengeResponse, DeliveryResponse, PrintRe
 import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
 import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
 import { createHarness } from '../support/databases.js';
-import { httpsClient, newKey, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { challengeRequest, httpsClient, newKey, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
 
 const KIOSKS = 4;
@@ -116,7 +116,7 @@ describe('three center processes on one PostgreSQL database', () => {
         for (let round = 0; round < ROUNDS; round++) {
           const index = round * KIOSKS + k;
           const card = cards[index]!;
-          const challenge = await next().request<ChallengeResponse>('POST', '/api/v1/challenges');
+          const challenge = await next().request<ChallengeResponse>('POST', '/api/v1/challenges', challengeRequest());
           expect(challenge.status).toBe(200);
           const session = await next().request<AuthenticateResponse>('POST', '/api/v1/sessions', signedAuthentication(challenge.body, card));
           expect(session.status).toBe(200);

@@ -116,6 +116,36 @@ forEachDatabase((harness) => {
       expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', forged))).toEqual({ status: 401, code: 'AUTH_SIGNATURE_INVALID' });
     });
 
+    it('refuses POST /challenges without an idempotency key (INPUT_INVALID) and stores nothing', async () => {
+      const db = center.database.db;
+      const stored = async () => ({
+        challenges: (await db.selectFrom('challenges').select('challenge_id').where('terminal_id', '=', kiosk.terminalId).execute()).length,
+        keys: (await db.selectFrom('idempotency_keys').select('idempotency_key').where('terminal_id', '=', kiosk.terminalId).execute()).length,
+      });
+      const before = await stored();
+      for (const body of [{}, { idempotencyKey: null }, { idempotencyKey: 'not-a-uuid' }]) {
+        const res = await kiosk.request<Refusal>('POST', '/api/v1/challenges', body);
+        expect(codeOf(res)).toEqual({ status: 400, code: 'INPUT_INVALID' });
+        expect(JSON.stringify((res.body as { error: { issues?: unknown } }).error.issues)).toContain('idempotencyKey');
+      }
+      expect(await stored()).toEqual(before);
+    });
+
+    it('refuses POST /sessions without an idempotency key (INPUT_INVALID): the challenge stays unused, no session, no audit row', async () => {
+      const c = await challenge();
+      const { idempotencyKey: _sent, ...unkeyed } = signedAuthentication(c, card);
+      const db = center.database.db;
+      const keys = async () => (await db.selectFrom('idempotency_keys').select('idempotency_key').where('terminal_id', '=', kiosk.terminalId).execute()).length;
+      const before = { ...(await counts()), keys: await keys() };
+      const res = await kiosk.request('POST', '/api/v1/sessions', unkeyed);
+      expect(codeOf(res)).toEqual({ status: 400, code: 'INPUT_INVALID' });
+      expect({ ...(await counts()), keys: await keys() }).toEqual(before);
+      const row = await db.selectFrom('challenges').select('used_at').where('challenge_id', '=', c.challengeId).executeTakeFirstOrThrow();
+      expect(row.used_at).toBeNull();
+      // Nothing was consumed: the same signed challenge with a key opens the session.
+      expect((await kiosk.request('POST', '/api/v1/sessions', { ...unkeyed, idempotencyKey: newKey() })).status).toBe(200);
+    });
+
     it('keeps idempotency keys apart per kiosk', async () => {
       const other = await center.enrollKiosk();
       const key = newKey();

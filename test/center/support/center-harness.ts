@@ -217,7 +217,7 @@ export async function startCenter(database: CenterDatabase, options: StartOption
       };
     },
     async authenticate(kiosk, card) {
-      const challenge = await kiosk.request<ChallengeResponse>('POST', '/api/v1/challenges');
+      const challenge = await kiosk.request<ChallengeResponse>('POST', '/api/v1/challenges', challengeRequest());
       if (challenge.status !== 200) return challenge as unknown as HttpResult<AuthenticateResponse>;
       return kiosk.request<AuthenticateResponse>('POST', '/api/v1/sessions', signedAuthentication(challenge.body, card));
     },
@@ -230,9 +230,19 @@ export async function startCenter(database: CenterDatabase, options: StartOption
   return harness;
 }
 
-/** The body of POST /sessions: the card signs DigestInfo(SHA-256(challenge)) with PKCS#1 v1.5. */
+export const newKey = (): string => randomUUID();
+
+/** The body of POST /challenges: a fresh idempotency key (the only field). */
+export const challengeRequest = (idempotencyKey: string = newKey()): { idempotencyKey: string } => ({ idempotencyKey });
+
+/**
+ * The body of POST /sessions: the card signs DigestInfo(SHA-256(challenge)) with PKCS#1 v1.5. It
+ * carries a fresh idempotency key, as every kiosk call must; a test that retries the same call
+ * sends the same body, one that makes a second call overrides the key.
+ */
 export function signedAuthentication(challenge: ChallengeResponse, card: Pick<TestCard, 'certificateDer' | 'privateKey'>, signer: KeyObject = card.privateKey) {
   return {
+    idempotencyKey: newKey(),
     challengeId: challenge.challengeId,
     authCertificate: Buffer.from(card.certificateDer).toString('base64'),
     signature: sign('sha256', Buffer.from(challenge.challenge, 'base64'), signer).toString('base64'),
@@ -240,4 +250,3 @@ export function signedAuthentication(challenge: ChallengeResponse, card: Pick<Te
   };
 }
 
-export const newKey = (): string => randomUUID();

@@ -72,11 +72,11 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
       async (request, reply) => {
         const kiosk = kioskOf(request);
         const now = ctx.now();
-        const issue = () => issueChallenge(ctx.database, kiosk.terminalId, now, ctx.config.timeouts.challengeTtlMs);
         const { idempotencyKey } = request.body;
-        if (!idempotencyKey) return issue();
         // The stored result is the challenge itself: random bytes and an id, nothing of a resident.
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'challenge', request: {}, now, waitMs: DUPLICATE_WAIT_MS }, issue);
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'challenge', request: {}, now, waitMs: DUPLICATE_WAIT_MS }, () =>
+          issueChallenge(ctx.database, kiosk.terminalId, now, ctx.config.timeouts.challengeTtlMs),
+        );
         return stored<ChallengeResponse>(reply, result);
       },
     );
@@ -88,20 +88,16 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         const kiosk = kioskOf(request);
         const now = ctx.now();
         const { idempotencyKey, ...signed } = request.body;
-        let session: Session;
-        if (!idempotencyKey) {
-          session = await authenticateResident(auth, kiosk, signed, now);
-        } else {
-          // The stored result is the session id only: a retry gets the same session (the challenge
-          // was consumed once, one session row, one audit entry), described afresh below, and no
-          // names are kept beside the idempotency key.
-          let created: Session | undefined;
-          const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'authenticate', request: signed, now, waitMs: DUPLICATE_WAIT_MS }, async () => {
-            created = await authenticateResident(auth, kiosk, signed, now);
-            return { sessionId: created.sessionId };
-          });
-          session = created ?? (await loadSession(ctx.database.db, stored<{ sessionId: string }>(reply, result).sessionId, kiosk.terminalId, now));
-        }
+        // The stored result is the session id only: a retry gets the same session (the challenge was
+        // consumed once, one session row, one audit entry), described afresh below, and no names are
+        // kept beside the idempotency key. A new key on the same challenge is a new call, refused
+        // AUTH_CHALLENGE_REPLAYED.
+        let created: Session | undefined;
+        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'authenticate', request: signed, now, waitMs: DUPLICATE_WAIT_MS }, async () => {
+          created = await authenticateResident(auth, kiosk, request.body, now);
+          return { sessionId: created.sessionId };
+        });
+        const session = created ?? (await loadSession(ctx.database.db, stored<{ sessionId: string }>(reply, result).sessionId, kiosk.terminalId, now));
         const [described, domicileRegistration] = await Promise.all([describeSession(auth, session, now), domicileRegistrationOffer(ctx.database, session, now)]);
         return domicileRegistration ? { ...described, domicileRegistration } : described;
       },

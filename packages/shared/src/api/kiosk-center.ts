@@ -48,15 +48,9 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 export const ReceivedErrorBody = z.object({ error: z.object({ code: z.string(), ...errorFields }) });
 export type ReceivedErrorBody = z.infer<typeof ReceivedErrorBody>;
 
-/**
- * Optional only on the two authentication calls, so kiosks built before they took a key keep
- * working; such a call is not deduplicated (a retried POST /sessions is then refused
- * AUTH_CHALLENGE_REPLAYED). The kiosk's center client always sends one.
- */
-const LegacyOptionalIdempotencyKey = IdempotencyKey.optional();
-
-// POST /api/v1/challenges — a retry with the same key returns the same challenge
-export const ChallengeRequest = z.object({ idempotencyKey: LegacyOptionalIdempotencyKey });
+// POST /api/v1/challenges — a retry with the same key returns the same challenge. The key is
+// required here as on every mutating call: a call without one is refused INPUT_INVALID.
+export const ChallengeRequest = z.object({ idempotencyKey: IdempotencyKey });
 export type ChallengeRequest = z.input<typeof ChallengeRequest>;
 
 export const ChallengeResponse = z.object({
@@ -67,9 +61,10 @@ export const ChallengeResponse = z.object({
 });
 export type ChallengeResponse = z.infer<typeof ChallengeResponse>;
 
-// POST /api/v1/sessions — a retry with the same key returns the same session (the challenge is consumed once)
+// POST /api/v1/sessions — a retry with the same key returns the same session (the challenge is
+// consumed once); a new key on a used challenge is refused AUTH_CHALLENGE_REPLAYED.
 export const AuthenticateRequest = z.object({
-  idempotencyKey: LegacyOptionalIdempotencyKey,
+  idempotencyKey: IdempotencyKey,
   challengeId: z.string().uuid(),
   /** The card's 利用者証明用電子証明書, DER, base64. */
   authCertificate: Base64,
