@@ -57,7 +57,8 @@ async function issuanceFor(trx: Tx, issuanceId: string, kiosk: Kiosk): Promise<I
   return row;
 }
 
-function auditBase(row: IssuanceRow, kiosk: Pick<Kiosk, 'storeCode' | 'terminalId'>) {
+/** The history fields every row about one issuance carries (misissuance.md item 9). */
+export function auditBase(row: IssuanceRow, kiosk: Pick<Kiosk, 'storeCode' | 'terminalId'>) {
   return {
     issuanceId: row.issuance_id,
     storeCode: kiosk.storeCode,

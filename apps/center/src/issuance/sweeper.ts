@@ -11,7 +11,7 @@ import { appendAudit } from '../audit/chain.js';
 import { purgeChallenges } from '../auth/challenges.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import { recordIncident } from './incidents.js';
-import { kioskOfRow, refund } from './issuance-service.js';
+import { auditBase, kioskOfRow, refund } from './issuance-service.js';
 import { transition } from './state-machine.js';
 
 export interface SweepPolicy {
@@ -72,18 +72,7 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
         await appendAudit(
           trx,
           database.kind,
-          {
-            event: 'voided',
-            issuanceId,
-            storeCode: kiosk.storeCode,
-            terminalId: row.terminal_id,
-            residentId: row.resident_id,
-            municipalityCode: row.municipality_code,
-            certificateType: row.certificate_type,
-            options: JSON.parse(row.options_json) as unknown,
-            copies: row.copies,
-            detail: { reason: 'quote expired' },
-          },
+          { event: 'voided', ...auditBase(row, kiosk), detail: { reason: 'quote expired' } },
           now,
         );
         report.voided.push(issuanceId);
@@ -116,19 +105,7 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
       await appendAudit(
         trx,
         database.kind,
-        {
-          event: 'documents_deleted',
-          issuanceId,
-          storeCode: kiosk.storeCode,
-          terminalId: row.terminal_id,
-          residentId: row.resident_id,
-          municipalityCode: row.municipality_code,
-          certificateType: row.certificate_type,
-          options: JSON.parse(row.options_json) as unknown,
-          copies: row.copies,
-          issueNumbers,
-          detail: { reason: 'document TTL', state: row.state },
-        },
+        { event: 'documents_deleted', ...auditBase(row, kiosk), issueNumbers, detail: { reason: 'document TTL', state: row.state } },
         now,
       );
     }
