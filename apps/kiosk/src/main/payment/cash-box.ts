@@ -2,6 +2,12 @@
  * The coin/note acceptor. Money is integer yen. Inserted cash is held in escrow until the center
  * confirms payment; anything not spent (cancel, failure, change) is returned and recorded, so no
  * payment is ever lost.
+ *
+ * Two ways money goes back, kept apart on purpose: `returnAll` hands back the very coins and notes
+ * still in escrow (cancel, or the center refused or never answered the payment — nothing was
+ * collected); `refund` pays out of the cash box money that was collected (the center answered paid,
+ * then the print failed or the document failed the last-hop check). A refund can never exceed what
+ * was collected.
  */
 import { yen, type Yen } from '@madoguchi/shared';
 
@@ -13,10 +19,17 @@ export interface CashMovement {
 
 export class CashBox {
   private escrow = 0;
+  /** Collected and not yet refunded. */
+  private kept = 0;
   readonly movements: CashMovement[] = [];
 
   get escrowYen(): Yen {
     return yen(this.escrow);
+  }
+
+  /** Collected fees not refunded: what this customer has actually paid. */
+  get collectedYen(): Yen {
+    return yen(this.kept);
   }
 
   insert(amount: number): Yen {
@@ -30,13 +43,14 @@ export class CashBox {
   collect(amount: Yen): Yen {
     if (amount > this.escrow) throw new RangeError('cannot collect more than is in escrow');
     this.movements.push({ kind: 'collected', yen: amount });
+    this.kept += amount;
     const change = yen(this.escrow - amount);
     this.escrow = 0;
     if (change > 0) this.movements.push({ kind: 'returned', yen: change, reason: 'change' });
     return change;
   }
 
-  /** Return everything in escrow (cancel before payment). */
+  /** Return everything in escrow, untouched: a cancel, or a payment the center refused or never answered. */
   returnAll(reason: string): Yen {
     const back = this.escrowYen;
     this.escrow = 0;
@@ -46,6 +60,8 @@ export class CashBox {
 
   /** Pay out a refund of already-collected money (a failure after payment). */
   refund(amount: Yen, reason: string): void {
+    if (amount > this.kept) throw new RangeError('cannot refund more than was collected');
+    this.kept -= amount;
     if (amount > 0) this.movements.push({ kind: 'returned', yen: amount, reason });
   }
 }
