@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
-import { MadoguchiError, type DocumentBinding, type ErrorCode, type KioskView } from '@madoguchi/shared';
+import { MadoguchiError, errorMessage, type DocumentBinding, type ErrorCode, type KioskView } from '@madoguchi/shared';
 import { createCardService } from '../card/card-service.js';
 import { createVirtualReader } from '../card/virtual-reader.js';
+import { CashBox } from '../payment/cash-box.js';
 import { SpoolPrinter } from '../printer/spool-printer.js';
 import { KioskSession } from './kiosk-session.js';
 import type { SessionDeps } from './ports.js';
@@ -31,6 +32,11 @@ function fakeCenter(tamper: Tamper = 'none') {
   const sessions: string[] = [];
   let issuanceId = '';
   let domicileRefusal: ErrorCode | undefined;
+  /** What the next payment calls answer, one entry per call; when empty, the delivery. */
+  const payAnswers: (ErrorCode | 'deliver')[] = [];
+  const payKeys: (string | undefined)[] = [];
+  /** Runs at the start of every payment call (what the kiosk has done with the cash by then). */
+  let onPay: () => void = () => undefined;
   const center: SessionDeps['center'] = {
     async challenge() {
       calls.push('challenge');
@@ -67,8 +73,12 @@ function fakeCenter(tamper: Tamper = 'none') {
       issuanceId = randomUUID();
       return { issuanceId, state: 'quoted', certificateType: req.certificateType, copies: req.copies, feeYen: 300 as never, totalYen: (300 * req.copies) as never };
     },
-    async pay(id, paidYen) {
+    async pay(id, paidYen, idempotencyKey) {
       calls.push(`pay:${paidYen}`);
+      payKeys.push(idempotencyKey);
+      onPay();
+      const answer = payAnswers.shift() ?? 'deliver';
+      if (answer !== 'deliver') throw new MadoguchiError(answer, 'fake center');
       const issueNumber = `20261123 YOKOHAMA KIOSK-0001 P01 ${String(calls.length).padStart(6, '0')}`;
       const pages = 2;
       const pdfDoc = await PDFDocument.create();
@@ -100,7 +110,15 @@ function fakeCenter(tamper: Tamper = 'none') {
       return { issuanceId: id, state: 'voided', refundYen: 0 as never };
     },
   };
-  return { center, calls, issuanceId: () => issuanceId, refuseDomicile: (code: ErrorCode) => (domicileRefusal = code) };
+  return {
+    center,
+    calls,
+    payKeys,
+    issuanceId: () => issuanceId,
+    refuseDomicile: (code: ErrorCode) => (domicileRefusal = code),
+    answerPayments: (...answers: (ErrorCode | 'deliver')[]) => payAnswers.push(...answers),
+    onPay: (hook: () => void) => (onPay = hook),
+  };
 }
 
 function setup(tamper: Tamper = 'none') {
@@ -109,13 +127,25 @@ function setup(tamper: Tamper = 'none') {
   const spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-'));
   const fake = fakeCenter(tamper);
   const logs: string[] = [];
-  const session = new KioskSession({
-    card,
-    center: fake.center,
-    printer: new SpoolPrinter(spoolDir),
-    centerPublicKey: async () => createPublicKey(centerKey.publicKey.export({ type: 'spki', format: 'pem' })),
-    log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
-  });
+  const cashBoxes: CashBox[] = [];
+  const session = new KioskSession(
+    {
+      card,
+      center: fake.center,
+      printer: new SpoolPrinter(spoolDir),
+      centerPublicKey: async () => createPublicKey(centerKey.publicKey.export({ type: 'spki', format: 'pem' })),
+      log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
+    },
+    // Retries without the production pauses; each customer's cash box is kept for inspection.
+    {
+      paymentRetryDelaysMs: [0, 0],
+      newCashBox: () => {
+        const box = new CashBox();
+        cashBoxes.push(box);
+        return box;
+      },
+    },
+  );
   const views: KioskView[] = [];
   session.onView((v) => views.push(v));
   const insertCard = () => reader.insert(new VirtualJpkiCard({ authCertificateDer: certificateDer, authPrivateKey: cardKey.privateKey, authPin: '1234' }));
@@ -130,7 +160,16 @@ function setup(tamper: Tamper = 'none') {
     for (let i = 0; i < 200 && session.getView().screen !== screen; i++) await new Promise((r) => setTimeout(r, 10));
     expect(session.getView().screen).toBe(screen);
   };
-  return { session, reader, card, fake, spoolDir, views, logs, send, typePin, insertCard, waitFor };
+  /** The cash box of the customer being served (a new one per customer). */
+  const cash = () => cashBoxes.at(-1)!;
+  return { session, reader, card, fake, spoolDir, views, logs, send, typePin, insertCard, waitFor, cash, cashBoxes };
+}
+
+async function toPayment(t: ReturnType<typeof setup>) {
+  await toMenu(t);
+  await t.send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
+  await t.send({ type: 'confirm' });
+  expect(t.session.getView()).toMatchObject({ screen: 'payment', quote: { totalYen: 300 } });
 }
 
 async function toMenu(t: ReturnType<typeof setup>, pin = '1234') {
@@ -212,8 +251,108 @@ describe('kiosk session', () => {
       expect(readdirSync(t.spoolDir)).toEqual([]);
       expect(t.fake.calls).toContain('print:rejected');
       expect(t.fake.calls).not.toContain('print:printed');
+      // The center answered paid, so the fee was collected; the failed check pays it back out.
+      expect(t.cash().movements.map((m) => m.kind)).toEqual(['inserted', 'collected', 'returned', 'returned']);
+      expect(t.cash().collectedYen).toBe(0);
     });
   }
+
+  describe('payment with the cash in escrow', () => {
+    const kinds = (t: ReturnType<typeof setup>) => t.cash().movements.map((m) => m.kind);
+
+    it('collects only after the center answers paid, then prints and reports it', async () => {
+      const t = setup();
+      await toPayment(t);
+      const atPayment: string[][] = [];
+      t.fake.onPay(() => atPayment.push(kinds(t)));
+      await t.send({ type: 'insertCash', yen: 100 });
+      await t.send({ type: 'insertCash', yen: 500 });
+      expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'done', printedDocuments: 1, refundYen: 300 });
+      // When the center was asked, the cash was all still in escrow.
+      expect(atPayment).toEqual([['inserted', 'inserted']]);
+      expect(t.cash().movements).toEqual([
+        { kind: 'inserted', yen: 100 },
+        { kind: 'inserted', yen: 500 },
+        { kind: 'collected', yen: 300 },
+        { kind: 'returned', yen: 300, reason: 'change' },
+      ]);
+      expect(t.cash().collectedYen).toBe(300);
+      expect(t.fake.calls.slice(-2)).toEqual(['pay:300', 'print:printed']);
+    });
+
+    // A refusal at the recheck (the quote is voided) and a render failure (the center refunds its
+    // own payment) alike: nothing is owed, the escrow goes back, and nothing is collected.
+    for (const code of ['ELIGIBILITY_OUTSIDE_HOURS', 'ELIGIBILITY_OUTAGE', 'ELIGIBILITY_TYPE_NOT_OFFERED', 'ISSUANCE_RENDER_FAILED', 'ISSUANCE_INVALID_STATE'] as const) {
+      it(`returns the escrow and shows the refusal when the center refuses the payment (${code})`, async () => {
+        const t = setup();
+        await toPayment(t);
+        t.fake.answerPayments(code);
+        await t.send({ type: 'insertCash', yen: 500 });
+        const view = t.session.getView();
+        expect(view, t.logs.join('\n')).toMatchObject({ screen: 'error', error: { code, message: errorMessage(code, 'ja') }, refundYen: 500 });
+        expect(view.printedDocuments).toBeUndefined();
+        expect(t.cash().movements).toEqual([
+          { kind: 'inserted', yen: 500 },
+          { kind: 'returned', yen: 500, reason: code },
+        ]);
+        expect(t.cash().collectedYen).toBe(0);
+        expect(t.cash().escrowYen).toBe(0);
+        // A decision is not retried, and needs no cancel: the center has settled it already.
+        expect(t.fake.calls.slice(2)).toEqual(['quote', 'pay:300']);
+        expect(readdirSync(t.spoolDir)).toEqual([]);
+        await t.send({ type: 'finish' });
+        expect(t.session.getView()).toMatchObject({ screen: 'idle' });
+        expect(t.session.getView().refundYen).toBeUndefined();
+      });
+    }
+
+    it('retries an unanswered payment with the same idempotency key, keeping the escrow, and collects once', async () => {
+      const t = setup();
+      await toPayment(t);
+      const atPayment: string[][] = [];
+      t.fake.onPay(() => atPayment.push(kinds(t)));
+      // No answer after the client's own retries, then "the first call is still running", then the delivery.
+      t.fake.answerPayments('ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_INVALID_STATE');
+      await t.send({ type: 'insertCash', yen: 500 });
+      expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'done', printedDocuments: 1, refundYen: 200 });
+      expect(t.fake.payKeys).toHaveLength(3);
+      expect(new Set(t.fake.payKeys).size).toBe(1);
+      expect(t.fake.payKeys[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(atPayment).toEqual([['inserted'], ['inserted'], ['inserted']]);
+      expect(kinds(t).filter((k) => k === 'collected')).toHaveLength(1);
+      expect(t.cash().collectedYen).toBe(300);
+      expect(t.fake.calls.slice(2)).toEqual(['quote', 'pay:300', 'pay:300', 'pay:300', 'print:printed']);
+      expect(readdirSync(t.spoolDir).filter((f) => f.endsWith('.pdf'))).toHaveLength(1);
+    });
+
+    it('returns the escrow and settles the quote when the payment stays unanswered after every retry', async () => {
+      const t = setup();
+      await toPayment(t);
+      t.fake.answerPayments('ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_CENTER_UNREACHABLE');
+      await t.send({ type: 'insertCash', yen: 500 });
+      expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'error', error: { code: 'ISSUANCE_CENTER_UNREACHABLE' }, refundYen: 500 });
+      expect(new Set(t.fake.payKeys).size).toBe(1);
+      // Never collected: the center's refunds cannot hand cash back to a resident who has left.
+      expect(t.cash().movements).toEqual([
+        { kind: 'inserted', yen: 500 },
+        { kind: 'returned', yen: 500, reason: 'ISSUANCE_CENTER_UNREACHABLE' },
+      ]);
+      expect(t.cash().collectedYen).toBe(0);
+      // Three attempts, then a cancel that voids (or refunds) whatever the center recorded.
+      expect(t.fake.calls.slice(2)).toEqual(['quote', 'pay:300', 'pay:300', 'pay:300', 'cancel']);
+      expect(readdirSync(t.spoolDir)).toEqual([]);
+    });
+
+    it('treats an unreadable answer as unknown: no retry of the same answer, escrow returned, quote settled', async () => {
+      const t = setup();
+      await toPayment(t);
+      t.fake.answerPayments('INTERNAL');
+      await t.send({ type: 'insertCash', yen: 500 });
+      expect(t.session.getView()).toMatchObject({ screen: 'error', error: { code: 'INTERNAL' }, refundYen: 500 });
+      expect(kinds(t)).toEqual(['inserted', 'returned']);
+      expect(t.fake.calls.slice(2)).toEqual(['quote', 'pay:300', 'cancel']);
+    });
+  });
 
   it('returns inserted cash and voids the quote on cancel', async () => {
     const t = setup();

@@ -22,6 +22,7 @@ import {
 } from '@madoguchi/shared';
 import { PinBuffer } from '../card/pin-buffer.js';
 import { CashBox } from '../payment/cash-box.js';
+import { DEFAULT_PAYMENT_RETRY_DELAYS_MS, payFromEscrow, type PaymentOutcome } from '../payment/escrow-payment.js';
 import { checkDeliveredDocument } from '../printer/document-check.js';
 import { ShuffledKeypad } from './keypad.js';
 import type { SessionDeps } from './ports.js';
@@ -42,16 +43,27 @@ interface Customer {
 
 type Listener = (view: KioskView) => void;
 
+export interface KioskSessionOptions {
+  /** Pauses before retrying an unanswered payment with the same idempotency key (escrow-payment.ts). */
+  paymentRetryDelaysMs?: readonly number[];
+  /** The cash acceptor for each new customer (a hardware driver; recorded in tests). */
+  newCashBox?: () => CashBox;
+}
+
 export class KioskSession {
   private view: KioskView;
-  private customer: Customer = { cash: new CashBox() };
+  private customer: Customer;
   private readonly listeners = new Set<Listener>();
   private readonly unsubscribe: (() => void)[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
   /** Serialises intents and card events: one step at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: SessionDeps) {
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly options: KioskSessionOptions = {},
+  ) {
+    this.customer = this.newCustomer();
     this.view = { bridgeVersion: BRIDGE_VERSION, revision: 0, screen: 'idle', language: 'ja', readerStatus: deps.card.readerStatus, cardPresent: deps.card.cardPresent, ...(deps.demo ? { demoCards: deps.demo.cards } : {}) };
     this.unsubscribe.push(
       deps.card.on('readerStatus', (status) => this.enqueue(async () => this.update({ readerStatus: status }))),
@@ -282,15 +294,52 @@ export class KioskSession {
     if (quote) await this.deps.center.cancel(quote.issuanceId, 'ISSUANCE_INVALID_STATE').catch((e: unknown) => this.deps.log('cancel failed', { code: codeOf(e) }));
   }
 
-  /** From here on the resident has paid: every path ends with printed documents or a refund. */
+  /**
+   * The cash stays in escrow while the center records the payment (and rechecks eligibility); it
+   * is collected only when the center answers paid. A refusal, or no answer at all, hands the
+   * escrowed cash back untouched — why an unknown outcome is not collected is explained in
+   * ../payment/escrow-payment.ts.
+   */
   private async issueAndPrint(): Promise<void> {
     const quote = this.customer.quote!;
-    const selected = this.customer.selected!;
+    await this.update({ screen: 'issuing' });
+    // One key for this quote's payment, drawn once: every retry is the same payment to the center,
+    // answered with the first call's delivery or refusal, never a second payment.
+    const idempotencyKey = randomUUID();
+    const outcome = await payFromEscrow((key) => this.deps.center.pay(quote.issuanceId, quote.totalYen, key), idempotencyKey, {
+      retryDelaysMs: this.options.paymentRetryDelaysMs ?? DEFAULT_PAYMENT_RETRY_DELAYS_MS,
+      log: this.deps.log,
+    });
+    if (outcome.kind !== 'paid') return this.paymentNotTaken(quote, outcome);
     const change = this.customer.cash.collect(quote.totalYen);
-    await this.update({ screen: 'issuing', refundYen: change > 0 ? change : undefined });
+    this.deps.log('cash collected', { issuance: quote.issuanceId, yen: quote.totalYen, change, attempts: outcome.attempts });
+    if (change > 0) await this.update({ refundYen: change });
+    await this.printDelivery(quote, outcome.delivery, change);
+  }
+
+  /** Nothing was collected: the escrow goes back as it is, and the resident sees why. */
+  private async paymentNotTaken(quote: QuoteResponse, outcome: Exclude<PaymentOutcome<unknown>, { kind: 'paid' }>): Promise<void> {
+    this.customer.quote = undefined; // spent: voided, refunded, or being settled below
+    const returned = this.customer.cash.returnAll(outcome.code);
+    this.deps.log('payment not taken, cash returned', { issuance: quote.issuanceId, outcome: outcome.kind, code: outcome.code, yen: returned, attempts: outcome.attempts });
+    if (outcome.kind === 'unknown') {
+      // Settle the center now, not at the sweeper's TTL: a quote that never saw the payment is
+      // voided, a payment whose answer was lost is refunded. If this fails too, the sweeper does it.
+      await this.deps.center.cancel(quote.issuanceId, outcome.code).then(
+        (r) => this.deps.log('unanswered payment settled', { issuance: quote.issuanceId, state: r.state }),
+        (e: unknown) => this.deps.log('cancel failed', { issuance: quote.issuanceId, code: codeOf(e) }),
+      );
+    }
+    // The error screen shows the center's reason and "¥… has been returned, please take it".
+    await this.update({ screen: 'error', error: this.errorView(outcome.code), refundYen: returned > 0 ? returned : undefined });
+    this.touch(); // the retries may have outlasted the idle timer: the screen still ends on its own
+  }
+
+  /** From here on the resident has paid: every path ends with printed documents or a refund, reported to the center. */
+  private async printDelivery(quote: QuoteResponse, delivery: Awaited<ReturnType<SessionDeps['center']['pay']>>, change: number): Promise<void> {
+    const selected = this.customer.selected!;
     let printed = 0;
     try {
-      const delivery = await this.deps.center.pay(quote.issuanceId, quote.totalYen, randomUUID());
       const key = await this.deps.centerPublicKey();
       if (delivery.documents.length !== quote.copies) throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'wrong number of documents');
       // Check every copy before printing any: a mismatch prints nothing.
@@ -340,7 +389,11 @@ export class KioskSession {
   private resetCustomer(): void {
     this.customer.pin?.wipe();
     this.customer.authCertificateDer?.fill(0);
-    this.customer = { cash: new CashBox() };
+    this.customer = this.newCustomer();
+  }
+
+  private newCustomer(): Customer {
+    return { cash: this.options.newCashBox?.() ?? new CashBox() };
   }
 
   private touch(): void {
