@@ -3,13 +3,15 @@
  * databases: a resident whose 本籍 is in another municipality applies from their session
  * (POST /api/v1/domicile-registrations, idempotency key), the 本籍地 approves through the policy
  * CLI, and the 戸籍 certificates of that municipality then appear in their kiosk menu. Each refusal
- * carries its own catalog code.
+ * carries its own catalog code. The application and the decision are in the hash-chained history,
+ * written with them (when, store and terminal, resident id, 本籍地; never a name).
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthenticateResponse, DomicileRegistrationResponse } from '@madoguchi/shared';
+import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
 import { forEachDatabase } from '../support/databases.js';
 import { httpsClient, newKey, startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestKiosk } from './support/center-harness.js';
 
@@ -36,6 +38,11 @@ forEachDatabase((harness) => {
     };
     const apply = (sessionId: string, idempotencyKey = newKey(), k: TestKiosk = kiosk) =>
       k.request<DomicileRegistrationResponse>('POST', '/api/v1/domicile-registrations', { idempotencyKey, sessionId });
+    const historyOf = async (registrationId: string) =>
+      (await center.database.db.selectFrom('audit_events').selectAll().where('event', 'like', 'domicile_registration_%').orderBy('seq').execute()).filter(
+        (r) => (JSON.parse(r.detail_json ?? '{}') as { registrationId?: string }).registrationId === registrationId,
+      );
+    const domicileRows = async () => (await center.database.db.selectFrom('audit_events').select('seq').where('event', 'like', 'domicile_registration_%').execute()).length;
     const familyRegister = (session: AuthenticateResponse) => session.menu.find((m) => m.certificateType === 'familyRegisterFull')!;
     const policyCli = async (...args: string[]) => {
       const config = harness.configOf(center.database);
@@ -51,7 +58,10 @@ forEachDatabase((harness) => {
       try {
         const session = await signIn(residentId);
         expect(session.domicileRegistration).toMatchObject({ status: 'notApplied', canApply: false, refusal: 'ELIGIBILITY_OUTSIDE_HOURS' });
+        const rowsBefore = await domicileRows();
         expect(codeOf(await apply(session.sessionId))).toEqual({ status: 403, code: 'ELIGIBILITY_OUTSIDE_HOURS' });
+        // A refused application is no application: nothing in the history either.
+        expect(await domicileRows()).toBe(rowsBefore);
       } finally {
         center.clock.set(TEST_NOW);
       }
@@ -83,6 +93,33 @@ forEachDatabase((harness) => {
       expect(pending.domicileRegistration).toMatchObject({ status: 'pending', canApply: false, refusal: 'DOMICILE_REGISTRATION_PENDING' });
 
       expect(await policyCli('domicile', 'approve', applied.body.registrationId, '--by', 'clerk-131016-01')).toContain(`${applied.body.registrationId} approved by clerk-131016-01`);
+
+      // The history holds the application (at this kiosk, in that session) and the approval, in
+      // the chain, with ids and codes only.
+      const history = await historyOf(applied.body.registrationId);
+      expect(history.map((r) => r.event)).toEqual(['domicile_registration_applied', 'domicile_registration_approved']);
+      // The retry and the refused second visit added nothing.
+      const ofResident = await center.database.db.selectFrom('audit_events').select('event').where('resident_id', '=', residentId).where('event', 'like', 'domicile_registration_%').execute();
+      expect(ofResident).toHaveLength(2);
+      const [appliedRow, approvedRow] = history;
+      expect(appliedRow).toMatchObject({
+        recorded_at: applied.body.appliedAt,
+        store_code: kiosk.enrollment.kiosk.storeCode,
+        terminal_id: kiosk.terminalId,
+        resident_id: residentId,
+        municipality_code: CHIYODA,
+        issuance_id: null,
+      });
+      expect(JSON.parse(appliedRow!.detail_json!)).toEqual({ registrationId: applied.body.registrationId, channel: 'kiosk', sessionId: before.sessionId });
+      expect(approvedRow).toMatchObject({ resident_id: residentId, municipality_code: CHIYODA, store_code: null, terminal_id: null });
+      expect(JSON.parse(approvedRow!.detail_json!)).toEqual({ registrationId: applied.body.registrationId, decidedBy: 'clerk-131016-01' });
+      const resident = center.demo.batch.residents.find((r) => r.residentId === residentId)!;
+      const everything = JSON.stringify(history);
+      expect(everything).not.toContain(resident.name.family);
+      expect(everything).not.toContain(resident.name.given);
+      const verified = await verifyAuditChain(center.database.db);
+      expect(verified.problems).toEqual([]);
+      expect(verified.ok).toBe(true);
 
       const approved = await signIn(residentId);
       expect(familyRegister(approved)).toMatchObject({ available: true, feeYen: expect.any(Number) });

@@ -4,6 +4,7 @@
  * another municipality become available only after that municipality approves the registration.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
 import type { CenterDatabase } from '../../apps/center/src/db/database.js';
 import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
 import { createPolicyStore } from '../../apps/center/src/policy/index.js';
@@ -101,6 +102,40 @@ forEachDatabase((harness) => {
       const second = await policies.applyDomicileRegistration(f.domicileInOtherServedMunicipality, '131016', { now: weekdayMorning });
       expect(second.registrationId).not.toBe(first.registrationId);
       expect(second.status).toBe('pending');
+      // Both applications (entered by clerks: no store, no terminal) and the rejection are history.
+      const rows = await database.db.selectFrom('audit_events').selectAll().where('event', 'like', 'domicile_registration_%').orderBy('seq').execute();
+      expect(rows.map((r) => [r.event, r.resident_id, r.municipality_code, r.store_code, r.terminal_id, JSON.parse(r.detail_json!)])).toEqual([
+        ['domicile_registration_applied', f.domicileInOtherServedMunicipality, '131016', null, null, { registrationId: first.registrationId, channel: 'clerk' }],
+        ['domicile_registration_rejected', f.domicileInOtherServedMunicipality, '131016', null, null, { registrationId: first.registrationId, decidedBy: 'clerk-1' }],
+        ['domicile_registration_applied', f.domicileInOtherServedMunicipality, '131016', null, null, { registrationId: second.registrationId, channel: 'clerk' }],
+      ]);
+      expect(rows.map((r) => r.recorded_at)).toEqual([weekdayMorning.toISOString(), expect.any(String), weekdayMorning.toISOString()]);
+      expect((await verifyAuditChain(database.db)).ok).toBe(true);
+    });
+
+    it('a decision that loses, or an open application answered again, writes no history row', async () => {
+      const database = await seeded();
+      const policies = createPolicyStore(database);
+      const count = async () => (await database.db.selectFrom('audit_events').select('seq').where('event', 'like', 'domicile_registration_%').execute()).length;
+      const application = await policies.applyDomicileRegistration(f.domicileInOtherServedMunicipality, '131016', { now: weekdayMorning });
+      await policies.applyDomicileRegistration(f.domicileInOtherServedMunicipality, '131016', { now: weekdayMorning });
+      expect(await count()).toBe(1);
+      await policies.decideDomicileRegistration(application.registrationId, 'approved', 'clerk-a');
+      await expect(policies.decideDomicileRegistration(application.registrationId, 'rejected', 'clerk-b')).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+      expect(await count()).toBe(2);
+      expect((await verifyAuditChain(database.db)).ok).toBe(true);
+    });
+
+    it('audit verify reports a 本籍地 registration whose application or decision is missing from the history', async () => {
+      const database = await seeded();
+      const policies = createPolicyStore(database);
+      const application = await policies.applyDomicileRegistration(f.domicileInOtherServedMunicipality, '131016', { now: weekdayMorning });
+      expect((await verifyAuditChain(database.db)).ok).toBe(true);
+      // Written behind the library's back: an approval the history never saw.
+      await database.db.updateTable('domicile_registrations').set({ status: 'approved', decided_at: weekdayMorning.toISOString(), decided_by: 'nobody' }).where('registration_id', '=', application.registrationId).execute();
+      const verified = await verifyAuditChain(database.db);
+      expect(verified.ok).toBe(false);
+      expect(verified.problems).toEqual([expect.objectContaining({ kind: 'state_not_recorded', message: expect.stringContaining(application.registrationId) })]);
     });
 
     it('two clerks deciding at once: exactly one decision wins', async () => {

@@ -5,7 +5,8 @@
  * history and state can never disagree: either both commit or neither does.
  *
  * What a row holds follows misissuance.md item 9: when, where (store, terminal), who (resident id,
- * never a name), type, options, copies, pages, issue numbers, and disposal records.
+ * never a name), type, options, copies, pages, issue numbers, and disposal records; and the
+ * 本籍地 registrations (applied, approved, rejected) that decide who may have 戸籍 certificates.
  */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -27,7 +28,18 @@ export type AuditEvent =
   | 'refunded'
   | 'voided'
   | 'documents_deleted'
-  | 'disposal';
+  | 'disposal'
+  | DomicileRegistrationEvent;
+
+/**
+ * 本籍地利用登録申請 and the 本籍地's decision on it: an approval is what opens that municipality's
+ * 戸籍 certificates to the resident, so it is history like an issuance. The row's municipality is
+ * the 本籍地 (the one that decides), its resident the applicant (an id), its store and terminal the
+ * kiosk where they applied (none for an application a clerk enters); the detail holds the
+ * registration id, the channel, the session (kiosk) or the deciding clerk's staff id.
+ */
+export type DomicileRegistrationEvent = 'domicile_registration_applied' | 'domicile_registration_approved' | 'domicile_registration_rejected';
+export const domicileRegistrationEvents: readonly DomicileRegistrationEvent[] = ['domicile_registration_applied', 'domicile_registration_approved', 'domicile_registration_rejected'];
 
 export interface AuditEntry {
   event: AuditEvent;
@@ -35,6 +47,7 @@ export interface AuditEntry {
   storeCode?: string;
   terminalId?: string;
   residentId?: string;
+  /** The resident's municipality; for the domicile-registration events, the 本籍地. */
   municipalityCode?: string;
   certificateType?: string;
   options?: unknown;

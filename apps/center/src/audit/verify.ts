@@ -1,12 +1,13 @@
 /**
  * Verifies the issuance history: every row's hash, every link to the previous row, and that the
- * sequence has no gaps. Then cross-checks the history against the issuances: each issuance's
- * current state must be recorded in the history, so removing the newest rows (which leaves a
- * valid but shorter chain) is caught too, as is a head that does not match one noted earlier.
+ * sequence has no gaps. Then cross-checks the history against the issuances and the 本籍地
+ * registrations: each issuance's current state, and each registration's application and decision,
+ * must be recorded in the history, so removing the newest rows (which leaves a valid but shorter
+ * chain) is caught too, as is a head that does not match one noted earlier.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { GENESIS_HASH, hashRow } from './chain.js';
+import { GENESIS_HASH, domicileRegistrationEvents, hashRow } from './chain.js';
 
 export interface AuditProblem {
   seq: number | null;
@@ -65,6 +66,25 @@ export async function verifyAuditChain(db: Kysely<Database>, options: { expected
     const event = stateEvent[issuance.state];
     if (event && !events.get(issuance.issuance_id)?.has(event)) {
       problems.push({ seq: null, kind: 'state_not_recorded', message: `issuance ${issuance.issuance_id} is ${issuance.state} but the history has no '${event}' row` });
+    }
+  }
+
+  const registrations = await db.selectFrom('domicile_registrations').select(['registration_id', 'status']).execute();
+  const registrationRows = await db.selectFrom('audit_events').select(['event', 'detail_json']).where('event', 'in', [...domicileRegistrationEvents]).execute();
+  const registrationEvents = new Map<string, Set<string>>();
+  for (const r of registrationRows) {
+    const registrationId = (JSON.parse(r.detail_json ?? '{}') as { registrationId?: unknown }).registrationId;
+    if (typeof registrationId !== 'string') continue;
+    const set = registrationEvents.get(registrationId) ?? new Set<string>();
+    set.add(r.event);
+    registrationEvents.set(registrationId, set);
+  }
+  for (const registration of registrations) {
+    const expected = ['domicile_registration_applied', ...(registration.status === 'pending' ? [] : [`domicile_registration_${registration.status}`])];
+    for (const event of expected) {
+      if (!registrationEvents.get(registration.registration_id)?.has(event)) {
+        problems.push({ seq: null, kind: 'state_not_recorded', message: `domicile registration ${registration.registration_id} is ${registration.status} but the history has no '${event}' row` });
+      }
     }
   }
   return { ok: problems.length === 0, rows, head, problems };

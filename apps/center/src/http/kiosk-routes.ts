@@ -118,7 +118,7 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         const now = ctx.now();
         const { idempotencyKey, sessionId } = request.body;
         const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'domicile-registration', request: { sessionId }, now, waitMs: DUPLICATE_WAIT_MS }, async () =>
-          applyDomicileRegistrationAtKiosk(ctx.database, await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now), now),
+          applyDomicileRegistrationAtKiosk(ctx.database, kiosk, await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now), now),
         );
         return stored<DomicileRegistrationResponse>(reply, result);
       },

@@ -10,6 +10,7 @@
  */
 import { MadoguchiError, type DomicileRegistrationOffer, type DomicileRegistrationResponse, type DomicileRegistrationStatus, type ErrorCode, type Resident } from '@madoguchi/shared';
 import type { Session } from '../auth/sessions.js';
+import type { Kiosk } from '../kiosks/registry.js';
 import { readTransaction, writeTransaction, type CenterDatabase } from '../db/database.js';
 import { personRefusal } from '../eligibility/check-eligibility.js';
 import { getMunicipality, getResident, type Executor } from '../residents/queries.js';
@@ -56,8 +57,16 @@ export function domicileRegistrationOffer(database: CenterDatabase, session: Ses
   });
 }
 
-/** Applies for the session's resident, or refuses with a catalog code. */
-export async function applyDomicileRegistrationAtKiosk(database: CenterDatabase, session: SessionCard, now: Date): Promise<DomicileRegistrationResponse> {
+/**
+ * Applies for the session's resident, or refuses with a catalog code. The application and its
+ * history row (this kiosk's store and terminal, the session) commit together.
+ */
+export async function applyDomicileRegistrationAtKiosk(
+  database: CenterDatabase,
+  kiosk: Pick<Kiosk, 'storeCode' | 'terminalId'>,
+  session: SessionCard & Pick<Session, 'sessionId'>,
+  now: Date,
+): Promise<DomicileRegistrationResponse> {
   const registration = await writeTransaction(
     database,
     async (trx) => {
@@ -68,7 +77,7 @@ export async function applyDomicileRegistrationAtKiosk(database: CenterDatabase,
       if (!code) throw new MadoguchiError('DOMICILE_REGISTRATION_NOT_NEEDED', '本籍 is in the 住所地');
       const refusal = await kioskRefusal(trx, resident, code, session, statusOf(await applicationsOf(trx, resident.residentId, code)), now);
       if (refusal) throw new MadoguchiError(refusal, 'domicile registration refused at the kiosk');
-      return insertApplication(trx, resident.residentId, code, now);
+      return insertApplication(trx, database.kind, resident.residentId, code, { channel: 'kiosk', storeCode: kiosk.storeCode, terminalId: kiosk.terminalId, sessionId: session.sessionId }, now);
     },
     // Check-then-insert under the same lock as the clerk path: two applications cannot both insert.
     { serializeAs: domicileApplicationLock(session.residentId) },

@@ -5,9 +5,14 @@
  *
  * Applying twice returns the open application (the kiosk may retry); a decision is a conditional
  * UPDATE on `status = 'pending'`, so two clerks deciding at once cannot both win.
+ *
+ * Each application and each decision is appended to the hash-chained history (audit/chain.ts) in
+ * the transaction that writes it: who (the resident's id), which 本籍地, when, where (the kiosk's
+ * store and terminal) or which clerk (a staff id) — never a name.
  */
 import { randomUUID } from 'node:crypto';
 import { MadoguchiError, isFamilyRegisterType, japanDate, type ErrorCode } from '@madoguchi/shared';
+import { appendAudit } from '../audit/chain.js';
 import type { CenterDatabase } from '../db/database.js';
 import { readTransaction, writeTransaction } from '../db/database.js';
 import { getResident, type Executor } from '../residents/queries.js';
@@ -83,7 +88,7 @@ export async function applyDomicileRegistration(
       .where('status', 'in', ['pending', 'approved'])
       .executeTakeFirst();
     if (open) return fromRow(open);
-    return insertApplication(trx, residentId, domicileMunicipalityCode, now);
+    return insertApplication(trx, database.kind, residentId, domicileMunicipalityCode, { channel: 'clerk' }, now);
     // Check-then-insert: serialised per resident so two kiosk retries cannot both insert.
   }, { serializeAs: domicileApplicationLock(residentId) });
 }
@@ -91,8 +96,21 @@ export async function applyDomicileRegistration(
 /** The lock every check-then-insert of one resident's applications takes (see writeTransaction). */
 export const domicileApplicationLock = (residentId: string): string => `domicile-registration:${residentId}`;
 
-/** A new pending application; the caller has checked, under domicileApplicationLock, that none is open. */
-export async function insertApplication(trx: Executor, residentId: string, domicileMunicipalityCode: string, now: Date): Promise<DomicileRegistration> {
+/** Where an application was made: at a kiosk, in a session (the history's store and terminal), or entered by a clerk. */
+export type ApplicationChannel = { channel: 'kiosk'; storeCode: string; terminalId: string; sessionId: string } | { channel: 'clerk' };
+
+/**
+ * A new pending application and its history row, in the caller's transaction; the caller has
+ * checked, under domicileApplicationLock, that none is open.
+ */
+export async function insertApplication(
+  trx: Executor,
+  kind: CenterDatabase['kind'],
+  residentId: string,
+  domicileMunicipalityCode: string,
+  where: ApplicationChannel,
+  now: Date,
+): Promise<DomicileRegistration> {
   const row: Row = {
     registration_id: randomUUID(),
     resident_id: residentId,
@@ -103,6 +121,18 @@ export async function insertApplication(trx: Executor, residentId: string, domic
     decided_by: null,
   };
   await trx.insertInto('domicile_registrations').values(row).execute();
+  await appendAudit(
+    trx,
+    kind,
+    {
+      event: 'domicile_registration_applied',
+      ...(where.channel === 'kiosk' ? { storeCode: where.storeCode, terminalId: where.terminalId } : {}),
+      residentId,
+      municipalityCode: domicileMunicipalityCode,
+      detail: { registrationId: row.registration_id, channel: where.channel, ...(where.channel === 'kiosk' ? { sessionId: where.sessionId } : {}) },
+    },
+    now,
+  );
   return fromRow(row);
 }
 
@@ -118,6 +148,10 @@ export async function applicationsOf(db: Executor, residentId: string, code: str
   return rows.map(fromRow);
 }
 
+/**
+ * The 本籍地's decision on a pending application. `decidedBy` is the deciding clerk's staff id (an
+ * id, not a name): it is kept on the application and in the history row.
+ */
 export async function decideDomicileRegistration(
   database: CenterDatabase,
   registrationId: string,
@@ -126,7 +160,8 @@ export async function decideDomicileRegistration(
   options: { now?: Date } = {},
 ): Promise<DomicileRegistration> {
   if (decidedBy.trim().length === 0) throw new MadoguchiError('INPUT_INVALID', 'decidedBy is required');
-  const decidedAt = (options.now ?? new Date()).toISOString();
+  const now = options.now ?? new Date();
+  const decidedAt = now.toISOString();
   return writeTransaction(database, async (trx) => {
     const result = await trx
       .updateTable('domicile_registrations')
@@ -137,6 +172,17 @@ export async function decideDomicileRegistration(
     const row = await trx.selectFrom('domicile_registrations').selectAll().where('registration_id', '=', registrationId).executeTakeFirst();
     if (!row) throw new MadoguchiError('NOT_FOUND', 'no such domicile registration');
     if (Number(result.numUpdatedRows) !== 1) throw new MadoguchiError('INPUT_INVALID', `domicile registration already ${row.status}`);
+    await appendAudit(
+      trx,
+      database.kind,
+      {
+        event: decision === 'approved' ? 'domicile_registration_approved' : 'domicile_registration_rejected',
+        residentId: row.resident_id,
+        municipalityCode: row.domicile_municipality_code,
+        detail: { registrationId, decidedBy },
+      },
+      now,
+    );
     return fromRow(row);
   });
 }
