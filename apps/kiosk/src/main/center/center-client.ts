@@ -56,20 +56,26 @@ export function createCenterClient(options: CenterClientOptions) {
    * the parsed output: the wire format is the schema's input side (YenSchema's brand, for one, is
    * a one-way transform), and the center parses it with the same schema.
    */
-  async function post<Q extends z.ZodType, S extends z.ZodType>(path: string, requestSchema: Q, body: z.input<Q>, schema: S, timeoutMs?: number): Promise<z.infer<S>> {
+  async function post<Q extends z.ZodType, S extends z.ZodType>(path: string, requestSchema: Q, body: z.input<Q>, schema: S, timeoutMs?: number, deadlineAt?: number): Promise<z.infer<S>> {
     const checked = requestSchema.safeParse(body);
     if (!checked.success) {
       // Paths only: a body can hold a card certificate, never worth repeating in a log.
       throw new MadoguchiError('INPUT_INVALID', `request to ${path} does not match its schema: ${checked.error.issues.map((i) => i.path.join('.')).join(', ')}`);
     }
-    return call('POST', path, body, schema, timeoutMs);
+    return call('POST', path, body, schema, timeoutMs, deadlineAt);
   }
 
-  async function call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, timeoutMs = options.timeoutMs ?? 15_000): Promise<z.infer<S>> {
-    let lastError: unknown;
+  /**
+   * `deadlineAt` (epoch ms) bounds the whole call, retries included: a resident is waiting at the
+   * machine, so no attempt starts, and none runs, past it.
+   */
+  async function call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, timeoutMs = options.timeoutMs ?? 15_000, deadlineAt = Infinity): Promise<z.infer<S>> {
+    let lastError: unknown = new Error(`no attempt before the deadline of ${method} ${path}`);
     for (let attempt = 0; attempt <= retries; attempt++) {
+      const remaining = deadlineAt - Date.now();
+      if (remaining <= 0) break;
       try {
-        const { status, json } = await send(method, path, body, timeoutMs);
+        const { status, json } = await send(method, path, body, Math.min(timeoutMs, remaining));
         if (status >= 200 && status < 300) {
           const parsed = schema.safeParse(json);
           if (!parsed.success) throw new MadoguchiError('INTERNAL', `center answer to ${path} does not match the schema`);
@@ -137,8 +143,10 @@ export function createCenterClient(options: CenterClientOptions) {
     applyDomicileRegistration: (sessionId: string, idempotencyKey: string = randomUUID()) =>
       post('/domicile-registrations', DomicileRegistrationRequest, { idempotencyKey, sessionId }, DomicileRegistrationResponse),
     quote: (request: WithoutKey<z.input<typeof QuoteRequest>>, idempotencyKey: string = randomUUID()) => post('/issuances', QuoteRequest, { ...request, idempotencyKey }, QuoteResponse),
-    pay: (issuanceId: string, paidYen: z.input<typeof PaymentRequest>['paidYen'], idempotencyKey: string = randomUUID()) =>
-      post(`/issuances/${encodeURIComponent(issuanceId)}/payment`, PaymentRequest, { idempotencyKey, paidYen }, DeliveryResponse, 60_000),
+    // Payment renders the documents: a longer attempt than the other calls, but never past the
+    // caller's deadline (the escrow-payment budget).
+    pay: (issuanceId: string, paidYen: z.input<typeof PaymentRequest>['paidYen'], idempotencyKey: string = randomUUID(), deadlineAt?: number) =>
+      post(`/issuances/${encodeURIComponent(issuanceId)}/payment`, PaymentRequest, { idempotencyKey, paidYen }, DeliveryResponse, 40_000, deadlineAt),
     printResult: (issuanceId: string, request: WithoutKey<z.input<typeof PrintResultRequest>>, idempotencyKey: string = randomUUID()) =>
       post(`/issuances/${encodeURIComponent(issuanceId)}/print-results`, PrintResultRequest, { ...request, idempotencyKey }, PrintResultResponse),
     cancel: (issuanceId: string, reasonCode?: z.input<typeof CancelRequest>['reasonCode'], idempotencyKey: string = randomUUID()) =>

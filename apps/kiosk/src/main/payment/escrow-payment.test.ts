@@ -27,6 +27,20 @@ describe('payFromEscrow', () => {
     expect(pauses).toEqual([5, 7]);
   });
 
+  it('stops at its budget: no retry starts past it, and every attempt is handed the same deadline', async () => {
+    let clock = 0;
+    const deadlines: number[] = [];
+    const pay = async (_key: string, deadlineAt: number) => {
+      deadlines.push(deadlineAt);
+      clock += 6_000; // each attempt runs 6 s before the network gives up
+      throw new MadoguchiError('ISSUANCE_CENTER_UNREACHABLE');
+    };
+    const outcome = await payFromEscrow(pay, 'k', { retryDelaysMs: [1_000, 3_000, 5_000], budgetMs: 10_000, now: () => clock, sleep: async (ms) => void (clock += ms) });
+    // 0–6 s first attempt, 1 s pause, 7–13 s second; a third would start past 10 s.
+    expect(outcome).toEqual({ kind: 'unknown', code: 'ISSUANCE_CENTER_UNREACHABLE', attempts: 2 });
+    expect(deadlines).toEqual([10_000, 10_000]);
+  });
+
   it('gives up as unknown when the retries run out, telling the resident the center was not reached', async () => {
     const { pay, keys } = scripted('ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_INVALID_STATE', 'ISSUANCE_INVALID_STATE');
     expect(await payFromEscrow(pay, 'k', noPause)).toEqual({ kind: 'unknown', code: 'ISSUANCE_CENTER_UNREACHABLE', attempts: 3 });

@@ -43,6 +43,13 @@ export type PaymentOutcome<T> =
 export interface EscrowPaymentOptions {
   /** Pauses before each retry with the same key, after the client's own retries gave up. */
   retryDelaysMs: readonly number[];
+  /**
+   * The whole payment, every attempt and pause included, ends within this; `pay` gets the deadline
+   * so its own retries stop there too. Default 90 s: long enough for a slow render, short enough
+   * that a resident on a dead network gets the cash back in a minute and a half, not minutes.
+   */
+  budgetMs?: number;
+  now?: () => number;
   log?: (event: string, fields?: Record<string, string | number | boolean | undefined>) => void;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -54,18 +61,23 @@ export const DEFAULT_PAYMENT_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000]
  * Calls `pay` with one idempotency key until the center answers or the retries run out. The key is
  * the caller's, drawn once per quote, so every attempt is the same logical payment.
  */
-export async function payFromEscrow<T>(pay: (idempotencyKey: string) => Promise<T>, idempotencyKey: string, options: EscrowPaymentOptions): Promise<PaymentOutcome<T>> {
+export const DEFAULT_PAYMENT_BUDGET_MS = 90_000;
+
+export async function payFromEscrow<T>(pay: (idempotencyKey: string, deadlineAt: number) => Promise<T>, idempotencyKey: string, options: EscrowPaymentOptions): Promise<PaymentOutcome<T>> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const deadlineAt = now() + (options.budgetMs ?? DEFAULT_PAYMENT_BUDGET_MS);
   for (let attempt = 0; ; attempt++) {
     try {
-      return { kind: 'paid', delivery: await pay(idempotencyKey), attempts: attempt + 1 };
+      return { kind: 'paid', delivery: await pay(idempotencyKey, deadlineAt), attempts: attempt + 1 };
     } catch (error) {
       const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'INTERNAL';
       const verdict = classify(code, attempt > 0);
       if (verdict === 'refused') return { kind: 'refused', code, attempts: attempt + 1 };
       options.log?.('payment outcome unknown', { code, attempt: attempt + 1 });
       // The resident is told the center could not be reached; "still running" is the center's detail.
-      if (verdict === 'unknownFinal' || attempt >= options.retryDelaysMs.length) return { kind: 'unknown', code: verdict === 'unknownFinal' ? code : 'ISSUANCE_CENTER_UNREACHABLE', attempts: attempt + 1 };
+      const outOfTime = now() + (options.retryDelaysMs[attempt] ?? 0) >= deadlineAt;
+      if (verdict === 'unknownFinal' || attempt >= options.retryDelaysMs.length || outOfTime) return { kind: 'unknown', code: verdict === 'unknownFinal' ? code : 'ISSUANCE_CENTER_UNREACHABLE', attempts: attempt + 1 };
       await sleep(options.retryDelaysMs[attempt]!);
     }
   }

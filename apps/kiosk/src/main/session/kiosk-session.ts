@@ -306,7 +306,7 @@ export class KioskSession {
     // One key for this quote's payment, drawn once: every retry is the same payment to the center,
     // answered with the first call's delivery or refusal, never a second payment.
     const idempotencyKey = randomUUID();
-    const outcome = await payFromEscrow((key) => this.deps.center.pay(quote.issuanceId, quote.totalYen, key), idempotencyKey, {
+    const outcome = await payFromEscrow((key, deadlineAt) => this.deps.center.pay(quote.issuanceId, quote.totalYen, key, deadlineAt), idempotencyKey, {
       retryDelaysMs: this.options.paymentRetryDelaysMs ?? DEFAULT_PAYMENT_RETRY_DELAYS_MS,
       log: this.deps.log,
     });
