@@ -37,6 +37,7 @@ function fakeCenter(tamper: Tamper = 'none') {
   const payKeys: (string | undefined)[] = [];
   /** Runs at the start of every payment call (what the kiosk has done with the cash by then). */
   let onPay: () => void = () => undefined;
+  let printResultFails = false;
   const center: SessionDeps['center'] = {
     async challenge() {
       calls.push('challenge');
@@ -103,6 +104,7 @@ function fakeCenter(tamper: Tamper = 'none') {
     },
     async printResult(id, req) {
       calls.push(`print:${req.outcome}`);
+      if (printResultFails) throw new MadoguchiError('ISSUANCE_CENTER_UNREACHABLE', 'fake center');
       return { issuanceId: id, state: req.outcome === 'printed' ? 'printed' : 'refunded', refundYen: 0 as never };
     },
     async cancel(id) {
@@ -118,6 +120,7 @@ function fakeCenter(tamper: Tamper = 'none') {
     refuseDomicile: (code: ErrorCode) => (domicileRefusal = code),
     answerPayments: (...answers: (ErrorCode | 'deliver')[]) => payAnswers.push(...answers),
     onPay: (hook: () => void) => (onPay = hook),
+    failPrintResults: () => (printResultFails = true),
   };
 }
 
@@ -278,6 +281,17 @@ describe('kiosk session', () => {
       ]);
       expect(t.cash().collectedYen).toBe(300);
       expect(t.fake.calls.slice(-2)).toEqual(['pay:300', 'print:printed']);
+    });
+
+    it('keeps the fee of a copy on paper when its print report cannot reach the center', async () => {
+      const t = setup();
+      await toPayment(t);
+      t.fake.failPrintResults();
+      await t.send({ type: 'insertCash', yen: 500 });
+      expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'done', printedDocuments: 1, refundYen: 200 });
+      expect(t.cash().collectedYen).toBe(300);
+      expect(t.cash().movements.filter((m) => m.kind === 'returned' && m.reason !== 'change')).toEqual([]);
+      expect(t.logs.some((l) => l.includes('print result not reported'))).toBe(true);
     });
 
     // A refusal at the recheck (the quote is voided) and a render failure (the center refunds its

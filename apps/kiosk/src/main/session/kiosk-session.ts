@@ -363,8 +363,14 @@ export class KioskSession {
         } finally {
           pdf.fill(0);
         }
-        await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'printed' });
+        // The copy is on paper: it counts as printed whatever happens to the report. A report the
+        // center never gets (the client already retried it with one key) is not refunded to the
+        // resident who holds the certificate; the center's sweeper files the issuance as an incident
+        // (print_result_missing) for the operator to reconcile.
         printed++;
+        await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'printed' }).catch((error: unknown) => {
+          this.deps.log('print result not reported', { issuance: quote.issuanceId, code: error instanceof MadoguchiError ? error.code : 'INTERNAL' });
+        });
       }
       this.customer.printedDocuments = printed;
       this.deps.log('issuance printed', { issuance: quote.issuanceId, copies: printed });
