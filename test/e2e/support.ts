@@ -1,0 +1,179 @@
+/**
+ * Shared by the e2e specs other than walking-skeleton.spec.ts (which keeps its own copies): start a
+ * system of one's own, drive the kiosk the way a resident does, read the spooled PDFs back, and look
+ * at what a screen says in which language.
+ */
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import { extractText, getDocumentProxy } from 'unpdf';
+import type { KioskLanguage, KioskView, Resident } from '@madoguchi/shared';
+import type { Catalog } from '../../apps/kiosk/src/renderer/i18n/catalog-type.js';
+import { ja } from '../../apps/kiosk/src/renderer/i18n/ja.js';
+import { en } from '../../apps/kiosk/src/renderer/i18n/en.js';
+import { zh } from '../../apps/kiosk/src/renderer/i18n/zh.js';
+import { ko } from '../../apps/kiosk/src/renderer/i18n/ko.js';
+import { vi } from '../../apps/kiosk/src/renderer/i18n/vi.js';
+import { pt } from '../../apps/kiosk/src/renderer/i18n/pt.js';
+import { repoRoot, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
+
+/** The kiosk's own catalogs: what a screen must say is read from them, never retyped here. */
+export const catalogs: Record<KioskLanguage, Catalog> = { ja, en, zh, ko, vi, pt };
+
+export interface E2eSystem extends DemoSystem {
+  /** Everything the center and kiosk processes logged during the run. */
+  logs: string[];
+}
+
+/**
+ * A system of this spec file's own, under .var/e2e-<name> (walking-skeleton.spec.ts uses .var/e2e),
+ * started from an empty state directory so nothing a previous run did (an application, a PDF)
+ * survives into this one; preparing it takes a couple of seconds. Ports are free ones, and
+ * Playwright runs the files one after another (workers: 1), each stopping its system in afterAll.
+ */
+export async function startE2eSystem(name: string): Promise<E2eSystem> {
+  const stateDir = join(repoRoot, '.var', `e2e-${name}`);
+  rmSync(stateDir, { recursive: true, force: true });
+  const logs: string[] = [];
+  const system = await startDemoSystem({
+    stateDir,
+    log: (line) => {
+      logs.push(line);
+      if (process.env.MADOGUCHI_VERBOSE) console.error(line);
+    },
+  });
+  return Object.assign(system, { logs });
+}
+
+export const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
+
+export async function pdfText(path: string): Promise<string[]> {
+  const proxy = await getDocumentProxy(new Uint8Array(readFileSync(path)));
+  const { text } = await extractText(proxy, { mergePages: false });
+  return (Array.isArray(text) ? text : [text]).map((t) => t.replace(/\s+/g, ''));
+}
+
+export const fullName = (r: Pick<Resident, 'name'>) => `${r.name.family}${r.name.given}`.replace(/\s+/g, '');
+export const spooledPdfs = (system: DemoSystem) => {
+  try {
+    return readdirSync(system.spoolDir).filter((f) => f.endsWith('.pdf'));
+  } catch {
+    return []; // nothing printed yet: the spool directory is made by the first print
+  }
+};
+
+export function residentOf(system: DemoSystem, residentId: string): Resident {
+  const resident = system.demo.batch.residents.find((r) => r.residentId === residentId);
+  if (!resident) throw new Error(`no demo resident ${residentId}`);
+  return resident;
+}
+
+/** The resident's ordinary card (not one of the edge cards: expired, revoked, locked, …). */
+export function cardOf(system: DemoSystem, residentId: string) {
+  const card = system.cards.find((c) => c.residentId === residentId && !c.edge);
+  if (!card) throw new Error(`no demo card for ${residentId}`);
+  return card;
+}
+
+/** The view as the kiosk main process holds it (the bridge's GET /bridge/view, with the page's token). */
+export async function kioskView(page: Page, system: DemoSystem): Promise<KioskView> {
+  const url = new URL(system.kioskUrl);
+  const res = await page.request.get(`${url.origin}/bridge/view`, { headers: { 'X-Kiosk-Token': url.searchParams.get('token')! } });
+  expect(res.status()).toBe(200);
+  return (await res.json()) as KioskView;
+}
+
+/** Opens the kiosk at its start screen with no card on the reader (a previous test may have left one). */
+export async function openKiosk(page: Page, system: DemoSystem): Promise<void> {
+  await page.goto(system.kioskUrl);
+  await expect(screen(page, 'idle')).toBeVisible();
+  const view = await kioskView(page, system);
+  if (view.cardPresent) await page.locator('[data-demo-panel] .demo-remove').click();
+  await expect(page.locator('[data-demo-panel] .demo-card-state')).toHaveAttribute('data-card-present', 'false');
+}
+
+/** The start screen → place the card → the PIN pad, in whatever language the kiosk shows. */
+export async function startAndPlaceCard(page: Page, cardId: string, words: Catalog = ja): Promise<void> {
+  await page.getByRole('button', { name: words.idle.start, exact: true }).click();
+  await expect(screen(page, 'placeCard')).toBeVisible();
+  await page.locator(`[data-card-id="${cardId}"]`).click();
+  await expect(screen(page, 'pin')).toBeVisible();
+}
+
+/** Keys the PIN on the shuffled pad (by the digit each key shows) and submits it. */
+export async function enterPin(page: Page, pin: string, words: Catalog = ja): Promise<void> {
+  for (const digit of pin) await screen(page, 'pin').getByRole('button', { name: digit, exact: true }).click();
+  await page.getByRole('button', { name: words.pin.submit, exact: true }).click();
+}
+
+/**
+ * Walks the option steps with their defaults (whole household, standard items, one copy) until the
+ * payment screen. Each step is named by the screen's data-step, so a click is only made once the
+ * previous one has taken effect.
+ */
+export async function walkOptionsWithDefaults(page: Page, words: Catalog = ja, onStep?: (step: string) => Promise<void>): Promise<void> {
+  const step = page.locator('[data-screen="options"] .options-step');
+  for (let n = 0; n < 10; n++) {
+    await expect(screen(page, 'options').or(screen(page, 'payment'))).toBeVisible();
+    if (await screen(page, 'payment').isVisible()) return;
+    const name = (await step.getAttribute('data-step')) ?? '';
+    await onStep?.(name);
+    if (name === 'scope') await page.getByRole('button', { name: words.options.wholeHousehold, exact: true }).click();
+    else await screen(page, 'options').getByRole('button', { name: words.common.next, exact: true }).click();
+    await expect(step.and(page.locator(`[data-step="${name}"]`))).toHaveCount(0);
+  }
+  await expect(screen(page, 'payment')).toBeVisible();
+}
+
+/** Hiragana, katakana, CJK ideographs, half-width katakana. */
+export const JAPANESE_SCRIPT = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]/u;
+/** Kana only: Chinese shares the ideographs, so for zh only kana can tell a Japanese string. */
+export const KANA = /[\u3040-\u30ff\uff66-\uff9f]/u;
+
+/**
+ * The text of the resident's screen that is not marked as another language on purpose: elements with
+ * lang="ja" (the certificate's Japanese name, the municipality, the Japanese word beside a
+ * translated label, names as registered) and the demo tools (the card panel, the demo cash) are left
+ * out; whatever remains must be in the chosen language.
+ */
+export async function textOutsideJapanese(page: Page, language: KioskLanguage): Promise<string> {
+  return page.locator('main.screen').evaluate((main, lang) => {
+    const copy = main.cloneNode(true) as typeof main;
+    // Also any text marked as another language on purpose (the language buttons name themselves: 中文, 한국어).
+    for (const el of copy.querySelectorAll('[lang], .demo, [data-demo-panel]')) if (el.getAttribute('lang') !== lang) el.remove();
+    return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
+  }, language);
+}
+
+/** Every leaf string of a catalog (errors included). */
+export function catalogStrings(catalog: Catalog): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (typeof node === 'string') out.push(node);
+    else if (node && typeof node === 'object') for (const value of Object.values(node)) walk(value);
+  };
+  walk(catalog);
+  return out;
+}
+
+/**
+ * The screen is in `language`: the page says so (html lang), the heading is the chosen catalog's
+ * text, and no Japanese is left outside the parts marked lang="ja" — no Japanese-only UI string.
+ */
+export async function expectScreenInLanguage(page: Page, language: KioskLanguage, name: string, heading: string): Promise<void> {
+  await expect(screen(page, name)).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
+  await expect(page.locator('.kiosk')).toHaveAttribute('lang', language);
+  await expect(screen(page, name).locator('h1')).toHaveText(heading);
+  await expect(screen(page, name).locator('.service-name')).toHaveText(catalogs[language].app.title);
+  if (language === 'ja') return;
+  const text = await textOutsideJapanese(page, language);
+  expect(text.length).toBeGreaterThan(0);
+  const japanese = language === 'zh' ? KANA : JAPANESE_SCRIPT;
+  expect(text, `${name}: Japanese outside lang="ja" in the ${language} screen`).not.toMatch(japanese);
+  // And no Japanese catalog text that has a translation (for zh, whose words may share ideographs).
+  const own = new Set(catalogStrings(catalogs[language]));
+  for (const jaText of catalogStrings(ja).filter((t) => !own.has(t) && !t.includes('{{') && JAPANESE_SCRIPT.test(t) && t.length > 2)) {
+    expect(text, `${name}: Japanese catalog text «${jaText}» in the ${language} screen`).not.toContain(jaText);
+  }
+}
