@@ -98,7 +98,7 @@ export function policyProgram(io: CliIo): Command {
     domicile
       .command(decision === 'approved' ? 'approve' : 'reject')
       .argument('<registrationId>')
-      .requiredOption('--by <clerk>', 'who decides (recorded)')
+      .requiredOption('--by <clerk>', 'staff id of the clerk who decides, recorded in the issuance history (an id, never a name)')
       .action(async (id: string, opts: { by: string }) => {
         const decided = await withCliDatabase(dbOptions(), (database) => createPolicyStore(database).decideDomicileRegistration(id, decision, opts.by));
         io.out(`${decided.registrationId} ${decided.status} by ${decided.decidedBy}\n`);
