@@ -26,6 +26,7 @@ import {
   spooledPdfs,
   startE2eSystem,
   walkOptionsWithDefaults,
+  withBrokenPrinter,
   type E2eSystem,
 } from './support.js';
 
@@ -204,4 +205,40 @@ test('the same in Tiếng Việt, the session ending when the card is taken', as
   await page.locator('[data-demo-panel] .demo-remove').click();
   await expectFreshStart(page, resident);
   await nextCustomerInJapanese(page, resident);
+});
+
+test('a session that ends on the error screen leaves nothing for the next customer: no error, no language', async ({ page }) => {
+  const ja = catalogs.ja;
+  const first = residentOf(system, system.demo.featured.ordinary);
+  const card = cardOf(system, first.residentId);
+  await openKiosk(page, system);
+  await page.locator('.language-choice button[lang="ja"]').click();
+  await page.getByRole('button', { name: ja.idle.start, exact: true }).click();
+  await page.locator(`[data-card-id="${card.cardId}"]`).click();
+  await enterPin(page, card.pin);
+  await page.locator('[data-certificate-type="residenceRecord"]').click();
+  await walkOptionsWithDefaults(page);
+  await withBrokenPrinter(system, async () => {
+    await page.locator('button[data-yen="500"]').click();
+    await expect(screen(page, 'error')).toBeVisible({ timeout: 30_000 });
+  });
+  await expect(screen(page, 'error').locator('[data-error-code]')).toHaveAttribute('data-error-code', 'ISSUANCE_PRINT_FAILED');
+  await page.getByRole('button', { name: ja.error.finish, exact: true }).click();
+  await expect(screen(page, 'idle')).toBeVisible();
+  await page.locator('[data-demo-panel] .demo-remove').click();
+  const after = await kioskView(page, system);
+  expect(after.error, 'the previous customer’s error outlived their session').toBeUndefined();
+
+  // The next customer, in English, sees a clean menu: no banner from the failure before.
+  const { resident, card: next } = foreignResident();
+  await page.locator('.language-choice button[lang="en"]').click();
+  await page.getByRole('button', { name: catalogs.en.idle.start, exact: true }).click();
+  await page.locator(`[data-card-id="${next.cardId}"]`).click();
+  await enterPin(page, next.pin, catalogs.en);
+  await expectScreenInLanguage(page, 'en', 'menu', catalogs.en.menu.heading);
+  await expect(screen(page, 'menu').locator('[role="alert"]')).toHaveCount(0);
+  await expect(screen(page, 'menu')).not.toContainText(first.name.family);
+  await screen(page, 'menu').getByRole('button', { name: new RegExp(catalogs.en.common.cancel) }).click();
+  await expect(screen(page, 'idle')).toBeVisible();
+  expect(resident.residentId).not.toBe(first.residentId);
 });

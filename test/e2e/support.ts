@@ -3,7 +3,7 @@
  * system of one's own, drive the kiosk the way a resident does, read the spooled PDFs back, and look
  * at what a screen says in which language.
  */
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { extractText, getDocumentProxy } from 'unpdf';
@@ -61,6 +61,21 @@ export const spooledPdfs = (system: DemoSystem) => {
     return []; // nothing printed yet: the spool directory is made by the first print
   }
 };
+
+/**
+ * Runs `fn` with a printer that fails: the spool directory is made a plain file, so no PDF can be
+ * written (the kiosk reports ISSUANCE_PRINT_FAILED and refunds). The directory is back afterwards.
+ */
+export async function withBrokenPrinter<T>(system: DemoSystem, fn: () => Promise<T>): Promise<T> {
+  rmSync(system.spoolDir, { recursive: true, force: true });
+  writeFileSync(system.spoolDir, '');
+  try {
+    return await fn();
+  } finally {
+    rmSync(system.spoolDir, { force: true });
+    mkdirSync(system.spoolDir, { recursive: true });
+  }
+}
 
 export function residentOf(system: DemoSystem, residentId: string): Resident {
   const resident = system.demo.batch.residents.find((r) => r.residentId === residentId);
