@@ -17,6 +17,7 @@ import { decodeInkImage, embedInkImage, type InkImage } from './pdf/ink-image.js
 import { embedFont } from './pdf/pdf-font.js';
 import { plainStream } from './pdf/streams.js';
 import { qrOps } from './pdf/qr-code.js';
+import { serializeDocument } from './pdf/writer.js';
 import { applyTemplate } from './templates/index.js';
 import { contentDigest, VERIFICATION_STREAM_KEY } from './verification/content-digest.js';
 import { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl, PAGE_H, PAGE_W, verificationQrRect, verificationUrl } from './verification/qr-placement.js';
@@ -162,7 +163,8 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   doc.catalog.set(PDFName.of(VERIFICATION_BASE_URL_KEY), PDFString.of(verifyBaseUrl));
 
   phase('sign+qr');
-  const pdf = await doc.save({ useObjectStreams: false, addDefaultPage: false });
+  // What doc.save({ useObjectStreams: false, addDefaultPage: false }) writes, byte for byte (nothing is pending in `doc`).
+  const pdf = serializeDocument(doc);
   phase('save');
   return { pdf, pageCount, pageIssueNumbers, contentSha256 };
 }
