@@ -233,6 +233,29 @@ describe('kiosk session', () => {
     expect(t.fake.calls).toEqual(['challenge']);
   });
 
+  it('hands the next customer the initial screen: default language, no alert of the previous one', async () => {
+    const t = setup();
+    await t.send({ type: 'setLanguage', language: 'vi' });
+    await toMenu(t);
+    await t.send({ type: 'chooseCertificate', certificateType: 'sealCertificate' });
+    expect(t.session.getView()).toMatchObject({ screen: 'refused', language: 'vi', error: { code: 'ELIGIBILITY_NO_SEAL_REGISTRATION' } });
+    await t.send({ type: 'finish' });
+    const next = t.session.getView();
+    expect(next).toMatchObject({ screen: 'idle', language: 'ja' });
+    expect(next.error).toBeUndefined();
+  });
+
+  it('clears the wrong-PIN alert once the right PIN is accepted', async () => {
+    const t = setup();
+    await toMenu(t, '9999');
+    expect(t.session.getView()).toMatchObject({ screen: 'pin', error: { code: 'CARD_PIN_WRONG' } });
+    await t.typePin('1234');
+    await t.send({ type: 'pinSubmit' });
+    await t.session.idle();
+    expect(t.session.getView().screen).toBe('menu');
+    expect(t.session.getView().error).toBeUndefined();
+  });
+
   it('shows a refusal before payment and never quotes it', async () => {
     const t = setup();
     await toMenu(t);

@@ -221,7 +221,7 @@ export class KioskSession {
       });
       this.customer.auth = auth;
       this.deps.log('resident authenticated', { municipality: auth.municipalityName.length > 0 });
-      await this.update({ screen: 'menu', municipalityName: auth.municipalityName, menu: auth.menu, householdMembers: auth.householdMembers, domicileRegistration: auth.domicileRegistration, pinTriesLeft: undefined });
+      await this.update({ screen: 'menu', municipalityName: auth.municipalityName, menu: auth.menu, householdMembers: auth.householdMembers, domicileRegistration: auth.domicileRegistration, pinTriesLeft: undefined, error: undefined });
     } catch (error) {
       if (error instanceof MadoguchiError && error.code === 'CARD_PIN_WRONG') {
         const triesLeft = (error as MadoguchiError & { triesLeft?: number }).triesLeft ?? Math.max(0, (this.customer.pinTriesLeft ?? 3) - 1);
@@ -388,7 +388,8 @@ export class KioskSession {
 
   private async endSession(): Promise<void> {
     this.resetCustomer();
-    await this.update({ screen: 'idle', ...clearedCustomerView });
+    // The next customer starts where the first one did: Japanese, no alert (misissuance.md item 6).
+    await this.update({ screen: 'idle', language: 'ja', error: undefined, ...clearedCustomerView });
   }
 
   /** Wipes the PIN and drops every reference to the customer's data. */
