@@ -11,6 +11,13 @@ export function num(n: number): string {
   return Object.is(r, -0) ? '0' : String(r);
 }
 
+const HEX4: string[] = [];
+
+/** Four hex digits (a CID or a UTF-16 unit, 0–0xFFFF); memoised, the strings depend on `n` alone. */
+export function hex4(n: number): string {
+  return (HEX4[n] ??= n.toString(16).padStart(4, '0'));
+}
+
 export class GlyphUsage {
   /** Per font: gid → the characters it stands for (first seen wins; used for ToUnicode). */
   readonly used: [Map<number, string>, Map<number, string>] = [new Map(), new Map()];
@@ -89,7 +96,7 @@ export class ContentBuilder {
       if (typeof part === 'string') out += part + '\n';
       else {
         let hex = '';
-        for (const gid of part.gids) hex += cidOf(part.font, gid).toString(16).padStart(4, '0');
+        for (const gid of part.gids) hex += hex4(cidOf(part.font, gid));
         out += `<${hex}> Tj\n`;
       }
     }
