@@ -12,10 +12,10 @@ export const MJ_FONT = 1;
 export type FontIndex = typeof MAIN_FONT | typeof MJ_FONT;
 
 export interface ResolvedGlyph {
-  font: FontIndex;
-  gid: number;
+  readonly font: FontIndex;
+  readonly gid: number;
   /** The characters this glyph stands for (base + selector), for ToUnicode. */
-  text: string;
+  readonly text: string;
 }
 
 export type Resolution = { ok: true; glyphs: ResolvedGlyph[] } | { ok: false; missing: number[] };
@@ -33,6 +33,11 @@ export class FontSet {
   readonly faces: [FontFace, FontFace | undefined];
   private mjLoaded = false;
   private mj: FontFace | undefined;
+  /**
+   * Code point (no selector) → its glyph: what the read-only cmaps say, frozen and shared like the
+   * faces' own lookup caches. Holds font data only, never which request asked.
+   */
+  private readonly plain = new Map<number, ResolvedGlyph>();
 
   /** `mainStrategy` exists for the benchmark's naive baseline (fontkit subsetting). */
   constructor(private readonly options: { fontDir?: string; mainStrategy?: SubsetStrategy } = {}) {
@@ -63,27 +68,39 @@ export class FontSet {
   resolve(text: string): Resolution {
     const glyphs: ResolvedGlyph[] = [];
     const missing: number[] = [];
-    const cps = Array.from(text, (c) => c.codePointAt(0)!);
-    for (let i = 0; i < cps.length; i++) {
-      const cp = cps[i]!;
+    const n = text.length;
+    for (let i = 0; i < n; ) {
+      const cp = text.codePointAt(i)!;
+      i += cp > 0xffff ? 2 : 1;
       if (isIgnorable(cp)) continue;
-      const next = cps[i + 1];
+      const next = i < n ? text.codePointAt(i) : undefined;
       const selector = next !== undefined && isVariationSelector(next) ? next : undefined;
-      if (selector !== undefined) i++;
+      if (selector === undefined) {
+        const known = this.plain.get(cp);
+        if (known) {
+          glyphs.push(known);
+          continue;
+        }
+      } else i += selector > 0xffff ? 2 : 1;
       if (isVariationSelector(cp)) {
         missing.push(cp); // a selector with no base character
         continue;
       }
       const chars = selector === undefined ? String.fromCodePoint(cp) : String.fromCodePoint(cp, selector);
+      let glyph: ResolvedGlyph | undefined;
       let gid = this.main.glyphId(cp, selector);
-      if (gid) {
-        glyphs.push({ font: MAIN_FONT, gid, text: chars });
+      if (gid) glyph = Object.freeze({ font: MAIN_FONT, gid, text: chars });
+      else {
+        const mj = this.mjFace();
+        gid = mj ? mj.glyphId(cp, selector) : 0;
+        if (gid) glyph = Object.freeze({ font: MJ_FONT, gid, text: chars });
+      }
+      if (!glyph) {
+        missing.push(...(selector === undefined ? [cp] : [cp, selector]));
         continue;
       }
-      const mj = this.mjFace();
-      gid = mj ? mj.glyphId(cp, selector) : 0;
-      if (gid) glyphs.push({ font: MJ_FONT, gid, text: chars });
-      else missing.push(...(selector === undefined ? [cp] : [cp, selector]));
+      if (selector === undefined) this.plain.set(cp, glyph);
+      glyphs.push(glyph);
     }
     return missing.length ? { ok: false, missing } : { ok: true, glyphs };
   }
