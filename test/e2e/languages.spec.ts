@@ -27,6 +27,7 @@ import {
   startE2eSystem,
   walkOptionsWithDefaults,
   withBrokenPrinter,
+  refusalReasonOf,
   type E2eSystem,
 } from './support.js';
 
@@ -102,7 +103,7 @@ async function visitIn(page: Page, language: KioskLanguage): Promise<{ resident:
   // A foreign resident has no 戸籍: those items are refused, and the refusal is in the chosen language too.
   const refused = page.locator('.menu-item:disabled');
   expect(await refused.count()).toBeGreaterThan(0);
-  for (const item of await refused.all()) await expect(item).toContainText(words.menu.unavailable);
+  for (const item of await refused.all()) await expect(refusalReasonOf(page, (await item.getAttribute('data-certificate-type'))!)).toContainText(words.menu.unavailable);
   await record.click();
 
   const headings = optionHeadings(language);

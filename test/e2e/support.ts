@@ -47,6 +47,13 @@ export async function startE2eSystem(name: string): Promise<E2eSystem> {
 
 export const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
 
+/**
+ * The reason shown for a refused menu item: refused certificates are grouped by reason on the
+ * menu, the reason said once per group, and each item points at it with aria-describedby.
+ */
+export const refusalReasonOf = (page: Page, certificateType: string) =>
+  page.locator('.refusal-group', { has: page.locator(`[data-certificate-type="${certificateType}"]`) }).locator('.refusal');
+
 export async function pdfText(path: string): Promise<string[]> {
   const proxy = await getDocumentProxy(new Uint8Array(readFileSync(path)));
   const { text } = await extractText(proxy, { mergePages: false });

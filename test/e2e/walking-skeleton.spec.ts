@@ -202,7 +202,7 @@ test('a refusal is shown on the menu before any payment (household with a pendin
   await expect(screen(page, 'menu')).toBeVisible();
   const item = page.locator('[data-certificate-type="residenceRecord"]');
   await expect(item).toBeDisabled();
-  await expect(item).toContainText('転出の届出中');
+  await expect(page.locator('.refusal-group', { has: item }).locator('.refusal')).toContainText('転出の届出中');
   // Her own seal certificate is still available: the refusal is per certificate, not per resident.
   await expect(page.locator('[data-certificate-type="sealCertificate"]')).toBeEnabled();
   await page.getByRole('button', { name: /中止/ }).click();

@@ -66,7 +66,10 @@ describe('kiosk screens', () => {
     const html = render({ screen: 'menu' });
     const seal = buttons(html).find((b) => b.attrs.includes('data-certificate-type="sealCertificate"'));
     expect(seal?.attrs).toContain('disabled');
-    expect(seal?.text).toContain(errorCatalog.ELIGIBILITY_NO_SEAL_REGISTRATION.ja);
+    // The reason is said once per group of refused certificates, and each of them points at it.
+    const reasonId = /aria-describedby="([^"]+)"/.exec(seal!.attrs)![1]!;
+    const reason = new RegExp(`id="${reasonId}"[^>]*>(.*?)</p>`).exec(html)?.[1];
+    expect(reason).toContain(errorCatalog.ELIGIBILITY_NO_SEAL_REGISTRATION.ja);
     const residence = buttons(html).find((b) => b.attrs.includes('data-certificate-type="residenceRecord"'));
     expect(residence?.attrs).not.toContain('disabled');
     expect(residence?.text).toContain('住民票の写し');
@@ -116,7 +119,9 @@ describe('kiosk screens', () => {
 
     it('offers the application on the menu where a 戸籍 item is refused for want of it', () => {
       expect(applyButton(render(domicileMenu))?.text).toBe('本籍地の利用登録を申請する');
-      expect(render(domicileMenu)).toContain(catalogs.ja.domicile.menuNote);
+      // The reason is said once, by the refused group the offer sits in.
+      expect(render(domicileMenu)).toContain(errorCatalog.ELIGIBILITY_DOMICILE_NOT_REGISTERED.ja);
+      expect(render(domicileMenu)).not.toContain(catalogs.ja.domicile.menuNote);
       // Not offered without a refused 戸籍 item, nor when the center says the resident cannot apply.
       expect(applyButton(render({ ...domicileMenu, menu: base.menu }))).toBeUndefined();
       expect(applyButton(render({ screen: 'menu' }))).toBeUndefined();

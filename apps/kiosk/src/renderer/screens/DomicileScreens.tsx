@@ -9,7 +9,11 @@ import { errorText } from '../i18n/index.js';
 import { Bilingual, ScreenFrame, Working } from '../components/ScreenFrame.js';
 
 /** On the menu, under the certificates: only when a 戸籍 item is refused because the registration is missing. */
-export function DomicileRegistrationOffer() {
+/**
+ * `withNote: false` where the reason is already said right above (the menu's group of 戸籍 items
+ * refused for want of registration), so the button stays on the screen.
+ */
+export function DomicileRegistrationOffer({ withNote = true }: { withNote?: boolean } = {}) {
   const { view, send } = useKiosk();
   const { t } = useKioskT();
   const offer = view.domicileRegistration;
@@ -19,7 +23,7 @@ export function DomicileRegistrationOffer() {
   if (offer.canApply) {
     body = (
       <>
-        <p className="domicile-note">{t('domicile.menuNote')}</p>
+        {withNote ? <p className="domicile-note">{t('domicile.menuNote')}</p> : null}
         <button type="button" className="primary-button domicile-apply" data-testid="apply-domicile-registration" onClick={() => void send({ type: 'applyDomicileRegistration' })}>
           <Bilingual ja="本籍地の利用登録を申請する" text={t('domicile.apply')} />
         </button>
