@@ -16,7 +16,7 @@ import { ContentBuilder, GlyphUsage, type CidMapper } from './pdf/content-builde
 import { decodeInkImage, embedInkImage, type InkImage } from './pdf/ink-image.js';
 import { embedFont } from './pdf/pdf-font.js';
 import { plainStream } from './pdf/streams.js';
-import { qrOps } from './pdf/qr-code.js';
+import { qrStream } from './pdf/qr-code.js';
 import { serializeDocument } from './pdf/writer.js';
 import { applyTemplate } from './templates/index.js';
 import { contentDigest, VERIFICATION_STREAM_KEY } from './verification/content-digest.js';
@@ -157,8 +157,8 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
     contentSha256,
   });
   const last = doc.getPage(pageCount - 1);
-  const qrStream = context.register(plainStream(context, Buffer.from(qrOps(verificationUrl(verifyBaseUrl, payload), verificationQrRect(input.municipality.code)), 'latin1'), { [VERIFICATION_STREAM_KEY]: true }));
-  last.node.set(PDFName.of('Contents'), context.obj([bodyStreams[pageCount - 1]!, qrStream]));
+  const qrRef = context.register(plainStream(context, qrStream(verificationUrl(verifyBaseUrl, payload), verificationQrRect(input.municipality.code)), { [VERIFICATION_STREAM_KEY]: true }));
+  last.node.set(PDFName.of('Contents'), context.obj([bodyStreams[pageCount - 1]!, qrRef]));
   doc.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(payload));
   doc.catalog.set(PDFName.of(VERIFICATION_BASE_URL_KEY), PDFString.of(verifyBaseUrl));
 

@@ -197,19 +197,21 @@ function symbolFor(length: number): Symbol {
   throw new Error('The amount of data is too big to be stored in a QR Code');
 }
 
-/** Error-correction codewords of `data[from, from + n)` written to `out[at, at + ec)`. */
+/** Error-correction codewords of `data[from, from + n)` written to `out[at, at + ec)` (in place: `out` is the remainder register). */
 function reedSolomon(data: Uint8Array, from: number, n: number, generatorLog: Uint8Array, out: Uint8Array, at: number): void {
   const ec = generatorLog.length - 1;
-  const rem = new Uint8Array(ec);
+  const last = at + ec - 1;
   for (let i = 0; i < n; i++) {
-    const factor = data[from + i]! ^ rem[0]!;
-    rem.copyWithin(0, 1);
-    rem[ec - 1] = 0;
-    if (factor === 0) continue;
+    const factor = data[from + i]! ^ out[at]!;
+    if (factor === 0) {
+      for (let j = at; j < last; j++) out[j] = out[j + 1]!;
+      out[last] = 0;
+      continue;
+    }
     const lf = GF_LOG[factor]!;
-    for (let j = 0; j < ec; j++) rem[j]! ^= GF_EXP[generatorLog[j + 1]! + lf]!;
+    for (let j = 0; j < ec - 1; j++) out[at + j] = out[at + j + 1]! ^ GF_EXP[generatorLog[j + 1]! + lf]!;
+    out[last] = GF_EXP[generatorLog[ec]! + lf]!;
   }
-  out.set(rem, at);
 }
 
 /** The QR symbol for `text` (byte mode, each UTF-16 unit's low byte): modules row-major, 1 = dark. */
@@ -274,8 +276,20 @@ export function encodeQr(text: string): { size: number; modules: Uint8Array } {
   return { size: s.size, modules };
 }
 
-/** The drawing of `text` as a QR code filling `rect` (the verifier rebuilds it byte for byte). */
-export function qrOps(text: string, rect: { x: number; y: number; size: number }): string {
+/** Writes the decimal digits of a non-negative integer at `at`; returns the new offset. */
+function writeInt(out: Uint8Array, at: number, v: number): number {
+  if (v >= 100) out[at++] = 48 + Math.floor(v / 100);
+  if (v >= 10) out[at++] = 48 + (Math.floor(v / 10) % 10);
+  out[at++] = 48 + (v % 10);
+  return at;
+}
+
+/**
+ * The drawing of `text` as a QR code filling `rect`, as the bytes of the verification stream (the
+ * verifier rebuilds them byte for byte): white square, one scaling matrix, then each run of dark
+ * modules in a row as `x y w 1 re` in module units, filled at once.
+ */
+export function qrStream(text: string, rect: { x: number; y: number; size: number }): Uint8Array {
   const { x, y, size } = rect;
   // One byte-mode segment and a fixed mask: the library's optimal segmentation and mask search
   // cost ~9 ms per code; any mask is valid, and the payload is short ASCII.
@@ -285,13 +299,15 @@ export function qrOps(text: string, rect: { x: number; y: number; size: number }
   const quiet = 4;
   const total = n + quiet * 2;
   const cell = size / total;
-  // Modules are drawn in module units (integers) under one scaling matrix: cheap to write.
-  let ops = `q\n1 g ${num(x)} ${num(y)} ${num(size)} ${num(size)} re f\n${num(cell)} 0 0 ${num(cell)} ${num(x)} ${num(y)} cm\n0 g`;
+  const head = `q\n1 g ${num(x)} ${num(y)} ${num(size)} ${num(size)} re f\n${num(cell)} 0 0 ${num(cell)} ${num(x)} ${num(y)} cm\n0 g`;
+  // A row has at most ⌈n/2⌉ runs of at most "\nddd ddd ddd 1 re" (17 bytes); coordinates < 1000.
+  const out = new Uint8Array(head.length + n * Math.ceil(n / 2) * 17 + 4);
+  let at = Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(head, 0, 'latin1');
   const data = qr.modules;
   for (let r = 0; r < n; r++) {
-    let c = 0;
-    const row = ` ${total - quiet - 1 - r} `;
+    const row = total - quiet - 1 - r;
     const base = r * n;
+    let c = 0;
     while (c < n) {
       if (!data[base + c]) {
         c++;
@@ -299,8 +315,24 @@ export function qrOps(text: string, rect: { x: number; y: number; size: number }
       }
       const start = c;
       while (c < n && data[base + c]) c++;
-      ops += `\n${start + quiet}${row}${c - start} 1 re`;
+      out[at++] = 10; // \n
+      at = writeInt(out, at, start + quiet);
+      out[at++] = 32;
+      at = writeInt(out, at, row);
+      out[at++] = 32;
+      at = writeInt(out, at, c - start);
+      out[at++] = 32;
+      out[at++] = 49; // 1
+      out[at++] = 32;
+      out[at++] = 114; // r
+      out[at++] = 101; // e
     }
   }
-  return `${ops}\nf\nQ`;
+  out.set([10, 102, 10, 81], at); // \nf\nQ
+  return out.slice(0, at + 4);
+}
+
+/** `qrStream` as text. */
+export function qrOps(text: string, rect: { x: number; y: number; size: number }): string {
+  return Buffer.from(qrStream(text, rect)).toString('latin1');
 }

@@ -7,7 +7,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { PDFBool, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
-import { qrOps } from '../pdf/qr-code.js';
+import { qrStream } from '../pdf/qr-code.js';
 import { analyseContent, VERIFICATION_STREAM_KEY, type DocumentContent } from './content-digest.js';
 import { payloadFromQrText, verificationQrRect, verificationUrl } from './qr-placement.js';
 import { publicKeyMap, verifyPayload, type VerificationResult } from './signing.js';
@@ -53,7 +53,7 @@ export function createDocumentVerifier(publicKeys: Record<string, KeyObject | st
       if (content.digest !== result.claims.contentSha256) return { authentic: false, reason: 'content-mismatch' };
       if (content.strayVerificationStreams !== 0) return { authentic: false, reason: 'content-mismatch' };
       const qrText = baseUrl ? verificationUrl(baseUrl, payload) : payload;
-      const expected = Buffer.from(qrOps(qrText, verificationQrRect(result.claims.municipalityCode)), 'latin1');
+      const expected = qrStream(qrText, verificationQrRect(result.claims.municipalityCode));
       if (!isExactQrStream(content.verificationStream, expected)) return { authentic: false, reason: 'content-mismatch' };
       return result;
     },
