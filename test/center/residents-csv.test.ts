@@ -89,7 +89,7 @@ forEachDatabase((harness) => {
       await store.importCsv({ 'municipalities.csv': files['municipalities.csv']! });
       const households = files['households.csv']!.split('\r\n').slice(0, 2).join('\r\n');
       const issues = await issuesOf(store.importCsv({ 'households.csv': households }));
-      expect(issues).toEqual([expect.objectContaining({ path: 'households.csv:2:headResidentId' })]);
+      expect(issues).toEqual([expect.objectContaining({ path: 'households.csv:2:householdHeadId' })]);
       const orphan = 'registerId,personId,eventNo,label,value\r\nNO-REG,P1,1,出生日,令和元年\r\n';
       expect((await issuesOf(store.importCsv({ 'family_register_event_details.csv': orphan })))[0]?.path).toBe('family_register_event_details.csv:2:eventNo');
     });

@@ -18,7 +18,7 @@ export function resident(id: string): Resident {
 function householdOf(r: Resident) {
   const hh = batch.households.find((h) => h.householdId === r.householdId)!;
   const members = batch.residents.filter((x) => x.householdId === hh.householdId && x.status === 'active');
-  const head = members.find((m) => m.residentId === hh.headResidentId);
+  const head = members.find((m) => m.residentId === hh.householdHeadId);
   return { hh, members: head ? [head, ...members.filter((m) => m !== head)] : members };
 }
 
@@ -38,7 +38,7 @@ const allOptions = { scope: 'household' as const, memberIds: [], form: 'househol
 
 export function residenceRecordData(residentId: string, form: 'household' | 'individual' = 'household', type: 'residenceRecord' | 'residenceItemsCertificate' = 'residenceRecord'): CertificateData {
   const { hh, members } = householdOf(resident(residentId));
-  const head = members.find((m) => m.residentId === hh.headResidentId)!;
+  const head = members.find((m) => m.residentId === hh.householdHeadId)!;
   return { certificateType: type, household: hh, members, wholeHousehold: true, householdHeadName: head.name, options: { ...allOptions, form } };
 }
 
@@ -77,7 +77,7 @@ export function taxData(residentId: string, kind: 'income' | 'nonTaxable' | 'pay
 /** The first household of at least `size` active members (household form: more than 4 → 2 pages). */
 export function householdOfSize(size: number): Resident[] {
   for (const hh of batch.households) {
-    const { members } = householdOf(resident(hh.headResidentId));
+    const { members } = householdOf(resident(hh.householdHeadId));
     if (members.length >= size) return members;
   }
   throw new Error(`no household of ${size}`);

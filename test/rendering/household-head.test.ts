@@ -18,7 +18,7 @@ describe('household head on a partial residence record', () => {
     const full = residenceRecordData(demo.featured.ordinary);
     if (full.certificateType !== 'residenceRecord') throw new Error('fixture');
     const child = full.members.find((m) => m.relationship === '子')!;
-    const head = full.members.find((m) => m.residentId === full.household.headResidentId)!;
+    const head = full.members.find((m) => m.residentId === full.household.householdHeadId)!;
     const partial = { ...full, members: [child], wholeHousehold: false, options: { ...full.options, scope: 'selected' as const, memberIds: [child.residentId] } };
     const doc = await renderDocument(makeInput(full.household.municipalityCode, partial), env);
     const text = compact((await pageTexts(doc.pdf)).join(''));
@@ -32,7 +32,7 @@ describe('household head on a partial residence record', () => {
   it('leaves the 世帯主 out when 世帯主・続柄 is not chosen (and 本籍・筆頭者, which names the same person here)', async () => {
     const full = residenceRecordData(demo.featured.ordinary);
     if (full.certificateType !== 'residenceRecord') throw new Error('fixture');
-    const head = full.members.find((m) => m.residentId === full.household.headResidentId)!;
+    const head = full.members.find((m) => m.residentId === full.household.householdHeadId)!;
     const child = full.members.find((m) => m.relationship === '子')!;
     const partial = { ...full, members: [child], wholeHousehold: false, options: { ...full.options, householdHeadAndRelationship: false, domicile: false, scope: 'selected' as const, memberIds: [child.residentId] } };
     const text = compact((await pageTexts((await renderDocument(makeInput(full.household.municipalityCode, partial), env)).pdf)).join(''));

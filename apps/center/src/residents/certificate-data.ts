@@ -78,7 +78,7 @@ export async function householdMembersIn(db: Executor, resident: Resident): Prom
   const all = await residentsOfHousehold(db, resident.householdId);
   const printable = sortMembers(
     all.filter((m) => m.status === 'active' || m.status === 'pendingMoveOut'),
-    household?.headResidentId,
+    household?.householdHeadId,
   );
   return { printable, all };
 }
@@ -89,7 +89,7 @@ async function residenceRecordData(db: Executor, request: CertificateDataRequest
   const household = await getHousehold(db, resident.householdId);
   if (!household) refuse('INTERNAL', 'household record missing');
   const { printable, all } = await householdMembersIn(db, resident);
-  const head = all.find((m) => m.residentId === household.headResidentId);
+  const head = all.find((m) => m.residentId === household.householdHeadId);
   if (!head) refuse('INTERNAL', 'household head record missing');
   // A pending move-out of anyone in the household blocks the household's 住民票 (konbini-issuance.md).
   if (printable.some((m) => m.status === 'pendingMoveOut')) refuse('ELIGIBILITY_PENDING_MOVE_OUT');

@@ -48,7 +48,7 @@ export const municipalitiesCsv: CsvFileSpec = {
 export const householdsCsv: CsvFileSpec = {
   file: 'households.csv',
   description: 'Households (世帯) and their address.',
-  columns: [c('householdId', 'householdId', req), c('municipalityCode', 'municipalityCode', req), c('address', 'address', req), c('headResidentId', 'headResidentId', req)],
+  columns: [c('householdId', 'householdId', req), c('municipalityCode', 'municipalityCode', req), c('address', 'address', req), c('householdHeadId', 'householdHeadId', req)],
 };
 
 export const residentsCsv: CsvFileSpec = {

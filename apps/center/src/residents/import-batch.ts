@@ -127,7 +127,7 @@ async function referenceIssues(trx: Executor, batch: MunicipalDataBatch, transla
     ...batch.taxRecords.map((t) => t.municipalityCode),
   ]);
   const residentRefs = [
-    ...batch.households.map((h) => h.headResidentId),
+    ...batch.households.map((h) => h.householdHeadId),
     ...batch.sealRegistrations.map((s) => s.residentId),
     ...batch.taxRecords.map((t) => t.residentId),
     ...batch.protectionMeasures.map((p) => p.residentId),
@@ -146,7 +146,7 @@ async function referenceIssues(trx: Executor, batch: MunicipalDataBatch, transla
   const noResident = '住民が登録されていません (unknown residentId)';
   batch.households.forEach((h, i) => {
     need(municipalities.has(h.municipalityCode), ['households', i, 'municipalityCode'], noMunicipality);
-    need(residents.has(h.headResidentId), ['households', i, 'headResidentId'], noResident);
+    need(residents.has(h.householdHeadId), ['households', i, 'householdHeadId'], noResident);
   });
   batch.residents.forEach((r, i) => {
     need(municipalities.has(r.municipalityCode), ['residents', i, 'municipalityCode'], noMunicipality);

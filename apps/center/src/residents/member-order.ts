@@ -22,8 +22,8 @@ export function relationshipRank(relationship: string): number {
   return 5;
 }
 
-export function sortMembers(members: readonly Resident[], headResidentId?: string): Resident[] {
-  const rank = (m: Resident) => (headResidentId !== undefined && m.residentId === headResidentId ? 0 : relationshipRank(m.relationship));
+export function sortMembers(members: readonly Resident[], householdHeadId?: string): Resident[] {
+  const rank = (m: Resident) => (householdHeadId !== undefined && m.residentId === householdHeadId ? 0 : relationshipRank(m.relationship));
   return [...members].sort((a, b) => {
     const byRank = rank(a) - rank(b);
     if (byRank !== 0) return byRank;

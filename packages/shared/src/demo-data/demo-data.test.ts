@@ -17,7 +17,7 @@ describe('demo data', () => {
     expect(MunicipalDataBatch.safeParse(batch).success).toBe(true);
     const ids = new Set(batch.residents.map((r) => r.residentId));
     expect(ids.size).toBe(batch.residents.length);
-    for (const h of batch.households) expect(ids.has(h.headResidentId)).toBe(true);
+    for (const h of batch.households) expect(ids.has(h.householdHeadId)).toBe(true);
     for (const s of batch.sealRegistrations) expect(ids.has(s.residentId)).toBe(true);
     for (const t of batch.taxRecords) expect(ids.has(t.residentId)).toBe(true);
     const myNumbers = batch.residents.map((r) => r.myNumber);

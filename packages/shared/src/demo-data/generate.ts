@@ -171,7 +171,7 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
         for (const taxYear of demoTaxYears) taxes.push(taxRecord(residentId, code, taxYear, became, p.foreign ? 0.8 : 1));
       }
     }
-    households.push({ householdId, municipalityCode: code, address: homeAddress, headResidentId: created[0]!.residentId });
+    households.push({ householdId, municipalityCode: code, address: homeAddress, householdHeadId: created[0]!.residentId });
 
     if (domicileKind === 'here' || domicileKind === 'chiyoda') {
       const registerId = nextId(`R${domicileMuni}`);

@@ -67,7 +67,7 @@ export const Household = z.object({
   householdId: z.string().min(1),
   municipalityCode: MunicipalityCode,
   address: z.string().min(1), // 住所 (full, with prefecture)
-  headResidentId: z.string().min(1),
+  householdHeadId: z.string().min(1),
 });
 export type Household = z.infer<typeof Household>;
 
