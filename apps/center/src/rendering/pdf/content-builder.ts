@@ -7,8 +7,21 @@ import type { FontSet, FontIndex, ResolvedGlyph } from '../fonts/font-set.js';
 
 /** PDF number: at most 3 decimals, no exponent. */
 export function num(n: number): string {
-  const r = Math.round(n * 1000) / 1000;
-  return Object.is(r, -0) ? '0' : String(r);
+  const m = Math.round(n * 1000);
+  // Integer arithmetic gives String(m / 1000)'s digits (the shortest form of a 3-decimal value)
+  // without the double-to-string conversion; huge or non-finite values take the generic path.
+  if (!(Math.abs(m) < 1e15)) return String(m / 1000);
+  if (m % 1000 === 0) return m === 0 ? '0' : String(m / 1000);
+  const abs = m < 0 ? -m : m;
+  const int = Math.floor(abs / 1000);
+  let frac = abs % 1000;
+  let digits = 3;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  const f = String(frac);
+  return `${m < 0 ? '-' : ''}${int}.${f.length < digits ? '0'.repeat(digits - f.length) + f : f}`;
 }
 
 const HEX4: string[] = [];
@@ -91,15 +104,17 @@ export class ContentBuilder {
   }
 
   toBytes(cidOf: CidMapper): Uint8Array {
-    let out = '';
-    for (const part of this.parts) {
-      if (typeof part === 'string') out += part + '\n';
+    const lines: string[] = new Array<string>(this.parts.length + 1);
+    for (let i = 0; i < this.parts.length; i++) {
+      const part = this.parts[i]!;
+      if (typeof part === 'string') lines[i] = part;
       else {
         let hex = '';
         for (const gid of part.gids) hex += hex4(cidOf(part.font, gid));
-        out += `<${hex}> Tj\n`;
+        lines[i] = `<${hex}> Tj`;
       }
     }
-    return Buffer.from(out, 'latin1');
+    lines[this.parts.length] = ''; // every operator line ends with a newline
+    return Buffer.from(lines.join('\n'), 'latin1');
   }
 }
