@@ -69,16 +69,19 @@ export class FontFace {
     return w;
   }
 
-  subset(gids: ReadonlySet<number>, strategy: SubsetStrategy = this.strategy): SubsetFont {
+  /** `gids` as a set, or as an array sorted ascending without duplicates. */
+  subset(gids: ReadonlySet<number> | readonly number[], strategy: SubsetStrategy = this.strategy): SubsetFont {
     if (strategy === 'full') return { bytes: this.bytes, cidOf: (gid) => gid };
+    const ascending = Array.isArray(gids) ? (gids as readonly number[]) : [...gids].sort((a, b) => a - b);
     if (strategy === 'harfbuzz') {
       this.hbFace ??= new HbSubsetFace(this.bytes, { preprocess: true });
-      const sorted = [...new Set([0, ...gids])].sort((a, b) => a - b);
+      const sorted = ascending[0] === 0 ? ascending : [0, ...ascending];
       // Without retained ids HarfBuzz numbers glyphs by rank of their old id. That holds only if
       // the subset has no extra glyphs (composite components); otherwise keep the old ids.
       const compact = this.hbFace.subset(sorted, false);
       if (numGlyphs(compact) === sorted.length) {
-        const rank = new Map(sorted.map((gid, i) => [gid, i]));
+        const rank = new Map<number, number>();
+        for (let i = 0; i < sorted.length; i++) rank.set(sorted[i]!, i);
         return { bytes: compact, cidOf: (gid) => rank.get(gid)! };
       }
       return { bytes: this.hbFace.subset(sorted, true), cidOf: (gid) => gid };
@@ -87,7 +90,7 @@ export class FontFace {
     // memory of the HarfBuzz WebAssembly build.
     const subset = this.font.createSubset();
     const map = new Map<number, number>();
-    for (const gid of [...gids].sort((a, b) => a - b)) map.set(gid, subset.includeGlyph(gid));
+    for (const gid of ascending) map.set(gid, subset.includeGlyph(gid));
     const bytes = subset.encode();
     return {
       bytes,

@@ -19,11 +19,14 @@ export interface InkImage {
   mask: { raw: Uint8Array; deflated: Uint8Array };
 }
 
-const cache = new Map<string, InkImage>();
+/** By content key, and by the base64 text itself (a prefixed copy of a 70 KB key would be built and hashed per call). */
+const byKey = new Map<string, InkImage>();
+const byText = new Map<string, InkImage>();
 const CACHE_LIMIT = 64;
 
 export function decodeInkImage(pngBase64: string, contentKey?: string): InkImage {
-  const key = contentKey === undefined ? `b:${pngBase64}` : `k:${contentKey}`;
+  const cache = contentKey === undefined ? byText : byKey;
+  const key = contentKey ?? pngBase64;
   const hit = cache.get(key);
   if (hit) return hit;
   const png = PNG.load(Buffer.from(pngBase64, 'base64'));

@@ -26,8 +26,8 @@ function utf16Hex(text: string): string {
   return hex;
 }
 
-function toUnicodeCMap(used: Map<number, string>): Uint8Array {
-  const entries = [...used.entries()].sort((a, b) => a[0] - b[0]);
+/** `entries`: [CID, text] in ascending CID order. */
+function toUnicodeCMap(entries: readonly (readonly [number, string])[]): Uint8Array {
   const lines = [
     '/CIDInit /ProcSet findresource begin',
     '12 dict begin',
@@ -64,9 +64,11 @@ export interface EmbeddedFont {
 
 export function embedFont(context: PDFContext, face: FontFace, used: Map<number, string>, strategy?: SubsetStrategy): EmbeddedFont {
   const gids = [...used.keys()].sort((a, b) => a - b);
-  const subset = face.subset(new Set(gids), strategy);
-  const byCid = new Map<number, string>();
-  for (const [gid, text] of used) byCid.set(subset.cidOf(gid), text);
+  const subset = face.subset(gids, strategy);
+  // CIDs ascend with glyph ids (rank, retained id, or fontkit's inclusion in ascending order).
+  const byCid: [number, string][] = [];
+  for (const gid of gids) byCid.push([subset.cidOf(gid), used.get(gid)!]);
+  byCid.sort((a, b) => a[0] - b[0]);
   const scale = 1000 / face.unitsPerEm;
   const m = face.metrics;
   const baseFont = `${subsetTag(gids)}+${face.name}`;
