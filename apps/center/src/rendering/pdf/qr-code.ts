@@ -75,12 +75,12 @@ interface Symbol {
   dataCodewords: number;
   blocks: number;
   ecPerBlock: number;
-  generatorLog: Uint8Array;
-  /** Function patterns, format and version information (final values); 0 elsewhere. */
+  /** factor × generator coefficient, for every factor 0–255 (Reed–Solomon without log lookups). */
+  products: Uint8Array;
+  /** Function patterns, format and version information; elsewhere the mask (a light data module, masked). */
   fixed: Uint8Array;
-  /** Module indices (row * size + col) in data placement order, and the mask bit of each. */
+  /** Module indices (row * size + col) in data placement order. */
   dataModules: Int32Array;
-  maskBits: Uint8Array;
 }
 
 const symbols = new Map<number, Symbol>();
@@ -178,13 +178,20 @@ function buildSymbol(version: number): Symbol {
     }
   }
   const dataModules = Int32Array.from(order);
-  const maskBits = Uint8Array.from(order, (i) => ((i % size) % 3 === 0 ? 1 : 0));
+  for (const i of order) fixed[i] = (i % size) % 3 === 0 ? 1 : 0;
   const total = TOTAL_CODEWORDS[version - 1]!;
   const blocks = EC_BLOCKS_M[version - 1]!;
   const dataCodewords = total - EC_CODEWORDS_M[version - 1]!;
   const ecPerBlock = Math.floor(total / blocks) - Math.floor(dataCodewords / blocks);
-  const generatorLog = generatorPolynomial(ecPerBlock).map((c) => GF_LOG[c]!);
-  return { version, size, capacity: capacityOf(version), dataCodewords, blocks, ecPerBlock, generatorLog, fixed, dataModules, maskBits };
+  const generator = generatorPolynomial(ecPerBlock);
+  const products = new Uint8Array(256 * ecPerBlock);
+  for (let f = 1; f < 256; f++) {
+    for (let j = 0; j < ecPerBlock; j++) {
+      const g = generator[j + 1]!;
+      products[f * ecPerBlock + j] = g === 0 ? 0 : GF_EXP[GF_LOG[f]! + GF_LOG[g]!]!;
+    }
+  }
+  return { version, size, capacity: capacityOf(version), dataCodewords, blocks, ecPerBlock, products, fixed, dataModules };
 }
 
 function symbolFor(length: number): Symbol {
@@ -197,20 +204,16 @@ function symbolFor(length: number): Symbol {
   throw new Error('The amount of data is too big to be stored in a QR Code');
 }
 
-/** Error-correction codewords of `data[from, from + n)` written to `out[at, at + ec)` (in place: `out` is the remainder register). */
-function reedSolomon(data: Uint8Array, from: number, n: number, generatorLog: Uint8Array, out: Uint8Array, at: number): void {
-  const ec = generatorLog.length - 1;
+/**
+ * Error-correction codewords of `data[from, from + n)` written to `out[at, at + ec)` (in place:
+ * `out` is the remainder register). `products[f * ec + j]` = f × (generator coefficient j + 1).
+ */
+function reedSolomon(data: Uint8Array, from: number, n: number, products: Uint8Array, ec: number, out: Uint8Array, at: number): void {
   const last = at + ec - 1;
   for (let i = 0; i < n; i++) {
-    const factor = data[from + i]! ^ out[at]!;
-    if (factor === 0) {
-      for (let j = at; j < last; j++) out[j] = out[j + 1]!;
-      out[last] = 0;
-      continue;
-    }
-    const lf = GF_LOG[factor]!;
-    for (let j = 0; j < ec - 1; j++) out[at + j] = out[at + j + 1]! ^ GF_EXP[generatorLog[j + 1]! + lf]!;
-    out[last] = GF_EXP[generatorLog[ec]! + lf]!;
+    const p = (data[from + i]! ^ out[at]!) * ec;
+    for (let j = at; j < last; j++) out[j] = out[j + 1]! ^ products[p + j - at]!;
+    out[last] = products[p + ec - 1]!;
   }
 }
 
@@ -251,7 +254,7 @@ export function encodeQr(text: string): { size: number; modules: Uint8Array } {
   let offset = 0;
   for (let b = 0; b < blocks; b++) {
     const n = b < group1 ? short : short + 1;
-    reedSolomon(data, offset, n, s.generatorLog, ec, b * ecPerBlock);
+    reedSolomon(data, offset, n, s.products, ecPerBlock, ec, b * ecPerBlock);
     offset += n;
   }
   let index = 0;
@@ -265,13 +268,15 @@ export function encodeQr(text: string): { size: number; modules: Uint8Array } {
   }
   for (let i = 0; i < ecPerBlock; i++) for (let b = 0; b < blocks; b++) codewords[index++] = ec[b * ecPerBlock + i]!;
 
+  // Data modules start as the mask (light, masked); a dark bit inverts its module. Modules past
+  // the codewords (remainder bits) stay light.
   const modules = s.fixed.slice();
   const positions = s.dataModules;
-  const mask = s.maskBits;
-  const bits = total * 8;
-  for (let i = 0; i < positions.length; i++) {
-    const dark = i < bits ? (codewords[i >> 3]! >> (7 - (i & 7))) & 1 : 0;
-    modules[positions[i]!] = dark ^ mask[i]!;
+  for (let k = 0; k < total; k++) {
+    const byte = codewords[k]!;
+    if (byte === 0) continue;
+    const base = k * 8;
+    for (let b = 0; b < 8; b++) if ((byte >> (7 - b)) & 1) modules[positions[base + b]!]! ^= 1;
   }
   return { size: s.size, modules };
 }
