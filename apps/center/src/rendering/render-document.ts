@@ -49,6 +49,9 @@ export interface RenderDocumentOptions {
 
 export { verificationQrRect } from './verification/qr-placement.js';
 
+const RESOURCES = PDFName.of('Resources');
+const CONTENTS = PDFName.of('Contents');
+
 export async function renderDocument(input: RenderInput, env: RenderEnvironment, options: RenderDocumentOptions = {}): Promise<RenderedDocument> {
   let mark = performance.now();
   const phase = (name: string) => {
@@ -136,10 +139,10 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   const bodyStreams: PDFRef[] = [];
   for (const builder of builders) {
     const page = doc.addPage([PAGE_W, PAGE_H]);
-    page.node.set(PDFName.of('Resources'), resources);
+    page.node.set(RESOURCES, resources);
     // Uncompressed: a zlib call costs ~0.2 ms of setup per stream, the text is ~10 KB.
     const stream = context.register(plainStream(context, builder.toBytes(cidOf)));
-    page.node.set(PDFName.of('Contents'), context.obj([stream]));
+    page.node.set(CONTENTS, context.obj([stream]));
     bodyStreams.push(stream);
   }
 
@@ -158,7 +161,7 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   });
   const last = doc.getPage(pageCount - 1);
   const qrRef = context.register(plainStream(context, qrStream(verificationUrl(verifyBaseUrl, payload), verificationQrRect(input.municipality.code)), { [VERIFICATION_STREAM_KEY]: true }));
-  last.node.set(PDFName.of('Contents'), context.obj([bodyStreams[pageCount - 1]!, qrRef]));
+  last.node.set(CONTENTS, context.obj([bodyStreams[pageCount - 1]!, qrRef]));
   doc.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(payload));
   doc.catalog.set(PDFName.of(VERIFICATION_BASE_URL_KEY), PDFString.of(verifyBaseUrl));
 

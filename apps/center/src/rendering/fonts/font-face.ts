@@ -80,9 +80,23 @@ export class FontFace {
       // the subset has no extra glyphs (composite components); otherwise keep the old ids.
       const compact = this.hbFace.subset(sorted, false);
       if (numGlyphs(compact) === sorted.length) {
-        const rank = new Map<number, number>();
-        for (let i = 0; i < sorted.length; i++) rank.set(sorted[i]!, i);
-        return { bytes: compact, cidOf: (gid) => rank.get(gid)! };
+        // gid → rank + 1 as a typed array (2 bytes per glyph of the face; cidOf runs once per glyph
+        // drawn); 0 = not in the subset, which must fail rather than draw .notdef.
+        const rank = sorted.length < 0xffff && this.font.numGlyphs <= 0x10000 ? new Uint16Array(this.font.numGlyphs) : undefined;
+        if (rank) {
+          for (let i = 0; i < sorted.length; i++) rank[sorted[i]!] = i + 1;
+          return {
+            bytes: compact,
+            cidOf: (gid) => {
+              const r = rank[gid];
+              if (!r) throw new Error(`glyph ${gid} not in subset`);
+              return r - 1;
+            },
+          };
+        }
+        const ranks = new Map<number, number>();
+        for (let i = 0; i < sorted.length; i++) ranks.set(sorted[i]!, i);
+        return { bytes: compact, cidOf: (gid) => ranks.get(gid)! };
       }
       return { bytes: this.hbFace.subset(sorted, true), cidOf: (gid) => gid };
     }

@@ -20,8 +20,14 @@ import { PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, 
 export const VERIFICATION_STREAM_KEY = 'MdgVerification';
 const IGNORED_STREAM_KEYS = new Set(['/Length']);
 
+// Names looked up once (PDFName.of decodes its argument on every call).
+const VERIFICATION_NAME = PDFName.of(VERIFICATION_STREAM_KEY);
+const PARENT = PDFName.of('Parent');
+const CONTENTS = PDFName.of('Contents');
+const NOTHING_IGNORED: ReadonlySet<string> = new Set();
+
 export function isVerificationStream(obj: PDFObject | undefined): boolean {
-  return obj instanceof PDFStream && obj.dict.get(PDFName.of(VERIFICATION_STREAM_KEY)) !== undefined;
+  return obj instanceof PDFStream && obj.dict.get(VERIFICATION_NAME) !== undefined;
 }
 
 function storedStreamBytes(stream: PDFStream): Uint8Array {
@@ -29,16 +35,16 @@ function storedStreamBytes(stream: PDFStream): Uint8Array {
   throw new Error('only raw streams are expected in issued documents');
 }
 
-const INHERITABLE = ['Resources', 'MediaBox', 'CropBox', 'Rotate'];
+const INHERITABLE = ['Resources', 'MediaBox', 'CropBox', 'Rotate'].map((key) => [key, PDFName.of(key)] as const);
 
-function inherited(node: PDFDict, key: string): PDFObject | undefined {
+function inherited(node: PDFDict, key: PDFName): PDFObject | undefined {
   const seen = new Set<PDFDict>([node]);
-  let parent = node.lookupMaybe(PDFName.of('Parent'), PDFDict);
+  let parent = node.lookupMaybe(PARENT, PDFDict);
   while (parent && !seen.has(parent)) {
-    const value = parent.get(PDFName.of(key));
+    const value = parent.get(key);
     if (value !== undefined) return value;
     seen.add(parent);
-    parent = parent.lookupMaybe(PDFName.of('Parent'), PDFDict);
+    parent = parent.lookupMaybe(PARENT, PDFDict);
   }
   return undefined;
 }
@@ -73,7 +79,7 @@ class Walker {
   walk(obj: PDFObject | undefined): void {
     if (obj === undefined) return this.put('u;');
     if (obj instanceof PDFRef) {
-      const key = obj.toString();
+      const key = obj.tag; // what toString() returns, without building it
       const n = this.seen.get(key);
       if (n !== undefined) return this.put(`r${n};`);
       this.seen.set(key, this.seen.size);
@@ -92,7 +98,7 @@ class Walker {
     }
     if (obj instanceof PDFDict) {
       this.put('D<');
-      this.dictEntries(obj, new Set());
+      this.dictEntries(obj, NOTHING_IGNORED);
       return this.put('>');
     }
     if (obj instanceof PDFArray) {
@@ -113,8 +119,9 @@ class Walker {
     throw new Error(`unexpected PDF object ${obj.constructor.name}`);
   }
 
-  private dictEntries(dict: PDFDict, ignored: Set<string>): void {
-    const entries = dict.entries().filter(([k]) => !ignored.has(k.asString()));
+  private dictEntries(dict: PDFDict, ignored: ReadonlySet<string>): void {
+    const all = dict.entries();
+    const entries = ignored.size === 0 ? all : all.filter(([k]) => !ignored.has(k.asString()));
     entries.sort((a, b) => (a[0].asString() < b[0].asString() ? -1 : 1));
     for (const [k, v] of entries) {
       this.put(`${k.asString()}=`);
@@ -132,14 +139,14 @@ class Walker {
     }
     // Attributes a page inherits from its ancestors change what it shows (a /CropBox or /Rotate on
     // the page tree root would crop or turn every page): hashed like the page's own entries.
-    for (const key of INHERITABLE) {
-      if (node.has(PDFName.of(key))) continue;
-      const value = inherited(node, key);
+    for (const [key, name] of INHERITABLE) {
+      if (node.has(name)) continue;
+      const value = inherited(node, name);
       if (value === undefined) continue;
       this.put(`^/${key}=`);
       this.walk(value);
     }
-    const contents = node.get(PDFName.of('Contents'));
+    const contents = node.get(CONTENTS);
     const refs = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
     let excluded: PDFObject | undefined;
     if (last && refs.length > 0) {
