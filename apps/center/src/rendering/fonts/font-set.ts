@@ -16,6 +16,9 @@ export interface ResolvedGlyph {
   readonly gid: number;
   /** The characters this glyph stands for (base + selector), for ToUnicode. */
   readonly text: string;
+  /** Advance width in font units, and the face's units per em (read once with the glyph). */
+  readonly advance: number;
+  readonly unitsPerEm: number;
 }
 
 export type Resolution = { ok: true; glyphs: ResolvedGlyph[] } | { ok: false; missing: number[] };
@@ -89,11 +92,11 @@ export class FontSet {
       const chars = selector === undefined ? String.fromCodePoint(cp) : String.fromCodePoint(cp, selector);
       let glyph: ResolvedGlyph | undefined;
       let gid = this.main.glyphId(cp, selector);
-      if (gid) glyph = Object.freeze({ font: MAIN_FONT, gid, text: chars });
+      if (gid) glyph = Object.freeze({ font: MAIN_FONT, gid, text: chars, advance: this.main.advance(gid), unitsPerEm: this.main.unitsPerEm });
       else {
         const mj = this.mjFace();
         gid = mj ? mj.glyphId(cp, selector) : 0;
-        if (gid) glyph = Object.freeze({ font: MJ_FONT, gid, text: chars });
+        if (gid) glyph = Object.freeze({ font: MJ_FONT, gid, text: chars, advance: mj!.advance(gid), unitsPerEm: mj!.unitsPerEm });
       }
       if (!glyph) {
         missing.push(...(selector === undefined ? [cp] : [cp, selector]));

@@ -64,10 +64,7 @@ export class ContentBuilder {
   /** Width in points of already-resolved glyphs. */
   width(glyphs: readonly ResolvedGlyph[], size: number): number {
     let w = 0;
-    for (const g of glyphs) {
-      const face = this.fonts.face(g.font);
-      w += (face.advance(g.gid) * size) / face.unitsPerEm;
-    }
+    for (const g of glyphs) w += (g.advance * size) / g.unitsPerEm;
     return w;
   }
 
