@@ -36,6 +36,15 @@ describe('seal images', () => {
     expect(dict).toContain('/SMask');
   });
 
+  it('keeps an official seal decoded across requests, but never a resident’s 印影', () => {
+    const png = redAndWhitePng();
+    expect(decodeInkImage(png)).toBe(decodeInkImage(png));
+    const once = decodeInkImage(png, 'resident-seal', { keep: false });
+    expect(decodeInkImage(png, 'resident-seal', { keep: false })).not.toBe(once);
+    // Nothing was left behind under that key for a later request to find.
+    expect(decodeInkImage(png, 'resident-seal')).not.toBe(once);
+  });
+
   it('never prints the official seal larger than 25 mm, whatever a layout says', () => {
     expect(MAX_SEAL_MM).toBe(25);
     for (const code of [...Object.keys(municipalityLayouts), '999999']) expect(layoutFor(code).sealSizeMm).toBeLessThanOrEqual(25);

@@ -24,10 +24,14 @@ const byKey = new Map<string, InkImage>();
 const byText = new Map<string, InkImage>();
 const CACHE_LIMIT = 64;
 
-export function decodeInkImage(pngBase64: string, contentKey?: string): InkImage {
+/**
+ * `keep: false` for a resident's registered 印影: personal data, decoded for this request only and
+ * never kept after it (only the municipalities' official seals are cached).
+ */
+export function decodeInkImage(pngBase64: string, contentKey?: string, { keep = true }: { keep?: boolean } = {}): InkImage {
   const cache = contentKey === undefined ? byText : byKey;
   const key = contentKey ?? pngBase64;
-  const hit = cache.get(key);
+  const hit = keep ? cache.get(key) : undefined;
   if (hit) return hit;
   const png = PNG.load(Buffer.from(pngBase64, 'base64'));
   const n = png.width * png.height;
@@ -44,6 +48,7 @@ export function decodeInkImage(pngBase64: string, contentKey?: string): InkImage
     black: { raw: new Uint8Array(n), deflated: deflateSync(new Uint8Array(n), { level: 1 }) },
     mask: { raw: ink, deflated: deflateSync(ink, { level: 1 }) },
   };
+  if (!keep) return image;
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, image);
   return image;

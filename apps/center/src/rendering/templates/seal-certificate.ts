@@ -14,7 +14,7 @@ export function sealCertificateTemplate(ctx: TemplateContext, data: SealData): T
   // Defence in depth: eligibility refuses cancelled registrations; the renderer never prints one.
   if (data.registration.status !== 'active') throw new MadoguchiError('ELIGIBILITY_NO_SEAL_REGISTRATION', 'registration is not active');
   if (data.registration.residentId !== data.resident.residentId) throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'seal registration belongs to another resident');
-  ctx.images.set('Inkan', decodeInkImage(data.registration.sealImagePng));
+  ctx.images.set('Inkan', decodeInkImage(data.registration.sealImagePng, undefined, { keep: false }));
   const r = data.resident;
   const box = mm(36);
   const imageBlock: Block = {
