@@ -8,6 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import { PDFBool, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
 import { qrStream } from '../pdf/qr-code.js';
+import { serializeDocument } from '../pdf/writer.js';
 import { analyseContent, VERIFICATION_STREAM_KEY, type DocumentContent } from './content-digest.js';
 import { payloadFromQrText, verificationQrRect, verificationUrl } from './qr-placement.js';
 import { publicKeyMap, verifyPayload, type VerificationResult } from './signing.js';
@@ -44,6 +45,13 @@ export function createDocumentVerifier(publicKeys: Record<string, KeyObject | st
       if (!payload) return { authentic: false, reason: 'no-payload' };
       const result = verifyPayload(payload, keys);
       if (!result.authentic) return result;
+      // What pdf-lib parsed must be the whole file, byte for byte as the renderer writes it. pdf-lib
+      // reads objects in file order and keeps the last copy of each, while viewers and printers
+      // follow the cross-reference table: a file with a second copy of a content stream (or an
+      // incremental update, or anything after %%EOF) can show one thing and hash to another. A
+      // genuine document is exactly the renderer's serialisation of its objects, so anything else
+      // is not authentic.
+      if (!Buffer.from(serializeDocument(doc)).equals(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength))) return { authentic: false, reason: 'content-mismatch' };
       let content: DocumentContent;
       try {
         content = analyseContent(doc, baseUrl);

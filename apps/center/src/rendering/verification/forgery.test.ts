@@ -1,7 +1,9 @@
 /**
  * Forgeries of issued PDFs must verify as not authentic. The content hash leaves out exactly one
  * stream (the last page's last content stream, the QR code); everything else a page shows is bound
- * by the signature, and the excluded stream must be the QR drawing rebuilt from the payload.
+ * by the signature, and the excluded stream must be the QR drawing rebuilt from the payload. The
+ * forgeries are written with the renderer's own serialiser, so each one reaches the content checks
+ * (a file in any other form is refused before them: see the last block).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import type { CertificateData, RenderInput } from '@madoguchi/shared';
 import { FontSet } from '../fonts/font-set.js';
 import { renderDocument, type RenderedDocument } from '../render-document.js';
 import { qrOps } from '../pdf/qr-code.js';
+import { serializeDocument } from '../pdf/writer.js';
 import { createDocumentVerifier, VERIFICATION_BASE_URL_KEY, VERIFICATION_CATALOG_KEY } from './document-verifier.js';
 import { verificationQrRect, verificationUrl } from './qr-placement.js';
 import { createVerificationSigner } from './signing.js';
@@ -68,7 +71,7 @@ describe('forged documents', () => {
     for (const d of [single, multiA]) {
       const doc = await PDFDocument.load(d.pdf);
       contentsOf(doc.getPage(0)).push(flaggedOverlay(doc));
-      expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+      expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
     }
   });
 
@@ -78,7 +81,7 @@ describe('forged documents', () => {
       const contents = contentsOf(doc.getPage(doc.getPageCount() - 1));
       if (position === 'after-qr') contents.push(flaggedOverlay(doc));
       else contents.insert(contents.size() - 1, flaggedOverlay(doc));
-      expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+      expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
     }
   });
 
@@ -88,20 +91,20 @@ describe('forged documents', () => {
     const qr = doc.context.lookup(contents.get(contents.size() - 1)) as PDFRawStream;
     const extended = Buffer.concat([Buffer.from(qr.getContents()), Buffer.from('\nq 1 g 40 300 515 300 re f Q', 'latin1')]);
     contents.set(contents.size() - 1, flaggedOverlay(doc, extended.toString('latin1')));
-    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+    expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
   });
 
   it('rejects a document whose QR stream was removed or unflagged', async () => {
     const removed = await PDFDocument.load(single.pdf);
     const contents = contentsOf(removed.getPage(0));
     contents.remove(contents.size() - 1);
-    expect(await verifier.verifyDocument(await removed.save())).toEqual(notAuthentic);
+    expect(await verifier.verifyDocument(serializeDocument(removed))).toEqual(notAuthentic);
 
     const unflagged = await PDFDocument.load(single.pdf);
     const c2 = contentsOf(unflagged.getPage(0));
     const qr = unflagged.context.lookup(c2.get(c2.size() - 1)) as PDFRawStream;
     qr.dict.delete(PDFName.of('MdgVerification'));
-    expect(await verifier.verifyDocument(await unflagged.save())).toEqual(notAuthentic);
+    expect(await verifier.verifyDocument(serializeDocument(unflagged))).toEqual(notAuthentic);
   });
 
   it('rejects a QR code pointed at another address (the base URL is signed content)', async () => {
@@ -112,14 +115,14 @@ describe('forged documents', () => {
     const contents = contentsOf(doc.getPage(0));
     const municipality = (await verifier.verifyDocument(single.pdf)) as { claims: { municipalityCode: string } };
     contents.set(contents.size() - 1, flaggedOverlay(doc, qrOps(verificationUrl(evil, payload), verificationQrRect(municipality.claims.municipalityCode))));
-    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+    expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
   });
 
   it('rejects a crop box or rotation inherited from the page tree root', async () => {
     for (const [key, value] of [['CropBox', [0, 400, 595.28, 841.89]], ['Rotate', 180]] as const) {
       const doc = await PDFDocument.load(multiA.pdf);
       doc.catalog.lookup(PDFName.of('Pages'), PDFDict).set(PDFName.of(key), doc.context.obj(value as never));
-      expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+      expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
     }
   });
 
@@ -127,13 +130,13 @@ describe('forged documents', () => {
     const doc = await PDFDocument.load(multiA.pdf);
     const [copy] = await doc.copyPages(doc, [0]);
     doc.insertPage(1, copy!);
-    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+    expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
   });
 
   it('rejects a removed page', async () => {
     const doc = await PDFDocument.load(multiA.pdf);
     doc.removePage(1);
-    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+    expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
   });
 
   it('rejects a page swapped in from another genuine document', async () => {
@@ -142,6 +145,55 @@ describe('forged documents', () => {
     const [foreign] = await doc.copyPages(other, [1]);
     doc.removePage(1);
     doc.insertPage(1, foreign!);
-    expect(await verifier.verifyDocument(await doc.save())).toEqual(notAuthentic);
+    expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
+  });
+});
+
+describe('files that are not the renderer\'s serialisation of their objects', () => {
+  /**
+   * A second copy of page 1's content stream (a white box), placed before the genuine one with the
+   * cross-reference table pointing at it: viewers and printers follow the table and show the box;
+   * a parser that keeps the last copy in file order would hash the genuine stream.
+   */
+  function shadowPageContent(genuine: Uint8Array): Uint8Array {
+    const text = Buffer.from(genuine).toString('latin1');
+    const xrefAt = text.lastIndexOf('\nxref\n') + 1;
+    const table = text.slice(xrefAt, text.indexOf('trailer', xrefAt)).split('\n');
+    // The first content stream of page 1: the object after the first "/Contents [" reference.
+    const contentsObject = Number(/\/Contents \[ ?(\d+) 0 R/.exec(text)![1]);
+    const body = 'q 1 g 0 0 600 850 re f Q';
+    const shadow = `${contentsObject} 0 obj\n<< /Length ${body.length} >>\nstream\n${body}\nendstream\nendobj\n\n`;
+    const headerEnd = text.indexOf('\n\n') + 2;
+    const rows = table.map((row, i) => {
+      const m = /^(\d{10}) (\d{5}) n ?$/.exec(row);
+      if (!m) return row;
+      const offset = i - 2 === contentsObject ? headerEnd : Number(m[1]) + shadow.length;
+      return `${String(offset).padStart(10, '0')} ${m[2]} n `;
+    });
+    const moved = text.slice(0, headerEnd) + shadow + text.slice(headerEnd);
+    const newXrefAt = xrefAt + shadow.length;
+    const tableEnd = moved.indexOf('trailer', newXrefAt);
+    const startxref = moved.lastIndexOf('startxref');
+    return Buffer.from(`${moved.slice(0, newXrefAt)}${rows.join('\n')}${moved.slice(tableEnd, startxref)}startxref\n${newXrefAt}\n%%EOF`, 'latin1');
+  }
+
+  it('rejects a content stream shadowed through the cross-reference table', async () => {
+    const forged = shadowPageContent(single.pdf);
+    // The forgery really is what a viewer would see: pdf-lib alone still reads the genuine stream.
+    const parsed = await PDFDocument.load(forged, { updateMetadata: false });
+    expect(parsed.getPageCount()).toBe(single.pageCount);
+    expect(await verifier.verifyDocument(forged)).toEqual(notAuthentic);
+  });
+
+  it('rejects anything appended after the document (an incremental update)', async () => {
+    const update = Buffer.from('\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1');
+    expect(await verifier.verifyDocument(Buffer.concat([single.pdf, update]))).toEqual(notAuthentic);
+  });
+
+  it('rejects the genuine objects written in another form (pdf-lib with object streams)', async () => {
+    const doc = await PDFDocument.load(single.pdf, { updateMetadata: false });
+    expect(await verifier.verifyDocument(await doc.save({ useObjectStreams: true }))).toEqual(notAuthentic);
+    // The renderer's own form of the same objects is the genuine document again.
+    expect(await verifier.verifyDocument(serializeDocument(doc))).toMatchObject({ authentic: true });
   });
 });
