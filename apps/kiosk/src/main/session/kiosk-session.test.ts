@@ -334,8 +334,8 @@ describe('kiosk session', () => {
         ]);
         expect(t.cash().collectedYen).toBe(0);
         expect(t.cash().escrowYen).toBe(0);
-        // A decision is not retried, and needs no cancel: the center has settled it already.
-        expect(t.fake.calls.slice(2)).toEqual(['quote', 'pay:300']);
+        // A decision is not retried; the cancel that follows settles a payment the refusal might hide.
+        expect(t.fake.calls.slice(2)).toEqual(['quote', 'pay:300', 'cancel']);
         expect(readdirSync(t.spoolDir)).toEqual([]);
         await t.send({ type: 'finish' });
         expect(t.session.getView()).toMatchObject({ screen: 'idle' });

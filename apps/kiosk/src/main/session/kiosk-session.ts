@@ -322,14 +322,16 @@ export class KioskSession {
     this.customer.quote = undefined; // spent: voided, refunded, or being settled below
     const returned = this.customer.cash.returnAll(outcome.code);
     this.deps.log('payment not taken, cash returned', { issuance: quote.issuanceId, outcome: outcome.kind, code: outcome.code, yen: returned, attempts: outcome.attempts });
-    if (outcome.kind === 'unknown') {
-      // Settle the center now, not at the sweeper's TTL: a quote that never saw the payment is
-      // voided, a payment whose answer was lost is refunded. If this fails too, the sweeper does it.
-      await this.deps.center.cancel(quote.issuanceId, outcome.code).then(
-        (r) => this.deps.log('unanswered payment settled', { issuance: quote.issuanceId, state: r.state }),
-        (e: unknown) => this.deps.log('cancel failed', { issuance: quote.issuanceId, code: codeOf(e) }),
-      );
-    }
+    // Settle the center now, not at the sweeper's TTL: a quote that never saw the payment is
+    // voided, a payment whose answer was lost is refunded. If this fails too, the sweeper does it.
+    // After a refusal too: the center has usually settled it already (the cancel is then refused
+    // as ISSUANCE_INVALID_STATE, harmlessly), but a refusal can hide a payment still in flight —
+    // the client's own retry of a dropped connection is answered "invalid state" while the
+    // first attempt is still rendering — and the cancel refunds that one at once.
+    await this.deps.center.cancel(quote.issuanceId, outcome.code).then(
+      (r) => this.deps.log('unanswered payment settled', { issuance: quote.issuanceId, state: r.state }),
+      (e: unknown) => this.deps.log('cancel failed', { issuance: quote.issuanceId, code: codeOf(e) }),
+    );
     // The error screen shows the center's reason and "¥… has been returned, please take it".
     await this.update({ screen: 'error', error: this.errorView(outcome.code), refundYen: returned > 0 ? returned : undefined });
     this.touch(); // the retries may have outlasted the idle timer: the screen still ends on its own
