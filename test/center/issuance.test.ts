@@ -76,6 +76,19 @@ forEachDatabase((harness) => {
       expect(left.every((r) => r.pdf_base64 === null)).toBe(true);
     });
 
+    it('two copies reported printed at the same moment end the issuance printed (the history’s lock serialises them)', async () => {
+      for (let round = 0; round < 3; round++) {
+        const q = await quote(await session(), 2);
+        const d = await pay(q.body);
+        const [first, second] = d.body.documents.map((doc) => doc.binding.issueNumber);
+        const answers = await Promise.all([printResult(q.body.issuanceId, first!, 'printed'), printResult(q.body.issuanceId, second!, 'printed')]);
+        expect(answers.map((a) => a.status)).toEqual([200, 200]);
+        expect(answers.map((a) => a.body.state).sort()).toEqual(['delivered', 'printed']);
+        const row = await center.database.db.selectFrom('issuances').select('state').where('issuance_id', '=', q.body.issuanceId).executeTakeFirstOrThrow();
+        expect(row.state).toBe('printed');
+      }
+    });
+
     it('answers a retried quote with the first result, and a reused key with another body with ISSUANCE_IDEMPOTENCY_CONFLICT', async () => {
       const sessionId = await session();
       const key = newKey();

@@ -429,6 +429,9 @@ export async function reportPrintResult(
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'copy already reported');
       await appendAudit(trx, ctx.database.kind, { event: 'printed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number] }, now);
+      // Read after appendAudit on purpose: its lock (SQLite's write lock; the chain's advisory lock
+      // on PostgreSQL) waits for a concurrent report of another copy to commit, so the last of two
+      // racing reports sees both copies printed and moves the issuance to printed.
       const remaining = await trx.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).where('print_outcome', 'is', null).execute();
       let state: IssuanceState = 'delivered';
       if (remaining.length === 0) {
