@@ -26,7 +26,7 @@ import {
   spooledPdfs,
   startE2eSystem,
   walkOptionsWithDefaults,
-  withBrokenPrinter,
+  payIntoPrintFailure,
   refusalReasonOf,
   type E2eSystem,
 } from './support.js';
@@ -218,12 +218,7 @@ test('a session that ends on the error screen leaves nothing for the next custom
   await page.locator(`[data-card-id="${card.cardId}"]`).click();
   await enterPin(page, card.pin);
   await page.locator('[data-certificate-type="residenceRecord"]').click();
-  await walkOptionsWithDefaults(page);
-  await withBrokenPrinter(system, async () => {
-    await page.locator('button[data-yen="500"]').click();
-    await expect(screen(page, 'error')).toBeVisible({ timeout: 30_000 });
-  });
-  await expect(screen(page, 'error').locator('[data-error-code]')).toHaveAttribute('data-error-code', 'ISSUANCE_PRINT_FAILED');
+  await payIntoPrintFailure(page, system);
   await page.getByRole('button', { name: ja.error.finish, exact: true }).click();
   await expect(screen(page, 'idle')).toBeVisible();
   await page.locator('[data-demo-panel] .demo-remove').click();

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { repoRoot } from '../../scripts/system.js';
-import { cardOf, catalogs, enterPin, openKiosk, residentOf, screen, startAndPlaceCard, startE2eSystem, walkOptionsWithDefaults, withBrokenPrinter, type E2eSystem } from './support.js';
+import { cardOf, catalogs, enterPin, openKiosk, residentOf, screen, startAndPlaceCard, startE2eSystem, payIntoPrintFailure, walkOptionsWithDefaults, type E2eSystem } from './support.js';
 
 const ja = catalogs.ja;
 const en = catalogs.en;
@@ -168,12 +168,7 @@ test('the error screen after a print failure, with the money returned', async ({
   await startInJapanese(page);
   await signIn(page, system.demo.featured.ordinary);
   await page.locator('[data-certificate-type="residenceRecord"]').click();
-  await walkOptionsWithDefaults(page);
-  await withBrokenPrinter(system, async () => {
-    await page.locator('button[data-yen="500"]').click();
-    await expect(screen(page, 'error')).toBeVisible({ timeout: 30_000 });
-  });
-  await expect(screen(page, 'error').locator('[data-error-code]')).toHaveAttribute('data-error-code', 'ISSUANCE_PRINT_FAILED');
+  await payIntoPrintFailure(page, system);
   await expect(page.getByTestId('refund')).toHaveClass('refund');
   await shoot(page, 'error');
   await page.getByRole('button', { name: ja.error.finish, exact: true }).click();

@@ -84,6 +84,16 @@ export async function withBrokenPrinter<T>(system: DemoSystem, fn: () => Promise
   }
 }
 
+/** From the options screen: pays 500円 while the printer is broken, and waits for the error screen. */
+export async function payIntoPrintFailure(page: Page, system: DemoSystem): Promise<void> {
+  await walkOptionsWithDefaults(page);
+  await withBrokenPrinter(system, async () => {
+    await page.locator('button[data-yen="500"]').click();
+    await expect(screen(page, 'error')).toBeVisible({ timeout: 30_000 });
+  });
+  await expect(screen(page, 'error').locator('[data-error-code]')).toHaveAttribute('data-error-code', 'ISSUANCE_PRINT_FAILED');
+}
+
 export function residentOf(system: DemoSystem, residentId: string): Resident {
   const resident = system.demo.batch.residents.find((r) => r.residentId === residentId);
   if (!resident) throw new Error(`no demo resident ${residentId}`);
