@@ -1,7 +1,6 @@
 /**
- * Shared by the e2e specs other than walking-skeleton.spec.ts (which keeps its own copies): start a
- * system of one's own, drive the kiosk the way a resident does, read the spooled PDFs back, and look
- * at what a screen says in which language.
+ * Shared by the e2e specs: start a system of one's own, drive the kiosk the way a resident does,
+ * read the spooled PDFs back, and look at what a screen says in which language.
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,13 +4,13 @@
  * the virtual My Number card signs the center's challenge with its own key; the PDF that lands in
  * the spool is read back and must name the resident whose card was placed, and nobody else.
  */
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { extractText, getDocumentProxy } from 'unpdf';
 import type { Resident } from '@madoguchi/shared';
 import { feeInForce } from '../../apps/center/src/policy/availability.js';
 import { demoClockStart, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
+import { fullName, pdfText, screen, spooledPdfs } from './support.js';
 
 let system: DemoSystem;
 /** Everything the center and kiosk processes logged during the run. */
@@ -29,17 +29,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await system?.stop();
 });
-
-const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
-
-async function pdfText(path: string): Promise<string[]> {
-  const proxy = await getDocumentProxy(new Uint8Array(readFileSync(path)));
-  const { text } = await extractText(proxy, { mergePages: false });
-  return (Array.isArray(text) ? text : [text]).map((t) => t.replace(/\s+/g, ''));
-}
-
-const fullName = (r: Pick<Resident, 'name'>) => `${r.name.family}${r.name.given}`.replace(/\s+/g, '');
-const spooledPdfs = () => readdirSync(system.spoolDir).filter((f) => f.endsWith('.pdf'));
 
 /**
  * The 住民票の写し fee the kiosk must ask for: the center's own rule (feeInForce) applied to the
@@ -105,7 +94,7 @@ test('a resident places their card, enters the PIN and gets their own 住民票�
   await page.locator('button[data-yen="500"]').click();
   await expect(screen(page, 'done')).toBeVisible({ timeout: 30_000 });
 
-  const files = spooledPdfs();
+  const files = spooledPdfs(system);
   expect(files).toHaveLength(1);
   const pages = await pdfText(join(system.spoolDir, files[0]!));
   const all = pages.join('');
@@ -145,7 +134,7 @@ test('choosing 本人のみ prints the resident alone, without the rest of the h
   const rest = batch.residents.filter((r) => r.householdId === holder.householdId && r.residentId !== holder.residentId);
   expect(rest.length).toBeGreaterThan(0);
   const card = system.cards.find((c) => c.residentId === holder.residentId && !c.edge)!;
-  const before = new Set(spooledPdfs());
+  const before = new Set(spooledPdfs(system));
 
   await signIn(page, card.cardId, card.pin);
   await expect(screen(page, 'menu')).toBeVisible();
@@ -168,7 +157,7 @@ test('choosing 本人のみ prints the resident alone, without the rest of the h
   await page.locator('button[data-yen="500"]').click();
   await expect(screen(page, 'done')).toBeVisible({ timeout: 30_000 });
 
-  const files = spooledPdfs().filter((f) => !before.has(f));
+  const files = spooledPdfs(system).filter((f) => !before.has(f));
   expect(files).toHaveLength(1);
   const all = (await pdfText(join(system.spoolDir, files[0]!))).join('');
   expect(all).toContain(fullName(holder));
