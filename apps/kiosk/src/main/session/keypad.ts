@@ -1,7 +1,10 @@
 /**
- * The PIN pad. The renderer never learns which digit was typed: the main process shuffles the
- * labels for every PIN entry and the renderer reports key positions; the digits go straight into
- * the card service's PinBuffer, which is wiped right after VERIFY.
+ * The PIN pad. The main process shuffles the labels for every PIN entry and the renderer reports
+ * key positions, so the intents, the bridge traffic and the logs never carry a digit, and neither a
+ * bystander watching hands nor smudges on the glass give the PIN away. The renderer draws the
+ * labels, so a compromised renderer could still pair labels with positions: ARCHITECTURE.md's trust
+ * table says why that is accepted. The digits go straight into the card service's PinBuffer, which
+ * is wiped right after VERIFY.
  */
 import { randomInt } from 'node:crypto';
 
