@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoCards, openDemoCard } from './demo-cards.js';
-import { createTestPki, fifthBirthdayAfter, generateCrl, isCalendarDay, issueCardCertificate, japanDate, loadTestPki, revoke, type TestPki } from './test-pki.js';
-import { toPem } from './x509.js';
+import { createTestPki, fifthBirthdayAfter, generateCrl, isCalendarDay, issueCardCertificate, japanDate, loadTestPki, publishCrl, revoke, type TestPki } from './test-pki.js';
+import { CRL_EXTENSION_OIDS, CRL_REASON, toPem } from './x509.js';
+import * as der from './der.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'test-pki-'));
 let pki: TestPki;
@@ -107,6 +108,30 @@ describe('test PKI: issue dates and revocation by issuing generation', () => {
     expect(() => revoke(pki, impostor.serialNumber)).toThrow(/impostor CA/);
     revoke(pki, old.serialNumber, { certificateDer: old.certificateDer });
     expect(crlText('previous')).toContain(old.serialNumber);
+  });
+});
+
+describe('test PKI: further CRL files', () => {
+  it('writes a split list of one generation where told, with chosen extensions, leaving the PKI’s own CRLs alone', async () => {
+    const card = await issueCardCertificate(pki, { notAfter: new Date('2030-01-01T00:00:00Z') });
+    const ownBefore = readFileSync(pki.paths.crlsPem, 'utf8');
+    const path = join(dir, 'split-delta.pem');
+    publishCrl(pki, {
+      generation: 'current',
+      path,
+      thisUpdate: new Date('2026-12-01T00:00:00Z'),
+      revoked: [{ serialNumber: card.serialNumber, reasonCode: CRL_REASON.certificateHold }],
+      extensions: [{ oid: CRL_EXTENSION_OIDS.deltaCrlIndicator, critical: true, value: der.integer(41) }],
+    });
+    const text = openssl(['crl', '-noout', '-text', '-in', path]);
+    expect(text).toContain(card.serialNumber);
+    expect(text).toMatch(/Certificate Hold/);
+    expect(text).toMatch(/Delta CRL Indicator: critical\s+41/);
+    expect(text).toMatch(/Next Update: Dec {2}8 00:00:00 2026 GMT/);
+    const verified = spawnSync('openssl', ['crl', '-noout', '-verify', '-CAfile', pki.paths.trustedCasPem, '-in', path], { encoding: 'utf8' });
+    expect(`${verified.stdout}${verified.stderr}`).toMatch(/verify OK/);
+    expect(readFileSync(pki.paths.crlsPem, 'utf8')).toBe(ownBefore);
+    expect(readFileSync(pki.paths.crlsPem, 'utf8')).not.toContain(card.serialNumber);
   });
 });
 

@@ -10,12 +10,13 @@
  *   issued.jsonl         one line per card certificate issued: serial and issuing generation
  *   revoked.json         revocations and the CRL number
  *   crl-<generation>.der/.pem, crls.pem (both trusted generations' CRLs)
+ * `publishCrl` writes further CRL files (split lists, late lists, chosen extensions) where a test says.
  */
 import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCertificate, buildCrl, formatName, fromPem, toPem, JPKI_AUTH_POLICY_OID, type DistinguishedName } from './x509.js';
+import { buildCertificate, buildCrl, formatName, fromPem, toPem, JPKI_AUTH_POLICY_OID, type DistinguishedName, type ExtensionSpec } from './x509.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -295,6 +296,52 @@ export function generateCrl(pki: TestPki, now: Date = new Date()): GeneratedCrl 
   const byGeneration = { current: make('current'), previous: make('previous') };
   writeAtomic(pki.paths.crlsPem, byGeneration.current.pem + byGeneration.previous.pem);
   return { der: byGeneration.current.der, pem: byGeneration.current.pem, byGeneration };
+}
+
+export interface PublishCrlOptions {
+  generation: 'current' | 'previous';
+  /** Where to write it: PEM when the name ends in .pem, DER otherwise (atomically, like a publisher). */
+  path: string;
+  /** Default: now. */
+  thisUpdate?: Date;
+  /** Default: thisUpdate + 7 days. */
+  nextUpdate?: Date;
+  /** Default: thisUpdate in whole seconds, so later lists carry higher numbers. */
+  crlNumber?: number;
+  revoked?: readonly { serialNumber: string; revokedAt?: Date; reasonCode?: number; extensions?: readonly ExtensionSpec[] }[];
+  /** CRL extensions beyond the authority key identifier and CRL number. */
+  extensions?: readonly ExtensionSpec[];
+}
+
+/**
+ * One CRL of one generation, signed by its CA, written where the caller says: a split list next to
+ * the PKI's own, a list published late, or one carrying a chosen (critical) extension. The PKI's
+ * own CRL files and its revocation record are left as they are.
+ */
+export function publishCrl(pki: TestPki, options: PublishCrlOptions): Uint8Array {
+  const ca = pki.cas[options.generation];
+  const thisUpdate = options.thisUpdate ?? new Date();
+  const der = buildCrl({
+    issuer: TEST_CA_NAME,
+    issuerPublicKey: ca.publicKey,
+    issuerPrivateKey: ca.privateKey,
+    thisUpdate,
+    nextUpdate: options.nextUpdate ?? new Date(thisUpdate.getTime() + 7 * 86_400_000),
+    crlNumber: options.crlNumber ?? Math.floor(thisUpdate.getTime() / 1000),
+    revoked: (options.revoked ?? []).map((r) => ({
+      serial: serialBytes(r.serialNumber),
+      revokedAt: r.revokedAt ?? thisUpdate,
+      ...(r.reasonCode === undefined ? {} : { reasonCode: r.reasonCode }),
+      ...(r.extensions ? { extensions: r.extensions } : {}),
+    })),
+    ...(options.extensions ? { extensions: options.extensions } : {}),
+  });
+  writeAtomic(options.path, options.path.endsWith('.pem') ? toPem('X509 CRL', der) : der);
+  return der;
+}
+
+function serialBytes(serialNumber: string): Uint8Array {
+  return new Uint8Array(Buffer.from(serialNumber.length % 2 ? `0${serialNumber}` : serialNumber, 'hex'));
 }
 
 /** The holder's 5th birthday after `issuedOn` (a birthday on the issue day itself does not count), at 23:59:59 JST. */

@@ -71,9 +71,31 @@ export function buildCertificate(t: CertificateTemplate): Uint8Array {
   return signed(tbs, t.issuerPrivateKey);
 }
 
+/** An extension as written: `value` is the DER inside the extnValue OCTET STRING. */
+export interface ExtensionSpec {
+  oid: string;
+  critical: boolean;
+  value: der.Der;
+}
+
+/** CRL extensions and entry extensions a relying party may meet (RFC 5280 §5.2, §5.3). */
+export const CRL_EXTENSION_OIDS = {
+  deltaCrlIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  reasonCode: '2.5.29.21',
+  certificateIssuer: '2.5.29.29',
+} as const;
+
+/** CRLReason values (RFC 5280 §5.3.1) the tests write. */
+export const CRL_REASON = { keyCompromise: 1, certificateHold: 6, removeFromCRL: 8 } as const;
+
 export interface RevokedEntry {
   serial: Uint8Array;
   revokedAt: Date;
+  /** Written as a (non-critical) reasonCode entry extension. */
+  reasonCode?: number;
+  /** Further entry extensions, e.g. a critical one the reader should not understand. */
+  extensions?: readonly ExtensionSpec[];
 }
 
 export interface CrlTemplate {
@@ -84,10 +106,20 @@ export interface CrlTemplate {
   nextUpdate: Date;
   crlNumber: number;
   revoked: readonly RevokedEntry[];
+  /** CRL extensions after the authority key identifier and CRL number (e.g. a Delta CRL Indicator). */
+  extensions?: readonly ExtensionSpec[];
+}
+
+function revokedEntry(r: RevokedEntry): der.Der {
+  const extensions = [
+    ...(r.reasonCode === undefined ? [] : [extension(CRL_EXTENSION_OIDS.reasonCode, false, der.tlv(0x0a, Uint8Array.from([r.reasonCode])))]),
+    ...(r.extensions ?? []).map((e) => extension(e.oid, e.critical, e.value)),
+  ];
+  return der.sequence(der.integer(r.serial), der.time(r.revokedAt), ...(extensions.length > 0 ? [der.sequence(...extensions)] : []));
 }
 
 export function buildCrl(t: CrlTemplate): Uint8Array {
-  const revoked = t.revoked.map((r) => der.sequence(der.integer(r.serial), der.time(r.revokedAt)));
+  const revoked = t.revoked.map(revokedEntry);
   const tbs = der.sequence(
     der.integer(1),
     signatureAlgorithm(),
@@ -100,6 +132,7 @@ export function buildCrl(t: CrlTemplate): Uint8Array {
       der.sequence(
         extension('2.5.29.35', false, der.sequence(der.implicitPrimitive(0, keyIdentifier(t.issuerPublicKey)))),
         extension('2.5.29.20', false, der.integer(t.crlNumber)),
+        ...(t.extensions ?? []).map((e) => extension(e.oid, e.critical, e.value)),
       ),
     ),
   );
