@@ -103,8 +103,8 @@ forEachDatabase((harness) => {
       const anonymous = httpsClient(center.baseUrl, center.caPem);
       const refused = await anonymous.request<{ error: { code: string } }>('POST', '/admin/municipal-data?dryRun=true', batch);
       anonymous.close();
-      expect(refused.status).toBe(403);
-      expect(refused.body.error.code).toBe('FORBIDDEN');
+      expect(refused.status).toBe(401);
+      expect(refused.body.error.code).toBe('AUTHENTICATION_REQUIRED');
       const wrong = httpsClient(center.baseUrl, center.caPem, undefined, { authorization: 'Bearer not-the-token' });
       expect((await wrong.request('POST', '/admin/municipal-data?dryRun=true', batch)).status).toBe(403);
       wrong.close();

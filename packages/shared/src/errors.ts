@@ -94,14 +94,24 @@ export const errorCatalog = {
   KIOSK_UNKNOWN: { audience: 'staff', status: 403, ja: '登録されていない端末です。端末登録 (enroll) を行ってください。', en: 'This kiosk is not enrolled. Enrol it with the kiosk CLI.' },
   KIOSK_REVOKED: { audience: 'staff', status: 403, ja: 'この端末の証明書は失効しています。', en: 'This kiosk certificate has been revoked.' },
 
+  // --- public certificate verification (center; anyone may upload a PDF) ---
+  // Not shaped like any document the center issues, or too costly to check: nothing was verified.
+  VERIFICATION_DOCUMENT_REFUSED: { audience: 'staff', status: 422, ja: 'このファイルは、発行された証明書のPDFとして検証できません。発行されたPDFファイルを加工せずにお送りください。', en: 'This file cannot be verified as an issued certificate PDF. Send the issued PDF file as it is, unaltered.' },
+  VERIFICATION_BUSY: { audience: 'staff', status: 503, ja: 'ただいま検証の依頼が混み合っています。しばらくしてからもう一度お試しください。', en: 'Too many verifications are waiting right now. Please try again shortly.' },
+
   // --- municipal data, admin, generic ---
   INPUT_INVALID: { audience: 'staff', status: 400, ja: '入力内容に誤りがあります。詳細を確認してください。', en: 'The input is not valid. See the details.' },
   // A date that is not a real calendar day, or one before 明治 (the era table starts there).
   ERA_DATE_INVALID: { audience: 'staff', status: 400, ja: '日付が正しくありません。明治以降の実在する日付を入力してください。', en: 'The date is not valid. Enter a real date from the Meiji era (1868-10-23) onwards.' },
   IMPORT_INVALID: { audience: 'staff', status: 422, ja: '取込データに誤りがあるため、何も取り込んでいません。行ごとのエラーを確認してください。', en: 'The import has errors, so nothing was imported. See the row-level errors.' },
   NOT_FOUND: { audience: 'staff', status: 404, ja: '見つかりません。', en: 'Not found.' },
+  // No credential at all (401); a credential that is not good enough is FORBIDDEN (403).
+  AUTHENTICATION_REQUIRED: { audience: 'staff', status: 401, ja: '認証が必要です。管理用のトークンを指定してください。', en: 'Authentication is required. Present the admin bearer token.' },
   FORBIDDEN: { audience: 'staff', status: 403, ja: 'この操作の権限がありません。', en: 'You are not allowed to do this.' },
   RATE_LIMITED: { audience: 'staff', status: 429, ja: 'リクエストが多すぎます。しばらく待ってから再度お試しください。', en: 'Too many requests. Please wait and try again.' },
+  // Operator CLIs open only an existing, migrated database: they never create or migrate one silently.
+  DATABASE_NOT_FOUND: { audience: 'staff', status: 500, ja: 'データベースが見つかりません。--state / --database (MADOGUCHI_CENTER_STATE / MADOGUCHI_DATABASE_URL) を確認してください。', en: 'No database found. Check --state / --database (MADOGUCHI_CENTER_STATE / MADOGUCHI_DATABASE_URL).' },
+  DATABASE_TOO_OLD: { audience: 'staff', status: 500, ja: 'データベースがこのプログラムより古い版です。センターを起動するか、--migrate を付けて実行して移行してください。', en: 'The database is older than this program. Migrate it by starting the center or by running with --migrate.' },
   DATABASE_TOO_NEW: { audience: 'staff', status: 500, ja: 'データベースがこのプログラムより新しい版です。プログラムを更新してください。', en: 'The database is newer than this program. Upgrade the program.' },
   INTERNAL: { audience: 'resident', status: 500, ja: 'システムエラーが発生しました。しばらくしてからもう一度お試しください。', en: 'A system error occurred. Please try again shortly.' },
 } as const satisfies Record<string, ErrorDefinition>;

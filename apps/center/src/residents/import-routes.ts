@@ -1,8 +1,7 @@
 /**
  * The import API over HTTP, for municipal systems and operators: a Fastify plugin the server mounts
- * under its admin prefix. It has no authentication of its own — `authorize` is required and must
- * throw (MadoguchiError FORBIDDEN) for a caller who may not import; it receives the municipality
- * codes the batch touches so a municipality admin can be limited to their own.
+ * behind the admin gate (http/admin-auth.ts), which authenticates and rate-limits every request
+ * before its body is read. It has no authentication of its own: mounted elsewhere, it is open.
  *
  *   POST <prefix>/municipal-data[?dryRun=true]      body: MunicipalDataBatch (JSON)
  *   POST <prefix>/municipal-data/csv[?dryRun=true]  body: { "files": { "residents.csv": "…", … } }
@@ -15,7 +14,6 @@ import { createMunicipalStore } from './index.js';
 
 export interface ImportRoutesOptions {
   database: CenterDatabase;
-  authorize(request: FastifyRequest): Promise<void>;
   /** Largest accepted body (seal images make CSV/JSON batches large). Default 64 MiB. */
   bodyLimit?: number;
 }
@@ -26,8 +24,6 @@ export function municipalDataRoutes(options: ImportRoutesOptions): FastifyPlugin
   const bodyLimit = options.bodyLimit ?? 64 * 1024 * 1024;
   return async (app) => {
     const store = createMunicipalStore(options.database);
-    app.addHook('preHandler', async (request) => options.authorize(request));
-
     app.post('/municipal-data', { bodyLimit }, async (request) => store.importBatch(request.body, { dryRun: dryRunOf(request) }));
 
     app.post('/municipal-data/csv', { bodyLimit }, async (request) => {
