@@ -1,8 +1,8 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCrl, createTestPki, generateCrl, issueCardCertificate, revoke, TEST_CA_NAME, type TestPki } from '@madoguchi/card-sim';
+import { buildCrl, createTestPki, CRL_EXTENSION_OIDS, CRL_REASON, generateCrl, issueCardCertificate, publishCrl, revoke, TEST_CA_NAME, type ExtensionSpec, type PublishCrlOptions, type TestPki } from '@madoguchi/card-sim';
 import { MadoguchiError } from '@madoguchi/shared';
 import { X509Certificate } from 'node:crypto';
 import { defaultRevocationPolicy, parseCrl, RevocationChecker } from './crl.js';
@@ -98,7 +98,7 @@ describe('CRL parsing and revocation', () => {
       const at = (ms: number) => new Date(nextUpdate.getTime() + ms);
 
       expect(checker.status(anchor, '0ABC', at(-1))).toBe('revoked');
-      expect(checker.health(at(-1))).toEqual([{ anchor: anchor.id.slice(0, 16), thisUpdate: published.toISOString(), nextUpdate: nextUpdate.toISOString(), freshness: 'fresh' }]);
+      expect(checker.health(at(-1))).toEqual([{ anchor: anchor.id.slice(0, 16), path, thisUpdate: published.toISOString(), nextUpdate: nextUpdate.toISOString(), freshness: 'fresh' }]);
       // Late: still in use, one warning however many requests.
       expect(checker.status(anchor, '0123', at(HOUR))).toBe('good');
       expect(checker.status(anchor, '0ABC', at(HOUR))).toBe('revoked');
@@ -121,7 +121,7 @@ describe('CRL parsing and revocation', () => {
       expect(lines.at(-1)?.msg).toMatch(/resumes/);
     });
 
-    it('does not accept a CRL dated in the future beyond the clock skew; the CRL in force stays', () => {
+    it('does not accept a CRL dated in the future beyond the clock skew (with nothing else from its file, its CA fails closed); the CRL in force stays', () => {
       const path = join(dir, 'future.crl');
       const now = new Date('2027-04-01T00:00:00Z');
       const anchors = TrustAnchors.fromPem(pki.cas.current.certificatePem);
@@ -131,7 +131,7 @@ describe('CRL parsing and revocation', () => {
 
       publish(path, new Date(now.getTime() + defaultRevocationPolicy.clockSkewMs + 60_000), new Date(now.getTime() + 48 * HOUR));
       checker.refresh(true);
-      expect(checker.status(anchor, '0123', now)).toBe('no-crl');
+      expect(refusalOf(() => checker.status(anchor, '0123', now))).toBe('AUTH_REVOCATION_UNAVAILABLE');
       expect(lines.some((l) => l.level === 'warn' && /future/.test(l.msg))).toBe(true);
 
       // Within the skew it is accepted; a later future-dated file cannot replace it.
@@ -141,6 +141,122 @@ describe('CRL parsing and revocation', () => {
       publish(path, new Date(now.getTime() + 30 * 24 * HOUR), new Date(now.getTime() + 31 * 24 * HOUR));
       checker.refresh(true);
       expect(checker.status(anchor, '0ABC', now)).toBe('revoked');
+    });
+  });
+
+  describe('several CRL files per CA (split lists), critical extensions, stale partitions', () => {
+    const HOUR = 3_600_000;
+    const now = new Date('2027-05-10T00:00:00Z');
+    const recorder = () => {
+      const lines: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
+      const at = (level: string) => (obj: object, msg: string) => void lines.push({ level, obj: obj as Record<string, unknown>, msg });
+      return { lines, log: { warn: at('warn'), info: at('info'), error: at('error') } };
+    };
+    const refusalOf = (fn: () => unknown) => {
+      try {
+        return fn();
+      } catch (error) {
+        return error instanceof MadoguchiError ? error.code : String(error);
+      }
+    };
+    let files = 0;
+    const file = (name: string) => join(dir, `${++files}-${name}`);
+    const setup = (paths: string[]) => {
+      const anchors = TrustAnchors.fromPem(pki.cas.current.certificatePem);
+      const { lines, log } = recorder();
+      let clock = now;
+      const checker = new RevocationChecker(paths, anchors, log, { graceMs: 2 * HOUR, clock: () => clock });
+      return { anchor: anchors.anchors[0]!, checker, lines, setClock: (d: Date) => (clock = d) };
+    };
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    /** An extension no relying party understands: a private OID under the example arc. */
+    const unknownCritical: ExtensionSpec = { oid: '1.3.6.1.4.1.32473.1.1', critical: true, value: new Uint8Array([0x05, 0x00]) };
+
+    it('refuses a serial revoked only in the older of two current CRL files for one CA', () => {
+      const older = file('partition-1.crl');
+      const newer = file('partition-2.pem');
+      publishCrl(pki, { generation: 'current', path: older, thisUpdate: at(-2 * HOUR), nextUpdate: at(22 * HOUR), revoked: [{ serialNumber: '0AAA' }] });
+      publishCrl(pki, { generation: 'current', path: newer, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [{ serialNumber: '0BBB', reasonCode: CRL_REASON.keyCompromise }] });
+      const { anchor, checker } = setup([older, newer]);
+      checker.refresh(true);
+      expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
+      expect(checker.status(anchor, '0BBB', now)).toBe('revoked');
+      expect(checker.status(anchor, '0CCC', now)).toBe('good');
+      expect(checker.health(now).map((h) => [h.path, h.freshness])).toEqual([
+        [older, 'fresh'],
+        [newer, 'fresh'],
+      ]);
+    });
+
+    it('fails closed for the CA while any one of its CRL files is past nextUpdate + grace, and resumes when that file is fresh again', () => {
+      const fresh = file('fresh.crl');
+      const late = file('late.crl');
+      publishCrl(pki, { generation: 'current', path: fresh, thisUpdate: at(-HOUR), nextUpdate: at(48 * HOUR), revoked: [{ serialNumber: '0AAA' }] });
+      publishCrl(pki, { generation: 'current', path: late, thisUpdate: at(-2 * HOUR), nextUpdate: at(HOUR), revoked: [] });
+      const { anchor, checker, lines, setClock } = setup([fresh, late]);
+      checker.refresh(true);
+      expect(checker.status(anchor, '0CCC', at(2 * HOUR))).toBe('good'); // late, within the grace
+      // Stale: a revocation could be hiding in that partition, so no card of the CA is vouched for.
+      expect(refusalOf(() => checker.status(anchor, '0CCC', at(3 * HOUR + 1)))).toBe('AUTH_REVOCATION_UNAVAILABLE');
+      expect(refusalOf(() => checker.status(anchor, '0AAA', at(3 * HOUR + 1)))).toBe('AUTH_REVOCATION_UNAVAILABLE');
+      const stale = lines.filter((l) => l.level === 'error');
+      expect(stale).toHaveLength(1);
+      expect(stale[0]!.obj.path).toBe(late);
+
+      setClock(at(3 * HOUR));
+      publishCrl(pki, { generation: 'current', path: late, thisUpdate: at(3 * HOUR), nextUpdate: at(27 * HOUR), revoked: [] });
+      checker.refresh(true);
+      expect(checker.status(anchor, '0CCC', at(3 * HOUR + 1))).toBe('good');
+      expect(checker.status(anchor, '0AAA', at(3 * HOUR + 1))).toBe('revoked');
+    });
+
+    it('within one file, a newer CRL supersedes the older (a hold lifted); an older one put back does not', () => {
+      const path = file('one.crl');
+      const { anchor, checker } = setup([path]);
+      publishCrl(pki, { generation: 'current', path, thisUpdate: at(-2 * HOUR), nextUpdate: at(22 * HOUR), revoked: [{ serialNumber: '0AAA', reasonCode: CRL_REASON.certificateHold }] });
+      const heldDer = new Uint8Array(readFileSync(path));
+      checker.refresh(true);
+      expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
+      publishCrl(pki, { generation: 'current', path, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [] });
+      checker.refresh(true);
+      expect(checker.status(anchor, '0AAA', now)).toBe('good');
+      writeFileSync(path, heldDer);
+      checker.refresh(true);
+      expect(checker.status(anchor, '0AAA', now)).toBe('good');
+      expect(checker.health(now)).toHaveLength(1);
+    });
+
+    const refusedCases: [string, PublishCrlOptions['extensions'], PublishCrlOptions['revoked'], string][] = [
+      ['an unknown critical CRL extension', [unknownCritical], [], unknownCritical.oid],
+      ['a Delta CRL Indicator (delta CRLs are not supported)', [{ oid: CRL_EXTENSION_OIDS.deltaCrlIndicator, critical: true, value: new Uint8Array([0x02, 0x01, 0x07]) }], [], CRL_EXTENSION_OIDS.deltaCrlIndicator],
+      ['a critical Issuing Distribution Point (not supported)', [{ oid: CRL_EXTENSION_OIDS.issuingDistributionPoint, critical: true, value: new Uint8Array([0x30, 0x03, 0x81, 0x01, 0xff]) }], [], CRL_EXTENSION_OIDS.issuingDistributionPoint],
+      ['an unknown critical entry extension', [], [{ serialNumber: '0AAA', extensions: [unknownCritical] }], unknownCritical.oid],
+      ['a certificateIssuer entry extension (indirect CRLs are not supported)', [], [{ serialNumber: '0AAA', extensions: [{ oid: CRL_EXTENSION_OIDS.certificateIssuer, critical: true, value: new Uint8Array([0x30, 0x00]) }] }], CRL_EXTENSION_OIDS.certificateIssuer],
+      ['removeFromCRL, which only a delta CRL may carry', [], [{ serialNumber: '0AAA', reasonCode: CRL_REASON.removeFromCRL }], CRL_EXTENSION_OIDS.reasonCode],
+    ];
+    for (const [what, extensions, revoked, oid] of refusedCases) {
+      it(`refuses a CRL with ${what}: not loaded, logged with the file and the OID; with only that CRL the CA fails closed`, () => {
+        const path = file('refused.pem');
+        publishCrl(pki, { generation: 'current', path, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), ...(extensions ? { extensions } : {}), ...(revoked ? { revoked } : {}) });
+        const { anchor, checker, lines } = setup([path]);
+        checker.refresh(true);
+        expect(refusalOf(() => checker.status(anchor, '0CCC', now))).toBe('AUTH_REVOCATION_UNAVAILABLE');
+        expect(checker.health(now)).toEqual([]);
+        const refusal = lines.find((l) => /refused/.test(l.msg));
+        expect(refusal?.obj).toMatchObject({ path, oid });
+      });
+    }
+
+    it('keeps a file’s previous CRL in force when its new CRL is refused, and ignores non-critical extensions it does not know', () => {
+      const path = file('kept.crl');
+      const { anchor, checker, lines } = setup([path]);
+      publishCrl(pki, { generation: 'current', path, thisUpdate: at(-2 * HOUR), nextUpdate: at(22 * HOUR), revoked: [{ serialNumber: '0AAA' }], extensions: [{ ...unknownCritical, critical: false }] });
+      checker.refresh(true);
+      expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
+      publishCrl(pki, { generation: 'current', path, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [], extensions: [unknownCritical] });
+      checker.refresh(true);
+      expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
+      expect(lines.some((l) => /refused/.test(l.msg) && l.obj.oid === unknownCritical.oid)).toBe(true);
     });
   });
 });

@@ -1,28 +1,76 @@
 /**
  * Card certificate revocation from CRLs (X.509 v2, sha256WithRSAEncryption). The center loads the
- * CRL files it is configured with, keeps the newest valid CRL per trust anchor (the anchor whose
- * key verifies the CRL's signature: generations share one DN), and re-reads the files on an
+ * CRL files it is configured with (MADOGUCHI_CARD_CRLS), attributes each CRL to the trust anchor
+ * whose key verifies its signature (generations share one DN), and re-reads the files on an
  * interval so a revocation published while the center runs takes effect without a restart.
  *
- * A card whose CA has no loaded CRL is refused (fail closed): without a CRL the center cannot know
- * the card was not revoked.
+ * Several CRLs per CA (RFC 5280 §5, §6.3). A CA may publish its list split over several files
+ * (partitions). The center cannot tell partitions apart by content (it does not support the Issuing
+ * Distribution Point, see below), so it treats every configured file as one partition:
+ * - in force for a CA are the CRLs of that CA from every configured file, as last accepted; a
+ *   serial listed in any of them (whatever the reason, certificateHold included) is revoked;
+ * - a file's CRLs for a CA are replaced when the file is re-read with CRLs of that CA at least as
+ *   new (thisUpdate) as the newest in force from it: that is how a newer list supersedes an older
+ *   one of the same partition (a lifted hold disappears). An older file put back is ignored, so a
+ *   rollback never lifts a revocation;
+ * - a file that cannot be read or parsed whole, or no longer carries a CA's CRL, leaves that CA's
+ *   CRLs from it in force until they go stale.
  *
- * Freshness, as a relying party must treat it (RFC 5280 §5.1.2.5, §6.3.3):
+ * Refused CRLs (not loaded; one operator log line naming the file, and the OID where one is at fault):
+ * - any CRL extension or CRL entry extension marked critical that the center does not understand
+ *   (RFC 5280 §5.2: such a CRL must not be used). Understood: authorityKeyIdentifier and cRLNumber
+ *   on the CRL; reasonCode, invalidityDate and holdInstructionCode on entries;
+ * - delta CRLs (Delta CRL Indicator), whatever their criticality: the center uses complete CRLs only,
+ *   which RFC 5280 allows, and a delta alone cannot vouch for a card; and entries with the reason
+ *   removeFromCRL, which only a delta may carry;
+ * - an Issuing Distribution Point marked critical (as RFC 5280 requires it to be): not supported,
+ *   so partitioned CRLs must be published as separate files without one; indirect CRLs
+ *   (certificateIssuer entries) likewise;
+ * - a thisUpdate in the future beyond the clock skew (a wrong clock or a bad file must not pin an
+ *   old or bogus list), and a CRL without nextUpdate.
+ * A refused CRL leaves its file's earlier CRLs of that CA in force (until stale). If there were
+ * none, that file counts as a partition without a usable CRL: its CA fails closed with
+ * AUTH_REVOCATION_UNAVAILABLE, because a revocation could be hiding in the list the center refused.
+ *
+ * A card whose CA has no CRL in any file is refused (fail closed): without a CRL the center cannot
+ * know the card was not revoked.
+ *
+ * Freshness, as a relying party must treat it (RFC 5280 §5.1.2.5, §6.3.3), judged per CRL in force:
  * - past its nextUpdate a CRL is late: it stays in use for a configurable grace (the publisher or
  *   the distribution is behind), with an operator warning in the log;
- * - past nextUpdate + grace it is stale: authentication is refused with AUTH_REVOCATION_UNAVAILABLE
- *   ("temporarily unavailable" at the kiosk) until a fresh CRL is loaded — a revocation published
- *   meanwhile would otherwise go unseen for ever;
- * - a CRL whose thisUpdate lies in the future beyond the clock skew is not accepted (a wrong clock
- *   or a bad file must not pin an old or bogus list), nor is one without nextUpdate.
+ * - past nextUpdate + grace it is stale: authentication for every card of its CA is refused with
+ *   AUTH_REVOCATION_UNAVAILABLE ("temporarily unavailable" at the kiosk) until a fresh CRL is loaded
+ *   for that file — even if the CA's other files are fresh, since the revocation could be in the
+ *   stale partition.
  */
 import { verify } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { MadoguchiError } from '@madoguchi/shared';
-import { children, isTime, readTime, readTlv, serialHex, normalizeSerial, value, TAG, DerError } from './der.js';
+import { children, isTime, oidText, readTime, readTlv, serialHex, normalizeSerial, value, TAG, DerError, type Tlv } from './der.js';
 import { splitPem, type TrustAnchor, type TrustAnchors } from './trust-anchors.js';
 
 const SHA256_WITH_RSA = Buffer.from([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]);
+
+const OID = {
+  authorityKeyIdentifier: '2.5.29.35',
+  crlNumber: '2.5.29.20',
+  deltaCrlIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  reasonCode: '2.5.29.21',
+  holdInstructionCode: '2.5.29.23',
+  invalidityDate: '2.5.29.24',
+  certificateIssuer: '2.5.29.29',
+} as const;
+
+/** What the center reads or may safely pass over even when marked critical. */
+const UNDERSTOOD_CRL_EXTENSIONS: ReadonlySet<string> = new Set([OID.authorityKeyIdentifier, OID.crlNumber]);
+const UNDERSTOOD_ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([OID.reasonCode, OID.invalidityDate, OID.holdInstructionCode]);
+const REASON_REMOVE_FROM_CRL = 8;
+
+export interface CrlExtension {
+  oid: string;
+  critical: boolean;
+}
 
 export interface ParsedCrl {
   tbs: Uint8Array;
@@ -30,6 +78,35 @@ export interface ParsedCrl {
   thisUpdate: Date;
   nextUpdate: Date | null;
   revokedSerials: Set<string>;
+  crlNumber: bigint | null;
+  /** The CRL's own extensions (crlExtensions). */
+  extensions: CrlExtension[];
+  /** The OIDs of entry extensions marked critical, each once. */
+  criticalEntryExtensions: Set<string>;
+  /** The reasonCode values its entries carry, each once. */
+  reasonCodes: Set<number>;
+}
+
+function readExtensions(der: Uint8Array, list: Tlv, onValue?: (oid: string, value: Uint8Array) => void): CrlExtension[] {
+  if (list.tag !== TAG.SEQUENCE) throw new DerError('extensions are not a SEQUENCE');
+  return children(der, list).map((ext) => {
+    const parts = children(der, ext);
+    const oidTlv = parts[0];
+    if (ext.tag !== TAG.SEQUENCE || !oidTlv || oidTlv.tag !== TAG.OID) throw new DerError('bad extension');
+    const hasCritical = parts[1]?.tag === TAG.BOOLEAN;
+    const valueTlv = parts[hasCritical ? 2 : 1];
+    if (!valueTlv || valueTlv.tag !== TAG.OCTET_STRING || parts.length !== (hasCritical ? 3 : 2)) throw new DerError('bad extension');
+    const oid = oidText(value(der, oidTlv));
+    onValue?.(oid, value(der, valueTlv));
+    return { oid, critical: hasCritical && value(der, parts[1]!)[0] !== 0 };
+  });
+}
+
+/** The single INTEGER or ENUMERATED inside an extension value, as a bigint. */
+function readNumber(bytes: Uint8Array, tag: number): bigint {
+  const tlv = readTlv(bytes, 0);
+  if (tlv.tag !== tag || tlv.end !== bytes.length || tlv.end === tlv.valueStart) throw new DerError('bad number in extension');
+  return BigInt(`0x${Buffer.from(value(bytes, tlv)).toString('hex')}`);
 }
 
 export function parseCrl(der: Uint8Array): ParsedCrl {
@@ -52,15 +129,48 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   let nextUpdate: Date | null = null;
   if (isTime(fields[i])) nextUpdate = readTime(der, fields[i++]!);
   const revokedSerials = new Set<string>();
-  const list = fields[i];
-  if (list && list.tag === TAG.SEQUENCE) {
-    for (const entry of children(der, list)) {
-      const serial = children(der, entry)[0];
+  const criticalEntryExtensions = new Set<string>();
+  const reasonCodes = new Set<number>();
+  if (fields[i]?.tag === TAG.SEQUENCE) {
+    for (const entry of children(der, fields[i++]!)) {
+      const [serial, revokedAt, entryExtensions, ...rest] = children(der, entry);
       if (!serial || serial.tag !== TAG.INTEGER) throw new DerError('CRL entry without serial');
+      if (!isTime(revokedAt) || rest.length > 0) throw new DerError('bad CRL entry');
       revokedSerials.add(serialHex(value(der, serial)));
+      if (!entryExtensions) continue;
+      const read = readExtensions(der, entryExtensions, (oid, bytes) => {
+        if (oid === OID.reasonCode) reasonCodes.add(Number(readNumber(bytes, TAG.ENUMERATED)));
+      });
+      for (const ext of read) if (ext.critical) criticalEntryExtensions.add(ext.oid);
     }
   }
-  return { tbs: der.subarray(tbsTlv.start, tbsTlv.end), signature: sigBits.subarray(1), thisUpdate, nextUpdate, revokedSerials };
+  let crlNumber: bigint | null = null;
+  let extensions: CrlExtension[] = [];
+  if (fields[i]?.tag === TAG.CONTEXT_0) {
+    const wrapped = children(der, fields[i++]!);
+    if (wrapped.length !== 1) throw new DerError('bad CRL extensions');
+    extensions = readExtensions(der, wrapped[0]!, (oid, bytes) => {
+      if (oid === OID.crlNumber) crlNumber = readNumber(bytes, TAG.INTEGER);
+    });
+  }
+  if (i !== fields.length) throw new DerError('unexpected field in CRL');
+  return { tbs: der.subarray(tbsTlv.start, tbsTlv.end), signature: sigBits.subarray(1), thisUpdate, nextUpdate, revokedSerials, crlNumber, extensions, criticalEntryExtensions, reasonCodes };
+}
+
+/** Why the center must not use this CRL, by RFC 5280 or by what it supports; null when it may. */
+export function unsupportedFeature(crl: ParsedCrl): { oid: string; reason: string } | null {
+  const delta = crl.extensions.find((e) => e.oid === OID.deltaCrlIndicator);
+  if (delta) return { oid: delta.oid, reason: 'delta CRLs are not supported (complete CRLs only)' };
+  for (const ext of crl.extensions) {
+    if (!ext.critical || UNDERSTOOD_CRL_EXTENSIONS.has(ext.oid)) continue;
+    return { oid: ext.oid, reason: ext.oid === OID.issuingDistributionPoint ? 'the Issuing Distribution Point is not supported (publish each partition as its own file)' : 'critical CRL extension not understood' };
+  }
+  for (const oid of crl.criticalEntryExtensions) {
+    if (UNDERSTOOD_ENTRY_EXTENSIONS.has(oid)) continue;
+    return { oid, reason: oid === OID.certificateIssuer ? 'indirect CRLs (certificateIssuer) are not supported' : 'critical CRL entry extension not understood' };
+  }
+  if (crl.reasonCodes.has(REASON_REMOVE_FROM_CRL)) return { oid: OID.reasonCode, reason: 'removeFromCRL outside a delta CRL' };
+  return null;
 }
 
 function readCrlFile(path: string): Uint8Array[] {
@@ -94,15 +204,25 @@ export type CrlFreshness = 'fresh' | 'late' | 'stale';
 
 export interface CrlHealth {
   anchor: string;
+  /** The configured file the CRL came from. */
+  path: string;
   thisUpdate: string;
   nextUpdate: string;
   freshness: CrlFreshness;
 }
 
+/** A file's CRLs of one CA, as last accepted; `refused` when the file has only ever offered refused ones. */
+type Partition = { crls: ParsedCrl[] } | 'refused';
+
+const newest = (crls: readonly ParsedCrl[]): number => Math.max(...crls.map((c) => c.thisUpdate.getTime()));
+const earliestNext = (crls: readonly ParsedCrl[]): ParsedCrl => crls.reduce((a, b) => (b.nextUpdate! < a.nextUpdate! ? b : a));
+const sameCrls = (a: readonly ParsedCrl[], b: readonly ParsedCrl[]): boolean => a.length === b.length && a.every((crl, i) => Buffer.from(crl.tbs).equals(b[i]!.tbs));
+
 export class RevocationChecker {
-  private byAnchor = new Map<string, ParsedCrl>();
+  /** Per trust anchor id, per configured file: that file's partition of the CA's revocations. */
+  private partitions = new Map<string, Map<string, Partition>>();
   private mtimes = new Map<string, string>();
-  /** The freshness last reported in the log per anchor, so each change is logged once. */
+  /** The freshness last reported in the log per anchor and file, so each change is logged once. */
   private reported = new Map<string, CrlFreshness>();
   private timer: NodeJS.Timeout | undefined;
   private readonly policy: RevocationPolicy;
@@ -119,7 +239,7 @@ export class RevocationChecker {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  /** Re-reads changed CRL files. A bad file is logged and skipped; the previous CRL stays in force. */
+  /** Re-reads changed CRL files. A file that cannot be read whole is logged and skipped; its CRLs in force stay. */
   refresh(force = false): void {
     for (const path of this.paths) {
       let mtime: string;
@@ -132,38 +252,86 @@ export class RevocationChecker {
       }
       if (!force && this.mtimes.get(path) === mtime) continue;
       this.mtimes.set(path, mtime);
+      let crls: ParsedCrl[];
       try {
-        for (const der of readCrlFile(path)) this.accept(parseCrl(der), path);
+        crls = readCrlFile(path).map(parseCrl);
       } catch (error) {
-        this.log.warn({ path, err: (error as Error).message }, 'CRL file could not be read');
+        this.log.warn({ path, err: (error as Error).message }, 'CRL file could not be read; the CRLs in force from it stay');
+        continue;
       }
+      const offered = new Map<string, { anchor: TrustAnchor; accepted: ParsedCrl[]; refused: boolean }>();
+      for (const crl of crls) {
+        const anchor = this.anchors.anchors.find((a) => verify('sha256', crl.tbs, a.certificate.publicKey, crl.signature));
+        if (!anchor) {
+          this.log.warn({ path }, 'CRL not signed by any trust anchor; ignored');
+          continue;
+        }
+        const entry = offered.get(anchor.id) ?? { anchor, accepted: [], refused: false };
+        offered.set(anchor.id, entry);
+        if (this.acceptable(crl, path, anchor)) entry.accepted.push(crl);
+        else entry.refused = true;
+      }
+      for (const { anchor, accepted, refused } of offered.values()) this.install(path, anchor, refused ? null : accepted);
     }
   }
 
-  private accept(crl: ParsedCrl, path: string): void {
-    const anchor = this.anchors.anchors.find((a) => verify('sha256', crl.tbs, a.certificate.publicKey, crl.signature));
-    if (!anchor) {
-      this.log.warn({ path }, 'CRL not signed by any trust anchor; ignored');
-      return;
-    }
+  /** Whether the center may use `crl`; logs the reason when not. */
+  private acceptable(crl: ParsedCrl, path: string, anchor: TrustAnchor): boolean {
     const now = this.clock();
+    const fields = { path, anchor: anchor.id.slice(0, 16) };
+    const unsupported = unsupportedFeature(crl);
+    if (unsupported) {
+      this.log.warn({ ...fields, oid: unsupported.oid, reason: unsupported.reason }, 'CRL refused (not loaded): it carries what the center cannot process');
+      return false;
+    }
     if (crl.thisUpdate.getTime() > now.getTime() + this.policy.clockSkewMs) {
-      this.log.warn({ path, anchor: anchor.id.slice(0, 16), thisUpdate: crl.thisUpdate.toISOString(), now: now.toISOString() }, 'CRL thisUpdate is in the future; ignored (check the clocks and the file)');
-      return;
+      this.log.warn({ ...fields, thisUpdate: crl.thisUpdate.toISOString(), now: now.toISOString() }, 'CRL thisUpdate is in the future; ignored (check the clocks and the file)');
+      return false;
     }
     if (!crl.nextUpdate || crl.nextUpdate < crl.thisUpdate) {
-      this.log.warn({ path, anchor: anchor.id.slice(0, 16) }, 'CRL without a usable nextUpdate; ignored');
+      this.log.warn(fields, 'CRL without a usable nextUpdate; ignored');
+      return false;
+    }
+    return true;
+  }
+
+  /** Puts a file's CRLs of one CA in force (`null`: the file offered a refused one). */
+  private install(path: string, anchor: TrustAnchor, accepted: ParsedCrl[] | null): void {
+    const byPath = this.partitions.get(anchor.id) ?? new Map<string, Partition>();
+    this.partitions.set(anchor.id, byPath);
+    const current = byPath.get(path);
+    const fields = { path, anchor: anchor.id.slice(0, 16) };
+    if (!accepted) {
+      if (current && current !== 'refused') {
+        this.log.warn(fields, 'the CRLs in force from this file stay until they go stale');
+        return;
+      }
+      byPath.set(path, 'refused');
+      (this.log.error ?? this.log.warn).call(this.log, fields, 'no usable CRL from this file: card authentication for this CA is refused (AUTH_REVOCATION_UNAVAILABLE) until it has one');
       return;
     }
-    const current = this.byAnchor.get(anchor.id);
-    if (current && current.thisUpdate > crl.thisUpdate) return;
-    this.byAnchor.set(anchor.id, crl);
-    if (current?.thisUpdate.getTime() === crl.thisUpdate.getTime()) return; // the same CRL re-read
-    const previous = this.reported.get(anchor.id);
-    this.reported.delete(anchor.id);
+    if (current && current !== 'refused') {
+      if (newest(accepted) < newest(current.crls)) {
+        this.log.warn({ ...fields, thisUpdate: new Date(newest(accepted)).toISOString() }, 'CRL file is older than the CRLs in force from it; ignored (a rollback never lifts a revocation)');
+        return;
+      }
+      if (sameCrls(current.crls, accepted)) return; // the same file re-read
+    }
+    byPath.set(path, { crls: accepted });
+    const key = `${anchor.id}\0${path}`;
+    const previous = this.reported.get(key);
+    this.reported.delete(key);
+    const next = earliestNext(accepted);
     this.log.info(
-      { path, anchor: anchor.id.slice(0, 16), revoked: crl.revokedSerials.size, thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate.toISOString(), ...(previous ? { replaces: previous } : {}) },
-      previous === 'stale' ? 'fresh CRL loaded; card authentication resumes' : 'CRL loaded',
+      {
+        ...fields,
+        crls: accepted.length,
+        revoked: accepted.reduce((n, c) => n + c.revokedSerials.size, 0),
+        thisUpdate: new Date(newest(accepted)).toISOString(),
+        nextUpdate: next.nextUpdate!.toISOString(),
+        ...(previous ? { replaces: previous } : current === 'refused' ? { replaces: 'refused' } : {}),
+      },
+      previous === 'stale' || current === 'refused' ? 'fresh CRL loaded; card authentication resumes' : 'CRL loaded',
     );
   }
 
@@ -173,34 +341,46 @@ export class RevocationChecker {
     return now.getTime() <= next + this.policy.graceMs ? 'late' : 'stale';
   }
 
-  /** Logs a change of freshness once (warn when late, error when stale), not on every request. */
-  private report(anchor: TrustAnchor, crl: ParsedCrl, freshness: CrlFreshness): void {
-    if (freshness === 'fresh' || this.reported.get(anchor.id) === freshness) return;
-    this.reported.set(anchor.id, freshness);
-    const fields = { anchor: anchor.id.slice(0, 16), thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate!.toISOString(), graceMs: this.policy.graceMs };
+  /** Logs a change of a file's freshness once (warn when late, error when stale), not on every request. */
+  private report(anchor: TrustAnchor, path: string, crl: ParsedCrl, freshness: CrlFreshness): void {
+    const key = `${anchor.id}\0${path}`;
+    if (freshness === 'fresh' || this.reported.get(key) === freshness) return;
+    this.reported.set(key, freshness);
+    const fields = { path, anchor: anchor.id.slice(0, 16), thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate!.toISOString(), graceMs: this.policy.graceMs };
     if (freshness === 'late') this.log.warn(fields, 'CRL is past its nextUpdate; still in use within the grace, publish a fresh one');
-    else (this.log.error ?? this.log.warn).call(this.log, fields, 'CRL is past nextUpdate + grace: card authentication is refused (AUTH_REVOCATION_UNAVAILABLE) until a fresh CRL is loaded');
+    else (this.log.error ?? this.log.warn).call(this.log, fields, 'CRL is past nextUpdate + grace: card authentication for its CA is refused (AUTH_REVOCATION_UNAVAILABLE) until a fresh CRL is loaded');
   }
 
   /**
-   * The card's revocation status from its CA's CRL. Throws AUTH_REVOCATION_UNAVAILABLE when that
-   * CRL is stale (past nextUpdate + grace): the center cannot vouch for the card, so it refuses.
+   * The card's revocation status from its CA's CRLs in force: revoked when any of them lists the
+   * serial. Throws AUTH_REVOCATION_UNAVAILABLE when any file of that CA has no usable CRL or one
+   * past nextUpdate + grace: the center cannot vouch for the card, so it refuses.
    */
   status(anchor: TrustAnchor, serialNumber: string, now: Date): RevocationStatus {
-    const crl = this.byAnchor.get(anchor.id);
-    if (!crl) return 'no-crl';
-    const freshness = this.freshnessOf(crl, now);
-    this.report(anchor, crl, freshness);
-    if (freshness === 'stale') throw new MadoguchiError('AUTH_REVOCATION_UNAVAILABLE', `CRL of anchor ${anchor.id.slice(0, 16)} is past nextUpdate ${crl.nextUpdate!.toISOString()} + grace`);
-    return crl.revokedSerials.has(normalizeSerial(serialNumber)) ? 'revoked' : 'good';
+    const byPath = this.partitions.get(anchor.id);
+    if (!byPath || byPath.size === 0) return 'no-crl';
+    const serial = normalizeSerial(serialNumber);
+    let revoked = false;
+    for (const [path, partition] of byPath) {
+      if (partition === 'refused') throw new MadoguchiError('AUTH_REVOCATION_UNAVAILABLE', `CRL file ${path} has no usable CRL of anchor ${anchor.id.slice(0, 16)}`);
+      const worst = earliestNext(partition.crls);
+      const freshness = this.freshnessOf(worst, now);
+      this.report(anchor, path, worst, freshness);
+      if (freshness === 'stale') throw new MadoguchiError('AUTH_REVOCATION_UNAVAILABLE', `CRL of anchor ${anchor.id.slice(0, 16)} from ${path} is past nextUpdate ${worst.nextUpdate!.toISOString()} + grace`);
+      if (partition.crls.some((crl) => crl.revokedSerials.has(serial))) revoked = true;
+    }
+    return revoked ? 'revoked' : 'good';
   }
 
-  /** Per trust anchor with a CRL: its dates and freshness at `now` (for operators and monitoring). */
+  /** Per CRL in force: its CA, file, dates and freshness at `now` (for operators and monitoring). */
   health(now: Date): CrlHealth[] {
-    return this.anchors.anchors.flatMap((a) => {
-      const crl = this.byAnchor.get(a.id);
-      return crl ? [{ anchor: a.id.slice(0, 16), thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate!.toISOString(), freshness: this.freshnessOf(crl, now) }] : [];
-    });
+    return this.anchors.anchors.flatMap((a) =>
+      [...(this.partitions.get(a.id) ?? new Map<string, Partition>())].flatMap(([path, partition]) =>
+        partition === 'refused'
+          ? []
+          : partition.crls.map((crl) => ({ anchor: a.id.slice(0, 16), path, thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate!.toISOString(), freshness: this.freshnessOf(crl, now) })),
+      ),
+    );
   }
 
   start(intervalMs: number): void {

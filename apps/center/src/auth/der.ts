@@ -49,7 +49,36 @@ export function value(bytes: Uint8Array, tlv: Tlv): Uint8Array {
   return bytes.subarray(tlv.valueStart, tlv.end);
 }
 
-export const TAG = { INTEGER: 0x02, BIT_STRING: 0x03, OID: 0x06, SEQUENCE: 0x30, UTC_TIME: 0x17, GENERALIZED_TIME: 0x18 } as const;
+export const TAG = {
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OID: 0x06,
+  SEQUENCE: 0x30,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  BOOLEAN: 0x01,
+  OCTET_STRING: 0x04,
+  ENUMERATED: 0x0a,
+  /** [0] EXPLICIT, constructed: where a CRL keeps its extensions. */
+  CONTEXT_0: 0xa0,
+} as const;
+
+/** An OBJECT IDENTIFIER's value in dotted form (for logs and lookups). */
+export function oidText(bytes: Uint8Array): string {
+  if (bytes.length === 0 || (bytes[bytes.length - 1]! & 0x80) !== 0) throw new DerError('bad OID');
+  const arcs: number[] = [];
+  let n = 0;
+  for (const byte of bytes) {
+    n = n * 128 + (byte & 0x7f);
+    if (n > Number.MAX_SAFE_INTEGER) throw new DerError('OID arc too large');
+    if ((byte & 0x80) === 0) {
+      if (arcs.length === 0) arcs.push(n < 80 ? Math.floor(n / 40) : 2, n < 80 ? n % 40 : n - 80);
+      else arcs.push(n);
+      n = 0;
+    }
+  }
+  return arcs.join('.');
+}
 
 export function isTime(tlv: Tlv | undefined): boolean {
   return tlv !== undefined && (tlv.tag === TAG.UTC_TIME || tlv.tag === TAG.GENERALIZED_TIME);
