@@ -11,11 +11,14 @@ import { createDemoCards } from './demo/demo-cards.js';
 import type { SessionLog } from './session/ports.js';
 import { KioskSession } from './session/kiosk-session.js';
 import { SpoolPrinter } from './printer/spool-printer.js';
+import { SimulatedCashDevice, type CashDevice } from './payment/cash-device.js';
 import type { CardTransport } from './card/transport.js';
 
 export interface KioskConfig {
   center: { baseUrl: string; certFile: string; keyFile: string; caFile: string; publicKeyFile?: string };
   spoolDir: string;
+  /** Demo mode only: where the demo printer puts the copy a real printer would hand over on paper. */
+  demoOutputTray?: string;
   reader: { kind: 'pcsc'; readerName?: string } | { kind: 'demo'; cardsStateDir: string };
   idleTimeoutMs?: number;
 }
@@ -25,7 +28,24 @@ export interface KioskMain {
   close(): Promise<void>;
 }
 
-export async function createKioskMain(config: KioskConfig, log: SessionLog): Promise<KioskMain> {
+/** The store's hardware drivers, plugged in by the shell that runs a real kiosk. */
+export interface KioskDevices {
+  cash?: CashDevice;
+}
+
+export async function createKioskMain(config: KioskConfig, log: SessionLog, devices: KioskDevices = {}): Promise<KioskMain> {
+  const demoMode = config.reader.kind === 'demo';
+  if (config.demoOutputTray && !demoMode) throw new Error('demoOutputTray is for demo mode only: a real kiosk keeps no copy of a certificate');
+  // The demo's coin slot is the demo panel; on a real kiosk money comes from its acceptor's driver only.
+  const demoCash = demoMode ? new SimulatedCashDevice() : undefined;
+  const cash = devices.cash ?? demoCash;
+  if (!cash) log('no cash device: this kiosk cannot take payments');
+
+  // Whatever a crash left in the spool (a resident's certificate) goes before the first customer.
+  const printer = new SpoolPrinter(config.spoolDir, config.demoOutputTray ? { demoOutputTray: config.demoOutputTray } : {});
+  const swept = await printer.sweepLeftovers();
+  if (swept > 0) log('spool leftovers removed', { files: swept });
+
   const center = createCenterClient({
     baseUrl: config.center.baseUrl,
     cert: readFileSync(config.center.certFile, 'utf8'),
@@ -58,9 +78,11 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog): Pro
   const session = new KioskSession({
     card,
     center,
-    printer: new SpoolPrinter(config.spoolDir),
+    printer,
     centerPublicKey,
+    ...(cash ? { cash } : {}),
     ...(demo ? { demo } : {}),
+    ...(demoCash ? { demoCash } : {}),
     log,
     ...(config.idleTimeoutMs ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
   });

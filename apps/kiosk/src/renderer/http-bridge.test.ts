@@ -100,7 +100,7 @@ describe('HTTP/SSE bridge', () => {
     await t.bridge.send({ type: 'pinKey', position: 3 });
     expect(t.requests[0]?.init?.method).toBe('POST');
     expect(JSON.parse(String(t.requests[0]?.init?.body))).toEqual({ type: 'pinKey', position: 3 });
-    await expect(t.bridge.send({ type: 'insertCash', yen: 300 })).rejects.toThrow();
+    await expect(t.bridge.send({ type: 'demoInsertCash', yen: 300 })).rejects.toThrow();
     expect(t.requests).toHaveLength(1);
     t.setRespond(() => new Response(JSON.stringify({ error: { code: 'INPUT_INVALID', message: 'bad' } }), { status: 400 }));
     const error = await t.bridge.send({ type: 'start' }).catch((e: unknown) => e);

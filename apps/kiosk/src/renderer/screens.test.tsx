@@ -83,12 +83,17 @@ describe('kiosk screens', () => {
     expect(buttons(html).find((b) => b.attrs.includes('cancel'))?.text).toBe('Cancelar中止');
   });
 
-  it('shows the amount due as a test hook, and demo cash only in demo mode', () => {
+  it('shows the amount due as a test hook, asks for cash in the machine, and has cash buttons only in the demo panel', () => {
     const html = render({ screen: 'payment' });
     expect(html).toMatch(/data-testid="amount-due" data-yen="400">400円</);
+    expect(html).toContain(catalogs.ja.payment.insertIntoMachine);
     expect(html).not.toContain('data-yen="500"');
     const demo = render({ screen: 'payment', demoCards: [{ cardId: 'c1', label: 'Demo' }] });
-    expect(demo).toContain('data-yen="500"');
+    const panel = demo.slice(demo.indexOf('data-demo-panel'));
+    expect(panel).toContain('data-yen="500"');
+    // Not on the resident's screen, and not in the panel on other screens.
+    expect(demo.slice(0, demo.indexOf('data-demo-panel'))).not.toContain('data-yen="500"');
+    expect(render({ screen: 'menu', demoCards: [{ cardId: 'c1', label: 'Demo' }] })).not.toContain('data-yen="500"');
   });
 
   it('shows the demo panel only when the view carries demo cards', () => {

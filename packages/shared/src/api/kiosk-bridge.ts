@@ -67,6 +67,9 @@ export const KioskView = z.object({
 });
 export type KioskView = z.infer<typeof KioskView>;
 
+/** The Japanese coins and notes a cash acceptor takes. */
+export const CASH_DENOMINATIONS = [10, 50, 100, 500, 1000, 5000, 10000] as const;
+
 export const KioskIntent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start') }),
   z.object({ type: z.literal('setLanguage'), language: KioskLanguage }),
@@ -78,12 +81,17 @@ export const KioskIntent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('applyDomicileRegistration') }),
   z.object({ type: z.literal('setOptions'), options: CertificateOptions, copies: z.number().int().min(1).max(10) }),
   z.object({ type: z.literal('confirm') }),
-  z.object({ type: z.literal('insertCash'), yen: z.number().int().refine((n) => [10, 50, 100, 500, 1000, 5000, 10000].includes(n), 'a Japanese coin or note') }),
   z.object({ type: z.literal('back') }),
   z.object({ type: z.literal('cancel') }),
   z.object({ type: z.literal('finish') }),
   z.object({ type: z.literal('demoPlaceCard'), cardId: z.string() }),
   z.object({ type: z.literal('demoRemoveCard') }),
+  /**
+   * Demo mode only: the demo panel drops a coin or note into the simulated cash acceptor. There is
+   * no "cash inserted" intent: money is counted by the main process's cash device, never by the
+   * untrusted screen, so a page cannot pay (see apps/kiosk/src/main/payment/cash-device.ts).
+   */
+  z.object({ type: z.literal('demoInsertCash'), yen: z.number().int().refine((n) => (CASH_DENOMINATIONS as readonly number[]).includes(n), 'a Japanese coin or note') }),
 ]);
 export type KioskIntent = z.infer<typeof KioskIntent>;
 

@@ -10,6 +10,7 @@
  * was collected.
  */
 import { yen, type Yen } from '@madoguchi/shared';
+import type { CashDevice } from './cash-device.js';
 
 export interface CashMovement {
   kind: 'inserted' | 'returned' | 'collected';
@@ -17,11 +18,17 @@ export interface CashMovement {
   reason?: string;
 }
 
+/**
+ * One customer's money, as the session accounts for it. The cash device counts what comes in; every
+ * amount going back is handed to the device to pay out, so the books and the coins move together.
+ */
 export class CashBox {
   private escrow = 0;
   /** Collected and not yet refunded. */
   private kept = 0;
   readonly movements: CashMovement[] = [];
+
+  constructor(private readonly device?: Pick<CashDevice, 'payOut'>) {}
 
   get escrowYen(): Yen {
     return yen(this.escrow);
@@ -47,6 +54,7 @@ export class CashBox {
     const change = yen(this.escrow - amount);
     this.escrow = 0;
     if (change > 0) this.movements.push({ kind: 'returned', yen: change, reason: 'change' });
+    if (change > 0) this.device?.payOut(change, 'change');
     return change;
   }
 
@@ -55,6 +63,7 @@ export class CashBox {
     const back = this.escrowYen;
     this.escrow = 0;
     if (back > 0) this.movements.push({ kind: 'returned', yen: back, reason });
+    if (back > 0) this.device?.payOut(back, reason);
     return back;
   }
 
@@ -63,5 +72,6 @@ export class CashBox {
     if (amount > this.kept) throw new RangeError('cannot refund more than was collected');
     this.kept -= amount;
     if (amount > 0) this.movements.push({ kind: 'returned', yen: amount, reason });
+    if (amount > 0) this.device?.payOut(amount, reason);
   }
 }

@@ -4,7 +4,7 @@
  * is a fake (its real behaviour is tested in test/center and end to end).
  */
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, createPublicKey } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -14,6 +14,7 @@ import { MadoguchiError, errorMessage, type DocumentBinding, type ErrorCode, typ
 import { createCardService } from '../card/card-service.js';
 import { createVirtualReader } from '../card/virtual-reader.js';
 import { CashBox } from '../payment/cash-box.js';
+import { SimulatedCashDevice } from '../payment/cash-device.js';
 import { SpoolPrinter } from '../printer/spool-printer.js';
 import { KioskSession } from './kiosk-session.js';
 import type { SessionDeps } from './ports.js';
@@ -124,10 +125,13 @@ function fakeCenter(tamper: Tamper = 'none') {
   };
 }
 
-function setup(tamper: Tamper = 'none') {
+/** `demo`: the kiosk runs in demo mode, so the demo panel may drop coins into the simulated acceptor. */
+function setup(tamper: Tamper = 'none', { demo = false, spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-')) }: { demo?: boolean; spoolDir?: string } = {}) {
   const reader = createVirtualReader();
+  const cashDevice = new SimulatedCashDevice();
   const card = createCardService({ transport: reader.transport });
-  const spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-'));
+  // What the demo printer hands over as paper: the printed copies, read back by the tests.
+  const trayDir = join(mkdtempSync(join(tmpdir(), 'kiosk-printed-')), 'tray');
   const fake = fakeCenter(tamper);
   const logs: string[] = [];
   const cashBoxes: CashBox[] = [];
@@ -135,7 +139,9 @@ function setup(tamper: Tamper = 'none') {
     {
       card,
       center: fake.center,
-      printer: new SpoolPrinter(spoolDir),
+      printer: new SpoolPrinter(spoolDir, { demoOutputTray: trayDir }),
+      cash: cashDevice,
+      ...(demo ? { demoCash: cashDevice } : {}),
       centerPublicKey: async () => createPublicKey(centerKey.publicKey.export({ type: 'spki', format: 'pem' })),
       log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
     },
@@ -143,7 +149,7 @@ function setup(tamper: Tamper = 'none') {
     {
       paymentRetryDelaysMs: [0, 0],
       newCashBox: () => {
-        const box = new CashBox();
+        const box = new CashBox(cashDevice);
         cashBoxes.push(box);
         return box;
       },
@@ -165,7 +171,13 @@ function setup(tamper: Tamper = 'none') {
   };
   /** The cash box of the customer being served (a new one per customer). */
   const cash = () => cashBoxes.at(-1)!;
-  return { session, reader, card, fake, spoolDir, views, logs, send, typePin, insertCard, waitFor, cash, cashBoxes };
+  /** A coin or note into the cash acceptor, then whatever the session does with it. */
+  const insertCash = async (yen: number) => {
+    cashDevice.insert(yen);
+    await session.idle();
+  };
+  const printed = () => (existsSync(trayDir) ? readdirSync(trayDir) : []);
+  return { session, reader, card, fake, spoolDir, trayDir, printed, views, logs, send, typePin, insertCard, waitFor, cash, cashBoxes, cashDevice, insertCash };
 }
 
 async function toPayment(t: ReturnType<typeof setup>) {
@@ -196,12 +208,14 @@ describe('kiosk session', () => {
     expect(t.session.getView().screen).toBe('options');
     await t.send({ type: 'confirm' });
     expect(t.session.getView()).toMatchObject({ screen: 'payment', quote: { totalYen: 300 } });
-    await t.send({ type: 'insertCash', yen: 100 });
+    await t.insertCash(100);
     expect(t.session.getView().screen).toBe('payment');
-    await t.send({ type: 'insertCash', yen: 500 });
+    await t.insertCash(500);
     expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'done', printedDocuments: 1, refundYen: 300 });
     expect(t.fake.calls).toEqual(['challenge', 'authenticate', 'quote', 'pay:300', 'print:printed']);
-    expect(readdirSync(t.spoolDir).filter((f) => f.endsWith('.pdf'))).toEqual([`${t.fake.issuanceId()}-01.pdf`]);
+    expect(t.printed()).toEqual([`${t.fake.issuanceId()}-01.pdf`]);
+    // Printed: nothing of the certificate stays on the kiosk's disk.
+    expect(readdirSync(t.spoolDir)).toEqual([]);
     // Removing the card at the end closes the session: nothing of the resident stays on screen.
     t.reader.remove();
     await t.waitFor('idle');
@@ -272,9 +286,10 @@ describe('kiosk session', () => {
       await toMenu(t);
       await t.send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
       await t.send({ type: 'confirm' });
-      await t.send({ type: 'insertCash', yen: 500 });
+      await t.insertCash(500);
       expect(t.session.getView()).toMatchObject({ screen: 'error', error: { code: 'ISSUANCE_DOCUMENT_MISMATCH' }, refundYen: 500, printedDocuments: 0 });
       expect(readdirSync(t.spoolDir)).toEqual([]);
+      expect(t.printed()).toEqual([]);
       expect(t.fake.calls).toContain('print:rejected');
       expect(t.fake.calls).not.toContain('print:printed');
       // The center answered paid, so the fee was collected; the failed check pays it back out.
@@ -291,8 +306,8 @@ describe('kiosk session', () => {
       await toPayment(t);
       const atPayment: string[][] = [];
       t.fake.onPay(() => atPayment.push(kinds(t)));
-      await t.send({ type: 'insertCash', yen: 100 });
-      await t.send({ type: 'insertCash', yen: 500 });
+      await t.insertCash(100);
+      await t.insertCash(500);
       expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'done', printedDocuments: 1, refundYen: 300 });
       // When the center was asked, the cash was all still in escrow.
       expect(atPayment).toEqual([['inserted', 'inserted']]);
@@ -310,7 +325,7 @@ describe('kiosk session', () => {
       const t = setup();
       await toPayment(t);
       t.fake.failPrintResults();
-      await t.send({ type: 'insertCash', yen: 500 });
+      await t.insertCash(500);
       expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'done', printedDocuments: 1, refundYen: 200 });
       expect(t.cash().collectedYen).toBe(300);
       expect(t.cash().movements.filter((m) => m.kind === 'returned' && m.reason !== 'change')).toEqual([]);
@@ -324,7 +339,7 @@ describe('kiosk session', () => {
         const t = setup();
         await toPayment(t);
         t.fake.answerPayments(code);
-        await t.send({ type: 'insertCash', yen: 500 });
+        await t.insertCash(500);
         const view = t.session.getView();
         expect(view, t.logs.join('\n')).toMatchObject({ screen: 'error', error: { code, message: errorMessage(code, 'ja') }, refundYen: 500 });
         expect(view.printedDocuments).toBeUndefined();
@@ -350,7 +365,7 @@ describe('kiosk session', () => {
       t.fake.onPay(() => atPayment.push(kinds(t)));
       // No answer after the client's own retries, then "the first call is still running", then the delivery.
       t.fake.answerPayments('ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_INVALID_STATE');
-      await t.send({ type: 'insertCash', yen: 500 });
+      await t.insertCash(500);
       expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'done', printedDocuments: 1, refundYen: 200 });
       expect(t.fake.payKeys).toHaveLength(3);
       expect(new Set(t.fake.payKeys).size).toBe(1);
@@ -359,14 +374,15 @@ describe('kiosk session', () => {
       expect(kinds(t).filter((k) => k === 'collected')).toHaveLength(1);
       expect(t.cash().collectedYen).toBe(300);
       expect(t.fake.calls.slice(2)).toEqual(['quote', 'pay:300', 'pay:300', 'pay:300', 'print:printed']);
-      expect(readdirSync(t.spoolDir).filter((f) => f.endsWith('.pdf'))).toHaveLength(1);
+      expect(t.printed()).toHaveLength(1);
+      expect(readdirSync(t.spoolDir)).toEqual([]);
     });
 
     it('returns the escrow and settles the quote when the payment stays unanswered after every retry', async () => {
       const t = setup();
       await toPayment(t);
       t.fake.answerPayments('ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_CENTER_UNREACHABLE');
-      await t.send({ type: 'insertCash', yen: 500 });
+      await t.insertCash(500);
       expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'error', error: { code: 'ISSUANCE_CENTER_UNREACHABLE' }, refundYen: 500 });
       expect(new Set(t.fake.payKeys).size).toBe(1);
       // Never collected: the center's refunds cannot hand cash back to a resident who has left.
@@ -384,7 +400,7 @@ describe('kiosk session', () => {
       const t = setup();
       await toPayment(t);
       t.fake.answerPayments('INTERNAL');
-      await t.send({ type: 'insertCash', yen: 500 });
+      await t.insertCash(500);
       expect(t.session.getView()).toMatchObject({ screen: 'error', error: { code: 'INTERNAL' }, refundYen: 500 });
       expect(kinds(t)).toEqual(['inserted', 'returned']);
       expect(t.fake.calls.slice(2)).toEqual(['quote', 'pay:300', 'cancel']);
@@ -398,7 +414,7 @@ describe('kiosk session', () => {
     await t.send({ type: 'setOptions', options: { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } }, copies: 2 });
     await t.send({ type: 'confirm' });
     expect(t.session.getView().quote).toMatchObject({ totalYen: 600, copies: 2 });
-    await t.send({ type: 'insertCash', yen: 100 });
+    await t.insertCash(100);
     await t.send({ type: 'cancel' });
     expect(t.session.getView().screen).toBe('idle');
     expect(t.fake.calls.at(-1)).toBe('cancel');
@@ -478,9 +494,100 @@ describe('kiosk session', () => {
     const t = setup();
     const before = t.session.getView();
     await expect(t.session.send({ type: 'pay', yen: 300 })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
-    await expect(t.session.send({ type: 'insertCash', yen: 7 })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
-    // A valid intent at the wrong step is ignored: a page cannot skip to payment.
-    await t.send({ type: 'insertCash', yen: 1000 });
+    await expect(t.session.send({ type: 'demoInsertCash', yen: 7 })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    // A valid intent at the wrong step is ignored: a page cannot skip a step.
+    await t.send({ type: 'confirm' });
     expect(t.session.getView()).toEqual(before);
+  });
+
+  it('keeps no certificate on the kiosk’s disk after a printed, a failed and a rejected job, nor after a crash and a restart', async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-'));
+    const printed = setup('none', { spoolDir });
+    await toPayment(printed);
+    await printed.insertCash(500);
+    expect(printed.session.getView()).toMatchObject({ screen: 'done', printedDocuments: 1 });
+    expect(printed.printed()).toHaveLength(1);
+    expect(readdirSync(spoolDir)).toEqual([]);
+
+    const failed = setup('none', { spoolDir });
+    writeFileSync(failed.trayDir, ''); // the demo printer cannot hand the copy over: the print fails
+    await toPayment(failed);
+    await failed.insertCash(500);
+    expect(failed.session.getView()).toMatchObject({ screen: 'error', error: { code: 'ISSUANCE_PRINT_FAILED' }, printedDocuments: 0 });
+    expect(failed.fake.calls).toContain('print:failed');
+    expect(readdirSync(spoolDir)).toEqual([]);
+
+    const rejected = setup('wrongPage', { spoolDir });
+    await toPayment(rejected);
+    await rejected.insertCash(500);
+    expect(rejected.session.getView()).toMatchObject({ screen: 'error', error: { code: 'ISSUANCE_DOCUMENT_MISMATCH' } });
+    expect(readdirSync(spoolDir)).toEqual([]);
+
+    // A crash mid-write (a .part) and before a release (a PDF), then the kiosk starts again.
+    writeFileSync(join(spoolDir, `.${randomUUID()}-01.${randomUUID()}.part`), '%PDF-1.7 half');
+    writeFileSync(join(spoolDir, `${randomUUID()}-01.pdf`), '%PDF-1.7 whole');
+    await new SpoolPrinter(spoolDir).sweepLeftovers();
+    expect(readdirSync(spoolDir)).toEqual([]);
+  });
+
+  describe('money only from the cash device', () => {
+    it('refuses cash from the screen outside demo mode, changing nothing', async () => {
+      const t = setup();
+      await toPayment(t);
+      const before = t.session.getView();
+      // The screen is untrusted: neither the old intent nor the demo panel's may count as money.
+      await expect(t.session.send({ type: 'insertCash', yen: 500 })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+      await expect(t.session.send({ type: 'demoInsertCash', yen: 500 })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+      await t.session.idle();
+      expect(t.session.getView()).toEqual(before);
+      expect(t.cash().movements).toEqual([]);
+      expect(t.fake.calls).not.toContain('pay:300');
+      // The cash device still works: a coin in the acceptor is counted.
+      await t.insertCash(100);
+      expect(t.session.getView()).toMatchObject({ screen: 'payment', paidYen: 100 });
+    });
+
+    it('lets the demo panel drop coins into the simulated acceptor in demo mode', async () => {
+      const t = setup('none', { demo: true });
+      await toPayment(t);
+      await t.send({ type: 'demoInsertCash', yen: 100 });
+      expect(t.session.getView()).toMatchObject({ screen: 'payment', paidYen: 100 });
+      await t.send({ type: 'demoInsertCash', yen: 500 });
+      expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'done', printedDocuments: 1, refundYen: 300 });
+      expect(t.cash().movements.map((m) => m.kind)).toEqual(['inserted', 'inserted', 'collected', 'returned']);
+    });
+
+    it('hands change, returned escrow and refunds back through the device', async () => {
+      const paid = setup();
+      await toPayment(paid);
+      await paid.insertCash(500);
+      expect(paid.session.getView()).toMatchObject({ screen: 'done' });
+      expect(paid.cashDevice.paidOut).toEqual([{ yen: 200, reason: 'change' }]);
+
+      const cancelled = setup();
+      await toPayment(cancelled);
+      await cancelled.insertCash(100);
+      await cancelled.send({ type: 'cancel' });
+      expect(cancelled.cashDevice.paidOut).toEqual([{ yen: 100, reason: 'cancel' }]);
+
+      const rejected = setup('badSignature');
+      await toPayment(rejected);
+      await rejected.insertCash(500);
+      expect(rejected.session.getView()).toMatchObject({ screen: 'error', refundYen: 500 });
+      expect(rejected.cashDevice.paidOut).toEqual([
+        { yen: 200, reason: 'change' },
+        { yen: 300, reason: 'ISSUANCE_DOCUMENT_MISMATCH' },
+      ]);
+    });
+
+    it('gives back cash inserted outside the payment step without counting it', async () => {
+      const t = setup();
+      await toMenu(t);
+      const before = t.session.getView();
+      await t.insertCash(1000);
+      expect(t.session.getView()).toEqual(before);
+      expect(t.cashDevice.paidOut).toEqual([{ yen: 1000, reason: 'notAccepting' }]);
+      expect(t.cash().movements).toEqual([]);
+    });
   });
 });

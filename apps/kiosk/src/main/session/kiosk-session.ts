@@ -19,6 +19,7 @@ import {
   type MenuItem,
   type AuthenticateResponse,
   type QuoteResponse,
+  type Yen,
 } from '@madoguchi/shared';
 import { PinBuffer } from '../card/pin-buffer.js';
 import { CashBox } from '../payment/cash-box.js';
@@ -46,7 +47,7 @@ type Listener = (view: KioskView) => void;
 export interface KioskSessionOptions {
   /** Pauses before retrying an unanswered payment with the same idempotency key (escrow-payment.ts). */
   paymentRetryDelaysMs?: readonly number[];
-  /** The cash acceptor for each new customer (a hardware driver; recorded in tests). */
+  /** Each new customer's cash accounts (recorded in tests); by default over `SessionDeps.cash`. */
   newCashBox?: () => CashBox;
 }
 
@@ -70,6 +71,7 @@ export class KioskSession {
       deps.card.on('cardInserted', () => this.enqueue(() => this.onCardInserted())),
       deps.card.on('cardRemoved', () => this.enqueue(() => this.onCardRemoved())),
     );
+    if (deps.cash) this.unsubscribe.push(deps.cash.on('inserted', (yen) => void this.enqueue(() => this.onCashInserted(yen))));
   }
 
   getView(): KioskView {
@@ -85,6 +87,9 @@ export class KioskSession {
   send(raw: unknown): Promise<void> {
     const parsed = KioskIntent.safeParse(raw);
     if (!parsed.success) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'not a kiosk intent'));
+    // Refused here, not in the queue, where a failed step would end the customer's session: a page
+    // asking a real kiosk for demo cash changes nothing at all.
+    if (parsed.data.type === 'demoInsertCash' && !this.deps.demoCash) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cash is off'));
     return this.enqueue(() => this.handle(parsed.data));
   }
 
@@ -147,12 +152,9 @@ export class KioskSession {
         if (screen === 'domicileConfirm') return this.customer.auth?.domicileRegistration?.canApply ? this.applyDomicileRegistration() : undefined;
         if (screen !== 'options') return;
         return this.requestQuote();
-      case 'insertCash':
-        if (screen !== 'payment' || !this.customer.quote) return;
-        this.customer.cash.insert(intent.yen);
-        await this.update({ paidYen: this.customer.cash.escrowYen });
-        if (this.customer.cash.escrowYen >= this.customer.quote.totalYen) return this.issueAndPrint();
-        return;
+      case 'demoInsertCash':
+        // Money comes from the cash device only; the demo panel may drop coins into the simulated one.
+        return this.deps.demoCash?.insert(intent.yen);
       case 'back':
         if (screen === 'options' || screen === 'refused' || screen === 'domicileConfirm' || screen === 'domicileApplied') return this.update({ screen: 'menu', error: undefined, selected: undefined });
         if (screen === 'payment') return this.cancelQuote('back').then(() => this.update({ screen: 'options', quote: undefined, paidYen: undefined }));
@@ -165,6 +167,19 @@ export class KioskSession {
         if (screen === 'done' || screen === 'error' || screen === 'refused' || screen === 'domicileApplied') return this.endSession();
         return;
     }
+  }
+
+  /** A coin or note from the cash device; outside the payment step it goes straight back. */
+  private async onCashInserted(amount: Yen): Promise<void> {
+    if (this.view.screen !== 'payment' || !this.customer.quote) {
+      this.deps.cash?.payOut(amount, 'notAccepting');
+      this.deps.log('cash returned', { yen: amount, reason: 'notAccepting' });
+      return;
+    }
+    this.touch();
+    this.customer.cash.insert(amount);
+    await this.update({ paidYen: this.customer.cash.escrowYen });
+    if (this.customer.cash.escrowYen >= this.customer.quote.totalYen) return this.issueAndPrint();
   }
 
   private async onCardInserted(): Promise<void> {
@@ -357,14 +372,18 @@ export class KioskSession {
       }
       await this.update({ screen: 'printing' });
       for (const { binding, pdf } of checked) {
+        let jobId: string;
         try {
-          await this.deps.printer.print({ issuanceId: quote.issuanceId, copyIndex: binding.copyIndex, issueNumber: binding.issueNumber, pdf });
+          ({ jobId } = await this.deps.printer.print({ issuanceId: quote.issuanceId, copyIndex: binding.copyIndex, issueNumber: binding.issueNumber, pdf }));
         } catch (error) {
           await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(() => undefined);
           throw new MadoguchiError('ISSUANCE_PRINT_FAILED', error instanceof Error ? error.message : 'printer error');
         } finally {
           pdf.fill(0);
         }
+        // The result is known: the resident's certificate is on paper, and stays nowhere else. A
+        // file that cannot be removed now is swept at the next start.
+        await this.deps.printer.release(jobId).catch(() => this.deps.log('spool file not released', { issuance: quote.issuanceId }));
         // The copy is on paper: it counts as printed whatever happens to the report. A report the
         // center never gets (the client already retried it with one key) is not refunded to the
         // resident who holds the certificate; the center's sweeper files the issuance as an incident
@@ -402,7 +421,7 @@ export class KioskSession {
   }
 
   private newCustomer(): Customer {
-    return { cash: this.options.newCashBox?.() ?? new CashBox() };
+    return { cash: this.options.newCashBox?.() ?? new CashBox(this.deps.cash) };
   }
 
   private touch(): void {

@@ -2,6 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { CardService } from '../card/card-service.js';
 import type { CenterClient } from '../center/center-client.js';
+import type { CashDevice } from '../payment/cash-device.js';
 import type { Printer } from '../printer/spool-printer.js';
 
 export type CardPort = Pick<CardService, 'on' | 'readCardInfo' | 'authenticate' | 'cardPresent' | 'readerStatus'>;
@@ -12,6 +13,11 @@ export interface DemoCardPort {
   remove(): Promise<void>;
 }
 
+/** Demo mode only: the demo panel's coin slot into the simulated cash acceptor. */
+export interface DemoCashPort {
+  insert(yen: number): void;
+}
+
 export type SessionLog = (event: string, fields?: Record<string, string | number | boolean | undefined>) => void;
 
 export interface SessionDeps {
@@ -19,7 +25,10 @@ export interface SessionDeps {
   center: Pick<CenterClient, 'challenge' | 'authenticate' | 'applyDomicileRegistration' | 'quote' | 'pay' | 'printResult' | 'cancel'>;
   printer: Printer;
   centerPublicKey: () => Promise<KeyObject>;
+  /** The cash acceptor: the only source of money. Without one the session takes no cash. */
+  cash?: CashDevice;
   demo?: DemoCardPort;
+  demoCash?: DemoCashPort;
   log: SessionLog;
   /** Resets to idle after this long without a touch (nothing of a customer survives). */
   idleTimeoutMs?: number;

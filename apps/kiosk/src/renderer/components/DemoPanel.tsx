@@ -1,12 +1,16 @@
 /**
  * Demo only (the view carries `demoCards` only in demo mode): place one of the demo residents'
- * virtual cards, or take it away. Styled as an obvious developer tool, outside the resident's screen.
+ * virtual cards, or take it away, and on the payment screen drop coins into the simulated cash
+ * unit. Styled as an obvious developer tool, outside the resident's screen.
  */
+import { CASH_DENOMINATIONS } from '@madoguchi/shared';
 import { useKiosk, useKioskT } from '../kiosk-context.js';
+import { useYen } from './Yen.js';
 
 export function DemoPanel() {
   const { view, send } = useKiosk();
   const { t } = useKioskT();
+  const yen = useYen();
   if (!view.demoCards) return null;
   return (
     <aside className="demo-panel demo" aria-label={t('demo.title')} data-demo-panel>
@@ -37,6 +41,18 @@ export function DemoPanel() {
       <button type="button" className="demo-remove" disabled={!view.cardPresent} onClick={() => void send({ type: 'demoRemoveCard' })}>
         {t('demo.removeCard')}
       </button>
+      {view.screen === 'payment' ? (
+        <section className="demo-cash" aria-label={t('demo.insertCash')}>
+          <h3>{t('demo.insertCash')}</h3>
+          <div className="cash-buttons">
+            {CASH_DENOMINATIONS.map((amount) => (
+              <button key={amount} type="button" className="cash-button" data-yen={amount} onClick={() => void send({ type: 'demoInsertCash', yen: amount })}>
+                {yen(amount)}
+              </button>
+            ))}
+          </div>
+        </section>
+      ) : null}
     </aside>
   );
 }

@@ -139,7 +139,7 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
         set({ screen: 'quoting' });
         return later(700, () => ({ screen: 'payment', quote: { feeYen: fee, totalYen: fee * copies, copies }, paidYen: 0 }));
       }
-      case 'insertCash': {
+      case 'demoInsertCash': {
         const paidYen = (view.paidYen ?? 0) + intent.yen;
         set({ paidYen });
         const total = view.quote?.totalYen ?? 0;

@@ -89,7 +89,7 @@ export const en: Catalog = {
     remaining: 'Still to pay',
     change: 'Change',
     cancelNote: 'If you cancel, the money you inserted is returned.',
-    demoCash: 'Demo: insert money',
+    insertIntoMachine: 'Insert coins or notes into the slot on the machine.',
   },
   issuing: {
     heading: 'Preparing your certificate',
@@ -125,6 +125,7 @@ export const en: Catalog = {
     removeCard: 'Remove the card',
     cardPresent: 'Card on reader',
     noCard: 'No card',
+    insertCash: 'Insert money (simulated cash unit)',
   },
   domicile: {
     menuNote: 'Your domicile (honseki) is in another municipality. To get its family register certificates, first apply for registration.',

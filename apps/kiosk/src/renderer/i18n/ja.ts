@@ -89,7 +89,7 @@ export const ja = {
     remaining: 'あと',
     change: 'おつり',
     cancelNote: '中止すると、入れたお金は返却されます。',
-    demoCash: 'デモ用：お金を入れる',
+    insertIntoMachine: '硬貨・紙幣を機械の投入口に入れてください。',
   },
   issuing: {
     heading: '証明書を作成しています',
@@ -125,6 +125,7 @@ export const ja = {
     removeCard: 'カードを取り外す',
     cardPresent: 'カードあり',
     noCard: 'カードなし',
+    insertCash: 'お金を入れる（模擬の投入口）',
   },
   domicile: {
     menuNote: '本籍地がお住まいの市区町村と異なるため、本籍地の戸籍の証明書を取得するには、事前に利用登録の申請が必要です。',

@@ -91,7 +91,7 @@ export const ko: Catalog = {
     remaining: '남은 금액',
     change: '거스름돈',
     cancelNote: '중지하면 넣은 돈은 반환됩니다.',
-    demoCash: '데모용: 돈 넣기',
+    insertIntoMachine: '동전이나 지폐를 기계의 투입구에 넣어 주십시오.',
   },
   issuing: {
     heading: '증명서를 작성하고 있습니다',
@@ -127,6 +127,7 @@ export const ko: Catalog = {
     removeCard: '카드 빼기',
     cardPresent: '카드 있음',
     noCard: '카드 없음',
+    insertCash: '돈 넣기(모의 투입구)',
   },
   domicile: {
     menuNote: '본적지가 거주하시는 시구정촌과 다르기 때문에, 본적지의 호적 증명서를 받으려면 사전에 이용등록 신청이 필요합니다.',

@@ -91,7 +91,7 @@ export const pt: Catalog = {
     remaining: 'Falta',
     change: 'Troco',
     cancelNote: 'Se cancelar, o dinheiro inserido será devolvido.',
-    demoCash: 'Demonstração: inserir dinheiro',
+    insertIntoMachine: 'Insira moedas ou notas na entrada da máquina.',
   },
   issuing: {
     heading: 'Preparando a certidão',
@@ -127,6 +127,7 @@ export const pt: Catalog = {
     removeCard: 'Retirar o cartão',
     cardPresent: 'Cartão no leitor',
     noCard: 'Sem cartão',
+    insertCash: 'Inserir dinheiro (unidade de dinheiro simulada)',
   },
   domicile: {
     menuNote: 'O seu domicílio de registro (honseki) fica em outro município. Para obter as certidões de registro familiar de lá, faça primeiro o pedido de uso.',

@@ -91,7 +91,7 @@ export const vi: Catalog = {
     remaining: 'Còn thiếu',
     change: 'Tiền thừa',
     cancelNote: 'Nếu hủy, số tiền đã cho vào sẽ được trả lại.',
-    demoCash: 'Demo: cho tiền vào',
+    insertIntoMachine: 'Xin cho tiền xu hoặc tiền giấy vào khe của máy.',
   },
   issuing: {
     heading: 'Đang tạo giấy chứng nhận',
@@ -127,6 +127,7 @@ export const vi: Catalog = {
     removeCard: 'Lấy thẻ ra',
     cardPresent: 'Có thẻ',
     noCard: 'Không có thẻ',
+    insertCash: 'Cho tiền vào (máy nhận tiền mô phỏng)',
   },
   domicile: {
     menuNote: 'Nơi nguyên quán (honseki) của quý vị ở một địa phương khác. Để nhận giấy chứng nhận hộ tịch của nơi đó, cần đăng ký sử dụng trước.',

@@ -91,7 +91,7 @@ export const zh: Catalog = {
     remaining: '还需',
     change: '找零',
     cancelNote: '取消时，已投入的现金将被退还。',
-    demoCash: '演示用：投入现金',
+    insertIntoMachine: '请将硬币或纸币投入机器的投币口。',
   },
   issuing: {
     heading: '正在制作证明书',
@@ -127,6 +127,7 @@ export const zh: Catalog = {
     removeCard: '取下卡片',
     cardPresent: '有卡',
     noCard: '无卡',
+    insertCash: '投入现金（模拟投币机）',
   },
   domicile: {
     menuNote: '您的本籍地与居住的市区町村不同。要领取本籍地的户籍证明书，需要事先申请利用登记。',

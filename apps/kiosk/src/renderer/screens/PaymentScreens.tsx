@@ -1,14 +1,13 @@
 /**
  * The fee, then the cash. The main process asks the center for the fee (quoting) and moves on to
- * issuing by itself once enough money is in; money is integer yen and the sums are main's.
+ * issuing by itself once enough money is in; money is integer yen and the sums are main's. The
+ * money goes into the machine's cash unit, never through this screen (the demo's simulated unit
+ * is fed from the demo panel).
  */
 import { useKiosk, useKioskT } from '../kiosk-context.js';
 import { ScreenFrame, Working } from '../components/ScreenFrame.js';
 import { CertificateName } from '../components/CertificateName.js';
 import { useYen } from '../components/Yen.js';
-
-/** Japanese coins and notes a cash unit accepts (the bridge schema allows exactly these). */
-const DEMO_CASH = [10, 50, 100, 500, 1000, 5000, 10000] as const;
 
 export function QuotingScreen() {
   const { t } = useKioskT();
@@ -20,7 +19,7 @@ export function QuotingScreen() {
 }
 
 export function PaymentScreen() {
-  const { view, send } = useKiosk();
+  const { view } = useKiosk();
   const { t } = useKioskT();
   const yen = useYen();
   const total = view.quote?.totalYen ?? 0;
@@ -58,18 +57,9 @@ export function PaymentScreen() {
             </div>
           </dl>
         </div>
-        {view.demoCards ? (
-          <section className="demo-cash demo" aria-label={t('payment.demoCash')}>
-            <h2>{t('payment.demoCash')}</h2>
-            <div className="cash-buttons">
-              {DEMO_CASH.map((amount) => (
-                <button key={amount} type="button" className="cash-button" data-yen={amount} onClick={() => void send({ type: 'insertCash', yen: amount })}>
-                  {yen(amount)}
-                </button>
-              ))}
-            </div>
-          </section>
-        ) : null}
+        <p className="insert-cash" data-testid="insert-cash">
+          {t('payment.insertIntoMachine')}
+        </p>
       </div>
     </ScreenFrame>
   );
