@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoData } from '@madoguchi/shared/demo-data';
 import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { FontSet } from './fonts/font-set.js';
+import { serializeDocument } from './pdf/writer.js';
 import { renderDocument, type RenderedDocument } from './render-document.js';
 import { verificationRoutes } from './verification-routes.js';
 import { createDocumentVerifier, VERIFICATION_CATALOG_KEY } from './verification/document-verifier.js';
@@ -60,7 +61,7 @@ describe('verification routes', () => {
 
     const loaded = await PDFDocument.load(doc.pdf);
     loaded.getPage(0).node.set(PDFName.of('MediaBox'), loaded.context.obj([0, 0, 600, 842]));
-    const tampered = await loaded.save();
+    const tampered = serializeDocument(loaded);
     const res = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(tampered) });
     expect(res.json()).toEqual({ authentic: false, reason: 'content-mismatch' });
   });
@@ -71,7 +72,7 @@ describe('verification routes', () => {
     const loaded = await PDFDocument.load(doc.pdf);
     const other = createVerificationSigner(generateKeyPairSync('ed25519').privateKey, 'center-x').sign({ issueNumber: 'x', municipalityCode: '141003', certificateType: 'sealCertificate', issuedOn: '2026-11-23', contentSha256: doc.contentSha256 });
     loaded.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(other));
-    const res2 = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(await loaded.save()) });
+    const res2 = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(serializeDocument(loaded)) });
     expect(res2.json()).toEqual({ authentic: false, reason: 'unknown-key' });
   });
 

@@ -22,6 +22,7 @@ const keys = generateKeyPairSync('ed25519');
 const env = { fonts: new FontSet(), signer: createVerificationSigner(keys.privateKey, 'center-1') };
 const verifier = createDocumentVerifier({ 'center-1': keys.publicKey });
 const notAuthentic = { authentic: false, reason: 'content-mismatch' };
+const refused = { code: 'VERIFICATION_DOCUMENT_REFUSED' };
 
 const demo = generateDemoData();
 
@@ -177,22 +178,34 @@ describe('files that are not the renderer\'s serialisation of their objects', ()
     return Buffer.from(`${moved.slice(0, newXrefAt)}${rows.join('\n')}${moved.slice(tableEnd, startxref)}startxref\n${newXrefAt}\n%%EOF`, 'latin1');
   }
 
-  it('rejects a content stream shadowed through the cross-reference table', async () => {
+  it('refuses a content stream shadowed through the cross-reference table', async () => {
     const forged = shadowPageContent(single.pdf);
     // The forgery really is what a viewer would see: pdf-lib alone still reads the genuine stream.
     const parsed = await PDFDocument.load(forged, { updateMetadata: false });
     expect(parsed.getPageCount()).toBe(single.pageCount);
-    expect(await verifier.verifyDocument(forged)).toEqual(notAuthentic);
+    // Refused before parsing: the renderer writes each object once, numbered upwards.
+    await expect(verifier.verifyDocument(forged)).rejects.toMatchObject(refused);
   });
 
-  it('rejects anything appended after the document (an incremental update)', async () => {
+  it('refuses anything appended after the document (an incremental update)', async () => {
     const update = Buffer.from('\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1');
-    expect(await verifier.verifyDocument(Buffer.concat([single.pdf, update]))).toEqual(notAuthentic);
+    await expect(verifier.verifyDocument(Buffer.concat([single.pdf, update]))).rejects.toMatchObject(refused);
   });
 
-  it('rejects the genuine objects written in another form (pdf-lib with object streams)', async () => {
+  it('refuses a page tree that lists one node twice at every level (2^20 pages from 20 objects) before walking it', async () => {
     const doc = await PDFDocument.load(single.pdf, { updateMetadata: false });
-    expect(await verifier.verifyDocument(await doc.save({ useObjectStreams: true }))).toEqual(notAuthentic);
+    const root = doc.catalog.lookup(PDFName.of('Pages'), PDFDict);
+    let node = root.lookup(PDFName.of('Kids'), PDFArray).get(0);
+    for (let level = 1; level <= 20; level++) node = doc.context.register(doc.context.obj({ Type: 'Pages', Kids: [node, node], Count: 2 ** level }));
+    root.set(PDFName.of('Kids'), doc.context.obj([node]));
+    root.set(PDFName.of('Count'), doc.context.obj(2 ** 20));
+    // The renderer's own serialisation and the genuine payload: only the page tree gives it away.
+    await expect(verifier.verifyDocument(serializeDocument(doc))).rejects.toMatchObject(refused);
+  });
+
+  it('refuses the genuine objects written in another form (pdf-lib with object streams)', async () => {
+    const doc = await PDFDocument.load(single.pdf, { updateMetadata: false });
+    await expect(verifier.verifyDocument(await doc.save({ useObjectStreams: true }))).rejects.toMatchObject(refused);
     // The renderer's own form of the same objects is the genuine document again.
     expect(await verifier.verifyDocument(serializeDocument(doc))).toMatchObject({ authentic: true });
   });
