@@ -57,7 +57,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return full.startsWith(rootWithSep) ? full : null;
 }
 
-export async function startBridgeServer(options: { target: BridgeTarget; rendererDir: string; port?: number; host?: string }): Promise<BridgeServer> {
+export async function startBridgeServer(options: { target: BridgeTarget; rendererDir: string; port?: number; host?: string; onRendererConnected?: () => void }): Promise<BridgeServer> {
   const token = randomBytes(24).toString('base64url');
   const tokenBytes = Buffer.from(token);
   const streams = new Set<http.ServerResponse>();
@@ -84,6 +84,7 @@ export async function startBridgeServer(options: { target: BridgeTarget; rendere
           res.write(`event: view\ndata: ${JSON.stringify(options.target.getView())}\n\n`);
           streams.add(res);
           req.on('close', () => streams.delete(res));
+          options.onRendererConnected?.();
           return;
         }
         if (req.method === 'POST' && url.pathname === '/bridge/intent') {
