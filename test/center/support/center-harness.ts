@@ -124,6 +124,8 @@ export interface StartOptions {
   renderWorkers?: number;
   /** Enables the import API under /admin with this bearer token. */
   adminToken?: string;
+  /** The CRL files the center reads (default: the test PKI's crls.pem). */
+  crlPaths?: (pki: TestPki) => string[];
 }
 
 export async function startCenter(database: CenterDatabase, options: StartOptions = {}): Promise<CenterHarness> {
@@ -144,7 +146,7 @@ export async function startCenter(database: CenterDatabase, options: StartOption
     host: '127.0.0.1',
     port: 0,
     tls: { keyPem: readFileSync(state.serverKeyPath, 'utf8'), certPem: readFileSync(state.serverCertPath, 'utf8'), kioskCaPem: caPem },
-    cardTrust: { trustAnchorsPem: readFileSync(pki.paths.trustedCasPem, 'utf8'), crlPaths: [pki.paths.crlsPem] },
+    cardTrust: { trustAnchorsPem: readFileSync(pki.paths.trustedCasPem, 'utf8'), crlPaths: options.crlPaths?.(pki) ?? [pki.paths.crlsPem] },
     bindingKey: { privateKeyPem: readFileSync(state.bindingKeyPath, 'utf8'), keyId: 'binding-test' },
     verificationKey: { privateKeyPem: readFileSync(state.verificationKeyPath, 'utf8'), keyId: 'verification-test' },
     timeouts: { ...defaultTimeouts, crlRefreshMs: 200, ...options.timeouts },
