@@ -23,8 +23,8 @@ export interface CenterTimeouts {
   sweepIntervalMs: number;
   crlRefreshMs: number;
   /**
-   * How long past its nextUpdate a card CA's CRL stays in use; after that card authentication is
-   * refused (AUTH_REVOCATION_UNAVAILABLE) until a fresh CRL is loaded.
+   * How long past its nextUpdate a card CA's CRL stays in use; after that card authentication for
+   * that CA is refused (AUTH_REVOCATION_UNAVAILABLE) until a fresh CRL is loaded for that file.
    */
   crlGraceMs: number;
   /** Whole-request timeout of the HTTP server. */
@@ -46,7 +46,10 @@ export interface CenterConfig {
   cardTrust: {
     /** PEM bundle of the trusted JPKI user-authentication CA certificates (every generation). */
     trustAnchorsPem: string;
-    /** CRL files (PEM bundles or DER) re-read every crlRefreshMs. */
+    /**
+     * CRL files (PEM bundles or DER) re-read every crlRefreshMs; each file is one partition of its
+     * CA's revocation list, and every one must stay fresh (see auth/crl.ts).
+     */
     crlPaths: string[];
   };
   /** Ed25519 key that signs document bindings (the kiosk pins its public key). */
@@ -136,7 +139,7 @@ function positiveInt(value: string | undefined, name: string): number | undefine
  *   MADOGUCHI_DATABASE_URL      postgres://… or a SQLite path (default <state>/center.sqlite)
  *   MADOGUCHI_CENTER_HOST/PORT  listen address (default 127.0.0.1:8443)
  *   MADOGUCHI_CARD_TRUST_ANCHORS  PEM bundle of trusted card CAs (required)
- *   MADOGUCHI_CARD_CRLS         comma-separated CRL files (required)
+ *   MADOGUCHI_CARD_CRLS         comma-separated CRL files, each one partition of its CA's list (required)
  *   MADOGUCHI_ADMIN_TOKEN       bearer token that enables the import API under /admin (≥ 32 characters)
  *   MADOGUCHI_PUBLIC_VERIFY_URL public base URL of the verification page in QR codes (default https://<host>:<port>)
  *   MADOGUCHI_CRL_GRACE_MS      how long a CRL past its nextUpdate stays in use (default 6 h)
