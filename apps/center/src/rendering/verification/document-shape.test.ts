@@ -11,7 +11,7 @@ import { generateDemoData } from '@madoguchi/shared/demo-data';
 import type { CertificateData, RenderInput } from '@madoguchi/shared';
 import { FontSet } from '../fonts/font-set.js';
 import { renderDocument, type RenderedDocument } from '../render-document.js';
-import { checkDocumentShape, DocumentShapeError, MAX_DOCUMENT_BYTES, MAX_NESTING, MAX_OBJECTS } from './document-shape.js';
+import { checkDocumentShape, DocumentShapeError, MAX_DOCUMENT_BYTES, MAX_NESTING, MAX_OBJECTS, MAX_SYNTAX_BYTES } from './document-shape.js';
 import { createVerificationSigner } from './signing.js';
 
 const demo = generateDemoData();
@@ -109,6 +109,12 @@ describe('document shape before parsing', () => {
     expect(refusal(layout(many))).toMatch(/more than/);
     expect(refusal(layout(many.slice(0, MAX_OBJECTS)))).toBe('accepted');
     expect(refusal(new Uint8Array(MAX_DOCUMENT_BYTES + 1))).toMatch(/larger than/);
+  });
+
+  it(`refuses more than ${MAX_SYNTAX_BYTES} bytes of syntax outside streams, but not large stream contents`, () => {
+    const numbers = `[ ${'1 '.repeat(MAX_SYNTAX_BYTES / 2)}]`;
+    expect(refusal(layout([catalog, pages, numbers]))).toMatch(/outside stream contents/);
+    expect(refusal(layout([catalog, pages, stream('', Buffer.alloc(2 * MAX_SYNTAX_BYTES, 0x31))]))).toBe('accepted');
   });
 
   it('refuses objects out of order or repeated (a second copy that viewers and pdf-lib would read differently)', () => {
