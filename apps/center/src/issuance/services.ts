@@ -6,6 +6,11 @@
  */
 import type { CertificateData, CertificateOptions, CertificateType, HouseholdMemberChoice, MenuItem, Municipality, MunicipalityPolicy, RenderInput } from '@madoguchi/shared';
 import type { z } from 'zod';
+import type { EligibilityRequest } from '../eligibility/index.js';
+import type { RenderedDocument } from '../rendering/index.js';
+
+// One definition each, where the concept lives; re-exported for the routes and tests that know only this interface.
+export type { EligibilityRequest, RenderedDocument };
 
 export interface CardHolder {
   residentId: string;
@@ -16,22 +21,6 @@ export interface CardHolder {
 
 export type EligibilityDecision = { ok: true; feeYen: number; municipalityCode: string } | { ok: false; code: string };
 
-export interface EligibilityRequest {
-  residentId: string;
-  certificateType: CertificateType;
-  options: CertificateOptions;
-  copies: number;
-  now: Date;
-  authCertificateNotAfter?: Date;
-  cardUsableFrom?: string;
-}
-
-export interface RenderedDocument {
-  pdf: Uint8Array;
-  pageCount: number;
-  pageIssueNumbers: string[];
-  contentSha256: string;
-}
 
 export interface RenderContext {
   municipality: Municipality;
