@@ -6,7 +6,8 @@
  *   tsx apps/center/src/cli/import.ts to-csv batch.json --out DIR        (write a JSON batch as CSV files)
  *   tsx apps/center/src/cli/import.ts demo                               (the demo world: data, policies, holidays)
  *
- * Common options: --database <sqlite path | postgres://…>, --state <dir>. A refused batch prints each
+ * Common options: --database <sqlite path | postgres://…>, --state <dir>, --migrate (cli-database.ts: an
+ * existing database only; `demo --migrate` into a new state). A refused batch prints each
  * problem as `path: message` (residents[12].birthDate / residents.csv:13:birthDate), changes nothing,
  * and exits with status 2.
  */
@@ -17,15 +18,12 @@ import { MunicipalDataBatch } from '@madoguchi/shared';
 import { generateDemoData } from '@madoguchi/shared/demo-data';
 import { createPolicyStore } from '../policy/index.js';
 import { batchToCsv, createMunicipalStore, type ImportReport } from '../residents/index.js';
-import { defaultStateDir, withCliDatabase, type DatabaseOptions } from './cli-database.js';
+import { withCliDatabase, withDatabaseOptions, type DatabaseOptions } from './cli-database.js';
 import { isMain, runProgram, type CliIo } from './cli-errors.js';
 
 /** The CLI as a commander program writing to `io` (tests run it in-process). */
 export function importProgram(io: CliIo): Command {
-  const program = new Command('madoguchi-import')
-    .description('Import municipal data (residents, seals, registers, tax, measures, blocks, card links) into the center')
-    .option('--state <dir>', 'center state directory', defaultStateDir)
-    .option('--database <url>', 'SQLite path or postgres:// URL');
+  const program = withDatabaseOptions(new Command('madoguchi-import').description('Import municipal data (residents, seals, registers, tax, measures, blocks, card links) into the center'));
 
   const dbOptions = () => program.opts<DatabaseOptions>();
 

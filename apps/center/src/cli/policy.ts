@@ -9,22 +9,20 @@
  *   tsx apps/center/src/cli/policy.ts domicile approve <registrationId> --by <clerk>
  *   tsx apps/center/src/cli/policy.ts domicile reject <registrationId> --by <clerk>
  *
- * Common options: --database <sqlite path | postgres://…>, --state <dir>. Errors print their code and
+ * Common options: --database <sqlite path | postgres://…>, --state <dir>, --migrate (cli-database.ts: an
+ * existing database only). Errors print their code and
  * field paths and exit with status 2.
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { CertificateType, japanDate } from '@madoguchi/shared';
 import { createPolicyStore, type DomicileRegistrationStatus } from '../policy/index.js';
-import { defaultStateDir, withCliDatabase, type DatabaseOptions } from './cli-database.js';
+import { withCliDatabase, withDatabaseOptions, type DatabaseOptions } from './cli-database.js';
 import { isMain, runProgram, type CliIo } from './cli-errors.js';
 
 /** The CLI as a commander program writing to `io` (tests run it in-process). */
 export function policyProgram(io: CliIo): Command {
-  const program = new Command('madoguchi-policy')
-    .description('Per-municipality offerings, fees, hours, outages, texts, holidays and 本籍地 registrations')
-    .option('--state <dir>', 'center state directory', defaultStateDir)
-    .option('--database <url>', 'SQLite path or postgres:// URL');
+  const program = withDatabaseOptions(new Command('madoguchi-policy').description('Per-municipality offerings, fees, hours, outages, texts, holidays and 本籍地 registrations'));
 
   const dbOptions = () => program.opts<DatabaseOptions>();
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

@@ -18,10 +18,18 @@ export interface CenterDatabase {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<CenterDatabase> {
+export interface OpenOptions {
+  /**
+   * Open only a SQLite file that already exists (operator CLIs: a mistyped path must not become a
+   * new, empty database that then "verifies"). Throws SQLITE_CANTOPEN otherwise.
+   */
+  mustExist?: boolean;
+}
+
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<CenterDatabase> {
   if (config.kind === 'sqlite') {
-    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
-    const sqlite = new BetterSqlite3(config.path);
+    if (config.path !== ':memory:' && !options.mustExist) mkdirSync(dirname(config.path), { recursive: true });
+    const sqlite = new BetterSqlite3(config.path, { fileMustExist: options.mustExist === true });
     // WAL lets readers proceed while one writer commits; busy_timeout makes a second center
     // process on the same file wait for the lock instead of failing.
     sqlite.pragma('journal_mode = WAL');
