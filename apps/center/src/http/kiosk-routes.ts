@@ -5,7 +5,6 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   AuthenticateRequest,
   AuthenticateResponse,
@@ -18,6 +17,7 @@ import {
   DomicileRegistrationRequest,
   DomicileRegistrationResponse,
   ErrorBody,
+  IssuanceParams,
   MadoguchiError,
   PaymentRequest,
   PrintResultRequest,
@@ -36,7 +36,6 @@ import type { Kiosk } from '../kiosks/registry.js';
 import { applyDomicileRegistrationAtKiosk, domicileRegistrationOffer } from '../policy/domicile-application.js';
 import type { CenterContext } from './context.js';
 
-const IssuanceParams = z.object({ issuanceId: z.string().uuid() });
 /** A retry that arrives while the first call runs waits this long for its result (every call but payment). */
 const DUPLICATE_WAIT_MS = 5_000;
 const errors = { '4xx': ErrorBody, '5xx': ErrorBody };

@@ -411,7 +411,7 @@ export async function reportPrintResult(
   ctx: IssuanceContext,
   kiosk: Kiosk,
   issuanceId: string,
-  report: { issueNumber: string; outcome: 'printed' | 'failed' | 'rejected'; reasonCode?: string | undefined },
+  report: { issueNumber: string; outcome: 'printed' | 'failed' | 'rejected'; reasonCode?: ErrorCode | undefined },
   now: Date,
 ): Promise<PrintResultResponse> {
   return writeTransaction(ctx.database, async (trx) => {
@@ -441,7 +441,8 @@ export async function reportPrintResult(
       return { issuanceId, state, refundYen: yen(0) };
     }
 
-    const failureCode = report.reasonCode && isErrorCode(report.reasonCode) ? report.reasonCode : report.outcome === 'rejected' ? 'ISSUANCE_DOCUMENT_MISMATCH' : 'ISSUANCE_PRINT_FAILED';
+    // A catalog code (the request schema admits nothing else): the history holds codes only.
+    const failureCode: ErrorCode = report.reasonCode ?? (report.outcome === 'rejected' ? 'ISSUANCE_DOCUMENT_MISMATCH' : 'ISSUANCE_PRINT_FAILED');
     await trx
       .updateTable('issuance_documents')
       .set({ print_outcome: report.outcome, print_reason_code: failureCode, reported_at: now.toISOString(), pdf_base64: null, pdf_deleted_at: now.toISOString() })
@@ -454,7 +455,8 @@ export async function reportPrintResult(
   });
 }
 
-export async function cancel(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, reasonCode: string | undefined, now: Date): Promise<PrintResultResponse> {
+/** `reasonCode` is a catalog code (CancelRequest admits nothing else): it is recorded in the history. */
+export async function cancel(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, reasonCode: ErrorCode | undefined, now: Date): Promise<PrintResultResponse> {
   return writeTransaction(ctx.database, async (trx) => {
     const row = await issuanceFor(trx, issuanceId, kiosk);
     const state = row.state as IssuanceState;
@@ -464,7 +466,7 @@ export async function cancel(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: str
       return { issuanceId, state: 'voided', refundYen: yen(0) };
     }
     if (state === 'paid' || state === 'delivered') {
-      const refundYen = await refund(ctx, trx, row, kiosk, state, reasonCode && isErrorCode(reasonCode) ? reasonCode : CANCELLED, now);
+      const refundYen = await refund(ctx, trx, row, kiosk, state, reasonCode ?? CANCELLED, now);
       return { issuanceId, state: 'refunded', refundYen: yen(refundYen) };
     }
     throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${state}`);

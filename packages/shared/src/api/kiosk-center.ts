@@ -9,15 +9,69 @@
  */
 import { z } from 'zod';
 import { CertificateType } from '../domain/certificate-type.js';
-import { CertificateOptions } from '../domain/policy.js';
+import { FamilyRegisterOptions, ResidenceRecordOptions, TaxCertificateOptions } from '../domain/policy.js';
 import { YenSchema } from '../domain/money.js';
 import { errorCodes, type ErrorCode } from '../errors.js';
 
 export const API_VERSION = 'v1' as const;
 export const API_PREFIX = `/api/${API_VERSION}` as const;
 
-const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const Base64 = z.string().regex(BASE64, 'base64');
+/** Base64 of at most `bytes` bytes. */
+const base64Of = (bytes: number) => z.string().max(Math.ceil(bytes / 3) * 4).regex(BASE64, 'base64');
 export const IdempotencyKey = z.string().uuid();
+
+/*
+ * What a kiosk sends is bounded here, field by field, because some of it is written into the
+ * hash-chained history (交付履歴), which is permanent and holds codes and ids only; the center
+ * validates every request with these schemas before anything runs, so whatever is not of a known
+ * shape is refused INPUT_INVALID with nothing written. packages/shared/src/api/kiosk-request-bounds.test.ts
+ * walks every *Request and *Params schema below and fails on any string without a length bound,
+ * any array without a maximum, any number that is not a bounded integer, any field of no type.
+ *
+ *   field                                  bound                                  reaches
+ *   idempotencyKey, challengeId, sessionId,
+ *     issuanceId (path)                    UUID                                   idempotency row; history (session, issuance ids)
+ *   authCertificate                        base64 of ≤ 8 KiB (the kiosk reads ≤ 8 KiB)  its SHA-256 only
+ *   signature                              base64 of ≤ 512 bytes (RSA-4096)       nowhere (verified)
+ *   tokenType                              enum                                   nowhere
+ *   certificateType                        enum of certificate types             history
+ *   options.residenceRecord.*              enums and booleans                    history (options)
+ *   options.residenceRecord.memberIds      ≤ 50 record ids                        history (options)
+ *   options.familyRegister.registerId,
+ *     personId                             record id                              history (options)
+ *   options.tax.kind / taxYear             enum / a four-digit year               history (options)
+ *   copies                                 integer 1–10                           history
+ *   paidYen                                whole yen ≤ Number.MAX_SAFE_INTEGER    history
+ *   issueNumber                            the shape formatIssueNumber writes     looked up; the stored one is recorded
+ *   outcome                                enum                                   history, incidents
+ *   reasonCode (print result, cancel)      a code of this build's error catalog   history, incidents, print_reason_code
+ *
+ * Unknown keys are dropped by the parse (zod objects strip them), so they never reach a handler.
+ */
+/** An id from municipal data (resident, 戸籍, person): printable ASCII, no spaces, as the import writes them. */
+export const RecordId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\x21-\x7e]+$/, 'an id: printable ASCII without spaces');
+/** The card certificate the kiosk reads is at most this long (apps/kiosk/src/main/card/jpki-client.ts). */
+export const MAX_AUTH_CERTIFICATE_BYTES = 8192;
+/** An RSA-4096 signature; JPKI cards sign with RSA-2048 (256 bytes). */
+export const MAX_SIGNATURE_BYTES = 512;
+/** More household members than any 世帯 a resident could select from at a kiosk. */
+export const MAX_SELECTED_MEMBERS = 50;
+/**
+ * 発行番号 as formatIssueNumber writes it: `YYYYMMDD <municipality name> <terminal id> <printer id>
+ * <sequence>`; terminal and printer ids are what enrollment accepts, the sequence at least 6 digits.
+ */
+export const IssueNumber = z
+  .string()
+  .max(160)
+  .regex(/^\d{8} [^\s\p{C}]{1,40} [A-Za-z0-9._-]{1,40} [A-Za-z0-9._-]{1,40} \d{6,15}$/u, 'an issue number');
+/** `/issuances/:issuanceId/…` */
+export const IssuanceParams = z.object({ issuanceId: z.string().uuid() });
 
 export const TokenType = z.enum(['card', 'android', 'iphone']);
 export type TokenType = z.infer<typeof TokenType>;
@@ -67,9 +121,9 @@ export const AuthenticateRequest = z.object({
   idempotencyKey: IdempotencyKey,
   challengeId: z.string().uuid(),
   /** The card's 利用者証明用電子証明書, DER, base64. */
-  authCertificate: Base64,
+  authCertificate: base64Of(MAX_AUTH_CERTIFICATE_BYTES),
   /** RSA PKCS#1 v1.5 signature over SHA-256(challenge), base64. */
-  signature: Base64,
+  signature: base64Of(MAX_SIGNATURE_BYTES),
   tokenType: TokenType,
 });
 export type AuthenticateRequest = z.input<typeof AuthenticateRequest>;
@@ -138,12 +192,22 @@ export const DomicileRegistrationResponse = z.object({
 });
 export type DomicileRegistrationResponse = z.infer<typeof DomicileRegistrationResponse>;
 
+/**
+ * The options a kiosk sends: CertificateOptions (domain/policy.ts) with every id and number bounded,
+ * because the whole object is recorded in the history, the parts a type ignores included.
+ */
+export const RequestedCertificateOptions = z.object({
+  residenceRecord: ResidenceRecordOptions.extend({ memberIds: z.array(RecordId).max(MAX_SELECTED_MEMBERS).default([]) }).optional(),
+  tax: TaxCertificateOptions.extend({ taxYear: z.number().int().min(1000).max(9999) }).optional(),
+  familyRegister: FamilyRegisterOptions.extend({ registerId: RecordId.optional(), personId: RecordId.optional() }).optional(),
+});
+
 // POST /api/v1/issuances
 export const QuoteRequest = z.object({
   idempotencyKey: IdempotencyKey,
   sessionId: z.string().uuid(),
   certificateType: CertificateType,
-  options: CertificateOptions.default({}),
+  options: RequestedCertificateOptions.default({}),
   copies: z.number().int().min(1).max(10),
 });
 export type QuoteRequest = z.input<typeof QuoteRequest>;
@@ -207,10 +271,10 @@ export type DeliveryResponse = z.infer<typeof DeliveryResponse>;
 // POST /api/v1/issuances/:issuanceId/print-results
 export const PrintResultRequest = z.object({
   idempotencyKey: IdempotencyKey,
-  issueNumber: z.string(),
+  issueNumber: IssueNumber,
   outcome: z.enum(['printed', 'failed', 'rejected']),
-  /** For failed/rejected: a catalog code (e.g. ISSUANCE_DOCUMENT_MISMATCH). */
-  reasonCode: z.string().optional(),
+  /** For failed/rejected: a catalog code (e.g. ISSUANCE_DOCUMENT_MISMATCH); the history holds codes only. */
+  reasonCode: KnownErrorCode.optional(),
 });
 export type PrintResultRequest = z.input<typeof PrintResultRequest>;
 
@@ -223,7 +287,8 @@ export const PrintResultResponse = z.object({
 export type PrintResultResponse = z.infer<typeof PrintResultResponse>;
 
 // POST /api/v1/issuances/:issuanceId/cancel — before payment (void) or after payment, before delivery (refund)
-export const CancelRequest = z.object({ idempotencyKey: IdempotencyKey, reasonCode: z.string().optional() });
+// The reason is recorded in the history, so it is a catalog code, never text.
+export const CancelRequest = z.object({ idempotencyKey: IdempotencyKey, reasonCode: KnownErrorCode.optional() });
 export type CancelRequest = z.input<typeof CancelRequest>;
 export const CancelResponse = PrintResultResponse;
 
