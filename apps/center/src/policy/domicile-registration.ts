@@ -11,9 +11,11 @@
  * store and terminal) or which clerk (a staff id) — never a name.
  */
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import { MadoguchiError, isFamilyRegisterType, japanDate, type ErrorCode } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
 import type { CenterDatabase } from '../db/database.js';
+import type { DomicileRegistrationsTable } from '../db/tables/municipal.js';
 import { readTransaction, writeTransaction } from '../db/database.js';
 import { getResident, type Executor } from '../residents/queries.js';
 import { provisionalRefusal, residentStatusRefusal } from '../residents/record-guards.js';
@@ -32,15 +34,7 @@ export interface DomicileRegistration {
   decidedBy: string | null;
 }
 
-type Row = {
-  registration_id: string;
-  resident_id: string;
-  domicile_municipality_code: string;
-  status: string;
-  applied_at: string;
-  decided_at: string | null;
-  decided_by: string | null;
-};
+type Row = Selectable<DomicileRegistrationsTable>;
 
 function fromRow(r: Row): DomicileRegistration {
   return {
