@@ -5,6 +5,7 @@
  */
 import {
   compareIsoDate,
+  isYearEndClosure,
   japanClock,
   type CertificateType,
   type IsoDate,
@@ -17,11 +18,7 @@ import {
 
 export type AvailabilityRefusal = 'ELIGIBILITY_YEAR_END_CLOSURE' | 'ELIGIBILITY_OUTAGE' | 'ELIGIBILITY_OUTSIDE_HOURS';
 
-/** 29 December – 3 January (Japan date). */
-export function isYearEndClosure(date: IsoDate): boolean {
-  const md = date.slice(5);
-  return md >= '12-29' || md <= '01-03';
-}
+export { isYearEndClosure };
 
 function minutesOf(clock: string): number {
   const [h, m] = clock.split(':').map(Number) as [number, number];

@@ -87,7 +87,7 @@ export const MunicipalityPolicy = z.object({
   /** Hours for 本籍地利用登録申請 at the kiosk. */
   domicileRegistrationHours: z.array(ServiceHours).default([]),
   outages: z.array(Outage).default([]),
-  /** 12/29–1/3 closure applies unless a municipality opts out (none does today). */
+  /** 12/29–1/3 closure (isYearEndClosure) applies unless a municipality opts out (none does today). */
   yearEndClosure: z.boolean().default(true),
   /** Official seal (公印) image: PNG base64, printed black at ≤ 25 mm. */
   officialSealPng: z.string().min(1),
@@ -105,3 +105,12 @@ export type MunicipalityPolicyInput = z.input<typeof MunicipalityPolicy>;
 
 /** National holidays and other closed days, as data. */
 export const HolidayCalendar = z.array(z.object({ date: IsoDate, name: z.string() }));
+
+/**
+ * The year-end closure: 29 December – 3 January (a Japan date, YYYY-MM-DD). One rule for the
+ * center's availability check and the demo's choice of a working day.
+ */
+export function isYearEndClosure(date: string): boolean {
+  const md = date.slice(5);
+  return md >= '12-29' || md <= '01-03';
+}
