@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
+import type { CardFault } from '@madoguchi/card-sim';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const testPkiCli = join(repoRoot, 'packages/card-sim/src/cli/test-pki.ts');
@@ -37,7 +38,8 @@ export interface PcscRig {
   env: NodeJS.ProcessEnv;
   isolated: boolean;
   quickack: boolean;
-  insert(cardId: string): Promise<void>;
+  /** With `fault`, the card misbehaves on every command (a 61 FF loop, or no answer at all). */
+  insert(cardId: string, options?: { fault?: CardFault }): Promise<void>;
   remove(): Promise<void>;
   /** The next signature command pulls the card before it answers. */
   removeOnNextSignature(): Promise<void>;
@@ -165,8 +167,8 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
     env,
     isolated,
     quickack: isolated && wantQuickack,
-    async insert(cardId) {
-      await command(`insert ${cardId}`);
+    async insert(cardId, insertOptions) {
+      await command(insertOptions?.fault ? `insert ${cardId} ${insertOptions.fault}` : `insert ${cardId}`);
       insertedCard = cardId;
     },
     async remove() {

@@ -7,3 +7,4 @@ export * from './demo-cards.js';
 export * from './vpcd-client.js';
 export * from './key-pool.js';
 export * from './vpcd-card-server.js';
+export * from './card-faults.js';

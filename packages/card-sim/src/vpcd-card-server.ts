@@ -3,11 +3,13 @@
  * goes away while a card is inserted, the card reconnects until vpcd listens again — as a card left
  * on a reader is seen again when the reader comes back.
  */
+import { faultyResponse, type CardFault } from './card-faults.js';
 import { connectToVpcd, type VpcdConnection } from './vpcd-client.js';
 import type { SmartCard } from './jpki-applet.js';
 
 export interface VpcdCardServer {
-  insert(card: SmartCard): Promise<void>;
+  /** With `fault`, the card misbehaves on every command from the first one (card-faults.ts). */
+  insert(card: SmartCard, options?: { fault?: CardFault }): Promise<void>;
   remove(): Promise<void>;
   /** The next COMPUTE DIGITAL SIGNATURE pulls the card out before it answers. */
   removeOnNextSignature(): void;
@@ -25,6 +27,7 @@ export function createVpcdCardServer(options: { port: number; host?: string; con
   let generation = 0;
   let pullOnSign = false;
   let holdOnSign: (() => void) | undefined;
+  let fault: CardFault | undefined;
   const isSignature = (command: Uint8Array) => command[0] === 0x80 && command[1] === 0x2a;
 
   const attach = async (target: SmartCard, myGeneration: number): Promise<void> => {
@@ -35,6 +38,7 @@ export function createVpcdCardServer(options: { port: number; host?: string; con
         port: options.port,
         ...(options.host ? { host: options.host } : {}),
         onCommand: (command) => {
+          if (fault) return faultyResponse(fault);
           if (pullOnSign && isSignature(command)) {
             pullOnSign = false;
             card = undefined;
@@ -66,9 +70,10 @@ export function createVpcdCardServer(options: { port: number; host?: string; con
   };
 
   return {
-    async insert(next) {
+    async insert(next, insertOptions) {
       await this.remove();
       card = next;
+      fault = insertOptions?.fault;
       await attach(next, ++generation);
     },
     async remove() {

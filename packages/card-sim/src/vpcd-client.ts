@@ -22,9 +22,10 @@ export interface VpcdOptions {
   port?: number;
   /**
    * Called for each APDU (e.g. to remove the card mid-command in a test). Returning 'hold' leaves
-   * the command unanswered: the card keeps working on it until the connection goes away.
+   * the command unanswered: the card keeps working on it until the connection goes away. Returning
+   * bytes answers with them instead of the card (a faulty card, card-faults.ts).
    */
-  onCommand?: (command: Uint8Array) => 'hold' | void;
+  onCommand?: (command: Uint8Array) => 'hold' | Uint8Array | void;
   /** Called once when an established connection closes for any reason other than remove(). */
   onClose?: () => void;
 }
@@ -73,11 +74,12 @@ export function connectToVpcd(card: SmartCard, options: VpcdOptions = {}): VpcdC
         else if (code === 0x04) send(card.atr);
         continue;
       }
-      if (options.onCommand?.(payload) === 'hold') continue;
+      const instead = options.onCommand?.(payload);
+      if (instead === 'hold') continue;
       if (socket.destroyed) return;
       let answer: Uint8Array;
       try {
-        answer = card.transmit(payload);
+        answer = instead ?? card.transmit(payload);
       } catch {
         answer = Uint8Array.from([0x6f, 0x00]); // unpowered or internal fault: "no precise diagnosis"
       }

@@ -11,13 +11,15 @@
  *   list <stateDir>                     the demo cards (cardId, resident, serial, label)
  *   serve-vpcd <stateDir> [--card <cardId>] [--port 35963]
  *                                       put a demo card into a vpcd reader; commands on stdin:
- *                                       "insert <cardId>", "remove", "remove-on-sign", "hold-on-sign"
+ *                                       "insert <cardId> [moreDataForever|silent]" (a faulty card,
+ *                                       card-faults.ts), "remove", "remove-on-sign", "hold-on-sign"
  *                                       (prints "event sign-held" when the next signature is held), "exit"
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { isCardFault, type CardFault } from '../card-faults.js';
 import { createVpcdCardServer } from '../vpcd-card-server.js';
 import { ensureDemoCards, listDemoCards, openDemoCard, demoPkiDir, type DemoResident } from '../demo-cards.js';
 import { CA_GENERATIONS, TRUSTED_GENERATIONS, createTestPki, fifthBirthdayAfter, generateCrl, isCalendarDay, issueCardCertificate, japanDate, loadTestPki, revoke, type CaGeneration } from '../test-pki.js';
@@ -126,9 +128,9 @@ program
     if (opts.card) await server.insert(openDemoCard(stateDir, opts.card));
     reply('ready');
     for await (const line of createInterface({ input: process.stdin })) {
-      const [command, argument] = line.trim().split(/\s+/);
+      const [command, argument, option] = line.trim().split(/\s+/);
       try {
-        if (command === 'insert' && argument) await server.insert(openDemoCard(stateDir, argument));
+        if (command === 'insert' && argument) await server.insert(openDemoCard(stateDir, argument), faultOption(option));
         else if (command === 'remove') await server.remove();
         else if (command === 'remove-on-sign') server.removeOnNextSignature();
         // Asynchronous notice, not a command reply: "event …" lines come whenever they happen.
@@ -143,6 +145,12 @@ program
     await server.remove();
     process.exit(0);
   });
+
+function faultOption(option: string | undefined): { fault?: CardFault } {
+  if (option === undefined) return {};
+  if (!isCardFault(option)) throw new Error(`unknown card fault ${option}`);
+  return { fault: option };
+}
 
 async function demoResidents(): Promise<DemoResident[]> {
   const { generateDemoData } = await import('@madoguchi/shared/demo-data');
