@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCardService, type CardService } from './card-service.js';
+import { createCardService, type CardService, type CardServiceOptions } from './card-service.js';
+import { MAX_GET_RESPONSE_ROUNDS } from './jpki-client.js';
 import { PinBuffer } from './pin-buffer.js';
 import { CardPinWrongError, pinStatus, statusWordError } from './status-words.js';
 import { createVirtualReader, type SimulatedCard, type VirtualReader } from './virtual-reader.js';
@@ -31,10 +32,10 @@ function makeCard(tokenType: TokenType = 'card'): VirtualJpkiCard {
   return new VirtualJpkiCard({ tokenType, authCertificateDer: certificateDer, authPrivateKey: privateKey, authPin: PIN, certificateFiller: 100 });
 }
 
-function setup(card: SimulatedCard | null = makeCard()): { reader: VirtualReader; service: CardService; logs: unknown[] } {
+function setup(card: SimulatedCard | null = makeCard(), timeouts: Pick<CardServiceOptions, 'commandTimeoutMs' | 'operationTimeoutMs'> = {}): { reader: VirtualReader; service: CardService; logs: unknown[] } {
   const reader = createVirtualReader();
   const logs: unknown[] = [];
-  const service = createCardService({ transport: reader.transport, log: (event, fields) => logs.push({ event, fields }) });
+  const service = createCardService({ transport: reader.transport, log: (event, fields) => logs.push({ event, fields }), ...timeouts });
   if (card) reader.insert(card);
   return { reader, service, logs };
 }
@@ -190,5 +191,90 @@ describe('card service over the in-process virtual reader', () => {
     expect(verifies(b.signature, b.authCertificateDer)).toBe(true);
     await service.close();
     expect(await codeOf(service.readCardInfo())).toBe('CARD_READER_UNAVAILABLE');
+  });
+
+  describe('a faulty card', () => {
+    /** A card with the JPKI ATR whose every answer comes from `answer`. */
+    function faulty(answer: (apdu: Uint8Array) => Uint8Array | Promise<Uint8Array>): SimulatedCard & { commands: number } {
+      const atr = makeCard().atr;
+      const card = {
+        commands: 0,
+        atr,
+        powerOn: () => atr,
+        powerOff: () => {},
+        reset: () => atr,
+        transmit: (apdu: Uint8Array) => {
+          card.commands++;
+          return answer(apdu);
+        },
+      };
+      return card;
+    }
+    const never = () => new Promise<Uint8Array>(() => {});
+    // Long enough that only the mechanism under test can end the operation in a test's lifetime.
+    const patient = { commandTimeoutMs: 600_000, operationTimeoutMs: 600_000 };
+
+    it('ends with CARD_ERROR when the card answers every command with 61 FF, after a bounded number of GET RESPONSE', async () => {
+      const card = faulty(() => {
+        if (card.commands > 10_000) throw new Error('still asking for more data');
+        return Uint8Array.from([0x61, 0xff]);
+      });
+      const { reader, service } = setup(card);
+      const error = await service.readCardInfo().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CARD_ERROR', detail: expect.stringContaining('GET RESPONSE') as unknown });
+      expect(card.commands).toBe(1 + MAX_GET_RESPONSE_ROUNDS);
+      reader.insert(makeCard());
+      expect((await service.readCardInfo()).pinTriesLeft).toBe(3);
+    });
+
+    it('ends with CARD_ERROR when a command goes unanswered past its deadline, and the next card works on the same reader', async () => {
+      const { reader, service, logs } = setup(faulty(never), { commandTimeoutMs: 50, operationTimeoutMs: 600_000 });
+      const error = await service.readCardInfo().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CARD_ERROR', detail: 'no answer within 50 ms' });
+      expect(JSON.stringify(logs)).toContain('no answer within 50 ms');
+      reader.insert(makeCard());
+      const result = await service.authenticate(PinBuffer.fromDigits(PIN), challenge);
+      expect(verifies(result.signature, result.authCertificateDer)).toBe(true);
+    });
+
+    it('holds a whole operation to its budget even when each command answers within its own deadline', async () => {
+      const card = makeCard();
+      const slow = faulty((apdu) => new Promise((resolve) => setTimeout(() => resolve(card.transmit(apdu)), 30)));
+      card.powerOn();
+      const { reader, service } = setup(slow, { commandTimeoutMs: 600_000, operationTimeoutMs: 100 });
+      const error = await service.readCardInfo().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'CARD_ERROR', detail: 'readCardInfo: over the 100 ms budget' });
+      reader.insert(makeCard());
+      expect((await service.readCardInfo()).tokenType).toBe('card');
+    });
+
+    it('abandons an operation the caller gives up on, wiping the PIN, and the next operation runs', async () => {
+      let verifySent = false;
+      const card = makeCard();
+      card.powerOn();
+      const hangsAtVerify = faulty((apdu) => {
+        if (apdu[1] !== 0x20 || apdu.length === 4) return card.transmit(apdu);
+        verifySent = true;
+        return never();
+      });
+      const { reader, service } = setup(hangsAtVerify, patient);
+      const cancel = new AbortController();
+      const pin = PinBuffer.fromDigits(PIN);
+      const pending = service.authenticate(pin, challenge, { signal: cancel.signal });
+      while (!verifySent) await new Promise((r) => setTimeout(r, 1));
+      cancel.abort();
+      expect(await codeOf(pending)).toBe('CARD_ERROR');
+      expect(pin.wiped).toBe(true);
+
+      const fresh = makeCard();
+      fresh.powerOn();
+      const counted = faulty((apdu) => fresh.transmit(apdu));
+      reader.insert(counted);
+      expect((await service.readCardInfo()).pinTriesLeft).toBe(3);
+      // An operation asked for with a signal already aborted never reaches the card.
+      const before = counted.commands;
+      expect(await codeOf(service.readCardInfo({ signal: AbortSignal.abort() }))).toBe('CARD_ERROR');
+      expect(counted.commands).toBe(before);
+    });
   });
 });

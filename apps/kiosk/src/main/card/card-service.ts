@@ -2,8 +2,12 @@
  * The kiosk's card service (main process). It owns the transport, turns every failure into a catalog
  * error, runs one card operation at a time, and wipes the PIN right after VERIFY whatever the answer.
  * Log events carry step names and status words only — never the PIN, certificate or signature.
+ * Every operation has a budget and every command a deadline, and the caller may abandon one with
+ * an AbortSignal: a card that never answers, or answers "more data" forever, ends the operation
+ * with CARD_ERROR instead of holding the kiosk.
  */
 import { MadoguchiError, type TokenType } from '@madoguchi/shared';
+import { deadline, untilAborted } from './deadline.js';
 import { JpkiClient } from './jpki-client.js';
 import { Listeners } from './listeners.js';
 import type { PinBuffer } from './pin-buffer.js';
@@ -38,20 +42,39 @@ export interface CardService {
   readonly readerStatus: ReaderStatus;
   readonly cardPresent: boolean;
   on<E extends keyof CardServiceEvents>(event: E, listener: CardServiceEvents[E]): () => void;
-  readCardInfo(): Promise<CardInfo>;
+  readCardInfo(options?: CardCallOptions): Promise<CardInfo>;
   /** Throws MadoguchiError (CardPinWrongError for CARD_PIN_WRONG, with triesLeft). Always wipes `pin`. */
-  authenticate(pin: PinBuffer, challenge: Uint8Array): Promise<CardAuthentication>;
+  authenticate(pin: PinBuffer, challenge: Uint8Array, options?: CardCallOptions): Promise<CardAuthentication>;
   close(): Promise<void>;
 }
+
+export interface CardCallOptions {
+  /** Abandons the operation (the resident cancelled, the card left, the idle timer): it rejects at once. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A real card's slowest command, the RSA-2048 signature, takes a few hundred ms, and a whole
+ * authentication about a second on a slow reader. A card silent for longer is faulty, and the
+ * resident should hear so within a couple of seconds, not wait on it.
+ */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
+export const DEFAULT_OPERATION_TIMEOUT_MS = 5000;
 
 export interface CardServiceOptions {
   transport: CardTransport;
   log?: CardLog;
+  /** How long one command may go unanswered (default DEFAULT_COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs?: number;
+  /** How long one operation may take, from waiting for the reader to the last answer (default DEFAULT_OPERATION_TIMEOUT_MS). */
+  operationTimeoutMs?: number;
 }
 
 export function createCardService(options: CardServiceOptions): CardService {
   const { transport } = options;
   const log: CardLog = options.log ?? (() => {});
+  const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   const listeners = new Listeners<CardServiceEvents>();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -71,15 +94,25 @@ export function createCardService(options: CardServiceOptions): CardService {
     }),
   ];
 
-  /** One card operation at a time; a failure maps to a catalog error and never blocks the next. */
-  function exclusive<T>(name: string, work: (client: JpkiClient) => Promise<T>, disconnect: { reset: boolean }): Promise<T> {
+  /**
+   * One card operation at a time; a failure maps to a catalog error and never blocks the next. The
+   * budget starts when the operation is asked for, so time spent waiting behind another counts.
+   */
+  function exclusive<T>(name: string, work: (client: JpkiClient) => Promise<T>, disconnect: { reset: boolean }, callerSignal?: AbortSignal): Promise<T> {
+    const cancelled = new AbortController();
+    const onCallerAbort = () => cancelled.abort(new MadoguchiError('CARD_ERROR', `${name}: abandoned by the session`));
+    if (callerSignal?.aborted) onCallerAbort();
+    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const budget = deadline(operationTimeoutMs, () => new MadoguchiError('CARD_ERROR', `${name}: over the ${operationTimeoutMs} ms budget`), cancelled.signal);
+    const { signal } = budget;
     const run = async (): Promise<T> => {
       if (closed) throw new MadoguchiError('CARD_READER_UNAVAILABLE', 'card service closed');
       const started = performance.now();
       let connection: CardConnection | undefined;
       try {
-        connection = await transport.connect();
-        const result = await work(new JpkiClient(connection));
+        signal.throwIfAborted();
+        connection = await transport.connect({ signal });
+        const result = await work(new JpkiClient(withCommandDeadline(connection, signal, commandTimeoutMs)));
         log(`card.${name}`, { outcome: 'ok', ms: Math.round(performance.now() - started) });
         return result;
       } catch (error) {
@@ -90,9 +123,18 @@ export function createCardService(options: CardServiceOptions): CardService {
         if (connection) await connection.disconnect(disconnect).catch(() => undefined);
       }
     };
+    // The queue follows the work itself, so two sessions never overlap on the reader; the caller
+    // is released when the signal fires even if a transport has not noticed it yet.
     const result = queue.then(run, run);
     queue = result.catch(() => undefined);
-    return result;
+    return untilAborted(result, signal)
+      .catch((error: unknown) => {
+        throw toCardError(error);
+      })
+      .finally(() => {
+        budget.clear();
+        callerSignal?.removeEventListener('abort', onCallerAbort);
+      });
   }
 
   return {
@@ -104,7 +146,7 @@ export function createCardService(options: CardServiceOptions): CardService {
     },
     on: (event, listener) => listeners.on(event, listener),
 
-    readCardInfo: () =>
+    readCardInfo: (callOptions) =>
       exclusive(
         'readCardInfo',
         async (client) => {
@@ -117,9 +159,10 @@ export function createCardService(options: CardServiceOptions): CardService {
           return { tokenType, authCertificateDer, pinTriesLeft };
         },
         { reset: false },
+        callOptions?.signal,
       ),
 
-    authenticate: (pin, challenge) => {
+    authenticate: (pin, challenge, callOptions) => {
       if (!pin.complete) {
         pin.wipe();
         return Promise.reject(new MadoguchiError('CARD_PIN_WRONG', 'incomplete PIN'));
@@ -146,7 +189,8 @@ export function createCardService(options: CardServiceOptions): CardService {
         },
         // Reset so the verified PIN does not outlive this session on the card.
         { reset: true },
-      );
+        callOptions?.signal,
+      ).finally(() => pin.wipe()); // abandoned, the caller hears of it before the work has unwound
     },
 
     close: async () => {
@@ -156,6 +200,25 @@ export function createCardService(options: CardServiceOptions): CardService {
       await queue;
       await transport.close();
     },
+  };
+}
+
+/**
+ * Every command under its own deadline within the operation's signal. No command is sent once the
+ * operation is over, whatever the transport does with signals.
+ */
+function withCommandDeadline(connection: CardConnection, operation: AbortSignal, timeoutMs: number): CardConnection {
+  return {
+    async transmit(command) {
+      operation.throwIfAborted();
+      const limit = deadline(timeoutMs, () => new MadoguchiError('CARD_ERROR', `no answer within ${timeoutMs} ms`), operation);
+      try {
+        return await untilAborted(connection.transmit(command, { signal: limit.signal }), limit.signal);
+      } finally {
+        limit.clear();
+      }
+    },
+    disconnect: (options) => connection.disconnect(options),
   };
 }
 

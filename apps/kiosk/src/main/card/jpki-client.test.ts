@@ -6,7 +6,7 @@
  */
 import { MadoguchiError } from '@madoguchi/shared';
 import { describe, expect, it } from 'vitest';
-import { JpkiClient, hasLe } from './jpki-client.js';
+import { JpkiClient, MAX_GET_RESPONSE_ROUNDS, MAX_RESPONSE_BYTES, hasLe } from './jpki-client.js';
 import { PinBuffer } from './pin-buffer.js';
 import type { CardConnection } from './transport.js';
 
@@ -79,5 +79,39 @@ describe('JPKI client', () => {
     for (const sw of [0x63c0, 0x6983, 0x6984]) expect(await counterFor(sw)).toEqual({ kind: 'locked' });
     expect(await counterFor(0x9000)).toEqual({ kind: 'verified' });
     await expect(counterFor(0x6a86)).rejects.toMatchObject({ code: 'CARD_ERROR' });
+  });
+
+  describe('61xx "more data" answers', () => {
+    let calls = 0;
+    /** A card that would go on for ever; the script gives up long after any sane client has. */
+    const endless = (answer: number[]) =>
+      scripted(() => {
+        if (calls++ > 1000) throw new Error('the client never stopped asking for more data');
+        return answer;
+      });
+
+    it('follows a chained answer with GET RESPONSE and returns it whole', async () => {
+      const piece = (n: number) => [...new Array(n).fill(0xcd)];
+      const { connection, seen } = scripted((apdu) => (apdu[1] === 0xc0 ? [...piece(256), 0x90, 0x00] : [...piece(100), 0x61, 0x00]));
+      const { data, sw } = await new JpkiClient(connection).readBinary(0, 0);
+      expect(sw).toBe(0x9000);
+      expect(data.length).toBe(356);
+      expect(seen[1]).toEqual([0x00, 0xc0, 0x00, 0x00, 0x00]);
+    });
+
+    it('gives up with CARD_ERROR on a card that answers every command with 61 FF', async () => {
+      calls = 0;
+      const { connection, seen } = endless([0x61, 0xff]);
+      await expect(new JpkiClient(connection).selectAp()).rejects.toMatchObject({ code: 'CARD_ERROR', detail: expect.stringContaining('GET RESPONSE') as unknown });
+      expect(seen.length).toBe(1 + MAX_GET_RESPONSE_ROUNDS);
+    });
+
+    it(`gives up with CARD_ERROR once a chained answer passes ${MAX_RESPONSE_BYTES} bytes`, async () => {
+      calls = 0;
+      const { connection, seen } = endless([...new Array(255).fill(0xee), 0x61, 0xff]);
+      await expect(new JpkiClient(connection).readBinary(0, 0)).rejects.toMatchObject({ code: 'CARD_ERROR', detail: expect.stringContaining(`${MAX_RESPONSE_BYTES} bytes`) as unknown });
+      expect(seen.length * 255).toBeGreaterThan(MAX_RESPONSE_BYTES);
+      expect(seen.length).toBeLessThanOrEqual(1 + MAX_GET_RESPONSE_ROUNDS);
+    });
   });
 });

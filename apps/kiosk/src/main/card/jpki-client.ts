@@ -20,6 +20,13 @@ export const EF_AUTH_PIN = 0x0018;
 const SHA256_DIGEST_INFO_PREFIX = Uint8Array.from([0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]);
 /** Certificates on real cards are ~1.5 KB; anything past this is a broken or hostile card. */
 const MAX_CERTIFICATE_BYTES = 8192;
+/**
+ * The most one command may return, GET RESPONSE pieces included: nothing the JPKI applet sends is
+ * larger than the certificate (a signature is 256 bytes, a READ BINARY at most 256).
+ */
+export const MAX_RESPONSE_BYTES = MAX_CERTIFICATE_BYTES;
+/** Enough 61xx rounds to chain MAX_RESPONSE_BYTES in 256-byte pieces; a card asking for more is looping. */
+export const MAX_GET_RESPONSE_ROUNDS = MAX_RESPONSE_BYTES / 256;
 
 const TOKEN_LABELS: readonly [string, TokenType][] = [
   ['JPKIAPICCTOKEN', 'card'], // JPKIAPICCTOKEN2 on current cards; the prefix also covers the first issue
@@ -56,11 +63,15 @@ export class JpkiClient {
       result = split(answer);
     }
     let data = result.data;
-    while (result.sw >> 8 === 0x61) {
+    // A card that keeps saying "more data" (61xx) would otherwise be followed forever.
+    for (let rounds = 0; result.sw >> 8 === 0x61; rounds++) {
+      if (data.length > MAX_RESPONSE_BYTES) throw new MadoguchiError('CARD_ERROR', `answer over ${MAX_RESPONSE_BYTES} bytes`);
+      if (rounds === MAX_GET_RESPONSE_ROUNDS) throw new MadoguchiError('CARD_ERROR', `more data after ${MAX_GET_RESPONSE_ROUNDS} GET RESPONSE rounds`);
       answer = await this.connection.transmit(Uint8Array.from([0x00, 0xc0, 0x00, 0x00, result.sw & 0xff]));
       result = split(answer);
       data = concat(data, result.data);
     }
+    if (data.length > MAX_RESPONSE_BYTES) throw new MadoguchiError('CARD_ERROR', `answer over ${MAX_RESPONSE_BYTES} bytes`);
     return { data, sw: result.sw };
   }
 

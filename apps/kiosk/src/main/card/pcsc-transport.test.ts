@@ -36,13 +36,21 @@ class FakeReader extends EventEmitter {
     this.closed = true;
   }
   connect(_options: unknown, callback: (error: unknown, protocol: number) => void): void {
+    this.calls.push('connect');
     callback(null, 2);
   }
-  disconnect(_disposition: number, callback: (error: unknown) => void): void {
+  disconnect(disposition: number, callback: (error: unknown) => void): void {
+    this.calls.push(`disconnect:${disposition === this.SCARD_RESET_CARD ? 'reset' : 'leave'}`);
     callback(null);
   }
+  /** Binding calls in order: connect, transmit, disconnect:<disposition>. */
+  readonly calls: string[] = [];
+  /** When set, transmit callbacks wait here instead of answering (a card that does not answer). */
+  held: ((error: unknown, data: Buffer) => void)[] | undefined;
   transmit(_data: Buffer, _length: number, _protocol: number, callback: (error: unknown, data: Buffer) => void): void {
-    callback(null, Buffer.from([0x90, 0x00]));
+    this.calls.push('transmit');
+    if (this.held) this.held.push(callback);
+    else callback(null, Buffer.from([0x90, 0x00]));
   }
 }
 
@@ -179,6 +187,47 @@ describe('pcsclite transport', () => {
     binding.contexts[0]!.emit('reader', reader);
     reader.fire('status', { state: EMPTY });
     await expect(transport.connect()).rejects.toMatchObject({ failure: 'noCard' });
+    await transport.close();
+  });
+
+  it('abandons an unanswered command at once, and resets and reconnects only after it has ended: its late answer reaches no one', async () => {
+    const binding = fakeBinding();
+    const transport = createPcscTransport({ pcsclite: binding.factory });
+    const reader = new FakeReader('Virtual PCD 00 00');
+    binding.contexts[0]!.emit('reader', reader);
+    reader.fire('status', { state: PRESENT });
+    reader.held = [];
+    const select = Uint8Array.from([0x00, 0xa4, 0x04, 0x0c]);
+
+    const first = await transport.connect();
+    const giveUp = new AbortController();
+    const unanswered = first.transmit(select, { signal: giveUp.signal });
+    giveUp.abort(new Error('no answer within the deadline'));
+    await expect(unanswered).rejects.toThrow('no answer within the deadline');
+    // The session takes no further command, and its disconnect does not wait for the card.
+    await expect(first.transmit(select)).rejects.toMatchObject({ failure: 'other' });
+    await first.disconnect();
+    expect(reader.calls).toEqual(['connect', 'transmit']);
+
+    // The next session waits for the abandoned command to end: nothing queued behind it in the binding.
+    let second: Awaited<ReturnType<typeof transport.connect>> | undefined;
+    const connecting = transport.connect().then((c) => (second = c));
+    await tick(20);
+    expect(second).toBeUndefined();
+    expect(reader.calls).toEqual(['connect', 'transmit']);
+    // A caller that gives up meanwhile is released at once.
+    const impatient = new AbortController();
+    const waiting = transport.connect({ signal: impatient.signal });
+    impatient.abort(new Error('cancelled'));
+    await expect(waiting).rejects.toThrow('cancelled');
+
+    // The card answers, late: the card is reset, then the next session opens.
+    reader.held[0]!(null, Buffer.from([0x6a, 0x82]));
+    reader.held = undefined;
+    await connecting;
+    expect(reader.calls).toEqual(['connect', 'transmit', 'disconnect:reset', 'connect']);
+    expect([...(await second!.transmit(select))]).toEqual([0x90, 0x00]);
+    await second!.disconnect();
     await transport.close();
   });
 });

@@ -4,9 +4,15 @@
  * - If pcscd restarts, the binding never recovers: its status threads end with an error. We then
  *   close everything, say 'reconnecting', and recreate the context until pcscd answers again.
  * - connect() is exclusive; disconnect leaves the card powered unless asked to reset it.
+ * - A command cannot be cancelled: SCardTransmit holds the binding's per-reader lock (and a libuv
+ *   worker thread) until the card or reader answers. A command given up on is left to end by
+ *   itself; only then is its session reset and disconnected, and only then may the next connect
+ *   start — never a second call queued behind it on the lock, and never a late answer read as
+ *   the answer to a later command.
  */
 import { createRequire } from 'node:module';
 import type { CardLog } from './card-service.js';
+import { untilAborted } from './deadline.js';
 import { Listeners } from './listeners.js';
 import { TransportError, type CardConnection, type CardTransport, type CardTransportEvents, type ReaderStatus, type TransportFailure } from './transport.js';
 
@@ -91,6 +97,8 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
   let inUse = false;
+  /** A session whose abandoned command has not ended yet: its reset and disconnect follow that. */
+  let windingDown: Promise<void> | undefined;
 
   const setStatus = (next: ReaderStatus) => {
     if (next === status) return;
@@ -252,12 +260,31 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
     },
     on: (event, listener) => listeners.on(event, listener),
 
-    async connect(): Promise<CardConnection> {
+    async connect(connectOptions): Promise<CardConnection> {
+      const signal = connectOptions?.signal;
+      if (windingDown) await untilAborted(windingDown, signal);
+      signal?.throwIfAborted();
       if (!context || status !== 'ready') throw new TransportError('readerUnavailable', `reader ${status}`);
       const entry = [...readers.values()].find((r) => r.present);
       if (!entry) throw new TransportError('noCard', 'no card on any reader');
       if (inUse) throw new TransportError('busy', 'a card session is already open');
       const { reader } = entry;
+      const release = (disposition: number) =>
+        new Promise<void>((resolve) => {
+          reader.disconnect(disposition, () => resolve());
+        });
+      /** Ends a session after `pending` (an abandoned call) settles, without anyone waiting on it. */
+      const windDown = (pending: Promise<unknown>, after: () => Promise<void>) => {
+        const done: Promise<void> = pending
+          .then(after, after)
+          .catch(() => undefined)
+          .finally(() => {
+            inUse = false;
+            if (windingDown === done) windingDown = undefined;
+            log('pcsc.woundDown', { reader: reader.name });
+          });
+        windingDown = done;
+      };
       const failure = (error: unknown) => {
         const kind = classifyPcscError(error);
         return new TransportError(kind === 'other' && !entry.present ? 'cardRemoved' : kind, error instanceof Error ? error.message : String(error));
@@ -273,18 +300,38 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
         if (readers.get(reader.name) !== entry && status !== 'ready') return new TransportError('readerUnavailable', 'reader gone during the command');
         return failure(error);
       };
-      const protocol = await new Promise<number>((resolve, reject) => {
+      inUse = true;
+      const connecting = new Promise<number>((resolve, reject) => {
         reader.connect({ share_mode: reader.SCARD_SHARE_EXCLUSIVE }, (error: unknown, p: number) => (error ? reject(failure(error)) : resolve(p)));
       });
-      inUse = true;
+      let protocol: number;
+      try {
+        protocol = await untilAborted(connecting, signal);
+      } catch (error) {
+        // Given up on while connecting: a handle that arrives later is handed straight back.
+        if (signal?.aborted) windDown(connecting, () => release(reader.SCARD_RESET_CARD));
+        else inUse = false;
+        throw error;
+      }
       let open = true;
+      /** The command given up on, still running in the binding; set at most once per session. */
+      let abandoned: Promise<unknown> | undefined;
       return {
-        async transmit(command) {
+        async transmit(command, transmitOptions) {
+          const commandSignal = transmitOptions?.signal;
           if (!open) throw new TransportError('other', 'session closed');
+          if (abandoned) throw new TransportError('other', 'an earlier command went unanswered: this session takes no more');
+          commandSignal?.throwIfAborted();
+          const pending = transmitOn(reader, protocol, command);
           let answer: Uint8Array;
           try {
-            answer = await transmitOn(reader, protocol, command);
+            answer = await untilAborted(pending, commandSignal);
           } catch (error) {
+            if (commandSignal?.aborted) {
+              abandoned = pending;
+              log('pcsc.abandoned', { reader: reader.name });
+              throw error;
+            }
             throw await settle(error);
           }
           if (answer.length < 2) throw await settle(new Error('answer without a status word'));
@@ -293,10 +340,13 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
         async disconnect(opts) {
           if (!open) return;
           open = false;
+          if (abandoned) {
+            // The card's state after a half-run command is unknown: reset it, once the command ends.
+            windDown(abandoned, () => release(reader.SCARD_RESET_CARD));
+            return;
+          }
           inUse = false;
-          await new Promise<void>((resolve) => {
-            reader.disconnect(opts?.reset ? reader.SCARD_RESET_CARD : reader.SCARD_LEAVE_CARD, () => resolve());
-          });
+          await release(opts?.reset ? reader.SCARD_RESET_CARD : reader.SCARD_LEAVE_CARD);
         },
       };
     },

@@ -10,10 +10,22 @@ export interface CardTransportEvents {
   cardRemoved: () => void;
 }
 
+export interface TransmitOptions {
+  /**
+   * Abandons the command when it aborts: transmit rejects with the signal's reason at once. The
+   * session then takes no further command, so a late answer can never be read as the answer to a
+   * later one; its disconnect resets the card once the abandoned command has ended.
+   */
+  signal?: AbortSignal;
+}
+
 export interface CardConnection {
   /** Sends one command APDU; resolves with response data + SW1 SW2. */
-  transmit(command: Uint8Array): Promise<Uint8Array>;
-  /** Ends the exclusive session. `reset` drops the card's volatile state (a verified PIN). */
+  transmit(command: Uint8Array, options?: TransmitOptions): Promise<Uint8Array>;
+  /**
+   * Ends the exclusive session. `reset` drops the card's volatile state (a verified PIN). Never
+   * waits for an abandoned command: the transport finishes that on its own before the next connect.
+   */
   disconnect(options?: { reset?: boolean }): Promise<void>;
 }
 
@@ -21,8 +33,11 @@ export interface CardTransport {
   readonly readerStatus: ReaderStatus;
   readonly cardPresent: boolean;
   on<E extends keyof CardTransportEvents>(event: E, listener: CardTransportEvents[E]): () => void;
-  /** An exclusive session with the card in the reader. Throws TransportError. */
-  connect(): Promise<CardConnection>;
+  /**
+   * An exclusive session with the card in the reader. Throws TransportError, or the signal's reason
+   * once it aborts (a session still winding down after an abandoned command is waited for).
+   */
+  connect(options?: { signal?: AbortSignal }): Promise<CardConnection>;
   close(): Promise<void>;
 }
 

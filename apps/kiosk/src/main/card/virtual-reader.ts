@@ -3,6 +3,7 @@
  * vsmartcard-vpcd, driven directly. It imports no card implementation; anything with power, ATR and
  * transmit fits (structurally, @madoguchi/card-sim's VirtualJpkiCard).
  */
+import { untilAborted } from './deadline.js';
 import { Listeners } from './listeners.js';
 import { TransportError, type CardConnection, type CardTransport, type CardTransportEvents, type ReaderStatus } from './transport.js';
 
@@ -11,7 +12,8 @@ export interface SimulatedCard {
   powerOn(): Uint8Array;
   powerOff(): void;
   reset(): Uint8Array;
-  transmit(command: Uint8Array): Uint8Array;
+  /** A promise lets a test card answer late, or never. */
+  transmit(command: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
 export interface VirtualReader {
@@ -50,7 +52,8 @@ export function createVirtualReader(): VirtualReader {
       return card !== undefined;
     },
     on: (event, listener) => listeners.on(event, listener),
-    async connect(): Promise<CardConnection> {
+    async connect(options): Promise<CardConnection> {
+      options?.signal?.throwIfAborted();
       if (closed || status !== 'ready') throw new TransportError('readerUnavailable', 'virtual reader unavailable');
       if (!card) throw new TransportError('noCard', 'no card in the virtual reader');
       if (holder !== undefined) throw new TransportError('busy', 'virtual reader in use');
@@ -61,8 +64,13 @@ export function createVirtualReader(): VirtualReader {
         if (status !== 'ready') throw new TransportError('readerUnavailable', 'virtual reader gone');
         if (insertion !== session || card !== current) throw new TransportError('cardRemoved', 'card removed');
       };
+      // Set once a command is given up on: whatever the card answers to it later is never read.
+      let abandoned = false;
       return {
-        async transmit(command) {
+        async transmit(command, transmitOptions) {
+          const signal = transmitOptions?.signal;
+          if (abandoned) throw new TransportError('other', 'an earlier command went unanswered: this session takes no more');
+          signal?.throwIfAborted();
           check();
           // Yield like a real reader does, so removal between APDUs is observable.
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -71,8 +79,12 @@ export function createVirtualReader(): VirtualReader {
           let fault: unknown;
           const copy = Uint8Array.from(command);
           try {
-            answer = current.transmit(copy);
+            answer = await untilAborted(Promise.resolve().then(() => current.transmit(copy)), signal);
           } catch (error) {
+            if (signal?.aborted) {
+              abandoned = true;
+              throw error;
+            }
             fault = error;
           } finally {
             copy.fill(0); // it may hold PIN digits
@@ -84,7 +96,8 @@ export function createVirtualReader(): VirtualReader {
         },
         async disconnect(options) {
           if (insertion === session && card === current) {
-            if (options?.reset) current.reset();
+            // After an abandoned command the card's state is unknown: start it afresh.
+            if (options?.reset || abandoned) current.reset();
             holder = undefined;
           }
         },
