@@ -3,21 +3,33 @@
  * is a partition of the CA's revocation list. A card listed in any current file is refused, however
  * old that file is next to the others; one stale file stops authentication for the whole CA; a
  * file offering only a CRL the center must not use (here a delta CRL) does too. The center re-reads
- * its CRL files every 200 ms here, so each test publishes and waits for the refresh.
+ * its CRL files every 200 ms here, so each test publishes and waits for the refresh. Every file is
+ * in place before the center starts: a configured file never read would stop every CA.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CRL_EXTENSION_OIDS, publishCrl } from '@madoguchi/card-sim';
+import { CRL_EXTENSION_OIDS, publishCrl, type TestPki } from '@madoguchi/card-sim';
 import type { AuthenticateResponse } from '@madoguchi/shared';
 import { parseCrl } from '../../apps/center/src/auth/crl.js';
 import { forEachDatabase } from '../support/databases.js';
 import { startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestCard, type TestKiosk } from './support/center-harness.js';
 
 const DAY = 86_400_000;
-const partitions = ['partition-older.pem', 'partition-late.pem', 'partition-delta.pem'] as const;
+const partitions = ['partition-older.pem', 'partition-late.pem'] as const;
 /** A thisUpdate that is in the past both for the center's test clock and for the real clock (which judges "future"). */
 const past = (days: number) => new Date(Math.min(Date.now(), TEST_NOW.getTime()) - days * DAY);
+
+/** Authenticates until the answer's status is `status` (the refresh has picked the files up) or 5 s pass. */
+async function authenticateUntil(center: CenterHarness, kiosk: TestKiosk, card: TestCard, status: number): Promise<HttpResult<AuthenticateResponse>> {
+  let res = await center.authenticate(kiosk, card);
+  for (let i = 0; i < 50 && res.status !== status; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    res = await center.authenticate(kiosk, card);
+  }
+  return res;
+}
+const codeOf = (res: HttpResult<unknown>) => ({ status: res.status, code: (res.body as { error?: { code: string } }).error?.code });
 
 forEachDatabase((harness) => {
   describe('several CRL files per card CA', () => {
@@ -25,23 +37,20 @@ forEachDatabase((harness) => {
     let kiosk: TestKiosk;
     let residentId: string;
     const fileOf = (name: (typeof partitions)[number]) => join(center.pki.dir, name);
+    const until = (card: TestCard, status: number) => authenticateUntil(center, kiosk, card, status);
     beforeAll(async () => {
-      center = await startCenter(await harness.fresh(), { build: { sweeper: false }, crlPaths: (pki) => [pki.paths.crlsPem, ...partitions.map((name) => join(pki.dir, name))] });
+      const crlPaths = (pki: TestPki) =>
+        partitions.map((name) => {
+          // Each partition starts empty and older than anything a test publishes to it.
+          const path = join(pki.dir, name);
+          publishCrl(pki, { generation: 'current', path, thisUpdate: past(3), nextUpdate: new Date(TEST_NOW.getTime() + 7 * DAY) });
+          return path;
+        });
+      center = await startCenter(await harness.fresh(), { build: { sweeper: false }, crlPaths: (pki) => [pki.paths.crlsPem, ...crlPaths(pki)] });
       kiosk = await center.enrollKiosk();
       residentId = center.demo.featured.ordinary;
     });
     afterAll(() => center?.close());
-
-    /** Authenticates until the answer's status is `status` (the refresh has picked the files up) or 5 s pass. */
-    const authenticateUntil = async (card: TestCard, status: number): Promise<HttpResult<AuthenticateResponse>> => {
-      let res = await center.authenticate(kiosk, card);
-      for (let i = 0; i < 50 && res.status !== status; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        res = await center.authenticate(kiosk, card);
-      }
-      return res;
-    };
-    const codeOf = (res: HttpResult<unknown>) => ({ status: res.status, code: (res.body as { error?: { code: string } }).error?.code });
 
     it('refuses a card revoked only in the older of two current CRL files of its CA (AUTH_CERTIFICATE_REVOKED)', async () => {
       const card = await center.issueCard(residentId);
@@ -52,7 +61,7 @@ forEachDatabase((harness) => {
       const own = parseCrl(new Uint8Array(readFileSync(center.pki.paths.crlDer.current)));
       expect(own.thisUpdate.getTime()).toBeGreaterThan(thisUpdate.getTime());
       expect(own.revokedSerials.has(card.serialNumber)).toBe(false);
-      expect(codeOf(await authenticateUntil(card, 401))).toEqual({ status: 401, code: 'AUTH_CERTIFICATE_REVOKED' });
+      expect(codeOf(await until(card, 401))).toEqual({ status: 401, code: 'AUTH_CERTIFICATE_REVOKED' });
     });
 
     it('refuses every card of the CA while one of its CRL files is past nextUpdate + grace (AUTH_REVOCATION_UNAVAILABLE), and resumes once that file is fresh', async () => {
@@ -62,22 +71,37 @@ forEachDatabase((harness) => {
       expect((await center.authenticate(kiosk, card)).status).toBe(200);
       center.clock.set(new Date(lateNext.getTime() + center.config.timeouts.crlGraceMs + 60_000));
       try {
-        expect(codeOf(await authenticateUntil(card, 503))).toEqual({ status: 503, code: 'AUTH_REVOCATION_UNAVAILABLE' });
+        expect(codeOf(await until(card, 503))).toEqual({ status: 503, code: 'AUTH_REVOCATION_UNAVAILABLE' });
         publishCrl(center.pki, { generation: 'current', path: fileOf('partition-late.pem'), thisUpdate: past(1), nextUpdate: new Date(center.clock.now().getTime() + 7 * DAY) });
-        expect((await authenticateUntil(card, 200)).status).toBe(200);
+        expect((await until(card, 200)).status).toBe(200);
       } finally {
         center.clock.set(TEST_NOW);
       }
     });
+  });
 
-    it('refuses every card of the CA while a CRL file offers only a delta CRL, which the center does not use (AUTH_REVOCATION_UNAVAILABLE)', async () => {
-      const card = await center.issueCard(residentId);
-      expect((await center.authenticate(kiosk, card)).status).toBe(200);
-      const path = fileOf('partition-delta.pem');
-      publishCrl(center.pki, { generation: 'current', path, thisUpdate: past(1), extensions: [{ oid: CRL_EXTENSION_OIDS.deltaCrlIndicator, critical: true, value: new Uint8Array([0x02, 0x01, 0x01]) }] });
-      expect(codeOf(await authenticateUntil(card, 503))).toEqual({ status: 503, code: 'AUTH_REVOCATION_UNAVAILABLE' });
-      publishCrl(center.pki, { generation: 'current', path, thisUpdate: past(1) });
-      expect((await authenticateUntil(card, 200)).status).toBe(200);
+  describe('a CRL file that offers only a delta CRL', () => {
+    let center: CenterHarness;
+    let kiosk: TestKiosk;
+    let deltaPath: string;
+    beforeAll(async () => {
+      center = await startCenter(await harness.fresh(), {
+        build: { sweeper: false },
+        crlPaths: (pki) => {
+          deltaPath = join(pki.dir, 'delta.pem');
+          publishCrl(pki, { generation: 'current', path: deltaPath, thisUpdate: past(1), extensions: [{ oid: CRL_EXTENSION_OIDS.deltaCrlIndicator, critical: true, value: new Uint8Array([0x02, 0x01, 0x01]) }] });
+          return [pki.paths.crlsPem, deltaPath];
+        },
+      });
+      kiosk = await center.enrollKiosk();
+    });
+    afterAll(() => center?.close());
+
+    it('refuses every card of its CA (AUTH_REVOCATION_UNAVAILABLE): the center does not use delta CRLs, and a revocation could hide there; a complete CRL in its place resumes', async () => {
+      const card = await center.issueCard(center.demo.featured.ordinary);
+      expect(codeOf(await center.authenticate(kiosk, card))).toEqual({ status: 503, code: 'AUTH_REVOCATION_UNAVAILABLE' });
+      publishCrl(center.pki, { generation: 'current', path: deltaPath, thisUpdate: past(1) });
+      expect((await authenticateUntil(center, kiosk, card, 200)).status).toBe(200);
     });
   });
 });

@@ -247,6 +247,27 @@ describe('CRL parsing and revocation', () => {
       });
     }
 
+    it('fails every CA closed while a configured CRL file has never been read (missing or unreadable): it could be any CA’s partition', () => {
+      const present = file('present.crl');
+      const absent = file('absent.crl');
+      publishCrl(pki, { generation: 'current', path: present, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [{ serialNumber: '0AAA' }] });
+      const { anchor, checker, lines } = setup([present, absent]);
+      checker.refresh(true);
+      expect(refusalOf(() => checker.status(anchor, '0CCC', now))).toBe('AUTH_REVOCATION_UNAVAILABLE');
+      expect(lines.some((l) => l.level === 'error' && l.obj.path === absent)).toBe(true);
+      writeFileSync(absent, 'not a CRL');
+      checker.refresh();
+      expect(refusalOf(() => checker.status(anchor, '0CCC', now))).toBe('AUTH_REVOCATION_UNAVAILABLE');
+      publishCrl(pki, { generation: 'current', path: absent, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [] });
+      checker.refresh();
+      expect(checker.status(anchor, '0CCC', now)).toBe('good');
+      expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
+      // Once read, a file that goes missing leaves its CRLs in force until they go stale.
+      rmSync(absent);
+      checker.refresh();
+      expect(checker.status(anchor, '0CCC', now)).toBe('good');
+    });
+
     it('keeps a file’s previous CRL in force when its new CRL is refused, and ignores non-critical extensions it does not know', () => {
       const path = file('kept.crl');
       const { anchor, checker, lines } = setup([path]);

@@ -14,7 +14,10 @@
  *   one of the same partition (a lifted hold disappears). An older file put back is ignored, so a
  *   rollback never lifts a revocation;
  * - a file that cannot be read or parsed whole, or no longer carries a CA's CRL, leaves that CA's
- *   CRLs from it in force until they go stale.
+ *   CRLs from it in force until they go stale;
+ * - while a configured file has never been read whole (missing since the start, unparseable),
+ *   every CA fails closed with AUTH_REVOCATION_UNAVAILABLE: the center cannot tell whose
+ *   partition it is.
  *
  * Refused CRLs (not loaded; one operator log line naming the file, and the OID where one is at fault):
  * - any CRL extension or CRL entry extension marked critical that the center does not understand
@@ -222,6 +225,8 @@ export class RevocationChecker {
   /** Per trust anchor id, per configured file: that file's partition of the CA's revocations. */
   private partitions = new Map<string, Map<string, Partition>>();
   private mtimes = new Map<string, string>();
+  /** Configured files not yet read whole once: each could be any CA's partition. */
+  private neverRead: Set<string>;
   /** The freshness last reported in the log per anchor and file, so each change is logged once. */
   private reported = new Map<string, CrlFreshness>();
   private timer: NodeJS.Timeout | undefined;
@@ -237,6 +242,12 @@ export class RevocationChecker {
   ) {
     this.policy = { graceMs: options.graceMs ?? defaultRevocationPolicy.graceMs, clockSkewMs: options.clockSkewMs ?? defaultRevocationPolicy.clockSkewMs };
     this.clock = options.clock ?? (() => new Date());
+    this.neverRead = new Set(paths);
+  }
+
+  private reportUnread(path: string, problem: string): void {
+    if (this.neverRead.has(path)) (this.log.error ?? this.log.warn).call(this.log, { path }, `${problem}, never read: card authentication is refused (AUTH_REVOCATION_UNAVAILABLE) until it can be`);
+    else this.log.warn({ path }, `${problem}; the CRLs in force from it stay`);
   }
 
   /** Re-reads changed CRL files. A file that cannot be read whole is logged and skipped; its CRLs in force stay. */
@@ -247,7 +258,7 @@ export class RevocationChecker {
         const st = statSync(path);
         mtime = `${st.ino}:${st.mtimeMs}:${st.size}`;
       } catch {
-        this.log.warn({ path }, 'CRL file missing');
+        this.reportUnread(path, 'CRL file missing');
         continue;
       }
       if (!force && this.mtimes.get(path) === mtime) continue;
@@ -256,9 +267,10 @@ export class RevocationChecker {
       try {
         crls = readCrlFile(path).map(parseCrl);
       } catch (error) {
-        this.log.warn({ path, err: (error as Error).message }, 'CRL file could not be read; the CRLs in force from it stay');
+        this.reportUnread(path, `CRL file could not be read (${(error as Error).message})`);
         continue;
       }
+      this.neverRead.delete(path);
       const offered = new Map<string, { anchor: TrustAnchor; accepted: ParsedCrl[]; refused: boolean }>();
       for (const crl of crls) {
         const anchor = this.anchors.anchors.find((a) => verify('sha256', crl.tbs, a.certificate.publicKey, crl.signature));
@@ -354,9 +366,12 @@ export class RevocationChecker {
   /**
    * The card's revocation status from its CA's CRLs in force: revoked when any of them lists the
    * serial. Throws AUTH_REVOCATION_UNAVAILABLE when any file of that CA has no usable CRL or one
-   * past nextUpdate + grace: the center cannot vouch for the card, so it refuses.
+   * past nextUpdate + grace, or any configured file has never been read: the center cannot vouch
+   * for the card, so it refuses.
    */
   status(anchor: TrustAnchor, serialNumber: string, now: Date): RevocationStatus {
+    const [unread] = this.neverRead;
+    if (unread !== undefined) throw new MadoguchiError('AUTH_REVOCATION_UNAVAILABLE', `CRL file ${unread} has never been read`);
     const byPath = this.partitions.get(anchor.id);
     if (!byPath || byPath.size === 0) return 'no-crl';
     const serial = normalizeSerial(serialNumber);
