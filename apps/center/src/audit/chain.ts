@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { MadoguchiError } from '@madoguchi/shared';
 import type { Database } from '../db/schema.js';
 import type { AuditEventsTable } from '../db/tables/issuance.js';
 import { canonicalJson } from '../issuance/canonical-json.js';
@@ -60,6 +61,38 @@ export interface AuditEntry {
 
 type Row = AuditEventsTable;
 
+/**
+ * A second line behind the request schemas (which bound every kiosk field, see
+ * packages/shared/src/api/kiosk-center.ts), as log redaction is behind "ids only": a history row
+ * holds ids, codes, hashes, issue numbers and amounts, all short and on one line, so a longer or
+ * multi-line text, or a long list, is something that was never meant to be kept forever.
+ */
+const MAX_AUDIT_TEXT = 256;
+const MAX_AUDIT_LIST = 100;
+
+/** The path of the first value an audit entry must not hold, or null. Paths only: never the value. */
+export function auditEntryProblem(entry: AuditEntry): string | null {
+  const check = (value: unknown, path: string): string | null => {
+    if (typeof value === 'string') return value.length > MAX_AUDIT_TEXT || /\p{Cc}/u.test(value) ? path : null;
+    if (Array.isArray(value)) {
+      if (value.length > MAX_AUDIT_LIST) return path;
+      for (const [i, item] of value.entries()) {
+        const found = check(item, `${path}[${i}]`);
+        if (found) return found;
+      }
+      return null;
+    }
+    if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        const found = key.length > MAX_AUDIT_TEXT ? `${path}.<key>` : check(item, `${path}.${key}`);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  return check(entry, 'entry');
+}
+
 /** What the hash covers: every column except the hash itself, in canonical form. */
 export function hashRow(row: Omit<Row, 'hash'>): string {
   const { prev_hash: prevHash, ...fields } = row;
@@ -70,6 +103,9 @@ export function hashRow(row: Omit<Row, 'hash'>): string {
 const AUDIT_LOCK_KEY = 7320100;
 
 export async function appendAudit(trx: Transaction<Database> | Kysely<Database>, kind: 'sqlite' | 'postgres', entry: AuditEntry, now: Date): Promise<Row> {
+  // Thrown inside the caller's transaction: the change this row would record is not made either.
+  const problem = auditEntryProblem(entry);
+  if (problem) throw new MadoguchiError('INTERNAL', `history row refused: ${problem} is not an id or a code`);
   if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
   const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const base: Omit<Row, 'hash'> = {
