@@ -8,7 +8,9 @@
  * (partitions). The center cannot tell partitions apart by content (it does not support the Issuing
  * Distribution Point, see below), so it treats every configured file as one partition:
  * - in force for a CA are the CRLs of that CA from every configured file, as last accepted; a
- *   serial listed in any of them (whatever the reason, certificateHold included) is revoked;
+ *   serial listed in any of them (whatever the reason, certificateHold included) is revoked; a
+ *   file (a PEM bundle) holding several CRLs of one CA contributes all of them, each judged fresh
+ *   or stale on its own;
  * - a file's CRLs for a CA are replaced when the file is re-read with CRLs of that CA at least as
  *   new (thisUpdate) as the newest in force from it: that is how a newer list supersedes an older
  *   one of the same partition (a lifted hold disappears). An older file put back is ignored, so a
