@@ -188,6 +188,20 @@ describe('CRL parsing and revocation', () => {
       ]);
     });
 
+    it('counts every CRL of a CA in one PEM bundle, the older one too', () => {
+      const first = file('first.pem');
+      const second = file('second.pem');
+      publishCrl(pki, { generation: 'current', path: first, thisUpdate: at(-2 * HOUR), nextUpdate: at(22 * HOUR), revoked: [{ serialNumber: '0AAA' }] });
+      publishCrl(pki, { generation: 'current', path: second, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [{ serialNumber: '0BBB' }] });
+      const bundle = file('bundle.pem');
+      writeFileSync(bundle, readFileSync(first, 'utf8') + readFileSync(second, 'utf8'));
+      const { anchor, checker } = setup([bundle]);
+      checker.refresh(true);
+      expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
+      expect(checker.status(anchor, '0BBB', now)).toBe('revoked');
+      expect(checker.health(now)).toHaveLength(2);
+    });
+
     it('fails closed for the CA while any one of its CRL files is past nextUpdate + grace, and resumes when that file is fresh again', () => {
       const fresh = file('fresh.crl');
       const late = file('late.crl');
