@@ -6,7 +6,7 @@
 import { MadoguchiError } from '@madoguchi/shared';
 import type { ResolvedGlyph } from '../fonts/font-set.js';
 import type { ContentBuilder } from '../pdf/content-builder.js';
-import type { LayoutProfile } from './layout-profile.js';
+import { TYPOGRAPHY as T, type LayoutProfile } from './layout-profile.js';
 
 export interface Block {
   height: number;
@@ -26,7 +26,7 @@ export function fit(c: ContentBuilder, text: string, maxWidth: number, size: num
   const glyphs = c.fonts.glyphs(text);
   const natural = c.width(glyphs, 1);
   let s = size;
-  if (natural * s > maxWidth) s = Math.floor((maxWidth / natural) * 10) / 10;
+  if (natural * s > maxWidth) s = Math.floor((maxWidth / natural) * T.fitSteps) / T.fitSteps;
   if (s < minSize) throw new MadoguchiError('ISSUANCE_TEXT_OVERFLOW', `${field}: needs ${(natural * minSize).toFixed(0)}pt at ${minSize}pt, has ${maxWidth.toFixed(0)}pt`);
   return { glyphs, size: s, width: natural * s };
 }
@@ -53,17 +53,17 @@ export interface Geometry {
 export function row(c: ContentBuilder, g: Geometry, cells: Cell[], opts: { height?: number; breakBefore?: boolean; border?: boolean } = {}): Block {
   const p = g.profile;
   const hasRuby = cells.some((x) => x.ruby);
-  const height = opts.height ?? (hasRuby ? p.rowHeight + p.labelSize + 2 : p.rowHeight);
+  const height = opts.height ?? (hasRuby ? p.rowHeight + p.labelSize + T.rubyRowExtra : p.rowHeight);
   const total = cells.reduce((s, x) => s + (x.weight ?? 1), 0);
   const width = g.right - g.left;
   let x = g.left;
   const placed = cells.map((cell) => {
     const w = (width * (cell.weight ?? 1)) / total;
-    const labelW = cell.label ? Math.min(g.labelWidth, w * 0.45) : 0;
-    const pad = 3;
+    const labelW = cell.label ? Math.min(g.labelWidth, w * T.labelShareMax) : 0;
+    const pad = T.cellPadding;
     const label = cell.label ? fit(c, cell.label, labelW - pad * 2, p.labelSize, p.minTextSize, 'label') : undefined;
     const value = fit(c, cell.value, w - labelW - pad * 2, p.bodySize, p.minTextSize, cell.field ?? cell.label ?? 'value');
-    const ruby = cell.ruby ? fit(c, cell.ruby, w - labelW - pad * 2, p.labelSize - 1, p.minTextSize - 1, `${cell.field ?? cell.label ?? 'value'}.ruby`) : undefined;
+    const ruby = cell.ruby ? fit(c, cell.ruby, w - labelW - pad * 2, p.labelSize - T.rubySizeStep, p.minTextSize - T.rubySizeStep, `${cell.field ?? cell.label ?? 'value'}.ruby`) : undefined;
     const at = { x, w, labelW, pad, label, value, ruby };
     x += w;
     return at;
@@ -73,16 +73,16 @@ export function row(c: ContentBuilder, g: Geometry, cells: Cell[], opts: { heigh
     breakBefore: opts.breakBefore,
     draw(cb, top) {
       const bottom = top - height;
-      if (opts.border !== false) cb.rect(g.left, bottom, width, height, 0.4);
+      if (opts.border !== false) cb.rect(g.left, bottom, width, height, T.rule);
       for (const cell of placed) {
-        if (cell.x > g.left && opts.border !== false) cb.line(cell.x, bottom, cell.x, top, 0.4);
+        if (cell.x > g.left && opts.border !== false) cb.line(cell.x, bottom, cell.x, top, T.rule);
         if (cell.label) {
-          if (opts.border !== false) cb.line(cell.x + cell.labelW, bottom, cell.x + cell.labelW, top, 0.25);
-          cb.glyphRun(cell.label.glyphs, cell.x + cell.pad, bottom + (height - cell.label.size) / 2 + 1, cell.label.size);
+          if (opts.border !== false) cb.line(cell.x + cell.labelW, bottom, cell.x + cell.labelW, top, T.hairline);
+          cb.glyphRun(cell.label.glyphs, cell.x + cell.pad, bottom + (height - cell.label.size) / 2 + T.labelOpticalLift, cell.label.size);
         }
         const vx = cell.x + cell.labelW + cell.pad;
-        cb.glyphRun(cell.value.glyphs, vx, bottom + 4, cell.value.size);
-        if (cell.ruby) cb.glyphRun(cell.ruby.glyphs, vx, top - cell.ruby.size - 2, cell.ruby.size);
+        cb.glyphRun(cell.value.glyphs, vx, bottom + T.valueBaseline, cell.value.size);
+        if (cell.ruby) cb.glyphRun(cell.ruby.glyphs, vx, top - cell.ruby.size - T.rubyGap, cell.ruby.size);
       }
     },
   };
@@ -94,12 +94,12 @@ export function textLine(c: ContentBuilder, g: Geometry, text: string, opts: { i
   const size = opts.size ?? p.bodySize;
   const indent = opts.indent ?? 0;
   const t = fit(c, text, g.right - g.left - indent, size, p.minTextSize, opts.field ?? 'line');
-  const height = size * 1.55 + (opts.gap ?? 0);
+  const height = size * T.lineHeight + (opts.gap ?? 0);
   return {
     height,
     breakBefore: opts.breakBefore,
     draw(cb, top) {
-      cb.glyphRun(t.glyphs, g.left + indent, top - (opts.gap ?? 0) - size * 1.15, t.size);
+      cb.glyphRun(t.glyphs, g.left + indent, top - (opts.gap ?? 0) - size * T.baselineDrop, t.size);
     },
   };
 }

@@ -26,6 +26,41 @@ export interface LayoutProfile {
 
 export const MAX_SEAL_MM = 25;
 
+/**
+ * Typographic constants every form shares (points unless named otherwise); what varies between
+ * municipalities is in LayoutProfile. Named so a change to the look is one edit, and the pixel
+ * comparison tests (test/rendering) show its effect.
+ */
+export const TYPOGRAPHY = {
+  /** A text line's height as a multiple of its size, and where its baseline sits below the top. */
+  lineHeight: 1.55,
+  baselineDrop: 1.15,
+  /** Font sizes are shrunk in steps of 1/this (0.1 pt) when fitting text. */
+  fitSteps: 10,
+  /** A cell's label takes at most this share of the cell's width. */
+  labelShareMax: 0.45,
+  cellPadding: 3,
+  /** Baseline of a cell's value above the row's bottom rule; furigana gap under the top rule. */
+  valueBaseline: 4,
+  rubyGap: 2,
+  /** Extra row height for a furigana line, and how much smaller furigana is than a label. */
+  rubyRowExtra: 2,
+  rubySizeStep: 1,
+  /** Nudges a label's glyphs up to sit optically centred in the row. */
+  labelOpticalLift: 1,
+  /** Rule weights: table frame and cell separators; the thinner label/value separator; the seal frame. */
+  rule: 0.4,
+  hairline: 0.25,
+  sealFrameRule: 0.6,
+  /** 戸籍 style indents: an event's heading, a person's 【item】 lines, an event's details. */
+  indent: { eventHeading: 12, personItem: 24, eventDetail: 36 },
+  /** A 戸籍 divider's height and where its rule sits. */
+  divider: { height: 8, ruleAt: 4 },
+} as const;
+
+/** 印鑑登録証明書: the framed 印影 box and the margin between frame and image (mm). */
+export const SEAL_IMPRESSION = { boxMm: 36, insetMm: 6, gap: 4 } as const;
+
 export const defaultLayout: LayoutProfile = {
   marginMm: 15,
   titleSize: 16,

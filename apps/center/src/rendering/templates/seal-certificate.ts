@@ -1,6 +1,6 @@
 /** 印鑑登録証明書: the registered 印影 (printed black), 登録番号, 氏名, 旧氏, 生年月日, 性別 (per municipality), 住所. */
 import { MadoguchiError, type CertificateData } from '@madoguchi/shared';
-import { mm } from '../layout/layout-profile.js';
+import { mm, SEAL_IMPRESSION, TYPOGRAPHY } from '../layout/layout-profile.js';
 import { row, spacer, type Block, type Cell } from '../layout/blocks.js';
 import { keepTogether } from '../layout/composite.js';
 import { decodeInkImage } from '../pdf/ink-image.js';
@@ -16,14 +16,15 @@ export function sealCertificateTemplate(ctx: TemplateContext, data: SealData): T
   if (data.registration.residentId !== data.resident.residentId) throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'seal registration belongs to another resident');
   ctx.images.set('Inkan', decodeInkImage(data.registration.sealImagePng, undefined, { keep: false }));
   const r = data.resident;
-  const box = mm(36);
+  const box = mm(SEAL_IMPRESSION.boxMm);
+  const gap = SEAL_IMPRESSION.gap;
   const imageBlock: Block = {
-    height: box + 8,
+    height: box + 2 * gap,
     draw(cb, top) {
       const x = (g.left + g.right) / 2 - box / 2;
-      cb.rect(x, top - box - 4, box, box, 0.6);
-      const inner = box - mm(6);
-      cb.image('Inkan', x + (box - inner) / 2, top - box - 4 + (box - inner) / 2, inner, inner);
+      cb.rect(x, top - box - gap, box, box, TYPOGRAPHY.sealFrameRule);
+      const inner = box - mm(SEAL_IMPRESSION.insetMm);
+      cb.image('Inkan', x + (box - inner) / 2, top - box - gap + (box - inner) / 2, inner, inner);
     },
   };
   const cells: Cell[][] = [
