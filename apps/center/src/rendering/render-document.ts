@@ -9,7 +9,7 @@ import { PDFDocument, PDFName, PDFString, type PDFRef } from 'pdf-lib';
 import { MAIN_FONT, MJ_FONT, type FontSet } from './fonts/font-set.js';
 import type { SubsetStrategy } from './fonts/font-face.js';
 import { fit, type Block, type Geometry } from './layout/blocks.js';
-import { layoutFor, mm } from './layout/layout-profile.js';
+import { FRAME, layoutFor, mm } from './layout/layout-profile.js';
 import { paginate } from './layout/paginate.js';
 import { backgroundPatterns, drawBackground } from './pdf/background.js';
 import { ContentBuilder, GlyphUsage, type CidMapper } from './pdf/content-builder.js';
@@ -72,11 +72,11 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
 
   // Frame geometry: title band, body, certification block on the last page.
   const titleY = PAGE_H - margin - profile.titleSize;
-  const bodyTop = titleY - 16;
-  const bodyBottom = margin + 6;
+  const bodyTop = titleY - FRAME.titleGap;
+  const bodyBottom = margin + FRAME.bodyBottomPad;
   const sealSize = mm(profile.sealSizeMm);
   const qrSize = mm(profile.qrSizeMm);
-  const certHeight = Math.max(qrSize + 40, 60 + sealSize);
+  const certHeight = Math.max(qrSize + FRAME.certBelowQr, FRAME.certAboveSeal + sealSize);
   const headerHeight = t.header.reduce((s, b) => s + b.height, 0);
   phase('template');
   const pages = paginate(t.body, bodyTop - bodyBottom, headerHeight, certHeight);
@@ -84,19 +84,19 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   const pageIssueNumbers = pages.map((_, i) => pageIssueNumber(input.issueNumber, i + 1, pageCount));
 
   const title = fit(measure, t.title, g.right - g.left, profile.titleSize, profile.minTextSize, 'title');
-  const certText = fit(measure, t.certification, g.right - g.left, profile.bodySize + 1, profile.minTextSize, 'certification');
-  const dateText = fit(measure, formatEraDate(input.issuedOn), g.right - g.left, profile.bodySize + 1, profile.minTextSize, 'issuedOn');
+  const certText = fit(measure, t.certification, g.right - g.left, profile.bodySize + FRAME.certSizeStep, profile.minTextSize, 'certification');
+  const dateText = fit(measure, formatEraDate(input.issuedOn), g.right - g.left, profile.bodySize + FRAME.certSizeStep, profile.minTextSize, 'issuedOn');
   const m = input.municipality;
-  const headText = fit(measure, `${m.prefecture}${m.head.title}\u3000${m.head.name}`, (g.right - g.left) * 0.7, profile.bodySize + 4, profile.minTextSize, 'head');
-  const sealNote = fit(measure, input.policy.fixedTexts.sealNote, sealSize * 2, profile.labelSize, profile.minTextSize, 'sealNote');
+  const headText = fit(measure, `${m.prefecture}${m.head.title}\u3000${m.head.name}`, (g.right - g.left) * FRAME.headWidthShare, profile.bodySize + FRAME.headSizeStep, profile.minTextSize, 'head');
+  const sealNote = fit(measure, input.policy.fixedTexts.sealNote, sealSize * FRAME.sealNoteWidthFactor, profile.labelSize, profile.minTextSize, 'sealNote');
 
   const builders: ContentBuilder[] = [];
   for (let i = 0; i < pageCount; i++) {
     const c = new ContentBuilder(env.fonts, usage);
     drawBackground(c, PAGE_W, PAGE_H);
     c.glyphRun(title.glyphs, (PAGE_W - title.width) / 2, titleY, title.size);
-    const issue = fit(c, pageIssueNumbers[i]!, g.right - g.left, profile.labelSize + 1, profile.minTextSize, 'issueNumber');
-    const issueY = profile.issueNumberAt === 'top' ? PAGE_H - margin / 2 - issue.size : margin / 2 - 2;
+    const issue = fit(c, pageIssueNumbers[i]!, g.right - g.left, profile.labelSize + FRAME.issueSizeStep, profile.minTextSize, 'issueNumber');
+    const issueY = profile.issueNumberAt === 'top' ? PAGE_H - margin / 2 - issue.size : margin / 2 - FRAME.issueBottomDrop;
     c.glyphRun(issue.glyphs, g.right - issue.width, issueY, issue.size);
     let y = bodyTop;
     const place = (b: Block) => {
@@ -106,16 +106,16 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
     t.header.forEach(place);
     pages[i]!.forEach(place);
     if (i === pageCount - 1) {
-      const top = y - 4;
-      c.glyphRun(certText.glyphs, g.left, top - certText.size - 2, certText.size);
-      c.glyphRun(dateText.glyphs, g.left + 2 * dateText.size, top - certText.size - dateText.size - 12, dateText.size);
-      const headBaseline = top - 62;
-      const headRight = g.right - sealSize * 0.8;
+      const top = y - FRAME.certTopGap;
+      c.glyphRun(certText.glyphs, g.left, top - certText.size - FRAME.certBaselineGap, certText.size);
+      c.glyphRun(dateText.glyphs, g.left + 2 * dateText.size, top - certText.size - dateText.size - FRAME.dateGap, dateText.size);
+      const headBaseline = top - FRAME.headDrop;
+      const headRight = g.right - sealSize * FRAME.headRightOfSeal;
       c.glyphRun(headText.glyphs, headRight - headText.width, headBaseline, headText.size);
-      const sealX = headRight - sealSize * 0.12;
-      const sealY = headBaseline + headText.size * 0.35 - sealSize / 2;
+      const sealX = headRight - sealSize * FRAME.sealOverName;
+      const sealY = headBaseline + headText.size * FRAME.sealCentreOnName - sealSize / 2;
       c.image('Seal', sealX, sealY, sealSize, sealSize);
-      c.glyphRun(sealNote.glyphs, g.right - sealNote.width, sealY - sealNote.size - 3, sealNote.size);
+      c.glyphRun(sealNote.glyphs, g.right - sealNote.width, sealY - sealNote.size - FRAME.sealNoteGap, sealNote.size);
     }
     builders.push(c);
   }

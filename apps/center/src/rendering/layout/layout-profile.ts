@@ -58,6 +58,39 @@ export const TYPOGRAPHY = {
   divider: { height: 8, ruleAt: 4 },
 } as const;
 
+/**
+ * The page frame every certificate shares (points): the title band, the body's bottom margin, the
+ * certification block on the last page (認証文, date, the head's name with the 公印 overlapping its
+ * end, the seal note) and the issue number's place.
+ */
+export const FRAME = {
+  /** Space between the title's baseline and the body's top. */
+  titleGap: 16,
+  bodyBottomPad: 6,
+  /** The certification block is at least the QR code plus this, or the seal plus the text above it. */
+  certBelowQr: 40,
+  certAboveSeal: 60,
+  /** The 認証文 and date are one point larger than body text; the head's name four. */
+  certSizeStep: 1,
+  headSizeStep: 4,
+  /** The head's name may take this share of the body width. */
+  headWidthShare: 0.7,
+  certTopGap: 4,
+  certBaselineGap: 2,
+  dateGap: 12,
+  /** The head's baseline below the block's top; the seal's overlap with the name's end. */
+  headDrop: 62,
+  headRightOfSeal: 0.8,
+  sealOverName: 0.12,
+  sealCentreOnName: 0.35,
+  sealNoteGap: 3,
+  /** The seal note may be up to twice as wide as the seal. */
+  sealNoteWidthFactor: 2,
+  /** The issue number is one point larger than a label; at the bottom it sits this far below the margin's middle. */
+  issueSizeStep: 1,
+  issueBottomDrop: 2,
+} as const;
+
 /** 印鑑登録証明書: the framed 印影 box and the margin between frame and image (mm). */
 export const SEAL_IMPRESSION = { boxMm: 36, insetMm: 6, gap: 4 } as const;
 
