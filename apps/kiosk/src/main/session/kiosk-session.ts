@@ -59,6 +59,11 @@ export class KioskSession {
   private idleTimer: NodeJS.Timeout | undefined;
   /** Serialises intents and card events: one step at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
+  /**
+   * Ends the current customer's card call at once. A card that never answers would otherwise hold
+   * the queue, and with it the cancel, the removal and the idle timer's reset queued behind it.
+   */
+  private cardCalls = new AbortController();
 
   constructor(
     private readonly deps: SessionDeps,
@@ -69,7 +74,10 @@ export class KioskSession {
     this.unsubscribe.push(
       deps.card.on('readerStatus', (status) => this.enqueue(async () => this.update({ readerStatus: status }))),
       deps.card.on('cardInserted', () => this.enqueue(() => this.onCardInserted())),
-      deps.card.on('cardRemoved', () => this.enqueue(() => this.onCardRemoved())),
+      deps.card.on('cardRemoved', () => {
+        this.cardCalls.abort();
+        return this.enqueue(() => this.onCardRemoved());
+      }),
     );
     if (deps.cash) this.unsubscribe.push(deps.cash.on('inserted', (yen) => void this.enqueue(() => this.onCashInserted(yen))));
   }
@@ -90,6 +98,8 @@ export class KioskSession {
     // Refused here, not in the queue, where a failed step would end the customer's session: a page
     // asking a real kiosk for demo cash changes nothing at all.
     if (parsed.data.type === 'demoInsertCash' && !this.deps.demoCash) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cash is off'));
+    // The way out wins over a card still working: its call ends now, and the cancel runs next.
+    if (parsed.data.type === 'cancel') this.cardCalls.abort();
     return this.enqueue(() => this.handle(parsed.data));
   }
 
@@ -190,6 +200,8 @@ export class KioskSession {
   private async onCardRemoved(): Promise<void> {
     await this.update({ cardPresent: false });
     const screen = this.view.screen;
+    // A card step failed (a faulty card, a locked PIN) and the session is over: the card leaving is the resident leaving.
+    if (screen === 'refused' && !this.customer.auth) return this.endSession();
     if (screen === 'done' || screen === 'domicileApplied' || screen === 'idle') {
       // After an application the resident is finished too: taking the card ends the session.
       if (screen !== 'idle') await this.endSession();
@@ -204,7 +216,14 @@ export class KioskSession {
 
   private async readCard(): Promise<void> {
     await this.update({ screen: 'readingCard' });
-    const info = await this.deps.card.readCardInfo();
+    const { signal } = this.cardCalls;
+    let info: Awaited<ReturnType<SessionDeps['card']['readCardInfo']>>;
+    try {
+      info = await this.deps.card.readCardInfo({ signal });
+    } catch (error) {
+      if (signal.aborted) return; // whoever abandoned it (cancel, removal, idle timer) has its step queued next
+      throw error;
+    }
     this.customer.tokenType = info.tokenType;
     // null: the card gave no count (see CardInfo); the PIN screen then shows none.
     const triesLeft = info.pinTriesLeft ?? undefined;
@@ -223,10 +242,11 @@ export class KioskSession {
 
   private async authenticate(): Promise<void> {
     const pin = this.customer.pin!;
+    const { signal } = this.cardCalls;
     await this.update({ screen: 'authenticating', keypad: undefined, pinLength: undefined });
     try {
       const challenge = await this.deps.center.challenge();
-      const signed = await this.deps.card.authenticate(pin, Buffer.from(challenge.challenge, 'base64'));
+      const signed = await this.deps.card.authenticate(pin, Buffer.from(challenge.challenge, 'base64'), { signal });
       this.customer.authCertificateDer = signed.authCertificateDer;
       const auth = await this.deps.center.authenticate({
         challengeId: challenge.challengeId,
@@ -238,6 +258,7 @@ export class KioskSession {
       this.deps.log('resident authenticated', { municipality: auth.municipalityName.length > 0 });
       await this.update({ screen: 'menu', municipalityName: auth.municipalityName, menu: auth.menu, householdMembers: auth.householdMembers, domicileRegistration: auth.domicileRegistration, pinTriesLeft: undefined, error: undefined });
     } catch (error) {
+      if (signal.aborted) return; // as in readCard: the step that abandoned it comes next
       if (error instanceof MadoguchiError && error.code === 'CARD_PIN_WRONG') {
         const triesLeft = (error as MadoguchiError & { triesLeft?: number }).triesLeft ?? Math.max(0, (this.customer.pinTriesLeft ?? 3) - 1);
         this.customer.pinTriesLeft = triesLeft;
@@ -415,6 +436,8 @@ export class KioskSession {
 
   /** Wipes the PIN and drops every reference to the customer's data. */
   private resetCustomer(): void {
+    this.cardCalls.abort();
+    this.cardCalls = new AbortController();
     this.customer.pin?.wipe();
     this.customer.authCertificateDer?.fill(0);
     this.customer = this.newCustomer();
@@ -430,6 +453,7 @@ export class KioskSession {
     this.idleTimer = setTimeout(() => {
       const screen = this.view.screen;
       if (screen === 'idle' || screen === 'issuing' || screen === 'printing') return;
+      this.cardCalls.abort();
       void this.enqueue(async () => {
         if (this.view.screen === 'payment') await this.cancelQuote('timeout');
         await this.endSession();
