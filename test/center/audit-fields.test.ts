@@ -9,8 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthenticateResponse, DeliveryResponse, PrintResultResponse, QuoteResponse } from '@madoguchi/shared';
 import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
+import { unboundedFields, type JsonSchema } from '../../packages/shared/src/api/json-schema-bounds.js';
 import { forEachDatabase } from '../support/databases.js';
-import { newKey, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { httpsClient, newKey, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 
 type Refusal = { error: { code: string; issues?: { path: string; message: string }[] } };
 
@@ -144,6 +145,24 @@ forEachDatabase((harness) => {
       expect(JSON.parse(printFailed.issue_numbers_json!)).toEqual([issueNumber]);
       const doc = await center.database.db.selectFrom('issuance_documents').select('print_reason_code').where('issue_number', '=', issueNumber).executeTakeFirstOrThrow();
       expect(doc.print_reason_code).toBe('CARD_REMOVED');
+    });
+
+    it('serves no kiosk route whose body or path takes an unbounded value (a route with its own schema is held to the same rule)', async () => {
+      type Operation = { requestBody?: { content: Record<string, { schema: JsonSchema }> }; parameters?: { name: string; in: string; schema: JsonSchema }[] };
+      const client = httpsClient(center.baseUrl, center.caPem);
+      const document = await client.request<{ paths: Record<string, Record<string, Operation>> }>('GET', '/api/v1/openapi.json');
+      client.close();
+      expect(document.status).toBe(200);
+      const inputs = Object.entries(document.body.paths).flatMap(([path, operations]) =>
+        Object.entries(operations).flatMap(([method, op]) => [
+          ...Object.entries(op.requestBody?.content ?? {}).map(([type, body]) => [`${method} ${path} body (${type})`, body.schema] as const),
+          ...(op.parameters ?? []).map((p) => [`${method} ${path} ${p.in} ${p.name}`, p.schema] as const),
+        ]),
+      );
+      // Every mutating route has a body, and the issuance routes a path id: the walk is not vacuous.
+      expect(inputs.filter(([where]) => where.includes('body')).length).toBe(7);
+      expect(inputs.filter(([where]) => where.endsWith('path issuanceId')).length).toBe(3);
+      expect(inputs.flatMap(([where, schema]) => unboundedFields(schema, where))).toEqual([]);
     });
 
     it('leaves an intact history whose every kiosk-supplied text is a catalog code', async () => {

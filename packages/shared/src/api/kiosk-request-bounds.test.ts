@@ -1,62 +1,15 @@
 /**
  * Every field a kiosk sends is bounded (issue 9, item 7): the center validates requests with these
  * schemas, and some fields end in the permanent history. The walk reads each *Request / *Params
- * schema through zod's JSON Schema export, so a field added later without a bound fails here.
+ * schema through zod's JSON Schema export, so a field added later without a bound fails here
+ * (test/center/audit-fields.test.ts holds the center's routes to the same rule).
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatIssueNumber, pageIssueNumber } from '../domain/certificate-data.js';
 import { errorCodes } from '../errors.js';
+import { unboundedFields, type JsonSchema } from './json-schema-bounds.js';
 import * as api from './kiosk-center.js';
-
-type JsonSchema = Record<string, unknown>;
-
-/** Fixed-length formats: their pattern admits one length only. */
-const FIXED_LENGTH_FORMATS = new Set(['uuid']);
-
-/** Where a schema leaves a value unbounded, as `path: why`. */
-function unboundedFields(schema: JsonSchema, path = '$'): string[] {
-  const found: string[] = [];
-  const walk = (node: unknown, at: string): void => {
-    if (typeof node !== 'object' || node === null) return void found.push(`${at}: not a schema`);
-    const s = node as JsonSchema;
-    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
-      if (Array.isArray(s[key])) (s[key] as unknown[]).forEach((branch, i) => walk(branch, `${at}.${key}[${i}]`));
-    }
-    if (s.anyOf || s.oneOf || s.allOf) return;
-    if ('$ref' in s) return void found.push(`${at}: a reference the walk does not follow`);
-    if (Array.isArray(s.enum) || 'const' in s) return;
-    switch (s.type) {
-      case 'string':
-        if (typeof s.maxLength !== 'number' && !(typeof s.format === 'string' && FIXED_LENGTH_FORMATS.has(s.format))) found.push(`${at}: a string without a maximum length`);
-        return;
-      case 'integer':
-        if (typeof s.minimum !== 'number' || typeof s.maximum !== 'number') found.push(`${at}: an integer without both bounds`);
-        return;
-      case 'number':
-        return void found.push(`${at}: a number that is not an integer`);
-      case 'boolean':
-      case 'null':
-        return;
-      case 'array':
-        if (typeof s.maxItems !== 'number') found.push(`${at}: an array without a maximum`);
-        if (s.items === undefined) found.push(`${at}: an array of anything`);
-        else walk(s.items, `${at}[]`);
-        return;
-      case 'object': {
-        // A record (free keys) is unbounded in size whatever its values are.
-        const freeKeys = (s.additionalProperties !== undefined && s.additionalProperties !== false) || 'patternProperties' in s || 'propertyNames' in s;
-        if (freeKeys) found.push(`${at}: an object with free keys`);
-        for (const [name, child] of Object.entries((s.properties as Record<string, unknown> | undefined) ?? {})) walk(child, `${at}.${name}`);
-        return;
-      }
-      default:
-        found.push(`${at}: a value of any type`);
-    }
-  };
-  walk(schema, path);
-  return found;
-}
 
 const requestSchemas = Object.entries(api as Record<string, unknown>).filter((entry): entry is [string, z.ZodType] => /(Request|Params)$/.test(entry[0]) && entry[1] instanceof z.ZodType);
 const jsonOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input' }) as JsonSchema;
