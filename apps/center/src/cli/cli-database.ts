@@ -30,7 +30,7 @@ export const defaultStateDir = (env: NodeJS.ProcessEnv = process.env): string =>
 /** The common options of every operator CLI that works on the database. */
 export function withDatabaseOptions(program: Command): Command {
   return program
-    .option('--state <dir>', 'center state directory (default: MADOGUCHI_CENTER_STATE or .madoguchi/center)', defaultStateDir())
+    .option('--state <dir>', 'center state directory (MADOGUCHI_CENTER_STATE)', defaultStateDir())
     .option('--database <url>', 'SQLite path or postgres:// URL (default: MADOGUCHI_DATABASE_URL or <state>/center.sqlite)')
     .option('--migrate', 'create or migrate the database first (otherwise a missing database or an older schema is refused)');
 }
