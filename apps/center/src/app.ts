@@ -29,9 +29,9 @@ import { loadCenterKey } from './issuance/binding.js';
 import { createDefaultServices } from './issuance/default-services.js';
 import type { CenterServices } from './issuance/services.js';
 import { startSweeper } from './issuance/sweeper.js';
-import { createDocumentVerifier } from './rendering/index.js';
 import { municipalDataRoutes } from './residents/import-routes.js';
 import { verificationRoutes } from './rendering/verification-routes.js';
+import { createVerificationPool } from './rendering/verification/verification-pool.js';
 
 export interface BuildOptions {
   /** Use this database instead of opening config.database (the caller closes it). */
@@ -111,7 +111,8 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
   // Public: anyone holding a printed certificate checks its QR code here (no kiosk certificate).
   const verificationPublicKey = createPublicKey(createPrivateKey(config.verificationKey.privateKeyPem));
-  await app.register(verificationRoutes, { verifier: createDocumentVerifier({ [config.verificationKey.keyId]: verificationPublicKey }) });
+  // Uploaded documents are verified in a worker thread (deadline, memory limit), never on this one.
+  await app.register(verificationRoutes, { verifier: createVerificationPool({ [config.verificationKey.keyId]: verificationPublicKey }) });
   if (config.adminToken) {
     // The gate checks the token in onRequest, before any admin body (up to 64 MiB) is read.
     await app.register(adminAuth, { prefix: '/admin', token: config.adminToken, rateLimit: options.adminRateLimit, routes: [municipalDataRoutes({ database })] });

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoData } from '@madoguchi/shared/demo-data';
+import { MadoguchiError } from '@madoguchi/shared';
 import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { FontSet } from './fonts/font-set.js';
 import { serializeDocument } from './pdf/writer.js';
@@ -74,6 +75,24 @@ describe('verification routes', () => {
     loaded.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(other));
     const res2 = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(serializeDocument(loaded)) });
     expect(res2.json()).toEqual({ authentic: false, reason: 'unknown-key' });
+  });
+
+  it('refuses a file no issued document looks like with VERIFICATION_DOCUMENT_REFUSED (422) and what it has', async () => {
+    const loaded = await PDFDocument.load(doc.pdf);
+    const res = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(await loaded.save({ useObjectStreams: true })) });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: { code: 'VERIFICATION_DOCUMENT_REFUSED', issues: [{ path: 'body', message: expect.stringMatching(/ObjStm/) }] } });
+  });
+
+  it('answers VERIFICATION_BUSY (503) without its detail when the verifier is busy', async () => {
+    const busy = Fastify();
+    const verifier = { verifyPayload: () => ({ authentic: false, reason: 'malformed' }) as const, verifyDocument: () => Promise.reject(new MadoguchiError('VERIFICATION_BUSY', '8 uploads already waiting')) };
+    await busy.register(verificationRoutes, { verifier });
+    const res = await busy.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(doc.pdf) });
+    await busy.close();
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.code).toBe('VERIFICATION_BUSY');
+    expect(res.body).not.toContain('8 uploads');
   });
 
   it('rejects a payload body of the wrong shape', async () => {

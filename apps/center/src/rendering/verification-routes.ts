@@ -4,17 +4,23 @@
  *
  *   GET  /verify?p=<payload>        HTML page (what a phone opens after scanning the QR code)
  *   POST /verify/payload            { payload } → VerificationResult
- *   POST /verify/document           application/pdf body → VerificationResult
+ *   POST /verify/document           application/pdf body → VerificationResult, or refused:
+ *                                   VERIFICATION_DOCUMENT_REFUSED (422) for a file no issued
+ *                                   document looks like or one too costly to check,
+ *                                   VERIFICATION_BUSY (503) when too many uploads are waiting
  *
  * Register with `app.register(verificationRoutes, { verifier })`; the plugin is encapsulated (its
- * PDF body parser applies to its own routes only). Responses never contain personal data: the
- * signed claims are an issue number, a municipality code, a type, a date and a hash.
+ * PDF body parser applies to its own routes only) and closes the verifier when the app closes. The
+ * center passes a verification pool (verification/verification-pool.ts): documents are parsed in
+ * worker threads, never on the thread that serves kiosks. Responses never contain personal data:
+ * the signed claims are an issue number, a municipality code, a type, a date and a hash.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { certificateTypeLabels, formatEraDate, isValidIsoDate, taxCertificateKindLabels } from '@madoguchi/shared';
+import { certificateTypeLabels, formatEraDate, isValidIsoDate, MadoguchiError, taxCertificateKindLabels } from '@madoguchi/shared';
 import { z } from 'zod';
 import { sendError } from '../http/error-handler.js';
 import type { DocumentVerifier } from './verification/document-verifier.js';
+import { MAX_DOCUMENT_BYTES } from './verification/document-shape.js';
 import type { VerificationResult } from './verification/signing.js';
 
 export interface VerificationRoutesOptions {
@@ -22,7 +28,6 @@ export interface VerificationRoutesOptions {
 }
 
 const PayloadBody = z.object({ payload: z.string().min(1).max(4096) });
-const MAX_PDF_BYTES = 10 * 1024 * 1024;
 const rateLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
 
 const reasonsJa: Record<Exclude<VerificationResult, { authentic: true }>['reason'], string> = {
@@ -56,7 +61,8 @@ export function resultHtml(result: VerificationResult): string {
 }
 
 export const verificationRoutes: FastifyPluginAsync<VerificationRoutesOptions> = async (app, { verifier }) => {
-  app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_PDF_BYTES }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES }, (_request, body, done) => done(null, body));
+  app.addHook('onClose', async () => verifier.close?.());
 
   app.get('/verify', { config: rateLimit, schema: { hide: true } }, async (request, reply) => {
     const p = (request.query as { p?: unknown }).p;
@@ -70,8 +76,20 @@ export const verificationRoutes: FastifyPluginAsync<VerificationRoutesOptions> =
     return reply.send(verifier.verifyPayload(parsed.data.payload));
   });
 
-  app.post('/verify/document', { config: rateLimit, schema: { hide: true }, bodyLimit: MAX_PDF_BYTES }, async (request, reply) => {
+  app.post('/verify/document', { config: rateLimit, schema: { hide: true }, bodyLimit: MAX_DOCUMENT_BYTES }, async (request, reply) => {
     if (!Buffer.isBuffer(request.body)) return sendError(reply, 'INPUT_INVALID', [{ path: 'body', message: 'send the PDF as application/pdf' }]);
-    return reply.send(await verifier.verifyDocument(new Uint8Array(request.body)));
+    try {
+      return reply.send(await verifier.verifyDocument(new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength)));
+    } catch (error) {
+      if (!(error instanceof MadoguchiError)) throw error;
+      // A 5xx says only its code (busy, or a worker that could not start): the detail is for the log.
+      if (error.status >= 500) {
+        request.log.warn({ code: error.code, detail: error.detail }, 'verification unavailable');
+        return sendError(reply, error.code);
+      }
+      // The detail says what the file has that no issued document has (never its content).
+      request.log.info({ code: error.code, detail: error.detail }, 'verification refused');
+      return sendError(reply, error.code, error.detail ? [{ path: 'body', message: error.detail }] : undefined);
+    }
   });
 };
