@@ -50,6 +50,19 @@ forEachDatabase((harness) => {
       expect(Number(count.n)).toBe(0);
     });
 
+    it('refuses an id a kiosk could not send back (spaces, non-ASCII, over 64 characters), naming the row, and changes nothing', async () => {
+      const database = await harness.fresh();
+      const store = createMunicipalStore(database);
+      const residents = demo.batch.residents.map((r) => ({ ...r }));
+      residents[3]!.residentId = '住民 0003';
+      residents[5]!.residentId = 'R'.repeat(65);
+      const error = await importError(store.importBatch({ ...demo.batch, residents }));
+      expect(error.code).toBe('IMPORT_INVALID');
+      expect(error.issues?.map((i) => i.path)).toEqual(expect.arrayContaining(['residents[3].residentId', 'residents[5].residentId']));
+      const count = await database.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(count.n)).toBe(0);
+    });
+
     it('refuses references to unknown records and rolls the whole batch back', async () => {
       const database = await harness.fresh();
       const store = createMunicipalStore(database);

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { CertificateType } from '../domain/certificate-type.js';
+import { RecordId } from '../domain/municipal-data.js';
 import { FamilyRegisterOptions, ResidenceRecordOptions, TaxCertificateOptions } from '../domain/policy.js';
 import { YenSchema } from '../domain/money.js';
 import { errorCodes, type ErrorCode } from '../errors.js';
@@ -50,12 +51,6 @@ export const IdempotencyKey = z.string().uuid();
  *
  * Unknown keys are dropped by the parse (zod objects strip them), so they never reach a handler.
  */
-/** An id from municipal data (resident, 戸籍, person): printable ASCII, no spaces, as the import writes them. */
-export const RecordId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\x21-\x7e]+$/, 'an id: printable ASCII without spaces');
 /** The card certificate the kiosk reads is at most this long (apps/kiosk/src/main/card/jpki-client.ts). */
 export const MAX_AUTH_CERTIFICATE_BYTES = 8192;
 /** An RSA-4096 signature; JPKI cards sign with RSA-2048 (256 bytes). */

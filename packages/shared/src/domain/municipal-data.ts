@@ -11,6 +11,17 @@ import { CertificateType } from './certificate-type.js';
 export const MunicipalityCode = z.string().regex(/^\d{6}$/, '団体コードは6桁の数字です (municipality code is 6 digits)');
 export type MunicipalityCode = z.infer<typeof MunicipalityCode>;
 
+/**
+ * An id in municipal data (household, resident, 戸籍, person, registration…): printable ASCII
+ * without spaces, at most 64 characters. The import enforces it, so every id a kiosk may later send
+ * back (household members, 戸籍 persons) passes the kiosk API's bounds too.
+ */
+export const RecordId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\x21-\x7e]+$/, 'ID は空白を含まない半角英数字・記号で64文字以内です (an id: printable ASCII without spaces, at most 64 characters)');
+
 export const MunicipalityKind = z.enum(['designatedCity', 'specialWard', 'city', 'town', 'village']);
 export type MunicipalityKind = z.infer<typeof MunicipalityKind>;
 
@@ -64,17 +75,17 @@ export const Domicile = z.object({
 export type Domicile = z.infer<typeof Domicile>;
 
 export const Household = z.object({
-  householdId: z.string().min(1),
+  householdId: RecordId,
   municipalityCode: MunicipalityCode,
   address: z.string().min(1), // 住所 (full, with prefecture)
-  householdHeadId: z.string().min(1),
+  householdHeadId: RecordId,
 });
 export type Household = z.infer<typeof Household>;
 
 export const Resident = z.object({
-  residentId: z.string().min(1),
+  residentId: RecordId,
   municipalityCode: MunicipalityCode,
-  householdId: z.string().min(1),
+  householdId: RecordId,
   name: PersonName,
   /** 旧氏 registered by the resident: must be printed whenever present. */
   formerSurname: z.string().optional(),
@@ -96,8 +107,8 @@ export const Resident = z.object({
 export type Resident = z.infer<typeof Resident>;
 
 export const SealRegistration = z.object({
-  registrationId: z.string().min(1),
-  residentId: z.string().min(1),
+  registrationId: RecordId,
+  residentId: RecordId,
   registrationNumber: z.string().min(1), // 登録番号
   registeredOn: IsoDate,
   status: z.enum(['active', 'cancelled']), // 廃止 → cancelled
@@ -117,9 +128,9 @@ export const FamilyRegisterEvent = z.object({
 export type FamilyRegisterEvent = z.infer<typeof FamilyRegisterEvent>;
 
 export const FamilyRegisterPerson = z.object({
-  personId: z.string().min(1),
+  personId: RecordId,
   /** Link to the resident record where this person lives in a municipality we serve. */
-  residentId: z.string().optional(),
+  residentId: RecordId.optional(),
   name: PersonName,
   birthDate: IsoDate,
   sex: Sex,
@@ -134,7 +145,7 @@ export const FamilyRegisterPerson = z.object({
 export type FamilyRegisterPerson = z.infer<typeof FamilyRegisterPerson>;
 
 export const FamilyRegister = z.object({
-  registerId: z.string().min(1),
+  registerId: RecordId,
   municipalityCode: MunicipalityCode, // the 本籍地 that holds it
   domicileAddress: z.string().min(1), // 【本籍】
   headName: PersonName, // 【氏名】 筆頭者
@@ -146,11 +157,11 @@ export type FamilyRegister = z.infer<typeof FamilyRegister>;
 
 /** 戸籍の附票: address history of each person in a family register. */
 export const AddressHistory = z.object({
-  registerId: z.string().min(1),
+  registerId: RecordId,
   municipalityCode: MunicipalityCode,
   entries: z.array(
     z.object({
-      personId: z.string().min(1),
+      personId: RecordId,
       address: z.string().min(1),
       addressSetOn: IsoDate,
     }),
@@ -159,7 +170,7 @@ export const AddressHistory = z.object({
 export type AddressHistory = z.infer<typeof AddressHistory>;
 
 export const TaxRecord = z.object({
-  residentId: z.string().min(1),
+  residentId: RecordId,
   municipalityCode: MunicipalityCode,
   /** 年度 (fiscal year of the assessment) and the calendar year of the income it is based on. */
   taxYear: z.number().int().min(2000).max(2100),
@@ -186,8 +197,8 @@ export type TaxRecord = z.infer<typeof TaxRecord>;
 
 /** 支援措置 (DV/stalking victims): blocks certificates of the protected resident at stores. */
 export const ProtectionMeasure = z.object({
-  measureId: z.string().min(1),
-  residentId: z.string().min(1),
+  measureId: RecordId,
+  residentId: RecordId,
   from: IsoDate,
   until: IsoDate.optional(),
 });
@@ -195,8 +206,8 @@ export type ProtectionMeasure = z.infer<typeof ProtectionMeasure>;
 
 /** 発行抑止 set by the municipality; applies to the next request at once. */
 export const IssuanceBlock = z.object({
-  blockId: z.string().min(1),
-  residentId: z.string().min(1),
+  blockId: RecordId,
+  residentId: RecordId,
   certificateTypes: z.array(CertificateType).optional(), // absent = every type
   reason: z.string().min(1), // shown to clerks only, never at the kiosk
   from: IsoDate,
@@ -206,7 +217,7 @@ export type IssuanceBlock = z.infer<typeof IssuanceBlock>;
 
 /** Binds a card's 利用者証明用電子証明書 (issuer DN + serial) to a resident. */
 export const CardLink = z.object({
-  residentId: z.string().min(1),
+  residentId: RecordId,
   issuer: z.string().min(1),
   serialNumber: z.string().regex(/^[0-9A-F]+$/, 'serial is upper-case hex'),
   /** First day the card may be used at a store (the day after issuance / move-in / PIN change). */
