@@ -39,17 +39,20 @@ console.log(`
 Madoguchi is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).
   center : ${system.centerUrl}  (HTTPS, kiosks authenticate with client certificates; OpenAPI at /api/v1/openapi.json)
   kiosk  : ${system.kioskUrl}${kioskNote()}
-  spool  : ${system.spoolDir}  (printed certificates land here as PDF files)
+  printed: ${system.printedDir}  (the demo printer's output tray: printed certificates land here as PDF files;
+           the kiosk's own spool is emptied as soon as each print is done)
 
 Try it: はじめる → in the yellow demo panel choose the first card (PIN 1234) → type 1 2 3 4 on the
-shuffled keypad → 決定 → 住民票の写し → 世帯全員 → 次へ → 次へ → insert 500円: the PDF appears in the spool.
+shuffled keypad → 決定 → 住民票の写し → 世帯全員 → 次へ → 次へ → insert 500円 with the demo panel: the PDF appears in the output tray.
 Press Ctrl-C to stop.`);
 
 function kioskNote(): string {
   if (useElectron) return '';
-  if (opensChromium) return '  (opened in Chromium kiosk mode)';
+  // The URL carries the bridge token: printed for the demo only, never by a production kiosk.
+  const demoOnly = '\n           (demo only: a production kiosk never prints this URL; its token drives the kiosk)';
+  if (opensChromium) return `  (opened in Chromium kiosk mode)${demoOnly}`;
   const reason = display ? `Chromium is not installed at ${chromiumBinary}` : 'no display was found to open it for you';
-  return `\n           open this URL in Chromium or Chrome on this machine (${reason})`;
+  return `\n           open this URL in Chromium or Chrome on this machine (${reason})${demoOnly}`;
 }
 
 const stop = async () => {

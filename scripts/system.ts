@@ -27,7 +27,10 @@ export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export interface DemoSystem {
   kioskUrl: string;
   centerUrl: string;
+  /** The kiosk's spool: 0700, emptied as soon as each print's result is known. */
   spoolDir: string;
+  /** The demo printer's output tray: the copies a real printer would hand over on paper. */
+  printedDir: string;
   stateDir: string;
   demo: DemoData;
   cards: DemoCard[];
@@ -59,6 +62,7 @@ export interface PreparedDemo {
   kioskFiles: { certFile: string; keyFile: string; caFile: string };
   centerEnv: Record<string, string>;
   spoolDir: string;
+  printedDir: string;
 }
 
 export async function prepareDemo(stateDir: string, log: (line: string) => void = () => {}): Promise<PreparedDemo> {
@@ -104,13 +108,14 @@ export async function prepareDemo(stateDir: string, log: (line: string) => void 
       writeFileSync(certFile, enrollment.certificatePem);
       log(`kiosk ${TERMINAL_ID} enrolled`);
     }
-    const spoolDir = join(stateDir, 'spool');
+    const spoolDir = join(kioskDir, 'spool');
     const kioskConfigPath = join(kioskDir, 'kiosk.json');
     const pki = demoPkiDir(cardsDir);
     return {
       demo,
       cards,
       spoolDir,
+      printedDir: join(stateDir, 'printed'),
       kioskConfigPath,
       kioskFiles: { certFile, keyFile: join(kioskDir, `${TERMINAL_ID}.key.pem`), caFile: center.kioskCaCertPath },
       centerEnv: {
@@ -136,6 +141,7 @@ export async function startDemoSystem(options: StartOptions = {}): Promise<DemoS
       {
         center: { baseUrl: centerUrl, ...prepared.kioskFiles },
         spoolDir: prepared.spoolDir,
+        demoOutputTray: prepared.printedDir,
         reader: { kind: 'demo', cardsStateDir: join(stateDir, 'cards') },
       },
       null,
@@ -157,12 +163,12 @@ export async function startDemoSystem(options: StartOptions = {}): Promise<DemoS
       const kiosk = spawn(options.electronBinary, [join(repoRoot, 'apps/kiosk/out/electron/main.cjs'), '--config', prepared.kioskConfigPath], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
       createInterface({ input: kiosk.stderr! }).on('line', (line) => log(`[kiosk] ${line}`));
       children.push(kiosk);
-      return { kioskUrl: 'app://kiosk/index.html (Electron window)', centerUrl, spoolDir: prepared.spoolDir, stateDir, demo: prepared.demo, cards: prepared.cards, stop };
+      return { kioskUrl: 'app://kiosk/index.html (Electron window)', centerUrl, spoolDir: prepared.spoolDir, printedDir: prepared.printedDir, stateDir, demo: prepared.demo, cards: prepared.cards, stop };
     }
     const kiosk = spawnTs(join(repoRoot, 'apps/kiosk/src/browser-host/start.ts'), ['--config', prepared.kioskConfigPath, ...(options.kioskPort ? ['--port', String(options.kioskPort)] : []), ...(options.openBrowser ? [] : ['--no-browser'])], {}, log, 'kiosk');
     children.push(kiosk);
     const kioskUrl = await waitForLine(kiosk, /^KIOSK_URL=(.+)$/, 60_000);
-    return { kioskUrl, centerUrl, spoolDir: prepared.spoolDir, stateDir, demo: prepared.demo, cards: prepared.cards, stop };
+    return { kioskUrl, centerUrl, spoolDir: prepared.spoolDir, printedDir: prepared.printedDir, stateDir, demo: prepared.demo, cards: prepared.cards, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -20,7 +20,7 @@ import {
   pdfText,
   residentOf,
   screen,
-  spooledPdfs,
+  printedPdfs,
   startAndPlaceCard,
   startE2eSystem,
   walkOptionsWithDefaults,
@@ -140,7 +140,7 @@ test('apply for 本籍地 registration at the kiosk, approved by the 本籍地 �
   await expect(offer).toHaveCount(0);
 
   // …and it prints: the 戸籍全部事項証明書 of the 本籍 in 千代田区, naming the resident.
-  const before = new Set(spooledPdfs(system));
+  const before = new Set(printedPdfs(system));
   await page.locator('[data-certificate-type="familyRegisterFull"]').click();
   await walkOptionsWithDefaults(page);
   await expect(screen(page, 'payment')).toBeVisible();
@@ -148,9 +148,9 @@ test('apply for 本籍地 registration at the kiosk, approved by the 本籍地 �
   expect(due).toBeGreaterThan(0);
   await page.locator(`button[data-yen="${due <= 1000 ? 1000 : 5000}"]`).click();
   await expect(screen(page, 'done')).toBeVisible({ timeout: 30_000 });
-  const files = spooledPdfs(system).filter((f) => !before.has(f));
+  const files = printedPdfs(system).filter((f) => !before.has(f));
   expect(files.length).toBeGreaterThan(0);
-  const all = (await Promise.all(files.map((f) => pdfText(join(system.spoolDir, f))))).flat().join('');
+  const all = (await Promise.all(files.map((f) => pdfText(join(system.printedDir, f))))).flat().join('');
   expect(all).toContain(fullName(resident));
   expect(all).toContain(resident.domicile!.address.replace(/\s+/g, ''));
   await page.locator('[data-demo-panel] .demo-remove').click();

@@ -23,7 +23,7 @@ import {
   pdfText,
   residentOf,
   screen,
-  spooledPdfs,
+  printedPdfs,
   startE2eSystem,
   walkOptionsWithDefaults,
   payIntoPrintFailure,
@@ -74,7 +74,7 @@ const optionHeadings = (language: KioskLanguage): Record<string, string> => {
 async function visitIn(page: Page, language: KioskLanguage): Promise<{ resident: Resident; pdf: string }> {
   const words = catalogs[language];
   const { resident, card, label } = foreignResident();
-  const before = new Set(spooledPdfs(system));
+  const before = new Set(printedPdfs(system));
   await openKiosk(page, system);
   // The start screen is Japanese until the resident chooses; the language buttons name themselves.
   await expect(screen(page, 'idle').locator('h1')).toHaveText(catalogs.ja.idle.heading);
@@ -127,9 +127,9 @@ async function visitIn(page: Page, language: KioskLanguage): Promise<{ resident:
   await expect(page.getByTestId('take-certificate')).toContainText(words.done.takeCertificate);
   await expect(page.getByTestId('take-change')).toContainText(words.done.takeChange.replace('{{amount}}', yenText(language, 500 - fee)));
 
-  const files = spooledPdfs(system).filter((f) => !before.has(f));
+  const files = printedPdfs(system).filter((f) => !before.has(f));
   expect(files).toHaveLength(1);
-  return { resident, pdf: (await pdfText(join(system.spoolDir, files[0]!))).join('') };
+  return { resident, pdf: (await pdfText(join(system.printedDir, files[0]!))).join('') };
 }
 
 /** The certificate is the official Japanese document whatever the screen's language, and it names this resident. */

@@ -1,6 +1,6 @@
 /**
  * Shared by the e2e specs: start a system of one's own, drive the kiosk the way a resident does,
- * read the spooled PDFs back, and look at what a screen says in which language.
+ * read the printed PDFs back, and look at what a screen says in which language.
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,11 +60,25 @@ export async function pdfText(path: string): Promise<string[]> {
 }
 
 export const fullName = (r: Pick<Resident, 'name'>) => `${r.name.family}${r.name.given}`.replace(/\s+/g, '');
-export const spooledPdfs = (system: DemoSystem) => {
+/**
+ * The certificates printed so far, as the demo printer's output tray holds them: the kiosk deletes
+ * its spool file as soon as a print is done (nothing of a resident stays on the kiosk), so the
+ * demo printer hands a copy to the tray the way a real printer hands over paper.
+ */
+export const printedPdfs = (system: DemoSystem) => {
   try {
-    return readdirSync(system.spoolDir).filter((f) => f.endsWith('.pdf'));
+    return readdirSync(system.printedDir).filter((f) => f.endsWith('.pdf'));
   } catch {
-    return []; // nothing printed yet: the spool directory is made by the first print
+    return []; // nothing printed yet: the tray is made by the first print
+  }
+};
+
+/** What the kiosk's spool holds: nothing once every print's result is known. */
+export const spoolFiles = (system: DemoSystem) => {
+  try {
+    return readdirSync(system.spoolDir);
+  } catch {
+    return [];
   }
 };
 

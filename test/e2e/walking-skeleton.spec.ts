@@ -2,7 +2,8 @@
  * The walking skeleton, end to end on real parts: the center (HTTPS + mutual TLS, SQLite file) and
  * the kiosk main process run as separate processes; the kiosk renderer runs in Debian Chromium;
  * the virtual My Number card signs the center's challenge with its own key; the PDF that lands in
- * the spool is read back and must name the resident whose card was placed, and nobody else.
+ * the demo printer's output tray is read back and must name the resident whose card was placed,
+ * and nobody else; the kiosk's own spool is empty again.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Resident } from '@madoguchi/shared';
 import { feeInForce } from '../../apps/center/src/policy/availability.js';
 import { demoClockStart, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
-import { fullName, pdfText, screen, spooledPdfs } from './support.js';
+import { fullName, pdfText, printedPdfs, screen, spoolFiles } from './support.js';
 
 let system: DemoSystem;
 /** Everything the center and kiosk processes logged during the run. */
@@ -23,7 +24,7 @@ test.beforeAll(async () => {
       if (process.env.MADOGUCHI_VERBOSE) console.error(line);
     },
   });
-  rmSync(system.spoolDir, { recursive: true, force: true });
+  rmSync(system.printedDir, { recursive: true, force: true });
 });
 
 test.afterAll(async () => {
@@ -94,9 +95,11 @@ test('a resident places their card, enters the PIN and gets their own 住民票�
   await page.locator('button[data-yen="500"]').click();
   await expect(screen(page, 'done')).toBeVisible({ timeout: 30_000 });
 
-  const files = spooledPdfs(system);
+  const files = printedPdfs(system);
   expect(files).toHaveLength(1);
-  const pages = await pdfText(join(system.spoolDir, files[0]!));
+  // Printed: nothing of the resident stays on the kiosk's disk.
+  expect(spoolFiles(system)).toEqual([]);
+  const pages = await pdfText(join(system.printedDir, files[0]!));
   const all = pages.join('');
   for (const member of household) expect(all).toContain(fullName(member));
   const address = batch.households.find((h) => h.householdId === holder.householdId)!.address;
@@ -134,7 +137,7 @@ test('choosing 本人のみ prints the resident alone, without the rest of the h
   const rest = batch.residents.filter((r) => r.householdId === holder.householdId && r.residentId !== holder.residentId);
   expect(rest.length).toBeGreaterThan(0);
   const card = system.cards.find((c) => c.residentId === holder.residentId && !c.edge)!;
-  const before = new Set(spooledPdfs(system));
+  const before = new Set(printedPdfs(system));
 
   await signIn(page, card.cardId, card.pin);
   await expect(screen(page, 'menu')).toBeVisible();
@@ -157,9 +160,9 @@ test('choosing 本人のみ prints the resident alone, without the rest of the h
   await page.locator('button[data-yen="500"]').click();
   await expect(screen(page, 'done')).toBeVisible({ timeout: 30_000 });
 
-  const files = spooledPdfs(system).filter((f) => !before.has(f));
+  const files = printedPdfs(system).filter((f) => !before.has(f));
   expect(files).toHaveLength(1);
-  const all = (await pdfText(join(system.spoolDir, files[0]!))).join('');
+  const all = (await pdfText(join(system.printedDir, files[0]!))).join('');
   expect(all).toContain(fullName(holder));
   expect(all).toContain('この写しは、住民票の原本と相違ないことを証明する');
   expect(all).not.toContain('世帯全員の住民票の原本と相違ないことを証明する');
