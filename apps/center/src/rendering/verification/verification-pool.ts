@@ -18,7 +18,10 @@ import type { VerificationJobMessage, VerificationReplyMessage, VerificationWork
 export interface VerificationPoolOptions {
   /** Worker threads (default 1: verification is rare next to issuance, which has the cores). */
   workers?: number;
-  /** Time one document may take in a worker (default 1000 ms; an issued one takes 2–50 ms). */
+  /**
+   * Time one document may take in a worker (default 500 ms). An issued one takes 2–50 ms; the
+   * costliest file the shape check lets through ~200 ms. Every answer so comes within a second.
+   */
   deadlineMs?: number;
   /** Uploads that may wait for a worker (default 8); past that, VERIFICATION_BUSY. */
   queueLimit?: number;
@@ -31,7 +34,7 @@ export interface VerificationPoolOptions {
   recycleAboveMb?: number;
 }
 
-export const DEFAULT_VERIFICATION_DEADLINE_MS = 1000;
+export const DEFAULT_VERIFICATION_DEADLINE_MS = 500;
 
 interface Job {
   id: number;
