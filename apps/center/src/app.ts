@@ -25,7 +25,7 @@ import type { CenterContext } from './http/context.js';
 import { kioskRoutes } from './http/kiosk-routes.js';
 import { openApiTransform } from './http/openapi.js';
 import { responseSerializerCompiler } from './http/zod.js';
-import { loadCenterKey } from './issuance/binding.js';
+import { loadBindingKey } from './issuance/binding.js';
 import { createDefaultServices } from './issuance/default-services.js';
 import type { CenterServices } from './issuance/services.js';
 import { startSweeper } from './issuance/sweeper.js';
@@ -86,7 +86,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   const anchors = TrustAnchors.fromPem(config.cardTrust.trustAnchorsPem);
   const revocation = new RevocationChecker(config.cardTrust.crlPaths, anchors, app.log, { graceMs: config.timeouts.crlGraceMs });
   revocation.start(config.timeouts.crlRefreshMs);
-  const context: CenterContext = { config, database, services, anchors, revocation, bindingKey: loadCenterKey(config.bindingKey.privateKeyPem, config.bindingKey.keyId), now };
+  const context: CenterContext = { config, database, services, anchors, revocation, bindingKey: loadBindingKey(config.bindingKey.privateKeyPem, config.bindingKey.keyId), now };
   app.decorate('center', context);
 
   // --- external

@@ -5,7 +5,7 @@ export { openDatabase, writeTransaction, readTransaction, type CenterDatabase } 
 export { migrate } from './db/migrate.js';
 export { ensureKioskCa, signKioskCsr, createKioskKeyAndCsr, issueServerCertificate, certificateSha256, type KioskCa } from './kiosks/kiosk-ca.js';
 export { enrollKiosk, revokeKiosk, listKiosks, type Kiosk, type Enrollment } from './kiosks/registry.js';
-export { verifyBindingSignature, type CenterKey } from './issuance/binding.js';
+export { verifyBindingSignature, type BindingKey } from './issuance/binding.js';
 export { canonicalJson } from './issuance/canonical-json.js';
 export { createDefaultServices } from './issuance/default-services.js';
 export type { CenterServices, RenderedDocument } from './issuance/services.js';

@@ -3,7 +3,7 @@ import type { RevocationChecker } from '../auth/crl.js';
 import type { TrustAnchors } from '../auth/trust-anchors.js';
 import type { CenterConfig } from '../config.js';
 import type { CenterDatabase } from '../db/database.js';
-import type { CenterKey } from '../issuance/binding.js';
+import type { BindingKey } from '../issuance/binding.js';
 import type { CenterServices } from '../issuance/services.js';
 
 export interface CenterContext {
@@ -12,7 +12,7 @@ export interface CenterContext {
   services: CenterServices;
   anchors: TrustAnchors;
   revocation: RevocationChecker;
-  bindingKey: CenterKey;
+  bindingKey: BindingKey;
   /** The center's clock; tests move it to expire challenges and sessions. */
   now: () => Date;
 }

@@ -57,7 +57,7 @@ function stored<T>(reply: FastifyReply, result: { status: number; body: unknown 
 
 export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
   const auth: AuthenticationDeps = { database: ctx.database, services: ctx.services, anchors: ctx.anchors, revocation: ctx.revocation, sessionTtlMs: ctx.config.timeouts.sessionTtlMs };
-  const issuance: IssuanceContext = { database: ctx.database, services: ctx.services, centerKey: ctx.bindingKey, renderTimeoutMs: ctx.config.timeouts.renderTimeoutMs };
+  const issuance: IssuanceContext = { database: ctx.database, services: ctx.services, bindingKey: ctx.bindingKey, renderTimeoutMs: ctx.config.timeouts.renderTimeoutMs };
   // A payment renders its copies; its retry waits for them, within the request timeout.
   const paymentWaitMs = Math.min(ctx.config.timeouts.renderTimeoutMs * 2 + DUPLICATE_WAIT_MS, ctx.config.timeouts.requestTimeoutMs - 1_000);
   return async (app) => {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadCenterKey, signBinding, verifyBindingSignature } from './binding.js';
+import { loadBindingKey, signBinding, verifyBindingSignature } from './binding.js';
 
 const binding = {
   issuanceId: '00000000-0000-4000-8000-000000000001',
@@ -16,7 +16,7 @@ const binding = {
 
 describe('document bindings', () => {
   const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const key = loadCenterKey(pem, 'k1');
+  const key = loadBindingKey(pem, 'k1');
 
   it('signs the canonical JSON, which verifies with the published key', () => {
     const signed = signBinding(key, binding);
@@ -33,6 +33,6 @@ describe('document bindings', () => {
 
   it('refuses a key that is not Ed25519', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect(() => loadCenterKey(rsa, 'k2')).toThrow(/Ed25519/);
+    expect(() => loadBindingKey(rsa, 'k2')).toThrow(/Ed25519/);
   });
 });

@@ -8,14 +8,14 @@ import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 
 import type { DocumentBinding } from '@madoguchi/shared';
 import { canonicalJson } from './canonical-json.js';
 
-export interface CenterKey {
+export interface BindingKey {
   keyId: string;
   privateKey: KeyObject;
   publicKey: KeyObject;
   publicKeyPem: string;
 }
 
-export function loadCenterKey(privateKeyPem: string, keyId: string): CenterKey {
+export function loadBindingKey(privateKeyPem: string, keyId: string): BindingKey {
   const privateKey = createPrivateKey(privateKeyPem);
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the center binding key must be Ed25519');
   const publicKey = createPublicKey(privateKey);
@@ -28,7 +28,7 @@ export interface SignedBinding {
   bindingSignature: string;
 }
 
-export function signBinding(key: CenterKey, binding: DocumentBinding): SignedBinding {
+export function signBinding(key: BindingKey, binding: DocumentBinding): SignedBinding {
   const bindingJson = canonicalJson(binding);
   const bindingSignature = sign(null, Buffer.from(bindingJson, 'utf8'), key.privateKey).toString('base64');
   return { binding, bindingJson, bindingSignature };

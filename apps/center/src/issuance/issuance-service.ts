@@ -28,7 +28,7 @@ import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { IssuancesTable } from '../db/tables/issuance.js';
 import type { Kiosk } from '../kiosks/registry.js';
-import { signBinding, type CenterKey } from './binding.js';
+import { signBinding, type BindingKey } from './binding.js';
 import { recordIncident } from './incidents.js';
 import type { CenterServices, RenderedDocument } from './services.js';
 import { transition } from './state-machine.js';
@@ -36,7 +36,7 @@ import { transition } from './state-machine.js';
 export interface IssuanceContext {
   database: CenterDatabase;
   services: CenterServices;
-  centerKey: CenterKey;
+  bindingKey: BindingKey;
   renderTimeoutMs: number;
 }
 
@@ -260,7 +260,7 @@ export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string
         certificateType,
         issuedAt: now.toISOString(),
       };
-      delivered.push({ doc, rendered, signed: signBinding(ctx.centerKey, binding) });
+      delivered.push({ doc, rendered, signed: signBinding(ctx.bindingKey, binding) });
     }
   } catch (error) {
     const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'ISSUANCE_RENDER_FAILED';
