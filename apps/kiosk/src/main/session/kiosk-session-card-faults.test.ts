@@ -102,6 +102,12 @@ describe('kiosk session with a faulty card', () => {
     t.send({ type: 'cancel' });
     await t.waitFor('idle');
     expect(t.session.getView().error).toBeUndefined();
+    // The faulty card is taken from the start screen; the next resident's card is read as usual.
+    t.reader.remove();
+    await t.session.idle();
+    t.send({ type: 'start' });
+    t.reader.insert(healthyCard());
+    await t.waitFor('pin');
   });
 
   it('returns to the start screen when the idle timer fires during a card read that never ends', async () => {

@@ -60,8 +60,8 @@ export class KioskSession {
   /** Serialises intents and card events: one step at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
   /**
-   * Ends the current customer's card call at once. A card that never answers would otherwise hold
-   * the queue, and with it the cancel, the removal and the idle timer's reset queued behind it.
+   * Ends the card call in progress at once. A card that never answers would otherwise hold the
+   * queue, and with it the cancel, the removal and the idle timer's reset queued behind it.
    */
   private cardCalls = new AbortController();
 
@@ -75,7 +75,7 @@ export class KioskSession {
       deps.card.on('readerStatus', (status) => this.enqueue(async () => this.update({ readerStatus: status }))),
       deps.card.on('cardInserted', () => this.enqueue(() => this.onCardInserted())),
       deps.card.on('cardRemoved', () => {
-        this.cardCalls.abort();
+        this.abandonCardCall();
         return this.enqueue(() => this.onCardRemoved());
       }),
     );
@@ -99,7 +99,7 @@ export class KioskSession {
     // asking a real kiosk for demo cash changes nothing at all.
     if (parsed.data.type === 'demoInsertCash' && !this.deps.demoCash) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cash is off'));
     // The way out wins over a card still working: its call ends now, and the cancel runs next.
-    if (parsed.data.type === 'cancel') this.cardCalls.abort();
+    if (parsed.data.type === 'cancel') this.abandonCardCall();
     return this.enqueue(() => this.handle(parsed.data));
   }
 
@@ -436,11 +436,19 @@ export class KioskSession {
 
   /** Wipes the PIN and drops every reference to the customer's data. */
   private resetCustomer(): void {
-    this.cardCalls.abort();
-    this.cardCalls = new AbortController();
+    this.abandonCardCall();
     this.customer.pin?.wipe();
     this.customer.authCertificateDer?.fill(0);
     this.customer = this.newCustomer();
+  }
+
+  /**
+   * The call in progress sees its signal abort; the next one gets a fresh signal, whether or not
+   * anything ends the session in between (a card taken from the start screen, say).
+   */
+  private abandonCardCall(): void {
+    this.cardCalls.abort();
+    this.cardCalls = new AbortController();
   }
 
   private newCustomer(): Customer {
@@ -453,7 +461,7 @@ export class KioskSession {
     this.idleTimer = setTimeout(() => {
       const screen = this.view.screen;
       if (screen === 'idle' || screen === 'issuing' || screen === 'printing') return;
-      this.cardCalls.abort();
+      this.abandonCardCall();
       void this.enqueue(async () => {
         if (this.view.screen === 'payment') await this.cancelQuote('timeout');
         await this.endSession();
