@@ -7,11 +7,15 @@
  *
  * `--payload` takes what the QR code holds: the verification URL, or a bare payload.
  *
- * Prints the result as JSON. Exit 0: authentic; 1: not authentic (tampered, unknown key, …);
- * 2: usage or file error.
+ * Prints the result as JSON. Exit 0: authentic; 1: not authentic (tampered, unknown key, …) or a
+ * file refused unread because no issued document looks like it (`{"authentic":false,"refused":…}`,
+ * checked before parsing, as the center's public route does); 2: usage or file error.
+ *
+ * Verification runs in this process: the file is the operator's own, and the process ends with it.
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { MadoguchiError } from '@madoguchi/shared';
 import { createDocumentVerifier } from '../rendering/verification/document-verifier.js';
 import type { VerificationResult } from '../rendering/verification/signing.js';
 
@@ -57,7 +61,13 @@ async function main(argv: string[]): Promise<number> {
       console.error((error as Error).message);
       return 2;
     }
-    result = await verifier.verifyDocument(bytes);
+    try {
+      result = await verifier.verifyDocument(bytes);
+    } catch (error) {
+      if (!(error instanceof MadoguchiError)) throw error;
+      console.log(JSON.stringify({ authentic: false, refused: error.code, detail: error.detail }, null, 2));
+      return 1;
+    }
   }
   console.log(JSON.stringify(result, null, 2));
   return result.authentic ? 0 : 1;
