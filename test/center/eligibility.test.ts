@@ -1,7 +1,6 @@
 /**
- * Every refusal rule of konbini-issuance.md ("When a certificate must be refused"), each with its own
- * code and its own test, on both databases, against the demo world. Refusals are decided here,
- * before any payment exists.
+ * Every refusal rule of docs/service-rules.md#refusals, each with its own code and its own test,
+ * on both databases, against the demo world. Refusals are decided here, before any payment exists.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorMessage, type CertificateOptions, type CertificateType, type MunicipalDataBatchInput } from '@madoguchi/shared';

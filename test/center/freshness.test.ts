@@ -1,5 +1,5 @@
 /**
- * misissuance.md requirement 5: a cancelled seal registration, a move, a death, a protection measure
+ * docs/misissuance.md#r5: a cancelled seal registration, a move, a death, a protection measure
  * or a 仮登録 affects the very next issuance. Kiosk-like loops run eligibility + loadCertificateData
  * while an import commits the change (on PostgreSQL through a second connection pool, as another
  * center process would; on both also from a separate import-CLI process); every call that starts

@@ -355,7 +355,7 @@ forEachDatabase((harness) => {
     });
   });
 
-  describe('a render that outlives its timeout (misissuance.md req. 2)', () => {
+  describe('a render that outlives its timeout (docs/misissuance.md#r2)', () => {
     let center: CenterHarness;
     let kiosks: TestKiosk[];
     const slow = new Set<string>();
@@ -408,7 +408,8 @@ forEachDatabase((harness) => {
       expect((await listIncidents(center.database.db)).some((i) => i.kind === 'render_failed' && i.issuanceId === slowQuote.issuanceId)).toBe(true);
 
       // The resident retries in the same session and succeeds: the operator is told an error was
-      // followed by a successful retry (misissuance.md req. 3, Adachi), and the retry is reconciled.
+      // followed by a successful retry (docs/misissuance.md#r3, docs/misissuance.md#adachi), and
+      // the retry is reconciled.
       const retryQuote = (await kiosks[0]!.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: slowSession, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
       const retry = await kiosks[0]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${retryQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: retryQuote.totalYen });
       expect(retry.status).toBe(200);

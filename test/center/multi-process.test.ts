@@ -1,6 +1,6 @@
 /**
- * misissuance.md req. 7 and 8 (Takamatsu: a multi-server site ran single-server code): the real
- * multi-node topology. Three center processes share one PostgreSQL database: this test process
+ * docs/misissuance.md#r7 and docs/misissuance.md#r8 (docs/misissuance.md#takamatsu: a multi-server
+ * site ran single-server code): the real multi-node topology. Three center processes share one PostgreSQL database: this test process
  * and two `apps/center/src/server.ts` processes started as a deployment would start them. Each
  * kiosk sends every step of an issuance to a different process (challenge to one, card signature
  * to the next, quote, payment, print result to others), so nothing may live in a process's memory;

@@ -1,6 +1,6 @@
 /**
- * misissuance.md req. 5 (Niigata, Saitama, Kumamoto: 印鑑登録証明書 of cancelled registrations),
- * through the whole kiosk API: kiosks keep issuing the resident's 印鑑登録証明書 while an import
+ * docs/misissuance.md#r5 (docs/misissuance.md#cancelled-seal: 印鑑登録証明書 of cancelled
+ * registrations), through the whole kiosk API: kiosks keep issuing the resident's 印鑑登録証明書 while an import
  * cancels the registration (on PostgreSQL through a second pool, as another center process would).
  * Every payment that starts after the import has returned is refused before the money is taken
  * (the quote is voided, the kiosk returns the cash it holds); no document is made for it.

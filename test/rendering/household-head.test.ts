@@ -1,7 +1,8 @@
 /**
  * A partial 住民票 (only chosen members) still names the 世帯主 in its header when 世帯主・続柄 is
  * chosen, even if the 世帯主 is not one of the printed members — the counter prints it, so the
- * store must too (misissuance.md: the store path omitted an item the counter path printed).
+ * store must too (docs/misissuance.md#old-name: the store path omitted an item the counter path
+ * printed).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * Run a suite against both databases the center supports: a real SQLite file in a temp dir and a
  * throwaway PostgreSQL server (started once per test file, only when the postgres half runs).
- * misissuance.md requirement 7: the same code paths and the same tests on both topologies.
+ * docs/misissuance.md#r7: the same code paths and the same tests on both topologies.
  *
  *   forEachDatabase((harness) => {
  *     it('…', async () => { const database = await harness.fresh(); … });

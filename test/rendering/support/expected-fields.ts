@@ -1,6 +1,6 @@
 /**
  * Every value a certificate must show, computed from the request independently of the templates
- * (with the shared formatters and the wording of ../shared/domain/certificates.md), so a template
+ * (with the shared formatters and the wording of docs/certificate-contents.md#titles), so a template
  * that drops an item fails the text test. Labels are expected next to their values where the form
  * prints them as a pair (e.g. 世帯主 and the head's name, an income kind and its amount).
  */
@@ -29,7 +29,7 @@ function residentFields(r: Resident, o: { relationship: boolean; domicile: boole
   return out;
 }
 
-/** The title of each certificate (certificates.md). */
+/** The title of each certificate (docs/certificate-contents.md#titles). */
 export function expectedTitle(input: RenderInput): string {
   const d = input.data;
   switch (d.certificateType) {

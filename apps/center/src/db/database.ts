@@ -1,6 +1,6 @@
 /**
  * One database layer over both topologies: the same Kysely queries run on the embedded SQLite file
- * (single node) and on PostgreSQL (several center processes). misissuance.md requirement 7: one
+ * (single node) and on PostgreSQL (several center processes). docs/misissuance.md#r7: one
  * program for every topology — never branch business logic on the dialect; only this file and the
  * migrations know which database is underneath.
  */

@@ -1,7 +1,7 @@
 /**
- * The eligibility engine: every refusal rule of konbini-issuance.md ("When a certificate must be
- * refused"), decided before payment, each with its own catalog code. One read snapshot per call, no
- * cache: an import committed before the call is always seen.
+ * The eligibility engine: every refusal rule of docs/service-rules.md#refusals, decided before
+ * payment, each with its own catalog code. One read snapshot per call, no cache: an import
+ * committed before the call is always seen.
  *
  * Order: the card, then the person (status, 仮登録, age), then the certifying municipality's offer
  * and hours, then the request (copies, options), then the records the document would show (seal,

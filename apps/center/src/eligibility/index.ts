@@ -1,6 +1,6 @@
 /**
  * Eligibility: may this resident get this certificate now? Every refusal rule of
- * konbini-issuance.md with its own code, decided before payment.
+ * docs/service-rules.md#refusals with its own code, decided before payment.
  *
  * Public API:
  *   await checkEligibility({ database, residentId, certificateType, options, copies, now,

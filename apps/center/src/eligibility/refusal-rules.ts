@@ -1,7 +1,7 @@
 /**
- * The refusal rules of konbini-issuance.md ("When a certificate must be refused") and the code each
- * one answers with. Every code has a resident-facing message in the shared catalog; each rule has its
- * own test in test/center/eligibility.test.ts (a unit test checks both).
+ * The refusal rules of docs/service-rules.md#refusals and the code each one answers with. Every
+ * code has a resident-facing message in the shared catalog; each rule has its own test in
+ * test/center/eligibility.test.ts (a unit test checks both).
  *
  * PIN lock and revoked cards are decided earlier, by the card (CARD_PIN_LOCKED, at the kiosk) and by
  * resident authentication (AUTH_CERTIFICATE_REVOKED, against the CRL): no session, no menu.

@@ -91,7 +91,8 @@ async function residenceRecordData(db: Executor, request: CertificateDataRequest
   const { printable, all } = await householdMembersIn(db, resident);
   const head = all.find((m) => m.residentId === household.householdHeadId);
   if (!head) refuse('INTERNAL', 'household head record missing');
-  // A pending move-out of anyone in the household blocks the household's 住民票 (konbini-issuance.md).
+  // A pending move-out of anyone in the household blocks the household's 住民票
+  // (docs/service-rules.md#pending-move-out).
   if (printable.some((m) => m.status === 'pendingMoveOut')) refuse('ELIGIBILITY_PENDING_MOVE_OUT');
   const options = ResidenceRecordOptions.parse(request.options?.residenceRecord ?? {});
   let members: Resident[];

@@ -14,8 +14,8 @@
  * HTTP: `municipalDataRoutes({ database, authorize })` in import-routes.ts is the import API as a
  * Fastify plugin (JSON and CSV, ?dryRun=true), to be mounted behind the server's own authorization.
  *
- * Nothing is cached: each call reads the database afresh (misissuance.md #5), and the reads of one
- * call share one snapshot. loadCertificateData re-applies the record rules (status, 仮登録, 支援措置,
+ * Nothing is cached: each call reads the database afresh (docs/misissuance.md#r5), and the reads
+ * of one call share one snapshot. loadCertificateData re-applies the record rules (status, 仮登録, 支援措置,
  * 発行抑止, cancelled seal) and throws MadoguchiError with the eligibility code when one applies.
  */
 import type { CertificateData, Municipality, Resident } from '@madoguchi/shared';

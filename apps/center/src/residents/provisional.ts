@@ -1,9 +1,9 @@
 /**
  * 仮登録 (provisional records) without losing the approved state.
  *
- * konbini-issuance.md: data still in provisional registration must never be used, certificates
- * reflect the last approved state; misissuance.md req. 5: a 仮登録 must affect the very next
- * issuance. So while a resident or a family register has a provisional version pending:
+ * docs/service-rules.md#provisional: data still in provisional registration must never be used,
+ * certificates reflect the last approved state; docs/misissuance.md#r5: a 仮登録 must affect the
+ * very next issuance. So while a resident or a family register has a provisional version pending:
  * - the stored row keeps the last approved data, marked recordState 'provisional' (so every
  *   certificate that would show it is refused with ELIGIBILITY_PROVISIONAL, exactly as before);
  * - the provisional version itself is kept in provisional_records, never read for a certificate;

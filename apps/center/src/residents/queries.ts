@@ -1,7 +1,7 @@
 /**
  * Reads of municipal data. Every function takes the query executor of the caller's transaction, so a
- * decision that needs several reads sees one snapshot; nothing here caches (misissuance.md #5: the
- * very next issuance must see an import).
+ * decision that needs several reads sees one snapshot; nothing here caches (docs/misissuance.md#r5:
+ * the very next issuance must see an import).
  */
 import type { Kysely } from 'kysely';
 import {

@@ -1,9 +1,9 @@
 /**
- * Refusal rules that depend only on municipal records (konbini-issuance.md, "When a certificate must
- * be refused"): the state of the resident and of every person the certificate would show. Both the
- * eligibility engine (before payment) and loadCertificateData (when the document is made) apply them,
- * each on its own fresh read, so an import committed between quote and render still stops the
- * certificate (the cancelled-seal incidents of 2020–2023).
+ * Refusal rules that depend only on municipal records (docs/service-rules.md#refusals): the state
+ * of the resident and of every person the certificate would show. Both the eligibility engine
+ * (before payment) and loadCertificateData (when the document is made) apply them, each on its own
+ * fresh read, so an import committed between quote and render still stops the certificate
+ * (docs/misissuance.md#cancelled-seal).
  */
 import type { ErrorCode, Resident } from '@madoguchi/shared';
 

@@ -1,7 +1,8 @@
 /**
  * 仮登録 kept beside the approved record: a provisional version of a resident or a family register
  * that already has an approved one is stored here, so the approved data is never overwritten by
- * data still being entered (konbini-issuance.md: certificates reflect the last approved state).
+ * data still being entered (docs/service-rules.md#provisional: certificates reflect the last
+ * approved state).
  */
 import type { Kysely } from 'kysely';
 import type { Migration } from './index.js';

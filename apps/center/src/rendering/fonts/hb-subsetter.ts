@@ -1,8 +1,10 @@
 /**
  * Glyph subsetting with HarfBuzz (hb-subset compiled to WebAssembly, shipped by harfbuzzjs).
- * Why not pdf-lib's own subsetter: @pdf-lib/fontkit drops most CJK glyphs (see
- * shared/engineering/stack.md). Why this shape: the face is created and `hb_subset_preprocess`ed
- * once per process, so a request pays only for copying out its own glyphs (~1–2 ms).
+ * Why not pdf-lib's own subsetter: with @pdf-lib/fontkit and `subset: true` most Japanese glyphs
+ * silently lose their outlines (about three quarters of BIZ UDMincho's ink, measured) while text
+ * extraction still reads the full text — test/rendering/glyph-integrity.test.ts is the check that
+ * catches it. Why this shape: the face is created and `hb_subset_preprocess`ed once per process,
+ * so a request pays only for copying out its own glyphs (~1–2 ms).
  * Glyphs are renumbered by rank (the caller checks no composite components were added, else it
  * asks again with RETAIN_GIDS).
  */
