@@ -5,7 +5,7 @@
  * documents and its audit row commit in one transaction.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Selectable, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import {
   MadoguchiError,
   formatIssueNumber,
@@ -23,14 +23,14 @@ import {
   type QuoteResponse,
 } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
-import { loadSession } from '../auth/sessions.js';
+import { loadSession, type Session } from '../auth/sessions.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import type { IssuancesTable } from '../db/tables/issuance.js';
 import type { Kiosk } from '../kiosks/registry.js';
 import { signBinding, type BindingKey } from './binding.js';
 import { recordIncident } from './incidents.js';
-import type { CenterServices, RenderedDocument } from './services.js';
+import { auditBase, type IssuanceRow } from './issuance-history.js';
+import type { CenterServices, EligibilityRequest, RenderedDocument } from './services.js';
 import { transition } from './state-machine.js';
 
 export interface IssuanceContext {
@@ -40,7 +40,6 @@ export interface IssuanceContext {
   renderTimeoutMs: number;
 }
 
-type IssuanceRow = Selectable<IssuancesTable>;
 type Tx = Transaction<Database>;
 
 export interface QuoteInput {
@@ -50,24 +49,36 @@ export interface QuoteInput {
   copies: number;
 }
 
-async function issuanceFor(trx: Tx, issuanceId: string, kiosk: Kiosk): Promise<IssuanceRow> {
-  const row = await trx.selectFrom('issuances').selectAll().where('issuance_id', '=', issuanceId).executeTakeFirst();
+/** This kiosk's issuance, read in a transaction or outside one. */
+async function issuanceFor(db: Kysely<Database>, issuanceId: string, kiosk: Kiosk): Promise<IssuanceRow> {
+  const row = await db.selectFrom('issuances').selectAll().where('issuance_id', '=', issuanceId).executeTakeFirst();
   // Another kiosk's issuance is "not found": a kiosk never learns anything about someone else's.
   if (!row || row.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
   return row;
 }
 
-/** The history fields every row about one issuance carries (misissuance.md item 9). */
-export function auditBase(row: IssuanceRow, kiosk: Pick<Kiosk, 'storeCode' | 'terminalId'>) {
+/** A payment is taken only for a quoted issuance and for exactly its total. */
+function checkPayable(row: IssuanceRow, paidYen: number): void {
+  if (row.state !== 'quoted') throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}`);
+  // A wrong amount is the kiosk's fault, not the quote's: refused without touching the quote.
+  if (paidYen !== row.total_yen) throw new MadoguchiError('ISSUANCE_PAYMENT_MISMATCH', `paid ${paidYen}, due ${row.total_yen}`);
+}
+
+/** What the issuance asks for, as stored at the quote. */
+function selectionOf(row: IssuanceRow): { certificateType: CertificateType; options: CertificateOptions; copies: number } {
+  return { certificateType: row.certificate_type as CertificateType, options: JSON.parse(row.options_json) as CertificateOptions, copies: row.copies };
+}
+
+/** The eligibility question, the same at the quote and again at payment. */
+function eligibilityRequest(residentId: string, session: Session, selection: Pick<EligibilityRequest, 'certificateType' | 'options' | 'copies'>, now: Date): EligibilityRequest {
   return {
-    issuanceId: row.issuance_id,
-    storeCode: kiosk.storeCode,
-    terminalId: kiosk.terminalId,
-    residentId: row.resident_id,
-    municipalityCode: row.municipality_code,
-    certificateType: row.certificate_type,
-    options: JSON.parse(row.options_json) as unknown,
-    copies: row.copies,
+    residentId,
+    certificateType: selection.certificateType,
+    options: selection.options,
+    copies: selection.copies,
+    now,
+    authCertificateNotAfter: session.authNotAfter,
+    ...(session.cardUsableFrom ? { cardUsableFrom: session.cardUsableFrom } : {}),
   };
 }
 
@@ -82,15 +93,7 @@ function asCode(code: string): ErrorCode {
 
 export async function quote(ctx: IssuanceContext, kiosk: Kiosk, input: QuoteInput, now: Date): Promise<QuoteResponse> {
   const session = await loadSession(ctx.database.db, input.sessionId, kiosk.terminalId, now);
-  const decision = await ctx.services.checkEligibility({
-    residentId: session.residentId,
-    certificateType: input.certificateType,
-    options: input.options,
-    copies: input.copies,
-    now,
-    authCertificateNotAfter: session.authNotAfter,
-    ...(session.cardUsableFrom ? { cardUsableFrom: session.cardUsableFrom } : {}),
-  });
+  const decision = await ctx.services.checkEligibility(eligibilityRequest(session.residentId, session, input, now));
   if (!decision.ok) throw new MadoguchiError(asCode(decision.code), 'refused before payment');
   const issuanceId = randomUUID();
   const totalYen = decision.feeYen * input.copies;
@@ -171,15 +174,7 @@ async function renderWithTimeout(ctx: IssuanceContext, render: (signal: AbortSig
  */
 async function recheckAtPayment(ctx: IssuanceContext, kiosk: Kiosk, row: IssuanceRow, now: Date): Promise<void> {
   const session = await loadSession(ctx.database.db, row.session_id, kiosk.terminalId, now);
-  const decision = await ctx.services.checkEligibility({
-    residentId: row.resident_id,
-    certificateType: row.certificate_type as CertificateType,
-    options: JSON.parse(row.options_json) as CertificateOptions,
-    copies: row.copies,
-    now,
-    authCertificateNotAfter: session.authNotAfter,
-    ...(session.cardUsableFrom ? { cardUsableFrom: session.cardUsableFrom } : {}),
-  });
+  const decision = await ctx.services.checkEligibility(eligibilityRequest(row.resident_id, session, selectionOf(row), now));
   let code: ErrorCode | null = null;
   if (!decision.ok) code = asCode(decision.code);
   // The fee in force or the certifying municipality moved since the quote (a fee change day, a
@@ -196,20 +191,40 @@ async function recheckAtPayment(ctx: IssuanceContext, kiosk: Kiosk, row: Issuanc
   throw new MadoguchiError(refusal, 'refused at payment, before the money was taken');
 }
 
+/**
+ * Payment in three steps, each in its own transaction: commit the payment (paid, issue numbers),
+ * render and sign every copy (a failure refunds at once), then reconcile against the session and
+ * deliver. The whole eligibility decision is checked again before any money is taken.
+ */
 export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, paidYen: number, now: Date): Promise<DeliveryResponse> {
-  const preview = await ctx.database.db.selectFrom('issuances').selectAll().where('issuance_id', '=', issuanceId).executeTakeFirst();
-  if (!preview || preview.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
-  if (preview.state !== 'quoted') throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${preview.state}`);
-  // A wrong amount is the kiosk's fault, not the quote's: refused without touching the quote.
-  if (paidYen !== preview.total_yen) throw new MadoguchiError('ISSUANCE_PAYMENT_MISMATCH', `paid ${paidYen}, due ${preview.total_yen}`);
-  await recheckAtPayment(ctx, kiosk, preview, now);
-  const municipalityName = await ctx.services.municipalityName(preview.municipality_code);
+  const quoted = await issuanceFor(ctx.database.db, issuanceId, kiosk);
+  checkPayable(quoted, paidYen);
+  await recheckAtPayment(ctx, kiosk, quoted, now);
+  const paid = await commitPayment(ctx, kiosk, quoted, paidYen, now);
+  const signed = await renderAndSign(ctx, kiosk, paid, now);
+  return reconcileAndDeliver(ctx, kiosk, issuanceId, signed, now);
+}
 
-  const { row, documents } = await writeTransaction(ctx.database, async (trx) => {
+interface PaidIssuance {
+  row: IssuanceRow;
+  documents: PaidDocument[];
+}
+
+interface SignedDocument {
+  doc: PaidDocument;
+  rendered: RenderedDocument;
+  signed: ReturnType<typeof signBinding>;
+}
+
+/** quoted → paid with each copy's issue number, and the history row, in one transaction. */
+async function commitPayment(ctx: IssuanceContext, kiosk: Kiosk, quoted: IssuanceRow, paidYen: number, now: Date): Promise<PaidIssuance> {
+  const issuanceId = quoted.issuance_id;
+  const municipalityName = await ctx.services.municipalityName(quoted.municipality_code);
+  return writeTransaction(ctx.database, async (trx) => {
+    // Checked again inside the transaction: a concurrent payment or cancel may have moved it.
     const row = await issuanceFor(trx, issuanceId, kiosk);
-    if (row.state !== 'quoted') throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}`);
+    checkPayable(row, paidYen);
     await loadSession(trx, row.session_id, kiosk.terminalId, now);
-    if (paidYen !== row.total_yen) throw new MadoguchiError('ISSUANCE_PAYMENT_MISMATCH', `paid ${paidYen}, due ${row.total_yen}`);
     await transition(trx, issuanceId, 'quoted', 'paid', now, { paid_yen: paidYen });
     const documents = await allocateIssueNumbers(trx, kiosk, municipalityName, row.copies, now);
     await trx
@@ -235,15 +250,22 @@ export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string
     await appendAudit(trx, ctx.database.kind, { event: 'paid', ...auditBase(row, kiosk), issueNumbers: documents.map((d) => d.issueNumber), detail: { paidYen } }, now);
     return { row, documents };
   });
+}
 
-  let delivered: { doc: PaidDocument; rendered: RenderedDocument; signed: ReturnType<typeof signBinding> }[];
+/**
+ * Reads the approved record once, renders each copy within the render timeout and signs its
+ * binding. Any failure refunds the paid issuance at once (render failures and timeouts are also an
+ * operator incident) and is thrown.
+ */
+async function renderAndSign(ctx: IssuanceContext, kiosk: Kiosk, paid: PaidIssuance, now: Date): Promise<SignedDocument[]> {
+  const { row, documents } = paid;
+  const issuanceId = row.issuance_id;
   try {
-    const options = JSON.parse(row.options_json) as CertificateOptions;
-    const certificateType = row.certificate_type as CertificateType;
+    const { certificateType, options } = selectionOf(row);
     const data = await ctx.services.loadCertificateData({ residentId: row.resident_id, certificateType, options, now });
     const context = await ctx.services.renderContext(data, row.municipality_code);
     const issuedOn = japanDate(now);
-    delivered = [];
+    const signed: SignedDocument[] = [];
     for (const doc of documents) {
       const rendered = await renderWithTimeout(ctx, (signal) =>
         ctx.services.render({ issuanceId, copyIndex: doc.copyIndex, issueNumber: doc.issueNumber, municipality: context.municipality, policy: context.policy, issuedOn, data }, { timeoutMs: ctx.renderTimeoutMs, signal }),
@@ -260,8 +282,9 @@ export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string
         certificateType,
         issuedAt: now.toISOString(),
       };
-      delivered.push({ doc, rendered, signed: signBinding(ctx.bindingKey, binding) });
+      signed.push({ doc, rendered, signed: signBinding(ctx.bindingKey, binding) });
     }
+    return signed;
   } catch (error) {
     const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'ISSUANCE_RENDER_FAILED';
     await writeTransaction(ctx.database, async (trx) => {
@@ -276,29 +299,21 @@ export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string
     });
     throw error instanceof MadoguchiError ? error : new MadoguchiError(code, error instanceof Error ? error.message : undefined);
   }
+}
 
+/**
+ * Reconcile before anything leaves: the documents are for the resident whose card signed in. On a
+ * match, paid → delivered with the documents and the history row (plus an incident when this
+ * session failed before: an error followed by a success is looked at, docs/misissuance.md#r3). On a
+ * mismatch nothing is delivered; the incident and the refund commit in a transaction of their own.
+ */
+async function reconcileAndDeliver(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, delivered: SignedDocument[], now: Date): Promise<DeliveryResponse> {
   const reconciled = await writeTransaction(ctx.database, async (trx) => {
     const current = await issuanceFor(trx, issuanceId, kiosk);
     const session = await trx.selectFrom('sessions').select(['resident_id', 'auth_certificate_sha256']).where('session_id', '=', current.session_id).executeTakeFirstOrThrow();
-    // Reconcile before anything leaves: the documents are for the resident whose card signed in.
-    // Nothing is written on a mismatch; it is recorded below in a transaction of its own.
     if (session.resident_id !== current.resident_id || delivered.some((d) => d.signed.binding.authCertificateSha256 !== session.auth_certificate_sha256)) return false;
     await transition(trx, issuanceId, 'paid', 'delivered', now);
-    for (const { doc, rendered, signed } of delivered) {
-      await trx
-        .updateTable('issuance_documents')
-        .set({
-          page_count: rendered.pageCount,
-          page_issue_numbers_json: JSON.stringify(rendered.pageIssueNumbers),
-          document_sha256: signed.binding.documentSha256,
-          binding_json: signed.bindingJson,
-          binding_signature: signed.bindingSignature,
-          pdf_base64: Buffer.from(rendered.pdf).toString('base64'),
-        })
-        .where('issuance_id', '=', issuanceId)
-        .where('issue_number', '=', doc.issueNumber)
-        .execute();
-    }
+    await storeDocuments(trx, issuanceId, delivered);
     await appendAudit(
       trx,
       ctx.database.kind,
@@ -311,21 +326,7 @@ export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string
       },
       now,
     );
-    const earlierFailures = await trx
-      .selectFrom('issuances')
-      .select('issuance_id')
-      .where('session_id', '=', current.session_id)
-      .where('issuance_id', '!=', issuanceId)
-      .where('failure_code', 'is not', null)
-      .where('failure_code', '!=', CANCELLED)
-      .execute();
-    if (earlierFailures.length > 0) {
-      await recordIncident(
-        trx,
-        { kind: 'success_after_failure', issuanceId, terminalId: kiosk.terminalId, detail: { failedIssuanceIds: earlierFailures.map((f) => f.issuance_id), reconciled: true } },
-        now,
-      );
-    }
+    await recordSuccessAfterFailure(trx, current, kiosk, now);
     return true;
   });
   if (!reconciled) {
@@ -346,6 +347,43 @@ export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string
   };
 }
 
+/** Each copy's pages, hashes, signed binding and bytes (the bytes are kept until printed or the document TTL). */
+async function storeDocuments(trx: Tx, issuanceId: string, delivered: SignedDocument[]): Promise<void> {
+  for (const { doc, rendered, signed } of delivered) {
+    await trx
+      .updateTable('issuance_documents')
+      .set({
+        page_count: rendered.pageCount,
+        page_issue_numbers_json: JSON.stringify(rendered.pageIssueNumbers),
+        document_sha256: signed.binding.documentSha256,
+        binding_json: signed.bindingJson,
+        binding_signature: signed.bindingSignature,
+        pdf_base64: Buffer.from(rendered.pdf).toString('base64'),
+      })
+      .where('issuance_id', '=', issuanceId)
+      .where('issue_number', '=', doc.issueNumber)
+      .execute();
+  }
+}
+
+/** Earlier failed issuances in the same session, delivered now: the operator reconciles them. */
+async function recordSuccessAfterFailure(trx: Tx, current: IssuanceRow, kiosk: Kiosk, now: Date): Promise<void> {
+  const earlierFailures = await trx
+    .selectFrom('issuances')
+    .select('issuance_id')
+    .where('session_id', '=', current.session_id)
+    .where('issuance_id', '!=', current.issuance_id)
+    .where('failure_code', 'is not', null)
+    .where('failure_code', '!=', CANCELLED)
+    .execute();
+  if (earlierFailures.length === 0) return;
+  await recordIncident(
+    trx,
+    { kind: 'success_after_failure', issuanceId: current.issuance_id, terminalId: kiosk.terminalId, detail: { failedIssuanceIds: earlierFailures.map((f) => f.issuance_id), reconciled: true } },
+    now,
+  );
+}
+
 /** The renderer must have put this copy's issue number, and n/N, on every page. */
 function checkPages(issueNumber: string, rendered: RenderedDocument): void {
   const expected = Array.from({ length: rendered.pageCount }, (_, i) => pageIssueNumber(issueNumber, i + 1, rendered.pageCount));
@@ -356,8 +394,7 @@ function checkPages(issueNumber: string, rendered: RenderedDocument): void {
 
 /** The delivery again, for an idempotent replay of the payment call (the bytes must still exist). */
 export async function deliveryOf(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string): Promise<DeliveryResponse> {
-  const row = await ctx.database.db.selectFrom('issuances').select(['state', 'terminal_id']).where('issuance_id', '=', issuanceId).executeTakeFirst();
-  if (!row || row.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
+  const row = await issuanceFor(ctx.database.db, issuanceId, kiosk);
   const docs = await ctx.database.db.selectFrom('issuance_documents').selectAll().where('issuance_id', '=', issuanceId).orderBy('copy_index').execute();
   if (row.state !== 'delivered' || docs.some((d) => d.pdf_base64 === null || d.binding_json === null || d.binding_signature === null)) {
     throw new MadoguchiError('ISSUANCE_INVALID_STATE', `documents are no longer available (issuance ${row.state})`);
@@ -399,12 +436,6 @@ export async function refund(ctx: Pick<IssuanceContext, 'database'>, trx: Tx, ro
     now,
   );
   return refundYen;
-}
-
-/** The store and terminal of an issuance, for audit rows written without a request (the sweeper). */
-export async function kioskOfRow(trx: Tx, terminalId: string): Promise<Pick<Kiosk, 'storeCode' | 'terminalId'>> {
-  const k = await trx.selectFrom('kiosks').select(['store_code', 'terminal_id']).where('terminal_id', '=', terminalId).executeTakeFirst();
-  return { storeCode: k?.store_code ?? 'unknown', terminalId };
 }
 
 export async function reportPrintResult(

@@ -11,7 +11,8 @@ import { appendAudit } from '../audit/chain.js';
 import { purgeChallenges } from '../auth/challenges.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import { recordIncident } from './incidents.js';
-import { auditBase, kioskOfRow, refund } from './issuance-service.js';
+import { auditBase, kioskOfRow } from './issuance-history.js';
+import { refund } from './issuance-service.js';
 import { transition } from './state-machine.js';
 
 export interface SweepPolicy {
