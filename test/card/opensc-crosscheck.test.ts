@@ -1,6 +1,6 @@
 /**
  * The virtual card judged by an implementation nobody here wrote: OpenSC's JPKI driver, over the
- * same pcscd + vpcd rig (jpki-card.md, acceptance line 7).
+ * same pcscd + vpcd rig (docs/jpki-card.md#opensc).
  */
 import { execFile } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';

@@ -2,7 +2,7 @@
  * A virtual My Number card carrying the JPKI applet (公的個人認証AP), one implementation that runs
  * in-process (demo, unit tests) and behind vsmartcard-vpcd (integration tests, OpenSC).
  *
- * It answers what open implementations send to real cards (../../../shared/domain/jpki-card.md):
+ * It answers what open implementations send to real cards (docs/jpki-card.md#status-words):
  * unknown AIDs 6A82 and unknown instructions 6D00 (a card that says 9000 to everything gets claimed
  * by OpenSC's MuscleApplet driver); PIN counters live in a CardStateStore (non-volatile), while the
  * selected applet/file and verified PINs are volatile and vanish on power off or reset.

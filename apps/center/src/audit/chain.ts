@@ -4,7 +4,7 @@
  * link of the next. Rows are written inside the same transaction as the change they record, so
  * history and state can never disagree: either both commit or neither does.
  *
- * What a row holds follows misissuance.md item 9: when, where (store, terminal), who (resident id,
+ * What a row holds follows docs/misissuance.md#r9: when, where (store, terminal), who (resident id,
  * never a name), type, options, copies, pages, issue numbers, and disposal records; and the
  * 本籍地 registrations (applied, approved, rejected) that decide who may have 戸籍 certificates.
  */

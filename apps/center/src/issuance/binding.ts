@@ -2,7 +2,7 @@
  * Document bindings: for every delivered copy the center signs (Ed25519) the canonical JSON of what
  * the kiosk must check before printing: this issuance, this issue number on every page as n/N, the
  * PDF's digest, and the digest of the card certificate the center authenticated. A page from
- * another job, another copy or another resident fails the kiosk's check (misissuance.md req. 4).
+ * another job, another copy or another resident fails the kiosk's check (docs/misissuance.md#r4).
  */
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { DocumentBinding } from '@madoguchi/shared';

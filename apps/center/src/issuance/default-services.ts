@@ -1,7 +1,7 @@
 /**
  * The production wiring of CenterServices: the municipal store, the policy store, the eligibility
  * engine and the PDF renderer (worker pool). Nothing here caches municipal data: every call reads
- * the database afresh, so an import is seen by the very next request (misissuance.md req. 5).
+ * the database afresh, so an import is seen by the very next request (docs/misissuance.md#r5).
  */
 import { createPrivateKey } from 'node:crypto';
 import { MadoguchiError, type CertificateData } from '@madoguchi/shared';

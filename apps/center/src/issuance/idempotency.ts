@@ -84,7 +84,7 @@ export async function runIdempotent(database: CenterDatabase, call: IdempotentCa
     status = 200;
   } catch (error) {
     // A refusal is a result too: the retry gets the same refusal, never a second attempt that
-    // might succeed behind the kiosk's back (misissuance.md requirement 3).
+    // might succeed behind the kiosk's back (docs/misissuance.md#r3).
     const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'INTERNAL';
     status = errorCatalog[code].status;
     body = errorBodyOf(code, error instanceof MadoguchiError ? error.issues : undefined);

@@ -1,7 +1,7 @@
 /**
  * Incidents: what an operator must look at. A refund the kiosk never reported, a document the
- * kiosk refused to print, a retried call that succeeded after an error (misissuance.md req. 3:
- * in Adachi an error followed by a "successful" retry hid a misissuance).
+ * kiosk refused to print, a retried call that succeeded after an error (docs/misissuance.md#r3;
+ * docs/misissuance.md#adachi: an error followed by a "successful" retry hid a misissuance).
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';

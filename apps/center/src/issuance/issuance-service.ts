@@ -1,7 +1,7 @@
 /**
  * Quote → pay → deliver → print result, and cancel. Every request works only on its own issuance,
  * keyed by its own id from the quote to the kiosk's print report: no shared files, no "current
- * job", nothing another request could pick up (misissuance.md req. 1). Each state change, its
+ * job", nothing another request could pick up (docs/misissuance.md#r1). Each state change, its
  * documents and its audit row commit in one transaction.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -159,7 +159,7 @@ async function renderWithTimeout(ctx: IssuanceContext, render: (signal: AbortSig
   });
   try {
     // A late result after the timeout is dropped with its promise: a timed-out job fails itself
-    // and never hands its slot, or its output, to anyone (misissuance.md req. 2, Yokohama).
+    // and never hands its slot, or its output, to anyone (docs/misissuance.md#r2, docs/misissuance.md#yokohama).
     return await Promise.race([render(controller.signal), timeout]);
   } finally {
     clearTimeout(timer);

@@ -1,11 +1,11 @@
 /**
- * The JPKI user-authentication sequence over one exclusive card session (jpki-card.md):
+ * The JPKI user-authentication sequence over one exclusive card session (docs/jpki-card.md#sequence):
  * SELECT AP → SELECT 000A + READ (sized from the DER header) → SELECT 0018 + empty VERIFY (tries
  * left) → VERIFY → SELECT 0017 → sign DigestInfo(SHA-256(challenge)). Smartphone tokens (EF 0006
  * says Android) release the certificate only after VERIFY, so the order is chosen per token type.
  */
 import { createHash } from 'node:crypto';
-import { MadoguchiError, type TokenType } from '@madoguchi/shared';
+import { MAX_AUTH_CERTIFICATE_BYTES, MadoguchiError, type TokenType } from '@madoguchi/shared';
 import type { PinBuffer } from './pin-buffer.js';
 import { SW_OK, pinStatus, statusWordError, type JpkiStep, type PinStatus } from './status-words.js';
 import type { CardConnection } from './transport.js';
@@ -18,8 +18,8 @@ export const EF_AUTH_PIN = 0x0018;
 
 /** DER prefix of DigestInfo for SHA-256 (RFC 8017 §9.2 note 1). */
 const SHA256_DIGEST_INFO_PREFIX = Uint8Array.from([0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]);
-/** Certificates on real cards are ~1.5 KB; anything past this is a broken or hostile card. */
-const MAX_CERTIFICATE_BYTES = 8192;
+/** Certificates on real cards are ~1.5 KB; anything past this is a broken or hostile card (the center's limit too). */
+const MAX_CERTIFICATE_BYTES = MAX_AUTH_CERTIFICATE_BYTES;
 /**
  * The most one command may return, GET RESPONSE pieces included: nothing the JPKI applet sends is
  * larger than the certificate (a signature is 256 bytes, a READ BINARY at most 256).

@@ -1,5 +1,5 @@
 /**
- * CardTransport over pcscd with the npm `pcsclite` binding. Notes from jpki-card.md that shape it:
+ * CardTransport over pcscd with the npm `pcsclite` binding. Notes from docs/jpki-card.md#pcsclite that shape it:
  * - The first 'status' of an empty reader looks like a removal: only state transitions count.
  * - If pcscd restarts, the binding never recovers: its status threads end with an error. We then
  *   close everything, say 'reconnecting', and recreate the context until pcscd answers again.
