@@ -3,7 +3,7 @@
  * screen's words come from the chosen catalog and no Japanese-only UI string is left over, while the
  * certificate that is printed stays the official Japanese document that names them. When the
  * session ends, the next customer finds the kiosk in Japanese again, with nothing of the previous
- * resident left (misissuance requirement 6: nothing of the previous customer survives a session).
+ * resident left (docs/misissuance.md#r6: nothing of the previous customer survives a session).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * The Electron shell's security decisions as plain functions, so they are unit-tested without
  * Electron (its binary cannot be downloaded here). main.ts only wires them to Electron's events.
- * Checklist: ../shared/engineering/stack.md, "Electron kiosk security".
+ * Checklist: docs/electron-shell-security.md#checklist.
  */
 import { resolveStaticPath } from '../browser-host/bridge-server.js';
 

@@ -1,5 +1,5 @@
 /**
- * The last hop before paper (misissuance.md, requirement 4). A document is printed only if:
+ * The last hop before paper (docs/misissuance.md#r4). A document is printed only if:
  * the center signed its binding; the binding names THIS issuance, THIS certificate type and THIS
  * card's certificate; the bytes are the bytes the center hashed; and every page of the PDF carries
  * this request's issue number with its own `n/N`. Anything else: do not print, refund, report.

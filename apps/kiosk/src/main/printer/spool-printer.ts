@@ -2,7 +2,7 @@
  * The print path. Each job is keyed by its own issue number from the start: the spool file name is
  * derived from the issuance id and copy index, written to a temporary name and linked into place,
  * and created exclusively — there is no "next file in the directory" to pick up by mistake
- * (misissuance.md: Yokohama). A real store printer sits behind the same interface (CUPS: lp).
+ * (docs/misissuance.md#yokohama). A real store printer sits behind the same interface (CUPS: lp).
  *
  * A spooled PDF carries a resident's name and address, sometimes a My Number or a whole 戸籍, so
  * nothing of it outlives its print: the file is deleted as soon as the result is known (`release`

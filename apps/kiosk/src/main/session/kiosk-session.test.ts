@@ -547,6 +547,16 @@ describe('kiosk session', () => {
       expect(t.session.getView()).toMatchObject({ screen: 'payment', paidYen: 100 });
     });
 
+    it('refuses the demo card panel outside demo mode, changing nothing (the session goes on)', async () => {
+      const t = setup();
+      await toPayment(t);
+      const before = t.session.getView();
+      await expect(t.session.send({ type: 'demoPlaceCard', cardId: 'any' })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+      await expect(t.session.send({ type: 'demoRemoveCard' })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+      await t.session.idle();
+      expect(t.session.getView()).toEqual(before);
+    });
+
     it('lets the demo panel drop coins into the simulated acceptor in demo mode', async () => {
       const t = setup('none', { demo: true });
       await toPayment(t);

@@ -2,7 +2,7 @@
  * The kiosk's session state machine. It lives in the main process: the renderer only sees
  * `KioskView`s and sends `KioskIntent`s, so a compromised page cannot skip a step (pay without a
  * quote, print without the checks). One `Customer` object holds everything of one resident and is
- * dropped and wiped as a whole when the session ends (misissuance.md, requirement 6).
+ * dropped and wiped as a whole when the session ends (docs/misissuance.md#r6).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -98,6 +98,7 @@ export class KioskSession {
     // Refused here, not in the queue, where a failed step would end the customer's session: a page
     // asking a real kiosk for demo cash changes nothing at all.
     if (parsed.data.type === 'demoInsertCash' && !this.deps.demoCash) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cash is off'));
+    if ((parsed.data.type === 'demoPlaceCard' || parsed.data.type === 'demoRemoveCard') && !this.deps.demo) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cards are off'));
     // The way out wins over a card still working: its call ends now, and the cancel runs next.
     if (parsed.data.type === 'cancel') this.abandonCardCall();
     return this.enqueue(() => this.handle(parsed.data));
@@ -430,7 +431,7 @@ export class KioskSession {
 
   private async endSession(): Promise<void> {
     this.resetCustomer();
-    // The next customer starts where the first one did: Japanese, no alert (misissuance.md item 6).
+    // The next customer starts where the first one did: Japanese, no alert (docs/misissuance.md#r6).
     await this.update({ screen: 'idle', language: 'ja', error: undefined, ...clearedCustomerView });
   }
 
