@@ -56,6 +56,20 @@ export default tseslint.config(
     rules: {
       'madoguchi/import-boundaries': ['error', boundaries(
         { packages: ['@madoguchi/center'], paths: ['apps/center'], message: 'The kiosk never imports the center: only packages/shared.' },
+        {
+          packages: ['@madoguchi/card-sim'],
+          paths: ['packages/card-sim'],
+          message: 'The test-only card simulator is loaded by the demo reader alone (apps/kiosk/src/main/demo/demo-cards.ts, itself imported lazily): a production kiosk never carries it.',
+        },
+      )],
+    },
+  },
+  {
+    // The demo reader and the tests may use the virtual card.
+    files: ['apps/kiosk/src/main/demo/demo-cards.ts', 'apps/kiosk/**/*.test.{ts,tsx}'],
+    rules: {
+      'madoguchi/import-boundaries': ['error', boundaries(
+        { packages: ['@madoguchi/center'], paths: ['apps/center'], message: 'The kiosk never imports the center: only packages/shared.' },
       )],
     },
   },

@@ -118,6 +118,14 @@ describe('import boundaries', () => {
       }
     });
 
+    it('keep the test-only card simulator to the demo reader (and tests) in the kiosk', async () => {
+      expect((await importing('apps/kiosk/src/main/kiosk-main.ts', '@madoguchi/card-sim')).join()).toMatch(/test-only card simulator/);
+      expect((await importing('apps/kiosk/src/main/card/x.ts', '../../../../../packages/card-sim/src/index.js')).join()).toMatch(/test-only card simulator/);
+      expect((await lint('apps/kiosk/src/electron/x.ts', "export const load = () => import('@madoguchi/card-sim');\n")).join()).toMatch(/test-only card simulator/);
+      expect(await importing('apps/kiosk/src/main/demo/demo-cards.ts', '@madoguchi/card-sim')).toEqual([]);
+      expect(await importing('apps/kiosk/src/main/card/x.test.ts', '@madoguchi/card-sim')).toEqual([]);
+    });
+
     it('report through the boundary rule, so a violation fails the build', async () => {
       const [message] = await importing('apps/kiosk/src/main/x.ts', '../../../center/src/app.js');
       expect(message).toMatch(boundary);

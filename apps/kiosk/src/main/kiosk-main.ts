@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { createCardService } from './card/card-service.js';
 import { createVirtualReader } from './card/virtual-reader.js';
 import { createCenterClient } from './center/center-client.js';
-import { createDemoCards } from './demo/demo-cards.js';
 import type { SessionLog } from './session/ports.js';
 import { KioskSession } from './session/kiosk-session.js';
 import { SpoolPrinter } from './printer/spool-printer.js';
@@ -58,6 +57,9 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
   if (config.reader.kind === 'demo') {
     const reader = createVirtualReader();
     transport = reader.transport;
+    // Loaded only here: the demo reader is the one user of the test-only card simulator, which the
+    // production bundle leaves out (apps/kiosk/build-electron.mjs).
+    const { createDemoCards } = await import('./demo/demo-cards.js');
     demo = createDemoCards(config.reader.cardsStateDir, reader);
   } else {
     const { createPcscTransport } = await import('./card/pcsc-transport.js');
