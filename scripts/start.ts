@@ -4,7 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, startDemoSystem } from './system.js';
+import { repoRoot } from './repo-root.js';
+import { stopOnSignals } from './supervisor.js';
+import { startDemoSystem } from './system.js';
 
 const electronBinary = join(repoRoot, 'apps/kiosk/node_modules/electron/dist/electron');
 // The browser host (apps/kiosk/src/browser-host/start.ts) opens this same path when there is a display.
@@ -55,9 +57,4 @@ function kioskNote(): string {
   return `\n           open this URL in Chromium or Chrome on this machine (${reason})${demoOnly}`;
 }
 
-const stop = async () => {
-  await system.stop();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+stopOnSignals(system.stop);
