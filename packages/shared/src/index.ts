@@ -8,3 +8,4 @@ export * from './domain/policy.js';
 export * from './domain/certificate-data.js';
 export * from './api/kiosk-center.js';
 export * from './api/kiosk-bridge.js';
+export * from './api/kiosk-screens.js';

@@ -20,11 +20,13 @@ import {
   type AuthenticateResponse,
   type QuoteResponse,
   type Yen,
+  acceptsIntent,
+  moneyCommitted,
 } from '@madoguchi/shared';
 import { PinBuffer } from '../card/pin-buffer.js';
 import { CashBox } from '../payment/cash-box.js';
 import { DEFAULT_PAYMENT_RETRY_DELAYS_MS, payFromEscrow, type PaymentOutcome } from '../payment/escrow-payment.js';
-import { checkDeliveredDocument } from '../printer/document-check.js';
+import { checkDeliveredDocument, type DocumentCheck } from '../printer/document-check.js';
 import { ShuffledKeypad } from './keypad.js';
 import type { SessionDeps } from './ports.js';
 
@@ -43,6 +45,8 @@ interface Customer {
 }
 
 type Listener = (view: KioskView) => void;
+type Delivery = Awaited<ReturnType<SessionDeps['center']['pay']>>;
+type CheckedDocument = Extract<DocumentCheck, { ok: true }>;
 
 export interface KioskSessionOptions {
   /** Pauses before retrying an unanswered payment with the same idempotency key (escrow-payment.ts). */
@@ -124,60 +128,68 @@ export class KioskSession {
   private async handle(intent: KioskIntent): Promise<void> {
     this.touch();
     const screen = this.view.screen;
+    // An intent the screen does not take is ignored: a page cannot skip a step (kiosk-screens.ts).
+    if (!acceptsIntent(screen, intent.type)) return;
     switch (intent.type) {
       case 'setLanguage':
         return this.update({ language: intent.language as KioskLanguage });
-      case 'start':
-        if (screen !== 'idle') return;
-        return this.update({ screen: this.view.cardPresent ? 'readingCard' : 'placeCard' }).then(() => (this.view.cardPresent ? this.readCard() : undefined));
       case 'demoPlaceCard':
-        if (!this.deps.demo) throw new MadoguchiError('INPUT_INVALID', 'demo cards are off');
-        return this.deps.demo.place(intent.cardId);
+        return this.demoCards().place(intent.cardId);
       case 'demoRemoveCard':
-        if (!this.deps.demo) throw new MadoguchiError('INPUT_INVALID', 'demo cards are off');
-        return this.deps.demo.remove();
-      case 'pinKey': {
-        if (screen !== 'pin' || !this.customer.keypad || !this.customer.pin) return;
-        this.customer.pin.push(this.customer.keypad.digitAt(intent.position));
-        return this.update({ pinLength: this.customer.pin.length });
-      }
-      case 'pinBackspace':
-        if (screen !== 'pin' || !this.customer.pin) return;
-        this.customer.pin.backspace();
-        return this.update({ pinLength: this.customer.pin.length });
-      case 'pinSubmit':
-        if (screen !== 'pin' || !this.customer.pin?.complete) return;
-        return this.authenticate();
-      case 'chooseCertificate':
-        if (screen !== 'menu' && screen !== 'refused') return;
-        return this.choose(intent.certificateType);
-      case 'applyDomicileRegistration':
-        // Only what the center offered for this session: the page cannot apply on its own say-so.
-        if (screen !== 'menu' || !this.customer.auth?.domicileRegistration?.canApply) return;
-        return this.update({ screen: 'domicileConfirm', error: undefined });
-      case 'setOptions':
-        if (screen !== 'options' || !this.customer.selected) return;
-        this.customer.selected = { ...this.customer.selected, options: intent.options, copies: intent.copies };
-        return this.update({ selected: this.customer.selected });
-      case 'confirm':
-        if (screen === 'domicileConfirm') return this.customer.auth?.domicileRegistration?.canApply ? this.applyDomicileRegistration() : undefined;
-        if (screen !== 'options') return;
-        return this.requestQuote();
+        return this.demoCards().remove();
       case 'demoInsertCash':
         // Money comes from the cash device only; the demo panel may drop coins into the simulated one.
         return this.deps.demoCash?.insert(intent.yen);
+      case 'start':
+        return this.update({ screen: this.view.cardPresent ? 'readingCard' : 'placeCard' }).then(() => (this.view.cardPresent ? this.readCard() : undefined));
+      case 'pinKey':
+        return this.pinKey(intent.position);
+      case 'pinBackspace':
+        return this.pinBackspace();
+      case 'pinSubmit':
+        return this.customer.pin?.complete ? this.authenticate() : undefined;
+      case 'chooseCertificate':
+        return this.choose(intent.certificateType);
+      case 'applyDomicileRegistration':
+        // Only what the center offered for this session: the page cannot apply on its own say-so.
+        return this.customer.auth?.domicileRegistration?.canApply ? this.update({ screen: 'domicileConfirm', error: undefined }) : undefined;
+      case 'setOptions':
+        return this.setOptions(intent.options, intent.copies);
+      case 'confirm':
+        if (screen === 'options') return this.requestQuote();
+        return this.customer.auth?.domicileRegistration?.canApply ? this.applyDomicileRegistration() : undefined;
       case 'back':
-        if (screen === 'options' || screen === 'refused' || screen === 'domicileConfirm' || screen === 'domicileApplied') return this.update({ screen: 'menu', error: undefined, selected: undefined });
         if (screen === 'payment') return this.cancelQuote('back').then(() => this.update({ screen: 'options', quote: undefined, paidYen: undefined }));
-        return;
+        return this.update({ screen: 'menu', error: undefined, selected: undefined });
       case 'cancel':
         if (screen === 'payment') await this.cancelQuote('cancel');
-        if (['issuing', 'printing'].includes(screen)) return; // money is committed: finish or refund, never abandon
         return this.endSession();
       case 'finish':
-        if (screen === 'done' || screen === 'error' || screen === 'refused' || screen === 'domicileApplied') return this.endSession();
-        return;
+        return this.endSession();
     }
+  }
+
+  private demoCards(): NonNullable<SessionDeps['demo']> {
+    if (!this.deps.demo) throw new MadoguchiError('INPUT_INVALID', 'demo cards are off');
+    return this.deps.demo;
+  }
+
+  private async pinKey(position: number): Promise<void> {
+    if (!this.customer.keypad || !this.customer.pin) return;
+    this.customer.pin.push(this.customer.keypad.digitAt(position));
+    return this.update({ pinLength: this.customer.pin.length });
+  }
+
+  private async pinBackspace(): Promise<void> {
+    if (!this.customer.pin) return;
+    this.customer.pin.backspace();
+    return this.update({ pinLength: this.customer.pin.length });
+  }
+
+  private async setOptions(options: CertificateOptions, copies: number): Promise<void> {
+    if (!this.customer.selected) return;
+    this.customer.selected = { ...this.customer.selected, options, copies };
+    return this.update({ selected: this.customer.selected });
   }
 
   /** A coin or note from the cash device; outside the payment step it goes straight back. */
@@ -208,7 +220,7 @@ export class KioskSession {
       if (screen !== 'idle') await this.endSession();
       return;
     }
-    if (screen === 'issuing' || screen === 'printing') return; // the card is no longer needed once paid
+    if (moneyCommitted(screen)) return; // the card is no longer needed once paid
     if (screen === 'payment') await this.cancelQuote('cardRemoved');
     if (screen === 'placeCard') return;
     this.resetCustomer();
@@ -375,58 +387,76 @@ export class KioskSession {
   }
 
   /** From here on the resident has paid: every path ends with printed documents or a refund, reported to the center. */
-  private async printDelivery(quote: QuoteResponse, delivery: Awaited<ReturnType<SessionDeps['center']['pay']>>, change: number): Promise<void> {
-    const selected = this.customer.selected!;
-    let printed = 0;
+  private async printDelivery(quote: QuoteResponse, delivery: Delivery, change: number): Promise<void> {
+    const progress = { printed: 0 };
     try {
-      const key = await this.deps.centerPublicKey();
-      if (delivery.documents.length !== quote.copies) throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'wrong number of documents');
-      // Check every copy before printing any: a mismatch prints nothing.
-      const checked = [];
-      for (const doc of delivery.documents) {
-        const result = await checkDeliveredDocument(doc, { issuanceId: quote.issuanceId, certificateType: selected.certificateType, authCertificateDer: this.customer.authCertificateDer!, centerPublicKey: key });
-        if (!result.ok) {
-          this.deps.log('document rejected before print', { reason: result.reason, issuance: quote.issuanceId });
-          for (const d of delivery.documents) await this.deps.center.printResult(quote.issuanceId, { issueNumber: d.binding.issueNumber, outcome: 'rejected', reasonCode: 'ISSUANCE_DOCUMENT_MISMATCH' }).catch(() => undefined);
-          throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', result.reason);
-        }
-        checked.push(result);
-      }
+      const checked = await this.checkEveryCopy(quote, delivery);
       await this.update({ screen: 'printing' });
-      for (const { binding, pdf } of checked) {
-        let jobId: string;
-        try {
-          ({ jobId } = await this.deps.printer.print({ issuanceId: quote.issuanceId, copyIndex: binding.copyIndex, issueNumber: binding.issueNumber, pdf }));
-        } catch (error) {
-          await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(() => undefined);
-          throw new MadoguchiError('ISSUANCE_PRINT_FAILED', error instanceof Error ? error.message : 'printer error');
-        } finally {
-          pdf.fill(0);
-        }
-        // The result is known: the resident's certificate is on paper, and stays nowhere else. A
-        // file that cannot be removed now is swept at the next start.
-        await this.deps.printer.release(jobId).catch(() => this.deps.log('spool file not released', { issuance: quote.issuanceId }));
-        // The copy is on paper: it counts as printed whatever happens to the report. A report the
-        // center never gets (the client already retried it with one key) is not refunded to the
-        // resident who holds the certificate; the center's sweeper files the issuance as an incident
-        // (print_result_missing) for the operator to reconcile.
-        printed++;
-        await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'printed' }).catch((error: unknown) => {
-          this.deps.log('print result not reported', { issuance: quote.issuanceId, code: error instanceof MadoguchiError ? error.code : 'INTERNAL' });
-        });
-      }
-      this.customer.printedDocuments = printed;
-      this.deps.log('issuance printed', { issuance: quote.issuanceId, copies: printed });
-      await this.update({ screen: 'done', printedDocuments: printed });
+      await this.printCopies(quote, checked, progress);
+      this.customer.printedDocuments = progress.printed;
+      this.deps.log('issuance printed', { issuance: quote.issuanceId, copies: progress.printed });
+      await this.update({ screen: 'done', printedDocuments: progress.printed });
     } catch (error) {
-      const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'ISSUANCE_PRINT_FAILED';
-      const unprinted = quote.copies - printed;
-      const refund = Math.round((quote.totalYen * unprinted) / quote.copies);
-      this.customer.cash.refund(refund as never, code);
-      // Error messages here are ours (printer, checks, center codes): no personal data.
-      this.deps.log('issuance failed after payment', { issuance: quote.issuanceId, code, refundYen: refund, detail: error instanceof Error ? error.message : String(error) });
-      await this.update({ screen: 'error', error: this.errorView(code), refundYen: refund + (change > 0 ? change : 0), printedDocuments: printed });
+      await this.refundUnprinted(quote, error, progress.printed, change);
     }
+  }
+
+  /** Every copy is checked before any is printed: a mismatch prints nothing and reports every copy rejected. */
+  private async checkEveryCopy(quote: QuoteResponse, delivery: Delivery): Promise<CheckedDocument[]> {
+    const selected = this.customer.selected!;
+    const key = await this.deps.centerPublicKey();
+    if (delivery.documents.length !== quote.copies) throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'wrong number of documents');
+    const checked: CheckedDocument[] = [];
+    for (const doc of delivery.documents) {
+      const result = await checkDeliveredDocument(doc, { issuanceId: quote.issuanceId, certificateType: selected.certificateType, authCertificateDer: this.customer.authCertificateDer!, centerPublicKey: key });
+      if (!result.ok) {
+        this.deps.log('document rejected before print', { reason: result.reason, issuance: quote.issuanceId });
+        for (const d of delivery.documents) await this.deps.center.printResult(quote.issuanceId, { issueNumber: d.binding.issueNumber, outcome: 'rejected', reasonCode: 'ISSUANCE_DOCUMENT_MISMATCH' }).catch(() => undefined);
+        throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', result.reason);
+      }
+      checked.push(result);
+    }
+    return checked;
+  }
+
+  /**
+   * Prints the checked copies in order, reporting each to the center; `progress.printed` counts the
+   * copies on paper, so a failure part-way refunds only the rest.
+   */
+  private async printCopies(quote: QuoteResponse, checked: CheckedDocument[], progress: { printed: number }): Promise<void> {
+    for (const { binding, pdf } of checked) {
+      let jobId: string;
+      try {
+        ({ jobId } = await this.deps.printer.print({ issuanceId: quote.issuanceId, copyIndex: binding.copyIndex, issueNumber: binding.issueNumber, pdf }));
+      } catch (error) {
+        await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(() => undefined);
+        throw new MadoguchiError('ISSUANCE_PRINT_FAILED', error instanceof Error ? error.message : 'printer error');
+      } finally {
+        pdf.fill(0);
+      }
+      // The result is known: the resident's certificate is on paper, and stays nowhere else. A
+      // file that cannot be removed now is swept at the next start.
+      await this.deps.printer.release(jobId).catch(() => this.deps.log('spool file not released', { issuance: quote.issuanceId }));
+      // The copy is on paper: it counts as printed whatever happens to the report. A report the
+      // center never gets (the client already retried it with one key) is not refunded to the
+      // resident who holds the certificate; the center's sweeper files the issuance as an incident
+      // (print_result_missing) for the operator to reconcile.
+      progress.printed++;
+      await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'printed' }).catch((error: unknown) => {
+        this.deps.log('print result not reported', { issuance: quote.issuanceId, code: error instanceof MadoguchiError ? error.code : 'INTERNAL' });
+      });
+    }
+  }
+
+  /** The fee of every copy not on paper goes back, with the change, and the resident sees why. */
+  private async refundUnprinted(quote: QuoteResponse, error: unknown, printed: number, change: number): Promise<void> {
+    const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'ISSUANCE_PRINT_FAILED';
+    const unprinted = quote.copies - printed;
+    const refund = Math.round((quote.totalYen * unprinted) / quote.copies);
+    this.customer.cash.refund(refund as never, code);
+    // Error messages here are ours (printer, checks, center codes): no personal data.
+    this.deps.log('issuance failed after payment', { issuance: quote.issuanceId, code, refundYen: refund, detail: error instanceof Error ? error.message : String(error) });
+    await this.update({ screen: 'error', error: this.errorView(code), refundYen: refund + (change > 0 ? change : 0), printedDocuments: printed });
   }
 
   private async endSession(): Promise<void> {
@@ -461,7 +491,7 @@ export class KioskSession {
     const ms = this.deps.idleTimeoutMs ?? 120_000;
     this.idleTimer = setTimeout(() => {
       const screen = this.view.screen;
-      if (screen === 'idle' || screen === 'issuing' || screen === 'printing') return;
+      if (screen === 'idle' || moneyCommitted(screen)) return;
       this.abandonCardCall();
       void this.enqueue(async () => {
         if (this.view.screen === 'payment') await this.cancelQuote('timeout');
@@ -475,7 +505,7 @@ export class KioskSession {
     const code: ErrorCode = codeOf(error);
     this.deps.log('session step failed', { code });
     const screen = this.view.screen;
-    if (screen === 'issuing' || screen === 'printing') return; // handled inside issueAndPrint
+    if (moneyCommitted(screen)) return; // handled inside issueAndPrint
     if (this.customer.quote) await this.cancelQuote(code).catch(() => undefined);
     this.resetCustomer();
     await this.update({ screen: 'refused', error: this.errorView(code), ...clearedCustomerView });
