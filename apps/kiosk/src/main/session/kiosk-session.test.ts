@@ -1,201 +1,20 @@
 /**
  * The session state machine driven through its public surface (intents in, views out) with the
  * real virtual card applet on the in-process reader and the real last-hop check; only the center
- * is a fake (its real behaviour is tested in test/center and end to end).
+ * is a fake (session-test-harness.ts; its real behaviour is tested in test/center and end to end).
  */
-import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, createPublicKey } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
-import { MadoguchiError, errorMessage, type DocumentBinding, type ErrorCode, type KioskView } from '@madoguchi/shared';
-import { createCardService } from '../card/card-service.js';
-import { createVirtualReader } from '../card/virtual-reader.js';
-import { CashBox } from '../payment/cash-box.js';
-import { SimulatedCashDevice } from '../payment/cash-device.js';
+import { errorMessage } from '@madoguchi/shared';
 import { SpoolPrinter } from '../printer/spool-printer.js';
-import { KioskSession } from './kiosk-session.js';
-import type { SessionDeps } from './ports.js';
+import { cardKey, certificateDer, setup as setupSession, toMenu, toPayment, type Harness, type SetupOptions, type Tamper } from './session-test-harness.js';
 
-const cardKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const centerKey = generateKeyPairSync('ed25519');
-// The kiosk sizes the certificate from its DER header; the fake center checks only the signature.
-const certificateDer = Uint8Array.from([0x30, 0x82, 0x00, 0x10, ...randomBytes(16)]);
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-type Tamper = 'none' | 'otherCard' | 'wrongPage' | 'badSignature' | 'otherIssuance';
-
-function fakeCenter(tamper: Tamper = 'none') {
-  const calls: string[] = [];
-  const challenges = new Map<string, Buffer>();
-  const sessions: string[] = [];
-  let issuanceId = '';
-  let domicileRefusal: ErrorCode | undefined;
-  /** What the next payment calls answer, one entry per call; when empty, the delivery. */
-  const payAnswers: (ErrorCode | 'deliver')[] = [];
-  const payKeys: (string | undefined)[] = [];
-  /** Runs at the start of every payment call (what the kiosk has done with the cash by then). */
-  let onPay: () => void = () => undefined;
-  let printResultFails = false;
-  const center: SessionDeps['center'] = {
-    async challenge() {
-      calls.push('challenge');
-      const challengeId = randomUUID();
-      const challenge = randomBytes(32);
-      challenges.set(challengeId, challenge);
-      return { challengeId, challenge: challenge.toString('base64'), expiresAt: new Date(Date.now() + 60_000).toISOString() };
-    },
-    async authenticate(req) {
-      calls.push('authenticate');
-      const challenge = challenges.get(req.challengeId)!;
-      if (!verify('sha256', challenge, cardKey.publicKey, Buffer.from(req.signature, 'base64'))) throw new MadoguchiError('AUTH_SIGNATURE_INVALID');
-      sessions.push(randomUUID());
-      return {
-        sessionId: sessions.at(-1)!,
-        expiresAt: new Date(Date.now() + 600_000).toISOString(),
-        municipalityName: '横浜市',
-        householdMembers: [],
-        menu: [
-          { certificateType: 'residenceRecord', available: true, feeYen: 300 as never, maxCopies: 10 },
-          { certificateType: 'sealCertificate', available: false, refusal: 'ELIGIBILITY_NO_SEAL_REGISTRATION' },
-          { certificateType: 'familyRegisterFull', available: false, refusal: 'ELIGIBILITY_DOMICILE_NOT_REGISTERED' },
-        ],
-        domicileRegistration: { status: 'notApplied', canApply: true, domicileMunicipalityName: '千代田区' },
-      };
-    },
-    async applyDomicileRegistration(sessionId) {
-      calls.push(`domicile:${sessions.indexOf(sessionId)}`);
-      if (domicileRefusal) throw new MadoguchiError(domicileRefusal);
-      return { registrationId: randomUUID(), status: 'pending', appliedAt: new Date().toISOString(), domicileMunicipalityName: '千代田区' };
-    },
-    async quote(req) {
-      calls.push('quote');
-      issuanceId = randomUUID();
-      return { issuanceId, state: 'quoted', certificateType: req.certificateType, copies: req.copies, feeYen: 300 as never, totalYen: (300 * req.copies) as never };
-    },
-    async pay(id, paidYen, idempotencyKey) {
-      calls.push(`pay:${paidYen}`);
-      payKeys.push(idempotencyKey);
-      onPay();
-      const answer = payAnswers.shift() ?? 'deliver';
-      if (answer !== 'deliver') throw new MadoguchiError(answer, 'fake center');
-      const issueNumber = `20261123 YOKOHAMA KIOSK-0001 P01 ${String(calls.length).padStart(6, '0')}`;
-      const pages = 2;
-      const pdfDoc = await PDFDocument.create();
-      const font = await pdfDoc.embedFont(StandardFonts.Helvetica);
-      const pageIssueNumbers = Array.from({ length: pages }, (_, i) => `${issueNumber} ${i + 1}/${pages}`);
-      pageIssueNumbers.forEach((n, i) => pdfDoc.addPage([595, 842]).drawText(tamper === 'wrongPage' && i === 1 ? `${issueNumber} 1/${pages}` : n, { x: 40, y: 800, size: 10, font }));
-      const pdf = await pdfDoc.save();
-      const binding: DocumentBinding = {
-        issuanceId: tamper === 'otherIssuance' ? randomUUID() : id,
-        issueNumber,
-        copyIndex: 1,
-        pageCount: pages,
-        pageIssueNumbers,
-        documentSha256: sha256(pdf),
-        authCertificateSha256: tamper === 'otherCard' ? sha256(randomBytes(20)) : sha256(certificateDer),
-        certificateType: 'residenceRecord',
-        issuedAt: new Date().toISOString(),
-      };
-      const bindingJson = JSON.stringify(binding);
-      const signature = sign(null, Buffer.from(tamper === 'badSignature' ? bindingJson + ' ' : bindingJson), centerKey.privateKey);
-      return { issuanceId: id, state: 'delivered', documents: [{ binding, bindingJson, bindingSignature: signature.toString('base64'), pdf: Buffer.from(pdf).toString('base64') }] };
-    },
-    async printResult(id, req) {
-      calls.push(`print:${req.outcome}`);
-      if (printResultFails) throw new MadoguchiError('ISSUANCE_CENTER_UNREACHABLE', 'fake center');
-      return { issuanceId: id, state: req.outcome === 'printed' ? 'printed' : 'refunded', refundYen: 0 as never };
-    },
-    async cancel(id) {
-      calls.push('cancel');
-      return { issuanceId: id, state: 'voided', refundYen: 0 as never };
-    },
-  };
-  return {
-    center,
-    calls,
-    payKeys,
-    issuanceId: () => issuanceId,
-    refuseDomicile: (code: ErrorCode) => (domicileRefusal = code),
-    answerPayments: (...answers: (ErrorCode | 'deliver')[]) => payAnswers.push(...answers),
-    onPay: (hook: () => void) => (onPay = hook),
-    failPrintResults: () => (printResultFails = true),
-  };
-}
-
-/** `demo`: the kiosk runs in demo mode, so the demo panel may drop coins into the simulated acceptor. */
-function setup(tamper: Tamper = 'none', { demo = false, spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-')) }: { demo?: boolean; spoolDir?: string } = {}) {
-  const reader = createVirtualReader();
-  const cashDevice = new SimulatedCashDevice();
-  const card = createCardService({ transport: reader.transport });
-  // What the demo printer hands over as paper: the printed copies, read back by the tests.
-  const trayDir = join(mkdtempSync(join(tmpdir(), 'kiosk-printed-')), 'tray');
-  const fake = fakeCenter(tamper);
-  const logs: string[] = [];
-  const cashBoxes: CashBox[] = [];
-  const session = new KioskSession(
-    {
-      card,
-      center: fake.center,
-      printer: new SpoolPrinter(spoolDir, { demoOutputTray: trayDir }),
-      cash: cashDevice,
-      ...(demo ? { demoCash: cashDevice } : {}),
-      centerPublicKey: async () => createPublicKey(centerKey.publicKey.export({ type: 'spki', format: 'pem' })),
-      log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
-    },
-    // Retries without the production pauses; each customer's cash box is kept for inspection.
-    {
-      paymentRetryDelaysMs: [0, 0],
-      newCashBox: () => {
-        const box = new CashBox(cashDevice);
-        cashBoxes.push(box);
-        return box;
-      },
-    },
-  );
-  const views: KioskView[] = [];
-  session.onView((v) => views.push(v));
-  const insertCard = () => reader.insert(new VirtualJpkiCard({ authCertificateDer: certificateDer, authPrivateKey: cardKey.privateKey, authPin: '1234' }));
-  const send = async (intent: unknown) => {
-    await session.send(intent);
-    await session.idle();
-  };
-  const typePin = async (pin: string) => {
-    for (const digit of pin) await send({ type: 'pinKey', position: session.getView().keypad!.indexOf(digit) });
-  };
-  const waitFor = async (screen: string) => {
-    for (let i = 0; i < 200 && session.getView().screen !== screen; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(session.getView().screen).toBe(screen);
-  };
-  /** The cash box of the customer being served (a new one per customer). */
-  const cash = () => cashBoxes.at(-1)!;
-  /** A coin or note into the cash acceptor, then whatever the session does with it. */
-  const insertCash = async (yen: number) => {
-    cashDevice.insert(yen);
-    await session.idle();
-  };
-  const printed = () => (existsSync(trayDir) ? readdirSync(trayDir) : []);
-  return { session, reader, card, fake, spoolDir, trayDir, printed, views, logs, send, typePin, insertCard, waitFor, cash, cashBoxes, cashDevice, insertCash };
-}
-
-async function toPayment(t: ReturnType<typeof setup>) {
-  await toMenu(t);
-  await t.send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
-  await t.send({ type: 'confirm' });
-  expect(t.session.getView()).toMatchObject({ screen: 'payment', quote: { totalYen: 300 } });
-}
-
-async function toMenu(t: ReturnType<typeof setup>, pin = '1234') {
-  await t.send({ type: 'start' });
-  expect(t.session.getView().screen).toBe('placeCard');
-  t.insertCard();
-  await t.waitFor('pin');
-  await t.typePin(pin);
-  await t.send({ type: 'pinSubmit' });
-  await t.session.idle();
-}
+const newCard = () => new VirtualJpkiCard({ authCertificateDer: certificateDer, authPrivateKey: cardKey.privateKey, authPin: '1234' });
+const setup = (tamper: Tamper = 'none', options: Omit<SetupOptions, 'newCard'> = {}) => setupSession(tamper, { newCard, ...options });
 
 describe('kiosk session', () => {
   beforeAll(() => undefined);
@@ -299,7 +118,7 @@ describe('kiosk session', () => {
   }
 
   describe('payment with the cash in escrow', () => {
-    const kinds = (t: ReturnType<typeof setup>) => t.cash().movements.map((m) => m.kind);
+    const kinds = (t: Harness) => t.cash().movements.map((m) => m.kind);
 
     it('collects only after the center answers paid, then prints and reports it', async () => {
       const t = setup();
