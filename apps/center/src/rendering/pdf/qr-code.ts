@@ -105,14 +105,10 @@ function alignmentCoords(version: number): number[] {
   return coords.reverse();
 }
 
-function buildSymbol(version: number): Symbol {
-  const size = version * 4 + 17;
-  const fixed = new Uint8Array(size * size);
-  const reserved = new Uint8Array(size * size);
-  const set = (r: number, c: number, dark: boolean | number) => {
-    fixed[r * size + c] = dark ? 1 : 0;
-    reserved[r * size + c] = 1;
-  };
+/** Marks one module as part of a fixed pattern, dark or light. */
+type SetModule = (r: number, c: number, dark: boolean | number) => void;
+
+function drawFinderPatterns(size: number, set: SetModule): void {
   for (const [row, col] of [
     [0, 0],
     [size - 7, 0],
@@ -126,10 +122,16 @@ function buildSymbol(version: number): Symbol {
       }
     }
   }
+}
+
+function drawTimingPatterns(size: number, set: SetModule): void {
   for (let r = 8; r < size - 8; r++) {
     set(r, 6, r % 2 === 0);
     set(6, r, r % 2 === 0);
   }
+}
+
+function drawAlignmentPatterns(version: number, set: SetModule): void {
   const coords = alignmentCoords(version);
   for (let i = 0; i < coords.length; i++) {
     for (let j = 0; j < coords.length; j++) {
@@ -139,7 +141,10 @@ function buildSymbol(version: number): Symbol {
       for (let r = -2; r <= 2; r++) for (let c = -2; c <= 2; c++) set(row + r, col + c, r === -2 || r === 2 || c === -2 || c === 2 || (r === 0 && c === 0));
     }
   }
-  // Format information (level M, the fixed mask), both copies, and the dark module.
+}
+
+/** Format information (level M, the fixed mask), both copies, and the dark module. */
+function drawFormatInformation(size: number, set: SetModule): void {
   const format = bchEncode((EC_LEVEL_M_BITS << 3) | MASK_PATTERN, 10, 0b10100110111) ^ 0b101010000010010;
   for (let i = 0; i < 15; i++) {
     const dark = (format >> i) & 1;
@@ -151,17 +156,22 @@ function buildSymbol(version: number): Symbol {
     else set(8, 15 - i - 1, dark);
   }
   set(size - 8, 8, 1);
-  if (version >= 7) {
-    const bits = bchEncode(version, 12, 0b1111100100101);
-    for (let i = 0; i < 18; i++) {
-      const row = Math.floor(i / 3);
-      const col = (i % 3) + size - 11;
-      const dark = (bits >> i) & 1;
-      set(row, col, dark);
-      set(col, row, dark);
-    }
+}
+
+function drawVersionInformation(version: number, size: number, set: SetModule): void {
+  if (version < 7) return;
+  const bits = bchEncode(version, 12, 0b1111100100101);
+  for (let i = 0; i < 18; i++) {
+    const row = Math.floor(i / 3);
+    const col = (i % 3) + size - 11;
+    const dark = (bits >> i) & 1;
+    set(row, col, dark);
+    set(col, row, dark);
   }
-  // Data placement: two-module columns right to left, zigzagging up and down, skipping column 6.
+}
+
+/** Data placement: two-module columns right to left, zigzagging up and down, skipping column 6. */
+function dataPlacementOrder(size: number, reserved: Uint8Array): number[] {
   const order: number[] = [];
   let inc = -1;
   let row = size - 1;
@@ -177,12 +187,11 @@ function buildSymbol(version: number): Symbol {
       }
     }
   }
-  const dataModules = Int32Array.from(order);
-  for (const i of order) fixed[i] = (i % size) % 3 === 0 ? 1 : 0;
-  const total = TOTAL_CODEWORDS[version - 1]!;
-  const blocks = EC_BLOCKS_M[version - 1]!;
-  const dataCodewords = total - EC_CODEWORDS_M[version - 1]!;
-  const ecPerBlock = Math.floor(total / blocks) - Math.floor(dataCodewords / blocks);
+  return order;
+}
+
+/** factor × generator coefficient for every factor 1–255 (factor 0 stays all zero). */
+function generatorProducts(ecPerBlock: number): Uint8Array {
   const generator = generatorPolynomial(ecPerBlock);
   const products = new Uint8Array(256 * ecPerBlock);
   for (let f = 1; f < 256; f++) {
@@ -191,7 +200,30 @@ function buildSymbol(version: number): Symbol {
       products[f * ecPerBlock + j] = g === 0 ? 0 : GF_EXP[GF_LOG[f]! + GF_LOG[g]!]!;
     }
   }
-  return { version, size, capacity: capacityOf(version), dataCodewords, blocks, ecPerBlock, products, fixed, dataModules };
+  return products;
+}
+
+function buildSymbol(version: number): Symbol {
+  const size = version * 4 + 17;
+  const fixed = new Uint8Array(size * size);
+  const reserved = new Uint8Array(size * size);
+  const set: SetModule = (r, c, dark) => {
+    fixed[r * size + c] = dark ? 1 : 0;
+    reserved[r * size + c] = 1;
+  };
+  drawFinderPatterns(size, set);
+  drawTimingPatterns(size, set);
+  drawAlignmentPatterns(version, set);
+  drawFormatInformation(size, set);
+  drawVersionInformation(version, size, set);
+  const order = dataPlacementOrder(size, reserved);
+  const dataModules = Int32Array.from(order);
+  for (const i of order) fixed[i] = (i % size) % 3 === 0 ? 1 : 0;
+  const total = TOTAL_CODEWORDS[version - 1]!;
+  const blocks = EC_BLOCKS_M[version - 1]!;
+  const dataCodewords = total - EC_CODEWORDS_M[version - 1]!;
+  const ecPerBlock = Math.floor(total / blocks) - Math.floor(dataCodewords / blocks);
+  return { version, size, capacity: capacityOf(version), dataCodewords, blocks, ecPerBlock, products: generatorProducts(ecPerBlock), fixed, dataModules };
 }
 
 function symbolFor(length: number): Symbol {
