@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { PDFDocument, PDFName, PDFString, type PDFRef } from 'pdf-lib';
 import { MAIN_FONT, MJ_FONT, type FontSet } from './fonts/font-set.js';
 import type { SubsetStrategy } from './fonts/font-face.js';
-import { fit, type Block, type Geometry } from './layout/blocks.js';
-import { FRAME, layoutFor, mm } from './layout/layout-profile.js';
+import { fit, type Block, type FittedText, type Geometry } from './layout/blocks.js';
+import { FRAME, layoutFor, mm, type LayoutProfile } from './layout/layout-profile.js';
 import { paginate } from './layout/paginate.js';
 import { backgroundPatterns, drawBackground } from './pdf/background.js';
 import { ContentBuilder, GlyphUsage, type CidMapper } from './pdf/content-builder.js';
@@ -19,6 +19,7 @@ import { plainStream } from './pdf/streams.js';
 import { qrStream } from './pdf/qr-code.js';
 import { serializeDocument } from './pdf/writer.js';
 import { applyTemplate } from './templates/index.js';
+import type { TemplateOutput } from './templates/template.js';
 import { contentDigest, VERIFICATION_STREAM_KEY } from './verification/content-digest.js';
 import { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl, PAGE_H, PAGE_W, verificationQrRect, verificationUrl } from './verification/qr-placement.js';
 import { VERIFICATION_BASE_URL_KEY, VERIFICATION_CATALOG_KEY } from './verification/document-verifier.js';
@@ -53,79 +54,152 @@ const RESOURCES = PDFName.of('Resources');
 const CONTENTS = PDFName.of('Contents');
 
 export async function renderDocument(input: RenderInput, env: RenderEnvironment, options: RenderDocumentOptions = {}): Promise<RenderedDocument> {
-  let mark = performance.now();
-  const phase = (name: string) => {
-    if (!options.phases) return;
-    const now = performance.now();
-    options.phases(name, now - mark);
-    mark = now;
-  };
-  const profile = layoutFor(input.municipality.code);
-  const margin = mm(profile.marginMm);
-  const g: Geometry = { left: margin, right: PAGE_W - margin, profile, labelWidth: mm(profile.labelWidthMm) };
+  const phase = phaseTimer(options.phases);
+  const frame = frameFor(input.municipality.code);
   const usage = new GlyphUsage();
   const measure = new ContentBuilder(env.fonts, usage);
   const images = new Map<string, InkImage>();
   images.set('Seal', decodeInkImage(input.policy.officialSealPng, options.officialSealKey));
 
-  const t = applyTemplate({ c: measure, g, input, images }, input.data);
-
-  // Frame geometry: title band, body, certification block on the last page.
-  const titleY = PAGE_H - margin - profile.titleSize;
-  const bodyTop = titleY - FRAME.titleGap;
-  const bodyBottom = margin + FRAME.bodyBottomPad;
-  const sealSize = mm(profile.sealSizeMm);
-  const qrSize = mm(profile.qrSizeMm);
-  const certHeight = Math.max(qrSize + FRAME.certBelowQr, FRAME.certAboveSeal + sealSize);
+  const t = applyTemplate({ c: measure, g: frame.g, input, images }, input.data);
   const headerHeight = t.header.reduce((s, b) => s + b.height, 0);
   phase('template');
-  const pages = paginate(t.body, bodyTop - bodyBottom, headerHeight, certHeight);
+  const pages = paginate(t.body, frame.bodyTop - frame.bodyBottom, headerHeight, frame.certHeight);
   const pageCount = pages.length;
   const pageIssueNumbers = pages.map((_, i) => pageIssueNumber(input.issueNumber, i + 1, pageCount));
 
-  const title = fit(measure, t.title, g.right - g.left, profile.titleSize, profile.minTextSize, 'title');
-  const certText = fit(measure, t.certification, g.right - g.left, profile.bodySize + FRAME.certSizeStep, profile.minTextSize, 'certification');
-  const dateText = fit(measure, formatEraDate(input.issuedOn), g.right - g.left, profile.bodySize + FRAME.certSizeStep, profile.minTextSize, 'issuedOn');
-  const m = input.municipality;
-  const headText = fit(measure, `${m.prefecture}${m.head.title}\u3000${m.head.name}`, (g.right - g.left) * FRAME.headWidthShare, profile.bodySize + FRAME.headSizeStep, profile.minTextSize, 'head');
-  const sealNote = fit(measure, input.policy.fixedTexts.sealNote, sealSize * FRAME.sealNoteWidthFactor, profile.labelSize, profile.minTextSize, 'sealNote');
-
-  const builders: ContentBuilder[] = [];
-  for (let i = 0; i < pageCount; i++) {
+  const texts = fitFrameTexts(measure, frame, t, input);
+  const builders = pages.map((blocks, i) => {
     const c = new ContentBuilder(env.fonts, usage);
-    drawBackground(c, PAGE_W, PAGE_H);
-    c.glyphRun(title.glyphs, (PAGE_W - title.width) / 2, titleY, title.size);
-    const issue = fit(c, pageIssueNumbers[i]!, g.right - g.left, profile.labelSize + FRAME.issueSizeStep, profile.minTextSize, 'issueNumber');
-    const issueY = profile.issueNumberAt === 'top' ? PAGE_H - margin / 2 - issue.size : margin / 2 - FRAME.issueBottomDrop;
-    c.glyphRun(issue.glyphs, g.right - issue.width, issueY, issue.size);
-    let y = bodyTop;
-    const place = (b: Block) => {
-      b.draw(c, y);
-      y -= b.height;
-    };
-    t.header.forEach(place);
-    pages[i]!.forEach(place);
-    if (i === pageCount - 1) {
-      const top = y - FRAME.certTopGap;
-      c.glyphRun(certText.glyphs, g.left, top - certText.size - FRAME.certBaselineGap, certText.size);
-      c.glyphRun(dateText.glyphs, g.left + 2 * dateText.size, top - certText.size - dateText.size - FRAME.dateGap, dateText.size);
-      const headBaseline = top - FRAME.headDrop;
-      const headRight = g.right - sealSize * FRAME.headRightOfSeal;
-      c.glyphRun(headText.glyphs, headRight - headText.width, headBaseline, headText.size);
-      const sealX = headRight - sealSize * FRAME.sealOverName;
-      const sealY = headBaseline + headText.size * FRAME.sealCentreOnName - sealSize / 2;
-      c.image('Seal', sealX, sealY, sealSize, sealSize);
-      c.glyphRun(sealNote.glyphs, g.right - sealNote.width, sealY - sealNote.size - FRAME.sealNoteGap, sealNote.size);
-    }
-    builders.push(c);
-  }
+    drawPage(c, frame, texts, [...t.header, ...blocks], pageIssueNumbers[i]!, i === pageCount - 1);
+    return c;
+  });
 
   phase('draw');
   const doc = await PDFDocument.create({ updateMetadata: false });
+  const bodyStreams = writePages(doc, builders, env.fonts, usage, images, frame.profile, options.fontMode, phase);
+
+  phase('fonts+objects');
+  const contentSha256 = attachVerification(doc, input, env, bodyStreams, phase);
+
+  phase('sign+qr');
+  // What doc.save({ useObjectStreams: false, addDefaultPage: false }) writes, byte for byte (nothing is pending in `doc`).
+  const pdf = serializeDocument(doc);
+  phase('save');
+  return { pdf, pageCount, pageIssueNumbers, contentSha256 };
+}
+
+type PhaseMark = (name: string) => void;
+
+/** Reports the wall time since the previous mark to the benchmark hook, when there is one. */
+function phaseTimer(report: RenderDocumentOptions['phases']): PhaseMark {
+  let mark = performance.now();
+  return (name) => {
+    if (!report) return;
+    const now = performance.now();
+    report(name, now - mark);
+    mark = now;
+  };
+}
+
+/** Where the frame puts the title band, the body and the certification block on the last page. */
+interface Frame {
+  profile: LayoutProfile;
+  margin: number;
+  g: Geometry;
+  titleY: number;
+  bodyTop: number;
+  bodyBottom: number;
+  sealSize: number;
+  certHeight: number;
+}
+
+function frameFor(municipalityCode: string): Frame {
+  const profile = layoutFor(municipalityCode);
+  const margin = mm(profile.marginMm);
+  const g: Geometry = { left: margin, right: PAGE_W - margin, profile, labelWidth: mm(profile.labelWidthMm) };
+  const titleY = PAGE_H - margin - profile.titleSize;
+  const sealSize = mm(profile.sealSizeMm);
+  const qrSize = mm(profile.qrSizeMm);
+  return {
+    profile,
+    margin,
+    g,
+    titleY,
+    bodyTop: titleY - FRAME.titleGap,
+    bodyBottom: margin + FRAME.bodyBottomPad,
+    sealSize,
+    certHeight: Math.max(qrSize + FRAME.certBelowQr, FRAME.certAboveSeal + sealSize),
+  };
+}
+
+/** The frame's own texts, fitted once for every page (the order of fitting is the order glyphs are first used). */
+interface FrameTexts {
+  title: FittedText;
+  certText: FittedText;
+  dateText: FittedText;
+  headText: FittedText;
+  sealNote: FittedText;
+}
+
+function fitFrameTexts(measure: ContentBuilder, frame: Frame, t: TemplateOutput, input: RenderInput): FrameTexts {
+  const { g, profile, sealSize } = frame;
+  const m = input.municipality;
+  return {
+    title: fit(measure, t.title, g.right - g.left, profile.titleSize, profile.minTextSize, 'title'),
+    certText: fit(measure, t.certification, g.right - g.left, profile.bodySize + FRAME.certSizeStep, profile.minTextSize, 'certification'),
+    dateText: fit(measure, formatEraDate(input.issuedOn), g.right - g.left, profile.bodySize + FRAME.certSizeStep, profile.minTextSize, 'issuedOn'),
+    headText: fit(measure, `${m.prefecture}${m.head.title}\u3000${m.head.name}`, (g.right - g.left) * FRAME.headWidthShare, profile.bodySize + FRAME.headSizeStep, profile.minTextSize, 'head'),
+    sealNote: fit(measure, input.policy.fixedTexts.sealNote, sealSize * FRAME.sealNoteWidthFactor, profile.labelSize, profile.minTextSize, 'sealNote'),
+  };
+}
+
+/** One page: background, title, the page's issue number, the header and body blocks, and on the last page the certification. */
+function drawPage(c: ContentBuilder, frame: Frame, texts: FrameTexts, blocks: Block[], issueNumber: string, last: boolean): void {
+  const { g, profile, margin, titleY } = frame;
+  drawBackground(c, PAGE_W, PAGE_H);
+  c.glyphRun(texts.title.glyphs, (PAGE_W - texts.title.width) / 2, titleY, texts.title.size);
+  const issue = fit(c, issueNumber, g.right - g.left, profile.labelSize + FRAME.issueSizeStep, profile.minTextSize, 'issueNumber');
+  const issueY = profile.issueNumberAt === 'top' ? PAGE_H - margin / 2 - issue.size : margin / 2 - FRAME.issueBottomDrop;
+  c.glyphRun(issue.glyphs, g.right - issue.width, issueY, issue.size);
+  let y = frame.bodyTop;
+  for (const b of blocks) {
+    b.draw(c, y);
+    y -= b.height;
+  }
+  if (last) drawCertification(c, frame, texts, y - FRAME.certTopGap);
+}
+
+/** 認証文, date, the head of the municipality with the official seal over the name, and the seal note. */
+function drawCertification(c: ContentBuilder, frame: Frame, texts: FrameTexts, top: number): void {
+  const { g, sealSize } = frame;
+  const { certText, dateText, headText, sealNote } = texts;
+  c.glyphRun(certText.glyphs, g.left, top - certText.size - FRAME.certBaselineGap, certText.size);
+  c.glyphRun(dateText.glyphs, g.left + 2 * dateText.size, top - certText.size - dateText.size - FRAME.dateGap, dateText.size);
+  const headBaseline = top - FRAME.headDrop;
+  const headRight = g.right - sealSize * FRAME.headRightOfSeal;
+  c.glyphRun(headText.glyphs, headRight - headText.width, headBaseline, headText.size);
+  const sealX = headRight - sealSize * FRAME.sealOverName;
+  const sealY = headBaseline + headText.size * FRAME.sealCentreOnName - sealSize / 2;
+  c.image('Seal', sealX, sealY, sealSize, sealSize);
+  c.glyphRun(sealNote.glyphs, g.right - sealNote.width, sealY - sealNote.size - FRAME.sealNoteGap, sealNote.size);
+}
+
+/** Embeds the fonts (subset to the glyphs used), patterns and images once, and adds one page per builder; returns each page's content stream. */
+function writePages(
+  doc: PDFDocument,
+  builders: ContentBuilder[],
+  fonts: FontSet,
+  usage: GlyphUsage,
+  images: Map<string, InkImage>,
+  profile: LayoutProfile,
+  fontMode: RenderDocumentOptions['fontMode'],
+  phase: PhaseMark,
+): PDFRef[] {
   const context = doc.context;
-  const strategy: SubsetStrategy | undefined = options.fontMode === 'full' ? 'full' : undefined;
-  const main = embedFont(context, env.fonts.face(MAIN_FONT), usage.used[MAIN_FONT], strategy);
-  const mj = usage.used[MJ_FONT].size > 0 ? embedFont(context, env.fonts.face(MJ_FONT), usage.used[MJ_FONT], strategy) : undefined;
+  const strategy: SubsetStrategy | undefined = fontMode === 'full' ? 'full' : undefined;
+  const main = embedFont(context, fonts.face(MAIN_FONT), usage.used[MAIN_FONT], strategy);
+  const mj = usage.used[MJ_FONT].size > 0 ? embedFont(context, fonts.face(MJ_FONT), usage.used[MJ_FONT], strategy) : undefined;
   phase('subset+fonts');
   const fontDict: Record<string, PDFRef> = { F0: main.ref };
   if (mj) fontDict.F1 = mj.ref;
@@ -136,17 +210,19 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
   const resources = context.register(context.obj({ Font: fontDict, Pattern: { P0: patterns.fine, P1: patterns.coarse }, XObject: xobjects }));
 
   phase('resources');
-  const bodyStreams: PDFRef[] = [];
-  for (const builder of builders) {
+  return builders.map((builder) => {
     const page = doc.addPage([PAGE_W, PAGE_H]);
     page.node.set(RESOURCES, resources);
     // Uncompressed: a zlib call costs ~0.2 ms of setup per stream, the text is ~10 KB.
     const stream = context.register(plainStream(context, builder.toBytes(cidOf)));
     page.node.set(CONTENTS, context.obj([stream]));
-    bodyStreams.push(stream);
-  }
+    return stream;
+  });
+}
 
-  phase('fonts+objects');
+/** Signs the content digest and draws the QR code on the last page; returns the digest. */
+function attachVerification(doc: PDFDocument, input: RenderInput, env: RenderEnvironment, bodyStreams: PDFRef[], phase: PhaseMark): string {
+  const context = doc.context;
   // The URL the QR code points at is part of the signed content: a changed address fails verification.
   const verifyBaseUrl = normaliseVerifyBaseUrl(env.verifyBaseUrl ?? DEFAULT_VERIFY_BASE_URL);
   const contentSha256 = contentDigest(doc, verifyBaseUrl);
@@ -159,17 +235,13 @@ export async function renderDocument(input: RenderInput, env: RenderEnvironment,
     issuedOn: input.issuedOn,
     contentSha256,
   });
-  const last = doc.getPage(pageCount - 1);
+  const lastIndex = bodyStreams.length - 1;
+  const last = doc.getPage(lastIndex);
   const qrRef = context.register(plainStream(context, qrStream(verificationUrl(verifyBaseUrl, payload), verificationQrRect(input.municipality.code)), { [VERIFICATION_STREAM_KEY]: true }));
-  last.node.set(CONTENTS, context.obj([bodyStreams[pageCount - 1]!, qrRef]));
+  last.node.set(CONTENTS, context.obj([bodyStreams[lastIndex]!, qrRef]));
   doc.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(payload));
   doc.catalog.set(PDFName.of(VERIFICATION_BASE_URL_KEY), PDFString.of(verifyBaseUrl));
-
-  phase('sign+qr');
-  // What doc.save({ useObjectStreams: false, addDefaultPage: false }) writes, byte for byte (nothing is pending in `doc`).
-  const pdf = serializeDocument(doc);
-  phase('save');
-  return { pdf, pageCount, pageIssueNumbers, contentSha256 };
+  return contentSha256;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
