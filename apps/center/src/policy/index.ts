@@ -30,7 +30,7 @@ import { feeFor, policyIn, putHolidays, putPolicy } from './policy-store.js';
 
 export { availabilityRefusal, feeInForce, isYearEndClosure, offeringOf, outageAt, withinHours, type AvailabilityRefusal } from './availability.js';
 export { domicileApplicationRefusal, isDomicileRegisteredIn, type DomicileRegistration, type DomicileRegistrationStatus } from './domicile-registration.js';
-export { holidaysIn, policyIn } from './policy-store.js';
+export { holidaysIn, policyIn, putHolidays, putPolicy } from './policy-store.js';
 
 export interface PolicyStore {
   getPolicy(code: string): Promise<MunicipalityPolicy | null>;

@@ -8,6 +8,9 @@
  * `checkPrintable({ data, municipality, policy, issuedOn })` runs before payment (eligibility) with the same glyph coverage
  * (pass `checkerFonts(fontDir)` when the center configures a font directory).
  * `verificationRoutes` is the public verification plugin: `app.register(verificationRoutes, { verifier })`.
+ *
+ * Also `@madoguchi/center/rendering`, for tests and benchmarks that render in their own thread
+ * (renderDocument with a FontSet, no worker pool) or run the verification pool on its own.
  */
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { RenderInput } from '@madoguchi/shared';
@@ -16,13 +19,15 @@ import { RenderPool, type RenderCallOptions } from './pool/render-pool.js';
 import type { VerificationSigner } from './verification/signing.js';
 import { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl } from './verification/qr-placement.js';
 
-export type { RenderedDocument } from './render-document.js';
+export { renderDocument, type RenderedDocument, type RenderEnvironment, type RenderDocumentOptions } from './render-document.js';
+export { FontSet, MAIN_FONT, MJ_FONT } from './fonts/font-set.js';
 export type { RenderCallOptions } from './pool/render-pool.js';
 export { checkPrintable, checkerFonts, type Printability, type PrintableInput } from './printable.js';
 export { verificationRoutes, type VerificationRoutesOptions } from './verification-routes.js';
 export { createVerificationSigner, type VerificationClaims, type VerificationSigner, type VerificationResult } from './verification/signing.js';
 export { createDocumentVerifier, type DocumentVerifier } from './verification/document-verifier.js';
-export { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl, payloadFromQrText, verificationUrl } from './verification/qr-placement.js';
+export { createVerificationPool, type VerificationPool, type VerificationPoolOptions } from './verification/verification-pool.js';
+export { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl, payloadFromQrText, verificationQrRect, verificationUrl } from './verification/qr-placement.js';
 export { layoutFor, municipalityLayouts, type LayoutProfile } from './layout/layout-profile.js';
 
 export interface RendererOptions {

@@ -33,6 +33,8 @@ export { csvFiles, csvFileSpecs, type CsvFileSpec, type CsvColumn } from './csv-
 export { batchToCsv } from './csv-export.js';
 export { sortMembers, relationshipRank } from './member-order.js';
 export { pendingProvisional, type ProvisionalKind } from './provisional.js';
+export { getFamilyRegister } from './queries.js';
+export { municipalDataRoutes, type ImportRoutesOptions } from './import-routes.js';
 
 export interface MunicipalStore {
   importBatch(input: unknown, options?: ImportOptions): Promise<ImportReport>;
