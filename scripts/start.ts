@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { OPENAPI_PATH } from '@madoguchi/shared';
 import { repoRoot } from './repo-root.js';
 import { stopOnSignals } from './supervisor.js';
 import { startDemoSystem } from './system.js';
@@ -39,7 +40,7 @@ const system = await startDemoSystem({
 });
 console.log(`
 Madoguchi is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).
-  center : ${system.centerUrl}  (HTTPS, kiosks authenticate with client certificates; OpenAPI at /api/v1/openapi.json)
+  center : ${system.centerUrl}  (HTTPS, kiosks authenticate with client certificates; OpenAPI at ${OPENAPI_PATH})
   kiosk  : ${system.kioskUrl}${kioskNote()}
   printed: ${system.printedDir}  (the demo printer's output tray: printed certificates land here as PDF files;
            the kiosk's own spool is emptied as soon as each print is done)

@@ -9,12 +9,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeliveryResponse, QuoteResponse } from '@madoguchi/shared';
 import type { DatabaseConfig } from '../../apps/center/src/db/config.js';
 import { openDatabase } from '../../apps/center/src/db/database.js';
 import { migrate } from '../../apps/center/src/db/migrate.js';
 import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
-import { newKey, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from '../center/support/center-harness.js';
+import { startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from '../center/support/center-harness.js';
 import { checkDelivered } from '../center/support/kiosk-checks.js';
 import { startPostgres } from '../support/postgres.js';
 
@@ -24,14 +23,14 @@ const kioskCount = Number(process.argv[3] ?? 6);
 async function oneIssuance(center: CenterHarness, kiosk: TestKiosk, card: TestCard, keyPem: string): Promise<number> {
   const started = performance.now();
   const session = await center.authenticate(kiosk, card);
-  if (session.status !== 200) throw new Error(`authenticate ${session.status}`);
-  const q = await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.body.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 });
-  if (q.status !== 200) throw new Error(`quote ${q.status} ${JSON.stringify(q.body)}`);
-  const d = await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.body.totalYen });
-  if (d.status !== 200) throw new Error(`payment ${d.status} ${JSON.stringify(d.body)}`);
+  if (!session.ok) throw new Error(`authenticate ${session.status}`);
+  const q = await center.quote(kiosk, session.body.sessionId);
+  if (!q.ok) throw new Error(`quote ${q.status} ${JSON.stringify(q.body)}`);
+  const d = await center.pay(kiosk, q.body);
+  if (!d.ok) throw new Error(`payment ${d.status} ${JSON.stringify(d.body)}`);
   const { binding } = checkDelivered(d.body.documents[0]!, keyPem, { authCertificateSha256: card.sha256, issuanceId: q.body.issuanceId });
-  const p = await kiosk.request('POST', `/api/v1/issuances/${q.body.issuanceId}/print-results`, { idempotencyKey: newKey(), issueNumber: binding.issueNumber, outcome: 'printed' });
-  if (p.status !== 200) throw new Error(`print result ${p.status}`);
+  const p = await center.reportPrint(kiosk, q.body.issuanceId, { issueNumber: binding.issueNumber });
+  if (!p.ok) throw new Error(`print result ${p.status}`);
   return performance.now() - started;
 }
 
@@ -50,7 +49,7 @@ async function run(label: string, config: DatabaseConfig): Promise<void> {
       if ((await checkEligibility({ database, residentId: r.residentId, certificateType: 'residenceRecord', options: {}, copies: 1, now: TEST_NOW })).ok) residents.push(r.residentId);
     }
     const cards = await Promise.all(residents.map((id) => center.issueCard(id)));
-    const keyPem = (await kiosks[0]!.request<{ publicKeyPem: string }>('GET', '/api/v1/center-key')).body.publicKeyPem;
+    const keyPem = await center.bindingKeyPem(kiosks[0]!);
     // Warm-up: both render workers load their fonts.
     await Promise.all([0, 1].map((i) => oneIssuance(center, kiosks[i]!, cards[i]!, keyPem)));
 

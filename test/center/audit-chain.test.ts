@@ -8,12 +8,12 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryResponse, QuoteResponse } from '@madoguchi/shared';
+import type { RouteBody } from '@madoguchi/shared';
 import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
 import type { CenterDatabase } from '../../apps/center/src/db/database.js';
 import { sweep } from '../../apps/center/src/issuance/sweeper.js';
 import { forEachDatabase } from '../support/databases.js';
-import { newKey, startCenter, type CenterHarness } from './support/center-harness.js';
+import { ok, startCenter, type CenterHarness } from './support/center-harness.js';
 
 async function dropGuards(database: CenterDatabase): Promise<void> {
   if (database.kind === 'sqlite') {
@@ -34,10 +34,10 @@ forEachDatabase((harness) => {
       center = await startCenter(await harness.fresh(), { build: { sweeper: false } });
       const kiosk = await center.enrollKiosk();
       const card = await center.issueCard(center.demo.featured.chiyodaResident);
-      const session = (await center.authenticate(kiosk, card)).body;
-      const q = (await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
-      const d = (await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.totalYen })).body;
-      await kiosk.request('POST', `/api/v1/issuances/${q.issuanceId}/print-results`, { idempotencyKey: newKey(), issueNumber: d.documents[0]!.binding.issueNumber, outcome: 'printed' });
+      const session = ok(await center.authenticate(kiosk, card));
+      const q = ok(await center.quote(kiosk, session.sessionId));
+      const d = ok(await center.pay(kiosk, q));
+      ok(await center.reportPrint(kiosk, q.issuanceId, { issueNumber: d.documents[0]!.binding.issueNumber }));
       issuanceId = q.issuanceId;
     });
     afterAll(() => center?.close());
@@ -94,14 +94,12 @@ forEachDatabase((harness) => {
     it('sweeper rows name their issuance, store and terminal: deleted document bytes, and voided quotes with their options and copies', async () => {
       const kiosk = await center.enrollKiosk();
       const card = await center.issueCard(center.demo.featured.chiyodaResident);
-      const session = (await center.authenticate(kiosk, card)).body;
-      const options = { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } };
-      const newQuote = async (copies: number) =>
-        (await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.sessionId, certificateType: 'residenceRecord', options, copies })).body;
+      const session = ok(await center.authenticate(kiosk, card));
+      const options: RouteBody<'quote'>['options'] = { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } };
+      const newQuote = async (copies: number) => ok(await center.quote(kiosk, session.sessionId, { options, copies }));
       // Delivered, never reported: its bytes outlive the document TTL. Quoted, never paid: voided.
       const delivered = await newQuote(2);
-      const d = await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${delivered.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: delivered.totalYen });
-      expect(d.status).toBe(200);
+      const d = ok(await center.pay(kiosk, delivered));
       const unpaid = await newQuote(1);
       const t = center.config.timeouts;
       const later = new Date(center.clock.now().getTime() + Math.max(t.documentTtlMs, t.quoteTtlMs) + 1000);
@@ -115,7 +113,7 @@ forEachDatabase((harness) => {
       const deleted = deletedRows[0]!;
       expect(deleted).toMatchObject({ issuance_id: delivered.issuanceId, store_code: `S-${kiosk.terminalId}`, terminal_id: kiosk.terminalId, resident_id: center.demo.featured.chiyodaResident, certificate_type: 'residenceRecord', copies: 2 });
       expect(JSON.parse(deleted.options_json!)).toEqual(options);
-      expect(JSON.parse(deleted.issue_numbers_json!)).toEqual(d.body.documents.map((doc) => doc.binding.issueNumber));
+      expect(JSON.parse(deleted.issue_numbers_json!)).toEqual(d.documents.map((doc) => doc.binding.issueNumber));
 
       const voided = await center.database.db.selectFrom('audit_events').selectAll().where('issuance_id', '=', unpaid.issuanceId).where('event', '=', 'voided').executeTakeFirstOrThrow();
       expect(voided).toMatchObject({ store_code: `S-${kiosk.terminalId}`, terminal_id: kiosk.terminalId, certificate_type: 'residenceRecord', copies: 1 });

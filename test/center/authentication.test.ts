@@ -11,15 +11,12 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCrl, generateCrl, revoke, TEST_CA_NAME, toPem } from '@madoguchi/card-sim';
 import { parseCrl } from '../../apps/center/src/auth/crl.js';
-import type { AuthenticateResponse, ChallengeResponse } from '@madoguchi/shared';
 import { forEachDatabase } from '../support/databases.js';
-import { challengeRequest, newKey, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestKiosk } from './support/center-harness.js';
+import { challengeRequest, newKey, ok, refusalOf, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type RouteResult, type TestKiosk } from './support/center-harness.js';
 
-type Refusal = { error: { code: string; message: string; messageEn: string } };
-
-function expectRefusal(res: HttpResult<unknown>, status: number, code: string): void {
-  expect({ status: res.status, code: (res.body as Refusal).error?.code }).toEqual({ status, code });
-  expect((res.body as Refusal).error.message.length).toBeGreaterThan(0);
+function expectRefusal(res: RouteResult<'authenticate'>, status: number, code: string): void {
+  expect(refusalOf(res)).toEqual({ status, code });
+  expect(!res.ok && res.body.error.message.length).toBeGreaterThan(0);
 }
 
 forEachDatabase((harness) => {
@@ -35,20 +32,18 @@ forEachDatabase((harness) => {
     afterAll(() => center?.close());
 
     const challenge = async (k: TestKiosk = kiosk) => {
-      const res = await k.request<ChallengeResponse>('POST', '/api/v1/challenges', challengeRequest());
-      expect(res.status).toBe(200);
-      expect(Buffer.from(res.body.challenge, 'base64')).toHaveLength(32);
-      expect(new Date(res.body.expiresAt).getTime() - center.clock.now().getTime()).toBeLessThanOrEqual(60_000);
-      return res.body;
+      const res = ok(await k.call('challenge', { body: challengeRequest() }));
+      expect(Buffer.from(res.challenge, 'base64')).toHaveLength(32);
+      expect(new Date(res.expiresAt).getTime() - center.clock.now().getTime()).toBeLessThanOrEqual(60_000);
+      return res;
     };
 
     it('authenticates a linked card and returns the resident’s session, municipality and menu', async () => {
       const card = await center.issueCard(residentId);
-      const res = await center.authenticate(kiosk, card);
-      expect(res.status).toBe(200);
-      expect(res.body.sessionId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(res.body.municipalityName.length).toBeGreaterThan(0);
-      expect(res.body.menu.some((m) => m.certificateType === 'residenceRecord' && m.available)).toBe(true);
+      const res = ok(await center.authenticate(kiosk, card));
+      expect(res.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.municipalityName.length).toBeGreaterThan(0);
+      expect(res.menu.some((m) => m.certificateType === 'residenceRecord' && m.available)).toBe(true);
     });
 
     it('accepts a card of the previous CA generation (same DN, other key)', async () => {
@@ -60,12 +55,12 @@ forEachDatabase((harness) => {
       const card = await center.issueCard(residentId);
       const c = await challenge();
       const body = signedAuthentication(c, card);
-      expect((await kiosk.request('POST', '/api/v1/sessions', body)).status).toBe(200);
+      expect((await kiosk.call('authenticate', { body })).status).toBe(200);
       // A replay is a new call (another idempotency key) with the same signed challenge; the same
       // key would be the kiosk's own retry, answered with the first session.
       const replay = { ...body, idempotencyKey: newKey() };
       expect(replay.idempotencyKey).not.toBe(body.idempotencyKey);
-      expectRefusal(await kiosk.request('POST', '/api/v1/sessions', replay), 401, 'AUTH_CHALLENGE_REPLAYED');
+      expectRefusal(await kiosk.call('authenticate', { body: replay }), 401, 'AUTH_CHALLENGE_REPLAYED');
     });
 
     it('refuses an expired challenge (AUTH_CHALLENGE_EXPIRED)', async () => {
@@ -73,7 +68,7 @@ forEachDatabase((harness) => {
       const c = await challenge();
       center.clock.advance(60_001);
       try {
-        expectRefusal(await kiosk.request('POST', '/api/v1/sessions', signedAuthentication(c, card)), 401, 'AUTH_CHALLENGE_EXPIRED');
+        expectRefusal(await kiosk.call('authenticate', { body: signedAuthentication(c, card) }), 401, 'AUTH_CHALLENGE_EXPIRED');
       } finally {
         center.clock.advance(-60_001);
       }
@@ -83,14 +78,14 @@ forEachDatabase((harness) => {
       const other = await center.enrollKiosk();
       const card = await center.issueCard(residentId);
       const c = await challenge(kiosk);
-      expectRefusal(await other.request('POST', '/api/v1/sessions', signedAuthentication(c, card)), 401, 'AUTH_CHALLENGE_WRONG_KIOSK');
-      expect((await kiosk.request('POST', '/api/v1/sessions', signedAuthentication(c, card))).status).toBe(200);
+      expectRefusal(await other.call('authenticate', { body: signedAuthentication(c, card) }), 401, 'AUTH_CHALLENGE_WRONG_KIOSK');
+      expect((await kiosk.call('authenticate', { body: signedAuthentication(c, card) })).status).toBe(200);
     });
 
     it('refuses a signature the card’s key did not make (AUTH_SIGNATURE_INVALID)', async () => {
       const card = await center.issueCard(residentId);
       const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      expectRefusal(await kiosk.request('POST', '/api/v1/sessions', signedAuthentication(await challenge(), card, otherKey)), 401, 'AUTH_SIGNATURE_INVALID');
+      expectRefusal(await kiosk.call('authenticate', { body: signedAuthentication(await challenge(), card, otherKey) }), 401, 'AUTH_SIGNATURE_INVALID');
     });
 
     it('refuses a signature over another challenge (AUTH_SIGNATURE_INVALID)', async () => {
@@ -98,7 +93,7 @@ forEachDatabase((harness) => {
       const first = await challenge();
       const second = await challenge();
       const body = { ...signedAuthentication(first, card), challengeId: second.challengeId };
-      expectRefusal(await kiosk.request('POST', '/api/v1/sessions', body), 401, 'AUTH_SIGNATURE_INVALID');
+      expectRefusal(await kiosk.call('authenticate', { body }), 401, 'AUTH_SIGNATURE_INVALID');
     });
 
     it('refuses an expired card certificate (AUTH_CERTIFICATE_EXPIRED)', async () => {
@@ -116,7 +111,7 @@ forEachDatabase((harness) => {
       expect((await center.authenticate(kiosk, card)).status).toBe(200);
       revoke(center.pki, card.serialNumber);
       // The center re-reads its CRL files every crlRefreshMs (200 ms here); no restart.
-      let res: HttpResult<AuthenticateResponse> | undefined;
+      let res: RouteResult<'authenticate'> | undefined;
       for (let i = 0; i < 50; i++) {
         await new Promise((r) => setTimeout(r, 100));
         res = await center.authenticate(kiosk, card);
@@ -138,7 +133,7 @@ forEachDatabase((harness) => {
     it('refuses bytes that are not a certificate (AUTH_CERTIFICATE_INVALID)', async () => {
       const card = await center.issueCard(residentId);
       const body = { ...signedAuthentication(await challenge(), card), authCertificate: Buffer.from('not a certificate').toString('base64') };
-      expectRefusal(await kiosk.request('POST', '/api/v1/sessions', body), 400, 'AUTH_CERTIFICATE_INVALID');
+      expectRefusal(await kiosk.call('authenticate', { body }), 400, 'AUTH_CERTIFICATE_INVALID');
     });
 
     it('refuses every card while the CRL is past nextUpdate + grace (AUTH_REVOCATION_UNAVAILABLE), and authenticates again once a fresh CRL is loaded', async () => {
@@ -158,7 +153,7 @@ forEachDatabase((harness) => {
           .join('');
         writeFileSync(`${center.pki.paths.crlsPem}.tmp`, pem);
         renameSync(`${center.pki.paths.crlsPem}.tmp`, center.pki.paths.crlsPem);
-        let res: HttpResult<AuthenticateResponse> | undefined;
+        let res: RouteResult<'authenticate'> | undefined;
         for (let i = 0; i < 50; i++) {
           await new Promise((r) => setTimeout(r, 100));
           res = await center.authenticate(kiosk, card);

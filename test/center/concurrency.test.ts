@@ -7,11 +7,11 @@
  * of the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryResponse, PrintResultResponse, QuoteResponse, Resident } from '@madoguchi/shared';
+import type { Resident } from '@madoguchi/shared';
 import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
 import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
 import { forEachDatabase } from '../support/databases.js';
-import { newKey, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { ok, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
 
 const KIOSKS = 6;
@@ -25,7 +25,7 @@ forEachDatabase((harness) => {
     let kiosks: TestKiosk[];
     let residents: Resident[];
     let cards: TestCard[];
-    let centerKeyPem: string;
+    let bindingKeyPem: string;
 
     beforeAll(async () => {
       const database = await harness.fresh();
@@ -51,7 +51,7 @@ forEachDatabase((harness) => {
       }
       expect(residents).toHaveLength(KIOSKS * ROUNDS);
       cards = await Promise.all(residents.map((r) => center.issueCard(r.residentId)));
-      centerKeyPem = (await kiosks[0]!.request<{ publicKeyPem: string }>('GET', '/api/v1/center-key')).body.publicKeyPem;
+      bindingKeyPem = await center.bindingKeyPem(kiosks[0]!);
     });
     afterAll(async () => {
       await replica?.close();
@@ -65,17 +65,13 @@ forEachDatabase((harness) => {
         for (let round = 0; round < ROUNDS; round++) {
           const index = round * KIOSKS + k;
           const card = cards[index]!;
-          const session = await center.authenticate(kiosk, card);
-          expect(session.status).toBe(200);
-          const q = await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.body.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 + (index % 2) });
-          expect(q.status).toBe(200);
-          const d = await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.body.totalYen });
-          expect(d.status).toBe(200);
-          for (const doc of d.body.documents) {
-            const { pdf, binding } = checkDelivered(doc, centerKeyPem, { authCertificateSha256: card.sha256, issuanceId: q.body.issuanceId });
-            delivered.push({ residentIndex: index, pdf, issueNumber: binding.issueNumber, issuanceId: q.body.issuanceId });
-            const printed = await kiosk.request<PrintResultResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/print-results`, { idempotencyKey: newKey(), issueNumber: binding.issueNumber, outcome: 'printed' });
-            expect(printed.status).toBe(200);
+          const session = ok(await center.authenticate(kiosk, card));
+          const q = ok(await center.quote(kiosk, session.sessionId, { copies: 1 + (index % 2) }));
+          const d = ok(await center.pay(kiosk, q));
+          for (const doc of d.documents) {
+            const { pdf, binding } = checkDelivered(doc, bindingKeyPem, { authCertificateSha256: card.sha256, issuanceId: q.issuanceId });
+            delivered.push({ residentIndex: index, pdf, issueNumber: binding.issueNumber, issuanceId: q.issuanceId });
+            ok(await center.reportPrint(kiosk, q.issuanceId, { issueNumber: binding.issueNumber }));
           }
         }
       };

@@ -10,10 +10,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRL_EXTENSION_OIDS, publishCrl, type TestPki } from '@madoguchi/card-sim';
-import type { AuthenticateResponse } from '@madoguchi/shared';
 import { parseCrl } from '../../apps/center/src/auth/crl.js';
 import { forEachDatabase } from '../support/databases.js';
-import { startCenter, TEST_NOW, type CenterHarness, type HttpResult, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { refusalOf, startCenter, TEST_NOW, type CenterHarness, type RouteResult, type TestCard, type TestKiosk } from './support/center-harness.js';
 
 const DAY = 86_400_000;
 const partitions = ['partition-older.pem', 'partition-late.pem'] as const;
@@ -21,7 +20,7 @@ const partitions = ['partition-older.pem', 'partition-late.pem'] as const;
 const past = (days: number) => new Date(Math.min(Date.now(), TEST_NOW.getTime()) - days * DAY);
 
 /** Authenticates until the answer's status is `status` (the refresh has picked the files up) or 5 s pass. */
-async function authenticateUntil(center: CenterHarness, kiosk: TestKiosk, card: TestCard, status: number): Promise<HttpResult<AuthenticateResponse>> {
+async function authenticateUntil(center: CenterHarness, kiosk: TestKiosk, card: TestCard, status: number): Promise<RouteResult<'authenticate'>> {
   let res = await center.authenticate(kiosk, card);
   for (let i = 0; i < 50 && res.status !== status; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -29,7 +28,6 @@ async function authenticateUntil(center: CenterHarness, kiosk: TestKiosk, card: 
   }
   return res;
 }
-const codeOf = (res: HttpResult<unknown>) => ({ status: res.status, code: (res.body as { error?: { code: string } }).error?.code });
 
 forEachDatabase((harness) => {
   describe('several CRL files per card CA', () => {
@@ -61,7 +59,7 @@ forEachDatabase((harness) => {
       const own = parseCrl(new Uint8Array(readFileSync(center.pki.paths.crlDer.current)));
       expect(own.thisUpdate.getTime()).toBeGreaterThan(thisUpdate.getTime());
       expect(own.revokedSerials.has(card.serialNumber)).toBe(false);
-      expect(codeOf(await until(card, 401))).toEqual({ status: 401, code: 'AUTH_CERTIFICATE_REVOKED' });
+      expect(refusalOf(await until(card, 401))).toEqual({ status: 401, code: 'AUTH_CERTIFICATE_REVOKED' });
     });
 
     it('refuses every card of the CA while one of its CRL files is past nextUpdate + grace (AUTH_REVOCATION_UNAVAILABLE), and resumes once that file is fresh', async () => {
@@ -71,7 +69,7 @@ forEachDatabase((harness) => {
       expect((await center.authenticate(kiosk, card)).status).toBe(200);
       center.clock.set(new Date(lateNext.getTime() + center.config.timeouts.crlGraceMs + 60_000));
       try {
-        expect(codeOf(await until(card, 503))).toEqual({ status: 503, code: 'AUTH_REVOCATION_UNAVAILABLE' });
+        expect(refusalOf(await until(card, 503))).toEqual({ status: 503, code: 'AUTH_REVOCATION_UNAVAILABLE' });
         publishCrl(center.pki, { generation: 'current', path: fileOf('partition-late.pem'), thisUpdate: past(1), nextUpdate: new Date(center.clock.now().getTime() + 7 * DAY) });
         expect((await until(card, 200)).status).toBe(200);
       } finally {
@@ -99,7 +97,7 @@ forEachDatabase((harness) => {
 
     it('refuses every card of its CA (AUTH_REVOCATION_UNAVAILABLE): the center does not use delta CRLs, and a revocation could hide there; a complete CRL in its place resumes', async () => {
       const card = await center.issueCard(center.demo.featured.ordinary);
-      expect(codeOf(await center.authenticate(kiosk, card))).toEqual({ status: 503, code: 'AUTH_REVOCATION_UNAVAILABLE' });
+      expect(refusalOf(await center.authenticate(kiosk, card))).toEqual({ status: 503, code: 'AUTH_REVOCATION_UNAVAILABLE' });
       publishCrl(center.pki, { generation: 'current', path: deltaPath, thisUpdate: past(1) });
       expect((await authenticateUntil(center, kiosk, card, 200)).status).toBe(200);
     });

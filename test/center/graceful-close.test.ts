@@ -4,9 +4,8 @@
  * new connections meanwhile.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DeliveryResponse, QuoteResponse } from '@madoguchi/shared';
 import { forEachDatabase } from '../support/databases.js';
-import { challengeRequest, newKey, startCenter, type CenterHarness } from './support/center-harness.js';
+import { challengeRequest, ok, startCenter, type CenterHarness } from './support/center-harness.js';
 
 forEachDatabase((harness) => {
   describe('graceful close', () => {
@@ -21,18 +20,17 @@ forEachDatabase((harness) => {
       });
       const kiosk = await center.enrollKiosk();
       const card = await center.issueCard(center.demo.featured.chiyodaResident);
-      const session = (await center.authenticate(kiosk, card)).body;
-      const q = (await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
+      const session = ok(await center.authenticate(kiosk, card));
+      const q = ok(await center.quote(kiosk, session.sessionId));
       slow.add(q.issuanceId);
-      const payment = kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.totalYen });
+      const payment = center.pay(kiosk, q);
       await new Promise((r) => setTimeout(r, 500));
       const closing = center.app.close();
-      const delivered = await payment;
-      expect(delivered.body).toMatchObject({ state: 'delivered' });
-      expect(delivered.status).toBe(200);
-      expect(delivered.body.documents).toHaveLength(1);
+      const delivered = ok(await payment);
+      expect(delivered).toMatchObject({ state: 'delivered' });
+      expect(delivered.documents).toHaveLength(1);
       await closing;
-      await expect(kiosk.request('POST', '/api/v1/challenges', challengeRequest())).rejects.toThrow();
+      await expect(kiosk.call('challenge', { body: challengeRequest() })).rejects.toThrow();
     });
   });
 });

@@ -5,26 +5,22 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthenticateResponse, DeliveryResponse, PrintResultResponse, QuoteResponse } from '@madoguchi/shared';
-
-type CenterKeyResponse = { keyId: string; publicKeyPem: string };
+import type { QuoteResponse } from '@madoguchi/shared';
 import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
 import { canonicalJson } from '../../apps/center/src/issuance/canonical-json.js';
 import { listIncidents } from '../../apps/center/src/issuance/incidents.js';
 import { sweep } from '../../apps/center/src/issuance/sweeper.js';
 import { forEachDatabase } from '../support/databases.js';
 import { createPolicyStore } from '../../apps/center/src/policy/index.js';
-import { newKey, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { newKey, ok, refusalOf, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
-
-type Refusal = { error: { code: string } };
 
 forEachDatabase((harness) => {
   describe('issuance', () => {
     let center: CenterHarness;
     let kiosk: TestKiosk;
     let card: TestCard;
-    let centerKey: CenterKeyResponse;
+    let bindingKeyPem: string;
     let residentName: string;
 
     beforeAll(async () => {
@@ -34,57 +30,50 @@ forEachDatabase((harness) => {
       card = await center.issueCard(residentId);
       const resident = center.demo.batch.residents.find((r) => r.residentId === residentId)!;
       residentName = `${resident.name.family}${resident.name.given}`;
-      centerKey = (await kiosk.request<CenterKeyResponse>('GET', '/api/v1/center-key')).body;
+      bindingKeyPem = await center.bindingKeyPem(kiosk);
     });
     afterAll(() => center?.close());
 
-    const session = async () => {
-      const res = await center.authenticate(kiosk, card);
-      expect(res.status).toBe(200);
-      return (res.body as AuthenticateResponse).sessionId;
-    };
-    const quote = (sessionId: string, copies = 1, idempotencyKey = newKey()) =>
-      kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey, sessionId, certificateType: 'residenceRecord', options: {}, copies });
-    const pay = (q: QuoteResponse, idempotencyKey = newKey(), paidYen = q.totalYen) => kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey, paidYen });
+    const session = async () => ok(await center.authenticate(kiosk, card)).sessionId;
+    const quote = (sessionId: string, copies = 1, idempotencyKey = newKey()) => center.quote(kiosk, sessionId, { copies, idempotencyKey });
+    const pay = (q: QuoteResponse, idempotencyKey = newKey(), paidYen: number = q.totalYen) => center.pay(kiosk, q, { idempotencyKey, paidYen });
     const printResult = (issuanceId: string, issueNumber: string, outcome: 'printed' | 'failed' | 'rejected', idempotencyKey = newKey()) =>
-      kiosk.request<PrintResultResponse>('POST', `/api/v1/issuances/${issuanceId}/print-results`, { idempotencyKey, issueNumber, outcome });
+      center.reportPrint(kiosk, issuanceId, { issueNumber, outcome, idempotencyKey });
 
     it('quotes, takes payment, delivers bound documents with the resident’s own record, and ends printed', async () => {
-      const q = await quote(await session(), 2);
-      expect(q.status).toBe(200);
-      expect(q.body).toMatchObject({ state: 'quoted', copies: 2 });
-      expect(q.body.feeYen).toBeGreaterThan(0);
-      expect(q.body.totalYen).toBe(q.body.feeYen * 2);
-      const d = await pay(q.body);
-      expect(d.status).toBe(200);
-      expect(d.body.state).toBe('delivered');
-      expect(d.body.documents).toHaveLength(2);
+      const q = ok(await quote(await session(), 2));
+      expect(q).toMatchObject({ state: 'quoted', copies: 2 });
+      expect(q.feeYen).toBeGreaterThan(0);
+      expect(q.totalYen).toBe(q.feeYen * 2);
+      const d = ok(await pay(q));
+      expect(d.state).toBe('delivered');
+      expect(d.documents).toHaveLength(2);
       const numbers = new Set<string>();
-      for (const doc of d.body.documents) {
-        const { pdf, binding } = checkDelivered(doc, centerKey.publicKeyPem, { authCertificateSha256: card.sha256, issuanceId: q.body.issuanceId });
+      for (const doc of d.documents) {
+        const { pdf, binding } = checkDelivered(doc, bindingKeyPem, { authCertificateSha256: card.sha256, issuanceId: q.issuanceId });
         numbers.add(binding.issueNumber);
         const pages = await pdfPageTexts(pdf);
         expect(pages.join('')).toContain(residentName);
         pages.forEach((text, i) => expect(text).toContain(`${binding.issueNumber}${i + 1}/${binding.pageCount}`.replace(/\s+/g, '')));
       }
       expect(numbers.size).toBe(2);
-      const [first, second] = d.body.documents.map((doc) => doc.binding.issueNumber);
-      expect((await printResult(q.body.issuanceId, first!, 'printed')).body).toMatchObject({ state: 'delivered', refundYen: 0 });
-      expect((await printResult(q.body.issuanceId, second!, 'printed')).body).toMatchObject({ state: 'printed', refundYen: 0 });
+      const [first, second] = d.documents.map((doc) => doc.binding.issueNumber);
+      expect(ok(await printResult(q.issuanceId, first!, 'printed'))).toMatchObject({ state: 'delivered', refundYen: 0 });
+      expect(ok(await printResult(q.issuanceId, second!, 'printed'))).toMatchObject({ state: 'printed', refundYen: 0 });
       // Bytes are gone once printed.
-      const left = await center.database.db.selectFrom('issuance_documents').select('pdf_base64').where('issuance_id', '=', q.body.issuanceId).execute();
+      const left = await center.database.db.selectFrom('issuance_documents').select('pdf_base64').where('issuance_id', '=', q.issuanceId).execute();
       expect(left.every((r) => r.pdf_base64 === null)).toBe(true);
     });
 
     it('two copies reported printed at the same moment end the issuance printed (the history’s lock serialises them)', async () => {
       for (let round = 0; round < 3; round++) {
-        const q = await quote(await session(), 2);
-        const d = await pay(q.body);
-        const [first, second] = d.body.documents.map((doc) => doc.binding.issueNumber);
-        const answers = await Promise.all([printResult(q.body.issuanceId, first!, 'printed'), printResult(q.body.issuanceId, second!, 'printed')]);
+        const q = ok(await quote(await session(), 2));
+        const d = ok(await pay(q));
+        const [first, second] = d.documents.map((doc) => doc.binding.issueNumber);
+        const answers = await Promise.all([printResult(q.issuanceId, first!, 'printed'), printResult(q.issuanceId, second!, 'printed')]);
         expect(answers.map((a) => a.status)).toEqual([200, 200]);
-        expect(answers.map((a) => a.body.state).sort()).toEqual(['delivered', 'printed']);
-        const row = await center.database.db.selectFrom('issuances').select('state').where('issuance_id', '=', q.body.issuanceId).executeTakeFirstOrThrow();
+        expect(answers.map((a) => ok(a).state).sort()).toEqual(['delivered', 'printed']);
+        const row = await center.database.db.selectFrom('issuances').select('state').where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
         expect(row.state).toBe('printed');
       }
     });
@@ -92,104 +81,99 @@ forEachDatabase((harness) => {
     it('answers a retried quote with the first result, and a reused key with another body with ISSUANCE_IDEMPOTENCY_CONFLICT', async () => {
       const sessionId = await session();
       const key = newKey();
-      const a = await quote(sessionId, 1, key);
-      const b = await quote(sessionId, 1, key);
-      expect(b.status).toBe(200);
-      expect(b.body.issuanceId).toBe(a.body.issuanceId);
-      const c = await quote(sessionId, 2, key);
-      expect(c.status).toBe(409);
-      expect((c.body as unknown as Refusal).error.code).toBe('ISSUANCE_IDEMPOTENCY_CONFLICT');
+      const a = ok(await quote(sessionId, 1, key));
+      const b = ok(await quote(sessionId, 1, key));
+      expect(b.issuanceId).toBe(a.issuanceId);
+      expect(refusalOf(await quote(sessionId, 2, key))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
       const rows = await center.database.db.selectFrom('issuances').select('issuance_id').where('session_id', '=', sessionId).execute();
       expect(rows).toHaveLength(1);
     });
 
     it('answers a retried payment with the same documents, never a second issuance, and tells the operator', async () => {
-      const q = (await quote(await session())).body;
+      const q = ok(await quote(await session()));
       const key = newKey();
-      const first = await pay(q, key);
-      const retry = await pay(q, key);
-      expect(retry.status).toBe(200);
-      expect(retry.body.documents.map((d) => d.binding.documentSha256)).toEqual(first.body.documents.map((d) => d.binding.documentSha256));
-      expect(retry.body.documents.map((d) => d.binding.issueNumber)).toEqual(first.body.documents.map((d) => d.binding.issueNumber));
+      const first = ok(await pay(q, key));
+      const retry = ok(await pay(q, key));
+      expect(retry.documents.map((d) => d.binding.documentSha256)).toEqual(first.documents.map((d) => d.binding.documentSha256));
+      expect(retry.documents.map((d) => d.binding.issueNumber)).toEqual(first.documents.map((d) => d.binding.issueNumber));
       const docs = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute();
       expect(docs).toHaveLength(1);
       // A second payment under a new key is refused: the issuance is no longer quoted.
       const again = await pay(q);
-      expect((again.body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+      expect(refusalOf(again).code).toBe('ISSUANCE_INVALID_STATE');
       const incidents = await listIncidents(center.database.db);
       expect(incidents.some((i) => i.kind === 'delivery_replayed' && i.issuanceId === q.issuanceId)).toBe(true);
       // A retried print result is answered the same.
       const printKey = newKey();
-      const p1 = await printResult(q.issuanceId, first.body.documents[0]!.binding.issueNumber, 'printed', printKey);
-      const p2 = await printResult(q.issuanceId, first.body.documents[0]!.binding.issueNumber, 'printed', printKey);
-      expect(p2.body).toEqual(p1.body);
-      expect(p1.body.state).toBe('printed');
+      const p1 = ok(await printResult(q.issuanceId, first.documents[0]!.binding.issueNumber, 'printed', printKey));
+      const p2 = ok(await printResult(q.issuanceId, first.documents[0]!.binding.issueNumber, 'printed', printKey));
+      expect(p2).toEqual(p1);
+      expect(p1.state).toBe('printed');
     });
 
     it('of two payments racing for one issuance under different keys, exactly one delivers', async () => {
-      const q = (await quote(await session())).body;
+      const q = ok(await quote(await session()));
       const results = await Promise.all([pay(q), pay(q)]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
       const loser = results.find((r) => r.status === 409)!;
-      expect((loser.body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+      expect(refusalOf(loser).code).toBe('ISSUANCE_INVALID_STATE');
       const docs = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute();
       expect(docs).toHaveLength(1);
     });
 
     it('two identical payment calls at the same moment (same key) get the same documents, issued once', async () => {
-      const q = (await quote(await session())).body;
+      const q = ok(await quote(await session()));
       const key = newKey();
       const results = await Promise.all([pay(q, key), pay(q, key)]);
       expect(results.map((r) => r.status)).toEqual([200, 200]);
-      expect(results[0]!.body.documents.map((d) => d.binding.documentSha256)).toEqual(results[1]!.body.documents.map((d) => d.binding.documentSha256));
+      expect(ok(results[0]!).documents.map((d) => d.binding.documentSha256)).toEqual(ok(results[1]!).documents.map((d) => d.binding.documentSha256));
       const docs = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute();
       expect(docs).toHaveLength(1);
     });
 
     it('refuses a payment that does not match the fee (ISSUANCE_PAYMENT_MISMATCH) and stays quoted', async () => {
-      const q = (await quote(await session())).body;
-      const res = await pay(q, newKey(), (q.totalYen + 100) as typeof q.totalYen);
+      const q = ok(await quote(await session()));
+      const res = await pay(q, newKey(), q.totalYen + 100);
       expect(res.status).toBe(400);
-      expect((res.body as unknown as Refusal).error.code).toBe('ISSUANCE_PAYMENT_MISMATCH');
+      expect(refusalOf(res).code).toBe('ISSUANCE_PAYMENT_MISMATCH');
       const row = await center.database.db.selectFrom('issuances').select('state').where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
       expect(row.state).toBe('quoted');
     });
 
     it('refunds the copies not printed when the kiosk reports a failure, and records an incident', async () => {
-      const q = (await quote(await session(), 2)).body;
-      const d = (await pay(q)).body;
+      const q = ok(await quote(await session(), 2));
+      const d = ok(await pay(q));
       const [first, second] = d.documents.map((doc) => doc.binding.issueNumber);
       await printResult(q.issuanceId, first!, 'printed');
       const res = await printResult(q.issuanceId, second!, 'failed');
-      expect(res.body).toMatchObject({ state: 'refunded', refundYen: q.feeYen });
+      expect(ok(res)).toMatchObject({ state: 'refunded', refundYen: q.feeYen });
       expect((await listIncidents(center.database.db)).some((i) => i.kind === 'print_failed' && i.issuanceId === q.issuanceId)).toBe(true);
     });
 
     it('refunds everything when the kiosk’s binding check rejects a document', async () => {
-      const q = (await quote(await session())).body;
-      const d = (await pay(q)).body;
+      const q = ok(await quote(await session()));
+      const d = ok(await pay(q));
       const res = await printResult(q.issuanceId, d.documents[0]!.binding.issueNumber, 'rejected');
-      expect(res.body).toMatchObject({ state: 'refunded', refundYen: q.totalYen });
+      expect(ok(res)).toMatchObject({ state: 'refunded', refundYen: q.totalYen });
       expect((await listIncidents(center.database.db)).some((i) => i.kind === 'document_rejected' && i.issuanceId === q.issuanceId)).toBe(true);
     });
 
     it('voids a cancelled quote, and refuses to pay it afterwards', async () => {
-      const q = (await quote(await session())).body;
-      const c = await kiosk.request<PrintResultResponse>('POST', `/api/v1/issuances/${q.issuanceId}/cancel`, { idempotencyKey: newKey() });
-      expect(c.body).toMatchObject({ state: 'voided', refundYen: 0 });
-      expect(((await pay(q)).body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+      const q = ok(await quote(await session()));
+      expect(ok(await center.cancel(kiosk, q.issuanceId))).toMatchObject({ state: 'voided', refundYen: 0 });
+      expect(refusalOf(await pay(q)).code).toBe('ISSUANCE_INVALID_STATE');
     });
 
     it('refuses a session that expired or belongs to another kiosk (AUTH_SESSION_EXPIRED)', async () => {
       const sessionId = await session();
       const other = await center.enrollKiosk();
-      const stolen = await other.request('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 });
-      expect((stolen.body as Refusal).error.code).toBe('AUTH_SESSION_EXPIRED');
+      const stolen = await center.quote(other, sessionId);
+      expect(refusalOf(stolen).code).toBe('AUTH_SESSION_EXPIRED');
       center.clock.advance(center.config.timeouts.sessionTtlMs + 1);
       try {
         const late = await quote(sessionId);
         expect(late.status).toBe(401);
-        expect((late.body as unknown as Refusal).error.code).toBe('AUTH_SESSION_EXPIRED');
+        expect(refusalOf(late).code).toBe('AUTH_SESSION_EXPIRED');
       } finally {
         center.clock.advance(-(center.config.timeouts.sessionTtlMs + 1));
       }
@@ -197,13 +181,13 @@ forEachDatabase((harness) => {
 
     it('never shows one kiosk another kiosk’s issuance (ISSUANCE_NOT_FOUND)', async () => {
       const other = await center.enrollKiosk();
-      const q = (await quote(await session())).body;
-      const res = await other.request('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.totalYen });
-      expect((res.body as Refusal).error.code).toBe('ISSUANCE_NOT_FOUND');
+      const q = ok(await quote(await session()));
+      const res = await center.pay(other, q);
+      expect(refusalOf(res).code).toBe('ISSUANCE_NOT_FOUND');
     });
 
     it('refunds a paid issuance whose print result never came (sweeper), and the operator sees it', async () => {
-      const q = (await quote(await session())).body;
+      const q = ok(await quote(await session()));
       expect((await pay(q)).status).toBe(200);
       const t = center.config.timeouts;
       const policy = { printResultTtlMs: t.printResultTtlMs, documentTtlMs: t.documentTtlMs, quoteTtlMs: t.quoteTtlMs, idempotencyTtlMs: 86_400_000 };
@@ -226,7 +210,7 @@ forEachDatabase((harness) => {
     });
 
     it('after a crash between payment and delivery, a retry never issues and the sweeper refunds', async () => {
-      const q = (await quote(await session())).body;
+      const q = ok(await quote(await session()));
       const key = newKey();
       // What a center process that died right after recording the payment, a minute ago, left behind.
       await center.database.db.updateTable('issuances').set({ state: 'paid', paid_yen: q.totalYen }).where('issuance_id', '=', q.issuanceId).execute();
@@ -237,7 +221,7 @@ forEachDatabase((harness) => {
         .execute();
       const crashedRetry = await pay(q, key);
       expect(crashedRetry.status).toBe(409);
-      expect((crashedRetry.body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+      expect(refusalOf(crashedRetry).code).toBe('ISSUANCE_INVALID_STATE');
       const t = center.config.timeouts;
       const report = await sweep(center.database, { printResultTtlMs: t.printResultTtlMs, documentTtlMs: t.documentTtlMs, quoteTtlMs: t.quoteTtlMs, idempotencyTtlMs: 86_400_000 }, new Date(center.clock.now().getTime() + t.printResultTtlMs + 1000));
       expect(report.refunded).toContain(q.issuanceId);
@@ -260,17 +244,16 @@ forEachDatabase((harness) => {
       it('refuses a quote made at 22:59:50 and paid at 23:00:10 (ELIGIBILITY_OUTSIDE_HOURS), nothing charged', async () => {
         center.clock.set(new Date('2026-11-24T13:59:50Z')); // 22:59:50 in Japan
         try {
-          const q = await quote(await session());
-          expect(q.status).toBe(200);
+          const q = ok(await quote(await session()));
           center.clock.advance(20_000);
           const key = newKey();
-          const res = await pay(q.body, key);
+          const res = await pay(q, key);
           expect(res.status).toBe(403);
-          expect((res.body as unknown as Refusal).error.code).toBe('ELIGIBILITY_OUTSIDE_HOURS');
-          await expectVoidedUnpaid(q.body.issuanceId, 'ELIGIBILITY_OUTSIDE_HOURS');
+          expect(refusalOf(res).code).toBe('ELIGIBILITY_OUTSIDE_HOURS');
+          await expectVoidedUnpaid(q.issuanceId, 'ELIGIBILITY_OUTSIDE_HOURS');
           // A retry of the same call gets the same refusal; a new payment finds the quote void.
-          expect(((await pay(q.body, key)).body as unknown as Refusal).error.code).toBe('ELIGIBILITY_OUTSIDE_HOURS');
-          expect(((await pay(q.body)).body as unknown as Refusal).error.code).toBe('ISSUANCE_INVALID_STATE');
+          expect(refusalOf(await pay(q, key)).code).toBe('ELIGIBILITY_OUTSIDE_HOURS');
+          expect(refusalOf(await pay(q)).code).toBe('ISSUANCE_INVALID_STATE');
         } finally {
           center.clock.set(TEST_NOW);
         }
@@ -281,25 +264,25 @@ forEachDatabase((harness) => {
         const code = center.demo.batch.residents.find((r) => r.residentId === center.demo.featured.chiyodaResident)!.municipalityCode;
         const original = (await policies.getPolicy(code))!;
         try {
-          const q1 = (await quote(await session())).body;
+          const q1 = ok(await quote(await session()));
           const now = center.clock.now().getTime();
           await policies.putPolicy({ ...original, outages: [...original.outages, { outageId: 'declared-after-quote', from: new Date(now - 60_000).toISOString(), until: new Date(now + 3_600_000).toISOString(), reason: 'system migration' }] });
           const res = await pay(q1);
           expect(res.status).toBe(403);
-          expect((res.body as unknown as Refusal).error.code).toBe('ELIGIBILITY_OUTAGE');
+          expect(refusalOf(res).code).toBe('ELIGIBILITY_OUTAGE');
           await expectVoidedUnpaid(q1.issuanceId, 'ELIGIBILITY_OUTAGE');
 
           await policies.putPolicy(original);
-          const q2 = (await quote(await session())).body;
+          const q2 = ok(await quote(await session()));
           await policies.putPolicy({ ...original, offerings: original.offerings.map((o) => (o.certificateType === 'residenceRecord' ? { ...o, enabled: false } : o)) });
           const withdrawn = await pay(q2);
-          expect((withdrawn.body as unknown as Refusal).error.code).toBe('ELIGIBILITY_TYPE_NOT_OFFERED');
+          expect(refusalOf(withdrawn).code).toBe('ELIGIBILITY_TYPE_NOT_OFFERED');
           await expectVoidedUnpaid(q2.issuanceId, 'ELIGIBILITY_TYPE_NOT_OFFERED');
         } finally {
           await policies.putPolicy(original);
         }
         // Back to normal, the same resident pays and gets the document.
-        expect((await pay((await quote(await session())).body)).status).toBe(200);
+        expect((await pay(ok(await quote(await session())))).status).toBe(200);
       });
     });
 
@@ -337,12 +320,12 @@ forEachDatabase((harness) => {
 
     it('is not delivered, is refunded at once, and the operator sees the reconciliation_mismatch incident', async () => {
       const card = await center.issueCard(center.demo.featured.chiyodaResident);
-      const s = (await center.authenticate(kiosk, card)).body;
-      const q = (await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: s.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
+      const s = ok(await center.authenticate(kiosk, card));
+      const q = ok(await center.quote(kiosk, s.sessionId));
       tamper.add(q.issuanceId);
-      const res = await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.totalYen });
+      const res = await center.pay(kiosk, q);
       expect(res.status).toBe(409);
-      expect((res.body as unknown as Refusal).error.code).toBe('ISSUANCE_DOCUMENT_MISMATCH');
+      expect(refusalOf(res).code).toBe('ISSUANCE_DOCUMENT_MISMATCH');
       const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen', 'failure_code']).where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
       expect(row).toEqual({ state: 'refunded', refund_yen: q.totalYen, failure_code: 'ISSUANCE_DOCUMENT_MISMATCH' });
       const docs = await center.database.db.selectFrom('issuance_documents').select(['pdf_base64', 'print_outcome', 'binding_json']).where('issuance_id', '=', q.issuanceId).execute();
@@ -372,9 +355,9 @@ forEachDatabase((harness) => {
       const warmCards = await Promise.all([center.issueCard(center.demo.featured.chiyodaResident), center.issueCard(center.demo.featured.okutamaResident)]);
       await Promise.all(
         kiosks.map(async (k, i) => {
-          const s = (await center.authenticate(k, warmCards[i]!)).body;
-          const q = (await k.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: s.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
-          expect((await k.request('POST', `/api/v1/issuances/${q.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.totalYen })).status).toBe(200);
+          const s = ok(await center.authenticate(k, warmCards[i]!));
+          const q = ok(await center.quote(k, s.sessionId));
+          expect((await center.pay(k, q)).status).toBe(200);
         }),
       );
     });
@@ -384,24 +367,21 @@ forEachDatabase((harness) => {
       const slowCard = await center.issueCard(center.demo.featured.chiyodaResident);
       const fastCard = await center.issueCard(center.demo.featured.okutamaResident);
       const start = async (k: TestKiosk, c: TestCard) => {
-        const s = (await center.authenticate(k, c)).body;
-        const q = await k.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: s.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 });
-        expect(q.status).toBe(200);
-        return q.body;
+        const s = ok(await center.authenticate(k, c));
+        return ok(await center.quote(k, s.sessionId));
       };
       const slowQuote = await start(kiosks[0]!, slowCard);
       const slowSession = (await center.database.db.selectFrom('issuances').select('session_id').where('issuance_id', '=', slowQuote.issuanceId).executeTakeFirstOrThrow()).session_id;
       const fastQuote = await start(kiosks[1]!, fastCard);
       slow.add(slowQuote.issuanceId);
       const [slowRes, fastRes] = await Promise.all([
-        kiosks[0]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${slowQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: slowQuote.totalYen }),
-        kiosks[1]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${fastQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: fastQuote.totalYen }),
+        center.pay(kiosks[0]!, slowQuote),
+        center.pay(kiosks[1]!, fastQuote),
       ]);
       expect(slowRes.status).toBe(504);
-      expect((slowRes.body as unknown as Refusal).error.code).toBe('ISSUANCE_RENDER_TIMEOUT');
-      const key = (await kiosks[1]!.request<CenterKeyResponse>('GET', '/api/v1/center-key')).body.publicKeyPem;
-      expect(fastRes.status).toBe(200);
-      checkDelivered(fastRes.body.documents[0]!, key, { authCertificateSha256: fastCard.sha256, issuanceId: fastQuote.issuanceId });
+      expect(refusalOf(slowRes).code).toBe('ISSUANCE_RENDER_TIMEOUT');
+      const key = await center.bindingKeyPem(kiosks[1]!);
+      checkDelivered(ok(fastRes).documents[0]!, key, { authCertificateSha256: fastCard.sha256, issuanceId: fastQuote.issuanceId });
 
       const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen']).where('issuance_id', '=', slowQuote.issuanceId).executeTakeFirstOrThrow();
       expect(row).toEqual({ state: 'refunded', refund_yen: slowQuote.totalYen });
@@ -410,19 +390,17 @@ forEachDatabase((harness) => {
       // The resident retries in the same session and succeeds: the operator is told an error was
       // followed by a successful retry (docs/misissuance.md#r3, docs/misissuance.md#adachi), and
       // the retry is reconciled.
-      const retryQuote = (await kiosks[0]!.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: slowSession, certificateType: 'residenceRecord', options: {}, copies: 1 })).body;
-      const retry = await kiosks[0]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${retryQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: retryQuote.totalYen });
-      expect(retry.status).toBe(200);
-      checkDelivered(retry.body.documents[0]!, key, { authCertificateSha256: slowCard.sha256, issuanceId: retryQuote.issuanceId });
+      const retryQuote = ok(await center.quote(kiosks[0]!, slowSession));
+      const retry = ok(await center.pay(kiosks[0]!, retryQuote));
+      checkDelivered(retry.documents[0]!, key, { authCertificateSha256: slowCard.sha256, issuanceId: retryQuote.issuanceId });
       const followUp = (await listIncidents(center.database.db)).find((i) => i.kind === 'success_after_failure' && i.issuanceId === retryQuote.issuanceId);
       expect(followUp?.detail.failedIssuanceIds).toEqual([slowQuote.issuanceId]);
 
       // The late document of the timed-out job is never handed to the next customer at that kiosk.
       const nextCard = await center.issueCard(center.demo.featured.okutamaResident);
       const nextQuote = await start(kiosks[0]!, nextCard);
-      const next = await kiosks[0]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${nextQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: nextQuote.totalYen });
-      expect(next.status).toBe(200);
-      checkDelivered(next.body.documents[0]!, key, { authCertificateSha256: nextCard.sha256, issuanceId: nextQuote.issuanceId });
+      const next = ok(await center.pay(kiosks[0]!, nextQuote));
+      checkDelivered(next.documents[0]!, key, { authCertificateSha256: nextCard.sha256, issuanceId: nextQuote.issuanceId });
     });
   });
 });

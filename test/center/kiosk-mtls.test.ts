@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKioskCa, createKioskKeyAndCsr, signKioskCsr } from '../../apps/center/src/kiosks/kiosk-ca.js';
 import { revokeKiosk } from '../../apps/center/src/kiosks/registry.js';
+import { API_PREFIX, OPENAPI_PATH, kioskApi, kioskOpenApiPath, kioskPath, type KioskRouteName } from '@madoguchi/shared';
 import { forEachDatabase } from '../support/databases.js';
-import { challengeRequest, httpsClient, startCenter, type CenterHarness } from './support/center-harness.js';
+import { challengeRequest, httpsClient, refusalOf, startCenter, type CenterHarness } from './support/center-harness.js';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123';
 
@@ -30,14 +31,13 @@ forEachDatabase((harness) => {
 
     it('serves an enrolled kiosk', async () => {
       const kiosk = await center.enrollKiosk();
-      const res = await kiosk.request<{ keyId: string; publicKeyPem: string }>('GET', '/api/v1/center-key');
-      expect(res.status).toBe(200);
-      expect(res.body.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+      const res = await kiosk.call('bindingKey', {});
+      expect(res.ok && res.body.publicKeyPem).toContain('BEGIN PUBLIC KEY');
     });
 
     it('refuses a client without a certificate (KIOSK_CERTIFICATE_MISSING)', async () => {
       const client = httpsClient(center.baseUrl, center.caPem);
-      const res = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges', challengeRequest());
+      const res = await client.request<{ error: { code: string } }>('POST', kioskPath('challenge'), challengeRequest());
       client.close();
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('KIOSK_CERTIFICATE_MISSING');
@@ -49,7 +49,7 @@ forEachDatabase((harness) => {
       const made = createKioskKeyAndCsr(join(scratch, 'other-kiosk'), enrolled.terminalId);
       const forged = signKioskCsr(otherCa, made.csrPem, enrolled.terminalId);
       const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: forged.certificatePem });
-      const res = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges', challengeRequest());
+      const res = await client.request<{ error: { code: string } }>('POST', kioskPath('challenge'), challengeRequest());
       client.close();
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('KIOSK_UNKNOWN');
@@ -57,36 +57,36 @@ forEachDatabase((harness) => {
 
     it('refuses a revoked kiosk at once, on its already-open connection too (KIOSK_REVOKED)', async () => {
       const kiosk = await center.enrollKiosk();
-      expect((await kiosk.request('POST', '/api/v1/challenges', challengeRequest())).status).toBe(200);
+      expect((await kiosk.call('challenge', { body: challengeRequest() })).ok).toBe(true);
       expect(await revokeKiosk(center.database, kiosk.terminalId)).toBe(true);
-      const res = await kiosk.request<{ error: { code: string; message: string; messageEn: string } }>('POST', '/api/v1/challenges', challengeRequest());
-      expect(res.status).toBe(403);
-      expect(res.body.error.code).toBe('KIOSK_REVOKED');
-      expect(res.body.error.messageEn).toMatch(/revoked/);
+      const res = await kiosk.call('challenge', { body: challengeRequest() });
+      expect(refusalOf(res)).toEqual({ status: 403, code: 'KIOSK_REVOKED' });
+      expect(!res.ok && res.body.error.messageEn).toMatch(/revoked/);
     });
 
     it('serves the OpenAPI document, built from the shared schemas, without a client certificate', async () => {
       const client = httpsClient(center.baseUrl, center.caPem);
-      const res = await client.request<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> }>('GET', '/api/v1/openapi.json');
+      const res = await client.request<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> }>('GET', OPENAPI_PATH);
       client.close();
       expect(res.status).toBe(200);
       expect(res.body.openapi).toBe('3.1.0');
-      expect(Object.keys(res.body.paths).sort()).toEqual(
-        ['/api/v1/center-key', '/api/v1/challenges', '/api/v1/domicile-registrations', '/api/v1/issuances', '/api/v1/issuances/{issuanceId}/cancel', '/api/v1/issuances/{issuanceId}/payment', '/api/v1/issuances/{issuanceId}/print-results', '/api/v1/sessions'].sort(),
-      );
+      // The document is generated from the route table: exactly its routes, each with its method.
+      const routes = Object.keys(kioskApi) as KioskRouteName[];
+      expect(Object.keys(res.body.paths).sort()).toEqual(routes.map(kioskOpenApiPath).sort());
+      for (const name of routes) expect(Object.keys(res.body.paths[kioskOpenApiPath(name)]!)).toEqual([kioskApi[name].method.toLowerCase()]);
       // Every mutating kiosk call requires its idempotency key, the authentication calls included.
       type JsonBody = { content: { 'application/json': { schema: { required?: string[]; properties: Record<string, unknown> } } } };
       const posts = Object.entries(res.body.paths).filter(([, operations]) => operations.post);
-      expect(posts.map(([path]) => path)).toEqual(expect.arrayContaining(['/api/v1/challenges', '/api/v1/sessions']));
+      expect(posts.map(([path]) => path)).toEqual(expect.arrayContaining([kioskPath('challenge'), kioskPath('authenticate')]));
       for (const [path, operations] of posts) {
         const body = operations.post!.requestBody as { required?: boolean } & JsonBody;
         expect({ path, required: body.required, key: body.content['application/json'].schema.required?.includes('idempotencyKey') }).toEqual({ path, required: true, key: true });
       }
-      const quoteBody = JSON.stringify(res.body.paths['/api/v1/issuances']?.post?.requestBody);
+      const quoteBody = JSON.stringify(res.body.paths[kioskPath('quote')]?.post?.requestBody);
       expect(quoteBody).toContain('idempotencyKey');
       expect(quoteBody).toContain('residenceRecord');
       // Yen amounts are documented as what travels: non-negative integers.
-      const quoteResponse = (res.body.paths['/api/v1/issuances']?.post as { responses: Record<string, { content: { 'application/json': { schema: { properties: Record<string, { type?: string; minimum?: number }> } } } }> }).responses['200']!;
+      const quoteResponse = (res.body.paths[kioskPath('quote')]?.post as { responses: Record<string, { content: { 'application/json': { schema: { properties: Record<string, { type?: string; minimum?: number }> } } } }> }).responses['200']!;
       expect(quoteResponse.content['application/json'].schema.properties.feeYen).toMatchObject({ type: 'integer', minimum: 0 });
     });
 
@@ -117,11 +117,11 @@ forEachDatabase((harness) => {
 
     it('answers unknown paths with the catalog NOT_FOUND body, and rate-limits them (RATE_LIMITED)', async () => {
       const kiosk = await center.enrollKiosk();
-      const res = await kiosk.request<{ error: { code: string } }>('GET', '/api/v1/nothing-here');
+      const res = await kiosk.raw<{ error: { code: string } }>('GET', `${API_PREFIX}/nothing-here`);
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
       let last = res;
-      for (let i = 0; i < 40 && last.status === 404; i++) last = await kiosk.request<{ error: { code: string } }>('GET', `/probe-${i}`);
+      for (let i = 0; i < 40 && last.status === 404; i++) last = await kiosk.raw<{ error: { code: string } }>('GET', `/probe-${i}`);
       expect(last.status).toBe(429);
       expect(last.body.error.code).toBe('RATE_LIMITED');
     });
@@ -137,9 +137,9 @@ forEachDatabase((harness) => {
       const out = join(scratch, 'cli-kiosk.cert.pem');
       expect(await cli('enroll', '--csr', made.csrPath, '--terminal-id', 'CLI-0001', '--printer-id', 'P01', '--store-code', 'S9', '--store-name', 'CLI店', '--out', out)).toContain('enrolled CLI-0001');
       const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: readFileSync(out, 'utf8') });
-      expect((await client.request('POST', '/api/v1/challenges', challengeRequest())).status).toBe(200);
+      expect((await client.request('POST', kioskPath('challenge'), challengeRequest())).status).toBe(200);
       expect(await cli('revoke', '--terminal-id', 'CLI-0001')).toContain('revoked CLI-0001');
-      const refused = await client.request<{ error: { code: string } }>('POST', '/api/v1/challenges', challengeRequest());
+      const refused = await client.request<{ error: { code: string } }>('POST', kioskPath('challenge'), challengeRequest());
       client.close();
       expect(refused.body.error.code).toBe('KIOSK_REVOKED');
     });

@@ -10,11 +10,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthenticateResponse, ChallengeResponse, DeliveryResponse, PrintResultResponse, QuoteResponse, Resident } from '@madoguchi/shared';
+import type { Resident } from '@madoguchi/shared';
 import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
 import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
 import { createHarness } from '../support/databases.js';
-import { challengeRequest, httpsClient, newKey, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { challengeRequest, kioskAt, newKey, ok, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
 
 const KIOSKS = 4;
@@ -65,7 +65,7 @@ describe('three center processes on one PostgreSQL database', () => {
   let kiosks: TestKiosk[];
   let residents: Resident[];
   let cards: TestCard[];
-  let centerKeyPem: string;
+  let bindingKeyPem: string;
 
   beforeAll(async () => {
     const database = await harness.fresh();
@@ -96,7 +96,7 @@ describe('three center processes on one PostgreSQL database', () => {
       residents.push(r);
     }
     cards = await Promise.all(residents.map((r) => center.issueCard(r.residentId)));
-    centerKeyPem = (await kiosks[0]!.request<{ publicKeyPem: string }>('GET', '/api/v1/center-key')).body.publicKeyPem;
+    bindingKeyPem = await center.bindingKeyPem(kiosks[0]!);
   }, 240_000);
 
   afterAll(async () => {
@@ -107,7 +107,7 @@ describe('three center processes on one PostgreSQL database', () => {
 
   it('any process serves any step, and every kiosk gets only its own resident’s document', async () => {
     const delivered: { residentIndex: number; pdf: Buffer; issueNumber: string }[] = [];
-    const clientsFor = (kiosk: TestKiosk) => nodeUrls.map((url) => httpsClient(url, center.caPem, { keyPem: kiosk.keyPem, certPem: kiosk.certPem }));
+    const clientsFor = (kiosk: TestKiosk) => nodeUrls.map((url) => kioskAt(kiosk, url, center.caPem));
     const runKiosk = async (k: number) => {
       const nodes = clientsFor(kiosks[k]!);
       let step = k;
@@ -116,22 +116,17 @@ describe('three center processes on one PostgreSQL database', () => {
         for (let round = 0; round < ROUNDS; round++) {
           const index = round * KIOSKS + k;
           const card = cards[index]!;
-          const challenge = await next().request<ChallengeResponse>('POST', '/api/v1/challenges', challengeRequest());
-          expect(challenge.status).toBe(200);
-          const session = await next().request<AuthenticateResponse>('POST', '/api/v1/sessions', signedAuthentication(challenge.body, card));
-          expect(session.status).toBe(200);
-          const q = await next().request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.body.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 });
-          expect(q.status).toBe(200);
+          const challenge = ok(await next().call('challenge', { body: challengeRequest() }));
+          const session = ok(await next().call('authenticate', { body: signedAuthentication(challenge, card) }));
+          const q = ok(await center.quote(next(), session.sessionId));
           const paymentKey = newKey();
-          const d = await next().request<DeliveryResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/payment`, { idempotencyKey: paymentKey, paidYen: q.body.totalYen });
-          expect(d.status).toBe(200);
+          const d = ok(await center.pay(next(), q, { idempotencyKey: paymentKey }));
           // The kiosk "lost" the answer and retries at another process: the same documents.
-          const again = await next().request<DeliveryResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/payment`, { idempotencyKey: paymentKey, paidYen: q.body.totalYen });
-          expect(again.body.documents.map((x) => x.binding.documentSha256)).toEqual(d.body.documents.map((x) => x.binding.documentSha256));
-          const { pdf, binding } = checkDelivered(d.body.documents[0]!, centerKeyPem, { authCertificateSha256: card.sha256, issuanceId: q.body.issuanceId });
+          const again = ok(await center.pay(next(), q, { idempotencyKey: paymentKey }));
+          expect(again.documents.map((x) => x.binding.documentSha256)).toEqual(d.documents.map((x) => x.binding.documentSha256));
+          const { pdf, binding } = checkDelivered(d.documents[0]!, bindingKeyPem, { authCertificateSha256: card.sha256, issuanceId: q.issuanceId });
           delivered.push({ residentIndex: index, pdf, issueNumber: binding.issueNumber });
-          const printed = await next().request<PrintResultResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/print-results`, { idempotencyKey: newKey(), issueNumber: binding.issueNumber, outcome: 'printed' });
-          expect(printed.body.state).toBe('printed');
+          expect(ok(await center.reportPrint(next(), q.issuanceId, { issueNumber: binding.issueNumber })).state).toBe('printed');
         }
       } finally {
         for (const n of nodes) n.close();

@@ -6,10 +6,10 @@
  * (the quote is voided, the kiosk returns the cash it holds); no document is made for it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryResponse, QuoteResponse } from '@madoguchi/shared';
+import type { QuoteResponse } from '@madoguchi/shared';
 import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
 import { forEachDatabase } from '../support/databases.js';
-import { newKey, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { ok, refusalOf, startCenter, type CenterHarness, type RouteResult, type TestCard, type TestKiosk } from './support/center-harness.js';
 
 const KIOSKS = 3;
 
@@ -42,20 +42,19 @@ forEachDatabase((harness) => {
       let importedAt = Number.POSITIVE_INFINITY;
       let stop = false;
       let heldQuote: QuoteResponse | undefined;
-      let heldPayment: { status: number; body: unknown } | undefined;
+      let heldPayment: RouteResult<'pay'> | undefined;
       const loop = async (kiosk: TestKiosk) => {
         for (let i = 0; i < 40 && !stop; i++) {
-          const session = await center.authenticate(kiosk, card);
-          expect(session.status).toBe(200);
+          const session = ok(await center.authenticate(kiosk, card));
           const quoteStarted = performance.now();
-          const q = await kiosk.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: session.body.sessionId, certificateType: 'sealCertificate', options: {}, copies: 1 });
-          attempts.push({ phase: 'quote', startedAt: quoteStarted, status: q.status, code: (q.body as unknown as { error?: { code: string } }).error?.code });
-          if (q.status !== 200) continue;
+          const q = await center.quote(kiosk, session.sessionId, { certificateType: 'sealCertificate' });
+          attempts.push({ phase: 'quote', startedAt: quoteStarted, ...refusalOf(q) });
+          if (!q.ok) continue;
           const payStarted = performance.now();
-          const d = await kiosk.request<DeliveryResponse>('POST', `/api/v1/issuances/${q.body.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: q.body.totalYen });
-          attempts.push({ phase: 'payment', startedAt: payStarted, status: d.status, code: (d.body as unknown as { error?: { code: string } }).error?.code, issuanceId: q.body.issuanceId });
-          if (d.status === 200) {
-            await kiosk.request('POST', `/api/v1/issuances/${q.body.issuanceId}/print-results`, { idempotencyKey: newKey(), issueNumber: d.body.documents[0]!.binding.issueNumber, outcome: 'printed' });
+          const d = await center.pay(kiosk, q.body);
+          attempts.push({ phase: 'payment', startedAt: payStarted, ...refusalOf(d), issuanceId: q.body.issuanceId });
+          if (d.ok) {
+            await center.reportPrint(kiosk, q.body.issuanceId, { issueNumber: d.body.documents[0]!.binding.issueNumber });
           }
         }
       };
@@ -63,14 +62,14 @@ forEachDatabase((harness) => {
         // Let a few issuances succeed first.
         while (attempts.filter((a) => a.phase === 'payment' && a.status === 200).length < 3) await new Promise((r) => setTimeout(r, 20));
         // A quote taken before the cancellation, paid after it: refused at payment, nothing charged.
-        const held = await center.authenticate(kiosks[0]!, card);
-        heldQuote = (await kiosks[0]!.request<QuoteResponse>('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: held.body.sessionId, certificateType: 'sealCertificate', options: {}, copies: 1 })).body;
+        const held = ok(await center.authenticate(kiosks[0]!, card));
+        heldQuote = ok(await center.quote(kiosks[0]!, held.sessionId, { certificateType: 'sealCertificate' }));
         expect(heldQuote.state).toBe('quoted');
         const active = center.demo.batch.sealRegistrations.filter((s) => s.residentId === center.demo.featured.ordinary && s.status === 'active');
         expect(active.length).toBeGreaterThan(0);
         await importer.importBatch({ sealRegistrations: active.map((s) => ({ ...s, status: 'cancelled' as const, cancelledOn: center.demo.referenceDate })) });
         importedAt = performance.now();
-        heldPayment = await kiosks[0]!.request<DeliveryResponse>('POST', `/api/v1/issuances/${heldQuote.issuanceId}/payment`, { idempotencyKey: newKey(), paidYen: heldQuote.totalYen });
+        heldPayment = await center.pay(kiosks[0]!, heldQuote);
         // Keep issuing for a while after the import, then stop.
         while (attempts.filter((a) => a.startedAt > importedAt).length < 6) await new Promise((r) => setTimeout(r, 20));
         stop = true;
@@ -85,8 +84,7 @@ forEachDatabase((harness) => {
         expect(a.status).not.toBe(200);
         expect(a.code).toBe('ELIGIBILITY_NO_SEAL_REGISTRATION');
       }
-      expect(heldPayment!.status).toBe(403);
-      expect((heldPayment!.body as { error: { code: string } }).error.code).toBe('ELIGIBILITY_NO_SEAL_REGISTRATION');
+      expect(refusalOf(heldPayment!)).toEqual({ status: 403, code: 'ELIGIBILITY_NO_SEAL_REGISTRATION' });
       // Every payment refused at payment time was refused before the money was taken: the quote is
       // void with the refusal's code, nothing was charged and no document (or issue number) exists.
       const refusedPayments = [...after.filter((x) => x.phase === 'payment').map((a) => a.issuanceId!), heldQuote!.issuanceId];

@@ -6,13 +6,10 @@
  * AUTH_CHALLENGE_REPLAYED.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthenticateResponse, ChallengeResponse } from '@madoguchi/shared';
+import { kioskPath, type ErrorBody } from '@madoguchi/shared';
 import { createCenterClient } from '../../apps/kiosk/src/main/center/center-client.js';
 import { forEachDatabase } from '../support/databases.js';
-import { newKey, signedAuthentication, startCenter, type CenterHarness, type HttpResult, type TestCard, type TestKiosk } from './support/center-harness.js';
-
-type Refusal = { error: { code: string } };
-const codeOf = (res: HttpResult<unknown>) => ({ status: res.status, code: (res.body as Refusal).error?.code });
+import { newKey, ok, refusalOf, signedAuthentication, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 
 forEachDatabase((harness) => {
   describe('idempotent authentication', () => {
@@ -41,9 +38,7 @@ forEachDatabase((harness) => {
     afterAll(() => center?.close());
 
     const challenge = async (idempotencyKey = newKey()) => {
-      const res = await kiosk.request<ChallengeResponse>('POST', '/api/v1/challenges', { idempotencyKey });
-      expect(res.status).toBe(200);
-      return res.body;
+      return ok(await kiosk.call('challenge', { body: { idempotencyKey } }));
     };
     const counts = async () => {
       const db = center.database.db;
@@ -70,50 +65,47 @@ forEachDatabase((harness) => {
     it('returns the same session for a retried POST /sessions and consumes nothing twice', async () => {
       const before = await counts();
       const body = { ...signedAuthentication(await challenge(), card), idempotencyKey: newKey() };
-      const first = await kiosk.request<AuthenticateResponse>('POST', '/api/v1/sessions', body);
-      expect(first.status).toBe(200);
-      const retry = await kiosk.request<AuthenticateResponse>('POST', '/api/v1/sessions', body);
-      expect(retry.status).toBe(200);
-      expect(retry.body.sessionId).toBe(first.body.sessionId);
-      expect(retry.body.expiresAt).toBe(first.body.expiresAt);
-      expect(retry.body.menu).toEqual(first.body.menu);
-      expect(retry.body.householdMembers).toEqual(first.body.householdMembers);
+      const first = ok(await kiosk.call('authenticate', { body }));
+      const retry = ok(await kiosk.call('authenticate', { body }));
+      expect(retry.sessionId).toBe(first.sessionId);
+      expect(retry.expiresAt).toBe(first.expiresAt);
+      expect(retry.menu).toEqual(first.menu);
+      expect(retry.householdMembers).toEqual(first.householdMembers);
       expect(await counts()).toEqual({ sessions: before.sessions + 1, audits: before.audits + 1 });
       // The retried session is a real one: the kiosk can quote with it.
-      const quote = await kiosk.request('POST', '/api/v1/issuances', { idempotencyKey: newKey(), sessionId: retry.body.sessionId, certificateType: 'residenceRecord', options: {}, copies: 1 });
-      expect(quote.status).toBe(200);
+      expect((await center.quote(kiosk, retry.sessionId)).status).toBe(200);
     });
 
     it('answers concurrent duplicates with one session', async () => {
       const before = await counts();
       const body = { ...signedAuthentication(await challenge(), card), idempotencyKey: newKey() };
-      const answers = await Promise.all([1, 2, 3].map(() => kiosk.request<AuthenticateResponse>('POST', '/api/v1/sessions', body)));
+      const answers = await Promise.all([1, 2, 3].map(() => kiosk.call('authenticate', { body })));
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-      expect(new Set(answers.map((a) => a.body.sessionId)).size).toBe(1);
+      expect(new Set(answers.map((a) => ok(a).sessionId)).size).toBe(1);
       expect(await counts()).toEqual({ sessions: before.sessions + 1, audits: before.audits + 1 });
     });
 
     it('refuses the same key with a different body (ISSUANCE_IDEMPOTENCY_CONFLICT) and a new key on a used challenge (AUTH_CHALLENGE_REPLAYED)', async () => {
       const key = newKey();
       const signed = signedAuthentication(await challenge(), card);
-      expect((await kiosk.request('POST', '/api/v1/sessions', { ...signed, idempotencyKey: key })).status).toBe(200);
+      expect((await kiosk.call('authenticate', { body: { ...signed, idempotencyKey: key } })).status).toBe(200);
       const before = await counts();
       const other = signedAuthentication(await challenge(), card);
-      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', { ...other, idempotencyKey: key }))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
+      expect(refusalOf(await kiosk.call('authenticate', { body: { ...other, idempotencyKey: key } }))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
       // A key is one call of one kind: the challenge call's key cannot name an authentication.
       const challengeKey = newKey();
       await challenge(challengeKey);
-      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', { ...other, idempotencyKey: challengeKey }))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
+      expect(refusalOf(await kiosk.call('authenticate', { body: { ...other, idempotencyKey: challengeKey } }))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
       // A new key is a new call: the consumed challenge stays consumed.
-      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', { ...signed, idempotencyKey: newKey() }))).toEqual({ status: 401, code: 'AUTH_CHALLENGE_REPLAYED' });
+      expect(refusalOf(await kiosk.call('authenticate', { body: { ...signed, idempotencyKey: newKey() } }))).toEqual({ status: 401, code: 'AUTH_CHALLENGE_REPLAYED' });
       expect(await counts()).toEqual(before);
     });
 
     it('replays a refusal with the same code, without trying again', async () => {
       const body = { ...signedAuthentication(await challenge(), card), idempotencyKey: newKey() };
       const forged = { ...body, signature: Buffer.alloc(256, 1).toString('base64') };
-      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', forged))).toEqual({ status: 401, code: 'AUTH_SIGNATURE_INVALID' });
-      expect(codeOf(await kiosk.request('POST', '/api/v1/sessions', forged))).toEqual({ status: 401, code: 'AUTH_SIGNATURE_INVALID' });
+      expect(refusalOf(await kiosk.call('authenticate', { body: forged }))).toEqual({ status: 401, code: 'AUTH_SIGNATURE_INVALID' });
+      expect(refusalOf(await kiosk.call('authenticate', { body: forged }))).toEqual({ status: 401, code: 'AUTH_SIGNATURE_INVALID' });
     });
 
     it('refuses POST /challenges without an idempotency key (INPUT_INVALID) and stores nothing', async () => {
@@ -124,9 +116,9 @@ forEachDatabase((harness) => {
       });
       const before = await stored();
       for (const body of [{}, { idempotencyKey: null }, { idempotencyKey: 'not-a-uuid' }]) {
-        const res = await kiosk.request<Refusal>('POST', '/api/v1/challenges', body);
-        expect(codeOf(res)).toEqual({ status: 400, code: 'INPUT_INVALID' });
-        expect(JSON.stringify((res.body as { error: { issues?: unknown } }).error.issues)).toContain('idempotencyKey');
+        const res = await kiosk.raw<ErrorBody>('POST', kioskPath('challenge'), body);
+        expect(refusalOf(res)).toEqual({ status: 400, code: 'INPUT_INVALID' });
+        expect(JSON.stringify(res.body.error.issues)).toContain('idempotencyKey');
       }
       expect(await stored()).toEqual(before);
     });
@@ -137,22 +129,21 @@ forEachDatabase((harness) => {
       const db = center.database.db;
       const keys = async () => (await db.selectFrom('idempotency_keys').select('idempotency_key').where('terminal_id', '=', kiosk.terminalId).execute()).length;
       const before = { ...(await counts()), keys: await keys() };
-      const res = await kiosk.request('POST', '/api/v1/sessions', unkeyed);
-      expect(codeOf(res)).toEqual({ status: 400, code: 'INPUT_INVALID' });
+      const res = await kiosk.raw('POST', kioskPath('authenticate'), unkeyed);
+      expect(refusalOf(res)).toEqual({ status: 400, code: 'INPUT_INVALID' });
       expect({ ...(await counts()), keys: await keys() }).toEqual(before);
       const row = await db.selectFrom('challenges').select('used_at').where('challenge_id', '=', c.challengeId).executeTakeFirstOrThrow();
       expect(row.used_at).toBeNull();
       // Nothing was consumed: the same signed challenge with a key opens the session.
-      expect((await kiosk.request('POST', '/api/v1/sessions', { ...unkeyed, idempotencyKey: newKey() })).status).toBe(200);
+      expect((await kiosk.call('authenticate', { body: { ...unkeyed, idempotencyKey: newKey() } })).status).toBe(200);
     });
 
     it('keeps idempotency keys apart per kiosk', async () => {
       const other = await center.enrollKiosk();
       const key = newKey();
       const mine = await challenge(key);
-      const theirs = await other.request<ChallengeResponse>('POST', '/api/v1/challenges', { idempotencyKey: key });
-      expect(theirs.status).toBe(200);
-      expect(theirs.body.challengeId).not.toBe(mine.challengeId);
+      const theirs = ok(await other.call('challenge', { body: { idempotencyKey: key } }));
+      expect(theirs.challengeId).not.toBe(mine.challengeId);
     });
 
     it('the kiosk’s center client, timing out on POST /sessions, retries with the same key and gets the same session', async () => {

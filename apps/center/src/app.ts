@@ -3,7 +3,7 @@
  * inject requests, or listen on 127.0.0.1:0 over real TLS. Plugins in tiers:
  *   external  rate limiting, OpenAPI (swagger)
  *   app       error handling, zod validation, the center context (database, trust, keys)
- *   routes    kiosk API (mutual TLS) under /api/v1, the OpenAPI document, public verification page,
+ *   routes    kiosk API (mutual TLS) under API_PREFIX, the OpenAPI document, public verification page,
  *             the municipal-data import API under /admin (behind http/admin-auth.ts, when a token is configured)
  * Closing the app stops the sweeper and CRL refresh, drains requests, closes the renderer pool and
  * the database.
@@ -13,7 +13,7 @@ import fastifySwagger from '@fastify/swagger';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
-import { API_PREFIX } from '@madoguchi/shared';
+import { API_PREFIX, OPENAPI_PATH } from '@madoguchi/shared';
 import { RevocationChecker } from './auth/crl.js';
 import { TrustAnchors } from './auth/trust-anchors.js';
 import type { CenterConfig } from './config.js';
@@ -44,12 +44,6 @@ export interface BuildOptions {
   sweeper?: boolean;
   /** The admin API's per-address request limit (default 60 a minute); load and fuzz tests raise it. */
   adminRateLimit?: { max: number; timeWindowMs: number };
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    center: CenterContext;
-  }
 }
 
 export async function buildApp(config: CenterConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -87,14 +81,13 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   const revocation = new RevocationChecker(config.cardTrust.crlPaths, anchors, app.log, { graceMs: config.timeouts.crlGraceMs });
   revocation.start(config.timeouts.crlRefreshMs);
   const context: CenterContext = { config, database, services, anchors, revocation, bindingKey: loadBindingKey(config.bindingKey.privateKeyPem, config.bindingKey.keyId), now };
-  app.decorate('center', context);
 
   // --- external
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Madoguchi issuance center — kiosk API', version: '1.0.0', description: 'Built from packages/shared/src/api/kiosk-center.ts. Kiosk routes require a mutual-TLS client certificate from the kiosk CA.' },
+      info: { title: 'Madoguchi issuance center — kiosk API', version: '1.0.0', description: 'Built from the kiosk route table, packages/shared/src/api/kiosk-routes.ts. Kiosk routes require a mutual-TLS client certificate from the kiosk CA.' },
       tags: [{ name: 'kiosk', description: 'Kiosk ↔ center (mutual TLS)' }],
     },
     transform: openApiTransform,
@@ -108,7 +101,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
 
   // --- routes
   await app.register(kioskRoutes(context), { prefix: API_PREFIX });
-  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+  app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
   // Public: anyone holding a printed certificate checks its QR code here (no kiosk certificate).
   const verificationPublicKey = createPublicKey(createPrivateKey(config.verificationKey.privateKeyPem));
   // Uploaded documents are verified in a worker thread (deadline, memory limit), never on this one.

@@ -5,6 +5,7 @@
  * and render workers stop, the database closes).
  */
 import { parseArgs } from 'node:util';
+import { API_PREFIX } from '@madoguchi/shared';
 import { buildApp } from './app.js';
 import { configFromEnv } from './config.js';
 
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  process.stdout.write(`madoguchi center listening on https://${config.host}:${port}${'/api/v1'}\n`);
+  process.stdout.write(`madoguchi center listening on https://${config.host}:${port}${API_PREFIX}\n`);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

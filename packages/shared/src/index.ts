@@ -7,5 +7,6 @@ export * from './domain/municipal-data.js';
 export * from './domain/policy.js';
 export * from './domain/certificate-data.js';
 export * from './api/kiosk-center.js';
+export * from './api/kiosk-routes.js';
 export * from './api/kiosk-bridge.js';
 export * from './api/kiosk-screens.js';

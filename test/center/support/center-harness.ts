@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPki, issueCardCertificate, type CaGeneration, type TestPki } from '@madoguchi/card-sim';
 import { generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
-import type { AuthenticateResponse, ChallengeResponse } from '@madoguchi/shared';
+import { kioskApi, kioskPath, type ChallengeResponse, type ErrorBody, type KioskRouteName, type QuoteResponse, type RouteBody, type RouteParams, type RouteResponse } from '@madoguchi/shared';
 import { buildApp, type BuildOptions } from '../../../apps/center/src/app.js';
 import { defaultTimeouts, ensureCenterState, type CenterConfig, type CenterState, type CenterTimeouts } from '../../../apps/center/src/config.js';
 import type { CenterDatabase } from '../../../apps/center/src/db/database.js';
@@ -44,13 +44,61 @@ export interface HttpResult<T = unknown> {
   body: T;
 }
 
+/**
+ * A kiosk route's answer: on 2xx the route's response (the center's serializer has checked it
+ * against the schema), otherwise the center's error body — `ok` tells which.
+ */
+export type RouteResult<N extends KioskRouteName> = { ok: true; status: number; body: RouteResponse<N> } | { ok: false; status: number; body: ErrorBody };
+
+/** What a call to route N sends: its path parameters and body, typed from the route table. */
+export type RouteInput<N extends KioskRouteName> = (RouteParams<N> extends undefined ? { params?: undefined } : { params: RouteParams<N> }) &
+  (RouteBody<N> extends undefined ? { body?: undefined } : { body: RouteBody<N> });
+
 export interface TestKiosk {
   terminalId: string;
   enrollment: Enrollment;
   keyPem: string;
   certPem: string;
-  request<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResult<T>>;
+  /** Calls the route table's route `name` over this kiosk's mutual-TLS connection. */
+  call<N extends KioskRouteName>(name: N, input: RouteInput<N>): Promise<RouteResult<N>>;
+  /**
+   * Any request on this kiosk's connection, for what `call` cannot send: malformed bodies, unknown
+   * paths. Kiosk paths come from the table (`kioskPath`).
+   */
+  raw<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResult<T>>;
   close(): void;
+}
+
+/** The answer's body on success; a refusal fails the test with its code. */
+export function ok<N extends KioskRouteName>(result: RouteResult<N>): RouteResponse<N> {
+  if (!result.ok) throw new Error(`expected success, got ${result.status} ${result.body.error?.code ?? JSON.stringify(result.body)}`);
+  return result.body;
+}
+
+/** The refusal's status and code (undefined code on success), for `toEqual` against the expected refusal. */
+export function refusalOf(result: RouteResult<KioskRouteName> | HttpResult<unknown>): { status: number; code: string | undefined } {
+  const body = result.body as Partial<ErrorBody> | null;
+  return { status: result.status, code: result.status >= 400 ? body?.error?.code : undefined };
+}
+
+/** An enrolled kiosk's own connection to the center at `baseUrl` (another center process, for one). */
+export function kioskAt(kiosk: Pick<TestKiosk, 'terminalId' | 'enrollment' | 'keyPem' | 'certPem'>, baseUrl: string, caPem: string): TestKiosk {
+  const { terminalId, enrollment, keyPem, certPem } = kiosk;
+  return kioskOn({ terminalId, enrollment, keyPem, certPem }, httpsClient(baseUrl, caPem, { keyPem, certPem }));
+}
+
+/** A kiosk on a connection: its route calls built on `raw`. */
+function kioskOn(fields: Omit<TestKiosk, 'call' | 'raw' | 'close'>, client: { request: TestKiosk['raw']; close(): void }): TestKiosk {
+  return {
+    ...fields,
+    raw: client.request,
+    close: client.close,
+    async call(name, input) {
+      const path = (kioskPath as (route: KioskRouteName, params?: Record<string, string>) => string)(name, input.params as Record<string, string> | undefined);
+      const res = await client.request<never>(kioskApi[name].method, path, input.body);
+      return (res.status >= 200 && res.status < 300 ? { ok: true, ...res } : { ok: false, ...res }) as RouteResult<typeof name>;
+    },
+  };
 }
 
 export interface TestCard {
@@ -109,7 +157,17 @@ export interface CenterHarness {
    */
   startReplica(database: CenterDatabase): Promise<{ baseUrl: string; at(kiosk: TestKiosk): TestKiosk; close(): Promise<void> }>;
   /** Challenge → card signature → session, as a kiosk does it. */
-  authenticate(kiosk: TestKiosk, card: TestCard): Promise<HttpResult<AuthenticateResponse>>;
+  authenticate(kiosk: TestKiosk, card: TestCard): Promise<RouteResult<'authenticate'>>;
+  /** A quote for the session: by default one 住民票の写し with no options, under a fresh key. */
+  quote(kiosk: TestKiosk, sessionId: string, request?: Partial<RouteBody<'quote'>>): Promise<RouteResult<'quote'>>;
+  /** Pays a quote its total (or `paidYen`) under a fresh key (or `idempotencyKey`). */
+  pay(kiosk: TestKiosk, quote: Pick<QuoteResponse, 'issuanceId' | 'totalYen'>, request?: Partial<RouteBody<'pay'>>): Promise<RouteResult<'pay'>>;
+  /** Reports one copy's print result (printed unless `outcome` says otherwise) under a fresh key. */
+  reportPrint(kiosk: TestKiosk, issuanceId: string, request: Pick<RouteBody<'printResult'>, 'issueNumber'> & Partial<RouteBody<'printResult'>>): Promise<RouteResult<'printResult'>>;
+  /** Cancels an issuance under a fresh key. */
+  cancel(kiosk: TestKiosk, issuanceId: string, request?: Partial<RouteBody<'cancel'>>): Promise<RouteResult<'cancel'>>;
+  /** The public key of the binding key, as a kiosk fetches it. */
+  bindingKeyPem(kiosk: TestKiosk): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -182,8 +240,7 @@ export async function startCenter(database: CenterDatabase, options: StartOption
         storeName: store.storeName ?? 'テスト店',
       });
       const keyPem = readFileSync(made.keyPath, 'utf8');
-      const client = httpsClient(baseUrl, caPem, { keyPem, certPem: enrollment.certificatePem });
-      const kiosk: TestKiosk = { terminalId, enrollment, keyPem, certPem: enrollment.certificatePem, request: client.request, close: client.close };
+      const kiosk = kioskAt({ terminalId, enrollment, keyPem, certPem: enrollment.certificatePem }, baseUrl, caPem);
       kiosks.push(kiosk);
       return kiosk;
     },
@@ -204,13 +261,13 @@ export async function startCenter(database: CenterDatabase, options: StartOption
       await replica.listen({ host: '127.0.0.1', port: 0 });
       const addr = replica.server.address();
       const replicaUrl = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-      const clients: { close(): void }[] = [];
+      const clients: TestKiosk[] = [];
       return {
         baseUrl: replicaUrl,
         at(kiosk) {
-          const client = httpsClient(replicaUrl, caPem, { keyPem: kiosk.keyPem, certPem: kiosk.certPem });
+          const client = kioskAt(kiosk, replicaUrl, caPem);
           clients.push(client);
-          return { ...kiosk, request: client.request, close: client.close };
+          return client;
         },
         async close() {
           for (const c of clients) c.close();
@@ -219,9 +276,17 @@ export async function startCenter(database: CenterDatabase, options: StartOption
       };
     },
     async authenticate(kiosk, card) {
-      const challenge = await kiosk.request<ChallengeResponse>('POST', '/api/v1/challenges', challengeRequest());
-      if (challenge.status !== 200) return challenge as unknown as HttpResult<AuthenticateResponse>;
-      return kiosk.request<AuthenticateResponse>('POST', '/api/v1/sessions', signedAuthentication(challenge.body, card));
+      const challenge = await kiosk.call('challenge', { body: challengeRequest() });
+      if (!challenge.ok) return challenge;
+      return kiosk.call('authenticate', { body: signedAuthentication(challenge.body, card) });
+    },
+    quote: (kiosk, sessionId, request = {}) =>
+      kiosk.call('quote', { body: { idempotencyKey: newKey(), sessionId, certificateType: 'residenceRecord', options: {}, copies: 1, ...request } }),
+    pay: (kiosk, quote, request = {}) => kiosk.call('pay', { params: { issuanceId: quote.issuanceId }, body: { idempotencyKey: newKey(), paidYen: quote.totalYen, ...request } }),
+    reportPrint: (kiosk, issuanceId, request) => kiosk.call('printResult', { params: { issuanceId }, body: { idempotencyKey: newKey(), outcome: 'printed', ...request } }),
+    cancel: (kiosk, issuanceId, request = {}) => kiosk.call('cancel', { params: { issuanceId }, body: { idempotencyKey: newKey(), ...request } }),
+    async bindingKeyPem(kiosk) {
+      return ok(await kiosk.call('bindingKey', {})).publicKeyPem;
     },
     async close() {
       for (const k of kiosks) k.close();

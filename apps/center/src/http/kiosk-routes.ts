@@ -1,30 +1,13 @@
 /**
- * The kiosk API (/api/v1), exactly as packages/shared/src/api/kiosk-center.ts defines it. Every
- * route first identifies the kiosk by its mutual-TLS certificate; every mutating call runs under
- * its idempotency key.
+ * The kiosk API, registered from its route table (packages/shared/src/api/kiosk-routes.ts): each
+ * route's method, path and schemas come from there, through kioskRoute(), which also does what
+ * every route does first — identify the kiosk by its mutual-TLS certificate, read the clock — and
+ * runs a mutating call under its idempotency key with the operation name the table gives it.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import {
-  AuthenticateRequest,
-  AuthenticateResponse,
-  CancelRequest,
-  CancelResponse,
-  CenterKeyResponse,
-  ChallengeRequest,
-  ChallengeResponse,
-  DeliveryResponse,
-  DomicileRegistrationRequest,
-  DomicileRegistrationResponse,
-  ErrorBody,
-  IssuanceParams,
-  MadoguchiError,
-  PaymentRequest,
-  PrintResultRequest,
-  PrintResultResponse,
-  QuoteRequest,
-  QuoteResponse,
-} from '@madoguchi/shared';
+import { ErrorBody, MadoguchiError, kioskApi, type KioskRouteName, type KioskRouteSpec, type RouteParsedBody, type RouteResponse } from '@madoguchi/shared';
+import type { z } from 'zod';
 import { authenticateResident, describeSession, type AuthenticationDeps } from '../auth/authenticate.js';
 import { issueChallenge } from '../auth/challenges.js';
 import { loadSession, type Session } from '../auth/sessions.js';
@@ -38,7 +21,6 @@ import type { CenterContext } from './context.js';
 
 /** A retry that arrives while the first call runs waits this long for its result (every call but payment). */
 const DUPLICATE_WAIT_MS = 5_000;
-const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
 
 function kioskOf(request: FastifyRequest): Kiosk {
   if (!request.kiosk) throw new MadoguchiError('KIOSK_CERTIFICATE_MISSING');
@@ -55,137 +37,124 @@ function stored<T>(reply: FastifyReply, result: { status: number; body: unknown 
   return result.body as T;
 }
 
+type RouteParsedParams<N extends KioskRouteName> = (typeof kioskApi)[N] extends { params: infer P extends z.ZodType } ? z.output<P> : undefined;
+
+/** What a route handler is given: the calling kiosk, the clock read once, the validated request. */
+interface KioskCall<N extends KioskRouteName> {
+  kiosk: Kiosk;
+  now: Date;
+  body: RouteParsedBody<N>;
+  params: RouteParsedParams<N>;
+  reply: FastifyReply;
+  /**
+   * Runs `run` once per (kiosk, idempotency key, operation) and returns its stored result: a retry
+   * gets the first call's answer or its refusal again. `request` is what defines the call for the
+   * key (everything but the key itself); the same key with another request is refused.
+   */
+  idempotent<T>(request: unknown, run: () => Promise<T>, waitMs?: number): Promise<T>;
+}
+
 export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
   const auth: AuthenticationDeps = { database: ctx.database, services: ctx.services, anchors: ctx.anchors, revocation: ctx.revocation, sessionTtlMs: ctx.config.timeouts.sessionTtlMs };
   const issuance: IssuanceContext = { database: ctx.database, services: ctx.services, bindingKey: ctx.bindingKey, renderTimeoutMs: ctx.config.timeouts.renderTimeoutMs };
   // A payment renders its copies; its retry waits for them, within the request timeout.
   const paymentWaitMs = Math.min(ctx.config.timeouts.renderTimeoutMs * 2 + DUPLICATE_WAIT_MS, ctx.config.timeouts.requestTimeoutMs - 1_000);
-  return async (app) => {
-    const r = app.withTypeProvider<ZodTypeProvider>();
-    r.decorateRequest('kiosk', null);
-    r.addHook('onRequest', kioskGuard(ctx.database));
 
-    r.post(
-      '/challenges',
-      { schema: { tags: ['kiosk'], summary: 'Issue a card challenge (32 random bytes, single use, ≤ 60 s, bound to this kiosk)', body: ChallengeRequest, response: { 200: ChallengeResponse, ...errors } } },
-      async (request, reply) => {
-        const kiosk = kioskOf(request);
-        const now = ctx.now();
-        const { idempotencyKey } = request.body;
-        // The stored result is the challenge itself: random bytes and an id, nothing of a resident.
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'challenge', request: {}, now, waitMs: DUPLICATE_WAIT_MS }, () =>
-          issueChallenge(ctx.database, kiosk.terminalId, now, ctx.config.timeouts.challengeTtlMs),
-        );
-        return stored<ChallengeResponse>(reply, result);
+  /** Registers the table's route `name`; its schemas validate the request and check the answer. */
+  function kioskRoute<N extends KioskRouteName>(app: FastifyInstance, name: N, handler: (call: KioskCall<N>) => Promise<RouteResponse<N>>): void {
+    const spec: KioskRouteSpec = kioskApi[name];
+    app.withTypeProvider<ZodTypeProvider>().route({
+      method: spec.method,
+      url: spec.path,
+      schema: {
+        tags: ['kiosk'],
+        summary: spec.summary,
+        ...(spec.params ? { params: spec.params } : {}),
+        ...(spec.body ? { body: spec.body } : {}),
+        response: { 200: spec.response, '4xx': ErrorBody, '5xx': ErrorBody },
       },
-    );
-
-    r.post(
-      '/sessions',
-      { schema: { tags: ['kiosk'], summary: 'Authenticate the resident by the card signature over the challenge', body: AuthenticateRequest, response: { 200: AuthenticateResponse, ...errors } } },
-      async (request, reply) => {
+      handler: async (request, reply) => {
         const kiosk = kioskOf(request);
         const now = ctx.now();
-        const { idempotencyKey, ...signed } = request.body;
-        // The stored result is the session id only: a retry gets the same session (the challenge was
-        // consumed once, one session row, one audit entry), described afresh below, and no names are
-        // kept beside the idempotency key. A new key on the same challenge is a new call, refused
-        // AUTH_CHALLENGE_REPLAYED.
-        let created: Session | undefined;
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'authenticate', request: signed, now, waitMs: DUPLICATE_WAIT_MS }, async () => {
-          created = await authenticateResident(auth, kiosk, request.body, now);
-          return { sessionId: created.sessionId };
+        return handler({
+          kiosk,
+          now,
+          body: request.body as RouteParsedBody<N>,
+          params: request.params as RouteParsedParams<N>,
+          reply,
+          async idempotent<T>(forKey: unknown, run: () => Promise<T>, waitMs = DUPLICATE_WAIT_MS): Promise<T> {
+            const { operation } = spec;
+            // The table gives every mutating route an operation; a route without one has no key to run under.
+            if (!operation) throw new MadoguchiError('INTERNAL', `${name} is not an idempotent route`);
+            const { idempotencyKey } = request.body as { idempotencyKey: string };
+            const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation, request: forKey, now, waitMs }, run);
+            return stored<T>(reply, result);
+          },
         });
-        const session = created ?? (await loadSession(ctx.database.db, stored<{ sessionId: string }>(reply, result).sessionId, kiosk.terminalId, now));
-        const [described, domicileRegistration] = await Promise.all([describeSession(auth, session, now), domicileRegistrationOffer(ctx.database, session, now)]);
-        return domicileRegistration ? { ...described, domicileRegistration } : described;
       },
-    );
+    });
+  }
 
-    r.post(
-      '/domicile-registrations',
-      {
-        schema: {
-          tags: ['kiosk'],
-          summary: '本籍地利用登録申請: the session’s resident applies for their 本籍地; its 戸籍 certificates become available once that municipality approves',
-          body: DomicileRegistrationRequest,
-          response: { 200: DomicileRegistrationResponse, ...errors },
-        },
-      },
-      async (request, reply) => {
-        const kiosk = kioskOf(request);
-        const now = ctx.now();
-        const { idempotencyKey, sessionId } = request.body;
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'domicile-registration', request: { sessionId }, now, waitMs: DUPLICATE_WAIT_MS }, async () =>
-          applyDomicileRegistrationAtKiosk(ctx.database, kiosk, await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now), now),
-        );
-        return stored<DomicileRegistrationResponse>(reply, result);
-      },
-    );
+  return async (app) => {
+    app.decorateRequest('kiosk', null);
+    app.addHook('onRequest', kioskGuard(ctx.database));
 
-    r.post('/issuances', { schema: { tags: ['kiosk'], summary: 'Quote: eligibility and fee (refusals happen here, before payment)', body: QuoteRequest, response: { 200: QuoteResponse, ...errors } } }, async (request, reply) => {
-      const kiosk = kioskOf(request);
-      const now = ctx.now();
-      const { idempotencyKey, ...rest } = request.body;
-      const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'quote', request: rest, now, waitMs: DUPLICATE_WAIT_MS }, () => quote(issuance, kiosk, rest, now));
-      return stored<QuoteResponse>(reply, result);
+    // The stored result is the challenge itself: random bytes and an id, nothing of a resident.
+    kioskRoute(app, 'challenge', ({ kiosk, now, idempotent }) => idempotent({}, () => issueChallenge(ctx.database, kiosk.terminalId, now, ctx.config.timeouts.challengeTtlMs)));
+
+    kioskRoute(app, 'authenticate', async ({ kiosk, now, body, idempotent }) => {
+      const { idempotencyKey: _key, ...signed } = body;
+      // The stored result is the session id only: a retry gets the same session (the challenge was
+      // consumed once, one session row, one audit entry), described afresh below, and no names are
+      // kept beside the idempotency key. A new key on the same challenge is a new call, refused
+      // AUTH_CHALLENGE_REPLAYED.
+      let created: Session | undefined;
+      const { sessionId } = await idempotent(signed, async () => {
+        created = await authenticateResident(auth, kiosk, body, now);
+        return { sessionId: created.sessionId };
+      });
+      const session = created ?? (await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now));
+      const [described, domicileRegistration] = await Promise.all([describeSession(auth, session, now), domicileRegistrationOffer(ctx.database, session, now)]);
+      return domicileRegistration ? { ...described, domicileRegistration } : described;
     });
 
-    r.post(
-      '/issuances/:issuanceId/payment',
-      { schema: { tags: ['kiosk'], summary: 'Record the payment; renders and returns the documents with their signed bindings', params: IssuanceParams, body: PaymentRequest, response: { 200: DeliveryResponse, ...errors } } },
-      async (request, reply) => {
-        const kiosk = kioskOf(request);
-        const now = ctx.now();
-        const { issuanceId } = request.params;
-        const { idempotencyKey, paidYen } = request.body;
-        // The stored result of a delivery is a marker, not the documents: the bytes live (briefly)
-        // only in issuance_documents, and a replay reads them from there.
-        let delivery: DeliveryResponse | undefined;
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'payment', request: { issuanceId, paidYen }, now, waitMs: paymentWaitMs }, async () => {
+    kioskRoute(app, 'applyDomicileRegistration', ({ kiosk, now, body: { sessionId }, idempotent }) =>
+      idempotent({ sessionId }, async () => applyDomicileRegistrationAtKiosk(ctx.database, kiosk, await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now), now)),
+    );
+
+    kioskRoute(app, 'quote', ({ kiosk, now, body, idempotent }) => {
+      const { idempotencyKey: _key, ...rest } = body;
+      return idempotent(rest, () => quote(issuance, kiosk, rest, now));
+    });
+
+    kioskRoute(app, 'pay', async ({ kiosk, now, params: { issuanceId }, body: { idempotencyKey, paidYen }, idempotent }) => {
+      // The stored result of a delivery is a marker, not the documents: the bytes live (briefly)
+      // only in issuance_documents, and a replay reads them from there.
+      let delivery: RouteResponse<'pay'> | undefined;
+      await idempotent(
+        { issuanceId, paidYen },
+        async () => {
           delivery = await pay(issuance, kiosk, issuanceId, paidYen, now);
           return { delivered: issuanceId };
-        });
-        if (delivery) return delivery;
-        stored<unknown>(reply, result);
-        // The kiosk is retrying a delivery that succeeded: it saw an error the first time. The
-        // operator reconciles it (misissuance.md req. 3); the documents are the same signed ones.
-        await recordIncident(ctx.database.db, { kind: 'delivery_replayed', issuanceId, terminalId: kiosk.terminalId, detail: { idempotencyKey } }, now);
-        return deliveryOf(issuance, kiosk, issuanceId);
-      },
+        },
+        paymentWaitMs,
+      );
+      if (delivery) return delivery;
+      // The kiosk is retrying a delivery that succeeded: it saw an error the first time. The
+      // operator reconciles it (misissuance.md req. 3); the documents are the same signed ones.
+      await recordIncident(ctx.database.db, { kind: 'delivery_replayed', issuanceId, terminalId: kiosk.terminalId, detail: { idempotencyKey } }, now);
+      return deliveryOf(issuance, kiosk, issuanceId);
+    });
+
+    kioskRoute(app, 'printResult', ({ kiosk, now, params: { issuanceId }, body, idempotent }) => {
+      const { idempotencyKey: _key, ...report } = body;
+      return idempotent({ issuanceId, ...report }, () => reportPrintResult(issuance, kiosk, issuanceId, report, now));
+    });
+
+    kioskRoute(app, 'cancel', ({ kiosk, now, params: { issuanceId }, body: { reasonCode }, idempotent }) =>
+      idempotent({ issuanceId, reasonCode }, () => cancel(issuance, kiosk, issuanceId, reasonCode, now)),
     );
 
-    r.post(
-      '/issuances/:issuanceId/print-results',
-      { schema: { tags: ['kiosk'], summary: 'Report one copy printed, failed, or rejected by the kiosk’s binding check', params: IssuanceParams, body: PrintResultRequest, response: { 200: PrintResultResponse, ...errors } } },
-      async (request, reply) => {
-        const kiosk = kioskOf(request);
-        const now = ctx.now();
-        const { idempotencyKey, ...report } = request.body;
-        const { issuanceId } = request.params;
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'print-result', request: { issuanceId, ...report }, now, waitMs: DUPLICATE_WAIT_MS }, () =>
-          reportPrintResult(issuance, kiosk, issuanceId, report, now),
-        );
-        return stored<PrintResultResponse>(reply, result);
-      },
-    );
-
-    r.post(
-      '/issuances/:issuanceId/cancel',
-      { schema: { tags: ['kiosk'], summary: 'Cancel: void a quote, or refund a paid issuance', params: IssuanceParams, body: CancelRequest, response: { 200: CancelResponse, ...errors } } },
-      async (request, reply) => {
-        const kiosk = kioskOf(request);
-        const now = ctx.now();
-        const { issuanceId } = request.params;
-        const { idempotencyKey, reasonCode } = request.body;
-        const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation: 'cancel', request: { issuanceId, reasonCode }, now, waitMs: DUPLICATE_WAIT_MS }, () => cancel(issuance, kiosk, issuanceId, reasonCode, now));
-        return stored<PrintResultResponse>(reply, result);
-      },
-    );
-
-    r.get('/center-key', { schema: { tags: ['kiosk'], summary: 'The Ed25519 public key that signs document bindings', response: { 200: CenterKeyResponse, ...errors } } }, async () => ({
-      keyId: ctx.bindingKey.keyId,
-      publicKeyPem: ctx.bindingKey.publicKeyPem,
-    }));
+    kioskRoute(app, 'bindingKey', async () => ({ keyId: ctx.bindingKey.keyId, publicKeyPem: ctx.bindingKey.publicKeyPem }));
   };
 }

@@ -71,10 +71,10 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
 
   // The key that signs document bindings: pinned from a file when configured, otherwise fetched once
   // over the mutually authenticated channel.
-  let centerKey: KeyObject | undefined = config.center.publicKeyFile ? createPublicKey(readFileSync(config.center.publicKeyFile, 'utf8')) : undefined;
+  let bindingKey: KeyObject | undefined = config.center.publicKeyFile ? createPublicKey(readFileSync(config.center.publicKeyFile, 'utf8')) : undefined;
   const centerPublicKey = async () => {
-    centerKey ??= createPublicKey((await center.centerKey()).publicKeyPem);
-    return centerKey;
+    bindingKey ??= createPublicKey((await center.bindingKey()).publicKeyPem);
+    return bindingKey;
   };
 
   const session = new KioskSession({

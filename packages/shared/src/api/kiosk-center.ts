@@ -1,6 +1,7 @@
 /**
- * The kiosk ↔ center API, version 1. The center's routes and OpenAPI document and the kiosk's
- * center client are both built from these schemas. Every mutating call carries an idempotency key:
+ * The kiosk ↔ center API, version 1: its schemas. Which route takes which schema (method, path,
+ * idempotency) is the route table in kiosk-routes.ts; the center's routes and OpenAPI document and
+ * the kiosk's center client are all built from the two. Every mutating call carries an idempotency key:
  * a retried call returns the first call's result and never issues twice.
  *
  * One issuance: challenge → authenticate (card signature) → quote (eligibility, fee; refusals happen
@@ -13,9 +14,6 @@ import { RecordId } from '../domain/municipal-data.js';
 import { FamilyRegisterOptions, ResidenceRecordOptions, TaxCertificateOptions } from '../domain/policy.js';
 import { YenSchema } from '../domain/money.js';
 import { errorCodes, type ErrorCode } from '../errors.js';
-
-export const API_VERSION = 'v1' as const;
-export const API_PREFIX = `/api/${API_VERSION}` as const;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const Base64 = z.string().regex(BASE64, 'base64');
@@ -97,7 +95,7 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 export const ReceivedErrorBody = z.object({ error: z.object({ code: z.string(), ...errorFields }) });
 export type ReceivedErrorBody = z.infer<typeof ReceivedErrorBody>;
 
-// POST /api/v1/challenges — a retry with the same key returns the same challenge. The key is
+// kioskApi.challenge — a retry with the same key returns the same challenge. The key is
 // required here as on every mutating call: a call without one is refused INPUT_INVALID.
 export const ChallengeRequest = z.object({ idempotencyKey: IdempotencyKey });
 export type ChallengeRequest = z.input<typeof ChallengeRequest>;
@@ -110,7 +108,7 @@ export const ChallengeResponse = z.object({
 });
 export type ChallengeResponse = z.infer<typeof ChallengeResponse>;
 
-// POST /api/v1/sessions — a retry with the same key returns the same session (the challenge is
+// kioskApi.authenticate — a retry with the same key returns the same session (the challenge is
 // consumed once); a new key on a used challenge is refused AUTH_CHALLENGE_REPLAYED.
 export const AuthenticateRequest = z.object({
   idempotencyKey: IdempotencyKey,
@@ -148,7 +146,7 @@ export type DomicileRegistrationStatus = z.infer<typeof DomicileRegistrationStat
 
 /**
  * Present only when the resident's 本籍 is in another municipality than the 住所地: whether they can
- * apply at this kiosk now (POST /domicile-registrations) and, if not, why (a catalog code, kept a
+ * apply at this kiosk now (kioskApi.applyDomicileRegistration) and, if not, why (a catalog code, kept a
  * string for the same reason as ReceivedErrorBody). Pending and rejected applications leave the
  * 戸籍 menu items refused ELIGIBILITY_DOMICILE_NOT_REGISTERED; this says which of the two it is.
  */
@@ -171,7 +169,7 @@ export const AuthenticateResponse = z.object({
 });
 export type AuthenticateResponse = z.infer<typeof AuthenticateResponse>;
 
-// POST /api/v1/domicile-registrations — apply for 本籍地 registration for the session's resident
+// kioskApi.applyDomicileRegistration — apply for 本籍地 registration for the session's resident
 export const DomicileRegistrationRequest = z.object({
   idempotencyKey: IdempotencyKey,
   /** The 本籍地 is the one on the resident's record: the kiosk names the session, never a municipality. */
@@ -197,7 +195,7 @@ export const RequestedCertificateOptions = z.object({
   familyRegister: FamilyRegisterOptions.extend({ registerId: RecordId.optional(), personId: RecordId.optional() }).optional(),
 });
 
-// POST /api/v1/issuances
+// kioskApi.quote
 export const QuoteRequest = z.object({
   idempotencyKey: IdempotencyKey,
   sessionId: z.string().uuid(),
@@ -220,7 +218,7 @@ export const QuoteResponse = z.object({
 });
 export type QuoteResponse = z.infer<typeof QuoteResponse>;
 
-// POST /api/v1/issuances/:issuanceId/payment
+// kioskApi.pay
 export const PaymentRequest = z.object({
   idempotencyKey: IdempotencyKey,
   paidYen: YenSchema,
@@ -263,7 +261,7 @@ export const DeliveryResponse = z.object({
 });
 export type DeliveryResponse = z.infer<typeof DeliveryResponse>;
 
-// POST /api/v1/issuances/:issuanceId/print-results
+// kioskApi.printResult
 export const PrintResultRequest = z.object({
   idempotencyKey: IdempotencyKey,
   issueNumber: IssueNumber,
@@ -281,11 +279,13 @@ export const PrintResultResponse = z.object({
 });
 export type PrintResultResponse = z.infer<typeof PrintResultResponse>;
 
-// POST /api/v1/issuances/:issuanceId/cancel — before payment (void) or after payment, before delivery (refund)
+// kioskApi.cancel — before payment (void) or after payment, before delivery (refund)
 // The reason is recorded in the history, so it is a catalog code, never text.
 export const CancelRequest = z.object({ idempotencyKey: IdempotencyKey, reasonCode: KnownErrorCode.optional() });
 export type CancelRequest = z.input<typeof CancelRequest>;
 export const CancelResponse = PrintResultResponse;
 
-// GET /api/v1/center-key — the public key the kiosk checks bindings with (also pinned in kiosk config)
-export const CenterKeyResponse = z.object({ keyId: z.string(), publicKeyPem: z.string() });
+// kioskApi.bindingKey — the binding key's public half, which the kiosk checks bindings with (also
+// pinned in kiosk config)
+export const BindingKeyResponse = z.object({ keyId: z.string(), publicKeyPem: z.string() });
+export type BindingKeyResponse = z.infer<typeof BindingKeyResponse>;

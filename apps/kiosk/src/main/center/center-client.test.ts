@@ -28,4 +28,13 @@ describe('center client deadline', () => {
     // One attempt, cut at the deadline; no retry started after it.
     expect(silent.sockets.length).toBe(1);
   }, 20_000);
+
+  it('refuses a request its route’s schema refuses before opening a connection (INPUT_INVALID)', async () => {
+    silent = await silentServer();
+    const client = createCenterClient({ baseUrl: `https://127.0.0.1:${silent.port}`, cert: '', key: '', ca: '' });
+    await expect(client.quote({ sessionId: '9b2f6a0e-3c1d-4e5f-8a7b-1c2d3e4f5a6b', certificateType: 'residenceRecord', copies: 0 })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    await expect(client.printResult('not-an-issuance', { issueNumber: 'x', outcome: 'printed' })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    client.close();
+    expect(silent.sockets.length).toBe(0);
+  });
 });

@@ -1,8 +1,10 @@
 /**
- * The kiosk's client for the center's API v1, built on the shared schemas: every request body is
- * typed as its schema's input (`z.input`) and checked against it before it leaves, so a drift
- * between kiosk and center fails the build or, at the latest, the call — never the center's
- * validation of a half-understood request; every answer is validated before the kiosk acts on it.
+ * The kiosk's client for the center's API v1, built on its route table (packages/shared/src/api/
+ * kiosk-routes.ts): each call names a route, whose path, method and schemas come from the table;
+ * every request body is typed as its schema's input (`z.input`) and checked against it before it
+ * leaves, so a drift between kiosk and center fails the build or, at the latest, the call — never
+ * the center's validation of a half-understood request; every answer is validated before the
+ * kiosk acts on it.
  * The kiosk proves who it is with its mutual-TLS client certificate. Every POST carries an
  * idempotency key, one per logical call, and is retried with the SAME key on network failures
  * and 5xx, so a retry returns the first result: the same challenge, the same session (never
@@ -10,28 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
-import {
-  API_PREFIX,
-  AuthenticateRequest,
-  AuthenticateResponse,
-  CancelRequest,
-  CancelResponse,
-  CenterKeyResponse,
-  ChallengeRequest,
-  ChallengeResponse,
-  DeliveryResponse,
-  DomicileRegistrationRequest,
-  DomicileRegistrationResponse,
-  MadoguchiError,
-  PaymentRequest,
-  PrintResultRequest,
-  PrintResultResponse,
-  QuoteRequest,
-  QuoteResponse,
-  ReceivedErrorBody,
-  isErrorCode,
-} from '@madoguchi/shared';
-import type { z } from 'zod';
+import { MadoguchiError, ReceivedErrorBody, isErrorCode, kioskApi, kioskPath, type KioskRouteName, type KioskRouteSpec, type RouteBody, type RouteParams, type RouteResponse } from '@madoguchi/shared';
 
 export interface CenterClientOptions {
   /** e.g. https://127.0.0.1:8443 */
@@ -52,24 +33,32 @@ export function createCenterClient(options: CenterClientOptions) {
   const retries = options.retries ?? 2;
 
   /**
-   * A POST whose body is checked against its shared schema first. The input is what is sent, not
-   * the parsed output: the wire format is the schema's input side (YenSchema's brand, for one, is
-   * a one-way transform), and the center parses it with the same schema.
+   * Calls the table's route `name`, its body checked against the route's schema first. The input is
+   * what is sent, not the parsed output: the wire format is the schema's input side (YenSchema's
+   * brand, for one, is a one-way transform), and the center parses it with the same schema.
    */
-  async function post<Q extends z.ZodType, S extends z.ZodType>(path: string, requestSchema: Q, body: z.input<Q>, schema: S, timeoutMs?: number, deadlineAt?: number): Promise<z.infer<S>> {
-    const checked = requestSchema.safeParse(body);
-    if (!checked.success) {
-      // Paths only: a body can hold a card certificate, never worth repeating in a log.
-      throw new MadoguchiError('INPUT_INVALID', `request to ${path} does not match its schema: ${checked.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  async function route<N extends KioskRouteName>(
+    name: N,
+    input: { path: string; body?: RouteBody<N> },
+    timeoutMs?: number,
+    deadlineAt?: number,
+  ): Promise<RouteResponse<N>> {
+    const spec: KioskRouteSpec = kioskApi[name];
+    if (spec.body) {
+      const checked = spec.body.safeParse(input.body);
+      if (!checked.success) {
+        // Paths only: a body can hold a card certificate, never worth repeating in a log.
+        throw new MadoguchiError('INPUT_INVALID', `request to ${input.path} does not match its schema: ${checked.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+      }
     }
-    return call('POST', path, body, schema, timeoutMs, deadlineAt);
+    return call(spec.method, input.path, input.body, spec.response, timeoutMs, deadlineAt) as Promise<RouteResponse<N>>;
   }
 
   /**
    * `deadlineAt` (epoch ms) bounds the whole call, retries included: a resident is waiting at the
    * machine, so no attempt starts, and none runs, past it.
    */
-  async function call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, timeoutMs = options.timeoutMs ?? 15_000, deadlineAt = Infinity): Promise<z.infer<S>> {
+  async function call(method: 'GET' | 'POST', path: string, body: unknown, schema: KioskRouteSpec['response'], timeoutMs = options.timeoutMs ?? 15_000, deadlineAt = Infinity): Promise<unknown> {
     let lastError: unknown = new Error(`no attempt before the deadline of ${method} ${path}`);
     for (let attempt = 0; attempt <= retries; attempt++) {
       const remaining = deadlineAt - Date.now();
@@ -111,7 +100,7 @@ export function createCenterClient(options: CenterClientOptions) {
           host: base.hostname,
           port: base.port || 443,
           method,
-          path: `${API_PREFIX}${path}`,
+          path,
           headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
           timeout: timeoutMs,
         },
@@ -137,21 +126,23 @@ export function createCenterClient(options: CenterClientOptions) {
 
   // Each method draws its idempotency key once (or takes the caller's), before `call` retries.
   type WithoutKey<T> = Omit<T, 'idempotencyKey'>;
+  const atIssuance = (issuanceId: string): RouteParams<'pay'> => ({ issuanceId });
   return {
-    challenge: (idempotencyKey: string = randomUUID()) => post('/challenges', ChallengeRequest, { idempotencyKey }, ChallengeResponse),
-    authenticate: (request: WithoutKey<z.input<typeof AuthenticateRequest>>, idempotencyKey: string = randomUUID()) => post('/sessions', AuthenticateRequest, { ...request, idempotencyKey }, AuthenticateResponse),
+    challenge: (idempotencyKey: string = randomUUID()) => route('challenge', { path: kioskPath('challenge'), body: { idempotencyKey } }),
+    authenticate: (request: WithoutKey<RouteBody<'authenticate'>>, idempotencyKey: string = randomUUID()) =>
+      route('authenticate', { path: kioskPath('authenticate'), body: { ...request, idempotencyKey } }),
     applyDomicileRegistration: (sessionId: string, idempotencyKey: string = randomUUID()) =>
-      post('/domicile-registrations', DomicileRegistrationRequest, { idempotencyKey, sessionId }, DomicileRegistrationResponse),
-    quote: (request: WithoutKey<z.input<typeof QuoteRequest>>, idempotencyKey: string = randomUUID()) => post('/issuances', QuoteRequest, { ...request, idempotencyKey }, QuoteResponse),
+      route('applyDomicileRegistration', { path: kioskPath('applyDomicileRegistration'), body: { idempotencyKey, sessionId } }),
+    quote: (request: WithoutKey<RouteBody<'quote'>>, idempotencyKey: string = randomUUID()) => route('quote', { path: kioskPath('quote'), body: { ...request, idempotencyKey } }),
     // Payment renders the documents: a longer attempt than the other calls, but never past the
     // caller's deadline (the escrow-payment budget).
-    pay: (issuanceId: string, paidYen: z.input<typeof PaymentRequest>['paidYen'], idempotencyKey: string = randomUUID(), deadlineAt?: number) =>
-      post(`/issuances/${encodeURIComponent(issuanceId)}/payment`, PaymentRequest, { idempotencyKey, paidYen }, DeliveryResponse, 40_000, deadlineAt),
-    printResult: (issuanceId: string, request: WithoutKey<z.input<typeof PrintResultRequest>>, idempotencyKey: string = randomUUID()) =>
-      post(`/issuances/${encodeURIComponent(issuanceId)}/print-results`, PrintResultRequest, { ...request, idempotencyKey }, PrintResultResponse),
-    cancel: (issuanceId: string, reasonCode?: z.input<typeof CancelRequest>['reasonCode'], idempotencyKey: string = randomUUID()) =>
-      post(`/issuances/${encodeURIComponent(issuanceId)}/cancel`, CancelRequest, { idempotencyKey, ...(reasonCode ? { reasonCode } : {}) }, CancelResponse),
-    centerKey: () => call('GET', '/center-key', undefined, CenterKeyResponse),
+    pay: (issuanceId: string, paidYen: RouteBody<'pay'>['paidYen'], idempotencyKey: string = randomUUID(), deadlineAt?: number) =>
+      route('pay', { path: kioskPath('pay', atIssuance(issuanceId)), body: { idempotencyKey, paidYen } }, 40_000, deadlineAt),
+    printResult: (issuanceId: string, request: WithoutKey<RouteBody<'printResult'>>, idempotencyKey: string = randomUUID()) =>
+      route('printResult', { path: kioskPath('printResult', atIssuance(issuanceId)), body: { ...request, idempotencyKey } }),
+    cancel: (issuanceId: string, reasonCode?: RouteBody<'cancel'>['reasonCode'], idempotencyKey: string = randomUUID()) =>
+      route('cancel', { path: kioskPath('cancel', atIssuance(issuanceId)), body: { idempotencyKey, ...(reasonCode ? { reasonCode } : {}) } }),
+    bindingKey: () => route('bindingKey', { path: kioskPath('bindingKey') }),
     close: () => agent.destroy(),
   };
 }
