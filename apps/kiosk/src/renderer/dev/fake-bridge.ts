@@ -2,14 +2,17 @@
  * Dev only (`?fake=1` in a development build): a stand-in main process so every screen can be
  * seen and clicked through without Electron, a card or a center. `?screen=<KioskScreen>` jumps to
  * a screen, `?lang=` picks the language, `?error=CODE` sets the error, `?demo=0` hides the demo
- * panel. It is a rough walk through the flow, not the real state machine (that is in main/).
+ * panel. It is a rough walk through the flow, not the real state machine (that is in main/); which
+ * screen takes which intent, and where `back` leads, come from the same table (kiosk-screens.ts).
  */
 import {
   BRIDGE_VERSION,
   KioskLanguage,
   KioskScreen,
   errorCatalog,
+  acceptsIntent,
   isErrorCode,
+  nextScreens,
   yen,
   type KioskBridge,
   type KioskIntent,
@@ -28,14 +31,53 @@ const menu: NonNullable<KioskView['menu']> = [
   { certificateType: 'taxCertificate', available: true, feeYen: yen(300), maxCopies: 5, taxYears: [2025, 2026] },
 ];
 
+type SetView = (patch: Partial<KioskView>) => void;
+/** Sets the view after a pause, as a step of the real main process would. */
+type Later = (ms: number, patch: () => Partial<KioskView>) => void;
+
 function errorFor(code: string, language: KioskLanguage) {
   if (!isErrorCode(code)) return { code, message: code };
   return { code, message: errorCatalog[code][language === 'en' ? 'en' : 'ja'] };
 }
 
+const signedIn: Partial<KioskView> = {
+  municipalityName: '東京都中央区',
+  menu,
+  householdMembers: [
+    { residentId: 'r1', displayName: '山田 太郎', relationship: '世帯主' },
+    { residentId: 'r2', displayName: '山田 花子', relationship: '妻' },
+    { residentId: 'r3', displayName: '山田 一郎', relationship: '子' },
+  ],
+  domicileRegistration: { status: 'notApplied', canApply: true, domicileMunicipalityName: '千代田区' },
+};
+
 export function createFakeBridge(params: URLSearchParams): KioskBridge {
+  let view = initialView(params);
+  const listeners = new Set<(view: KioskView) => void>();
+  const set: SetView = (patch) => {
+    view = { ...view, ...patch, revision: view.revision + 1 };
+    const snapshot = view;
+    setTimeout(() => listeners.forEach((listener) => listener(snapshot)), 0);
+  };
+  const later: Later = (ms, patch) => void setTimeout(() => set(patch()), ms);
+  const handle = fakeSteps(() => view, set, later);
+  return {
+    version: BRIDGE_VERSION,
+    getView: () => Promise.resolve(view),
+    onView(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    send(intent) {
+      handle(intent);
+      return Promise.resolve();
+    },
+  };
+}
+
+function initialView(params: URLSearchParams): KioskView {
   const language = KioskLanguage.catch('ja').parse(params.get('lang') ?? 'ja');
-  let view: KioskView = {
+  const view: KioskView = {
     bridgeVersion: BRIDGE_VERSION,
     revision: 1,
     screen: 'idle',
@@ -52,56 +94,43 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
           ],
         }),
   };
-  const listeners = new Set<(view: KioskView) => void>();
-  const set = (patch: Partial<KioskView>) => {
-    view = { ...view, ...patch, revision: view.revision + 1 };
-    const snapshot = view;
-    setTimeout(() => listeners.forEach((listener) => listener(snapshot)), 0);
-  };
-  const later = (ms: number, patch: () => Partial<KioskView>) => setTimeout(() => set(patch()), ms);
-  const signedIn: Partial<KioskView> = {
-    municipalityName: '東京都中央区',
-    menu,
-    householdMembers: [
-      { residentId: 'r1', displayName: '山田 太郎', relationship: '世帯主' },
-      { residentId: 'r2', displayName: '山田 花子', relationship: '妻' },
-      { residentId: 'r3', displayName: '山田 一郎', relationship: '子' },
-    ],
-    domicileRegistration: { status: 'notApplied', canApply: true, domicileMunicipalityName: '千代田区' },
-  };
-
   const jump = KioskScreen.safeParse(params.get('screen'));
-  if (jump.success) {
-    const screen = jump.data;
-    const errorCode = params.get('error');
-    view = {
-      ...view,
-      ...signedIn,
-      screen,
-      cardPresent: screen !== 'idle' && screen !== 'placeCard',
-      keypad: keypadOrder,
-      pinLength: screen === 'pin' ? 2 : undefined,
-      pinTriesLeft: screen === 'pin' ? 2 : undefined,
-      selected: { certificateType: params.get('type') === 'tax' ? 'taxCertificate' : 'residenceRecord', options: {}, copies: 2 },
-      quote: { feeYen: 200, totalYen: 400, copies: 2 },
-      paidYen: screen === 'payment' ? 100 : undefined,
-      printedDocuments: 2,
-      refundYen: screen === 'error' ? 400 : undefined,
-      error:
-        errorCode !== null
-          ? errorFor(errorCode, language)
-          : screen === 'refused'
-            ? errorFor('ELIGIBILITY_PENDING_MOVE_OUT', language)
-            : screen === 'error'
-              ? errorFor('ISSUANCE_PRINT_FAILED', language)
-              : undefined,
-    };
-    if (screen === 'idle' || screen === 'placeCard' || screen === 'readingCard' || screen === 'pin') {
-      view = { ...view, municipalityName: undefined, menu: undefined, householdMembers: undefined, domicileRegistration: undefined };
-    }
+  if (!jump.success) return view;
+  const screen = jump.data;
+  const errorCode = params.get('error');
+  const jumped: KioskView = {
+    ...view,
+    ...signedIn,
+    screen,
+    cardPresent: screen !== 'idle' && screen !== 'placeCard',
+    keypad: keypadOrder,
+    pinLength: screen === 'pin' ? 2 : undefined,
+    pinTriesLeft: screen === 'pin' ? 2 : undefined,
+    selected: { certificateType: params.get('type') === 'tax' ? 'taxCertificate' : 'residenceRecord', options: {}, copies: 2 },
+    quote: { feeYen: 200, totalYen: 400, copies: 2 },
+    paidYen: screen === 'payment' ? 100 : undefined,
+    printedDocuments: 2,
+    refundYen: screen === 'error' ? 400 : undefined,
+    error:
+      errorCode !== null
+        ? errorFor(errorCode, language)
+        : screen === 'refused'
+          ? errorFor('ELIGIBILITY_PENDING_MOVE_OUT', language)
+          : screen === 'error'
+            ? errorFor('ISSUANCE_PRINT_FAILED', language)
+            : undefined,
+  };
+  if (screen === 'idle' || screen === 'placeCard' || screen === 'readingCard' || screen === 'pin') {
+    return { ...jumped, municipalityName: undefined, menu: undefined, householdMembers: undefined, domicileRegistration: undefined };
   }
+  return jumped;
+}
 
-  function handle(intent: KioskIntent) {
+/** The fake's steps. Which screen takes which intent, and where `back` leads, come from the shared table as in the main process. */
+function fakeSteps(current: () => KioskView, set: SetView, later: Later) {
+  return (intent: KioskIntent): void => {
+    const view = current();
+    if (!acceptsIntent(view.screen, intent.type)) return;
     switch (intent.type) {
       case 'start':
         return set({ screen: 'placeCard' });
@@ -128,56 +157,52 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
         return set({ selected: view.selected ? { ...view.selected, options: intent.options, copies: intent.copies } : undefined });
       case 'applyDomicileRegistration':
         return set({ screen: 'domicileConfirm', error: undefined });
-      case 'confirm': {
-        if (view.screen === 'domicileConfirm') {
-          set({ screen: 'domicileApplying' });
-          return later(700, () => ({ screen: 'domicileApplied', domicileRegistration: { status: 'pending', canApply: false, domicileMunicipalityName: '千代田区' } }));
-        }
-        if (view.screen !== 'options') return;
-        const fee = menu.find((item) => item.certificateType === view.selected?.certificateType)?.feeYen ?? 0;
-        const copies = view.selected?.copies ?? 1;
-        set({ screen: 'quoting' });
-        return later(700, () => ({ screen: 'payment', quote: { feeYen: fee, totalYen: fee * copies, copies }, paidYen: 0 }));
+      case 'confirm':
+        return view.screen === 'domicileConfirm' ? fakeApply(set, later) : fakeQuote(view, set, later);
+      case 'demoInsertCash':
+        return fakeCash(view, intent.yen, set, later);
+      case 'back': {
+        const to = nextScreens(view.screen, 'back')?.[0] ?? view.screen;
+        if (to === 'options') return set({ screen: to, quote: undefined, paidYen: undefined });
+        return set({ screen: to, error: undefined, selected: undefined });
       }
-      case 'demoInsertCash': {
-        const paidYen = (view.paidYen ?? 0) + intent.yen;
-        set({ paidYen });
-        const total = view.quote?.totalYen ?? 0;
-        if (paidYen < total) return;
-        later(400, () => ({ screen: 'issuing', refundYen: paidYen > total ? paidYen - total : undefined }));
-        later(1300, () => ({ screen: 'printing' }));
-        return later(2200, () => ({ screen: 'done', printedDocuments: view.quote?.copies ?? 1 }));
-      }
-      case 'back':
-        if (view.screen === 'options' || view.screen === 'refused' || view.screen === 'domicileConfirm' || view.screen === 'domicileApplied') return set({ screen: 'menu', error: undefined, selected: undefined });
-        if (view.screen === 'payment') return set({ screen: 'options', quote: undefined, paidYen: undefined });
-        return;
       case 'cancel':
       case 'finish':
-        return set({
-          screen: 'idle',
-          language: 'ja',
-          municipalityName: undefined,
-          menu: undefined,
-          domicileRegistration: undefined,
-          selected: undefined,
-          quote: undefined,
-          paidYen: undefined,
-          error: undefined,
-        });
+        return set(endedView);
     }
-  }
-
-  return {
-    version: BRIDGE_VERSION,
-    getView: () => Promise.resolve(view),
-    onView(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    send(intent) {
-      handle(intent);
-      return Promise.resolve();
-    },
   };
+}
+
+const endedView: Partial<KioskView> = {
+  screen: 'idle',
+  language: 'ja',
+  municipalityName: undefined,
+  menu: undefined,
+  domicileRegistration: undefined,
+  selected: undefined,
+  quote: undefined,
+  paidYen: undefined,
+  error: undefined,
+};
+
+function fakeApply(set: SetView, later: Later): void {
+  set({ screen: 'domicileApplying' });
+  later(700, () => ({ screen: 'domicileApplied', domicileRegistration: { status: 'pending', canApply: false, domicileMunicipalityName: '千代田区' } }));
+}
+
+function fakeQuote(view: KioskView, set: SetView, later: Later): void {
+  const fee = menu.find((item) => item.certificateType === view.selected?.certificateType)?.feeYen ?? 0;
+  const copies = view.selected?.copies ?? 1;
+  set({ screen: 'quoting' });
+  later(700, () => ({ screen: 'payment', quote: { feeYen: fee, totalYen: fee * copies, copies }, paidYen: 0 }));
+}
+
+function fakeCash(view: KioskView, yen: number, set: SetView, later: Later): void {
+  const paidYen = (view.paidYen ?? 0) + yen;
+  set({ paidYen });
+  const total = view.quote?.totalYen ?? 0;
+  if (paidYen < total) return;
+  later(400, () => ({ screen: 'issuing', refundYen: paidYen > total ? paidYen - total : undefined }));
+  later(1300, () => ({ screen: 'printing' }));
+  later(2200, () => ({ screen: 'done', printedDocuments: view.quote?.copies ?? 1 }));
 }
