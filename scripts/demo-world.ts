@@ -7,15 +7,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDemoCards, demoPkiDir, type DemoCard } from '../packages/card-sim/src/index.js';
-import { featuredLabelsOf, generateDemoData, type DemoData } from '../packages/shared/src/demo-data/index.js';
-import { ensureCenterState } from '../apps/center/src/config.js';
-import { openDatabase } from '../apps/center/src/db/database.js';
-import { migrate } from '../apps/center/src/db/migrate.js';
-import { ensureKioskCa, createKioskKeyAndCsr } from '../apps/center/src/kiosks/kiosk-ca.js';
-import { enrollKiosk, listKiosks } from '../apps/center/src/kiosks/registry.js';
-import { createMunicipalStore } from '../apps/center/src/residents/index.js';
-import { putHolidays, putPolicy } from '../apps/center/src/policy/policy-store.js';
+import { ensureDemoCards, demoPkiDir, type DemoCard } from '@madoguchi/card-sim';
+import { featuredLabelsOf, generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
+import { ensureCenterState, openDatabase, migrate, ensureKioskCa, createKioskKeyAndCsr, enrollKiosk, listKiosks } from '@madoguchi/center';
+import { createMunicipalStore } from '@madoguchi/center/residents';
+import { putHolidays, putPolicy } from '@madoguchi/center/policy';
 
 const TERMINAL_ID = 'KIOSK-0001';
 

@@ -6,8 +6,8 @@
  * directory (default .var/demo); supervisor.ts runs the processes; this file composes them.
  */
 import { join, resolve } from 'node:path';
-import type { DemoCard } from '../packages/card-sim/src/index.js';
-import { demoClockStart, type DemoData } from '../packages/shared/src/demo-data/index.js';
+import type { DemoCard } from '@madoguchi/card-sim';
+import { demoClockStart, type DemoData } from '@madoguchi/shared/demo-data';
 import { prepareDemo, writeKioskConfig } from './demo-world.js';
 import { repoRoot } from './repo-root.js';
 import { freePort, Supervisor, waitForLine, waitForPort } from './supervisor.js';
