@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { KioskLanguage, Resident } from '@madoguchi/shared';
-import { feeInForce } from '../../apps/center/src/policy/availability.js';
+import { feeInForce } from '@madoguchi/center/policy';
 import { demoClockStart } from '../../scripts/system.js';
 import {
   cardOf,

@@ -7,13 +7,7 @@ import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { extractText, getDocumentProxy } from 'unpdf';
 import type { KioskLanguage, KioskView, Resident } from '@madoguchi/shared';
-import type { Catalog } from '../../apps/kiosk/src/renderer/i18n/catalog-type.js';
-import { ja } from '../../apps/kiosk/src/renderer/i18n/ja.js';
-import { en } from '../../apps/kiosk/src/renderer/i18n/en.js';
-import { zh } from '../../apps/kiosk/src/renderer/i18n/zh.js';
-import { ko } from '../../apps/kiosk/src/renderer/i18n/ko.js';
-import { vi } from '../../apps/kiosk/src/renderer/i18n/vi.js';
-import { pt } from '../../apps/kiosk/src/renderer/i18n/pt.js';
+import { ja, en, zh, ko, vi, pt, type Catalog } from '@madoguchi/kiosk/i18n';
 import { repoRoot, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
 
 /** The kiosk's own catalogs: what a screen must say is read from them, never retyped here. */

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { Resident } from '@madoguchi/shared';
-import { feeInForce } from '../../apps/center/src/policy/availability.js';
+import { feeInForce } from '@madoguchi/center/policy';
 import { demoClockStart, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
 import { fullName, pdfText, printedPdfs, screen, spoolFiles } from './support.js';
 
