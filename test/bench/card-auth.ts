@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openDemoCard } from '@madoguchi/card-sim';
-import { PinBuffer, createCardService, createPcscTransport, createVirtualReader } from '../../apps/kiosk/src/main/card/index.js';
+import { PinBuffer, createCardService, createPcscTransport, createVirtualReader } from '@madoguchi/kiosk/card';
 import { makeCardWorld, waitUntil } from '../card/card-world.js';
 import { startPcscRig } from '../support/pcsc-rig.js';
 

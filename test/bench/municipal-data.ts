@@ -14,11 +14,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import type { DatabaseConfig } from '../../apps/center/src/db/config.js';
-import { openDatabase, type CenterDatabase } from '../../apps/center/src/db/database.js';
-import { migrate } from '../../apps/center/src/db/migrate.js';
-import { checkEligibility, menuFor } from '../../apps/center/src/eligibility/index.js';
-import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
+import type { DatabaseConfig } from '@madoguchi/center/db';
+import { openDatabase, migrate, type CenterDatabase } from '@madoguchi/center';
+import { checkEligibility, menuFor } from '@madoguchi/center/eligibility';
+import { createMunicipalStore } from '@madoguchi/center/residents';
 import { startPostgres } from '../support/postgres.js';
 import { demo, demoNow, seedDemoWorld } from '../support/demo-world.js';
 

@@ -4,9 +4,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { createVerificationSigner } from '../../apps/center/src/rendering/index.js';
-import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
-import { renderDocument } from '../../apps/center/src/rendering/render-document.js';
+import { createVerificationSigner, FontSet, renderDocument } from '@madoguchi/center/rendering';
 import { everyTemplate } from '../rendering/fixtures.js';
 
 const signer = createVerificationSigner(generateKeyPairSync('ed25519').privateKey, 'bench');

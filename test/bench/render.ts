@@ -16,9 +16,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { generateKeyPairSync } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { createRenderer, createVerificationSigner, type Renderer } from '../../apps/center/src/rendering/index.js';
-import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
-import { renderDocument } from '../../apps/center/src/rendering/render-document.js';
+import { createRenderer, createVerificationSigner, FontSet, renderDocument, type Renderer } from '@madoguchi/center/rendering';
 import { everyTemplate } from '../rendering/fixtures.js';
 
 function arg(name: string, fallback: number): number {
