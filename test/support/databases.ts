@@ -13,9 +13,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe } from 'vitest';
-import { openDatabase, type CenterDatabase } from '../../apps/center/src/db/database.js';
-import type { DatabaseConfig } from '../../apps/center/src/db/config.js';
-import { migrate } from '../../apps/center/src/db/migrate.js';
+import { openDatabase, migrate, type CenterDatabase } from '@madoguchi/center';
+import type { DatabaseConfig } from '@madoguchi/center/db';
 import { startPostgres, type PostgresServer } from './postgres.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';

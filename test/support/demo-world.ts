@@ -3,9 +3,9 @@
  * municipalities' policies and the holiday calendar. `demoNow` is noon (Japan) on its reference day.
  */
 import { generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
-import type { CenterDatabase } from '../../apps/center/src/db/database.js';
-import { createPolicyStore } from '../../apps/center/src/policy/index.js';
-import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
+import type { CenterDatabase } from '@madoguchi/center';
+import { createPolicyStore } from '@madoguchi/center/policy';
+import { createMunicipalStore } from '@madoguchi/center/residents';
 import type { DatabaseHarness } from './databases.js';
 
 export const demo: DemoData = generateDemoData();
