@@ -6,8 +6,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ErrorBody, MadoguchiError, kioskApi, type KioskRouteName, type KioskRouteSpec, type RouteParsedBody, type RouteResponse } from '@madoguchi/shared';
-import type { z } from 'zod';
+import { ErrorBody, MadoguchiError, kioskApi, type KioskRouteName, type KioskRouteSpec, type RouteParsedBody, type RouteParsedParams, type RouteResponse } from '@madoguchi/shared';
 import { authenticateResident, describeSession, type AuthenticationDeps } from '../auth/authenticate.js';
 import { issueChallenge } from '../auth/challenges.js';
 import { loadSession, type Session } from '../auth/sessions.js';
@@ -36,8 +35,6 @@ function stored<T>(reply: FastifyReply, result: { status: number; body: unknown 
   reply.code(result.status);
   return result.body as T;
 }
-
-type RouteParsedParams<N extends KioskRouteName> = (typeof kioskApi)[N] extends { params: infer P extends z.ZodType } ? z.output<P> : undefined;
 
 /** What a route handler is given: the calling kiosk, the clock read once, the validated request. */
 interface KioskCall<N extends KioskRouteName> {
