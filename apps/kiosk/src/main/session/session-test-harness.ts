@@ -111,26 +111,7 @@ export function fakeCenter(tamper: Tamper = 'none', holds = new Holds()) {
       const answer = payAnswers.shift() ?? 'deliver';
       if (answer !== 'deliver') throw new MadoguchiError(answer, 'fake center');
       const issueNumber = `20261123 YOKOHAMA KIOSK-0001 P01 ${String(calls.length).padStart(6, '0')}`;
-      const pages = 2;
-      const pdfDoc = await PDFDocument.create();
-      const font = await pdfDoc.embedFont(StandardFonts.Helvetica);
-      const pageIssueNumbers = Array.from({ length: pages }, (_, i) => `${issueNumber} ${i + 1}/${pages}`);
-      pageIssueNumbers.forEach((n, i) => pdfDoc.addPage([595, 842]).drawText(tamper === 'wrongPage' && i === 1 ? `${issueNumber} 1/${pages}` : n, { x: 40, y: 800, size: 10, font }));
-      const pdf = await pdfDoc.save();
-      const binding: DocumentBinding = {
-        issuanceId: tamper === 'otherIssuance' ? randomUUID() : id,
-        issueNumber,
-        copyIndex: 1,
-        pageCount: pages,
-        pageIssueNumbers,
-        documentSha256: sha256(pdf),
-        authCertificateSha256: tamper === 'otherCard' ? sha256(randomBytes(20)) : sha256(certificateDer),
-        certificateType: 'residenceRecord',
-        issuedAt: new Date().toISOString(),
-      };
-      const bindingJson = JSON.stringify(binding);
-      const signature = sign(null, Buffer.from(tamper === 'badSignature' ? bindingJson + ' ' : bindingJson), centerKey.privateKey);
-      return { issuanceId: id, state: 'delivered', documents: [{ binding, bindingJson, bindingSignature: signature.toString('base64'), pdf: Buffer.from(pdf).toString('base64') }] };
+      return { issuanceId: id, state: 'delivered', documents: [await signedDocument(id, issueNumber, tamper)] };
     },
     async printResult(id, req) {
       calls.push(`print:${req.outcome}`);
@@ -152,6 +133,30 @@ export function fakeCenter(tamper: Tamper = 'none', holds = new Holds()) {
     onPay: (hook: () => void) => (onPay = hook),
     failPrintResults: () => (printResultFails = true),
   };
+}
+
+/** One two-page copy as the center delivers it: the PDF and its binding signed with `centerKey`, spoiled as `tamper` says. */
+async function signedDocument(id: string, issueNumber: string, tamper: Tamper) {
+  const pages = 2;
+  const pdfDoc = await PDFDocument.create();
+  const font = await pdfDoc.embedFont(StandardFonts.Helvetica);
+  const pageIssueNumbers = Array.from({ length: pages }, (_, i) => `${issueNumber} ${i + 1}/${pages}`);
+  pageIssueNumbers.forEach((n, i) => pdfDoc.addPage([595, 842]).drawText(tamper === 'wrongPage' && i === 1 ? `${issueNumber} 1/${pages}` : n, { x: 40, y: 800, size: 10, font }));
+  const pdf = await pdfDoc.save();
+  const binding: DocumentBinding = {
+    issuanceId: tamper === 'otherIssuance' ? randomUUID() : id,
+    issueNumber,
+    copyIndex: 1,
+    pageCount: pages,
+    pageIssueNumbers,
+    documentSha256: sha256(pdf),
+    authCertificateSha256: tamper === 'otherCard' ? sha256(randomBytes(20)) : sha256(certificateDer),
+    certificateType: 'residenceRecord',
+    issuedAt: new Date().toISOString(),
+  };
+  const bindingJson = JSON.stringify(binding);
+  const signature = sign(null, Buffer.from(tamper === 'badSignature' ? bindingJson + ' ' : bindingJson), centerKey.privateKey);
+  return { binding, bindingJson, bindingSignature: signature.toString('base64'), pdf: Buffer.from(pdf).toString('base64') };
 }
 
 export interface SetupOptions {
