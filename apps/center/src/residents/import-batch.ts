@@ -116,9 +116,22 @@ async function existing(trx: Executor, table: KeyTable, values: readonly string[
   return found;
 }
 
-/** Checks that need the stored data too; run after applying, inside the same transaction. */
-async function referenceIssues(trx: Executor, batch: MunicipalDataBatch, translate: PathTranslator): Promise<ImportIssue[]> {
-  const issues: ImportIssue[] = [];
+type Need = (ok: boolean, path: PathSegment[], message: string) => void;
+
+const NO_MUNICIPALITY = '団体が登録されていません (unknown municipality code)';
+const NO_RESIDENT = '住民が登録されていません (unknown residentId)';
+
+/** The stored keys (after this batch was applied) the batch's records refer to. */
+interface StoredReferences {
+  municipalities: Set<string>;
+  residents: Set<string>;
+  households: Set<string>;
+  registers: Set<string>;
+  /** Household → its municipality, for the households the batch's residents live in. */
+  householdMunicipality: Map<string, string>;
+}
+
+async function storedReferences(trx: Executor, batch: MunicipalDataBatch): Promise<StoredReferences> {
   const municipalities = await existing(trx, 'municipalities', [
     ...batch.households.map((h) => h.municipalityCode),
     ...batch.residents.map((r) => r.municipalityCode),
@@ -138,47 +151,51 @@ async function referenceIssues(trx: Executor, batch: MunicipalDataBatch, transla
   const residents = await existing(trx, 'residents', residentRefs);
   const households = await existing(trx, 'households', batch.residents.map((r) => r.householdId));
   const registers = await existing(trx, 'family_registers', batch.addressHistories.map((a) => a.registerId));
-
-  const need = (ok: boolean, path: PathSegment[], message: string) => {
-    if (!ok) issues.push({ path: translate(path), message });
-  };
-  const noMunicipality = '団体が登録されていません (unknown municipality code)';
-  const noResident = '住民が登録されていません (unknown residentId)';
-  batch.households.forEach((h, i) => {
-    need(municipalities.has(h.municipalityCode), ['households', i, 'municipalityCode'], noMunicipality);
-    need(residents.has(h.householdHeadId), ['households', i, 'householdHeadId'], noResident);
-  });
-  batch.residents.forEach((r, i) => {
-    need(municipalities.has(r.municipalityCode), ['residents', i, 'municipalityCode'], noMunicipality);
-    need(households.has(r.householdId), ['residents', i, 'householdId'], '世帯が登録されていません (unknown householdId)');
-  });
-  // A resident and their household must belong to the same municipality.
   const householdRows = [] as { household_id: string; municipality_code: string }[];
   for (const part of chunks([...new Set(batch.residents.map((r) => r.householdId))])) {
     householdRows.push(...(await trx.selectFrom('households').select(['household_id', 'municipality_code']).where('household_id', 'in', part).execute()));
   }
   const householdMunicipality = new Map(householdRows.map((h) => [h.household_id, h.municipality_code]));
+  return { municipalities, residents, households, registers, householdMunicipality };
+}
+
+/** References from each record to a stored municipality, resident, household or register. */
+function recordReferenceIssues(batch: MunicipalDataBatch, stored: StoredReferences, need: Need): void {
+  const { municipalities, residents, households, householdMunicipality } = stored;
+  batch.households.forEach((h, i) => {
+    need(municipalities.has(h.municipalityCode), ['households', i, 'municipalityCode'], NO_MUNICIPALITY);
+    need(residents.has(h.householdHeadId), ['households', i, 'householdHeadId'], NO_RESIDENT);
+  });
+  batch.residents.forEach((r, i) => {
+    need(municipalities.has(r.municipalityCode), ['residents', i, 'municipalityCode'], NO_MUNICIPALITY);
+    need(households.has(r.householdId), ['residents', i, 'householdId'], '世帯が登録されていません (unknown householdId)');
+  });
+  // A resident and their household must belong to the same municipality.
   batch.residents.forEach((r, i) => {
     const code = householdMunicipality.get(r.householdId);
     need(code === undefined || code === r.municipalityCode, ['residents', i, 'municipalityCode'], '世帯と住民の団体コードが一致しません (household is in another municipality)');
   });
-  batch.sealRegistrations.forEach((s, i) => need(residents.has(s.residentId), ['sealRegistrations', i, 'residentId'], noResident));
+  batch.sealRegistrations.forEach((s, i) => need(residents.has(s.residentId), ['sealRegistrations', i, 'residentId'], NO_RESIDENT));
   batch.taxRecords.forEach((t, i) => {
-    need(residents.has(t.residentId), ['taxRecords', i, 'residentId'], noResident);
-    need(municipalities.has(t.municipalityCode), ['taxRecords', i, 'municipalityCode'], noMunicipality);
+    need(residents.has(t.residentId), ['taxRecords', i, 'residentId'], NO_RESIDENT);
+    need(municipalities.has(t.municipalityCode), ['taxRecords', i, 'municipalityCode'], NO_MUNICIPALITY);
   });
-  batch.protectionMeasures.forEach((p, i) => need(residents.has(p.residentId), ['protectionMeasures', i, 'residentId'], noResident));
-  batch.issuanceBlocks.forEach((b, i) => need(residents.has(b.residentId), ['issuanceBlocks', i, 'residentId'], noResident));
-  batch.cardLinks.forEach((c, i) => need(residents.has(c.residentId), ['cardLinks', i, 'residentId'], noResident));
+  batch.protectionMeasures.forEach((p, i) => need(residents.has(p.residentId), ['protectionMeasures', i, 'residentId'], NO_RESIDENT));
+  batch.issuanceBlocks.forEach((b, i) => need(residents.has(b.residentId), ['issuanceBlocks', i, 'residentId'], NO_RESIDENT));
+  batch.cardLinks.forEach((c, i) => need(residents.has(c.residentId), ['cardLinks', i, 'residentId'], NO_RESIDENT));
   batch.familyRegisters.forEach((f, i) => {
-    need(municipalities.has(f.municipalityCode), ['familyRegisters', i, 'municipalityCode'], noMunicipality);
+    need(municipalities.has(f.municipalityCode), ['familyRegisters', i, 'municipalityCode'], NO_MUNICIPALITY);
     f.persons.forEach((p, j) => {
-      if (p.residentId) need(residents.has(p.residentId), ['familyRegisters', i, 'persons', j, 'residentId'], noResident);
+      if (p.residentId) need(residents.has(p.residentId), ['familyRegisters', i, 'persons', j, 'residentId'], NO_RESIDENT);
     });
   });
+}
+
+/** An address history needs its register, and its entries must name persons of that register. */
+async function addressHistoryIssues(trx: Executor, batch: MunicipalDataBatch, stored: StoredReferences, need: Need): Promise<void> {
   for (const [i, a] of batch.addressHistories.entries()) {
-    need(municipalities.has(a.municipalityCode), ['addressHistories', i, 'municipalityCode'], noMunicipality);
-    if (!registers.has(a.registerId)) {
+    need(stored.municipalities.has(a.municipalityCode), ['addressHistories', i, 'municipalityCode'], NO_MUNICIPALITY);
+    if (!stored.registers.has(a.registerId)) {
       need(false, ['addressHistories', i, 'registerId'], '戸籍が登録されていません (unknown registerId)');
       continue;
     }
@@ -186,7 +203,10 @@ async function referenceIssues(trx: Executor, batch: MunicipalDataBatch, transla
     const ids = new Set(persons.map((p) => p.person_id));
     a.entries.forEach((e, j) => need(ids.has(e.personId), ['addressHistories', i, 'entries', j, 'personId'], '戸籍にいない人です (person not in the register)'));
   }
-  // At most one active seal registration per resident, counting the ones already stored.
+}
+
+/** At most one active seal registration per resident, counting the ones already stored. */
+async function activeSealIssues(trx: Executor, batch: MunicipalDataBatch, need: Need): Promise<void> {
   const sealResidents = [...new Set(batch.sealRegistrations.map((s) => s.residentId))];
   for (const part of chunks(sealResidents)) {
     const rows = await trx
@@ -202,21 +222,50 @@ async function referenceIssues(trx: Executor, batch: MunicipalDataBatch, transla
       need(false, ['sealRegistrations', Math.max(i, 0), 'status'], '有効な印鑑登録が複数になります (a resident can have only one active seal registration)');
     }
   }
+}
+
+/** Checks that need the stored data too; run after applying, inside the same transaction. */
+async function referenceIssues(trx: Executor, batch: MunicipalDataBatch, translate: PathTranslator): Promise<ImportIssue[]> {
+  const issues: ImportIssue[] = [];
+  const need: Need = (ok, path, message) => {
+    if (!ok) issues.push({ path: translate(path), message });
+  };
+  const stored = await storedReferences(trx, batch);
+  recordReferenceIssues(batch, stored, need);
+  await addressHistoryIssues(trx, batch, stored, need);
+  await activeSealIssues(trx, batch, need);
   return issues;
 }
 
+const json = (v: unknown) => JSON.stringify(v);
+
+/** Upserts every kind in dependency order (a household before its residents, a register before its history). */
 async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
   const now = new Date().toISOString();
-  const json = (v: unknown) => JSON.stringify(v);
+  await upsertMunicipalities(trx, batch.municipalities, now);
+  await upsertHouseholds(trx, batch.households, now);
+  await upsertResidents(trx, batch.residents, now);
+  await upsertSealRegistrations(trx, batch.sealRegistrations, now);
+  await upsertFamilyRegisters(trx, batch.familyRegisters, now);
+  await upsertAddressHistories(trx, batch.addressHistories, now);
+  await upsertTaxRecords(trx, batch.taxRecords, now);
+  await upsertProtectionMeasures(trx, batch.protectionMeasures, now);
+  await upsertIssuanceBlocks(trx, batch.issuanceBlocks, now);
+  await upsertCardLinks(trx, batch.cardLinks, now);
+}
 
-  for (const part of chunks(batch.municipalities)) {
+async function upsertMunicipalities(trx: Executor, municipalities: MunicipalDataBatch['municipalities'], now: string): Promise<void> {
+  for (const part of chunks(municipalities)) {
     await trx
       .insertInto('municipalities')
       .values(part.map((m) => ({ code: m.code, data: json(m), updated_at: now })))
       .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })))
       .execute();
   }
-  for (const part of chunks(batch.households)) {
+}
+
+async function upsertHouseholds(trx: Executor, households: MunicipalDataBatch['households'], now: string): Promise<void> {
+  for (const part of chunks(households)) {
     await trx
       .insertInto('households')
       .values(part.map((h) => ({ household_id: h.householdId, municipality_code: h.municipalityCode, data: json(h), updated_at: now })))
@@ -229,11 +278,14 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
       )
       .execute();
   }
+}
+
+async function upsertResidents(trx: Executor, residents: MunicipalDataBatch['residents'], now: string): Promise<void> {
   // 仮登録 over an approved record is held aside (provisional.ts): the approved data is not lost.
-  const residentsHeld = await keysWithApprovedVersion(trx, 'resident', batch.residents.filter((r) => r.recordState !== 'approved').map((r) => r.residentId));
-  for (const r of batch.residents) if (residentsHeld.has(r.residentId)) await holdProvisionalResident(trx, r, now);
-  await dropPending(trx, 'resident', batch.residents.filter((r) => r.recordState === 'approved').map((r) => r.residentId));
-  for (const part of chunks(batch.residents.filter((r) => !residentsHeld.has(r.residentId)))) {
+  const residentsHeld = await keysWithApprovedVersion(trx, 'resident', residents.filter((r) => r.recordState !== 'approved').map((r) => r.residentId));
+  for (const r of residents) if (residentsHeld.has(r.residentId)) await holdProvisionalResident(trx, r, now);
+  await dropPending(trx, 'resident', residents.filter((r) => r.recordState === 'approved').map((r) => r.residentId));
+  for (const part of chunks(residents.filter((r) => !residentsHeld.has(r.residentId)))) {
     await trx
       .insertInto('residents')
       .values(
@@ -261,7 +313,10 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
       )
       .execute();
   }
-  for (const part of chunks(batch.sealRegistrations)) {
+}
+
+async function upsertSealRegistrations(trx: Executor, registrations: MunicipalDataBatch['sealRegistrations'], now: string): Promise<void> {
+  for (const part of chunks(registrations)) {
     await trx
       .insertInto('seal_registrations')
       .values(part.map((s) => ({ registration_id: s.registrationId, resident_id: s.residentId, status: s.status, data: json(s), updated_at: now })))
@@ -275,9 +330,12 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
       )
       .execute();
   }
-  const registersHeld = await keysWithApprovedVersion(trx, 'familyRegister', batch.familyRegisters.filter((f) => f.recordState !== 'approved').map((f) => f.registerId));
-  await dropPending(trx, 'familyRegister', batch.familyRegisters.filter((f) => f.recordState === 'approved').map((f) => f.registerId));
-  for (const register of batch.familyRegisters) {
+}
+
+async function upsertFamilyRegisters(trx: Executor, registers: MunicipalDataBatch['familyRegisters'], now: string): Promise<void> {
+  const registersHeld = await keysWithApprovedVersion(trx, 'familyRegister', registers.filter((f) => f.recordState !== 'approved').map((f) => f.registerId));
+  await dropPending(trx, 'familyRegister', registers.filter((f) => f.recordState === 'approved').map((f) => f.registerId));
+  for (const register of registers) {
     if (registersHeld.has(register.registerId)) {
       await holdProvisionalRegister(trx, register, now);
       continue;
@@ -304,7 +362,10 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
         .execute();
     }
   }
-  for (const part of chunks(batch.addressHistories)) {
+}
+
+async function upsertAddressHistories(trx: Executor, histories: MunicipalDataBatch['addressHistories'], now: string): Promise<void> {
+  for (const part of chunks(histories)) {
     await trx
       .insertInto('address_histories')
       .values(part.map((a) => ({ register_id: a.registerId, municipality_code: a.municipalityCode, data: json(a), updated_at: now })))
@@ -313,7 +374,10 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
       )
       .execute();
   }
-  for (const part of chunks(batch.taxRecords)) {
+}
+
+async function upsertTaxRecords(trx: Executor, records: MunicipalDataBatch['taxRecords'], now: string): Promise<void> {
+  for (const part of chunks(records)) {
     await trx
       .insertInto('tax_records')
       .values(part.map((t) => ({ resident_id: t.residentId, tax_year: t.taxYear, municipality_code: t.municipalityCode, data: json(t), updated_at: now })))
@@ -322,7 +386,10 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
       )
       .execute();
   }
-  for (const part of chunks(batch.protectionMeasures)) {
+}
+
+async function upsertProtectionMeasures(trx: Executor, measures: MunicipalDataBatch['protectionMeasures'], now: string): Promise<void> {
+  for (const part of chunks(measures)) {
     await trx
       .insertInto('protection_measures')
       .values(part.map((p) => ({ measure_id: p.measureId, resident_id: p.residentId, from_date: p.from, until_date: p.until ?? null, updated_at: now })))
@@ -336,7 +403,10 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
       )
       .execute();
   }
-  for (const part of chunks(batch.issuanceBlocks)) {
+}
+
+async function upsertIssuanceBlocks(trx: Executor, blocks: MunicipalDataBatch['issuanceBlocks'], now: string): Promise<void> {
+  for (const part of chunks(blocks)) {
     await trx
       .insertInto('issuance_blocks')
       .values(
@@ -362,7 +432,10 @@ async function apply(trx: Executor, batch: MunicipalDataBatch): Promise<void> {
       )
       .execute();
   }
-  for (const part of chunks(batch.cardLinks)) {
+}
+
+async function upsertCardLinks(trx: Executor, links: MunicipalDataBatch['cardLinks'], now: string): Promise<void> {
+  for (const part of chunks(links)) {
     await trx
       .insertInto('card_links')
       .values(part.map((c) => ({ issuer: c.issuer, serial_number: c.serialNumber, resident_id: c.residentId, usable_from: c.usableFrom, updated_at: now })))

@@ -92,15 +92,33 @@ function readFile(spec: CsvFileSpec, text: string, issues: ImportIssue[]): Row[]
   return rows;
 }
 
+/** What the parts of the assembly share: the rows read, where each record came from, the issues found. */
+interface Assembly {
+  rows(file: string): Row[];
+  /** Records that `prefix` (a batch path) came from this row. */
+  remember(prefix: string, row: Row): void;
+  issue(row: Row, column: string, message: string): void;
+}
+
+/** A record placed in the batch, with its batch path (for the origins of its nested parts). */
+interface Placed {
+  obj: Obj;
+  path: string;
+}
+
+function strip(values: Obj, ...keys: string[]): Obj {
+  const copy = { ...values };
+  for (const k of keys) delete copy[k];
+  return copy;
+}
+
 /** Build the batch and the origin of every record and nested part in it. */
 function assemble(rowsOf: (spec: CsvFileSpec) => Row[], issues: ImportIssue[]) {
   const origins = new Map<string, Origin>();
-  const remember = (prefix: string, row: Row) => origins.set(prefix, { file: row.spec.file, line: row.line, columns: columnKeys.get(row.spec)! });
-  const issue = (row: Row, column: string, message: string) => issues.push({ path: `${row.spec.file}:${row.line}:${column}`, message });
-  const strip = (values: Obj, ...keys: string[]) => {
-    const copy = { ...values };
-    for (const k of keys) delete copy[k];
-    return copy;
+  const a: Assembly = {
+    rows: (file) => rowsOf(csvFileSpecs.find((s) => s.file === file)!),
+    remember: (prefix, row) => origins.set(prefix, { file: row.spec.file, line: row.line, columns: columnKeys.get(row.spec)! }),
+    issue: (row, column, message) => issues.push({ path: `${row.spec.file}:${row.line}:${column}`, message }),
   };
 
   const batch: Record<string, Obj[]> = {};
@@ -113,124 +131,144 @@ function assemble(rowsOf: (spec: CsvFileSpec) => Row[], issues: ImportIssue[]) {
     ['issuanceBlocks', 'issuance_blocks.csv'],
     ['cardLinks', 'card_links.csv'],
   ] as const;
-  const spec = (file: string) => csvFileSpecs.find((s) => s.file === file)!;
   for (const [kind, file] of simple) {
-    batch[kind] = rowsOf(spec(file)).map((row, i) => {
-      remember(`${kind}[${i}]`, row);
+    batch[kind] = a.rows(file).map((row, i) => {
+      a.remember(`${kind}[${i}]`, row);
       return row.values;
     });
   }
+  batch.familyRegisters = assembleFamilyRegisters(a);
+  batch.addressHistories = assembleAddressHistories(a);
+  batch.taxRecords = assembleTaxRecords(a);
+  return { batch, translate: originTranslator(origins) };
+}
 
-  // 戸籍: registers, their items, persons, events and event details.
-  const registers = new Map<string, { obj: Obj; path: string }>();
-  batch.familyRegisters = rowsOf(spec('family_registers.csv')).map((row, i) => {
+/** 戸籍: registers, their items, persons, events and event details. */
+function assembleFamilyRegisters(a: Assembly): Obj[] {
+  const registers = new Map<string, Placed>();
+  const familyRegisters = a.rows('family_registers.csv').map((row, i) => {
     const obj = { ...row.values, registerEvents: [] as unknown[], persons: [] as Obj[] };
-    remember(`familyRegisters[${i}]`, row);
+    a.remember(`familyRegisters[${i}]`, row);
     registers.set(String(row.values.registerId), { obj, path: `familyRegisters[${i}]` });
     return obj;
   });
   const registerOf = (row: Row) => {
     const found = registers.get(String(row.values.registerId));
-    if (!found) issue(row, 'registerId', 'family_registers.csv にない戸籍です (unknown registerId)');
+    if (!found) a.issue(row, 'registerId', 'family_registers.csv にない戸籍です (unknown registerId)');
     return found;
   };
-  for (const row of rowsOf(spec('family_register_items.csv'))) {
+  for (const row of a.rows('family_register_items.csv')) {
     const register = registerOf(row);
     if (!register) continue;
     const items = register.obj.registerEvents as unknown[];
-    remember(`${register.path}.registerEvents[${items.length}]`, row);
+    a.remember(`${register.path}.registerEvents[${items.length}]`, row);
     items.push([row.values['0'], row.values['1']]);
   }
-  const persons = new Map<string, { obj: Obj; path: string }>();
-  for (const row of rowsOf(spec('family_register_persons.csv'))) {
+  const persons = new Map<string, Placed>();
+  for (const row of a.rows('family_register_persons.csv')) {
     const register = registerOf(row);
     if (!register) continue;
     const list = register.obj.persons as Obj[];
     const path = `${register.path}.persons[${list.length}]`;
     const obj = { ...strip(row.values, 'registerId'), events: [] as Obj[] };
-    remember(path, row);
+    a.remember(path, row);
     list.push(obj);
     persons.set(`${String(row.values.registerId)}\u0000${String(row.values.personId)}`, { obj, path });
   }
-  const events = new Map<string, { obj: Obj; path: string }>();
-  for (const row of rowsOf(spec('family_register_events.csv'))) {
+  assembleRegisterEvents(a, persons);
+  return familyRegisters;
+}
+
+/** A person's events (戸籍の身分事項) and each event's details, keyed by register, person and event number. */
+function assembleRegisterEvents(a: Assembly, persons: Map<string, Placed>): void {
+  const events = new Map<string, Placed>();
+  for (const row of a.rows('family_register_events.csv')) {
     const person = persons.get(`${String(row.values.registerId)}\u0000${String(row.values.personId)}`);
     if (!person) {
-      issue(row, 'personId', 'family_register_persons.csv にない人です (unknown personId)');
+      a.issue(row, 'personId', 'family_register_persons.csv にない人です (unknown personId)');
       continue;
     }
     const list = person.obj.events as Obj[];
     const path = `${person.path}.events[${list.length}]`;
     const obj = { ...strip(row.values, 'registerId', 'personId', 'eventNo'), details: [] as unknown[] };
-    remember(path, row);
+    a.remember(path, row);
     list.push(obj);
     const key = `${String(row.values.registerId)}\u0000${String(row.values.personId)}\u0000${String(row.values.eventNo)}`;
-    if (events.has(key)) issue(row, 'eventNo', '重複しています (duplicate eventNo)');
+    if (events.has(key)) a.issue(row, 'eventNo', '重複しています (duplicate eventNo)');
     events.set(key, { obj, path });
   }
-  for (const row of rowsOf(spec('family_register_event_details.csv'))) {
+  for (const row of a.rows('family_register_event_details.csv')) {
     const event = events.get(`${String(row.values.registerId)}\u0000${String(row.values.personId)}\u0000${String(row.values.eventNo)}`);
     if (!event) {
-      issue(row, 'eventNo', 'family_register_events.csv にない事項です (unknown eventNo)');
+      a.issue(row, 'eventNo', 'family_register_events.csv にない事項です (unknown eventNo)');
       continue;
     }
     const details = event.obj.details as unknown[];
-    remember(`${event.path}.details[${details.length}]`, row);
+    a.remember(`${event.path}.details[${details.length}]`, row);
     details.push([row.values['0'], row.values['1']]);
   }
+}
 
-  // 附票: entries grouped by register; the history's own origin is its first row.
-  const histories = new Map<string, { obj: Obj; path: string }>();
-  batch.addressHistories = [];
-  for (const row of rowsOf(spec('address_history_entries.csv'))) {
+/** 附票: entries grouped by register; the history's own origin is its first row. */
+function assembleAddressHistories(a: Assembly): Obj[] {
+  const histories = new Map<string, Placed>();
+  const addressHistories: Obj[] = [];
+  for (const row of a.rows('address_history_entries.csv')) {
     const registerId = String(row.values.registerId);
     let history = histories.get(registerId);
     if (!history) {
-      const path = `addressHistories[${batch.addressHistories.length}]`;
+      const path = `addressHistories[${addressHistories.length}]`;
       history = { obj: { registerId: row.values.registerId, municipalityCode: row.values.municipalityCode, entries: [] as Obj[] }, path };
-      remember(path, row);
+      a.remember(path, row);
       histories.set(registerId, history);
-      batch.addressHistories.push(history.obj);
+      addressHistories.push(history.obj);
     }
     const entries = history.obj.entries as Obj[];
-    remember(`${history.path}.entries[${entries.length}]`, row);
+    a.remember(`${history.path}.entries[${entries.length}]`, row);
     entries.push(strip(row.values, 'registerId', 'municipalityCode'));
   }
+  return addressHistories;
+}
 
-  // 税: records, their amounts and payments.
-  const taxes = new Map<string, { obj: Obj; path: string }>();
-  batch.taxRecords = rowsOf(spec('tax_records.csv')).map((row, i) => {
+/** 税: records, their amounts and payments. */
+function assembleTaxRecords(a: Assembly): Obj[] {
+  const taxes = new Map<string, Placed>();
+  const taxRecords = a.rows('tax_records.csv').map((row, i) => {
     const obj = { ...row.values, incomes: [] as Obj[], deductions: [] as Obj[], payments: [] as Obj[] };
-    remember(`taxRecords[${i}]`, row);
+    a.remember(`taxRecords[${i}]`, row);
     taxes.set(`${String(row.values.residentId)}\u0000${String(row.values.taxYear)}`, { obj, path: `taxRecords[${i}]` });
     return obj;
   });
   const taxOf = (row: Row) => {
     const found = taxes.get(`${String(row.values.residentId)}\u0000${String(row.values.taxYear)}`);
-    if (!found) issue(row, 'taxYear', 'tax_records.csv にない税情報です (unknown residentId + taxYear)');
+    if (!found) a.issue(row, 'taxYear', 'tax_records.csv にない税情報です (unknown residentId + taxYear)');
     return found;
   };
-  for (const row of rowsOf(spec('tax_amounts.csv'))) {
+  for (const row of a.rows('tax_amounts.csv')) {
     const tax = taxOf(row);
     if (!tax) continue;
     const section = row.values.section === 'income' ? 'incomes' : row.values.section === 'deduction' ? 'deductions' : null;
     if (!section) {
-      issue(row, 'section', 'income か deduction を指定してください (section must be income or deduction)');
+      a.issue(row, 'section', 'income か deduction を指定してください (section must be income or deduction)');
       continue;
     }
     const list = tax.obj[section] as Obj[];
-    remember(`${tax.path}.${section}[${list.length}]`, row);
+    a.remember(`${tax.path}.${section}[${list.length}]`, row);
     list.push(strip(row.values, 'residentId', 'taxYear', 'section'));
   }
-  for (const row of rowsOf(spec('tax_payments.csv'))) {
+  for (const row of a.rows('tax_payments.csv')) {
     const tax = taxOf(row);
     if (!tax) continue;
     const list = tax.obj.payments as Obj[];
-    remember(`${tax.path}.payments[${list.length}]`, row);
+    a.remember(`${tax.path}.payments[${list.length}]`, row);
     list.push(strip(row.values, 'residentId', 'taxYear'));
   }
+  return taxRecords;
+}
 
-  const translate = (segments: readonly PathSegment[]): string => {
+/** A batch path → the CSV file, line and column it came from (the longest remembered prefix wins). */
+function originTranslator(origins: Map<string, Origin>): (segments: readonly PathSegment[]) => string {
+  return (segments) => {
     for (let k = segments.length; k > 0; k--) {
       const origin = origins.get(formatPath(segments.slice(0, k)));
       if (!origin) continue;
@@ -240,7 +278,6 @@ function assemble(rowsOf: (spec: CsvFileSpec) => Row[], issues: ImportIssue[]) {
     }
     return formatPath(segments);
   };
-  return { batch, translate };
 }
 
 export async function importCsv(database: CenterDatabase, files: Record<string, string>, options: ImportOptions = {}): Promise<ImportReport> {
