@@ -59,6 +59,15 @@ export interface VerificationPool extends DocumentVerifier {
   close(): Promise<void>;
 }
 
+function startWorker(setup: VerificationWorkerSetup, memoryLimitMb: number): Worker {
+  return new Worker(new URL('./verification-worker-entry.mjs', import.meta.url), {
+    workerData: setup,
+    // The heap limit is what bounds a document's memory; the stack stays at V8's default size.
+    resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: 16 },
+  });
+}
+
+// eslint-disable-next-line max-lines-per-function -- a factory whose short methods share the pool's private state (slots, queue, counters)
 export function createVerificationPool(publicKeys: Record<string, KeyObject | string>, options: VerificationPoolOptions = {}): VerificationPool {
   const deadlineMs = options.deadlineMs ?? DEFAULT_VERIFICATION_DEADLINE_MS;
   const queueLimit = options.queueLimit ?? 8;
@@ -82,11 +91,7 @@ export function createVerificationPool(publicKeys: Record<string, KeyObject | st
   }
 
   function spawn(): Slot {
-    const worker = new Worker(new URL('./verification-worker-entry.mjs', import.meta.url), {
-      workerData: setup,
-      // The heap limit is what bounds a document's memory; the stack stays at V8's default size.
-      resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: 16 },
-    });
+    const worker = startWorker(setup, memoryLimitMb);
     let markReady!: () => void;
     let failReady!: (error: Error) => void;
     const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (failReady = reject)));
