@@ -9,10 +9,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatabaseConfig } from '../../apps/center/src/db/config.js';
-import { openDatabase } from '../../apps/center/src/db/database.js';
-import { migrate } from '../../apps/center/src/db/migrate.js';
-import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
+import type { DatabaseConfig } from '@madoguchi/center/db';
+import { openDatabase, migrate } from '@madoguchi/center';
+import { checkEligibility } from '@madoguchi/center/eligibility';
 import { startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from '../center/support/center-harness.js';
 import { checkDelivered } from '../center/support/kiosk-checks.js';
 import { startPostgres } from '../support/postgres.js';

@@ -9,9 +9,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteBody } from '@madoguchi/shared';
-import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
-import type { CenterDatabase } from '../../apps/center/src/db/database.js';
-import { sweep } from '../../apps/center/src/issuance/sweeper.js';
+import { verifyAuditChain, sweep, type CenterDatabase } from '@madoguchi/center';
 import { forEachDatabase } from '../support/databases.js';
 import { ok, startCenter, type CenterHarness } from './support/center-harness.js';
 

@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENAPI_PATH, kioskPath, type ErrorBody } from '@madoguchi/shared';
-import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
-import { unboundedFields, type JsonSchema } from '../../packages/shared/src/api/json-schema-bounds.js';
+import { verifyAuditChain } from '@madoguchi/center';
+import { unboundedFields, type JsonSchema } from '@madoguchi/shared/json-schema-bounds';
 import { forEachDatabase } from '../support/databases.js';
 import { httpsClient, newKey, ok, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 

@@ -10,7 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCrl, generateCrl, revoke, TEST_CA_NAME, toPem } from '@madoguchi/card-sim';
-import { parseCrl } from '../../apps/center/src/auth/crl.js';
+import { parseCrl } from '@madoguchi/center/auth';
 import { forEachDatabase } from '../support/databases.js';
 import { challengeRequest, newKey, ok, refusalOf, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type RouteResult, type TestKiosk } from './support/center-harness.js';
 

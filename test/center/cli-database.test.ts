@@ -15,15 +15,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { auditProgram } from '../../apps/center/src/cli/audit.js';
-import { runProgram } from '../../apps/center/src/cli/cli-errors.js';
-import { importProgram } from '../../apps/center/src/cli/import.js';
-import { ensureCenterState } from '../../apps/center/src/config.js';
-import type { DatabaseConfig } from '../../apps/center/src/db/config.js';
-import { openDatabase } from '../../apps/center/src/db/database.js';
-import { migrate } from '../../apps/center/src/db/migrate.js';
-import { migrations } from '../../apps/center/src/db/migrations/index.js';
-import { createKioskKeyAndCsr } from '../../apps/center/src/kiosks/kiosk-ca.js';
+import { auditProgram, runProgram, importProgram } from '@madoguchi/center/cli';
+import { ensureCenterState, openDatabase, migrate, createKioskKeyAndCsr } from '@madoguchi/center';
+import { migrations, type DatabaseConfig } from '@madoguchi/center/db';
 import { forEachDatabase } from '../support/databases.js';
 
 const root = join(import.meta.dirname, '../..');

@@ -10,11 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DatabaseConfig } from '../../apps/center/src/db/config.js';
-import { runProgram } from '../../apps/center/src/cli/cli-errors.js';
-import { importProgram } from '../../apps/center/src/cli/import.js';
-import { policyProgram } from '../../apps/center/src/cli/policy.js';
-import { createPolicyStore } from '../../apps/center/src/policy/index.js';
+import type { DatabaseConfig } from '@madoguchi/center/db';
+import { runProgram, importProgram, policyProgram } from '@madoguchi/center/cli';
+import { createPolicyStore } from '@madoguchi/center/policy';
 import { forEachDatabase } from '../support/databases.js';
 import { demo, japanInstant } from '../support/demo-world.js';
 

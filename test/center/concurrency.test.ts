@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resident } from '@madoguchi/shared';
-import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
-import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
+import { verifyAuditChain } from '@madoguchi/center';
+import { checkEligibility } from '@madoguchi/center/eligibility';
 import { forEachDatabase } from '../support/databases.js';
 import { ok, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';

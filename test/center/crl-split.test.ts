@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRL_EXTENSION_OIDS, publishCrl, type TestPki } from '@madoguchi/card-sim';
-import { parseCrl } from '../../apps/center/src/auth/crl.js';
+import { parseCrl } from '@madoguchi/center/auth';
 import { forEachDatabase } from '../support/databases.js';
 import { refusalOf, startCenter, TEST_NOW, type CenterHarness, type RouteResult, type TestCard, type TestKiosk } from './support/center-harness.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENAPI_PATH, kioskPath, type AuthenticateResponse } from '@madoguchi/shared';
-import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
+import { verifyAuditChain } from '@madoguchi/center';
 import { forEachDatabase } from '../support/databases.js';
 import { httpsClient, newKey, ok, refusalOf, startCenter, TEST_NOW, type CenterHarness, type TestKiosk } from './support/center-harness.js';
 

@@ -4,10 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorMessage, type CertificateOptions, type CertificateType, type MunicipalDataBatchInput } from '@madoguchi/shared';
-import type { CenterDatabase } from '../../apps/center/src/db/database.js';
-import { checkEligibility, createEligibility, menuFor, type EligibilityContext } from '../../apps/center/src/eligibility/index.js';
-import { createPolicyStore } from '../../apps/center/src/policy/index.js';
-import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
+import type { CenterDatabase } from '@madoguchi/center';
+import { checkEligibility, createEligibility, menuFor, type EligibilityContext } from '@madoguchi/center/eligibility';
+import { createPolicyStore } from '@madoguchi/center/policy';
+import { createMunicipalStore } from '@madoguchi/center/residents';
 import { forEachDatabase } from '../support/databases.js';
 import { demo, demoNow, demoWorldFactory, japanInstant } from '../support/demo-world.js';
 

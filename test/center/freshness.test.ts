@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MadoguchiError, type CertificateType, type ErrorCode, type MunicipalDataBatchInput } from '@madoguchi/shared';
-import type { CenterDatabase } from '../../apps/center/src/db/database.js';
-import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
-import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
+import type { CenterDatabase } from '@madoguchi/center';
+import { checkEligibility } from '@madoguchi/center/eligibility';
+import { createMunicipalStore } from '@madoguchi/center/residents';
 import { forEachDatabase } from '../support/databases.js';
 import { demo, demoNow, demoWorldFactory } from '../support/demo-world.js';
 

@@ -6,12 +6,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuoteResponse } from '@madoguchi/shared';
-import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
-import { canonicalJson } from '../../apps/center/src/issuance/canonical-json.js';
-import { listIncidents } from '../../apps/center/src/issuance/incidents.js';
-import { sweep } from '../../apps/center/src/issuance/sweeper.js';
+import { verifyAuditChain, canonicalJson, listIncidents, sweep } from '@madoguchi/center';
 import { forEachDatabase } from '../support/databases.js';
-import { createPolicyStore } from '../../apps/center/src/policy/index.js';
+import { createPolicyStore } from '@madoguchi/center/policy';
 import { newKey, ok, refusalOf, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
 

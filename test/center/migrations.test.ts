@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../apps/center/src/db/migrate.js';
-import { migrations } from '../../apps/center/src/db/migrations/index.js';
+import { migrate } from '@madoguchi/center';
+import { migrations } from '@madoguchi/center/db';
 import { createHarness, forEachDatabase } from '../support/databases.js';
 
 forEachDatabase((harness) => {

@@ -4,10 +4,9 @@
  * another municipality become available only after that municipality approves the registration.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../apps/center/src/audit/verify.js';
-import type { CenterDatabase } from '../../apps/center/src/db/database.js';
-import { checkEligibility } from '../../apps/center/src/eligibility/index.js';
-import { createPolicyStore } from '../../apps/center/src/policy/index.js';
+import { verifyAuditChain, type CenterDatabase } from '@madoguchi/center';
+import { checkEligibility } from '@madoguchi/center/eligibility';
+import { createPolicyStore } from '@madoguchi/center/policy';
 import { forEachDatabase } from '../support/databases.js';
 import { demo, demoNow, demoWorldFactory, japanInstant } from '../support/demo-world.js';
 

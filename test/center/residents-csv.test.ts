@@ -4,8 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MadoguchiError } from '@madoguchi/shared';
-import type { CenterDatabase } from '../../apps/center/src/db/database.js';
-import { batchToCsv, createMunicipalStore } from '../../apps/center/src/residents/index.js';
+import type { CenterDatabase } from '@madoguchi/center';
+import { batchToCsv, createMunicipalStore } from '@madoguchi/center/residents';
 import { forEachDatabase } from '../support/databases.js';
 import { demo, demoNow } from '../support/demo-world.js';
 

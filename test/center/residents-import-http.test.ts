@@ -2,10 +2,9 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ErrorBody, MadoguchiError } from '@madoguchi/shared';
-import type { CenterDatabase } from '../../apps/center/src/db/database.js';
-import { installErrorHandling } from '../../apps/center/src/http/error-handler.js';
-import { batchToCsv, createMunicipalStore } from '../../apps/center/src/residents/index.js';
-import { municipalDataRoutes } from '../../apps/center/src/residents/import-routes.js';
+import type { CenterDatabase } from '@madoguchi/center';
+import { installErrorHandling } from '@madoguchi/center/http';
+import { batchToCsv, createMunicipalStore, municipalDataRoutes } from '@madoguchi/center/residents';
 import { forEachDatabase } from '../support/databases.js';
 import { demo } from '../support/demo-world.js';
 

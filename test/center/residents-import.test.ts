@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { MadoguchiError, type MunicipalDataBatchInput } from '@madoguchi/shared';
 import { generateDemoData } from '@madoguchi/shared/demo-data';
-import { createMunicipalStore, pendingProvisional } from '../../apps/center/src/residents/index.js';
-import { getFamilyRegister } from '../../apps/center/src/residents/queries.js';
+import { createMunicipalStore, pendingProvisional, getFamilyRegister } from '@madoguchi/center/residents';
 import { forEachDatabase } from '../support/databases.js';
 
 const demo = generateDemoData();

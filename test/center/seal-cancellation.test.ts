@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuoteResponse } from '@madoguchi/shared';
-import { createMunicipalStore } from '../../apps/center/src/residents/index.js';
+import { createMunicipalStore } from '@madoguchi/center/residents';
 import { forEachDatabase } from '../support/databases.js';
 import { ok, refusalOf, startCenter, type CenterHarness, type RouteResult, type TestCard, type TestKiosk } from './support/center-harness.js';
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kioskPath, type ErrorBody } from '@madoguchi/shared';
-import { createCenterClient } from '../../apps/kiosk/src/main/center/center-client.js';
+import { createCenterClient } from '@madoguchi/kiosk/center-client';
 import { forEachDatabase } from '../support/databases.js';
 import { newKey, ok, refusalOf, signedAuthentication, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
 

@@ -15,15 +15,9 @@ import { join } from 'node:path';
 import { createTestPki, issueCardCertificate, type CaGeneration, type TestPki } from '@madoguchi/card-sim';
 import { generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
 import { kioskApi, kioskPath, type ChallengeResponse, type ErrorBody, type KioskRouteName, type QuoteResponse, type RouteBody, type RouteParams, type RouteResponse } from '@madoguchi/shared';
-import { buildApp, type BuildOptions } from '../../../apps/center/src/app.js';
-import { defaultTimeouts, ensureCenterState, type CenterConfig, type CenterState, type CenterTimeouts } from '../../../apps/center/src/config.js';
-import type { CenterDatabase } from '../../../apps/center/src/db/database.js';
-import { createDefaultServices } from '../../../apps/center/src/issuance/default-services.js';
-import type { CenterServices } from '../../../apps/center/src/issuance/services.js';
-import { createKioskKeyAndCsr, ensureKioskCa } from '../../../apps/center/src/kiosks/kiosk-ca.js';
-import { enrollKiosk, type Enrollment } from '../../../apps/center/src/kiosks/registry.js';
-import { createPolicyStore } from '../../../apps/center/src/policy/index.js';
-import { createMunicipalStore } from '../../../apps/center/src/residents/index.js';
+import { buildApp, defaultTimeouts, ensureCenterState, createDefaultServices, createKioskKeyAndCsr, ensureKioskCa, enrollKiosk, type BuildOptions, type CenterConfig, type CenterState, type CenterTimeouts, type CenterDatabase, type CenterServices, type Enrollment } from '@madoguchi/center';
+import { createPolicyStore } from '@madoguchi/center/policy';
+import { createMunicipalStore } from '@madoguchi/center/residents';
 
 /** Tuesday 2026-11-24 12:00 in Japan. */
 export const TEST_NOW = new Date('2026-11-24T03:00:00Z');
