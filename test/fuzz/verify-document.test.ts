@@ -22,13 +22,9 @@ import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCenterState } from '../../apps/center/src/config.js';
-import { installErrorHandling } from '../../apps/center/src/http/error-handler.js';
-import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
-import { renderDocument } from '../../apps/center/src/rendering/render-document.js';
-import { verificationRoutes } from '../../apps/center/src/rendering/verification-routes.js';
-import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
-import { createVerificationPool, type VerificationPool } from '../../apps/center/src/rendering/verification/verification-pool.js';
+import { ensureCenterState } from '@madoguchi/center';
+import { installErrorHandling } from '@madoguchi/center/http';
+import { FontSet, renderDocument, verificationRoutes, createVerificationSigner, createVerificationPool, type VerificationPool } from '@madoguchi/center/rendering';
 import { demo, makeInput, familyRegisterData, sealData, taxData } from '../rendering/fixtures.js';
 
 const RUNS = Number(process.env.MADOGUCHI_FUZZ_RUNS ?? 10_000);
