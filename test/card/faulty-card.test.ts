@@ -12,8 +12,8 @@ import { rmSync } from 'node:fs';
 import { MadoguchiError, type KioskView } from '@madoguchi/shared';
 import type { CardFault } from '@madoguchi/card-sim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PinBuffer, createCardService, createPcscTransport, type CardService, type CardServiceOptions } from '../../apps/kiosk/src/main/card/index.js';
-import { KioskSession } from '../../apps/kiosk/src/main/session/kiosk-session.js';
+import { PinBuffer, createCardService, createPcscTransport, type CardService, type CardServiceOptions } from '@madoguchi/kiosk/card';
+import { KioskSession } from '@madoguchi/kiosk/session';
 import { startPcscRig, type PcscRig } from '../support/pcsc-rig.js';
 import { makeCardWorld, waitUntil } from './card-world.js';
 

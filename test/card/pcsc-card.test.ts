@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MadoguchiError } from '@madoguchi/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CardPinWrongError, PinBuffer, createCardService, createPcscTransport, type CardService, type ReaderStatus } from '../../apps/kiosk/src/main/card/index.js';
+import { CardPinWrongError, PinBuffer, createCardService, createPcscTransport, type CardService, type ReaderStatus } from '@madoguchi/kiosk/card';
 import { startPcscRig, type PcscRig } from '../support/pcsc-rig.js';
 import { makeCardWorld, waitUntil } from './card-world.js';
 

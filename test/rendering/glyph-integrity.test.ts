@@ -8,9 +8,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
-import { renderDocument, verificationQrRect } from '../../apps/center/src/rendering/render-document.js';
-import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
+import { FontSet, renderDocument, verificationQrRect, createVerificationSigner } from '@madoguchi/center/rendering';
 import { everyTemplate } from './fixtures.js';
 import { blank, differingInkShare, inkShare, MAX_DIFFERING_INK_SHARE, rasterise } from './support/raster.js';
 

@@ -6,9 +6,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
-import { renderDocument } from '../../apps/center/src/rendering/render-document.js';
-import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
+import { FontSet, renderDocument, createVerificationSigner } from '@madoguchi/center/rendering';
 import { demo, makeInput, residenceRecordData } from './fixtures.js';
 import { compact, pageTexts } from './support/pdf-text.js';
 

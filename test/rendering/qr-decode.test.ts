@@ -9,10 +9,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
-import { createDocumentVerifier } from '../../apps/center/src/rendering/index.js';
-import { renderDocument } from '../../apps/center/src/rendering/render-document.js';
-import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
+import { FontSet, createDocumentVerifier, renderDocument, createVerificationSigner } from '@madoguchi/center/rendering';
 import { everyTemplate } from './fixtures.js';
 
 const keys = generateKeyPairSync('ed25519');

@@ -6,9 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatEraDate, pageIssueNumber, type RenderInput } from '@madoguchi/shared';
-import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
-import { renderDocument, type RenderedDocument } from '../../apps/center/src/rendering/render-document.js';
-import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
+import { FontSet, renderDocument, createVerificationSigner, type RenderedDocument } from '@madoguchi/center/rendering';
 import { demo, everyTemplate, FOREIGN_ALIAS } from './fixtures.js';
 import { expectedCertification, expectedFields, expectedHead } from './support/expected-fields.js';
 import { compact, pageTexts } from './support/pdf-text.js';

@@ -6,9 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
-import { renderDocument } from '../../apps/center/src/rendering/render-document.js';
-import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
+import { FontSet, renderDocument, createVerificationSigner } from '@madoguchi/center/rendering';
 import { demo, makeInput, taxData } from './fixtures.js';
 
 const run = promisify(execFile);

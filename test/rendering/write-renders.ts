@@ -10,9 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FontSet } from '../../apps/center/src/rendering/fonts/font-set.js';
-import { renderDocument } from '../../apps/center/src/rendering/render-document.js';
-import { createVerificationSigner } from '../../apps/center/src/rendering/verification/signing.js';
+import { FontSet, renderDocument, createVerificationSigner } from '@madoguchi/center/rendering';
 import { everyTemplate } from './fixtures.js';
 
 const out = join(import.meta.dirname, '../../docs/renders');

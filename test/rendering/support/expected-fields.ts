@@ -5,7 +5,7 @@
  * prints them as a pair (e.g. 世帯主 and the head's name, an income kind and its amount).
  */
 import { formatEraDate, formatEraFiscalYear, formatEraYearOnly, formatThousands, type PersonName, type RenderInput, type Resident } from '@madoguchi/shared';
-import { layoutFor } from '../../../apps/center/src/rendering/index.js';
+import { layoutFor } from '@madoguchi/center/rendering';
 
 const era = formatEraDate;
 const western = (iso: string) => {
