@@ -82,4 +82,17 @@ export default tseslint.config(
       )],
     },
   },
+  {
+    // Tests and scripts use the packages as their users do, so an export a test needs is a visible,
+    // named entry point (ARCHITECTURE.md, "Entry points"), not a path into another package's src/.
+    files: ['test/**/*.{ts,tsx,js,mjs}', 'scripts/**/*.{ts,js,mjs}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/apps/*/src/**', '**/packages/*/src/**'],
+          message: 'Import the package through its entry points (@madoguchi/center, @madoguchi/center/db, @madoguchi/kiosk/card, …; ARCHITECTURE.md, "Entry points"); add a subpath export if a test needs more.',
+        }],
+      }],
+    },
+  },
 );

@@ -131,4 +131,27 @@ describe('import boundaries', () => {
       expect(message).toMatch(boundary);
     });
   });
+
+  describe('tests and scripts', () => {
+    it('import the packages through their entry points, not by a path into src/', async () => {
+      for (const [path, specifier] of [
+        ['test/center/x.test.ts', '../../apps/center/src/app.js'],
+        ['test/center/support/x.ts', '../../../apps/center/src/db/database.js'],
+        ['test/e2e/x.spec.ts', '../../apps/kiosk/src/renderer/i18n/ja.js'],
+        ['test/x.ts', '../packages/shared/src/api/json-schema-bounds.js'],
+        ['scripts/x.ts', '../packages/card-sim/src/index.js'],
+      ]) {
+        expect((await importing(path!, specifier!)).join(), `${path} ${specifier}`).toMatch(/^no-restricted-imports: .*entry points/);
+      }
+      expect((await lint('test/card/x.test.ts', "import type { KioskSession } from '../../apps/kiosk/src/main/session/kiosk-session.js';\nexport type S = KioskSession;\n")).join()).toMatch(/entry points/);
+    });
+
+    it('leave the entry points alone', async () => {
+      for (const specifier of ['@madoguchi/center', '@madoguchi/center/db', '@madoguchi/kiosk/card', '@madoguchi/shared/demo-data', '@madoguchi/card-sim']) {
+        expect(await importing('test/center/x.test.ts', specifier), specifier).toEqual([]);
+        expect(await importing('scripts/x.ts', specifier), specifier).toEqual([]);
+      }
+      expect(await importing('test/center/x.test.ts', '../support/databases.js')).toEqual([]);
+    });
+  });
 });
