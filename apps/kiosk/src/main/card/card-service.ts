@@ -79,20 +79,7 @@ export function createCardService(options: CardServiceOptions): CardService {
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
-  const unsubscribe = [
-    transport.on('readerStatus', (status) => {
-      log('card.readerStatus', { status });
-      listeners.emit('readerStatus', status);
-    }),
-    transport.on('cardInserted', () => {
-      log('card.inserted');
-      listeners.emit('cardInserted');
-    }),
-    transport.on('cardRemoved', () => {
-      log('card.removed');
-      listeners.emit('cardRemoved');
-    }),
-  ];
+  const unsubscribe = forwardTransportEvents(transport, listeners, log);
 
   /**
    * One card operation at a time; a failure maps to a catalog error and never blocks the next. The
@@ -147,20 +134,7 @@ export function createCardService(options: CardServiceOptions): CardService {
     on: (event, listener) => listeners.on(event, listener),
 
     readCardInfo: (callOptions) =>
-      exclusive(
-        'readCardInfo',
-        async (client) => {
-          await client.selectAp();
-          const tokenType = await client.readTokenType();
-          const authCertificateDer = tokenType === 'android' ? null : await readCertificateOrNull(client);
-          const counter = await client.pinCounter();
-          if (counter.kind === 'verified') log('card.pinCounterUnknown', { reason: 'empty VERIFY answered 9000' });
-          const pinTriesLeft = counter.kind === 'triesLeft' ? counter.triesLeft : counter.kind === 'locked' ? 0 : null;
-          return { tokenType, authCertificateDer, pinTriesLeft };
-        },
-        { reset: false },
-        callOptions?.signal,
-      ),
+      exclusive('readCardInfo', (client) => readCardInfoWith(client, log), { reset: false }, callOptions?.signal),
 
     authenticate: (pin, challenge, callOptions) => {
       if (!pin.complete) {
@@ -169,24 +143,7 @@ export function createCardService(options: CardServiceOptions): CardService {
       }
       return exclusive(
         'authenticate',
-        async (client) => {
-          try {
-            await client.selectAp();
-            const tokenType = await client.readTokenType();
-            // Cards: certificate first (no PIN spent on a card that has none). Smartphones: PIN first.
-            let certificate = tokenType === 'android' ? null : await readCertificateOrNull(client);
-            try {
-              await client.verifyPin(pin);
-            } finally {
-              pin.wipe();
-            }
-            certificate ??= await client.readCertificate();
-            const signature = await client.signChallenge(challenge);
-            return { authCertificateDer: certificate, signature, tokenType };
-          } finally {
-            pin.wipe();
-          }
-        },
+        (client) => authenticateWith(client, pin, challenge),
         // Reset so the verified PIN does not outlive this session on the card.
         { reset: true },
         callOptions?.signal,
@@ -201,6 +158,54 @@ export function createCardService(options: CardServiceOptions): CardService {
       await transport.close();
     },
   };
+}
+
+/** Passes the reader's events on to the service's listeners, logged; returns the unsubscribe functions. */
+function forwardTransportEvents(transport: CardTransport, listeners: Listeners<CardServiceEvents>, log: CardLog): (() => void)[] {
+  return [
+    transport.on('readerStatus', (status) => {
+      log('card.readerStatus', { status });
+      listeners.emit('readerStatus', status);
+    }),
+    transport.on('cardInserted', () => {
+      log('card.inserted');
+      listeners.emit('cardInserted');
+    }),
+    transport.on('cardRemoved', () => {
+      log('card.removed');
+      listeners.emit('cardRemoved');
+    }),
+  ];
+}
+
+async function readCardInfoWith(client: JpkiClient, log: CardLog): Promise<CardInfo> {
+  await client.selectAp();
+  const tokenType = await client.readTokenType();
+  const authCertificateDer = tokenType === 'android' ? null : await readCertificateOrNull(client);
+  const counter = await client.pinCounter();
+  if (counter.kind === 'verified') log('card.pinCounterUnknown', { reason: 'empty VERIFY answered 9000' });
+  const pinTriesLeft = counter.kind === 'triesLeft' ? counter.triesLeft : counter.kind === 'locked' ? 0 : null;
+  return { tokenType, authCertificateDer, pinTriesLeft };
+}
+
+/** The PIN is wiped right after VERIFY, whatever the answer, and again whatever happens next. */
+async function authenticateWith(client: JpkiClient, pin: PinBuffer, challenge: Uint8Array): Promise<CardAuthentication> {
+  try {
+    await client.selectAp();
+    const tokenType = await client.readTokenType();
+    // Cards: certificate first (no PIN spent on a card that has none). Smartphones: PIN first.
+    let certificate = tokenType === 'android' ? null : await readCertificateOrNull(client);
+    try {
+      await client.verifyPin(pin);
+    } finally {
+      pin.wipe();
+    }
+    certificate ??= await client.readCertificate();
+    const signature = await client.signChallenge(challenge);
+    return { authCertificateDer: certificate, signature, tokenType };
+  } finally {
+    pin.wipe();
+  }
 }
 
 /**

@@ -86,6 +86,76 @@ export function classifyPcscError(error: unknown): TransportFailure {
   }
 }
 
+function transmitOn(reader: PcscReader, protocol: number, command: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    // A Buffer view over the caller's bytes (no copy), so wiping the APDU wipes what we handed over.
+    const view = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
+    reader.transmit(view, 258 + 2, protocol, (error: unknown, data: Buffer) => {
+      if (error) reject(error);
+      else resolve(new Uint8Array(data));
+    });
+  });
+}
+
+function releaseReader(reader: PcscReader, disposition: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    reader.disconnect(disposition, () => resolve());
+  });
+}
+
+/** What an open session needs from its transport. */
+interface SessionHooks {
+  /** Lets the next connect start. */
+  free(): void;
+  /** Ends the session after `pending` (an abandoned call) settles, without anyone waiting on it. */
+  windDown(pending: Promise<unknown>, after: () => Promise<void>): void;
+  /** What a failed command is reported as, once the reader state says whether the card was pulled. */
+  settle(error: unknown): Promise<TransportError>;
+  log: CardLog;
+}
+
+/** One exclusive connection to the card on `reader`. */
+function pcscSession(reader: PcscReader, protocol: number, hooks: SessionHooks): CardConnection {
+  const { free, windDown, settle, log } = hooks;
+  let open = true;
+  /** The command given up on, still running in the binding; set at most once per session. */
+  let abandoned: Promise<unknown> | undefined;
+  return {
+    async transmit(command, transmitOptions) {
+      const commandSignal = transmitOptions?.signal;
+      if (!open) throw new TransportError('other', 'session closed');
+      if (abandoned) throw new TransportError('other', 'an earlier command went unanswered: this session takes no more');
+      commandSignal?.throwIfAborted();
+      const pending = transmitOn(reader, protocol, command);
+      let answer: Uint8Array;
+      try {
+        answer = await untilAborted(pending, commandSignal);
+      } catch (error) {
+        if (commandSignal?.aborted) {
+          abandoned = pending;
+          log('pcsc.abandoned', { reader: reader.name });
+          throw error;
+        }
+        throw await settle(error);
+      }
+      if (answer.length < 2) throw await settle(new Error('answer without a status word'));
+      return answer;
+    },
+    async disconnect(opts) {
+      if (!open) return;
+      open = false;
+      if (abandoned) {
+        // The card's state after a half-run command is unknown: reset it, once the command ends.
+        windDown(abandoned, () => releaseReader(reader, reader.SCARD_RESET_CARD));
+        return;
+      }
+      free();
+      await releaseReader(reader, opts?.reset ? reader.SCARD_RESET_CARD : reader.SCARD_LEAVE_CARD);
+    },
+  };
+}
+
+// eslint-disable-next-line max-lines-per-function -- a factory whose short methods share the transport's private state (context, readers, status, the open session)
 export function createPcscTransport(options: PcscTransportOptions = {}): CardTransport {
   const pcsclite: PcscLiteFactory = options.pcsclite ?? (require('pcsclite') as PcscLiteFactory);
   const log: CardLog = options.log ?? (() => {});
@@ -241,16 +311,6 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
 
   start();
 
-  const transmitOn = (reader: PcscReader, protocol: number, command: Uint8Array): Promise<Uint8Array> =>
-    new Promise((resolve, reject) => {
-      // A Buffer view over the caller's bytes (no copy), so wiping the APDU wipes what we handed over.
-      const view = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
-      reader.transmit(view, 258 + 2, protocol, (error: unknown, data: Buffer) => {
-        if (error) reject(error);
-        else resolve(new Uint8Array(data));
-      });
-    });
-
   return {
     get readerStatus() {
       return status;
@@ -269,10 +329,6 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
       if (!entry) throw new TransportError('noCard', 'no card on any reader');
       if (inUse) throw new TransportError('busy', 'a card session is already open');
       const { reader } = entry;
-      const release = (disposition: number) =>
-        new Promise<void>((resolve) => {
-          reader.disconnect(disposition, () => resolve());
-        });
       /** Ends a session after `pending` (an abandoned call) settles, without anyone waiting on it. */
       const windDown = (pending: Promise<unknown>, after: () => Promise<void>) => {
         const done: Promise<void> = pending
@@ -309,46 +365,14 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
         protocol = await untilAborted(connecting, signal);
       } catch (error) {
         // Given up on while connecting: a handle that arrives later is handed straight back.
-        if (signal?.aborted) windDown(connecting, () => release(reader.SCARD_RESET_CARD));
+        if (signal?.aborted) windDown(connecting, () => releaseReader(reader, reader.SCARD_RESET_CARD));
         else inUse = false;
         throw error;
       }
-      let open = true;
-      /** The command given up on, still running in the binding; set at most once per session. */
-      let abandoned: Promise<unknown> | undefined;
-      return {
-        async transmit(command, transmitOptions) {
-          const commandSignal = transmitOptions?.signal;
-          if (!open) throw new TransportError('other', 'session closed');
-          if (abandoned) throw new TransportError('other', 'an earlier command went unanswered: this session takes no more');
-          commandSignal?.throwIfAborted();
-          const pending = transmitOn(reader, protocol, command);
-          let answer: Uint8Array;
-          try {
-            answer = await untilAborted(pending, commandSignal);
-          } catch (error) {
-            if (commandSignal?.aborted) {
-              abandoned = pending;
-              log('pcsc.abandoned', { reader: reader.name });
-              throw error;
-            }
-            throw await settle(error);
-          }
-          if (answer.length < 2) throw await settle(new Error('answer without a status word'));
-          return answer;
-        },
-        async disconnect(opts) {
-          if (!open) return;
-          open = false;
-          if (abandoned) {
-            // The card's state after a half-run command is unknown: reset it, once the command ends.
-            windDown(abandoned, () => release(reader.SCARD_RESET_CARD));
-            return;
-          }
-          inUse = false;
-          await release(opts?.reset ? reader.SCARD_RESET_CARD : reader.SCARD_LEAVE_CARD);
-        },
+      const free = () => {
+        inUse = false;
       };
+      return pcscSession(reader, protocol, { free, windDown, settle, log });
     },
 
     async close() {

@@ -26,6 +26,59 @@ export interface VirtualReader {
   setReaderConnected(connected: boolean): void;
 }
 
+/** What a session needs from its reader. */
+interface SessionHooks {
+  /** Throws when the reader or the session's card has gone. */
+  check(): void;
+  /** Whether the session's card is still the one on the reader. */
+  held(): boolean;
+  /** Lets the next connect start. */
+  release(): void;
+}
+
+/** One session with the card `current`; it ends when that card leaves, even if another comes. */
+function virtualSession(current: SimulatedCard, hooks: SessionHooks): CardConnection {
+  const { check, held, release } = hooks;
+  // Set once a command is given up on: whatever the card answers to it later is never read.
+  let abandoned = false;
+  return {
+    async transmit(command, transmitOptions) {
+      const signal = transmitOptions?.signal;
+      if (abandoned) throw new TransportError('other', 'an earlier command went unanswered: this session takes no more');
+      signal?.throwIfAborted();
+      check();
+      // Yield like a real reader does, so removal between APDUs is observable.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      check();
+      let answer: Uint8Array | undefined;
+      let fault: unknown;
+      const copy = Uint8Array.from(command);
+      try {
+        answer = await untilAborted(Promise.resolve().then(() => current.transmit(copy)), signal);
+      } catch (error) {
+        if (signal?.aborted) {
+          abandoned = true;
+          throw error;
+        }
+        fault = error;
+      } finally {
+        copy.fill(0); // it may hold PIN digits
+      }
+      // Removed while the card was working: the answer never reaches the host.
+      check();
+      if (!answer) throw new TransportError('other', fault instanceof Error ? fault.message : 'card fault');
+      return answer;
+    },
+    async disconnect(options) {
+      if (held()) {
+        // After an abandoned command the card's state is unknown: start it afresh.
+        if (options?.reset || abandoned) current.reset();
+        release();
+      }
+    },
+  };
+}
+
 export function createVirtualReader(): VirtualReader {
   const listeners = new Listeners<CardTransportEvents>();
   let card: SimulatedCard | undefined;
@@ -60,48 +113,15 @@ export function createVirtualReader(): VirtualReader {
       const session = insertion;
       holder = session;
       const current = card;
+      const held = () => insertion === session && card === current;
       const check = () => {
         if (status !== 'ready') throw new TransportError('readerUnavailable', 'virtual reader gone');
-        if (insertion !== session || card !== current) throw new TransportError('cardRemoved', 'card removed');
+        if (!held()) throw new TransportError('cardRemoved', 'card removed');
       };
-      // Set once a command is given up on: whatever the card answers to it later is never read.
-      let abandoned = false;
-      return {
-        async transmit(command, transmitOptions) {
-          const signal = transmitOptions?.signal;
-          if (abandoned) throw new TransportError('other', 'an earlier command went unanswered: this session takes no more');
-          signal?.throwIfAborted();
-          check();
-          // Yield like a real reader does, so removal between APDUs is observable.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          check();
-          let answer: Uint8Array | undefined;
-          let fault: unknown;
-          const copy = Uint8Array.from(command);
-          try {
-            answer = await untilAborted(Promise.resolve().then(() => current.transmit(copy)), signal);
-          } catch (error) {
-            if (signal?.aborted) {
-              abandoned = true;
-              throw error;
-            }
-            fault = error;
-          } finally {
-            copy.fill(0); // it may hold PIN digits
-          }
-          // Removed while the card was working: the answer never reaches the host.
-          check();
-          if (!answer) throw new TransportError('other', fault instanceof Error ? fault.message : 'card fault');
-          return answer;
-        },
-        async disconnect(options) {
-          if (insertion === session && card === current) {
-            // After an abandoned command the card's state is unknown: start it afresh.
-            if (options?.reset || abandoned) current.reset();
-            holder = undefined;
-          }
-        },
+      const release = () => {
+        holder = undefined;
       };
+      return virtualSession(current, { check, held, release });
     },
     async close() {
       closed = true;
