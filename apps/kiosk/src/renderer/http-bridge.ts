@@ -60,17 +60,8 @@ export function createHttpBridge(options: HttpBridgeOptions): KioskBridge {
   let attempt = 0;
 
   function handleView(event: Event) {
-    const data = (event as MessageEvent<unknown>).data;
-    if (typeof data !== 'string') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      return;
-    }
-    const parsed = KioskView.safeParse(json);
-    if (!parsed.success) return;
-    const view = parsed.data;
+    const view = viewOf(event);
+    if (!view) return;
     const first = firstViewOnThisConnection;
     firstViewOnThisConnection = false;
     if (view.revision < lastRevision) {
@@ -133,6 +124,20 @@ export function createHttpBridge(options: HttpBridgeOptions): KioskBridge {
       if (!response.ok) throw await requestError(response);
     },
   };
+}
+
+/** The view a 'view' event carries, or undefined when it is not one (ignored, like a stray message). */
+function viewOf(event: Event): KioskView | undefined {
+  const data = (event as MessageEvent<unknown>).data;
+  if (typeof data !== 'string') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const parsed = KioskView.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }
 
 async function requestError(response: Response): Promise<BridgeRequestError> {
