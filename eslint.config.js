@@ -26,6 +26,13 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
   },
   {
+    // Long functions hide steps: anything longer says why right above it
+    // (`// eslint-disable-next-line max-lines-per-function -- <reason>`).
+    files: ['apps/*/src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }] },
+  },
+  {
     files: ['packages/shared/**/*.{ts,tsx}'],
     rules: {
       'madoguchi/import-boundaries': ['error', boundaries(

@@ -51,55 +51,55 @@ interface KioskCall<N extends KioskRouteName> {
   idempotent<T>(request: unknown, run: () => Promise<T>, waitMs?: number): Promise<T>;
 }
 
+/** Registers the table's route `name`; its schemas validate the request and check the answer. */
+function kioskRoute<N extends KioskRouteName>(ctx: CenterContext, app: FastifyInstance, name: N, handler: (call: KioskCall<N>) => Promise<RouteResponse<N>>): void {
+  const spec: KioskRouteSpec = kioskApi[name];
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method: spec.method,
+    url: spec.path,
+    schema: {
+      tags: ['kiosk'],
+      summary: spec.summary,
+      ...(spec.params ? { params: spec.params } : {}),
+      ...(spec.body ? { body: spec.body } : {}),
+      response: { 200: spec.response, '4xx': ErrorBody, '5xx': ErrorBody },
+    },
+    handler: async (request, reply) => {
+      const kiosk = kioskOf(request);
+      const now = ctx.now();
+      return handler({
+        kiosk,
+        now,
+        body: request.body as RouteParsedBody<N>,
+        params: request.params as RouteParsedParams<N>,
+        reply,
+        async idempotent<T>(forKey: unknown, run: () => Promise<T>, waitMs = DUPLICATE_WAIT_MS): Promise<T> {
+          const { operation } = spec;
+          // The table gives every mutating route an operation; a route without one has no key to run under.
+          if (!operation) throw new MadoguchiError('INTERNAL', `${name} is not an idempotent route`);
+          const { idempotencyKey } = request.body as { idempotencyKey: string };
+          const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation, request: forKey, now, waitMs }, run);
+          return stored<T>(reply, result);
+        },
+      });
+    },
+  });
+}
+
 export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
   const auth: AuthenticationDeps = { database: ctx.database, services: ctx.services, anchors: ctx.anchors, revocation: ctx.revocation, sessionTtlMs: ctx.config.timeouts.sessionTtlMs };
   const issuance: IssuanceContext = { database: ctx.database, services: ctx.services, bindingKey: ctx.bindingKey, renderTimeoutMs: ctx.config.timeouts.renderTimeoutMs };
   // A payment renders its copies; its retry waits for them, within the request timeout.
   const paymentWaitMs = Math.min(ctx.config.timeouts.renderTimeoutMs * 2 + DUPLICATE_WAIT_MS, ctx.config.timeouts.requestTimeoutMs - 1_000);
 
-  /** Registers the table's route `name`; its schemas validate the request and check the answer. */
-  function kioskRoute<N extends KioskRouteName>(app: FastifyInstance, name: N, handler: (call: KioskCall<N>) => Promise<RouteResponse<N>>): void {
-    const spec: KioskRouteSpec = kioskApi[name];
-    app.withTypeProvider<ZodTypeProvider>().route({
-      method: spec.method,
-      url: spec.path,
-      schema: {
-        tags: ['kiosk'],
-        summary: spec.summary,
-        ...(spec.params ? { params: spec.params } : {}),
-        ...(spec.body ? { body: spec.body } : {}),
-        response: { 200: spec.response, '4xx': ErrorBody, '5xx': ErrorBody },
-      },
-      handler: async (request, reply) => {
-        const kiosk = kioskOf(request);
-        const now = ctx.now();
-        return handler({
-          kiosk,
-          now,
-          body: request.body as RouteParsedBody<N>,
-          params: request.params as RouteParsedParams<N>,
-          reply,
-          async idempotent<T>(forKey: unknown, run: () => Promise<T>, waitMs = DUPLICATE_WAIT_MS): Promise<T> {
-            const { operation } = spec;
-            // The table gives every mutating route an operation; a route without one has no key to run under.
-            if (!operation) throw new MadoguchiError('INTERNAL', `${name} is not an idempotent route`);
-            const { idempotencyKey } = request.body as { idempotencyKey: string };
-            const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation, request: forKey, now, waitMs }, run);
-            return stored<T>(reply, result);
-          },
-        });
-      },
-    });
-  }
-
   return async (app) => {
     app.decorateRequest('kiosk', null);
     app.addHook('onRequest', kioskGuard(ctx.database));
 
     // The stored result is the challenge itself: random bytes and an id, nothing of a resident.
-    kioskRoute(app, 'challenge', ({ kiosk, now, idempotent }) => idempotent({}, () => issueChallenge(ctx.database, kiosk.terminalId, now, ctx.config.timeouts.challengeTtlMs)));
+    kioskRoute(ctx, app, 'challenge', ({ kiosk, now, idempotent }) => idempotent({}, () => issueChallenge(ctx.database, kiosk.terminalId, now, ctx.config.timeouts.challengeTtlMs)));
 
-    kioskRoute(app, 'authenticate', async ({ kiosk, now, body, idempotent }) => {
+    kioskRoute(ctx, app, 'authenticate', async ({ kiosk, now, body, idempotent }) => {
       const { idempotencyKey: _key, ...signed } = body;
       // The stored result is the session id only: a retry gets the same session (the challenge was
       // consumed once, one session row, one audit entry), described afresh below, and no names are
@@ -115,16 +115,16 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
       return domicileRegistration ? { ...described, domicileRegistration } : described;
     });
 
-    kioskRoute(app, 'applyDomicileRegistration', ({ kiosk, now, body: { sessionId }, idempotent }) =>
+    kioskRoute(ctx, app, 'applyDomicileRegistration', ({ kiosk, now, body: { sessionId }, idempotent }) =>
       idempotent({ sessionId }, async () => applyDomicileRegistrationAtKiosk(ctx.database, kiosk, await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now), now)),
     );
 
-    kioskRoute(app, 'quote', ({ kiosk, now, body, idempotent }) => {
+    kioskRoute(ctx, app, 'quote', ({ kiosk, now, body, idempotent }) => {
       const { idempotencyKey: _key, ...rest } = body;
       return idempotent(rest, () => quote(issuance, kiosk, rest, now));
     });
 
-    kioskRoute(app, 'pay', async ({ kiosk, now, params: { issuanceId }, body: { idempotencyKey, paidYen }, idempotent }) => {
+    kioskRoute(ctx, app, 'pay', async ({ kiosk, now, params: { issuanceId }, body: { idempotencyKey, paidYen }, idempotent }) => {
       // The stored result of a delivery is a marker, not the documents: the bytes live (briefly)
       // only in issuance_documents, and a replay reads them from there.
       let delivery: RouteResponse<'pay'> | undefined;
@@ -138,20 +138,20 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
       );
       if (delivery) return delivery;
       // The kiosk is retrying a delivery that succeeded: it saw an error the first time. The
-      // operator reconciles it (misissuance.md req. 3); the documents are the same signed ones.
+      // operator reconciles it (docs/misissuance.md#r3); the documents are the same signed ones.
       await recordIncident(ctx.database.db, { kind: 'delivery_replayed', issuanceId, terminalId: kiosk.terminalId, detail: { idempotencyKey } }, now);
       return deliveryOf(issuance, kiosk, issuanceId);
     });
 
-    kioskRoute(app, 'printResult', ({ kiosk, now, params: { issuanceId }, body, idempotent }) => {
+    kioskRoute(ctx, app, 'printResult', ({ kiosk, now, params: { issuanceId }, body, idempotent }) => {
       const { idempotencyKey: _key, ...report } = body;
       return idempotent({ issuanceId, ...report }, () => reportPrintResult(issuance, kiosk, issuanceId, report, now));
     });
 
-    kioskRoute(app, 'cancel', ({ kiosk, now, params: { issuanceId }, body: { reasonCode }, idempotent }) =>
+    kioskRoute(ctx, app, 'cancel', ({ kiosk, now, params: { issuanceId }, body: { reasonCode }, idempotent }) =>
       idempotent({ issuanceId, reasonCode }, () => cancel(issuance, kiosk, issuanceId, reasonCode, now)),
     );
 
-    kioskRoute(app, 'bindingKey', async () => ({ keyId: ctx.bindingKey.keyId, publicKeyPem: ctx.bindingKey.publicKeyPem }));
+    kioskRoute(ctx, app, 'bindingKey', async () => ({ keyId: ctx.bindingKey.keyId, publicKeyPem: ctx.bindingKey.publicKeyPem }));
   };
 }

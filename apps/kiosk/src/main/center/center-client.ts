@@ -64,7 +64,7 @@ export function createCenterClient(options: CenterClientOptions) {
       const remaining = deadlineAt - Date.now();
       if (remaining <= 0) break;
       try {
-        const { status, json } = await send(method, path, body, Math.min(timeoutMs, remaining));
+        const { status, json } = await send(agent, base, method, path, body, Math.min(timeoutMs, remaining));
         if (status >= 200 && status < 300) {
           const parsed = schema.safeParse(json);
           if (!parsed.success) throw new MadoguchiError('INTERNAL', `center answer to ${path} does not match the schema`);
@@ -91,39 +91,6 @@ export function createCenterClient(options: CenterClientOptions) {
     throw new MadoguchiError('ISSUANCE_CENTER_UNREACHABLE', lastError instanceof Error ? lastError.message : String(lastError));
   }
 
-  function send(method: string, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; json: unknown }> {
-    return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const req = https.request(
-        {
-          agent,
-          host: base.hostname,
-          port: base.port || 443,
-          method,
-          path,
-          headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
-          timeout: timeoutMs,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            try {
-              resolve({ status: res.statusCode ?? 0, json: text.length > 0 ? JSON.parse(text) : null });
-            } catch {
-              resolve({ status: res.statusCode ?? 0, json: null });
-            }
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
-
   // Each method draws its idempotency key once (or takes the caller's), before `call` retries.
   type WithoutKey<T> = Omit<T, 'idempotencyKey'>;
   const atIssuance = (issuanceId: string): RouteParams<'pay'> => ({ issuanceId });
@@ -145,6 +112,40 @@ export function createCenterClient(options: CenterClientOptions) {
     bindingKey: () => route('bindingKey', { path: kioskPath('bindingKey') }),
     close: () => agent.destroy(),
   };
+}
+
+/** One HTTPS attempt over the kiosk's mutual-TLS agent: the status and the parsed JSON (null when none). */
+function send(agent: https.Agent, base: URL, method: string, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = https.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port || 443,
+        method,
+        path,
+        headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode ?? 0, json: text.length > 0 ? JSON.parse(text) : null });
+          } catch {
+            resolve({ status: res.statusCode ?? 0, json: null });
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 function delay(ms: number): Promise<void> {
