@@ -86,8 +86,10 @@ describe('verification pool', () => {
     await p.ready();
     await expect(p.verifyDocument(costlyButWellShaped())).rejects.toMatchObject({ code: 'VERIFICATION_DOCUMENT_REFUSED', detail: expect.stringMatching(/longer than the 5 ms/) });
     expect(p.replacedWorkers).toBe(1);
-    // The replacement answers (a refusal by shape needs well under the 5 ms).
-    await expect(p.verifyDocument(Buffer.from('not a pdf'))).rejects.toMatchObject({ code: 'VERIFICATION_DOCUMENT_REFUSED', detail: expect.stringMatching(/header/) });
+    // The replacement answers. Usually by shape ("header"), which needs well under the 5 ms; on a
+    // loaded 2-core machine a cold worker can miss even that, and then answers by its deadline —
+    // either way the upload is answered and refused, never left hanging.
+    await expect(p.verifyDocument(Buffer.from('not a pdf'))).rejects.toMatchObject({ code: 'VERIFICATION_DOCUMENT_REFUSED', detail: expect.stringMatching(/header|longer than the 5 ms/) });
   });
 
   it('answers VERIFICATION_BUSY at once when the queue is full, and still finishes what it accepted', async () => {
