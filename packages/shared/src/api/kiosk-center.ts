@@ -227,7 +227,7 @@ export type PaymentRequest = z.input<typeof PaymentRequest>;
 
 /**
  * What the center signs for each delivered document, so the kiosk can refuse to print anything
- * that is not this request's document for this card (misissuance.md, requirement 4).
+ * that is not this request's document for this card (docs/misissuance.md#r4).
  */
 export const DocumentBinding = z.object({
   issuanceId: z.string().uuid(),
