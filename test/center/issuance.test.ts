@@ -349,12 +349,19 @@ forEachDatabase((harness) => {
       });
       kiosks = [await center.enrollKiosk(), await center.enrollKiosk()];
       // Warm both render workers (fonts loaded) so only the injected delay decides who times out.
+      // A cold worker on a loaded 2-core machine can itself exceed the 5 s timeout (504): that first
+      // issuance is refunded as designed, and the warm-up tries again with a new one.
       const warmCards = await Promise.all([center.issueCard(center.demo.featured.chiyodaResident), center.issueCard(center.demo.featured.okutamaResident)]);
       await Promise.all(
         kiosks.map(async (k, i) => {
-          const s = ok(await center.authenticate(k, warmCards[i]!));
-          const q = ok(await center.quote(k, s.sessionId));
-          expect((await center.pay(k, q)).status).toBe(200);
+          let status = 0;
+          for (let attempt = 0; attempt < 3 && status !== 200; attempt++) {
+            const s = ok(await center.authenticate(k, warmCards[i]!));
+            const q = ok(await center.quote(k, s.sessionId));
+            status = (await center.pay(k, q)).status;
+            expect([200, 504]).toContain(status);
+          }
+          expect(status).toBe(200);
         }),
       );
     });
