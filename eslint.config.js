@@ -8,14 +8,28 @@ import importBoundaries from './eslint-rules/import-boundaries.js';
 const boundaries = (...restrictions) => ({ root: import.meta.dirname, restrictions });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/out/**', '.var/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '**/.scratch*'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/out/**',
+      '.var/**',
+      'coverage/**',
+      'test-results/**',
+      'playwright-report/**',
+      '**/.scratch*',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { plugins: { madoguchi: importBoundaries } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/ban-ts-comment': ['error', { 'ts-ignore': 'allow-with-description', 'ts-expect-error': 'allow-with-description' }],
+      '@typescript-eslint/ban-ts-comment': [
+        'error',
+        { 'ts-ignore': 'allow-with-description', 'ts-expect-error': 'allow-with-description' },
+      ],
       'no-console': 'off',
       // Japanese text separates family and given names with a full-width space (U+3000).
       'no-irregular-whitespace': ['error', { skipStrings: true, skipTemplates: true, skipComments: true }],
@@ -35,25 +49,44 @@ export default tseslint.config(
   {
     files: ['packages/shared/**/*.{ts,tsx}'],
     rules: {
-      'madoguchi/import-boundaries': ['error', boundaries(
-        { nodeBuiltins: true, message: 'packages/shared runs everywhere (center, kiosk main, renderer): no Node built-ins.' },
-        { packages: ['electron', 'react', 'react-dom', '@madoguchi/center', '@madoguchi/kiosk', '@madoguchi/card-sim'], paths: ['apps', 'packages/card-sim'], message: 'packages/shared imports no app, DOM or Electron code.' },
-      )],
+      'madoguchi/import-boundaries': [
+        'error',
+        boundaries(
+          { nodeBuiltins: true, message: 'packages/shared runs everywhere (center, kiosk main, renderer): no Node built-ins.' },
+          {
+            packages: ['electron', 'react', 'react-dom', '@madoguchi/center', '@madoguchi/kiosk', '@madoguchi/card-sim'],
+            paths: ['apps', 'packages/card-sim'],
+            message: 'packages/shared imports no app, DOM or Electron code.',
+          },
+        ),
+      ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer', 'require'],
     },
   },
   {
     files: ['apps/kiosk/src/renderer/**/*.{ts,tsx}'],
     rules: {
-      'madoguchi/import-boundaries': ['error', boundaries(
-        { nodeBuiltins: true, message: 'The renderer is sandboxed web content: no Node built-ins. Ask the main process through window.kiosk.' },
-        { packages: ['@madoguchi/center'], paths: ['apps/center'], message: 'The kiosk never imports the center: only packages/shared.' },
-        {
-          packages: ['electron', 'pcsclite', '@madoguchi/card-sim'],
-          paths: ['apps/kiosk/src/main', 'apps/kiosk/src/preload', 'apps/kiosk/src/electron', 'apps/kiosk/src/browser-host', 'packages/card-sim'],
-          message: 'The renderer talks to the main process only through the bridge (window.kiosk).',
-        },
-      )],
+      'madoguchi/import-boundaries': [
+        'error',
+        boundaries(
+          {
+            nodeBuiltins: true,
+            message: 'The renderer is sandboxed web content: no Node built-ins. Ask the main process through window.kiosk.',
+          },
+          { packages: ['@madoguchi/center'], paths: ['apps/center'], message: 'The kiosk never imports the center: only packages/shared.' },
+          {
+            packages: ['electron', 'pcsclite', '@madoguchi/card-sim'],
+            paths: [
+              'apps/kiosk/src/main',
+              'apps/kiosk/src/preload',
+              'apps/kiosk/src/electron',
+              'apps/kiosk/src/browser-host',
+              'packages/card-sim',
+            ],
+            message: 'The renderer talks to the main process only through the bridge (window.kiosk).',
+          },
+        ),
+      ],
       'no-restricted-globals': ['error', 'process', 'Buffer', 'require'],
     },
   },
@@ -61,32 +94,44 @@ export default tseslint.config(
     files: ['apps/kiosk/**/*.{ts,tsx}'],
     ignores: ['apps/kiosk/src/renderer/**'],
     rules: {
-      'madoguchi/import-boundaries': ['error', boundaries(
-        { packages: ['@madoguchi/center'], paths: ['apps/center'], message: 'The kiosk never imports the center: only packages/shared.' },
-        {
-          packages: ['@madoguchi/card-sim'],
-          paths: ['packages/card-sim'],
-          message: 'The test-only card simulator is loaded by the demo reader alone (apps/kiosk/src/main/demo/demo-cards.ts, itself imported lazily): a production kiosk never carries it.',
-        },
-      )],
+      'madoguchi/import-boundaries': [
+        'error',
+        boundaries(
+          { packages: ['@madoguchi/center'], paths: ['apps/center'], message: 'The kiosk never imports the center: only packages/shared.' },
+          {
+            packages: ['@madoguchi/card-sim'],
+            paths: ['packages/card-sim'],
+            message:
+              'The test-only card simulator is loaded by the demo reader alone (apps/kiosk/src/main/demo/demo-cards.ts, itself imported lazily): a production kiosk never carries it.',
+          },
+        ),
+      ],
     },
   },
   {
     // The demo reader and the tests may use the virtual card.
     files: ['apps/kiosk/src/main/demo/demo-cards.ts', 'apps/kiosk/**/*.test.{ts,tsx}'],
     rules: {
-      'madoguchi/import-boundaries': ['error', boundaries(
-        { packages: ['@madoguchi/center'], paths: ['apps/center'], message: 'The kiosk never imports the center: only packages/shared.' },
-      )],
+      'madoguchi/import-boundaries': [
+        'error',
+        boundaries({
+          packages: ['@madoguchi/center'],
+          paths: ['apps/center'],
+          message: 'The kiosk never imports the center: only packages/shared.',
+        }),
+      ],
     },
   },
   {
     files: ['apps/center/**/*.ts'],
     rules: {
-      'madoguchi/import-boundaries': ['error', boundaries(
-        { packages: ['@madoguchi/kiosk'], paths: ['apps/kiosk'], message: 'The center never imports the kiosk: only packages/shared.' },
-        { packages: ['electron', 'react', 'react-dom', 'pcsclite'], message: 'The center is a server: no Electron, React or PC/SC.' },
-      )],
+      'madoguchi/import-boundaries': [
+        'error',
+        boundaries(
+          { packages: ['@madoguchi/kiosk'], paths: ['apps/kiosk'], message: 'The center never imports the kiosk: only packages/shared.' },
+          { packages: ['electron', 'react', 'react-dom', 'pcsclite'], message: 'The center is a server: no Electron, React or PC/SC.' },
+        ),
+      ],
     },
   },
   {
@@ -94,12 +139,18 @@ export default tseslint.config(
     // named entry point (ARCHITECTURE.md, "Entry points"), not a path into another package's src/.
     files: ['test/**/*.{ts,tsx,js,mjs}', 'scripts/**/*.{ts,js,mjs}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          group: ['**/apps/*/src/**', '**/packages/*/src/**'],
-          message: 'Import the package through its entry points (@madoguchi/center, @madoguchi/center/db, @madoguchi/kiosk/card, …; ARCHITECTURE.md, "Entry points"); add a subpath export if a test needs more.',
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/apps/*/src/**', '**/packages/*/src/**'],
+              message:
+                'Import the package through its entry points (@madoguchi/center, @madoguchi/center/db, @madoguchi/kiosk/card, …; ARCHITECTURE.md, "Entry points"); add a subpath export if a test needs more.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -28,7 +28,8 @@ function isInside(file, folder) {
 
 /** The absolute path a file-system specifier points at, or undefined for a package specifier. */
 function targetPath(specifier, importingFile) {
-  if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..') return resolve(dirname(importingFile), specifier);
+  if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..')
+    return resolve(dirname(importingFile), specifier);
   if (specifier.startsWith('file:')) return fileURLToPath(specifier);
   if (isAbsolute(specifier)) return specifier;
   return undefined;
@@ -82,9 +83,10 @@ const rule = {
       if (specifier === undefined) return;
       const target = targetPath(specifier, file);
       for (const zone of zones) {
-        const hit = target !== undefined
-          ? zone.folders.some((folder) => isInside(target, folder))
-          : (zone.nodeBuiltins && isNodeBuiltin(specifier)) || (zone.packages ?? []).some((name) => matchesPackage(specifier, name));
+        const hit =
+          target !== undefined
+            ? zone.folders.some((folder) => isInside(target, folder))
+            : (zone.nodeBuiltins && isNodeBuiltin(specifier)) || (zone.packages ?? []).some((name) => matchesPackage(specifier, name));
         if (hit) {
           context.report({ node: reportNode, messageId: 'forbidden', data: { specifier, message: zone.message } });
           return;
@@ -98,7 +100,8 @@ const rule = {
       ExportNamedDeclaration: (node) => node.source && check(node.source),
       ImportExpression: (node) => check(node.source, node),
       CallExpression: (node) => {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments.length === 1) check(node.arguments[0], node);
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments.length === 1)
+          check(node.arguments[0], node);
       },
       // `typeof import('electron')` in a type position.
       TSImportType: (node) => {

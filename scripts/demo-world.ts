@@ -33,9 +33,20 @@ export async function prepareDemo(stateDir: string, log: (line: string) => void 
   const cardsStateDir = join(stateDir, 'cards');
   const started = Date.now();
   const holders = demoCardHolders(demo);
-  const cards = await ensureDemoCards(cardsStateDir, holders.map((r) => ({ residentId: r.residentId, birthDate: r.birthDate })), {
-    edgeResidents: { expired: demo.featured.chiyodaResident, revoked: demo.featured.okutamaResident, locked: demo.featured.foreignResident, android: demo.featured.ordinary, iphone: demo.featured.chiyodaResident, unknownCa: demo.featured.ordinary },
-  });
+  const cards = await ensureDemoCards(
+    cardsStateDir,
+    holders.map((r) => ({ residentId: r.residentId, birthDate: r.birthDate })),
+    {
+      edgeResidents: {
+        expired: demo.featured.chiyodaResident,
+        revoked: demo.featured.okutamaResident,
+        locked: demo.featured.foreignResident,
+        android: demo.featured.ordinary,
+        iphone: demo.featured.chiyodaResident,
+        unknownCa: demo.featured.ordinary,
+      },
+    },
+  );
   log(`virtual cards ready: ${cards.length} (${Date.now() - started} ms)`);
   // The kiosk's demo panel reads cards/labels.json if present.
   writeFileSync(join(cardsStateDir, 'labels.json'), JSON.stringify(demoPanelLabels(cards, demo), null, 2));
@@ -44,8 +55,15 @@ export async function prepareDemo(stateDir: string, log: (line: string) => void 
   const database = await openDatabase({ kind: 'sqlite', path: center.sqlitePath });
   try {
     await migrate(database);
-    const cardLinks = cards.map((c) => ({ residentId: c.residentId, issuer: c.issuer, serialNumber: c.serialNumber, usableFrom: nextDay(c.issuedOn) }));
-    const dataHash = createHash('sha256').update(JSON.stringify({ batch: demo.batch, policies: demo.policies, cardLinks })).digest('hex');
+    const cardLinks = cards.map((c) => ({
+      residentId: c.residentId,
+      issuer: c.issuer,
+      serialNumber: c.serialNumber,
+      usableFrom: nextDay(c.issuedOn),
+    }));
+    const dataHash = createHash('sha256')
+      .update(JSON.stringify({ batch: demo.batch, policies: demo.policies, cardLinks }))
+      .digest('hex');
     const marker = join(stateDir, 'center', 'demo-data.sha256');
     if (!existsSync(marker) || readFileSync(marker, 'utf8') !== dataHash) {
       await createMunicipalStore(database).importBatch({ ...demo.batch, cardLinks });
@@ -61,7 +79,13 @@ export async function prepareDemo(stateDir: string, log: (line: string) => void 
     const enrolled = (await listKiosks(database)).some((k) => k.terminalId === TERMINAL_ID && !k.revokedAt);
     if (!enrolled || !existsSync(certFile)) {
       const { csrPem } = createKioskKeyAndCsr(kioskDir, TERMINAL_ID);
-      const enrollment = await enrollKiosk(database, ensureKioskCa(center.kioskCaDir), { terminalId: TERMINAL_ID, printerId: 'P01', storeCode: 'S0001', storeName: 'デモ店（マドグチ中央店）', csrPem });
+      const enrollment = await enrollKiosk(database, ensureKioskCa(center.kioskCaDir), {
+        terminalId: TERMINAL_ID,
+        printerId: 'P01',
+        storeCode: 'S0001',
+        storeName: 'デモ店（マドグチ中央店）',
+        csrPem,
+      });
       writeFileSync(certFile, enrollment.certificatePem);
       log(`kiosk ${TERMINAL_ID} enrolled`);
     }

@@ -20,7 +20,9 @@ const started = Date.now();
 // One line saying how the kiosk runs, true for this machine.
 if (useElectron) console.log('Running the kiosk in its Electron window.');
 else {
-  const why = haveElectron ? 'No display for the Electron window' : "Electron's binary is not installed (it cannot be downloaded on this network)";
+  const why = haveElectron
+    ? 'No display for the Electron window'
+    : "Electron's binary is not installed (it cannot be downloaded on this network)";
   const how = opensChromium
     ? 'running the same kiosk renderer in Chromium kiosk mode instead.'
     : display

@@ -18,7 +18,11 @@ export class Supervisor {
 
   /** A TypeScript entry point run by this Node with tsx; stdout stays readable for readiness lines. */
   spawnTs(name: string, file: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return this.supervise(name, child);
   }
 

@@ -53,17 +53,48 @@ export async function startDemoSystem(options: StartOptions = {}): Promise<DemoS
 
   const supervisor = new Supervisor(log);
   const stop = () => supervisor.stopAll();
-  const system = (kioskUrl: string): DemoSystem => ({ kioskUrl, centerUrl, spoolDir: prepared.spoolDir, printedDir: prepared.printedDir, stateDir, demo: prepared.demo, cards: prepared.cards, stop });
+  const system = (kioskUrl: string): DemoSystem => ({
+    kioskUrl,
+    centerUrl,
+    spoolDir: prepared.spoolDir,
+    printedDir: prepared.printedDir,
+    stateDir,
+    demo: prepared.demo,
+    cards: prepared.cards,
+    stop,
+  });
   try {
-    const clock: Record<string, string> = options.realClock ? {} : { MADOGUCHI_CLOCK: demoClockStart(new Date(), prepared.demo.holidays.map((h) => h.date)) };
-    const center = supervisor.spawnTs('center', join(repoRoot, 'apps/center/src/server.ts'), [], { ...prepared.centerEnv, ...clock, MADOGUCHI_CENTER_PORT: String(centerPort), MADOGUCHI_LOG_LEVEL: 'warn', ...options.centerEnv });
+    const clock: Record<string, string> = options.realClock
+      ? {}
+      : {
+          MADOGUCHI_CLOCK: demoClockStart(
+            new Date(),
+            prepared.demo.holidays.map((h) => h.date),
+          ),
+        };
+    const center = supervisor.spawnTs('center', join(repoRoot, 'apps/center/src/server.ts'), [], {
+      ...prepared.centerEnv,
+      ...clock,
+      MADOGUCHI_CENTER_PORT: String(centerPort),
+      MADOGUCHI_LOG_LEVEL: 'warn',
+      ...options.centerEnv,
+    });
     await waitForPort('center', centerPort, 60_000, center);
     log(`center listening on ${centerUrl}`);
     if (options.electronBinary) {
-      supervisor.spawnBinary('kiosk', options.electronBinary, [join(repoRoot, 'apps/kiosk/out/electron/main.cjs'), '--config', prepared.kioskConfigPath]);
+      supervisor.spawnBinary('kiosk', options.electronBinary, [
+        join(repoRoot, 'apps/kiosk/out/electron/main.cjs'),
+        '--config',
+        prepared.kioskConfigPath,
+      ]);
       return system('app://kiosk/index.html (Electron window)');
     }
-    const kiosk = supervisor.spawnTs('kiosk', join(repoRoot, 'apps/kiosk/src/browser-host/start.ts'), ['--config', prepared.kioskConfigPath, ...(options.kioskPort ? ['--port', String(options.kioskPort)] : []), ...(options.openBrowser ? [] : ['--no-browser'])]);
+    const kiosk = supervisor.spawnTs('kiosk', join(repoRoot, 'apps/kiosk/src/browser-host/start.ts'), [
+      '--config',
+      prepared.kioskConfigPath,
+      ...(options.kioskPort ? ['--port', String(options.kioskPort)] : []),
+      ...(options.openBrowser ? [] : ['--no-browser']),
+    ]);
     return system(await waitForLine(kiosk, /^KIOSK_URL=(.+)$/, 60_000));
   } catch (error) {
     await stop();

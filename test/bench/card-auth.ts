@@ -37,7 +37,9 @@ async function measurePcsc(quickack: boolean, rounds: number): Promise<Figures> 
   const rig = await startPcscRig({ cardStateDir: world.stateDir, quickack });
   process.env.PCSCLITE_CSOCK_NAME = rig.socketPath;
   const service = createCardService({ transport: createPcscTransport() });
-  const label = rig.quickack ? 'pcscd + vpcd, quickack namespace' : `pcscd + vpcd, plain loopback (Nagle + delayed ACK)${quickack ? ' — quickack asked for, but the rig has no namespace' : ''}`;
+  const label = rig.quickack
+    ? 'pcscd + vpcd, quickack namespace'
+    : `pcscd + vpcd, plain loopback (Nagle + delayed ACK)${quickack ? ' — quickack asked for, but the rig has no namespace' : ''}`;
   const figures: Figures = { label, quickack: rig.quickack, rounds, placedToShown: [], read: [], authenticate: [] };
   try {
     await waitUntil(() => service.readerStatus === 'ready', 5000, 'readers');
@@ -110,7 +112,10 @@ if (mode === 'child-quickack' || mode === 'child-plain') {
 const rounds = Number(mode ?? 10);
 const self = fileURLToPath(import.meta.url);
 const child = (which: string): Figures => {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', self, which, String(rounds)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', self, which, String(rounds)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!) as Figures;
 };
 const results = [child('child-quickack'), child('child-plain'), await measureInProcess(rounds)];
@@ -120,12 +125,17 @@ for (const f of results) {
   console.log(`  card placed → certificate + tries shown : ${ms(median(f.placedToShown))} / ${ms(p95(f.placedToShown))}`);
   console.log(`  readCardInfo alone                      : ${ms(median(f.read))} / ${ms(p95(f.read))}`);
   console.log(`  PIN entered → signature returned        : ${ms(median(f.authenticate))} / ${ms(p95(f.authenticate))}`);
-  if (f.recovery) console.log(`  pcscd restarted → readers + card back   : ${ms(median(f.recovery))} / ${ms(Math.max(...f.recovery))} (max of ${f.recovery.length})`);
+  if (f.recovery)
+    console.log(
+      `  pcscd restarted → readers + card back   : ${ms(median(f.recovery))} / ${ms(Math.max(...f.recovery))} (max of ${f.recovery.length})`,
+    );
 }
 const quick = results.find((f) => f.quickack === true);
 const plain = results.find((f) => f.quickack === false);
 if (quick && plain) {
-  console.log(`\nratio plain / quickack: readCardInfo ×${(median(plain.read) / median(quick.read)).toFixed(1)}, authenticate ×${(median(plain.authenticate) / median(quick.authenticate)).toFixed(1)}, placed→shown ×${(median(plain.placedToShown) / median(quick.placedToShown)).toFixed(1)}`);
+  console.log(
+    `\nratio plain / quickack: readCardInfo ×${(median(plain.read) / median(quick.read)).toFixed(1)}, authenticate ×${(median(plain.authenticate) / median(quick.authenticate)).toFixed(1)}, placed→shown ×${(median(plain.placedToShown) / median(quick.placedToShown)).toFixed(1)}`,
+  );
 } else {
   console.log('\nno plain / quickack ratio: both PC/SC runs had the same quickack state (no namespaces on this machine?)');
 }

@@ -45,7 +45,19 @@ async function run(label: string, config: DatabaseConfig): Promise<void> {
     const residents: string[] = [];
     for (const r of center.demo.batch.residents) {
       if (residents.length === kioskCount) break;
-      if ((await checkEligibility({ database, residentId: r.residentId, certificateType: 'residenceRecord', options: {}, copies: 1, now: TEST_NOW })).ok) residents.push(r.residentId);
+      if (
+        (
+          await checkEligibility({
+            database,
+            residentId: r.residentId,
+            certificateType: 'residenceRecord',
+            options: {},
+            copies: 1,
+            now: TEST_NOW,
+          })
+        ).ok
+      )
+        residents.push(r.residentId);
     }
     const cards = await Promise.all(residents.map((id) => center.issueCard(id)));
     const keyPem = await center.bindingKeyPem(kiosks[0]!);
@@ -80,7 +92,9 @@ async function run(label: string, config: DatabaseConfig): Promise<void> {
 const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bench-'));
 const postgres = await startPostgres();
 try {
-  process.stdout.write(`${flows} issuances (住民票の写し, 1 copy), 2 render workers, load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}\n`);
+  process.stdout.write(
+    `${flows} issuances (住民票の写し, 1 copy), 2 render workers, load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}\n`,
+  );
   await run('sqlite', { kind: 'sqlite', path: join(dir, 'bench.sqlite') });
   await run('postgres', { kind: 'postgres', connectionString: await postgres.createDatabase() });
 } finally {

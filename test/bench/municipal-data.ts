@@ -60,7 +60,9 @@ async function bench(label: string, configs: () => Promise<DatabaseConfig>): Pro
   const base = { database: db, residentId: demo.featured.ordinary, now: demoNow };
   await checkEligibility({ ...base, certificateType: 'residenceRecord', options: {}, copies: 1 }); // warm fonts
   const baseline = await time(iterations, () => sql`select 1`.execute(db.db));
-  const eligibility = await time(iterations, () => checkEligibility({ ...base, certificateType: 'residenceRecord', options: {}, copies: 1 }));
+  const eligibility = await time(iterations, () =>
+    checkEligibility({ ...base, certificateType: 'residenceRecord', options: {}, copies: 1 }),
+  );
   const data = await time(iterations, () => store.loadCertificateData({ ...base, certificateType: 'residenceRecord', options: {} }));
   const menu = await time(Math.max(10, Math.floor(iterations / 4)), () => menuFor(base));
   const b = quantile(baseline, 0.5);
@@ -76,7 +78,11 @@ async function bench(label: string, configs: () => Promise<DatabaseConfig>): Pro
 
 const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bench-'));
 let n = 0;
-console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; iterations ${iterations}, imports ${imports}`);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; iterations ${iterations}, imports ${imports}`,
+);
 console.log('| database | operation | median ms | p90 ms | median / select 1 |');
 console.log('|---|---|---|---|---|');
 try {

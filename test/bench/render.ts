@@ -64,7 +64,9 @@ const fonts = new FontSet();
 const cases = everyTemplate();
 const oneLoad = loadavg()[0]!;
 
-console.log(`# Certificate rendering benchmark (${new Date().toISOString()}, ${availableParallelism()} cores, load average ${oneLoad.toFixed(2)})`);
+console.log(
+  `# Certificate rendering benchmark (${new Date().toISOString()}, ${availableParallelism()} cores, load average ${oneLoad.toFixed(2)})`,
+);
 console.log(`iterations per type: ${iterations}; baseline iterations: ${baselineIterations}\n`);
 console.log('| certificate | pages | KB | median ms | p90 ms | CPU ms (median) |');
 console.log('|---|---:|---:|---:|---:|---:|');
@@ -77,7 +79,9 @@ for (const c of cases) {
   const doc = await renderDocument(c.input, env);
   const r = await time(iterations, () => renderDocument(c.input, env));
   results[c.name] = r;
-  console.log(`| ${c.name} | ${doc.pageCount} | ${(doc.pdf.byteLength / 1024).toFixed(0)} | ${r.median.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.cpuMedian.toFixed(2)} |`);
+  console.log(
+    `| ${c.name} | ${doc.pageCount} | ${(doc.pdf.byteLength / 1024).toFixed(0)} | ${r.median.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.cpuMedian.toFixed(2)} |`,
+  );
 }
 
 // Naive baseline: same document, but every request loads the font file and subsets it from
@@ -94,8 +98,12 @@ for (let i = 0; i < baselineIterations; i++) {
 const baseline = summarise(baselineSamples);
 const fast = summarise(fastSamples);
 console.log(`\none-page 住民票 (household of 4), interleaved (production n=${fastSamples.length}, baseline n=${baselineSamples.length}):`);
-console.log(`  wall: production median ${fast.median.toFixed(2)} ms (p90 ${fast.p90.toFixed(2)}), naive baseline median ${baseline.median.toFixed(1)} ms (p90 ${baseline.p90.toFixed(1)}), ratio ${(baseline.median / fast.median).toFixed(1)}x`);
-console.log(`  CPU:  production median ${fast.cpuMedian.toFixed(2)} ms, naive baseline median ${baseline.cpuMedian.toFixed(1)} ms, ratio ${(baseline.cpuMedian / fast.cpuMedian).toFixed(1)}x`);
+console.log(
+  `  wall: production median ${fast.median.toFixed(2)} ms (p90 ${fast.p90.toFixed(2)}), naive baseline median ${baseline.median.toFixed(1)} ms (p90 ${baseline.p90.toFixed(1)}), ratio ${(baseline.median / fast.median).toFixed(1)}x`,
+);
+console.log(
+  `  CPU:  production median ${fast.cpuMedian.toFixed(2)} ms, naive baseline median ${baseline.cpuMedian.toFixed(1)} ms, ratio ${(baseline.cpuMedian / fast.cpuMedian).toFixed(1)}x`,
+);
 
 // Worker pool. On a shared machine "the pool uses every core" can only be judged against what the
 // machine offers right now, so the run measures that first (and again at the end): the same pure-JS
@@ -207,9 +215,15 @@ for (let round = 0; round < rounds; round++) {
 await Promise.all(pools.map((r) => r.close()));
 const controlAfter = await parallelismNow();
 
-const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 console.log(`\nworker pool, ${rounds} alternating rounds of ${perRound} one-page 住民票 (all submitted at once):`);
-console.log(`  control — parallelism available now (spin loop, 2 threads vs 1; 2.00 = both cores free): ${controlBefore.toFixed(2)}x before, ${controlAfter.toFixed(2)}x after`);
+console.log(
+  `  control — parallelism available now (spin loop, 2 threads vs 1; 2.00 = both cores free): ${controlBefore.toFixed(2)}x before, ${controlAfter.toFixed(2)}x after`,
+);
 console.log(`  workload control — the same 住民票 rendered in 2 bare worker threads vs 1 (no pool): ${renderControl.toFixed(2)}x`);
 console.log('| renderer | docs/s (median) | min–max | cores busy (process CPU / wall) | worker event-loop utilisation |');
 console.log('|---|---:|---:|---:|---|');
@@ -217,9 +231,13 @@ for (const [i, label] of ['pool(1)', 'pool(2)'].entries()) {
   const m = measured[i]!;
   const dps = m.map((r) => r.docsPerSecond);
   const elu = m[0]!.elu.map((_, w) => median(m.map((r) => r.elu[w]!)).toFixed(2)).join(', ');
-  console.log(`| ${label} | ${median(dps).toFixed(0)} | ${Math.min(...dps).toFixed(0)}–${Math.max(...dps).toFixed(0)} | ${median(m.map((r) => r.coresBusy)).toFixed(2)} | ${elu} |`);
+  console.log(
+    `| ${label} | ${median(dps).toFixed(0)} | ${Math.min(...dps).toFixed(0)}–${Math.max(...dps).toFixed(0)} | ${median(m.map((r) => r.coresBusy)).toFixed(2)} | ${elu} |`,
+  );
 }
-console.log(`| one thread in-process | ${median(inProcess).toFixed(0)} | ${Math.min(...inProcess).toFixed(0)}–${Math.max(...inProcess).toFixed(0)} | — | — |`);
+console.log(
+  `| one thread in-process | ${median(inProcess).toFixed(0)} | ${Math.min(...inProcess).toFixed(0)}–${Math.max(...inProcess).toFixed(0)} | — | — |`,
+);
 const ratio = median(ratios);
 const available = (controlBefore + controlAfter) / 2;
 const spread = `median ${ratio.toFixed(2)}x (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`;
@@ -228,5 +246,8 @@ console.log(
     ? `  pool(2) / pool(1): ${spread}; the control allowed ${available.toFixed(2)}x, so the pool turned ${((100 * (ratio - 1)) / (available - 1)).toFixed(0)}% of the spare parallelism into throughput`
     : `  pool(2) / pool(1): ${spread}; the control allowed only ${available.toFixed(2)}x (no spare core during this run), so this run cannot show whether the pool scales — rerun on a quiet machine`,
 );
-if (available >= 1.25) console.log(`  against the workload control: pool(2) / pool(1) ${ratio.toFixed(2)}x of ${renderControl.toFixed(2)}x possible for this work with two bare threads (${((100 * ratio) / renderControl).toFixed(0)}%)`);
+if (available >= 1.25)
+  console.log(
+    `  against the workload control: pool(2) / pool(1) ${ratio.toFixed(2)}x of ${renderControl.toFixed(2)}x possible for this work with two bare threads (${((100 * ratio) / renderControl).toFixed(0)}%)`,
+  );
 console.log(`load average at end: ${loadavg()[0]!.toFixed(2)}`);

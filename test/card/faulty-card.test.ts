@@ -48,11 +48,19 @@ const notBeforeThePin = () => Promise.reject(new MadoguchiError('INTERNAL', 'not
 /** A kiosk over the real reader, as far as the card step goes: the center and printer are never reached. */
 async function kiosk(timeouts: Pick<CardServiceOptions, 'commandTimeoutMs' | 'operationTimeoutMs'> = {}) {
   const logs: string[] = [];
-  const service: CardService = createCardService({ transport: createPcscTransport(), log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })), ...timeouts });
+  const service: CardService = createCardService({
+    transport: createPcscTransport(),
+    log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
+    ...timeouts,
+  });
   const session = new KioskSession({
     card: service,
     center: {
-      challenge: async () => ({ challengeId: randomUUID(), challenge: randomBytes(32).toString('base64'), expiresAt: new Date(Date.now() + 60_000).toISOString() }),
+      challenge: async () => ({
+        challengeId: randomUUID(),
+        challenge: randomBytes(32).toString('base64'),
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      }),
       authenticate: notBeforeThePin,
       applyDomicileRegistration: notBeforeThePin,
       quote: notBeforeThePin,
@@ -72,11 +80,13 @@ async function kiosk(timeouts: Pick<CardServiceOptions, 'commandTimeoutMs' | 'op
   });
   const screens: { screen: KioskView['screen']; at: number; error?: string }[] = [];
   session.onView((v) => {
-    if (screens.at(-1)?.screen !== v.screen) screens.push({ screen: v.screen, at: performance.now(), ...(v.error ? { error: v.error.code } : {}) });
+    if (screens.at(-1)?.screen !== v.screen)
+      screens.push({ screen: v.screen, at: performance.now(), ...(v.error ? { error: v.error.code } : {}) });
   });
   await waitUntil(() => service.readerStatus === 'ready', 5000, 'readers');
   const screen = () => session.getView().screen;
-  const reach = (wanted: KioskView['screen'], timeoutMs = 5000) => waitUntil(() => screen() === wanted, timeoutMs, `screen ${wanted} (at ${screen()})`);
+  const reach = (wanted: KioskView['screen'], timeoutMs = 5000) =>
+    waitUntil(() => screen() === wanted, timeoutMs, `screen ${wanted} (at ${screen()})`);
   /** The resident touches start and places the card. */
   const placeCard = async (fault?: CardFault) => {
     void session.send({ type: 'start' });

@@ -41,7 +41,9 @@ async function tool(command: string, args: string[]): Promise<{ ok: boolean; out
   }
 }
 
-const triesLeft = () => (JSON.parse(readFileSync(join(world.stateDir, 'cards', cardId, 'counters.json'), 'utf8')) as { authPinTriesLeft: number }).authPinTriesLeft;
+const triesLeft = () =>
+  (JSON.parse(readFileSync(join(world.stateDir, 'cards', cardId, 'counters.json'), 'utf8')) as { authPinTriesLeft: number })
+    .authPinTriesLeft;
 
 describe('OpenSC against the virtual My Number card', () => {
   it('opensc-tool -an recognises the card as jpki', async () => {
@@ -65,8 +67,23 @@ describe('OpenSC against the virtual My Number card', () => {
     const publicKey = join(rig.dir, 'public.pem');
     writeFileSync(message, 'Madoguchi cross-check challenge');
     writeFileSync(hash, createHash('sha256').update(readFileSync(message)).digest());
-    writeFileSync(publicKey, new X509Certificate(world.cards.get(cardId)!.certificateDer).publicKey.export({ type: 'spki', format: 'pem' }));
-    const signed = await tool('pkcs15-crypt', ['--sign', '--key', '01', '--pin', '1234', '--sha-256', '--pkcs1', '-i', hash, '-o', signature]);
+    writeFileSync(
+      publicKey,
+      new X509Certificate(world.cards.get(cardId)!.certificateDer).publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    const signed = await tool('pkcs15-crypt', [
+      '--sign',
+      '--key',
+      '01',
+      '--pin',
+      '1234',
+      '--sha-256',
+      '--pkcs1',
+      '-i',
+      hash,
+      '-o',
+      signature,
+    ]);
     expect(signed.ok, signed.output).toBe(true);
     const verified = await tool('openssl', ['dgst', '-sha256', '-verify', publicKey, '-signature', signature, message]);
     expect(verified.output).toContain('Verified OK');

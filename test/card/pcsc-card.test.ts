@@ -8,7 +8,14 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MadoguchiError } from '@madoguchi/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CardPinWrongError, PinBuffer, createCardService, createPcscTransport, type CardService, type ReaderStatus } from '@madoguchi/kiosk/card';
+import {
+  CardPinWrongError,
+  PinBuffer,
+  createCardService,
+  createPcscTransport,
+  type CardService,
+  type ReaderStatus,
+} from '@madoguchi/kiosk/card';
 import { startPcscRig, type PcscRig } from '../support/pcsc-rig.js';
 import { makeCardWorld, waitUntil } from './card-world.js';
 
@@ -25,7 +32,10 @@ beforeAll(async () => {
   rig = await startPcscRig({ cardStateDir: world.stateDir });
   // libpcsclite reads this once, at the first context of the process.
   process.env.PCSCLITE_CSOCK_NAME = rig.socketPath;
-  service = createCardService({ transport: createPcscTransport(), log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })) });
+  service = createCardService({
+    transport: createPcscTransport(),
+    log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
+  });
   service.on('readerStatus', (s) => statuses.push(s));
   service.on('cardInserted', () => events.push('inserted'));
   service.on('cardRemoved', () => events.push('removed'));
@@ -48,12 +58,16 @@ async function place(cardId: string): Promise<void> {
 }
 
 async function failure(promise: Promise<unknown>): Promise<MadoguchiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof MadoguchiError)) throw new Error(`expected a MadoguchiError, got ${String(error)}`);
   return error;
 }
 
-const counters = (cardId: string) => JSON.parse(readFileSync(join(world.stateDir, 'cards', cardId, 'counters.json'), 'utf8')) as { authPinTriesLeft: number };
+const counters = (cardId: string) =>
+  JSON.parse(readFileSync(join(world.stateDir, 'cards', cardId, 'counters.json'), 'utf8')) as { authPinTriesLeft: number };
 
 describe('card service over pcscd + vpcd', () => {
   it('runs the full authentication: certificate, tries left, PIN, signature that verifies', async () => {
@@ -116,7 +130,11 @@ describe('card service over pcscd + vpcd', () => {
     // The 5 s count from before the kill, not from when the new pcscd's socket exists.
     const killedAt = Date.now();
     await rig.restartPcscd();
-    await waitUntil(() => service.readerStatus === 'ready' && service.cardPresent, killedAt + 5000 - Date.now(), 'readers within 5 s of the pcscd kill');
+    await waitUntil(
+      () => service.readerStatus === 'ready' && service.cardPresent,
+      killedAt + 5000 - Date.now(),
+      'readers within 5 s of the pcscd kill',
+    );
     expect(statuses).toContain('reconnecting');
     expect(statuses.at(-1)).toBe('ready');
     const result = await service.authenticate(PinBuffer.fromDigits('1234'), challenge);
@@ -134,7 +152,11 @@ describe('card service over pcscd + vpcd', () => {
     expect(outcome.code).toBe('CARD_READER_UNAVAILABLE');
     expect(pin.wiped).toBe(true);
     const { killedAt } = await restart.done;
-    await waitUntil(() => service.readerStatus === 'ready' && service.cardPresent, killedAt + 5000 - Date.now(), 'readers within 5 s of the pcscd kill');
+    await waitUntil(
+      () => service.readerStatus === 'ready' && service.cardPresent,
+      killedAt + 5000 - Date.now(),
+      'readers within 5 s of the pcscd kill',
+    );
     expect(statuses).toContain('reconnecting');
     expect(statuses.at(-1)).toBe('ready');
     // The card never left the reader: no removal was reported for it.

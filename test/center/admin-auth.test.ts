@@ -27,7 +27,13 @@ interface RawAnswer {
  * Write an HTTP/1.1 request head announcing `contentLength` bytes and send none of them; collect the
  * answer and whether the server closes the socket, for up to `waitMs`.
  */
-function headOnly(baseUrl: string, caPem: string, headers: Record<string, string>, contentLength: number, waitMs = 3_000): Promise<RawAnswer> {
+function headOnly(
+  baseUrl: string,
+  caPem: string,
+  headers: Record<string, string>,
+  contentLength: number,
+  waitMs = 3_000,
+): Promise<RawAnswer> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket: TLSSocket = connect({ host: url.hostname, port: Number(url.port), ca: caPem });
@@ -41,7 +47,13 @@ function headOnly(baseUrl: string, caPem: string, headers: Record<string, string
     };
     const timer = setTimeout(finish, waitMs);
     socket.on('secureConnect', () => {
-      const lines = ['POST /admin/municipal-data HTTP/1.1', `Host: ${url.host}`, 'Content-Type: application/json', `Content-Length: ${contentLength}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+      const lines = [
+        'POST /admin/municipal-data HTTP/1.1',
+        `Host: ${url.host}`,
+        'Content-Type: application/json',
+        `Content-Length: ${contentLength}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      ];
       started = performance.now();
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     });
@@ -50,7 +62,9 @@ function headOnly(baseUrl: string, caPem: string, headers: Record<string, string
       const end = raw.indexOf('\r\n\r\n');
       if (end < 0 || answer.answeredAfterMs !== null) return;
       const [statusLine, ...headerLines] = raw.subarray(0, end).toString('latin1').split('\r\n');
-      const parsed = Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const parsed = Object.fromEntries(
+        headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       const length = Number(parsed['content-length'] ?? 0);
       if (raw.length < end + 4 + length) return;
       answer.answeredAfterMs = performance.now() - started;
@@ -90,7 +104,10 @@ forEachDatabase((harness) => {
       expect(answer.status).toBe(401);
       expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
       expect(answer.headers.connection).toBe('close');
-      expect(ErrorBody.parse(JSON.parse(answer.body)).error).toMatchObject({ code: 'AUTHENTICATION_REQUIRED', message: errorCatalog.AUTHENTICATION_REQUIRED.ja });
+      expect(ErrorBody.parse(JSON.parse(answer.body)).error).toMatchObject({
+        code: 'AUTHENTICATION_REQUIRED',
+        message: errorCatalog.AUTHENTICATION_REQUIRED.ja,
+      });
       expect(answer.closedAfterMs).not.toBeNull();
       expect(answer.closedAfterMs!).toBeLessThan(PROMPT_MS);
     });
@@ -107,14 +124,24 @@ forEachDatabase((harness) => {
 
     it('treats a non-Bearer Authorization header as no token (401), and the token in another scheme as no token', async () => {
       for (const authorization of ['Basic YWRtaW46YWRtaW4=', ADMIN_TOKEN, `Token ${ADMIN_TOKEN}`]) {
-        const res = await center.app.inject({ method: 'POST', url: '/admin/municipal-data?dryRun=true', headers: { authorization }, payload: {} });
+        const res = await center.app.inject({
+          method: 'POST',
+          url: '/admin/municipal-data?dryRun=true',
+          headers: { authorization },
+          payload: {},
+        });
         expect(res.statusCode, authorization.slice(0, 6)).toBe(401);
       }
     });
 
     it('with the right token, waits for the body and imports it', async () => {
       const batch = { municipalities: center.demo.batch.municipalities.slice(0, 1) };
-      const res = await center.app.inject({ method: 'POST', url: '/admin/municipal-data?dryRun=true', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: batch });
+      const res = await center.app.inject({
+        method: 'POST',
+        url: '/admin/municipal-data?dryRun=true',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        payload: batch,
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ dryRun: true });
       // The right token and a body that never comes: the gate lets it through to wait for the body.
@@ -127,16 +154,34 @@ forEachDatabase((harness) => {
       const from = { remoteAddress: '192.0.2.60' };
       const statuses: number[] = [];
       for (let i = 0; i < 61; i++) {
-        const res = await center.app.inject({ method: 'POST', url: '/admin/municipal-data?dryRun=true', headers: { authorization: `Bearer wrong-${i}` }, payload: {}, ...from });
+        const res = await center.app.inject({
+          method: 'POST',
+          url: '/admin/municipal-data?dryRun=true',
+          headers: { authorization: `Bearer wrong-${i}` },
+          payload: {},
+          ...from,
+        });
         statuses.push(res.statusCode);
       }
       expect(statuses.slice(0, 60).every((s) => s === 403)).toBe(true);
       expect(statuses[60]).toBe(429);
-      const limited = await center.app.inject({ method: 'POST', url: '/admin/municipal-data?dryRun=true', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: {}, ...from });
+      const limited = await center.app.inject({
+        method: 'POST',
+        url: '/admin/municipal-data?dryRun=true',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        payload: {},
+        ...from,
+      });
       expect(limited.statusCode).toBe(429);
       expect(limited.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
       // Another address is not affected.
-      const other = await center.app.inject({ method: 'POST', url: '/admin/municipal-data?dryRun=true', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: {}, remoteAddress: '192.0.2.61' });
+      const other = await center.app.inject({
+        method: 'POST',
+        url: '/admin/municipal-data?dryRun=true',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        payload: {},
+        remoteAddress: '192.0.2.61',
+      });
       expect(other.statusCode).toBe(200);
     });
   });

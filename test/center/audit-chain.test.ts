@@ -46,7 +46,12 @@ forEachDatabase((harness) => {
     };
 
     it('records when, where, who (an id, never a name), what, pages and issue numbers, in an intact chain', async () => {
-      const rows = await center.database.db.selectFrom('audit_events').selectAll().where('issuance_id', '=', issuanceId).orderBy('seq').execute();
+      const rows = await center.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('issuance_id', '=', issuanceId)
+        .orderBy('seq')
+        .execute();
       expect(rows.map((r) => r.event)).toEqual(['quoted', 'paid', 'delivered', 'printed']);
       const delivered = rows.find((r) => r.event === 'delivered')!;
       expect(delivered.store_code).toMatch(/^S-/);
@@ -64,9 +69,28 @@ forEachDatabase((harness) => {
     });
 
     it('records a disposal (処分) of a wrongly printed document through the CLI, with its store and terminal and the operator, and the chain stays intact', async () => {
-      const doc = await center.database.db.selectFrom('issuance_documents').select(['issue_number', 'page_count']).where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+      const doc = await center.database.db
+        .selectFrom('issuance_documents')
+        .select(['issue_number', 'page_count'])
+        .where('issuance_id', '=', issuanceId)
+        .executeTakeFirstOrThrow();
       const dispose = (...extra: string[]) =>
-        promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/audit.ts', '--database', databaseArg(), 'dispose', doc.issue_number, '--reason', 'collected from the store and shredded', ...extra], { cwd: repoRoot, encoding: 'utf8' });
+        promisify(execFile)(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'apps/center/src/cli/audit.ts',
+            '--database',
+            databaseArg(),
+            'dispose',
+            doc.issue_number,
+            '--reason',
+            'collected from the store and shredded',
+            ...extra,
+          ],
+          { cwd: repoRoot, encoding: 'utf8' },
+        );
       // Who recorded a disposal is part of the record: the CLI refuses without an operator id.
       await expect(dispose()).rejects.toMatchObject({ stderr: expect.stringContaining('--operator') });
       const { stdout } = await dispose('--operator', 'ops-0042');
@@ -74,7 +98,12 @@ forEachDatabase((harness) => {
       const rows = await center.database.db.selectFrom('audit_events').selectAll().where('event', '=', 'disposal').execute();
       expect(rows).toHaveLength(1);
       const row = rows[0]!;
-      const delivered = await center.database.db.selectFrom('audit_events').selectAll().where('issuance_id', '=', issuanceId).where('event', '=', 'delivered').executeTakeFirstOrThrow();
+      const delivered = await center.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('issuance_id', '=', issuanceId)
+        .where('event', '=', 'delivered')
+        .executeTakeFirstOrThrow();
       expect(row.issuance_id).toBe(issuanceId);
       expect(row.store_code).toBe(delivered.store_code);
       expect(row.store_code).toMatch(/^S-/);
@@ -85,7 +114,11 @@ forEachDatabase((harness) => {
       expect(row.copies).toBe(1);
       expect(row.page_count).toBe(doc.page_count);
       expect(JSON.parse(row.issue_numbers_json!)).toEqual([doc.issue_number]);
-      expect(JSON.parse(row.detail_json!)).toEqual({ reason: 'collected from the store and shredded', operatorId: 'ops-0042', printOutcome: 'printed' });
+      expect(JSON.parse(row.detail_json!)).toEqual({
+        reason: 'collected from the store and shredded',
+        operatorId: 'ops-0042',
+        printOutcome: 'printed',
+      });
       expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
     });
 
@@ -93,7 +126,17 @@ forEachDatabase((harness) => {
       const kiosk = await center.enrollKiosk();
       const card = await center.issueCard(center.demo.featured.chiyodaResident);
       const session = ok(await center.authenticate(kiosk, card));
-      const options: RouteBody<'quote'>['options'] = { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } };
+      const options: RouteBody<'quote'>['options'] = {
+        residenceRecord: {
+          scope: 'household',
+          memberIds: [],
+          form: 'household',
+          householdHeadAndRelationship: true,
+          domicile: false,
+          myNumber: false,
+          foreignResidentItems: true,
+        },
+      };
       const newQuote = async (copies: number) => ok(await center.quote(kiosk, session.sessionId, { options, copies }));
       // Delivered, never reported: its bytes outlive the document TTL. Quoted, never paid: voided.
       const delivered = await newQuote(2);
@@ -102,37 +145,74 @@ forEachDatabase((harness) => {
       const t = center.config.timeouts;
       const later = new Date(center.clock.now().getTime() + Math.max(t.documentTtlMs, t.quoteTtlMs) + 1000);
       // Print results stay due (their TTL is longer): only the bytes and the quote go.
-      const report = await sweep(center.database, { printResultTtlMs: 86_400_000, documentTtlMs: t.documentTtlMs, quoteTtlMs: t.quoteTtlMs, idempotencyTtlMs: 86_400_000 }, later);
+      const report = await sweep(
+        center.database,
+        { printResultTtlMs: 86_400_000, documentTtlMs: t.documentTtlMs, quoteTtlMs: t.quoteTtlMs, idempotencyTtlMs: 86_400_000 },
+        later,
+      );
       expect(report.documentsDeleted).toBe(2);
       expect(report.voided).toContain(unpaid.issuanceId);
 
-      const deletedRows = await center.database.db.selectFrom('audit_events').selectAll().where('event', '=', 'documents_deleted').execute();
+      const deletedRows = await center.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('event', '=', 'documents_deleted')
+        .execute();
       expect(deletedRows).toHaveLength(1);
       const deleted = deletedRows[0]!;
-      expect(deleted).toMatchObject({ issuance_id: delivered.issuanceId, store_code: `S-${kiosk.terminalId}`, terminal_id: kiosk.terminalId, resident_id: center.demo.featured.chiyodaResident, certificate_type: 'residenceRecord', copies: 2 });
+      expect(deleted).toMatchObject({
+        issuance_id: delivered.issuanceId,
+        store_code: `S-${kiosk.terminalId}`,
+        terminal_id: kiosk.terminalId,
+        resident_id: center.demo.featured.chiyodaResident,
+        certificate_type: 'residenceRecord',
+        copies: 2,
+      });
       expect(JSON.parse(deleted.options_json!)).toEqual(options);
       expect(JSON.parse(deleted.issue_numbers_json!)).toEqual(d.documents.map((doc) => doc.binding.issueNumber));
 
-      const voided = await center.database.db.selectFrom('audit_events').selectAll().where('issuance_id', '=', unpaid.issuanceId).where('event', '=', 'voided').executeTakeFirstOrThrow();
-      expect(voided).toMatchObject({ store_code: `S-${kiosk.terminalId}`, terminal_id: kiosk.terminalId, certificate_type: 'residenceRecord', copies: 1 });
+      const voided = await center.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('issuance_id', '=', unpaid.issuanceId)
+        .where('event', '=', 'voided')
+        .executeTakeFirstOrThrow();
+      expect(voided).toMatchObject({
+        store_code: `S-${kiosk.terminalId}`,
+        terminal_id: kiosk.terminalId,
+        certificate_type: 'residenceRecord',
+        copies: 1,
+      });
       expect(JSON.parse(voided.options_json!)).toEqual(options);
       expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
     });
 
     it('the database refuses to update or delete history', async () => {
-      await expect(center.database.db.updateTable('audit_events').set({ event: 'x' }).where('seq', '=', 1).execute()).rejects.toThrow(/append-only/);
+      await expect(center.database.db.updateTable('audit_events').set({ event: 'x' }).where('seq', '=', 1).execute()).rejects.toThrow(
+        /append-only/,
+      );
       await expect(center.database.db.deleteFrom('audit_events').where('seq', '=', 1).execute()).rejects.toThrow(/append-only/);
     });
 
     it('detects an edited row and a deleted row, even with the guard dropped (library and CLI)', async () => {
       await dropGuards(center.database);
-      const paid = await center.database.db.selectFrom('audit_events').select(['seq']).where('issuance_id', '=', issuanceId).where('event', '=', 'paid').executeTakeFirstOrThrow();
+      const paid = await center.database.db
+        .selectFrom('audit_events')
+        .select(['seq'])
+        .where('issuance_id', '=', issuanceId)
+        .where('event', '=', 'paid')
+        .executeTakeFirstOrThrow();
       await center.database.db.updateTable('audit_events').set({ resident_id: 'someone-else' }).where('seq', '=', paid.seq).execute();
       const edited = await verifyAuditChain(center.database.db);
       expect(edited.ok).toBe(false);
       expect(edited.problems.map((p) => [p.kind, p.seq])).toContainEqual(['hash_mismatch', paid.seq]);
 
-      const quoted = await center.database.db.selectFrom('audit_events').select(['seq']).where('issuance_id', '=', issuanceId).where('event', '=', 'quoted').executeTakeFirstOrThrow();
+      const quoted = await center.database.db
+        .selectFrom('audit_events')
+        .select(['seq'])
+        .where('issuance_id', '=', issuanceId)
+        .where('event', '=', 'quoted')
+        .executeTakeFirstOrThrow();
       await center.database.db.deleteFrom('audit_events').where('seq', '=', quoted.seq).execute();
       const deleted = await verifyAuditChain(center.database.db);
       expect(deleted.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['sequence_gap', 'broken_link']));
@@ -140,7 +220,10 @@ forEachDatabase((harness) => {
       let exitCode = 0;
       let output = '';
       try {
-        execFileSync(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/audit.ts', '--database', databaseArg(), 'verify'], { cwd: repoRoot, encoding: 'utf8' });
+        execFileSync(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/audit.ts', '--database', databaseArg(), 'verify'], {
+          cwd: repoRoot,
+          encoding: 'utf8',
+        });
       } catch (error) {
         exitCode = (error as { status: number }).status;
         output = (error as { stdout: string }).stdout;
@@ -151,7 +234,12 @@ forEachDatabase((harness) => {
     });
 
     it('detects removal of the newest rows: the issuance’s state is no longer recorded', async () => {
-      const last = await center.database.db.selectFrom('audit_events').select(['seq']).where('issuance_id', '=', issuanceId).where('event', '=', 'printed').executeTakeFirstOrThrow();
+      const last = await center.database.db
+        .selectFrom('audit_events')
+        .select(['seq'])
+        .where('issuance_id', '=', issuanceId)
+        .where('event', '=', 'printed')
+        .executeTakeFirstOrThrow();
       await center.database.db.deleteFrom('audit_events').where('seq', '>=', last.seq).execute();
       const result = await verifyAuditChain(center.database.db);
       expect(result.problems.some((p) => p.kind === 'state_not_recorded' && p.message.includes(issuanceId))).toBe(true);

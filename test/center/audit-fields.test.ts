@@ -48,11 +48,25 @@ forEachDatabase((harness) => {
       const db = center.database.db;
       const [head, auditRows, issuances, documents, keys, incidents] = await Promise.all([
         db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst(),
-        db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-        db.selectFrom('issuances').select(['issuance_id', 'state', 'failure_code', 'refund_yen', 'updated_at']).orderBy('issuance_id').execute(),
-        db.selectFrom('issuance_documents').select(['issue_number', 'print_outcome', 'print_reason_code']).orderBy('issue_number').execute(),
+        db
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow(),
+        db
+          .selectFrom('issuances')
+          .select(['issuance_id', 'state', 'failure_code', 'refund_yen', 'updated_at'])
+          .orderBy('issuance_id')
+          .execute(),
+        db
+          .selectFrom('issuance_documents')
+          .select(['issue_number', 'print_outcome', 'print_reason_code'])
+          .orderBy('issue_number')
+          .execute(),
         db.selectFrom('idempotency_keys').select(['idempotency_key', 'state']).orderBy('idempotency_key').execute(),
-        db.selectFrom('incidents').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+        db
+          .selectFrom('incidents')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow(),
       ]);
       return { head, audit: Number(auditRows.n), issuances, documents, keys, incidents: Number(incidents.n) };
     };
@@ -72,15 +86,21 @@ forEachDatabase((harness) => {
     };
 
     // Raw requests: most of these bodies are what the schema must refuse, so they cannot be typed by it.
-    const cancel = (issuanceId: string, body: Record<string, unknown>) => kiosk.raw('POST', kioskPath('cancel', { issuanceId }), { idempotencyKey: newKey(), ...body });
-    const printResult = (issuanceId: string, body: Record<string, unknown>) => kiosk.raw('POST', kioskPath('printResult', { issuanceId }), { idempotencyKey: newKey(), ...body });
+    const cancel = (issuanceId: string, body: Record<string, unknown>) =>
+      kiosk.raw('POST', kioskPath('cancel', { issuanceId }), { idempotencyKey: newKey(), ...body });
+    const printResult = (issuanceId: string, body: Record<string, unknown>) =>
+      kiosk.raw('POST', kioskPath('printResult', { issuanceId }), { idempotencyKey: newKey(), ...body });
 
     it('refuses a cancel whose reason is not a catalog code (free text, a made-up code, a reason just under the body limit) and writes nothing', async () => {
       const q = await quote();
       await expectRefusedWithoutWriting(() => cancel(q.issuanceId, { reasonCode: FREE_TEXT }), 'body/reasonCode');
       await expectRefusedWithoutWriting(() => cancel(q.issuanceId, { reasonCode: 'CUSTOMER_CHANGED_MIND' }), 'body/reasonCode');
       await expectRefusedWithoutWriting(() => cancel(q.issuanceId, { reasonCode: JUST_UNDER_LIMIT }), 'body/reasonCode');
-      const row = await center.database.db.selectFrom('issuances').select('state').where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+      const row = await center.database.db
+        .selectFrom('issuances')
+        .select('state')
+        .where('issuance_id', '=', q.issuanceId)
+        .executeTakeFirstOrThrow();
       expect(row.state).toBe('quoted');
     });
 
@@ -91,57 +111,121 @@ forEachDatabase((harness) => {
 
     it('refuses a print result whose reason is not a catalog code, or whose issue number is not one, and writes nothing', async () => {
       const { q, issueNumber } = await delivered();
-      await expectRefusedWithoutWriting(() => printResult(q.issuanceId, { issueNumber, outcome: 'failed', reasonCode: FREE_TEXT }), 'body/reasonCode');
-      await expectRefusedWithoutWriting(() => printResult(q.issuanceId, { issueNumber, outcome: 'rejected', reasonCode: JUST_UNDER_LIMIT }), 'body/reasonCode');
-      await expectRefusedWithoutWriting(() => printResult(q.issuanceId, { issueNumber: JUST_UNDER_LIMIT, outcome: 'failed' }), 'body/issueNumber');
-      await expectRefusedWithoutWriting(() => printResult(q.issuanceId, { issueNumber: `${issueNumber}\n${FREE_TEXT}`, outcome: 'failed' }), 'body/issueNumber');
+      await expectRefusedWithoutWriting(
+        () => printResult(q.issuanceId, { issueNumber, outcome: 'failed', reasonCode: FREE_TEXT }),
+        'body/reasonCode',
+      );
+      await expectRefusedWithoutWriting(
+        () => printResult(q.issuanceId, { issueNumber, outcome: 'rejected', reasonCode: JUST_UNDER_LIMIT }),
+        'body/reasonCode',
+      );
+      await expectRefusedWithoutWriting(
+        () => printResult(q.issuanceId, { issueNumber: JUST_UNDER_LIMIT, outcome: 'failed' }),
+        'body/issueNumber',
+      );
+      await expectRefusedWithoutWriting(
+        () => printResult(q.issuanceId, { issueNumber: `${issueNumber}\n${FREE_TEXT}`, outcome: 'failed' }),
+        'body/issueNumber',
+      );
       await expectRefusedWithoutWriting(() => printResult(q.issuanceId, { issueNumber, outcome: 'failed', reasonCode: ONE_MIB }));
-      const row = await center.database.db.selectFrom('issuances').select('state').where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+      const row = await center.database.db
+        .selectFrom('issuances')
+        .select('state')
+        .where('issuance_id', '=', q.issuanceId)
+        .executeTakeFirstOrThrow();
       expect(row.state).toBe('delivered');
     });
 
     it('refuses quote options that would carry free text into the history (ids of no known shape, unbounded lists) and writes nothing', async () => {
       const sessionId = await session();
-      const quoteWith = (options: unknown) => () => kiosk.raw('POST', kioskPath('quote'), { idempotencyKey: newKey(), sessionId, certificateType: 'residenceRecord', options, copies: 1 });
+      const quoteWith = (options: unknown) => () =>
+        kiosk.raw('POST', kioskPath('quote'), {
+          idempotencyKey: newKey(),
+          sessionId,
+          certificateType: 'residenceRecord',
+          options,
+          copies: 1,
+        });
       // A residence record ignores the 戸籍 part of the options, yet the whole object is recorded.
       await expectRefusedWithoutWriting(quoteWith({ familyRegister: { registerId: FREE_TEXT } }), 'body/options/familyRegister/registerId');
-      await expectRefusedWithoutWriting(quoteWith({ familyRegister: { personId: JUST_UNDER_LIMIT } }), 'body/options/familyRegister/personId');
-      await expectRefusedWithoutWriting(quoteWith({ residenceRecord: { scope: 'selected', memberIds: [FREE_TEXT] } }), 'body/options/residenceRecord/memberIds/0');
-      await expectRefusedWithoutWriting(quoteWith({ residenceRecord: { scope: 'selected', memberIds: Array.from({ length: 10_000 }, (_, i) => `131016-${i}`) } }), 'body/options/residenceRecord/memberIds');
+      await expectRefusedWithoutWriting(
+        quoteWith({ familyRegister: { personId: JUST_UNDER_LIMIT } }),
+        'body/options/familyRegister/personId',
+      );
+      await expectRefusedWithoutWriting(
+        quoteWith({ residenceRecord: { scope: 'selected', memberIds: [FREE_TEXT] } }),
+        'body/options/residenceRecord/memberIds/0',
+      );
+      await expectRefusedWithoutWriting(
+        quoteWith({ residenceRecord: { scope: 'selected', memberIds: Array.from({ length: 10_000 }, (_, i) => `131016-${i}`) } }),
+        'body/options/residenceRecord/memberIds',
+      );
       await expectRefusedWithoutWriting(quoteWith({ tax: { kind: 'income', taxYear: 123_456_789 } }), 'body/options/tax/taxYear');
     });
 
     it('refuses a card certificate or signature of no plausible size before looking at it', async () => {
       const challenge = ok(await kiosk.call('challenge', { body: { idempotencyKey: newKey() } }));
-      const body = { idempotencyKey: newKey(), challengeId: challenge.challengeId, authCertificate: JUST_UNDER_LIMIT, signature: 'AAAA', tokenType: 'card' as const };
+      const body = {
+        idempotencyKey: newKey(),
+        challengeId: challenge.challengeId,
+        authCertificate: JUST_UNDER_LIMIT,
+        signature: 'AAAA',
+        tokenType: 'card' as const,
+      };
       await expectRefusedWithoutWriting(() => kiosk.call('authenticate', { body }), 'body/authCertificate');
-      await expectRefusedWithoutWriting(() => kiosk.call('authenticate', { body: { ...body, authCertificate: 'AAAA', signature: JUST_UNDER_LIMIT } }), 'body/signature');
+      await expectRefusedWithoutWriting(
+        () => kiosk.call('authenticate', { body: { ...body, authCertificate: 'AAAA', signature: JUST_UNDER_LIMIT } }),
+        'body/signature',
+      );
     });
 
     it('accepts a catalog code and records it: a cancelled quote’s reason, a failed copy’s reason', async () => {
       const q = await quote();
-      expect(ok(await center.cancel(kiosk, q.issuanceId, { reasonCode: 'ISSUANCE_CENTER_UNREACHABLE' }))).toMatchObject({ state: 'voided' });
-      const voided = await center.database.db.selectFrom('audit_events').select('detail_json').where('issuance_id', '=', q.issuanceId).where('event', '=', 'voided').executeTakeFirstOrThrow();
+      expect(ok(await center.cancel(kiosk, q.issuanceId, { reasonCode: 'ISSUANCE_CENTER_UNREACHABLE' }))).toMatchObject({
+        state: 'voided',
+      });
+      const voided = await center.database.db
+        .selectFrom('audit_events')
+        .select('detail_json')
+        .where('issuance_id', '=', q.issuanceId)
+        .where('event', '=', 'voided')
+        .executeTakeFirstOrThrow();
       expect(JSON.parse(voided.detail_json!)).toEqual({ reasonCode: 'ISSUANCE_CENTER_UNREACHABLE' });
 
       const { q: paid, issueNumber } = await delivered();
-      expect(ok(await center.reportPrint(kiosk, paid.issuanceId, { issueNumber, outcome: 'failed', reasonCode: 'CARD_REMOVED' }))).toMatchObject({ state: 'refunded' });
-      const printFailed = await center.database.db.selectFrom('audit_events').select(['detail_json', 'issue_numbers_json']).where('issuance_id', '=', paid.issuanceId).where('event', '=', 'print_failed').executeTakeFirstOrThrow();
+      expect(
+        ok(await center.reportPrint(kiosk, paid.issuanceId, { issueNumber, outcome: 'failed', reasonCode: 'CARD_REMOVED' })),
+      ).toMatchObject({ state: 'refunded' });
+      const printFailed = await center.database.db
+        .selectFrom('audit_events')
+        .select(['detail_json', 'issue_numbers_json'])
+        .where('issuance_id', '=', paid.issuanceId)
+        .where('event', '=', 'print_failed')
+        .executeTakeFirstOrThrow();
       expect(JSON.parse(printFailed.detail_json!)).toEqual({ outcome: 'failed', failureCode: 'CARD_REMOVED' });
       expect(JSON.parse(printFailed.issue_numbers_json!)).toEqual([issueNumber]);
-      const doc = await center.database.db.selectFrom('issuance_documents').select('print_reason_code').where('issue_number', '=', issueNumber).executeTakeFirstOrThrow();
+      const doc = await center.database.db
+        .selectFrom('issuance_documents')
+        .select('print_reason_code')
+        .where('issue_number', '=', issueNumber)
+        .executeTakeFirstOrThrow();
       expect(doc.print_reason_code).toBe('CARD_REMOVED');
     });
 
     it('serves no kiosk route whose body or path takes an unbounded value (a route with its own schema is held to the same rule)', async () => {
-      type Operation = { requestBody?: { content: Record<string, { schema: JsonSchema }> }; parameters?: { name: string; in: string; schema: JsonSchema }[] };
+      type Operation = {
+        requestBody?: { content: Record<string, { schema: JsonSchema }> };
+        parameters?: { name: string; in: string; schema: JsonSchema }[];
+      };
       const client = httpsClient(center.baseUrl, center.caPem);
       const document = await client.request<{ paths: Record<string, Record<string, Operation>> }>('GET', OPENAPI_PATH);
       client.close();
       expect(document.status).toBe(200);
       const inputs = Object.entries(document.body.paths).flatMap(([path, operations]) =>
         Object.entries(operations).flatMap(([method, op]) => [
-          ...Object.entries(op.requestBody?.content ?? {}).map(([type, body]) => [`${method} ${path} body (${type})`, body.schema] as const),
+          ...Object.entries(op.requestBody?.content ?? {}).map(
+            ([type, body]) => [`${method} ${path} body (${type})`, body.schema] as const,
+          ),
           ...(op.parameters ?? []).map((p) => [`${method} ${path} ${p.in} ${p.name}`, p.schema] as const),
         ]),
       );

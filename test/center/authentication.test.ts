@@ -12,7 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCrl, generateCrl, revoke, TEST_CA_NAME, toPem } from '@madoguchi/card-sim';
 import { parseCrl } from '@madoguchi/center/auth';
 import { forEachDatabase } from '../support/databases.js';
-import { challengeRequest, newKey, ok, refusalOf, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type RouteResult, type TestKiosk } from './support/center-harness.js';
+import {
+  challengeRequest,
+  newKey,
+  ok,
+  refusalOf,
+  signedAuthentication,
+  startCenter,
+  TEST_NOW,
+  type CenterHarness,
+  type RouteResult,
+  type TestKiosk,
+} from './support/center-harness.js';
 
 function expectRefusal(res: RouteResult<'authenticate'>, status: number, code: string): void {
   expect(refusalOf(res)).toEqual({ status, code });
@@ -85,7 +96,11 @@ forEachDatabase((harness) => {
     it('refuses a signature the card’s key did not make (AUTH_SIGNATURE_INVALID)', async () => {
       const card = await center.issueCard(residentId);
       const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      expectRefusal(await kiosk.call('authenticate', { body: signedAuthentication(await challenge(), card, otherKey) }), 401, 'AUTH_SIGNATURE_INVALID');
+      expectRefusal(
+        await kiosk.call('authenticate', { body: signedAuthentication(await challenge(), card, otherKey) }),
+        401,
+        'AUTH_SIGNATURE_INVALID',
+      );
     });
 
     it('refuses a signature over another challenge (AUTH_SIGNATURE_INVALID)', async () => {
@@ -97,12 +112,18 @@ forEachDatabase((harness) => {
     });
 
     it('refuses an expired card certificate (AUTH_CERTIFICATE_EXPIRED)', async () => {
-      const card = await center.issueCard(residentId, { notBefore: new Date('2021-01-01T00:00:00Z'), notAfter: new Date('2026-01-01T00:00:00Z') });
+      const card = await center.issueCard(residentId, {
+        notBefore: new Date('2021-01-01T00:00:00Z'),
+        notAfter: new Date('2026-01-01T00:00:00Z'),
+      });
       expectRefusal(await center.authenticate(kiosk, card), 401, 'AUTH_CERTIFICATE_EXPIRED');
     });
 
     it('refuses a card certificate that is not valid yet (AUTH_CERTIFICATE_NOT_YET_VALID)', async () => {
-      const card = await center.issueCard(residentId, { notBefore: new Date('2027-01-01T00:00:00Z'), notAfter: new Date('2032-01-01T00:00:00Z') });
+      const card = await center.issueCard(residentId, {
+        notBefore: new Date('2027-01-01T00:00:00Z'),
+        notAfter: new Date('2032-01-01T00:00:00Z'),
+      });
       expectRefusal(await center.authenticate(kiosk, card), 401, 'AUTH_CERTIFICATE_NOT_YET_VALID');
     });
 
@@ -132,7 +153,10 @@ forEachDatabase((harness) => {
 
     it('refuses bytes that are not a certificate (AUTH_CERTIFICATE_INVALID)', async () => {
       const card = await center.issueCard(residentId);
-      const body = { ...signedAuthentication(await challenge(), card), authCertificate: Buffer.from('not a certificate').toString('base64') };
+      const body = {
+        ...signedAuthentication(await challenge(), card),
+        authCertificate: Buffer.from('not a certificate').toString('base64'),
+      };
       expectRefusal(await kiosk.call('authenticate', { body }), 400, 'AUTH_CERTIFICATE_INVALID');
     });
 
@@ -148,7 +172,18 @@ forEachDatabase((harness) => {
           .map((generation) => {
             const ca = center.pki.cas[generation];
             const thisUpdate = new Date();
-            return toPem('X509 CRL', buildCrl({ issuer: TEST_CA_NAME, issuerPublicKey: ca.publicKey, issuerPrivateKey: ca.privateKey, thisUpdate, nextUpdate: new Date(staleAt.getTime() + 7 * 86_400_000), crlNumber: 9_000_000, revoked: [] }));
+            return toPem(
+              'X509 CRL',
+              buildCrl({
+                issuer: TEST_CA_NAME,
+                issuerPublicKey: ca.publicKey,
+                issuerPrivateKey: ca.privateKey,
+                thisUpdate,
+                nextUpdate: new Date(staleAt.getTime() + 7 * 86_400_000),
+                crlNumber: 9_000_000,
+                revoked: [],
+              }),
+            );
           })
           .join('');
         writeFileSync(`${center.pki.paths.crlsPem}.tmp`, pem);

@@ -25,12 +25,19 @@ const tsxLoader = pathToFileURL(createRequire(join(root, 'package.json')).resolv
 const work = mkdtempSync(join(tmpdir(), 'madoguchi-cli-database-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const cleanEnv = (extra: Record<string, string> = {}) => ({ ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MADOGUCHI_'))), ...extra });
+const cleanEnv = (extra: Record<string, string> = {}) => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MADOGUCHI_'))),
+  ...extra,
+});
 
 /** Run a CLI script as its own process in `cwd`. */
 async function script(cli: 'audit' | 'import' | 'policy' | 'kiosk', args: string[], cwd: string, env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', tsxLoader, join(root, `apps/center/src/cli/${cli}.ts`), ...args], { cwd, env: cleanEnv(env), encoding: 'utf8' });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', tsxLoader, join(root, `apps/center/src/cli/${cli}.ts`), ...args],
+      { cwd, env: cleanEnv(env), encoding: 'utf8' },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -77,7 +84,27 @@ describe('operator CLIs open only an existing database', () => {
     const state = await centerState('state-a');
     const csr = createKioskKeyAndCsr(join(work, 'kiosk-a'), 'T-STATE-A');
     // Enrolling writes one row to the history (kiosk_enrolled): the verify below must see it.
-    const enrolled = await script('kiosk', ['--state', state.dir, 'enroll', '--csr', csr.csrPath, '--terminal-id', 'T-STATE-A', '--printer-id', 'P01', '--store-code', 'S1', '--store-name', 'テスト店', '--out', join(work, 'kiosk-a.cert.pem')], emptyDir('cwd-a'));
+    const enrolled = await script(
+      'kiosk',
+      [
+        '--state',
+        state.dir,
+        'enroll',
+        '--csr',
+        csr.csrPath,
+        '--terminal-id',
+        'T-STATE-A',
+        '--printer-id',
+        'P01',
+        '--store-code',
+        'S1',
+        '--store-name',
+        'テスト店',
+        '--out',
+        join(work, 'kiosk-a.cert.pem'),
+      ],
+      emptyDir('cwd-a'),
+    );
     expect(enrolled.stderr).toBe('');
     expect(enrolled.stdout).toContain('enrolled T-STATE-A');
 
@@ -87,7 +114,9 @@ describe('operator CLIs open only an existing database', () => {
     const byEnv = await script('audit', ['verify'], emptyDir('cwd-c'), { MADOGUCHI_CENTER_STATE: state.dir });
     expect(byEnv.stdout).toBe(byFlag.stdout);
     // MADOGUCHI_DATABASE_URL names the database like the server's, over the state's default file.
-    const byUrl = await script('audit', ['--state', emptyDir('unused-state'), 'verify'], emptyDir('cwd-d'), { MADOGUCHI_DATABASE_URL: state.sqlitePath });
+    const byUrl = await script('audit', ['--state', emptyDir('unused-state'), 'verify'], emptyDir('cwd-d'), {
+      MADOGUCHI_DATABASE_URL: state.sqlitePath,
+    });
     expect(byUrl.stdout).toBe(byFlag.stdout);
   });
 
@@ -127,7 +156,25 @@ describe('operator CLIs open only an existing database', () => {
   it('`kiosk enroll` refuses a state directory without the center’s kiosk CA instead of making a new CA', async () => {
     const cwd = emptyDir('empty-3');
     const csr = createKioskKeyAndCsr(join(work, 'kiosk-b'), 'T-NO-CA');
-    const result = await script('kiosk', ['--state', join(cwd, 'nowhere'), 'enroll', '--csr', csr.csrPath, '--terminal-id', 'T-NO-CA', '--printer-id', 'P01', '--store-code', 'S1', '--store-name', 'x'], cwd);
+    const result = await script(
+      'kiosk',
+      [
+        '--state',
+        join(cwd, 'nowhere'),
+        'enroll',
+        '--csr',
+        csr.csrPath,
+        '--terminal-id',
+        'T-NO-CA',
+        '--printer-id',
+        'P01',
+        '--store-code',
+        'S1',
+        '--store-name',
+        'x',
+      ],
+      cwd,
+    );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('no kiosk CA');
     expect(readdirSync(cwd)).toEqual([]);
@@ -151,7 +198,13 @@ forEachDatabase((harness) => {
       const database = await harness.fresh({ migrate: false });
       await migrate(database, migrations.slice(0, 2));
       const url = urlOf(harness.configOf(database));
-      const applied = async () => (await database.db.selectFrom('schema_migrations' as never).select('id' as never).execute()).length;
+      const applied = async () =>
+        (
+          await database.db
+            .selectFrom('schema_migrations' as never)
+            .select('id' as never)
+            .execute()
+        ).length;
 
       const refused = await inProcess(importProgram, ['--database', url, 'demo']);
       expect(refused.code).toBe(2);
@@ -166,7 +219,10 @@ forEachDatabase((harness) => {
 
     it('refuse a database newer than the code (DATABASE_TOO_NEW)', async () => {
       const database = await harness.fresh();
-      await database.db.insertInto('schema_migrations' as never).values({ id: '9999_from_the_future', applied_at: new Date().toISOString() } as never).execute();
+      await database.db
+        .insertInto('schema_migrations' as never)
+        .values({ id: '9999_from_the_future', applied_at: new Date().toISOString() } as never)
+        .execute();
       const result = await inProcess(auditProgram, ['--database', urlOf(harness.configOf(database)), '--migrate', 'verify']);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('DATABASE_TOO_NEW');

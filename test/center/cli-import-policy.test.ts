@@ -27,7 +27,11 @@ const run = async (cli: 'import' | 'policy', config: DatabaseConfig, args: strin
   let stdout = '';
   let stderr = '';
   let code = 0;
-  const io = { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t), setExitCode: (c: number) => void (code = c) };
+  const io = {
+    out: (t: string) => void (stdout += t),
+    err: (t: string) => void (stderr += t),
+    setExitCode: (c: number) => void (code = c),
+  };
   await runProgram(cli === 'import' ? importProgram : policyProgram, ['--database', urlOf(config), ...args], io);
   return { code, stdout, stderr };
 };
@@ -36,7 +40,11 @@ const run = async (cli: 'import' | 'policy', config: DatabaseConfig, args: strin
 const spawnCli = async (cli: 'import' | 'policy', config: DatabaseConfig, args: string[]) => {
   const url = urlOf(config);
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, `apps/center/src/cli/${cli}.ts`), '--database', url, ...args], { cwd: root });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(root, `apps/center/src/cli/${cli}.ts`), '--database', url, ...args],
+      { cwd: root },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -64,8 +72,14 @@ forEachDatabase((harness) => {
       const database = await harness.fresh();
       const config = harness.configOf(database);
       const bad = join(work, 'bad-script.json');
-      writeFileSync(bad, JSON.stringify({ cardLinks: [{ residentId: 'NOBODY', issuer: 'CN=x', serialNumber: 'AB', usableFrom: '2026-01-01' }] }));
-      const [refused, fee] = await Promise.all([spawnCli('import', config, ['json', bad]), spawnCli('policy', config, ['fee', '141003', 'residenceRecord'])]);
+      writeFileSync(
+        bad,
+        JSON.stringify({ cardLinks: [{ residentId: 'NOBODY', issuer: 'CN=x', serialNumber: 'AB', usableFrom: '2026-01-01' }] }),
+      );
+      const [refused, fee] = await Promise.all([
+        spawnCli('import', config, ['json', bad]),
+        spawnCli('policy', config, ['fee', '141003', 'residenceRecord']),
+      ]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('cardLinks[0].residentId');
       expect(fee.code).toBe(2); // no policy stored yet
@@ -82,7 +96,15 @@ forEachDatabase((harness) => {
 
       const dry = await run('import', config, ['csv', csvDir, '--dry-run']);
       expect(dry.stdout).toMatch(/dry run, nothing changed/);
-      const count = async () => Number((await database.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const count = async () =>
+        Number(
+          (
+            await database.db
+              .selectFrom('residents')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       expect(await count()).toBe(0);
       expect((await run('import', config, ['csv', csvDir])).code).toBe(0);
       expect(await count()).toBe(272);
@@ -99,7 +121,11 @@ forEachDatabase((harness) => {
       const database = await harness.fresh();
       const config = harness.configOf(database);
       await run('import', config, ['demo']);
-      const application = await createPolicyStore(database).applyDomicileRegistration(demo.featured.domicileInOtherServedMunicipality, '131016', { now: japanInstant('2026-11-02', '10:00') });
+      const application = await createPolicyStore(database).applyDomicileRegistration(
+        demo.featured.domicileInOtherServedMunicipality,
+        '131016',
+        { now: japanInstant('2026-11-02', '10:00') },
+      );
       const listed = await run('policy', config, ['domicile', 'list', '131016', '--status', 'pending']);
       expect(listed.stdout).toContain(application.registrationId);
       const approved = await run('policy', config, ['domicile', 'approve', application.registrationId, '--by', 'clerk-7']);

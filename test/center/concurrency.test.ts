@@ -44,7 +44,14 @@ forEachDatabase((harness) => {
         if (residents.length === KIOSKS * ROUNDS) break;
         const name = r.name.family + r.name.given;
         if (!plainName.test(name) || seenHouseholds.has(r.householdId)) continue;
-        const decision = await checkEligibility({ database, residentId: r.residentId, certificateType: 'residenceRecord', options: {}, copies: 1, now: TEST_NOW });
+        const decision = await checkEligibility({
+          database,
+          residentId: r.residentId,
+          certificateType: 'residenceRecord',
+          options: {},
+          copies: 1,
+          now: TEST_NOW,
+        });
         if (!decision.ok) continue;
         seenHouseholds.add(r.householdId);
         residents.push(r);

@@ -12,7 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRL_EXTENSION_OIDS, publishCrl, type TestPki } from '@madoguchi/card-sim';
 import { parseCrl } from '@madoguchi/center/auth';
 import { forEachDatabase } from '../support/databases.js';
-import { refusalOf, startCenter, TEST_NOW, type CenterHarness, type RouteResult, type TestCard, type TestKiosk } from './support/center-harness.js';
+import {
+  refusalOf,
+  startCenter,
+  TEST_NOW,
+  type CenterHarness,
+  type RouteResult,
+  type TestCard,
+  type TestKiosk,
+} from './support/center-harness.js';
 
 const DAY = 86_400_000;
 const partitions = ['partition-older.pem', 'partition-late.pem'] as const;
@@ -20,7 +28,12 @@ const partitions = ['partition-older.pem', 'partition-late.pem'] as const;
 const past = (days: number) => new Date(Math.min(Date.now(), TEST_NOW.getTime()) - days * DAY);
 
 /** Authenticates until the answer's status is `status` (the refresh has picked the files up) or 5 s pass. */
-async function authenticateUntil(center: CenterHarness, kiosk: TestKiosk, card: TestCard, status: number): Promise<RouteResult<'authenticate'>> {
+async function authenticateUntil(
+  center: CenterHarness,
+  kiosk: TestKiosk,
+  card: TestCard,
+  status: number,
+): Promise<RouteResult<'authenticate'>> {
   let res = await center.authenticate(kiosk, card);
   for (let i = 0; i < 50 && res.status !== status; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -44,7 +57,10 @@ forEachDatabase((harness) => {
           publishCrl(pki, { generation: 'current', path, thisUpdate: past(3), nextUpdate: new Date(TEST_NOW.getTime() + 7 * DAY) });
           return path;
         });
-      center = await startCenter(await harness.fresh(), { build: { sweeper: false }, crlPaths: (pki) => [pki.paths.crlsPem, ...crlPaths(pki)] });
+      center = await startCenter(await harness.fresh(), {
+        build: { sweeper: false },
+        crlPaths: (pki) => [pki.paths.crlsPem, ...crlPaths(pki)],
+      });
       kiosk = await center.enrollKiosk();
       residentId = center.demo.featured.ordinary;
     });
@@ -54,7 +70,13 @@ forEachDatabase((harness) => {
       const card = await center.issueCard(residentId);
       expect((await center.authenticate(kiosk, card)).status).toBe(200);
       const thisUpdate = past(2);
-      publishCrl(center.pki, { generation: 'current', path: fileOf('partition-older.pem'), thisUpdate, nextUpdate: new Date(TEST_NOW.getTime() + 7 * DAY), revoked: [{ serialNumber: card.serialNumber }] });
+      publishCrl(center.pki, {
+        generation: 'current',
+        path: fileOf('partition-older.pem'),
+        thisUpdate,
+        nextUpdate: new Date(TEST_NOW.getTime() + 7 * DAY),
+        revoked: [{ serialNumber: card.serialNumber }],
+      });
       // The PKI's own list of the same CA is newer and does not name the card: both are current.
       const own = parseCrl(new Uint8Array(readFileSync(center.pki.paths.crlDer.current)));
       expect(own.thisUpdate.getTime()).toBeGreaterThan(thisUpdate.getTime());
@@ -70,7 +92,12 @@ forEachDatabase((harness) => {
       center.clock.set(new Date(lateNext.getTime() + center.config.timeouts.crlGraceMs + 60_000));
       try {
         expect(refusalOf(await until(card, 503))).toEqual({ status: 503, code: 'AUTH_REVOCATION_UNAVAILABLE' });
-        publishCrl(center.pki, { generation: 'current', path: fileOf('partition-late.pem'), thisUpdate: past(1), nextUpdate: new Date(center.clock.now().getTime() + 7 * DAY) });
+        publishCrl(center.pki, {
+          generation: 'current',
+          path: fileOf('partition-late.pem'),
+          thisUpdate: past(1),
+          nextUpdate: new Date(center.clock.now().getTime() + 7 * DAY),
+        });
         expect((await until(card, 200)).status).toBe(200);
       } finally {
         center.clock.set(TEST_NOW);
@@ -87,7 +114,12 @@ forEachDatabase((harness) => {
         build: { sweeper: false },
         crlPaths: (pki) => {
           deltaPath = join(pki.dir, 'delta.pem');
-          publishCrl(pki, { generation: 'current', path: deltaPath, thisUpdate: past(1), extensions: [{ oid: CRL_EXTENSION_OIDS.deltaCrlIndicator, critical: true, value: new Uint8Array([0x02, 0x01, 0x01]) }] });
+          publishCrl(pki, {
+            generation: 'current',
+            path: deltaPath,
+            thisUpdate: past(1),
+            extensions: [{ oid: CRL_EXTENSION_OIDS.deltaCrlIndicator, critical: true, value: new Uint8Array([0x02, 0x01, 0x01]) }],
+          });
           return [pki.paths.crlsPem, deltaPath];
         },
       });

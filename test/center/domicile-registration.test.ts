@@ -35,15 +35,26 @@ forEachDatabase((harness) => {
     const apply = (sessionId: string, idempotencyKey = newKey(), k: TestKiosk = kiosk) =>
       k.call('applyDomicileRegistration', { body: { idempotencyKey, sessionId } });
     const historyOf = async (registrationId: string) =>
-      (await center.database.db.selectFrom('audit_events').selectAll().where('event', 'like', 'domicile_registration_%').orderBy('seq').execute()).filter(
-        (r) => (JSON.parse(r.detail_json ?? '{}') as { registrationId?: string }).registrationId === registrationId,
-      );
-    const domicileRows = async () => (await center.database.db.selectFrom('audit_events').select('seq').where('event', 'like', 'domicile_registration_%').execute()).length;
+      (
+        await center.database.db
+          .selectFrom('audit_events')
+          .selectAll()
+          .where('event', 'like', 'domicile_registration_%')
+          .orderBy('seq')
+          .execute()
+      ).filter((r) => (JSON.parse(r.detail_json ?? '{}') as { registrationId?: string }).registrationId === registrationId);
+    const domicileRows = async () =>
+      (await center.database.db.selectFrom('audit_events').select('seq').where('event', 'like', 'domicile_registration_%').execute())
+        .length;
     const familyRegister = (session: AuthenticateResponse) => session.menu.find((m) => m.certificateType === 'familyRegisterFull')!;
     const policyCli = async (...args: string[]) => {
       const config = harness.configOf(center.database);
       const url = config.kind === 'sqlite' ? config.path : config.connectionString;
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'apps/center/src/cli/policy.ts'), '--database', url, ...args], { cwd: root, encoding: 'utf8' });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'apps/center/src/cli/policy.ts'), '--database', url, ...args],
+        { cwd: root, encoding: 'utf8' },
+      );
       return stdout;
     };
 
@@ -87,14 +98,21 @@ forEachDatabase((harness) => {
       expect(familyRegister(pending)).toMatchObject({ available: false, refusal: 'ELIGIBILITY_DOMICILE_NOT_REGISTERED' });
       expect(pending.domicileRegistration).toMatchObject({ status: 'pending', canApply: false, refusal: 'DOMICILE_REGISTRATION_PENDING' });
 
-      expect(await policyCli('domicile', 'approve', applied.registrationId, '--by', 'clerk-131016-01')).toContain(`${applied.registrationId} approved by clerk-131016-01`);
+      expect(await policyCli('domicile', 'approve', applied.registrationId, '--by', 'clerk-131016-01')).toContain(
+        `${applied.registrationId} approved by clerk-131016-01`,
+      );
 
       // The history holds the application (at this kiosk, in that session) and the approval, in
       // the chain, with ids and codes only.
       const history = await historyOf(applied.registrationId);
       expect(history.map((r) => r.event)).toEqual(['domicile_registration_applied', 'domicile_registration_approved']);
       // The retry and the refused second visit added nothing.
-      const ofResident = await center.database.db.selectFrom('audit_events').select('event').where('resident_id', '=', residentId).where('event', 'like', 'domicile_registration_%').execute();
+      const ofResident = await center.database.db
+        .selectFrom('audit_events')
+        .select('event')
+        .where('resident_id', '=', residentId)
+        .where('event', 'like', 'domicile_registration_%')
+        .execute();
       expect(ofResident).toHaveLength(2);
       const [appliedRow, approvedRow] = history;
       expect(appliedRow).toMatchObject({
@@ -105,7 +123,11 @@ forEachDatabase((harness) => {
         municipality_code: CHIYODA,
         issuance_id: null,
       });
-      expect(JSON.parse(appliedRow!.detail_json!)).toEqual({ registrationId: applied.registrationId, channel: 'kiosk', sessionId: before.sessionId });
+      expect(JSON.parse(appliedRow!.detail_json!)).toEqual({
+        registrationId: applied.registrationId,
+        channel: 'kiosk',
+        sessionId: before.sessionId,
+      });
       expect(approvedRow).toMatchObject({ resident_id: residentId, municipality_code: CHIYODA, store_code: null, terminal_id: null });
       expect(JSON.parse(approvedRow!.detail_json!)).toEqual({ registrationId: applied.registrationId, decidedBy: 'clerk-131016-01' });
       const resident = center.demo.batch.residents.find((r) => r.residentId === residentId)!;
@@ -143,7 +165,10 @@ forEachDatabase((harness) => {
       const session = await signIn(center.demo.featured.domicileNotServed);
       const other = await center.enrollKiosk();
       expect(refusalOf(await apply(session.sessionId, newKey(), other))).toEqual({ status: 401, code: 'AUTH_SESSION_EXPIRED' });
-      expect(refusalOf(await kiosk.raw('POST', kioskPath('applyDomicileRegistration'), { sessionId: session.sessionId }))).toEqual({ status: 400, code: 'INPUT_INVALID' });
+      expect(refusalOf(await kiosk.raw('POST', kioskPath('applyDomicileRegistration'), { sessionId: session.sessionId }))).toEqual({
+        status: 400,
+        code: 'INPUT_INVALID',
+      });
     });
 
     it('is in the OpenAPI document with its body, its answer, and the catalog’s codes for refusals', async () => {

@@ -13,7 +13,16 @@ import { demo, demoNow, demoWorldFactory, japanInstant } from '../support/demo-w
 
 const f = demo.featured;
 const residenceOptions = (o: Partial<NonNullable<CertificateOptions['residenceRecord']>>): CertificateOptions => ({
-  residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true, ...o },
+  residenceRecord: {
+    scope: 'household',
+    memberIds: [],
+    form: 'household',
+    householdHeadAndRelationship: true,
+    domicile: false,
+    myNumber: false,
+    foreignResidentItems: true,
+    ...o,
+  },
 });
 
 forEachDatabase((harness) => {
@@ -25,7 +34,16 @@ forEachDatabase((harness) => {
   });
 
   const check = (residentId: string, certificateType: CertificateType, extra: Partial<EligibilityContext> = {}) =>
-    checkEligibility({ database: extra.database ?? shared, residentId, certificateType, options: {}, copies: 1, now: demoNow, printableCheck: null, ...extra });
+    checkEligibility({
+      database: extra.database ?? shared,
+      residentId,
+      certificateType,
+      options: {},
+      copies: 1,
+      now: demoNow,
+      printableCheck: null,
+      ...extra,
+    });
 
   const refusal = async (residentId: string, certificateType: CertificateType, extra: Partial<EligibilityContext> = {}) => {
     const result = await check(residentId, certificateType, extra);
@@ -39,12 +57,24 @@ forEachDatabase((harness) => {
     });
 
     it('is charged the new fee from its effective date (2026-12-01)', async () => {
-      expect(await check(f.ordinary, 'residenceRecord', { now: japanInstant('2026-12-01', '08:00') })).toMatchObject({ ok: true, feeYen: 250 });
-      expect(await check(f.ordinary, 'residenceRecord', { now: japanInstant('2026-11-30', '22:59') })).toMatchObject({ ok: true, feeYen: 300 });
+      expect(await check(f.ordinary, 'residenceRecord', { now: japanInstant('2026-12-01', '08:00') })).toMatchObject({
+        ok: true,
+        feeYen: 250,
+      });
+      expect(await check(f.ordinary, 'residenceRecord', { now: japanInstant('2026-11-30', '22:59') })).toMatchObject({
+        ok: true,
+        feeYen: 300,
+      });
     });
 
     it('gets each certificate type the demo municipality offers', async () => {
-      for (const type of ['sealCertificate', 'familyRegisterFull', 'familyRegisterIndividual', 'familyRegisterAddressHistory', 'residenceItemsCertificate'] as const) {
+      for (const type of [
+        'sealCertificate',
+        'familyRegisterFull',
+        'familyRegisterIndividual',
+        'familyRegisterAddressHistory',
+        'residenceItemsCertificate',
+      ] as const) {
         expect([type, await refusal(f.ordinary, type)]).toEqual([type, 'ok']);
       }
       expect(await refusal(f.ordinary, 'taxCertificate', { options: { tax: { kind: 'income', taxYear: 2026 } } })).toBe('ok');
@@ -54,8 +84,12 @@ forEachDatabase((harness) => {
 
   describe('card rules', () => {
     it('AUTH_CERTIFICATE_EXPIRED: the authCertificate expired', async () => {
-      expect(await refusal(f.ordinary, 'residenceRecord', { authCertificateNotAfter: new Date(demoNow.getTime() - 1000) })).toBe('AUTH_CERTIFICATE_EXPIRED');
-      expect(await refusal(f.ordinary, 'residenceRecord', { authCertificateNotAfter: new Date(demoNow.getTime() + 86_400_000) })).toBe('ok');
+      expect(await refusal(f.ordinary, 'residenceRecord', { authCertificateNotAfter: new Date(demoNow.getTime() - 1000) })).toBe(
+        'AUTH_CERTIFICATE_EXPIRED',
+      );
+      expect(await refusal(f.ordinary, 'residenceRecord', { authCertificateNotAfter: new Date(demoNow.getTime() + 86_400_000) })).toBe(
+        'ok',
+      );
     });
 
     it('ELIGIBILITY_CARD_NOT_YET_USABLE: the card is usable only from tomorrow (issuance, move-in, PIN change)', async () => {
@@ -112,12 +146,21 @@ forEachDatabase((harness) => {
 
     it('ELIGIBILITY_RESTRICTED: a 支援措置 on someone the requested record shows', async () => {
       const database = await own();
-      await createMunicipalStore(database).importBatch({ protectionMeasures: [{ measureId: 'PM-T1', residentId: f.formerSurname, from: '2026-11-01' }] });
+      await createMunicipalStore(database).importBatch({
+        protectionMeasures: [{ measureId: 'PM-T1', residentId: f.formerSurname, from: '2026-11-01' }],
+      });
       expect(await refusal(f.ordinary, 'residenceRecord', { database })).toBe('ELIGIBILITY_RESTRICTED');
       // A 住民票 of the holder alone does not show the protected member.
-      expect(await refusal(f.ordinary, 'residenceRecord', { database, options: residenceOptions({ scope: 'selected', memberIds: [f.ordinary] }) })).toBe('ok');
+      expect(
+        await refusal(f.ordinary, 'residenceRecord', {
+          database,
+          options: residenceOptions({ scope: 'selected', memberIds: [f.ordinary] }),
+        }),
+      ).toBe('ok');
       // An ended measure no longer applies.
-      await createMunicipalStore(database).importBatch({ protectionMeasures: [{ measureId: 'PM-T1', residentId: f.formerSurname, from: '2026-11-01', until: '2026-11-01' }] });
+      await createMunicipalStore(database).importBatch({
+        protectionMeasures: [{ measureId: 'PM-T1', residentId: f.formerSurname, from: '2026-11-01', until: '2026-11-01' }],
+      });
       expect(await refusal(f.ordinary, 'residenceRecord', { database })).toBe('ok');
     });
 
@@ -130,16 +173,34 @@ forEachDatabase((harness) => {
 
   describe('printability', () => {
     it('ELIGIBILITY_UNPRINTABLE_CHARACTER: the injected check refuses, and nothing is printed instead', async () => {
-      expect(await refusal(f.ordinary, 'residenceRecord', { printableCheck: () => ({ ok: false, code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER' }) })).toBe('ELIGIBILITY_UNPRINTABLE_CHARACTER');
+      expect(
+        await refusal(f.ordinary, 'residenceRecord', { printableCheck: () => ({ ok: false, code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER' }) }),
+      ).toBe('ELIGIBILITY_UNPRINTABLE_CHARACTER');
     });
 
     it('ELIGIBILITY_UNPRINTABLE_CHARACTER: the renderer’s own check refuses a 外字 (private-use) name by default', async () => {
       const database = await own();
       const r = demo.batch.residents.find((x) => x.residentId === f.chiyodaResident)!;
-      await createMunicipalStore(database).importBatch({ residents: [{ ...r, name: { ...r.name, given: '美\uE000' } }] } satisfies MunicipalDataBatchInput);
-      const result = await checkEligibility({ database, residentId: f.chiyodaResident, certificateType: 'residenceRecord', options: {}, copies: 1, now: demoNow });
+      await createMunicipalStore(database).importBatch({
+        residents: [{ ...r, name: { ...r.name, given: '美\uE000' } }],
+      } satisfies MunicipalDataBatchInput);
+      const result = await checkEligibility({
+        database,
+        residentId: f.chiyodaResident,
+        certificateType: 'residenceRecord',
+        options: {},
+        copies: 1,
+        now: demoNow,
+      });
       expect(result).toEqual({ ok: false, code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER' });
-      const ordinary = await checkEligibility({ database, residentId: f.ordinary, certificateType: 'residenceRecord', options: {}, copies: 1, now: demoNow });
+      const ordinary = await checkEligibility({
+        database,
+        residentId: f.ordinary,
+        certificateType: 'residenceRecord',
+        options: {},
+        copies: 1,
+        now: demoNow,
+      });
       expect(ordinary.ok).toBe(true);
     });
   });
@@ -157,13 +218,16 @@ forEachDatabase((harness) => {
       const policies = createPolicyStore(database);
       const application = await policies.applyDomicileRegistration(f.domicileInOtherServedMunicipality, '131016', { now: demoNow });
       await policies.decideDomicileRegistration(application.registrationId, 'approved', 'clerk-1');
-      const at = (date: string, time: string) => refusal(f.domicileInOtherServedMunicipality, 'familyRegisterFull', { database, now: japanInstant(date, time) });
+      const at = (date: string, time: string) =>
+        refusal(f.domicileInOtherServedMunicipality, 'familyRegisterFull', { database, now: japanInstant(date, time) });
       expect(await at('2026-11-02', '10:00')).toBe('ok'); // Monday
       expect(await at('2026-11-02', '18:00')).toBe('ELIGIBILITY_OUTSIDE_HOURS');
       expect(await at('2026-11-07', '10:00')).toBe('ELIGIBILITY_OUTSIDE_HOURS'); // Saturday
       expect(await at('2026-11-03', '10:00')).toBe('ELIGIBILITY_OUTSIDE_HOURS'); // 文化の日
       // The same resident's 住民票 (横浜市, every day) is available on the holiday.
-      expect(await refusal(f.domicileInOtherServedMunicipality, 'residenceRecord', { database, now: japanInstant('2026-11-03', '10:00') })).toBe('ok');
+      expect(
+        await refusal(f.domicileInOtherServedMunicipality, 'residenceRecord', { database, now: japanInstant('2026-11-03', '10:00') }),
+      ).toBe('ok');
     });
 
     it('ELIGIBILITY_OUTAGE: a declared outage of the municipality', async () => {
@@ -172,8 +236,12 @@ forEachDatabase((harness) => {
     });
 
     it('ELIGIBILITY_YEAR_END_CLOSURE: 29 December to 3 January', async () => {
-      expect(await refusal(f.ordinary, 'residenceRecord', { now: japanInstant('2026-12-29', '12:00') })).toBe('ELIGIBILITY_YEAR_END_CLOSURE');
-      expect(await refusal(f.ordinary, 'residenceRecord', { now: japanInstant('2027-01-03', '22:00') })).toBe('ELIGIBILITY_YEAR_END_CLOSURE');
+      expect(await refusal(f.ordinary, 'residenceRecord', { now: japanInstant('2026-12-29', '12:00') })).toBe(
+        'ELIGIBILITY_YEAR_END_CLOSURE',
+      );
+      expect(await refusal(f.ordinary, 'residenceRecord', { now: japanInstant('2027-01-03', '22:00') })).toBe(
+        'ELIGIBILITY_YEAR_END_CLOSURE',
+      );
       expect(await refusal(f.ordinary, 'residenceRecord', { now: japanInstant('2026-12-28', '22:00') })).toBe('ok');
       expect(await refusal(f.ordinary, 'residenceRecord', { now: japanInstant('2027-01-04', '07:00') })).toBe('ok');
     });
@@ -185,7 +253,9 @@ forEachDatabase((harness) => {
     });
 
     it('ELIGIBILITY_OPTION_NOT_ALLOWED: 個人番号 where the municipality forbids it at stores', async () => {
-      expect(await refusal(f.chiyodaResident, 'residenceRecord', { options: residenceOptions({ myNumber: true }) })).toBe('ELIGIBILITY_OPTION_NOT_ALLOWED');
+      expect(await refusal(f.chiyodaResident, 'residenceRecord', { options: residenceOptions({ myNumber: true }) })).toBe(
+        'ELIGIBILITY_OPTION_NOT_ALLOWED',
+      );
       expect(await refusal(f.ordinary, 'residenceRecord', { options: residenceOptions({ myNumber: true }) })).toBe('ok');
     });
 
@@ -195,7 +265,9 @@ forEachDatabase((harness) => {
     });
 
     it('ELIGIBILITY_MEMBER_NOT_IN_HOUSEHOLD: a chosen member from another household', async () => {
-      expect(await refusal(f.ordinary, 'residenceRecord', { options: residenceOptions({ scope: 'selected', memberIds: [f.chiyodaResident] }) })).toBe('ELIGIBILITY_MEMBER_NOT_IN_HOUSEHOLD');
+      expect(
+        await refusal(f.ordinary, 'residenceRecord', { options: residenceOptions({ scope: 'selected', memberIds: [f.chiyodaResident] }) }),
+      ).toBe('ELIGIBILITY_MEMBER_NOT_IN_HOUSEHOLD');
     });
   });
 
@@ -205,13 +277,19 @@ forEachDatabase((harness) => {
     });
 
     it('ELIGIBILITY_DOMICILE_NOT_REGISTERED: 本籍 in another municipality without 利用登録', async () => {
-      expect(await refusal(f.domicileInOtherServedMunicipality, 'familyRegisterFull', { now: japanInstant('2026-11-02', '10:00') })).toBe('ELIGIBILITY_DOMICILE_NOT_REGISTERED');
+      expect(await refusal(f.domicileInOtherServedMunicipality, 'familyRegisterFull', { now: japanInstant('2026-11-02', '10:00') })).toBe(
+        'ELIGIBILITY_DOMICILE_NOT_REGISTERED',
+      );
     });
 
     it('ELIGIBILITY_NO_FAMILY_REGISTER: no 本籍 recorded (a foreign resident), or a register the holder is not in', async () => {
       expect(await refusal(f.foreignResident, 'familyRegisterFull')).toBe('ELIGIBILITY_NO_FAMILY_REGISTER');
-      const other = demo.batch.familyRegisters.find((r) => r.municipalityCode === '141003' && !r.persons.some((p) => p.residentId === f.ordinary))!;
-      expect(await refusal(f.ordinary, 'familyRegisterFull', { options: { familyRegister: { registerId: other.registerId } } })).toBe('ELIGIBILITY_NO_FAMILY_REGISTER');
+      const other = demo.batch.familyRegisters.find(
+        (r) => r.municipalityCode === '141003' && !r.persons.some((p) => p.residentId === f.ordinary),
+      )!;
+      expect(await refusal(f.ordinary, 'familyRegisterFull', { options: { familyRegister: { registerId: other.registerId } } })).toBe(
+        'ELIGIBILITY_NO_FAMILY_REGISTER',
+      );
     });
 
     it('ELIGIBILITY_NO_FAMILY_REGISTER: a register held by another municipality than the holder’s 本籍地', async () => {
@@ -223,31 +301,51 @@ forEachDatabase((harness) => {
     });
 
     it('ELIGIBILITY_TAX_NOT_REGISTERED_JAN_1: not registered here on 1 January of the tax year', async () => {
-      expect(await refusal(f.notRegisteredOnJanuaryFirst, 'taxCertificate', { options: { tax: { kind: 'income', taxYear: 2026 } } })).toBe('ELIGIBILITY_TAX_NOT_REGISTERED_JAN_1');
+      expect(await refusal(f.notRegisteredOnJanuaryFirst, 'taxCertificate', { options: { tax: { kind: 'income', taxYear: 2026 } } })).toBe(
+        'ELIGIBILITY_TAX_NOT_REGISTERED_JAN_1',
+      );
     });
 
     it('ELIGIBILITY_TAX_YEAR_UNAVAILABLE: a tax year the municipality does not offer', async () => {
       // The demo offers 2025 and 2026 (the years it holds); 2024 is offered by no municipality.
-      expect(await refusal(f.ordinary, 'taxCertificate', { options: { tax: { kind: 'income', taxYear: 2024 } } })).toBe('ELIGIBILITY_TAX_YEAR_UNAVAILABLE');
+      expect(await refusal(f.ordinary, 'taxCertificate', { options: { tax: { kind: 'income', taxYear: 2024 } } })).toBe(
+        'ELIGIBILITY_TAX_YEAR_UNAVAILABLE',
+      );
     });
 
     it('ELIGIBILITY_NOT_NON_TAXABLE: a 非課税証明書 for someone who is taxed', async () => {
-      const taxed = demo.batch.taxRecords.find((t) => t.taxYear === 2026 && !t.nonTaxable && t.registeredOnJanuaryFirst && t.residentId === f.ordinary);
+      const taxed = demo.batch.taxRecords.find(
+        (t) => t.taxYear === 2026 && !t.nonTaxable && t.registeredOnJanuaryFirst && t.residentId === f.ordinary,
+      );
       expect(taxed).toBeDefined();
-      expect(await refusal(f.ordinary, 'taxCertificate', { options: { tax: { kind: 'nonTaxable', taxYear: 2026 } } })).toBe('ELIGIBILITY_NOT_NON_TAXABLE');
+      expect(await refusal(f.ordinary, 'taxCertificate', { options: { tax: { kind: 'nonTaxable', taxYear: 2026 } } })).toBe(
+        'ELIGIBILITY_NOT_NON_TAXABLE',
+      );
     });
   });
 
   describe('menu', () => {
     it('lists every type with availability, refusal code, fee and allowed options', async () => {
-      const menu = await menuFor({ database: shared, residentId: f.domicileInOtherServedMunicipality, now: japanInstant('2026-11-02', '10:00'), printableCheck: null });
+      const menu = await menuFor({
+        database: shared,
+        residentId: f.domicileInOtherServedMunicipality,
+        now: japanInstant('2026-11-02', '10:00'),
+        printableCheck: null,
+      });
       const byType = Object.fromEntries(menu.map((m) => [m.certificateType, m]));
       expect(menu).toHaveLength(7);
       expect(byType.residenceRecord).toMatchObject({ available: true, feeYen: 300, allowMyNumber: true, maxCopies: 10 });
       expect(byType.familyRegisterFull).toMatchObject({ available: false, refusal: 'ELIGIBILITY_DOMICILE_NOT_REGISTERED', feeYen: 400 });
       const chiyoda = await createEligibility(shared, { printableCheck: null }).menuFor(f.chiyodaResident, demoNow);
-      expect(chiyoda.find((m) => m.certificateType === 'residenceItemsCertificate')).toMatchObject({ available: false, refusal: 'ELIGIBILITY_TYPE_NOT_OFFERED' });
-      expect(chiyoda.find((m) => m.certificateType === 'residenceRecord')).toMatchObject({ available: true, allowMyNumber: false, feeYen: 200 });
+      expect(chiyoda.find((m) => m.certificateType === 'residenceItemsCertificate')).toMatchObject({
+        available: false,
+        refusal: 'ELIGIBILITY_TYPE_NOT_OFFERED',
+      });
+      expect(chiyoda.find((m) => m.certificateType === 'residenceRecord')).toMatchObject({
+        available: true,
+        allowMyNumber: false,
+        feeYen: 200,
+      });
     });
 
     it('offers nothing to a resident refused as a person, each item carrying the code', async () => {

@@ -78,18 +78,35 @@ async function kiosk(database: CenterDatabase, c: Case, state: { committed: bool
   const store = createMunicipalStore(database);
   while (!state.stop) {
     const startedAfterCommit = state.committed;
-    const decision = await checkEligibility({ database, residentId: c.residentId, certificateType: c.certificateType, options: {}, copies: 1, now: demoNow, printableCheck: null });
+    const decision = await checkEligibility({
+      database,
+      residentId: c.residentId,
+      certificateType: c.certificateType,
+      options: {},
+      copies: 1,
+      now: demoNow,
+      printableCheck: null,
+    });
     // The document is made in a separate step (after payment); it must re-check on its own read.
     const dataStartedAfterCommit = state.committed;
     let data: string;
     try {
-      const loaded = await store.loadCertificateData({ residentId: c.residentId, certificateType: c.certificateType, options: {}, now: demoNow });
+      const loaded = await store.loadCertificateData({
+        residentId: c.residentId,
+        certificateType: c.certificateType,
+        options: {},
+        now: demoNow,
+      });
       data = loaded.certificateType === 'sealCertificate' ? `ok:${loaded.registration.status}` : 'ok';
     } catch (error) {
       if (!(error instanceof MadoguchiError)) throw error;
       data = error.code;
     }
-    out.push({ startedAfterCommit, eligibility: decision.ok ? 'ok' : decision.code, data: dataStartedAfterCommit ? data : `before:${data}` });
+    out.push({
+      startedAfterCommit,
+      eligibility: decision.ok ? 'ok' : decision.code,
+      data: dataStartedAfterCommit ? data : `before:${data}`,
+    });
     // better-sqlite3 answers synchronously, so without a macrotask turn the loops would starve the
     // timers (and the importer); a real kiosk request has network time here anyway.
     await new Promise((r) => setImmediate(r));
@@ -145,7 +162,19 @@ forEachDatabase((harness) => {
       const loops = Array.from({ length: KIOSKS }, () => kiosk(database, c, state, outcomes));
       try {
         const root = join(import.meta.dirname, '../..');
-        await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'apps/center/src/cli/import.ts'), '--database', config.kind === 'sqlite' ? config.path : config.connectionString, 'json', changeFile], { cwd: root });
+        await promisify(execFile)(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            join(root, 'apps/center/src/cli/import.ts'),
+            '--database',
+            config.kind === 'sqlite' ? config.path : config.connectionString,
+            'json',
+            changeFile,
+          ],
+          { cwd: root },
+        );
         state.committed = true;
         const after = outcomes.length;
         while (outcomes.length < after + 6 * KIOSKS) await new Promise((r) => setTimeout(r, 2));
@@ -155,11 +184,20 @@ forEachDatabase((harness) => {
         rmSync(dir, { recursive: true, force: true });
       }
       expect(outcomes.some((o) => !o.startedAfterCommit && o.eligibility === 'ok')).toBe(true);
-      for (const o of outcomes.filter((x) => x.startedAfterCommit)) expect(o).toEqual({ startedAfterCommit: true, eligibility: c.code, data: c.code });
+      for (const o of outcomes.filter((x) => x.startedAfterCommit))
+        expect(o).toEqual({ startedAfterCommit: true, eligibility: c.code, data: c.code });
     });
 
     it('each case has its own copy of the demo world: the first copy is untouched', async () => {
-      const decision = await checkEligibility({ database: first, residentId: f.ordinary, certificateType: 'sealCertificate', options: {}, copies: 1, now: demoNow, printableCheck: null });
+      const decision = await checkEligibility({
+        database: first,
+        residentId: f.ordinary,
+        certificateType: 'sealCertificate',
+        options: {},
+        copies: 1,
+        now: demoNow,
+        printableCheck: null,
+      });
       expect(decision.ok).toBe(true);
     });
   });

@@ -16,7 +16,10 @@ forEachDatabase((harness) => {
       const slow = new Set<string>();
       center = await startCenter(await harness.fresh(), {
         build: { sweeper: false },
-        wrapServices: (base) => ({ ...base, render: (input, opts) => base.render(input, (slow.has(input.issuanceId) ? { ...opts, delayMs: 1500 } : opts) as typeof opts) }),
+        wrapServices: (base) => ({
+          ...base,
+          render: (input, opts) => base.render(input, (slow.has(input.issuanceId) ? { ...opts, delayMs: 1500 } : opts) as typeof opts),
+        }),
       });
       const kiosk = await center.enrollKiosk();
       const card = await center.issueCard(center.demo.featured.chiyodaResident);

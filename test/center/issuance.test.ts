@@ -9,7 +9,16 @@ import type { QuoteResponse } from '@madoguchi/shared';
 import { verifyAuditChain, canonicalJson, listIncidents, sweep } from '@madoguchi/center';
 import { forEachDatabase } from '../support/databases.js';
 import { createPolicyStore } from '@madoguchi/center/policy';
-import { newKey, ok, refusalOf, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import {
+  newKey,
+  ok,
+  refusalOf,
+  startCenter,
+  TEST_NOW,
+  type CenterHarness,
+  type TestCard,
+  type TestKiosk,
+} from './support/center-harness.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
 
 forEachDatabase((harness) => {
@@ -33,7 +42,8 @@ forEachDatabase((harness) => {
 
     const session = async () => ok(await center.authenticate(kiosk, card)).sessionId;
     const quote = (sessionId: string, copies = 1, idempotencyKey = newKey()) => center.quote(kiosk, sessionId, { copies, idempotencyKey });
-    const pay = (q: QuoteResponse, idempotencyKey = newKey(), paidYen: number = q.totalYen) => center.pay(kiosk, q, { idempotencyKey, paidYen });
+    const pay = (q: QuoteResponse, idempotencyKey = newKey(), paidYen: number = q.totalYen) =>
+      center.pay(kiosk, q, { idempotencyKey, paidYen });
     const printResult = (issuanceId: string, issueNumber: string, outcome: 'printed' | 'failed' | 'rejected', idempotencyKey = newKey()) =>
       center.reportPrint(kiosk, issuanceId, { issueNumber, outcome, idempotencyKey });
 
@@ -58,7 +68,11 @@ forEachDatabase((harness) => {
       expect(ok(await printResult(q.issuanceId, first!, 'printed'))).toMatchObject({ state: 'delivered', refundYen: 0 });
       expect(ok(await printResult(q.issuanceId, second!, 'printed'))).toMatchObject({ state: 'printed', refundYen: 0 });
       // Bytes are gone once printed.
-      const left = await center.database.db.selectFrom('issuance_documents').select('pdf_base64').where('issuance_id', '=', q.issuanceId).execute();
+      const left = await center.database.db
+        .selectFrom('issuance_documents')
+        .select('pdf_base64')
+        .where('issuance_id', '=', q.issuanceId)
+        .execute();
       expect(left.every((r) => r.pdf_base64 === null)).toBe(true);
     });
 
@@ -70,7 +84,11 @@ forEachDatabase((harness) => {
         const answers = await Promise.all([printResult(q.issuanceId, first!, 'printed'), printResult(q.issuanceId, second!, 'printed')]);
         expect(answers.map((a) => a.status)).toEqual([200, 200]);
         expect(answers.map((a) => ok(a).state).sort()).toEqual(['delivered', 'printed']);
-        const row = await center.database.db.selectFrom('issuances').select('state').where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+        const row = await center.database.db
+          .selectFrom('issuances')
+          .select('state')
+          .where('issuance_id', '=', q.issuanceId)
+          .executeTakeFirstOrThrow();
         expect(row.state).toBe('printed');
       }
     });
@@ -93,7 +111,11 @@ forEachDatabase((harness) => {
       const retry = ok(await pay(q, key));
       expect(retry.documents.map((d) => d.binding.documentSha256)).toEqual(first.documents.map((d) => d.binding.documentSha256));
       expect(retry.documents.map((d) => d.binding.issueNumber)).toEqual(first.documents.map((d) => d.binding.issueNumber));
-      const docs = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute();
+      const docs = await center.database.db
+        .selectFrom('issuance_documents')
+        .select('issue_number')
+        .where('issuance_id', '=', q.issuanceId)
+        .execute();
       expect(docs).toHaveLength(1);
       // A second payment under a new key is refused: the issuance is no longer quoted.
       const again = await pay(q);
@@ -114,7 +136,11 @@ forEachDatabase((harness) => {
       expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
       const loser = results.find((r) => r.status === 409)!;
       expect(refusalOf(loser).code).toBe('ISSUANCE_INVALID_STATE');
-      const docs = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute();
+      const docs = await center.database.db
+        .selectFrom('issuance_documents')
+        .select('issue_number')
+        .where('issuance_id', '=', q.issuanceId)
+        .execute();
       expect(docs).toHaveLength(1);
     });
 
@@ -123,8 +149,14 @@ forEachDatabase((harness) => {
       const key = newKey();
       const results = await Promise.all([pay(q, key), pay(q, key)]);
       expect(results.map((r) => r.status)).toEqual([200, 200]);
-      expect(ok(results[0]!).documents.map((d) => d.binding.documentSha256)).toEqual(ok(results[1]!).documents.map((d) => d.binding.documentSha256));
-      const docs = await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute();
+      expect(ok(results[0]!).documents.map((d) => d.binding.documentSha256)).toEqual(
+        ok(results[1]!).documents.map((d) => d.binding.documentSha256),
+      );
+      const docs = await center.database.db
+        .selectFrom('issuance_documents')
+        .select('issue_number')
+        .where('issuance_id', '=', q.issuanceId)
+        .execute();
       expect(docs).toHaveLength(1);
     });
 
@@ -133,7 +165,11 @@ forEachDatabase((harness) => {
       const res = await pay(q, newKey(), q.totalYen + 100);
       expect(res.status).toBe(400);
       expect(refusalOf(res).code).toBe('ISSUANCE_PAYMENT_MISMATCH');
-      const row = await center.database.db.selectFrom('issuances').select('state').where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+      const row = await center.database.db
+        .selectFrom('issuances')
+        .select('state')
+        .where('issuance_id', '=', q.issuanceId)
+        .executeTakeFirstOrThrow();
       expect(row.state).toBe('quoted');
     });
 
@@ -152,7 +188,9 @@ forEachDatabase((harness) => {
       const d = ok(await pay(q));
       const res = await printResult(q.issuanceId, d.documents[0]!.binding.issueNumber, 'rejected');
       expect(ok(res)).toMatchObject({ state: 'refunded', refundYen: q.totalYen });
-      expect((await listIncidents(center.database.db)).some((i) => i.kind === 'document_rejected' && i.issuanceId === q.issuanceId)).toBe(true);
+      expect((await listIncidents(center.database.db)).some((i) => i.kind === 'document_rejected' && i.issuanceId === q.issuanceId)).toBe(
+        true,
+      );
     });
 
     it('voids a cancelled quote, and refuses to pay it afterwards', async () => {
@@ -187,52 +225,108 @@ forEachDatabase((harness) => {
       const q = ok(await quote(await session()));
       expect((await pay(q)).status).toBe(200);
       const t = center.config.timeouts;
-      const policy = { printResultTtlMs: t.printResultTtlMs, documentTtlMs: t.documentTtlMs, quoteTtlMs: t.quoteTtlMs, idempotencyTtlMs: 86_400_000 };
+      const policy = {
+        printResultTtlMs: t.printResultTtlMs,
+        documentTtlMs: t.documentTtlMs,
+        quoteTtlMs: t.quoteTtlMs,
+        idempotencyTtlMs: 86_400_000,
+      };
       expect(t.documentTtlMs).toBeLessThan(t.printResultTtlMs);
       // First the document bytes outlive their TTL and are deleted; the issuance still awaits its result.
       const bytesGone = await sweep(center.database, policy, new Date(center.clock.now().getTime() + t.documentTtlMs + 1000));
       expect(bytesGone.documentsDeleted).toBeGreaterThanOrEqual(1);
       expect(bytesGone.refunded).not.toContain(q.issuanceId);
-      const pending = await center.database.db.selectFrom('issuance_documents').select('pdf_base64').where('issuance_id', '=', q.issuanceId).execute();
+      const pending = await center.database.db
+        .selectFrom('issuance_documents')
+        .select('pdf_base64')
+        .where('issuance_id', '=', q.issuanceId)
+        .execute();
       expect(pending.every((d) => d.pdf_base64 === null)).toBe(true);
       // Then no print result within its TTL: refunded.
       const later = new Date(center.clock.now().getTime() + t.printResultTtlMs + 1000);
       const report = await sweep(center.database, policy, later);
       expect(report.refunded).toContain(q.issuanceId);
-      const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen']).where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+      const row = await center.database.db
+        .selectFrom('issuances')
+        .select(['state', 'refund_yen'])
+        .where('issuance_id', '=', q.issuanceId)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ state: 'refunded', refund_yen: q.totalYen });
-      const docs = await center.database.db.selectFrom('issuance_documents').select(['pdf_base64', 'print_outcome']).where('issuance_id', '=', q.issuanceId).execute();
+      const docs = await center.database.db
+        .selectFrom('issuance_documents')
+        .select(['pdf_base64', 'print_outcome'])
+        .where('issuance_id', '=', q.issuanceId)
+        .execute();
       expect(docs.every((d) => d.pdf_base64 === null && d.print_outcome === 'unprinted')).toBe(true);
-      expect((await listIncidents(center.database.db)).some((i) => i.kind === 'print_result_missing' && i.issuanceId === q.issuanceId)).toBe(true);
+      expect(
+        (await listIncidents(center.database.db)).some((i) => i.kind === 'print_result_missing' && i.issuanceId === q.issuanceId),
+      ).toBe(true);
     });
 
     it('after a crash between payment and delivery, a retry never issues and the sweeper refunds', async () => {
       const q = ok(await quote(await session()));
       const key = newKey();
       // What a center process that died right after recording the payment, a minute ago, left behind.
-      await center.database.db.updateTable('issuances').set({ state: 'paid', paid_yen: q.totalYen }).where('issuance_id', '=', q.issuanceId).execute();
-      const requestSha256 = createHash('sha256').update(canonicalJson({ operation: 'payment', request: { issuanceId: q.issuanceId, paidYen: q.totalYen } })).digest('hex');
+      await center.database.db
+        .updateTable('issuances')
+        .set({ state: 'paid', paid_yen: q.totalYen })
+        .where('issuance_id', '=', q.issuanceId)
+        .execute();
+      const requestSha256 = createHash('sha256')
+        .update(canonicalJson({ operation: 'payment', request: { issuanceId: q.issuanceId, paidYen: q.totalYen } }))
+        .digest('hex');
       await center.database.db
         .insertInto('idempotency_keys')
-        .values({ terminal_id: kiosk.terminalId, idempotency_key: key, operation: 'payment', request_sha256: requestSha256, state: 'pending', response_status: null, response_json: null, created_at: new Date(center.clock.now().getTime() - 60_000).toISOString() })
+        .values({
+          terminal_id: kiosk.terminalId,
+          idempotency_key: key,
+          operation: 'payment',
+          request_sha256: requestSha256,
+          state: 'pending',
+          response_status: null,
+          response_json: null,
+          created_at: new Date(center.clock.now().getTime() - 60_000).toISOString(),
+        })
         .execute();
       const crashedRetry = await pay(q, key);
       expect(crashedRetry.status).toBe(409);
       expect(refusalOf(crashedRetry).code).toBe('ISSUANCE_INVALID_STATE');
       const t = center.config.timeouts;
-      const report = await sweep(center.database, { printResultTtlMs: t.printResultTtlMs, documentTtlMs: t.documentTtlMs, quoteTtlMs: t.quoteTtlMs, idempotencyTtlMs: 86_400_000 }, new Date(center.clock.now().getTime() + t.printResultTtlMs + 1000));
+      const report = await sweep(
+        center.database,
+        { printResultTtlMs: t.printResultTtlMs, documentTtlMs: t.documentTtlMs, quoteTtlMs: t.quoteTtlMs, idempotencyTtlMs: 86_400_000 },
+        new Date(center.clock.now().getTime() + t.printResultTtlMs + 1000),
+      );
       expect(report.refunded).toContain(q.issuanceId);
-      const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen']).where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+      const row = await center.database.db
+        .selectFrom('issuances')
+        .select(['state', 'refund_yen'])
+        .where('issuance_id', '=', q.issuanceId)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ state: 'refunded', refund_yen: q.totalYen });
-      expect(await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute()).toEqual([]);
+      expect(
+        await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', q.issuanceId).execute(),
+      ).toEqual([]);
     });
 
     describe('payment rechecks the whole eligibility before taking the money', () => {
-      const auditOf = (issuanceId: string) => center.database.db.selectFrom('audit_events').select(['event', 'detail_json']).where('issuance_id', '=', issuanceId).orderBy('seq').execute();
+      const auditOf = (issuanceId: string) =>
+        center.database.db
+          .selectFrom('audit_events')
+          .select(['event', 'detail_json'])
+          .where('issuance_id', '=', issuanceId)
+          .orderBy('seq')
+          .execute();
       const expectVoidedUnpaid = async (issuanceId: string, code: string) => {
-        const row = await center.database.db.selectFrom('issuances').select(['state', 'paid_yen', 'failure_code']).where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+        const row = await center.database.db
+          .selectFrom('issuances')
+          .select(['state', 'paid_yen', 'failure_code'])
+          .where('issuance_id', '=', issuanceId)
+          .executeTakeFirstOrThrow();
         expect(row).toEqual({ state: 'voided', paid_yen: null, failure_code: code });
-        expect(await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).execute()).toEqual([]);
+        expect(
+          await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).execute(),
+        ).toEqual([]);
         const events = await auditOf(issuanceId);
         expect(events.map((e) => e.event)).toEqual(['quoted', 'voided']);
         expect(JSON.parse(events[1]!.detail_json!)).toEqual({ reasonCode: code, stage: 'payment' });
@@ -263,7 +357,18 @@ forEachDatabase((harness) => {
         try {
           const q1 = ok(await quote(await session()));
           const now = center.clock.now().getTime();
-          await policies.putPolicy({ ...original, outages: [...original.outages, { outageId: 'declared-after-quote', from: new Date(now - 60_000).toISOString(), until: new Date(now + 3_600_000).toISOString(), reason: 'system migration' }] });
+          await policies.putPolicy({
+            ...original,
+            outages: [
+              ...original.outages,
+              {
+                outageId: 'declared-after-quote',
+                from: new Date(now - 60_000).toISOString(),
+                until: new Date(now + 3_600_000).toISOString(),
+                reason: 'system migration',
+              },
+            ],
+          });
           const res = await pay(q1);
           expect(res.status).toBe(403);
           expect(refusalOf(res).code).toBe('ELIGIBILITY_OUTAGE');
@@ -271,7 +376,10 @@ forEachDatabase((harness) => {
 
           await policies.putPolicy(original);
           const q2 = ok(await quote(await session()));
-          await policies.putPolicy({ ...original, offerings: original.offerings.map((o) => (o.certificateType === 'residenceRecord' ? { ...o, enabled: false } : o)) });
+          await policies.putPolicy({
+            ...original,
+            offerings: original.offerings.map((o) => (o.certificateType === 'residenceRecord' ? { ...o, enabled: false } : o)),
+          });
           const withdrawn = await pay(q2);
           expect(refusalOf(withdrawn).code).toBe('ELIGIBILITY_TYPE_NOT_OFFERED');
           await expectVoidedUnpaid(q2.issuanceId, 'ELIGIBILITY_TYPE_NOT_OFFERED');
@@ -304,8 +412,16 @@ forEachDatabase((harness) => {
           render: async (input, opts) => {
             const rendered = await base.render(input, opts);
             if (tamper.has(input.issuanceId)) {
-              const { session_id: sessionId } = await center.database.db.selectFrom('issuances').select('session_id').where('issuance_id', '=', input.issuanceId).executeTakeFirstOrThrow();
-              await center.database.db.updateTable('sessions').set({ auth_certificate_sha256: 'f'.repeat(64) }).where('session_id', '=', sessionId).execute();
+              const { session_id: sessionId } = await center.database.db
+                .selectFrom('issuances')
+                .select('session_id')
+                .where('issuance_id', '=', input.issuanceId)
+                .executeTakeFirstOrThrow();
+              await center.database.db
+                .updateTable('sessions')
+                .set({ auth_certificate_sha256: 'f'.repeat(64) })
+                .where('session_id', '=', sessionId)
+                .execute();
             }
             return rendered;
           },
@@ -323,13 +439,28 @@ forEachDatabase((harness) => {
       const res = await center.pay(kiosk, q);
       expect(res.status).toBe(409);
       expect(refusalOf(res).code).toBe('ISSUANCE_DOCUMENT_MISMATCH');
-      const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen', 'failure_code']).where('issuance_id', '=', q.issuanceId).executeTakeFirstOrThrow();
+      const row = await center.database.db
+        .selectFrom('issuances')
+        .select(['state', 'refund_yen', 'failure_code'])
+        .where('issuance_id', '=', q.issuanceId)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ state: 'refunded', refund_yen: q.totalYen, failure_code: 'ISSUANCE_DOCUMENT_MISMATCH' });
-      const docs = await center.database.db.selectFrom('issuance_documents').select(['pdf_base64', 'print_outcome', 'binding_json']).where('issuance_id', '=', q.issuanceId).execute();
+      const docs = await center.database.db
+        .selectFrom('issuance_documents')
+        .select(['pdf_base64', 'print_outcome', 'binding_json'])
+        .where('issuance_id', '=', q.issuanceId)
+        .execute();
       expect(docs).toEqual([{ pdf_base64: null, print_outcome: 'unprinted', binding_json: null }]);
-      const incident = (await listIncidents(center.database.db)).find((i) => i.kind === 'reconciliation_mismatch' && i.issuanceId === q.issuanceId);
+      const incident = (await listIncidents(center.database.db)).find(
+        (i) => i.kind === 'reconciliation_mismatch' && i.issuanceId === q.issuanceId,
+      );
       expect(incident?.detail).toEqual({ stage: 'delivery', refunded: true });
-      const events = await center.database.db.selectFrom('audit_events').select('event').where('issuance_id', '=', q.issuanceId).orderBy('seq').execute();
+      const events = await center.database.db
+        .selectFrom('audit_events')
+        .select('event')
+        .where('issuance_id', '=', q.issuanceId)
+        .orderBy('seq')
+        .execute();
       expect(events.map((e) => e.event)).toEqual(['quoted', 'paid', 'refunded']);
       expect((await verifyAuditChain(center.database.db)).problems).toEqual([]);
     });
@@ -345,13 +476,19 @@ forEachDatabase((harness) => {
         renderWorkers: 2,
         build: { sweeper: false },
         // The worker holds the finished document of a "slow" issuance for 10 s before replying.
-        wrapServices: (base) => ({ ...base, render: (input, opts) => base.render(input, (slow.has(input.issuanceId) ? { ...opts, delayMs: 10_000 } : opts) as typeof opts) }),
+        wrapServices: (base) => ({
+          ...base,
+          render: (input, opts) => base.render(input, (slow.has(input.issuanceId) ? { ...opts, delayMs: 10_000 } : opts) as typeof opts),
+        }),
       });
       kiosks = [await center.enrollKiosk(), await center.enrollKiosk()];
       // Warm both render workers (fonts loaded) so only the injected delay decides who times out.
       // A cold worker on a loaded 2-core machine can itself exceed the 5 s timeout (504): that first
       // issuance is refunded as designed, and the warm-up tries again with a new one.
-      const warmCards = await Promise.all([center.issueCard(center.demo.featured.chiyodaResident), center.issueCard(center.demo.featured.okutamaResident)]);
+      const warmCards = await Promise.all([
+        center.issueCard(center.demo.featured.chiyodaResident),
+        center.issueCard(center.demo.featured.okutamaResident),
+      ]);
       await Promise.all(
         kiosks.map(async (k, i) => {
           let status = 0;
@@ -375,21 +512,30 @@ forEachDatabase((harness) => {
         return ok(await center.quote(k, s.sessionId));
       };
       const slowQuote = await start(kiosks[0]!, slowCard);
-      const slowSession = (await center.database.db.selectFrom('issuances').select('session_id').where('issuance_id', '=', slowQuote.issuanceId).executeTakeFirstOrThrow()).session_id;
+      const slowSession = (
+        await center.database.db
+          .selectFrom('issuances')
+          .select('session_id')
+          .where('issuance_id', '=', slowQuote.issuanceId)
+          .executeTakeFirstOrThrow()
+      ).session_id;
       const fastQuote = await start(kiosks[1]!, fastCard);
       slow.add(slowQuote.issuanceId);
-      const [slowRes, fastRes] = await Promise.all([
-        center.pay(kiosks[0]!, slowQuote),
-        center.pay(kiosks[1]!, fastQuote),
-      ]);
+      const [slowRes, fastRes] = await Promise.all([center.pay(kiosks[0]!, slowQuote), center.pay(kiosks[1]!, fastQuote)]);
       expect(slowRes.status).toBe(504);
       expect(refusalOf(slowRes).code).toBe('ISSUANCE_RENDER_TIMEOUT');
       const key = await center.bindingKeyPem(kiosks[1]!);
       checkDelivered(ok(fastRes).documents[0]!, key, { authCertificateSha256: fastCard.sha256, issuanceId: fastQuote.issuanceId });
 
-      const row = await center.database.db.selectFrom('issuances').select(['state', 'refund_yen']).where('issuance_id', '=', slowQuote.issuanceId).executeTakeFirstOrThrow();
+      const row = await center.database.db
+        .selectFrom('issuances')
+        .select(['state', 'refund_yen'])
+        .where('issuance_id', '=', slowQuote.issuanceId)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ state: 'refunded', refund_yen: slowQuote.totalYen });
-      expect((await listIncidents(center.database.db)).some((i) => i.kind === 'render_failed' && i.issuanceId === slowQuote.issuanceId)).toBe(true);
+      expect(
+        (await listIncidents(center.database.db)).some((i) => i.kind === 'render_failed' && i.issuanceId === slowQuote.issuanceId),
+      ).toBe(true);
 
       // The resident retries in the same session and succeeds: the operator is told an error was
       // followed by a successful retry (docs/misissuance.md#r3, docs/misissuance.md#adachi), and
@@ -397,7 +543,9 @@ forEachDatabase((harness) => {
       const retryQuote = ok(await center.quote(kiosks[0]!, slowSession));
       const retry = ok(await center.pay(kiosks[0]!, retryQuote));
       checkDelivered(retry.documents[0]!, key, { authCertificateSha256: slowCard.sha256, issuanceId: retryQuote.issuanceId });
-      const followUp = (await listIncidents(center.database.db)).find((i) => i.kind === 'success_after_failure' && i.issuanceId === retryQuote.issuanceId);
+      const followUp = (await listIncidents(center.database.db)).find(
+        (i) => i.kind === 'success_after_failure' && i.issuanceId === retryQuote.issuanceId,
+      );
       expect(followUp?.detail.failedIssuanceIds).toEqual([slowQuote.issuanceId]);
 
       // The late document of the timed-out job is never handed to the next customer at that kiosk.

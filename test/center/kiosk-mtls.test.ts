@@ -47,7 +47,10 @@ forEachDatabase((harness) => {
       const otherCa = ensureKioskCa(join(scratch, 'other-ca'), 'Madoguchi kiosk CA');
       const made = createKioskKeyAndCsr(join(scratch, 'other-kiosk'), enrolled.terminalId);
       const forged = signKioskCsr(otherCa, made.csrPem, enrolled.terminalId);
-      const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: forged.certificatePem });
+      const client = httpsClient(center.baseUrl, center.caPem, {
+        keyPem: readFileSync(made.keyPath, 'utf8'),
+        certPem: forged.certificatePem,
+      });
       const res = await client.request<{ error: { code: string } }>('POST', kioskPath('challenge'), challengeRequest());
       client.close();
       expect(res.status).toBe(403);
@@ -65,27 +68,42 @@ forEachDatabase((harness) => {
 
     it('serves the OpenAPI document, built from the shared schemas, without a client certificate', async () => {
       const client = httpsClient(center.baseUrl, center.caPem);
-      const res = await client.request<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> }>('GET', OPENAPI_PATH);
+      const res = await client.request<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> }>(
+        'GET',
+        OPENAPI_PATH,
+      );
       client.close();
       expect(res.status).toBe(200);
       expect(res.body.openapi).toBe('3.1.0');
       // The document is generated from the route table: exactly its routes, each with its method.
       const routes = Object.keys(kioskApi) as KioskRouteName[];
       expect(Object.keys(res.body.paths).sort()).toEqual(routes.map(kioskOpenApiPath).sort());
-      for (const name of routes) expect(Object.keys(res.body.paths[kioskOpenApiPath(name)]!)).toEqual([kioskApi[name].method.toLowerCase()]);
+      for (const name of routes)
+        expect(Object.keys(res.body.paths[kioskOpenApiPath(name)]!)).toEqual([kioskApi[name].method.toLowerCase()]);
       // Every mutating kiosk call requires its idempotency key, the authentication calls included.
       type JsonBody = { content: { 'application/json': { schema: { required?: string[]; properties: Record<string, unknown> } } } };
       const posts = Object.entries(res.body.paths).filter(([, operations]) => operations.post);
       expect(posts.map(([path]) => path)).toEqual(expect.arrayContaining([kioskPath('challenge'), kioskPath('authenticate')]));
       for (const [path, operations] of posts) {
         const body = operations.post!.requestBody as { required?: boolean } & JsonBody;
-        expect({ path, required: body.required, key: body.content['application/json'].schema.required?.includes('idempotencyKey') }).toEqual({ path, required: true, key: true });
+        expect({
+          path,
+          required: body.required,
+          key: body.content['application/json'].schema.required?.includes('idempotencyKey'),
+        }).toEqual({ path, required: true, key: true });
       }
       const quoteBody = JSON.stringify(res.body.paths[kioskPath('quote')]?.post?.requestBody);
       expect(quoteBody).toContain('idempotencyKey');
       expect(quoteBody).toContain('residenceRecord');
       // Yen amounts are documented as what travels: non-negative integers.
-      const quoteResponse = (res.body.paths[kioskPath('quote')]?.post as { responses: Record<string, { content: { 'application/json': { schema: { properties: Record<string, { type?: string; minimum?: number }> } } } }> }).responses['200']!;
+      const quoteResponse = (
+        res.body.paths[kioskPath('quote')]?.post as {
+          responses: Record<
+            string,
+            { content: { 'application/json': { schema: { properties: Record<string, { type?: string; minimum?: number }> } } } }
+          >;
+        }
+      ).responses['200']!;
       expect(quoteResponse.content['application/json'].schema.properties.feeYen).toMatchObject({ type: 'integer', minimum: 0 });
     });
 
@@ -132,10 +150,35 @@ forEachDatabase((harness) => {
       const made = createKioskKeyAndCsr(join(scratch, 'cli-kiosk'), 'CLI-0001');
       // Run asynchronously: the center lives in this process and keeps serving while the CLI runs.
       const cli = async (...args: string[]) =>
-        (await promisify(execFile)(process.execPath, ['--import', 'tsx', 'apps/center/src/cli/kiosk.ts', '--state', stateDir, '--database', databaseArg, ...args], { cwd: join(__dirname, '../..'), encoding: 'utf8' })).stdout;
+        (
+          await promisify(execFile)(
+            process.execPath,
+            ['--import', 'tsx', 'apps/center/src/cli/kiosk.ts', '--state', stateDir, '--database', databaseArg, ...args],
+            { cwd: join(__dirname, '../..'), encoding: 'utf8' },
+          )
+        ).stdout;
       const out = join(scratch, 'cli-kiosk.cert.pem');
-      expect(await cli('enroll', '--csr', made.csrPath, '--terminal-id', 'CLI-0001', '--printer-id', 'P01', '--store-code', 'S9', '--store-name', 'CLI店', '--out', out)).toContain('enrolled CLI-0001');
-      const client = httpsClient(center.baseUrl, center.caPem, { keyPem: readFileSync(made.keyPath, 'utf8'), certPem: readFileSync(out, 'utf8') });
+      expect(
+        await cli(
+          'enroll',
+          '--csr',
+          made.csrPath,
+          '--terminal-id',
+          'CLI-0001',
+          '--printer-id',
+          'P01',
+          '--store-code',
+          'S9',
+          '--store-name',
+          'CLI店',
+          '--out',
+          out,
+        ),
+      ).toContain('enrolled CLI-0001');
+      const client = httpsClient(center.baseUrl, center.caPem, {
+        keyPem: readFileSync(made.keyPath, 'utf8'),
+        certPem: readFileSync(out, 'utf8'),
+      });
       expect((await client.request('POST', kioskPath('challenge'), challengeRequest())).status).toBe(200);
       expect(await cli('revoke', '--terminal-id', 'CLI-0001')).toContain('revoked CLI-0001');
       const refused = await client.request<{ error: { code: string } }>('POST', kioskPath('challenge'), challengeRequest());

@@ -14,7 +14,10 @@ forEachDatabase((harness) => {
       const second = await migrate(database);
       expect(second.applied).toEqual([]);
       // The tables exist and are usable.
-      const count = await database.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const count = await database.db
+        .selectFrom('residents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(0);
     });
 
@@ -26,12 +29,13 @@ forEachDatabase((harness) => {
 
     // Two handles on one SQLite file in one process would block the thread in busy_timeout (the
     // driver is synchronous); separate center processes are the real case there.
-    if (harness.kind === 'postgres') it('two handles migrating at once apply each migration exactly once', async () => {
-      const a = await harness.fresh({ migrate: false });
-      const b = await harness.openAnother(a);
-      const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
-      expect([...ra.applied, ...rb.applied].sort()).toEqual(migrations.map((m) => m.id).sort());
-    });
+    if (harness.kind === 'postgres')
+      it('two handles migrating at once apply each migration exactly once', async () => {
+        const a = await harness.fresh({ migrate: false });
+        const b = await harness.openAnother(a);
+        const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
+        expect([...ra.applied, ...rb.applied].sort()).toEqual(migrations.map((m) => m.id).sort());
+      });
   });
 });
 
@@ -44,7 +48,9 @@ describe('sqlite query plans', () => {
     return rows.rows.map((r) => r.detail).join('\n');
   };
   it('the card-link lookup uses the primary-key index', async () => {
-    expect(await plan(`select resident_id from card_links where issuer = 'x' and serial_number = 'y'`)).toMatch(/USING (INDEX|PRIMARY KEY)/);
+    expect(await plan(`select resident_id from card_links where issuer = 'x' and serial_number = 'y'`)).toMatch(
+      /USING (INDEX|PRIMARY KEY)/,
+    );
   });
   it('the resident lookup uses the primary-key index', async () => {
     expect(await plan(`select data from residents where resident_id = 'x'`)).toMatch(/USING (INDEX|PRIMARY KEY)/);
@@ -53,7 +59,11 @@ describe('sqlite query plans', () => {
     expect(await plan(`select data from residents where household_id = 'h'`)).toMatch(/USING INDEX residents_household/);
   });
   it('a resident’s family register and seal registrations are found by index', async () => {
-    expect(await plan(`select register_id from family_register_persons where resident_id = 'r'`)).toMatch(/USING INDEX family_register_persons_resident/);
-    expect(await plan(`select data from seal_registrations where resident_id = 'r' and status = 'active'`)).toMatch(/USING INDEX seal_registrations_resident/);
+    expect(await plan(`select register_id from family_register_persons where resident_id = 'r'`)).toMatch(
+      /USING INDEX family_register_persons_resident/,
+    );
+    expect(await plan(`select data from seal_registrations where resident_id = 'r' and status = 'active'`)).toMatch(
+      /USING INDEX seal_registrations_resident/,
+    );
   });
 });

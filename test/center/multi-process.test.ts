@@ -14,7 +14,18 @@ import type { Resident } from '@madoguchi/shared';
 import { verifyAuditChain } from '@madoguchi/center';
 import { checkEligibility } from '@madoguchi/center/eligibility';
 import { createHarness } from '../support/databases.js';
-import { challengeRequest, kioskAt, newKey, ok, signedAuthentication, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import {
+  challengeRequest,
+  kioskAt,
+  newKey,
+  ok,
+  signedAuthentication,
+  startCenter,
+  TEST_NOW,
+  type CenterHarness,
+  type TestCard,
+  type TestKiosk,
+} from './support/center-harness.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
 
 const KIOSKS = 4;
@@ -91,7 +102,19 @@ describe('three center processes on one PostgreSQL database', () => {
     for (const r of center.demo.batch.residents) {
       if (residents.length === KIOSKS * ROUNDS) break;
       if (!plainName.test(r.name.family + r.name.given) || seen.has(r.householdId)) continue;
-      if (!(await checkEligibility({ database, residentId: r.residentId, certificateType: 'residenceRecord', options: {}, copies: 1, now: TEST_NOW })).ok) continue;
+      if (
+        !(
+          await checkEligibility({
+            database,
+            residentId: r.residentId,
+            certificateType: 'residenceRecord',
+            options: {},
+            copies: 1,
+            now: TEST_NOW,
+          })
+        ).ok
+      )
+        continue;
       seen.add(r.householdId);
       residents.push(r);
     }
@@ -124,7 +147,10 @@ describe('three center processes on one PostgreSQL database', () => {
           // The kiosk "lost" the answer and retries at another process: the same documents.
           const again = ok(await center.pay(next(), q, { idempotencyKey: paymentKey }));
           expect(again.documents.map((x) => x.binding.documentSha256)).toEqual(d.documents.map((x) => x.binding.documentSha256));
-          const { pdf, binding } = checkDelivered(d.documents[0]!, bindingKeyPem, { authCertificateSha256: card.sha256, issuanceId: q.issuanceId });
+          const { pdf, binding } = checkDelivered(d.documents[0]!, bindingKeyPem, {
+            authCertificateSha256: card.sha256,
+            issuanceId: q.issuanceId,
+          });
           delivered.push({ residentIndex: index, pdf, issueNumber: binding.issueNumber });
           expect(ok(await center.reportPrint(next(), q.issuanceId, { issueNumber: binding.issueNumber })).state).toBe('printed');
         }

@@ -44,13 +44,28 @@ forEachDatabase((harness) => {
     it('imports the demo world from CSV files to the same records as the JSON import', async () => {
       const report = await createMunicipalStore(fromCsv).importCsv(files);
       expect(report.counts).toEqual(Object.fromEntries(Object.entries(demo.batch).map(([k, v]) => [k, (v as unknown[]).length])));
-      for (const table of ['residents', 'households', 'seal_registrations', 'family_registers', 'family_register_persons', 'address_histories', 'tax_records', 'municipalities'] as const) {
+      for (const table of [
+        'residents',
+        'households',
+        'seal_registrations',
+        'family_registers',
+        'family_register_persons',
+        'address_histories',
+        'tax_records',
+        'municipalities',
+      ] as const) {
         const a = await fromCsv.db.selectFrom(table).select('data').execute();
         const b = await fromJson.db.selectFrom(table).select('data').execute();
-        const sort = (rows: { data: string }[]) => rows.map((r) => JSON.parse(r.data) as unknown).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+        const sort = (rows: { data: string }[]) =>
+          rows.map((r) => JSON.parse(r.data) as unknown).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
         expect([table, sort(a)]).toEqual([table, sort(b)]);
       }
-      const data = await createMunicipalStore(fromCsv).loadCertificateData({ residentId: demo.featured.multiPageFamilyRegister, certificateType: 'familyRegisterFull', options: {}, now: demoNow });
+      const data = await createMunicipalStore(fromCsv).loadCertificateData({
+        residentId: demo.featured.multiPageFamilyRegister,
+        certificateType: 'familyRegisterFull',
+        options: {},
+        now: demoNow,
+      });
       if (data.certificateType !== 'familyRegisterFull') throw new Error('wrong type');
       expect(data.persons.length).toBeGreaterThanOrEqual(9);
       expect(data.persons.some((p) => p.events.some((e) => e.details.length > 0))).toBe(true);
@@ -64,8 +79,13 @@ forEachDatabase((harness) => {
         'tax_records.csv': editCell(files['tax_records.csv']!, 3, 'municipalTax', '12,5'.replace(',', '.')),
       };
       const issues = await issuesOf(createMunicipalStore(database).importCsv(broken));
-      expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['residents.csv:14:birthDate', 'residents.csv:20:sex', 'tax_records.csv:3:municipalTax']));
-      const count = await database.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(issues.map((i) => i.path)).toEqual(
+        expect.arrayContaining(['residents.csv:14:birthDate', 'residents.csv:20:sex', 'tax_records.csv:3:municipalTax']),
+      );
+      const count = await database.db
+        .selectFrom('residents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(0);
     });
 
@@ -81,7 +101,9 @@ forEachDatabase((harness) => {
       expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['tax_amounts.csv:2:section']));
       // Schema issues are found once the rows are assembled; fix the structural one to see them.
       const issues2 = await issuesOf(createMunicipalStore(database).importCsv({ ...broken, 'tax_amounts.csv': files['tax_amounts.csv']! }));
-      expect(issues2.map((i) => i.path)).toEqual(expect.arrayContaining(['family_register_persons.csv:5:birthDate', 'family_register_events.csv:4:kind']));
+      expect(issues2.map((i) => i.path)).toEqual(
+        expect.arrayContaining(['family_register_persons.csv:5:birthDate', 'family_register_events.csv:4:kind']),
+      );
     });
 
     it('reports references to unknown records with the row that makes them', async () => {
@@ -91,7 +113,9 @@ forEachDatabase((harness) => {
       const issues = await issuesOf(store.importCsv({ 'households.csv': households }));
       expect(issues).toEqual([expect.objectContaining({ path: 'households.csv:2:householdHeadId' })]);
       const orphan = 'registerId,personId,eventNo,label,value\r\nNO-REG,P1,1,出生日,令和元年\r\n';
-      expect((await issuesOf(store.importCsv({ 'family_register_event_details.csv': orphan })))[0]?.path).toBe('family_register_event_details.csv:2:eventNo');
+      expect((await issuesOf(store.importCsv({ 'family_register_event_details.csv': orphan })))[0]?.path).toBe(
+        'family_register_event_details.csv:2:eventNo',
+      );
     });
 
     it('checks headers: unknown and missing columns, unknown files, ragged rows and quoting', async () => {
@@ -104,7 +128,13 @@ forEachDatabase((harness) => {
         }),
       );
       expect(issues.map((i) => i.path)).toEqual(
-        expect.arrayContaining(['card_links.csv:1:serial', 'card_links.csv:1:serialNumber', 'card_links.csv:3', 'people.csv', 'protection_measures.csv:2']),
+        expect.arrayContaining([
+          'card_links.csv:1:serial',
+          'card_links.csv:1:serialNumber',
+          'card_links.csv:3',
+          'people.csv',
+          'protection_measures.csv:2',
+        ]),
       );
     });
 
@@ -113,9 +143,14 @@ forEachDatabase((harness) => {
       const store = createMunicipalStore(database);
       await store.importCsv(files);
       const seal = demo.batch.sealRegistrations.find((s) => s.residentId === demo.featured.ordinary && s.status === 'active')!;
-      const single = batchToCsv({ ...emptyBatch(), sealRegistrations: [{ ...seal, status: 'cancelled', cancelledOn: demo.referenceDate }] });
+      const single = batchToCsv({
+        ...emptyBatch(),
+        sealRegistrations: [{ ...seal, status: 'cancelled', cancelledOn: demo.referenceDate }],
+      });
       await store.importCsv(single);
-      await expect(store.loadCertificateData({ residentId: demo.featured.ordinary, certificateType: 'sealCertificate', options: {}, now: demoNow })).rejects.toMatchObject({
+      await expect(
+        store.loadCertificateData({ residentId: demo.featured.ordinary, certificateType: 'sealCertificate', options: {}, now: demoNow }),
+      ).rejects.toMatchObject({
         code: 'ELIGIBILITY_NO_SEAL_REGISTRATION',
       });
     });

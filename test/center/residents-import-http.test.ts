@@ -46,14 +46,24 @@ forEachDatabase((harness) => {
       const app = await appFor(database);
       const files = batchToCsv(demo.batch);
       const bad = { ...files, 'residents.csv': files['residents.csv']!.replace(/,(\d{4}-\d{2}-\d{2}),(male|female),/, ',2001-02-30,$2,') };
-      const refused = await app.inject({ method: 'POST', url: '/admin/municipal-data/csv', headers: { 'x-test-operator': 'yes' }, payload: { files: bad } });
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/admin/municipal-data/csv',
+        headers: { 'x-test-operator': 'yes' },
+        payload: { files: bad },
+      });
       expect(refused.statusCode).toBe(422);
       const body = ErrorBody.parse(refused.json());
       expect(body.error.code).toBe('IMPORT_INVALID');
       expect(body.error.issues?.[0]?.path).toBe('residents.csv:2:birthDate');
       const forbidden = await app.inject({ method: 'POST', url: '/admin/municipal-data', payload: demo.batch });
       expect(forbidden.statusCode).toBe(403);
-      const malformed = await app.inject({ method: 'POST', url: '/admin/municipal-data/csv', headers: { 'x-test-operator': 'yes' }, payload: { files: ['x'] } });
+      const malformed = await app.inject({
+        method: 'POST',
+        url: '/admin/municipal-data/csv',
+        headers: { 'x-test-operator': 'yes' },
+        payload: { files: ['x'] },
+      });
       expect(malformed.statusCode).toBe(400);
       await app.close();
     });

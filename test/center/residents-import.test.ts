@@ -30,7 +30,10 @@ forEachDatabase((harness) => {
       expect(report.counts.residents).toBe(demo.batch.residents.length);
       expect(report.counts.familyRegisters).toBe(demo.batch.familyRegisters.length);
       await store.importBatch(demo.batch);
-      const count = await database.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const count = await database.db
+        .selectFrom('residents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(demo.batch.residents.length);
       const ordinary = await store.getResident(demo.featured.ordinary);
       expect(ordinary?.residentId).toBe(demo.featured.ordinary);
@@ -45,7 +48,10 @@ forEachDatabase((harness) => {
       const error = await importError(store.importBatch({ ...demo.batch, residents }));
       expect(error.code).toBe('IMPORT_INVALID');
       expect(error.issues?.map((i) => i.path)).toEqual(expect.arrayContaining(['residents[12].birthDate', 'residents[40].myNumber']));
-      const count = await database.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const count = await database.db
+        .selectFrom('residents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(0);
     });
 
@@ -58,7 +64,10 @@ forEachDatabase((harness) => {
       const error = await importError(store.importBatch({ ...demo.batch, residents }));
       expect(error.code).toBe('IMPORT_INVALID');
       expect(error.issues?.map((i) => i.path)).toEqual(expect.arrayContaining(['residents[3].residentId', 'residents[5].residentId']));
-      const count = await database.db.selectFrom('residents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const count = await database.db
+        .selectFrom('residents')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(0);
     });
 
@@ -106,12 +115,24 @@ forEachDatabase((harness) => {
       const cancelled = demo.batch.sealRegistrations.filter((s) => s.status === 'cancelled').slice(0, 5);
       expect(cancelled.length).toBeGreaterThan(0);
       for (const seal of cancelled) {
-        const fresh = (id: string) => ({ ...seal, registrationId: id, registrationNumber: id, status: 'active' as const, cancelledOn: undefined, registeredOn: demo.referenceDate });
+        const fresh = (id: string) => ({
+          ...seal,
+          registrationId: id,
+          registrationNumber: id,
+          status: 'active' as const,
+          cancelledOn: undefined,
+          registeredOn: demo.referenceDate,
+        });
         const results = await Promise.allSettled([
           createMunicipalStore(database).importBatch({ sealRegistrations: [fresh(`${seal.registrationId}-A`)] }),
           createMunicipalStore(other).importBatch({ sealRegistrations: [fresh(`${seal.registrationId}-B`)] }),
         ]);
-        const active = await database.db.selectFrom('seal_registrations').select('registration_id').where('resident_id', '=', seal.residentId).where('status', '=', 'active').execute();
+        const active = await database.db
+          .selectFrom('seal_registrations')
+          .select('registration_id')
+          .where('resident_id', '=', seal.residentId)
+          .where('status', '=', 'active')
+          .execute();
         const hadActive = demo.batch.sealRegistrations.some((s) => s.residentId === seal.residentId && s.status === 'active');
         expect(active).toHaveLength(1);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(hadActive ? 0 : 1);
@@ -124,12 +145,16 @@ forEachDatabase((harness) => {
     it('finds the resident by (issuer, serial) and nobody for an unknown card', async () => {
       const store = createMunicipalStore(await harness.fresh());
       await store.importBatch(demo.batch);
-      await store.importBatch({ cardLinks: [{ residentId: demo.featured.ordinary, issuer: ISSUER, serialNumber: '0A1B2C', usableFrom: '2026-01-01' }] });
+      await store.importBatch({
+        cardLinks: [{ residentId: demo.featured.ordinary, issuer: ISSUER, serialNumber: '0A1B2C', usableFrom: '2026-01-01' }],
+      });
       expect((await store.findResidentByCard(ISSUER, '0A1B2C'))?.residentId).toBe(demo.featured.ordinary);
       expect(await store.findResidentByCard(ISSUER, '0A1B2D')).toBeNull();
       expect(await store.findResidentByCard('CN=Other CA', '0A1B2C')).toBeNull();
       // Relinking the card (a reissued card with the same serial cannot happen, but an upsert moves it).
-      await store.importBatch({ cardLinks: [{ residentId: demo.featured.chiyodaResident, issuer: ISSUER, serialNumber: '0A1B2C', usableFrom: '2026-01-01' }] });
+      await store.importBatch({
+        cardLinks: [{ residentId: demo.featured.chiyodaResident, issuer: ISSUER, serialNumber: '0A1B2C', usableFrom: '2026-01-01' }],
+      });
       expect((await store.findResidentByCard(ISSUER, '0A1B2C'))?.residentId).toBe(demo.featured.chiyodaResident);
     });
   });
@@ -188,7 +213,9 @@ forEachDatabase((harness) => {
       await store.importBatch({ residents: [{ ...provisional, notifiedOn: '2026-10-31' }] });
       expect((await store.getResident(provisional.residentId))?.notifiedOn).toBe('2026-10-31');
       expect(await pendingProvisional(database.db, 'resident', provisional.residentId)).toBeNull();
-      await expect(store.loadCertificateData({ residentId: provisional.residentId, certificateType: 'residenceRecord', options: {}, now })).rejects.toMatchObject({ code: 'ELIGIBILITY_PROVISIONAL' });
+      await expect(
+        store.loadCertificateData({ residentId: provisional.residentId, certificateType: 'residenceRecord', options: {}, now }),
+      ).rejects.toMatchObject({ code: 'ELIGIBILITY_PROVISIONAL' });
     });
 
     it('a provisional family register keeps the approved register and its persons until approved', async () => {
@@ -196,17 +223,28 @@ forEachDatabase((harness) => {
       const store = createMunicipalStore(database);
       await store.importBatch(demo.batch);
       const register = demo.batch.familyRegisters.find((r) => r.persons.some((p) => p.residentId === approved.residentId))!;
-      const enteredRegister = { ...register, registerEvents: [...register.registerEvents, ['【転籍日】', '令和8年11月1日'] as [string, string]], persons: register.persons.slice(0, 1) };
+      const enteredRegister = {
+        ...register,
+        registerEvents: [...register.registerEvents, ['【転籍日】', '令和8年11月1日'] as [string, string]],
+        persons: register.persons.slice(0, 1),
+      };
       const before = (await getFamilyRegister(database.db, register.registerId))!;
 
       await store.importBatch({ familyRegisters: [{ ...enteredRegister, recordState: 'provisional' }] });
-      await expect(store.loadCertificateData({ residentId: approved.residentId, certificateType: 'familyRegisterFull', options: {}, now })).rejects.toMatchObject({ code: 'ELIGIBILITY_PROVISIONAL' });
+      await expect(
+        store.loadCertificateData({ residentId: approved.residentId, certificateType: 'familyRegisterFull', options: {}, now }),
+      ).rejects.toMatchObject({ code: 'ELIGIBILITY_PROVISIONAL' });
       const held = (await getFamilyRegister(database.db, register.registerId))!;
       expect({ ...held, recordState: 'approved' }).toEqual(before);
       expect((await pendingProvisional(database.db, 'familyRegister', register.registerId))?.persons).toHaveLength(1);
 
       await store.importBatch({ familyRegisters: [{ ...enteredRegister, recordState: 'approved' }] });
-      const data = await store.loadCertificateData({ residentId: approved.residentId, certificateType: 'familyRegisterFull', options: {}, now });
+      const data = await store.loadCertificateData({
+        residentId: approved.residentId,
+        certificateType: 'familyRegisterFull',
+        options: {},
+        now,
+      });
       if (data.certificateType !== 'familyRegisterFull') throw new Error('wrong type');
       expect(data.register.registerEvents.at(-1)).toEqual(['【転籍日】', '令和8年11月1日']);
       expect(await pendingProvisional(database.db, 'familyRegister', register.registerId)).toBeNull();
@@ -217,7 +255,12 @@ forEachDatabase((harness) => {
     it('prints the whole household in the standard order with the 旧氏 kept', async () => {
       const store = createMunicipalStore(await harness.fresh());
       await store.importBatch(demo.batch);
-      const data = await store.loadCertificateData({ residentId: demo.featured.formerSurname, certificateType: 'residenceRecord', options: {}, now });
+      const data = await store.loadCertificateData({
+        residentId: demo.featured.formerSurname,
+        certificateType: 'residenceRecord',
+        options: {},
+        now,
+      });
       if (data.certificateType !== 'residenceRecord') throw new Error('wrong type');
       expect(data.wholeHousehold).toBe(true);
       const rels = data.members.map((m) => m.relationship);
@@ -235,7 +278,17 @@ forEachDatabase((harness) => {
       const data = await store.loadCertificateData({
         residentId: demo.featured.ordinary,
         certificateType: 'residenceRecord',
-        options: { residenceRecord: { scope: 'selected', memberIds: [demo.featured.formerSurname], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } },
+        options: {
+          residenceRecord: {
+            scope: 'selected',
+            memberIds: [demo.featured.formerSurname],
+            form: 'household',
+            householdHeadAndRelationship: true,
+            domicile: false,
+            myNumber: false,
+            foreignResidentItems: true,
+          },
+        },
         now,
       });
       if (data.certificateType !== 'residenceRecord') throw new Error('wrong type');
@@ -245,7 +298,17 @@ forEachDatabase((harness) => {
         store.loadCertificateData({
           residentId: demo.featured.ordinary,
           certificateType: 'residenceRecord',
-          options: { residenceRecord: { scope: 'selected', memberIds: [demo.featured.chiyodaResident], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } },
+          options: {
+            residenceRecord: {
+              scope: 'selected',
+              memberIds: [demo.featured.chiyodaResident],
+              form: 'household',
+              householdHeadAndRelationship: true,
+              domicile: false,
+              myNumber: false,
+              foreignResidentItems: true,
+            },
+          },
           now,
         }),
       ).rejects.toMatchObject({ code: 'ELIGIBILITY_MEMBER_NOT_IN_HOUSEHOLD' });
@@ -254,12 +317,22 @@ forEachDatabase((harness) => {
     it('leaves removed persons (死亡) out and refuses a household with a pending move-out', async () => {
       const store = createMunicipalStore(await harness.fresh());
       await store.importBatch(demo.batch);
-      const data = await store.loadCertificateData({ residentId: demo.featured.householdOfDeceased, certificateType: 'residenceRecord', options: {}, now });
+      const data = await store.loadCertificateData({
+        residentId: demo.featured.householdOfDeceased,
+        certificateType: 'residenceRecord',
+        options: {},
+        now,
+      });
       if (data.certificateType !== 'residenceRecord') throw new Error('wrong type');
       expect(data.members.map((m) => m.residentId)).not.toContain(demo.featured.deceased);
       expect(data.members.length).toBeGreaterThan(0);
       await expect(
-        store.loadCertificateData({ residentId: demo.featured.householdOfPendingMoveOut, certificateType: 'residenceRecord', options: {}, now }),
+        store.loadCertificateData({
+          residentId: demo.featured.householdOfPendingMoveOut,
+          certificateType: 'residenceRecord',
+          options: {},
+          now,
+        }),
       ).rejects.toMatchObject({ code: 'ELIGIBILITY_PENDING_MOVE_OUT' });
     });
 
@@ -270,7 +343,17 @@ forEachDatabase((harness) => {
         store.loadCertificateData({
           residentId: demo.featured.ordinary,
           certificateType: 'residenceRecord',
-          options: { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber, foreignResidentItems: true } },
+          options: {
+            residenceRecord: {
+              scope: 'household',
+              memberIds: [],
+              form: 'household',
+              householdHeadAndRelationship: true,
+              domicile: false,
+              myNumber,
+              foreignResidentItems: true,
+            },
+          },
           now,
         });
       const without = await request(false);
@@ -278,7 +361,12 @@ forEachDatabase((harness) => {
       if (without.certificateType !== 'residenceRecord' || withIt.certificateType !== 'residenceRecord') throw new Error('wrong type');
       expect(without.members.every((m) => m.myNumber === '')).toBe(true);
       expect(withIt.members.every((m) => /^\d{12}$/.test(m.myNumber))).toBe(true);
-      const seal = await store.loadCertificateData({ residentId: demo.featured.ordinary, certificateType: 'sealCertificate', options: {}, now });
+      const seal = await store.loadCertificateData({
+        residentId: demo.featured.ordinary,
+        certificateType: 'sealCertificate',
+        options: {},
+        now,
+      });
       expect(seal.certificateType === 'sealCertificate' && seal.resident.myNumber).toBe('');
     });
 

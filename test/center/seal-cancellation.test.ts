@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuoteResponse } from '@madoguchi/shared';
 import { createMunicipalStore } from '@madoguchi/center/residents';
 import { forEachDatabase } from '../support/databases.js';
-import { ok, refusalOf, startCenter, type CenterHarness, type RouteResult, type TestCard, type TestKiosk } from './support/center-harness.js';
+import {
+  ok,
+  refusalOf,
+  startCenter,
+  type CenterHarness,
+  type RouteResult,
+  type TestCard,
+  type TestKiosk,
+} from './support/center-harness.js';
 
 const KIOSKS = 3;
 
@@ -65,9 +73,13 @@ forEachDatabase((harness) => {
         const held = ok(await center.authenticate(kiosks[0]!, card));
         heldQuote = ok(await center.quote(kiosks[0]!, held.sessionId, { certificateType: 'sealCertificate' }));
         expect(heldQuote.state).toBe('quoted');
-        const active = center.demo.batch.sealRegistrations.filter((s) => s.residentId === center.demo.featured.ordinary && s.status === 'active');
+        const active = center.demo.batch.sealRegistrations.filter(
+          (s) => s.residentId === center.demo.featured.ordinary && s.status === 'active',
+        );
         expect(active.length).toBeGreaterThan(0);
-        await importer.importBatch({ sealRegistrations: active.map((s) => ({ ...s, status: 'cancelled' as const, cancelledOn: center.demo.referenceDate })) });
+        await importer.importBatch({
+          sealRegistrations: active.map((s) => ({ ...s, status: 'cancelled' as const, cancelledOn: center.demo.referenceDate })),
+        });
         importedAt = performance.now();
         heldPayment = await center.pay(kiosks[0]!, heldQuote);
         // Keep issuing for a while after the import, then stop.
@@ -89,9 +101,15 @@ forEachDatabase((harness) => {
       // void with the refusal's code, nothing was charged and no document (or issue number) exists.
       const refusedPayments = [...after.filter((x) => x.phase === 'payment').map((a) => a.issuanceId!), heldQuote!.issuanceId];
       for (const issuanceId of refusedPayments) {
-        const row = await center.database.db.selectFrom('issuances').select(['state', 'paid_yen', 'failure_code']).where('issuance_id', '=', issuanceId).executeTakeFirstOrThrow();
+        const row = await center.database.db
+          .selectFrom('issuances')
+          .select(['state', 'paid_yen', 'failure_code'])
+          .where('issuance_id', '=', issuanceId)
+          .executeTakeFirstOrThrow();
         expect(row).toEqual({ state: 'voided', paid_yen: null, failure_code: 'ELIGIBILITY_NO_SEAL_REGISTRATION' });
-        expect(await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).execute()).toEqual([]);
+        expect(
+          await center.database.db.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).execute(),
+        ).toEqual([]);
       }
     });
   });

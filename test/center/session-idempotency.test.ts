@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kioskPath, type ErrorBody } from '@madoguchi/shared';
 import { createCenterClient } from '@madoguchi/kiosk/center-client';
 import { forEachDatabase } from '../support/databases.js';
-import { newKey, ok, refusalOf, signedAuthentication, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import {
+  newKey,
+  ok,
+  refusalOf,
+  signedAuthentication,
+  startCenter,
+  type CenterHarness,
+  type TestCard,
+  type TestKiosk,
+} from './support/center-harness.js';
 
 forEachDatabase((harness) => {
   describe('idempotent authentication', () => {
@@ -42,7 +51,11 @@ forEachDatabase((harness) => {
     };
     const counts = async () => {
       const db = center.database.db;
-      const sessions = await db.selectFrom('sessions').select(db.fn.countAll<number>().as('n')).where('terminal_id', '=', kiosk.terminalId).executeTakeFirstOrThrow();
+      const sessions = await db
+        .selectFrom('sessions')
+        .select(db.fn.countAll<number>().as('n'))
+        .where('terminal_id', '=', kiosk.terminalId)
+        .executeTakeFirstOrThrow();
       const audits = await db
         .selectFrom('audit_events')
         .select(db.fn.countAll<number>().as('n'))
@@ -58,7 +71,12 @@ forEachDatabase((harness) => {
       const retry = await challenge(key);
       expect(retry).toEqual(first);
       expect((await challenge()).challengeId).not.toBe(first.challengeId);
-      const stored = await center.database.db.selectFrom('challenges').select('challenge_id').where('terminal_id', '=', kiosk.terminalId).where('challenge_id', '=', first.challengeId).execute();
+      const stored = await center.database.db
+        .selectFrom('challenges')
+        .select('challenge_id')
+        .where('terminal_id', '=', kiosk.terminalId)
+        .where('challenge_id', '=', first.challengeId)
+        .execute();
       expect(stored).toHaveLength(1);
     });
 
@@ -91,13 +109,22 @@ forEachDatabase((harness) => {
       expect((await kiosk.call('authenticate', { body: { ...signed, idempotencyKey: key } })).status).toBe(200);
       const before = await counts();
       const other = signedAuthentication(await challenge(), card);
-      expect(refusalOf(await kiosk.call('authenticate', { body: { ...other, idempotencyKey: key } }))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
+      expect(refusalOf(await kiosk.call('authenticate', { body: { ...other, idempotencyKey: key } }))).toEqual({
+        status: 409,
+        code: 'ISSUANCE_IDEMPOTENCY_CONFLICT',
+      });
       // A key is one call of one kind: the challenge call's key cannot name an authentication.
       const challengeKey = newKey();
       await challenge(challengeKey);
-      expect(refusalOf(await kiosk.call('authenticate', { body: { ...other, idempotencyKey: challengeKey } }))).toEqual({ status: 409, code: 'ISSUANCE_IDEMPOTENCY_CONFLICT' });
+      expect(refusalOf(await kiosk.call('authenticate', { body: { ...other, idempotencyKey: challengeKey } }))).toEqual({
+        status: 409,
+        code: 'ISSUANCE_IDEMPOTENCY_CONFLICT',
+      });
       // A new key is a new call: the consumed challenge stays consumed.
-      expect(refusalOf(await kiosk.call('authenticate', { body: { ...signed, idempotencyKey: newKey() } }))).toEqual({ status: 401, code: 'AUTH_CHALLENGE_REPLAYED' });
+      expect(refusalOf(await kiosk.call('authenticate', { body: { ...signed, idempotencyKey: newKey() } }))).toEqual({
+        status: 401,
+        code: 'AUTH_CHALLENGE_REPLAYED',
+      });
       expect(await counts()).toEqual(before);
     });
 
@@ -112,7 +139,8 @@ forEachDatabase((harness) => {
       const db = center.database.db;
       const stored = async () => ({
         challenges: (await db.selectFrom('challenges').select('challenge_id').where('terminal_id', '=', kiosk.terminalId).execute()).length,
-        keys: (await db.selectFrom('idempotency_keys').select('idempotency_key').where('terminal_id', '=', kiosk.terminalId).execute()).length,
+        keys: (await db.selectFrom('idempotency_keys').select('idempotency_key').where('terminal_id', '=', kiosk.terminalId).execute())
+          .length,
       });
       const before = await stored();
       for (const body of [{}, { idempotencyKey: null }, { idempotencyKey: 'not-a-uuid' }]) {
@@ -127,7 +155,8 @@ forEachDatabase((harness) => {
       const c = await challenge();
       const { idempotencyKey: _sent, ...unkeyed } = signedAuthentication(c, card);
       const db = center.database.db;
-      const keys = async () => (await db.selectFrom('idempotency_keys').select('idempotency_key').where('terminal_id', '=', kiosk.terminalId).execute()).length;
+      const keys = async () =>
+        (await db.selectFrom('idempotency_keys').select('idempotency_key').where('terminal_id', '=', kiosk.terminalId).execute()).length;
       const before = { ...(await counts()), keys: await keys() };
       const res = await kiosk.raw('POST', kioskPath('authenticate'), unkeyed);
       expect(refusalOf(res)).toEqual({ status: 400, code: 'INPUT_INVALID' });
@@ -147,19 +176,41 @@ forEachDatabase((harness) => {
     });
 
     it('the kiosk’s center client, timing out on POST /sessions, retries with the same key and gets the same session', async () => {
-      const client = createCenterClient({ baseUrl: center.baseUrl, cert: kiosk.certPem, key: kiosk.keyPem, ca: center.caPem, timeoutMs: 1_000, retries: 2 });
+      const client = createCenterClient({
+        baseUrl: center.baseUrl,
+        cert: kiosk.certPem,
+        key: kiosk.keyPem,
+        ca: center.caPem,
+        timeoutMs: 1_000,
+        retries: 2,
+      });
       try {
         const before = await counts();
         const c = await client.challenge();
         const signed = signedAuthentication(c, card);
         // The first answer comes after the client has given up: the session exists, the kiosk never saw it.
         slowMenuMs = 1_500;
-        const session = await client.authenticate({ challengeId: signed.challengeId, authCertificate: signed.authCertificate, signature: signed.signature, tokenType: 'card' });
+        const session = await client.authenticate({
+          challengeId: signed.challengeId,
+          authCertificate: signed.authCertificate,
+          signature: signed.signature,
+          tokenType: 'card',
+        });
         expect(session.menu.length).toBeGreaterThan(0);
         expect(await counts()).toEqual({ sessions: before.sessions + 1, audits: before.audits + 1 });
-        const row = await center.database.db.selectFrom('sessions').select('session_id').where('terminal_id', '=', kiosk.terminalId).orderBy('created_at', 'desc').orderBy('session_id').execute();
+        const row = await center.database.db
+          .selectFrom('sessions')
+          .select('session_id')
+          .where('terminal_id', '=', kiosk.terminalId)
+          .orderBy('created_at', 'desc')
+          .orderBy('session_id')
+          .execute();
         expect(row.map((r) => r.session_id)).toContain(session.sessionId);
-        const used = await center.database.db.selectFrom('challenges').select('used_at').where('challenge_id', '=', c.challengeId).executeTakeFirstOrThrow();
+        const used = await center.database.db
+          .selectFrom('challenges')
+          .select('used_at')
+          .where('challenge_id', '=', c.challengeId)
+          .executeTakeFirstOrThrow();
         expect(used.used_at).not.toBeNull();
       } finally {
         client.close();
@@ -170,7 +221,9 @@ forEachDatabase((harness) => {
       const client = createCenterClient({ baseUrl: center.baseUrl, cert: kiosk.certPem, key: kiosk.keyPem, ca: center.caPem });
       try {
         const before = await counts();
-        await expect(client.authenticate({ challengeId: 'not-a-uuid', authCertificate: '!', signature: '', tokenType: 'card' })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+        await expect(
+          client.authenticate({ challengeId: 'not-a-uuid', authCertificate: '!', signature: '', tokenType: 'card' }),
+        ).rejects.toMatchObject({ code: 'INPUT_INVALID' });
         expect(await counts()).toEqual(before);
       } finally {
         client.close();

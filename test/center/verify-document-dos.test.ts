@@ -32,11 +32,21 @@ function uploader(baseUrl: string, caPem: string) {
   const upload = (pdf: Uint8Array): Promise<Answer> =>
     new Promise((resolve, reject) => {
       const started = performance.now();
-      const req = httpsRequest(`${baseUrl}/verify/document`, { method: 'POST', agent, headers: { 'content-type': 'application/pdf', 'content-length': pdf.byteLength } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['body'], ms: performance.now() - started }));
-      });
+      const req = httpsRequest(
+        `${baseUrl}/verify/document`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/pdf', 'content-length': pdf.byteLength } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['body'],
+              ms: performance.now() - started,
+            }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(pdf);
     });
@@ -55,7 +65,12 @@ function layout(objects: Buffer[]): Buffer {
     size += part.length;
   });
   const rows = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  parts.push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`, 'latin1'));
+  parts.push(
+    Buffer.from(
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`,
+      'latin1',
+    ),
+  );
   return Buffer.concat(parts);
 }
 
@@ -74,16 +89,32 @@ async function doublyDeflatedGigabyte(): Promise<Buffer> {
 
 async function nestedDeflateBomb(): Promise<Buffer> {
   const bomb = await doublyDeflatedGigabyte();
-  const objectStream = Buffer.concat([Buffer.from(`<<\n/Type /ObjStm\n/N 1\n/First 0\n/Filter [ /FlateDecode /FlateDecode ]\n/Length ${bomb.length}\n>>\nstream\n`, 'latin1'), bomb, Buffer.from('\nendstream', 'latin1')]);
-  return layout([Buffer.from('<<\n/Type /Catalog\n/Pages 2 0 R\n>>', 'latin1'), Buffer.from('<<\n/Type /Pages\n/Kids [ ]\n/Count 0\n>>', 'latin1'), objectStream, objectStream, objectStream]);
+  const objectStream = Buffer.concat([
+    Buffer.from(`<<\n/Type /ObjStm\n/N 1\n/First 0\n/Filter [ /FlateDecode /FlateDecode ]\n/Length ${bomb.length}\n>>\nstream\n`, 'latin1'),
+    bomb,
+    Buffer.from('\nendstream', 'latin1'),
+  ]);
+  return layout([
+    Buffer.from('<<\n/Type /Catalog\n/Pages 2 0 R\n>>', 'latin1'),
+    Buffer.from('<<\n/Type /Pages\n/Kids [ ]\n/Count 0\n>>', 'latin1'),
+    objectStream,
+    objectStream,
+    objectStream,
+  ]);
 }
 
 /** `n 0 obj … endobj` bodies by object number, from the xref table of a file the renderer wrote. */
 function objectsOf(pdf: string): Map<number, string> {
   const xrefAt = pdf.lastIndexOf('\nxref\n') + 1;
-  const rows = pdf.slice(xrefAt, pdf.indexOf('trailer', xrefAt)).split('\n').slice(2).filter((row) => row.endsWith('n '));
+  const rows = pdf
+    .slice(xrefAt, pdf.indexOf('trailer', xrefAt))
+    .split('\n')
+    .slice(2)
+    .filter((row) => row.endsWith('n '));
   const offsets = rows.map((row, i) => ({ number: i + 1, offset: Number(row.slice(0, 10)) }));
-  return new Map(offsets.map(({ number, offset }, i) => [number, pdf.slice(offset, i + 1 < offsets.length ? offsets[i + 1]!.offset : xrefAt)]));
+  return new Map(
+    offsets.map(({ number, offset }, i) => [number, pdf.slice(offset, i + 1 < offsets.length ? offsets[i + 1]!.offset : xrefAt)]),
+  );
 }
 
 /**
@@ -121,7 +152,10 @@ function pageTreeGraph(genuine: Uint8Array): Buffer {
 /** Arrays nested 5,000 deep in the catalog (~10 KB). */
 function nestedArrays(): Buffer {
   const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
-  return layout([Buffer.from(`<<\n/Type /Catalog\n/Pages 2 0 R\n/Deep ${deep}\n>>`, 'latin1'), Buffer.from('<<\n/Type /Pages\n/Kids [ ]\n/Count 0\n>>', 'latin1')]);
+  return layout([
+    Buffer.from(`<<\n/Type /Catalog\n/Pages 2 0 R\n/Deep ${deep}\n>>`, 'latin1'),
+    Buffer.from('<<\n/Type /Pages\n/Kids [ ]\n/Count 0\n>>', 'latin1'),
+  ]);
 }
 
 function median(values: number[]): number {
@@ -145,7 +179,10 @@ forEachDatabase((harness) => {
       center = await startCenter(await harness.fresh(), { build: { sweeper: false } });
       kiosk = await center.enrollKiosk();
       client = uploader(center.baseUrl, center.caPem);
-      const signer = createVerificationSigner(createPrivateKey(center.config.verificationKey.privateKeyPem), center.config.verificationKey.keyId);
+      const signer = createVerificationSigner(
+        createPrivateKey(center.config.verificationKey.privateKeyPem),
+        center.config.verificationKey.keyId,
+      );
       const env = { fonts: new FontSet(), signer };
       for (const t of everyTemplate()) genuine.push({ name: t.name, pdf: (await renderDocument(t.input, env)).pdf });
     });
@@ -217,9 +254,16 @@ forEachDatabase((harness) => {
       // 2-core machine that also runs the verification worker and other work. Without the fix the
       // kiosk waited for the bomb to inflate: seconds, not a small multiple of its usual latency.
       const usual = median(baseline);
-      console.info(`dos (${harness.kind}): refusals ${answers.map((a) => a.ms.toFixed(0)).join('/')} ms; kiosk challenge median ${usual.toFixed(1)} → ${median(during).toFixed(1)} ms, slowest ${Math.max(...baseline).toFixed(1)} → ${Math.max(...during).toFixed(1)} ms; heap ${((memoryAfter.heapUsed - memoryBefore.heapUsed) / 2 ** 20).toFixed(1)} MB, rss ${((memoryAfter.rss - memoryBefore.rss) / 2 ** 20).toFixed(1)} MB; bomb ${bomb.length} bytes`);
-      expect(median(during), `median ${median(during).toFixed(1)} ms against ${usual.toFixed(1)} ms without the attack`).toBeLessThan(3 * usual + 30);
-      expect(Math.max(...during), `slowest ${Math.max(...during).toFixed(1)} ms against a median of ${usual.toFixed(1)} ms without the attack`).toBeLessThan(10 * usual + 200);
+      console.info(
+        `dos (${harness.kind}): refusals ${answers.map((a) => a.ms.toFixed(0)).join('/')} ms; kiosk challenge median ${usual.toFixed(1)} → ${median(during).toFixed(1)} ms, slowest ${Math.max(...baseline).toFixed(1)} → ${Math.max(...during).toFixed(1)} ms; heap ${((memoryAfter.heapUsed - memoryBefore.heapUsed) / 2 ** 20).toFixed(1)} MB, rss ${((memoryAfter.rss - memoryBefore.rss) / 2 ** 20).toFixed(1)} MB; bomb ${bomb.length} bytes`,
+      );
+      expect(median(during), `median ${median(during).toFixed(1)} ms against ${usual.toFixed(1)} ms without the attack`).toBeLessThan(
+        3 * usual + 30,
+      );
+      expect(
+        Math.max(...during),
+        `slowest ${Math.max(...during).toFixed(1)} ms against a median of ${usual.toFixed(1)} ms without the attack`,
+      ).toBeLessThan(10 * usual + 200);
     });
   });
 });

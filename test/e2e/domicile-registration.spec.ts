@@ -44,10 +44,14 @@ test.afterAll(async () => {
 /** The policy CLI on this system's center database, as an operator runs it. */
 async function policyCli(...args: string[]): Promise<string> {
   const database = join(system.stateDir, 'center', 'center.sqlite');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/center/src/cli/policy.ts'), '--database', database, ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'apps/center/src/cli/policy.ts'), '--database', database, ...args],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  );
   return stdout;
 }
 
@@ -103,13 +107,17 @@ test('apply for 本籍地 registration at the kiosk, approved by the 本籍地 �
   await expect(page.getByTestId('take-card')).toContainText(ja.done.takeCard);
 
   // 4. Back on the menu: 戸籍 still refused, the offer now says the application is pending.
-  await screen(page, 'domicileApplied').getByRole('button', { name: new RegExp(ja.common.back) }).click();
+  await screen(page, 'domicileApplied')
+    .getByRole('button', { name: new RegExp(ja.common.back) })
+    .click();
   await expect(screen(page, 'menu')).toBeVisible();
   await expectFamilyRegisterRefused(page);
   await expect(offer).toHaveAttribute('data-status', 'pending');
   await expect(offer).toContainText(ja.domicile.pending);
   await expect(page.getByTestId('apply-domicile-registration')).toHaveCount(0);
-  await screen(page, 'menu').getByRole('button', { name: new RegExp(ja.common.cancel) }).click();
+  await screen(page, 'menu')
+    .getByRole('button', { name: new RegExp(ja.common.cancel) })
+    .click();
   await expect(screen(page, 'idle')).toBeVisible();
 
   // The center has it, pending, for the 本籍地's clerks — one application, this resident's.
@@ -123,11 +131,15 @@ test('apply for 本籍地 registration at the kiosk, approved by the 本籍地 �
   await expectFamilyRegisterRefused(page);
   await expect(offer).toHaveAttribute('data-status', 'pending');
   await expect(page.getByTestId('apply-domicile-registration')).toHaveCount(0);
-  await screen(page, 'menu').getByRole('button', { name: new RegExp(ja.common.cancel) }).click();
+  await screen(page, 'menu')
+    .getByRole('button', { name: new RegExp(ja.common.cancel) })
+    .click();
   await expect(screen(page, 'idle')).toBeVisible();
 
   // 6. The 本籍地 approves.
-  expect(await policyCli('domicile', 'approve', registrationId, '--by', `clerk-${domicileCode}-01`)).toContain(`${registrationId} approved by clerk-${domicileCode}-01`);
+  expect(await policyCli('domicile', 'approve', registrationId, '--by', `clerk-${domicileCode}-01`)).toContain(
+    `${registrationId} approved by clerk-${domicileCode}-01`,
+  );
   expect(await policyCli('domicile', 'list', domicileCode, '--status', 'pending')).not.toContain(registrationId);
 
   // 7. The card again: 戸籍 is on the menu, with its fee, and no offer any more.

@@ -55,7 +55,13 @@ function foreignResident(): { resident: Resident; card: ReturnType<typeof cardOf
 function residenceRecordFee(holder: Resident): number {
   const policy = system.demo.policies.find((p) => p.municipalityCode === holder.municipalityCode)!;
   const offering = policy.offerings.find((o) => o.certificateType === 'residenceRecord')!;
-  const fee = feeInForce(offering, demoClockStart(new Date(), system.demo.holidays.map((h) => h.date)).slice(0, 10));
+  const fee = feeInForce(
+    offering,
+    demoClockStart(
+      new Date(),
+      system.demo.holidays.map((h) => h.date),
+    ).slice(0, 10),
+  );
   expect(fee).not.toBeNull();
   return fee!;
 }
@@ -64,7 +70,14 @@ const yenText = (language: KioskLanguage, yen: number) => catalogs[language].com
 
 const optionHeadings = (language: KioskLanguage): Record<string, string> => {
   const o = catalogs[language].options;
-  return { scope: o.scopeHeading, members: o.membersHeading, items: o.itemsHeading, copies: o.copiesHeading, taxKind: o.taxKindHeading, taxYear: o.taxYearHeading };
+  return {
+    scope: o.scopeHeading,
+    members: o.membersHeading,
+    items: o.itemsHeading,
+    copies: o.copiesHeading,
+    taxKind: o.taxKindHeading,
+    taxYear: o.taxYearHeading,
+  };
 };
 
 /**
@@ -103,7 +116,8 @@ async function visitIn(page: Page, language: KioskLanguage): Promise<{ resident:
   // A foreign resident has no 戸籍: those items are refused, and the refusal is in the chosen language too.
   const refused = page.locator('.menu-item:disabled');
   expect(await refused.count()).toBeGreaterThan(0);
-  for (const item of await refused.all()) await expect(refusalReasonOf(page, (await item.getAttribute('data-certificate-type'))!)).toContainText(words.menu.unavailable);
+  for (const item of await refused.all())
+    await expect(refusalReasonOf(page, (await item.getAttribute('data-certificate-type'))!)).toContainText(words.menu.unavailable);
   await record.click();
 
   const headings = optionHeadings(language);
@@ -140,7 +154,9 @@ function expectJapaneseCertificateOf(pdf: string, resident: Resident, language: 
   expect(pdf).toContain('住民票');
   expect(pdf).toContain('原本と相違ないことを証明する');
   // None of the screen's words made it onto the paper.
-  const screenWords = catalogStrings(catalogs[language]).filter((t) => t.length > 8 && !t.includes('{{')).map((t) => t.replace(/\s+/g, ''));
+  const screenWords = catalogStrings(catalogs[language])
+    .filter((t) => t.length > 8 && !t.includes('{{'))
+    .map((t) => t.replace(/\s+/g, ''));
   expect(screenWords.length).toBeGreaterThan(20);
   for (const text of screenWords) expect(pdf).not.toContain(text);
   const household = system.demo.batch.households.find((h) => h.householdId === resident.householdId)!;
@@ -153,10 +169,25 @@ async function expectFreshStart(page: Page, previous: Resident) {
   const body = page.locator('body');
   await expect(body).not.toContainText(previous.name.family);
   await expect(body).not.toContainText(previous.foreign!.residenceCardNumber);
-  await expect(screen(page, 'idle')).not.toContainText(system.demo.batch.municipalities.find((m) => m.code === previous.municipalityCode)!.name);
+  await expect(screen(page, 'idle')).not.toContainText(
+    system.demo.batch.municipalities.find((m) => m.code === previous.municipalityCode)!.name,
+  );
   const view = await kioskView(page, system);
   expect(view.screen).toBe('idle');
-  for (const key of ['municipalityName', 'menu', 'householdMembers', 'selected', 'quote', 'paidYen', 'refundYen', 'printedDocuments', 'keypad', 'pinLength', 'domicileRegistration', 'error'] as const) {
+  for (const key of [
+    'municipalityName',
+    'menu',
+    'householdMembers',
+    'selected',
+    'quote',
+    'paidYen',
+    'refundYen',
+    'printedDocuments',
+    'keypad',
+    'pinLength',
+    'domicileRegistration',
+    'error',
+  ] as const) {
     expect(view, `view.${key} after the session`).not.toHaveProperty(key);
   }
   // The demo panel's card list names every demo resident by id: it is the panel's, not the session's.
@@ -185,11 +216,15 @@ async function nextCustomerInJapanese(page: Page, previous: Resident) {
   await expect(page.locator('[data-certificate-type="residenceRecord"]')).toContainText(catalogs.ja.certificates.residenceRecord);
   await expect(page.locator('[data-certificate-type="residenceRecord"] .name-local')).toHaveCount(0);
   await expect(screen(page, 'menu')).not.toContainText(previous.name.family);
-  await screen(page, 'menu').getByRole('button', { name: new RegExp(catalogs.ja.common.cancel) }).click();
+  await screen(page, 'menu')
+    .getByRole('button', { name: new RegExp(catalogs.ja.common.cancel) })
+    .click();
   await expect(screen(page, 'idle')).toBeVisible();
 }
 
-test('a foreign resident does everything in English; the certificate stays Japanese; the next customer starts in Japanese', async ({ page }) => {
+test('a foreign resident does everything in English; the certificate stays Japanese; the next customer starts in Japanese', async ({
+  page,
+}) => {
   const { resident, pdf } = await visitIn(page, 'en');
   expectJapaneseCertificateOf(pdf, resident, 'en');
   // Finish (the card is still on the reader): the session is over.
@@ -234,7 +269,9 @@ test('a session that ends on the error screen leaves nothing for the next custom
   await expectScreenInLanguage(page, 'en', 'menu', catalogs.en.menu.heading);
   await expect(screen(page, 'menu').locator('[role="alert"]')).toHaveCount(0);
   await expect(screen(page, 'menu')).not.toContainText(first.name.family);
-  await screen(page, 'menu').getByRole('button', { name: new RegExp(catalogs.en.common.cancel) }).click();
+  await screen(page, 'menu')
+    .getByRole('button', { name: new RegExp(catalogs.en.common.cancel) })
+    .click();
   await expect(screen(page, 'idle')).toBeVisible();
   expect(resident.residentId).not.toBe(first.residentId);
 });

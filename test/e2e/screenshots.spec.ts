@@ -14,7 +14,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { repoRoot } from '../../scripts/system.js';
-import { cardOf, catalogs, enterPin, openKiosk, residentOf, screen, startAndPlaceCard, startE2eSystem, payIntoPrintFailure, walkOptionsWithDefaults, type E2eSystem } from './support.js';
+import {
+  cardOf,
+  catalogs,
+  enterPin,
+  openKiosk,
+  residentOf,
+  screen,
+  startAndPlaceCard,
+  startE2eSystem,
+  payIntoPrintFailure,
+  walkOptionsWithDefaults,
+  type E2eSystem,
+} from './support.js';
 
 const ja = catalogs.ja;
 const en = catalogs.en;
@@ -36,7 +48,14 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  writeFileSync(join(outDir, 'layout.json'), `${JSON.stringify(layouts.sort((a, b) => a.screen.localeCompare(b.screen)), null, 2)}\n`);
+  writeFileSync(
+    join(outDir, 'layout.json'),
+    `${JSON.stringify(
+      layouts.sort((a, b) => a.screen.localeCompare(b.screen)),
+      null,
+      2,
+    )}\n`,
+  );
   await system?.stop();
 });
 
@@ -131,7 +150,9 @@ test('the menu with a refusal, and the 本籍地 registration offer and confirma
   await signIn(page, system.demo.featured.householdOfPendingMoveOut);
   await expect(page.locator('[data-certificate-type="residenceRecord"]')).toBeDisabled();
   await shoot(page, 'menu-refusal');
-  await screen(page, 'menu').getByRole('button', { name: new RegExp(ja.common.cancel) }).click();
+  await screen(page, 'menu')
+    .getByRole('button', { name: new RegExp(ja.common.cancel) })
+    .click();
   await expect(screen(page, 'idle')).toBeVisible();
   await page.locator('[data-demo-panel] .demo-remove').click();
 
@@ -143,9 +164,13 @@ test('the menu with a refusal, and the 本籍地 registration offer and confirma
   await expect(page.getByTestId('domicile-approval-days')).toHaveText(ja.domicile.approvalTakesDays);
   await shoot(page, 'domicile-confirm');
   // Not applied: back to the menu and out.
-  await screen(page, 'domicileConfirm').getByRole('button', { name: new RegExp(ja.common.back) }).click();
+  await screen(page, 'domicileConfirm')
+    .getByRole('button', { name: new RegExp(ja.common.back) })
+    .click();
   await expect(screen(page, 'menu')).toBeVisible();
-  await screen(page, 'menu').getByRole('button', { name: new RegExp(ja.common.cancel) }).click();
+  await screen(page, 'menu')
+    .getByRole('button', { name: new RegExp(ja.common.cancel) })
+    .click();
   await expect(screen(page, 'idle')).toBeVisible();
 });
 
@@ -159,7 +184,9 @@ test('one screen in English: the foreign resident’s menu', async ({ page }) =>
   await enterPin(page, card.pin, en);
   await expect(screen(page, 'menu').locator('h1')).toHaveText(en.menu.heading);
   await shoot(page, 'menu-en');
-  await screen(page, 'menu').getByRole('button', { name: new RegExp(en.common.cancel) }).click();
+  await screen(page, 'menu')
+    .getByRole('button', { name: new RegExp(en.common.cancel) })
+    .click();
   await expect(screen(page, 'idle')).toBeVisible();
   await page.locator('[data-demo-panel] .demo-remove').click();
 });

@@ -19,7 +19,9 @@ const processLogs: string[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(600_000);
-  system = await startDemoSystem({ stateDir: join(process.cwd(), '.var', 'e2e'), log: (line) => {
+  system = await startDemoSystem({
+    stateDir: join(process.cwd(), '.var', 'e2e'),
+    log: (line) => {
       processLogs.push(line);
       if (process.env.MADOGUCHI_VERBOSE) console.error(line);
     },
@@ -40,7 +42,10 @@ function expectedResidenceRecordFee(holder: Resident): number {
   const policy = system.demo.policies.find((p) => p.municipalityCode === holder.municipalityCode)!;
   const offering = policy.offerings.find((o) => o.certificateType === 'residenceRecord')!;
   // The center runs from this instant (scripts/system.ts); its Japan date is the first ten characters.
-  const demoDay = demoClockStart(new Date(), system.demo.holidays.map((h) => h.date)).slice(0, 10);
+  const demoDay = demoClockStart(
+    new Date(),
+    system.demo.holidays.map((h) => h.date),
+  ).slice(0, 10);
   const fee = feeInForce(offering, demoDay);
   expect(fee, `a 住民票の写し fee in force on ${demoDay}`).not.toBeNull();
   return fee!;
@@ -87,7 +92,9 @@ test('a resident places their card, enters the PIN and gets their own 住民票�
     const whole = page.getByRole('button', { name: /世帯全員/ });
     if (await whole.isVisible()) await whole.click();
     else await page.getByRole('button', { name: '次へ' }).click();
-    await expect(page.locator('h1').first()).not.toHaveText(heading ?? '', { timeout: 5000 }).catch(() => undefined);
+    await expect(page.locator('h1').first())
+      .not.toHaveText(heading ?? '', { timeout: 5000 })
+      .catch(() => undefined);
   }
 
   await expect(screen(page, 'payment')).toBeVisible();
@@ -148,11 +155,14 @@ test('choosing 本人のみ prints the resident alone, without the rest of the h
   const self = page.locator(`[data-resident-id="${holder.residentId}"]`);
   await self.click();
   await expect(self).toHaveAttribute('aria-checked', 'true');
-  for (const member of rest) await expect(page.locator(`[data-resident-id="${member.residentId}"]`)).toHaveAttribute('aria-checked', 'false');
+  for (const member of rest)
+    await expect(page.locator(`[data-resident-id="${member.residentId}"]`)).toHaveAttribute('aria-checked', 'false');
   for (let step = 0; step < 10 && (await screen(page, 'options').isVisible()); step++) {
     const heading = await page.locator('h1').first().textContent();
     await page.getByRole('button', { name: '次へ' }).click();
-    await expect(page.locator('h1').first()).not.toHaveText(heading ?? '', { timeout: 5000 }).catch(() => undefined);
+    await expect(page.locator('h1').first())
+      .not.toHaveText(heading ?? '', { timeout: 5000 })
+      .catch(() => undefined);
   }
 
   await expect(screen(page, 'payment')).toBeVisible();

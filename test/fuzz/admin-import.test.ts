@@ -52,7 +52,42 @@ const hostileString = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('=cmd|\' /C calc\'!A0', '+1+1', '-2+3', '@SUM(A1:A9)', '\t=1', '=HYPERLINK("http://x")', '\uFEFF', '\u0000', '\r\n', '"', '""', ',', '\\', '../../etc/passwd', '%00', '${7*7}', '{{7*7}}', '<script>', '𠮷野家', '髙橋', '　', 'ｱｲｳ', '\uD800', '0000-00-00', '2001-02-30', '9999-12-31', '令和99年13月', '-1', '1e309', 'NaN', 'true', 'null', '__proto__', 'constructor'),
+  fc.constantFrom(
+    "=cmd|' /C calc'!A0",
+    '+1+1',
+    '-2+3',
+    '@SUM(A1:A9)',
+    '\t=1',
+    '=HYPERLINK("http://x")',
+    '\uFEFF',
+    '\u0000',
+    '\r\n',
+    '"',
+    '""',
+    ',',
+    '\\',
+    '../../etc/passwd',
+    '%00',
+    '${7*7}',
+    '{{7*7}}',
+    '<script>',
+    '𠮷野家',
+    '髙橋',
+    '　',
+    'ｱｲｳ',
+    '\uD800',
+    '0000-00-00',
+    '2001-02-30',
+    '9999-12-31',
+    '令和99年13月',
+    '-1',
+    '1e309',
+    'NaN',
+    'true',
+    'null',
+    '__proto__',
+    'constructor',
+  ),
   fc.constantFrom(...sjisBytes).chain((b) => fc.constantFrom(b.toString('latin1'), b.toString('utf8'))),
   fc.integer({ min: 1_000, max: 100_000 }).map((n) => 'あ'.repeat(n)),
 );
@@ -69,7 +104,17 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Raw JSON text with a value no JSON.stringify produces: huge numbers, duplicate and prototype keys. */
-const rawJsonValue = fc.constantFrom('1e400', '-1e400', '123456789012345678901234567890', '0.0000000000000000000000000001e-400', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"a":1,"a":2}', '"\\ud800"', '"\\u0000"');
+const rawJsonValue = fc.constantFrom(
+  '1e400',
+  '-1e400',
+  '123456789012345678901234567890',
+  '0.0000000000000000000000000001e-400',
+  '{"__proto__":{"polluted":true}}',
+  '{"constructor":{"prototype":{"polluted":true}}}',
+  '{"a":1,"a":2}',
+  '"\\ud800"',
+  '"\\u0000"',
+);
 
 const demoBatch = demo.batch;
 const batchKinds = Object.keys(demoBatch) as (keyof MunicipalDataBatch)[];
@@ -96,14 +141,23 @@ const hostileBatch = fc
     kinds: fc.subarray(batchKinds, { minLength: 1, maxLength: 3 }),
     start: fc.nat(),
     count: fc.integer({ min: 1, max: 3 }),
-    mutations: fc.array(fc.record({ path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), value: hostileValue, asKey: fc.option(fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', ''), { freq: 4 }) }), { maxLength: 4 }),
+    mutations: fc.array(
+      fc.record({
+        path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        value: hostileValue,
+        asKey: fc.option(fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', ''), { freq: 4 }),
+      }),
+      { maxLength: 4 },
+    ),
   })
   .map(({ kinds, start, count, mutations }) => {
-    let batch: unknown = Object.fromEntries(kinds.map((kind) => {
-      const records = demoBatch[kind] as unknown[];
-      const from = records.length === 0 ? 0 : start % records.length;
-      return [kind, records.slice(from, from + count)];
-    }));
+    let batch: unknown = Object.fromEntries(
+      kinds.map((kind) => {
+        const records = demoBatch[kind] as unknown[];
+        const from = records.length === 0 ? 0 : start % records.length;
+        return [kind, records.slice(from, from + count)];
+      }),
+    );
     for (const m of mutations) batch = mutate(batch, m.path, m.value, m.asKey);
     return JSON.stringify(batch);
   });
@@ -112,10 +166,33 @@ const hostileBatch = fc
 const jsonBody = fc.oneof(
   { weight: 6, arbitrary: hostileBatch },
   { weight: 2, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
-  { weight: 1, arbitrary: fc.record({ depth: fc.integer({ min: 100, max: 50_000 }), open: fc.constantFrom('[', '{"residents":', '{"__proto__":') }).map(({ depth, open }) => `${open.repeat(depth)}${open === '[' ? '' : '1'}${(open === '[' ? ']' : '}').repeat(depth)}`) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...batchKinds), rawJsonValue).map(([kind, raw]) => `{"${kind}":[${raw}],"residents":${raw}}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ depth: fc.integer({ min: 100, max: 50_000 }), open: fc.constantFrom('[', '{"residents":', '{"__proto__":') })
+      .map(({ depth, open }) => `${open.repeat(depth)}${open === '[' ? '' : '1'}${(open === '[' ? ']' : '}').repeat(depth)}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom(...batchKinds), rawJsonValue).map(([kind, raw]) => `{"${kind}":[${raw}],"residents":${raw}}`),
+  },
   { weight: 1, arbitrary: fc.tuple(hostileBatch, fc.nat()).map(([text, cut]) => text.slice(0, cut % Math.max(1, text.length))) },
-  { weight: 1, arbitrary: fc.constantFrom('', ' ', 'null', '[]', '0', '"x"', '{}', '\uFEFF{}', '{"residents":null}', '{"residents":{}}', '{"residents":[null]}') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      'null',
+      '[]',
+      '0',
+      '"x"',
+      '{}',
+      '\uFEFF{}',
+      '{"residents":null}',
+      '{"residents":{}}',
+      '{"residents":[null]}',
+    ),
+  },
 );
 
 // --- CSV files -----------------------------------------------------------------------------------
@@ -130,7 +207,9 @@ const hostileCsvText = fc
   .record({
     name: fc.constantFrom(...csvNames),
     rows: fc.integer({ min: 0, max: 4 }),
-    edits: fc.array(fc.record({ row: fc.nat(), column: fc.nat(), cell: hostileCell, op: fc.constantFrom('replace', 'insert', 'drop') }), { maxLength: 5 }),
+    edits: fc.array(fc.record({ row: fc.nat(), column: fc.nat(), cell: hostileCell, op: fc.constantFrom('replace', 'insert', 'drop') }), {
+      maxLength: 5,
+    }),
     bom: fc.boolean(),
     newline: fc.constantFrom('\n', '\r\n', '\r'),
     noHeader: fc.boolean(),
@@ -149,22 +228,60 @@ const hostileCsvText = fc
     return { name, text: `${bom ? '\uFEFF' : ''}${text}${newline}` };
   });
 
-const hostileFileName = fc.oneof(fc.constantFrom(...csvNames), fc.constantFrom('__proto__', 'constructor', '../residents.csv', 'residents.CSV', 'residents.csv\u0000', 'notes.txt', ''), fc.string({ maxLength: 20 }));
+const hostileFileName = fc.oneof(
+  fc.constantFrom(...csvNames),
+  fc.constantFrom('__proto__', 'constructor', '../residents.csv', 'residents.CSV', 'residents.csv\u0000', 'notes.txt', ''),
+  fc.string({ maxLength: 20 }),
+);
 
 /** Bodies for the CSV route: mostly `{ files }` with hostile CSV, sometimes the wrong shape. */
 const csvBody = fc.oneof(
-  { weight: 6, arbitrary: fc.array(fc.tuple(fc.option(hostileFileName, { freq: 5 }), hostileCsvText), { minLength: 1, maxLength: 3 }).map((files) => JSON.stringify({ files: Object.fromEntries(files.map(([rename, f]) => [rename ?? f.name, f.text])) })) },
-  { weight: 1, arbitrary: fc.constantFrom('{"files":{"__proto__":"a,b\\n"}}', '{"files":{"residents.csv":1}}', '{"files":["x"]}', '{"files":null}', '{"__proto__":{"files":{}}}', '{"files":{"constructor":{"prototype":{}}}}', '{}', '[]') },
+  {
+    weight: 6,
+    arbitrary: fc
+      .array(fc.tuple(fc.option(hostileFileName, { freq: 5 }), hostileCsvText), { minLength: 1, maxLength: 3 })
+      .map((files) => JSON.stringify({ files: Object.fromEntries(files.map(([rename, f]) => [rename ?? f.name, f.text])) })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '{"files":{"__proto__":"a,b\\n"}}',
+      '{"files":{"residents.csv":1}}',
+      '{"files":["x"]}',
+      '{"files":null}',
+      '{"__proto__":{"files":{}}}',
+      '{"files":{"constructor":{"prototype":{}}}}',
+      '{}',
+      '[]',
+    ),
+  },
   { weight: 1, arbitrary: hostileValue.map((v) => JSON.stringify({ files: v }) ?? 'null') },
 );
 
-const fuzzInput: fc.Arbitrary<FuzzInput> = fc.record({
-  route: fc.constantFrom('json', 'csv'),
-  dryRun: fc.nat(7).map((n) => n !== 0),
-  contentType: fc.oneof({ weight: 12, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: fc.constantFrom('application/json; charset=shift_jis', 'text/csv', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x') }),
-}).chain(({ route, dryRun, contentType }) =>
-  (route === 'json' ? jsonBody : csvBody).map((body) => ({ path: route === 'json' ? '/admin/municipal-data' : '/admin/municipal-data/csv', dryRun, contentType, body }) as FuzzInput),
-);
+const fuzzInput: fc.Arbitrary<FuzzInput> = fc
+  .record({
+    route: fc.constantFrom('json', 'csv'),
+    dryRun: fc.nat(7).map((n) => n !== 0),
+    contentType: fc.oneof(
+      { weight: 12, arbitrary: fc.constant('application/json') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'application/json; charset=shift_jis',
+          'text/csv',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+        ),
+      },
+    ),
+  })
+  .chain(({ route, dryRun, contentType }) =>
+    (route === 'json' ? jsonBody : csvBody).map(
+      (body) =>
+        ({ path: route === 'json' ? '/admin/municipal-data' : '/admin/municipal-data/csv', dryRun, contentType, body }) as FuzzInput,
+    ),
+  );
 
 // --- what must hold ------------------------------------------------------------------------------
 
@@ -179,7 +296,9 @@ async function countCommittedWrites(database: CenterDatabase, tables: string[]):
   await sql`insert into fuzz_writes (n) values (0)`.execute(database.db);
   for (const table of tables) {
     for (const op of ['insert', 'update', 'delete']) {
-      await sql.raw(`create trigger fuzz_${op}_${table} after ${op} on ${table} begin update fuzz_writes set n = n + 1; end`).execute(database.db);
+      await sql
+        .raw(`create trigger fuzz_${op}_${table} after ${op} on ${table} begin update fuzz_writes set n = n + 1; end`)
+        .execute(database.db);
     }
   }
 }
@@ -212,14 +331,32 @@ describe('admin import API under fuzzing', () => {
 
   beforeAll(async () => {
     // A limit no fuzz run reaches: this suite is about the bodies; the limit has its own test.
-    center = await startCenter(await harness.fresh(), { adminToken: TOKEN, build: { adminRateLimit: { max: 1_000_000, timeWindowMs: 60_000 } } });
-    const municipal = ['municipalities', 'households', 'residents', 'seal_registrations', 'family_registers', 'family_register_persons', 'address_histories', 'tax_records', 'protection_measures', 'issuance_blocks', 'card_links', 'audit_events'];
+    center = await startCenter(await harness.fresh(), {
+      adminToken: TOKEN,
+      build: { adminRateLimit: { max: 1_000_000, timeWindowMs: 60_000 } },
+    });
+    const municipal = [
+      'municipalities',
+      'households',
+      'residents',
+      'seal_registrations',
+      'family_registers',
+      'family_register_persons',
+      'address_histories',
+      'tax_records',
+      'protection_measures',
+      'issuance_blocks',
+      'card_links',
+      'audit_events',
+    ];
     const existing = (await center.database.db.introspection.getTables()).map((t) => t.name);
     expect(existing).toEqual(expect.arrayContaining(municipal));
     await countCommittedWrites(center.database, municipal);
   });
   afterAll(async () => {
-    process.stdout.write(`admin import fuzz: ${RUNS} inputs (${INJECT_RUNS} inject, ${TLS_RUNS} TLS); statuses ${JSON.stringify(Object.fromEntries(statuses))}; slowest answer ${slowestMs.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `admin import fuzz: ${RUNS} inputs (${INJECT_RUNS} inject, ${TLS_RUNS} TLS); statuses ${JSON.stringify(Object.fromEntries(statuses))}; slowest answer ${slowestMs.toFixed(0)} ms\n`,
+    );
     await center?.close();
     await harness.dispose();
   });
@@ -230,19 +367,32 @@ describe('admin import API under fuzzing', () => {
     statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
     checkAnswer(input, answer);
     const after = await committedWrites(center.database);
-    if (input.dryRun || answer.status !== 200) expect(after, `${input.path} dryRun=${input.dryRun} → ${answer.status} changed the data`).toBe(before.value);
+    if (input.dryRun || answer.status !== 200)
+      expect(after, `${input.path} dryRun=${input.dryRun} → ${answer.status} changed the data`).toBe(before.value);
     before.value = after;
   };
 
-  it(`answers ${INJECT_RUNS} hostile bodies (in-process) without a 5xx, within ${ANSWER_MS} ms, changing nothing it refuses`, { timeout: 600_000 }, async () => {
-    const before = { value: await committedWrites(center.database) };
-    const inject = async (input: FuzzInput): Promise<Answer> => {
-      const started = performance.now();
-      const res = await center.app.inject({ method: 'POST', url: `${input.path}?dryRun=${input.dryRun}`, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': input.contentType }, payload: input.body });
-      return { status: res.statusCode, body: res.body, ms: performance.now() - started };
-    };
-    await fc.assert(fc.asyncProperty(fuzzInput, (input) => run(input, inject, before)), { numRuns: INJECT_RUNS });
-  });
+  it(
+    `answers ${INJECT_RUNS} hostile bodies (in-process) without a 5xx, within ${ANSWER_MS} ms, changing nothing it refuses`,
+    { timeout: 600_000 },
+    async () => {
+      const before = { value: await committedWrites(center.database) };
+      const inject = async (input: FuzzInput): Promise<Answer> => {
+        const started = performance.now();
+        const res = await center.app.inject({
+          method: 'POST',
+          url: `${input.path}?dryRun=${input.dryRun}`,
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': input.contentType },
+          payload: input.body,
+        });
+        return { status: res.statusCode, body: res.body, ms: performance.now() - started };
+      };
+      await fc.assert(
+        fc.asyncProperty(fuzzInput, (input) => run(input, inject, before)),
+        { numRuns: INJECT_RUNS },
+      );
+    },
+  );
 
   it(`answers ${TLS_RUNS} hostile bodies over real TLS the same way, and still imports a good batch`, { timeout: 300_000 }, async () => {
     const agent = new Agent({ keepAlive: true, ca: center.caPem, maxSockets: 1 });
@@ -250,19 +400,37 @@ describe('admin import API under fuzzing', () => {
       new Promise((resolve, reject) => {
         const started = performance.now();
         const payload = Buffer.from(input.body, 'utf8');
-        const req = httpsRequest(`${center.baseUrl}${input.path}?dryRun=${input.dryRun}`, { method: 'POST', agent, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': input.contentType, 'content-length': payload.length } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
-        });
+        const req = httpsRequest(
+          `${center.baseUrl}${input.path}?dryRun=${input.dryRun}`,
+          {
+            method: 'POST',
+            agent,
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': input.contentType, 'content-length': payload.length },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+            );
+          },
+        );
         req.on('error', reject);
         req.end(payload);
       });
     try {
       const before = { value: await committedWrites(center.database) };
-      await fc.assert(fc.asyncProperty(fuzzInput, (input) => run(input, overTls, before)), { numRuns: TLS_RUNS });
+      await fc.assert(
+        fc.asyncProperty(fuzzInput, (input) => run(input, overTls, before)),
+        { numRuns: TLS_RUNS },
+      );
       const writesBefore = await committedWrites(center.database);
-      const good = await overTls({ path: '/admin/municipal-data', dryRun: false, contentType: 'application/json', body: JSON.stringify({ municipalities: demoBatch.municipalities }) });
+      const good = await overTls({
+        path: '/admin/municipal-data',
+        dryRun: false,
+        contentType: 'application/json',
+        body: JSON.stringify({ municipalities: demoBatch.municipalities }),
+      });
       expect(good.status).toBe(200);
       expect(JSON.parse(good.body)).toMatchObject({ dryRun: false, counts: { municipalities: demoBatch.municipalities.length } });
       // The write counter sees a committed import: the "changed nothing" checks above could fail.

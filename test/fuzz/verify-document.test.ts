@@ -24,7 +24,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCenterState } from '@madoguchi/center';
 import { installErrorHandling } from '@madoguchi/center/http';
-import { FontSet, renderDocument, verificationRoutes, createVerificationSigner, createVerificationPool, type VerificationPool } from '@madoguchi/center/rendering';
+import {
+  FontSet,
+  renderDocument,
+  verificationRoutes,
+  createVerificationSigner,
+  createVerificationPool,
+  type VerificationPool,
+} from '@madoguchi/center/rendering';
 import { demo, makeInput, familyRegisterData, sealData, taxData } from '../rendering/fixtures.js';
 
 const RUNS = Number(process.env.MADOGUCHI_FUZZ_RUNS ?? 10_000);
@@ -54,7 +61,11 @@ beforeAll(async () => {
   const f = demo.featured;
   const ordinary = demo.batch.residents.find((r) => r.residentId === f.ordinary)!;
   const multi = demo.batch.residents.find((r) => r.residentId === f.multiPageFamilyRegister)!;
-  for (const input of [makeInput(ordinary.municipalityCode, sealData(f.ordinary)), makeInput(ordinary.municipalityCode, taxData(f.ordinary, 'income')), makeInput(multi.municipalityCode, familyRegisterData(f.multiPageFamilyRegister, 'familyRegisterFull'))]) {
+  for (const input of [
+    makeInput(ordinary.municipalityCode, sealData(f.ordinary)),
+    makeInput(ordinary.municipalityCode, taxData(f.ordinary, 'income')),
+    makeInput(multi.municipalityCode, familyRegisterData(f.multiPageFamilyRegister, 'familyRegisterFull')),
+  ]) {
     genuine.push((await renderDocument(input, env)).pdf);
   }
   await pool.ready();
@@ -82,11 +93,32 @@ function layout(objects: string[]): Buffer {
     size += part.length;
   });
   const rows = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  parts.push(latin1(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`));
+  parts.push(
+    latin1(
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`,
+    ),
+  );
   return Buffer.concat(parts);
 }
 
-const nameArb = fc.constantFrom('/Type', '/Pages', '/Page', '/Kids', '/Count', '/Parent', '/Contents', '/Resources', '/MediaBox', '/Catalog', '/MadoguchiVerification', '/MdgVerification', '/Length', '/Filter', '/FlateDecode', '/X');
+const nameArb = fc.constantFrom(
+  '/Type',
+  '/Pages',
+  '/Page',
+  '/Kids',
+  '/Count',
+  '/Parent',
+  '/Contents',
+  '/Resources',
+  '/MediaBox',
+  '/Catalog',
+  '/MadoguchiVerification',
+  '/MdgVerification',
+  '/Length',
+  '/Filter',
+  '/FlateDecode',
+  '/X',
+);
 const { value: pdfValueArb } = fc.letrec<{ value: string }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -98,33 +130,51 @@ const { value: pdfValueArb } = fc.letrec<{ value: string }>((tie) => ({
     fc.string({ maxLength: 40 }).map((s) => `(${s.replace(/[()\\]/g, '')})`),
     fc.uint8Array({ maxLength: 16 }).map((b) => `<${Buffer.from(b).toString('hex')}>`),
     fc.array(tie('value'), { maxLength: 5 }).map((items) => `[ ${items.join(' ')} ]`),
-    fc.array(fc.tuple(nameArb, tie('value')), { maxLength: 5 }).map((entries) => `<<\n${entries.map(([k, v]) => `${k} ${v}`).join('\n')}\n>>`),
+    fc
+      .array(fc.tuple(nameArb, tie('value')), { maxLength: 5 })
+      .map((entries) => `<<\n${entries.map(([k, v]) => `${k} ${v}`).join('\n')}\n>>`),
   ),
 }));
 
 const structuredPdfArb = fc
   .array(pdfValueArb, { minLength: 0, maxLength: 10 })
-  .map((objects) => layout(['<<\n/Type /Catalog\n/Pages 2 0 R\n>>', '<<\n/Type /Pages\n/Kids [ 3 0 R ]\n/Count 1\n>>', '<<\n/Type /Page\n/Parent 2 0 R\n>>', ...objects]));
+  .map((objects) =>
+    layout([
+      '<<\n/Type /Catalog\n/Pages 2 0 R\n>>',
+      '<<\n/Type /Pages\n/Kids [ 3 0 R ]\n/Count 1\n>>',
+      '<<\n/Type /Page\n/Parent 2 0 R\n>>',
+      ...objects,
+    ]),
+  );
 
 const bomb = deflateSync(deflateSync(Buffer.alloc(8 << 20)));
 
 type Mutation = (pdf: Buffer) => Buffer;
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.array(fc.tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 8 }).map((flips) => (pdf: Buffer) => {
-    const out = Buffer.from(pdf);
-    for (const [at, bit] of flips) out[Math.floor(at * out.length)]! ^= 1 << bit;
-    return out;
-  }),
+  fc
+    .array(fc.tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.integer({ min: 0, max: 7 })), {
+      minLength: 1,
+      maxLength: 8,
+    })
+    .map((flips) => (pdf: Buffer) => {
+      const out = Buffer.from(pdf);
+      for (const [at, bit] of flips) out[Math.floor(at * out.length)]! ^= 1 << bit;
+      return out;
+    }),
   fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).map((at) => (pdf: Buffer) => pdf.subarray(0, Math.floor(at * pdf.length))),
-  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), pdfValueArb, fc.integer({ min: 1, max: 40 })).map(([at, value, n]) => (pdf: Buffer) => {
-    const i = Math.floor(at * pdf.length);
-    return Buffer.concat([pdf.subarray(0, i), latin1(`${n} 0 obj\n${value}\nendobj\n\n`), pdf.subarray(i)]);
-  }),
-  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 4096 })).map(([from, to, length]) => (pdf: Buffer) => {
-    const src = Math.floor(from * pdf.length);
-    const dst = Math.floor(to * pdf.length);
-    return Buffer.concat([pdf.subarray(0, dst), pdf.subarray(src, src + length), pdf.subarray(dst)]);
-  }),
+  fc
+    .tuple(fc.double({ min: 0, max: 1, noNaN: true }), pdfValueArb, fc.integer({ min: 1, max: 40 }))
+    .map(([at, value, n]) => (pdf: Buffer) => {
+      const i = Math.floor(at * pdf.length);
+      return Buffer.concat([pdf.subarray(0, i), latin1(`${n} 0 obj\n${value}\nendobj\n\n`), pdf.subarray(i)]);
+    }),
+  fc
+    .tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 4096 }))
+    .map(([from, to, length]) => (pdf: Buffer) => {
+      const src = Math.floor(from * pdf.length);
+      const dst = Math.floor(to * pdf.length);
+      return Buffer.concat([pdf.subarray(0, dst), pdf.subarray(src, src + length), pdf.subarray(dst)]);
+    }),
   fc.constantFrom<Mutation>(
     (pdf) => latin1(pdf.toString('latin1').replace('/Filter /FlateDecode', '/Filter [ /FlateDecode /FlateDecode ]')),
     (pdf) => latin1(pdf.toString('latin1').replace('/Type /Pages', '/Type /ObjStm')),
@@ -146,7 +196,12 @@ const uploadArb: fc.Arbitrary<Uint8Array> = fc.oneof(
   { arbitrary: fc.uint8Array({ maxLength: 2048 }), weight: 3 },
   { arbitrary: fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.concat([latin1('%PDF-1.7\n%\x81\x81\x81\x81\n\n'), b])), weight: 1 },
   { arbitrary: structuredPdfArb, weight: 2 },
-  { arbitrary: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.array(mutationArb, { minLength: 1, maxLength: 3 })).map(([which, mutations]) => mutations.reduce<Buffer>((pdf, m) => m(pdf), Buffer.from(genuine[which]!))), weight: 4 },
+  {
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 2 }), fc.array(mutationArb, { minLength: 1, maxLength: 3 }))
+      .map(([which, mutations]) => mutations.reduce<Buffer>((pdf, m) => m(pdf), Buffer.from(genuine[which]!))),
+    weight: 4,
+  },
 );
 
 // --- the property ---------------------------------------------------------------------------
@@ -169,10 +224,14 @@ function check(answer: Answer): void {
 function viaTls(pdf: Uint8Array): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = httpsRequest(`${baseUrl}/verify/document`, { method: 'POST', agent, headers: { 'content-type': 'application/pdf', 'content-length': pdf.byteLength } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-    });
+    const req = httpsRequest(
+      `${baseUrl}/verify/document`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/pdf', 'content-length': pdf.byteLength } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+      },
+    );
     req.on('error', reject);
     req.end(pdf);
   });
@@ -181,22 +240,36 @@ function viaTls(pdf: Uint8Array): Promise<Answer> {
 describe('POST /verify/document fuzzing', () => {
   it('the genuine documents verify before the run (control)', async () => {
     for (const pdf of genuine) {
-      const res = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(pdf) });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/verify/document',
+        headers: { 'content-type': 'application/pdf' },
+        payload: Buffer.from(pdf),
+      });
       expect(res.json()).toMatchObject({ authentic: true });
     }
   });
 
-
   it(`answers ${RUNS} generated uploads over real TLS with no 5xx, each within ${ANSWER_BOUND_MS} ms`, async () => {
-    await fc.assert(fc.asyncProperty(uploadArb, async (pdf) => check(await viaTls(pdf))), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(uploadArb, async (pdf) => check(await viaTls(pdf))),
+      { numRuns: RUNS },
+    );
     // Both kinds of answer showed up: the inputs reach past the shape check too.
     expect(statuses.get(422)).toBeGreaterThan(0);
     expect(statuses.get(200)).toBeGreaterThan(0);
   }, 300_000);
 
   it('survives: the same process and server still verify a genuine document afterwards', async () => {
-    const injected = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(genuine[2]!) });
+    const injected = await app.inject({
+      method: 'POST',
+      url: '/verify/document',
+      headers: { 'content-type': 'application/pdf' },
+      payload: Buffer.from(genuine[2]!),
+    });
     expect(injected.json()).toMatchObject({ authentic: true });
-    console.info(`fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, slowest answer ${slowest.toFixed(0)} ms, workers replaced ${pool.replacedWorkers}`);
+    console.info(
+      `fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, slowest answer ${slowest.toFixed(0)} ms, workers replaced ${pool.replacedWorkers}`,
+    );
   });
 });

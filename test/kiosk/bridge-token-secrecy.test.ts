@@ -63,7 +63,10 @@ describe('browser kiosk outside the demo', () => {
     const rendererDir = join(dir, 'renderer');
     mkdirSync(rendererDir);
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>kiosk</title><script src="probe.js"></script>');
-    writeFileSync(join(rendererDir, 'probe.js'), "new EventSource('/bridge/events?token=' + encodeURIComponent(new URL(location.href).searchParams.get('token')));");
+    writeFileSync(
+      join(rendererDir, 'probe.js'),
+      "new EventSource('/bridge/events?token=' + encodeURIComponent(new URL(location.href).searchParams.get('token')));",
+    );
     // The kiosk's browser, headless here: the host passes it exactly the arguments it gives Chromium.
     const browser = join(dir, 'chromium-headless');
     writeFileSync(browser, `#!/bin/sh\nexec ${chromium} --headless=new --disable-gpu --no-sandbox "$@"\n`);
@@ -74,7 +77,12 @@ describe('browser kiosk outside the demo', () => {
     writeFileSync(
       configPath,
       JSON.stringify({
-        center: { baseUrl: 'https://127.0.0.1:9', certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem'), caFile: join(dir, 'ca.pem') },
+        center: {
+          baseUrl: 'https://127.0.0.1:9',
+          certFile: join(dir, 'cert.pem'),
+          keyFile: join(dir, 'key.pem'),
+          caFile: join(dir, 'ca.pem'),
+        },
         spoolDir: join(dir, 'spool'),
         reader: { kind: 'pcsc' },
         rendererDir,

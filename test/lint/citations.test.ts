@@ -71,7 +71,8 @@ export function citationProblems(path: string, text: string, repo: Repository): 
   text.split('\n').forEach((original, index) => {
     const at = `${path}:${index + 1}`;
     let line = original;
-    if (outsidePath.test(line)) problems.push(`${at}: cites a file outside the repository (${outsidePath.exec(line)![0]}); cite docs/<file>.md#<anchor>`);
+    if (outsidePath.test(line))
+      problems.push(`${at}: cites a file outside the repository (${outsidePath.exec(line)![0]}); cite docs/<file>.md#<anchor>`);
     if (markdown) {
       // A Markdown link is resolved from the file it is in, as a reader's viewer does.
       line = line.replace(/\]\(([^()\s]+)\)/g, (whole, target: string) => {
@@ -115,9 +116,7 @@ const onDisk: Repository = {
 
 function filesGitWouldCommit(): string[] {
   const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' });
-  return out
-    .split('\0')
-    .filter((path) => scanned.test(path) && path !== self && existsSync(join(root, path)));
+  return out.split('\0').filter((path) => scanned.test(path) && path !== self && existsSync(join(root, path)));
 }
 
 describe('citations', () => {
@@ -126,7 +125,11 @@ describe('citations', () => {
       'docs/misissuance.md': '# Misissuance\n\n### yokohama\n\n- <a id="r5"></a>R5\n',
       'ARCHITECTURE.md': '# Architecture\n\n## Where code runs\n\n```\n# not a heading\n```\n',
     };
-    const repo: Repository = { documents: ['misissuance.md', 'jpki-card.md'], exists: (path) => path in docs, anchors: (path) => anchorsOf(docs[path] ?? '') };
+    const repo: Repository = {
+      documents: ['misissuance.md', 'jpki-card.md'],
+      exists: (path) => path in docs,
+      anchors: (path) => anchorsOf(docs[path] ?? ''),
+    };
     const check = (path: string, text: string) => citationProblems(path, text, repo);
 
     it('accepts docs/<file>.md#<anchor> for a heading slug or an explicit id', () => {
@@ -144,9 +147,14 @@ describe('citations', () => {
         expect.stringMatching(/^apps\/x\.ts:1: bare misissuance\.md/),
         expect.stringMatching(/^apps\/x\.ts:1: bare konbini-issuance\.md/),
       ]);
-      expect(check('apps/x.ts', '// shared/engineering/stack.md\n')).toEqual([expect.stringMatching(/outside the repository/), expect.stringMatching(/bare stack\.md/)]);
+      expect(check('apps/x.ts', '// shared/engineering/stack.md\n')).toEqual([
+        expect.stringMatching(/outside the repository/),
+        expect.stringMatching(/bare stack\.md/),
+      ]);
       expect(check('apps/x.ts', '// docs/misissuance.md#r9\n')).toEqual([expect.stringMatching(/^apps\/x\.ts:1: .*has no anchor #r9$/)]);
-      expect(check('apps/x.ts', '// docs/konbini-issuance.md#hours\n')).toEqual([expect.stringMatching(/no such file docs\/konbini-issuance\.md/)]);
+      expect(check('apps/x.ts', '// docs/konbini-issuance.md#hours\n')).toEqual([
+        expect.stringMatching(/no such file docs\/konbini-issuance\.md/),
+      ]);
       expect(check('ARCHITECTURE.md', '[x](docs/misissuance.md#nowhere)\n')).toEqual([expect.stringMatching(/has no anchor #nowhere/)]);
       expect(check('ARCHITECTURE.md', '[x](ARCHITECTURE.md#not-a-heading)\n')).toEqual([expect.stringMatching(/has no anchor/)]);
     });

@@ -3,7 +3,14 @@
  * the renderer's contract is CertificateData in, PDF out). Used by the rendering tests, the
  * benchmark and the docs/renders script.
  */
-import { formatIssueNumber, type CertificateData, type MunicipalDataBatch, type MunicipalityPolicy, type RenderInput, type Resident } from '@madoguchi/shared';
+import {
+  formatIssueNumber,
+  type CertificateData,
+  type MunicipalDataBatch,
+  type MunicipalityPolicy,
+  type RenderInput,
+  type Resident,
+} from '@madoguchi/shared';
 import { generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
 
 export const demo: DemoData = generateDemoData();
@@ -30,16 +37,41 @@ let sequence = 0;
 export function makeInput(municipalityCode: string, data: CertificateData, issuedOn = '2026-11-23'): RenderInput {
   const municipality = batch.municipalities.find((m) => m.code === municipalityCode)!;
   sequence++;
-  const issueNumber = formatIssueNumber({ date: issuedOn.replaceAll('-', ''), municipalityName: municipality.name, terminalId: 'KIOSK-0412', printerId: 'P01', sequence: String(sequence).padStart(6, '0') });
+  const issueNumber = formatIssueNumber({
+    date: issuedOn.replaceAll('-', ''),
+    municipalityName: municipality.name,
+    terminalId: 'KIOSK-0412',
+    printerId: 'P01',
+    sequence: String(sequence).padStart(6, '0'),
+  });
   return { issuanceId: `ISS-${sequence}`, copyIndex: 0, issueNumber, municipality, policy: policyOf(municipalityCode), issuedOn, data };
 }
 
-const allOptions = { scope: 'household' as const, memberIds: [], form: 'household' as const, householdHeadAndRelationship: true, domicile: true, myNumber: true, foreignResidentItems: true };
+const allOptions = {
+  scope: 'household' as const,
+  memberIds: [],
+  form: 'household' as const,
+  householdHeadAndRelationship: true,
+  domicile: true,
+  myNumber: true,
+  foreignResidentItems: true,
+};
 
-export function residenceRecordData(residentId: string, form: 'household' | 'individual' = 'household', type: 'residenceRecord' | 'residenceItemsCertificate' = 'residenceRecord'): CertificateData {
+export function residenceRecordData(
+  residentId: string,
+  form: 'household' | 'individual' = 'household',
+  type: 'residenceRecord' | 'residenceItemsCertificate' = 'residenceRecord',
+): CertificateData {
   const { hh, members } = householdOf(resident(residentId));
   const head = members.find((m) => m.residentId === hh.householdHeadId)!;
-  return { certificateType: type, household: hh, members, wholeHousehold: true, householdHeadName: head.name, options: { ...allOptions, form } };
+  return {
+    certificateType: type,
+    household: hh,
+    members,
+    wholeHousehold: true,
+    householdHeadName: head.name,
+    options: { ...allOptions, form },
+  };
 }
 
 export function sealData(residentId: string): CertificateData {
@@ -87,8 +119,10 @@ export function householdOfSize(size: number): Resident[] {
 export const FOREIGN_ALIAS = '阮文安';
 
 function withAlias(data: CertificateData, residentId: string): CertificateData {
-  const add = (r: Resident): Resident => (r.residentId === residentId && r.foreign ? { ...r, foreign: { ...r.foreign, alias: FOREIGN_ALIAS } } : r);
-  if (data.certificateType === 'residenceRecord' || data.certificateType === 'residenceItemsCertificate') return { ...data, members: data.members.map(add) };
+  const add = (r: Resident): Resident =>
+    r.residentId === residentId && r.foreign ? { ...r, foreign: { ...r.foreign, alias: FOREIGN_ALIAS } } : r;
+  if (data.certificateType === 'residenceRecord' || data.certificateType === 'residenceItemsCertificate')
+    return { ...data, members: data.members.map(add) };
   if (data.certificateType === 'sealCertificate') return { ...data, resident: add(data.resident) };
   return data;
 }
@@ -116,20 +150,55 @@ export function everyTemplate(): NamedInput[] {
   return [
     { name: 'residenceRecord-household', input: makeInput(code, rr), subjects: members },
     { name: 'residenceRecord-individual', input: makeInput(code, residenceRecordData(f.formerSurname, 'individual')), subjects: members },
-    { name: 'residenceRecord-household5', input: makeInput(five[0]!.municipalityCode, residenceRecordData(five[0]!.residentId)), subjects: five },
-    { name: 'residenceRecord-foreign', input: makeInput(foreign.municipalityCode, withAlias(residenceRecordData(f.foreignResident), f.foreignResident)), subjects: [foreign] },
-    { name: 'residenceItemsCertificate', input: makeInput(code, residenceRecordData(f.ordinary, 'household', 'residenceItemsCertificate')), subjects: members },
+    {
+      name: 'residenceRecord-household5',
+      input: makeInput(five[0]!.municipalityCode, residenceRecordData(five[0]!.residentId)),
+      subjects: five,
+    },
+    {
+      name: 'residenceRecord-foreign',
+      input: makeInput(foreign.municipalityCode, withAlias(residenceRecordData(f.foreignResident), f.foreignResident)),
+      subjects: [foreign],
+    },
+    {
+      name: 'residenceItemsCertificate',
+      input: makeInput(code, residenceRecordData(f.ordinary, 'household', 'residenceItemsCertificate')),
+      subjects: members,
+    },
     // Hard names in the per-template pixel comparison: 𠮷 (U+20BB7) prints from IPAmj明朝, 葛+VS17
     // (an IVS sequence) through the main font's variation-selector table.
     { name: 'residenceRecord-mjName', input: makeInput(mj.municipalityCode, residenceRecordData(f.outsideJisName)), subjects: [mj] },
     { name: 'sealCertificate', input: makeInput(code, sealData(f.ordinary)), subjects: [ordinary] },
-    { name: 'sealCertificate-foreign', input: makeInput(foreign.municipalityCode, withAlias(sealData(f.foreignResident), f.foreignResident)), subjects: [foreign] },
+    {
+      name: 'sealCertificate-foreign',
+      input: makeInput(foreign.municipalityCode, withAlias(sealData(f.foreignResident), f.foreignResident)),
+      subjects: [foreign],
+    },
     { name: 'sealCertificate-ivsName', input: makeInput(ivs.municipalityCode, sealData(f.ivsName)), subjects: [ivs] },
-    { name: 'familyRegisterFull', input: makeInput(registerOf(f.multiPageFamilyRegister).municipalityCode, familyRegisterData(f.multiPageFamilyRegister, 'familyRegisterFull')), subjects: [multi] },
-    { name: 'familyRegisterIndividual', input: makeInput(registerOf(f.ordinary).municipalityCode, familyRegisterData(f.ordinary, 'familyRegisterIndividual')), subjects: [ordinary] },
-    { name: 'familyRegisterAddressHistory', input: makeInput(registerOf(f.ordinary).municipalityCode, addressHistoryData(f.ordinary)), subjects: [ordinary] },
+    {
+      name: 'familyRegisterFull',
+      input: makeInput(
+        registerOf(f.multiPageFamilyRegister).municipalityCode,
+        familyRegisterData(f.multiPageFamilyRegister, 'familyRegisterFull'),
+      ),
+      subjects: [multi],
+    },
+    {
+      name: 'familyRegisterIndividual',
+      input: makeInput(registerOf(f.ordinary).municipalityCode, familyRegisterData(f.ordinary, 'familyRegisterIndividual')),
+      subjects: [ordinary],
+    },
+    {
+      name: 'familyRegisterAddressHistory',
+      input: makeInput(registerOf(f.ordinary).municipalityCode, addressHistoryData(f.ordinary)),
+      subjects: [ordinary],
+    },
     { name: 'taxCertificate-income', input: makeInput(code, taxData(f.ordinary, 'income')), subjects: [ordinary] },
-    { name: 'taxCertificate-nonTaxable', input: makeInput(nonTax.municipalityCode, taxData(f.nonTaxable, 'nonTaxable')), subjects: [nonTax] },
+    {
+      name: 'taxCertificate-nonTaxable',
+      input: makeInput(nonTax.municipalityCode, taxData(f.nonTaxable, 'nonTaxable')),
+      subjects: [nonTax],
+    },
     { name: 'taxCertificate-payment', input: makeInput(code, taxData(f.ordinary, 'payment')), subjects: [ordinary] },
   ];
 }

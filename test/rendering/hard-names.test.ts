@@ -7,7 +7,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MadoguchiError, type CertificateData, type RenderInput } from '@madoguchi/shared';
 import { hardSurnames } from '@madoguchi/shared/demo-data';
-import { checkPrintable, FontSet, MAIN_FONT, MJ_FONT, renderDocument, verificationQrRect, createVerificationSigner } from '@madoguchi/center/rendering';
+import {
+  checkPrintable,
+  FontSet,
+  MAIN_FONT,
+  MJ_FONT,
+  renderDocument,
+  verificationQrRect,
+  createVerificationSigner,
+} from '@madoguchi/center/rendering';
 import { demo, makeInput, residenceRecordData } from './fixtures.js';
 import { compact, pageTexts } from './support/pdf-text.js';
 import { blank, differingInkShare, differingShare, MAX_DIFFERING_INK_SHARE, rasterise, type GrayImage } from './support/raster.js';
@@ -32,7 +40,11 @@ const unprintable: { family: string; codes: string }[] = [
 
 /** What eligibility passes before payment: the data with the municipality and policy that frame it. */
 function printableInput(data: CertificateData): Omit<RenderInput, 'issuanceId' | 'copyIndex'> {
-  const { issuanceId: _id, copyIndex: _copy, ...rest } = makeInput(demo.batch.residents.find((r) => r.residentId === demo.featured.ordinary)!.municipalityCode, data);
+  const {
+    issuanceId: _id,
+    copyIndex: _copy,
+    ...rest
+  } = makeInput(demo.batch.residents.find((r) => r.residentId === demo.featured.ordinary)!.municipalityCode, data);
   return rest;
 }
 
@@ -74,7 +86,11 @@ describe('printable hard names', () => {
     const code = demo.batch.residents.find((r) => r.residentId === demo.featured.ordinary)!.municipalityCode;
     const right = makeInput(code, withSurname('𠮷田'));
     const substituted = { ...right, data: withSurname('吉田') };
-    const [a, b] = firstPages((await renderDocument(substituted, env)).pdf, (await renderDocument(right, env, { fontMode: 'full' })).pdf, code);
+    const [a, b] = firstPages(
+      (await renderDocument(substituted, env)).pdf,
+      (await renderDocument(right, env, { fontMode: 'full' })).pdf,
+      code,
+    );
     // The old whole-page bound let it through: ~0.004% of the page differs.
     expect(differingShare(a, b)).toBeLessThanOrEqual(0.005);
     expect(differingInkShare(a, b)).toBeGreaterThan(MAX_DIFFERING_INK_SHARE * 5);
@@ -84,7 +100,8 @@ describe('printable hard names', () => {
     const plain = fonts.resolve('辻');
     const variant = fonts.resolve('辻\u{E0102}');
     expect(plain.ok && variant.ok).toBe(true);
-    if (plain.ok && variant.ok) expect([variant.glyphs[0]!.font, variant.glyphs[0]!.gid]).not.toEqual([plain.glyphs[0]!.font, plain.glyphs[0]!.gid]);
+    if (plain.ok && variant.ok)
+      expect([variant.glyphs[0]!.font, variant.glyphs[0]!.gid]).not.toEqual([plain.glyphs[0]!.font, plain.glyphs[0]!.gid]);
   });
 });
 

@@ -18,7 +18,12 @@ describe('household head on a partial residence record', () => {
     if (full.certificateType !== 'residenceRecord') throw new Error('fixture');
     const child = full.members.find((m) => m.relationship === '子')!;
     const head = full.members.find((m) => m.residentId === full.household.householdHeadId)!;
-    const partial = { ...full, members: [child], wholeHousehold: false, options: { ...full.options, scope: 'selected' as const, memberIds: [child.residentId] } };
+    const partial = {
+      ...full,
+      members: [child],
+      wholeHousehold: false,
+      options: { ...full.options, scope: 'selected' as const, memberIds: [child.residentId] },
+    };
     const doc = await renderDocument(makeInput(full.household.municipalityCode, partial), env);
     const text = compact((await pageTexts(doc.pdf)).join(''));
     expect(text).toContain(compact(`世帯主${head.name.family}${head.name.given}`));
@@ -33,7 +38,18 @@ describe('household head on a partial residence record', () => {
     if (full.certificateType !== 'residenceRecord') throw new Error('fixture');
     const head = full.members.find((m) => m.residentId === full.household.householdHeadId)!;
     const child = full.members.find((m) => m.relationship === '子')!;
-    const partial = { ...full, members: [child], wholeHousehold: false, options: { ...full.options, householdHeadAndRelationship: false, domicile: false, scope: 'selected' as const, memberIds: [child.residentId] } };
+    const partial = {
+      ...full,
+      members: [child],
+      wholeHousehold: false,
+      options: {
+        ...full.options,
+        householdHeadAndRelationship: false,
+        domicile: false,
+        scope: 'selected' as const,
+        memberIds: [child.residentId],
+      },
+    };
     const text = compact((await pageTexts((await renderDocument(makeInput(full.household.municipalityCode, partial), env)).pdf)).join(''));
     expect(text).not.toContain(compact(`${head.name.family}${head.name.given}`));
   });

@@ -21,7 +21,18 @@ function scanLastPage(pdf: Uint8Array, pageCount: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-qr-'));
   try {
     writeFileSync(join(dir, 'doc.pdf'), pdf);
-    execFileSync('pdftoppm', ['-r', '200', '-gray', '-png', '-f', String(pageCount), '-l', String(pageCount), join(dir, 'doc.pdf'), join(dir, 'page')]);
+    execFileSync('pdftoppm', [
+      '-r',
+      '200',
+      '-gray',
+      '-png',
+      '-f',
+      String(pageCount),
+      '-l',
+      String(pageCount),
+      join(dir, 'doc.pdf'),
+      join(dir, 'page'),
+    ]);
     const png = readdirSync(dir).find((f) => f.endsWith('.png'))!;
     // zbarimg complains on stderr about D-Bus in containers; only stdout matters.
     return execFileSync('zbarimg', ['--raw', '-q', join(dir, png)], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -31,21 +42,31 @@ function scanLastPage(pdf: Uint8Array, pageCount: number): string {
 }
 
 describe('verification QR code', () => {
-  it.each(everyTemplate().filter((c) => ['residenceRecord-household', 'familyRegisterFull', 'taxCertificate-income'].includes(c.name)).map((c) => [c.name, c] as const))(
-    '%s: the printed code decodes to the verification URL carrying the signed payload of this document',
-    async (_name, c) => {
-      const doc = await renderDocument(c.input, env);
-      const scanned = scanLastPage(doc.pdf, doc.pageCount);
-      const stored = /\/MadoguchiVerification \((MDG1\.[A-Za-z0-9_.-]+)\)/.exec(Buffer.from(doc.pdf).toString('latin1'))?.[1];
-      expect(stored).toBeDefined();
-      expect(scanned).toBe(`${verifyBaseUrl}/verify?p=${stored}`);
-      const url = new URL(scanned);
-      expect(url.pathname).toBe('/center/verify');
-      expect(url.searchParams.get('p')).toBe(stored);
-      const result = verifier.verifyPayload(scanned);
-      expect(result).toMatchObject({ authentic: true, claims: { issueNumber: c.input.issueNumber, municipalityCode: c.input.municipality.code, certificateType: c.input.data.certificateType, issuedOn: c.input.issuedOn, contentSha256: doc.contentSha256 } });
-      expect(verifier.verifyPayload(stored!)).toEqual(result);
-      expect(await verifier.verifyDocument(doc.pdf)).toMatchObject({ authentic: true });
-    },
-  );
+  it.each(
+    everyTemplate()
+      .filter((c) => ['residenceRecord-household', 'familyRegisterFull', 'taxCertificate-income'].includes(c.name))
+      .map((c) => [c.name, c] as const),
+  )('%s: the printed code decodes to the verification URL carrying the signed payload of this document', async (_name, c) => {
+    const doc = await renderDocument(c.input, env);
+    const scanned = scanLastPage(doc.pdf, doc.pageCount);
+    const stored = /\/MadoguchiVerification \((MDG1\.[A-Za-z0-9_.-]+)\)/.exec(Buffer.from(doc.pdf).toString('latin1'))?.[1];
+    expect(stored).toBeDefined();
+    expect(scanned).toBe(`${verifyBaseUrl}/verify?p=${stored}`);
+    const url = new URL(scanned);
+    expect(url.pathname).toBe('/center/verify');
+    expect(url.searchParams.get('p')).toBe(stored);
+    const result = verifier.verifyPayload(scanned);
+    expect(result).toMatchObject({
+      authentic: true,
+      claims: {
+        issueNumber: c.input.issueNumber,
+        municipalityCode: c.input.municipality.code,
+        certificateType: c.input.data.certificateType,
+        issuedOn: c.input.issuedOn,
+        contentSha256: doc.contentSha256,
+      },
+    });
+    expect(verifier.verifyPayload(stored!)).toEqual(result);
+    expect(await verifier.verifyDocument(doc.pdf)).toMatchObject({ authentic: true });
+  });
 });

@@ -53,7 +53,11 @@ function strangers(input: RenderInput): { myNumber: string; name: string; birthD
   // A birth date shared with any date of this request (or the issue date) is not someone else's.
   const ownDates = new Set([input.issuedOn, ...strings.filter((s) => /^\d{4}-\d{2}-\d{2}$/.test(s))]);
   return demo.batch.residents
-    .map((r) => ({ myNumber: r.myNumber, name: compact(`${r.name.family}${r.name.given}`), birthDates: ownDates.has(r.birthDate) ? [] : [formatEraDate(r.birthDate), westernDate(r.birthDate)] }))
+    .map((r) => ({
+      myNumber: r.myNumber,
+      name: compact(`${r.name.family}${r.name.given}`),
+      birthDates: ownDates.has(r.birthDate) ? [] : [formatEraDate(r.birthDate), westernDate(r.birthDate)],
+    }))
     .filter((r) => !data.includes(r.myNumber) && !data.includes(r.name));
 }
 
@@ -75,7 +79,9 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
   it('shows every field of the request', () => {
     const { pages } = rendered.get(name)!;
     const all = pages.join('');
-    const missing = expectedFields(c.input).map(compact).filter((f) => !all.includes(f));
+    const missing = expectedFields(c.input)
+      .map(compact)
+      .filter((f) => !all.includes(f));
     expect(missing).toEqual([]);
   });
 
@@ -113,7 +119,9 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
     expect(others.filter((o) => o.birthDates.length > 0).length).toBeGreaterThan(100);
     expect(addresses.length).toBeGreaterThan(50);
     for (const text of pages) {
-      const leaked = others.filter((o) => text.includes(o.myNumber) || text.includes(o.name) || o.birthDates.some((d) => dateOnPage(text, d)));
+      const leaked = others.filter(
+        (o) => text.includes(o.myNumber) || text.includes(o.name) || o.birthDates.some((d) => dateOnPage(text, d)),
+      );
       expect(leaked).toEqual([]);
       expect(addresses.filter((a) => text.includes(a))).toEqual([]);
     }

@@ -21,7 +21,10 @@ beforeAll(() => {
   writeFileSync(join(dir, 'center.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
   // An object stream whose contents are deflated twice (a small nested-deflate bomb).
   const bomb = deflateSync(deflateSync(Buffer.alloc(8 << 20)));
-  const head = Buffer.from(`%PDF-1.7\n%\x81\x81\x81\x81\n\n1 0 obj\n<<\n/Type /ObjStm\n/N 1\n/First 0\n/Filter [ /FlateDecode /FlateDecode ]\n/Length ${bomb.length}\n>>\nstream\n`, 'latin1');
+  const head = Buffer.from(
+    `%PDF-1.7\n%\x81\x81\x81\x81\n\n1 0 obj\n<<\n/Type /ObjStm\n/N 1\n/First 0\n/Filter [ /FlateDecode /FlateDecode ]\n/Length ${bomb.length}\n>>\nstream\n`,
+    'latin1',
+  );
   writeFileSync(join(dir, 'bomb.pdf'), Buffer.concat([head, bomb, Buffer.from('\nendstream\nendobj\n\n', 'latin1')]));
 });
 
@@ -37,6 +40,10 @@ describe('verify-document CLI on a refused file', () => {
       ({ code, stdout: out } = error as { code: number; stdout: string });
     }
     expect(code).toBe(1);
-    expect(JSON.parse(out)).toMatchObject({ authentic: false, refused: 'VERIFICATION_DOCUMENT_REFUSED', detail: expect.stringMatching(/ObjStm/) });
+    expect(JSON.parse(out)).toMatchObject({
+      authentic: false,
+      refused: 'VERIFICATION_DOCUMENT_REFUSED',
+      detail: expect.stringMatching(/ObjStm/),
+    });
   });
 });

@@ -30,7 +30,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'center.pem'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
   writeFileSync(join(dir, 'other.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
   const r = demo.batch.residents.find((x) => x.residentId === demo.featured.ordinary)!;
-  const doc = await renderDocument(makeInput(r.municipalityCode, taxData(r.residentId, 'income')), { fonts: new FontSet(), signer: createVerificationSigner(keys.privateKey, 'center-1') });
+  const doc = await renderDocument(makeInput(r.municipalityCode, taxData(r.residentId, 'income')), {
+    fonts: new FontSet(),
+    signer: createVerificationSigner(keys.privateKey, 'center-1'),
+  });
   writeFileSync(join(dir, 'good.pdf'), doc.pdf);
   payload = /\/MadoguchiVerification \((MDG1\.[A-Za-z0-9_.-]+)\)/.exec(Buffer.from(doc.pdf).toString('latin1'))![1]!;
   // Same-length edit of the page size: a changed document whose file still parses.

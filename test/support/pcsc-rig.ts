@@ -94,7 +94,8 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
   if (!isolated && existsSync(SYSTEM_SOCKET)) throw new Error('pcsc rig: no namespaces and a system pcscd is already running');
   const socketPath = isolated ? join(runDir, 'pcscd.comm') : SYSTEM_SOCKET;
   const env = { ...process.env, PCSCLITE_CSOCK_NAME: socketPath };
-  const inNamespace = (command: string[]): [string, string[]] => (isolated ? ['nsenter', ['-t', String(holder!.pid), '-m', '-n', `--wd=${repoRoot}`, '--', ...command]] : [command[0]!, command.slice(1)]);
+  const inNamespace = (command: string[]): [string, string[]] =>
+    isolated ? ['nsenter', ['-t', String(holder!.pid), '-m', '-n', `--wd=${repoRoot}`, '--', ...command]] : [command[0]!, command.slice(1)];
 
   let pcscd: ChildProcess | undefined;
   const startPcscd = async () => {
@@ -126,11 +127,12 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
       if (waiter) waiter(line);
       else queue.push(line);
     });
-    const next = () => new Promise<string>((resolveLine) => {
-      const line = queue.shift();
-      if (line !== undefined) resolveLine(line);
-      else waiters.push(resolveLine);
-    });
+    const next = () =>
+      new Promise<string>((resolveLine) => {
+        const line = queue.shift();
+        if (line !== undefined) resolveLine(line);
+        else waiters.push(resolveLine);
+      });
     card = { process: child, lines, next, onEvent: (event) => events.emit(event) };
     const first = await withTimeout(next(), 30_000, 'card process start');
     if (first !== 'ready') throw new Error(`card process: ${first}`);

@@ -67,7 +67,10 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
     logger: {
       level: config.logLevel,
       // Bodies are never logged; these paths are belt and braces for anything that might be.
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'body', 'pdf', '*.pdf', 'name', '*.name', 'myNumber', '*.myNumber'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'body', 'pdf', '*.pdf', 'name', '*.name', 'myNumber', '*.myNumber'],
+        censor: '[redacted]',
+      },
     },
     requestTimeout: config.timeouts.requestTimeoutMs,
     connectionTimeout: config.timeouts.requestTimeoutMs,
@@ -80,14 +83,27 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   const anchors = TrustAnchors.fromPem(config.cardTrust.trustAnchorsPem);
   const revocation = new RevocationChecker(config.cardTrust.crlPaths, anchors, app.log, { graceMs: config.timeouts.crlGraceMs });
   revocation.start(config.timeouts.crlRefreshMs);
-  const context: CenterContext = { config, database, services, anchors, revocation, bindingKey: loadBindingKey(config.bindingKey.privateKeyPem, config.bindingKey.keyId), now };
+  const context: CenterContext = {
+    config,
+    database,
+    services,
+    anchors,
+    revocation,
+    bindingKey: loadBindingKey(config.bindingKey.privateKeyPem, config.bindingKey.keyId),
+    now,
+  };
 
   // --- external
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Madoguchi issuance center — kiosk API', version: '1.0.0', description: 'Built from the kiosk route table, packages/shared/src/api/kiosk-routes.ts. Kiosk routes require a mutual-TLS client certificate from the kiosk CA.' },
+      info: {
+        title: 'Madoguchi issuance center — kiosk API',
+        version: '1.0.0',
+        description:
+          'Built from the kiosk route table, packages/shared/src/api/kiosk-routes.ts. Kiosk routes require a mutual-TLS client certificate from the kiosk CA.',
+      },
       tags: [{ name: 'kiosk', description: 'Kiosk ↔ center (mutual TLS)' }],
     },
     transform: openApiTransform,
@@ -97,7 +113,9 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler);
   installErrorHandling(app);
-  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 30, timeWindow: '1 minute' }) }, (_request, reply) => sendError(reply, 'NOT_FOUND'));
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 30, timeWindow: '1 minute' }) }, (_request, reply) =>
+    sendError(reply, 'NOT_FOUND'),
+  );
 
   // --- routes
   await app.register(kioskRoutes(context), { prefix: API_PREFIX });
@@ -108,7 +126,12 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   await app.register(verificationRoutes, { verifier: createVerificationPool({ [config.verificationKey.keyId]: verificationPublicKey }) });
   if (config.adminToken) {
     // The gate checks the token in onRequest, before any admin body (up to 64 MiB) is read.
-    await app.register(adminAuth, { prefix: '/admin', token: config.adminToken, rateLimit: options.adminRateLimit, routes: [municipalDataRoutes({ database })] });
+    await app.register(adminAuth, {
+      prefix: '/admin',
+      token: config.adminToken,
+      rateLimit: options.adminRateLimit,
+      routes: [municipalDataRoutes({ database })],
+    });
   }
 
   const stopSweeper =
@@ -116,7 +139,12 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
       ? async () => undefined
       : startSweeper(
           database,
-          { printResultTtlMs: config.timeouts.printResultTtlMs, documentTtlMs: config.timeouts.documentTtlMs, quoteTtlMs: config.timeouts.quoteTtlMs, idempotencyTtlMs: 24 * 3600_000 },
+          {
+            printResultTtlMs: config.timeouts.printResultTtlMs,
+            documentTtlMs: config.timeouts.documentTtlMs,
+            quoteTtlMs: config.timeouts.quoteTtlMs,
+            idempotencyTtlMs: 24 * 3600_000,
+          },
           config.timeouts.sweepIntervalMs,
           now,
           app.log,

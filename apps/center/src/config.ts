@@ -152,7 +152,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: st
   const state = ensureCenterState(stateDir, [...new Set(['localhost', '127.0.0.1', host])]);
   const anchorsPath = env.MADOGUCHI_CARD_TRUST_ANCHORS;
   if (!anchorsPath) throw new Error('MADOGUCHI_CARD_TRUST_ANCHORS is required: the PEM bundle of trusted card CAs');
-  const crlPaths = (env.MADOGUCHI_CARD_CRLS ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const crlPaths = (env.MADOGUCHI_CARD_CRLS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (crlPaths.length === 0) throw new Error('MADOGUCHI_CARD_CRLS is required: the CRL files of the trusted card CAs');
   const level = env.MADOGUCHI_LOG_LEVEL as CenterConfig['logLevel'] | undefined;
   const adminToken = env.MADOGUCHI_ADMIN_TOKEN;
@@ -161,19 +164,29 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: st
     database: databaseConfigFromEnv(env, state.sqlitePath),
     host,
     port,
-    tls: { keyPem: readFileSync(state.serverKeyPath, 'utf8'), certPem: readFileSync(state.serverCertPath, 'utf8'), kioskCaPem: readFileSync(state.kioskCaCertPath, 'utf8') },
+    tls: {
+      keyPem: readFileSync(state.serverKeyPath, 'utf8'),
+      certPem: readFileSync(state.serverCertPath, 'utf8'),
+      kioskCaPem: readFileSync(state.kioskCaCertPath, 'utf8'),
+    },
     cardTrust: { trustAnchorsPem: readFileSync(anchorsPath, 'utf8'), crlPaths },
     bindingKey: { privateKeyPem: readFileSync(state.bindingKeyPath, 'utf8'), keyId: 'binding-1' },
     verificationKey: { privateKeyPem: readFileSync(state.verificationKeyPath, 'utf8'), keyId: 'verification-1' },
     timeouts: {
       ...defaultTimeouts,
-      ...(positiveInt(env.MADOGUCHI_RENDER_TIMEOUT_MS, 'MADOGUCHI_RENDER_TIMEOUT_MS') ? { renderTimeoutMs: Number(env.MADOGUCHI_RENDER_TIMEOUT_MS) } : {}),
-      ...(positiveInt(env.MADOGUCHI_PRINT_RESULT_TTL_MS, 'MADOGUCHI_PRINT_RESULT_TTL_MS') ? { printResultTtlMs: Number(env.MADOGUCHI_PRINT_RESULT_TTL_MS) } : {}),
+      ...(positiveInt(env.MADOGUCHI_RENDER_TIMEOUT_MS, 'MADOGUCHI_RENDER_TIMEOUT_MS')
+        ? { renderTimeoutMs: Number(env.MADOGUCHI_RENDER_TIMEOUT_MS) }
+        : {}),
+      ...(positiveInt(env.MADOGUCHI_PRINT_RESULT_TTL_MS, 'MADOGUCHI_PRINT_RESULT_TTL_MS')
+        ? { printResultTtlMs: Number(env.MADOGUCHI_PRINT_RESULT_TTL_MS) }
+        : {}),
       ...(positiveInt(env.MADOGUCHI_CRL_GRACE_MS, 'MADOGUCHI_CRL_GRACE_MS') ? { crlGraceMs: Number(env.MADOGUCHI_CRL_GRACE_MS) } : {}),
     },
     ...(adminToken ? { adminToken } : {}),
     renderWorkers: positiveInt(env.MADOGUCHI_RENDER_WORKERS, 'MADOGUCHI_RENDER_WORKERS'),
-    publicVerifyBaseUrl: env.MADOGUCHI_PUBLIC_VERIFY_URL || `https://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`,
+    publicVerifyBaseUrl:
+      env.MADOGUCHI_PUBLIC_VERIFY_URL ||
+      `https://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`,
     logLevel: level ?? 'info',
   };
 }

@@ -3,7 +3,14 @@ export { buildApp, type BuildOptions } from './app.js';
 export { configFromEnv, ensureCenterState, defaultTimeouts, type CenterConfig, type CenterState, type CenterTimeouts } from './config.js';
 export { openDatabase, writeTransaction, readTransaction, type CenterDatabase } from './db/database.js';
 export { migrate } from './db/migrate.js';
-export { ensureKioskCa, signKioskCsr, createKioskKeyAndCsr, issueServerCertificate, certificateSha256, type KioskCa } from './kiosks/kiosk-ca.js';
+export {
+  ensureKioskCa,
+  signKioskCsr,
+  createKioskKeyAndCsr,
+  issueServerCertificate,
+  certificateSha256,
+  type KioskCa,
+} from './kiosks/kiosk-ca.js';
 export { enrollKiosk, revokeKiosk, listKiosks, type Kiosk, type Enrollment } from './kiosks/registry.js';
 export { verifyBindingSignature, type BindingKey } from './issuance/binding.js';
 export { canonicalJson } from './issuance/canonical-json.js';

@@ -11,7 +11,11 @@ import { configFromEnv } from './config.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { state: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } } });
-  const config = configFromEnv(process.env, { stateDir: values.state, host: values.host, port: values.port ? Number(values.port) : undefined });
+  const config = configFromEnv(process.env, {
+    stateDir: values.state,
+    host: values.host,
+    port: values.port ? Number(values.port) : undefined,
+  });
   const now = clockFromEnv(process.env.MADOGUCHI_CLOCK);
   const app = await buildApp(config, now ? { now } : {});
   await app.listen({ host: config.host, port: config.port });

@@ -112,7 +112,11 @@ interface Plan {
  * Idempotently creates the PKI and the cards; returns them in a stable order (ordinary cards in the
  * order of `residents`, then the edge cards). Existing cards are reused as they are.
  */
-export async function ensureDemoCards(stateDir: string, residents: readonly DemoResident[], options: EnsureDemoCardsOptions = {}): Promise<DemoCard[]> {
+export async function ensureDemoCards(
+  stateDir: string,
+  residents: readonly DemoResident[],
+  options: EnsureDemoCardsOptions = {},
+): Promise<DemoCard[]> {
   if (residents.length === 0) throw new Error('ensureDemoCards needs at least one resident');
   mkdirSync(join(stateDir, 'cards'), { recursive: true });
   const pki = await createTestPki(demoPkiDir(stateDir));
@@ -133,7 +137,15 @@ export async function ensureDemoCards(stateDir: string, residents: readonly Demo
     const residentId = options.edgeResidents?.[edge] ?? residents[0]!.residentId;
     const resident = residents.find((r) => r.residentId === residentId);
     if (!resident) throw new Error(`edge card ${edge}: resident ${residentId} is not in the list`);
-    const base = { cardId: `card-edge-${edge}`, residentId, birthDate: resident.birthDate, edge, generation: 'current' as CaGeneration, issuedOn, notAfter: fifthBirthdayAfter(issuedOn, resident.birthDate) };
+    const base = {
+      cardId: `card-edge-${edge}`,
+      residentId,
+      birthDate: resident.birthDate,
+      edge,
+      generation: 'current' as CaGeneration,
+      issuedOn,
+      notAfter: fifthBirthdayAfter(issuedOn, resident.birthDate),
+    };
     if (edge === 'expired') {
       // Issued six years ago; its fifth birthday after issue has passed.
       const oldIssue = isoDay(new Date(today.getTime() - 6 * 366 * 86_400_000));
@@ -152,7 +164,9 @@ export async function ensureDemoCards(stateDir: string, residents: readonly Demo
   // Pool keys are handed out after the ones this state directory already uses, so no two cards share one.
   const poolDir = options.keyPoolDir === undefined ? defaultKeyPoolDir() : options.keyPoolDir;
   const firstKey = existing.size;
-  const created = await mapLimited(missing, options.concurrency ?? 4, (plan, i) => createCard(stateDir, pki, plan, () => pooledKey(poolDir, firstKey + i)));
+  const created = await mapLimited(missing, options.concurrency ?? 4, (plan, i) =>
+    createCard(stateDir, pki, plan, () => pooledKey(poolDir, firstKey + i)),
+  );
   for (const card of created) existing.set(card.cardId, card);
   if (created.length > 0) writeManifest(stateDir, [...existing.values()]);
   return plans.map((p) => toDemoCard(stateDir, existing.get(p.cardId)!));

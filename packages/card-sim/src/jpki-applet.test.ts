@@ -58,7 +58,11 @@ describe('VirtualJpkiCard', () => {
   });
 
   it('labels EF 0006 with the token type', () => {
-    for (const [type, label] of [['card', 'JPKIAPICCTOKEN2'], ['android', 'JPKIAPGPSETOKEN'], ['iphone', 'JPKIAPIOSTOKEN']] as const) {
+    for (const [type, label] of [
+      ['card', 'JPKIAPICCTOKEN2'],
+      ['android', 'JPKIAPGPSETOKEN'],
+      ['iphone', 'JPKIAPIOSTOKEN'],
+    ] as const) {
       const c = card({ tokenType: type });
       send(c, SELECT_AP);
       send(c, selectEf('0006'));
@@ -106,7 +110,9 @@ describe('VirtualJpkiCard', () => {
     const signature = Buffer.from(answer.slice(0, -4), 'hex');
     expect(signature.length).toBe(256);
     // Undo the RSA operation with the public key: PKCS#1 v1.5 block type 1 around our DigestInfo.
-    expect(publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature).toString('hex').toUpperCase()).toBe(digestInfo.toUpperCase());
+    expect(publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature).toString('hex').toUpperCase()).toBe(
+      digestInfo.toUpperCase(),
+    );
     send(c, SELECT_AP); // re-selecting the application drops the verified PIN too
     send(c, selectEf('0017'));
     expect(send(c, signApdu)).toBe('6982');

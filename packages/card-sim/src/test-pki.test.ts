@@ -5,7 +5,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoCards, openDemoCard } from './demo-cards.js';
-import { createTestPki, fifthBirthdayAfter, generateCrl, isCalendarDay, issueCardCertificate, japanDate, loadTestPki, publishCrl, revoke, type TestPki } from './test-pki.js';
+import {
+  createTestPki,
+  fifthBirthdayAfter,
+  generateCrl,
+  isCalendarDay,
+  issueCardCertificate,
+  japanDate,
+  loadTestPki,
+  publishCrl,
+  revoke,
+  type TestPki,
+} from './test-pki.js';
 import { CRL_EXTENSION_OIDS, CRL_REASON, toPem } from './x509.js';
 import * as der from './der.js';
 
@@ -32,7 +43,11 @@ describe('test PKI', () => {
   });
 
   it('issues card certificates like JPKI user-authentication ones, verified only by the issuing generation', async () => {
-    const issued = await issueCardCertificate(pki, { generation: 'previous', notBefore: new Date('2025-04-01T00:00:00+09:00'), notAfter: fifthBirthdayAfter('2025-04-01', '1980-07-15') });
+    const issued = await issueCardCertificate(pki, {
+      generation: 'previous',
+      notBefore: new Date('2025-04-01T00:00:00+09:00'),
+      notAfter: fifthBirthdayAfter('2025-04-01', '1980-07-15'),
+    });
     const cert = new X509Certificate(issued.certificateDer);
     expect(cert.subject).toBe(`C=JP\nCN=${issued.cardToken}`);
     expect(issued.cardToken).toMatch(/^[A-Z0-9]{23}$/);
@@ -68,7 +83,15 @@ describe('test PKI', () => {
     expect(crlText).not.toContain(good.serialNumber);
     const verify = (der: Uint8Array) => {
       try {
-        return openssl(['verify', '-crl_check', '-CAfile', pki.paths.trustedCasPem, '-CRLfile', pki.paths.crlsPem, writeTemp('v.pem', toPem('CERTIFICATE', der))]);
+        return openssl([
+          'verify',
+          '-crl_check',
+          '-CAfile',
+          pki.paths.trustedCasPem,
+          '-CRLfile',
+          pki.paths.crlsPem,
+          writeTemp('v.pem', toPem('CERTIFICATE', der)),
+        ]);
       } catch (error) {
         return String((error as { stdout?: string; stderr?: string }).stderr ?? error);
       }
@@ -79,7 +102,8 @@ describe('test PKI', () => {
 });
 
 describe('test PKI: issue dates and revocation by issuing generation', () => {
-  const crlText = (generation: 'current' | 'previous') => openssl(['crl', '-inform', 'DER', '-noout', '-text', '-in', pki.paths.crlDer[generation]]);
+  const crlText = (generation: 'current' | 'previous') =>
+    openssl(['crl', '-inform', 'DER', '-noout', '-text', '-in', pki.paths.crlDer[generation]]);
 
   it('dates an issue by the Japan calendar day, not the UTC one', () => {
     expect(japanDate(new Date('2026-12-01T14:59:59Z'))).toBe('2026-12-01');
@@ -102,7 +126,9 @@ describe('test PKI: issue dates and revocation by issuing generation', () => {
     // Issued by another PKI: this one has no record of it.
     const stranger = await issueCardCertificate(other, { generation: 'previous', notAfter: new Date('2030-01-01T00:00:00Z') });
     expect(() => revoke(pki, stranger.serialNumber)).toThrow(/no record that this PKI issued/);
-    expect(() => revoke(pki, stranger.serialNumber, { certificateDer: stranger.certificateDer })).toThrow(/not signed by any CA generation of this PKI/);
+    expect(() => revoke(pki, stranger.serialNumber, { certificateDer: stranger.certificateDer })).toThrow(
+      /not signed by any CA generation of this PKI/,
+    );
     expect(() => revoke(pki, old.serialNumber, { generation: 'current' })).toThrow(/issued by the previous generation, not current/);
     const impostor = await issueCardCertificate(pki, { generation: 'unknown', notAfter: new Date('2030-01-01T00:00:00Z') });
     expect(() => revoke(pki, impostor.serialNumber)).toThrow(/impostor CA/);
@@ -128,7 +154,9 @@ describe('test PKI: further CRL files', () => {
     expect(text).toMatch(/Certificate Hold/);
     expect(text).toMatch(/Delta CRL Indicator: critical\s+41/);
     expect(text).toMatch(/Next Update: Dec {2}8 00:00:00 2026 GMT/);
-    const verified = spawnSync('openssl', ['crl', '-noout', '-verify', '-CAfile', pki.paths.trustedCasPem, '-in', path], { encoding: 'utf8' });
+    const verified = spawnSync('openssl', ['crl', '-noout', '-verify', '-CAfile', pki.paths.trustedCasPem, '-in', path], {
+      encoding: 'utf8',
+    });
     expect(`${verified.stdout}${verified.stderr}`).toMatch(/verify OK/);
     expect(readFileSync(pki.paths.crlsPem, 'utf8')).toBe(ownBefore);
     expect(readFileSync(pki.paths.crlsPem, 'utf8')).not.toContain(card.serialNumber);
@@ -137,7 +165,11 @@ describe('test PKI: further CRL files', () => {
 
 describe('test PKI CLI', () => {
   const repoRoot = resolve(import.meta.dirname, '../../..');
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages/card-sim/src/cli/test-pki.ts'), ...args], { cwd: repoRoot, encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages/card-sim/src/cli/test-pki.ts'), ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
 
   it('issues with the Japan date by default and validates --generation and dates', () => {
     const out = join(dir, 'cli-card');
@@ -176,10 +208,21 @@ describe('ensureDemoCards', () => {
       { residentId: 'R-2', birthDate: '1999-12-31' },
     ];
     const first = await ensureDemoCards(stateDir, residents, { previousGenerationEvery: 2 });
-    expect(first.map((c) => c.cardId)).toEqual(['card-R-1', 'card-R-2', 'card-edge-expired', 'card-edge-revoked', 'card-edge-locked', 'card-edge-android', 'card-edge-iphone', 'card-edge-unknownCa']);
+    expect(first.map((c) => c.cardId)).toEqual([
+      'card-R-1',
+      'card-R-2',
+      'card-edge-expired',
+      'card-edge-revoked',
+      'card-edge-locked',
+      'card-edge-android',
+      'card-edge-iphone',
+      'card-edge-unknownCa',
+    ]);
     const again = await ensureDemoCards(stateDir, residents);
     expect(again.map((c) => c.serialNumber)).toEqual(first.map((c) => c.serialNumber));
-    const keys = new Set(first.map((c) => new X509Certificate(c.certificateDer).publicKey.export({ type: 'spki', format: 'der' }).toString('hex')));
+    const keys = new Set(
+      first.map((c) => new X509Certificate(c.certificateDer).publicKey.export({ type: 'spki', format: 'der' }).toString('hex')),
+    );
     expect(keys.size).toBe(first.length);
     expect(first[1]!.caGeneration).toBe('previous');
     expect(first.every((c) => /^[0-9A-F]+$/.test(c.serialNumber) && c.issuer.includes('NOT J-LIS'))).toBe(true);

@@ -16,7 +16,16 @@ import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPair, ra
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCertificate, buildCrl, formatName, fromPem, toPem, JPKI_AUTH_POLICY_OID, type DistinguishedName, type ExtensionSpec } from './x509.js';
+import {
+  buildCertificate,
+  buildCrl,
+  formatName,
+  fromPem,
+  toPem,
+  JPKI_AUTH_POLICY_OID,
+  type DistinguishedName,
+  type ExtensionSpec,
+} from './x509.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -239,19 +248,25 @@ function readRevocations(pki: TestPki): RevocationFile {
  * record of, and must agree with what is known. Never a silent default: a revocation filed under
  * the wrong generation would appear in no CRL that covers the certificate.
  */
-export function revoke(pki: TestPki, serialNumber: string, options: { generation?: CaGeneration; certificateDer?: Uint8Array; revokedAt?: Date } = {}): void {
+export function revoke(
+  pki: TestPki,
+  serialNumber: string,
+  options: { generation?: CaGeneration; certificateDer?: Uint8Array; revokedAt?: Date } = {},
+): void {
   const serial = serialNumber.toUpperCase();
   if (!/^[0-9A-F]+$/.test(serial)) throw new Error('serial number is hex');
   let known: CaGeneration | undefined;
   if (options.certificateDer) {
     const certificate = new X509Certificate(options.certificateDer);
-    if (certificate.serialNumber.toUpperCase() !== serial) throw new Error(`the certificate's serial is ${certificate.serialNumber}, not ${serial}`);
+    if (certificate.serialNumber.toUpperCase() !== serial)
+      throw new Error(`the certificate's serial is ${certificate.serialNumber}, not ${serial}`);
     known = signingGeneration(pki, options.certificateDer);
     if (!known) throw new Error(`certificate ${serial} was not signed by any CA generation of this PKI`);
   } else {
     known = recordedGeneration(pki, serial);
   }
-  if (known && options.generation && options.generation !== known) throw new Error(`certificate ${serial} was issued by the ${known} generation, not ${options.generation}`);
+  if (known && options.generation && options.generation !== known)
+    throw new Error(`certificate ${serial} was issued by the ${known} generation, not ${options.generation}`);
   const generation = known ?? options.generation;
   if (!generation) throw new Error(`no record that this PKI issued ${serial}: give the certificate or the issuing generation`);
   if (generation === 'unknown') throw new Error(`certificate ${serial} comes from the impostor CA, which publishes no CRL`);
@@ -286,7 +301,10 @@ export function generateCrl(pki: TestPki, now: Date = new Date()): GeneratedCrl 
       crlNumber: file.crlNumber,
       revoked: file.entries
         .filter((e) => e.generation === generation)
-        .map((e) => ({ serial: new Uint8Array(Buffer.from(e.serialNumber.length % 2 ? `0${e.serialNumber}` : e.serialNumber, 'hex')), revokedAt: new Date(e.revokedAt) })),
+        .map((e) => ({
+          serial: new Uint8Array(Buffer.from(e.serialNumber.length % 2 ? `0${e.serialNumber}` : e.serialNumber, 'hex')),
+          revokedAt: new Date(e.revokedAt),
+        })),
     });
     const pem = toPem('X509 CRL', der);
     writeAtomic(join(pki.dir, `crl-${generation}.der`), der);

@@ -29,7 +29,11 @@ export function formatName(name: DistinguishedName): string {
 const signatureAlgorithm = (): der.Der => der.sequence(der.oid(SHA256_WITH_RSA), der.nullValue());
 
 export function keyIdentifier(publicKey: KeyObject): Uint8Array {
-  return new Uint8Array(createHash('sha1').update(publicKey.export({ type: 'pkcs1', format: 'der' })).digest());
+  return new Uint8Array(
+    createHash('sha1')
+      .update(publicKey.export({ type: 'pkcs1', format: 'der' }))
+      .digest(),
+  );
 }
 
 function extension(id: string, critical: boolean, value: der.Der): der.Der {
@@ -112,7 +116,9 @@ export interface CrlTemplate {
 
 function revokedEntry(r: RevokedEntry): der.Der {
   const extensions = [
-    ...(r.reasonCode === undefined ? [] : [extension(CRL_EXTENSION_OIDS.reasonCode, false, der.tlv(0x0a, Uint8Array.from([r.reasonCode])))]),
+    ...(r.reasonCode === undefined
+      ? []
+      : [extension(CRL_EXTENSION_OIDS.reasonCode, false, der.tlv(0x0a, Uint8Array.from([r.reasonCode])))]),
     ...(r.extensions ?? []).map((e) => extension(e.oid, e.critical, e.value)),
   ];
   return der.sequence(der.integer(r.serial), der.time(r.revokedAt), ...(extensions.length > 0 ? [der.sequence(...extensions)] : []));

@@ -14,8 +14,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestPki, issueCardCertificate, type CaGeneration, type TestPki } from '@madoguchi/card-sim';
 import { generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
-import { kioskApi, kioskPath, type ChallengeResponse, type ErrorBody, type KioskRouteName, type QuoteResponse, type RouteBody, type RouteParams, type RouteResponse } from '@madoguchi/shared';
-import { buildApp, defaultTimeouts, ensureCenterState, createDefaultServices, createKioskKeyAndCsr, ensureKioskCa, enrollKiosk, type BuildOptions, type CenterConfig, type CenterState, type CenterTimeouts, type CenterDatabase, type CenterServices, type Enrollment } from '@madoguchi/center';
+import {
+  kioskApi,
+  kioskPath,
+  type ChallengeResponse,
+  type ErrorBody,
+  type KioskRouteName,
+  type QuoteResponse,
+  type RouteBody,
+  type RouteParams,
+  type RouteResponse,
+} from '@madoguchi/shared';
+import {
+  buildApp,
+  defaultTimeouts,
+  ensureCenterState,
+  createDefaultServices,
+  createKioskKeyAndCsr,
+  ensureKioskCa,
+  enrollKiosk,
+  type BuildOptions,
+  type CenterConfig,
+  type CenterState,
+  type CenterTimeouts,
+  type CenterDatabase,
+  type CenterServices,
+  type Enrollment,
+} from '@madoguchi/center';
 import { createPolicyStore } from '@madoguchi/center/policy';
 import { createMunicipalStore } from '@madoguchi/center/residents';
 
@@ -42,10 +67,13 @@ export interface HttpResult<T = unknown> {
  * A kiosk route's answer: on 2xx the route's response (the center's serializer has checked it
  * against the schema), otherwise the center's error body — `ok` tells which.
  */
-export type RouteResult<N extends KioskRouteName> = { ok: true; status: number; body: RouteResponse<N> } | { ok: false; status: number; body: ErrorBody };
+export type RouteResult<N extends KioskRouteName> =
+  { ok: true; status: number; body: RouteResponse<N> } | { ok: false; status: number; body: ErrorBody };
 
 /** What a call to route N sends: its path parameters and body, typed from the route table. */
-export type RouteInput<N extends KioskRouteName> = (RouteParams<N> extends undefined ? { params?: undefined } : { params: RouteParams<N> }) &
+export type RouteInput<N extends KioskRouteName> = (RouteParams<N> extends undefined
+  ? { params?: undefined }
+  : { params: RouteParams<N> }) &
   (RouteBody<N> extends undefined ? { body?: undefined } : { body: RouteBody<N> });
 
 export interface TestKiosk {
@@ -76,7 +104,11 @@ export function refusalOf(result: RouteResult<KioskRouteName> | HttpResult<unkno
 }
 
 /** An enrolled kiosk's own connection to the center at `baseUrl` (another center process, for one). */
-export function kioskAt(kiosk: Pick<TestKiosk, 'terminalId' | 'enrollment' | 'keyPem' | 'certPem'>, baseUrl: string, caPem: string): TestKiosk {
+export function kioskAt(
+  kiosk: Pick<TestKiosk, 'terminalId' | 'enrollment' | 'keyPem' | 'certPem'>,
+  baseUrl: string,
+  caPem: string,
+): TestKiosk {
   const { terminalId, enrollment, keyPem, certPem } = kiosk;
   return kioskOn({ terminalId, enrollment, keyPem, certPem }, httpsClient(baseUrl, caPem, { keyPem, certPem }));
 }
@@ -88,7 +120,10 @@ function kioskOn(fields: Omit<TestKiosk, 'call' | 'raw' | 'close'>, client: { re
     raw: client.request,
     close: client.close,
     async call(name, input) {
-      const path = (kioskPath as (route: KioskRouteName, params?: Record<string, string>) => string)(name, input.params as Record<string, string> | undefined);
+      const path = (kioskPath as (route: KioskRouteName, params?: Record<string, string>) => string)(
+        name,
+        input.params as Record<string, string> | undefined,
+      );
       const res = await client.request<never>(kioskApi[name].method, path, input.body);
       return (res.status >= 200 && res.status < 300 ? { ok: true, ...res } : { ok: false, ...res }) as RouteResult<typeof name>;
     },
@@ -104,14 +139,28 @@ export interface TestCard {
 }
 
 /** Any client: with or without a client certificate, trusting the kiosk CA for the server. */
-export function httpsClient(baseUrl: string, caPem: string, clientCert?: { keyPem: string; certPem: string }, extraHeaders: Record<string, string> = {}) {
-  const agent = new Agent({ keepAlive: true, ca: caPem, ...(clientCert ? { key: clientCert.keyPem, cert: clientCert.certPem } : {}), maxSockets: 8 });
+export function httpsClient(
+  baseUrl: string,
+  caPem: string,
+  clientCert?: { keyPem: string; certPem: string },
+  extraHeaders: Record<string, string> = {},
+) {
+  const agent = new Agent({
+    keepAlive: true,
+    ca: caPem,
+    ...(clientCert ? { key: clientCert.keyPem, cert: clientCert.certPem } : {}),
+    maxSockets: 8,
+  });
   const request = <T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpResult<T>> =>
     new Promise((resolve, reject) => {
       const payload = method === 'POST' ? Buffer.from(JSON.stringify(body ?? {})) : undefined;
       const req = httpsRequest(
         `${baseUrl}${path}`,
-        { method, agent, headers: { ...extraHeaders, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) } },
+        {
+          method,
+          agent,
+          headers: { ...extraHeaders, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -144,7 +193,10 @@ export interface CenterHarness {
   clock: TestClock;
   caPem: string;
   enrollKiosk(terminalId?: string, store?: { storeCode?: string; storeName?: string; printerId?: string }): Promise<TestKiosk>;
-  issueCard(residentId: string, options?: { generation?: CaGeneration; notBefore?: Date; notAfter?: Date; link?: boolean }): Promise<TestCard>;
+  issueCard(
+    residentId: string,
+    options?: { generation?: CaGeneration; notBefore?: Date; notAfter?: Date; link?: boolean },
+  ): Promise<TestCard>;
   /**
    * A second center process on another handle of the same database (PostgreSQL: a second pool),
    * with the same keys and trust; `at(kiosk)` gives that kiosk a client for it.
@@ -155,9 +207,17 @@ export interface CenterHarness {
   /** A quote for the session: by default one 住民票の写し with no options, under a fresh key. */
   quote(kiosk: TestKiosk, sessionId: string, request?: Partial<RouteBody<'quote'>>): Promise<RouteResult<'quote'>>;
   /** Pays a quote its total (or `paidYen`) under a fresh key (or `idempotencyKey`). */
-  pay(kiosk: TestKiosk, quote: Pick<QuoteResponse, 'issuanceId' | 'totalYen'>, request?: Partial<RouteBody<'pay'>>): Promise<RouteResult<'pay'>>;
+  pay(
+    kiosk: TestKiosk,
+    quote: Pick<QuoteResponse, 'issuanceId' | 'totalYen'>,
+    request?: Partial<RouteBody<'pay'>>,
+  ): Promise<RouteResult<'pay'>>;
   /** Reports one copy's print result (printed unless `outcome` says otherwise) under a fresh key. */
-  reportPrint(kiosk: TestKiosk, issuanceId: string, request: Pick<RouteBody<'printResult'>, 'issueNumber'> & Partial<RouteBody<'printResult'>>): Promise<RouteResult<'printResult'>>;
+  reportPrint(
+    kiosk: TestKiosk,
+    issuanceId: string,
+    request: Pick<RouteBody<'printResult'>, 'issueNumber'> & Partial<RouteBody<'printResult'>>,
+  ): Promise<RouteResult<'printResult'>>;
   /** Cancels an issuance under a fresh key. */
   cancel(kiosk: TestKiosk, issuanceId: string, request?: Partial<RouteBody<'cancel'>>): Promise<RouteResult<'cancel'>>;
   /** The public key of the binding key, as a kiosk fetches it. */
@@ -245,13 +305,26 @@ export async function startCenter(database: CenterDatabase, options: StartOption
         notAfter: cardOptions.notAfter ?? new Date('2031-01-05T00:00:00Z'),
       });
       if (cardOptions.link !== false) {
-        await store.importBatch({ cardLinks: [{ residentId, issuer: pki.issuer, serialNumber: issued.serialNumber, usableFrom: '2026-01-06' }] });
+        await store.importBatch({
+          cardLinks: [{ residentId, issuer: pki.issuer, serialNumber: issued.serialNumber, usableFrom: '2026-01-06' }],
+        });
       }
-      return { residentId, certificateDer: issued.certificateDer, privateKey: issued.privateKey, serialNumber: issued.serialNumber, sha256: createHash('sha256').update(issued.certificateDer).digest('hex') };
+      return {
+        residentId,
+        certificateDer: issued.certificateDer,
+        privateKey: issued.privateKey,
+        serialNumber: issued.serialNumber,
+        sha256: createHash('sha256').update(issued.certificateDer).digest('hex'),
+      };
     },
     async startReplica(other) {
       const replicaServices = options.wrapServices ? options.wrapServices(createDefaultServices(other, config)) : undefined;
-      const replica = await buildApp(config, { ...options.build, database: other, now: clock.now, ...(replicaServices ? { services: replicaServices } : {}) });
+      const replica = await buildApp(config, {
+        ...options.build,
+        database: other,
+        now: clock.now,
+        ...(replicaServices ? { services: replicaServices } : {}),
+      });
       await replica.listen({ host: '127.0.0.1', port: 0 });
       const addr = replica.server.address();
       const replicaUrl = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
@@ -275,10 +348,18 @@ export async function startCenter(database: CenterDatabase, options: StartOption
       return kiosk.call('authenticate', { body: signedAuthentication(challenge.body, card) });
     },
     quote: (kiosk, sessionId, request = {}) =>
-      kiosk.call('quote', { body: { idempotencyKey: newKey(), sessionId, certificateType: 'residenceRecord', options: {}, copies: 1, ...request } }),
-    pay: (kiosk, quote, request = {}) => kiosk.call('pay', { params: { issuanceId: quote.issuanceId }, body: { idempotencyKey: newKey(), paidYen: quote.totalYen, ...request } }),
-    reportPrint: (kiosk, issuanceId, request) => kiosk.call('printResult', { params: { issuanceId }, body: { idempotencyKey: newKey(), outcome: 'printed', ...request } }),
-    cancel: (kiosk, issuanceId, request = {}) => kiosk.call('cancel', { params: { issuanceId }, body: { idempotencyKey: newKey(), ...request } }),
+      kiosk.call('quote', {
+        body: { idempotencyKey: newKey(), sessionId, certificateType: 'residenceRecord', options: {}, copies: 1, ...request },
+      }),
+    pay: (kiosk, quote, request = {}) =>
+      kiosk.call('pay', {
+        params: { issuanceId: quote.issuanceId },
+        body: { idempotencyKey: newKey(), paidYen: quote.totalYen, ...request },
+      }),
+    reportPrint: (kiosk, issuanceId, request) =>
+      kiosk.call('printResult', { params: { issuanceId }, body: { idempotencyKey: newKey(), outcome: 'printed', ...request } }),
+    cancel: (kiosk, issuanceId, request = {}) =>
+      kiosk.call('cancel', { params: { issuanceId }, body: { idempotencyKey: newKey(), ...request } }),
     async bindingKeyPem(kiosk) {
       return ok(await kiosk.call('bindingKey', {})).publicKeyPem;
     },
@@ -301,7 +382,11 @@ export const challengeRequest = (idempotencyKey: string = newKey()): { idempoten
  * carries a fresh idempotency key, as every kiosk call must; a test that retries the same call
  * sends the same body, one that makes a second call overrides the key.
  */
-export function signedAuthentication(challenge: ChallengeResponse, card: Pick<TestCard, 'certificateDer' | 'privateKey'>, signer: KeyObject = card.privateKey) {
+export function signedAuthentication(
+  challenge: ChallengeResponse,
+  card: Pick<TestCard, 'certificateDer' | 'privateKey'>,
+  signer: KeyObject = card.privateKey,
+) {
   return {
     idempotencyKey: newKey(),
     challengeId: challenge.challengeId,
@@ -310,4 +395,3 @@ export function signedAuthentication(challenge: ChallengeResponse, card: Pick<Te
     tokenType: 'card' as const,
   };
 }
-

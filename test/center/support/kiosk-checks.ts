@@ -6,8 +6,17 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { DocumentBinding, pageIssueNumber, type DeliveredDocument } from '@madoguchi/shared';
 
-export function checkDelivered(document: DeliveredDocument, centerPublicKeyPem: string, expected: { authCertificateSha256: string; issuanceId: string }): { pdf: Buffer; binding: DocumentBinding } {
-  const ok = verify(null, Buffer.from(document.bindingJson, 'utf8'), createPublicKey(centerPublicKeyPem), Buffer.from(document.bindingSignature, 'base64'));
+export function checkDelivered(
+  document: DeliveredDocument,
+  centerPublicKeyPem: string,
+  expected: { authCertificateSha256: string; issuanceId: string },
+): { pdf: Buffer; binding: DocumentBinding } {
+  const ok = verify(
+    null,
+    Buffer.from(document.bindingJson, 'utf8'),
+    createPublicKey(centerPublicKeyPem),
+    Buffer.from(document.bindingSignature, 'base64'),
+  );
   if (!ok) throw new Error('binding signature does not verify');
   const binding = DocumentBinding.parse(JSON.parse(document.bindingJson));
   const pdf = Buffer.from(document.pdf, 'base64');
@@ -15,7 +24,8 @@ export function checkDelivered(document: DeliveredDocument, centerPublicKeyPem: 
   if (binding.authCertificateSha256 !== expected.authCertificateSha256) throw new Error('document is bound to another card');
   if (binding.issuanceId !== expected.issuanceId) throw new Error('document belongs to another issuance');
   const pages = binding.pageIssueNumbers;
-  if (pages.length !== binding.pageCount || pages.some((p, i) => p !== pageIssueNumber(binding.issueNumber, i + 1, binding.pageCount))) throw new Error('page issue numbers do not match');
+  if (pages.length !== binding.pageCount || pages.some((p, i) => p !== pageIssueNumber(binding.issueNumber, i + 1, binding.pageCount)))
+    throw new Error('page issue numbers do not match');
   return { pdf, binding };
 }
 

@@ -4,7 +4,15 @@
  * that drops an item fails the text test. Labels are expected next to their values where the form
  * prints them as a pair (e.g. 世帯主 and the head's name, an income kind and its amount).
  */
-import { formatEraDate, formatEraFiscalYear, formatEraYearOnly, formatThousands, type PersonName, type RenderInput, type Resident } from '@madoguchi/shared';
+import {
+  formatEraDate,
+  formatEraFiscalYear,
+  formatEraYearOnly,
+  formatThousands,
+  type PersonName,
+  type RenderInput,
+  type Resident,
+} from '@madoguchi/shared';
 import { layoutFor } from '@madoguchi/center/rendering';
 
 const era = formatEraDate;
@@ -24,7 +32,14 @@ function residentFields(r: Resident, o: { relationship: boolean; domicile: boole
   if (r.previousAddress) out.push(r.previousAddress);
   if (o.domicile && r.domicile) out.push(r.domicile.address, r.domicile.headName);
   if (o.myNumber) out.push(r.myNumber);
-  if (r.foreign && o.foreign) out.push(r.foreign.nationality, r.foreign.residenceCardNumber, r.foreign.residenceStatus, r.foreign.periodOfStay, western(r.foreign.periodExpiresOn));
+  if (r.foreign && o.foreign)
+    out.push(
+      r.foreign.nationality,
+      r.foreign.residenceCardNumber,
+      r.foreign.residenceStatus,
+      r.foreign.periodOfStay,
+      western(r.foreign.periodExpiresOn),
+    );
   if (r.foreign?.alias) out.push(`通称${r.foreign.alias}`);
   return out;
 }
@@ -52,7 +67,9 @@ export function expectedTitle(input: RenderInput): string {
 
 /** Resident-tax names: Tokyo's special wards levy 特別区民税・都民税, other municipalities 市町村民税・道府県民税. */
 function taxNames(input: RenderInput): { municipal: string; prefectural: string } {
-  return input.municipality.kind === 'specialWard' ? { municipal: '特別区民税', prefectural: '都民税' } : { municipal: '市町村民税', prefectural: '道府県民税' };
+  return input.municipality.kind === 'specialWard'
+    ? { municipal: '特別区民税', prefectural: '都民税' }
+    : { municipal: '市町村民税', prefectural: '道府県民税' };
 }
 
 /** The authentication sentence (認証文) of the last page. */
@@ -74,7 +91,8 @@ export function expectedCertification(input: RenderInput): string {
       return 'この写しは、戸籍の附票の原本と相違ないことを証明する。';
     case 'taxCertificate': {
       const t = taxNames(input);
-      if (d.kind === 'nonTaxable') return `上記の者は、${formatEraFiscalYear(d.record.taxYear)}${t.municipal}・${t.prefectural}が非課税であることを証明する。`;
+      if (d.kind === 'nonTaxable')
+        return `上記の者は、${formatEraFiscalYear(d.record.taxYear)}${t.municipal}・${t.prefectural}が非課税であることを証明する。`;
       return d.kind === 'payment' ? '上記のとおり納付されていることを証明する。' : '上記のとおり相違ないことを証明する。';
     }
   }
@@ -89,19 +107,39 @@ export function expectedHead(input: RenderInput): string {
 export function expectedFields(input: RenderInput): string[] {
   const d = input.data;
   const m = input.municipality;
-  const out: string[] = [expectedTitle(input), expectedCertification(input), era(input.issuedOn), expectedHead(input), input.policy.fixedTexts.sealNote];
+  const out: string[] = [
+    expectedTitle(input),
+    expectedCertification(input),
+    era(input.issuedOn),
+    expectedHead(input),
+    input.policy.fixedTexts.sealNote,
+  ];
   switch (d.certificateType) {
     case 'residenceRecord':
     case 'residenceItemsCertificate': {
       out.push(d.household.address);
       const o = d.options;
       if (o.householdHeadAndRelationship) out.push(`世帯主${name(d.householdHeadName)}`);
-      for (const r of d.members) out.push(...residentFields(r, { relationship: o.householdHeadAndRelationship, domicile: o.domicile, myNumber: o.myNumber, foreign: o.foreignResidentItems }));
+      for (const r of d.members)
+        out.push(
+          ...residentFields(r, {
+            relationship: o.householdHeadAndRelationship,
+            domicile: o.domicile,
+            myNumber: o.myNumber,
+            foreign: o.foreignResidentItems,
+          }),
+        );
       break;
     }
     case 'sealCertificate': {
       const r = d.resident;
-      out.push(d.registration.registrationNumber, name(r.name), kana(r.name), r.foreign ? western(r.birthDate) : era(r.birthDate), d.address);
+      out.push(
+        d.registration.registrationNumber,
+        name(r.name),
+        kana(r.name),
+        r.foreign ? western(r.birthDate) : era(r.birthDate),
+        d.address,
+      );
       if (layoutFor(m.code).sealCertificateShowsSex) out.push(r.sex === 'male' ? '男' : '女');
       if (r.formerSurname) out.push(`旧氏${r.formerSurname}`);
       if (r.foreign?.alias) out.push(`通称${r.foreign.alias}`);
@@ -136,7 +174,13 @@ export function expectedFields(input: RenderInput): string[] {
     case 'taxCertificate': {
       const rec = d.record;
       const t = taxNames(input);
-      out.push(`年度${formatEraFiscalYear(rec.taxYear)}`, `所得の年${formatEraYearOnly(rec.incomeYear)}分`, d.address, name(d.resident.name), d.resident.foreign ? western(d.resident.birthDate) : era(d.resident.birthDate));
+      out.push(
+        `年度${formatEraFiscalYear(rec.taxYear)}`,
+        `所得の年${formatEraYearOnly(rec.incomeYear)}分`,
+        d.address,
+        name(d.resident.name),
+        d.resident.foreign ? western(d.resident.birthDate) : era(d.resident.birthDate),
+      );
       if (d.kind === 'payment') {
         out.push(`${t.municipal}・${t.prefectural}`);
         for (const p of rec.payments) out.push(`${p.period}${era(p.dueDate)}${yen(p.assessed)}${yen(p.paid)}${yen(p.assessed - p.paid)}`);
@@ -145,7 +189,11 @@ export function expectedFields(input: RenderInput): string[] {
         out.push(`合計所得金額${yen(rec.totalIncome)}`);
         if (d.kind === 'income') {
           for (const x of rec.deductions) out.push(`${x.kind}${yen(x.amount)}`);
-          out.push(`課税標準額${yen(rec.taxableIncome)}`, `${t.municipal}${yen(rec.municipalTax)}`, `${t.prefectural}${yen(rec.prefecturalTax)}`);
+          out.push(
+            `課税標準額${yen(rec.taxableIncome)}`,
+            `${t.municipal}${yen(rec.municipalTax)}`,
+            `${t.prefectural}${yen(rec.prefecturalTax)}`,
+          );
         }
       }
       break;

@@ -33,7 +33,9 @@ export function rasterise(pdf: Uint8Array, dpi = 100): GrayImage[] {
     const file = join(dir, 'doc.pdf');
     writeFileSync(file, pdf);
     execFileSync('pdftoppm', ['-r', String(dpi), '-gray', file, join(dir, 'page')]);
-    const pages = readdirSync(dir).filter((f) => f.endsWith('.pgm')).sort();
+    const pages = readdirSync(dir)
+      .filter((f) => f.endsWith('.pgm'))
+      .sort();
     return pages.map((f) => parsePgm(readFileSync(join(dir, f))));
   } finally {
     rmSync(dir, { recursive: true, force: true });

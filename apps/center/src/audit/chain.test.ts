@@ -31,8 +31,16 @@ describe('what a history row may hold', () => {
   it.each([
     ['a long text', { ...delivered, detail: { reasonCode: 'A'.repeat(1024 * 1024) } }, 'entry.detail.reasonCode'],
     ['a line break', { ...delivered, detail: { reasonCode: 'CARD_REMOVED\n山田太郎' } }, 'entry.detail.reasonCode'],
-    ['a long id in the options', { ...delivered, options: { familyRegister: { registerId: 'R'.repeat(300) } } }, 'entry.options.familyRegister.registerId'],
-    ['a long list', { ...delivered, options: { residenceRecord: { memberIds: Array.from({ length: 101 }, (_, i) => `M${i}`) } } }, 'entry.options.residenceRecord.memberIds'],
+    [
+      'a long id in the options',
+      { ...delivered, options: { familyRegister: { registerId: 'R'.repeat(300) } } },
+      'entry.options.familyRegister.registerId',
+    ],
+    [
+      'a long list',
+      { ...delivered, options: { residenceRecord: { memberIds: Array.from({ length: 101 }, (_, i) => `M${i}`) } } },
+      'entry.options.residenceRecord.memberIds',
+    ],
     ['a long key', { ...delivered, detail: { ['k'.repeat(300)]: 1 } }, 'entry.detail.<key>'],
     ['an issue number with a tab', { ...delivered, issueNumbers: ['20261124\t山田太郎'] }, 'entry.issueNumbers[0]'],
   ])('refuses %s, naming the field and never the value', (_what, entry, path) => {
@@ -53,13 +61,17 @@ describe('appendAudit', () => {
       await appendAudit(trx, database.kind, delivered, now);
       await appendAudit(trx, database.kind, { ...delivered, detail: { reasonCode: '山田太郎さん\n090-1234-5678' } }, now);
     });
-    await expect(refused).rejects.toSatisfy((e) => e instanceof MadoguchiError && e.code === 'INTERNAL' && !String(e.message).includes('山田'));
+    await expect(refused).rejects.toSatisfy(
+      (e) => e instanceof MadoguchiError && e.code === 'INTERNAL' && !String(e.message).includes('山田'),
+    );
     const rows = await database.db.selectFrom('audit_events').select('seq').execute();
     expect(rows).toEqual([]);
   });
 
   it('appends a row of ids and codes to an intact chain', async () => {
-    await writeTransaction(database, (trx) => appendAudit(trx, database.kind, { event: 'kiosk_enrolled', terminalId: 'T0001', storeCode: 'S-T0001' }, now));
+    await writeTransaction(database, (trx) =>
+      appendAudit(trx, database.kind, { event: 'kiosk_enrolled', terminalId: 'T0001', storeCode: 'S-T0001' }, now),
+    );
     const verification = await verifyAuditChain(database.db);
     expect(verification.rows).toBe(1);
     expect(verification.problems).toEqual([]);

@@ -39,8 +39,13 @@ export type AuditEvent =
  * kiosk where they applied (none for an application a clerk enters); the detail holds the
  * registration id, the channel, the session (kiosk) or the deciding clerk's staff id.
  */
-export type DomicileRegistrationEvent = 'domicile_registration_applied' | 'domicile_registration_approved' | 'domicile_registration_rejected';
-export const domicileRegistrationEvents: readonly DomicileRegistrationEvent[] = ['domicile_registration_applied', 'domicile_registration_approved', 'domicile_registration_rejected'];
+export type DomicileRegistrationEvent =
+  'domicile_registration_applied' | 'domicile_registration_approved' | 'domicile_registration_rejected';
+export const domicileRegistrationEvents: readonly DomicileRegistrationEvent[] = [
+  'domicile_registration_applied',
+  'domicile_registration_approved',
+  'domicile_registration_rejected',
+];
 
 export interface AuditEntry {
   event: AuditEvent;
@@ -102,7 +107,12 @@ export function hashRow(row: Omit<Row, 'hash'>): string {
 /** Serialises appends across center processes on PostgreSQL; SQLite's BEGIN IMMEDIATE already does. */
 const AUDIT_LOCK_KEY = 7320100;
 
-export async function appendAudit(trx: Transaction<Database> | Kysely<Database>, kind: 'sqlite' | 'postgres', entry: AuditEntry, now: Date): Promise<Row> {
+export async function appendAudit(
+  trx: Transaction<Database> | Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  entry: AuditEntry,
+  now: Date,
+): Promise<Row> {
   // Thrown inside the caller's transaction: the change this row would record is not made either.
   const problem = auditEntryProblem(entry);
   if (problem) throw new MadoguchiError('INTERNAL', `history row refused: ${problem} is not an id or a code`);

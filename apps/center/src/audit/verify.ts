@@ -22,9 +22,19 @@ export interface AuditVerification {
   problems: AuditProblem[];
 }
 
-const stateEvent: Record<string, string> = { quoted: 'quoted', paid: 'paid', delivered: 'delivered', printed: 'printed', refunded: 'refunded', voided: 'voided' };
+const stateEvent: Record<string, string> = {
+  quoted: 'quoted',
+  paid: 'paid',
+  delivered: 'delivered',
+  printed: 'printed',
+  refunded: 'refunded',
+  voided: 'voided',
+};
 
-export async function verifyAuditChain(db: Kysely<Database>, options: { expectedHead?: { seq: number; hash: string }; pageSize?: number } = {}): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  db: Kysely<Database>,
+  options: { expectedHead?: { seq: number; hash: string }; pageSize?: number } = {},
+): Promise<AuditVerification> {
   const pageSize = options.pageSize ?? 2000;
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
@@ -37,10 +47,13 @@ export async function verifyAuditChain(db: Kysely<Database>, options: { expected
     if (page.length === 0) break;
     for (const row of page) {
       rows++;
-      if (row.seq !== expectedSeq) problems.push({ seq: row.seq, kind: 'sequence_gap', message: `expected seq ${expectedSeq}, found ${row.seq}: rows were deleted` });
-      if (row.prev_hash !== prevHash) problems.push({ seq: row.seq, kind: 'broken_link', message: 'prev_hash does not match the previous row' });
+      if (row.seq !== expectedSeq)
+        problems.push({ seq: row.seq, kind: 'sequence_gap', message: `expected seq ${expectedSeq}, found ${row.seq}: rows were deleted` });
+      if (row.prev_hash !== prevHash)
+        problems.push({ seq: row.seq, kind: 'broken_link', message: 'prev_hash does not match the previous row' });
       const { hash, ...rest } = row;
-      if (hashRow(rest) !== hash) problems.push({ seq: row.seq, kind: 'hash_mismatch', message: 'row content does not match its hash: the row was edited' });
+      if (hashRow(rest) !== hash)
+        problems.push({ seq: row.seq, kind: 'hash_mismatch', message: 'row content does not match its hash: the row was edited' });
       expectedSeq = row.seq + 1;
       prevHash = hash;
       head = { seq: row.seq, hash };
@@ -51,7 +64,8 @@ export async function verifyAuditChain(db: Kysely<Database>, options: { expected
   if (options.expectedHead) {
     const noted = options.expectedHead;
     const row = await db.selectFrom('audit_events').select(['seq', 'hash']).where('seq', '=', noted.seq).executeTakeFirst();
-    if (!row || row.hash !== noted.hash) problems.push({ seq: noted.seq, kind: 'head_mismatch', message: 'the head noted earlier is no longer in the chain' });
+    if (!row || row.hash !== noted.hash)
+      problems.push({ seq: noted.seq, kind: 'head_mismatch', message: 'the head noted earlier is no longer in the chain' });
   }
 
   const issuances = await db.selectFrom('issuances').select(['issuance_id', 'state']).execute();
@@ -65,12 +79,20 @@ export async function verifyAuditChain(db: Kysely<Database>, options: { expected
   for (const issuance of issuances) {
     const event = stateEvent[issuance.state];
     if (event && !events.get(issuance.issuance_id)?.has(event)) {
-      problems.push({ seq: null, kind: 'state_not_recorded', message: `issuance ${issuance.issuance_id} is ${issuance.state} but the history has no '${event}' row` });
+      problems.push({
+        seq: null,
+        kind: 'state_not_recorded',
+        message: `issuance ${issuance.issuance_id} is ${issuance.state} but the history has no '${event}' row`,
+      });
     }
   }
 
   const registrations = await db.selectFrom('domicile_registrations').select(['registration_id', 'status']).execute();
-  const registrationRows = await db.selectFrom('audit_events').select(['event', 'detail_json']).where('event', 'in', [...domicileRegistrationEvents]).execute();
+  const registrationRows = await db
+    .selectFrom('audit_events')
+    .select(['event', 'detail_json'])
+    .where('event', 'in', [...domicileRegistrationEvents])
+    .execute();
   const registrationEvents = new Map<string, Set<string>>();
   for (const r of registrationRows) {
     const registrationId = (JSON.parse(r.detail_json ?? '{}') as { registrationId?: unknown }).registrationId;
@@ -80,10 +102,17 @@ export async function verifyAuditChain(db: Kysely<Database>, options: { expected
     registrationEvents.set(registrationId, set);
   }
   for (const registration of registrations) {
-    const expected = ['domicile_registration_applied', ...(registration.status === 'pending' ? [] : [`domicile_registration_${registration.status}`])];
+    const expected = [
+      'domicile_registration_applied',
+      ...(registration.status === 'pending' ? [] : [`domicile_registration_${registration.status}`]),
+    ];
     for (const event of expected) {
       if (!registrationEvents.get(registration.registration_id)?.has(event)) {
-        problems.push({ seq: null, kind: 'state_not_recorded', message: `domicile registration ${registration.registration_id} is ${registration.status} but the history has no '${event}' row` });
+        problems.push({
+          seq: null,
+          kind: 'state_not_recorded',
+          message: `domicile registration ${registration.registration_id} is ${registration.status} but the history has no '${event}' row`,
+        });
       }
     }
   }

@@ -26,7 +26,12 @@ export interface AuthenticationDeps {
 }
 
 /** Verifies the card's answer to the challenge (consuming it) and opens a session for its holder. */
-export async function authenticateResident(deps: AuthenticationDeps, kiosk: Kiosk, request: AuthenticateRequest, now: Date): Promise<Session> {
+export async function authenticateResident(
+  deps: AuthenticationDeps,
+  kiosk: Kiosk,
+  request: AuthenticateRequest,
+  now: Date,
+): Promise<Session> {
   const challenge = await consumeChallenge(deps.database, request.challengeId, kiosk.terminalId, now);
   const card = verifyCardSignature({
     certificateDer: Buffer.from(request.authCertificate, 'base64'),
@@ -38,11 +43,23 @@ export async function authenticateResident(deps: AuthenticationDeps, kiosk: Kios
   });
   const holder = await deps.services.findResidentByCard(card.issuer, card.serialNumber);
   if (!holder) throw new MadoguchiError('AUTH_RESIDENT_UNKNOWN', 'no card link for this certificate');
-  return createSession(deps.database, { kiosk, residentId: holder.residentId, municipalityCode: holder.municipalityCode, cardUsableFrom: holder.usableFrom, card, now, ttlMs: deps.sessionTtlMs });
+  return createSession(deps.database, {
+    kiosk,
+    residentId: holder.residentId,
+    municipalityCode: holder.municipalityCode,
+    cardUsableFrom: holder.usableFrom,
+    card,
+    now,
+    ttlMs: deps.sessionTtlMs,
+  });
 }
 
 /** What the kiosk shows for a session: decided now, from the approved records. */
-export async function describeSession(deps: Pick<AuthenticationDeps, 'services'>, session: Session, now: Date): Promise<AuthenticateResponse> {
+export async function describeSession(
+  deps: Pick<AuthenticationDeps, 'services'>,
+  session: Session,
+  now: Date,
+): Promise<AuthenticateResponse> {
   const card = { authCertificateNotAfter: session.authNotAfter, usableFrom: session.cardUsableFrom };
   const [municipalityName, menu, householdMembers] = await Promise.all([
     deps.services.municipalityName(session.municipalityCode),

@@ -17,7 +17,14 @@ export async function issueChallenge(database: CenterDatabase, terminalId: strin
   const expiresAt = new Date(now.getTime() + ttl).toISOString();
   await database.db
     .insertInto('challenges')
-    .values({ challenge_id: challengeId, terminal_id: terminalId, challenge_hex: challenge.toString('hex'), created_at: now.toISOString(), expires_at: expiresAt, used_at: null })
+    .values({
+      challenge_id: challengeId,
+      terminal_id: terminalId,
+      challenge_hex: challenge.toString('hex'),
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      used_at: null,
+    })
     .execute();
   return { challengeId, challenge: challenge.toString('base64'), expiresAt };
 }
@@ -30,7 +37,8 @@ export async function issueChallenge(database: CenterDatabase, terminalId: strin
 export async function consumeChallenge(database: CenterDatabase, challengeId: string, terminalId: string, now: Date): Promise<Buffer> {
   const row = await database.db.selectFrom('challenges').selectAll().where('challenge_id', '=', challengeId).executeTakeFirst();
   if (!row) throw new MadoguchiError('AUTH_CHALLENGE_UNKNOWN');
-  if (row.terminal_id !== terminalId) throw new MadoguchiError('AUTH_CHALLENGE_WRONG_KIOSK', `challenge of ${row.terminal_id} presented by ${terminalId}`);
+  if (row.terminal_id !== terminalId)
+    throw new MadoguchiError('AUTH_CHALLENGE_WRONG_KIOSK', `challenge of ${row.terminal_id} presented by ${terminalId}`);
   if (row.used_at !== null) throw new MadoguchiError('AUTH_CHALLENGE_REPLAYED');
   if (row.expires_at <= now.toISOString()) throw new MadoguchiError('AUTH_CHALLENGE_EXPIRED');
   const result = await database.db

@@ -2,7 +2,20 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCrl, createTestPki, CRL_EXTENSION_OIDS, CRL_REASON, generateCrl, issueCardCertificate, publishCrl, revoke, TEST_CA_NAME, type ExtensionSpec, type PublishCrlOptions, type TestPki } from '@madoguchi/card-sim';
+import {
+  buildCrl,
+  createTestPki,
+  CRL_EXTENSION_OIDS,
+  CRL_REASON,
+  generateCrl,
+  issueCardCertificate,
+  publishCrl,
+  revoke,
+  TEST_CA_NAME,
+  type ExtensionSpec,
+  type PublishCrlOptions,
+  type TestPki,
+} from '@madoguchi/card-sim';
 import { MadoguchiError } from '@madoguchi/shared';
 import { X509Certificate } from 'node:crypto';
 import { defaultRevocationPolicy, parseCrl, RevocationChecker } from './crl.js';
@@ -65,7 +78,10 @@ describe('CRL parsing and revocation', () => {
         thisUpdate,
         nextUpdate,
         crlNumber: Math.floor(thisUpdate.getTime() / 1000),
-        revoked: revokedSerials.map((serial) => ({ serial: new Uint8Array(Buffer.from(serial.length % 2 ? `0${serial}` : serial, 'hex')), revokedAt: thisUpdate })),
+        revoked: revokedSerials.map((serial) => ({
+          serial: new Uint8Array(Buffer.from(serial.length % 2 ? `0${serial}` : serial, 'hex')),
+          revokedAt: thisUpdate,
+        })),
       });
       writeFileSync(`${path}.tmp`, der);
       renameSync(`${path}.tmp`, path);
@@ -98,7 +114,15 @@ describe('CRL parsing and revocation', () => {
       const at = (ms: number) => new Date(nextUpdate.getTime() + ms);
 
       expect(checker.status(anchor, '0ABC', at(-1))).toBe('revoked');
-      expect(checker.health(at(-1))).toEqual([{ anchor: anchor.id.slice(0, 16), path, thisUpdate: published.toISOString(), nextUpdate: nextUpdate.toISOString(), freshness: 'fresh' }]);
+      expect(checker.health(at(-1))).toEqual([
+        {
+          anchor: anchor.id.slice(0, 16),
+          path,
+          thisUpdate: published.toISOString(),
+          nextUpdate: nextUpdate.toISOString(),
+          freshness: 'fresh',
+        },
+      ]);
       // Late: still in use, one warning however many requests.
       expect(checker.status(anchor, '0123', at(HOUR))).toBe('good');
       expect(checker.status(anchor, '0ABC', at(HOUR))).toBe('revoked');
@@ -175,8 +199,20 @@ describe('CRL parsing and revocation', () => {
     it('refuses a serial revoked only in the older of two current CRL files for one CA', () => {
       const older = file('partition-1.crl');
       const newer = file('partition-2.pem');
-      publishCrl(pki, { generation: 'current', path: older, thisUpdate: at(-2 * HOUR), nextUpdate: at(22 * HOUR), revoked: [{ serialNumber: '0AAA' }] });
-      publishCrl(pki, { generation: 'current', path: newer, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [{ serialNumber: '0BBB', reasonCode: CRL_REASON.keyCompromise }] });
+      publishCrl(pki, {
+        generation: 'current',
+        path: older,
+        thisUpdate: at(-2 * HOUR),
+        nextUpdate: at(22 * HOUR),
+        revoked: [{ serialNumber: '0AAA' }],
+      });
+      publishCrl(pki, {
+        generation: 'current',
+        path: newer,
+        thisUpdate: at(-HOUR),
+        nextUpdate: at(23 * HOUR),
+        revoked: [{ serialNumber: '0BBB', reasonCode: CRL_REASON.keyCompromise }],
+      });
       const { anchor, checker } = setup([older, newer]);
       checker.refresh(true);
       expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
@@ -191,8 +227,20 @@ describe('CRL parsing and revocation', () => {
     it('counts every CRL of a CA in one PEM bundle, the older one too', () => {
       const first = file('first.pem');
       const second = file('second.pem');
-      publishCrl(pki, { generation: 'current', path: first, thisUpdate: at(-2 * HOUR), nextUpdate: at(22 * HOUR), revoked: [{ serialNumber: '0AAA' }] });
-      publishCrl(pki, { generation: 'current', path: second, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [{ serialNumber: '0BBB' }] });
+      publishCrl(pki, {
+        generation: 'current',
+        path: first,
+        thisUpdate: at(-2 * HOUR),
+        nextUpdate: at(22 * HOUR),
+        revoked: [{ serialNumber: '0AAA' }],
+      });
+      publishCrl(pki, {
+        generation: 'current',
+        path: second,
+        thisUpdate: at(-HOUR),
+        nextUpdate: at(23 * HOUR),
+        revoked: [{ serialNumber: '0BBB' }],
+      });
       const bundle = file('bundle.pem');
       writeFileSync(bundle, readFileSync(first, 'utf8') + readFileSync(second, 'utf8'));
       const { anchor, checker } = setup([bundle]);
@@ -205,7 +253,13 @@ describe('CRL parsing and revocation', () => {
     it('fails closed for the CA while any one of its CRL files is past nextUpdate + grace, and resumes when that file is fresh again', () => {
       const fresh = file('fresh.crl');
       const late = file('late.crl');
-      publishCrl(pki, { generation: 'current', path: fresh, thisUpdate: at(-HOUR), nextUpdate: at(48 * HOUR), revoked: [{ serialNumber: '0AAA' }] });
+      publishCrl(pki, {
+        generation: 'current',
+        path: fresh,
+        thisUpdate: at(-HOUR),
+        nextUpdate: at(48 * HOUR),
+        revoked: [{ serialNumber: '0AAA' }],
+      });
       publishCrl(pki, { generation: 'current', path: late, thisUpdate: at(-2 * HOUR), nextUpdate: at(HOUR), revoked: [] });
       const { anchor, checker, lines, setClock } = setup([fresh, late]);
       checker.refresh(true);
@@ -227,7 +281,13 @@ describe('CRL parsing and revocation', () => {
     it('within one file, a newer CRL supersedes the older (a hold lifted); an older one put back does not', () => {
       const path = file('one.crl');
       const { anchor, checker } = setup([path]);
-      publishCrl(pki, { generation: 'current', path, thisUpdate: at(-2 * HOUR), nextUpdate: at(22 * HOUR), revoked: [{ serialNumber: '0AAA', reasonCode: CRL_REASON.certificateHold }] });
+      publishCrl(pki, {
+        generation: 'current',
+        path,
+        thisUpdate: at(-2 * HOUR),
+        nextUpdate: at(22 * HOUR),
+        revoked: [{ serialNumber: '0AAA', reasonCode: CRL_REASON.certificateHold }],
+      });
       const heldDer = new Uint8Array(readFileSync(path));
       checker.refresh(true);
       expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
@@ -242,16 +302,48 @@ describe('CRL parsing and revocation', () => {
 
     const refusedCases: [string, PublishCrlOptions['extensions'], PublishCrlOptions['revoked'], string][] = [
       ['an unknown critical CRL extension', [unknownCritical], [], unknownCritical.oid],
-      ['a Delta CRL Indicator (delta CRLs are not supported)', [{ oid: CRL_EXTENSION_OIDS.deltaCrlIndicator, critical: true, value: new Uint8Array([0x02, 0x01, 0x07]) }], [], CRL_EXTENSION_OIDS.deltaCrlIndicator],
-      ['a critical Issuing Distribution Point (not supported)', [{ oid: CRL_EXTENSION_OIDS.issuingDistributionPoint, critical: true, value: new Uint8Array([0x30, 0x03, 0x81, 0x01, 0xff]) }], [], CRL_EXTENSION_OIDS.issuingDistributionPoint],
+      [
+        'a Delta CRL Indicator (delta CRLs are not supported)',
+        [{ oid: CRL_EXTENSION_OIDS.deltaCrlIndicator, critical: true, value: new Uint8Array([0x02, 0x01, 0x07]) }],
+        [],
+        CRL_EXTENSION_OIDS.deltaCrlIndicator,
+      ],
+      [
+        'a critical Issuing Distribution Point (not supported)',
+        [{ oid: CRL_EXTENSION_OIDS.issuingDistributionPoint, critical: true, value: new Uint8Array([0x30, 0x03, 0x81, 0x01, 0xff]) }],
+        [],
+        CRL_EXTENSION_OIDS.issuingDistributionPoint,
+      ],
       ['an unknown critical entry extension', [], [{ serialNumber: '0AAA', extensions: [unknownCritical] }], unknownCritical.oid],
-      ['a certificateIssuer entry extension (indirect CRLs are not supported)', [], [{ serialNumber: '0AAA', extensions: [{ oid: CRL_EXTENSION_OIDS.certificateIssuer, critical: true, value: new Uint8Array([0x30, 0x00]) }] }], CRL_EXTENSION_OIDS.certificateIssuer],
-      ['removeFromCRL, which only a delta CRL may carry', [], [{ serialNumber: '0AAA', reasonCode: CRL_REASON.removeFromCRL }], CRL_EXTENSION_OIDS.reasonCode],
+      [
+        'a certificateIssuer entry extension (indirect CRLs are not supported)',
+        [],
+        [
+          {
+            serialNumber: '0AAA',
+            extensions: [{ oid: CRL_EXTENSION_OIDS.certificateIssuer, critical: true, value: new Uint8Array([0x30, 0x00]) }],
+          },
+        ],
+        CRL_EXTENSION_OIDS.certificateIssuer,
+      ],
+      [
+        'removeFromCRL, which only a delta CRL may carry',
+        [],
+        [{ serialNumber: '0AAA', reasonCode: CRL_REASON.removeFromCRL }],
+        CRL_EXTENSION_OIDS.reasonCode,
+      ],
     ];
     for (const [what, extensions, revoked, oid] of refusedCases) {
       it(`refuses a CRL with ${what}: not loaded, logged with the file and the OID; with only that CRL the CA fails closed`, () => {
         const path = file('refused.pem');
-        publishCrl(pki, { generation: 'current', path, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), ...(extensions ? { extensions } : {}), ...(revoked ? { revoked } : {}) });
+        publishCrl(pki, {
+          generation: 'current',
+          path,
+          thisUpdate: at(-HOUR),
+          nextUpdate: at(23 * HOUR),
+          ...(extensions ? { extensions } : {}),
+          ...(revoked ? { revoked } : {}),
+        });
         const { anchor, checker, lines } = setup([path]);
         checker.refresh(true);
         expect(refusalOf(() => checker.status(anchor, '0CCC', now))).toBe('AUTH_REVOCATION_UNAVAILABLE');
@@ -264,7 +356,13 @@ describe('CRL parsing and revocation', () => {
     it('fails every CA closed while a configured CRL file has never been read (missing or unreadable): it could be any CA’s partition', () => {
       const present = file('present.crl');
       const absent = file('absent.crl');
-      publishCrl(pki, { generation: 'current', path: present, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [{ serialNumber: '0AAA' }] });
+      publishCrl(pki, {
+        generation: 'current',
+        path: present,
+        thisUpdate: at(-HOUR),
+        nextUpdate: at(23 * HOUR),
+        revoked: [{ serialNumber: '0AAA' }],
+      });
       const { anchor, checker, lines } = setup([present, absent]);
       checker.refresh(true);
       expect(refusalOf(() => checker.status(anchor, '0CCC', now))).toBe('AUTH_REVOCATION_UNAVAILABLE');
@@ -285,10 +383,24 @@ describe('CRL parsing and revocation', () => {
     it('keeps a file’s previous CRL in force when its new CRL is refused, and ignores non-critical extensions it does not know', () => {
       const path = file('kept.crl');
       const { anchor, checker, lines } = setup([path]);
-      publishCrl(pki, { generation: 'current', path, thisUpdate: at(-2 * HOUR), nextUpdate: at(22 * HOUR), revoked: [{ serialNumber: '0AAA' }], extensions: [{ ...unknownCritical, critical: false }] });
+      publishCrl(pki, {
+        generation: 'current',
+        path,
+        thisUpdate: at(-2 * HOUR),
+        nextUpdate: at(22 * HOUR),
+        revoked: [{ serialNumber: '0AAA' }],
+        extensions: [{ ...unknownCritical, critical: false }],
+      });
       checker.refresh(true);
       expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
-      publishCrl(pki, { generation: 'current', path, thisUpdate: at(-HOUR), nextUpdate: at(23 * HOUR), revoked: [], extensions: [unknownCritical] });
+      publishCrl(pki, {
+        generation: 'current',
+        path,
+        thisUpdate: at(-HOUR),
+        nextUpdate: at(23 * HOUR),
+        revoked: [],
+        extensions: [unknownCritical],
+      });
       checker.refresh(true);
       expect(checker.status(anchor, '0AAA', now)).toBe('revoked');
       expect(lines.some((l) => /refused/.test(l.msg) && l.obj.oid === unknownCritical.oid)).toBe(true);

@@ -120,7 +120,8 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   const [tbsTlv, algTlv, sigTlv] = children(der, outer);
   if (!tbsTlv || !algTlv || !sigTlv || sigTlv.tag !== TAG.BIT_STRING) throw new DerError('not a CRL');
   const algOid = children(der, algTlv)[0];
-  if (!algOid || algOid.tag !== TAG.OID || !Buffer.from(value(der, algOid)).equals(SHA256_WITH_RSA)) throw new DerError('unsupported CRL signature algorithm');
+  if (!algOid || algOid.tag !== TAG.OID || !Buffer.from(value(der, algOid)).equals(SHA256_WITH_RSA))
+    throw new DerError('unsupported CRL signature algorithm');
   const sigBits = value(der, sigTlv);
   if (sigBits[0] !== 0) throw new DerError('signature has unused bits');
 
@@ -159,7 +160,17 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     });
   }
   if (i !== fields.length) throw new DerError('unexpected field in CRL');
-  return { tbs: der.subarray(tbsTlv.start, tbsTlv.end), signature: sigBits.subarray(1), thisUpdate, nextUpdate, revokedSerials, crlNumber, extensions, criticalEntryExtensions, reasonCodes };
+  return {
+    tbs: der.subarray(tbsTlv.start, tbsTlv.end),
+    signature: sigBits.subarray(1),
+    thisUpdate,
+    nextUpdate,
+    revokedSerials,
+    crlNumber,
+    extensions,
+    criticalEntryExtensions,
+    reasonCodes,
+  };
 }
 
 /** Why the center must not use this CRL, by RFC 5280 or by what it supports; null when it may. */
@@ -168,11 +179,23 @@ export function unsupportedFeature(crl: ParsedCrl): { oid: string; reason: strin
   if (delta) return { oid: delta.oid, reason: 'delta CRLs are not supported (complete CRLs only)' };
   for (const ext of crl.extensions) {
     if (!ext.critical || UNDERSTOOD_CRL_EXTENSIONS.has(ext.oid)) continue;
-    return { oid: ext.oid, reason: ext.oid === OID.issuingDistributionPoint ? 'the Issuing Distribution Point is not supported (publish each partition as its own file)' : 'critical CRL extension not understood' };
+    return {
+      oid: ext.oid,
+      reason:
+        ext.oid === OID.issuingDistributionPoint
+          ? 'the Issuing Distribution Point is not supported (publish each partition as its own file)'
+          : 'critical CRL extension not understood',
+    };
   }
   for (const oid of crl.criticalEntryExtensions) {
     if (UNDERSTOOD_ENTRY_EXTENSIONS.has(oid)) continue;
-    return { oid, reason: oid === OID.certificateIssuer ? 'indirect CRLs (certificateIssuer) are not supported' : 'critical CRL entry extension not understood' };
+    return {
+      oid,
+      reason:
+        oid === OID.certificateIssuer
+          ? 'indirect CRLs (certificateIssuer) are not supported'
+          : 'critical CRL entry extension not understood',
+    };
   }
   if (crl.reasonCodes.has(REASON_REMOVE_FROM_CRL)) return { oid: OID.reasonCode, reason: 'removeFromCRL outside a delta CRL' };
   return null;
@@ -221,7 +244,8 @@ type Partition = { crls: ParsedCrl[] } | 'refused';
 
 const newest = (crls: readonly ParsedCrl[]): number => Math.max(...crls.map((c) => c.thisUpdate.getTime()));
 const earliestNext = (crls: readonly ParsedCrl[]): ParsedCrl => crls.reduce((a, b) => (b.nextUpdate! < a.nextUpdate! ? b : a));
-const sameCrls = (a: readonly ParsedCrl[], b: readonly ParsedCrl[]): boolean => a.length === b.length && a.every((crl, i) => Buffer.from(crl.tbs).equals(b[i]!.tbs));
+const sameCrls = (a: readonly ParsedCrl[], b: readonly ParsedCrl[]): boolean =>
+  a.length === b.length && a.every((crl, i) => Buffer.from(crl.tbs).equals(b[i]!.tbs));
 
 export class RevocationChecker {
   /** Per trust anchor id, per configured file: that file's partition of the CA's revocations. */
@@ -242,13 +266,21 @@ export class RevocationChecker {
     /** `clock` is the time CRL files are judged by when loaded (default: the system clock). */
     options: Partial<RevocationPolicy> & { clock?: () => Date } = {},
   ) {
-    this.policy = { graceMs: options.graceMs ?? defaultRevocationPolicy.graceMs, clockSkewMs: options.clockSkewMs ?? defaultRevocationPolicy.clockSkewMs };
+    this.policy = {
+      graceMs: options.graceMs ?? defaultRevocationPolicy.graceMs,
+      clockSkewMs: options.clockSkewMs ?? defaultRevocationPolicy.clockSkewMs,
+    };
     this.clock = options.clock ?? (() => new Date());
     this.neverRead = new Set(paths);
   }
 
   private reportUnread(path: string, problem: string): void {
-    if (this.neverRead.has(path)) (this.log.error ?? this.log.warn).call(this.log, { path }, `${problem}, never read: card authentication is refused (AUTH_REVOCATION_UNAVAILABLE) until it can be`);
+    if (this.neverRead.has(path))
+      (this.log.error ?? this.log.warn).call(
+        this.log,
+        { path },
+        `${problem}, never read: card authentication is refused (AUTH_REVOCATION_UNAVAILABLE) until it can be`,
+      );
     else this.log.warn({ path }, `${problem}; the CRLs in force from it stay`);
   }
 
@@ -295,11 +327,17 @@ export class RevocationChecker {
     const fields = { path, anchor: anchor.id.slice(0, 16) };
     const unsupported = unsupportedFeature(crl);
     if (unsupported) {
-      this.log.warn({ ...fields, oid: unsupported.oid, reason: unsupported.reason }, 'CRL refused (not loaded): it carries what the center cannot process');
+      this.log.warn(
+        { ...fields, oid: unsupported.oid, reason: unsupported.reason },
+        'CRL refused (not loaded): it carries what the center cannot process',
+      );
       return false;
     }
     if (crl.thisUpdate.getTime() > now.getTime() + this.policy.clockSkewMs) {
-      this.log.warn({ ...fields, thisUpdate: crl.thisUpdate.toISOString(), now: now.toISOString() }, 'CRL thisUpdate is in the future; ignored (check the clocks and the file)');
+      this.log.warn(
+        { ...fields, thisUpdate: crl.thisUpdate.toISOString(), now: now.toISOString() },
+        'CRL thisUpdate is in the future; ignored (check the clocks and the file)',
+      );
       return false;
     }
     if (!crl.nextUpdate || crl.nextUpdate < crl.thisUpdate) {
@@ -321,12 +359,19 @@ export class RevocationChecker {
         return;
       }
       byPath.set(path, 'refused');
-      (this.log.error ?? this.log.warn).call(this.log, fields, 'no usable CRL from this file: card authentication for this CA is refused (AUTH_REVOCATION_UNAVAILABLE) until it has one');
+      (this.log.error ?? this.log.warn).call(
+        this.log,
+        fields,
+        'no usable CRL from this file: card authentication for this CA is refused (AUTH_REVOCATION_UNAVAILABLE) until it has one',
+      );
       return;
     }
     if (current && current !== 'refused') {
       if (newest(accepted) < newest(current.crls)) {
-        this.log.warn({ ...fields, thisUpdate: new Date(newest(accepted)).toISOString() }, 'CRL file is older than the CRLs in force from it; ignored (a rollback never lifts a revocation)');
+        this.log.warn(
+          { ...fields, thisUpdate: new Date(newest(accepted)).toISOString() },
+          'CRL file is older than the CRLs in force from it; ignored (a rollback never lifts a revocation)',
+        );
         return;
       }
       if (sameCrls(current.crls, accepted)) return; // the same file re-read
@@ -360,9 +405,20 @@ export class RevocationChecker {
     const key = `${anchor.id}\0${path}`;
     if (freshness === 'fresh' || this.reported.get(key) === freshness) return;
     this.reported.set(key, freshness);
-    const fields = { path, anchor: anchor.id.slice(0, 16), thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate!.toISOString(), graceMs: this.policy.graceMs };
+    const fields = {
+      path,
+      anchor: anchor.id.slice(0, 16),
+      thisUpdate: crl.thisUpdate.toISOString(),
+      nextUpdate: crl.nextUpdate!.toISOString(),
+      graceMs: this.policy.graceMs,
+    };
     if (freshness === 'late') this.log.warn(fields, 'CRL is past its nextUpdate; still in use within the grace, publish a fresh one');
-    else (this.log.error ?? this.log.warn).call(this.log, fields, 'CRL is past nextUpdate + grace: card authentication for its CA is refused (AUTH_REVOCATION_UNAVAILABLE) until a fresh CRL is loaded');
+    else
+      (this.log.error ?? this.log.warn).call(
+        this.log,
+        fields,
+        'CRL is past nextUpdate + grace: card authentication for its CA is refused (AUTH_REVOCATION_UNAVAILABLE) until a fresh CRL is loaded',
+      );
   }
 
   /**
@@ -379,11 +435,16 @@ export class RevocationChecker {
     const serial = normalizeSerial(serialNumber);
     let revoked = false;
     for (const [path, partition] of byPath) {
-      if (partition === 'refused') throw new MadoguchiError('AUTH_REVOCATION_UNAVAILABLE', `CRL file ${path} has no usable CRL of anchor ${anchor.id.slice(0, 16)}`);
+      if (partition === 'refused')
+        throw new MadoguchiError('AUTH_REVOCATION_UNAVAILABLE', `CRL file ${path} has no usable CRL of anchor ${anchor.id.slice(0, 16)}`);
       const worst = earliestNext(partition.crls);
       const freshness = this.freshnessOf(worst, now);
       this.report(anchor, path, worst, freshness);
-      if (freshness === 'stale') throw new MadoguchiError('AUTH_REVOCATION_UNAVAILABLE', `CRL of anchor ${anchor.id.slice(0, 16)} from ${path} is past nextUpdate ${worst.nextUpdate!.toISOString()} + grace`);
+      if (freshness === 'stale')
+        throw new MadoguchiError(
+          'AUTH_REVOCATION_UNAVAILABLE',
+          `CRL of anchor ${anchor.id.slice(0, 16)} from ${path} is past nextUpdate ${worst.nextUpdate!.toISOString()} + grace`,
+        );
       if (partition.crls.some((crl) => crl.revokedSerials.has(serial))) revoked = true;
     }
     return revoked ? 'revoked' : 'good';
@@ -395,7 +456,13 @@ export class RevocationChecker {
       [...(this.partitions.get(a.id) ?? new Map<string, Partition>())].flatMap(([path, partition]) =>
         partition === 'refused'
           ? []
-          : partition.crls.map((crl) => ({ anchor: a.id.slice(0, 16), path, thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate!.toISOString(), freshness: this.freshnessOf(crl, now) })),
+          : partition.crls.map((crl) => ({
+              anchor: a.id.slice(0, 16),
+              path,
+              thisUpdate: crl.thisUpdate.toISOString(),
+              nextUpdate: crl.nextUpdate!.toISOString(),
+              freshness: this.freshnessOf(crl, now),
+            })),
       ),
     );
   }

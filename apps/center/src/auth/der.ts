@@ -86,7 +86,10 @@ export function isTime(tlv: Tlv | undefined): boolean {
 
 export function readTime(bytes: Uint8Array, tlv: Tlv): Date {
   const text = Buffer.from(value(bytes, tlv)).toString('latin1');
-  const match = tlv.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  const match =
+    tlv.tag === TAG.UTC_TIME
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   if (!match) throw new DerError(`bad time ${text}`);
   let year = Number(match[1]);
   if (tlv.tag === TAG.UTC_TIME) year += year >= 50 ? 1900 : 2000;

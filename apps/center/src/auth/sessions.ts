@@ -25,7 +25,15 @@ export interface Session {
 
 export async function createSession(
   database: CenterDatabase,
-  input: { kiosk: Kiosk; residentId: string; municipalityCode: string; cardUsableFrom: string | null; card: VerifiedCard; now: Date; ttlMs: number },
+  input: {
+    kiosk: Kiosk;
+    residentId: string;
+    municipalityCode: string;
+    cardUsableFrom: string | null;
+    card: VerifiedCard;
+    now: Date;
+    ttlMs: number;
+  },
 ): Promise<Session> {
   const session: Session = {
     sessionId: randomUUID(),
@@ -70,7 +78,12 @@ export async function createSession(
 }
 
 /** The session, if it belongs to this kiosk and has not expired; one refusal for every other case. */
-export async function loadSession(db: Kysely<Database> | Transaction<Database>, sessionId: string, terminalId: string, now: Date): Promise<Session> {
+export async function loadSession(
+  db: Kysely<Database> | Transaction<Database>,
+  sessionId: string,
+  terminalId: string,
+  now: Date,
+): Promise<Session> {
   const row = await db.selectFrom('sessions').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
   if (!row || row.terminal_id !== terminalId || row.expires_at <= now.toISOString()) throw new MadoguchiError('AUTH_SESSION_EXPIRED');
   return {

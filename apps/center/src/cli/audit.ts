@@ -29,10 +29,17 @@ export function auditProgram(io: CliIo): Command {
     .description('verify the hash chain and that every issuance state is recorded')
     .option('--expect-head <seq:hash>', 'a head noted earlier (detects removal of the newest rows)')
     .action(async (opts: { expectHead?: string }) => {
-      const expectedHead = opts.expectHead ? { seq: Number(opts.expectHead.split(':')[0]), hash: opts.expectHead.split(':')[1] ?? '' } : undefined;
+      const expectedHead = opts.expectHead
+        ? { seq: Number(opts.expectHead.split(':')[0]), hash: opts.expectHead.split(':')[1] ?? '' }
+        : undefined;
       const result = await withDatabase((database) => verifyAuditChain(database.db, { expectedHead }));
-      for (const problem of result.problems) io.out(`PROBLEM ${problem.kind}${problem.seq !== null ? ` at seq ${problem.seq}` : ''}: ${problem.message}\n`);
-      io.out(result.ok ? `OK ${result.rows} rows, head ${result.head ? `${result.head.seq}:${result.head.hash}` : 'none'}\n` : `FAILED ${result.problems.length} problem(s) in ${result.rows} rows\n`);
+      for (const problem of result.problems)
+        io.out(`PROBLEM ${problem.kind}${problem.seq !== null ? ` at seq ${problem.seq}` : ''}: ${problem.message}\n`);
+      io.out(
+        result.ok
+          ? `OK ${result.rows} rows, head ${result.head ? `${result.head.seq}:${result.head.hash}` : 'none'}\n`
+          : `FAILED ${result.problems.length} problem(s) in ${result.rows} rows\n`,
+      );
       io.setExitCode(result.ok ? 0 : 1);
     });
 
@@ -42,17 +49,18 @@ export function auditProgram(io: CliIo): Command {
     .option('--all', 'include resolved ones')
     .action(async (opts: { all?: boolean }) => {
       const incidents = await withDatabase((database) => listIncidents(database.db, { includeResolved: opts.all }));
-      for (const i of incidents) io.out(`${i.createdAt} ${i.incidentId} ${i.kind} issuance=${i.issuanceId ?? '-'} terminal=${i.terminalId ?? '-'} ${JSON.stringify(i.detail)}${i.resolvedAt ? ` resolved ${i.resolvedAt}` : ''}\n`);
+      for (const i of incidents)
+        io.out(
+          `${i.createdAt} ${i.incidentId} ${i.kind} issuance=${i.issuanceId ?? '-'} terminal=${i.terminalId ?? '-'} ${JSON.stringify(i.detail)}${i.resolvedAt ? ` resolved ${i.resolvedAt}` : ''}\n`,
+        );
       io.out(`${incidents.length} incident(s)\n`);
     });
 
-  program
-    .command('resolve <incidentId>')
-    .action(async (incidentId: string) => {
-      const ok = await withDatabase((database) => resolveIncident(database.db, incidentId, new Date()));
-      io.out(ok ? 'resolved\n' : 'no open incident with that id\n');
-      io.setExitCode(ok ? 0 : 1);
-    });
+  program.command('resolve <incidentId>').action(async (incidentId: string) => {
+    const ok = await withDatabase((database) => resolveIncident(database.db, incidentId, new Date()));
+    io.out(ok ? 'resolved\n' : 'no open incident with that id\n');
+    io.setExitCode(ok ? 0 : 1);
+  });
 
   program
     .command('dispose <issueNumber>')
@@ -74,7 +82,18 @@ export function auditProgram(io: CliIo): Command {
             .selectFrom('issuance_documents as d')
             .innerJoin('issuances as i', 'i.issuance_id', 'd.issuance_id')
             .leftJoin('kiosks as k', 'k.terminal_id', 'i.terminal_id')
-            .select(['i.issuance_id', 'i.terminal_id', 'i.resident_id', 'i.municipality_code', 'i.certificate_type', 'i.options_json', 'i.copies', 'd.page_count', 'd.print_outcome', 'k.store_code'])
+            .select([
+              'i.issuance_id',
+              'i.terminal_id',
+              'i.resident_id',
+              'i.municipality_code',
+              'i.certificate_type',
+              'i.options_json',
+              'i.copies',
+              'd.page_count',
+              'd.print_outcome',
+              'k.store_code',
+            ])
             .where('d.issue_number', '=', issueNumber)
             .executeTakeFirst();
           if (!doc) return false;

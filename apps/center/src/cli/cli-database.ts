@@ -61,14 +61,26 @@ export async function openExistingDatabase(config: DatabaseConfig, options: { mi
   try {
     const applied = await appliedMigrations(database);
     if (applied === null || applied.length === 0) {
-      if (!options.migrate) throw new MadoguchiError('DATABASE_NOT_FOUND', `${describeConfig(config)} holds no center schema (start the center once, or pass --migrate to create it)`);
+      if (!options.migrate)
+        throw new MadoguchiError(
+          'DATABASE_NOT_FOUND',
+          `${describeConfig(config)} holds no center schema (start the center once, or pass --migrate to create it)`,
+        );
     }
     const known = migrations.map((m) => m.id);
     const unknown = (applied ?? []).filter((id) => !known.includes(id));
-    if (unknown.length > 0) throw new MadoguchiError('DATABASE_TOO_NEW', `${describeConfig(config)} has migrations this program does not know: ${unknown.join(', ')}`);
+    if (unknown.length > 0)
+      throw new MadoguchiError(
+        'DATABASE_TOO_NEW',
+        `${describeConfig(config)} has migrations this program does not know: ${unknown.join(', ')}`,
+      );
     const pending = known.filter((id) => !(applied ?? []).includes(id));
     if (pending.length > 0) {
-      if (!options.migrate) throw new MadoguchiError('DATABASE_TOO_OLD', `${describeConfig(config)} lacks migrations ${pending.join(', ')}; start the center or rerun with --migrate`);
+      if (!options.migrate)
+        throw new MadoguchiError(
+          'DATABASE_TOO_OLD',
+          `${describeConfig(config)} lacks migrations ${pending.join(', ')}; start the center or rerun with --migrate`,
+        );
       await migrate(database);
     }
     return database;
@@ -82,8 +94,14 @@ export async function openExistingDatabase(config: DatabaseConfig, options: { mi
 async function appliedMigrations(database: CenterDatabase): Promise<string[] | null> {
   const exists =
     database.kind === 'sqlite'
-      ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'schema_migrations'`.execute(database.db)
-      : await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'schema_migrations'`.execute(database.db);
+      ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'schema_migrations'`.execute(
+          database.db,
+        )
+      : await sql<{
+          n: number;
+        }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'schema_migrations'`.execute(
+          database.db,
+        );
   if (Number(exists.rows[0]?.n ?? 0) === 0) return null;
   const rows = await sql<{ id: string }>`select id from schema_migrations order by id`.execute(database.db);
   return rows.rows.map((r) => r.id);

@@ -42,7 +42,13 @@ export async function runProgram(make: (io: CliIo) => Command, args: string[], i
     await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     // commander reports its own usage errors (already written) with an exitCode.
-    if (error && typeof error === 'object' && 'exitCode' in error && typeof error.exitCode === 'number' && !(error instanceof MadoguchiError)) {
+    if (
+      error &&
+      typeof error === 'object' &&
+      'exitCode' in error &&
+      typeof error.exitCode === 'number' &&
+      !(error instanceof MadoguchiError)
+    ) {
       io.setExitCode(error.exitCode);
       return;
     }

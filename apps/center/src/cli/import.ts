@@ -23,7 +23,11 @@ import { isMain, runProgram, type CliIo } from './cli-errors.js';
 
 /** The CLI as a commander program writing to `io` (tests run it in-process). */
 export function importProgram(io: CliIo): Command {
-  const program = withDatabaseOptions(new Command('madoguchi-import').description('Import municipal data (residents, seals, registers, tax, measures, blocks, card links) into the center'));
+  const program = withDatabaseOptions(
+    new Command('madoguchi-import').description(
+      'Import municipal data (residents, seals, registers, tax, measures, blocks, card links) into the center',
+    ),
+  );
 
   const dbOptions = () => program.opts<DatabaseOptions>();
 
@@ -54,7 +58,11 @@ export function importProgram(io: CliIo): Command {
     .option('--dry-run', 'validate against the stored data, change nothing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
       const input = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      printReport(await withCliDatabase(dbOptions(), (database) => createMunicipalStore(database).importBatch(input, { dryRun: opts.dryRun === true })));
+      printReport(
+        await withCliDatabase(dbOptions(), (database) =>
+          createMunicipalStore(database).importBatch(input, { dryRun: opts.dryRun === true }),
+        ),
+      );
     });
 
   program
@@ -63,7 +71,9 @@ export function importProgram(io: CliIo): Command {
     .option('--dry-run', 'validate against the stored data, change nothing')
     .action(async (paths: string[], opts: { dryRun?: boolean }) => {
       const files = csvInputs(paths);
-      printReport(await withCliDatabase(dbOptions(), (database) => createMunicipalStore(database).importCsv(files, { dryRun: opts.dryRun === true })));
+      printReport(
+        await withCliDatabase(dbOptions(), (database) => createMunicipalStore(database).importCsv(files, { dryRun: opts.dryRun === true })),
+      );
     });
 
   program

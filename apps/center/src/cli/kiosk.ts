@@ -23,12 +23,17 @@ import { isMain, runProgram, type CliIo } from './cli-errors.js';
 
 /** The CLI as a commander program writing to `io` (tests run it in-process). */
 export function kioskProgram(io: CliIo): Command {
-  const program = withDatabaseOptions(new Command('madoguchi-kiosk').description('Enrol and revoke kiosks (mutual-TLS client certificates)'));
+  const program = withDatabaseOptions(
+    new Command('madoguchi-kiosk').description('Enrol and revoke kiosks (mutual-TLS client certificates)'),
+  );
   const withDatabase = <T>(fn: (database: CenterDatabase) => Promise<T>) => withCliDatabase(program.opts<DatabaseOptions>(), fn);
   const kioskCaDir = () => join(program.opts<DatabaseOptions>().state, 'kiosk-ca');
   const existingKioskCa = (): KioskCa => {
     const dir = kioskCaDir();
-    if (!existsSync(join(dir, 'kiosk-ca.cert.pem'))) throw new Error(`no kiosk CA in ${dir}: give the center's state directory (--state or MADOGUCHI_CENTER_STATE); the center makes its CA on first start`);
+    if (!existsSync(join(dir, 'kiosk-ca.cert.pem')))
+      throw new Error(
+        `no kiosk CA in ${dir}: give the center's state directory (--state or MADOGUCHI_CENTER_STATE); the center makes its CA on first start`,
+      );
     return ensureKioskCa(dir);
   };
 
@@ -41,25 +46,37 @@ export function kioskProgram(io: CliIo): Command {
     .requiredOption('--store-name <name>')
     .option('--out <file>', 'where to write the client certificate (default: stdout)')
     .option('--days <n>', 'validity in days', '825')
-    .action(async (opts: { csr: string; terminalId: string; printerId: string; storeCode: string; storeName: string; out?: string; days: string }) => {
-      const ca = existingKioskCa();
-      const enrollment = await withDatabase((database) =>
-        enrollKiosk(database, ca, {
-          csrPem: readFileSync(opts.csr, 'utf8'),
-          terminalId: opts.terminalId,
-          printerId: opts.printerId,
-          storeCode: opts.storeCode,
-          storeName: opts.storeName,
-          days: Number(opts.days),
-        }),
-      );
-      if (opts.out) {
-        writeFileSync(opts.out, enrollment.certificatePem);
-        io.out(`enrolled ${enrollment.kiosk.terminalId}: ${opts.out} (sha256 ${enrollment.certificateSha256}, until ${enrollment.notAfter})\n`);
-      } else {
-        io.out(enrollment.certificatePem);
-      }
-    });
+    .action(
+      async (opts: {
+        csr: string;
+        terminalId: string;
+        printerId: string;
+        storeCode: string;
+        storeName: string;
+        out?: string;
+        days: string;
+      }) => {
+        const ca = existingKioskCa();
+        const enrollment = await withDatabase((database) =>
+          enrollKiosk(database, ca, {
+            csrPem: readFileSync(opts.csr, 'utf8'),
+            terminalId: opts.terminalId,
+            printerId: opts.printerId,
+            storeCode: opts.storeCode,
+            storeName: opts.storeName,
+            days: Number(opts.days),
+          }),
+        );
+        if (opts.out) {
+          writeFileSync(opts.out, enrollment.certificatePem);
+          io.out(
+            `enrolled ${enrollment.kiosk.terminalId}: ${opts.out} (sha256 ${enrollment.certificateSha256}, until ${enrollment.notAfter})\n`,
+          );
+        } else {
+          io.out(enrollment.certificatePem);
+        }
+      },
+    );
 
   program
     .command('revoke')
@@ -72,7 +89,8 @@ export function kioskProgram(io: CliIo): Command {
 
   program.command('list').action(async () => {
     const kiosks = await withDatabase((database) => listKiosks(database));
-    for (const k of kiosks) io.out(`${k.terminalId}\t${k.printerId}\t${k.storeCode}\t${k.storeName}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\n`);
+    for (const k of kiosks)
+      io.out(`${k.terminalId}\t${k.printerId}\t${k.storeCode}\t${k.storeName}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\n`);
   });
 
   program

@@ -22,7 +22,11 @@ import { isMain, runProgram, type CliIo } from './cli-errors.js';
 
 /** The CLI as a commander program writing to `io` (tests run it in-process). */
 export function policyProgram(io: CliIo): Command {
-  const program = withDatabaseOptions(new Command('madoguchi-policy').description('Per-municipality offerings, fees, hours, outages, texts, holidays and 本籍地 registrations'));
+  const program = withDatabaseOptions(
+    new Command('madoguchi-policy').description(
+      'Per-municipality offerings, fees, hours, outages, texts, holidays and 本籍地 registrations',
+    ),
+  );
 
   const dbOptions = () => program.opts<DatabaseOptions>();
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -88,8 +92,11 @@ export function policyProgram(io: CliIo): Command {
     .argument('<code>', 'the domicile municipality')
     .option('--status <status>', 'pending | approved | rejected')
     .action(async (code: string, opts: { status?: DomicileRegistrationStatus }) => {
-      const rows = await withCliDatabase(dbOptions(), (database) => createPolicyStore(database).listDomicileRegistrations(code, opts.status));
-      for (const r of rows) io.out(`${r.registrationId}\t${r.residentId}\t${r.status}\t${r.appliedAt}${r.decidedBy ? `\t${r.decidedBy}` : ''}\n`);
+      const rows = await withCliDatabase(dbOptions(), (database) =>
+        createPolicyStore(database).listDomicileRegistrations(code, opts.status),
+      );
+      for (const r of rows)
+        io.out(`${r.registrationId}\t${r.residentId}\t${r.status}\t${r.appliedAt}${r.decidedBy ? `\t${r.decidedBy}` : ''}\n`);
     });
 
   for (const decision of ['approved', 'rejected'] as const) {
@@ -98,7 +105,9 @@ export function policyProgram(io: CliIo): Command {
       .argument('<registrationId>')
       .requiredOption('--by <clerk>', 'staff id of the clerk who decides, recorded in the issuance history (an id, never a name)')
       .action(async (id: string, opts: { by: string }) => {
-        const decided = await withCliDatabase(dbOptions(), (database) => createPolicyStore(database).decideDomicileRegistration(id, decision, opts.by));
+        const decided = await withCliDatabase(dbOptions(), (database) =>
+          createPolicyStore(database).decideDomicileRegistration(id, decision, opts.by),
+        );
         io.out(`${decided.registrationId} ${decided.status} by ${decided.decidedBy}\n`);
       });
   }

@@ -1,7 +1,5 @@
 /** Where the center keeps its data: an embedded SQLite file by default, PostgreSQL for multi-node. */
-export type DatabaseConfig =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; connectionString: string; maxConnections?: number };
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; connectionString: string; maxConnections?: number };
 
 /** `MADOGUCHI_DATABASE_URL=postgres://…` selects PostgreSQL; anything else is a SQLite file path. */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv, defaultSqlitePath: string): DatabaseConfig {

@@ -35,7 +35,9 @@ import { getMunicipality, getResident, type Executor } from '../residents/querie
 import { provisionalRefusal, residentStatusRefusal } from '../residents/record-guards.js';
 
 /** Unprintable characters (外字): the renderer's checkPrintable, injected so tests and the server choose. */
-export type PrintableCheck = (input: PrintableInput) => { ok: true } | { ok: false; code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER'; detail?: string };
+export type PrintableCheck = (
+  input: PrintableInput,
+) => { ok: true } | { ok: false; code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER'; detail?: string };
 
 export const MINIMUM_AGE = 15;
 
@@ -70,7 +72,10 @@ export type EligibilityResult =
 const refused = (code: ErrorCode): EligibilityResult => ({ ok: false, code });
 
 /** Card and person rules, common to every type and to the menu. */
-export function personRefusal(resident: Resident, ctx: Pick<EligibilityContext, 'now' | 'authCertificateNotAfter' | 'cardUsableFrom'>): ErrorCode | null {
+export function personRefusal(
+  resident: Resident,
+  ctx: Pick<EligibilityContext, 'now' | 'authCertificateNotAfter' | 'cardUsableFrom'>,
+): ErrorCode | null {
   const today = japanDate(ctx.now);
   if (ctx.authCertificateNotAfter && ctx.authCertificateNotAfter.getTime() < ctx.now.getTime()) return 'AUTH_CERTIFICATE_EXPIRED';
   if (ctx.cardUsableFrom && ctx.cardUsableFrom > today) return 'ELIGIBILITY_CARD_NOT_YET_USABLE';
@@ -82,7 +87,11 @@ export function personRefusal(resident: Resident, ctx: Pick<EligibilityContext, 
 }
 
 /** Which municipality certifies this type for this resident, or why none may. */
-async function certifyingMunicipality(db: Executor, resident: Resident, type: CertificateType): Promise<{ code: string } | { refusal: ErrorCode }> {
+async function certifyingMunicipality(
+  db: Executor,
+  resident: Resident,
+  type: CertificateType,
+): Promise<{ code: string } | { refusal: ErrorCode }> {
   if (!isFamilyRegisterType(type)) return { code: resident.municipalityCode };
   const domicile = resident.domicile?.municipalityCode;
   if (!domicile) return { refusal: 'ELIGIBILITY_NO_FAMILY_REGISTER' };
@@ -136,7 +145,12 @@ export async function eligibilityIn(db: Executor, ctx: EligibilityContext): Prom
 
   let data: CertificateData;
   try {
-    data = await certificateDataIn(db, { residentId: ctx.residentId, certificateType: ctx.certificateType, options: ctx.options, now: ctx.now });
+    data = await certificateDataIn(db, {
+      residentId: ctx.residentId,
+      certificateType: ctx.certificateType,
+      options: ctx.options,
+      now: ctx.now,
+    });
   } catch (error) {
     if (error instanceof MadoguchiError) return refused(error.code);
     throw error;

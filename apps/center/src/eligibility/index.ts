@@ -20,7 +20,15 @@ import type { CenterDatabase } from '../db/database.js';
 import { checkEligibility, type EligibilityResult, type PrintableCheck } from './check-eligibility.js';
 import { menuFor } from './menu.js';
 
-export { checkEligibility, eligibilityIn, personRefusal, MINIMUM_AGE, type EligibilityContext, type EligibilityResult, type PrintableCheck } from './check-eligibility.js';
+export {
+  checkEligibility,
+  eligibilityIn,
+  personRefusal,
+  MINIMUM_AGE,
+  type EligibilityContext,
+  type EligibilityResult,
+  type PrintableCheck,
+} from './check-eligibility.js';
 export { menuFor, type MenuContext } from './menu.js';
 export { refusalRules } from './refusal-rules.js';
 

@@ -3,7 +3,15 @@
  * (refusal code before any payment), the fee in force, and the options the municipality allows.
  * Each item runs the full eligibility check with the default options for its type.
  */
-import { certificateTypes, isFamilyRegisterType, japanDate, type CertificateOptions, type CertificateType, type IsoDate, type MenuItem } from '@madoguchi/shared';
+import {
+  certificateTypes,
+  isFamilyRegisterType,
+  japanDate,
+  type CertificateOptions,
+  type CertificateType,
+  type IsoDate,
+  type MenuItem,
+} from '@madoguchi/shared';
 import type { CenterDatabase } from '../db/database.js';
 import { readTransaction } from '../db/database.js';
 import { feeInForce, offeringOf } from '../policy/availability.js';
@@ -25,7 +33,10 @@ export async function menuFor(ctx: MenuContext): Promise<MenuItem[]> {
     const resident = await getResident(trx, ctx.residentId);
     const items: MenuItem[] = [];
     for (const type of certificateTypes) {
-      const code = resident && isFamilyRegisterType(type) ? (resident.domicile?.municipalityCode ?? resident.municipalityCode) : resident?.municipalityCode;
+      const code =
+        resident && isFamilyRegisterType(type)
+          ? (resident.domicile?.municipalityCode ?? resident.municipalityCode)
+          : resident?.municipalityCode;
       const policy = code ? await policyIn(trx, code) : null;
       const offering = policy ? offeringOf(policy, type) : null;
       let options: CertificateOptions = {};
@@ -43,7 +54,9 @@ export async function menuFor(ctx: MenuContext): Promise<MenuItem[]> {
         available: decision.ok,
         ...(decision.ok ? {} : { refusal: decision.code }),
         ...(fee !== null ? { feeYen: fee } : {}),
-        ...(offering ? { maxCopies: offering.maxCopies, allowMyNumber: offering.allowMyNumber, allowDomicile: offering.allowDomicile } : {}),
+        ...(offering
+          ? { maxCopies: offering.maxCopies, allowMyNumber: offering.allowMyNumber, allowDomicile: offering.allowDomicile }
+          : {}),
         ...(taxYears ? { taxYears } : {}),
       });
     }

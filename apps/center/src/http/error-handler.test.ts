@@ -34,7 +34,13 @@ describe('error handling', () => {
     expect(internal.body).not.toContain('CRL');
     const refused = await app.inject({ method: 'GET', url: '/refused' });
     expect(refused.statusCode).toBe(401);
-    expect(refused.json()).toEqual({ error: { code: 'AUTH_CHALLENGE_EXPIRED', message: errorCatalog.AUTH_CHALLENGE_EXPIRED.ja, messageEn: errorCatalog.AUTH_CHALLENGE_EXPIRED.en } });
+    expect(refused.json()).toEqual({
+      error: {
+        code: 'AUTH_CHALLENGE_EXPIRED',
+        message: errorCatalog.AUTH_CHALLENGE_EXPIRED.ja,
+        messageEn: errorCatalog.AUTH_CHALLENGE_EXPIRED.en,
+      },
+    });
   });
 
   it('answers schema violations with INPUT_INVALID and field-level issues', async () => {

@@ -20,7 +20,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       return sendError(reply, error.code, error.issues);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const issues = error.validation.map((v) => ({ path: `${error.validationContext ?? ''}${v.instancePath}`, message: v.message ?? 'invalid' }));
+      const issues = error.validation.map((v) => ({
+        path: `${error.validationContext ?? ''}${v.instancePath}`,
+        message: v.message ?? 'invalid',
+      }));
       request.log.info({ code: 'INPUT_INVALID', issues: issues.map((i) => i.path) }, 'invalid input');
       return sendError(reply, 'INPUT_INVALID', issues);
     }

@@ -6,7 +6,16 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ErrorBody, MadoguchiError, kioskApi, type KioskRouteName, type KioskRouteSpec, type RouteParsedBody, type RouteParsedParams, type RouteResponse } from '@madoguchi/shared';
+import {
+  ErrorBody,
+  MadoguchiError,
+  kioskApi,
+  type KioskRouteName,
+  type KioskRouteSpec,
+  type RouteParsedBody,
+  type RouteParsedParams,
+  type RouteResponse,
+} from '@madoguchi/shared';
 import { authenticateResident, describeSession, type AuthenticationDeps } from '../auth/authenticate.js';
 import { issueChallenge } from '../auth/challenges.js';
 import { loadSession, type Session } from '../auth/sessions.js';
@@ -52,7 +61,12 @@ interface KioskCall<N extends KioskRouteName> {
 }
 
 /** Registers the table's route `name`; its schemas validate the request and check the answer. */
-function kioskRoute<N extends KioskRouteName>(ctx: CenterContext, app: FastifyInstance, name: N, handler: (call: KioskCall<N>) => Promise<RouteResponse<N>>): void {
+function kioskRoute<N extends KioskRouteName>(
+  ctx: CenterContext,
+  app: FastifyInstance,
+  name: N,
+  handler: (call: KioskCall<N>) => Promise<RouteResponse<N>>,
+): void {
   const spec: KioskRouteSpec = kioskApi[name];
   app.withTypeProvider<ZodTypeProvider>().route({
     method: spec.method,
@@ -78,7 +92,11 @@ function kioskRoute<N extends KioskRouteName>(ctx: CenterContext, app: FastifyIn
           // The table gives every mutating route an operation; a route without one has no key to run under.
           if (!operation) throw new MadoguchiError('INTERNAL', `${name} is not an idempotent route`);
           const { idempotencyKey } = request.body as { idempotencyKey: string };
-          const result = await runIdempotent(ctx.database, { terminalId: kiosk.terminalId, key: idempotencyKey, operation, request: forKey, now, waitMs }, run);
+          const result = await runIdempotent(
+            ctx.database,
+            { terminalId: kiosk.terminalId, key: idempotencyKey, operation, request: forKey, now, waitMs },
+            run,
+          );
           return stored<T>(reply, result);
         },
       });
@@ -87,8 +105,19 @@ function kioskRoute<N extends KioskRouteName>(ctx: CenterContext, app: FastifyIn
 }
 
 export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
-  const auth: AuthenticationDeps = { database: ctx.database, services: ctx.services, anchors: ctx.anchors, revocation: ctx.revocation, sessionTtlMs: ctx.config.timeouts.sessionTtlMs };
-  const issuance: IssuanceContext = { database: ctx.database, services: ctx.services, bindingKey: ctx.bindingKey, renderTimeoutMs: ctx.config.timeouts.renderTimeoutMs };
+  const auth: AuthenticationDeps = {
+    database: ctx.database,
+    services: ctx.services,
+    anchors: ctx.anchors,
+    revocation: ctx.revocation,
+    sessionTtlMs: ctx.config.timeouts.sessionTtlMs,
+  };
+  const issuance: IssuanceContext = {
+    database: ctx.database,
+    services: ctx.services,
+    bindingKey: ctx.bindingKey,
+    renderTimeoutMs: ctx.config.timeouts.renderTimeoutMs,
+  };
   // A payment renders its copies; its retry waits for them, within the request timeout.
   const paymentWaitMs = Math.min(ctx.config.timeouts.renderTimeoutMs * 2 + DUPLICATE_WAIT_MS, ctx.config.timeouts.requestTimeoutMs - 1_000);
 
@@ -97,7 +126,9 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
     app.addHook('onRequest', kioskGuard(ctx.database));
 
     // The stored result is the challenge itself: random bytes and an id, nothing of a resident.
-    kioskRoute(ctx, app, 'challenge', ({ kiosk, now, idempotent }) => idempotent({}, () => issueChallenge(ctx.database, kiosk.terminalId, now, ctx.config.timeouts.challengeTtlMs)));
+    kioskRoute(ctx, app, 'challenge', ({ kiosk, now, idempotent }) =>
+      idempotent({}, () => issueChallenge(ctx.database, kiosk.terminalId, now, ctx.config.timeouts.challengeTtlMs)),
+    );
 
     kioskRoute(ctx, app, 'authenticate', async ({ kiosk, now, body, idempotent }) => {
       const { idempotencyKey: _key, ...signed } = body;
@@ -111,12 +142,17 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         return { sessionId: created.sessionId };
       });
       const session = created ?? (await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now));
-      const [described, domicileRegistration] = await Promise.all([describeSession(auth, session, now), domicileRegistrationOffer(ctx.database, session, now)]);
+      const [described, domicileRegistration] = await Promise.all([
+        describeSession(auth, session, now),
+        domicileRegistrationOffer(ctx.database, session, now),
+      ]);
       return domicileRegistration ? { ...described, domicileRegistration } : described;
     });
 
     kioskRoute(ctx, app, 'applyDomicileRegistration', ({ kiosk, now, body: { sessionId }, idempotent }) =>
-      idempotent({ sessionId }, async () => applyDomicileRegistrationAtKiosk(ctx.database, kiosk, await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now), now)),
+      idempotent({ sessionId }, async () =>
+        applyDomicileRegistrationAtKiosk(ctx.database, kiosk, await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now), now),
+      ),
     );
 
     kioskRoute(ctx, app, 'quote', ({ kiosk, now, body, idempotent }) => {
@@ -139,7 +175,11 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
       if (delivery) return delivery;
       // The kiosk is retrying a delivery that succeeded: it saw an error the first time. The
       // operator reconciles it (docs/misissuance.md#r3); the documents are the same signed ones.
-      await recordIncident(ctx.database.db, { kind: 'delivery_replayed', issuanceId, terminalId: kiosk.terminalId, detail: { idempotencyKey } }, now);
+      await recordIncident(
+        ctx.database.db,
+        { kind: 'delivery_replayed', issuanceId, terminalId: kiosk.terminalId, detail: { idempotencyKey } },
+        now,
+      );
       return deliveryOf(issuance, kiosk, issuanceId);
     });
 

@@ -13,7 +13,10 @@ export const responseSerializerCompiler: FastifySerializerCompiler<z.ZodType> = 
   return (data: unknown) => {
     const result = schema.safeParse(data);
     if (!result.success) {
-      throw new MadoguchiError('INTERNAL', `response of ${method} ${url} does not match its schema: ${result.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+      throw new MadoguchiError(
+        'INTERNAL',
+        `response of ${method} ${url} does not match its schema: ${result.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+      );
     }
     return JSON.stringify(data);
   };

@@ -26,7 +26,10 @@ describe('document bindings', () => {
 
   it('fails verification when any field is changed (another card, another page count)', () => {
     const signed = signBinding(key, binding);
-    for (const tampered of [{ ...binding, authCertificateSha256: 'c'.repeat(64) }, { ...binding, pageCount: 2 }]) {
+    for (const tampered of [
+      { ...binding, authCertificateSha256: 'c'.repeat(64) },
+      { ...binding, pageCount: 2 },
+    ]) {
       expect(verifyBindingSignature(key.publicKey, JSON.stringify(tampered), signed.bindingSignature)).toBe(false);
     }
   });

@@ -14,13 +14,20 @@ import { createMunicipalStore } from '../residents/index.js';
 import type { CenterServices, EligibilityDecision } from './services.js';
 
 function certifyingMunicipality(data: CertificateData, residenceMunicipalityCode: string): string {
-  if (data.certificateType === 'familyRegisterFull' || data.certificateType === 'familyRegisterIndividual' || data.certificateType === 'familyRegisterAddressHistory') {
+  if (
+    data.certificateType === 'familyRegisterFull' ||
+    data.certificateType === 'familyRegisterIndividual' ||
+    data.certificateType === 'familyRegisterAddressHistory'
+  ) {
     return data.register.municipalityCode;
   }
   return residenceMunicipalityCode;
 }
 
-export function createDefaultServices(database: CenterDatabase, config: Pick<CenterConfig, 'verificationKey' | 'renderWorkers' | 'publicVerifyBaseUrl'>): CenterServices {
+export function createDefaultServices(
+  database: CenterDatabase,
+  config: Pick<CenterConfig, 'verificationKey' | 'renderWorkers' | 'publicVerifyBaseUrl'>,
+): CenterServices {
   const store = createMunicipalStore(database);
   const policies = createPolicyStore(database);
   const renderer = createRenderer({
@@ -36,7 +43,9 @@ export function createDefaultServices(database: CenterDatabase, config: Pick<Cen
       const link = await store.cardLink(issuer, serialNumber);
       if (!link) return null;
       const resident = await store.getResident(link.residentId);
-      return resident ? { residentId: resident.residentId, municipalityCode: resident.municipalityCode, usableFrom: link.usableFrom } : null;
+      return resident
+        ? { residentId: resident.residentId, municipalityCode: resident.municipalityCode, usableFrom: link.usableFrom }
+        : null;
     },
     async municipalityName(code) {
       const municipality = await store.getMunicipality(code);
@@ -46,7 +55,11 @@ export function createDefaultServices(database: CenterDatabase, config: Pick<Cen
     menuFor: (residentId, now, card) => eligibility.menuFor(residentId, now, card),
     async householdMembers(residentId) {
       const members = await store.householdMembers(residentId);
-      return members.map((m) => ({ residentId: m.residentId, displayName: `${m.name.family} ${m.name.given}`.trim(), relationship: m.relationship }));
+      return members.map((m) => ({
+        residentId: m.residentId,
+        displayName: `${m.name.family} ${m.name.given}`.trim(),
+        relationship: m.relationship,
+      }));
     },
     async checkEligibility(request): Promise<EligibilityDecision> {
       const result = await eligibility.checkEligibility(request);

@@ -40,7 +40,9 @@ export interface IdempotentCall {
 const POLL_MS = 100;
 
 export async function runIdempotent(database: CenterDatabase, call: IdempotentCall, run: () => Promise<unknown>): Promise<StoredResponse> {
-  const requestSha256 = createHash('sha256').update(canonicalJson({ operation: call.operation, request: call.request })).digest('hex');
+  const requestSha256 = createHash('sha256')
+    .update(canonicalJson({ operation: call.operation, request: call.request }))
+    .digest('hex');
   const inserted = await database.db
     .insertInto('idempotency_keys')
     .values({
@@ -72,7 +74,8 @@ export async function runIdempotent(database: CenterDatabase, call: IdempotentCa
       // Wait only while the first call can still be running: a pending row older than the wait
       // window was left by a process that died (the sweeper settles its issuance).
       deadline ??= Date.now() + (call.waitMs ?? 0) - Math.max(0, call.now.getTime() - Date.parse(row.created_at));
-      if (Date.now() >= deadline) throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'the first call with this key is still running or never finished');
+      if (Date.now() >= deadline)
+        throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'the first call with this key is still running or never finished');
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

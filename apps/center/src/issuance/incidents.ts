@@ -62,6 +62,11 @@ export async function listIncidents(db: Kysely<Database>, options: { includeReso
 }
 
 export async function resolveIncident(db: Kysely<Database>, incidentId: string, now: Date): Promise<boolean> {
-  const result = await db.updateTable('incidents').set({ resolved_at: now.toISOString() }).where('incident_id', '=', incidentId).where('resolved_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('incidents')
+    .set({ resolved_at: now.toISOString() })
+    .where('incident_id', '=', incidentId)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

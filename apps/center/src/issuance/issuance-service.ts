@@ -66,11 +66,20 @@ function checkPayable(row: IssuanceRow, paidYen: number): void {
 
 /** What the issuance asks for, as stored at the quote. */
 function selectionOf(row: IssuanceRow): { certificateType: CertificateType; options: CertificateOptions; copies: number } {
-  return { certificateType: row.certificate_type as CertificateType, options: JSON.parse(row.options_json) as CertificateOptions, copies: row.copies };
+  return {
+    certificateType: row.certificate_type as CertificateType,
+    options: JSON.parse(row.options_json) as CertificateOptions,
+    copies: row.copies,
+  };
 }
 
 /** The eligibility question, the same at the quote and again at payment. */
-function eligibilityRequest(residentId: string, session: Session, selection: Pick<EligibilityRequest, 'certificateType' | 'options' | 'copies'>, now: Date): EligibilityRequest {
+function eligibilityRequest(
+  residentId: string,
+  session: Session,
+  selection: Pick<EligibilityRequest, 'certificateType' | 'options' | 'copies'>,
+  now: Date,
+): EligibilityRequest {
   return {
     residentId,
     certificateType: selection.certificateType,
@@ -118,9 +127,21 @@ export async function quote(ctx: IssuanceContext, kiosk: Kiosk, input: QuoteInpu
       updated_at: now.toISOString(),
     };
     await trx.insertInto('issuances').values(row).execute();
-    await appendAudit(trx, ctx.database.kind, { event: 'quoted', ...auditBase(row, kiosk), detail: { feeYen: decision.feeYen, totalYen, sessionId: session.sessionId } }, now);
+    await appendAudit(
+      trx,
+      ctx.database.kind,
+      { event: 'quoted', ...auditBase(row, kiosk), detail: { feeYen: decision.feeYen, totalYen, sessionId: session.sessionId } },
+      now,
+    );
   });
-  return { issuanceId, state: 'quoted', certificateType: input.certificateType, copies: input.copies, feeYen: yen(decision.feeYen), totalYen: yen(totalYen) };
+  return {
+    issuanceId,
+    state: 'quoted',
+    certificateType: input.certificateType,
+    copies: input.copies,
+    feeYen: yen(decision.feeYen),
+    totalYen: yen(totalYen),
+  };
 }
 
 // ---------------------------------------------------------------- pay + deliver
@@ -139,15 +160,28 @@ async function allocateIssueNumbers(trx: Tx, kiosk: Kiosk, municipalityName: str
     .where('terminal_id', '=', kiosk.terminalId)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) throw new MadoguchiError('INTERNAL', `no issue sequence for terminal ${kiosk.terminalId}`);
-  const { last_value: last } = await trx.selectFrom('issue_sequences').select('last_value').where('terminal_id', '=', kiosk.terminalId).executeTakeFirstOrThrow();
+  const { last_value: last } = await trx
+    .selectFrom('issue_sequences')
+    .select('last_value')
+    .where('terminal_id', '=', kiosk.terminalId)
+    .executeTakeFirstOrThrow();
   const date = japanDate(now).replaceAll('-', '');
   return Array.from({ length: copies }, (_, i) => ({
     copyIndex: i + 1,
-    issueNumber: formatIssueNumber({ date, municipalityName, terminalId: kiosk.terminalId, printerId: kiosk.printerId, sequence: String(last - copies + 1 + i).padStart(6, '0') }),
+    issueNumber: formatIssueNumber({
+      date,
+      municipalityName,
+      terminalId: kiosk.terminalId,
+      printerId: kiosk.printerId,
+      sequence: String(last - copies + 1 + i).padStart(6, '0'),
+    }),
   }));
 }
 
-async function renderWithTimeout(ctx: IssuanceContext, render: (signal: AbortSignal) => Promise<RenderedDocument>): Promise<RenderedDocument> {
+async function renderWithTimeout(
+  ctx: IssuanceContext,
+  render: (signal: AbortSignal) => Promise<RenderedDocument>,
+): Promise<RenderedDocument> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -186,7 +220,12 @@ async function recheckAtPayment(ctx: IssuanceContext, kiosk: Kiosk, row: Issuanc
     const current = await issuanceFor(trx, row.issuance_id, kiosk);
     if (current.state !== 'quoted') throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${current.state}`);
     await transition(trx, row.issuance_id, 'quoted', 'voided', now, { failure_code: refusal });
-    await appendAudit(trx, ctx.database.kind, { event: 'voided', ...auditBase(current, kiosk), detail: { reasonCode: refusal, stage: 'payment' } }, now);
+    await appendAudit(
+      trx,
+      ctx.database.kind,
+      { event: 'voided', ...auditBase(current, kiosk), detail: { reasonCode: refusal, stage: 'payment' } },
+      now,
+    );
   });
   throw new MadoguchiError(refusal, 'refused at payment, before the money was taken');
 }
@@ -247,7 +286,12 @@ async function commitPayment(ctx: IssuanceContext, kiosk: Kiosk, quoted: Issuanc
         })),
       )
       .execute();
-    await appendAudit(trx, ctx.database.kind, { event: 'paid', ...auditBase(row, kiosk), issueNumbers: documents.map((d) => d.issueNumber), detail: { paidYen } }, now);
+    await appendAudit(
+      trx,
+      ctx.database.kind,
+      { event: 'paid', ...auditBase(row, kiosk), issueNumbers: documents.map((d) => d.issueNumber), detail: { paidYen } },
+      now,
+    );
     return { row, documents };
   });
 }
@@ -268,7 +312,18 @@ async function renderAndSign(ctx: IssuanceContext, kiosk: Kiosk, paid: PaidIssua
     const signed: SignedDocument[] = [];
     for (const doc of documents) {
       const rendered = await renderWithTimeout(ctx, (signal) =>
-        ctx.services.render({ issuanceId, copyIndex: doc.copyIndex, issueNumber: doc.issueNumber, municipality: context.municipality, policy: context.policy, issuedOn, data }, { timeoutMs: ctx.renderTimeoutMs, signal }),
+        ctx.services.render(
+          {
+            issuanceId,
+            copyIndex: doc.copyIndex,
+            issueNumber: doc.issueNumber,
+            municipality: context.municipality,
+            policy: context.policy,
+            issuedOn,
+            data,
+          },
+          { timeoutMs: ctx.renderTimeoutMs, signal },
+        ),
       );
       checkPages(doc.issueNumber, rendered);
       const binding: DocumentBinding = {
@@ -294,7 +349,16 @@ async function renderAndSign(ctx: IssuanceContext, kiosk: Kiosk, paid: PaidIssua
       // A refusal found at payment (the record changed since the quote) is the data doing its job;
       // a render failure or timeout is something an operator looks at.
       if (code.startsWith('ISSUANCE_') || code === 'INTERNAL') {
-        await recordIncident(trx, { kind: 'render_failed', issuanceId, terminalId: kiosk.terminalId, detail: { code, error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' } }, now);
+        await recordIncident(
+          trx,
+          {
+            kind: 'render_failed',
+            issuanceId,
+            terminalId: kiosk.terminalId,
+            detail: { code, error: error instanceof Error ? error.message.slice(0, 200) : 'unknown' },
+          },
+          now,
+        );
       }
     });
     throw error instanceof MadoguchiError ? error : new MadoguchiError(code, error instanceof Error ? error.message : undefined);
@@ -307,11 +371,25 @@ async function renderAndSign(ctx: IssuanceContext, kiosk: Kiosk, paid: PaidIssua
  * session failed before: an error followed by a success is looked at, docs/misissuance.md#r3). On a
  * mismatch nothing is delivered; the incident and the refund commit in a transaction of their own.
  */
-async function reconcileAndDeliver(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, delivered: SignedDocument[], now: Date): Promise<DeliveryResponse> {
+async function reconcileAndDeliver(
+  ctx: IssuanceContext,
+  kiosk: Kiosk,
+  issuanceId: string,
+  delivered: SignedDocument[],
+  now: Date,
+): Promise<DeliveryResponse> {
   const reconciled = await writeTransaction(ctx.database, async (trx) => {
     const current = await issuanceFor(trx, issuanceId, kiosk);
-    const session = await trx.selectFrom('sessions').select(['resident_id', 'auth_certificate_sha256']).where('session_id', '=', current.session_id).executeTakeFirstOrThrow();
-    if (session.resident_id !== current.resident_id || delivered.some((d) => d.signed.binding.authCertificateSha256 !== session.auth_certificate_sha256)) return false;
+    const session = await trx
+      .selectFrom('sessions')
+      .select(['resident_id', 'auth_certificate_sha256'])
+      .where('session_id', '=', current.session_id)
+      .executeTakeFirstOrThrow();
+    if (
+      session.resident_id !== current.resident_id ||
+      delivered.some((d) => d.signed.binding.authCertificateSha256 !== session.auth_certificate_sha256)
+    )
+      return false;
     await transition(trx, issuanceId, 'paid', 'delivered', now);
     await storeDocuments(trx, issuanceId, delivered);
     await appendAudit(
@@ -322,7 +400,10 @@ async function reconcileAndDeliver(ctx: IssuanceContext, kiosk: Kiosk, issuanceI
         ...auditBase(current, kiosk),
         pageCount: delivered.reduce((n, d) => n + d.rendered.pageCount, 0),
         issueNumbers: delivered.map((d) => d.doc.issueNumber),
-        detail: { documentSha256: delivered.map((d) => d.signed.binding.documentSha256), authCertificateSha256: current.auth_certificate_sha256 },
+        detail: {
+          documentSha256: delivered.map((d) => d.signed.binding.documentSha256),
+          authCertificateSha256: current.auth_certificate_sha256,
+        },
       },
       now,
     );
@@ -335,15 +416,32 @@ async function reconcileAndDeliver(ctx: IssuanceContext, kiosk: Kiosk, issuanceI
     // not when the sweeper finds a paid issuance without a print result.
     await writeTransaction(ctx.database, async (trx) => {
       const current = await issuanceFor(trx, issuanceId, kiosk);
-      await recordIncident(trx, { kind: 'reconciliation_mismatch', issuanceId, terminalId: kiosk.terminalId, detail: { stage: 'delivery', refunded: current.state === 'paid' } }, now);
+      await recordIncident(
+        trx,
+        {
+          kind: 'reconciliation_mismatch',
+          issuanceId,
+          terminalId: kiosk.terminalId,
+          detail: { stage: 'delivery', refunded: current.state === 'paid' },
+        },
+        now,
+      );
       if (current.state === 'paid') await refund(ctx, trx, current, kiosk, 'paid', 'ISSUANCE_DOCUMENT_MISMATCH', now);
     });
-    throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'delivery does not match the authenticated session; nothing delivered, refunded');
+    throw new MadoguchiError(
+      'ISSUANCE_DOCUMENT_MISMATCH',
+      'delivery does not match the authenticated session; nothing delivered, refunded',
+    );
   }
   return {
     issuanceId,
     state: 'delivered',
-    documents: delivered.map((d) => ({ binding: d.signed.binding, bindingJson: d.signed.bindingJson, bindingSignature: d.signed.bindingSignature, pdf: Buffer.from(d.rendered.pdf).toString('base64') })),
+    documents: delivered.map((d) => ({
+      binding: d.signed.binding,
+      bindingJson: d.signed.bindingJson,
+      bindingSignature: d.signed.bindingSignature,
+      pdf: Buffer.from(d.rendered.pdf).toString('base64'),
+    })),
   };
 }
 
@@ -379,7 +477,12 @@ async function recordSuccessAfterFailure(trx: Tx, current: IssuanceRow, kiosk: K
   if (earlierFailures.length === 0) return;
   await recordIncident(
     trx,
-    { kind: 'success_after_failure', issuanceId: current.issuance_id, terminalId: kiosk.terminalId, detail: { failedIssuanceIds: earlierFailures.map((f) => f.issuance_id), reconciled: true } },
+    {
+      kind: 'success_after_failure',
+      issuanceId: current.issuance_id,
+      terminalId: kiosk.terminalId,
+      detail: { failedIssuanceIds: earlierFailures.map((f) => f.issuance_id), reconciled: true },
+    },
     now,
   );
 }
@@ -387,7 +490,11 @@ async function recordSuccessAfterFailure(trx: Tx, current: IssuanceRow, kiosk: K
 /** The renderer must have put this copy's issue number, and n/N, on every page. */
 function checkPages(issueNumber: string, rendered: RenderedDocument): void {
   const expected = Array.from({ length: rendered.pageCount }, (_, i) => pageIssueNumber(issueNumber, i + 1, rendered.pageCount));
-  if (rendered.pageCount < 1 || rendered.pageIssueNumbers.length !== expected.length || rendered.pageIssueNumbers.some((n, i) => n !== expected[i])) {
+  if (
+    rendered.pageCount < 1 ||
+    rendered.pageIssueNumbers.length !== expected.length ||
+    rendered.pageIssueNumbers.some((n, i) => n !== expected[i])
+  ) {
     throw new MadoguchiError('ISSUANCE_RENDER_FAILED', 'rendered pages do not carry this copy’s issue numbers');
   }
 }
@@ -395,14 +502,24 @@ function checkPages(issueNumber: string, rendered: RenderedDocument): void {
 /** The delivery again, for an idempotent replay of the payment call (the bytes must still exist). */
 export async function deliveryOf(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string): Promise<DeliveryResponse> {
   const row = await issuanceFor(ctx.database.db, issuanceId, kiosk);
-  const docs = await ctx.database.db.selectFrom('issuance_documents').selectAll().where('issuance_id', '=', issuanceId).orderBy('copy_index').execute();
+  const docs = await ctx.database.db
+    .selectFrom('issuance_documents')
+    .selectAll()
+    .where('issuance_id', '=', issuanceId)
+    .orderBy('copy_index')
+    .execute();
   if (row.state !== 'delivered' || docs.some((d) => d.pdf_base64 === null || d.binding_json === null || d.binding_signature === null)) {
     throw new MadoguchiError('ISSUANCE_INVALID_STATE', `documents are no longer available (issuance ${row.state})`);
   }
   return {
     issuanceId,
     state: row.state,
-    documents: docs.map((d) => ({ binding: JSON.parse(d.binding_json!) as DocumentBinding, bindingJson: d.binding_json!, bindingSignature: d.binding_signature!, pdf: d.pdf_base64! })),
+    documents: docs.map((d) => ({
+      binding: JSON.parse(d.binding_json!) as DocumentBinding,
+      bindingJson: d.binding_json!,
+      bindingSignature: d.binding_signature!,
+      pdf: d.pdf_base64!,
+    })),
   };
 }
 
@@ -412,14 +529,26 @@ export async function deliveryOf(ctx: IssuanceContext, kiosk: Kiosk, issuanceId:
  * from → failed → refunded, in the caller's transaction. The refund covers every copy not
  * printed; unreported copies are marked unprinted and their bytes deleted.
  */
-export async function refund(ctx: Pick<IssuanceContext, 'database'>, trx: Tx, row: IssuanceRow, kiosk: Pick<Kiosk, 'storeCode' | 'terminalId'>, from: 'paid' | 'delivered', failureCode: string, now: Date): Promise<number> {
+export async function refund(
+  ctx: Pick<IssuanceContext, 'database'>,
+  trx: Tx,
+  row: IssuanceRow,
+  kiosk: Pick<Kiosk, 'storeCode' | 'terminalId'>,
+  from: 'paid' | 'delivered',
+  failureCode: string,
+  now: Date,
+): Promise<number> {
   await trx
     .updateTable('issuance_documents')
     .set({ print_outcome: 'unprinted', reported_at: now.toISOString(), pdf_base64: null, pdf_deleted_at: now.toISOString() })
     .where('issuance_id', '=', row.issuance_id)
     .where('print_outcome', 'is', null)
     .execute();
-  const docs = await trx.selectFrom('issuance_documents').select(['issue_number', 'print_outcome']).where('issuance_id', '=', row.issuance_id).execute();
+  const docs = await trx
+    .selectFrom('issuance_documents')
+    .select(['issue_number', 'print_outcome'])
+    .where('issuance_id', '=', row.issuance_id)
+    .execute();
   const printed = docs.filter((d) => d.print_outcome === 'printed').length;
   const refundYen = row.fee_yen * (row.copies - printed);
   await transition(trx, row.issuance_id, from, 'failed', now, { failure_code: failureCode });
@@ -447,9 +576,15 @@ export async function reportPrintResult(
 ): Promise<PrintResultResponse> {
   return writeTransaction(ctx.database, async (trx) => {
     const row = await issuanceFor(trx, issuanceId, kiosk);
-    const doc = await trx.selectFrom('issuance_documents').selectAll().where('issuance_id', '=', issuanceId).where('issue_number', '=', report.issueNumber).executeTakeFirst();
+    const doc = await trx
+      .selectFrom('issuance_documents')
+      .selectAll()
+      .where('issuance_id', '=', issuanceId)
+      .where('issue_number', '=', report.issueNumber)
+      .executeTakeFirst();
     if (!doc) throw new MadoguchiError('ISSUANCE_NOT_FOUND', 'no such issue number in this issuance');
-    if (row.state !== 'delivered' || doc.print_outcome !== null) throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}, copy is ${doc.print_outcome ?? 'unreported'}`);
+    if (row.state !== 'delivered' || doc.print_outcome !== null)
+      throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}, copy is ${doc.print_outcome ?? 'unreported'}`);
 
     if (report.outcome === 'printed') {
       const updated = await trx
@@ -459,11 +594,21 @@ export async function reportPrintResult(
         .where('print_outcome', 'is', null)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'copy already reported');
-      await appendAudit(trx, ctx.database.kind, { event: 'printed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number] }, now);
+      await appendAudit(
+        trx,
+        ctx.database.kind,
+        { event: 'printed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number] },
+        now,
+      );
       // Read after appendAudit on purpose: its lock (SQLite's write lock; the chain's advisory lock
       // on PostgreSQL) waits for a concurrent report of another copy to commit, so the last of two
       // racing reports sees both copies printed and moves the issuance to printed.
-      const remaining = await trx.selectFrom('issuance_documents').select('issue_number').where('issuance_id', '=', issuanceId).where('print_outcome', 'is', null).execute();
+      const remaining = await trx
+        .selectFrom('issuance_documents')
+        .select('issue_number')
+        .where('issuance_id', '=', issuanceId)
+        .where('print_outcome', 'is', null)
+        .execute();
       let state: IssuanceState = 'delivered';
       if (remaining.length === 0) {
         await transition(trx, issuanceId, 'delivered', 'printed', now);
@@ -473,27 +618,65 @@ export async function reportPrintResult(
     }
 
     // A catalog code (the request schema admits nothing else): the history holds codes only.
-    const failureCode: ErrorCode = report.reasonCode ?? (report.outcome === 'rejected' ? 'ISSUANCE_DOCUMENT_MISMATCH' : 'ISSUANCE_PRINT_FAILED');
+    const failureCode: ErrorCode =
+      report.reasonCode ?? (report.outcome === 'rejected' ? 'ISSUANCE_DOCUMENT_MISMATCH' : 'ISSUANCE_PRINT_FAILED');
     await trx
       .updateTable('issuance_documents')
-      .set({ print_outcome: report.outcome, print_reason_code: failureCode, reported_at: now.toISOString(), pdf_base64: null, pdf_deleted_at: now.toISOString() })
+      .set({
+        print_outcome: report.outcome,
+        print_reason_code: failureCode,
+        reported_at: now.toISOString(),
+        pdf_base64: null,
+        pdf_deleted_at: now.toISOString(),
+      })
       .where('issue_number', '=', doc.issue_number)
       .execute();
-    await appendAudit(trx, ctx.database.kind, { event: 'print_failed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number], detail: { outcome: report.outcome, failureCode } }, now);
-    await recordIncident(trx, { kind: report.outcome === 'rejected' ? 'document_rejected' : 'print_failed', issuanceId, terminalId: kiosk.terminalId, detail: { issueNumber: doc.issue_number, failureCode } }, now);
+    await appendAudit(
+      trx,
+      ctx.database.kind,
+      {
+        event: 'print_failed',
+        ...auditBase(row, kiosk),
+        pageCount: doc.page_count ?? undefined,
+        issueNumbers: [doc.issue_number],
+        detail: { outcome: report.outcome, failureCode },
+      },
+      now,
+    );
+    await recordIncident(
+      trx,
+      {
+        kind: report.outcome === 'rejected' ? 'document_rejected' : 'print_failed',
+        issuanceId,
+        terminalId: kiosk.terminalId,
+        detail: { issueNumber: doc.issue_number, failureCode },
+      },
+      now,
+    );
     const refundYen = await refund(ctx, trx, row, kiosk, 'delivered', failureCode, now);
     return { issuanceId, state: 'refunded', refundYen: yen(refundYen) };
   });
 }
 
 /** `reasonCode` is a catalog code (CancelRequest admits nothing else): it is recorded in the history. */
-export async function cancel(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, reasonCode: ErrorCode | undefined, now: Date): Promise<PrintResultResponse> {
+export async function cancel(
+  ctx: IssuanceContext,
+  kiosk: Kiosk,
+  issuanceId: string,
+  reasonCode: ErrorCode | undefined,
+  now: Date,
+): Promise<PrintResultResponse> {
   return writeTransaction(ctx.database, async (trx) => {
     const row = await issuanceFor(trx, issuanceId, kiosk);
     const state = row.state as IssuanceState;
     if (state === 'quoted') {
       await transition(trx, issuanceId, 'quoted', 'voided', now, { failure_code: null });
-      await appendAudit(trx, ctx.database.kind, { event: 'voided', ...auditBase(row, kiosk), detail: { reasonCode: reasonCode ?? null } }, now);
+      await appendAudit(
+        trx,
+        ctx.database.kind,
+        { event: 'voided', ...auditBase(row, kiosk), detail: { reasonCode: reasonCode ?? null } },
+        now,
+      );
       return { issuanceId, state: 'voided', refundYen: yen(0) };
     }
     if (state === 'paid' || state === 'delivered') {

@@ -4,7 +4,16 @@
  * `defaultServices` wires it to the real modules; tests pass the same real modules (or a slowed
  * renderer, to inject timeouts) through it, so every code path is the production one.
  */
-import type { CertificateData, CertificateOptions, CertificateType, HouseholdMemberChoice, MenuItem, Municipality, MunicipalityPolicy, RenderInput } from '@madoguchi/shared';
+import type {
+  CertificateData,
+  CertificateOptions,
+  CertificateType,
+  HouseholdMemberChoice,
+  MenuItem,
+  Municipality,
+  MunicipalityPolicy,
+  RenderInput,
+} from '@madoguchi/shared';
 import type { z } from 'zod';
 import type { EligibilityRequest } from '../eligibility/index.js';
 import type { RenderedDocument } from '../rendering/index.js';
@@ -21,7 +30,6 @@ export interface CardHolder {
 
 export type EligibilityDecision = { ok: true; feeYen: number; municipalityCode: string } | { ok: false; code: string };
 
-
 export interface RenderContext {
   municipality: Municipality;
   policy: Pick<MunicipalityPolicy, 'officialSealPng' | 'fixedTexts'>;
@@ -34,7 +42,12 @@ export interface CenterServices {
   householdMembers(residentId: string): Promise<z.infer<typeof HouseholdMemberChoice>[]>;
   checkEligibility(request: EligibilityRequest): Promise<EligibilityDecision>;
   /** The approved record for one certificate, read in one snapshot at payment time. */
-  loadCertificateData(request: { residentId: string; certificateType: CertificateType; options: CertificateOptions; now: Date }): Promise<CertificateData>;
+  loadCertificateData(request: {
+    residentId: string;
+    certificateType: CertificateType;
+    options: CertificateOptions;
+    now: Date;
+  }): Promise<CertificateData>;
   /** The certifying municipality of a document (the 本籍地 for 戸籍 types) and its seal and texts. */
   renderContext(data: CertificateData, residentMunicipalityCode: string): Promise<RenderContext>;
   render(input: RenderInput, options: { timeoutMs: number; signal?: AbortSignal }): Promise<RenderedDocument>;

@@ -34,7 +34,14 @@ export interface TransitionFields {
 }
 
 /** Moves one issuance from `from` to `to`, or throws ISSUANCE_INVALID_STATE when someone else moved it first. */
-export async function transition(trx: Transaction<Database>, issuanceId: string, from: IssuanceState, to: IssuanceState, now: Date, fields: TransitionFields = {}): Promise<void> {
+export async function transition(
+  trx: Transaction<Database>,
+  issuanceId: string,
+  from: IssuanceState,
+  to: IssuanceState,
+  now: Date,
+  fields: TransitionFields = {},
+): Promise<void> {
   if (!canTransition(from, to)) throw new MadoguchiError('ISSUANCE_INVALID_STATE', `${from} → ${to} is not a transition`);
   const result = await trx
     .updateTable('issuances')

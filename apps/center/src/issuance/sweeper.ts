@@ -54,7 +54,16 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
         if (row.state !== 'paid' && row.state !== 'delivered') return;
         const kiosk = await kioskOfRow(trx, row.terminal_id);
         const refundYen = await refund({ database }, trx, row, kiosk, row.state, 'ISSUANCE_PRINT_FAILED', now);
-        await recordIncident(trx, { kind: 'print_result_missing', issuanceId, terminalId: row.terminal_id, detail: { from: row.state, refundYen, since: row.updated_at } }, now);
+        await recordIncident(
+          trx,
+          {
+            kind: 'print_result_missing',
+            issuanceId,
+            terminalId: row.terminal_id,
+            detail: { from: row.state, refundYen, since: row.updated_at },
+          },
+          now,
+        );
         report.refunded.push(issuanceId);
       });
     } catch (error) {
@@ -62,7 +71,12 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
     }
   }
 
-  const unpaid = await database.db.selectFrom('issuances').select('issuance_id').where('state', '=', 'quoted').where('updated_at', '<', at(policy.quoteTtlMs)).execute();
+  const unpaid = await database.db
+    .selectFrom('issuances')
+    .select('issuance_id')
+    .where('state', '=', 'quoted')
+    .where('updated_at', '<', at(policy.quoteTtlMs))
+    .execute();
   for (const { issuance_id: issuanceId } of unpaid) {
     try {
       await writeTransaction(database, async (trx) => {
@@ -70,12 +84,7 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
         if (row.state !== 'quoted') return;
         await transition(trx, issuanceId, 'quoted', 'voided', now);
         const kiosk = await kioskOfRow(trx, row.terminal_id);
-        await appendAudit(
-          trx,
-          database.kind,
-          { event: 'voided', ...auditBase(row, kiosk), detail: { reason: 'quote expired' } },
-          now,
-        );
+        await appendAudit(trx, database.kind, { event: 'voided', ...auditBase(row, kiosk), detail: { reason: 'quote expired' } }, now);
         report.voided.push(issuanceId);
       });
     } catch (error) {
@@ -96,7 +105,11 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
     if (expired.length === 0) return;
     const byIssuance = new Map<string, string[]>();
     for (const doc of expired) {
-      await trx.updateTable('issuance_documents').set({ pdf_base64: null, pdf_deleted_at: now.toISOString() }).where('issue_number', '=', doc.issue_number).execute();
+      await trx
+        .updateTable('issuance_documents')
+        .set({ pdf_base64: null, pdf_deleted_at: now.toISOString() })
+        .where('issue_number', '=', doc.issue_number)
+        .execute();
       byIssuance.set(doc.issuance_id, [...(byIssuance.get(doc.issuance_id) ?? []), doc.issue_number]);
     }
     // One row per issuance, naming it, its store and terminal, like every other history row.
@@ -119,13 +132,20 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
 }
 
 /** Runs `sweep` every `intervalMs`; failures are logged and retried on the next tick. */
-export function startSweeper(database: CenterDatabase, policy: SweepPolicy, intervalMs: number, clock: () => Date, log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void }): () => Promise<void> {
+export function startSweeper(
+  database: CenterDatabase,
+  policy: SweepPolicy,
+  intervalMs: number,
+  clock: () => Date,
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void },
+): () => Promise<void> {
   let running: Promise<void> | null = null;
   const tick = () => {
     if (running) return;
     running = sweep(database, policy, clock())
       .then((r) => {
-        if (r.refunded.length || r.voided.length || r.documentsDeleted) log.info({ refunded: r.refunded.length, voided: r.voided.length, documentsDeleted: r.documentsDeleted }, 'sweeper');
+        if (r.refunded.length || r.voided.length || r.documentsDeleted)
+          log.info({ refunded: r.refunded.length, voided: r.voided.length, documentsDeleted: r.documentsDeleted }, 'sweeper');
       })
       .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'sweeper failed'))
       .finally(() => {

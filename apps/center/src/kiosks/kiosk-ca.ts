@@ -51,10 +51,22 @@ export function ensureKioskCa(dir: string, commonName = 'Madoguchi kiosk CA'): K
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyPath]);
     openssl([
-      'req', '-x509', '-new', '-key', keyPath, '-out', certPath, '-days', '7300', '-sha256',
-      '-subj', `/O=Madoguchi/CN=${commonName}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '7300',
+      '-sha256',
+      '-subj',
+      `/O=Madoguchi/CN=${commonName}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ]);
   }
   return { dir, keyPath, certPath, certificatePem: readFileSync(certPath, 'utf8') };
@@ -95,17 +107,41 @@ export function signKioskCsr(ca: KioskCa, csrPem: string, terminalId: string, da
     const outPath = join(dir, 'kiosk.cert.pem');
     writeFileSync(csrPath, csrPem);
     openssl(['req', '-in', csrPath, '-verify', '-noout']);
-    writeFileSync(extPath, ['[kiosk]', 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth', ''].join('\n'));
+    writeFileSync(
+      extPath,
+      ['[kiosk]', 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth', ''].join('\n'),
+    );
     openssl([
-      'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', `0x${randomSerialHex()}`,
-      '-days', String(days), '-sha256', '-extfile', extPath, '-extensions', 'kiosk', '-out', outPath,
+      'x509',
+      '-req',
+      '-in',
+      csrPath,
+      '-CA',
+      ca.certPath,
+      '-CAkey',
+      ca.keyPath,
+      '-set_serial',
+      `0x${randomSerialHex()}`,
+      '-days',
+      String(days),
+      '-sha256',
+      '-extfile',
+      extPath,
+      '-extensions',
+      'kiosk',
+      '-out',
+      outPath,
     ]);
     return describe(readFileSync(outPath, 'utf8'));
   });
 }
 
 /** The center's TLS server certificate, signed by the kiosk CA, for the given DNS names and IPs. */
-export function issueServerCertificate(ca: KioskCa, outDir: string, hosts: string[] = ['localhost', '127.0.0.1']): { keyPath: string; certPath: string } {
+export function issueServerCertificate(
+  ca: KioskCa,
+  outDir: string,
+  hosts: string[] = ['localhost', '127.0.0.1'],
+): { keyPath: string; certPath: string } {
   const keyPath = join(outDir, 'server.key.pem');
   const certPath = join(outDir, 'server.cert.pem');
   if (existsSync(certPath) && existsSync(keyPath)) return { keyPath, certPath };
@@ -116,10 +152,37 @@ export function issueServerCertificate(ca: KioskCa, outDir: string, hosts: strin
     openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyPath]);
     openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', '/O=Madoguchi/CN=Madoguchi issuance center']);
     const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
-    writeFileSync(extPath, ['[server]', 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', `subjectAltName=${san}`, ''].join('\n'));
+    writeFileSync(
+      extPath,
+      [
+        '[server]',
+        'basicConstraints=critical,CA:FALSE',
+        'keyUsage=critical,digitalSignature',
+        'extendedKeyUsage=serverAuth',
+        `subjectAltName=${san}`,
+        '',
+      ].join('\n'),
+    );
     openssl([
-      'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', `0x${randomSerialHex()}`,
-      '-days', '825', '-sha256', '-extfile', extPath, '-extensions', 'server', '-out', certPath,
+      'x509',
+      '-req',
+      '-in',
+      csrPath,
+      '-CA',
+      ca.certPath,
+      '-CAkey',
+      ca.keyPath,
+      '-set_serial',
+      `0x${randomSerialHex()}`,
+      '-days',
+      '825',
+      '-sha256',
+      '-extfile',
+      extPath,
+      '-extensions',
+      'server',
+      '-out',
+      certPath,
     ]);
   });
   return { keyPath, certPath };

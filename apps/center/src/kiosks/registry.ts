@@ -36,14 +36,30 @@ export async function enrollKiosk(database: CenterDatabase, ca: KioskCa, input: 
   const issued = signKioskCsr(ca, input.csrPem, input.terminalId, input.days);
   const kiosk: Kiosk = { terminalId: input.terminalId, printerId: input.printerId, storeCode: input.storeCode, storeName: input.storeName };
   await writeTransaction(database, async (trx) => {
-    const existing = await trx.selectFrom('kiosks').select(['terminal_id', 'revoked_at']).where('terminal_id', '=', kiosk.terminalId).executeTakeFirst();
-    if (existing?.revoked_at) throw new MadoguchiError('KIOSK_REVOKED', `terminal ${kiosk.terminalId} was revoked; enrol it under a new terminal id`);
+    const existing = await trx
+      .selectFrom('kiosks')
+      .select(['terminal_id', 'revoked_at'])
+      .where('terminal_id', '=', kiosk.terminalId)
+      .executeTakeFirst();
+    if (existing?.revoked_at)
+      throw new MadoguchiError('KIOSK_REVOKED', `terminal ${kiosk.terminalId} was revoked; enrol it under a new terminal id`);
     if (existing) {
-      await trx.updateTable('kiosks').set({ printer_id: kiosk.printerId, store_code: kiosk.storeCode, store_name: kiosk.storeName }).where('terminal_id', '=', kiosk.terminalId).execute();
+      await trx
+        .updateTable('kiosks')
+        .set({ printer_id: kiosk.printerId, store_code: kiosk.storeCode, store_name: kiosk.storeName })
+        .where('terminal_id', '=', kiosk.terminalId)
+        .execute();
     } else {
       await trx
         .insertInto('kiosks')
-        .values({ terminal_id: kiosk.terminalId, printer_id: kiosk.printerId, store_code: kiosk.storeCode, store_name: kiosk.storeName, enrolled_at: now.toISOString(), revoked_at: null })
+        .values({
+          terminal_id: kiosk.terminalId,
+          printer_id: kiosk.printerId,
+          store_code: kiosk.storeCode,
+          store_name: kiosk.storeName,
+          enrolled_at: now.toISOString(),
+          revoked_at: null,
+        })
         .execute();
       await trx.insertInto('issue_sequences').values({ terminal_id: kiosk.terminalId, last_value: 0 }).execute();
     }
@@ -59,17 +75,43 @@ export async function enrollKiosk(database: CenterDatabase, ca: KioskCa, input: 
         revoked_at: null,
       })
       .execute();
-    await appendAudit(trx, database.kind, { event: 'kiosk_enrolled', terminalId: kiosk.terminalId, storeCode: kiosk.storeCode, detail: { certificateSha256: issued.sha256, printerId: kiosk.printerId } }, now);
+    await appendAudit(
+      trx,
+      database.kind,
+      {
+        event: 'kiosk_enrolled',
+        terminalId: kiosk.terminalId,
+        storeCode: kiosk.storeCode,
+        detail: { certificateSha256: issued.sha256, printerId: kiosk.printerId },
+      },
+      now,
+    );
   });
-  return { kiosk, certificatePem: issued.certificatePem, certificateSha256: issued.sha256, serialNumber: issued.serialNumber, notAfter: issued.notAfter };
+  return {
+    kiosk,
+    certificatePem: issued.certificatePem,
+    certificateSha256: issued.sha256,
+    serialNumber: issued.serialNumber,
+    notAfter: issued.notAfter,
+  };
 }
 
 /** Revokes a whole kiosk (every certificate it holds). Returns false when it was unknown. */
 export async function revokeKiosk(database: CenterDatabase, terminalId: string, now = new Date()): Promise<boolean> {
   return writeTransaction(database, async (trx) => {
-    const result = await trx.updateTable('kiosks').set({ revoked_at: now.toISOString() }).where('terminal_id', '=', terminalId).where('revoked_at', 'is', null).executeTakeFirst();
+    const result = await trx
+      .updateTable('kiosks')
+      .set({ revoked_at: now.toISOString() })
+      .where('terminal_id', '=', terminalId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
-    await trx.updateTable('kiosk_certificates').set({ revoked_at: now.toISOString() }).where('terminal_id', '=', terminalId).where('revoked_at', 'is', null).execute();
+    await trx
+      .updateTable('kiosk_certificates')
+      .set({ revoked_at: now.toISOString() })
+      .where('terminal_id', '=', terminalId)
+      .where('revoked_at', 'is', null)
+      .execute();
     await appendAudit(trx, database.kind, { event: 'kiosk_revoked', terminalId }, now);
     return true;
   });
@@ -80,7 +122,14 @@ export async function kioskByCertificate(database: CenterDatabase, certificateSh
   const row = await database.db
     .selectFrom('kiosk_certificates as c')
     .innerJoin('kiosks as k', 'k.terminal_id', 'c.terminal_id')
-    .select(['k.terminal_id', 'k.printer_id', 'k.store_code', 'k.store_name', 'k.revoked_at as kiosk_revoked_at', 'c.revoked_at as certificate_revoked_at'])
+    .select([
+      'k.terminal_id',
+      'k.printer_id',
+      'k.store_code',
+      'k.store_name',
+      'k.revoked_at as kiosk_revoked_at',
+      'c.revoked_at as certificate_revoked_at',
+    ])
     .where('c.certificate_sha256', '=', certificateSha256)
     .executeTakeFirst();
   if (!row) throw new MadoguchiError('KIOSK_UNKNOWN', `no kiosk holds certificate ${certificateSha256.slice(0, 16)}…`);
@@ -90,5 +139,12 @@ export async function kioskByCertificate(database: CenterDatabase, certificateSh
 
 export async function listKiosks(database: CenterDatabase): Promise<(Kiosk & { enrolledAt: string; revokedAt: string | null })[]> {
   const rows = await database.db.selectFrom('kiosks').selectAll().orderBy('terminal_id').execute();
-  return rows.map((r) => ({ terminalId: r.terminal_id, printerId: r.printer_id, storeCode: r.store_code, storeName: r.store_name, enrolledAt: r.enrolled_at, revokedAt: r.revoked_at }));
+  return rows.map((r) => ({
+    terminalId: r.terminal_id,
+    printerId: r.printer_id,
+    storeCode: r.store_code,
+    storeName: r.store_name,
+    enrolledAt: r.enrolled_at,
+    revokedAt: r.revoked_at,
+  }));
 }

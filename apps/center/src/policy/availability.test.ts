@@ -32,7 +32,15 @@ describe('year-end closure', () => {
     expect(['2026-12-28', '2027-01-04', '2026-06-15'].map(isYearEndClosure)).toEqual([false, false, false]);
   });
   it('uses the Japan date: 15:00 UTC on 28 December is already the 29th in Japan', () => {
-    expect(availabilityRefusal({ policy: policy(), fn: 'issuance', hours: everyDay, instant: new Date('2026-12-28T15:30:00Z'), holidays: new Set() })).toBe('ELIGIBILITY_YEAR_END_CLOSURE');
+    expect(
+      availabilityRefusal({
+        policy: policy(),
+        fn: 'issuance',
+        hours: everyDay,
+        instant: new Date('2026-12-28T15:30:00Z'),
+        holidays: new Set(),
+      }),
+    ).toBe('ELIGIBILITY_YEAR_END_CLOSURE');
   });
 });
 
@@ -54,8 +62,20 @@ describe('hours', () => {
 describe('outages', () => {
   const outages = [
     { outageId: 'all', from: '2027-01-16T06:30:00+09:00', until: '2027-01-17T23:00:00+09:00', reason: 'migration' },
-    { outageId: 'seal', from: '2027-02-01T00:00:00+09:00', until: '2027-02-02T00:00:00+09:00', certificateTypes: ['sealCertificate' as const], reason: 'seal system' },
-    { outageId: 'dom', from: '2027-03-01T00:00:00+09:00', until: '2027-03-02T00:00:00+09:00', functions: ['domicileRegistration' as const], reason: 'register system' },
+    {
+      outageId: 'seal',
+      from: '2027-02-01T00:00:00+09:00',
+      until: '2027-02-02T00:00:00+09:00',
+      certificateTypes: ['sealCertificate' as const],
+      reason: 'seal system',
+    },
+    {
+      outageId: 'dom',
+      from: '2027-03-01T00:00:00+09:00',
+      until: '2027-03-02T00:00:00+09:00',
+      functions: ['domicileRegistration' as const],
+      reason: 'register system',
+    },
   ];
   const p = policy({ outages });
   it('apply inside [from, until) only', () => {
@@ -64,14 +84,57 @@ describe('outages', () => {
     expect(outageAt(p, at('2027-01-17', '23:00'), 'issuance', 'residenceRecord')).toBeUndefined();
   });
   it('apply per certificate type and per function', () => {
-    expect(availabilityRefusal({ policy: p, fn: 'issuance', hours: everyDay, type: 'sealCertificate', instant: at('2027-02-01', '10:00'), holidays: new Set() })).toBe('ELIGIBILITY_OUTAGE');
-    expect(availabilityRefusal({ policy: p, fn: 'issuance', hours: everyDay, type: 'residenceRecord', instant: at('2027-02-01', '10:00'), holidays: new Set() })).toBeNull();
-    expect(availabilityRefusal({ policy: p, fn: 'domicileRegistration', hours: everyDay, instant: at('2027-03-01', '10:00'), holidays: new Set() })).toBe('ELIGIBILITY_OUTAGE');
-    expect(availabilityRefusal({ policy: p, fn: 'issuance', hours: everyDay, type: 'familyRegisterFull', instant: at('2027-03-01', '10:00'), holidays: new Set() })).toBeNull();
+    expect(
+      availabilityRefusal({
+        policy: p,
+        fn: 'issuance',
+        hours: everyDay,
+        type: 'sealCertificate',
+        instant: at('2027-02-01', '10:00'),
+        holidays: new Set(),
+      }),
+    ).toBe('ELIGIBILITY_OUTAGE');
+    expect(
+      availabilityRefusal({
+        policy: p,
+        fn: 'issuance',
+        hours: everyDay,
+        type: 'residenceRecord',
+        instant: at('2027-02-01', '10:00'),
+        holidays: new Set(),
+      }),
+    ).toBeNull();
+    expect(
+      availabilityRefusal({
+        policy: p,
+        fn: 'domicileRegistration',
+        hours: everyDay,
+        instant: at('2027-03-01', '10:00'),
+        holidays: new Set(),
+      }),
+    ).toBe('ELIGIBILITY_OUTAGE');
+    expect(
+      availabilityRefusal({
+        policy: p,
+        fn: 'issuance',
+        hours: everyDay,
+        type: 'familyRegisterFull',
+        instant: at('2027-03-01', '10:00'),
+        holidays: new Set(),
+      }),
+    ).toBeNull();
   });
   it('limited to certificate types, do not block 本籍地 registration (a request without a type)', () => {
     expect(outageAt(p, at('2027-02-01', '10:00'), 'domicileRegistration')).toBeUndefined();
-    expect(availabilityRefusal({ policy: p, fn: 'domicileRegistration', hours: everyDay, instant: at('2027-02-01', '10:00'), holidays: new Set() })).toBeNull();
+    expect(
+      availabilityRefusal({
+        policy: p,
+        fn: 'domicileRegistration',
+        hours: everyDay,
+        instant: at('2027-02-01', '10:00'),
+        holidays: new Set(),
+      }),
+    ).toBeNull();
     // An outage of every type still stops it, and a type-limited one still stops its own types.
     expect(outageAt(p, at('2027-01-16', '10:00'), 'domicileRegistration')?.outageId).toBe('all');
     expect(outageAt(p, at('2027-02-01', '10:00'), 'issuance', 'sealCertificate')?.outageId).toBe('seal');

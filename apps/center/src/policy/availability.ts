@@ -28,7 +28,11 @@ function minutesOf(clock: string): number {
 export function withinHours(hours: readonly ServiceHours[], instant: Date, holidays: ReadonlySet<IsoDate>): boolean {
   const { date, minutes, weekday } = japanClock(instant);
   return hours.some(
-    (h) => h.weekdays.includes(weekday) && minutes >= minutesOf(h.from) && minutes < minutesOf(h.to) && !(h.closedOnHolidays && holidays.has(date)),
+    (h) =>
+      h.weekdays.includes(weekday) &&
+      minutes >= minutesOf(h.from) &&
+      minutes < minutesOf(h.to) &&
+      !(h.closedOnHolidays && holidays.has(date)),
   );
 }
 

@@ -8,13 +8,26 @@
  * approved): the kiosk's own retries are already answered by the idempotency key, so a second
  * application here is a second visit, and the resident should be told where theirs stands.
  */
-import { MadoguchiError, type DomicileRegistrationOffer, type DomicileRegistrationResponse, type DomicileRegistrationStatus, type ErrorCode, type Resident } from '@madoguchi/shared';
+import {
+  MadoguchiError,
+  type DomicileRegistrationOffer,
+  type DomicileRegistrationResponse,
+  type DomicileRegistrationStatus,
+  type ErrorCode,
+  type Resident,
+} from '@madoguchi/shared';
 import type { Session } from '../auth/sessions.js';
 import type { Kiosk } from '../kiosks/registry.js';
 import { readTransaction, writeTransaction, type CenterDatabase } from '../db/database.js';
 import { personRefusal } from '../eligibility/check-eligibility.js';
 import { getMunicipality, getResident, type Executor } from '../residents/queries.js';
-import { applicationsOf, domicileApplicationLock, domicileApplicationRefusal, insertApplication, type DomicileRegistration } from './domicile-registration.js';
+import {
+  applicationsOf,
+  domicileApplicationLock,
+  domicileApplicationRefusal,
+  insertApplication,
+  type DomicileRegistration,
+} from './domicile-registration.js';
 
 type SessionCard = Pick<Session, 'residentId' | 'authNotAfter' | 'cardUsableFrom'>;
 
@@ -35,8 +48,19 @@ function forKiosk(code: ErrorCode): ErrorCode {
   return code === 'ELIGIBILITY_TYPE_NOT_OFFERED' ? 'DOMICILE_NOT_PARTICIPATING' : code;
 }
 
-async function kioskRefusal(db: Executor, resident: Resident, code: string, session: SessionCard, status: DomicileRegistrationStatus, now: Date): Promise<ErrorCode | null> {
-  const person = personRefusal(resident, { now, authCertificateNotAfter: session.authNotAfter, ...(session.cardUsableFrom ? { cardUsableFrom: session.cardUsableFrom } : {}) });
+async function kioskRefusal(
+  db: Executor,
+  resident: Resident,
+  code: string,
+  session: SessionCard,
+  status: DomicileRegistrationStatus,
+  now: Date,
+): Promise<ErrorCode | null> {
+  const person = personRefusal(resident, {
+    now,
+    authCertificateNotAfter: session.authNotAfter,
+    ...(session.cardUsableFrom ? { cardUsableFrom: session.cardUsableFrom } : {}),
+  });
   if (person) return person;
   if (status === 'approved') return 'DOMICILE_ALREADY_REGISTERED';
   if (status === 'pending') return 'DOMICILE_REGISTRATION_PENDING';
@@ -45,7 +69,11 @@ async function kioskRefusal(db: Executor, resident: Resident, code: string, sess
 }
 
 /** What the kiosk may offer this session's resident, or null when their 本籍 needs no registration. */
-export function domicileRegistrationOffer(database: CenterDatabase, session: SessionCard, now: Date): Promise<DomicileRegistrationOffer | null> {
+export function domicileRegistrationOffer(
+  database: CenterDatabase,
+  session: SessionCard,
+  now: Date,
+): Promise<DomicileRegistrationOffer | null> {
   return readTransaction(database, async (trx) => {
     const resident = await getResident(trx, session.residentId);
     const code = resident ? otherDomicileOf(resident) : null;
@@ -77,11 +105,23 @@ export async function applyDomicileRegistrationAtKiosk(
       if (!code) throw new MadoguchiError('DOMICILE_REGISTRATION_NOT_NEEDED', '本籍 is in the 住所地');
       const refusal = await kioskRefusal(trx, resident, code, session, statusOf(await applicationsOf(trx, resident.residentId, code)), now);
       if (refusal) throw new MadoguchiError(refusal, 'domicile registration refused at the kiosk');
-      return insertApplication(trx, database.kind, resident.residentId, code, { channel: 'kiosk', storeCode: kiosk.storeCode, terminalId: kiosk.terminalId, sessionId: session.sessionId }, now);
+      return insertApplication(
+        trx,
+        database.kind,
+        resident.residentId,
+        code,
+        { channel: 'kiosk', storeCode: kiosk.storeCode, terminalId: kiosk.terminalId, sessionId: session.sessionId },
+        now,
+      );
     },
     // Check-then-insert under the same lock as the clerk path: two applications cannot both insert.
     { serializeAs: domicileApplicationLock(session.residentId) },
   );
   const name = (await getMunicipality(database.db, registration.domicileMunicipalityCode))?.name;
-  return { registrationId: registration.registrationId, status: 'pending', appliedAt: registration.appliedAt, ...(name ? { domicileMunicipalityName: name } : {}) };
+  return {
+    registrationId: registration.registrationId,
+    status: 'pending',
+    appliedAt: registration.appliedAt,
+    ...(name ? { domicileMunicipalityName: name } : {}),
+  };
 }

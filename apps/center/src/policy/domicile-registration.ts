@@ -55,13 +55,24 @@ export async function domicileApplicationRefusal(db: Executor, residentId: strin
   const status = residentStatusRefusal(resident) ?? provisionalRefusal([resident]);
   if (status) return status;
   // Only for a 本籍 in another municipality; the 住所地's own registers need no registration.
-  if (!resident.domicile || resident.domicile.municipalityCode !== code || code === resident.municipalityCode) return 'ELIGIBILITY_NO_FAMILY_REGISTER';
+  if (!resident.domicile || resident.domicile.municipalityCode !== code || code === resident.municipalityCode)
+    return 'ELIGIBILITY_NO_FAMILY_REGISTER';
   const policy = await policyIn(db, code);
-  if (!policy || !policy.offerings.some((o) => o.enabled && isFamilyRegisterType(o.certificateType)) || policy.domicileRegistrationHours.length === 0) {
+  if (
+    !policy ||
+    !policy.offerings.some((o) => o.enabled && isFamilyRegisterType(o.certificateType)) ||
+    policy.domicileRegistrationHours.length === 0
+  ) {
     return 'ELIGIBILITY_TYPE_NOT_OFFERED';
   }
   const today = japanDate(now);
-  return availabilityRefusal({ policy, fn: 'domicileRegistration', hours: policy.domicileRegistrationHours, instant: now, holidays: await holidaysIn(db, today, today) });
+  return availabilityRefusal({
+    policy,
+    fn: 'domicileRegistration',
+    hours: policy.domicileRegistrationHours,
+    instant: now,
+    holidays: await holidaysIn(db, today, today),
+  });
 }
 
 export async function applyDomicileRegistration(
@@ -71,20 +82,24 @@ export async function applyDomicileRegistration(
   options: { now?: Date } = {},
 ): Promise<DomicileRegistration> {
   const now = options.now ?? new Date();
-  return writeTransaction(database, async (trx) => {
-    const refusal = await domicileApplicationRefusal(trx, residentId, domicileMunicipalityCode, now);
-    if (refusal) throw new MadoguchiError(refusal, 'domicile registration refused');
-    const open = await trx
-      .selectFrom('domicile_registrations')
-      .selectAll()
-      .where('resident_id', '=', residentId)
-      .where('domicile_municipality_code', '=', domicileMunicipalityCode)
-      .where('status', 'in', ['pending', 'approved'])
-      .executeTakeFirst();
-    if (open) return fromRow(open);
-    return insertApplication(trx, database.kind, residentId, domicileMunicipalityCode, { channel: 'clerk' }, now);
-    // Check-then-insert: serialised per resident so two kiosk retries cannot both insert.
-  }, { serializeAs: domicileApplicationLock(residentId) });
+  return writeTransaction(
+    database,
+    async (trx) => {
+      const refusal = await domicileApplicationRefusal(trx, residentId, domicileMunicipalityCode, now);
+      if (refusal) throw new MadoguchiError(refusal, 'domicile registration refused');
+      const open = await trx
+        .selectFrom('domicile_registrations')
+        .selectAll()
+        .where('resident_id', '=', residentId)
+        .where('domicile_municipality_code', '=', domicileMunicipalityCode)
+        .where('status', 'in', ['pending', 'approved'])
+        .executeTakeFirst();
+      if (open) return fromRow(open);
+      return insertApplication(trx, database.kind, residentId, domicileMunicipalityCode, { channel: 'clerk' }, now);
+      // Check-then-insert: serialised per resident so two kiosk retries cannot both insert.
+    },
+    { serializeAs: domicileApplicationLock(residentId) },
+  );
 }
 
 /** The lock every check-then-insert of one resident's applications takes (see writeTransaction). */
@@ -123,7 +138,11 @@ export async function insertApplication(
       ...(where.channel === 'kiosk' ? { storeCode: where.storeCode, terminalId: where.terminalId } : {}),
       residentId,
       municipalityCode: domicileMunicipalityCode,
-      detail: { registrationId: row.registration_id, channel: where.channel, ...(where.channel === 'kiosk' ? { sessionId: where.sessionId } : {}) },
+      detail: {
+        registrationId: row.registration_id,
+        channel: where.channel,
+        ...(where.channel === 'kiosk' ? { sessionId: where.sessionId } : {}),
+      },
     },
     now,
   );
@@ -192,7 +211,11 @@ export async function isDomicileRegisteredIn(db: Executor, residentId: string, c
   return row !== undefined;
 }
 
-export function listDomicileRegistrations(database: CenterDatabase, code: string, status?: DomicileRegistrationStatus): Promise<DomicileRegistration[]> {
+export function listDomicileRegistrations(
+  database: CenterDatabase,
+  code: string,
+  status?: DomicileRegistrationStatus,
+): Promise<DomicileRegistration[]> {
   return readTransaction(database, async (trx) => {
     let q = trx.selectFrom('domicile_registrations').selectAll().where('domicile_municipality_code', '=', code);
     if (status) q = q.where('status', '=', status);

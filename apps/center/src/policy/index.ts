@@ -28,8 +28,21 @@ import {
 } from './domicile-registration.js';
 import { feeFor, policyIn, putHolidays, putPolicy } from './policy-store.js';
 
-export { availabilityRefusal, feeInForce, isYearEndClosure, offeringOf, outageAt, withinHours, type AvailabilityRefusal } from './availability.js';
-export { domicileApplicationRefusal, isDomicileRegisteredIn, type DomicileRegistration, type DomicileRegistrationStatus } from './domicile-registration.js';
+export {
+  availabilityRefusal,
+  feeInForce,
+  isYearEndClosure,
+  offeringOf,
+  outageAt,
+  withinHours,
+  type AvailabilityRefusal,
+} from './availability.js';
+export {
+  domicileApplicationRefusal,
+  isDomicileRegisteredIn,
+  type DomicileRegistration,
+  type DomicileRegistrationStatus,
+} from './domicile-registration.js';
 export { holidaysIn, policyIn, putHolidays, putPolicy } from './policy-store.js';
 
 export interface PolicyStore {
@@ -38,7 +51,12 @@ export interface PolicyStore {
   feeFor(code: string, type: CertificateType, on: IsoDate): Promise<Yen | null>;
   putHolidays(calendar: unknown): Promise<number>;
   applyDomicileRegistration(residentId: string, domicileMunicipalityCode: string, options?: { now?: Date }): Promise<DomicileRegistration>;
-  decideDomicileRegistration(registrationId: string, decision: 'approved' | 'rejected', decidedBy: string, options?: { now?: Date }): Promise<DomicileRegistration>;
+  decideDomicileRegistration(
+    registrationId: string,
+    decision: 'approved' | 'rejected',
+    decidedBy: string,
+    options?: { now?: Date },
+  ): Promise<DomicileRegistration>;
   isDomicileRegistered(residentId: string, code: string): Promise<boolean>;
   listDomicileRegistrations(code: string, status?: DomicileRegistrationStatus): Promise<DomicileRegistration[]>;
 }
@@ -50,7 +68,8 @@ export function createPolicyStore(database: CenterDatabase): PolicyStore {
     feeFor: (code, type, on) => feeFor(database.db, code, type, on),
     putHolidays: (calendar) => putHolidays(database, calendar),
     applyDomicileRegistration: (residentId, code, options) => applyDomicileRegistration(database, residentId, code, options),
-    decideDomicileRegistration: (id, decision, decidedBy, options) => decideDomicileRegistration(database, id, decision, decidedBy, options),
+    decideDomicileRegistration: (id, decision, decidedBy, options) =>
+      decideDomicileRegistration(database, id, decision, decidedBy, options),
     isDomicileRegistered: (residentId, code) => isDomicileRegisteredIn(database.db, residentId, code),
     listDomicileRegistrations: (code, status) => listDomicileRegistrations(database, code, status),
   };

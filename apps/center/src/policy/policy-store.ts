@@ -32,13 +32,18 @@ export async function putPolicy(database: CenterDatabase, input: unknown): Promi
   const policy = parsed.data;
   const types = policy.offerings.map((o) => o.certificateType);
   const duplicate = types.find((t, i) => types.indexOf(t) !== i);
-  if (duplicate) throw new MadoguchiError('INPUT_INVALID', `offering listed twice: ${duplicate}`, [{ path: `offerings[${types.lastIndexOf(duplicate)}].certificateType`, message: '重複しています (duplicate offering)' }]);
+  if (duplicate)
+    throw new MadoguchiError('INPUT_INVALID', `offering listed twice: ${duplicate}`, [
+      { path: `offerings[${types.lastIndexOf(duplicate)}].certificateType`, message: '重複しています (duplicate offering)' },
+    ]);
   const now = new Date().toISOString();
   await writeTransaction(database, (trx) =>
     trx
       .insertInto('municipality_policies')
       .values({ municipality_code: policy.municipalityCode, data: JSON.stringify(policy), updated_at: now })
-      .onConflict((oc) => oc.column('municipality_code').doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })))
+      .onConflict((oc) =>
+        oc.column('municipality_code').doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })),
+      )
       .execute(),
   );
   return policy;
@@ -47,7 +52,11 @@ export async function putPolicy(database: CenterDatabase, input: unknown): Promi
 export async function putHolidays(database: CenterDatabase, input: unknown): Promise<number> {
   const parsed = HolidayCalendar.safeParse(input);
   if (!parsed.success) {
-    throw new MadoguchiError('INPUT_INVALID', 'holiday calendar is not valid', parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+    throw new MadoguchiError(
+      'INPUT_INVALID',
+      'holiday calendar is not valid',
+      parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
   }
   await writeTransaction(database, async (trx) => {
     for (const h of parsed.data) {

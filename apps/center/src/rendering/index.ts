@@ -24,10 +24,21 @@ export { FontSet, MAIN_FONT, MJ_FONT } from './fonts/font-set.js';
 export type { RenderCallOptions } from './pool/render-pool.js';
 export { checkPrintable, checkerFonts, type Printability, type PrintableInput } from './printable.js';
 export { verificationRoutes, type VerificationRoutesOptions } from './verification-routes.js';
-export { createVerificationSigner, type VerificationClaims, type VerificationSigner, type VerificationResult } from './verification/signing.js';
+export {
+  createVerificationSigner,
+  type VerificationClaims,
+  type VerificationSigner,
+  type VerificationResult,
+} from './verification/signing.js';
 export { createDocumentVerifier, type DocumentVerifier } from './verification/document-verifier.js';
 export { createVerificationPool, type VerificationPool, type VerificationPoolOptions } from './verification/verification-pool.js';
-export { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl, payloadFromQrText, verificationQrRect, verificationUrl } from './verification/qr-placement.js';
+export {
+  DEFAULT_VERIFY_BASE_URL,
+  normaliseVerifyBaseUrl,
+  payloadFromQrText,
+  verificationQrRect,
+  verificationUrl,
+} from './verification/qr-placement.js';
 export { layoutFor, municipalityLayouts, type LayoutProfile } from './layout/layout-profile.js';
 
 export interface RendererOptions {

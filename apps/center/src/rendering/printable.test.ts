@@ -44,7 +44,10 @@ describe('checkPrintable checks everything the certificate draws', () => {
   });
 
   it('refuses one in the issue number when it is known', () => {
-    expect(checkPrintable({ ...base, issueNumber: '20261123 横浜\u{F8FF}市 KIOSK-0001 P01 000001' }, fonts)).toEqual({ ...unprintable, detail: 'U+F8FF' });
+    expect(checkPrintable({ ...base, issueNumber: '20261123 横浜\u{F8FF}市 KIOSK-0001 P01 000001' }, fonts)).toEqual({
+      ...unprintable,
+      detail: 'U+F8FF',
+    });
   });
 
   it("still refuses one in the resident's data", () => {

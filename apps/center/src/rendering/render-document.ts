@@ -21,7 +21,14 @@ import { serializeDocument } from './pdf/writer.js';
 import { applyTemplate } from './templates/index.js';
 import type { TemplateOutput } from './templates/template.js';
 import { contentDigest, VERIFICATION_STREAM_KEY } from './verification/content-digest.js';
-import { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl, PAGE_H, PAGE_W, verificationQrRect, verificationUrl } from './verification/qr-placement.js';
+import {
+  DEFAULT_VERIFY_BASE_URL,
+  normaliseVerifyBaseUrl,
+  PAGE_H,
+  PAGE_W,
+  verificationQrRect,
+  verificationUrl,
+} from './verification/qr-placement.js';
 import { VERIFICATION_BASE_URL_KEY, VERIFICATION_CATALOG_KEY } from './verification/document-verifier.js';
 import type { VerificationSigner } from './verification/signing.js';
 
@@ -53,7 +60,11 @@ export { verificationQrRect } from './verification/qr-placement.js';
 const RESOURCES = PDFName.of('Resources');
 const CONTENTS = PDFName.of('Contents');
 
-export async function renderDocument(input: RenderInput, env: RenderEnvironment, options: RenderDocumentOptions = {}): Promise<RenderedDocument> {
+export async function renderDocument(
+  input: RenderInput,
+  env: RenderEnvironment,
+  options: RenderDocumentOptions = {},
+): Promise<RenderedDocument> {
   const phase = phaseTimer(options.phases);
   const frame = frameFor(input.municipality.code);
   const usage = new GlyphUsage();
@@ -148,9 +159,30 @@ function fitFrameTexts(measure: ContentBuilder, frame: Frame, t: TemplateOutput,
   return {
     title: fit(measure, t.title, g.right - g.left, profile.titleSize, profile.minTextSize, 'title'),
     certText: fit(measure, t.certification, g.right - g.left, profile.bodySize + FRAME.certSizeStep, profile.minTextSize, 'certification'),
-    dateText: fit(measure, formatEraDate(input.issuedOn), g.right - g.left, profile.bodySize + FRAME.certSizeStep, profile.minTextSize, 'issuedOn'),
-    headText: fit(measure, `${m.prefecture}${m.head.title}\u3000${m.head.name}`, (g.right - g.left) * FRAME.headWidthShare, profile.bodySize + FRAME.headSizeStep, profile.minTextSize, 'head'),
-    sealNote: fit(measure, input.policy.fixedTexts.sealNote, sealSize * FRAME.sealNoteWidthFactor, profile.labelSize, profile.minTextSize, 'sealNote'),
+    dateText: fit(
+      measure,
+      formatEraDate(input.issuedOn),
+      g.right - g.left,
+      profile.bodySize + FRAME.certSizeStep,
+      profile.minTextSize,
+      'issuedOn',
+    ),
+    headText: fit(
+      measure,
+      `${m.prefecture}${m.head.title}\u3000${m.head.name}`,
+      (g.right - g.left) * FRAME.headWidthShare,
+      profile.bodySize + FRAME.headSizeStep,
+      profile.minTextSize,
+      'head',
+    ),
+    sealNote: fit(
+      measure,
+      input.policy.fixedTexts.sealNote,
+      sealSize * FRAME.sealNoteWidthFactor,
+      profile.labelSize,
+      profile.minTextSize,
+      'sealNote',
+    ),
   };
 }
 
@@ -207,7 +239,9 @@ function writePages(
   const patterns = backgroundPatterns(context, profile.backgroundTint);
   const xobjects: Record<string, PDFRef> = {};
   for (const [name, image] of images) xobjects[name] = embedInkImage(context, image);
-  const resources = context.register(context.obj({ Font: fontDict, Pattern: { P0: patterns.fine, P1: patterns.coarse }, XObject: xobjects }));
+  const resources = context.register(
+    context.obj({ Font: fontDict, Pattern: { P0: patterns.fine, P1: patterns.coarse }, XObject: xobjects }),
+  );
 
   phase('resources');
   return builders.map((builder) => {
@@ -237,7 +271,11 @@ function attachVerification(doc: PDFDocument, input: RenderInput, env: RenderEnv
   });
   const lastIndex = bodyStreams.length - 1;
   const last = doc.getPage(lastIndex);
-  const qrRef = context.register(plainStream(context, qrStream(verificationUrl(verifyBaseUrl, payload), verificationQrRect(input.municipality.code)), { [VERIFICATION_STREAM_KEY]: true }));
+  const qrRef = context.register(
+    plainStream(context, qrStream(verificationUrl(verifyBaseUrl, payload), verificationQrRect(input.municipality.code)), {
+      [VERIFICATION_STREAM_KEY]: true,
+    }),
+  );
   last.node.set(CONTENTS, context.obj([bodyStreams[lastIndex]!, qrRef]));
   doc.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(payload));
   doc.catalog.set(PDFName.of(VERIFICATION_BASE_URL_KEY), PDFString.of(verifyBaseUrl));

@@ -63,32 +63,71 @@ describe('verification routes', () => {
     const loaded = await PDFDocument.load(doc.pdf);
     loaded.getPage(0).node.set(PDFName.of('MediaBox'), loaded.context.obj([0, 0, 600, 842]));
     const tampered = serializeDocument(loaded);
-    const res = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(tampered) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/verify/document',
+      headers: { 'content-type': 'application/pdf' },
+      payload: Buffer.from(tampered),
+    });
     expect(res.json()).toEqual({ authentic: false, reason: 'content-mismatch' });
   });
 
   it('verifies an issued PDF and rejects one signed by an unknown key', async () => {
-    const res = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(doc.pdf) });
-    expect(res.json()).toMatchObject({ authentic: true, claims: { issueNumber: '20261123 横浜市 KIOSK-0001 P01 000042', certificateType: 'sealCertificate' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/verify/document',
+      headers: { 'content-type': 'application/pdf' },
+      payload: Buffer.from(doc.pdf),
+    });
+    expect(res.json()).toMatchObject({
+      authentic: true,
+      claims: { issueNumber: '20261123 横浜市 KIOSK-0001 P01 000042', certificateType: 'sealCertificate' },
+    });
     const loaded = await PDFDocument.load(doc.pdf);
-    const other = createVerificationSigner(generateKeyPairSync('ed25519').privateKey, 'center-x').sign({ issueNumber: 'x', municipalityCode: '141003', certificateType: 'sealCertificate', issuedOn: '2026-11-23', contentSha256: doc.contentSha256 });
+    const other = createVerificationSigner(generateKeyPairSync('ed25519').privateKey, 'center-x').sign({
+      issueNumber: 'x',
+      municipalityCode: '141003',
+      certificateType: 'sealCertificate',
+      issuedOn: '2026-11-23',
+      contentSha256: doc.contentSha256,
+    });
     loaded.catalog.set(PDFName.of(VERIFICATION_CATALOG_KEY), PDFString.of(other));
-    const res2 = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(serializeDocument(loaded)) });
+    const res2 = await app.inject({
+      method: 'POST',
+      url: '/verify/document',
+      headers: { 'content-type': 'application/pdf' },
+      payload: Buffer.from(serializeDocument(loaded)),
+    });
     expect(res2.json()).toEqual({ authentic: false, reason: 'unknown-key' });
   });
 
   it('refuses a file no issued document looks like with VERIFICATION_DOCUMENT_REFUSED (422) and what it has', async () => {
     const loaded = await PDFDocument.load(doc.pdf);
-    const res = await app.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(await loaded.save({ useObjectStreams: true })) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/verify/document',
+      headers: { 'content-type': 'application/pdf' },
+      payload: Buffer.from(await loaded.save({ useObjectStreams: true })),
+    });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ error: { code: 'VERIFICATION_DOCUMENT_REFUSED', issues: [{ path: 'body', message: expect.stringMatching(/ObjStm/) }] } });
+    expect(res.json()).toMatchObject({
+      error: { code: 'VERIFICATION_DOCUMENT_REFUSED', issues: [{ path: 'body', message: expect.stringMatching(/ObjStm/) }] },
+    });
   });
 
   it('answers VERIFICATION_BUSY (503) without its detail when the verifier is busy', async () => {
     const busy = Fastify();
-    const verifier = { verifyPayload: () => ({ authentic: false, reason: 'malformed' }) as const, verifyDocument: () => Promise.reject(new MadoguchiError('VERIFICATION_BUSY', '8 uploads already waiting')) };
+    const verifier = {
+      verifyPayload: () => ({ authentic: false, reason: 'malformed' }) as const,
+      verifyDocument: () => Promise.reject(new MadoguchiError('VERIFICATION_BUSY', '8 uploads already waiting')),
+    };
     await busy.register(verificationRoutes, { verifier });
-    const res = await busy.inject({ method: 'POST', url: '/verify/document', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from(doc.pdf) });
+    const res = await busy.inject({
+      method: 'POST',
+      url: '/verify/document',
+      headers: { 'content-type': 'application/pdf' },
+      payload: Buffer.from(doc.pdf),
+    });
     await busy.close();
     expect(res.statusCode).toBe(503);
     expect(res.json().error.code).toBe('VERIFICATION_BUSY');

@@ -50,7 +50,8 @@ function page(body: string): string {
 }
 
 export function resultHtml(result: VerificationResult): string {
-  if (!result.authentic) return `<p class="ng"><strong>確認できませんでした (not authentic)</strong><br>${escapeHtml(reasonsJa[result.reason])}</p>`;
+  if (!result.authentic)
+    return `<p class="ng"><strong>確認できませんでした (not authentic)</strong><br>${escapeHtml(reasonsJa[result.reason])}</p>`;
   const c = result.claims;
   const type = c.taxKind ? taxCertificateKindLabels[c.taxKind].ja : (certificateTypeLabels[c.certificateType]?.ja ?? c.certificateType);
   const date = isValidIsoDate(c.issuedOn) ? formatEraDate(c.issuedOn) : c.issuedOn;
@@ -61,7 +62,9 @@ export function resultHtml(result: VerificationResult): string {
 }
 
 export const verificationRoutes: FastifyPluginAsync<VerificationRoutesOptions> = async (app, { verifier }) => {
-  app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES }, (_request, body, done) =>
+    done(null, body),
+  );
   app.addHook('onClose', async () => verifier.close?.());
 
   app.get('/verify', { config: rateLimit, schema: { hide: true } }, async (request, reply) => {
@@ -72,14 +75,22 @@ export const verificationRoutes: FastifyPluginAsync<VerificationRoutesOptions> =
 
   app.post('/verify/payload', { config: rateLimit, schema: { hide: true } }, async (request, reply) => {
     const parsed = PayloadBody.safeParse(request.body);
-    if (!parsed.success) return sendError(reply, 'INPUT_INVALID', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    if (!parsed.success)
+      return sendError(
+        reply,
+        'INPUT_INVALID',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
     return reply.send(verifier.verifyPayload(parsed.data.payload));
   });
 
   app.post('/verify/document', { config: rateLimit, schema: { hide: true }, bodyLimit: MAX_DOCUMENT_BYTES }, async (request, reply) => {
-    if (!Buffer.isBuffer(request.body)) return sendError(reply, 'INPUT_INVALID', [{ path: 'body', message: 'send the PDF as application/pdf' }]);
+    if (!Buffer.isBuffer(request.body))
+      return sendError(reply, 'INPUT_INVALID', [{ path: 'body', message: 'send the PDF as application/pdf' }]);
     try {
-      return reply.send(await verifier.verifyDocument(new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength)));
+      return reply.send(
+        await verifier.verifyDocument(new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength)),
+      );
     } catch (error) {
       if (!(error instanceof MadoguchiError)) throw error;
       // A 5xx says only its code (busy, or a worker that could not start): the detail is for the log.

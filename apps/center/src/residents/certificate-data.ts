@@ -114,7 +114,18 @@ async function residenceRecordData(db: Executor, request: CertificateDataRequest
   );
   const wholeHousehold = members.length === printable.length;
   if (!options.myNumber) members = members.map(withoutMyNumber);
-  return { certificateType: type, household, members, wholeHousehold, householdHeadName: head.name, options: { ...options, scope: wholeHousehold ? 'household' : 'selected', memberIds: wholeHousehold ? [] : members.map((m) => m.residentId) } };
+  return {
+    certificateType: type,
+    household,
+    members,
+    wholeHousehold,
+    householdHeadName: head.name,
+    options: {
+      ...options,
+      scope: wholeHousehold ? 'household' : 'selected',
+      memberIds: wholeHousehold ? [] : members.map((m) => m.residentId),
+    },
+  };
 }
 
 async function sealData(db: Executor, request: CertificateDataRequest, today: string): Promise<CertificateData> {

@@ -68,12 +68,18 @@ export function batchToCsv(batch: MunicipalDataBatch): Record<string, string> {
   );
   put(
     familyRegisterEventsCsv,
-    batch.familyRegisters.flatMap((r) => r.persons.flatMap((p) => p.events.map((e, i) => ({ ...e, registerId: r.registerId, personId: p.personId, eventNo: i + 1 })))),
+    batch.familyRegisters.flatMap((r) =>
+      r.persons.flatMap((p) => p.events.map((e, i) => ({ ...e, registerId: r.registerId, personId: p.personId, eventNo: i + 1 }))),
+    ),
   );
   put(
     familyRegisterEventDetailsCsv,
     batch.familyRegisters.flatMap((r) =>
-      r.persons.flatMap((p) => p.events.flatMap((e, i) => e.details.map(([label, value]) => ({ registerId: r.registerId, personId: p.personId, eventNo: i + 1, 0: label, 1: value })))),
+      r.persons.flatMap((p) =>
+        p.events.flatMap((e, i) =>
+          e.details.map(([label, value]) => ({ registerId: r.registerId, personId: p.personId, eventNo: i + 1, 0: label, 1: value })),
+        ),
+      ),
     ),
   );
   put(

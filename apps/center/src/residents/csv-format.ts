@@ -48,7 +48,12 @@ export const municipalitiesCsv: CsvFileSpec = {
 export const householdsCsv: CsvFileSpec = {
   file: 'households.csv',
   description: 'Households (世帯) and their address.',
-  columns: [c('householdId', 'householdId', req), c('municipalityCode', 'municipalityCode', req), c('address', 'address', req), c('householdHeadId', 'householdHeadId', req)],
+  columns: [
+    c('householdId', 'householdId', req),
+    c('municipalityCode', 'municipalityCode', req),
+    c('address', 'address', req),
+    c('householdHeadId', 'householdHeadId', req),
+  ],
 };
 
 export const residentsCsv: CsvFileSpec = {
@@ -145,7 +150,14 @@ export const familyRegisterPersonsCsv: CsvFileSpec = {
 export const familyRegisterEventsCsv: CsvFileSpec = {
   file: 'family_register_events.csv',
   description: '身分事項 of a person, in print order; eventNo links the details.',
-  columns: [c('registerId', 'registerId', req), c('personId', 'personId', req), c('eventNo', 'eventNo', req), c('kind', 'kind', req), c('label', 'label', req), c('date', 'date', req)],
+  columns: [
+    c('registerId', 'registerId', req),
+    c('personId', 'personId', req),
+    c('eventNo', 'eventNo', req),
+    c('kind', 'kind', req),
+    c('label', 'label', req),
+    c('date', 'date', req),
+  ],
 };
 
 export const familyRegisterEventDetailsCsv: CsvFileSpec = {
@@ -163,7 +175,13 @@ export const familyRegisterEventDetailsCsv: CsvFileSpec = {
 export const addressHistoryEntriesCsv: CsvFileSpec = {
   file: 'address_history_entries.csv',
   description: '戸籍の附票: one row per address of a person of the register, oldest first.',
-  columns: [c('registerId', 'registerId', req), c('municipalityCode', 'municipalityCode', req), c('personId', 'personId', req), c('address', 'address', req), c('addressSetOn', 'addressSetOn', req)],
+  columns: [
+    c('registerId', 'registerId', req),
+    c('municipalityCode', 'municipalityCode', req),
+    c('personId', 'personId', req),
+    c('address', 'address', req),
+    c('addressSetOn', 'addressSetOn', req),
+  ],
 };
 
 export const taxRecordsCsv: CsvFileSpec = {
@@ -210,7 +228,8 @@ export const taxPaymentsCsv: CsvFileSpec = {
 
 export const protectionMeasuresCsv: CsvFileSpec = {
   file: 'protection_measures.csv',
-  description: '支援措置 (DV/stalking): blocks the resident’s and their household’s certificates at stores from `from` to `until` (inclusive; empty = open).',
+  description:
+    '支援措置 (DV/stalking): blocks the resident’s and their household’s certificates at stores from `from` to `until` (inclusive; empty = open).',
   columns: [c('measureId', 'measureId', req), c('residentId', 'residentId', req), c('from', 'from', req), c('until', 'until')],
 };
 
@@ -230,7 +249,12 @@ export const issuanceBlocksCsv: CsvFileSpec = {
 export const cardLinksCsv: CsvFileSpec = {
   file: 'card_links.csv',
   description: 'Card authCertificate (issuer DN, serial in upper-case hex) → resident.',
-  columns: [c('residentId', 'residentId', req), c('issuer', 'issuer', req), c('serialNumber', 'serialNumber', req), c('usableFrom', 'usableFrom', req)],
+  columns: [
+    c('residentId', 'residentId', req),
+    c('issuer', 'issuer', req),
+    c('serialNumber', 'serialNumber', req),
+    c('usableFrom', 'usableFrom', req),
+  ],
 };
 
 export const csvFileSpecs: readonly CsvFileSpec[] = [

@@ -48,7 +48,8 @@ export function parseCsv(text: string): CsvRecord[] {
         break;
       }
       cell = parts.join('');
-      if (i < src.length && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') throw new CsvSyntaxError(line, '閉じ引用符の後に文字があります (text after a closing quote)');
+      if (i < src.length && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r')
+        throw new CsvSyntaxError(line, '閉じ引用符の後に文字があります (text after a closing quote)');
     } else {
       delimiter.lastIndex = i;
       const m = delimiter.exec(src);

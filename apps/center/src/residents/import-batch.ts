@@ -70,7 +70,8 @@ function duplicateIssues(batch: MunicipalDataBatch, translate: PathTranslator): 
     items.forEach((item, i) => {
       const k = key(item);
       const first = seen.get(k);
-      if (first !== undefined) issues.push({ path: translate([kind, i, field]), message: `重複しています (duplicate of ${kind}[${first}])` });
+      if (first !== undefined)
+        issues.push({ path: translate([kind, i, field]), message: `重複しています (duplicate of ${kind}[${first}])` });
       else seen.set(k, i);
     });
   };
@@ -87,7 +88,8 @@ function duplicateIssues(batch: MunicipalDataBatch, translate: PathTranslator): 
   batch.familyRegisters.forEach((register, i) => {
     const seen = new Set<string>();
     register.persons.forEach((p, j) => {
-      if (seen.has(p.personId)) issues.push({ path: translate(['familyRegisters', i, 'persons', j, 'personId']), message: '重複しています (duplicate person)' });
+      if (seen.has(p.personId))
+        issues.push({ path: translate(['familyRegisters', i, 'persons', j, 'personId']), message: '重複しています (duplicate person)' });
       seen.add(p.personId);
     });
   });
@@ -101,11 +103,15 @@ async function keysIn(trx: Executor, table: KeyTable, part: string[]): Promise<s
     case 'municipalities':
       return (await trx.selectFrom('municipalities').select('code').where('code', 'in', part).execute()).map((r) => r.code);
     case 'households':
-      return (await trx.selectFrom('households').select('household_id').where('household_id', 'in', part).execute()).map((r) => r.household_id);
+      return (await trx.selectFrom('households').select('household_id').where('household_id', 'in', part).execute()).map(
+        (r) => r.household_id,
+      );
     case 'residents':
       return (await trx.selectFrom('residents').select('resident_id').where('resident_id', 'in', part).execute()).map((r) => r.resident_id);
     case 'family_registers':
-      return (await trx.selectFrom('family_registers').select('register_id').where('register_id', 'in', part).execute()).map((r) => r.register_id);
+      return (await trx.selectFrom('family_registers').select('register_id').where('register_id', 'in', part).execute()).map(
+        (r) => r.register_id,
+      );
   }
 }
 
@@ -149,11 +155,21 @@ async function storedReferences(trx: Executor, batch: MunicipalDataBatch): Promi
     ...batch.familyRegisters.flatMap((f) => f.persons.flatMap((p) => (p.residentId ? [p.residentId] : []))),
   ];
   const residents = await existing(trx, 'residents', residentRefs);
-  const households = await existing(trx, 'households', batch.residents.map((r) => r.householdId));
-  const registers = await existing(trx, 'family_registers', batch.addressHistories.map((a) => a.registerId));
+  const households = await existing(
+    trx,
+    'households',
+    batch.residents.map((r) => r.householdId),
+  );
+  const registers = await existing(
+    trx,
+    'family_registers',
+    batch.addressHistories.map((a) => a.registerId),
+  );
   const householdRows = [] as { household_id: string; municipality_code: string }[];
   for (const part of chunks([...new Set(batch.residents.map((r) => r.householdId))])) {
-    householdRows.push(...(await trx.selectFrom('households').select(['household_id', 'municipality_code']).where('household_id', 'in', part).execute()));
+    householdRows.push(
+      ...(await trx.selectFrom('households').select(['household_id', 'municipality_code']).where('household_id', 'in', part).execute()),
+    );
   }
   const householdMunicipality = new Map(householdRows.map((h) => [h.household_id, h.municipality_code]));
   return { municipalities, residents, households, registers, householdMunicipality };
@@ -173,7 +189,11 @@ function recordReferenceIssues(batch: MunicipalDataBatch, stored: StoredReferenc
   // A resident and their household must belong to the same municipality.
   batch.residents.forEach((r, i) => {
     const code = householdMunicipality.get(r.householdId);
-    need(code === undefined || code === r.municipalityCode, ['residents', i, 'municipalityCode'], '世帯と住民の団体コードが一致しません (household is in another municipality)');
+    need(
+      code === undefined || code === r.municipalityCode,
+      ['residents', i, 'municipalityCode'],
+      '世帯と住民の団体コードが一致しません (household is in another municipality)',
+    );
   });
   batch.sealRegistrations.forEach((s, i) => need(residents.has(s.residentId), ['sealRegistrations', i, 'residentId'], NO_RESIDENT));
   batch.taxRecords.forEach((t, i) => {
@@ -201,7 +221,9 @@ async function addressHistoryIssues(trx: Executor, batch: MunicipalDataBatch, st
     }
     const persons = await trx.selectFrom('family_register_persons').select('person_id').where('register_id', '=', a.registerId).execute();
     const ids = new Set(persons.map((p) => p.person_id));
-    a.entries.forEach((e, j) => need(ids.has(e.personId), ['addressHistories', i, 'entries', j, 'personId'], '戸籍にいない人です (person not in the register)'));
+    a.entries.forEach((e, j) =>
+      need(ids.has(e.personId), ['addressHistories', i, 'entries', j, 'personId'], '戸籍にいない人です (person not in the register)'),
+    );
   }
 }
 
@@ -219,7 +241,11 @@ async function activeSealIssues(trx: Executor, batch: MunicipalDataBatch, need: 
     for (const row of rows) {
       if (Number(row.n) <= 1) continue;
       const i = batch.sealRegistrations.findIndex((s) => s.residentId === row.resident_id && s.status === 'active');
-      need(false, ['sealRegistrations', Math.max(i, 0), 'status'], '有効な印鑑登録が複数になります (a resident can have only one active seal registration)');
+      need(
+        false,
+        ['sealRegistrations', Math.max(i, 0), 'status'],
+        '有効な印鑑登録が複数になります (a resident can have only one active seal registration)',
+      );
     }
   }
 }
@@ -259,7 +285,9 @@ async function upsertMunicipalities(trx: Executor, municipalities: MunicipalData
     await trx
       .insertInto('municipalities')
       .values(part.map((m) => ({ code: m.code, data: json(m), updated_at: now })))
-      .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })))
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })),
+      )
       .execute();
   }
 }
@@ -282,9 +310,17 @@ async function upsertHouseholds(trx: Executor, households: MunicipalDataBatch['h
 
 async function upsertResidents(trx: Executor, residents: MunicipalDataBatch['residents'], now: string): Promise<void> {
   // 仮登録 over an approved record is held aside (provisional.ts): the approved data is not lost.
-  const residentsHeld = await keysWithApprovedVersion(trx, 'resident', residents.filter((r) => r.recordState !== 'approved').map((r) => r.residentId));
+  const residentsHeld = await keysWithApprovedVersion(
+    trx,
+    'resident',
+    residents.filter((r) => r.recordState !== 'approved').map((r) => r.residentId),
+  );
   for (const r of residents) if (residentsHeld.has(r.residentId)) await holdProvisionalResident(trx, r, now);
-  await dropPending(trx, 'resident', residents.filter((r) => r.recordState === 'approved').map((r) => r.residentId));
+  await dropPending(
+    trx,
+    'resident',
+    residents.filter((r) => r.recordState === 'approved').map((r) => r.residentId),
+  );
   for (const part of chunks(residents.filter((r) => !residentsHeld.has(r.residentId)))) {
     await trx
       .insertInto('residents')
@@ -319,7 +355,15 @@ async function upsertSealRegistrations(trx: Executor, registrations: MunicipalDa
   for (const part of chunks(registrations)) {
     await trx
       .insertInto('seal_registrations')
-      .values(part.map((s) => ({ registration_id: s.registrationId, resident_id: s.residentId, status: s.status, data: json(s), updated_at: now })))
+      .values(
+        part.map((s) => ({
+          registration_id: s.registrationId,
+          resident_id: s.residentId,
+          status: s.status,
+          data: json(s),
+          updated_at: now,
+        })),
+      )
       .onConflict((oc) =>
         oc.column('registration_id').doUpdateSet((eb) => ({
           resident_id: eb.ref('excluded.resident_id'),
@@ -333,8 +377,16 @@ async function upsertSealRegistrations(trx: Executor, registrations: MunicipalDa
 }
 
 async function upsertFamilyRegisters(trx: Executor, registers: MunicipalDataBatch['familyRegisters'], now: string): Promise<void> {
-  const registersHeld = await keysWithApprovedVersion(trx, 'familyRegister', registers.filter((f) => f.recordState !== 'approved').map((f) => f.registerId));
-  await dropPending(trx, 'familyRegister', registers.filter((f) => f.recordState === 'approved').map((f) => f.registerId));
+  const registersHeld = await keysWithApprovedVersion(
+    trx,
+    'familyRegister',
+    registers.filter((f) => f.recordState !== 'approved').map((f) => f.registerId),
+  );
+  await dropPending(
+    trx,
+    'familyRegister',
+    registers.filter((f) => f.recordState === 'approved').map((f) => f.registerId),
+  );
   for (const register of registers) {
     if (registersHeld.has(register.registerId)) {
       await holdProvisionalRegister(trx, register, now);
@@ -343,7 +395,13 @@ async function upsertFamilyRegisters(trx: Executor, registers: MunicipalDataBatc
     const { persons, ...rest } = register satisfies FamilyRegister;
     await trx
       .insertInto('family_registers')
-      .values({ register_id: register.registerId, municipality_code: register.municipalityCode, record_state: register.recordState, data: json(rest), updated_at: now })
+      .values({
+        register_id: register.registerId,
+        municipality_code: register.municipalityCode,
+        record_state: register.recordState,
+        data: json(rest),
+        updated_at: now,
+      })
       .onConflict((oc) =>
         oc.column('register_id').doUpdateSet((eb) => ({
           municipality_code: eb.ref('excluded.municipality_code'),
@@ -358,7 +416,15 @@ async function upsertFamilyRegisters(trx: Executor, registers: MunicipalDataBatc
     for (const part of chunks(persons.map((p, position) => ({ p, position })))) {
       await trx
         .insertInto('family_register_persons')
-        .values(part.map(({ p, position }) => ({ register_id: register.registerId, person_id: p.personId, position, resident_id: p.residentId ?? null, data: json(p) })))
+        .values(
+          part.map(({ p, position }) => ({
+            register_id: register.registerId,
+            person_id: p.personId,
+            position,
+            resident_id: p.residentId ?? null,
+            data: json(p),
+          })),
+        )
         .execute();
     }
   }
@@ -370,7 +436,13 @@ async function upsertAddressHistories(trx: Executor, histories: MunicipalDataBat
       .insertInto('address_histories')
       .values(part.map((a) => ({ register_id: a.registerId, municipality_code: a.municipalityCode, data: json(a), updated_at: now })))
       .onConflict((oc) =>
-        oc.column('register_id').doUpdateSet((eb) => ({ municipality_code: eb.ref('excluded.municipality_code'), data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })),
+        oc
+          .column('register_id')
+          .doUpdateSet((eb) => ({
+            municipality_code: eb.ref('excluded.municipality_code'),
+            data: eb.ref('excluded.data'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
       )
       .execute();
   }
@@ -380,9 +452,23 @@ async function upsertTaxRecords(trx: Executor, records: MunicipalDataBatch['taxR
   for (const part of chunks(records)) {
     await trx
       .insertInto('tax_records')
-      .values(part.map((t) => ({ resident_id: t.residentId, tax_year: t.taxYear, municipality_code: t.municipalityCode, data: json(t), updated_at: now })))
+      .values(
+        part.map((t) => ({
+          resident_id: t.residentId,
+          tax_year: t.taxYear,
+          municipality_code: t.municipalityCode,
+          data: json(t),
+          updated_at: now,
+        })),
+      )
       .onConflict((oc) =>
-        oc.columns(['resident_id', 'tax_year']).doUpdateSet((eb) => ({ municipality_code: eb.ref('excluded.municipality_code'), data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at') })),
+        oc
+          .columns(['resident_id', 'tax_year'])
+          .doUpdateSet((eb) => ({
+            municipality_code: eb.ref('excluded.municipality_code'),
+            data: eb.ref('excluded.data'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
       )
       .execute();
   }
@@ -392,7 +478,15 @@ async function upsertProtectionMeasures(trx: Executor, measures: MunicipalDataBa
   for (const part of chunks(measures)) {
     await trx
       .insertInto('protection_measures')
-      .values(part.map((p) => ({ measure_id: p.measureId, resident_id: p.residentId, from_date: p.from, until_date: p.until ?? null, updated_at: now })))
+      .values(
+        part.map((p) => ({
+          measure_id: p.measureId,
+          resident_id: p.residentId,
+          from_date: p.from,
+          until_date: p.until ?? null,
+          updated_at: now,
+        })),
+      )
       .onConflict((oc) =>
         oc.column('measure_id').doUpdateSet((eb) => ({
           resident_id: eb.ref('excluded.resident_id'),
@@ -438,7 +532,15 @@ async function upsertCardLinks(trx: Executor, links: MunicipalDataBatch['cardLin
   for (const part of chunks(links)) {
     await trx
       .insertInto('card_links')
-      .values(part.map((c) => ({ issuer: c.issuer, serial_number: c.serialNumber, resident_id: c.residentId, usable_from: c.usableFrom, updated_at: now })))
+      .values(
+        part.map((c) => ({
+          issuer: c.issuer,
+          serial_number: c.serialNumber,
+          resident_id: c.residentId,
+          usable_from: c.usableFrom,
+          updated_at: now,
+        })),
+      )
       .onConflict((oc) =>
         oc.columns(['issuer', 'serial_number']).doUpdateSet((eb) => ({
           resident_id: eb.ref('excluded.resident_id'),
@@ -450,7 +552,12 @@ async function upsertCardLinks(trx: Executor, links: MunicipalDataBatch['cardLin
   }
 }
 
-export async function importBatch(database: CenterDatabase, input: unknown, translate: PathTranslator = formatPath, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importBatch(
+  database: CenterDatabase,
+  input: unknown,
+  translate: PathTranslator = formatPath,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   const parsed = MunicipalDataBatch.safeParse(input);
   if (!parsed.success) {
     refuse(parsed.error.issues.map((issue) => ({ path: translate(issue.path), message: issue.message })));
@@ -460,15 +567,19 @@ export async function importBatch(database: CenterDatabase, input: unknown, tran
   if (duplicates.length > 0) refuse(duplicates);
 
   try {
-    await writeTransaction(database, async (trx) => {
-      await apply(trx, batch);
-      const issues = await referenceIssues(trx, batch, translate);
-      // Throwing rolls the whole batch back.
-      if (issues.length > 0) refuse(issues);
-      if (options.dryRun) throw new DryRunRollback();
-      // One import at a time: the checks above read the stored data (one active seal per resident),
-      // and two imports interleaving on PostgreSQL could each pass them.
-    }, { serializeAs: 'municipal-import' });
+    await writeTransaction(
+      database,
+      async (trx) => {
+        await apply(trx, batch);
+        const issues = await referenceIssues(trx, batch, translate);
+        // Throwing rolls the whole batch back.
+        if (issues.length > 0) refuse(issues);
+        if (options.dryRun) throw new DryRunRollback();
+        // One import at a time: the checks above read the stored data (one active seal per resident),
+        // and two imports interleaving on PostgreSQL could each pass them.
+      },
+      { serializeAs: 'municipal-import' },
+    );
   } catch (error) {
     if (!(error instanceof DryRunRollback)) throw error;
   }

@@ -26,7 +26,10 @@ interface Origin {
 }
 
 const columnKeys = new Map<CsvFileSpec, Map<string, string>>(
-  csvFileSpecs.map((spec) => [spec, new Map(spec.columns.map((col) => [formatPath(col.path.map((s) => (/^\d+$/.test(s) ? Number(s) : s))), col.name]))]),
+  csvFileSpecs.map((spec) => [
+    spec,
+    new Map(spec.columns.map((col) => [formatPath(col.path.map((s) => (/^\d+$/.test(s) ? Number(s) : s))), col.name])),
+  ]),
 );
 
 function convert(column: CsvColumn, cell: string): unknown {
@@ -72,12 +75,16 @@ function readFile(spec: CsvFileSpec, text: string, issues: ImportIssue[]): Row[]
     else if (names.indexOf(name) !== i) issues.push({ path: `${spec.file}:1:${name}`, message: '列が重複しています (duplicate column)' });
   });
   for (const col of spec.columns) {
-    if (col.required && !names.includes(col.name)) issues.push({ path: `${spec.file}:1:${col.name}`, message: '必須の列がありません (required column missing)' });
+    if (col.required && !names.includes(col.name))
+      issues.push({ path: `${spec.file}:1:${col.name}`, message: '必須の列がありません (required column missing)' });
   }
   const rows: Row[] = [];
   for (const record of body) {
     if (record.cells.length !== names.length) {
-      issues.push({ path: `${spec.file}:${record.line}`, message: `列数が見出しと違います (${record.cells.length} cells, header has ${names.length})` });
+      issues.push({
+        path: `${spec.file}:${record.line}`,
+        message: `列数が見出しと違います (${record.cells.length} cells, header has ${names.length})`,
+      });
       continue;
     }
     const values: Obj = {};
@@ -280,11 +287,16 @@ function originTranslator(origins: Map<string, Origin>): (segments: readonly Pat
   };
 }
 
-export async function importCsv(database: CenterDatabase, files: Record<string, string>, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importCsv(
+  database: CenterDatabase,
+  files: Record<string, string>,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   const issues: ImportIssue[] = [];
   const known = new Set(csvFileSpecs.map((s) => s.file));
   for (const name of Object.keys(files)) {
-    if (!known.has(name)) issues.push({ path: name, message: `不明なファイルです (unknown file; expected one of ${[...known].join(', ')})` });
+    if (!known.has(name))
+      issues.push({ path: name, message: `不明なファイルです (unknown file; expected one of ${[...known].join(', ')})` });
   }
   const rows = new Map<CsvFileSpec, Row[]>();
   for (const spec of csvFileSpecs) {
@@ -292,6 +304,7 @@ export async function importCsv(database: CenterDatabase, files: Record<string, 
     rows.set(spec, text === undefined ? [] : readFile(spec, text, issues));
   }
   const { batch, translate } = assemble((spec) => rows.get(spec) ?? [], issues);
-  if (issues.length > 0) throw new MadoguchiError('IMPORT_INVALID', `${issues.length} problem(s) in the CSV files; nothing was imported`, issues);
+  if (issues.length > 0)
+    throw new MadoguchiError('IMPORT_INVALID', `${issues.length} problem(s) in the CSV files; nothing was imported`, issues);
   return importBatch(database, batch, translate, options);
 }

@@ -30,7 +30,9 @@ export function municipalDataRoutes(options: ImportRoutesOptions): FastifyPlugin
       const body = request.body as { files?: unknown } | null;
       const files = body?.files;
       if (!files || typeof files !== 'object' || Array.isArray(files) || !Object.values(files).every((v) => typeof v === 'string')) {
-        throw new MadoguchiError('INPUT_INVALID', 'expected { files: { "<name>.csv": "<text>" } }', [{ path: 'files', message: 'CSV ファイル名と内容の組にしてください (an object of file name → CSV text)' }]);
+        throw new MadoguchiError('INPUT_INVALID', 'expected { files: { "<name>.csv": "<text>" } }', [
+          { path: 'files', message: 'CSV ファイル名と内容の組にしてください (an object of file name → CSV text)' },
+        ]);
       }
       return store.importCsv(files as Record<string, string>, { dryRun: dryRunOf(request) });
     });

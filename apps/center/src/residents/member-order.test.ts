@@ -15,7 +15,13 @@ describe('standard member order of a 住民票', () => {
 
   it('orders children by birth date and puts the recorded head first whatever the label', () => {
     const sorted = sortMembers(
-      [member('c2', '子', '2012-05-01'), member('lodger', '同居人', '1950-01-01'), member('c1', '子', '2010-01-01'), member('w', '妻', '1980-01-01'), member('h', '夫', '1979-01-01')],
+      [
+        member('c2', '子', '2012-05-01'),
+        member('lodger', '同居人', '1950-01-01'),
+        member('c1', '子', '2010-01-01'),
+        member('w', '妻', '1980-01-01'),
+        member('h', '夫', '1979-01-01'),
+      ],
       'w',
     );
     expect(sorted.map((m) => m.residentId)).toEqual(['w', 'h', 'c1', 'c2', 'lodger']);

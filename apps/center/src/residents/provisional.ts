@@ -40,10 +40,25 @@ export async function keysWithApprovedVersion(db: Executor, kind: ProvisionalKin
     const part = unique.slice(i, i + CHUNK);
     const approved =
       kind === 'resident'
-        ? (await db.selectFrom('residents').select('resident_id as key').where('resident_id', 'in', part).where('record_state', '=', 'approved').execute())
-        : (await db.selectFrom('family_registers').select('register_id as key').where('register_id', 'in', part).where('record_state', '=', 'approved').execute());
+        ? await db
+            .selectFrom('residents')
+            .select('resident_id as key')
+            .where('resident_id', 'in', part)
+            .where('record_state', '=', 'approved')
+            .execute()
+        : await db
+            .selectFrom('family_registers')
+            .select('register_id as key')
+            .where('register_id', 'in', part)
+            .where('record_state', '=', 'approved')
+            .execute();
     for (const r of approved) found.add(r.key);
-    const held = await withProvisional(db).selectFrom('provisional_records').select('record_key').where('kind', '=', kind).where('record_key', 'in', part).execute();
+    const held = await withProvisional(db)
+      .selectFrom('provisional_records')
+      .select('record_key')
+      .where('kind', '=', kind)
+      .where('record_key', 'in', part)
+      .execute();
     for (const r of held) found.add(r.record_key);
   }
   return found;
@@ -53,7 +68,11 @@ async function keepPending(db: Executor, kind: ProvisionalKind, key: string, rec
   await withProvisional(db)
     .insertInto('provisional_records')
     .values({ kind, record_key: key, data: JSON.stringify(record), imported_at: now })
-    .onConflict((oc) => oc.columns(['kind', 'record_key']).doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), imported_at: eb.ref('excluded.imported_at') })))
+    .onConflict((oc) =>
+      oc
+        .columns(['kind', 'record_key'])
+        .doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), imported_at: eb.ref('excluded.imported_at') })),
+    )
     .execute();
 }
 
@@ -72,7 +91,11 @@ export async function holdProvisionalResident(db: Executor, resident: Resident, 
 /** Keeps a provisional family register aside; the stored approved register and its persons stay. */
 export async function holdProvisionalRegister(db: Executor, register: FamilyRegister, now: string): Promise<void> {
   await keepPending(db, 'familyRegister', register.registerId, register, now);
-  const row = await db.selectFrom('family_registers').select('data').where('register_id', '=', register.registerId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('family_registers')
+    .select('data')
+    .where('register_id', '=', register.registerId)
+    .executeTakeFirstOrThrow();
   const approved = JSON.parse(row.data) as Omit<FamilyRegister, 'persons'>;
   await db
     .updateTable('family_registers')
@@ -85,7 +108,11 @@ export async function holdProvisionalRegister(db: Executor, register: FamilyRegi
 export async function dropPending(db: Executor, kind: ProvisionalKind, keys: readonly string[]): Promise<void> {
   const unique = [...new Set(keys)];
   for (let i = 0; i < unique.length; i += CHUNK) {
-    await withProvisional(db).deleteFrom('provisional_records').where('kind', '=', kind).where('record_key', 'in', unique.slice(i, i + CHUNK)).execute();
+    await withProvisional(db)
+      .deleteFrom('provisional_records')
+      .where('kind', '=', kind)
+      .where('record_key', 'in', unique.slice(i, i + CHUNK))
+      .execute();
   }
 }
 
@@ -93,6 +120,11 @@ export async function dropPending(db: Executor, kind: ProvisionalKind, keys: rea
 export async function pendingProvisional(db: Executor, kind: 'resident', key: string): Promise<Resident | null>;
 export async function pendingProvisional(db: Executor, kind: 'familyRegister', key: string): Promise<FamilyRegister | null>;
 export async function pendingProvisional(db: Executor, kind: ProvisionalKind, key: string): Promise<Resident | FamilyRegister | null> {
-  const row = await withProvisional(db).selectFrom('provisional_records').select('data').where('kind', '=', kind).where('record_key', '=', key).executeTakeFirst();
+  const row = await withProvisional(db)
+    .selectFrom('provisional_records')
+    .select('data')
+    .where('kind', '=', kind)
+    .where('record_key', '=', key)
+    .executeTakeFirst();
   return row ? (JSON.parse(row.data) as Resident | FamilyRegister) : null;
 }

@@ -44,7 +44,11 @@ export async function residentsOfHousehold(db: Executor, householdId: string): P
   return rows.map((r) => parse<Resident>(r.data));
 }
 
-export async function findResidentIdByCard(db: Executor, issuer: string, serialNumber: string): Promise<{ residentId: string; usableFrom: string } | null> {
+export async function findResidentIdByCard(
+  db: Executor,
+  issuer: string,
+  serialNumber: string,
+): Promise<{ residentId: string; usableFrom: string } | null> {
   const row = await db
     .selectFrom('card_links')
     .select(['resident_id', 'usable_from'])
@@ -80,7 +84,12 @@ export async function protectedResidents(db: Executor, residentIds: readonly str
 }
 
 /** Residents (among `residentIds`) with an issuance block in force on `today` for `type`. */
-export async function blockedResidents(db: Executor, residentIds: readonly string[], type: CertificateType, today: string): Promise<Set<string>> {
+export async function blockedResidents(
+  db: Executor,
+  residentIds: readonly string[],
+  type: CertificateType,
+  today: string,
+): Promise<Set<string>> {
   if (residentIds.length === 0) return new Set();
   const rows = await db
     .selectFrom('issuance_blocks')
@@ -111,7 +120,11 @@ export async function getFamilyRegister(db: Executor, registerId: string): Promi
 
 /** Registers in which the resident is recorded (linked by residentId), current (not 除籍) first. */
 export async function registerIdsOfResident(db: Executor, residentId: string): Promise<string[]> {
-  const rows = await db.selectFrom('family_register_persons').select(['register_id', 'data']).where('resident_id', '=', residentId).execute();
+  const rows = await db
+    .selectFrom('family_register_persons')
+    .select(['register_id', 'data'])
+    .where('resident_id', '=', residentId)
+    .execute();
   const withState = rows.map((r) => ({ id: r.register_id, removed: parse<FamilyRegisterPerson>(r.data).removed }));
   withState.sort((a, b) => Number(a.removed) - Number(b.removed) || (a.id < b.id ? -1 : 1));
   return withState.map((r) => r.id);

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_VERSION, KioskIntent, MadoguchiError, type KioskView } from '@madoguchi/shared';
 import { startBridgeServer, type BridgeServer } from './bridge-server.js';
 
-let view: KioskView = { bridgeVersion: BRIDGE_VERSION, revision: 1, screen: 'idle', language: 'ja', readerStatus: 'ready', cardPresent: false };
+let view: KioskView = {
+  bridgeVersion: BRIDGE_VERSION,
+  revision: 1,
+  screen: 'idle',
+  language: 'ja',
+  readerStatus: 'ready',
+  cardPresent: false,
+};
 const listeners = new Set<(v: KioskView) => void>();
 const received: unknown[] = [];
 const target = {
@@ -58,7 +65,11 @@ describe('browser kiosk bridge server', () => {
     expect(await bad.json()).toMatchObject({ error: { code: 'INPUT_INVALID' } });
     const notJson = await fetch(`${origin}/bridge/intent`, { method: 'POST', headers: headers(), body: '{' });
     expect(notJson.status).toBe(400);
-    const huge = await fetch(`${origin}/bridge/intent`, { method: 'POST', headers: headers(), body: JSON.stringify({ type: 'start', pad: 'x'.repeat(100_000) }) }).catch(() => null);
+    const huge = await fetch(`${origin}/bridge/intent`, {
+      method: 'POST',
+      headers: headers(),
+      body: JSON.stringify({ type: 'start', pad: 'x'.repeat(100_000) }),
+    }).catch(() => null);
     expect(huge === null || huge.status >= 400).toBe(true);
     expect(received).toEqual([{ type: 'start' }]);
   });

@@ -35,7 +35,8 @@ const contentTypes: Record<string, string> = {
 };
 
 const securityHeaders = {
-  'content-security-policy': "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -57,7 +58,13 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return full.startsWith(rootWithSep) ? full : null;
 }
 
-export async function startBridgeServer(options: { target: BridgeTarget; rendererDir: string; port?: number; host?: string; onRendererConnected?: () => void }): Promise<BridgeServer> {
+export async function startBridgeServer(options: {
+  target: BridgeTarget;
+  rendererDir: string;
+  port?: number;
+  host?: string;
+  onRendererConnected?: () => void;
+}): Promise<BridgeServer> {
   const token = randomBytes(24).toString('base64url');
   const tokenBytes = Buffer.from(token);
   const streams = new Set<http.ServerResponse>();
@@ -77,7 +84,8 @@ export async function startBridgeServer(options: { target: BridgeTarget; rendere
     try {
       if (url.pathname.startsWith('/bridge/')) {
         const given = req.headers['x-kiosk-token'];
-        if (!authorised(typeof given === 'string' ? given : url.searchParams.get('token'))) return json(res, 403, { error: { code: 'FORBIDDEN', message: 'bad token' } });
+        if (!authorised(typeof given === 'string' ? given : url.searchParams.get('token')))
+          return json(res, 403, { error: { code: 'FORBIDDEN', message: 'bad token' } });
         if (req.method === 'GET' && url.pathname === '/bridge/view') return json(res, 200, options.target.getView());
         if (req.method === 'GET' && url.pathname === '/bridge/events') {
           res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
@@ -98,7 +106,8 @@ export async function startBridgeServer(options: { target: BridgeTarget; rendere
           try {
             await options.target.send(intent);
           } catch (error) {
-            if (error instanceof MadoguchiError && error.code === 'INPUT_INVALID') return json(res, 400, { error: { code: error.code, message: error.message } });
+            if (error instanceof MadoguchiError && error.code === 'INPUT_INVALID')
+              return json(res, 400, { error: { code: error.code, message: error.message } });
             throw error;
           }
           res.writeHead(204, securityHeaders).end();
@@ -111,7 +120,11 @@ export async function startBridgeServer(options: { target: BridgeTarget; rendere
       if (!file) return json(res, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) return json(res, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
-      res.writeHead(200, { ...securityHeaders, 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
+      res.writeHead(200, {
+        ...securityHeaders,
+        'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+        'content-length': info.size,
+      });
       createReadStream(file).pipe(res);
     } catch {
       if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });

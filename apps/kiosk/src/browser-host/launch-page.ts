@@ -26,6 +26,10 @@ export async function writeLaunchPage(kioskUrl: string, parent: string = tmpdir(
   const file = join(dir, 'launch.html');
   // No script: a meta refresh is enough, and the URL is ours (escaped for the attribute anyway).
   const target = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  await writeFile(file, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=${target}"><title>kiosk</title>\n`, { mode: 0o600, flag: 'wx' });
+  await writeFile(
+    file,
+    `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=${target}"><title>kiosk</title>\n`,
+    { mode: 0o600, flag: 'wx' },
+  );
   return { fileUrl: pathToFileURL(file).href, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -26,7 +26,11 @@ async function main(): Promise<void> {
     console.error('usage: start.ts --config <kiosk.json> [--port N] [--no-browser]');
     process.exit(2);
   }
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as KioskConfig & { rendererDir?: string; port?: number; browserBinary?: string };
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as KioskConfig & {
+    rendererDir?: string;
+    port?: number;
+    browserBinary?: string;
+  };
   const demoMode = config.reader.kind === 'demo';
   const browserBinary = config.browserBinary ?? '/usr/bin/chromium';
   const rendererDir = resolve(config.rendererDir ?? resolve(here, '../../out/renderer'));
@@ -37,7 +41,12 @@ async function main(): Promise<void> {
   const portArg = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : config.port;
   const { log } = createLog(2);
   const kiosk = await createKioskMain(config, log);
-  const server = await startBridgeServer({ target: kiosk.session, rendererDir, ...(portArg ? { port: portArg } : {}), onRendererConnected: () => log('renderer connected') });
+  const server = await startBridgeServer({
+    target: kiosk.session,
+    rendererDir,
+    ...(portArg ? { port: portArg } : {}),
+    onRendererConnected: () => log('renderer connected'),
+  });
   if (demoMode) {
     console.log(`KIOSK_URL=${server.url}`);
     console.log('(demo only: a production kiosk never prints this URL, whose token drives the kiosk)');
@@ -50,7 +59,21 @@ async function main(): Promise<void> {
   if (!args.includes('--no-browser') && process.env.DISPLAY && existsSync(browserBinary)) {
     launch = await writeLaunchPage(server.url);
     const profile = resolve(config.spoolDir, '../chromium-profile');
-    browser = spawn(browserBinary, ['--kiosk', `--app=${launch.fileUrl}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', `--user-data-dir=${profile}`, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])], { stdio: 'ignore' });
+    browser = spawn(
+      browserBinary,
+      [
+        '--kiosk',
+        `--app=${launch.fileUrl}`,
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        `--user-data-dir=${profile}`,
+        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+      ],
+      { stdio: 'ignore' },
+    );
   }
 
   const stop = async () => {

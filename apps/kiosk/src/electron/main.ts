@@ -9,7 +9,17 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLog } from '../main/log.js';
 import { createKioskMain, type KioskConfig } from '../main/kiosk-main.js';
-import { APP_ORIGIN, APP_SCHEME, appProtocolPath, browserWindowOptions, contentSecurityPolicy, isTrustedSender, permissionDecision, shouldBlockNavigation, shouldSwallowShortcut } from './security.js';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  appProtocolPath,
+  browserWindowOptions,
+  contentSecurityPolicy,
+  isTrustedSender,
+  permissionDecision,
+  shouldBlockNavigation,
+  shouldSwallowShortcut,
+} from './security.js';
 
 const development = process.env.MADOGUCHI_KIOSK_DEV === '1';
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -28,7 +38,18 @@ app.whenReady().then(async () => {
   protocol.handle(APP_SCHEME, (request) => {
     const file = appProtocolPath(rendererDir, request.url);
     if (!file) return new Response('not found', { status: 404 });
-    return net.fetch(pathToFileURL(file).toString()).then((res) => new Response(res.body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream', 'content-security-policy': contentSecurityPolicy } }));
+    return net
+      .fetch(pathToFileURL(file).toString())
+      .then(
+        (res) =>
+          new Response(res.body, {
+            status: res.status,
+            headers: {
+              'content-type': res.headers.get('content-type') ?? 'application/octet-stream',
+              'content-security-policy': contentSecurityPolicy,
+            },
+          }),
+      );
   });
   electronSession.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
   electronSession.defaultSession.setPermissionCheckHandler(() => false);

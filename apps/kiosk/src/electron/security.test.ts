@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { appProtocolPath, browserWindowOptions, contentSecurityPolicy, isTrustedSender, permissionDecision, shouldBlockNavigation, shouldSwallowShortcut } from './security.js';
+import {
+  appProtocolPath,
+  browserWindowOptions,
+  contentSecurityPolicy,
+  isTrustedSender,
+  permissionDecision,
+  shouldBlockNavigation,
+  shouldSwallowShortcut,
+} from './security.js';
 
 describe('Electron kiosk security', () => {
   it('locks the window down', () => {
     const production = browserWindowOptions({ preloadPath: '/x/preload.cjs', development: false });
     expect(production.kiosk).toBe(true);
-    expect(production.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, devTools: false });
+    expect(production.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      devTools: false,
+    });
     expect(browserWindowOptions({ preloadPath: '/x', development: true }).webPreferences.devTools).toBe(true);
   });
 

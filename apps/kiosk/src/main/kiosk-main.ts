@@ -34,7 +34,8 @@ export interface KioskDevices {
 
 export async function createKioskMain(config: KioskConfig, log: SessionLog, devices: KioskDevices = {}): Promise<KioskMain> {
   const demoMode = config.reader.kind === 'demo';
-  if (config.demoOutputTray && !demoMode) throw new Error('demoOutputTray is for demo mode only: a real kiosk keeps no copy of a certificate');
+  if (config.demoOutputTray && !demoMode)
+    throw new Error('demoOutputTray is for demo mode only: a real kiosk keeps no copy of a certificate');
   // The demo's coin slot is the demo panel; on a real kiosk money comes from its acceptor's driver only.
   const demoCash = demoMode ? new SimulatedCashDevice() : undefined;
   const cash = devices.cash ?? demoCash;
@@ -71,7 +72,9 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
 
   // The key that signs document bindings: pinned from a file when configured, otherwise fetched once
   // over the mutually authenticated channel.
-  let bindingKey: KeyObject | undefined = config.center.publicKeyFile ? createPublicKey(readFileSync(config.center.publicKeyFile, 'utf8')) : undefined;
+  let bindingKey: KeyObject | undefined = config.center.publicKeyFile
+    ? createPublicKey(readFileSync(config.center.publicKeyFile, 'utf8'))
+    : undefined;
   const centerPublicKey = async () => {
     bindingKey ??= createPublicKey((await center.bindingKey()).publicKeyPem);
     return bindingKey;

@@ -5,9 +5,24 @@
 import pino from 'pino';
 import type { SessionLog } from './session/ports.js';
 
-export const redactedFields = ['pin', 'residentName', 'address', 'myNumber', '*.pin', '*.name', '*.address', '*.myNumber', 'authCertificate', 'signature', 'pdf'];
+export const redactedFields = [
+  'pin',
+  'residentName',
+  'address',
+  'myNumber',
+  '*.pin',
+  '*.name',
+  '*.address',
+  '*.myNumber',
+  'authCertificate',
+  'signature',
+  'pdf',
+];
 
 export function createLog(destination: pino.DestinationStream | number = 1): { log: SessionLog; logger: pino.Logger } {
-  const logger = pino({ name: 'kiosk', redact: { paths: redactedFields, censor: '[redacted]' }, base: { pid: process.pid } }, typeof destination === 'number' ? pino.destination(destination) : destination);
+  const logger = pino(
+    { name: 'kiosk', redact: { paths: redactedFields, censor: '[redacted]' }, base: { pid: process.pid } },
+    typeof destination === 'number' ? pino.destination(destination) : destination,
+  );
   return { logger, log: (event, fields) => logger.info(fields ?? {}, event) };
 }

@@ -34,8 +34,10 @@ const base: KioskView = {
   printedDocuments: 2,
 };
 
-const render = (patch: Partial<KioskView>) => renderToStaticMarkup(<KioskScreenView view={{ ...base, ...patch }} send={async () => true} />);
-const buttons = (html: string) => [...html.matchAll(/<button([^>]*)>(.*?)<\/button>/g)].map((m) => ({ attrs: m[1] ?? '', text: (m[2] ?? '').replace(/<[^>]+>/g, '') }));
+const render = (patch: Partial<KioskView>) =>
+  renderToStaticMarkup(<KioskScreenView view={{ ...base, ...patch }} send={async () => true} />);
+const buttons = (html: string) =>
+  [...html.matchAll(/<button([^>]*)>(.*?)<\/button>/g)].map((m) => ({ attrs: m[1] ?? '', text: (m[2] ?? '').replace(/<[^>]+>/g, '') }));
 
 describe('kiosk screens', () => {
   for (const screen of KioskScreen.options) {
@@ -130,13 +132,19 @@ describe('kiosk screens', () => {
       // Not offered without a refused 戸籍 item, nor when the center says the resident cannot apply.
       expect(applyButton(render({ ...domicileMenu, menu: base.menu }))).toBeUndefined();
       expect(applyButton(render({ screen: 'menu' }))).toBeUndefined();
-      const refused = render({ ...domicileMenu, domicileRegistration: { status: 'notApplied', canApply: false, refusal: 'DOMICILE_NOT_PARTICIPATING' } });
+      const refused = render({
+        ...domicileMenu,
+        domicileRegistration: { status: 'notApplied', canApply: false, refusal: 'DOMICILE_NOT_PARTICIPATING' },
+      });
       expect(applyButton(refused)).toBeUndefined();
       expect(refused).toContain(errorCatalog.DOMICILE_NOT_PARTICIPATING.ja);
     });
 
     it('says a pending application is waiting for approval instead of offering it again', () => {
-      const html = render({ ...domicileMenu, domicileRegistration: { status: 'pending', canApply: false, refusal: 'DOMICILE_REGISTRATION_PENDING' } });
+      const html = render({
+        ...domicileMenu,
+        domicileRegistration: { status: 'pending', canApply: false, refusal: 'DOMICILE_REGISTRATION_PENDING' },
+      });
       expect(applyButton(html)).toBeUndefined();
       expect(html).toContain(catalogs.ja.domicile.pending);
     });
@@ -148,7 +156,9 @@ describe('kiosk screens', () => {
         expect(menu).toContain(words.apply);
         const confirm = render({ ...domicileMenu, screen: 'domicileConfirm', language, error: undefined });
         expect(confirm).toContain(words.confirmHeading);
-        expect(confirm).toMatch(new RegExp(`data-testid="domicile-approval-days">${words.approvalTakesDays.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}<`));
+        expect(confirm).toMatch(
+          new RegExp(`data-testid="domicile-approval-days">${words.approvalTakesDays.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}<`),
+        );
         expect(confirm).toContain('千代田区');
         expect(buttons(confirm).find((b) => b.attrs.includes('data-testid="confirm-domicile-registration"'))?.text).toBe(words.confirm);
         expect(render({ ...domicileMenu, screen: 'domicileApplied', language })).toContain(words.appliedLead);
@@ -156,7 +166,12 @@ describe('kiosk screens', () => {
     }
 
     it('shows a refusal on the confirmation screen with only the way back', () => {
-      const html = render({ ...domicileMenu, screen: 'domicileConfirm', domicileRegistration: { status: 'pending', canApply: false }, error: { code: 'DOMICILE_REGISTRATION_PENDING', message: errorCatalog.DOMICILE_REGISTRATION_PENDING.ja } });
+      const html = render({
+        ...domicileMenu,
+        screen: 'domicileConfirm',
+        domicileRegistration: { status: 'pending', canApply: false },
+        error: { code: 'DOMICILE_REGISTRATION_PENDING', message: errorCatalog.DOMICILE_REGISTRATION_PENDING.ja },
+      });
       expect(html).toContain(errorCatalog.DOMICILE_REGISTRATION_PENDING.ja);
       expect(buttons(html).find((b) => b.attrs.includes('confirm-domicile-registration'))).toBeUndefined();
       expect(buttons(html).map((b) => b.text)).toContain('戻るBack');

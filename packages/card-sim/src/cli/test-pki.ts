@@ -22,7 +22,19 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { isCardFault, type CardFault } from '../card-faults.js';
 import { createVpcdCardServer } from '../vpcd-card-server.js';
 import { ensureDemoCards, listDemoCards, openDemoCard, demoPkiDir, type DemoResident } from '../demo-cards.js';
-import { CA_GENERATIONS, TRUSTED_GENERATIONS, createTestPki, fifthBirthdayAfter, generateCrl, isCalendarDay, issueCardCertificate, japanDate, loadTestPki, revoke, type CaGeneration } from '../test-pki.js';
+import {
+  CA_GENERATIONS,
+  TRUSTED_GENERATIONS,
+  createTestPki,
+  fifthBirthdayAfter,
+  generateCrl,
+  isCalendarDay,
+  issueCardCertificate,
+  japanDate,
+  loadTestPki,
+  revoke,
+  type CaGeneration,
+} from '../test-pki.js';
 import { fromPem, toPem } from '../x509.js';
 
 const calendarDay = (value: string): string => {
@@ -30,7 +42,9 @@ const calendarDay = (value: string): string => {
   return value;
 };
 
-const program = new Command('madoguchi-test-pki').description('Test PKI and virtual My Number cards (NOT J-LIS; for tests and the demo only)');
+const program = new Command('madoguchi-test-pki').description(
+  'Test PKI and virtual My Number cards (NOT J-LIS; for tests and the demo only)',
+);
 
 program
   .command('init')
@@ -38,7 +52,9 @@ program
   .argument('<dir>')
   .action(async (dir: string) => {
     const pki = await createTestPki(dir);
-    console.log(`test PKI ready in ${dir}\n  trusted CAs: ${pki.paths.trustedCasPem}\n  CRLs: ${pki.paths.crlsPem}\n  issuer: ${pki.issuer}`);
+    console.log(
+      `test PKI ready in ${dir}\n  trusted CAs: ${pki.paths.trustedCasPem}\n  CRLs: ${pki.paths.crlsPem}\n  issuer: ${pki.issuer}`,
+    );
   });
 
 program
@@ -65,15 +81,22 @@ program
 
 program
   .command('revoke')
-  .description('revoke a certificate by serial and re-sign the CRLs; the issuing generation comes from the certificate or the issuance record')
+  .description(
+    'revoke a certificate by serial and re-sign the CRLs; the issuing generation comes from the certificate or the issuance record',
+  )
   .argument('<dir>')
   .argument('<serial>')
   .option('--cert <file>', 'the certificate (DER or PEM): its issuing generation is found by signature')
-  .addOption(new Option('--generation <generation>', 'issuing generation, for a certificate this PKI has no record of').choices(TRUSTED_GENERATIONS))
+  .addOption(
+    new Option('--generation <generation>', 'issuing generation, for a certificate this PKI has no record of').choices(TRUSTED_GENERATIONS),
+  )
   .action((dir: string, serial: string, opts: { cert?: string; generation?: CaGeneration }) => {
     const certificateDer = opts.cert ? readCertificate(opts.cert) : undefined;
     try {
-      revoke(loadTestPki(dir), serial, { ...(opts.generation ? { generation: opts.generation } : {}), ...(certificateDer ? { certificateDer } : {}) });
+      revoke(loadTestPki(dir), serial, {
+        ...(opts.generation ? { generation: opts.generation } : {}),
+        ...(certificateDer ? { certificateDer } : {}),
+      });
     } catch (error) {
       program.error(`revoke: ${(error as Error).message}`);
     }

@@ -25,7 +25,8 @@ export function unboundedFields(schema: JsonSchema, path = '$'): string[] {
     if (Array.isArray(s.enum) || 'const' in s) return;
     switch (s.type) {
       case 'string':
-        if (typeof s.maxLength !== 'number' && !(typeof s.format === 'string' && FIXED_LENGTH_FORMATS.has(s.format))) found.push(`${at}: a string without a maximum length`);
+        if (typeof s.maxLength !== 'number' && !(typeof s.format === 'string' && FIXED_LENGTH_FORMATS.has(s.format)))
+          found.push(`${at}: a string without a maximum length`);
         return;
       case 'integer':
         if (typeof s.minimum !== 'number' || typeof s.maximum !== 'number') found.push(`${at}: an integer without both bounds`);
@@ -42,9 +43,11 @@ export function unboundedFields(schema: JsonSchema, path = '$'): string[] {
         return;
       case 'object': {
         // A record (free keys) is unbounded in size whatever its values are.
-        const freeKeys = (s.additionalProperties !== undefined && s.additionalProperties !== false) || 'patternProperties' in s || 'propertyNames' in s;
+        const freeKeys =
+          (s.additionalProperties !== undefined && s.additionalProperties !== false) || 'patternProperties' in s || 'propertyNames' in s;
         if (freeKeys) found.push(`${at}: an object with free keys`);
-        for (const [name, child] of Object.entries((s.properties as Record<string, unknown> | undefined) ?? {})) walk(child, `${at}.${name}`);
+        for (const [name, child] of Object.entries((s.properties as Record<string, unknown> | undefined) ?? {}))
+          walk(child, `${at}.${name}`);
         return;
       }
       default:

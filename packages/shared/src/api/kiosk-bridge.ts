@@ -54,9 +54,7 @@ export const KioskView = z.object({
   householdMembers: z.array(HouseholdMemberChoice).optional(),
   /** Present when the resident's 本籍 is in another municipality: may they apply here, or where their application stands. */
   domicileRegistration: DomicileRegistrationOffer.optional(),
-  selected: z
-    .object({ certificateType: CertificateType, options: CertificateOptions, copies: z.number().int() })
-    .optional(),
+  selected: z.object({ certificateType: CertificateType, options: CertificateOptions, copies: z.number().int() }).optional(),
   quote: z.object({ feeYen: z.number().int(), totalYen: z.number().int(), copies: z.number().int() }).optional(),
   paidYen: z.number().int().optional(),
   refundYen: z.number().int().optional(),
@@ -91,7 +89,13 @@ export const KioskIntent = z.discriminatedUnion('type', [
    * no "cash inserted" intent: money is counted by the main process's cash device, never by the
    * untrusted screen, so a page cannot pay (see apps/kiosk/src/main/payment/cash-device.ts).
    */
-  z.object({ type: z.literal('demoInsertCash'), yen: z.number().int().refine((n) => (CASH_DENOMINATIONS as readonly number[]).includes(n), 'a Japanese coin or note') }),
+  z.object({
+    type: z.literal('demoInsertCash'),
+    yen: z
+      .number()
+      .int()
+      .refine((n) => (CASH_DENOMINATIONS as readonly number[]).includes(n), 'a Japanese coin or note'),
+  }),
 ]);
 export type KioskIntent = z.infer<typeof KioskIntent>;
 

@@ -18,7 +18,11 @@ import { errorCodes, type ErrorCode } from '../errors.js';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const Base64 = z.string().regex(BASE64, 'base64');
 /** Base64 of at most `bytes` bytes. */
-const base64Of = (bytes: number) => z.string().max(Math.ceil(bytes / 3) * 4).regex(BASE64, 'base64');
+const base64Of = (bytes: number) =>
+  z
+    .string()
+    .max(Math.ceil(bytes / 3) * 4)
+    .regex(BASE64, 'base64');
 export const IdempotencyKey = z.string().uuid();
 
 /*

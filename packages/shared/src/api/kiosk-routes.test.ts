@@ -7,7 +7,9 @@ const routes = Object.entries(kioskApi) as [KioskRouteName, KioskRouteSpec][];
 describe('kiosk route table', () => {
   it('builds full paths, its parameters percent-encoded so an id cannot add a path segment', () => {
     expect(kioskPath('challenge')).toBe(`${API_PREFIX}/challenges`);
-    expect(kioskPath('pay', { issuanceId: '9b2f6a0e-3c1d-4e5f-8a7b-1c2d3e4f5a6b' })).toBe(`${API_PREFIX}/issuances/9b2f6a0e-3c1d-4e5f-8a7b-1c2d3e4f5a6b/payment`);
+    expect(kioskPath('pay', { issuanceId: '9b2f6a0e-3c1d-4e5f-8a7b-1c2d3e4f5a6b' })).toBe(
+      `${API_PREFIX}/issuances/9b2f6a0e-3c1d-4e5f-8a7b-1c2d3e4f5a6b/payment`,
+    );
     expect(kioskPath('cancel', { issuanceId: '../challenges?x=1' })).toBe(`${API_PREFIX}/issuances/..%2Fchallenges%3Fx%3D1/cancel`);
     expect(kioskOpenApiPath('printResult')).toBe(`${API_PREFIX}/issuances/{issuanceId}/print-results`);
   });

@@ -68,7 +68,8 @@ export const kioskApi = {
   applyDomicileRegistration: {
     method: 'POST',
     path: '/domicile-registrations',
-    summary: '本籍地利用登録申請: the session’s resident applies for their 本籍地; its 戸籍 certificates become available once that municipality approves',
+    summary:
+      '本籍地利用登録申請: the session’s resident applies for their 本籍地; its 戸籍 certificates become available once that municipality approves',
     body: DomicileRegistrationRequest,
     response: DomicileRegistrationResponse,
     operation: 'domicile-registration',
@@ -123,7 +124,9 @@ export type RouteBody<N extends KioskRouteName> = KioskApi[N] extends { body: in
 /** What a handler receives after the center's validation: the body schema's output side. */
 export type RouteParsedBody<N extends KioskRouteName> = KioskApi[N] extends { body: infer B extends z.ZodType } ? z.output<B> : undefined;
 export type RouteParams<N extends KioskRouteName> = KioskApi[N] extends { params: infer P extends z.ZodType } ? z.input<P> : undefined;
-export type RouteParsedParams<N extends KioskRouteName> = KioskApi[N] extends { params: infer P extends z.ZodType } ? z.output<P> : undefined;
+export type RouteParsedParams<N extends KioskRouteName> = KioskApi[N] extends { params: infer P extends z.ZodType }
+  ? z.output<P>
+  : undefined;
 export type RouteResponse<N extends KioskRouteName> = z.infer<KioskApi[N]['response']>;
 
 /** The full path of a route, its parameters substituted and percent-encoded. */

@@ -34,7 +34,12 @@ describe('kiosk screen table', () => {
   });
 
   it('reaches payment only through a quote, and a quote only from the options', () => {
-    const into = (target: KioskScreen) => screens.flatMap((screen) => Object.entries(screenIntents[screen]).filter(([, to]) => to.includes(target)).map(([type]) => `${screen}.${type}`));
+    const into = (target: KioskScreen) =>
+      screens.flatMap((screen) =>
+        Object.entries(screenIntents[screen])
+          .filter(([, to]) => to.includes(target))
+          .map(([type]) => `${screen}.${type}`),
+      );
     expect(into('payment')).toEqual([]); // the quote's answer moves the session there, not an intent
     expect(into('quoting')).toEqual(['options.confirm']);
     expect(into('issuing')).toEqual([]); // only the cash device's money does

@@ -49,10 +49,16 @@ describe('demo data', () => {
     expect(resident(featured.outsideJisName).name.family.codePointAt(0)).toBe(0x20bb7);
     const other = resident(featured.domicileInOtherServedMunicipality);
     expect(other.domicile?.municipalityCode).toBe('131016');
-    expect(batch.familyRegisters.some((r) => r.municipalityCode === '131016' && r.persons.some((p) => p.residentId === other.residentId))).toBe(true);
+    expect(
+      batch.familyRegisters.some((r) => r.municipalityCode === '131016' && r.persons.some((p) => p.residentId === other.residentId)),
+    ).toBe(true);
     expect(resident(featured.domicileNotServed).domicile?.municipalityCode).toBe('271004');
-    expect(batch.taxRecords.find((t) => t.residentId === featured.notRegisteredOnJanuaryFirst && t.taxYear === 2026)?.registeredOnJanuaryFirst).toBe(false);
-    expect(batch.familyRegisters.find((r) => r.persons.some((p) => p.residentId === featured.multiPageFamilyRegister))!.persons.length).toBeGreaterThanOrEqual(9);
+    expect(
+      batch.taxRecords.find((t) => t.residentId === featured.notRegisteredOnJanuaryFirst && t.taxYear === 2026)?.registeredOnJanuaryFirst,
+    ).toBe(false);
+    expect(
+      batch.familyRegisters.find((r) => r.persons.some((p) => p.residentId === featured.multiPageFamilyRegister))!.persons.length,
+    ).toBeGreaterThanOrEqual(9);
     expect(batch.sealRegistrations.filter((s) => s.status === 'cancelled').length).toBeGreaterThan(3);
     expect(batch.sealRegistrations.find((s) => s.residentId === featured.formerSurname)?.status).toBe('cancelled');
     expect(batch.issuanceBlocks.map((b) => b.residentId)).toContain(featured.issuanceBlocked);
@@ -66,7 +72,8 @@ describe('demo data', () => {
   });
 
   it('dates nothing after the day the data describes', () => {
-    const after = (label: string, value: string | undefined) => (value !== undefined && value > data.referenceDate ? [`${label} ${value}`] : []);
+    const after = (label: string, value: string | undefined) =>
+      value !== undefined && value > data.referenceDate ? [`${label} ${value}`] : [];
     const late = [
       ...batch.residents.flatMap((r) => [
         ...after(`${r.residentId} birthDate`, r.birthDate),
@@ -75,8 +82,13 @@ describe('demo data', () => {
         ...after(`${r.residentId} notifiedOn`, r.notifiedOn),
         ...after(`${r.residentId} statusChangedOn`, r.statusChangedOn),
       ]),
-      ...batch.sealRegistrations.flatMap((s) => [...after(`${s.registrationId} registeredOn`, s.registeredOn), ...after(`${s.registrationId} cancelledOn`, s.cancelledOn)]),
-      ...batch.familyRegisters.flatMap((reg) => reg.persons.flatMap((p) => p.events.flatMap((e) => after(`${p.personId} ${e.kind}`, e.date)))),
+      ...batch.sealRegistrations.flatMap((s) => [
+        ...after(`${s.registrationId} registeredOn`, s.registeredOn),
+        ...after(`${s.registrationId} cancelledOn`, s.cancelledOn),
+      ]),
+      ...batch.familyRegisters.flatMap((reg) =>
+        reg.persons.flatMap((p) => p.events.flatMap((e) => after(`${p.personId} ${e.kind}`, e.date))),
+      ),
       ...batch.addressHistories.flatMap((h) => h.entries.flatMap((e) => after(`${e.personId} addressSetOn`, e.addressSetOn))),
       ...batch.protectionMeasures.flatMap((m) => after(m.measureId, m.from)),
       ...batch.issuanceBlocks.flatMap((b) => after(b.blockId, b.from)),
@@ -124,7 +136,10 @@ describe('demo data', () => {
     for (let year = Number(data.referenceDate.slice(0, 4)); year <= 2028; year++) {
       const ofYear = demoHolidays.filter((h) => h.date.startsWith(`${year}-`));
       expect(ofYear.length, String(year)).toBeGreaterThanOrEqual(16);
-      expect(ofYear.map((h) => h.name), String(year)).toEqual(expect.arrayContaining(['元日', '春分の日', '秋分の日', '勤労感謝の日']));
+      expect(
+        ofYear.map((h) => h.name),
+        String(year),
+      ).toEqual(expect.arrayContaining(['元日', '春分の日', '秋分の日', '勤労感謝の日']));
     }
   });
 

@@ -16,7 +16,9 @@ describe('featured case labels', () => {
 
   it('give a resident who features in several cases every one of their labels, and others none', () => {
     const { ordinary } = data.featured;
-    const cases = Object.entries(data.featured).filter(([, id]) => id === ordinary).map(([c]) => featuredCaseLabels[c as keyof typeof featuredCaseLabels]);
+    const cases = Object.entries(data.featured)
+      .filter(([, id]) => id === ordinary)
+      .map(([c]) => featuredCaseLabels[c as keyof typeof featuredCaseLabels]);
     expect(featuredLabelsOf(data.featured, ordinary)).toEqual(cases);
     const unfeatured = data.batch.residents.find((r) => !Object.values(data.featured).includes(r.residentId))!;
     expect(featuredLabelsOf(data.featured, unfeatured.residentId)).toEqual([]);
@@ -25,7 +27,18 @@ describe('featured case labels', () => {
   it('carry no personal data of any demo resident', () => {
     const { residents, households } = data.batch;
     const personal = [
-      ...residents.flatMap((r) => [r.name.family, r.name.given, r.name.familyKana, r.name.givenKana, r.formerSurname, r.foreign?.alias, r.myNumber, r.birthDate, r.domicile?.address, r.domicile?.headName]),
+      ...residents.flatMap((r) => [
+        r.name.family,
+        r.name.given,
+        r.name.familyKana,
+        r.name.givenKana,
+        r.formerSurname,
+        r.foreign?.alias,
+        r.myNumber,
+        r.birthDate,
+        r.domicile?.address,
+        r.domicile?.headName,
+      ]),
       ...households.map((h) => h.address),
     ].filter((value): value is string => Boolean(value));
     expect(personal.length).toBeGreaterThan(residents.length);

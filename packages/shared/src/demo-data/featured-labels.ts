@@ -36,5 +36,7 @@ export const featuredCaseLabels: Record<FeaturedCase, string> = {
  * show several: the ordinary resident is also the non-taxable one when no other qualifies).
  */
 export function featuredLabelsOf(featured: Record<FeaturedCase, string>, residentId: string): string[] {
-  return (Object.entries(featured) as [FeaturedCase, string][]).filter(([, id]) => id === residentId).map(([featuredCase]) => featuredCaseLabels[featuredCase]);
+  return (Object.entries(featured) as [FeaturedCase, string][])
+    .filter(([, id]) => id === residentId)
+    .map(([featuredCase]) => featuredCaseLabels[featuredCase]);
 }

@@ -3,7 +3,16 @@
  * in households, and every edge case the kiosk must handle. Same seed → byte-identical data.
  */
 import { formatEraDate } from '../domain/era.js';
-import { MunicipalDataBatch, type AddressHistory, type FamilyRegister, type FamilyRegisterPerson, type Household, type Resident, type SealRegistration, type TaxRecord } from '../domain/municipal-data.js';
+import {
+  MunicipalDataBatch,
+  type AddressHistory,
+  type FamilyRegister,
+  type FamilyRegisterPerson,
+  type Household,
+  type Resident,
+  type SealRegistration,
+  type TaxRecord,
+} from '../domain/municipal-data.js';
 import { MunicipalityPolicy } from '../domain/policy.js';
 import { demoHolidays, demoMunicipalities, demoPolicies, demoTaxYears, demoTowns } from './municipalities.js';
 import { femaleGivenNames, foreignResidents, hardSurnames, maleGivenNames, surnames } from './names.js';
@@ -116,7 +125,11 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
     const domicileKind = options.domicile ?? (headSpec.foreign ? 'none' : 'here');
     const domicileMuni = domicileKind === 'chiyoda' ? '131016' : domicileKind === 'elsewhere' ? otherDomicile.municipalityCode : code;
     const domicileAddress =
-      domicileKind === 'elsewhere' ? otherDomicile.address : domicileKind === 'chiyoda' ? `東京都千代田区一番町${rnd.int(1, 30)}番地` : homeAddress.replace(/(\d+)番(\d+)号$/, '$1番地');
+      domicileKind === 'elsewhere'
+        ? otherDomicile.address
+        : domicileKind === 'chiyoda'
+          ? `東京都千代田区一番町${rnd.int(1, 30)}番地`
+          : homeAddress.replace(/(\d+)番(\d+)号$/, '$1番地');
     const headName = `${headSpec.name.family}　${headSpec.name.given}`;
     const created: Resident[] = [];
     for (const p of people) {
@@ -137,8 +150,14 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
         becameResidentOn: became,
         addressSetOn: became,
         notifiedOn: earlierOf(addDays(became, rnd.int(0, 10)), referenceDate),
-        ...(p.foreign || rnd.chance(0.6) ? { previousAddress: `${rnd.pick(['東京都世田谷区桜新町一丁目', '埼玉県さいたま市浦和区高砂三丁目', '千葉県千葉市中央区富士見二丁目', '神奈川県川崎市中原区小杉町'])}${rnd.int(1, 20)}番${rnd.int(1, 15)}号` } : {}),
-        ...(domicileKind !== 'none' && !p.foreign ? { domicile: { municipalityCode: domicileMuni, address: domicileAddress, headName } } : {}),
+        ...(p.foreign || rnd.chance(0.6)
+          ? {
+              previousAddress: `${rnd.pick(['東京都世田谷区桜新町一丁目', '埼玉県さいたま市浦和区高砂三丁目', '千葉県千葉市中央区富士見二丁目', '神奈川県川崎市中原区小杉町'])}${rnd.int(1, 20)}番${rnd.int(1, 15)}号`,
+            }
+          : {}),
+        ...(domicileKind !== 'none' && !p.foreign
+          ? { domicile: { municipalityCode: domicileMuni, address: domicileAddress, headName } }
+          : {}),
         myNumber: myNumber(),
         ...(p.foreign ? { foreign: p.foreign } : {}),
         status: p.status ?? 'active',
@@ -186,7 +205,13 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
           registerPerson(
             registerId,
             persons.length,
-            { name: { family: headSpec.name.family, given: given[0], familyKana: headSpec.name.familyKana, givenKana: given[1] }, sex, birthDate: date(1975, 1990), relationship: '子', registerRelationship: sex === 'male' ? `${['二', '三', '四'][k % 3]}男` : `${['二', '三', '四'][k % 3]}女` },
+            {
+              name: { family: headSpec.name.family, given: given[0], familyKana: headSpec.name.familyKana, givenKana: given[1] },
+              sex,
+              birthDate: date(1975, 1990),
+              relationship: '子',
+              registerRelationship: sex === 'male' ? `${['二', '三', '四'][k % 3]}男` : `${['二', '三', '四'][k % 3]}女`,
+            },
             undefined,
             people,
             homeAddress,
@@ -211,7 +236,11 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
         municipalityCode: domicileMuni,
         entries: persons.flatMap((person) => {
           const r = created.find((c) => c.residentId === person.residentId);
-          const previous = { personId: person.personId, address: r?.previousAddress ?? '東京都世田谷区桜新町一丁目1番1号', addressSetOn: person.birthDate };
+          const previous = {
+            personId: person.personId,
+            address: r?.previousAddress ?? '東京都世田谷区桜新町一丁目1番1号',
+            addressSetOn: person.birthDate,
+          };
           return r ? [previous, { personId: person.personId, address: homeAddress, addressSetOn: r.addressSetOn }] : [previous];
         }),
       });
@@ -229,9 +258,13 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
     removed = false,
   ): FamilyRegisterPerson => {
     const father = people.find((x) => x.spouseRole === '夫' || (x.relationship === '世帯主' && x.sex === 'male'));
-    const mother = people.find((x) => x.spouseRole === '妻' || (x.relationship === '妻'));
+    const mother = people.find((x) => x.spouseRole === '妻' || x.relationship === '妻');
     const isChild = p.relationship === '子';
-    const birthPlace = homeAddress.match(/^(.+?[都道府県])(.+?[市区町村])/)?.slice(1).join('') ?? '東京都千代田区';
+    const birthPlace =
+      homeAddress
+        .match(/^(.+?[都道府県])(.+?[市区町村])/)
+        ?.slice(1)
+        .join('') ?? '東京都千代田区';
     const events: FamilyRegisterPerson['events'] = [
       {
         kind: 'birth',
@@ -262,7 +295,17 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
     }
     if (removed) {
       const married = addDays(p.birthDate, 365 * 26);
-      events.push({ kind: 'marriage', label: '婚姻', date: married, details: [['婚姻日', formatEraDate(married)], ['配偶者氏名', '田中　一郎'], ['送付を受けた日', formatEraDate(addDays(married, 5))], ['新本籍', '東京都世田谷区桜新町二丁目5番地']] });
+      events.push({
+        kind: 'marriage',
+        label: '婚姻',
+        date: married,
+        details: [
+          ['婚姻日', formatEraDate(married)],
+          ['配偶者氏名', '田中　一郎'],
+          ['送付を受けた日', formatEraDate(addDays(married, 5))],
+          ['新本籍', '東京都世田谷区桜新町二丁目5番地'],
+        ],
+      });
     }
     return {
       personId: `${registerId}-P${index + 1}`,
@@ -270,7 +313,12 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
       name: p.name,
       birthDate: p.birthDate,
       sex: p.sex,
-      ...(isChild || removed ? { father: father ? `${father.name.family}　${father.name.given}` : undefined, mother: mother ? `${mother.name.family}　${mother.name.given}` : undefined } : {}),
+      ...(isChild || removed
+        ? {
+            father: father ? `${father.name.family}　${father.name.given}` : undefined,
+            mother: mother ? `${mother.name.family}　${mother.name.given}` : undefined,
+          }
+        : {}),
       relationship: p.registerRelationship,
       ...(p.spouseRole ? { spouseRole: p.spouseRole } : {}),
       removed,
@@ -279,16 +327,16 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
   };
 
   const taxRecord = (residentId: string, code: string, taxYear: number, became: string, scale: number): TaxRecord => {
-    const salary = Math.round((rnd.int(0, 9) === 0 ? rnd.int(0, 40) : rnd.int(150, 1200)) * 10000 * scale / 1000) * 1000;
+    const salary = Math.round(((rnd.int(0, 9) === 0 ? rnd.int(0, 40) : rnd.int(150, 1200)) * 10000 * scale) / 1000) * 1000;
     const salaryIncome = Math.max(0, salary - Math.max(550000, Math.round(salary * 0.2)));
     const deductions = [
       { kind: '基礎控除', amount: 430000 },
-      { kind: '社会保険料控除', amount: Math.round(salary * 0.14 / 100) * 100 },
+      { kind: '社会保険料控除', amount: Math.round((salary * 0.14) / 100) * 100 },
     ];
     const taxable = Math.max(0, Math.floor((salaryIncome - deductions.reduce((s, d) => s + d.amount, 0)) / 1000) * 1000);
     const nonTaxable = salaryIncome <= 450000;
-    const municipalTax = nonTaxable ? 0 : Math.floor(taxable * 0.06 / 100) * 100 + 3500;
-    const prefecturalTax = nonTaxable ? 0 : Math.floor(taxable * 0.04 / 100) * 100 + 1500;
+    const municipalTax = nonTaxable ? 0 : Math.floor((taxable * 0.06) / 100) * 100 + 3500;
+    const prefecturalTax = nonTaxable ? 0 : Math.floor((taxable * 0.04) / 100) * 100 + 1500;
     const total = municipalTax + prefecturalTax;
     const quarter = Math.floor(total / 4 / 100) * 100;
     const periods = ['第1期', '第2期', '第3期', '第4期'];
@@ -306,14 +354,27 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
       municipalTax,
       prefecturalTax,
       nonTaxable,
-      payments: total === 0 ? [] : periods.map((period, i) => {
-        const assessed = i === 0 ? total - quarter * 3 : quarter;
-        return { period, dueDate: dues[i]!, assessed, paid: dues[i]! <= referenceDate && !(i === 2 && rnd.chance(0.1)) ? assessed : 0 };
-      }),
+      payments:
+        total === 0
+          ? []
+          : periods.map((period, i) => {
+              const assessed = i === 0 ? total - quarter * 3 : quarter;
+              return {
+                period,
+                dueDate: dues[i]!,
+                assessed,
+                paid: dues[i]! <= referenceDate && !(i === 2 && rnd.chance(0.1)) ? assessed : 0,
+              };
+            }),
     };
   };
 
-  const nm = (family: readonly [string, string], given: readonly [string, string]) => ({ family: family[0], given: given[0], familyKana: family[1], givenKana: given[1] });
+  const nm = (family: readonly [string, string], given: readonly [string, string]) => ({
+    family: family[0],
+    given: given[0],
+    familyKana: family[1],
+    givenKana: given[1],
+  });
   const S = (f: string) => surnames.find((s) => s[0] === f)!;
   const G = (g: string) => [...maleGivenNames, ...femaleGivenNames].find((s) => s[0] === g)!;
   const foreign = (i: number, code: string): PersonSpec => {
@@ -337,87 +398,326 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
 
   // --- Story households: each demonstrates one case, in a fixed order so ids are stable. ---
   const yamada = addHousehold('141003', [
-    { name: nm(S('山田'), G('太郎')), sex: 'male', birthDate: '1975-04-12', relationship: '世帯主', registerRelationship: '長男', spouseRole: '夫', seal: 'active' },
-    { name: nm(S('山田'), G('花子')), sex: 'female', birthDate: '1978-09-03', relationship: '妻', registerRelationship: '長女', spouseRole: '妻', formerSurname: '佐藤', seal: 'cancelled' },
-    { name: nm(S('山田'), G('翔太')), sex: 'male', birthDate: '2005-06-21', relationship: '子', registerRelationship: '長男', seal: 'none' },
-    { name: nm(S('山田'), G('さくら')), sex: 'female', birthDate: '2013-02-14', relationship: '子', registerRelationship: '長女', seal: 'none' },
+    {
+      name: nm(S('山田'), G('太郎')),
+      sex: 'male',
+      birthDate: '1975-04-12',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      spouseRole: '夫',
+      seal: 'active',
+    },
+    {
+      name: nm(S('山田'), G('花子')),
+      sex: 'female',
+      birthDate: '1978-09-03',
+      relationship: '妻',
+      registerRelationship: '長女',
+      spouseRole: '妻',
+      formerSurname: '佐藤',
+      seal: 'cancelled',
+    },
+    {
+      name: nm(S('山田'), G('翔太')),
+      sex: 'male',
+      birthDate: '2005-06-21',
+      relationship: '子',
+      registerRelationship: '長男',
+      seal: 'none',
+    },
+    {
+      name: nm(S('山田'), G('さくら')),
+      sex: 'female',
+      birthDate: '2013-02-14',
+      relationship: '子',
+      registerRelationship: '長女',
+      seal: 'none',
+    },
   ]);
   featured.ordinary = yamada[0]!.residentId;
   featured.formerSurname = yamada[1]!.residentId;
   featured.under15 = yamada[3]!.residentId;
 
   featured.foreignResident = addHousehold('141003', [foreign(0, '141003')])[0]!.residentId;
-  featured.protectionMeasure = addHousehold('141003', [{ name: nm(S('鈴木'), G('恵子')), sex: 'female', birthDate: '1982-11-30', relationship: '世帯主', registerRelationship: '長女', seal: 'active' }])[0]!.residentId;
+  featured.protectionMeasure = addHousehold('141003', [
+    {
+      name: nm(S('鈴木'), G('恵子')),
+      sex: 'female',
+      birthDate: '1982-11-30',
+      relationship: '世帯主',
+      registerRelationship: '長女',
+      seal: 'active',
+    },
+  ])[0]!.residentId;
   const tanaka = addHousehold('141003', [
-    { name: nm(S('田中'), G('誠')), sex: 'male', birthDate: '1968-01-15', relationship: '世帯主', registerRelationship: '長男', spouseRole: '夫', status: 'pendingMoveOut' },
-    { name: nm(S('田中'), G('由美')), sex: 'female', birthDate: '1970-07-07', relationship: '妻', registerRelationship: '長女', spouseRole: '妻', seal: 'active' },
+    {
+      name: nm(S('田中'), G('誠')),
+      sex: 'male',
+      birthDate: '1968-01-15',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      spouseRole: '夫',
+      status: 'pendingMoveOut',
+    },
+    {
+      name: nm(S('田中'), G('由美')),
+      sex: 'female',
+      birthDate: '1970-07-07',
+      relationship: '妻',
+      registerRelationship: '長女',
+      spouseRole: '妻',
+      seal: 'active',
+    },
   ]);
   featured.pendingMoveOut = tanaka[0]!.residentId;
   featured.householdOfPendingMoveOut = tanaka[1]!.residentId;
   const takahashi = addHousehold('141003', [
-    { name: nm(S('高橋'), G('茂')), sex: 'male', birthDate: '1940-03-03', relationship: '世帯主', registerRelationship: '長男', spouseRole: '夫', status: 'deceased', seal: 'active' },
-    { name: nm(S('高橋'), G('和子')), sex: 'female', birthDate: '1944-05-05', relationship: '妻', registerRelationship: '二女', spouseRole: '妻', seal: 'active' },
+    {
+      name: nm(S('高橋'), G('茂')),
+      sex: 'male',
+      birthDate: '1940-03-03',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      spouseRole: '夫',
+      status: 'deceased',
+      seal: 'active',
+    },
+    {
+      name: nm(S('高橋'), G('和子')),
+      sex: 'female',
+      birthDate: '1944-05-05',
+      relationship: '妻',
+      registerRelationship: '二女',
+      spouseRole: '妻',
+      seal: 'active',
+    },
   ]);
   featured.deceased = takahashi[0]!.residentId;
   featured.householdOfDeceased = takahashi[1]!.residentId;
-  featured.movedOut = addHousehold('141003', [{ name: nm(S('森'), G('博')), sex: 'male', birthDate: '1959-12-12', relationship: '世帯主', registerRelationship: '長男', status: 'movedOut' }])[0]!.residentId;
-  featured.provisional = addHousehold('141003', [{ name: nm(S('伊藤'), G('蓮')), sex: 'male', birthDate: '1999-08-08', relationship: '世帯主', registerRelationship: '長男', recordState: 'provisional', becameResidentOn: '2026-10-30' }])[0]!.residentId;
+  featured.movedOut = addHousehold('141003', [
+    {
+      name: nm(S('森'), G('博')),
+      sex: 'male',
+      birthDate: '1959-12-12',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      status: 'movedOut',
+    },
+  ])[0]!.residentId;
+  featured.provisional = addHousehold('141003', [
+    {
+      name: nm(S('伊藤'), G('蓮')),
+      sex: 'male',
+      birthDate: '1999-08-08',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      recordState: 'provisional',
+      becameResidentOn: '2026-10-30',
+    },
+  ])[0]!.residentId;
   featured.longNameAndAddress = addHousehold(
     '141003',
-    [{ name: { family: '勘解由小路', given: '左衛門三郎之助', familyKana: 'カデノコウジ', givenKana: 'サエモンサブロウノスケ' }, sex: 'male', birthDate: '1950-10-10', relationship: '世帯主', registerRelationship: '長男', seal: 'active' }],
-    { address: '神奈川県横浜市西区みなとみらい二丁目3番1号　ザ・グランドレジデンス横浜みなとみらいオーシャンビュータワーイースト棟　4501号室' },
+    [
+      {
+        name: { family: '勘解由小路', given: '左衛門三郎之助', familyKana: 'カデノコウジ', givenKana: 'サエモンサブロウノスケ' },
+        sex: 'male',
+        birthDate: '1950-10-10',
+        relationship: '世帯主',
+        registerRelationship: '長男',
+        seal: 'active',
+      },
+    ],
+    {
+      address:
+        '神奈川県横浜市西区みなとみらい二丁目3番1号　ザ・グランドレジデンス横浜みなとみらいオーシャンビュータワーイースト棟　4501号室',
+    },
   )[0]!.residentId;
-  featured.outsideJisName = addHousehold('141003', [{ name: { family: hardSurnames[3]!.family, given: '健', familyKana: hardSurnames[3]!.familyKana, givenKana: 'ケン' }, sex: 'male', birthDate: '1988-02-02', relationship: '世帯主', registerRelationship: '長男', seal: 'active' }])[0]!.residentId;
-  featured.domicileInOtherServedMunicipality = addHousehold('141003', [{ name: nm(S('石川'), G('隆')), sex: 'male', birthDate: '1972-12-01', relationship: '世帯主', registerRelationship: '長男', seal: 'active' }], { domicile: 'chiyoda' })[0]!.residentId;
-  featured.domicileNotServed = addHousehold('141003', [{ name: nm(S('前田'), G('陽子')), sex: 'female', birthDate: '1985-04-04', relationship: '世帯主', registerRelationship: '長女' }], { domicile: 'elsewhere' })[0]!.residentId;
-  featured.notRegisteredOnJanuaryFirst = addHousehold('141003', [{ name: nm(S('岡田'), G('大輔')), sex: 'male', birthDate: '1990-09-09', relationship: '世帯主', registerRelationship: '長男', becameResidentOn: '2026-06-01' }])[0]!.residentId;
+  featured.outsideJisName = addHousehold('141003', [
+    {
+      name: { family: hardSurnames[3]!.family, given: '健', familyKana: hardSurnames[3]!.familyKana, givenKana: 'ケン' },
+      sex: 'male',
+      birthDate: '1988-02-02',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      seal: 'active',
+    },
+  ])[0]!.residentId;
+  featured.domicileInOtherServedMunicipality = addHousehold(
+    '141003',
+    [
+      {
+        name: nm(S('石川'), G('隆')),
+        sex: 'male',
+        birthDate: '1972-12-01',
+        relationship: '世帯主',
+        registerRelationship: '長男',
+        seal: 'active',
+      },
+    ],
+    { domicile: 'chiyoda' },
+  )[0]!.residentId;
+  featured.domicileNotServed = addHousehold(
+    '141003',
+    [{ name: nm(S('前田'), G('陽子')), sex: 'female', birthDate: '1985-04-04', relationship: '世帯主', registerRelationship: '長女' }],
+    { domicile: 'elsewhere' },
+  )[0]!.residentId;
+  featured.notRegisteredOnJanuaryFirst = addHousehold('141003', [
+    {
+      name: nm(S('岡田'), G('大輔')),
+      sex: 'male',
+      birthDate: '1990-09-09',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      becameResidentOn: '2026-06-01',
+    },
+  ])[0]!.residentId;
   featured.multiPageFamilyRegister = addHousehold(
     '141003',
     [
-      { name: nm(S('佐々木'), G('勇')), sex: 'male', birthDate: '1948-02-20', relationship: '世帯主', registerRelationship: '長男', spouseRole: '夫', seal: 'active' },
-      { name: nm(S('佐々木'), G('幸子')), sex: 'female', birthDate: '1950-06-15', relationship: '妻', registerRelationship: '長女', spouseRole: '妻' },
+      {
+        name: nm(S('佐々木'), G('勇')),
+        sex: 'male',
+        birthDate: '1948-02-20',
+        relationship: '世帯主',
+        registerRelationship: '長男',
+        spouseRole: '夫',
+        seal: 'active',
+      },
+      {
+        name: nm(S('佐々木'), G('幸子')),
+        sex: 'female',
+        birthDate: '1950-06-15',
+        relationship: '妻',
+        registerRelationship: '長女',
+        spouseRole: '妻',
+      },
       { name: nm(S('佐々木'), G('博')), sex: 'male', birthDate: '1976-01-01', relationship: '子', registerRelationship: '長男' },
       { name: nm(S('佐々木'), G('智子')), sex: 'female', birthDate: '1978-03-03', relationship: '子', registerRelationship: '長女' },
     ],
     { extraRegisterPersons: 5 },
   )[0]!.residentId;
-  const blocked = addHousehold('141003', [{ name: nm(S('後藤'), G('浩二')), sex: 'male', birthDate: '1966-06-06', relationship: '世帯主', registerRelationship: '長男', seal: 'active' }]);
+  const blocked = addHousehold('141003', [
+    {
+      name: nm(S('後藤'), G('浩二')),
+      sex: 'male',
+      birthDate: '1966-06-06',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      seal: 'active',
+    },
+  ]);
   featured.issuanceBlocked = blocked[0]!.residentId;
-  featured.ivsName = addHousehold('131016', [{ name: { family: hardSurnames[0]!.family, given: '誠', familyKana: hardSurnames[0]!.familyKana, givenKana: 'マコト' }, sex: 'male', birthDate: '1970-05-05', relationship: '世帯主', registerRelationship: '長男', seal: 'active' }])[0]!.residentId;
-  featured.chiyodaResident = addHousehold('131016', [{ name: nm(S('林'), G('美咲')), sex: 'female', birthDate: '1992-07-17', relationship: '世帯主', registerRelationship: '長女', seal: 'active' }])[0]!.residentId;
-  featured.okutamaResident = addHousehold('133086', [{ name: { family: hardSurnames[2]!.family, given: '茂', familyKana: hardSurnames[2]!.familyKana, givenKana: 'シゲル' }, sex: 'male', birthDate: '1955-01-20', relationship: '世帯主', registerRelationship: '長男', seal: 'active' }])[0]!.residentId;
-  addHousehold('131016', [{ name: { family: hardSurnames[1]!.family, given: '一郎', familyKana: hardSurnames[1]!.familyKana, givenKana: 'イチロウ' }, sex: 'male', birthDate: '1965-03-30', relationship: '世帯主', registerRelationship: '長男', seal: 'active' }]);
-  addHousehold('133086', [{ name: { family: hardSurnames[4]!.family, given: '和子', familyKana: hardSurnames[4]!.familyKana, givenKana: 'カズコ' }, sex: 'female', birthDate: '1948-08-18', relationship: '世帯主', registerRelationship: '長女', seal: 'active' }]);
-  for (let i = 1; i < foreignResidents.length; i++) addHousehold(i % 2 === 0 ? '131016' : '141003', [foreign(i, i % 2 === 0 ? '131016' : '141003')]);
+  featured.ivsName = addHousehold('131016', [
+    {
+      name: { family: hardSurnames[0]!.family, given: '誠', familyKana: hardSurnames[0]!.familyKana, givenKana: 'マコト' },
+      sex: 'male',
+      birthDate: '1970-05-05',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      seal: 'active',
+    },
+  ])[0]!.residentId;
+  featured.chiyodaResident = addHousehold('131016', [
+    {
+      name: nm(S('林'), G('美咲')),
+      sex: 'female',
+      birthDate: '1992-07-17',
+      relationship: '世帯主',
+      registerRelationship: '長女',
+      seal: 'active',
+    },
+  ])[0]!.residentId;
+  featured.okutamaResident = addHousehold('133086', [
+    {
+      name: { family: hardSurnames[2]!.family, given: '茂', familyKana: hardSurnames[2]!.familyKana, givenKana: 'シゲル' },
+      sex: 'male',
+      birthDate: '1955-01-20',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      seal: 'active',
+    },
+  ])[0]!.residentId;
+  addHousehold('131016', [
+    {
+      name: { family: hardSurnames[1]!.family, given: '一郎', familyKana: hardSurnames[1]!.familyKana, givenKana: 'イチロウ' },
+      sex: 'male',
+      birthDate: '1965-03-30',
+      relationship: '世帯主',
+      registerRelationship: '長男',
+      seal: 'active',
+    },
+  ]);
+  addHousehold('133086', [
+    {
+      name: { family: hardSurnames[4]!.family, given: '和子', familyKana: hardSurnames[4]!.familyKana, givenKana: 'カズコ' },
+      sex: 'female',
+      birthDate: '1948-08-18',
+      relationship: '世帯主',
+      registerRelationship: '長女',
+      seal: 'active',
+    },
+  ]);
+  for (let i = 1; i < foreignResidents.length; i++)
+    addHousehold(i % 2 === 0 ? '131016' : '141003', [foreign(i, i % 2 === 0 ? '131016' : '141003')]);
 
   // --- Filler households, so lists, loads and page breaks are realistic. ---
-  const plan: [string, number][] = [['141003', 42], ['131016', 30], ['133086', 22]];
+  const plan: [string, number][] = [
+    ['141003', 42],
+    ['131016', 30],
+    ['133086', 22],
+  ];
   for (const [code, count] of plan) {
     for (let h = 0; h < count; h++) {
       const family = rnd.pick(surnames);
       const shape = rnd.next();
       const headMale = rnd.chance(0.7);
       const headBirth = date(1945, 2000);
-      const head: PersonSpec = { name: nm(family, rnd.pick(headMale ? maleGivenNames : femaleGivenNames)), sex: headMale ? 'male' : 'female', birthDate: headBirth, relationship: '世帯主', registerRelationship: headMale ? '長男' : '長女' };
+      const head: PersonSpec = {
+        name: nm(family, rnd.pick(headMale ? maleGivenNames : femaleGivenNames)),
+        sex: headMale ? 'male' : 'female',
+        birthDate: headBirth,
+        relationship: '世帯主',
+        registerRelationship: headMale ? '長男' : '長女',
+      };
       const people: PersonSpec[] = [head];
       if (shape > 0.3) {
         head.spouseRole = headMale ? '夫' : '妻';
         const spouseMale = !headMale;
-        people.push({ name: nm(family, rnd.pick(spouseMale ? maleGivenNames : femaleGivenNames)), sex: spouseMale ? 'male' : 'female', birthDate: addDays(headBirth, rnd.int(-1500, 1500)), relationship: spouseMale ? '夫' : '妻', registerRelationship: spouseMale ? '二男' : '二女', spouseRole: spouseMale ? '夫' : '妻', ...(spouseMale ? {} : rnd.chance(0.15) ? { formerSurname: rnd.pick(surnames)[0] } : {}) });
+        people.push({
+          name: nm(family, rnd.pick(spouseMale ? maleGivenNames : femaleGivenNames)),
+          sex: spouseMale ? 'male' : 'female',
+          birthDate: addDays(headBirth, rnd.int(-1500, 1500)),
+          relationship: spouseMale ? '夫' : '妻',
+          registerRelationship: spouseMale ? '二男' : '二女',
+          spouseRole: spouseMale ? '夫' : '妻',
+          ...(spouseMale ? {} : rnd.chance(0.15) ? { formerSurname: rnd.pick(surnames)[0] } : {}),
+        });
       }
       if (shape > 0.55) {
         const children = rnd.int(1, 3);
         const base = Math.min(Number(headBirth.slice(0, 4)) + 25, 2024);
         for (let c = 0; c < children; c++) {
           const male = rnd.chance(0.5);
-          people.push({ name: nm(family, rnd.pick(male ? maleGivenNames : femaleGivenNames)), sex: male ? 'male' : 'female', birthDate: date(base, Math.min(base + 12, 2025)), relationship: '子', registerRelationship: `${['長', '二', '三'][c]}${male ? '男' : '女'}` });
+          people.push({
+            name: nm(family, rnd.pick(male ? maleGivenNames : femaleGivenNames)),
+            sex: male ? 'male' : 'female',
+            birthDate: date(base, Math.min(base + 12, 2025)),
+            relationship: '子',
+            registerRelationship: `${['長', '二', '三'][c]}${male ? '男' : '女'}`,
+          });
         }
       }
       addHousehold(code, people, { domicile: rnd.chance(0.85) ? 'here' : 'elsewhere' });
     }
   }
 
-  const nonTaxable = taxes.find((t) => t.nonTaxable && t.taxYear === 2026 && t.registeredOnJanuaryFirst && residents.find((r) => r.residentId === t.residentId)?.status === 'active');
+  const nonTaxable = taxes.find(
+    (t) =>
+      t.nonTaxable &&
+      t.taxYear === 2026 &&
+      t.registeredOnJanuaryFirst &&
+      residents.find((r) => r.residentId === t.residentId)?.status === 'active',
+  );
   featured.nonTaxable = nonTaxable?.residentId ?? featured.ordinary!;
 
   const batch = MunicipalDataBatch.parse({
@@ -429,7 +729,15 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
     addressHistories: histories,
     taxRecords: taxes,
     protectionMeasures: [{ measureId: 'PM-000001', residentId: featured.protectionMeasure!, from: '2025-04-01' }],
-    issuanceBlocks: [{ blockId: 'BLK-000001', residentId: featured.issuanceBlocked!, certificateTypes: ['sealCertificate'], reason: '印鑑登録証の亡失届 (demo)', from: '2026-10-01' }],
+    issuanceBlocks: [
+      {
+        blockId: 'BLK-000001',
+        residentId: featured.issuanceBlocked!,
+        certificateTypes: ['sealCertificate'],
+        reason: '印鑑登録証の亡失届 (demo)',
+        from: '2026-10-01',
+      },
+    ],
     cardLinks: [],
   });
   return {

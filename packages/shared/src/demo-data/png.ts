@@ -81,7 +81,12 @@ export function encodeGrayAlphaPng(width: number, height: number, pixels: Uint8A
   writeU32(ihdr, 0, width);
   writeU32(ihdr, 4, height);
   ihdr.set([8, 4, 0, 0, 0], 8); // 8-bit, gray+alpha
-  return concat([new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', z), chunk('IEND', new Uint8Array())]);
+  return concat([
+    new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', z),
+    chunk('IEND', new Uint8Array()),
+  ]);
 }
 
 export function toBase64(bytes: Uint8Array): string {
@@ -90,7 +95,12 @@ export function toBase64(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 3) {
     const [a, b, c] = [bytes[i]!, bytes[i + 1], bytes[i + 2]];
     const n = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
-    parts.push(alphabet[(n >>> 18) & 63]! + alphabet[(n >>> 12) & 63]! + (b === undefined ? '=' : alphabet[(n >>> 6) & 63]!) + (c === undefined ? '=' : alphabet[n & 63]!));
+    parts.push(
+      alphabet[(n >>> 18) & 63]! +
+        alphabet[(n >>> 12) & 63]! +
+        (b === undefined ? '=' : alphabet[(n >>> 6) & 63]!) +
+        (c === undefined ? '=' : alphabet[n & 63]!),
+    );
   }
   return parts.join('');
 }
@@ -121,7 +131,7 @@ export function drawSealPng(options: { size: number; shape: 'round' | 'square'; 
   }
   // Strokes: a few horizontal and vertical bars inside the ring, placed by the seed.
   let s = seed >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
   const inner = Math.floor(size * 0.22);
   for (let k = 0; k < 7; k++) {
     const horizontal = rnd() < 0.5;

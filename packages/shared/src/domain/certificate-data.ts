@@ -3,7 +3,17 @@
  * it from the approved record, the renderer turns it into pages. Nothing else flows between them,
  * so a renderer can never reach for another resident's record.
  */
-import type { AddressHistory, FamilyRegister, FamilyRegisterPerson, Household, Municipality, PersonName, Resident, SealRegistration, TaxRecord } from './municipal-data.js';
+import type {
+  AddressHistory,
+  FamilyRegister,
+  FamilyRegisterPerson,
+  Household,
+  Municipality,
+  PersonName,
+  Resident,
+  SealRegistration,
+  TaxRecord,
+} from './municipal-data.js';
 import type { ResidenceRecordOptions, MunicipalityPolicy } from './policy.js';
 import type { TaxCertificateKind } from './certificate-type.js';
 

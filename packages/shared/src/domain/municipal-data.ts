@@ -20,7 +20,10 @@ export const RecordId = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[\x21-\x7e]+$/, 'ID は空白を含まない半角英数字・記号で64文字以内です (an id: printable ASCII without spaces, at most 64 characters)');
+  .regex(
+    /^[\x21-\x7e]+$/,
+    'ID は空白を含まない半角英数字・記号で64文字以内です (an id: printable ASCII without spaces, at most 64 characters)',
+  );
 
 export const MunicipalityKind = z.enum(['designatedCity', 'specialWard', 'city', 'town', 'village']);
 export type MunicipalityKind = z.infer<typeof MunicipalityKind>;

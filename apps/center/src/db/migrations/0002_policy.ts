@@ -32,7 +32,11 @@ async function up(db: Kysely<unknown>): Promise<void> {
     .on('domicile_registrations')
     .columns(['resident_id', 'domicile_municipality_code'])
     .execute();
-  await s.createIndex('domicile_registrations_pending').on('domicile_registrations').columns(['domicile_municipality_code', 'status']).execute();
+  await s
+    .createIndex('domicile_registrations_pending')
+    .on('domicile_registrations')
+    .columns(['domicile_municipality_code', 'status'])
+    .execute();
 }
 
 export const policy: Migration = { id: '0002_policy', up };

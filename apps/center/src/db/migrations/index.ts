@@ -16,10 +16,4 @@ export interface Migration {
   up(db: Kysely<unknown>, kind: 'sqlite' | 'postgres'): Promise<void>;
 }
 
-export const migrations: Migration[] = [
-  municipalData,
-  policy,
-  issuance,
-  sessionCardUsableFrom,
-  provisionalRecords,
-];
+export const migrations: Migration[] = [municipalData, policy, issuance, sessionCardUsableFrom, provisionalRecords];

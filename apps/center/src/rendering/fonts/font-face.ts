@@ -36,7 +36,12 @@ export class FontFace {
     this.unitsPerEm = this.font.unitsPerEm;
     this.variations = readVariationSequences(this.font);
     const f = this.font;
-    this.metrics = { bbox: [f.bbox.minX, f.bbox.minY, f.bbox.maxX, f.bbox.maxY], ascent: f.ascent, descent: f.descent, capHeight: f.capHeight || f.ascent };
+    this.metrics = {
+      bbox: [f.bbox.minX, f.bbox.minY, f.bbox.maxX, f.bbox.maxY],
+      ascent: f.ascent,
+      descent: f.descent,
+      capHeight: f.capHeight || f.ascent,
+    };
   }
 
   /** Glyph id for a code point, optionally with a variation selector; 0 when the font lacks it. */

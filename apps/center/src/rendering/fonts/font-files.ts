@@ -19,7 +19,9 @@ export function mainFontPath(): string {
 /** Path of IPAmj明朝, or undefined when the font is not installed. */
 export function mjFontPath(fontDir?: string): string | undefined {
   // An explicit directory is the only place looked at, so a deployment (or a test) can say "none".
-  const candidates = fontDir ? [join(fontDir, mjFontFile)] : [join(defaultMjFontDir, mjFontFile), join('/usr/share/fonts/opentype/ipamj', mjFontFile)];
+  const candidates = fontDir
+    ? [join(fontDir, mjFontFile)]
+    : [join(defaultMjFontDir, mjFontFile), join('/usr/share/fonts/opentype/ipamj', mjFontFile)];
   return candidates.find((p) => existsSync(p));
 }
 

@@ -72,7 +72,7 @@ export class FontSet {
     const glyphs: ResolvedGlyph[] = [];
     const missing: number[] = [];
     const n = text.length;
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       const cp = text.codePointAt(i)!;
       i += cp > 0xffff ? 2 : 1;
       if (isIgnorable(cp)) continue;
@@ -92,7 +92,8 @@ export class FontSet {
       const chars = selector === undefined ? String.fromCodePoint(cp) : String.fromCodePoint(cp, selector);
       let glyph: ResolvedGlyph | undefined;
       let gid = this.main.glyphId(cp, selector);
-      if (gid) glyph = Object.freeze({ font: MAIN_FONT, gid, text: chars, advance: this.main.advance(gid), unitsPerEm: this.main.unitsPerEm });
+      if (gid)
+        glyph = Object.freeze({ font: MAIN_FONT, gid, text: chars, advance: this.main.advance(gid), unitsPerEm: this.main.unitsPerEm });
       else {
         const mj = this.mjFace();
         gid = mj ? mj.glyphId(cp, selector) : 0;

@@ -22,7 +22,12 @@ function grayPixels(pdf: Uint8Array): Uint8Array {
   try {
     writeFileSync(join(dir, 'd.pdf'), pdf);
     execFileSync('pdftoppm', ['-r', '60', '-gray', '-f', '1', '-l', '1', join(dir, 'd.pdf'), join(dir, 'p')]);
-    const pgm = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.pgm'))!));
+    const pgm = readFileSync(
+      join(
+        dir,
+        readdirSync(dir).find((f) => f.endsWith('.pgm'))!,
+      ),
+    );
     return pgm.subarray(pgm.length - Math.floor((595.28 * 60) / 72) * Math.floor((841.89 * 60) / 72));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -43,10 +48,19 @@ describe('glyph integrity check', () => {
       municipality: demo.batch.municipalities.find((m) => m.code === r.municipalityCode)!,
       policy: demo.policies.find((p) => p.municipalityCode === r.municipalityCode)!,
       issuedOn: '2026-11-23',
-      data: { certificateType: 'sealCertificate' as const, resident: r, address: demo.batch.households.find((h) => h.householdId === r.householdId)!.address, registration: demo.batch.sealRegistrations.find((s) => s.residentId === r.residentId && s.status === 'active')! },
+      data: {
+        certificateType: 'sealCertificate' as const,
+        resident: r,
+        address: demo.batch.households.find((h) => h.householdId === r.householdId)!.address,
+        registration: demo.batch.sealRegistrations.find((s) => s.residentId === r.residentId && s.status === 'active')!,
+      },
     };
     // Full-font render: CIDs are the font's own glyph ids, so a retained-id subset can replace it.
-    const full = await renderDocument(input, { fonts, signer: createVerificationSigner(generateKeyPairSync('ed25519').privateKey, 'n') }, { fontMode: 'full' });
+    const full = await renderDocument(
+      input,
+      { fonts, signer: createVerificationSigner(generateKeyPairSync('ed25519').privateKey, 'n') },
+      { fontMode: 'full' },
+    );
     const doc = await PDFDocument.load(full.pdf);
     const type0 = doc.getPage(0).node.Resources()!.lookup(PDFName.of('Font'), PDFDict).lookup(PDFName.of('F0'), PDFDict);
     const cidFont = type0.lookup(PDFName.of('DescendantFonts'), PDFArray).lookup(0, PDFDict);
@@ -61,7 +75,8 @@ describe('glyph integrity check', () => {
     doc.context.assign(fileRef, PDFRawStream.of(doc.context.obj({ Length1: lossy.byteLength }), lossy));
     const broken = await doc.save();
 
-    const text = async (pdf: Uint8Array) => (await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true })).text.replace(/\s+/g, '');
+    const text = async (pdf: Uint8Array) =>
+      (await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true })).text.replace(/\s+/g, '');
     expect(await text(broken)).toBe(await text(full.pdf));
     expect(share(grayPixels(broken), grayPixels(full.pdf))).toBeGreaterThan(0.005);
   });

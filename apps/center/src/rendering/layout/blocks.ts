@@ -27,7 +27,11 @@ export function fit(c: ContentBuilder, text: string, maxWidth: number, size: num
   const natural = c.width(glyphs, 1);
   let s = size;
   if (natural * s > maxWidth) s = Math.floor((maxWidth / natural) * T.fitSteps) / T.fitSteps;
-  if (s < minSize) throw new MadoguchiError('ISSUANCE_TEXT_OVERFLOW', `${field}: needs ${(natural * minSize).toFixed(0)}pt at ${minSize}pt, has ${maxWidth.toFixed(0)}pt`);
+  if (s < minSize)
+    throw new MadoguchiError(
+      'ISSUANCE_TEXT_OVERFLOW',
+      `${field}: needs ${(natural * minSize).toFixed(0)}pt at ${minSize}pt, has ${maxWidth.toFixed(0)}pt`,
+    );
   return { glyphs, size: s, width: natural * s };
 }
 
@@ -50,7 +54,12 @@ export interface Geometry {
 }
 
 /** A bordered table row of label/value cells. */
-export function row(c: ContentBuilder, g: Geometry, cells: Cell[], opts: { height?: number; breakBefore?: boolean; border?: boolean } = {}): Block {
+export function row(
+  c: ContentBuilder,
+  g: Geometry,
+  cells: Cell[],
+  opts: { height?: number; breakBefore?: boolean; border?: boolean } = {},
+): Block {
   const p = g.profile;
   const hasRuby = cells.some((x) => x.ruby);
   const height = opts.height ?? (hasRuby ? p.rowHeight + p.labelSize + T.rubyRowExtra : p.rowHeight);
@@ -63,7 +72,16 @@ export function row(c: ContentBuilder, g: Geometry, cells: Cell[], opts: { heigh
     const pad = T.cellPadding;
     const label = cell.label ? fit(c, cell.label, labelW - pad * 2, p.labelSize, p.minTextSize, 'label') : undefined;
     const value = fit(c, cell.value, w - labelW - pad * 2, p.bodySize, p.minTextSize, cell.field ?? cell.label ?? 'value');
-    const ruby = cell.ruby ? fit(c, cell.ruby, w - labelW - pad * 2, p.labelSize - T.rubySizeStep, p.minTextSize - T.rubySizeStep, `${cell.field ?? cell.label ?? 'value'}.ruby`) : undefined;
+    const ruby = cell.ruby
+      ? fit(
+          c,
+          cell.ruby,
+          w - labelW - pad * 2,
+          p.labelSize - T.rubySizeStep,
+          p.minTextSize - T.rubySizeStep,
+          `${cell.field ?? cell.label ?? 'value'}.ruby`,
+        )
+      : undefined;
     const at = { x, w, labelW, pad, label, value, ruby };
     x += w;
     return at;
@@ -89,7 +107,12 @@ export function row(c: ContentBuilder, g: Geometry, cells: Cell[], opts: { heigh
 }
 
 /** One line of text (戸籍 style 【label】value lines, section titles). */
-export function textLine(c: ContentBuilder, g: Geometry, text: string, opts: { indent?: number; size?: number; field?: string; breakBefore?: boolean; gap?: number } = {}): Block {
+export function textLine(
+  c: ContentBuilder,
+  g: Geometry,
+  text: string,
+  opts: { indent?: number; size?: number; field?: string; breakBefore?: boolean; gap?: number } = {},
+): Block {
   const p = g.profile;
   const size = opts.size ?? p.bodySize;
   const indent = opts.indent ?? 0;

@@ -20,7 +20,22 @@ function withAddress(address: string): RenderInput {
     municipality: demo.batch.municipalities.find((m) => m.code === r.municipalityCode)!,
     policy: demo.policies.find((p) => p.municipalityCode === r.municipalityCode)!,
     issuedOn: '2026-11-23',
-    data: { certificateType: 'residenceRecord', household: { ...hh, address }, members: [r], wholeHousehold: false, householdHeadName: r.name, options: { scope: 'selected', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } },
+    data: {
+      certificateType: 'residenceRecord',
+      household: { ...hh, address },
+      members: [r],
+      wholeHousehold: false,
+      householdHeadName: r.name,
+      options: {
+        scope: 'selected',
+        memberIds: [],
+        form: 'household',
+        householdHeadAndRelationship: true,
+        domicile: false,
+        myNumber: false,
+        foreignResidentItems: true,
+      },
+    },
   };
 }
 

@@ -19,7 +19,12 @@ function redAndWhitePng(): string {
   ihdr.writeUInt32BE(1, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit truecolour
   const raw = new Uint8Array([0, 255, 0, 0, 255, 255, 255]); // filter 0, red, white
-  const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
+  const png = Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array()),
+  ]);
   return png.toString('base64');
 }
 

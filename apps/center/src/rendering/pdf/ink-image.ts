@@ -55,7 +55,14 @@ export function decodeInkImage(pngBase64: string, contentKey?: string, { keep = 
 }
 
 export function embedInkImage(context: PDFContext, image: InkImage): PDFRef {
-  const common = { Type: 'XObject', Subtype: 'Image', Width: image.width, Height: image.height, ColorSpace: 'DeviceGray', BitsPerComponent: 8 };
+  const common = {
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: image.width,
+    Height: image.height,
+    ColorSpace: 'DeviceGray',
+    BitsPerComponent: 8,
+  };
   const smask = context.register(precompressedStream(context, image.mask.deflated, common));
   return context.register(precompressedStream(context, image.black.deflated, { ...common, SMask: smask }));
 }

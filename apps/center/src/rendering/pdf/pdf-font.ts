@@ -127,4 +127,3 @@ export function embedFont(context: PDFContext, face: FontFace, used: Map<number,
   );
   return { ref, cidOf: subset.cidOf };
 }
-

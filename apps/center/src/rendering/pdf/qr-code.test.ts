@@ -4,7 +4,10 @@ import { encodeQr, qrOps } from './qr-code.js';
 
 /** The symbol the `qrcode` package makes for one byte-mode segment, level M, mask 2 (what issued documents carry). */
 function reference(text: string): { size: number; modules: number[] } {
-  const qr = QRCode.create([{ data: Buffer.from(text, 'latin1'), mode: 'byte' }], { errorCorrectionLevel: 'M', maskPattern: 2 } as QRCode.QRCodeOptions);
+  const qr = QRCode.create([{ data: Buffer.from(text, 'latin1'), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+    maskPattern: 2,
+  } as QRCode.QRCodeOptions);
   return { size: qr.modules.size, modules: Array.from(qr.modules.data, (v) => (v ? 1 : 0)) };
 }
 
@@ -24,7 +27,10 @@ describe('verification QR encoder', () => {
   it('gives the qrcode package’s symbol at every version boundary and across lengths', () => {
     const lengths = new Set<number>();
     // Capacities (byte mode, level M) of versions 1–40, and their neighbours.
-    const capacities = [14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666, 711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911, 1989, 2099, 2213, 2331];
+    const capacities = [
+      14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666, 711, 779, 857, 911, 997, 1059, 1125,
+      1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911, 1989, 2099, 2213, 2331,
+    ];
     for (const c of capacities) for (const d of [-1, 0, 1]) if (c + d >= 1 && c + d <= 2331) lengths.add(c + d);
     for (let n = 1; n <= 460; n += 7) lengths.add(n);
     for (const n of lengths) {
@@ -44,7 +50,12 @@ describe('verification QR encoder', () => {
     const total = n + 8;
     const cell = rect.size / total;
     const fmt = (v: number) => String(Math.round(v * 1000) / 1000);
-    const ops = ['q', `1 g ${fmt(rect.x)} ${fmt(rect.y)} ${fmt(rect.size)} ${fmt(rect.size)} re f`, `${fmt(cell)} 0 0 ${fmt(cell)} ${fmt(rect.x)} ${fmt(rect.y)} cm`, '0 g'];
+    const ops = [
+      'q',
+      `1 g ${fmt(rect.x)} ${fmt(rect.y)} ${fmt(rect.size)} ${fmt(rect.size)} re f`,
+      `${fmt(cell)} 0 0 ${fmt(cell)} ${fmt(rect.x)} ${fmt(rect.y)} cm`,
+      '0 g',
+    ];
     for (let r = 0; r < n; r++) {
       let c = 0;
       while (c < n) {

@@ -12,13 +12,18 @@
 import { num } from './content-builder.js';
 
 /** Level M, per version 1–40: error-correction blocks and error-correction codewords in total. */
-const EC_BLOCKS_M = [1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23, 25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49];
+const EC_BLOCKS_M = [
+  1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23, 25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45,
+  47, 49,
+];
 const EC_CODEWORDS_M = [
-  10, 16, 26, 36, 48, 64, 72, 88, 110, 130, 150, 176, 198, 216, 240, 280, 308, 338, 364, 416, 442, 476, 504, 560, 588, 644, 700, 728, 784, 812, 868, 924, 980, 1036, 1064, 1120, 1204, 1260, 1316, 1372,
+  10, 16, 26, 36, 48, 64, 72, 88, 110, 130, 150, 176, 198, 216, 240, 280, 308, 338, 364, 416, 442, 476, 504, 560, 588, 644, 700, 728, 784,
+  812, 868, 924, 980, 1036, 1064, 1120, 1204, 1260, 1316, 1372,
 ];
 /** Data + error-correction codewords per version 1–40. */
 const TOTAL_CODEWORDS = [
-  26, 44, 70, 100, 134, 172, 196, 242, 292, 346, 404, 466, 532, 581, 655, 733, 815, 901, 991, 1085, 1156, 1258, 1364, 1474, 1588, 1706, 1828, 1921, 2051, 2185, 2323, 2465, 2611, 2761, 2876, 3034, 3196, 3362, 3532, 3706,
+  26, 44, 70, 100, 134, 172, 196, 242, 292, 346, 404, 466, 532, 581, 655, 733, 815, 901, 991, 1085, 1156, 1258, 1364, 1474, 1588, 1706,
+  1828, 1921, 2051, 2185, 2323, 2465, 2611, 2761, 2876, 3034, 3196, 3362, 3532, 3706,
 ];
 const MASK_PATTERN = 2; // module (row, col) is inverted when col % 3 === 0
 const EC_LEVEL_M_BITS = 0;
@@ -118,7 +123,13 @@ function drawFinderPatterns(size: number, set: SetModule): void {
       if (row + r <= -1 || size <= row + r) continue;
       for (let c = -1; c <= 7; c++) {
         if (col + c <= -1 || size <= col + c) continue;
-        set(row + r, col + c, (r >= 0 && r <= 6 && (c === 0 || c === 6)) || (c >= 0 && c <= 6 && (r === 0 || r === 6)) || (r >= 2 && r <= 4 && c >= 2 && c <= 4));
+        set(
+          row + r,
+          col + c,
+          (r >= 0 && r <= 6 && (c === 0 || c === 6)) ||
+            (c >= 0 && c <= 6 && (r === 0 || r === 6)) ||
+            (r >= 2 && r <= 4 && c >= 2 && c <= 4),
+        );
       }
     }
   }
@@ -138,7 +149,8 @@ function drawAlignmentPatterns(version: number, set: SetModule): void {
       if ((i === 0 && j === 0) || (i === 0 && j === coords.length - 1) || (i === coords.length - 1 && j === 0)) continue;
       const row = coords[i]!;
       const col = coords[j]!;
-      for (let r = -2; r <= 2; r++) for (let c = -2; c <= 2; c++) set(row + r, col + c, r === -2 || r === 2 || c === -2 || c === 2 || (r === 0 && c === 0));
+      for (let r = -2; r <= 2; r++)
+        for (let c = -2; c <= 2; c++) set(row + r, col + c, r === -2 || r === 2 || c === -2 || c === 2 || (r === 0 && c === 0));
     }
   }
 }
@@ -223,7 +235,17 @@ function buildSymbol(version: number): Symbol {
   const blocks = EC_BLOCKS_M[version - 1]!;
   const dataCodewords = total - EC_CODEWORDS_M[version - 1]!;
   const ecPerBlock = Math.floor(total / blocks) - Math.floor(dataCodewords / blocks);
-  return { version, size, capacity: capacityOf(version), dataCodewords, blocks, ecPerBlock, products: generatorProducts(ecPerBlock), fixed, dataModules };
+  return {
+    version,
+    size,
+    capacity: capacityOf(version),
+    dataCodewords,
+    blocks,
+    ecPerBlock,
+    products: generatorProducts(ecPerBlock),
+    fixed,
+    dataModules,
+  };
 }
 
 function symbolFor(length: number): Symbol {

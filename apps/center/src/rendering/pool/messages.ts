@@ -26,7 +26,6 @@ export interface RenderJobMessage {
 }
 
 export type RenderReplyMessage =
-  | { jobId: string; ok: true; document: RenderedDocument }
-  | { jobId: string; ok: false; code?: string; detail?: string; message: string };
+  { jobId: string; ok: true; document: RenderedDocument } | { jobId: string; ok: false; code?: string; detail?: string; message: string };
 
 export type WorkerReadyMessage = { ready: true } | { ready: false; message: string };

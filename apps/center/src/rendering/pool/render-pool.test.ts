@@ -39,7 +39,15 @@ function inputFor(index: number): { input: RenderInput; name: string } {
       members: [r],
       wholeHousehold: false,
       householdHeadName: r.name,
-      options: { scope: 'selected', memberIds: [r.residentId], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: true, foreignResidentItems: true },
+      options: {
+        scope: 'selected',
+        memberIds: [r.residentId],
+        form: 'household',
+        householdHeadAndRelationship: true,
+        domicile: false,
+        myNumber: true,
+        foreignResidentItems: true,
+      },
     },
   };
   return { input, name: `${r.name.family}${r.name.given}`.replace(/\s/g, '') + r.myNumber };
@@ -103,7 +111,7 @@ describe('RenderPool', () => {
     expect(doc.pageIssueNumbers[0]).toBe(pageIssueNumber(b.input.issueNumber, 1, 1));
   }, 120_000);
 
-  it('sends each official seal to a worker once, and every document carries its own municipality\'s seal', async () => {
+  it("sends each official seal to a worker once, and every document carries its own municipality's seal", async () => {
     const fresh = new RenderPool({ signer: signer.exportForWorker() }, 2);
     try {
       await fresh.ready();
@@ -111,7 +119,10 @@ describe('RenderPool', () => {
       const all = Array.from({ length: count }, (_, i) => inputFor(i).input);
       const byCode = new Map<string, RenderInput[]>();
       for (const input of all) byCode.set(input.municipality.code, [...(byCode.get(input.municipality.code) ?? []), input]);
-      const picked = [...byCode.values()].filter((l) => l.length >= 4).slice(0, 2).flatMap((l) => l.slice(0, 6));
+      const picked = [...byCode.values()]
+        .filter((l) => l.length >= 4)
+        .slice(0, 2)
+        .flatMap((l) => l.slice(0, 6));
       const seals = new Set(picked.map((i) => i.policy.officialSealPng));
       expect(seals.size).toBe(2);
       const docs = await Promise.all(picked.map((input) => fresh.render(input, { timeoutMs: 60_000 })));
@@ -136,6 +147,9 @@ describe('RenderPool', () => {
     const data = bad.input.data;
     if (data.certificateType !== 'residenceRecord') throw new Error('fixture');
     const member = { ...data.members[0]!, name: { ...data.members[0]!.name, family: '\u{30000}' } };
-    await expect(pool.render({ ...bad.input, data: { ...data, members: [member] } })).rejects.toMatchObject({ code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER', detail: 'U+30000' });
+    await expect(pool.render({ ...bad.input, data: { ...data, members: [member] } })).rejects.toMatchObject({
+      code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER',
+      detail: 'U+30000',
+    });
   }, 60_000);
 });

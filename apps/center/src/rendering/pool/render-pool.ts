@@ -86,7 +86,13 @@ export class RenderPool {
     const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: this.setup });
     let markReady!: () => void;
     let failReady!: (e: Error) => void;
-    const slot: Slot = { worker, jobs: [], seals: new Set(), isReady: false, ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))) };
+    const slot: Slot = {
+      worker,
+      jobs: [],
+      seals: new Set(),
+      isReady: false,
+      ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))),
+    };
     slot.ready.catch(() => undefined);
     worker.on('message', (msg: RenderReplyMessage | WorkerReadyMessage) => {
       if ('ready' in msg) {
@@ -127,7 +133,10 @@ export class RenderPool {
         },
         cleanup: () => undefined,
       };
-      const timer = setTimeout(() => this.abandon(job, new MadoguchiError('ISSUANCE_RENDER_TIMEOUT', `render exceeded ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => this.abandon(job, new MadoguchiError('ISSUANCE_RENDER_TIMEOUT', `render exceeded ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onAbort = () => this.abandon(job, new MadoguchiError('ISSUANCE_RENDER_FAILED', 'render aborted'));
       options.signal?.addEventListener('abort', onAbort, { once: true });
       job.cleanup = () => {
@@ -233,7 +242,11 @@ export class RenderPool {
       if (mismatch) job.reject(new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', mismatch));
       else job.resolve(reply.document);
     } else {
-      job.reject(isErrorCode(reply.code) ? new MadoguchiError(reply.code, reply.detail) : new MadoguchiError('ISSUANCE_RENDER_FAILED', reply.message));
+      job.reject(
+        isErrorCode(reply.code)
+          ? new MadoguchiError(reply.code, reply.detail)
+          : new MadoguchiError('ISSUANCE_RENDER_FAILED', reply.message),
+      );
     }
     this.pump();
   }
@@ -263,7 +276,8 @@ export class RenderPool {
 export function checkIdentity(input: RenderInput, doc: RenderedDocument): string | undefined {
   if (doc.pageIssueNumbers.length !== doc.pageCount || doc.pageCount < 1) return 'page count does not match page issue numbers';
   for (let i = 0; i < doc.pageCount; i++) {
-    if (doc.pageIssueNumbers[i] !== pageIssueNumber(input.issueNumber, i + 1, doc.pageCount)) return `page ${i + 1} carries another issue number`;
+    if (doc.pageIssueNumbers[i] !== pageIssueNumber(input.issueNumber, i + 1, doc.pageCount))
+      return `page ${i + 1} carries another issue number`;
   }
   return undefined;
 }

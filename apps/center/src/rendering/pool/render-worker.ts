@@ -16,7 +16,11 @@ if (!port) throw new Error('render-worker must run in a worker thread');
 const setup = workerData as WorkerSetup;
 
 try {
-  const env = { fonts: new FontSet({ fontDir: setup.fontDir }), signer: signerFromWorkerData(setup.signer), verifyBaseUrl: setup.verifyBaseUrl };
+  const env = {
+    fonts: new FontSet({ fontDir: setup.fontDir }),
+    signer: signerFromWorkerData(setup.signer),
+    verifyBaseUrl: setup.verifyBaseUrl,
+  };
   // Warm the subsetter (HarfBuzz face preprocessing) and load IPAmj明朝 (46 MB) before the first
   // job, so a resident with an MJ name does not pay ~0.3 s (and risk a timeout) at the kiosk.
   env.fonts.main.subset(new Set([0]));
@@ -47,7 +51,10 @@ async function handle(job: RenderJobMessage, env: Parameters<typeof renderDocume
     reply = { jobId: job.jobId, ok: true, document };
   } catch (error) {
     const e = error as Error;
-    reply = error instanceof MadoguchiError ? { jobId: job.jobId, ok: false, code: error.code, detail: error.detail, message: e.message } : { jobId: job.jobId, ok: false, message: e.message };
+    reply =
+      error instanceof MadoguchiError
+        ? { jobId: job.jobId, ok: false, code: error.code, detail: error.detail, message: e.message }
+        : { jobId: job.jobId, ok: false, message: e.message };
   }
   port!.postMessage(reply, reply.ok ? [reply.document.pdf.buffer as ArrayBuffer] : []);
 }

@@ -19,9 +19,16 @@ export function addressHistoryTemplate(ctx: TemplateContext, data: HistoryData):
   for (const person of reg.persons) {
     const entries = data.history.entries.filter((e) => e.personId === person.personId);
     if (entries.length === 0) continue;
-    const rows: Block[] = [textLine(c, g, `氏名\u3000${fullName(person.name)}\u3000（${eraDate(person.birthDate)}生）`, { field: 'name', gap: 2 })];
+    const rows: Block[] = [
+      textLine(c, g, `氏名\u3000${fullName(person.name)}\u3000（${eraDate(person.birthDate)}生）`, { field: 'name', gap: 2 }),
+    ];
     for (const e of entries) {
-      rows.push(row(c, g, [{ label: '住所', value: e.address, weight: 3, field: 'address' }, { label: '住所を定めた日', value: eraDate(e.addressSetOn), weight: 1.6 }]));
+      rows.push(
+        row(c, g, [
+          { label: '住所', value: e.address, weight: 3, field: 'address' },
+          { label: '住所を定めた日', value: eraDate(e.addressSetOn), weight: 1.6 },
+        ]),
+      );
     }
     body.push(keepTogether(rows, { gapAfter: 6 }));
   }

@@ -25,7 +25,10 @@ function divider(ctx: TemplateContext): Block {
 
 function personBlocks(ctx: TemplateContext, p: FamilyRegisterPerson): Block[] {
   const { c, g } = ctx;
-  const out: Block[] = [divider(ctx), textLine(c, g, p.removed ? '戸籍に記録されている者\u3000\u3000除籍' : '戸籍に記録されている者', { size: g.profile.bodySize })];
+  const out: Block[] = [
+    divider(ctx),
+    textLine(c, g, p.removed ? '戸籍に記録されている者\u3000\u3000除籍' : '戸籍に記録されている者', { size: g.profile.bodySize }),
+  ];
   out.push(textLine(c, g, `【名】${p.name.given || p.name.family}`, { indent: personItem, field: 'name' }));
   if (p.name.givenKana) out.push(textLine(c, g, `【名の振り仮名】${p.name.givenKana}`, { indent: personItem, field: 'kana' }));
   out.push(textLine(c, g, `【生年月日】${eraDate(p.birthDate)}`, { indent: personItem }));
@@ -58,6 +61,8 @@ export function familyRegisterTemplate(ctx: TemplateContext, data: RegisterData)
     title: full ? '全部事項証明書' : '個人事項証明書',
     header,
     body,
-    certification: full ? 'これは、戸籍に記録されている事項の全部を証明した書面である。' : 'これは、戸籍中の一部の者について記録されている事項を証明した書面である。',
+    certification: full
+      ? 'これは、戸籍に記録されている事項の全部を証明した書面である。'
+      : 'これは、戸籍中の一部の者について記録されている事項を証明した書面である。',
   };
 }

@@ -34,11 +34,21 @@ function personRows(ctx: TemplateContext, r: Resident, data: ResidenceData): Blo
   );
   if (r.previousAddress) rows.push(row(c, g, [{ label: '転入前住所', value: r.previousAddress, field: 'previousAddress' }]));
   if (o.domicile && r.domicile) {
-    rows.push(row(c, g, [{ label: '本籍', value: r.domicile.address, weight: 3, field: 'domicile' }, { label: '筆頭者', value: r.domicile.headName, weight: 1.6, field: 'domicileHead' }]));
+    rows.push(
+      row(c, g, [
+        { label: '本籍', value: r.domicile.address, weight: 3, field: 'domicile' },
+        { label: '筆頭者', value: r.domicile.headName, weight: 1.6, field: 'domicileHead' },
+      ]),
+    );
   }
   if (o.myNumber) rows.push(row(c, g, [{ label: '個人番号', value: r.myNumber }]));
   if (foreign && o.foreignResidentItems) {
-    rows.push(row(c, g, [{ label: '国籍・地域', value: foreign.nationality }, { label: '在留カード等の番号', value: foreign.residenceCardNumber }]));
+    rows.push(
+      row(c, g, [
+        { label: '国籍・地域', value: foreign.nationality },
+        { label: '在留カード等の番号', value: foreign.residenceCardNumber },
+      ]),
+    );
     rows.push(
       row(c, g, [
         { label: '在留資格', value: foreign.residenceStatus, weight: 1.6 },
@@ -53,7 +63,8 @@ function personRows(ctx: TemplateContext, r: Resident, data: ResidenceData): Blo
 export function residenceRecordTemplate(ctx: TemplateContext, data: ResidenceData): TemplateOutput {
   const { c, g } = ctx;
   const header: Block[] = [row(c, g, [{ label: '住所', value: data.household.address, field: 'address' }])];
-  if (data.options.householdHeadAndRelationship) header.push(row(c, g, [{ label: '世帯主', value: fullName(data.householdHeadName), field: 'householdHead' }]));
+  if (data.options.householdHeadAndRelationship)
+    header.push(row(c, g, [{ label: '世帯主', value: fullName(data.householdHeadName), field: 'householdHead' }]));
   header.push(spacer(6));
 
   const individual = data.options.form === 'individual';
@@ -67,5 +78,10 @@ export function residenceRecordTemplate(ctx: TemplateContext, data: ResidenceDat
       : data.wholeHousehold
         ? policy.residenceRecordWholeHousehold
         : policy.residenceRecordPartial;
-  return { title: data.certificateType === 'residenceItemsCertificate' ? '住民票記載事項証明書' : '住民票の写し', header, body, certification };
+  return {
+    title: data.certificateType === 'residenceItemsCertificate' ? '住民票記載事項証明書' : '住民票の写し',
+    header,
+    body,
+    certification,
+  };
 }

@@ -13,7 +13,8 @@ export function sealCertificateTemplate(ctx: TemplateContext, data: SealData): T
   const { c, g } = ctx;
   // Defence in depth: eligibility refuses cancelled registrations; the renderer never prints one.
   if (data.registration.status !== 'active') throw new MadoguchiError('ELIGIBILITY_NO_SEAL_REGISTRATION', 'registration is not active');
-  if (data.registration.residentId !== data.resident.residentId) throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'seal registration belongs to another resident');
+  if (data.registration.residentId !== data.resident.residentId)
+    throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'seal registration belongs to another resident');
   ctx.images.set('Inkan', decodeInkImage(data.registration.sealImagePng, undefined, { keep: false }));
   const r = data.resident;
   const box = mm(SEAL_IMPRESSION.boxMm);

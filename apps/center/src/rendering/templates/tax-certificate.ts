@@ -10,7 +10,9 @@ import { eraDate, fullName, westernDate, yenText } from './text-format.js';
 type TaxData = Extract<CertificateData, { certificateType: 'taxCertificate' }>;
 
 function taxNames(kind: string): { municipal: string; prefectural: string } {
-  return kind === 'specialWard' ? { municipal: '特別区民税', prefectural: '都民税' } : { municipal: '市町村民税', prefectural: '道府県民税' };
+  return kind === 'specialWard'
+    ? { municipal: '特別区民税', prefectural: '都民税' }
+    : { municipal: '市町村民税', prefectural: '道府県民税' };
 }
 
 export function taxCertificateTemplate(ctx: TemplateContext, data: TaxData): TemplateOutput {
@@ -40,9 +42,25 @@ export function taxCertificateTemplate(ctx: TemplateContext, data: TaxData): Tem
     for (const p of rec.payments) {
       assessed += p.assessed;
       paid += p.paid;
-      body.push(row(c, g, [{ value: p.period }, { value: eraDate(p.dueDate) }, { value: yenText(p.assessed) }, { value: yenText(p.paid) }, { value: yenText(p.assessed - p.paid) }]));
+      body.push(
+        row(c, g, [
+          { value: p.period },
+          { value: eraDate(p.dueDate) },
+          { value: yenText(p.assessed) },
+          { value: yenText(p.paid) },
+          { value: yenText(p.assessed - p.paid) },
+        ]),
+      );
     }
-    body.push(row(c, g, [{ value: '合計' }, { value: '' }, { value: yenText(assessed) }, { value: yenText(paid) }, { value: yenText(assessed - paid) }]));
+    body.push(
+      row(c, g, [
+        { value: '合計' },
+        { value: '' },
+        { value: yenText(assessed) },
+        { value: yenText(paid) },
+        { value: yenText(assessed - paid) },
+      ]),
+    );
   } else {
     body.push(textLine(c, g, '所得の内訳'));
     for (const i of rec.incomes) body.push(amountRow(`${i.kind}所得`, i.amount));
@@ -52,7 +70,11 @@ export function taxCertificateTemplate(ctx: TemplateContext, data: TaxData): Tem
       for (const d of rec.deductions) body.push(amountRow(d.kind, d.amount));
       body.push(amountRow('課税標準額', rec.taxableIncome));
       body.push(spacer(4), textLine(c, g, '税額'));
-      body.push(amountRow(names.municipal, rec.municipalTax), amountRow(names.prefectural, rec.prefecturalTax), amountRow('合計', rec.municipalTax + rec.prefecturalTax));
+      body.push(
+        amountRow(names.municipal, rec.municipalTax),
+        amountRow(names.prefectural, rec.prefecturalTax),
+        amountRow('合計', rec.municipalTax + rec.prefecturalTax),
+      );
     }
   }
   const titles = { income: '所得・課税証明書', nonTaxable: '非課税証明書', payment: '納税証明書' } as const;

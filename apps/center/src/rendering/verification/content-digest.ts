@@ -15,7 +15,21 @@
  * so one walk defines the hash for both sides.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+import {
+  PDFArray,
+  PDFBool,
+  PDFDict,
+  PDFHexString,
+  PDFName,
+  PDFNull,
+  PDFNumber,
+  PDFRawStream,
+  PDFRef,
+  PDFStream,
+  PDFString,
+  type PDFDocument,
+  type PDFObject,
+} from 'pdf-lib';
 
 export const VERIFICATION_STREAM_KEY = 'MdgVerification';
 const IGNORED_STREAM_KEYS = new Set(['/Length']);

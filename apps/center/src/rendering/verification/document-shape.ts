@@ -69,7 +69,18 @@ function isWhitespace(b: number): boolean {
 }
 
 function isDelimiter(b: number): boolean {
-  return b === Byte.ParenOpen || b === Byte.ParenClose || b === Byte.Less || b === Byte.Greater || b === Byte.BracketOpen || b === Byte.BracketClose || b === Byte.BraceOpen || b === Byte.BraceClose || b === Byte.Slash || b === Byte.Percent;
+  return (
+    b === Byte.ParenOpen ||
+    b === Byte.ParenClose ||
+    b === Byte.Less ||
+    b === Byte.Greater ||
+    b === Byte.BracketOpen ||
+    b === Byte.BracketClose ||
+    b === Byte.BraceOpen ||
+    b === Byte.BraceClose ||
+    b === Byte.Slash ||
+    b === Byte.Percent
+  );
 }
 
 /** Why the shape check refused a file (the text is for the uploader and the log: no content). */
@@ -118,7 +129,8 @@ class Scanner {
   /** Digits only (object numbers, offsets). */
   unsignedInt(): number {
     const start = this.pos;
-    while (this.pos < this.bytes.length && this.pos - start < 10 && this.bytes[this.pos]! >= 0x30 && this.bytes[this.pos]! <= 0x39) this.pos++;
+    while (this.pos < this.bytes.length && this.pos - start < 10 && this.bytes[this.pos]! >= 0x30 && this.bytes[this.pos]! <= 0x39)
+      this.pos++;
     if (this.pos === start) this.refuse('expected an object number');
     return Number(this.text.toString('latin1', start, this.pos));
   }
@@ -140,7 +152,8 @@ class Scanner {
     const at = this.pos;
     this.skipWhitespace();
     const generation = this.pos;
-    while (this.pos < this.bytes.length && this.bytes[this.pos]! >= 0x30 && this.bytes[this.pos]! <= 0x39 && this.pos - generation < 5) this.pos++;
+    while (this.pos < this.bytes.length && this.bytes[this.pos]! >= 0x30 && this.bytes[this.pos]! <= 0x39 && this.pos - generation < 5)
+      this.pos++;
     if (this.pos > generation) {
       this.skipWhitespace();
       const next = this.bytes[this.pos + 1];
@@ -196,7 +209,8 @@ class Scanner {
       if (key.kind !== 'name') this.refuse('a dictionary key that is not a name');
       const valueAt = this.pos;
       const value = this.value(depth);
-      if (key.name === '/Filter' && !(value.kind === 'name' && value.name === '/FlateDecode')) this.refuse('a filter other than a single /FlateDecode (an issued document chains none)');
+      if (key.name === '/Filter' && !(value.kind === 'name' && value.name === '/FlateDecode'))
+        this.refuse('a filter other than a single /FlateDecode (an issued document chains none)');
       if (key.name === '/DecodeParms') this.refuse('/DecodeParms, which an issued document never has');
       if (key.name === '/Length' && value.kind === 'other') {
         const text = this.text.toString('latin1', valueAt, this.pos).trim();

@@ -12,7 +12,20 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { MadoguchiError } from '@madoguchi/shared';
-import { ParseSpeeds, PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import {
+  ParseSpeeds,
+  PDFArray,
+  PDFBool,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNumber,
+  PDFRawStream,
+  PDFRef,
+  PDFString,
+  type PDFObject,
+} from 'pdf-lib';
 import { qrStream } from '../pdf/qr-code.js';
 import { serializeDocument } from '../pdf/writer.js';
 import { analyseContent, VERIFICATION_STREAM_KEY, type DocumentContent } from './content-digest.js';
@@ -75,7 +88,8 @@ export function createDocumentVerifier(publicKeys: Record<string, KeyObject | st
       // incremental update, or anything after %%EOF) can show one thing and hash to another. A
       // genuine document is exactly the renderer's serialisation of its objects, so anything else
       // is not authentic.
-      if (!Buffer.from(serializeDocument(doc)).equals(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength))) return { authentic: false, reason: 'content-mismatch' };
+      if (!Buffer.from(serializeDocument(doc)).equals(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength)))
+        return { authentic: false, reason: 'content-mismatch' };
       const pageTree = flatPageTreeRefusal(doc);
       if (pageTree) throw refused(pageTree);
       let content: DocumentContent;
@@ -124,7 +138,8 @@ function flatPageTreeRefusal(doc: PDFDocument): string | undefined {
     if (!(kid instanceof PDFRef) || seen.has(kid.tag)) return 'a page is listed twice or not by reference';
     seen.add(kid.tag);
     const page = doc.context.lookup(kid);
-    if (!(page instanceof PDFDict) || page.get(TYPE) !== PAGE || page.get(PARENT) !== rootRef) return 'the page tree is not the flat tree an issued document has';
+    if (!(page instanceof PDFDict) || page.get(TYPE) !== PAGE || page.get(PARENT) !== rootRef)
+      return 'the page tree is not the flat tree an issued document has';
   }
   return undefined;
 }

@@ -45,7 +45,10 @@ let multiB: RenderedDocument;
 beforeAll(async () => {
   const r = demo.batch.residents.find((x) => x.residentId === demo.featured.ordinary)!;
   const registration = demo.batch.sealRegistrations.find((s) => s.residentId === r.residentId && s.status === 'active')!;
-  single = await renderDocument(input('S-000001', { certificateType: 'sealCertificate', resident: r, address: 'テスト住所', registration }, r.municipalityCode), env);
+  single = await renderDocument(
+    input('S-000001', { certificateType: 'sealCertificate', resident: r, address: 'テスト住所', registration }, r.municipalityCode),
+    env,
+  );
   const register = demo.batch.familyRegisters.find((f) => f.persons.some((p) => p.residentId === demo.featured.multiPageFamilyRegister))!;
   const data: CertificateData = { certificateType: 'familyRegisterFull', register, persons: register.persons };
   multiA = await renderDocument(input('F-000001', data, register.municipalityCode), env);
@@ -115,12 +118,18 @@ describe('forged documents', () => {
     doc.catalog.set(PDFName.of(VERIFICATION_BASE_URL_KEY), PDFString.of(evil));
     const contents = contentsOf(doc.getPage(0));
     const municipality = (await verifier.verifyDocument(single.pdf)) as { claims: { municipalityCode: string } };
-    contents.set(contents.size() - 1, flaggedOverlay(doc, qrOps(verificationUrl(evil, payload), verificationQrRect(municipality.claims.municipalityCode))));
+    contents.set(
+      contents.size() - 1,
+      flaggedOverlay(doc, qrOps(verificationUrl(evil, payload), verificationQrRect(municipality.claims.municipalityCode))),
+    );
     expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
   });
 
   it('rejects a crop box or rotation inherited from the page tree root', async () => {
-    for (const [key, value] of [['CropBox', [0, 400, 595.28, 841.89]], ['Rotate', 180]] as const) {
+    for (const [key, value] of [
+      ['CropBox', [0, 400, 595.28, 841.89]],
+      ['Rotate', 180],
+    ] as const) {
       const doc = await PDFDocument.load(multiA.pdf);
       doc.catalog.lookup(PDFName.of('Pages'), PDFDict).set(PDFName.of(key), doc.context.obj(value as never));
       expect(await verifier.verifyDocument(serializeDocument(doc))).toEqual(notAuthentic);
@@ -150,7 +159,7 @@ describe('forged documents', () => {
   });
 });
 
-describe('files that are not the renderer\'s serialisation of their objects', () => {
+describe("files that are not the renderer's serialisation of their objects", () => {
   /**
    * A second copy of page 1's content stream (a white box), placed before the genuine one with the
    * cross-reference table pointing at it: viewers and printers follow the table and show the box;
@@ -175,7 +184,10 @@ describe('files that are not the renderer\'s serialisation of their objects', ()
     const newXrefAt = xrefAt + shadow.length;
     const tableEnd = moved.indexOf('trailer', newXrefAt);
     const startxref = moved.lastIndexOf('startxref');
-    return Buffer.from(`${moved.slice(0, newXrefAt)}${rows.join('\n')}${moved.slice(tableEnd, startxref)}startxref\n${newXrefAt}\n%%EOF`, 'latin1');
+    return Buffer.from(
+      `${moved.slice(0, newXrefAt)}${rows.join('\n')}${moved.slice(tableEnd, startxref)}startxref\n${newXrefAt}\n%%EOF`,
+      'latin1',
+    );
   }
 
   it('refuses a content stream shadowed through the cross-reference table', async () => {
@@ -196,7 +208,8 @@ describe('files that are not the renderer\'s serialisation of their objects', ()
     const doc = await PDFDocument.load(single.pdf, { updateMetadata: false });
     const root = doc.catalog.lookup(PDFName.of('Pages'), PDFDict);
     let node = root.lookup(PDFName.of('Kids'), PDFArray).get(0);
-    for (let level = 1; level <= 20; level++) node = doc.context.register(doc.context.obj({ Type: 'Pages', Kids: [node, node], Count: 2 ** level }));
+    for (let level = 1; level <= 20; level++)
+      node = doc.context.register(doc.context.obj({ Type: 'Pages', Kids: [node, node], Count: 2 ** level }));
     root.set(PDFName.of('Kids'), doc.context.obj([node]));
     root.set(PDFName.of('Count'), doc.context.obj(2 ** 20));
     // The renderer's own serialisation and the genuine payload: only the page tree gives it away.

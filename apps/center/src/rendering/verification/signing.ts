@@ -44,7 +44,14 @@ export function createVerificationSigner(privateKey: KeyObject, keyId: string): 
     keyId,
     sign(claims) {
       // The hash travels as base64url (43 characters instead of 64): a smaller, faster QR code.
-      const wire: WireClaims = { kid: keyId, n: claims.issueNumber, m: claims.municipalityCode, t: claims.certificateType, d: claims.issuedOn, h: Buffer.from(claims.contentSha256, 'hex').toString('base64url') };
+      const wire: WireClaims = {
+        kid: keyId,
+        n: claims.issueNumber,
+        m: claims.municipalityCode,
+        t: claims.certificateType,
+        d: claims.issuedOn,
+        h: Buffer.from(claims.contentSha256, 'hex').toString('base64url'),
+      };
       if (claims.taxKind) wire.k = claims.taxKind;
       const body = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
       const signature = sign(null, Buffer.from(`${PREFIX}.${body}`), privateKey).toString('base64url');
@@ -70,12 +77,19 @@ export function verifyPayload(payload: string, publicKeys: ReadonlyMap<string, K
   } catch {
     return { authentic: false, reason: 'malformed' };
   }
-  if (typeof wire !== 'object' || wire === null || typeof wire.kid !== 'string' || typeof wire.h !== 'string') return { authentic: false, reason: 'malformed' };
+  if (typeof wire !== 'object' || wire === null || typeof wire.kid !== 'string' || typeof wire.h !== 'string')
+    return { authentic: false, reason: 'malformed' };
   const key = publicKeys.get(wire.kid);
   if (!key) return { authentic: false, reason: 'unknown-key' };
   const ok = verify(null, Buffer.from(`${PREFIX}.${parts[1]}`), key, Buffer.from(parts[2]!, 'base64url'));
   if (!ok) return { authentic: false, reason: 'bad-signature' };
-  const claims: VerificationClaims = { issueNumber: wire.n, municipalityCode: wire.m, certificateType: wire.t, issuedOn: wire.d, contentSha256: Buffer.from(wire.h, 'base64url').toString('hex') };
+  const claims: VerificationClaims = {
+    issueNumber: wire.n,
+    municipalityCode: wire.m,
+    certificateType: wire.t,
+    issuedOn: wire.d,
+    contentSha256: Buffer.from(wire.h, 'base64url').toString('hex'),
+  };
   if (wire.k) claims.taxKind = wire.k;
   return { authentic: true, keyId: wire.kid, claims };
 }

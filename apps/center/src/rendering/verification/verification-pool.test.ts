@@ -45,7 +45,12 @@ function costlyButWellShaped(): Buffer {
     size += part.length;
   });
   const rows = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  parts.push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`, 'latin1'));
+  parts.push(
+    Buffer.from(
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`,
+      'latin1',
+    ),
+  );
   return Buffer.concat(parts);
 }
 
@@ -75,7 +80,9 @@ describe('verification pool', () => {
   it('verifies an issued document in a worker and refuses a file of another shape, keeping the worker', async () => {
     const p = pool();
     expect(await p.verifyDocument(genuine.pdf)).toMatchObject({ authentic: true, claims: { issueNumber: 'P-000001' } });
-    await expect(p.verifyDocument(Buffer.from('%PDF-1.4\nnot an issued document'))).rejects.toMatchObject({ code: 'VERIFICATION_DOCUMENT_REFUSED' });
+    await expect(p.verifyDocument(Buffer.from('%PDF-1.4\nnot an issued document'))).rejects.toMatchObject({
+      code: 'VERIFICATION_DOCUMENT_REFUSED',
+    });
     expect(p.replacedWorkers).toBe(0);
     // The caller's bytes are copied, not transferred away.
     expect(genuine.pdf.byteLength).toBeGreaterThan(0);
@@ -84,12 +91,18 @@ describe('verification pool', () => {
   it('refuses a document that runs past the deadline, replaces the worker, and serves the next upload', async () => {
     const p = pool({ deadlineMs: 5 });
     await p.ready();
-    await expect(p.verifyDocument(costlyButWellShaped())).rejects.toMatchObject({ code: 'VERIFICATION_DOCUMENT_REFUSED', detail: expect.stringMatching(/longer than the 5 ms/) });
+    await expect(p.verifyDocument(costlyButWellShaped())).rejects.toMatchObject({
+      code: 'VERIFICATION_DOCUMENT_REFUSED',
+      detail: expect.stringMatching(/longer than the 5 ms/),
+    });
     expect(p.replacedWorkers).toBe(1);
     // The replacement answers. Usually by shape ("header"), which needs well under the 5 ms; on a
     // loaded 2-core machine a cold worker can miss even that, and then answers by its deadline —
     // either way the upload is answered and refused, never left hanging.
-    await expect(p.verifyDocument(Buffer.from('not a pdf'))).rejects.toMatchObject({ code: 'VERIFICATION_DOCUMENT_REFUSED', detail: expect.stringMatching(/header|longer than the 5 ms/) });
+    await expect(p.verifyDocument(Buffer.from('not a pdf'))).rejects.toMatchObject({
+      code: 'VERIFICATION_DOCUMENT_REFUSED',
+      detail: expect.stringMatching(/header|longer than the 5 ms/),
+    });
   });
 
   it('answers VERIFICATION_BUSY at once when the queue is full, and still finishes what it accepted', async () => {

@@ -13,7 +13,12 @@ import { Worker } from 'node:worker_threads';
 import { isErrorCode, MadoguchiError } from '@madoguchi/shared';
 import { createDocumentVerifier, type DocumentVerifier } from './document-verifier.js';
 import { publicKeyMap, type VerificationResult } from './signing.js';
-import type { VerificationJobMessage, VerificationReplyMessage, VerificationWorkerReadyMessage, VerificationWorkerSetup } from './verification-messages.js';
+import type {
+  VerificationJobMessage,
+  VerificationReplyMessage,
+  VerificationWorkerReadyMessage,
+  VerificationWorkerSetup,
+} from './verification-messages.js';
 
 export interface VerificationPoolOptions {
   /** Worker threads (default 1: verification is rare next to issuance, which has the cores). */
@@ -68,13 +73,18 @@ function startWorker(setup: VerificationWorkerSetup, memoryLimitMb: number): Wor
 }
 
 // eslint-disable-next-line max-lines-per-function -- a factory whose short methods share the pool's private state (slots, queue, counters)
-export function createVerificationPool(publicKeys: Record<string, KeyObject | string>, options: VerificationPoolOptions = {}): VerificationPool {
+export function createVerificationPool(
+  publicKeys: Record<string, KeyObject | string>,
+  options: VerificationPoolOptions = {},
+): VerificationPool {
   const deadlineMs = options.deadlineMs ?? DEFAULT_VERIFICATION_DEADLINE_MS;
   const queueLimit = options.queueLimit ?? 8;
   const memoryLimitMb = options.memoryLimitMb ?? 64;
   const recycleAboveBytes = (options.recycleAboveMb ?? memoryLimitMb / 2) * 1024 * 1024;
   const keys = publicKeyMap(publicKeys);
-  const setup: VerificationWorkerSetup = { publicKeys: Object.fromEntries([...keys].map(([id, key]) => [id, key.export({ type: 'spki', format: 'pem' }).toString()])) };
+  const setup: VerificationWorkerSetup = {
+    publicKeys: Object.fromEntries([...keys].map(([id, key]) => [id, key.export({ type: 'spki', format: 'pem' }).toString()])),
+  };
   const inProcess = createDocumentVerifier(keys);
   /**
    * One entry per worker, started by the first upload (a worker costs ~1.5 s of CPU to start, and
@@ -106,7 +116,12 @@ export function createVerificationPool(publicKeys: Record<string, KeyObject | st
     });
     worker.on('error', (error: Error & { code?: string }) => {
       const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      gone(slot, outOfMemory ? refused(`needed more than the ${memoryLimitMb} MB a verification may use`) : new MadoguchiError('INTERNAL', `verification worker failed: ${error.name}`));
+      gone(
+        slot,
+        outOfMemory
+          ? refused(`needed more than the ${memoryLimitMb} MB a verification may use`)
+          : new MadoguchiError('INTERNAL', `verification worker failed: ${error.name}`),
+      );
     });
     worker.on('exit', () => gone(slot, new MadoguchiError('INTERNAL', 'verification worker exited')));
     return slot;
@@ -135,7 +150,9 @@ export function createVerificationPool(publicKeys: Record<string, KeyObject | st
     // fail, and the next upload tries again (no spawning in a loop).
     retire(slot, started);
     running?.reject(error);
-    if (!started) for (const job of queue.splice(0)) job.reject(new MadoguchiError('INTERNAL', `verification worker did not start: ${error.detail ?? error.code}`));
+    if (!started)
+      for (const job of queue.splice(0))
+        job.reject(new MadoguchiError('INTERNAL', `verification worker did not start: ${error.detail ?? error.code}`));
     pump();
   }
 
@@ -177,7 +194,8 @@ export function createVerificationPool(publicKeys: Record<string, KeyObject | st
     verifyPayload: (qrText) => inProcess.verifyPayload(qrText),
     verifyDocument(pdf) {
       if (closed) return Promise.reject(new MadoguchiError('VERIFICATION_BUSY', 'verification closed'));
-      if (queue.length >= queueLimit) return Promise.reject(new MadoguchiError('VERIFICATION_BUSY', `${queue.length} uploads already waiting`));
+      if (queue.length >= queueLimit)
+        return Promise.reject(new MadoguchiError('VERIFICATION_BUSY', `${queue.length} uploads already waiting`));
       fillSlots();
       // A copy of its own, so it can be transferred: the caller's bytes may share a pooled buffer.
       const own = new Uint8Array(pdf.byteLength);

@@ -7,7 +7,12 @@ import { MadoguchiError } from '@madoguchi/shared';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDocumentVerifier } from './document-verifier.js';
-import type { VerificationJobMessage, VerificationReplyMessage, VerificationWorkerReadyMessage, VerificationWorkerSetup } from './verification-messages.js';
+import type {
+  VerificationJobMessage,
+  VerificationReplyMessage,
+  VerificationWorkerReadyMessage,
+  VerificationWorkerSetup,
+} from './verification-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('verification-worker must run in a worker thread');
@@ -36,7 +41,10 @@ async function handle(job: VerificationJobMessage, verifier: ReturnType<typeof c
   } catch (error) {
     const e = error as Error;
     const heapUsedBytes = getHeapStatistics().used_heap_size;
-    reply = error instanceof MadoguchiError ? { jobId: job.jobId, ok: false, code: error.code, detail: error.detail, message: e.message, heapUsedBytes } : { jobId: job.jobId, ok: false, message: e.message, heapUsedBytes };
+    reply =
+      error instanceof MadoguchiError
+        ? { jobId: job.jobId, ok: false, code: error.code, detail: error.detail, message: e.message, heapUsedBytes }
+        : { jobId: job.jobId, ok: false, message: e.message, heapUsedBytes };
   }
   port!.postMessage(reply);
 }

@@ -31,7 +31,15 @@ function input(index: number, issueNumber: string): RenderInput {
       members: [r],
       wholeHousehold: false,
       householdHeadName: r.name,
-      options: { scope: 'selected', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true },
+      options: {
+        scope: 'selected',
+        memberIds: [],
+        form: 'household',
+        householdHeadAndRelationship: true,
+        domicile: false,
+        myNumber: false,
+        foreignResidentItems: true,
+      },
     },
   };
 }
@@ -51,7 +59,11 @@ async function payloadOf(pdf: Uint8Array): Promise<string> {
 describe('document verification', () => {
   it('accepts an issued document and its payload, with the signed claims', async () => {
     const result = await verifier.verifyDocument(docA.pdf);
-    expect(result).toMatchObject({ authentic: true, keyId: 'center-1', claims: { issueNumber: 'A-000001', certificateType: 'residenceRecord', issuedOn: '2026-11-23', contentSha256: docA.contentSha256 } });
+    expect(result).toMatchObject({
+      authentic: true,
+      keyId: 'center-1',
+      claims: { issueNumber: 'A-000001', certificateType: 'residenceRecord', issuedOn: '2026-11-23', contentSha256: docA.contentSha256 },
+    });
     expect(verifier.verifyPayload(await payloadOf(docA.pdf)).authentic).toBe(true);
   });
 
@@ -79,12 +91,26 @@ describe('document verification', () => {
     claims.n = 'B-000002';
     const edited = `${prefix}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${sig}`;
     expect(verifier.verifyPayload(edited)).toEqual({ authentic: false, reason: 'bad-signature' });
-    const stranger = createVerificationSigner(otherKeys.privateKey, 'center-9').sign({ issueNumber: 'X', municipalityCode: '131016', certificateType: 'residenceRecord', issuedOn: '2026-11-23', contentSha256: docA.contentSha256 });
+    const stranger = createVerificationSigner(otherKeys.privateKey, 'center-9').sign({
+      issueNumber: 'X',
+      municipalityCode: '131016',
+      certificateType: 'residenceRecord',
+      issuedOn: '2026-11-23',
+      contentSha256: docA.contentSha256,
+    });
     expect(verifier.verifyPayload(stranger)).toEqual({ authentic: false, reason: 'unknown-key' });
-    const forged = createVerificationSigner(otherKeys.privateKey, 'center-1').sign({ issueNumber: 'X', municipalityCode: '131016', certificateType: 'residenceRecord', issuedOn: '2026-11-23', contentSha256: docA.contentSha256 });
+    const forged = createVerificationSigner(otherKeys.privateKey, 'center-1').sign({
+      issueNumber: 'X',
+      municipalityCode: '131016',
+      certificateType: 'residenceRecord',
+      issuedOn: '2026-11-23',
+      contentSha256: docA.contentSha256,
+    });
     expect(verifier.verifyPayload(forged)).toEqual({ authentic: false, reason: 'bad-signature' });
     expect(verifier.verifyPayload('hello')).toEqual({ authentic: false, reason: 'malformed' });
-    await expect(verifier.verifyDocument(new TextEncoder().encode('%PDF-1.7 nonsense'))).rejects.toMatchObject({ code: 'VERIFICATION_DOCUMENT_REFUSED' });
+    await expect(verifier.verifyDocument(new TextEncoder().encode('%PDF-1.7 nonsense'))).rejects.toMatchObject({
+      code: 'VERIFICATION_DOCUMENT_REFUSED',
+    });
   });
 
   it('gives the same content hash for the same input, a different one for another resident', async () => {

@@ -23,16 +23,28 @@ const PIN = '7391';
 beforeAll(async () => {
   pki = await createTestPki(join(dir, 'pki'));
   ({ privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 }));
-  const issued = await issueCardCertificate(pki, { notAfter: new Date('2031-01-01T00:00:00Z'), keyPair: { privateKey, publicKey: createPublicKey(privateKey) } });
+  const issued = await issueCardCertificate(pki, {
+    notAfter: new Date('2031-01-01T00:00:00Z'),
+    keyPair: { privateKey, publicKey: createPublicKey(privateKey) },
+  });
   certificateDer = issued.certificateDer;
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function makeCard(tokenType: TokenType = 'card'): VirtualJpkiCard {
-  return new VirtualJpkiCard({ tokenType, authCertificateDer: certificateDer, authPrivateKey: privateKey, authPin: PIN, certificateFiller: 100 });
+  return new VirtualJpkiCard({
+    tokenType,
+    authCertificateDer: certificateDer,
+    authPrivateKey: privateKey,
+    authPin: PIN,
+    certificateFiller: 100,
+  });
 }
 
-function setup(card: SimulatedCard | null = makeCard(), timeouts: Pick<CardServiceOptions, 'commandTimeoutMs' | 'operationTimeoutMs'> = {}): { reader: VirtualReader; service: CardService; logs: unknown[] } {
+function setup(
+  card: SimulatedCard | null = makeCard(),
+  timeouts: Pick<CardServiceOptions, 'commandTimeoutMs' | 'operationTimeoutMs'> = {},
+): { reader: VirtualReader; service: CardService; logs: unknown[] } {
   const reader = createVirtualReader();
   const logs: unknown[] = [];
   const service = createCardService({ transport: reader.transport, log: (event, fields) => logs.push({ event, fields }), ...timeouts });
@@ -181,7 +193,8 @@ describe('card service over the in-process virtual reader', () => {
     await service.authenticate(pin, challenge);
     const text = JSON.stringify(logs) + inspect(logs, { depth: 10 });
     expect(logs.length).toBeGreaterThan(2);
-    for (const secret of [PIN, '7390', Buffer.from(PIN).toString('hex'), Buffer.from(PIN).toString('base64')]) expect(text).not.toContain(secret);
+    for (const secret of [PIN, '7390', Buffer.from(PIN).toString('hex'), Buffer.from(PIN).toString('base64')])
+      expect(text).not.toContain(secret);
   });
 
   it('runs operations one at a time', async () => {

@@ -85,12 +85,21 @@ export function createCardService(options: CardServiceOptions): CardService {
    * One card operation at a time; a failure maps to a catalog error and never blocks the next. The
    * budget starts when the operation is asked for, so time spent waiting behind another counts.
    */
-  function exclusive<T>(name: string, work: (client: JpkiClient) => Promise<T>, disconnect: { reset: boolean }, callerSignal?: AbortSignal): Promise<T> {
+  function exclusive<T>(
+    name: string,
+    work: (client: JpkiClient) => Promise<T>,
+    disconnect: { reset: boolean },
+    callerSignal?: AbortSignal,
+  ): Promise<T> {
     const cancelled = new AbortController();
     const onCallerAbort = () => cancelled.abort(new MadoguchiError('CARD_ERROR', `${name}: abandoned by the session`));
     if (callerSignal?.aborted) onCallerAbort();
     else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    const budget = deadline(operationTimeoutMs, () => new MadoguchiError('CARD_ERROR', `${name}: over the ${operationTimeoutMs} ms budget`), cancelled.signal);
+    const budget = deadline(
+      operationTimeoutMs,
+      () => new MadoguchiError('CARD_ERROR', `${name}: over the ${operationTimeoutMs} ms budget`),
+      cancelled.signal,
+    );
     const { signal } = budget;
     const run = async (): Promise<T> => {
       if (closed) throw new MadoguchiError('CARD_READER_UNAVAILABLE', 'card service closed');

@@ -72,7 +72,9 @@ describe('JPKI client', () => {
 
   it('reports tries left, locked, and "already verified" (9000: no count) from the empty VERIFY', async () => {
     const counterFor = async (sw: number) => {
-      const { connection } = scripted((apdu) => (isSelect(apdu) ? SELECT_OK : isVerify(apdu) && apdu.length === 4 ? [sw >> 8, sw & 0xff] : [0x6d, 0x00]));
+      const { connection } = scripted((apdu) =>
+        isSelect(apdu) ? SELECT_OK : isVerify(apdu) && apdu.length === 4 ? [sw >> 8, sw & 0xff] : [0x6d, 0x00],
+      );
       return new JpkiClient(connection).pinCounter();
     };
     expect(await counterFor(0x63c2)).toEqual({ kind: 'triesLeft', triesLeft: 2 });
@@ -102,14 +104,20 @@ describe('JPKI client', () => {
     it('gives up with CARD_ERROR on a card that answers every command with 61 FF', async () => {
       calls = 0;
       const { connection, seen } = endless([0x61, 0xff]);
-      await expect(new JpkiClient(connection).selectAp()).rejects.toMatchObject({ code: 'CARD_ERROR', detail: expect.stringContaining('GET RESPONSE') as unknown });
+      await expect(new JpkiClient(connection).selectAp()).rejects.toMatchObject({
+        code: 'CARD_ERROR',
+        detail: expect.stringContaining('GET RESPONSE') as unknown,
+      });
       expect(seen.length).toBe(1 + MAX_GET_RESPONSE_ROUNDS);
     });
 
     it(`gives up with CARD_ERROR once a chained answer passes ${MAX_RESPONSE_BYTES} bytes`, async () => {
       calls = 0;
       const { connection, seen } = endless([...new Array(255).fill(0xee), 0x61, 0xff]);
-      await expect(new JpkiClient(connection).readBinary(0, 0)).rejects.toMatchObject({ code: 'CARD_ERROR', detail: expect.stringContaining(`${MAX_RESPONSE_BYTES} bytes`) as unknown });
+      await expect(new JpkiClient(connection).readBinary(0, 0)).rejects.toMatchObject({
+        code: 'CARD_ERROR',
+        detail: expect.stringContaining(`${MAX_RESPONSE_BYTES} bytes`) as unknown,
+      });
       expect(seen.length * 255).toBeGreaterThan(MAX_RESPONSE_BYTES);
       expect(seen.length).toBeLessThanOrEqual(1 + MAX_GET_RESPONSE_ROUNDS);
     });

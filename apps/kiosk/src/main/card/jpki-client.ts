@@ -17,7 +17,9 @@ export const EF_AUTH_KEY = 0x0017;
 export const EF_AUTH_PIN = 0x0018;
 
 /** DER prefix of DigestInfo for SHA-256 (RFC 8017 §9.2 note 1). */
-const SHA256_DIGEST_INFO_PREFIX = Uint8Array.from([0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]);
+const SHA256_DIGEST_INFO_PREFIX = Uint8Array.from([
+  0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+]);
 /** Certificates on real cards are ~1.5 KB; anything past this is a broken or hostile card (the center's limit too). */
 const MAX_CERTIFICATE_BYTES = MAX_AUTH_CERTIFICATE_BYTES;
 /**
@@ -66,7 +68,8 @@ export class JpkiClient {
     // A card that keeps saying "more data" (61xx) would otherwise be followed forever.
     for (let rounds = 0; result.sw >> 8 === 0x61; rounds++) {
       if (data.length > MAX_RESPONSE_BYTES) throw new MadoguchiError('CARD_ERROR', `answer over ${MAX_RESPONSE_BYTES} bytes`);
-      if (rounds === MAX_GET_RESPONSE_ROUNDS) throw new MadoguchiError('CARD_ERROR', `more data after ${MAX_GET_RESPONSE_ROUNDS} GET RESPONSE rounds`);
+      if (rounds === MAX_GET_RESPONSE_ROUNDS)
+        throw new MadoguchiError('CARD_ERROR', `more data after ${MAX_GET_RESPONSE_ROUNDS} GET RESPONSE rounds`);
       answer = await this.connection.transmit(Uint8Array.from([0x00, 0xc0, 0x00, 0x00, result.sw & 0xff]));
       result = split(answer);
       data = concat(data, result.data);
@@ -116,7 +119,8 @@ export class JpkiClient {
     const head = await this.readBinary(0, 4);
     if (head.sw !== SW_OK) throw statusWordError('readBinary', head.sw);
     const total = derTotalLength(head.data);
-    if (total === undefined || total > MAX_CERTIFICATE_BYTES) throw new MadoguchiError('CARD_ERROR', 'certificate EF does not start with a DER SEQUENCE');
+    if (total === undefined || total > MAX_CERTIFICATE_BYTES)
+      throw new MadoguchiError('CARD_ERROR', 'certificate EF does not start with a DER SEQUENCE');
     const out = new Uint8Array(total);
     out.set(head.data.subarray(0, Math.min(4, total)), 0);
     let offset = Math.min(4, total);

@@ -14,7 +14,14 @@ import { createRequire } from 'node:module';
 import type { CardLog } from './card-service.js';
 import { untilAborted } from './deadline.js';
 import { Listeners } from './listeners.js';
-import { TransportError, type CardConnection, type CardTransport, type CardTransportEvents, type ReaderStatus, type TransportFailure } from './transport.js';
+import {
+  TransportError,
+  type CardConnection,
+  type CardTransport,
+  type CardTransportEvents,
+  type ReaderStatus,
+  type TransportFailure,
+} from './transport.js';
 
 // pcsclite is CommonJS; these are the parts of its API we use (its own typings use `export =`).
 const require = createRequire(import.meta.url);
@@ -343,7 +350,10 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
       };
       const failure = (error: unknown) => {
         const kind = classifyPcscError(error);
-        return new TransportError(kind === 'other' && !entry.present ? 'cardRemoved' : kind, error instanceof Error ? error.message : String(error));
+        return new TransportError(
+          kind === 'other' && !entry.present ? 'cardRemoved' : kind,
+          error instanceof Error ? error.message : String(error),
+        );
       };
       /**
        * vpcd reports a card pulled mid-APDU as an empty answer or a failed transaction, and pcscd
@@ -353,12 +363,15 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
       const settle = async (error: unknown): Promise<TransportError> => {
         const deadline = Date.now() + 1000;
         while (entry.present && readers.get(reader.name) === entry && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-        if (readers.get(reader.name) !== entry && status !== 'ready') return new TransportError('readerUnavailable', 'reader gone during the command');
+        if (readers.get(reader.name) !== entry && status !== 'ready')
+          return new TransportError('readerUnavailable', 'reader gone during the command');
         return failure(error);
       };
       inUse = true;
       const connecting = new Promise<number>((resolve, reject) => {
-        reader.connect({ share_mode: reader.SCARD_SHARE_EXCLUSIVE }, (error: unknown, p: number) => (error ? reject(failure(error)) : resolve(p)));
+        reader.connect({ share_mode: reader.SCARD_SHARE_EXCLUSIVE }, (error: unknown, p: number) =>
+          error ? reject(failure(error)) : resolve(p),
+        );
       });
       let protocol: number;
       try {

@@ -22,7 +22,12 @@ describe('PinBuffer', () => {
 
   it('cannot be carried out by JSON, util.inspect, string conversion or structured clone (Electron IPC)', () => {
     const pin = PinBuffer.fromDigits('5829');
-    const leaks = [JSON.stringify({ pin }), inspect(pin, { showHidden: true, depth: 5 }), String(pin), JSON.stringify(structuredClone({ pin }))];
+    const leaks = [
+      JSON.stringify({ pin }),
+      inspect(pin, { showHidden: true, depth: 5 }),
+      String(pin),
+      JSON.stringify(structuredClone({ pin })),
+    ];
     for (const text of leaks) {
       expect(text).not.toContain('5829');
       expect(text).not.toMatch(/53,\s*56,\s*50,\s*57/);

@@ -13,7 +13,8 @@ export class CardPinWrongError extends MadoguchiError {
   }
 }
 
-export type PinStatus = { kind: 'verified' } | { kind: 'triesLeft'; triesLeft: number } | { kind: 'locked' } | { kind: 'unexpected'; sw: number };
+export type PinStatus =
+  { kind: 'verified' } | { kind: 'triesLeft'; triesLeft: number } | { kind: 'locked' } | { kind: 'unexpected'; sw: number };
 
 /** The answer to VERIFY, with or without a PIN in it. */
 export function pinStatus(sw: number): PinStatus {

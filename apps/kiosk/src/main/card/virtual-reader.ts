@@ -54,7 +54,10 @@ function virtualSession(current: SimulatedCard, hooks: SessionHooks): CardConnec
       let fault: unknown;
       const copy = Uint8Array.from(command);
       try {
-        answer = await untilAborted(Promise.resolve().then(() => current.transmit(copy)), signal);
+        answer = await untilAborted(
+          Promise.resolve().then(() => current.transmit(copy)),
+          signal,
+        );
       } catch (error) {
         if (signal?.aborted) {
           abandoned = true;

@@ -23,7 +23,9 @@ describe('center client deadline', () => {
     // TLS never completes against a silent peer; without the deadline this call would wait 3 × 40 s.
     const client = createCenterClient({ baseUrl: `https://127.0.0.1:${silent.port}`, cert: '', key: '', ca: '' });
     const started = Date.now();
-    await expect(client.pay('9b2f6a0e-3c1d-4e5f-8a7b-1c2d3e4f5a6b', 300, '5f0c1a2b-3d4e-4f60-8172-93a4b5c6d7e8', started + 1_500)).rejects.toMatchObject({ code: 'ISSUANCE_CENTER_UNREACHABLE' });
+    await expect(
+      client.pay('9b2f6a0e-3c1d-4e5f-8a7b-1c2d3e4f5a6b', 300, '5f0c1a2b-3d4e-4f60-8172-93a4b5c6d7e8', started + 1_500),
+    ).rejects.toMatchObject({ code: 'ISSUANCE_CENTER_UNREACHABLE' });
     client.close();
     // One attempt, cut at the deadline; no retry started after it.
     expect(silent.sockets.length).toBe(1);
@@ -32,8 +34,12 @@ describe('center client deadline', () => {
   it('refuses a request its route’s schema refuses before opening a connection (INPUT_INVALID)', async () => {
     silent = await silentServer();
     const client = createCenterClient({ baseUrl: `https://127.0.0.1:${silent.port}`, cert: '', key: '', ca: '' });
-    await expect(client.quote({ sessionId: '9b2f6a0e-3c1d-4e5f-8a7b-1c2d3e4f5a6b', certificateType: 'residenceRecord', copies: 0 })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
-    await expect(client.printResult('not-an-issuance', { issueNumber: 'x', outcome: 'printed' })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    await expect(
+      client.quote({ sessionId: '9b2f6a0e-3c1d-4e5f-8a7b-1c2d3e4f5a6b', certificateType: 'residenceRecord', copies: 0 }),
+    ).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    await expect(client.printResult('not-an-issuance', { issueNumber: 'x', outcome: 'printed' })).rejects.toMatchObject({
+      code: 'INPUT_INVALID',
+    });
     client.close();
     expect(silent.sockets.length).toBe(0);
   });

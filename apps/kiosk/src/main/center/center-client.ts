@@ -12,7 +12,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
-import { MadoguchiError, ReceivedErrorBody, isErrorCode, kioskApi, kioskPath, type KioskRouteName, type KioskRouteSpec, type RouteBody, type RouteParams, type RouteResponse } from '@madoguchi/shared';
+import {
+  MadoguchiError,
+  ReceivedErrorBody,
+  isErrorCode,
+  kioskApi,
+  kioskPath,
+  type KioskRouteName,
+  type KioskRouteSpec,
+  type RouteBody,
+  type RouteParams,
+  type RouteResponse,
+} from '@madoguchi/shared';
 
 export interface CenterClientOptions {
   /** e.g. https://127.0.0.1:8443 */
@@ -48,7 +59,10 @@ export function createCenterClient(options: CenterClientOptions) {
       const checked = spec.body.safeParse(input.body);
       if (!checked.success) {
         // Paths only: a body can hold a card certificate, never worth repeating in a log.
-        throw new MadoguchiError('INPUT_INVALID', `request to ${input.path} does not match its schema: ${checked.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+        throw new MadoguchiError(
+          'INPUT_INVALID',
+          `request to ${input.path} does not match its schema: ${checked.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+        );
       }
     }
     return call(spec.method, input.path, input.body, spec.response, timeoutMs, deadlineAt) as Promise<RouteResponse<N>>;
@@ -58,7 +72,14 @@ export function createCenterClient(options: CenterClientOptions) {
    * `deadlineAt` (epoch ms) bounds the whole call, retries included: a resident is waiting at the
    * machine, so no attempt starts, and none runs, past it.
    */
-  async function call(method: 'GET' | 'POST', path: string, body: unknown, schema: KioskRouteSpec['response'], timeoutMs = options.timeoutMs ?? 15_000, deadlineAt = Infinity): Promise<unknown> {
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: KioskRouteSpec['response'],
+    timeoutMs = options.timeoutMs ?? 15_000,
+    deadlineAt = Infinity,
+  ): Promise<unknown> {
     let lastError: unknown = new Error(`no attempt before the deadline of ${method} ${path}`);
     for (let attempt = 0; attempt <= retries; attempt++) {
       const remaining = deadlineAt - Date.now();
@@ -74,7 +95,10 @@ export function createCenterClient(options: CenterClientOptions) {
         const err = ReceivedErrorBody.safeParse(json);
         const received = err.success ? err.data.error.code : undefined;
         const code = isErrorCode(received) ? received : 'INTERNAL';
-        const failure = new MadoguchiError(code, `center answered ${status} to ${method} ${path}${received !== undefined && received !== code ? ` with unknown code ${received}` : ''}`);
+        const failure = new MadoguchiError(
+          code,
+          `center answered ${status} to ${method} ${path}${received !== undefined && received !== code ? ` with unknown code ${received}` : ''}`,
+        );
         // 5xx may be a passing fault: retry with the same idempotency key. 4xx is the center's decision.
         if (status >= 500 && status !== 501 && attempt < retries) {
           lastError = failure;
@@ -100,7 +124,8 @@ export function createCenterClient(options: CenterClientOptions) {
       route('authenticate', { path: kioskPath('authenticate'), body: { ...request, idempotencyKey } }),
     applyDomicileRegistration: (sessionId: string, idempotencyKey: string = randomUUID()) =>
       route('applyDomicileRegistration', { path: kioskPath('applyDomicileRegistration'), body: { idempotencyKey, sessionId } }),
-    quote: (request: WithoutKey<RouteBody<'quote'>>, idempotencyKey: string = randomUUID()) => route('quote', { path: kioskPath('quote'), body: { ...request, idempotencyKey } }),
+    quote: (request: WithoutKey<RouteBody<'quote'>>, idempotencyKey: string = randomUUID()) =>
+      route('quote', { path: kioskPath('quote'), body: { ...request, idempotencyKey } }),
     // Payment renders the documents: a longer attempt than the other calls, but never past the
     // caller's deadline (the escrow-payment budget).
     pay: (issuanceId: string, paidYen: RouteBody<'pay'>['paidYen'], idempotencyKey: string = randomUUID(), deadlineAt?: number) =>
@@ -108,14 +133,24 @@ export function createCenterClient(options: CenterClientOptions) {
     printResult: (issuanceId: string, request: WithoutKey<RouteBody<'printResult'>>, idempotencyKey: string = randomUUID()) =>
       route('printResult', { path: kioskPath('printResult', atIssuance(issuanceId)), body: { ...request, idempotencyKey } }),
     cancel: (issuanceId: string, reasonCode?: RouteBody<'cancel'>['reasonCode'], idempotencyKey: string = randomUUID()) =>
-      route('cancel', { path: kioskPath('cancel', atIssuance(issuanceId)), body: { idempotencyKey, ...(reasonCode ? { reasonCode } : {}) } }),
+      route('cancel', {
+        path: kioskPath('cancel', atIssuance(issuanceId)),
+        body: { idempotencyKey, ...(reasonCode ? { reasonCode } : {}) },
+      }),
     bindingKey: () => route('bindingKey', { path: kioskPath('bindingKey') }),
     close: () => agent.destroy(),
   };
 }
 
 /** One HTTPS attempt over the kiosk's mutual-TLS agent: the status and the parsed JSON (null when none). */
-function send(agent: https.Agent, base: URL, method: string, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; json: unknown }> {
+function send(
+  agent: https.Agent,
+  base: URL,
+  method: string,
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = https.request(
@@ -125,7 +160,10 @@ function send(agent: https.Agent, base: URL, method: string, path: string, body:
         port: base.port || 443,
         method,
         path,
-        headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
+        headers: {
+          accept: 'application/json',
+          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+        },
         timeout: timeoutMs,
       },
       (res) => {

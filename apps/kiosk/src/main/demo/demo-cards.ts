@@ -12,7 +12,9 @@ import type { DemoCardPort } from '../session/ports.js';
 export function createDemoCards(stateDir: string, reader: VirtualReader): DemoCardPort {
   // labels.json (written by the demo launcher) says what each card demonstrates.
   const labelsFile = join(stateDir, 'labels.json');
-  const labels: Record<string, string> = existsSync(labelsFile) ? (JSON.parse(readFileSync(labelsFile, 'utf8')) as Record<string, string>) : {};
+  const labels: Record<string, string> = existsSync(labelsFile)
+    ? (JSON.parse(readFileSync(labelsFile, 'utf8')) as Record<string, string>)
+    : {};
   const cards = listDemoCards(stateDir).map((c) => ({ cardId: c.cardId, label: `${labels[c.cardId] ?? c.label} (PIN ${c.pin})` }));
   return {
     cards,

@@ -26,7 +26,8 @@ export class SimulatedCashDevice implements CashDevice {
 
   /** The demo panel's coin slot: only a real Japanese coin or note goes in. */
   insert(amount: number): void {
-    if (!(CASH_DENOMINATIONS as readonly number[]).includes(amount)) throw new MadoguchiError('INPUT_INVALID', 'not a Japanese coin or note');
+    if (!(CASH_DENOMINATIONS as readonly number[]).includes(amount))
+      throw new MadoguchiError('INPUT_INVALID', 'not a Japanese coin or note');
     const inserted = yen(amount);
     for (const listener of this.listeners) listener(inserted);
   }

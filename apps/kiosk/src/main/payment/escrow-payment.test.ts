@@ -35,7 +35,12 @@ describe('payFromEscrow', () => {
       clock += 6_000; // each attempt runs 6 s before the network gives up
       throw new MadoguchiError('ISSUANCE_CENTER_UNREACHABLE');
     };
-    const outcome = await payFromEscrow(pay, 'k', { retryDelaysMs: [1_000, 3_000, 5_000], budgetMs: 10_000, now: () => clock, sleep: async (ms) => void (clock += ms) });
+    const outcome = await payFromEscrow(pay, 'k', {
+      retryDelaysMs: [1_000, 3_000, 5_000],
+      budgetMs: 10_000,
+      now: () => clock,
+      sleep: async (ms) => void (clock += ms),
+    });
     // 0–6 s first attempt, 1 s pause, 7–13 s second; a third would start past 10 s.
     expect(outcome).toEqual({ kind: 'unknown', code: 'ISSUANCE_CENTER_UNREACHABLE', attempts: 2 });
     expect(deadlines).toEqual([10_000, 10_000]);
@@ -48,11 +53,23 @@ describe('payFromEscrow', () => {
   });
 
   it('takes the center’s answer as final: a refusal on the first attempt, or on a retry', async () => {
-    expect(await payFromEscrow(scripted('ELIGIBILITY_OUTSIDE_HOURS').pay, 'k', noPause)).toEqual({ kind: 'refused', code: 'ELIGIBILITY_OUTSIDE_HOURS', attempts: 1 });
+    expect(await payFromEscrow(scripted('ELIGIBILITY_OUTSIDE_HOURS').pay, 'k', noPause)).toEqual({
+      kind: 'refused',
+      code: 'ELIGIBILITY_OUTSIDE_HOURS',
+      attempts: 1,
+    });
     // On the first attempt "invalid state" is a decision (the quote was voided or used), not a fault.
-    expect(await payFromEscrow(scripted('ISSUANCE_INVALID_STATE').pay, 'k', noPause)).toEqual({ kind: 'refused', code: 'ISSUANCE_INVALID_STATE', attempts: 1 });
+    expect(await payFromEscrow(scripted('ISSUANCE_INVALID_STATE').pay, 'k', noPause)).toEqual({
+      kind: 'refused',
+      code: 'ISSUANCE_INVALID_STATE',
+      attempts: 1,
+    });
     // The stored refusal replayed to a retry.
-    expect(await payFromEscrow(scripted('ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_RENDER_TIMEOUT').pay, 'k', noPause)).toEqual({ kind: 'refused', code: 'ISSUANCE_RENDER_TIMEOUT', attempts: 2 });
+    expect(await payFromEscrow(scripted('ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_RENDER_TIMEOUT').pay, 'k', noPause)).toEqual({
+      kind: 'refused',
+      code: 'ISSUANCE_RENDER_TIMEOUT',
+      attempts: 2,
+    });
   });
 
   it('never calls an unreadable answer a refusal, and does not ask for it again', async () => {

@@ -63,7 +63,11 @@ export const DEFAULT_PAYMENT_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000]
  */
 export const DEFAULT_PAYMENT_BUDGET_MS = 90_000;
 
-export async function payFromEscrow<T>(pay: (idempotencyKey: string, deadlineAt: number) => Promise<T>, idempotencyKey: string, options: EscrowPaymentOptions): Promise<PaymentOutcome<T>> {
+export async function payFromEscrow<T>(
+  pay: (idempotencyKey: string, deadlineAt: number) => Promise<T>,
+  idempotencyKey: string,
+  options: EscrowPaymentOptions,
+): Promise<PaymentOutcome<T>> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const deadlineAt = now() + (options.budgetMs ?? DEFAULT_PAYMENT_BUDGET_MS);
@@ -77,7 +81,8 @@ export async function payFromEscrow<T>(pay: (idempotencyKey: string, deadlineAt:
       options.log?.('payment outcome unknown', { code, attempt: attempt + 1 });
       // The resident is told the center could not be reached; "still running" is the center's detail.
       const outOfTime = now() + (options.retryDelaysMs[attempt] ?? 0) >= deadlineAt;
-      if (verdict === 'unknownFinal' || attempt >= options.retryDelaysMs.length || outOfTime) return { kind: 'unknown', code: verdict === 'unknownFinal' ? code : 'ISSUANCE_CENTER_UNREACHABLE', attempts: attempt + 1 };
+      if (verdict === 'unknownFinal' || attempt >= options.retryDelaysMs.length || outOfTime)
+        return { kind: 'unknown', code: verdict === 'unknownFinal' ? code : 'ISSUANCE_CENTER_UNREACHABLE', attempts: attempt + 1 };
       await sleep(options.retryDelaysMs[attempt]!);
     }
   }

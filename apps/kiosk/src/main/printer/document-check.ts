@@ -21,7 +21,8 @@ export type DocumentCheck = { ok: true; binding: DocumentBinding; pdf: Uint8Arra
 export async function checkDeliveredDocument(doc: DeliveredDocument, expected: ExpectedDocument): Promise<DocumentCheck> {
   const fail = (reason: string): DocumentCheck => ({ ok: false, reason });
   const bindingBytes = Buffer.from(doc.bindingJson, 'utf8');
-  if (!verify(null, bindingBytes, expected.centerPublicKey, Buffer.from(doc.bindingSignature, 'base64'))) return fail('binding signature does not verify with the center key');
+  if (!verify(null, bindingBytes, expected.centerPublicKey, Buffer.from(doc.bindingSignature, 'base64')))
+    return fail('binding signature does not verify with the center key');
   let signed: DocumentBinding;
   try {
     signed = DocumentBinding.parse(JSON.parse(doc.bindingJson));
@@ -49,7 +50,8 @@ export async function checkDeliveredDocument(doc: DeliveredDocument, expected: E
   const pages = Array.isArray(text) ? text : [text];
   for (let i = 0; i < pageCount; i++) {
     const want = signed.pageIssueNumbers[i]!;
-    if (!want.startsWith(signed.issueNumber) || !want.endsWith(`${i + 1}/${pageCount}`)) return fail(`page ${i + 1} issue number is not ${signed.issueNumber} ${i + 1}/${pageCount}`);
+    if (!want.startsWith(signed.issueNumber) || !want.endsWith(`${i + 1}/${pageCount}`))
+      return fail(`page ${i + 1} issue number is not ${signed.issueNumber} ${i + 1}/${pageCount}`);
     if (!squash(pages[i] ?? '').includes(squash(want))) return fail(`page ${i + 1} does not carry its issue number`);
   }
   return { ok: true, binding: signed, pdf };

@@ -12,7 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { SpoolPrinter, type PrintJob } from './spool-printer.js';
 
 const workDir = () => mkdtempSync(join(tmpdir(), 'spool-printer-'));
-const job = (pdf: Uint8Array = Buffer.from('%PDF-1.7 resident data')): PrintJob => ({ issuanceId: randomUUID(), copyIndex: 1, issueNumber: 'n', pdf });
+const job = (pdf: Uint8Array = Buffer.from('%PDF-1.7 resident data')): PrintJob => ({
+  issuanceId: randomUUID(),
+  copyIndex: 1,
+  issueNumber: 'n',
+  pdf,
+});
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe('spool printer', () => {

@@ -68,7 +68,11 @@ function setup(timeouts: Pick<CardServiceOptions, 'commandTimeoutMs' | 'operatio
       },
     },
     center: {
-      challenge: async () => ({ challengeId: randomUUID(), challenge: randomBytes(32).toString('base64'), expiresAt: new Date(Date.now() + 60_000).toISOString() }),
+      challenge: async () => ({
+        challengeId: randomUUID(),
+        challenge: randomBytes(32).toString('base64'),
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      }),
       authenticate: notBeforeThePin,
       applyDomicileRegistration: notBeforeThePin,
       quote: notBeforeThePin,

@@ -155,7 +155,8 @@ describe('the kiosk session follows the screen table', () => {
       // The outcome picks between the edges of one intent: a card already on the reader, a refused item.
       const at = await reach(screen, { cardPresent: type === 'start' && to === 'readingCard' });
       if (type === 'pinSubmit') await at.t.typePin('1234');
-      const intent: KioskIntent = type === 'chooseCertificate' && to === 'refused' ? { type, certificateType: 'sealCertificate' } : stepIntents[type];
+      const intent: KioskIntent =
+        type === 'chooseCertificate' && to === 'refused' ? { type, certificateType: 'sealCertificate' } : stepIntents[type];
       const published = at.t.views.length;
       await at.send(intent);
       expect(at.t.views[published]?.screen, at.t.logs.join('\n')).toBe(to);

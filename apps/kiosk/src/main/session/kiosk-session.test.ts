@@ -11,7 +11,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
 import { errorMessage } from '@madoguchi/shared';
 import { SpoolPrinter } from '../printer/spool-printer.js';
-import { cardKey, certificateDer, setup as setupSession, toMenu, toPayment, type Harness, type SetupOptions, type Tamper } from './session-test-harness.js';
+import {
+  cardKey,
+  certificateDer,
+  setup as setupSession,
+  toMenu,
+  toPayment,
+  type Harness,
+  type SetupOptions,
+  type Tamper,
+} from './session-test-harness.js';
 
 const newCard = () => new VirtualJpkiCard({ authCertificateDer: certificateDer, authPrivateKey: cardKey.privateKey, authPin: '1234' });
 const setup = (tamper: Tamper = 'none', options: Omit<SetupOptions, 'newCard'> = {}) => setupSession(tamper, { newCard, ...options });
@@ -106,7 +115,12 @@ describe('kiosk session', () => {
       await t.send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
       await t.send({ type: 'confirm' });
       await t.insertCash(500);
-      expect(t.session.getView()).toMatchObject({ screen: 'error', error: { code: 'ISSUANCE_DOCUMENT_MISMATCH' }, refundYen: 500, printedDocuments: 0 });
+      expect(t.session.getView()).toMatchObject({
+        screen: 'error',
+        error: { code: 'ISSUANCE_DOCUMENT_MISMATCH' },
+        refundYen: 500,
+        printedDocuments: 0,
+      });
       expect(readdirSync(t.spoolDir)).toEqual([]);
       expect(t.printed()).toEqual([]);
       expect(t.fake.calls).toContain('print:rejected');
@@ -153,14 +167,24 @@ describe('kiosk session', () => {
 
     // A refusal at the recheck (the quote is voided) and a render failure (the center refunds its
     // own payment) alike: nothing is owed, the escrow goes back, and nothing is collected.
-    for (const code of ['ELIGIBILITY_OUTSIDE_HOURS', 'ELIGIBILITY_OUTAGE', 'ELIGIBILITY_TYPE_NOT_OFFERED', 'ISSUANCE_RENDER_FAILED', 'ISSUANCE_INVALID_STATE'] as const) {
+    for (const code of [
+      'ELIGIBILITY_OUTSIDE_HOURS',
+      'ELIGIBILITY_OUTAGE',
+      'ELIGIBILITY_TYPE_NOT_OFFERED',
+      'ISSUANCE_RENDER_FAILED',
+      'ISSUANCE_INVALID_STATE',
+    ] as const) {
       it(`returns the escrow and shows the refusal when the center refuses the payment (${code})`, async () => {
         const t = setup();
         await toPayment(t);
         t.fake.answerPayments(code);
         await t.insertCash(500);
         const view = t.session.getView();
-        expect(view, t.logs.join('\n')).toMatchObject({ screen: 'error', error: { code, message: errorMessage(code, 'ja') }, refundYen: 500 });
+        expect(view, t.logs.join('\n')).toMatchObject({
+          screen: 'error',
+          error: { code, message: errorMessage(code, 'ja') },
+          refundYen: 500,
+        });
         expect(view.printedDocuments).toBeUndefined();
         expect(t.cash().movements).toEqual([
           { kind: 'inserted', yen: 500 },
@@ -202,7 +226,11 @@ describe('kiosk session', () => {
       await toPayment(t);
       t.fake.answerPayments('ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_CENTER_UNREACHABLE', 'ISSUANCE_CENTER_UNREACHABLE');
       await t.insertCash(500);
-      expect(t.session.getView(), t.logs.join('\n')).toMatchObject({ screen: 'error', error: { code: 'ISSUANCE_CENTER_UNREACHABLE' }, refundYen: 500 });
+      expect(t.session.getView(), t.logs.join('\n')).toMatchObject({
+        screen: 'error',
+        error: { code: 'ISSUANCE_CENTER_UNREACHABLE' },
+        refundYen: 500,
+      });
       expect(new Set(t.fake.payKeys).size).toBe(1);
       // Never collected: the center's refunds cannot hand cash back to a resident who has left.
       expect(t.cash().movements).toEqual([
@@ -230,7 +258,21 @@ describe('kiosk session', () => {
     const t = setup();
     await toMenu(t);
     await t.send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
-    await t.send({ type: 'setOptions', options: { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } }, copies: 2 });
+    await t.send({
+      type: 'setOptions',
+      options: {
+        residenceRecord: {
+          scope: 'household',
+          memberIds: [],
+          form: 'household',
+          householdHeadAndRelationship: true,
+          domicile: false,
+          myNumber: false,
+          foreignResidentItems: true,
+        },
+      },
+      copies: 2,
+    });
     await t.send({ type: 'confirm' });
     expect(t.session.getView().quote).toMatchObject({ totalYen: 600, copies: 2 });
     await t.insertCash(100);
@@ -258,10 +300,16 @@ describe('kiosk session', () => {
       await toMenu(t);
       expect(t.session.getView().domicileRegistration).toMatchObject({ status: 'notApplied', canApply: true });
       await t.send({ type: 'applyDomicileRegistration' });
-      expect(t.session.getView()).toMatchObject({ screen: 'domicileConfirm', domicileRegistration: { domicileMunicipalityName: '千代田区' } });
+      expect(t.session.getView()).toMatchObject({
+        screen: 'domicileConfirm',
+        domicileRegistration: { domicileMunicipalityName: '千代田区' },
+      });
       expect(t.fake.calls.filter((c) => c.startsWith('domicile'))).toEqual([]);
       await t.send({ type: 'confirm' });
-      expect(t.session.getView()).toMatchObject({ screen: 'domicileApplied', domicileRegistration: { status: 'pending', canApply: false } });
+      expect(t.session.getView()).toMatchObject({
+        screen: 'domicileApplied',
+        domicileRegistration: { status: 'pending', canApply: false },
+      });
       expect(t.fake.calls).toEqual(['challenge', 'authenticate', 'domicile:0']);
       expect(t.logs.join('\n')).not.toContain('千代田区');
       // Back on the menu the application is no longer offered: a second intent does nothing.
@@ -287,7 +335,11 @@ describe('kiosk session', () => {
       await toMenu(t);
       await t.send({ type: 'applyDomicileRegistration' });
       await t.send({ type: 'confirm' });
-      expect(t.session.getView()).toMatchObject({ screen: 'domicileConfirm', error: { code: 'DOMICILE_NOT_PARTICIPATING' }, domicileRegistration: { canApply: false, refusal: 'DOMICILE_NOT_PARTICIPATING' } });
+      expect(t.session.getView()).toMatchObject({
+        screen: 'domicileConfirm',
+        error: { code: 'DOMICILE_NOT_PARTICIPATING' },
+        domicileRegistration: { canApply: false, refusal: 'DOMICILE_NOT_PARTICIPATING' },
+      });
       await t.send({ type: 'confirm' });
       expect(t.fake.calls.filter((c) => c.startsWith('domicile'))).toHaveLength(1);
       await t.send({ type: 'back' });

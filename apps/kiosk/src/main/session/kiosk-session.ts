@@ -74,7 +74,15 @@ export class KioskSession {
     private readonly options: KioskSessionOptions = {},
   ) {
     this.customer = this.newCustomer();
-    this.view = { bridgeVersion: BRIDGE_VERSION, revision: 0, screen: 'idle', language: 'ja', readerStatus: deps.card.readerStatus, cardPresent: deps.card.cardPresent, ...(deps.demo ? { demoCards: deps.demo.cards } : {}) };
+    this.view = {
+      bridgeVersion: BRIDGE_VERSION,
+      revision: 0,
+      screen: 'idle',
+      language: 'ja',
+      readerStatus: deps.card.readerStatus,
+      cardPresent: deps.card.cardPresent,
+      ...(deps.demo ? { demoCards: deps.demo.cards } : {}),
+    };
     this.unsubscribe.push(
       deps.card.on('readerStatus', (status) => this.enqueue(async () => this.update({ readerStatus: status }))),
       deps.card.on('cardInserted', () => this.enqueue(() => this.onCardInserted())),
@@ -101,8 +109,10 @@ export class KioskSession {
     if (!parsed.success) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'not a kiosk intent'));
     // Refused here, not in the queue, where a failed step would end the customer's session: a page
     // asking a real kiosk for demo cash changes nothing at all.
-    if (parsed.data.type === 'demoInsertCash' && !this.deps.demoCash) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cash is off'));
-    if ((parsed.data.type === 'demoPlaceCard' || parsed.data.type === 'demoRemoveCard') && !this.deps.demo) return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cards are off'));
+    if (parsed.data.type === 'demoInsertCash' && !this.deps.demoCash)
+      return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cash is off'));
+    if ((parsed.data.type === 'demoPlaceCard' || parsed.data.type === 'demoRemoveCard') && !this.deps.demo)
+      return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cards are off'));
     // The way out wins over a card still working: its call ends now, and the cancel runs next.
     if (parsed.data.type === 'cancel') this.abandonCardCall();
     return this.enqueue(() => this.handle(parsed.data));
@@ -141,7 +151,9 @@ export class KioskSession {
         // Money comes from the cash device only; the demo panel may drop coins into the simulated one.
         return this.deps.demoCash?.insert(intent.yen);
       case 'start':
-        return this.update({ screen: this.view.cardPresent ? 'readingCard' : 'placeCard' }).then(() => (this.view.cardPresent ? this.readCard() : undefined));
+        return this.update({ screen: this.view.cardPresent ? 'readingCard' : 'placeCard' }).then(() =>
+          this.view.cardPresent ? this.readCard() : undefined,
+        );
       case 'pinKey':
         return this.pinKey(intent.position);
       case 'pinBackspace':
@@ -152,14 +164,17 @@ export class KioskSession {
         return this.choose(intent.certificateType);
       case 'applyDomicileRegistration':
         // Only what the center offered for this session: the page cannot apply on its own say-so.
-        return this.customer.auth?.domicileRegistration?.canApply ? this.update({ screen: 'domicileConfirm', error: undefined }) : undefined;
+        return this.customer.auth?.domicileRegistration?.canApply
+          ? this.update({ screen: 'domicileConfirm', error: undefined })
+          : undefined;
       case 'setOptions':
         return this.setOptions(intent.options, intent.copies);
       case 'confirm':
         if (screen === 'options') return this.requestQuote();
         return this.customer.auth?.domicileRegistration?.canApply ? this.applyDomicileRegistration() : undefined;
       case 'back':
-        if (screen === 'payment') return this.cancelQuote('back').then(() => this.update({ screen: 'options', quote: undefined, paidYen: undefined }));
+        if (screen === 'payment')
+          return this.cancelQuote('back').then(() => this.update({ screen: 'options', quote: undefined, paidYen: undefined }));
         return this.update({ screen: 'menu', error: undefined, selected: undefined });
       case 'cancel':
         if (screen === 'payment') await this.cancelQuote('cancel');
@@ -269,14 +284,29 @@ export class KioskSession {
       });
       this.customer.auth = auth;
       this.deps.log('resident authenticated', { municipality: auth.municipalityName.length > 0 });
-      await this.update({ screen: 'menu', municipalityName: auth.municipalityName, menu: auth.menu, householdMembers: auth.householdMembers, domicileRegistration: auth.domicileRegistration, pinTriesLeft: undefined, error: undefined });
+      await this.update({
+        screen: 'menu',
+        municipalityName: auth.municipalityName,
+        menu: auth.menu,
+        householdMembers: auth.householdMembers,
+        domicileRegistration: auth.domicileRegistration,
+        pinTriesLeft: undefined,
+        error: undefined,
+      });
     } catch (error) {
       if (signal.aborted) return; // as in readCard: the step that abandoned it comes next
       if (error instanceof MadoguchiError && error.code === 'CARD_PIN_WRONG') {
-        const triesLeft = (error as MadoguchiError & { triesLeft?: number }).triesLeft ?? Math.max(0, (this.customer.pinTriesLeft ?? 3) - 1);
+        const triesLeft =
+          (error as MadoguchiError & { triesLeft?: number }).triesLeft ?? Math.max(0, (this.customer.pinTriesLeft ?? 3) - 1);
         this.customer.pinTriesLeft = triesLeft;
         this.newPinEntry();
-        await this.update({ screen: 'pin', keypad: this.customer.keypad!.labels, pinLength: 0, pinTriesLeft: triesLeft, error: this.errorView('CARD_PIN_WRONG') });
+        await this.update({
+          screen: 'pin',
+          keypad: this.customer.keypad!.labels,
+          pinLength: 0,
+          pinTriesLeft: triesLeft,
+          error: this.errorView('CARD_PIN_WRONG'),
+        });
         return;
       }
       throw error;
@@ -289,7 +319,10 @@ export class KioskSession {
     const item = this.customer.auth?.menu.find((m: MenuItem) => m.certificateType === certificateType);
     if (!item) return;
     if (!item.available) {
-      await this.update({ screen: 'refused', error: this.errorView(isErrorCode(item.refusal) ? item.refusal : 'ELIGIBILITY_TYPE_NOT_OFFERED') });
+      await this.update({
+        screen: 'refused',
+        error: this.errorView(isErrorCode(item.refusal) ? item.refusal : 'ELIGIBILITY_TYPE_NOT_OFFERED'),
+      });
       return;
     }
     this.customer.selected = { certificateType, options: defaultOptions(certificateType, item), copies: 1 };
@@ -327,8 +360,17 @@ export class KioskSession {
       // The center's decision (pending already, not taking part, outside hours…): shown on the
       // confirmation screen, which then offers only the way back; the menu stops offering it.
       if (error instanceof MadoguchiError && (error.code.startsWith('DOMICILE_') || error.code.startsWith('ELIGIBILITY_'))) {
-        auth.domicileRegistration = { ...offer, canApply: false, refusal: error.code, ...(error.code === 'DOMICILE_REGISTRATION_PENDING' ? { status: 'pending' as const } : {}) };
-        await this.update({ screen: 'domicileConfirm', error: this.errorView(error.code), domicileRegistration: auth.domicileRegistration });
+        auth.domicileRegistration = {
+          ...offer,
+          canApply: false,
+          refusal: error.code,
+          ...(error.code === 'DOMICILE_REGISTRATION_PENDING' ? { status: 'pending' as const } : {}),
+        };
+        await this.update({
+          screen: 'domicileConfirm',
+          error: this.errorView(error.code),
+          domicileRegistration: auth.domicileRegistration,
+        });
         return;
       }
       throw error;
@@ -340,7 +382,10 @@ export class KioskSession {
     if (returned > 0) this.deps.log('cash returned', { yen: returned, reason });
     const quote = this.customer.quote;
     this.customer.quote = undefined;
-    if (quote) await this.deps.center.cancel(quote.issuanceId, 'ISSUANCE_INVALID_STATE').catch((e: unknown) => this.deps.log('cancel failed', { code: codeOf(e) }));
+    if (quote)
+      await this.deps.center
+        .cancel(quote.issuanceId, 'ISSUANCE_INVALID_STATE')
+        .catch((e: unknown) => this.deps.log('cancel failed', { code: codeOf(e) }));
   }
 
   /**
@@ -355,10 +400,14 @@ export class KioskSession {
     // One key for this quote's payment, drawn once: every retry is the same payment to the center,
     // answered with the first call's delivery or refusal, never a second payment.
     const idempotencyKey = randomUUID();
-    const outcome = await payFromEscrow((key, deadlineAt) => this.deps.center.pay(quote.issuanceId, quote.totalYen, key, deadlineAt), idempotencyKey, {
-      retryDelaysMs: this.options.paymentRetryDelaysMs ?? DEFAULT_PAYMENT_RETRY_DELAYS_MS,
-      log: this.deps.log,
-    });
+    const outcome = await payFromEscrow(
+      (key, deadlineAt) => this.deps.center.pay(quote.issuanceId, quote.totalYen, key, deadlineAt),
+      idempotencyKey,
+      {
+        retryDelaysMs: this.options.paymentRetryDelaysMs ?? DEFAULT_PAYMENT_RETRY_DELAYS_MS,
+        log: this.deps.log,
+      },
+    );
     if (outcome.kind !== 'paid') return this.paymentNotTaken(quote, outcome);
     const change = this.customer.cash.collect(quote.totalYen);
     this.deps.log('cash collected', { issuance: quote.issuanceId, yen: quote.totalYen, change, attempts: outcome.attempts });
@@ -370,7 +419,13 @@ export class KioskSession {
   private async paymentNotTaken(quote: QuoteResponse, outcome: Exclude<PaymentOutcome<unknown>, { kind: 'paid' }>): Promise<void> {
     this.customer.quote = undefined; // spent: voided, refunded, or being settled below
     const returned = this.customer.cash.returnAll(outcome.code);
-    this.deps.log('payment not taken, cash returned', { issuance: quote.issuanceId, outcome: outcome.kind, code: outcome.code, yen: returned, attempts: outcome.attempts });
+    this.deps.log('payment not taken, cash returned', {
+      issuance: quote.issuanceId,
+      outcome: outcome.kind,
+      code: outcome.code,
+      yen: returned,
+      attempts: outcome.attempts,
+    });
     // Settle the center now, not at the sweeper's TTL: a quote that never saw the payment is
     // voided, a payment whose answer was lost is refunded. If this fails too, the sweeper does it.
     // After a refusal too: the center has usually settled it already (the cancel is then refused
@@ -408,10 +463,22 @@ export class KioskSession {
     if (delivery.documents.length !== quote.copies) throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'wrong number of documents');
     const checked: CheckedDocument[] = [];
     for (const doc of delivery.documents) {
-      const result = await checkDeliveredDocument(doc, { issuanceId: quote.issuanceId, certificateType: selected.certificateType, authCertificateDer: this.customer.authCertificateDer!, centerPublicKey: key });
+      const result = await checkDeliveredDocument(doc, {
+        issuanceId: quote.issuanceId,
+        certificateType: selected.certificateType,
+        authCertificateDer: this.customer.authCertificateDer!,
+        centerPublicKey: key,
+      });
       if (!result.ok) {
         this.deps.log('document rejected before print', { reason: result.reason, issuance: quote.issuanceId });
-        for (const d of delivery.documents) await this.deps.center.printResult(quote.issuanceId, { issueNumber: d.binding.issueNumber, outcome: 'rejected', reasonCode: 'ISSUANCE_DOCUMENT_MISMATCH' }).catch(() => undefined);
+        for (const d of delivery.documents)
+          await this.deps.center
+            .printResult(quote.issuanceId, {
+              issueNumber: d.binding.issueNumber,
+              outcome: 'rejected',
+              reasonCode: 'ISSUANCE_DOCUMENT_MISMATCH',
+            })
+            .catch(() => undefined);
         throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', result.reason);
       }
       checked.push(result);
@@ -427,9 +494,16 @@ export class KioskSession {
     for (const { binding, pdf } of checked) {
       let jobId: string;
       try {
-        ({ jobId } = await this.deps.printer.print({ issuanceId: quote.issuanceId, copyIndex: binding.copyIndex, issueNumber: binding.issueNumber, pdf }));
+        ({ jobId } = await this.deps.printer.print({
+          issuanceId: quote.issuanceId,
+          copyIndex: binding.copyIndex,
+          issueNumber: binding.issueNumber,
+          pdf,
+        }));
       } catch (error) {
-        await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(() => undefined);
+        await this.deps.center
+          .printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' })
+          .catch(() => undefined);
         throw new MadoguchiError('ISSUANCE_PRINT_FAILED', error instanceof Error ? error.message : 'printer error');
       } finally {
         pdf.fill(0);
@@ -442,9 +516,14 @@ export class KioskSession {
       // resident who holds the certificate; the center's sweeper files the issuance as an incident
       // (print_result_missing) for the operator to reconcile.
       progress.printed++;
-      await this.deps.center.printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'printed' }).catch((error: unknown) => {
-        this.deps.log('print result not reported', { issuance: quote.issuanceId, code: error instanceof MadoguchiError ? error.code : 'INTERNAL' });
-      });
+      await this.deps.center
+        .printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'printed' })
+        .catch((error: unknown) => {
+          this.deps.log('print result not reported', {
+            issuance: quote.issuanceId,
+            code: error instanceof MadoguchiError ? error.code : 'INTERNAL',
+          });
+        });
     }
   }
 
@@ -455,8 +534,18 @@ export class KioskSession {
     const refund = Math.round((quote.totalYen * unprinted) / quote.copies);
     this.customer.cash.refund(refund as never, code);
     // Error messages here are ours (printer, checks, center codes): no personal data.
-    this.deps.log('issuance failed after payment', { issuance: quote.issuanceId, code, refundYen: refund, detail: error instanceof Error ? error.message : String(error) });
-    await this.update({ screen: 'error', error: this.errorView(code), refundYen: refund + (change > 0 ? change : 0), printedDocuments: printed });
+    this.deps.log('issuance failed after payment', {
+      issuance: quote.issuanceId,
+      code,
+      refundYen: refund,
+      detail: error instanceof Error ? error.message : String(error),
+    });
+    await this.update({
+      screen: 'error',
+      error: this.errorView(code),
+      refundYen: refund + (change > 0 ? change : 0),
+      printedDocuments: printed,
+    });
   }
 
   private async endSession(): Promise<void> {
@@ -545,7 +634,17 @@ function codeOf(error: unknown): ErrorCode {
 
 function defaultOptions(type: CertificateType, item: MenuItem): CertificateOptions {
   if (type === 'residenceRecord' || type === 'residenceItemsCertificate') {
-    return { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: true, domicile: false, myNumber: false, foreignResidentItems: true } };
+    return {
+      residenceRecord: {
+        scope: 'household',
+        memberIds: [],
+        form: 'household',
+        householdHeadAndRelationship: true,
+        domicile: false,
+        myNumber: false,
+        foreignResidentItems: true,
+      },
+    };
   }
   if (type === 'taxCertificate') return { tax: { kind: 'income', taxYear: item.taxYears?.[0] ?? new Date().getFullYear() } };
   if (type.startsWith('familyRegister')) return { familyRegister: {} };

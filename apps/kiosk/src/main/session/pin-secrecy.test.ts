@@ -78,47 +78,91 @@ function openssl(args: string[]): void {
 /** A throwaway CA, a server certificate for 127.0.0.1 and a kiosk client certificate. */
 function makeTls(): typeof tls {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=pin-secrecy test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  openssl([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=pin-secrecy test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
   for (const [name, ext] of [
     ['server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n'],
     ['client', 'extendedKeyUsage=clientAuth\n'],
   ] as const) {
     writeFileSync(join(dir, `${name}.ext`), ext);
     openssl(['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=pin-secrecy ${name}`]);
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', name === 'server' ? '0x10' : '0x11', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      name === 'server' ? '0x10' : '0x11',
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.pem`,
+    ]);
   }
   const read = (file: string) => readFileSync(join(dir, file), 'utf8');
-  return { ca: read('ca.pem'), serverCert: read('server.pem'), serverKey: read('server.key'), clientCert: read('client.pem'), clientKey: read('client.key') };
+  return {
+    ca: read('ca.pem'),
+    serverCert: read('server.pem'),
+    serverKey: read('server.key'),
+    clientCert: read('client.pem'),
+    clientKey: read('client.key'),
+  };
 }
 
 /** The center's two authentication calls; it accepts only a signature over its challenge. */
 function startCenter(): Promise<void> {
-  centerServer = https.createServer({ key: tls.serverKey, cert: tls.serverCert, ca: tls.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      centerRequests.push({ method: req.method ?? '', path: req.url ?? '', headers: JSON.stringify(req.headers), body });
-      const answer = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-      const expiresAt = new Date(FROZEN_NOW.getTime() + 60_000).toISOString();
-      if (req.method === 'POST' && req.url === `${API_PREFIX}/challenges`) return answer(200, { challengeId: CHALLENGE_ID, challenge: CHALLENGE.toString('base64'), expiresAt });
-      if (req.method === 'POST' && req.url === `${API_PREFIX}/sessions`) {
-        const request = JSON.parse(body) as { challengeId: string; authCertificate: string; signature: string };
-        const publicKey = new X509Certificate(Buffer.from(request.authCertificate, 'base64')).publicKey;
-        if (request.challengeId !== CHALLENGE_ID || !verify('sha256', CHALLENGE, publicKey, Buffer.from(request.signature, 'base64'))) {
-          return answer(401, { error: { code: 'AUTH_SIGNATURE_INVALID', message: 'signature' } });
+  centerServer = https.createServer(
+    { key: tls.serverKey, cert: tls.serverCert, ca: tls.ca, requestCert: true, rejectUnauthorized: true },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        centerRequests.push({ method: req.method ?? '', path: req.url ?? '', headers: JSON.stringify(req.headers), body });
+        const answer = (status: number, json: unknown) =>
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+        const expiresAt = new Date(FROZEN_NOW.getTime() + 60_000).toISOString();
+        if (req.method === 'POST' && req.url === `${API_PREFIX}/challenges`)
+          return answer(200, { challengeId: CHALLENGE_ID, challenge: CHALLENGE.toString('base64'), expiresAt });
+        if (req.method === 'POST' && req.url === `${API_PREFIX}/sessions`) {
+          const request = JSON.parse(body) as { challengeId: string; authCertificate: string; signature: string };
+          const publicKey = new X509Certificate(Buffer.from(request.authCertificate, 'base64')).publicKey;
+          if (request.challengeId !== CHALLENGE_ID || !verify('sha256', CHALLENGE, publicKey, Buffer.from(request.signature, 'base64'))) {
+            return answer(401, { error: { code: 'AUTH_SIGNATURE_INVALID', message: 'signature' } });
+          }
+          return answer(200, {
+            sessionId: SESSION_ID,
+            expiresAt,
+            municipalityName: 'テスト市',
+            householdMembers: [],
+            menu: [{ certificateType: 'residenceRecord', available: true, feeYen: 300, maxCopies: 10 }],
+          });
         }
-        return answer(200, {
-          sessionId: SESSION_ID,
-          expiresAt,
-          municipalityName: 'テスト市',
-          householdMembers: [],
-          menu: [{ certificateType: 'residenceRecord', available: true, feeYen: 300, maxCopies: 10 }],
-        });
-      }
-      return answer(404, { error: { code: 'NOT_FOUND', message: 'not here' } });
-    });
-  });
+        return answer(404, { error: { code: 'NOT_FOUND', message: 'not here' } });
+      });
+    },
+  );
   return new Promise((resolve) => {
     centerServer.listen(0, '127.0.0.1', () => {
       centerUrl = `https://127.0.0.1:${(centerServer.address() as AddressInfo).port}`;
@@ -130,7 +174,12 @@ function startCenter(): Promise<void> {
 beforeAll(async () => {
   tls = makeTls();
   const pki = await createTestPki(join(dir, 'pki'));
-  cardCertificateDer = (await issueCardCertificate(pki, { notAfter: new Date('2031-01-01T00:00:00Z'), keyPair: { privateKey: cardKey.privateKey, publicKey: createPublicKey(cardKey.privateKey) } })).certificateDer;
+  cardCertificateDer = (
+    await issueCardCertificate(pki, {
+      notAfter: new Date('2031-01-01T00:00:00Z'),
+      keyPair: { privateKey: cardKey.privateKey, publicKey: createPublicKey(cardKey.privateKey) },
+    })
+  ).certificateDer;
   await startCenter();
 }, 60_000);
 
@@ -142,7 +191,14 @@ afterAll(async () => {
 /** Every plain way the PIN could be carried: text, its ASCII as hex and base64, its bytes as a list. */
 function encodingsOf(pin: string): string[] {
   const ascii = Buffer.from(pin, 'ascii');
-  return [pin, ascii.toString('hex'), ascii.toString('hex').toUpperCase(), ascii.toString('base64').replace(/=+$/, ''), [...ascii].join(','), [...ascii].join(', ')];
+  return [
+    pin,
+    ascii.toString('hex'),
+    ascii.toString('hex').toUpperCase(),
+    ascii.toString('base64').replace(/=+$/, ''),
+    [...ascii].join(','),
+    [...ascii].join(', '),
+  ];
 }
 
 /** The test as the renderer: reads the server-sent view stream, posts intents; both recorded raw. */
@@ -171,7 +227,11 @@ async function connectRenderer(bridge: BridgeServer) {
     async send(intent: unknown) {
       const body = JSON.stringify(intent);
       intents.push(body);
-      const res = await fetch(`${origin}/bridge/intent`, { method: 'POST', headers: { 'x-kiosk-token': bridge.token, 'content-type': 'application/json' }, body });
+      const res = await fetch(`${origin}/bridge/intent`, {
+        method: 'POST',
+        headers: { 'x-kiosk-token': bridge.token, 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status).toBe(204);
     },
     async waitForScreen(screen: KioskView['screen']): Promise<KioskView> {
@@ -191,7 +251,9 @@ describe('the PIN stays in the main process', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(FROZEN_NOW);
     const consoleLines: string[] = [];
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' '))));
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' '))),
+    );
     let bridge: BridgeServer | undefined;
     let renderer: Awaited<ReturnType<typeof connectRenderer>> | undefined;
     let session: KioskSession | undefined;
@@ -199,14 +261,19 @@ describe('the PIN stays in the main process', () => {
     try {
       // Kiosk logs exactly as the product writes them: JSON lines through pino with its redaction.
       let logText = '';
-      const { log } = createLog(new Writable({ write: (chunk: Buffer, _encoding, done) => void ((logText += chunk.toString('utf8')), done()) }));
+      const { log } = createLog(
+        new Writable({ write: (chunk: Buffer, _encoding, done) => void ((logText += chunk.toString('utf8')), done()) }),
+      );
       const recordLog: SessionLog = log;
 
       center = createCenterClient({ baseUrl: centerUrl, cert: tls.clientCert, key: tls.clientKey, ca: tls.ca });
       const reader = createVirtualReader();
       // kiosk-main.ts passes the card service's fields through a scrub to the same log; here every
       // field goes through unscrubbed, so the recording holds at least what the kiosk would log.
-      const card = createCardService({ transport: reader.transport, log: (event, fields) => recordLog(event, fields as Parameters<SessionLog>[1]) });
+      const card = createCardService({
+        transport: reader.transport,
+        log: (event, fields) => recordLog(event, fields as Parameters<SessionLog>[1]),
+      });
       session = new KioskSession({
         card,
         center,
@@ -219,14 +286,31 @@ describe('the PIN stays in the main process', () => {
       // The PIN: one whose digits nothing else recorded here is made of (ports, pid, the fixed
       // clock, the certificate, the deterministic signature), so a hit can only be a leak.
       const signature = sign('sha256', CHALLENGE, cardKey.privateKey);
-      const opaque = [process.pid, new URL(centerUrl).port, new URL(bridge.url).port, FROZEN_NOW.getTime(), FROZEN_NOW.toISOString(), Buffer.from(cardCertificateDer).toString('base64'), Buffer.from(cardCertificateDer).toString('hex'), signature.toString('base64'), CHALLENGE.toString('base64')].join(' ');
+      const opaque = [
+        process.pid,
+        new URL(centerUrl).port,
+        new URL(bridge.url).port,
+        FROZEN_NOW.getTime(),
+        FROZEN_NOW.toISOString(),
+        Buffer.from(cardCertificateDer).toString('base64'),
+        Buffer.from(cardCertificateDer).toString('hex'),
+        signature.toString('base64'),
+        CHALLENGE.toString('base64'),
+      ].join(' ');
       const pin = PIN_CANDIDATES.find((candidate) => encodingsOf(candidate).every((form) => !opaque.includes(form)));
       if (!pin) throw new Error('no PIN candidate is free of coincidences');
 
       renderer = await connectRenderer(bridge);
       await renderer.send({ type: 'start' });
       await renderer.waitForScreen('placeCard');
-      reader.insert(new VirtualJpkiCard({ authCertificateDer: cardCertificateDer, authPrivateKey: cardKey.privateKey, authPin: pin, certificateFiller: 64 }));
+      reader.insert(
+        new VirtualJpkiCard({
+          authCertificateDer: cardCertificateDer,
+          authPrivateKey: cardKey.privateKey,
+          authPin: pin,
+          certificateFiller: 64,
+        }),
+      );
       const pinScreen = await renderer.waitForScreen('pin');
       expect(pinScreen.pinTriesLeft).toBe(3);
       // The renderer knows only the shuffled labels; it answers with positions.

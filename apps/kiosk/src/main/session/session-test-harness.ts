@@ -76,7 +76,8 @@ export function fakeCenter(tamper: Tamper = 'none', holds = new Holds()) {
     async authenticate(req) {
       calls.push('authenticate');
       const challenge = challenges.get(req.challengeId)!;
-      if (!verify('sha256', challenge, cardKey.publicKey, Buffer.from(req.signature, 'base64'))) throw new MadoguchiError('AUTH_SIGNATURE_INVALID');
+      if (!verify('sha256', challenge, cardKey.publicKey, Buffer.from(req.signature, 'base64')))
+        throw new MadoguchiError('AUTH_SIGNATURE_INVALID');
       sessions.push(randomUUID());
       return {
         sessionId: sessions.at(-1)!,
@@ -101,7 +102,14 @@ export function fakeCenter(tamper: Tamper = 'none', holds = new Holds()) {
       await holds.pass('quote');
       calls.push('quote');
       issuanceId = randomUUID();
-      return { issuanceId, state: 'quoted', certificateType: req.certificateType, copies: req.copies, feeYen: 300 as never, totalYen: (300 * req.copies) as never };
+      return {
+        issuanceId,
+        state: 'quoted',
+        certificateType: req.certificateType,
+        copies: req.copies,
+        feeYen: 300 as never,
+        totalYen: (300 * req.copies) as never,
+      };
     },
     async pay(id, paidYen, idempotencyKey) {
       await holds.pass('pay');
@@ -141,7 +149,11 @@ async function signedDocument(id: string, issueNumber: string, tamper: Tamper) {
   const pdfDoc = await PDFDocument.create();
   const font = await pdfDoc.embedFont(StandardFonts.Helvetica);
   const pageIssueNumbers = Array.from({ length: pages }, (_, i) => `${issueNumber} ${i + 1}/${pages}`);
-  pageIssueNumbers.forEach((n, i) => pdfDoc.addPage([595, 842]).drawText(tamper === 'wrongPage' && i === 1 ? `${issueNumber} 1/${pages}` : n, { x: 40, y: 800, size: 10, font }));
+  pageIssueNumbers.forEach((n, i) =>
+    pdfDoc
+      .addPage([595, 842])
+      .drawText(tamper === 'wrongPage' && i === 1 ? `${issueNumber} 1/${pages}` : n, { x: 40, y: 800, size: 10, font }),
+  );
   const pdf = await pdfDoc.save();
   const binding: DocumentBinding = {
     issuanceId: tamper === 'otherIssuance' ? randomUUID() : id,
@@ -224,7 +236,26 @@ export function setup(tamper: Tamper, { newCard, demo = false, spoolDir = mkdtem
     await session.idle();
   };
   const printed = () => (existsSync(trayDir) ? readdirSync(trayDir) : []);
-  return { session, reader, card, fake, holds, spoolDir, trayDir, printed, views, logs, send, typePin, insertCard, waitFor, cash, cashBoxes, cashDevice, insertCash };
+  return {
+    session,
+    reader,
+    card,
+    fake,
+    holds,
+    spoolDir,
+    trayDir,
+    printed,
+    views,
+    logs,
+    send,
+    typePin,
+    insertCard,
+    waitFor,
+    cash,
+    cashBoxes,
+    cashDevice,
+    insertCash,
+  };
 }
 
 function heldPrinter(printer: Printer, holds: Holds): Printer {
@@ -255,4 +286,3 @@ export async function toMenu(t: Harness, pin = '1234') {
   await t.send({ type: 'pinSubmit' });
   await t.session.idle();
 }
-

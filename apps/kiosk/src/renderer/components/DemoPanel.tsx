@@ -46,7 +46,13 @@ export function DemoPanel() {
           <h3>{t('demo.insertCash')}</h3>
           <div className="cash-buttons">
             {CASH_DENOMINATIONS.map((amount) => (
-              <button key={amount} type="button" className="cash-button" data-yen={amount} onClick={() => void send({ type: 'demoInsertCash', yen: amount })}>
+              <button
+                key={amount}
+                type="button"
+                className="cash-button"
+                data-yen={amount}
+                onClick={() => void send({ type: 'demoInsertCash', yen: amount })}
+              >
                 {yen(amount)}
               </button>
             ))}

@@ -31,9 +31,11 @@ export function ScreenFrame({ screen, heading, lead, children, onBack, showBack,
     <main className="screen" data-screen={screen} aria-labelledby={headingId}>
       <header className="screen-header">
         <span className="service-name">{t('app.title')}</span>
-        {view.municipalityName ? <span className="municipality" lang="ja">
+        {view.municipalityName ? (
+          <span className="municipality" lang="ja">
             {view.municipalityName}
-          </span> : null}
+          </span>
+        ) : null}
       </header>
       <div className="screen-body">
         <h1 id={headingId}>{heading}</h1>

@@ -150,7 +150,8 @@ function fakeSteps(current: () => KioskView, set: SetView, later: Later) {
         return later(800, () => ({ screen: 'menu', ...signedIn }));
       case 'chooseCertificate': {
         const item = menu.find((entry) => entry.certificateType === intent.certificateType);
-        if (!item?.available) return set({ screen: 'refused', error: errorFor(item?.refusal ?? 'ELIGIBILITY_TYPE_NOT_OFFERED', view.language) });
+        if (!item?.available)
+          return set({ screen: 'refused', error: errorFor(item?.refusal ?? 'ELIGIBILITY_TYPE_NOT_OFFERED', view.language) });
         return set({ screen: 'options', selected: { certificateType: intent.certificateType, options: {}, copies: 1 }, error: undefined });
       }
       case 'setOptions':
@@ -187,7 +188,10 @@ const endedView: Partial<KioskView> = {
 
 function fakeApply(set: SetView, later: Later): void {
   set({ screen: 'domicileApplying' });
-  later(700, () => ({ screen: 'domicileApplied', domicileRegistration: { status: 'pending', canApply: false, domicileMunicipalityName: '千代田区' } }));
+  later(700, () => ({
+    screen: 'domicileApplied',
+    domicileRegistration: { status: 'pending', canApply: false, domicileMunicipalityName: '千代田区' },
+  }));
 }
 
 function fakeQuote(view: KioskView, set: SetView, later: Later): void {

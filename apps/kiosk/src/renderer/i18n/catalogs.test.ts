@@ -43,7 +43,10 @@ describe('kiosk catalogs', () => {
         // A translation may leave out a value (e.g. the era name) but must not ask for one the screen does not pass.
         const unknown = [...catalog].flatMap(([key, text]) =>
           placeholders(text)
-            .filter((name) => !placeholders(reference.get(key) ?? '').includes(name) && !(key === 'options.taxYear' || key === 'options.taxYearNote'))
+            .filter(
+              (name) =>
+                !placeholders(reference.get(key) ?? '').includes(name) && !(key === 'options.taxYear' || key === 'options.taxYearNote'),
+            )
             .map((name) => `${key}: {{${name}}}`),
         );
         expect(unknown).toEqual([]);

@@ -130,11 +130,13 @@ export const en: Catalog = {
   domicile: {
     menuNote: 'Your domicile (honseki) is in another municipality. To get its family register certificates, first apply for registration.',
     apply: 'Apply for domicile registration',
-    pending: 'Your domicile registration is being reviewed. Once approved (this takes a few days), you can get family register certificates.',
+    pending:
+      'Your domicile registration is being reviewed. Once approved (this takes a few days), you can get family register certificates.',
     confirmHeading: 'Apply for domicile registration',
     confirmLead: 'A one-time application so that you can get the family register certificates of your domicile municipality at stores.',
     municipality: 'Applying to (domicile municipality)',
-    approvalTakesDays: 'Approval by your domicile municipality takes a few days (about 5 business days). You cannot get family register certificates today.',
+    approvalTakesDays:
+      'Approval by your domicile municipality takes a few days (about 5 business days). You cannot get family register certificates today.',
     afterApproval: 'After approval, you can get family register certificates with your My Number card.',
     noCharge: 'There is no fee for the application.',
     confirm: 'Apply',

@@ -172,7 +172,8 @@ export const ko: Catalog = {
     AUTH_CERTIFICATE_UNKNOWN_CA: '이 카드의 전자증명서를 확인할 수 없습니다.',
     AUTH_CERTIFICATE_INVALID: '카드의 전자증명서를 읽을 수 없습니다. 카드를 다시 올려 주십시오.',
     AUTH_RESIDENT_UNKNOWN: `이 카드로는 편의점 교부를 이용할 수 없습니다. ${counter}`,
-    AUTH_REVOCATION_UNAVAILABLE: '현재 카드 전자증명서의 유효성을 확인할 수 없어 일시적으로 이용할 수 없습니다. 잠시 후 다시 시도해 주십시오.',
+    AUTH_REVOCATION_UNAVAILABLE:
+      '현재 카드 전자증명서의 유효성을 확인할 수 없어 일시적으로 이용할 수 없습니다. 잠시 후 다시 시도해 주십시오.',
     AUTH_SESSION_EXPIRED: '시간이 지났습니다. 처음부터 다시 해 주십시오.',
     ELIGIBILITY_MOVED_OUT: `전출하셨기 때문에 증명서를 발행할 수 없습니다. ${counter}`,
     ELIGIBILITY_PENDING_MOVE_OUT: `전출 신고 중이므로 증명서를 발행할 수 없습니다. ${counter}`,

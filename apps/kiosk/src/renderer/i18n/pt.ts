@@ -130,13 +130,16 @@ export const pt: Catalog = {
     insertCash: 'Inserir dinheiro (unidade de dinheiro simulada)',
   },
   domicile: {
-    menuNote: 'O seu domicílio de registro (honseki) fica em outro município. Para obter as certidões de registro familiar de lá, faça primeiro o pedido de uso.',
+    menuNote:
+      'O seu domicílio de registro (honseki) fica em outro município. Para obter as certidões de registro familiar de lá, faça primeiro o pedido de uso.',
     apply: 'Pedir o registro do domicílio de registro',
-    pending: 'O seu pedido de registro do domicílio está em análise. Após a aprovação (leva alguns dias), poderá obter certidões de registro familiar.',
+    pending:
+      'O seu pedido de registro do domicílio está em análise. Após a aprovação (leva alguns dias), poderá obter certidões de registro familiar.',
     confirmHeading: 'Pedido de registro do domicílio de registro',
     confirmLead: 'Um pedido único para poder obter nas lojas as certidões de registro familiar do município do seu domicílio de registro.',
     municipality: 'Pedido para (domicílio de registro)',
-    approvalTakesDays: 'A aprovação pelo município do domicílio de registro leva alguns dias (cerca de 5 dias úteis). Hoje não é possível obter certidões de registro familiar.',
+    approvalTakesDays:
+      'A aprovação pelo município do domicílio de registro leva alguns dias (cerca de 5 dias úteis). Hoje não é possível obter certidões de registro familiar.',
     afterApproval: 'Após a aprovação, poderá obter certidões de registro familiar com o cartão My Number.',
     noCharge: 'O pedido não tem taxa.',
     confirm: 'Fazer o pedido',
@@ -172,7 +175,8 @@ export const pt: Catalog = {
     AUTH_CERTIFICATE_UNKNOWN_CA: 'Não é possível verificar o certificado deste cartão.',
     AUTH_CERTIFICATE_INVALID: 'Não foi possível ler o certificado do cartão. Coloque o cartão novamente.',
     AUTH_RESIDENT_UNKNOWN: `Este cartão não pode usar a emissão em lojas de conveniência. ${counter}`,
-    AUTH_REVOCATION_UNAVAILABLE: 'No momento não é possível verificar o certificado do cartão; o serviço está temporariamente indisponível. Tente mais tarde.',
+    AUTH_REVOCATION_UNAVAILABLE:
+      'No momento não é possível verificar o certificado do cartão; o serviço está temporariamente indisponível. Tente mais tarde.',
     AUTH_SESSION_EXPIRED: 'O tempo acabou. Comece de novo.',
     ELIGIBILITY_MOVED_OUT: `Você se mudou, por isso a certidão não pode ser emitida aqui. ${counter}`,
     ELIGIBILITY_PENDING_MOVE_OUT: `Há uma mudança em andamento, por isso a certidão não pode ser emitida. ${counter}`,
@@ -194,7 +198,8 @@ export const pt: Catalog = {
     ELIGIBILITY_NO_FAMILY_REGISTER: `O registro familiar não foi encontrado. ${counter}`,
     ELIGIBILITY_TAX_NOT_REGISTERED_JAN_1: `Você não estava registrado aqui em 1.º de janeiro, por isso a certidão de impostos não pode ser emitida. ${counter}`,
     ELIGIBILITY_TAX_YEAR_UNAVAILABLE: `A certidão de impostos do ano escolhido não pode ser emitida. ${counter}`,
-    ELIGIBILITY_NOT_NON_TAXABLE: 'Você é tributado, por isso a certidão de isenção não pode ser emitida. Escolha a certidão de renda e tributação.',
+    ELIGIBILITY_NOT_NON_TAXABLE:
+      'Você é tributado, por isso a certidão de isenção não pode ser emitida. Escolha a certidão de renda e tributação.',
     ELIGIBILITY_MEMBER_NOT_IN_HOUSEHOLD: 'A pessoa escolhida não está no seu domicílio.',
     ELIGIBILITY_TOO_MANY_COPIES: 'São mais vias do que se pode emitir de uma vez.',
     DOMICILE_NOT_PARTICIPATING: `O município do seu domicílio de registro não emite certidões de registro familiar nas lojas. ${counter}`,

@@ -130,13 +130,16 @@ export const vi: Catalog = {
     insertCash: 'Cho tiền vào (máy nhận tiền mô phỏng)',
   },
   domicile: {
-    menuNote: 'Nơi nguyên quán (honseki) của quý vị ở một địa phương khác. Để nhận giấy chứng nhận hộ tịch của nơi đó, cần đăng ký sử dụng trước.',
+    menuNote:
+      'Nơi nguyên quán (honseki) của quý vị ở một địa phương khác. Để nhận giấy chứng nhận hộ tịch của nơi đó, cần đăng ký sử dụng trước.',
     apply: 'Đăng ký sử dụng cho nơi nguyên quán',
-    pending: 'Đơn đăng ký nơi nguyên quán đang được xem xét. Sau khi được chấp thuận (mất vài ngày), quý vị có thể nhận giấy chứng nhận hộ tịch.',
+    pending:
+      'Đơn đăng ký nơi nguyên quán đang được xem xét. Sau khi được chấp thuận (mất vài ngày), quý vị có thể nhận giấy chứng nhận hộ tịch.',
     confirmHeading: 'Đăng ký sử dụng cho nơi nguyên quán',
     confirmLead: 'Đơn đăng ký một lần để có thể nhận giấy chứng nhận hộ tịch của nơi nguyên quán tại cửa hàng tiện lợi.',
     municipality: 'Nơi nhận đơn (nơi nguyên quán)',
-    approvalTakesDays: 'Việc chấp thuận của địa phương nơi nguyên quán mất vài ngày (khoảng 5 ngày làm việc). Hôm nay chưa thể nhận giấy chứng nhận hộ tịch.',
+    approvalTakesDays:
+      'Việc chấp thuận của địa phương nơi nguyên quán mất vài ngày (khoảng 5 ngày làm việc). Hôm nay chưa thể nhận giấy chứng nhận hộ tịch.',
     afterApproval: 'Sau khi được chấp thuận, quý vị có thể nhận giấy chứng nhận hộ tịch bằng thẻ My Number.',
     noCharge: 'Đơn đăng ký không mất phí.',
     confirm: 'Đăng ký',
@@ -172,7 +175,8 @@ export const vi: Catalog = {
     AUTH_CERTIFICATE_UNKNOWN_CA: 'Không thể xác minh chứng thư điện tử của thẻ này.',
     AUTH_CERTIFICATE_INVALID: 'Không đọc được chứng thư điện tử của thẻ. Xin đặt lại thẻ.',
     AUTH_RESIDENT_UNKNOWN: `Thẻ này không sử dụng được dịch vụ cấp tại cửa hàng tiện lợi. ${counter}`,
-    AUTH_REVOCATION_UNAVAILABLE: 'Hiện không thể xác minh chứng thư điện tử của thẻ nên dịch vụ tạm thời không sử dụng được. Xin thử lại sau.',
+    AUTH_REVOCATION_UNAVAILABLE:
+      'Hiện không thể xác minh chứng thư điện tử của thẻ nên dịch vụ tạm thời không sử dụng được. Xin thử lại sau.',
     AUTH_SESSION_EXPIRED: 'Đã quá thời gian. Xin làm lại từ đầu.',
     ELIGIBILITY_MOVED_OUT: `Bạn đã chuyển đi nên không thể cấp giấy chứng nhận. ${counter}`,
     ELIGIBILITY_PENDING_MOVE_OUT: `Đang có thủ tục chuyển đi nên không thể cấp giấy chứng nhận. ${counter}`,
@@ -194,7 +198,8 @@ export const vi: Catalog = {
     ELIGIBILITY_NO_FAMILY_REGISTER: `Không tìm thấy hồ sơ hộ tịch. ${counter}`,
     ELIGIBILITY_TAX_NOT_REGISTERED_JAN_1: `Ngày 1 tháng 1 bạn chưa đăng ký cư trú tại đây nên không thể cấp giấy chứng nhận thuế. ${counter}`,
     ELIGIBILITY_TAX_YEAR_UNAVAILABLE: `Không thể cấp giấy chứng nhận thuế cho năm đã chọn. ${counter}`,
-    ELIGIBILITY_NOT_NON_TAXABLE: 'Bạn có bị đánh thuế nên không thể cấp giấy chứng nhận miễn thuế. Xin chọn giấy chứng nhận thu nhập và thuế.',
+    ELIGIBILITY_NOT_NON_TAXABLE:
+      'Bạn có bị đánh thuế nên không thể cấp giấy chứng nhận miễn thuế. Xin chọn giấy chứng nhận thu nhập và thuế.',
     ELIGIBILITY_MEMBER_NOT_IN_HOUSEHOLD: 'Người đã chọn không ở cùng hộ gia đình.',
     ELIGIBILITY_TOO_MANY_COPIES: 'Vượt quá số bản có thể cấp một lần.',
     DOMICILE_NOT_PARTICIPATING: `Địa phương nơi nguyên quán không cấp giấy chứng nhận hộ tịch tại cửa hàng tiện lợi. ${counter}`,

@@ -17,14 +17,21 @@ export function DomicileRegistrationOffer({ withNote = true }: { withNote?: bool
   const { view, send } = useKiosk();
   const { t } = useKioskT();
   const offer = view.domicileRegistration;
-  const missing = (view.menu ?? []).some((m) => isFamilyRegisterType(m.certificateType) && !m.available && m.refusal === 'ELIGIBILITY_DOMICILE_NOT_REGISTERED');
+  const missing = (view.menu ?? []).some(
+    (m) => isFamilyRegisterType(m.certificateType) && !m.available && m.refusal === 'ELIGIBILITY_DOMICILE_NOT_REGISTERED',
+  );
   if (!offer || !missing) return null;
   let body;
   if (offer.canApply) {
     body = (
       <>
         {withNote ? <p className="domicile-note">{t('domicile.menuNote')}</p> : null}
-        <button type="button" className="primary-button domicile-apply" data-testid="apply-domicile-registration" onClick={() => void send({ type: 'applyDomicileRegistration' })}>
+        <button
+          type="button"
+          className="primary-button domicile-apply"
+          data-testid="apply-domicile-registration"
+          onClick={() => void send({ type: 'applyDomicileRegistration' })}
+        >
           <Bilingual ja="本籍地の利用登録を申請する" text={t('domicile.apply')} />
         </button>
       </>
@@ -55,7 +62,12 @@ export function DomicileConfirmScreen() {
       showBack
       primary={
         offer?.canApply ? (
-          <button type="button" className="primary-button" data-testid="confirm-domicile-registration" onClick={() => void send({ type: 'confirm' })}>
+          <button
+            type="button"
+            className="primary-button"
+            data-testid="confirm-domicile-registration"
+            onClick={() => void send({ type: 'confirm' })}
+          >
             {t('domicile.confirm')}
           </button>
         ) : null
@@ -101,7 +113,9 @@ export function DomicileAppliedScreen() {
     >
       <ul className="take-list">
         <li className="take pending" data-testid="take-card">
-          <span className="take-mark" aria-hidden="true">!</span>
+          <span className="take-mark" aria-hidden="true">
+            !
+          </span>
           {t('done.takeCard')}
         </li>
       </ul>

@@ -38,7 +38,12 @@ export function MenuScreen() {
           .filter((item) => item.available)
           .map((item) => (
             <li key={item.certificateType}>
-              <button type="button" className="menu-item" data-certificate-type={item.certificateType} onClick={() => void send({ type: 'chooseCertificate', certificateType: item.certificateType })}>
+              <button
+                type="button"
+                className="menu-item"
+                data-certificate-type={item.certificateType}
+                onClick={() => void send({ type: 'chooseCertificate', certificateType: item.certificateType })}
+              >
                 <CertificateName type={item.certificateType} />
                 {item.feeYen !== undefined ? <span className="fee">{t('menu.fee', { fee: yen(item.feeYen) })}</span> : null}
               </button>
@@ -52,7 +57,13 @@ export function MenuScreen() {
             <ul className="refused-list">
               {items.map((item) => (
                 <li key={item.certificateType}>
-                  <button type="button" className="menu-item refused" data-certificate-type={item.certificateType} disabled aria-describedby={reasonId}>
+                  <button
+                    type="button"
+                    className="menu-item refused"
+                    data-certificate-type={item.certificateType}
+                    disabled
+                    aria-describedby={reasonId}
+                  >
                     <CertificateName type={item.certificateType} />
                   </button>
                 </li>

@@ -3,11 +3,25 @@
  * options-model.ts; Back walks back through them before it leaves the screen.
  */
 import { useState } from 'react';
-import { formatEraFiscalYear, formatEraYearOnly, taxCertificateKindLabels, type MenuItem, type TaxCertificateKind } from '@madoguchi/shared';
+import {
+  formatEraFiscalYear,
+  formatEraYearOnly,
+  taxCertificateKindLabels,
+  type MenuItem,
+  type TaxCertificateKind,
+} from '@madoguchi/shared';
 import { useKiosk, useKioskT } from '../kiosk-context.js';
 import { ScreenFrame, Working } from '../components/ScreenFrame.js';
 import { CertificateName } from '../components/CertificateName.js';
-import { canLeaveStep, initialDraft, maxCopiesFor, stepsFor, toSetOptionsIntent, type OptionsDraft, type OptionsStep } from './options-model.js';
+import {
+  canLeaveStep,
+  initialDraft,
+  maxCopiesFor,
+  stepsFor,
+  toSetOptionsIntent,
+  type OptionsDraft,
+  type OptionsStep,
+} from './options-model.js';
 
 const taxKinds: readonly TaxCertificateKind[] = ['income', 'nonTaxable', 'payment'];
 
@@ -73,7 +87,13 @@ function OptionsSteps() {
       onBack={goBack}
       primary={
         showNext ? (
-          <button type="button" className="primary-button" disabled={submitting || !canLeaveStep(step, draft)} onClick={() => goNext()} data-last-step={isLast || undefined}>
+          <button
+            type="button"
+            className="primary-button"
+            disabled={submitting || !canLeaveStep(step, draft)}
+            onClick={() => goNext()}
+            data-last-step={isLast || undefined}
+          >
             {t('common.next')}
           </button>
         ) : undefined
@@ -150,9 +170,15 @@ function MemberChoices({ draft, update }: StepProps) {
             aria-checked={checked}
             className="toggle-row"
             data-resident-id={member.residentId}
-            onClick={() => update({ memberIds: checked ? draft.memberIds.filter((id) => id !== member.residentId) : [...draft.memberIds, member.residentId] })}
+            onClick={() =>
+              update({
+                memberIds: checked ? draft.memberIds.filter((id) => id !== member.residentId) : [...draft.memberIds, member.residentId],
+              })
+            }
           >
-            <span className="check" aria-hidden="true">{checked ? '✓' : ''}</span>
+            <span className="check" aria-hidden="true">
+              {checked ? '✓' : ''}
+            </span>
             <span className="member-name" lang="ja">
               {member.displayName}
             </span>
@@ -170,9 +196,28 @@ function ItemChoices({ draft, item, update }: StepProps) {
   const { t } = useKioskT();
   return (
     <div className="choice-list">
-      <ItemToggle label={t('options.householdHead')} japanese="世帯主・続柄" value={draft.householdHeadAndRelationship} onChange={(value) => update({ householdHeadAndRelationship: value })} />
-      {item?.allowDomicile ? <ItemToggle label={t('options.domicile')} japanese="本籍・筆頭者" value={draft.domicile} onChange={(value) => update({ domicile: value })} /> : null}
-      {item?.allowMyNumber ? <ItemToggle label={t('options.myNumber')} japanese="個人番号" value={draft.myNumber} onChange={(value) => update({ myNumber: value })} /> : null}
+      <ItemToggle
+        label={t('options.householdHead')}
+        japanese="世帯主・続柄"
+        value={draft.householdHeadAndRelationship}
+        onChange={(value) => update({ householdHeadAndRelationship: value })}
+      />
+      {item?.allowDomicile ? (
+        <ItemToggle
+          label={t('options.domicile')}
+          japanese="本籍・筆頭者"
+          value={draft.domicile}
+          onChange={(value) => update({ domicile: value })}
+        />
+      ) : null}
+      {item?.allowMyNumber ? (
+        <ItemToggle
+          label={t('options.myNumber')}
+          japanese="個人番号"
+          value={draft.myNumber}
+          onChange={(value) => update({ myNumber: value })}
+        />
+      ) : null}
     </div>
   );
 }
@@ -205,7 +250,12 @@ function TaxYearChoices({ item, choose }: StepProps) {
           <span className="bilingual start">
             <span className="primary">{t('options.taxYear', { year, era: formatEraFiscalYear(year) })}</span>
             <span className="secondary">
-              {t('options.taxYearNote', { year, era: formatEraFiscalYear(year), incomeYear: year - 1, incomeEra: formatEraYearOnly(year - 1) })}
+              {t('options.taxYearNote', {
+                year,
+                era: formatEraFiscalYear(year),
+                incomeYear: year - 1,
+                incomeEra: formatEraYearOnly(year - 1),
+              })}
             </span>
           </span>
         </button>
@@ -235,14 +285,29 @@ function CopiesChoice({ draft, item, update }: StepProps) {
   );
 }
 
-function ItemToggle({ label, japanese, value, onChange }: { label: string; japanese: string; value: boolean; onChange: (value: boolean) => void }) {
+function ItemToggle({
+  label,
+  japanese,
+  value,
+  onChange,
+}: {
+  label: string;
+  japanese: string;
+  value: boolean;
+  onChange: (value: boolean) => void;
+}) {
   const { view } = useKiosk();
   const { t } = useKioskT();
   return (
     <div className="item-toggle" role="radiogroup" aria-label={label}>
       <span className="item-label">
         {label}
-        {view.language === 'ja' ? null : <span className="secondary" lang="ja"> {japanese}</span>}
+        {view.language === 'ja' ? null : (
+          <span className="secondary" lang="ja">
+            {' '}
+            {japanese}
+          </span>
+        )}
       </span>
       <button type="button" role="radio" aria-checked={value} className="segment" onClick={() => onChange(true)}>
         {t('options.include')}

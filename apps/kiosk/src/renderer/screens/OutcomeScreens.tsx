@@ -39,17 +39,25 @@ export function DoneScreen() {
     >
       <ul className="take-list">
         <li className={view.cardPresent ? 'take pending' : 'take taken'} data-testid="take-card">
-          <span className="take-mark" aria-hidden="true">{view.cardPresent ? '!' : '✓'}</span>
+          <span className="take-mark" aria-hidden="true">
+            {view.cardPresent ? '!' : '✓'}
+          </span>
           {t('done.takeCard')}
         </li>
         <li className="take pending" data-testid="take-certificate">
-          <span className="take-mark" aria-hidden="true">!</span>
+          <span className="take-mark" aria-hidden="true">
+            !
+          </span>
           {t('done.takeCertificate')}
-          {view.printedDocuments !== undefined ? <span className="take-detail">{t('done.printed', { count: view.printedDocuments })}</span> : null}
+          {view.printedDocuments !== undefined ? (
+            <span className="take-detail">{t('done.printed', { count: view.printedDocuments })}</span>
+          ) : null}
         </li>
         {view.refundYen !== undefined && view.refundYen > 0 ? (
           <li className="take pending" data-testid="take-change">
-            <span className="take-mark" aria-hidden="true">!</span>
+            <span className="take-mark" aria-hidden="true">
+              !
+            </span>
             {t('done.takeChange', { amount: yen(view.refundYen) })}
           </li>
         ) : null}

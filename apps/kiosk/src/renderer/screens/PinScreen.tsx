@@ -20,13 +20,7 @@ export function PinScreen() {
     const label = keypad[position];
     if (label === undefined) return <span key={`empty-${position}`} />;
     return (
-      <button
-        key={position}
-        type="button"
-        className="key"
-        disabled={complete}
-        onClick={() => void send({ type: 'pinKey', position })}
-      >
+      <button key={position} type="button" className="key" disabled={complete} onClick={() => void send({ type: 'pinKey', position })}>
         {label}
       </button>
     );

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { yen, type MenuItem } from '@madoguchi/shared';
 import { initialDraft, stepsFor, toSetOptionsIntent } from './options-model.js';
 
-const residence: MenuItem = { certificateType: 'residenceRecord', available: true, feeYen: yen(200), maxCopies: 3, allowDomicile: true, allowMyNumber: false };
+const residence: MenuItem = {
+  certificateType: 'residenceRecord',
+  available: true,
+  feeYen: yen(200),
+  maxCopies: 3,
+  allowDomicile: true,
+  allowMyNumber: false,
+};
 const tax: MenuItem = { certificateType: 'taxCertificate', available: true, feeYen: yen(300), taxYears: [2025, 2026] };
 
 describe('certificate options', () => {
@@ -22,12 +29,18 @@ describe('certificate options', () => {
   it('never sends an option the municipality does not allow, and caps the copies', () => {
     const draft = { ...initialDraft(residence, undefined), myNumber: true, domicile: true, copies: 7 };
     const intent = toSetOptionsIntent('residenceRecord', residence, draft);
-    expect(intent).toMatchObject({ type: 'setOptions', copies: 3, options: { residenceRecord: { myNumber: false, domicile: true, scope: 'household', memberIds: [] } } });
+    expect(intent).toMatchObject({
+      type: 'setOptions',
+      copies: 3,
+      options: { residenceRecord: { myNumber: false, domicile: true, scope: 'household', memberIds: [] } },
+    });
   });
 
   it('sends the chosen members only for a partial record', () => {
     const draft = { ...initialDraft(residence, undefined), scope: 'selected' as const, memberIds: ['r2'] };
-    expect(toSetOptionsIntent('residenceRecord', residence, draft)).toMatchObject({ options: { residenceRecord: { scope: 'selected', memberIds: ['r2'] } } });
+    expect(toSetOptionsIntent('residenceRecord', residence, draft)).toMatchObject({
+      options: { residenceRecord: { scope: 'selected', memberIds: ['r2'] } },
+    });
   });
 
   it('defaults a tax certificate to the newest offered year', () => {
@@ -36,7 +49,20 @@ describe('certificate options', () => {
   });
 
   it('starts from what the main process already holds', () => {
-    const draft = initialDraft(residence, { options: { residenceRecord: { scope: 'household', memberIds: [], form: 'household', householdHeadAndRelationship: false, domicile: true, myNumber: false, foreignResidentItems: true } }, copies: 2 });
+    const draft = initialDraft(residence, {
+      options: {
+        residenceRecord: {
+          scope: 'household',
+          memberIds: [],
+          form: 'household',
+          householdHeadAndRelationship: false,
+          domicile: true,
+          myNumber: false,
+          foreignResidentItems: true,
+        },
+      },
+      copies: 2,
+    });
     expect(draft).toMatchObject({ householdHeadAndRelationship: false, domicile: true, copies: 2 });
   });
 });
