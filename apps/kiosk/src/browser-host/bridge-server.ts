@@ -36,7 +36,8 @@ const contentTypes: Record<string, string> = {
 
 const securityHeaders = {
   'content-security-policy':
-    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -95,37 +96,11 @@ export async function startBridgeServer(options: {
           options.onRendererConnected?.();
           return;
         }
-        if (req.method === 'POST' && url.pathname === '/bridge/intent') {
-          const body = await readBody(req, 16 * 1024);
-          let intent: unknown;
-          try {
-            intent = JSON.parse(body);
-          } catch {
-            return json(res, 400, { error: { code: 'INPUT_INVALID', message: 'intent is not JSON' } });
-          }
-          try {
-            await options.target.send(intent);
-          } catch (error) {
-            if (error instanceof MadoguchiError && error.code === 'INPUT_INVALID')
-              return json(res, 400, { error: { code: error.code, message: error.message } });
-            throw error;
-          }
-          res.writeHead(204, securityHeaders).end();
-          return;
-        }
+        if (req.method === 'POST' && url.pathname === '/bridge/intent') return await handleIntent(req, res, options.target);
         return json(res, 404, { error: { code: 'NOT_FOUND', message: 'no such bridge call' } });
       }
       if (req.method !== 'GET') return json(res, 405, { error: { code: 'INPUT_INVALID', message: 'GET only' } });
-      const file = resolveStaticPath(options.rendererDir, url.pathname);
-      if (!file) return json(res, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
-      const info = await stat(file).catch(() => null);
-      if (!info?.isFile()) return json(res, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
-      res.writeHead(200, {
-        ...securityHeaders,
-        'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-        'content-length': info.size,
-      });
-      createReadStream(file).pipe(res);
+      await serveStaticFile(res, options.rendererDir, url.pathname);
     } catch {
       if (!res.headersSent) json(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
       else res.end();
@@ -147,6 +122,38 @@ export async function startBridgeServer(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Passes a POSTed intent to the session; the session's own validation decides 400 versus a thrown 500. */
+async function handleIntent(req: http.IncomingMessage, res: http.ServerResponse, target: BridgeTarget): Promise<void> {
+  const body = await readBody(req, 16 * 1024);
+  let intent: unknown;
+  try {
+    intent = JSON.parse(body);
+  } catch {
+    return json(res, 400, { error: { code: 'INPUT_INVALID', message: 'intent is not JSON' } });
+  }
+  try {
+    await target.send(intent);
+  } catch (error) {
+    if (error instanceof MadoguchiError && error.code === 'INPUT_INVALID')
+      return json(res, 400, { error: { code: error.code, message: error.message } });
+    throw error;
+  }
+  res.writeHead(204, securityHeaders).end();
+}
+
+async function serveStaticFile(res: http.ServerResponse, rendererDir: string, urlPath: string): Promise<void> {
+  const file = resolveStaticPath(rendererDir, urlPath);
+  if (!file) return json(res, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return json(res, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
+  res.writeHead(200, {
+    ...securityHeaders,
+    'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+    'content-length': info.size,
+  });
+  createReadStream(file).pipe(res);
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
