@@ -102,7 +102,8 @@ export default tseslint.config(
             packages: ['@madoguchi/card-sim'],
             paths: ['packages/card-sim'],
             message:
-              'The test-only card simulator is loaded by the demo reader alone (apps/kiosk/src/main/demo/demo-cards.ts, itself imported lazily): a production kiosk never carries it.',
+              'The test-only card simulator is loaded by the demo reader alone ' +
+              '(apps/kiosk/src/main/demo/demo-cards.ts, itself imported lazily): a production kiosk never carries it.',
           },
         ),
       ],
@@ -146,7 +147,8 @@ export default tseslint.config(
             {
               group: ['**/apps/*/src/**', '**/packages/*/src/**'],
               message:
-                'Import the package through its entry points (@madoguchi/center, @madoguchi/center/db, @madoguchi/kiosk/card, …; ARCHITECTURE.md, "Entry points"); add a subpath export if a test needs more.',
+                'Import the package through its entry points (@madoguchi/center, @madoguchi/center/db, @madoguchi/kiosk/card, …; ' +
+                'ARCHITECTURE.md, "Entry points"); add a subpath export if a test needs more.',
             },
           ],
         },
