@@ -66,10 +66,14 @@ export interface CardServiceOptions {
   log?: CardLog;
   /** How long one command may go unanswered (default DEFAULT_COMMAND_TIMEOUT_MS). */
   commandTimeoutMs?: number;
-  /** How long one operation may take, from waiting for the reader to the last answer (default DEFAULT_OPERATION_TIMEOUT_MS). */
+  /**
+   * How long one operation may take, from waiting for the reader to the last answer
+   * (default DEFAULT_OPERATION_TIMEOUT_MS).
+   */
   operationTimeoutMs?: number;
 }
 
+// eslint-disable-next-line max-lines-per-function -- a factory: exclusive() and the methods share the queue and the closed flag
 export function createCardService(options: CardServiceOptions): CardService {
   const { transport } = options;
   const log: CardLog = options.log ?? (() => {});

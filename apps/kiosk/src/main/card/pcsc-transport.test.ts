@@ -87,7 +87,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 describe('pcsclite transport', () => {
-  it('rebuilds its context after pcscd dies, never closing binding objects inside their callbacks, and keeps a card that comes back', async () => {
+  it('rebuilds its context after pcscd dies, never closing binding objects in their callbacks; keeps a card that comes back', async () => {
     const binding = fakeBinding();
     const transport = createPcscTransport({ pcsclite: binding.factory, retryIntervalMs: 5, reappearGraceMs: 50 });
     const statuses: ReaderStatus[] = [];
@@ -190,7 +190,7 @@ describe('pcsclite transport', () => {
     await transport.close();
   });
 
-  it('abandons an unanswered command at once, and resets and reconnects only after it has ended: its late answer reaches no one', async () => {
+  it('abandons an unanswered command at once, resets and reconnects only after it has ended: its late answer reaches no one', async () => {
     const binding = fakeBinding();
     const transport = createPcscTransport({ pcsclite: binding.factory });
     const reader = new FakeReader('Virtual PCD 00 00');

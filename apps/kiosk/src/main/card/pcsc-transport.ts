@@ -162,7 +162,7 @@ function pcscSession(reader: PcscReader, protocol: number, hooks: SessionHooks):
   };
 }
 
-// eslint-disable-next-line max-lines-per-function -- a factory whose short methods share the transport's private state (context, readers, status, the open session)
+// eslint-disable-next-line max-lines-per-function -- a factory: its short methods share the context, readers, status and open session
 export function createPcscTransport(options: PcscTransportOptions = {}): CardTransport {
   const pcsclite: PcscLiteFactory = options.pcsclite ?? (require('pcsclite') as PcscLiteFactory);
   const log: CardLog = options.log ?? (() => {});
