@@ -7,7 +7,8 @@ bash scripts/bootstrap.sh start
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0
 # Rebuild the kiosk renderer only when its sources changed since the last build.
 built=apps/kiosk/out/renderer/index.html
-if [ ! -f "$built" ] || [ -n "$(find apps/kiosk/src/renderer apps/kiosk/index.html apps/kiosk/vite.config.ts packages/shared/src -newer "$built" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$built" ] || [ -n "$(find apps/kiosk/src/renderer apps/kiosk/index.html apps/kiosk/vite.config.ts packages/shared/src \
+  -newer "$built" -print -quit 2>/dev/null)" ]; then
   echo "madoguchi: building the kiosk renderer" >&2
   corepack pnpm --filter @madoguchi/kiosk exec vite build --logLevel error >/dev/null
 fi

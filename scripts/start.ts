@@ -26,7 +26,8 @@ else {
   const how = opensChromium
     ? 'running the same kiosk renderer in Chromium kiosk mode instead.'
     : display
-      ? `running the same kiosk renderer in browser kiosk mode; Chromium is not installed (${chromiumBinary}), so open its URL in a browser.`
+      ? 'running the same kiosk renderer in browser kiosk mode; ' +
+        `Chromium is not installed (${chromiumBinary}), so open its URL in a browser.`
       : 'running the same kiosk renderer in browser kiosk mode; no display was found, so open its URL in a browser.';
   console.log(`${why}: ${how}`);
 }
@@ -40,6 +41,10 @@ const system = await startDemoSystem({
     else if (process.env.MADOGUCHI_VERBOSE) console.log(line);
   },
 });
+const TRY_IT =
+  'Try it: はじめる → in the yellow demo panel choose the first card (PIN 1234) → type 1 2 3 4 on the\n' +
+  'shuffled keypad → 決定 → 住民票の写し → 世帯全員 → 次へ → 次へ → ' +
+  'insert 500円 with the demo panel: the PDF appears in the output tray.';
 console.log(`
 Madoguchi is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).
   center : ${system.centerUrl}  (HTTPS, kiosks authenticate with client certificates; OpenAPI at ${OPENAPI_PATH})
@@ -47,8 +52,7 @@ Madoguchi is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).
   printed: ${system.printedDir}  (the demo printer's output tray: printed certificates land here as PDF files;
            the kiosk's own spool is emptied as soon as each print is done)
 
-Try it: はじめる → in the yellow demo panel choose the first card (PIN 1234) → type 1 2 3 4 on the
-shuffled keypad → 決定 → 住民票の写し → 世帯全員 → 次へ → 次へ → insert 500円 with the demo panel: the PDF appears in the output tray.
+${TRY_IT}
 Press Ctrl-C to stop.`);
 
 function kioskNote(): string {
