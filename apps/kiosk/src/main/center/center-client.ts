@@ -91,14 +91,7 @@ export function createCenterClient(options: CenterClientOptions) {
           if (!parsed.success) throw new MadoguchiError('INTERNAL', `center answer to ${path} does not match the schema`);
           return parsed.data;
         }
-        // Tolerant on purpose (see ReceivedErrorBody): a newer center may know codes this kiosk does not.
-        const err = ReceivedErrorBody.safeParse(json);
-        const received = err.success ? err.data.error.code : undefined;
-        const code = isErrorCode(received) ? received : 'INTERNAL';
-        const failure = new MadoguchiError(
-          code,
-          `center answered ${status} to ${method} ${path}${received !== undefined && received !== code ? ` with unknown code ${received}` : ''}`,
-        );
+        const failure = errorFromAnswer(method, path, status, json);
         // 5xx may be a passing fault: retry with the same idempotency key. 4xx is the center's decision.
         if (status >= 500 && status !== 501 && attempt < retries) {
           lastError = failure;
@@ -140,6 +133,16 @@ export function createCenterClient(options: CenterClientOptions) {
     bindingKey: () => route('bindingKey', { path: kioskPath('bindingKey') }),
     close: () => agent.destroy(),
   };
+}
+
+/** The catalog error for a non-2xx answer: the center's own code when this kiosk knows it. */
+function errorFromAnswer(method: string, path: string, status: number, json: unknown): MadoguchiError {
+  // Tolerant on purpose (see ReceivedErrorBody): a newer center may know codes this kiosk does not.
+  const err = ReceivedErrorBody.safeParse(json);
+  const received = err.success ? err.data.error.code : undefined;
+  const code = isErrorCode(received) ? received : 'INTERNAL';
+  const unknownCode = received !== undefined && received !== code ? ` with unknown code ${received}` : '';
+  return new MadoguchiError(code, `center answered ${status} to ${method} ${path}${unknownCode}`);
 }
 
 /** One HTTPS attempt over the kiosk's mutual-TLS agent: the status and the parsed JSON (null when none). */
