@@ -150,7 +150,7 @@ describe('kiosk session with a faulty card', () => {
     expect(t.pins[0]!.wiped).toBe(true);
   });
 
-  it('shows CARD_ERROR when a card stays silent past its deadline; taking it away returns to the start screen, and the next card goes on to the PIN', async () => {
+  it('shows CARD_ERROR for a card silent past its deadline; removing it returns to the start, the next card reaches the PIN', async () => {
     const t = setup({ commandTimeoutMs: 50 });
     t.send({ type: 'start' });
     t.reader.insert(silentCard());

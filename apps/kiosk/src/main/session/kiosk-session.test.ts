@@ -371,7 +371,7 @@ describe('kiosk session', () => {
     expect(t.session.getView()).toEqual(before);
   });
 
-  it('keeps no certificate on the kiosk’s disk after a printed, a failed and a rejected job, nor after a crash and a restart', async () => {
+  it('keeps no certificate on the kiosk’s disk after a printed, a failed and a rejected job, nor after a crash and restart', async () => {
     const spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-'));
     const printed = setup('none', { spoolDir });
     await toPayment(printed);

@@ -346,7 +346,10 @@ export class KioskSession {
     }
   }
 
-  /** 本籍地利用登録申請 for the session's resident. Nothing is paid; the 戸籍 items stay refused until the 本籍地 approves. */
+  /**
+   * 本籍地利用登録申請 for the session's resident. Nothing is paid; the 戸籍 items stay refused until
+   * the 本籍地 approves.
+   */
   private async applyDomicileRegistration(): Promise<void> {
     const auth = this.customer.auth!;
     const offer = auth.domicileRegistration!;

@@ -247,7 +247,7 @@ async function connectRenderer(bridge: BridgeServer) {
 }
 
 describe('the PIN stays in the main process', () => {
-  it('appears in no bridge traffic (views out, intents in), no kiosk log line and no center request during a full authentication', async () => {
+  it('appears in no bridge traffic (views out, intents in), no log line and no center request during a full authentication', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(FROZEN_NOW);
     const consoleLines: string[] = [];
