@@ -9,7 +9,8 @@ export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://kiosk`;
 
 export const contentSecurityPolicy =
-  "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export function browserWindowOptions(options: { preloadPath: string; development: boolean }) {
   return {
