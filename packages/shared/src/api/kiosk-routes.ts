@@ -69,7 +69,8 @@ export const kioskApi = {
     method: 'POST',
     path: '/domicile-registrations',
     summary:
-      '本籍地利用登録申請: the session’s resident applies for their 本籍地; its 戸籍 certificates become available once that municipality approves',
+      '本籍地利用登録申請: the session’s resident applies for their 本籍地; ' +
+      'its 戸籍 certificates become available once that municipality approves',
     body: DomicileRegistrationRequest,
     response: DomicileRegistrationResponse,
     operation: 'domicile-registration',

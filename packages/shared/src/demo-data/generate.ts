@@ -55,6 +55,14 @@ export interface DemoData {
 
 export const DEMO_SEED = 20261123;
 
+/** Where residents who moved in came from (住所地 before this one), up to the 丁目. */
+const previousAddressAreas = [
+  '東京都世田谷区桜新町一丁目',
+  '埼玉県さいたま市浦和区高砂三丁目',
+  '千葉県千葉市中央区富士見二丁目',
+  '神奈川県川崎市中原区小杉町',
+];
+
 const otherDomicile = { municipalityCode: '271004', address: '大阪府大阪市北区中之島一丁目3番', name: '大阪市' };
 
 export function generateDemoData(seed: number = DEMO_SEED): DemoData {
@@ -152,7 +160,7 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
         notifiedOn: earlierOf(addDays(became, rnd.int(0, 10)), referenceDate),
         ...(p.foreign || rnd.chance(0.6)
           ? {
-              previousAddress: `${rnd.pick(['東京都世田谷区桜新町一丁目', '埼玉県さいたま市浦和区高砂三丁目', '千葉県千葉市中央区富士見二丁目', '神奈川県川崎市中原区小杉町'])}${rnd.int(1, 20)}番${rnd.int(1, 15)}号`,
+              previousAddress: `${rnd.pick(previousAddressAreas)}${rnd.int(1, 20)}番${rnd.int(1, 15)}号`,
             }
           : {}),
         ...(domicileKind !== 'none' && !p.foreign
@@ -519,7 +527,12 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
     '141003',
     [
       {
-        name: { family: '勘解由小路', given: '左衛門三郎之助', familyKana: 'カデノコウジ', givenKana: 'サエモンサブロウノスケ' },
+        name: {
+          family: '勘解由小路',
+          given: '左衛門三郎之助',
+          familyKana: 'カデノコウジ',
+          givenKana: 'サエモンサブロウノスケ',
+        },
         sex: 'male',
         birthDate: '1950-10-10',
         relationship: '世帯主',
@@ -558,7 +571,15 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
   )[0]!.residentId;
   featured.domicileNotServed = addHousehold(
     '141003',
-    [{ name: nm(S('前田'), G('陽子')), sex: 'female', birthDate: '1985-04-04', relationship: '世帯主', registerRelationship: '長女' }],
+    [
+      {
+        name: nm(S('前田'), G('陽子')),
+        sex: 'female',
+        birthDate: '1985-04-04',
+        relationship: '世帯主',
+        registerRelationship: '長女',
+      },
+    ],
     { domicile: 'elsewhere' },
   )[0]!.residentId;
   featured.notRegisteredOnJanuaryFirst = addHousehold('141003', [
@@ -592,7 +613,13 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
         spouseRole: '妻',
       },
       { name: nm(S('佐々木'), G('博')), sex: 'male', birthDate: '1976-01-01', relationship: '子', registerRelationship: '長男' },
-      { name: nm(S('佐々木'), G('智子')), sex: 'female', birthDate: '1978-03-03', relationship: '子', registerRelationship: '長女' },
+      {
+        name: nm(S('佐々木'), G('智子')),
+        sex: 'female',
+        birthDate: '1978-03-03',
+        relationship: '子',
+        registerRelationship: '長女',
+      },
     ],
     { extraRegisterPersons: 5 },
   )[0]!.residentId;

@@ -28,7 +28,10 @@ export function compareIsoDate(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Age in whole years on `on`, counting a 29 February birthday as 1 March in common years (年齢計算ニ関スル法律 counts the day before; the difference never matters for the 15-year rule at a kiosk). */
+/**
+ * Age in whole years on `on`, counting a 29 February birthday as 1 March in common years (年齢計算ニ関スル法律
+ * counts the day before; the difference never matters for the 15-year rule at a kiosk).
+ */
 export function ageOn(birthDate: string, on: string): number {
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
   const [oy, om, od] = on.split('-').map(Number) as [number, number, number];
