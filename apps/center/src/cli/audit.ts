@@ -49,10 +49,13 @@ export function auditProgram(io: CliIo): Command {
     .option('--all', 'include resolved ones')
     .action(async (opts: { all?: boolean }) => {
       const incidents = await withDatabase((database) => listIncidents(database.db, { includeResolved: opts.all }));
-      for (const i of incidents)
+      for (const i of incidents) {
+        const resolved = i.resolvedAt ? ` resolved ${i.resolvedAt}` : '';
         io.out(
-          `${i.createdAt} ${i.incidentId} ${i.kind} issuance=${i.issuanceId ?? '-'} terminal=${i.terminalId ?? '-'} ${JSON.stringify(i.detail)}${i.resolvedAt ? ` resolved ${i.resolvedAt}` : ''}\n`,
+          `${i.createdAt} ${i.incidentId} ${i.kind} issuance=${i.issuanceId ?? '-'} terminal=${i.terminalId ?? '-'} ` +
+            `${JSON.stringify(i.detail)}${resolved}\n`,
         );
+      }
       io.out(`${incidents.length} incident(s)\n`);
     });
 
@@ -74,55 +77,60 @@ export function auditProgram(io: CliIo): Command {
         io.setExitCode(2);
         return;
       }
-      const found = await withDatabase((database) =>
-        writeTransaction(database, async (trx) => {
-          // The disposal row names the document's own issuance, store and terminal (交付履歴: where),
-          // and who recorded it, so the history answers "which copy, from where, disposed by whom".
-          const doc = await trx
-            .selectFrom('issuance_documents as d')
-            .innerJoin('issuances as i', 'i.issuance_id', 'd.issuance_id')
-            .leftJoin('kiosks as k', 'k.terminal_id', 'i.terminal_id')
-            .select([
-              'i.issuance_id',
-              'i.terminal_id',
-              'i.resident_id',
-              'i.municipality_code',
-              'i.certificate_type',
-              'i.options_json',
-              'i.copies',
-              'd.page_count',
-              'd.print_outcome',
-              'k.store_code',
-            ])
-            .where('d.issue_number', '=', issueNumber)
-            .executeTakeFirst();
-          if (!doc) return false;
-          await appendAudit(
-            trx,
-            database.kind,
-            {
-              event: 'disposal',
-              issuanceId: doc.issuance_id,
-              storeCode: doc.store_code ?? 'unknown',
-              terminalId: doc.terminal_id,
-              residentId: doc.resident_id,
-              municipalityCode: doc.municipality_code,
-              certificateType: doc.certificate_type,
-              options: JSON.parse(doc.options_json) as unknown,
-              copies: doc.copies,
-              pageCount: doc.page_count ?? undefined,
-              issueNumbers: [issueNumber],
-              detail: { reason: opts.reason, operatorId, printOutcome: doc.print_outcome },
-            },
-            new Date(),
-          );
-          return true;
-        }),
-      );
+      const found = await withDatabase((database) => recordDisposal(database, issueNumber, opts.reason, operatorId));
       io.out(found ? 'disposal recorded\n' : 'no document with that issue number\n');
       io.setExitCode(found ? 0 : 1);
     });
   return program;
+}
+
+/**
+ * Records the disposal (処分) of the document with this issue number; false when there is none.
+ */
+function recordDisposal(database: CenterDatabase, issueNumber: string, reason: string, operatorId: string): Promise<boolean> {
+  return writeTransaction(database, async (trx) => {
+    // The disposal row names the document's own issuance, store and terminal (交付履歴: where),
+    // and who recorded it, so the history answers "which copy, from where, disposed by whom".
+    const doc = await trx
+      .selectFrom('issuance_documents as d')
+      .innerJoin('issuances as i', 'i.issuance_id', 'd.issuance_id')
+      .leftJoin('kiosks as k', 'k.terminal_id', 'i.terminal_id')
+      .select([
+        'i.issuance_id',
+        'i.terminal_id',
+        'i.resident_id',
+        'i.municipality_code',
+        'i.certificate_type',
+        'i.options_json',
+        'i.copies',
+        'd.page_count',
+        'd.print_outcome',
+        'k.store_code',
+      ])
+      .where('d.issue_number', '=', issueNumber)
+      .executeTakeFirst();
+    if (!doc) return false;
+    await appendAudit(
+      trx,
+      database.kind,
+      {
+        event: 'disposal',
+        issuanceId: doc.issuance_id,
+        storeCode: doc.store_code ?? 'unknown',
+        terminalId: doc.terminal_id,
+        residentId: doc.resident_id,
+        municipalityCode: doc.municipality_code,
+        certificateType: doc.certificate_type,
+        options: JSON.parse(doc.options_json) as unknown,
+        copies: doc.copies,
+        pageCount: doc.page_count ?? undefined,
+        issueNumbers: [issueNumber],
+        detail: { reason, operatorId, printOutcome: doc.print_outcome },
+      },
+      new Date(),
+    );
+    return true;
+  });
 }
 
 if (isMain(import.meta.url)) void runProgram(auditProgram, process.argv.slice(2));

@@ -21,6 +21,7 @@ import { withCliDatabase, withDatabaseOptions, type DatabaseOptions } from './cl
 import { isMain, runProgram, type CliIo } from './cli-errors.js';
 
 /** The CLI as a commander program writing to `io` (tests run it in-process). */
+// eslint-disable-next-line max-lines-per-function -- a commander program listing its commands; each action is a few lines
 export function policyProgram(io: CliIo): Command {
   const program = withDatabaseOptions(
     new Command('madoguchi-policy').description(
