@@ -127,14 +127,17 @@ for (const f of results) {
   console.log(`  PIN entered → signature returned        : ${ms(median(f.authenticate))} / ${ms(p95(f.authenticate))}`);
   if (f.recovery)
     console.log(
-      `  pcscd restarted → readers + card back   : ${ms(median(f.recovery))} / ${ms(Math.max(...f.recovery))} (max of ${f.recovery.length})`,
+      `  pcscd restarted → readers + card back   : ${ms(median(f.recovery))} / ` +
+        `${ms(Math.max(...f.recovery))} (max of ${f.recovery.length})`,
     );
 }
 const quick = results.find((f) => f.quickack === true);
 const plain = results.find((f) => f.quickack === false);
 if (quick && plain) {
   console.log(
-    `\nratio plain / quickack: readCardInfo ×${(median(plain.read) / median(quick.read)).toFixed(1)}, authenticate ×${(median(plain.authenticate) / median(quick.authenticate)).toFixed(1)}, placed→shown ×${(median(plain.placedToShown) / median(quick.placedToShown)).toFixed(1)}`,
+    `\nratio plain / quickack: readCardInfo ×${(median(plain.read) / median(quick.read)).toFixed(1)}, ` +
+      `authenticate ×${(median(plain.authenticate) / median(quick.authenticate)).toFixed(1)}, ` +
+      `placed→shown ×${(median(plain.placedToShown) / median(quick.placedToShown)).toFixed(1)}`,
   );
 } else {
   console.log('\nno plain / quickack ratio: both PC/SC runs had the same quickack state (no namespaces on this machine?)');

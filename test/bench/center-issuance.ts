@@ -80,8 +80,10 @@ async function run(label: string, config: DatabaseConfig): Promise<void> {
     const seqRate = flows / seqSeconds;
     const parRate = flows / parSeconds;
     process.stdout.write(
-      `${label}: one at a time ${seqRate.toFixed(2)} issuances/s (median ${median(sequential).toFixed(0)} ms, p95 ${p95(sequential).toFixed(0)} ms); ` +
-        `${kioskCount} kiosks at once ${parRate.toFixed(2)} issuances/s (median ${median(concurrent).toFixed(0)} ms, p95 ${p95(concurrent).toFixed(0)} ms); ratio ×${(parRate / seqRate).toFixed(2)}\n`,
+      `${label}: one at a time ${seqRate.toFixed(2)} issuances/s ` +
+        `(median ${median(sequential).toFixed(0)} ms, p95 ${p95(sequential).toFixed(0)} ms); ` +
+        `${kioskCount} kiosks at once ${parRate.toFixed(2)} issuances/s ` +
+        `(median ${median(concurrent).toFixed(0)} ms, p95 ${p95(concurrent).toFixed(0)} ms); ratio ×${(parRate / seqRate).toFixed(2)}\n`,
     );
   } finally {
     await center.close();

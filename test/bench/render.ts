@@ -9,9 +9,9 @@
  *  - the naive baseline for the one-page 住民票: load the font file and subset it per request with
  *    a correct subsetter (upstream fontkit 2), everything else identical — and the ratio;
  *  - the worker pool: same-run controls of the parallelism the machine offers right now (a pure-JS
- *    spin loop, and the same rendering in bare worker threads, each in 1 vs 2 threads), then pool(1) against pool(2) in alternating rounds with the
- *    cores the process kept busy and each worker's event-loop utilisation, and one thread
- *    in-process for reference.
+ *    spin loop, and the same rendering in bare worker threads, each in 1 vs 2 threads), then
+ *    pool(1) against pool(2) in alternating rounds with the cores the process kept busy and each
+ *    worker's event-loop utilisation, and one thread in-process for reference.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { generateKeyPairSync } from 'node:crypto';
@@ -80,7 +80,8 @@ for (const c of cases) {
   const r = await time(iterations, () => renderDocument(c.input, env));
   results[c.name] = r;
   console.log(
-    `| ${c.name} | ${doc.pageCount} | ${(doc.pdf.byteLength / 1024).toFixed(0)} | ${r.median.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.cpuMedian.toFixed(2)} |`,
+    `| ${c.name} | ${doc.pageCount} | ${(doc.pdf.byteLength / 1024).toFixed(0)} | ` +
+      `${r.median.toFixed(2)} | ${r.p90.toFixed(2)} | ${r.cpuMedian.toFixed(2)} |`,
   );
 }
 
@@ -99,10 +100,13 @@ const baseline = summarise(baselineSamples);
 const fast = summarise(fastSamples);
 console.log(`\none-page 住民票 (household of 4), interleaved (production n=${fastSamples.length}, baseline n=${baselineSamples.length}):`);
 console.log(
-  `  wall: production median ${fast.median.toFixed(2)} ms (p90 ${fast.p90.toFixed(2)}), naive baseline median ${baseline.median.toFixed(1)} ms (p90 ${baseline.p90.toFixed(1)}), ratio ${(baseline.median / fast.median).toFixed(1)}x`,
+  `  wall: production median ${fast.median.toFixed(2)} ms (p90 ${fast.p90.toFixed(2)}), ` +
+    `naive baseline median ${baseline.median.toFixed(1)} ms (p90 ${baseline.p90.toFixed(1)}), ` +
+    `ratio ${(baseline.median / fast.median).toFixed(1)}x`,
 );
 console.log(
-  `  CPU:  production median ${fast.cpuMedian.toFixed(2)} ms, naive baseline median ${baseline.cpuMedian.toFixed(1)} ms, ratio ${(baseline.cpuMedian / fast.cpuMedian).toFixed(1)}x`,
+  `  CPU:  production median ${fast.cpuMedian.toFixed(2)} ms, naive baseline median ${baseline.cpuMedian.toFixed(1)} ms, ` +
+    `ratio ${(baseline.cpuMedian / fast.cpuMedian).toFixed(1)}x`,
 );
 
 // Worker pool. On a shared machine "the pool uses every core" can only be judged against what the
@@ -222,7 +226,8 @@ const median = (xs: number[]) =>
   );
 console.log(`\nworker pool, ${rounds} alternating rounds of ${perRound} one-page 住民票 (all submitted at once):`);
 console.log(
-  `  control — parallelism available now (spin loop, 2 threads vs 1; 2.00 = both cores free): ${controlBefore.toFixed(2)}x before, ${controlAfter.toFixed(2)}x after`,
+  '  control — parallelism available now (spin loop, 2 threads vs 1; 2.00 = both cores free): ' +
+    `${controlBefore.toFixed(2)}x before, ${controlAfter.toFixed(2)}x after`,
 );
 console.log(`  workload control — the same 住民票 rendered in 2 bare worker threads vs 1 (no pool): ${renderControl.toFixed(2)}x`);
 console.log('| renderer | docs/s (median) | min–max | cores busy (process CPU / wall) | worker event-loop utilisation |');
@@ -232,22 +237,27 @@ for (const [i, label] of ['pool(1)', 'pool(2)'].entries()) {
   const dps = m.map((r) => r.docsPerSecond);
   const elu = m[0]!.elu.map((_, w) => median(m.map((r) => r.elu[w]!)).toFixed(2)).join(', ');
   console.log(
-    `| ${label} | ${median(dps).toFixed(0)} | ${Math.min(...dps).toFixed(0)}–${Math.max(...dps).toFixed(0)} | ${median(m.map((r) => r.coresBusy)).toFixed(2)} | ${elu} |`,
+    `| ${label} | ${median(dps).toFixed(0)} | ${Math.min(...dps).toFixed(0)}–${Math.max(...dps).toFixed(0)} | ` +
+      `${median(m.map((r) => r.coresBusy)).toFixed(2)} | ${elu} |`,
   );
 }
 console.log(
-  `| one thread in-process | ${median(inProcess).toFixed(0)} | ${Math.min(...inProcess).toFixed(0)}–${Math.max(...inProcess).toFixed(0)} | — | — |`,
+  `| one thread in-process | ${median(inProcess).toFixed(0)} | ` +
+    `${Math.min(...inProcess).toFixed(0)}–${Math.max(...inProcess).toFixed(0)} | — | — |`,
 );
 const ratio = median(ratios);
 const available = (controlBefore + controlAfter) / 2;
 const spread = `median ${ratio.toFixed(2)}x (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`;
 console.log(
   available >= 1.25
-    ? `  pool(2) / pool(1): ${spread}; the control allowed ${available.toFixed(2)}x, so the pool turned ${((100 * (ratio - 1)) / (available - 1)).toFixed(0)}% of the spare parallelism into throughput`
-    : `  pool(2) / pool(1): ${spread}; the control allowed only ${available.toFixed(2)}x (no spare core during this run), so this run cannot show whether the pool scales — rerun on a quiet machine`,
+    ? `  pool(2) / pool(1): ${spread}; the control allowed ${available.toFixed(2)}x, ` +
+        `so the pool turned ${((100 * (ratio - 1)) / (available - 1)).toFixed(0)}% of the spare parallelism into throughput`
+    : `  pool(2) / pool(1): ${spread}; the control allowed only ${available.toFixed(2)}x (no spare core during this run), ` +
+        'so this run cannot show whether the pool scales — rerun on a quiet machine',
 );
 if (available >= 1.25)
   console.log(
-    `  against the workload control: pool(2) / pool(1) ${ratio.toFixed(2)}x of ${renderControl.toFixed(2)}x possible for this work with two bare threads (${((100 * ratio) / renderControl).toFixed(0)}%)`,
+    `  against the workload control: pool(2) / pool(1) ${ratio.toFixed(2)}x of ${renderControl.toFixed(2)}x possible ` +
+      `for this work with two bare threads (${((100 * ratio) / renderControl).toFixed(0)}%)`,
   );
 console.log(`load average at end: ${loadavg()[0]!.toFixed(2)}`);

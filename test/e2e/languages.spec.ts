@@ -100,7 +100,8 @@ async function visitIn(page: Page, language: KioskLanguage): Promise<{ resident:
   await expectScreenInLanguage(page, language, 'placeCard', words.placeCard.heading);
   const cardButton = page.locator(`[data-card-id="${card.cardId}"]`);
   await expect(cardButton).toContainText(label); // the panel adds the demo PIN
-  await expect(cardButton).toContainText('外国人住民'); // the demo panel's label for this featured case (packages/shared/src/demo-data/featured-labels.ts)
+  // The demo panel's label for this featured case (packages/shared/src/demo-data/featured-labels.ts).
+  await expect(cardButton).toContainText('外国人住民');
   await cardButton.click();
 
   await expectScreenInLanguage(page, language, 'pin', words.pin.heading);

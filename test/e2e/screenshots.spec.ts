@@ -74,13 +74,17 @@ const measureLayout = new Function(
   for (const el of main.querySelectorAll('*')) {
     if (el.closest('.demo, .visually-hidden')) continue;
     const style = getComputedStyle(el);
-    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible') overflowing.push(name(el) + ' scrolls sideways (' + el.scrollWidth + ' > ' + el.clientWidth + ')');
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible') {
+      overflowing.push(name(el) + ' scrolls sideways (' + el.scrollWidth + ' > ' + el.clientWidth + ')');
+    }
     const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && (n.textContent || '').trim() !== '');
     if (ownText && el.getClientRects().length > 0) smallest = Math.min(smallest, parseFloat(style.fontSize));
     if (el.matches('button, li, p, h1, dd, dt, span, output') && el.parentElement && el.parentElement !== main) {
       const r = el.getBoundingClientRect();
       const parent = el.parentElement.getBoundingClientRect();
-      if (r.width > 0 && (r.right > parent.right + 1 || r.left < parent.left - 1)) overflowing.push(name(el) + ' sticks out of ' + name(el.parentElement));
+      if (r.width > 0 && (r.right > parent.right + 1 || r.left < parent.left - 1)) {
+        overflowing.push(name(el) + ' sticks out of ' + name(el.parentElement));
+      }
     }
   }
   return { bodyScrolls: body.scrollHeight > body.clientHeight + 1, overflowing, smallestFontPx: smallest };

@@ -73,7 +73,9 @@ export async function startPostgres(): Promise<PostgresServer> {
 
   run([join(PG_BIN, 'initdb'), '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   const port = await freePort();
-  const options = `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
+  const options =
+    `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 ` +
+    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100';
   run([join(PG_BIN, 'pg_ctl'), '-D', dataDir, '-o', options, '-l', join(root, 'server.log'), '-w', '-t', '60', 'start']);
 
   const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
