@@ -35,7 +35,18 @@ export async function verifyAuditChain(
   db: Kysely<Database>,
   options: { expectedHead?: { seq: number; hash: string }; pageSize?: number } = {},
 ): Promise<AuditVerification> {
-  const pageSize = options.pageSize ?? 2000;
+  const chain = await walkChain(db, options.pageSize ?? 2000);
+  const problems = [
+    ...chain.problems,
+    ...(options.expectedHead ? await checkNotedHead(db, options.expectedHead) : []),
+    ...(await checkIssuanceStatesRecorded(db)),
+    ...(await checkRegistrationsRecorded(db)),
+  ];
+  return { ok: problems.length === 0, rows: chain.rows, head: chain.head, problems };
+}
+
+/** Reads the history page by page, checking each row's hash, its link and the sequence. */
+async function walkChain(db: Kysely<Database>, pageSize: number): Promise<Omit<AuditVerification, 'ok'>> {
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
@@ -60,14 +71,17 @@ export async function verifyAuditChain(
     }
     after = page.at(-1)!.seq;
   }
+  return { rows, head, problems };
+}
 
-  if (options.expectedHead) {
-    const noted = options.expectedHead;
-    const row = await db.selectFrom('audit_events').select(['seq', 'hash']).where('seq', '=', noted.seq).executeTakeFirst();
-    if (!row || row.hash !== noted.hash)
-      problems.push({ seq: noted.seq, kind: 'head_mismatch', message: 'the head noted earlier is no longer in the chain' });
-  }
+async function checkNotedHead(db: Kysely<Database>, noted: { seq: number; hash: string }): Promise<AuditProblem[]> {
+  const row = await db.selectFrom('audit_events').select(['seq', 'hash']).where('seq', '=', noted.seq).executeTakeFirst();
+  if (row && row.hash === noted.hash) return [];
+  return [{ seq: noted.seq, kind: 'head_mismatch', message: 'the head noted earlier is no longer in the chain' }];
+}
 
+async function checkIssuanceStatesRecorded(db: Kysely<Database>): Promise<AuditProblem[]> {
+  const problems: AuditProblem[] = [];
   const issuances = await db.selectFrom('issuances').select(['issuance_id', 'state']).execute();
   const recorded = await db.selectFrom('audit_events').select(['issuance_id', 'event']).where('issuance_id', 'is not', null).execute();
   const events = new Map<string, Set<string>>();
@@ -86,7 +100,11 @@ export async function verifyAuditChain(
       });
     }
   }
+  return problems;
+}
 
+async function checkRegistrationsRecorded(db: Kysely<Database>): Promise<AuditProblem[]> {
+  const problems: AuditProblem[] = [];
   const registrations = await db.selectFrom('domicile_registrations').select(['registration_id', 'status']).execute();
   const registrationRows = await db
     .selectFrom('audit_events')
@@ -116,5 +134,5 @@ export async function verifyAuditChain(
       }
     }
   }
-  return { ok: problems.length === 0, rows, head, problems };
+  return problems;
 }
