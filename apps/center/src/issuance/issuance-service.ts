@@ -5,7 +5,7 @@
  * documents and its audit row commit in one transaction.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import {
   MadoguchiError,
   formatIssueNumber,
@@ -26,6 +26,7 @@ import { appendAudit } from '../audit/chain.js';
 import { loadSession, type Session } from '../auth/sessions.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { IssuanceDocumentsTable } from '../db/tables/issuance.js';
 import type { Kiosk } from '../kiosks/registry.js';
 import { signBinding, type BindingKey } from './binding.js';
 import { recordIncident } from './incidents.js';
@@ -586,76 +587,100 @@ export async function reportPrintResult(
     if (row.state !== 'delivered' || doc.print_outcome !== null)
       throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}, copy is ${doc.print_outcome ?? 'unreported'}`);
 
-    if (report.outcome === 'printed') {
-      const updated = await trx
-        .updateTable('issuance_documents')
-        .set({ print_outcome: 'printed', reported_at: now.toISOString(), pdf_base64: null, pdf_deleted_at: now.toISOString() })
-        .where('issue_number', '=', doc.issue_number)
-        .where('print_outcome', 'is', null)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'copy already reported');
-      await appendAudit(
-        trx,
-        ctx.database.kind,
-        { event: 'printed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number] },
-        now,
-      );
-      // Read after appendAudit on purpose: its lock (SQLite's write lock; the chain's advisory lock
-      // on PostgreSQL) waits for a concurrent report of another copy to commit, so the last of two
-      // racing reports sees both copies printed and moves the issuance to printed.
-      const remaining = await trx
-        .selectFrom('issuance_documents')
-        .select('issue_number')
-        .where('issuance_id', '=', issuanceId)
-        .where('print_outcome', 'is', null)
-        .execute();
-      let state: IssuanceState = 'delivered';
-      if (remaining.length === 0) {
-        await transition(trx, issuanceId, 'delivered', 'printed', now);
-        state = 'printed';
-      }
-      return { issuanceId, state, refundYen: yen(0) };
-    }
-
-    // A catalog code (the request schema admits nothing else): the history holds codes only.
-    const failureCode: ErrorCode =
-      report.reasonCode ?? (report.outcome === 'rejected' ? 'ISSUANCE_DOCUMENT_MISMATCH' : 'ISSUANCE_PRINT_FAILED');
-    await trx
-      .updateTable('issuance_documents')
-      .set({
-        print_outcome: report.outcome,
-        print_reason_code: failureCode,
-        reported_at: now.toISOString(),
-        pdf_base64: null,
-        pdf_deleted_at: now.toISOString(),
-      })
-      .where('issue_number', '=', doc.issue_number)
-      .execute();
-    await appendAudit(
-      trx,
-      ctx.database.kind,
-      {
-        event: 'print_failed',
-        ...auditBase(row, kiosk),
-        pageCount: doc.page_count ?? undefined,
-        issueNumbers: [doc.issue_number],
-        detail: { outcome: report.outcome, failureCode },
-      },
-      now,
-    );
-    await recordIncident(
-      trx,
-      {
-        kind: report.outcome === 'rejected' ? 'document_rejected' : 'print_failed',
-        issuanceId,
-        terminalId: kiosk.terminalId,
-        detail: { issueNumber: doc.issue_number, failureCode },
-      },
-      now,
-    );
-    const refundYen = await refund(ctx, trx, row, kiosk, 'delivered', failureCode, now);
-    return { issuanceId, state: 'refunded', refundYen: yen(refundYen) };
+    if (report.outcome === 'printed') return recordPrinted(ctx, trx, kiosk, row, doc, now);
+    return recordPrintFailure(ctx, trx, kiosk, row, doc, { outcome: report.outcome, reasonCode: report.reasonCode }, now);
   });
+}
+
+type DocumentRow = Selectable<IssuanceDocumentsTable>;
+
+async function recordPrinted(
+  ctx: IssuanceContext,
+  trx: Tx,
+  kiosk: Kiosk,
+  row: IssuanceRow,
+  doc: DocumentRow,
+  now: Date,
+): Promise<PrintResultResponse> {
+  const issuanceId = row.issuance_id;
+  const updated = await trx
+    .updateTable('issuance_documents')
+    .set({ print_outcome: 'printed', reported_at: now.toISOString(), pdf_base64: null, pdf_deleted_at: now.toISOString() })
+    .where('issue_number', '=', doc.issue_number)
+    .where('print_outcome', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'copy already reported');
+  await appendAudit(
+    trx,
+    ctx.database.kind,
+    { event: 'printed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number] },
+    now,
+  );
+  // Read after appendAudit on purpose: its lock (SQLite's write lock; the chain's advisory lock
+  // on PostgreSQL) waits for a concurrent report of another copy to commit, so the last of two
+  // racing reports sees both copies printed and moves the issuance to printed.
+  const remaining = await trx
+    .selectFrom('issuance_documents')
+    .select('issue_number')
+    .where('issuance_id', '=', issuanceId)
+    .where('print_outcome', 'is', null)
+    .execute();
+  let state: IssuanceState = 'delivered';
+  if (remaining.length === 0) {
+    await transition(trx, issuanceId, 'delivered', 'printed', now);
+    state = 'printed';
+  }
+  return { issuanceId, state, refundYen: yen(0) };
+}
+
+async function recordPrintFailure(
+  ctx: IssuanceContext,
+  trx: Tx,
+  kiosk: Kiosk,
+  row: IssuanceRow,
+  doc: DocumentRow,
+  report: { outcome: 'failed' | 'rejected'; reasonCode?: ErrorCode | undefined },
+  now: Date,
+): Promise<PrintResultResponse> {
+  const issuanceId = row.issuance_id;
+  // A catalog code (the request schema admits nothing else): the history holds codes only.
+  const failureCode: ErrorCode =
+    report.reasonCode ?? (report.outcome === 'rejected' ? 'ISSUANCE_DOCUMENT_MISMATCH' : 'ISSUANCE_PRINT_FAILED');
+  await trx
+    .updateTable('issuance_documents')
+    .set({
+      print_outcome: report.outcome,
+      print_reason_code: failureCode,
+      reported_at: now.toISOString(),
+      pdf_base64: null,
+      pdf_deleted_at: now.toISOString(),
+    })
+    .where('issue_number', '=', doc.issue_number)
+    .execute();
+  await appendAudit(
+    trx,
+    ctx.database.kind,
+    {
+      event: 'print_failed',
+      ...auditBase(row, kiosk),
+      pageCount: doc.page_count ?? undefined,
+      issueNumbers: [doc.issue_number],
+      detail: { outcome: report.outcome, failureCode },
+    },
+    now,
+  );
+  await recordIncident(
+    trx,
+    {
+      kind: report.outcome === 'rejected' ? 'document_rejected' : 'print_failed',
+      issuanceId,
+      terminalId: kiosk.terminalId,
+      detail: { issueNumber: doc.issue_number, failureCode },
+    },
+    now,
+  );
+  const refundYen = await refund(ctx, trx, row, kiosk, 'delivered', failureCode, now);
+  return { issuanceId, state: 'refunded', refundYen: yen(refundYen) };
 }
 
 /** `reasonCode` is a catalog code (CancelRequest admits nothing else): it is recorded in the history. */

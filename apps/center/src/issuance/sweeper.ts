@@ -41,11 +41,20 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
   const report: SweepReport = { refunded: [], voided: [], documentsDeleted: 0, challengesPurged: 0 };
   const at = (ms: number) => new Date(now.getTime() - ms).toISOString();
 
+  await refundMissingPrintResults(database, at(policy.printResultTtlMs), now, report.refunded);
+  await voidUnpaidQuotes(database, at(policy.quoteTtlMs), now, report.voided);
+  report.documentsDeleted = await deleteExpiredDocuments(database, at(policy.documentTtlMs), now);
+  report.challengesPurged = await purgeChallenges(database, now);
+  await database.db.deleteFrom('idempotency_keys').where('created_at', '<', at(policy.idempotencyTtlMs)).execute();
+  return report;
+}
+
+async function refundMissingPrintResults(database: CenterDatabase, before: string, now: Date, refunded: string[]): Promise<void> {
   const stale = await database.db
     .selectFrom('issuances')
     .select(['issuance_id'])
     .where('state', 'in', ['paid', 'delivered'])
-    .where('updated_at', '<', at(policy.printResultTtlMs))
+    .where('updated_at', '<', before)
     .execute();
   for (const { issuance_id: issuanceId } of stale) {
     try {
@@ -64,18 +73,20 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
           },
           now,
         );
-        report.refunded.push(issuanceId);
+        refunded.push(issuanceId);
       });
     } catch (error) {
       if (!isLostRace(error)) throw error;
     }
   }
+}
 
+async function voidUnpaidQuotes(database: CenterDatabase, before: string, now: Date, voided: string[]): Promise<void> {
   const unpaid = await database.db
     .selectFrom('issuances')
     .select('issuance_id')
     .where('state', '=', 'quoted')
-    .where('updated_at', '<', at(policy.quoteTtlMs))
+    .where('updated_at', '<', before)
     .execute();
   for (const { issuance_id: issuanceId } of unpaid) {
     try {
@@ -85,20 +96,24 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
         await transition(trx, issuanceId, 'quoted', 'voided', now);
         const kiosk = await kioskOfRow(trx, row.terminal_id);
         await appendAudit(trx, database.kind, { event: 'voided', ...auditBase(row, kiosk), detail: { reason: 'quote expired' } }, now);
-        report.voided.push(issuanceId);
+        voided.push(issuanceId);
       });
     } catch (error) {
       if (!isLostRace(error)) throw error;
     }
   }
+}
 
+/** Deletes document bytes past their TTL and returns how many documents lost them. */
+async function deleteExpiredDocuments(database: CenterDatabase, before: string, now: Date): Promise<number> {
+  let deleted = 0;
   await writeTransaction(database, async (trx) => {
     const expired = await trx
       .selectFrom('issuance_documents as d')
       .innerJoin('issuances as i', 'i.issuance_id', 'd.issuance_id')
       .select(['d.issue_number', 'i.issuance_id'])
       .where('d.pdf_base64', 'is not', null)
-      .where('i.updated_at', '<', at(policy.documentTtlMs))
+      .where('i.updated_at', '<', before)
       .orderBy('i.issuance_id')
       .orderBy('d.copy_index')
       .execute();
@@ -123,12 +138,9 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
         now,
       );
     }
-    report.documentsDeleted = expired.length;
+    deleted = expired.length;
   });
-
-  report.challengesPurged = await purgeChallenges(database, now);
-  await database.db.deleteFrom('idempotency_keys').where('created_at', '<', at(policy.idempotencyTtlMs)).execute();
-  return report;
+  return deleted;
 }
 
 /** Runs `sweep` every `intervalMs`; failures are logged and retried on the next tick. */
