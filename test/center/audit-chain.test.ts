@@ -68,7 +68,7 @@ forEachDatabase((harness) => {
       expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
     });
 
-    it('records a disposal (処分) of a wrongly printed document through the CLI, with its store and terminal and the operator, and the chain stays intact', async () => {
+    it('records a CLI disposal (処分) of a misprinted document with its store, terminal and operator; the chain stays intact', async () => {
       const doc = await center.database.db
         .selectFrom('issuance_documents')
         .select(['issue_number', 'page_count'])
@@ -122,7 +122,7 @@ forEachDatabase((harness) => {
       expect((await verifyAuditChain(center.database.db)).ok).toBe(true);
     });
 
-    it('sweeper rows name their issuance, store and terminal: deleted document bytes, and voided quotes with their options and copies', async () => {
+    it('sweeper rows name their issuance, store and terminal: deleted document bytes, voided quotes with options and copies', async () => {
       const kiosk = await center.enrollKiosk();
       const card = await center.issueCard(center.demo.featured.chiyodaResident);
       const session = ok(await center.authenticate(kiosk, card));

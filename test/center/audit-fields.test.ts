@@ -17,7 +17,10 @@ import { httpsClient, newKey, ok, startCenter, type CenterHarness, type TestCard
 const BODY_LIMIT = 1024 * 1024;
 /** A reason that fills the body up to just under the limit: the body parser lets it through, so the schema must refuse it. */
 const JUST_UNDER_LIMIT = 'A'.repeat(BODY_LIMIT - 1024);
-/** A 1 MiB reason: with the JSON around it the body is over the limit, so the body parser refuses it first (413, answered as INPUT_INVALID). */
+/**
+ * A 1 MiB reason: with the JSON around it the body is over the limit, so the body parser refuses it
+ * first (413, answered as INPUT_INVALID).
+ */
 const ONE_MIB = 'A'.repeat(BODY_LIMIT);
 /** Free text that looks like a note a kiosk might keep — exactly what the history must never hold. */
 const FREE_TEXT = '山田太郎さん 090-1234-5678 キャンセル';
@@ -91,7 +94,7 @@ forEachDatabase((harness) => {
     const printResult = (issuanceId: string, body: Record<string, unknown>) =>
       kiosk.raw('POST', kioskPath('printResult', { issuanceId }), { idempotencyKey: newKey(), ...body });
 
-    it('refuses a cancel whose reason is not a catalog code (free text, a made-up code, a reason just under the body limit) and writes nothing', async () => {
+    it('refuses a cancel reason that is no catalog code (free text, made-up code, near the body limit); writes nothing', async () => {
       const q = await quote();
       await expectRefusedWithoutWriting(() => cancel(q.issuanceId, { reasonCode: FREE_TEXT }), 'body/reasonCode');
       await expectRefusedWithoutWriting(() => cancel(q.issuanceId, { reasonCode: 'CUSTOMER_CHANGED_MIND' }), 'body/reasonCode');
@@ -104,7 +107,7 @@ forEachDatabase((harness) => {
       expect(row.state).toBe('quoted');
     });
 
-    it('refuses a cancel with a 1 MiB reason at the body limit (413 from the body parser, answered 400 INPUT_INVALID) and writes nothing', async () => {
+    it('refuses a cancel with a 1 MiB reason (413 from the body parser, answered 400 INPUT_INVALID) and writes nothing', async () => {
       const q = await quote();
       await expectRefusedWithoutWriting(() => cancel(q.issuanceId, { reasonCode: ONE_MIB }));
     });
@@ -136,7 +139,7 @@ forEachDatabase((harness) => {
       expect(row.state).toBe('delivered');
     });
 
-    it('refuses quote options that would carry free text into the history (ids of no known shape, unbounded lists) and writes nothing', async () => {
+    it('refuses quote options that could carry free text into history (unknown id shapes, unbounded lists); writes nothing', async () => {
       const sessionId = await session();
       const quoteWith = (options: unknown) => () =>
         kiosk.raw('POST', kioskPath('quote'), {
@@ -212,7 +215,7 @@ forEachDatabase((harness) => {
       expect(doc.print_reason_code).toBe('CARD_REMOVED');
     });
 
-    it('serves no kiosk route whose body or path takes an unbounded value (a route with its own schema is held to the same rule)', async () => {
+    it('serves no kiosk route whose body or path takes an unbounded value (routes with their own schema too)', async () => {
       type Operation = {
         requestBody?: { content: Record<string, { schema: JsonSchema }> };
         parameters?: { name: string; in: string; schema: JsonSchema }[];

@@ -2,9 +2,9 @@
  * docs/misissuance.md#kawasaki, docs/misissuance.md#takamatsu, docs/misissuance.md#yokohama: many
  * kiosks issuing at the same moment for different residents never receive each other's document.
  * On PostgreSQL the kiosks are split over two center processes sharing the database (the
- * multi-node topology); on SQLite one process serves them all. Every delivered document is checked as the kiosk checks it (signature, digest,
- * page issue numbers, the card it is bound to) and by its text: it names its own resident and none
- * of the others.
+ * multi-node topology); on SQLite one process serves them all. Every delivered document is checked
+ * as the kiosk checks it (signature, digest, page issue numbers, the card it is bound to) and by its
+ * text: it names its own resident and none of the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resident } from '@madoguchi/shared';

@@ -350,7 +350,7 @@ forEachDatabase((harness) => {
         }
       });
 
-      it('refuses a payment after an outage was declared, or the type withdrawn, since the quote (a definitive 403, not a retryable 503)', async () => {
+      it('refuses a payment after an outage or a withdrawn type since the quote (a definitive 403, not a retryable 503)', async () => {
         const policies = createPolicyStore(center.database);
         const code = center.demo.batch.residents.find((r) => r.residentId === center.demo.featured.chiyodaResident)!.municipalityCode;
         const original = (await policies.getPolicy(code))!;

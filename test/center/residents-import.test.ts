@@ -55,7 +55,7 @@ forEachDatabase((harness) => {
       expect(Number(count.n)).toBe(0);
     });
 
-    it('refuses an id a kiosk could not send back (spaces, non-ASCII, over 64 characters), naming the row, and changes nothing', async () => {
+    it('refuses an id a kiosk could not send back (spaces, non-ASCII, over 64 characters), naming the row; changes nothing', async () => {
       const database = await harness.fresh();
       const store = createMunicipalStore(database);
       const residents = demo.batch.residents.map((r) => ({ ...r }));
@@ -170,7 +170,7 @@ forEachDatabase((harness) => {
       return data.members.find((m) => m.residentId === approved.residentId)!.name.given;
     };
 
-    it('a provisional resident over an approved one is refused, kept aside, and the approved data survives until the approval replaces it', async () => {
+    it('a provisional resident over an approved one is refused and kept aside; the approved data stands until approval', async () => {
       const database = await harness.fresh();
       const store = createMunicipalStore(database);
       await store.importBatch(demo.batch);

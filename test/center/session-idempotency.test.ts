@@ -103,7 +103,7 @@ forEachDatabase((harness) => {
       expect(await counts()).toEqual({ sessions: before.sessions + 1, audits: before.audits + 1 });
     });
 
-    it('refuses the same key with a different body (ISSUANCE_IDEMPOTENCY_CONFLICT) and a new key on a used challenge (AUTH_CHALLENGE_REPLAYED)', async () => {
+    it('refuses a key reused with another body (ISSUANCE_IDEMPOTENCY_CONFLICT) or a used challenge (AUTH_CHALLENGE_REPLAYED)', async () => {
       const key = newKey();
       const signed = signedAuthentication(await challenge(), card);
       expect((await kiosk.call('authenticate', { body: { ...signed, idempotencyKey: key } })).status).toBe(200);
@@ -151,7 +151,7 @@ forEachDatabase((harness) => {
       expect(await stored()).toEqual(before);
     });
 
-    it('refuses POST /sessions without an idempotency key (INPUT_INVALID): the challenge stays unused, no session, no audit row', async () => {
+    it('refuses POST /sessions without an idempotency key (INPUT_INVALID): challenge unused, no session, no audit row', async () => {
       const c = await challenge();
       const { idempotencyKey: _sent, ...unkeyed } = signedAuthentication(c, card);
       const db = center.database.db;

@@ -67,7 +67,8 @@ function layout(objects: Buffer[]): Buffer {
   const rows = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
   parts.push(
     Buffer.from(
-      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`,
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\n` +
+        `trailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`,
       'latin1',
     ),
   );
@@ -145,7 +146,9 @@ function pageTreeGraph(genuine: Uint8Array): Buffer {
     offset += object.length;
   }
   const root = /\/Root (\d+ 0 R)/.exec(text.slice(text.lastIndexOf('trailer')))![1]!;
-  const trailer = `xref\n0 ${objects.size + 1}\n0000000000 65535 f \n${rows.join('')}\ntrailer\n<<\n/Size ${objects.size + 1}\n/Root ${root}\n>>\n\nstartxref\n${offset}\n%%EOF`;
+  const trailer =
+    `xref\n0 ${objects.size + 1}\n0000000000 65535 f \n${rows.join('')}\n` +
+    `trailer\n<<\n/Size ${objects.size + 1}\n/Root ${root}\n>>\n\nstartxref\n${offset}\n%%EOF`;
   return Buffer.from(header + body + trailer, 'latin1');
 }
 
@@ -201,7 +204,7 @@ forEachDatabase((harness) => {
       }
     });
 
-    it('refuses a nested-deflate bomb and deep object graphs within 200 ms each, with bounded memory, while a kiosk keeps its latency', async () => {
+    it('refuses a nested-deflate bomb and deep object graphs in 200 ms each, with bounded memory; a kiosk keeps its latency', async () => {
       expect(bomb.length).toBeLessThan(10_000);
       const familyRegister = genuine.find((g) => g.name === 'familyRegisterFull')!.pdf;
       const attacks = [
@@ -255,7 +258,11 @@ forEachDatabase((harness) => {
       // kiosk waited for the bomb to inflate: seconds, not a small multiple of its usual latency.
       const usual = median(baseline);
       console.info(
-        `dos (${harness.kind}): refusals ${answers.map((a) => a.ms.toFixed(0)).join('/')} ms; kiosk challenge median ${usual.toFixed(1)} → ${median(during).toFixed(1)} ms, slowest ${Math.max(...baseline).toFixed(1)} → ${Math.max(...during).toFixed(1)} ms; heap ${((memoryAfter.heapUsed - memoryBefore.heapUsed) / 2 ** 20).toFixed(1)} MB, rss ${((memoryAfter.rss - memoryBefore.rss) / 2 ** 20).toFixed(1)} MB; bomb ${bomb.length} bytes`,
+        `dos (${harness.kind}): refusals ${answers.map((a) => a.ms.toFixed(0)).join('/')} ms; ` +
+          `kiosk challenge median ${usual.toFixed(1)} → ${median(during).toFixed(1)} ms, ` +
+          `slowest ${Math.max(...baseline).toFixed(1)} → ${Math.max(...during).toFixed(1)} ms; ` +
+          `heap ${((memoryAfter.heapUsed - memoryBefore.heapUsed) / 2 ** 20).toFixed(1)} MB, ` +
+          `rss ${((memoryAfter.rss - memoryBefore.rss) / 2 ** 20).toFixed(1)} MB; bomb ${bomb.length} bytes`,
       );
       expect(median(during), `median ${median(during).toFixed(1)} ms against ${usual.toFixed(1)} ms without the attack`).toBeLessThan(
         3 * usual + 30,

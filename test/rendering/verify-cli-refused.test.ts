@@ -22,7 +22,8 @@ beforeAll(() => {
   // An object stream whose contents are deflated twice (a small nested-deflate bomb).
   const bomb = deflateSync(deflateSync(Buffer.alloc(8 << 20)));
   const head = Buffer.from(
-    `%PDF-1.7\n%\x81\x81\x81\x81\n\n1 0 obj\n<<\n/Type /ObjStm\n/N 1\n/First 0\n/Filter [ /FlateDecode /FlateDecode ]\n/Length ${bomb.length}\n>>\nstream\n`,
+    '%PDF-1.7\n%\x81\x81\x81\x81\n\n1 0 obj\n<<\n/Type /ObjStm\n/N 1\n/First 0\n/Filter [ /FlateDecode /FlateDecode ]\n' +
+      `/Length ${bomb.length}\n>>\nstream\n`,
     'latin1',
   );
   writeFileSync(join(dir, 'bomb.pdf'), Buffer.concat([head, bomb, Buffer.from('\nendstream\nendobj\n\n', 'latin1')]));
