@@ -110,7 +110,7 @@ async function healthyCardAuthenticates(service: CardService): Promise<void> {
 
 describe('a faulty card over pcscd + vpcd', () => {
   for (const fault of ['moreDataForever', 'silent'] as const) {
-    it(`${fault}: the card step fails with CARD_ERROR within 2 s, taking the card away returns to the start screen, and the next card works on the same reader`, async () => {
+    it(`${fault}: CARD_ERROR within 2 s; removing the card returns to the start; the next card works on that reader`, async () => {
       const k = await kiosk();
       await k.placeCard(fault);
       await k.reach('refused', CARD_STEP_BOUND_MS + 3000);

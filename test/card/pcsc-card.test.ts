@@ -141,7 +141,7 @@ describe('card service over pcscd + vpcd', () => {
     expect(result.signature.length).toBe(256);
   });
 
-  it('answers CARD_READER_UNAVAILABLE when pcscd is killed with a signature in flight on an open connection; readers are back within 5 s and the next authentication succeeds', async () => {
+  it('answers CARD_READER_UNAVAILABLE when pcscd dies mid-signature; readers return in 5 s, the next authentication works', async () => {
     await place('card-CT-0004');
     statuses.length = 0;
     const removalsBefore = events.filter((e) => e === 'removed').length;

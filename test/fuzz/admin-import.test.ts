@@ -355,7 +355,8 @@ describe('admin import API under fuzzing', () => {
   });
   afterAll(async () => {
     process.stdout.write(
-      `admin import fuzz: ${RUNS} inputs (${INJECT_RUNS} inject, ${TLS_RUNS} TLS); statuses ${JSON.stringify(Object.fromEntries(statuses))}; slowest answer ${slowestMs.toFixed(0)} ms\n`,
+      `admin import fuzz: ${RUNS} inputs (${INJECT_RUNS} inject, ${TLS_RUNS} TLS); ` +
+        `statuses ${JSON.stringify(Object.fromEntries(statuses))}; slowest answer ${slowestMs.toFixed(0)} ms\n`,
     );
     await center?.close();
     await harness.dispose();

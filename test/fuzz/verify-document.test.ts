@@ -95,7 +95,8 @@ function layout(objects: string[]): Buffer {
   const rows = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
   parts.push(
     latin1(
-      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`,
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\n` +
+        `trailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`,
     ),
   );
   return Buffer.concat(parts);
@@ -182,7 +183,8 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     (pdf) => {
       const text = pdf.toString('latin1');
       const at = text.indexOf('\nxref\n') + 1;
-      const objectStream = `99 0 obj\n<<\n/Type /ObjStm\n/N 1\n/First 0\n/Filter [ /FlateDecode /FlateDecode ]\n/Length ${bomb.length}\n>>\nstream\n`;
+      const objectStream =
+        '99 0 obj\n<<\n/Type /ObjStm\n/N 1\n/First 0\n/Filter [ /FlateDecode /FlateDecode ]\n' + `/Length ${bomb.length}\n>>\nstream\n`;
       return Buffer.concat([latin1(text.slice(0, at) + objectStream), bomb, latin1(`\nendstream\nendobj\n\n${text.slice(at)}`)]);
     },
   ),
@@ -269,7 +271,8 @@ describe('POST /verify/document fuzzing', () => {
     });
     expect(injected.json()).toMatchObject({ authentic: true });
     console.info(
-      `fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, slowest answer ${slowest.toFixed(0)} ms, workers replaced ${pool.replacedWorkers}`,
+      `fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, ` +
+        `slowest answer ${slowest.toFixed(0)} ms, workers replaced ${pool.replacedWorkers}`,
     );
   });
 });
