@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: bootstrap, lint + type-check, unit and integration tests
+# The whole test suite, as CI runs it: bootstrap, format check, lint + type-check, unit and integration tests
 # (real pcscd/vpcd, real SQLite files and PostgreSQL, real TLS, real PDFs), then the end-to-end
 # tests in Debian Chromium. Prints one closing line: "N passed, N failed" — also when a check
 # fails: a failed lint, type-check or build counts as one failed test there, and the run goes
@@ -35,7 +35,8 @@ build_kiosk() {
   pnpm --filter @madoguchi/kiosk exec vite build --logLevel error >/dev/null && pnpm --filter @madoguchi/kiosk build:electron >/dev/null
 }
 
-step "lint (import boundaries included)"
+step "format (Prettier) and lint (import boundaries included)"
+check format pnpm exec prettier --check --log-level warn .
 check lint pnpm exec eslint --max-warnings 0 .
 
 step "type-check every package"
@@ -49,7 +50,8 @@ status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json" || status=$?
 
 step "end-to-end tests (Playwright, Debian Chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" pnpm exec playwright test -c test/playwright.config.ts --reporter=list,json || status=$?
+PLAYWRIGHT_JSON_OUTPUT_NAME="$results/playwright.json" pnpm exec playwright test -c test/playwright.config.ts \
+  --reporter=list,json || status=$?
 
 step "done"
 checks=$(IFS=,; echo "${failed_checks[*]:-}")
