@@ -53,32 +53,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   const services = options.services ?? createDefaultServices(database, config);
   const now = options.now ?? (() => new Date());
 
-  const app = Fastify({
-    https: {
-      key: config.tls.keyPem,
-      cert: config.tls.certPem,
-      ca: config.tls.kioskCaPem,
-      // Ask every client for a kiosk certificate, but let the kiosk guard refuse with a catalog
-      // code: the same port serves public pages that need no certificate.
-      requestCert: true,
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-    },
-    logger: {
-      level: config.logLevel,
-      // Bodies are never logged; these paths are belt and braces for anything that might be.
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'body', 'pdf', '*.pdf', 'name', '*.name', 'myNumber', '*.myNumber'],
-        censor: '[redacted]',
-      },
-    },
-    requestTimeout: config.timeouts.requestTimeoutMs,
-    connectionTimeout: config.timeouts.requestTimeoutMs,
-    keepAliveTimeout: config.timeouts.keepAliveTimeoutMs,
-    bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-  });
+  const app = createServer(config);
 
   const anchors = TrustAnchors.fromPem(config.cardTrust.trustAnchorsPem);
   const revocation = new RevocationChecker(config.cardTrust.crlPaths, anchors, app.log, { graceMs: config.timeouts.crlGraceMs });
@@ -95,19 +70,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
 
   // --- external
   await app.register(fastifyRateLimit, { global: false });
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Madoguchi issuance center — kiosk API',
-        version: '1.0.0',
-        description:
-          'Built from the kiosk route table, packages/shared/src/api/kiosk-routes.ts. Kiosk routes require a mutual-TLS client certificate from the kiosk CA.',
-      },
-      tags: [{ name: 'kiosk', description: 'Kiosk ↔ center (mutual TLS)' }],
-    },
-    transform: openApiTransform,
-  });
+  await registerOpenApi(app);
 
   // --- app
   app.setValidatorCompiler(validatorCompiler);
@@ -157,4 +120,50 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
     if (ownsDatabase) await database.close();
   });
   return app;
+}
+
+function createServer(config: CenterConfig) {
+  return Fastify({
+    https: {
+      key: config.tls.keyPem,
+      cert: config.tls.certPem,
+      ca: config.tls.kioskCaPem,
+      // Ask every client for a kiosk certificate, but let the kiosk guard refuse with a catalog
+      // code: the same port serves public pages that need no certificate.
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
+    logger: {
+      level: config.logLevel,
+      // Bodies are never logged; these paths are belt and braces for anything that might be.
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'body', 'pdf', '*.pdf', 'name', '*.name', 'myNumber', '*.myNumber'],
+        censor: '[redacted]',
+      },
+    },
+    requestTimeout: config.timeouts.requestTimeoutMs,
+    connectionTimeout: config.timeouts.requestTimeoutMs,
+    keepAliveTimeout: config.timeouts.keepAliveTimeoutMs,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+}
+
+async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Madoguchi issuance center — kiosk API',
+        version: '1.0.0',
+        description:
+          'Built from the kiosk route table, packages/shared/src/api/kiosk-routes.ts. ' +
+          'Kiosk routes require a mutual-TLS client certificate from the kiosk CA.',
+      },
+      tags: [{ name: 'kiosk', description: 'Kiosk ↔ center (mutual TLS)' }],
+    },
+    transform: openApiTransform,
+  });
 }
