@@ -100,7 +100,7 @@ describe('CRL parsing and revocation', () => {
       }
     };
 
-    it('keeps a late CRL within the grace (warned once), refuses past it with AUTH_REVOCATION_UNAVAILABLE, and resumes on a fresh CRL', () => {
+    it('keeps a late CRL within the grace (warned once), refuses past it (AUTH_REVOCATION_UNAVAILABLE), resumes on a fresh CRL', () => {
       const path = join(dir, 'freshness.crl');
       const published = new Date('2027-03-01T00:00:00Z');
       const nextUpdate = new Date(published.getTime() + 24 * HOUR);
@@ -145,7 +145,7 @@ describe('CRL parsing and revocation', () => {
       expect(lines.at(-1)?.msg).toMatch(/resumes/);
     });
 
-    it('does not accept a CRL dated in the future beyond the clock skew (with nothing else from its file, its CA fails closed); the CRL in force stays', () => {
+    it('refuses a CRL dated beyond the clock skew: the CRL in force stays (with none from its file, its CA fails closed)', () => {
       const path = join(dir, 'future.crl');
       const now = new Date('2027-04-01T00:00:00Z');
       const anchors = TrustAnchors.fromPem(pki.cas.current.certificatePem);
@@ -250,7 +250,7 @@ describe('CRL parsing and revocation', () => {
       expect(checker.health(now)).toHaveLength(2);
     });
 
-    it('fails closed for the CA while any one of its CRL files is past nextUpdate + grace, and resumes when that file is fresh again', () => {
+    it('fails the CA closed while any of its CRL files is past nextUpdate + grace; resumes when that file is fresh again', () => {
       const fresh = file('fresh.crl');
       const late = file('late.crl');
       publishCrl(pki, {
@@ -353,7 +353,7 @@ describe('CRL parsing and revocation', () => {
       });
     }
 
-    it('fails every CA closed while a configured CRL file has never been read (missing or unreadable): it could be any CA’s partition', () => {
+    it('fails every CA closed while a configured CRL file was never read (missing, unreadable): it could be any CA’s partition', () => {
       const present = file('present.crl');
       const absent = file('absent.crl');
       publishCrl(pki, {

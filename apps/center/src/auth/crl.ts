@@ -417,7 +417,8 @@ export class RevocationChecker {
       (this.log.error ?? this.log.warn).call(
         this.log,
         fields,
-        'CRL is past nextUpdate + grace: card authentication for its CA is refused (AUTH_REVOCATION_UNAVAILABLE) until a fresh CRL is loaded',
+        'CRL is past nextUpdate + grace: card authentication for its CA is refused (AUTH_REVOCATION_UNAVAILABLE) ' +
+          'until a fresh CRL is loaded',
       );
   }
 

@@ -32,7 +32,8 @@ export function kioskProgram(io: CliIo): Command {
     const dir = kioskCaDir();
     if (!existsSync(join(dir, 'kiosk-ca.cert.pem')))
       throw new Error(
-        `no kiosk CA in ${dir}: give the center's state directory (--state or MADOGUCHI_CENTER_STATE); the center makes its CA on first start`,
+        `no kiosk CA in ${dir}: give the center's state directory (--state or MADOGUCHI_CENTER_STATE); ` +
+          'the center makes its CA on first start',
       );
     return ensureKioskCa(dir);
   };

@@ -217,7 +217,10 @@ function drawCertification(c: ContentBuilder, frame: Frame, texts: FrameTexts, t
   c.glyphRun(sealNote.glyphs, g.right - sealNote.width, sealY - sealNote.size - FRAME.sealNoteGap, sealNote.size);
 }
 
-/** Embeds the fonts (subset to the glyphs used), patterns and images once, and adds one page per builder; returns each page's content stream. */
+/**
+ * Embeds the fonts (subset to the glyphs used), patterns and images once, and adds one page per builder;
+ * returns each page's content stream.
+ */
 function writePages(
   doc: PDFDocument,
   builders: ContentBuilder[],

@@ -43,10 +43,15 @@ function escapeHtml(s: string): string {
 }
 
 function page(body: string): string {
-  return `<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>証明書の検証</title>
-<style>body{font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}dt{font-weight:bold}.ok{color:#075}.ng{color:#b00}textarea{width:100%}</style></head>
-<body><h1>証明書の検証 (Certificate verification)</h1>${body}
-<form method="get" action="verify"><p><label>検証用コードの内容 (QR payload)<br><textarea name="p" rows="4" maxlength="4096"></textarea></label></p><button>検証する</button></form></body></html>`;
+  return (
+    '<!doctype html><html lang="ja"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>証明書の検証</title>\n' +
+    '<style>body{font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}dt{font-weight:bold}' +
+    '.ok{color:#075}.ng{color:#b00}textarea{width:100%}</style></head>\n' +
+    `<body><h1>証明書の検証 (Certificate verification)</h1>${body}\n` +
+    '<form method="get" action="verify"><p><label>検証用コードの内容 (QR payload)<br>' +
+    '<textarea name="p" rows="4" maxlength="4096"></textarea></label></p><button>検証する</button></form></body></html>'
+  );
 }
 
 export function resultHtml(result: VerificationResult): string {
@@ -55,10 +60,13 @@ export function resultHtml(result: VerificationResult): string {
   const c = result.claims;
   const type = c.taxKind ? taxCertificateKindLabels[c.taxKind].ja : (certificateTypeLabels[c.certificateType]?.ja ?? c.certificateType);
   const date = isValidIsoDate(c.issuedOn) ? formatEraDate(c.issuedOn) : c.issuedOn;
-  return `<p class="ok"><strong>この証明書は発行されたものです (authentic)</strong></p>
+  return (
+    `<p class="ok"><strong>この証明書は発行されたものです (authentic)</strong></p>
 <p>お手元の証明書の記載と一致することを確認してください。</p>
 <dl><dt>発行番号</dt><dd>${escapeHtml(c.issueNumber)}</dd><dt>団体コード</dt><dd>${escapeHtml(c.municipalityCode)}</dd>
-<dt>証明書</dt><dd>${escapeHtml(type)}</dd><dt>発行日</dt><dd>${escapeHtml(date)}</dd><dt>内容ハッシュ</dt><dd><code>${escapeHtml(c.contentSha256)}</code></dd></dl>`;
+<dt>証明書</dt><dd>${escapeHtml(type)}</dd><dt>発行日</dt><dd>${escapeHtml(date)}</dd>` +
+    `<dt>内容ハッシュ</dt><dd><code>${escapeHtml(c.contentSha256)}</code></dd></dl>`
+  );
 }
 
 export const verificationRoutes: FastifyPluginAsync<VerificationRoutesOptions> = async (app, { verifier }) => {

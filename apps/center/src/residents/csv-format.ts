@@ -229,7 +229,8 @@ export const taxPaymentsCsv: CsvFileSpec = {
 export const protectionMeasuresCsv: CsvFileSpec = {
   file: 'protection_measures.csv',
   description:
-    '支援措置 (DV/stalking): blocks the resident’s and their household’s certificates at stores from `from` to `until` (inclusive; empty = open).',
+    '支援措置 (DV/stalking): blocks the resident’s and their household’s certificates at stores ' +
+    'from `from` to `until` (inclusive; empty = open).',
   columns: [c('measureId', 'measureId', req), c('residentId', 'residentId', req), c('from', 'from', req), c('until', 'until')],
 };
 

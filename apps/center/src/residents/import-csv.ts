@@ -281,7 +281,8 @@ function originTranslator(origins: Map<string, Origin>): (segments: readonly Pat
       if (!origin) continue;
       const rest = formatPath(segments.slice(k));
       if (rest === '') return `${origin.file}:${origin.line}`;
-      return `${origin.file}:${origin.line}:${origin.columns.get(rest) ?? origin.columns.get(formatPath(segments.slice(k, k + 1))) ?? rest}`;
+      const column = origin.columns.get(rest) ?? origin.columns.get(formatPath(segments.slice(k, k + 1))) ?? rest;
+      return `${origin.file}:${origin.line}:${column}`;
     }
     return formatPath(segments);
   };

@@ -1,4 +1,5 @@
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- fontkit ships no types; packages type-checking this file (test/) must see the declaration too
+// fontkit ships no types; packages type-checking this file (test/) must see the declaration too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- see the line above
 /// <reference path="./fontkit.d.ts" />
 /**
  * One font as the renderer sees it: strict glyph lookup (a variation sequence counts only when the
