@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteBody } from '@madoguchi/shared';
+import { defaultResidenceRecordOptions, type RouteBody } from '@madoguchi/shared';
 import { verifyAuditChain, sweep, type CenterDatabase } from '@madoguchi/center';
 import { forEachDatabase } from '../support/databases.js';
 import { ok, startCenter, type CenterHarness } from './support/center-harness.js';
@@ -127,15 +127,7 @@ forEachDatabase((harness) => {
       const card = await center.issueCard(center.demo.featured.chiyodaResident);
       const session = ok(await center.authenticate(kiosk, card));
       const options: RouteBody<'quote'>['options'] = {
-        residenceRecord: {
-          scope: 'household',
-          memberIds: [],
-          form: 'household',
-          householdHeadAndRelationship: true,
-          domicile: false,
-          myNumber: false,
-          foreignResidentItems: true,
-        },
+        residenceRecord: defaultResidenceRecordOptions(),
       };
       const newQuote = async (copies: number) => ok(await center.quote(kiosk, session.sessionId, { options, copies }));
       // Delivered, never reported: its bytes outlive the document TTL. Quoted, never paid: voided.

@@ -36,6 +36,13 @@ export const ResidenceRecordOptions = z.object({
 });
 export type ResidenceRecordOptions = z.infer<typeof ResidenceRecordOptions>;
 
+/**
+ * What a resident gets without changing anything: the schema's defaults — the whole household, one
+ * form, 世帯主・続柄 and the foreign-resident items printed, no 本籍, no 個人番号. The kiosk starts
+ * every 住民票 from it; tests use it where they mean "the ordinary request".
+ */
+export const defaultResidenceRecordOptions = (): ResidenceRecordOptions => ResidenceRecordOptions.parse({});
+
 export const TaxCertificateOptions = z.object({
   kind: z.enum(['income', 'nonTaxable', 'payment']),
   taxYear: z.number().int(),

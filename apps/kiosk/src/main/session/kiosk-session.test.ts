@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
-import { errorMessage } from '@madoguchi/shared';
+import { defaultResidenceRecordOptions, errorMessage } from '@madoguchi/shared';
 import { SpoolPrinter } from '../printer/spool-printer.js';
 import {
   cardKey,
@@ -261,15 +261,7 @@ describe('kiosk session', () => {
     await t.send({
       type: 'setOptions',
       options: {
-        residenceRecord: {
-          scope: 'household',
-          memberIds: [],
-          form: 'household',
-          householdHeadAndRelationship: true,
-          domicile: false,
-          myNumber: false,
-          foreignResidentItems: true,
-        },
+        residenceRecord: defaultResidenceRecordOptions(),
       },
       copies: 2,
     });

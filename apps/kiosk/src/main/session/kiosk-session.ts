@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  defaultResidenceRecordOptions,
   BRIDGE_VERSION,
   KioskIntent,
   MadoguchiError,
@@ -638,15 +639,7 @@ function codeOf(error: unknown): ErrorCode {
 function defaultOptions(type: CertificateType, item: MenuItem): CertificateOptions {
   if (type === 'residenceRecord' || type === 'residenceItemsCertificate') {
     return {
-      residenceRecord: {
-        scope: 'household',
-        memberIds: [],
-        form: 'household',
-        householdHeadAndRelationship: true,
-        domicile: false,
-        myNumber: false,
-        foreignResidentItems: true,
-      },
+      residenceRecord: defaultResidenceRecordOptions(),
     };
   }
   if (type === 'taxCertificate') return { tax: { kind: 'income', taxYear: item.taxYears?.[0] ?? new Date().getFullYear() } };
