@@ -97,11 +97,8 @@ async function appliedMigrations(database: CenterDatabase): Promise<string[] | n
       ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'schema_migrations'`.execute(
           database.db,
         )
-      : await sql<{
-          n: number;
-        }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'schema_migrations'`.execute(
-          database.db,
-        );
+      : await sql<{ n: number }>`select count(*)::int as n from information_schema.tables
+           where table_schema = current_schema() and table_name = 'schema_migrations'`.execute(database.db);
   if (Number(exists.rows[0]?.n ?? 0) === 0) return null;
   const rows = await sql<{ id: string }>`select id from schema_migrations order by id`.execute(database.db);
   return rows.rows.map((r) => r.id);

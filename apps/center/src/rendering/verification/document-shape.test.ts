@@ -71,7 +71,8 @@ function layout(objects: (string | Buffer)[], trailer = '<<\n/Size SIZE\n/Root 1
   const rows = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
   parts.push(
     Buffer.from(
-      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n${trailer.replace('SIZE', String(objects.length + 1))}\n\nstartxref\n${size}\n%%EOF`,
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}` +
+        `\ntrailer\n${trailer.replace('SIZE', String(objects.length + 1))}\n\nstartxref\n${size}\n%%EOF`,
       'latin1',
     ),
   );

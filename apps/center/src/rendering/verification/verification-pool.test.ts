@@ -47,7 +47,8 @@ function costlyButWellShaped(): Buffer {
   const rows = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
   parts.push(
     Buffer.from(
-      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`,
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${rows}` +
+        `\ntrailer\n<<\n/Size ${objects.length + 1}\n/Root 1 0 R\n>>\n\nstartxref\n${size}\n%%EOF`,
       'latin1',
     ),
   );
