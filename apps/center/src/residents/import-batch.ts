@@ -436,13 +436,11 @@ async function upsertAddressHistories(trx: Executor, histories: MunicipalDataBat
       .insertInto('address_histories')
       .values(part.map((a) => ({ register_id: a.registerId, municipality_code: a.municipalityCode, data: json(a), updated_at: now })))
       .onConflict((oc) =>
-        oc
-          .column('register_id')
-          .doUpdateSet((eb) => ({
-            municipality_code: eb.ref('excluded.municipality_code'),
-            data: eb.ref('excluded.data'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
+        oc.column('register_id').doUpdateSet((eb) => ({
+          municipality_code: eb.ref('excluded.municipality_code'),
+          data: eb.ref('excluded.data'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
       )
       .execute();
   }
@@ -462,13 +460,11 @@ async function upsertTaxRecords(trx: Executor, records: MunicipalDataBatch['taxR
         })),
       )
       .onConflict((oc) =>
-        oc
-          .columns(['resident_id', 'tax_year'])
-          .doUpdateSet((eb) => ({
-            municipality_code: eb.ref('excluded.municipality_code'),
-            data: eb.ref('excluded.data'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
+        oc.columns(['resident_id', 'tax_year']).doUpdateSet((eb) => ({
+          municipality_code: eb.ref('excluded.municipality_code'),
+          data: eb.ref('excluded.data'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
       )
       .execute();
   }

@@ -38,18 +38,16 @@ app.whenReady().then(async () => {
   protocol.handle(APP_SCHEME, (request) => {
     const file = appProtocolPath(rendererDir, request.url);
     if (!file) return new Response('not found', { status: 404 });
-    return net
-      .fetch(pathToFileURL(file).toString())
-      .then(
-        (res) =>
-          new Response(res.body, {
-            status: res.status,
-            headers: {
-              'content-type': res.headers.get('content-type') ?? 'application/octet-stream',
-              'content-security-policy': contentSecurityPolicy,
-            },
-          }),
-      );
+    return net.fetch(pathToFileURL(file).toString()).then(
+      (res) =>
+        new Response(res.body, {
+          status: res.status,
+          headers: {
+            'content-type': res.headers.get('content-type') ?? 'application/octet-stream',
+            'content-security-policy': contentSecurityPolicy,
+          },
+        }),
+    );
   });
   electronSession.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
   electronSession.defaultSession.setPermissionCheckHandler(() => false);
