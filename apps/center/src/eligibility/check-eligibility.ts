@@ -41,8 +41,8 @@ export type PrintableCheck = (
 
 export const MINIMUM_AGE = 15;
 
-export interface EligibilityContext {
-  database: CenterDatabase;
+/** The question: may this resident have this certificate, with these options and copies, now? */
+export interface EligibilityRequest {
   residentId: string;
   certificateType: CertificateType;
   options: CertificateOptions | undefined;
@@ -52,6 +52,10 @@ export interface EligibilityContext {
   authCertificateNotAfter?: Date;
   /** First day the card may be used (the card link's usableFrom). */
   cardUsableFrom?: IsoDate;
+}
+
+export interface EligibilityContext extends EligibilityRequest {
+  database: CenterDatabase;
   /** Defaults to the renderer's checkPrintable; null leaves the check out (tests of other rules). */
   printableCheck?: PrintableCheck | null;
 }

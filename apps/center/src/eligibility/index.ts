@@ -15,9 +15,9 @@
  * Unprintable characters: `printableCheck` defaults to the renderer's checkPrintable
  * (apps/center/src/rendering/index.ts); pass another function to inject one, or null to leave it out.
  */
-import type { CertificateOptions, CertificateType, IsoDate, MenuItem } from '@madoguchi/shared';
+import type { IsoDate, MenuItem } from '@madoguchi/shared';
 import type { CenterDatabase } from '../db/database.js';
-import { checkEligibility, type EligibilityResult, type PrintableCheck } from './check-eligibility.js';
+import { checkEligibility, type EligibilityRequest, type EligibilityResult, type PrintableCheck } from './check-eligibility.js';
 import { menuFor } from './menu.js';
 
 export {
@@ -26,21 +26,12 @@ export {
   personRefusal,
   MINIMUM_AGE,
   type EligibilityContext,
+  type EligibilityRequest,
   type EligibilityResult,
   type PrintableCheck,
 } from './check-eligibility.js';
 export { menuFor, type MenuContext } from './menu.js';
 export { refusalRules } from './refusal-rules.js';
-
-export interface EligibilityRequest {
-  residentId: string;
-  certificateType: CertificateType;
-  options: CertificateOptions | undefined;
-  copies: number;
-  now: Date;
-  authCertificateNotAfter?: Date;
-  cardUsableFrom?: IsoDate;
-}
 
 export interface EligibilityEngine {
   checkEligibility(request: EligibilityRequest): Promise<EligibilityResult>;

@@ -95,6 +95,28 @@ export function certificateSha256(cert: X509Certificate): string {
 }
 
 /**
+ * Signs a CSR with the kiosk CA as an end-entity certificate (never a CA, signatures only) with a
+ * random serial and the given extra extensions: the one place kiosk and server certificates are made.
+ */
+function signLeaf(ca: KioskCa, leaf: { csrPath: string; extPath: string; outPath: string; days: number; extensions: string[] }): void {
+  const section = ['[leaf]', 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', ...leaf.extensions, ''];
+  writeFileSync(leaf.extPath, section.join('\n'));
+  openssl(
+    ['x509', '-req', '-in', leaf.csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', `0x${randomSerialHex()}`].concat([
+      '-days',
+      String(leaf.days),
+      '-sha256',
+      '-extfile',
+      leaf.extPath,
+      '-extensions',
+      'leaf',
+      '-out',
+      leaf.outPath,
+    ]),
+  );
+}
+
+/**
  * Signs a kiosk's CSR as a TLS client certificate. The CSR's own signature is checked first
  * (proof the kiosk holds the key). The subject stays as the kiosk wrote it: the center identifies
  * a kiosk only by the certificate's fingerprint, recorded at enrollment, never by a name in it.
@@ -107,31 +129,7 @@ export function signKioskCsr(ca: KioskCa, csrPem: string, terminalId: string, da
     const outPath = join(dir, 'kiosk.cert.pem');
     writeFileSync(csrPath, csrPem);
     openssl(['req', '-in', csrPath, '-verify', '-noout']);
-    writeFileSync(
-      extPath,
-      ['[kiosk]', 'basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth', ''].join('\n'),
-    );
-    openssl([
-      'x509',
-      '-req',
-      '-in',
-      csrPath,
-      '-CA',
-      ca.certPath,
-      '-CAkey',
-      ca.keyPath,
-      '-set_serial',
-      `0x${randomSerialHex()}`,
-      '-days',
-      String(days),
-      '-sha256',
-      '-extfile',
-      extPath,
-      '-extensions',
-      'kiosk',
-      '-out',
-      outPath,
-    ]);
+    signLeaf(ca, { csrPath, extPath, outPath, days, extensions: ['extendedKeyUsage=clientAuth'] });
     return describe(readFileSync(outPath, 'utf8'));
   });
 }
@@ -152,38 +150,7 @@ export function issueServerCertificate(
     openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyPath]);
     openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', '/O=Madoguchi/CN=Madoguchi issuance center']);
     const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
-    writeFileSync(
-      extPath,
-      [
-        '[server]',
-        'basicConstraints=critical,CA:FALSE',
-        'keyUsage=critical,digitalSignature',
-        'extendedKeyUsage=serverAuth',
-        `subjectAltName=${san}`,
-        '',
-      ].join('\n'),
-    );
-    openssl([
-      'x509',
-      '-req',
-      '-in',
-      csrPath,
-      '-CA',
-      ca.certPath,
-      '-CAkey',
-      ca.keyPath,
-      '-set_serial',
-      `0x${randomSerialHex()}`,
-      '-days',
-      '825',
-      '-sha256',
-      '-extfile',
-      extPath,
-      '-extensions',
-      'server',
-      '-out',
-      certPath,
-    ]);
+    signLeaf(ca, { csrPath, extPath, outPath: certPath, days: 825, extensions: ['extendedKeyUsage=serverAuth', `subjectAltName=${san}`] });
   });
   return { keyPath, certPath };
 }
