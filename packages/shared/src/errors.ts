@@ -436,6 +436,55 @@ export const errorCatalog = {
     en: 'Authentication is required. Present the admin bearer token.',
   },
   FORBIDDEN: { audience: 'staff', status: 403, ja: 'この操作の権限がありません。', en: 'You are not allowed to do this.' },
+  // --- staff console: sign-in, sessions, enrolment, configuration
+  SIGN_IN_FAILED: {
+    audience: 'staff',
+    status: 401,
+    ja: 'ログインID、パスワード、または確認コードが正しくありません。',
+    en: 'The login id, password or verification code is not correct.',
+  },
+  SIGN_IN_LOCKED: {
+    audience: 'staff',
+    status: 429,
+    ja: 'ログインの失敗が続いたため、しばらくログインできません。時間をおいてからお試しください。',
+    en: 'Too many failed sign-ins. Wait a while, then try again.',
+  },
+  SESSION_EXPIRED: {
+    audience: 'staff',
+    status: 401,
+    ja: 'ログインの有効期限が切れました。もう一度ログインしてください。',
+    en: 'Your session has ended. Please sign in again.',
+  },
+  CSRF_INVALID: {
+    audience: 'staff',
+    status: 403,
+    ja: '画面の有効期限が切れました。ページを再読み込みしてからもう一度操作してください。',
+    en: 'This page has expired. Reload it and try again.',
+  },
+  ENROLMENT_INVALID: {
+    audience: 'staff',
+    status: 410,
+    ja: 'この登録用リンクは無効か、有効期限が切れています。管理者に新しいリンクを依頼してください。',
+    en: 'This enrolment link is not valid or has expired. Ask your administrator for a new one.',
+  },
+  CONFLICT: {
+    audience: 'staff',
+    status: 409,
+    ja: '他の変更と競合したため、保存していません。画面を更新してから操作してください。',
+    en: 'This conflicts with another change, so nothing was saved. Refresh and try again.',
+  },
+  FEE_CHANGE_NOT_CANCELLABLE: {
+    audience: 'staff',
+    status: 409,
+    ja: 'すでに適用された手数料は取り消せません。新しい手数料を予定として登録してください。',
+    en: 'A fee already in force cannot be cancelled. Schedule a new fee instead.',
+  },
+  SEAL_IMAGE_INVALID: {
+    audience: 'staff',
+    status: 422,
+    ja: '公印の画像として使えません。PNGまたはJPEG形式、512KB以下、縦横2000ピクセル以下の画像を指定してください。',
+    en: 'This cannot be used as the seal image. Use a PNG or JPEG of at most 512 KB and 2000 × 2000 pixels.',
+  },
   RATE_LIMITED: {
     audience: 'staff',
     status: 429,

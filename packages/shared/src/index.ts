@@ -10,3 +10,6 @@ export * from './api/kiosk-center.js';
 export * from './api/kiosk-routes.js';
 export * from './api/kiosk-bridge.js';
 export * from './api/kiosk-screens.js';
+export * from './domain/staff.js';
+export * from './api/console-api.js';
+export * from './api/console-routes.js';

@@ -30,7 +30,28 @@ export type AuditEvent =
   | 'voided'
   | 'documents_deleted'
   | 'disposal'
-  | DomicileRegistrationEvent;
+  | DomicileRegistrationEvent
+  | StaffEvent;
+
+/**
+ * What staff do through the console or the API: sign-ins (and refused ones), accounts and tokens,
+ * every configuration change (detail: staffId, section, before, after — never a name), imports and
+ * seal changes (by the image's SHA-256). The row's municipality is the one changed (for sign-ins
+ * and accounts, the staff member's own; none for operators and auditors).
+ */
+export type StaffEvent =
+  | 'staff_signed_in'
+  | 'staff_sign_in_refused'
+  | 'staff_signed_out'
+  | 'staff_created'
+  | 'staff_enrolled'
+  | 'staff_disabled'
+  | 'staff_role_changed'
+  | 'staff_password_changed'
+  | 'api_token_created'
+  | 'api_token_revoked'
+  | 'configuration_changed'
+  | 'municipal_data_imported';
 
 /**
  * 本籍地利用登録申請 and the 本籍地's decision on it: an approval is what opens that municipality's
