@@ -1,5 +1,6 @@
 import type { MunicipalTables } from './tables/municipal.js';
 import type { IssuanceTables } from './tables/issuance.js';
+import type { StaffTables } from './tables/staff.js';
 
 export interface SchemaMigrationsTable {
   id: string;
@@ -7,6 +8,6 @@ export interface SchemaMigrationsTable {
 }
 
 /** Every table of the center. Each concern declares its own tables in db/tables/*.ts. */
-export interface Database extends MunicipalTables, IssuanceTables {
+export interface Database extends MunicipalTables, IssuanceTables, StaffTables {
   schema_migrations: SchemaMigrationsTable;
 }

@@ -9,6 +9,7 @@ import { policy } from './0002_policy.js';
 import { issuance } from './0100_issuance.js';
 import { sessionCardUsableFrom } from './0101_session_card_usable_from.js';
 import { provisionalRecords } from './0102_provisional_records.js';
+import { staff } from './0200_staff.js';
 
 export interface Migration {
   id: string;
@@ -16,4 +17,4 @@ export interface Migration {
   up(db: Kysely<unknown>, kind: 'sqlite' | 'postgres'): Promise<void>;
 }
 
-export const migrations: Migration[] = [municipalData, policy, issuance, sessionCardUsableFrom, provisionalRecords];
+export const migrations: Migration[] = [municipalData, policy, issuance, sessionCardUsableFrom, provisionalRecords, staff];
