@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ScheduleFeeRequest, TotpCode } from '@madoguchi/shared';
+import { issuePathToField, messageInLanguage } from './field-messages.js';
+
+describe('messageInLanguage', () => {
+  it("picks the page's half of a shared schema's bilingual message", () => {
+    const issue = TotpCode.safeParse('12a').error!.issues[0]!;
+    expect(messageInLanguage(issue.message, 'ja')).toBe('6桁の数字を入力してください');
+    expect(messageInLanguage(issue.message, 'en')).toBe('6 digits');
+  });
+
+  it('finds both halves of the fee messages (a fraction of a yen, a negative fee)', () => {
+    const fraction = ScheduleFeeRequest.shape.feeYen.safeParse(1.5).error!.issues[0]!.message;
+    expect(messageInLanguage(fraction, 'en')).toBe('whole yen');
+    const negative = ScheduleFeeRequest.shape.feeYen.safeParse(-1).error!.issues[0]!.message;
+    expect(messageInLanguage(negative, 'ja')).toBe('0円以上にしてください');
+  });
+
+  it('gives null for a message in one language, so the page uses its own catalog', () => {
+    expect(messageInLanguage('Too small: expected string to have >=1 characters', 'ja')).toBeNull();
+  });
+});
+
+describe('issuePathToField', () => {
+  it.each([
+    ['body/hours/1/from', 'hours.1.from'],
+    ['/hours/1/from', 'hours.1.from'],
+    ['hours[1].from', 'hours.1.from'],
+    ['feeYen', 'feeYen'],
+    ['body/feeYen', 'feeYen'],
+  ])('%s names %s', (path, field) => {
+    expect(issuePathToField(path)).toBe(field);
+  });
+});
