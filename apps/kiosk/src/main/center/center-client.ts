@@ -7,8 +7,11 @@
  * kiosk acts on it.
  * The kiosk proves who it is with its mutual-TLS client certificate. Every POST carries an
  * idempotency key, one per logical call, and is retried with the SAME key on network failures
- * and 5xx, so a retry returns the first result: the same challenge, the same session (never
- * AUTH_CHALLENGE_REPLAYED for a challenge its own first attempt consumed), never a second issuance.
+ * (refused, reset, TLS failure, timeout) and 5xx, so a retry returns the first result: the same
+ * challenge, the same session (never AUTH_CHALLENGE_REPLAYED for a challenge its own first attempt
+ * consumed), never a second issuance. With several centers (`baseUrls`, sharing one database) a
+ * retry goes to the next center: the order of tries and the way back to the primary are in
+ * center-failover.ts. A 4xx is never retried anywhere: it is the center's decision.
  */
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
@@ -24,24 +27,39 @@ import {
   type RouteParams,
   type RouteResponse,
 } from '@madoguchi/shared';
+import { CenterFailover } from './center-failover.js';
 
 export interface CenterClientOptions {
-  /** e.g. https://127.0.0.1:8443 */
-  baseUrl: string;
+  /** The one center of a kiosk that knows one, e.g. https://127.0.0.1:8443. Or `baseUrls`, not both. */
+  baseUrl?: string;
+  /** The centers, primary first; they must share one database (the idempotency keys live there). */
+  baseUrls?: readonly string[];
   /** PEM: the kiosk's client certificate and key, and the CA that signed the center's server certificate. */
   cert: string;
   key: string;
   ca: string;
   timeoutMs?: number;
   retries?: number;
+  /** How often the primary is probed while the calls go to another center (default 30 s). */
+  primaryProbeIntervalMs?: number;
+  /** Where a change of center is told (center URLs only). */
+  log?: (event: string, fields?: Record<string, string>) => void;
 }
+
+/** A primary that does not answer its probe within this is not back. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 export type CenterClient = ReturnType<typeof createCenterClient>;
 
 export function createCenterClient(options: CenterClientOptions) {
   const agent = new https.Agent({ cert: options.cert, key: options.key, ca: options.ca, keepAlive: true, maxSockets: 4 });
-  const base = new URL(options.baseUrl);
-  const retries = options.retries ?? 2;
+  const failover = new CenterFailover({
+    centers: centerUrlsOf(options),
+    probeIntervalMs: options.primaryProbeIntervalMs ?? 30_000,
+    probePrimary: (primary) => probe(agent, primary),
+    onSwitch: (from, to) => options.log?.('center switched', { from, to }),
+  });
+  const attempts: Attempts = { agent, failover, retries: options.retries ?? 2, timeoutMs: options.timeoutMs ?? 15_000 };
 
   /**
    * Calls the table's route `name`, its body checked against the route's schema first. The input is
@@ -65,50 +83,16 @@ export function createCenterClient(options: CenterClientOptions) {
         );
       }
     }
-    return call(spec.method, input.path, input.body, spec.response, timeoutMs, deadlineAt) as Promise<RouteResponse<N>>;
+    const called = callCenters(
+      attempts,
+      { method: spec.method, path: input.path, body: input.body, schema: spec.response },
+      timeoutMs,
+      deadlineAt,
+    );
+    return called as Promise<RouteResponse<N>>;
   }
 
-  /**
-   * `deadlineAt` (epoch ms) bounds the whole call, retries included: a resident is waiting at the
-   * machine, so no attempt starts, and none runs, past it.
-   */
-  async function call(
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    schema: KioskRouteSpec['response'],
-    timeoutMs = options.timeoutMs ?? 15_000,
-    deadlineAt = Infinity,
-  ): Promise<unknown> {
-    let lastError: unknown = new Error(`no attempt before the deadline of ${method} ${path}`);
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      const remaining = deadlineAt - Date.now();
-      if (remaining <= 0) break;
-      try {
-        const { status, json } = await send(agent, base, method, path, body, Math.min(timeoutMs, remaining));
-        if (status >= 200 && status < 300) {
-          const parsed = schema.safeParse(json);
-          if (!parsed.success) throw new MadoguchiError('INTERNAL', `center answer to ${path} does not match the schema`);
-          return parsed.data;
-        }
-        const failure = errorFromAnswer(method, path, status, json);
-        // 5xx may be a passing fault: retry with the same idempotency key. 4xx is the center's decision.
-        if (status >= 500 && status !== 501 && attempt < retries) {
-          lastError = failure;
-          await delay(200 * (attempt + 1));
-          continue;
-        }
-        throw failure;
-      } catch (error) {
-        if (error instanceof MadoguchiError) throw error;
-        lastError = error;
-        if (attempt < retries) await delay(200 * (attempt + 1));
-      }
-    }
-    throw new MadoguchiError('ISSUANCE_CENTER_UNREACHABLE', lastError instanceof Error ? lastError.message : String(lastError));
-  }
-
-  // Each method draws its idempotency key once (or takes the caller's), before `call` retries.
+  // Each method draws its idempotency key once (or takes the caller's), before `callCenters` retries.
   type WithoutKey<T> = Omit<T, 'idempotencyKey'>;
   const atIssuance = (issuanceId: string): RouteParams<'pay'> => ({ issuanceId });
   return {
@@ -131,8 +115,93 @@ export function createCenterClient(options: CenterClientOptions) {
         body: { idempotencyKey, ...(reasonCode ? { reasonCode } : {}) },
       }),
     bindingKey: () => route('bindingKey', { path: kioskPath('bindingKey') }),
-    close: () => agent.destroy(),
+    /** The center the next call tries first (for the heartbeat, and tests). */
+    preferredCenter: () => failover.preferredCenter(),
+    /** The center that answered the last answered call. */
+    lastAnsweredBy: () => failover.lastAnsweredBy(),
+    close: () => {
+      failover.close();
+      agent.destroy();
+    },
   };
+}
+
+function centerUrlsOf(options: CenterClientOptions): readonly string[] {
+  if (options.baseUrl !== undefined && options.baseUrls !== undefined)
+    throw new Error('center client: both baseUrl and baseUrls are configured; keep baseUrls (every center, primary first)');
+  return options.baseUrls ?? (options.baseUrl !== undefined ? [options.baseUrl] : []);
+}
+
+interface Attempts {
+  agent: https.Agent;
+  failover: CenterFailover;
+  retries: number;
+  timeoutMs: number;
+}
+
+interface Request {
+  method: 'GET' | 'POST';
+  path: string;
+  body: unknown;
+  schema: KioskRouteSpec['response'];
+}
+
+/**
+ * One call: `retries` + 1 attempts with the same body (so the same idempotency key), each at the
+ * center the failover order gives, each within `timeoutMs`. `deadlineAt` (epoch ms) bounds the
+ * whole call, every center and retry included: a resident is waiting at the machine, so no
+ * attempt starts, and none runs, past it.
+ */
+async function callCenters(attempts: Attempts, request: Request, timeoutMs = attempts.timeoutMs, deadlineAt = Infinity): Promise<unknown> {
+  const { method, path, body, schema } = request;
+  const order = attempts.failover.order(attempts.retries + 1);
+  let lastError: unknown = new Error(`no attempt before the deadline of ${method} ${path}`);
+  for (const [attempt, index] of order.entries()) {
+    // On to a center this call has not tried yet at once; back to one it has tried after a pause
+    // that lets a passing fault pass (with one center: 200 ms, then 400 ms, as before).
+    if (attempt >= attempts.failover.centers.length) await delay(200 * attempt);
+    const remaining = deadlineAt - Date.now();
+    if (remaining <= 0) break;
+    try {
+      const { status, json } = await send(
+        attempts.agent,
+        attempts.failover.centers[index]!,
+        method,
+        path,
+        body,
+        Math.min(timeoutMs, remaining),
+      );
+      if (status >= 200 && status < 300) {
+        attempts.failover.answered(index);
+        const parsed = schema.safeParse(json);
+        if (!parsed.success) throw new MadoguchiError('INTERNAL', `center answer to ${path} does not match the schema`);
+        return parsed.data;
+      }
+      const failure = errorFromAnswer(method, path, status, json);
+      // 5xx may be a passing fault of that center: the next attempt carries the same key. A 4xx is
+      // the center's decision, which every center (one database) would take alike: never retried.
+      const passingFault = status >= 500 && status !== 501;
+      if (passingFault && attempt < order.length - 1) {
+        lastError = failure;
+        continue;
+      }
+      if (!passingFault) attempts.failover.answered(index);
+      throw failure;
+    } catch (error) {
+      if (error instanceof MadoguchiError) throw error;
+      lastError = error;
+    }
+  }
+  throw new MadoguchiError('ISSUANCE_CENTER_UNREACHABLE', lastError instanceof Error ? lastError.message : String(lastError));
+}
+
+/**
+ * Whether a primary serves kiosks again: the binding key, a GET that passes the same mutual-TLS
+ * kiosk check (a database lookup) as every call, and changes nothing.
+ */
+async function probe(agent: https.Agent, primary: URL): Promise<boolean> {
+  const { status, json } = await send(agent, primary, 'GET', kioskPath('bindingKey'), undefined, PROBE_TIMEOUT_MS);
+  return status >= 200 && status < 300 && kioskApi.bindingKey.response.safeParse(json).success;
 }
 
 /** The catalog error for a non-2xx answer: the center's own code when this kiosk knows it. */
