@@ -4,6 +4,7 @@
  *   external  rate limiting, OpenAPI (swagger)
  *   app       error handling, zod validation, the center context (database, trust, keys)
  *   routes    kiosk API (mutual TLS) under API_PREFIX, the OpenAPI document, public verification page,
+ *             the staff console and its API under /console (http/console-plugin.ts, staff sessions),
  *             the municipal-data import API under /admin (behind http/admin-auth.ts, when a token is configured)
  * Closing the app stops the sweeper and CRL refresh, drains requests, closes the renderer pool and
  * the database.
@@ -13,13 +14,14 @@ import fastifySwagger from '@fastify/swagger';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
-import { API_PREFIX, OPENAPI_PATH } from '@madoguchi/shared';
+import { API_PREFIX, CONSOLE_PATH, OPENAPI_PATH } from '@madoguchi/shared';
 import { RevocationChecker } from './auth/crl.js';
 import { TrustAnchors } from './auth/trust-anchors.js';
 import type { CenterConfig } from './config.js';
 import { openDatabase, type CenterDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { adminAuth } from './http/admin-auth.js';
+import { consolePlugin } from './http/console-plugin.js';
 import { installErrorHandling, sendError } from './http/error-handler.js';
 import type { CenterContext } from './http/context.js';
 import { kioskRoutes } from './http/kiosk-routes.js';
@@ -87,6 +89,8 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   const verificationPublicKey = createPublicKey(createPrivateKey(config.verificationKey.privateKeyPem));
   // Uploaded documents are verified in a worker thread (deadline, memory limit), never on this one.
   await app.register(verificationRoutes, { verifier: createVerificationPool({ [config.verificationKey.keyId]: verificationPublicKey }) });
+  // Staff: the console app and its API, behind staff sessions (never a kiosk certificate).
+  await app.register(consolePlugin(context), { prefix: CONSOLE_PATH });
   if (config.adminToken) {
     // The gate checks the token in onRequest, before any admin body (up to 64 MiB) is read.
     await app.register(adminAuth, {

@@ -7,6 +7,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { databaseConfigFromEnv, type DatabaseConfig } from './db/config.js';
 import { ensureKioskCa, issueServerCertificate } from './kiosks/kiosk-ca.js';
 
@@ -64,12 +65,38 @@ export interface CenterConfig {
    */
   adminToken?: string;
   renderWorkers?: number;
+  /** The staff console (issue 11): every field has a default (consoleSettings). */
+  console?: ConsoleConfig;
   /**
    * Public address of the verification page printed in the certificates' QR codes
    * (`<url>/verify?p=…`). Absent: the renderer's default (the center's own default address).
    */
   publicVerifyBaseUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+export interface ConsoleConfig {
+  /** Public base URL of the console, for enrolment links (default https://<host>:<port>). */
+  publicUrl?: string;
+  /** The built console app (default: apps/console/dist next to this package). */
+  appDir?: string;
+  /** A staff session unused this long ends (default 30 min). */
+  sessionIdleMs?: number;
+  /** A staff session ends this long after sign-in whatever its use (default 12 h). */
+  sessionAbsoluteMs?: number;
+}
+
+export const defaultConsoleAppDir = fileURLToPath(new URL('../../console/dist', import.meta.url));
+
+/** The console settings with their defaults filled in. */
+export function consoleSettings(config: Pick<CenterConfig, 'console' | 'host' | 'port'>) {
+  const host =
+    config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    publicUrl: (config.console?.publicUrl ?? `https://${host}:${config.port}`).replace(/\/+$/, ''),
+    appDir: config.console?.appDir ?? defaultConsoleAppDir,
+    session: { idleMs: config.console?.sessionIdleMs ?? 30 * 60_000, absoluteMs: config.console?.sessionAbsoluteMs ?? 12 * 3_600_000 },
+  };
 }
 
 export const defaultTimeouts: CenterTimeouts = {
