@@ -14,7 +14,15 @@ import { SimulatedCashDevice, type CashDevice } from './payment/cash-device.js';
 import type { CardTransport } from './card/transport.js';
 
 export interface KioskConfig {
-  center: { baseUrl: string; certFile: string; keyFile: string; caFile: string; publicKeyFile?: string };
+  center: {
+    /** The one center, or `baseUrls`: every center sharing one database, primary first (failover: center/center-failover.ts). */
+    baseUrl?: string;
+    baseUrls?: string[];
+    certFile: string;
+    keyFile: string;
+    caFile: string;
+    publicKeyFile?: string;
+  };
   spoolDir: string;
   /** Demo mode only: where the demo printer puts the copy a real printer would hand over on paper. */
   demoOutputTray?: string;
@@ -48,6 +56,8 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
 
   const center = createCenterClient({
     baseUrl: config.center.baseUrl,
+    baseUrls: config.center.baseUrls,
+    log,
     cert: readFileSync(config.center.certFile, 'utf8'),
     key: readFileSync(config.center.keyFile, 'utf8'),
     ca: readFileSync(config.center.caFile, 'utf8'),

@@ -107,7 +107,11 @@ describe('center client with several centers', () => {
   it('comes back to the primary once its probe is answered, and only then; the next call goes there first', async () => {
     const primary = await center(() => answers.refusal(503, 'ISSUANCE_CENTER_UNREACHABLE'));
     const secondary = await center(() => answers.challenge);
-    const kiosk = client([primary.url, secondary.url], { primaryProbeIntervalMs: 50 });
+    const switches: unknown[] = [];
+    const kiosk = client([primary.url, secondary.url], {
+      primaryProbeIntervalMs: 50,
+      log: (event, fields) => switches.push({ event, ...fields }),
+    });
     await kiosk.challenge();
     expect(kiosk.preferredCenter()).toBe(secondary.url);
     // Probes that the primary still fails keep the kiosk where it is.
@@ -121,6 +125,10 @@ describe('center client with several centers', () => {
     await kiosk.challenge();
     expect(kiosk.lastAnsweredBy()).toBe(primary.url);
     expect(secondary.requests).toHaveLength(secondaryCalls);
+    expect(switches).toEqual([
+      { event: 'center switched', from: primary.url, to: secondary.url },
+      { event: 'center switched', from: secondary.url, to: primary.url },
+    ]);
   });
 
   it('the caller’s deadline bounds the whole call, every center included: none is tried after it', async () => {
