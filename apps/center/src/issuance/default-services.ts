@@ -70,7 +70,8 @@ export function createDefaultServices(
       const code = certifyingMunicipality(data, residenceMunicipalityCode);
       const [municipality, policy] = await Promise.all([store.getMunicipality(code), policies.getPolicy(code)]);
       if (!municipality || !policy) throw new MadoguchiError('INTERNAL', `no municipality or policy for ${code}`);
-      return { municipality, policy: { officialSealPng: policy.officialSealPng, fixedTexts: policy.fixedTexts } };
+      const { officialSealPng, officialSealSizeMm, fixedTexts } = policy;
+      return { municipality, policy: { officialSealPng, ...(officialSealSizeMm === undefined ? {} : { officialSealSizeMm }), fixedTexts } };
     },
     render: (input, options) => renderer.render(input, options),
     close: () => renderer.close(),

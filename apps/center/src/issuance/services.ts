@@ -32,7 +32,7 @@ export type EligibilityDecision = { ok: true; feeYen: number; municipalityCode: 
 
 export interface RenderContext {
   municipality: Municipality;
-  policy: Pick<MunicipalityPolicy, 'officialSealPng' | 'fixedTexts'>;
+  policy: Pick<MunicipalityPolicy, 'officialSealPng' | 'officialSealSizeMm' | 'fixedTexts'>;
 }
 
 export interface CenterServices {

@@ -9,7 +9,7 @@ import { PDFDocument, PDFName, PDFString, type PDFRef } from 'pdf-lib';
 import { MAIN_FONT, MJ_FONT, type FontSet } from './fonts/font-set.js';
 import type { SubsetStrategy } from './fonts/font-face.js';
 import { fit, type Block, type FittedText, type Geometry } from './layout/blocks.js';
-import { FRAME, layoutFor, mm, type LayoutProfile } from './layout/layout-profile.js';
+import { FRAME, layoutFor, MAX_SEAL_MM, mm, type LayoutProfile } from './layout/layout-profile.js';
 import { paginate } from './layout/paginate.js';
 import { backgroundPatterns, drawBackground } from './pdf/background.js';
 import { ContentBuilder, GlyphUsage, type CidMapper } from './pdf/content-builder.js';
@@ -66,7 +66,7 @@ export async function renderDocument(
   options: RenderDocumentOptions = {},
 ): Promise<RenderedDocument> {
   const phase = phaseTimer(options.phases);
-  const frame = frameFor(input.municipality.code);
+  const frame = frameFor(input.municipality.code, input.policy.officialSealSizeMm);
   const usage = new GlyphUsage();
   const measure = new ContentBuilder(env.fonts, usage);
   const images = new Map<string, InkImage>();
@@ -83,6 +83,7 @@ export async function renderDocument(
   const builders = pages.map((blocks, i) => {
     const c = new ContentBuilder(env.fonts, usage);
     drawPage(c, frame, texts, [...t.header, ...blocks], pageIssueNumbers[i]!, i === pageCount - 1);
+    if (input.sample) drawSampleMark(c, frame);
     return c;
   });
 
@@ -91,7 +92,8 @@ export async function renderDocument(
   const bodyStreams = writePages(doc, builders, env.fonts, usage, images, frame.profile, options.fontMode, phase);
 
   phase('fonts+objects');
-  const contentSha256 = attachVerification(doc, input, env, bodyStreams, phase);
+  // A sample has no verification code: nothing about it can be checked as an issued certificate.
+  const contentSha256 = input.sample ? '' : attachVerification(doc, input, env, bodyStreams, phase);
 
   phase('sign+qr');
   // What doc.save({ useObjectStreams: false, addDefaultPage: false }) writes, byte for byte (nothing is pending in `doc`).
@@ -125,8 +127,10 @@ interface Frame {
   certHeight: number;
 }
 
-function frameFor(municipalityCode: string): Frame {
+function frameFor(municipalityCode: string, sealSizeMm: number | undefined): Frame {
   const profile = layoutFor(municipalityCode);
+  // The size the municipality set with its seal image, under the same cap as the profile's.
+  if (sealSizeMm !== undefined) profile.sealSizeMm = Math.min(sealSizeMm, MAX_SEAL_MM);
   const margin = mm(profile.marginMm);
   const g: Geometry = { left: margin, right: PAGE_W - margin, profile, labelWidth: mm(profile.labelWidthMm) };
   const titleY = PAGE_H - margin - profile.titleSize;
@@ -216,6 +220,15 @@ function drawCertification(c: ContentBuilder, frame: Frame, texts: FrameTexts, t
   c.image('Seal', sealX, sealY, sealSize, sealSize);
   c.glyphRun(sealNote.glyphs, g.right - sealNote.width, sealY - sealNote.size - FRAME.sealNoteGap, sealNote.size);
 }
+
+/** 見本 (SAMPLE) across the middle of a console preview's page, over everything else on it. */
+function drawSampleMark(c: ContentBuilder, frame: Frame): void {
+  const { g, profile } = frame;
+  const mark = fit(c, '見本 SAMPLE', (g.right - g.left) * SAMPLE_MARK.widthShare, SAMPLE_MARK.size, profile.minTextSize, 'sample');
+  c.glyphRun(mark.glyphs, (PAGE_W - mark.width) / 2, PAGE_H / 2, mark.size, SAMPLE_MARK.gray);
+}
+
+const SAMPLE_MARK = { size: 72, widthShare: 0.9, gray: 0.55 } as const;
 
 /**
  * Embeds the fonts (subset to the glyphs used), patterns and images once, and adds one page per builder;

@@ -67,7 +67,12 @@ export interface RenderInput {
   issueNumber: string;
   /** The municipality that certifies (the 本籍地 for 戸籍 types). */
   municipality: Municipality;
-  policy: Pick<MunicipalityPolicy, 'officialSealPng' | 'fixedTexts'>;
+  policy: Pick<MunicipalityPolicy, 'officialSealPng' | 'officialSealSizeMm' | 'fixedTexts'>;
+  /**
+   * A console preview (見本): every page is marked 見本 (SAMPLE) and the document carries no
+   * verification code at all, so no sample can pass for an issued certificate at /verify.
+   */
+  sample?: boolean;
   /** ISO date in Japan; printed in 和暦. */
   issuedOn: string;
   data: CertificateData;

@@ -98,6 +98,11 @@ export const MunicipalityPolicy = z.object({
   yearEndClosure: z.boolean().default(true),
   /** Official seal (公印) image: PNG base64, printed black at ≤ 25 mm. */
   officialSealPng: z.string().min(1),
+  /**
+   * The seal's printed width in mm, as the municipality set it with its image (console); absent:
+   * the layout profile's size for the municipality (the forms printed before it could be set).
+   */
+  officialSealSizeMm: z.number().min(10).max(25).optional(),
   fixedTexts: z.object({
     /** Printed next to the seal, e.g. 「この印は黒色です」 or 「公印省略」. */
     sealNote: z.string().default('この印は黒色です'),
