@@ -128,7 +128,7 @@ forEachDatabase((harness) => {
       });
       // A decision is final.
       await expect(policies.decideDomicileRegistration(application.registrationId, 'rejected', 'clerk-2')).rejects.toMatchObject({
-        code: 'INPUT_INVALID',
+        code: 'CONFLICT',
       });
     });
 
@@ -190,7 +190,7 @@ forEachDatabase((harness) => {
       expect(await count()).toBe(1);
       await policies.decideDomicileRegistration(application.registrationId, 'approved', 'clerk-a');
       await expect(policies.decideDomicileRegistration(application.registrationId, 'rejected', 'clerk-b')).rejects.toMatchObject({
-        code: 'INPUT_INVALID',
+        code: 'CONFLICT',
       });
       expect(await count()).toBe(2);
       expect((await verifyAuditChain(database.db)).ok).toBe(true);

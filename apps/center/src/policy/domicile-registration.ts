@@ -32,6 +32,8 @@ export interface DomicileRegistration {
   appliedAt: string;
   decidedAt: string | null;
   decidedBy: string | null;
+  /** The reason given with the decision, when one was. */
+  reason: string | null;
 }
 
 type Row = Selectable<DomicileRegistrationsTable>;
@@ -45,6 +47,7 @@ function fromRow(r: Row): DomicileRegistration {
     appliedAt: r.applied_at,
     decidedAt: r.decided_at,
     decidedBy: r.decided_by,
+    reason: r.decision_reason ?? null,
   };
 }
 
@@ -128,6 +131,7 @@ export async function insertApplication(
     applied_at: now.toISOString(),
     decided_at: null,
     decided_by: null,
+    decision_reason: null,
   };
   await trx.insertInto('domicile_registrations').values(row).execute();
   await appendAudit(
@@ -163,28 +167,35 @@ export async function applicationsOf(db: Executor, residentId: string, code: str
 
 /**
  * The 本籍地's decision on a pending application. `decidedBy` is the deciding clerk's staff id (an
- * id, not a name): it is kept on the application and in the history row.
+ * id, not a name): it is kept on the application and in the history row. With `municipalityCode`
+ * (the console: the 本籍地 whose staff decide) an application to another municipality is not
+ * found; a decided one is final (CONFLICT).
  */
 export async function decideDomicileRegistration(
   database: CenterDatabase,
   registrationId: string,
   decision: 'approved' | 'rejected',
   decidedBy: string,
-  options: { now?: Date } = {},
+  options: { now?: Date; municipalityCode?: string; reason?: string; staffId?: string } = {},
 ): Promise<DomicileRegistration> {
   if (decidedBy.trim().length === 0) throw new MadoguchiError('INPUT_INVALID', 'decidedBy is required');
   const now = options.now ?? new Date();
   const decidedAt = now.toISOString();
   return writeTransaction(database, async (trx) => {
-    const result = await trx
+    let update = trx
       .updateTable('domicile_registrations')
-      .set({ status: decision, decided_at: decidedAt, decided_by: decidedBy })
+      .set({ status: decision, decided_at: decidedAt, decided_by: decidedBy, decision_reason: options.reason ?? null })
       .where('registration_id', '=', registrationId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    const row = await trx.selectFrom('domicile_registrations').selectAll().where('registration_id', '=', registrationId).executeTakeFirst();
+      .where('status', '=', 'pending');
+    let select = trx.selectFrom('domicile_registrations').selectAll().where('registration_id', '=', registrationId);
+    if (options.municipalityCode !== undefined) {
+      update = update.where('domicile_municipality_code', '=', options.municipalityCode);
+      select = select.where('domicile_municipality_code', '=', options.municipalityCode);
+    }
+    const result = await update.executeTakeFirst();
+    const row = await select.executeTakeFirst();
     if (!row) throw new MadoguchiError('NOT_FOUND', 'no such domicile registration');
-    if (Number(result.numUpdatedRows) !== 1) throw new MadoguchiError('INPUT_INVALID', `domicile registration already ${row.status}`);
+    if (Number(result.numUpdatedRows) !== 1) throw new MadoguchiError('CONFLICT', `domicile registration already ${row.status}`);
     await appendAudit(
       trx,
       database.kind,
@@ -192,7 +203,12 @@ export async function decideDomicileRegistration(
         event: decision === 'approved' ? 'domicile_registration_approved' : 'domicile_registration_rejected',
         residentId: row.resident_id,
         municipalityCode: row.domicile_municipality_code,
-        detail: { registrationId, decidedBy },
+        detail: {
+          registrationId,
+          decidedBy,
+          ...(options.staffId === undefined ? {} : { staffId: options.staffId }),
+          ...(options.reason === undefined ? {} : { reason: options.reason }),
+        },
       },
       now,
     );

@@ -40,6 +40,13 @@ export interface ImportReport {
 export interface ImportOptions {
   /** Validate against the stored data and roll back: nothing is changed. */
   dryRun?: boolean;
+  /**
+   * The caller's own checks, in the import's transaction before anything is written (the console's
+   * and the API tokens' municipality scope, import-scope.ts): any issue refuses the whole batch.
+   */
+  scope?: (trx: Executor, batch: MunicipalDataBatch, translate: PathTranslator) => Promise<ImportIssue[]>;
+  /** Records an applied import (its history rows) in the import's transaction: both commit or neither. */
+  onApplied?: (trx: Executor, report: ImportReport) => Promise<void>;
 }
 
 class DryRunRollback extends Error {}
@@ -561,16 +568,21 @@ export async function importBatch(
   const batch = parsed.data;
   const duplicates = duplicateIssues(batch, translate);
   if (duplicates.length > 0) refuse(duplicates);
+  const counts = Object.fromEntries(batchKinds.map((k) => [k, batch[k].length])) as Record<BatchKind, number>;
+  const report: ImportReport = { counts, total: Object.values(counts).reduce((a, b) => a + b, 0), dryRun: options.dryRun === true };
 
   try {
     await writeTransaction(
       database,
       async (trx) => {
+        const scopeIssues = options.scope ? await options.scope(trx, batch, translate) : [];
+        if (scopeIssues.length > 0) refuse(scopeIssues);
         await apply(trx, batch);
         const issues = await referenceIssues(trx, batch, translate);
         // Throwing rolls the whole batch back.
         if (issues.length > 0) refuse(issues);
         if (options.dryRun) throw new DryRunRollback();
+        if (options.onApplied) await options.onApplied(trx, report);
         // One import at a time: the checks above read the stored data (one active seal per resident),
         // and two imports interleaving on PostgreSQL could each pass them.
       },
@@ -579,7 +591,5 @@ export async function importBatch(
   } catch (error) {
     if (!(error instanceof DryRunRollback)) throw error;
   }
-
-  const counts = Object.fromEntries(batchKinds.map((k) => [k, batch[k].length])) as Record<BatchKind, number>;
-  return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0), dryRun: options.dryRun === true };
+  return report;
 }

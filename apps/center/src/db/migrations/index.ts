@@ -10,6 +10,7 @@ import { issuance } from './0100_issuance.js';
 import { sessionCardUsableFrom } from './0101_session_card_usable_from.js';
 import { provisionalRecords } from './0102_provisional_records.js';
 import { staff } from './0200_staff.js';
+import { domicileDecisionReason } from './0201_domicile_decision_reason.js';
 
 export interface Migration {
   id: string;
@@ -17,4 +18,12 @@ export interface Migration {
   up(db: Kysely<unknown>, kind: 'sqlite' | 'postgres'): Promise<void>;
 }
 
-export const migrations: Migration[] = [municipalData, policy, issuance, sessionCardUsableFrom, provisionalRecords, staff];
+export const migrations: Migration[] = [
+  municipalData,
+  policy,
+  issuance,
+  sessionCardUsableFrom,
+  provisionalRecords,
+  staff,
+  domicileDecisionReason,
+];

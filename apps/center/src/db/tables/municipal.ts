@@ -123,6 +123,8 @@ export interface DomicileRegistrationsTable {
   applied_at: string;
   decided_at: string | null;
   decided_by: string | null;
+  /** The reason given with the decision (migration 0201); null for decisions made before it. */
+  decision_reason: string | null;
 }
 
 export interface MunicipalTables {

@@ -1,0 +1,126 @@
+/**
+ * One municipality's import, by a staff member (console) or an API token (/admin): the CSV text
+ * checks (csv-text-checks.ts), the importer's row-by-row validation, the municipality scope
+ * (import-scope.ts), and the record of the run. Every run — dry or applied, accepted or refused —
+ * gets an import_history row (who, when, format, counts); an applied one also a
+ * `municipal_data_imported` history row, both in the import's own transaction. A refused or dry
+ * run changes no municipal data.
+ */
+import { randomUUID } from 'node:crypto';
+import { MadoguchiError } from '@madoguchi/shared';
+import { appendAudit } from '../audit/chain.js';
+import { writeTransaction, type CenterDatabase } from '../db/database.js';
+import { csvTextIssues } from './csv-text-checks.js';
+import { importBatch, type ImportOptions, type ImportReport } from './import-batch.js';
+import { importCsv } from './import-csv.js';
+import { municipalityScope } from './import-scope.js';
+import { formatPath, type ImportIssue } from './paths.js';
+import type { Executor } from './queries.js';
+
+export type ImportPayload =
+  { format: 'json'; dryRun: boolean; batch: unknown } | { format: 'csv'; dryRun: boolean; files: Record<string, string> };
+
+/** Who imports: a staff member, or an API token (and the staff member who created it). */
+export interface Importer {
+  staffId: string | null;
+  tokenId: string | null;
+}
+
+export interface ScopedImportResult {
+  importId: string;
+  dryRun: boolean;
+  ok: boolean;
+  counts: Record<string, number>;
+  total: number;
+  issues: ImportIssue[];
+}
+
+interface Run {
+  database: CenterDatabase;
+  municipalityCode: string;
+  importer: Importer;
+  importId: string;
+  format: 'json' | 'csv';
+  dryRun: boolean;
+  now: Date;
+}
+
+/** Sorts by when it was made (the wall clock, not the center's): the list's order among runs of one instant. */
+const newImportId = () => `imp_${Date.now().toString(36).padStart(9, '0')}_${randomUUID().slice(0, 8)}`;
+
+async function recordRun(trx: Executor, run: Run, ok: boolean, total: number, issueCount: number): Promise<void> {
+  await trx
+    .insertInto('import_history')
+    .values({
+      import_id: run.importId,
+      municipality_code: run.municipalityCode,
+      staff_id: run.importer.staffId,
+      token_id: run.importer.tokenId,
+      format: run.format,
+      dry_run: run.dryRun ? 1 : 0,
+      ok: ok ? 1 : 0,
+      total,
+      issue_count: issueCount,
+      imported_at: run.now.toISOString(),
+    })
+    .execute();
+}
+
+function applyRun(run: Run, payload: ImportPayload): Promise<ImportReport> {
+  const options: ImportOptions = {
+    dryRun: payload.dryRun,
+    scope: municipalityScope(run.municipalityCode),
+    onApplied: async (trx, report) => {
+      await recordRun(trx, run, true, report.total, 0);
+      const { staffId, tokenId } = run.importer;
+      await appendAudit(
+        trx,
+        run.database.kind,
+        {
+          event: 'municipal_data_imported',
+          municipalityCode: run.municipalityCode,
+          detail: {
+            ...(staffId ? { staffId } : {}),
+            ...(tokenId ? { tokenId } : {}),
+            importId: run.importId,
+            format: run.format,
+            counts: report.counts,
+            total: report.total,
+          },
+        },
+        run.now,
+      );
+    },
+  };
+  return payload.format === 'json'
+    ? importBatch(run.database, payload.batch, formatPath, options)
+    : importCsv(run.database, payload.files, options);
+}
+
+export async function scopedImport(
+  database: CenterDatabase,
+  municipalityCode: string,
+  importer: Importer,
+  payload: ImportPayload,
+  now: Date,
+): Promise<ScopedImportResult> {
+  const run: Run = { database, municipalityCode, importer, importId: newImportId(), format: payload.format, dryRun: payload.dryRun, now };
+  const refused = (issues: ImportIssue[]) => ({ importId: run.importId, dryRun: run.dryRun, ok: false, counts: {}, total: 0, issues });
+  let result: ScopedImportResult;
+  try {
+    const textIssues = payload.format === 'csv' ? csvTextIssues(payload.files) : [];
+    if (textIssues.length > 0) {
+      result = refused(textIssues);
+    } else {
+      const report = await applyRun(run, payload);
+      result = { importId: run.importId, dryRun: report.dryRun, ok: true, counts: report.counts, total: report.total, issues: [] };
+      if (!run.dryRun) return result;
+    }
+  } catch (error) {
+    if (!(error instanceof MadoguchiError && error.code === 'IMPORT_INVALID')) throw error;
+    result = refused([...(error.issues ?? [])]);
+  }
+  // A dry run or a refused one: its own record (an applied one was recorded with the import).
+  await writeTransaction(database, (trx) => recordRun(trx, run, result.ok, result.total, result.issues.length));
+  return result;
+}
