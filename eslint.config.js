@@ -91,6 +91,23 @@ export default tseslint.config(
     },
   },
   {
+    // The staff console is a web page: it reaches the center only over HTTPS (its console API).
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    rules: {
+      'madoguchi/import-boundaries': [
+        'error',
+        boundaries(
+          { nodeBuiltins: true, message: 'The console runs in the browser: no Node built-ins.' },
+          {
+            packages: ['@madoguchi/center', '@madoguchi/kiosk', '@madoguchi/card-sim', 'electron'],
+            paths: ['apps/center', 'apps/kiosk', 'packages/card-sim'],
+            message: 'The console talks to the center only through its console API (packages/shared describes it).',
+          },
+        ),
+      ],
+    },
+  },
+  {
     files: ['apps/kiosk/**/*.{ts,tsx}'],
     ignores: ['apps/kiosk/src/renderer/**'],
     rules: {

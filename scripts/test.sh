@@ -34,6 +34,10 @@ typecheck() {
 build_kiosk() {
   pnpm --filter @madoguchi/kiosk exec vite build --logLevel error >/dev/null && pnpm --filter @madoguchi/kiosk build:electron >/dev/null
 }
+# The center serves apps/console/dist under /console; the end-to-end tests open it there.
+build_console() {
+  pnpm --filter @madoguchi/console exec vite build --logLevel error >/dev/null
+}
 
 step "format (Prettier) and lint (import boundaries included)"
 check format pnpm exec prettier --check --log-level warn .
@@ -42,8 +46,9 @@ check lint pnpm exec eslint --max-warnings 0 .
 step "type-check every package"
 check typecheck typecheck
 
-step "build the kiosk renderer"
+step "build the kiosk renderer and the staff console"
 check build build_kiosk
+check build-console build_console
 
 step "unit and integration tests (vitest)"
 status=0

@@ -12,8 +12,10 @@ export default defineConfig({
   root,
   base: '/console/',
   plugins: [react()],
-  // Internal packages are consumed from source (their exports may name a `source` condition).
-  resolve: { conditions: ['source', ...defaultClientConditions] },
+  // No `source` condition here (unlike the kiosk): react-aria's packages publish their TypeScript
+  // sources under it, which must not be compiled in place of their builds. @madoguchi/shared's
+  // entry is its source anyway.
+  resolve: { conditions: [...defaultClientConditions] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -35,5 +35,6 @@ describe('importContent', () => {
   it('refuses a mix of formats and a file that is neither', () => {
     expect(importContent([file('a.json', '{}'), file('b.csv', 'x')])).toEqual({ kind: 'mixedFormats' });
     expect(importContent([file('a.xlsx', 'x')])).toEqual({ kind: 'unknownExtension', file: 'a.xlsx' });
+    expect(importContent([])).toEqual({ kind: 'noFiles' });
   });
 });

@@ -5,6 +5,7 @@
  * the center's own check reports it on the row it belongs to.
  */
 export type ImportFileProblem =
+  | { kind: 'noFiles' }
   | { kind: 'notUtf8'; file: string }
   | { kind: 'badJson'; file: string }
   | { kind: 'mixedFormats' }
@@ -36,6 +37,7 @@ function decode(file: PickedFile): string | null {
 }
 
 export function importContent(files: readonly PickedFile[]): ImportContent | ImportFileProblem {
+  if (files.length === 0) return { kind: 'noFiles' };
   const kinds = new Set<string>();
   for (const file of files) {
     const kind = extension(file.name);
