@@ -482,8 +482,8 @@ export const errorCatalog = {
   SEAL_IMAGE_INVALID: {
     audience: 'staff',
     status: 422,
-    ja: '公印の画像として使えません。PNGまたはJPEG形式、512KB以下、縦横2000ピクセル以下の画像を指定してください。',
-    en: 'This cannot be used as the seal image. Use a PNG or JPEG of at most 512 KB and 2000 × 2000 pixels.',
+    ja: '公印の画像として使えません。PNG形式、512KB以下、縦横2000ピクセル以下の画像を指定してください。',
+    en: 'This cannot be used as the seal image. Use a PNG of at most 512 KB and 2000 × 2000 pixels.',
   },
   RATE_LIMITED: {
     audience: 'staff',

@@ -16,7 +16,7 @@ import { StaffRole } from '../domain/staff.js';
 
 /** The highest fee a console accepts for one certificate (no konbini certificate costs near this). */
 export const MAX_FEE_YEN = 10_000;
-/** A 公印 image upload: PNG or JPEG of at most this many bytes, printed at most 25 mm wide. */
+/** A 公印 image upload: a PNG of at most this many bytes, printed at most 25 mm wide. */
 export const MAX_SEAL_IMAGE_BYTES = 512 * 1024;
 export const MAX_SEAL_SIZE_MM = 25;
 export const MIN_SEAL_SIZE_MM = 10;
@@ -178,7 +178,7 @@ export const DeclareOutageRequest = z.object({
 });
 export const OutageParams = z.object({ municipalityCode: MunicipalityCode, outageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 export const PutHeadRequest = z.object({ title: Text(40), name: Text(60), sealNote: Text(80) });
-/** A 公印 image: PNG or JPEG as base64, and its printed width in millimetres. */
+/** A 公印 image: PNG as base64 (JPEG is refused: its lossy artefacts print as specks), and its printed width in millimetres. */
 export const SealUpload = z.object({
   imageBase64: z.string().max(Math.ceil(MAX_SEAL_IMAGE_BYTES / 3) * 4 + 4, '画像は512KB以下にしてください (at most 512 KB)'),
   sizeMm: z

@@ -228,7 +228,7 @@ export const consoleApi = {
   putSeal: {
     method: 'PUT',
     path: `${M}/seal`,
-    summary: 'Replace the 公印 image (PNG or JPEG, printed ≤ 25 mm)',
+    summary: 'Replace the 公印 image (PNG, printed ≤ 25 mm)',
     permission: 'configure',
     params: MunicipalityParams,
     body: SealUpload,
