@@ -5,7 +5,7 @@
  *   app       error handling, zod validation, the center context (database, trust, keys)
  *   routes    kiosk API (mutual TLS) under API_PREFIX, the OpenAPI document, public verification page,
  *             the staff console and its API under /console (http/console-plugin.ts, staff sessions),
- *             the municipal-data import API under /admin (behind http/admin-auth.ts, when a token is configured)
+ *             the municipal-data import API under /admin (behind http/admin-auth.ts: import API tokens)
  * Closing the app stops the sweeper and CRL refresh, drains requests, closes the renderer pool and
  * the database.
  */
@@ -91,15 +91,16 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   await app.register(verificationRoutes, { verifier: createVerificationPool({ [config.verificationKey.keyId]: verificationPublicKey }) });
   // Staff: the console app and its API, behind staff sessions (never a kiosk certificate).
   await app.register(consolePlugin(context), { prefix: CONSOLE_PATH });
-  if (config.adminToken) {
-    // The gate checks the token in onRequest, before any admin body (up to 64 MiB) is read.
-    await app.register(adminAuth, {
-      prefix: '/admin',
-      token: config.adminToken,
-      rateLimit: options.adminRateLimit,
-      routes: [municipalDataRoutes({ database })],
-    });
-  }
+  // The gate checks the token in onRequest, before any admin body (up to 64 MiB) is read. Always
+  // mounted: the import API tokens live in the database; the shared token is only a fallback.
+  await app.register(adminAuth, {
+    prefix: '/admin',
+    ...(config.adminToken ? { legacyToken: config.adminToken } : {}),
+    database,
+    now,
+    rateLimit: options.adminRateLimit,
+    routes: [municipalDataRoutes({ database })],
+  });
 
   const stopSweeper =
     options.sweeper === false

@@ -59,9 +59,9 @@ export interface CenterConfig {
   verificationKey: { privateKeyPem: string; keyId: string };
   timeouts: CenterTimeouts;
   /**
-   * Bearer token for the municipal-data import API under /admin (municipal systems, operators).
-   * Absent: the import API is not mounted. Until the admin issue brings accounts, this is the one
-   * credential for it; at least 32 characters.
+   * Deprecated shared bearer token for the import API under /admin (at least 32 characters): still
+   * accepted, with a warning in the log at start and on use. Per-user import API tokens (the
+   * console, `staff token create`) replace it; the import API is mounted either way.
    */
   adminToken?: string;
   renderWorkers?: number;
@@ -96,6 +96,17 @@ export function consoleSettings(config: Pick<CenterConfig, 'console' | 'host' | 
     publicUrl: (config.console?.publicUrl ?? `https://${host}:${config.port}`).replace(/\/+$/, ''),
     appDir: config.console?.appDir ?? defaultConsoleAppDir,
     session: { idleMs: config.console?.sessionIdleMs ?? 30 * 60_000, absoluteMs: config.console?.sessionAbsoluteMs ?? 12 * 3_600_000 },
+  };
+}
+
+function consoleConfigFromEnv(env: NodeJS.ProcessEnv): ConsoleConfig {
+  const idle = positiveInt(env.MADOGUCHI_CONSOLE_IDLE_MS, 'MADOGUCHI_CONSOLE_IDLE_MS');
+  const absolute = positiveInt(env.MADOGUCHI_CONSOLE_SESSION_MS, 'MADOGUCHI_CONSOLE_SESSION_MS');
+  return {
+    ...(env.MADOGUCHI_CONSOLE_URL ? { publicUrl: env.MADOGUCHI_CONSOLE_URL } : {}),
+    ...(env.MADOGUCHI_CONSOLE_DIR ? { appDir: resolve(env.MADOGUCHI_CONSOLE_DIR) } : {}),
+    ...(idle ? { sessionIdleMs: idle } : {}),
+    ...(absolute ? { sessionAbsoluteMs: absolute } : {}),
   };
 }
 
@@ -167,7 +178,10 @@ function positiveInt(value: string | undefined, name: string): number | undefine
  *   MADOGUCHI_CENTER_HOST/PORT  listen address (default 127.0.0.1:8443)
  *   MADOGUCHI_CARD_TRUST_ANCHORS  PEM bundle of trusted card CAs (required)
  *   MADOGUCHI_CARD_CRLS         comma-separated CRL files, each one partition of its CA's list (required)
- *   MADOGUCHI_ADMIN_TOKEN       bearer token that enables the import API under /admin (≥ 32 characters)
+ *   MADOGUCHI_ADMIN_TOKEN       deprecated shared bearer token for /admin (≥ 32 characters; use import API tokens)
+ *   MADOGUCHI_CONSOLE_URL       public base URL of the staff console, for enrolment links (default https://<host>:<port>)
+ *   MADOGUCHI_CONSOLE_DIR       the built console app (default apps/console/dist)
+ *   MADOGUCHI_CONSOLE_IDLE_MS / MADOGUCHI_CONSOLE_SESSION_MS  staff session idle (30 min) and absolute (12 h) expiry
  *   MADOGUCHI_PUBLIC_VERIFY_URL public base URL of the verification page in QR codes (default https://<host>:<port>)
  *   MADOGUCHI_CRL_GRACE_MS      how long a CRL past its nextUpdate stays in use (default 6 h)
  *   MADOGUCHI_LOG_LEVEL, MADOGUCHI_RENDER_WORKERS, MADOGUCHI_RENDER_TIMEOUT_MS, MADOGUCHI_PRINT_RESULT_TTL_MS
@@ -211,6 +225,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: st
     },
     ...(adminToken ? { adminToken } : {}),
     renderWorkers: positiveInt(env.MADOGUCHI_RENDER_WORKERS, 'MADOGUCHI_RENDER_WORKERS'),
+    console: consoleConfigFromEnv(env),
     publicVerifyBaseUrl:
       env.MADOGUCHI_PUBLIC_VERIFY_URL ||
       `https://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`,

@@ -20,5 +20,5 @@ export { sweep, type SweepPolicy, type SweepReport } from './issuance/sweeper.js
 export { listIncidents, resolveIncident, type Incident } from './issuance/incidents.js';
 export { verifyAuditChain, type AuditVerification } from './audit/verify.js';
 export { createEnrolledStaff, createStaff, type CreatedStaff, type NewStaff } from './staff/staff-store.js';
-export { newTotpSecret, totpCode } from './staff/totp.js';
+export { newTotpSecret, otpauthUri, totpCode } from './staff/totp.js';
 export { consoleSettings, type ConsoleConfig } from './config.js';

@@ -8,3 +8,4 @@ export { auditProgram } from './audit.js';
 export { importProgram } from './import.js';
 export { kioskProgram } from './kiosk.js';
 export { policyProgram } from './policy.js';
+export { staffProgram } from './staff.js';

@@ -5,7 +5,7 @@
  * and ends the subject's sessions where the issue asks for it.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { MadoguchiError, StaffRole, assignableRoles, isMunicipalRole, type StaffScope } from '@madoguchi/shared';
+import { CONSOLE_PATH, MadoguchiError, StaffRole, assignableRoles, isMunicipalRole, type StaffScope } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -118,7 +118,7 @@ export async function createStaff(database: CenterDatabase, actor: (StaffScope &
       .execute();
     const detail = { staffId: actor?.staffId ?? null, subjectStaffId: row.staff_id, role: staff.role };
     await appendAudit(trx, database.kind, { event: 'staff_created', ...auditMunicipality(staff.municipalityCode), detail }, now);
-    return { staff: staffSummaryOf(row), enrolmentToken, enrolmentPath: `/console/enrol/${enrolmentToken}`, expiresAt };
+    return { staff: staffSummaryOf(row), enrolmentToken, enrolmentPath: `${CONSOLE_PATH}/enrol/${enrolmentToken}`, expiresAt };
   });
 }
 
@@ -169,12 +169,21 @@ async function subjectOf(trx: Db, staffId: string, municipalityCode: string | nu
 
 type Actor = StaffScope & { staffId: string };
 
-/** Disables an account and ends its sessions at once; nobody disables themselves. */
-export async function disableStaff(database: CenterDatabase, actor: Actor, staffId: string, municipalityCode: string | null, now: Date) {
+/**
+ * Disables an account and ends its sessions at once; nobody disables themselves. `actor` null: the
+ * staff CLI (an operator at the center's console, with the database in hand).
+ */
+export async function disableStaff(
+  database: CenterDatabase,
+  actor: Actor | null,
+  staffId: string,
+  municipalityCode: string | null | 'any',
+  now: Date,
+) {
   return writeTransaction(database, async (trx) => {
     const subject = await subjectOf(trx, staffId, municipalityCode);
-    if (subject.staff_id === actor.staffId) throw new MadoguchiError('FORBIDDEN', 'staff may not disable themselves');
-    if (!mayAssign(actor, StaffRole.parse(subject.role), subject.municipality_code))
+    if (subject.staff_id === actor?.staffId) throw new MadoguchiError('FORBIDDEN', 'staff may not disable themselves');
+    if (actor && !mayAssign(actor, StaffRole.parse(subject.role), subject.municipality_code))
       throw new MadoguchiError('FORBIDDEN', 'not theirs to disable');
     if (subject.status !== 'disabled') {
       await trx
@@ -184,7 +193,7 @@ export async function disableStaff(database: CenterDatabase, actor: Actor, staff
         .execute();
       await trx.deleteFrom('staff_enrolments').where('staff_id', '=', staffId).where('used_at', 'is', null).execute();
       await endSessionsOf(trx, staffId);
-      const detail = { staffId: actor.staffId, subjectStaffId: staffId };
+      const detail = { staffId: actor?.staffId ?? null, subjectStaffId: staffId };
       await appendAudit(trx, database.kind, { event: 'staff_disabled', ...auditMunicipality(subject.municipality_code), detail }, now);
     }
     return staffSummaryOf({ ...subject, status: 'disabled' });
