@@ -1,0 +1,206 @@
+/**
+ * The generated access test (issue 11): every route of the console route table × every role ×
+ * the own and another municipality (the demo data's first two). It proves that
+ *   - every refusal is 403 FORBIDDEN whose body holds the error code and message and nothing else;
+ *   - what is refused is exactly what mayDo refuses (municipal staff never reach another
+ *     municipality's routes; an auditor reaches no route that changes anything);
+ *   - an auditor changes nothing: a digest of every table's rows is the same before and after all
+ *     of the auditor's calls (staff_sessions.last_seen_at aside, which every call moves);
+ *   - another municipality's ids (staffId, tokenId, outageId, registrationId) under the own
+ *     municipality's path find nothing and change nothing.
+ * A route added to the table without a fixture here fails the first test, so the walk stays complete.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleApi, mayDo, staffRoles, type ConsoleRouteName, type StaffRole } from '@madoguchi/shared';
+import { forEachDatabase } from '../support/databases.js';
+import { startConsoleCenter, type ConsoleCenter, type ConsoleClient, type ConsoleInput } from './support/console-harness.js';
+
+interface Ids {
+  staffId: string;
+  tokenId: string;
+  outageId: string;
+  registrationId: string;
+}
+type Fixture<N extends ConsoleRouteName> = (municipalityCode: string, ids: Ids) => ConsoleInput<N>;
+const M = (municipalityCode: string) => ({ params: { municipalityCode } });
+
+/** One input per route: what a caller would send (valid where a call is allowed to run). */
+const fixtures: { [N in ConsoleRouteName]: Fixture<N> } = {
+  signIn: () => ({ body: { loginId: 'probe-login', password: 'probe', totpCode: '000000' } }),
+  me: () => ({}),
+  signOut: () => ({ body: {} }),
+  changePassword: () => ({ body: { currentPassword: 'not the password', newPassword: 'a new long password' } }),
+  enrolment: () => ({ params: { token: 'x'.repeat(43) } }),
+  completeEnrolment: () => ({ params: { token: 'x'.repeat(43) }, body: { password: 'a new long password', totpCode: '000000' } }),
+  municipalities: () => ({}),
+  serviceStaff: () => ({}),
+  createServiceStaff: () => ({ body: { loginId: 'probe-operator', role: 'auditor' } }),
+  overview: (m) => M(m),
+  putOfferings: (m) => ({
+    ...M(m),
+    body: {
+      offerings: [
+        { certificateType: 'residenceRecord', enabled: true, allowMyNumber: false, allowDomicile: true, maxCopies: 3, taxYears: [] },
+      ],
+    },
+  }),
+  scheduleFee: (m) => ({ ...M(m), body: { certificateType: 'residenceRecord', effectiveFrom: '2027-04-01', feeYen: 200 } }),
+  cancelFee: (m) => ({ ...M(m), body: { certificateType: 'residenceRecord', effectiveFrom: '2027-04-01' } }),
+  putHours: (m) => ({
+    ...M(m),
+    body: { target: 'residenceRecord', hours: [{ weekdays: [1], from: '09:00', to: '17:00', closedOnHolidays: true }] },
+  }),
+  declareOutage: (m) => ({
+    ...M(m),
+    body: { from: '2026-12-01T00:00:00+09:00', until: '2026-12-01T06:00:00+09:00', certificateTypes: null, reason: 'probe' },
+  }),
+  endOutage: (m, ids) => ({ params: { municipalityCode: m, outageId: ids.outageId }, body: {} }),
+  putHead: (m) => ({ ...M(m), body: { title: '区長', name: 'probe', sealNote: 'probe' } }),
+  seal: (m) => M(m),
+  putSeal: (m) => ({ ...M(m), body: { imageBase64: 'iVBORw0KGgo=', sizeMm: 20 } }),
+  previewSeal: (m) => ({ ...M(m), body: { imageBase64: 'iVBORw0KGgo=', sizeMm: 20 } }),
+  preview: (m) => ({ params: { municipalityCode: m, certificateType: 'residenceRecord' } }),
+  imports: (m) => M(m),
+  runImport: (m) => ({ ...M(m), body: { format: 'json', dryRun: true, batch: {} } }),
+  domicileRegistrations: (m) => ({ ...M(m), query: { status: 'pending' } }),
+  approveDomicileRegistration: (m, ids) => ({ params: { municipalityCode: m, registrationId: ids.registrationId }, body: {} }),
+  rejectDomicileRegistration: (m, ids) => ({
+    params: { municipalityCode: m, registrationId: ids.registrationId },
+    body: { reason: 'probe' },
+  }),
+  history: (m) => ({ ...M(m), query: { limit: 5 } }),
+  staff: (m) => M(m),
+  createStaff: (m) => ({ ...M(m), body: { loginId: `probe-${m}`, role: 'municipalityClerk' } }),
+  disableStaff: (m, ids) => ({ params: { municipalityCode: m, staffId: ids.staffId }, body: {} }),
+  changeRole: (m, ids) => ({ params: { municipalityCode: m, staffId: ids.staffId }, body: { role: 'municipalityAdministrator' } }),
+  apiTokens: (m) => M(m),
+  createApiToken: (m) => ({ ...M(m), body: { label: 'probe' } }),
+  revokeApiToken: (m, ids) => ({ params: { municipalityCode: m, tokenId: ids.tokenId }, body: {} }),
+};
+
+const routeNames = Object.keys(consoleApi) as ConsoleRouteName[];
+const codeOf = (body: unknown) => (body as { error?: { code?: string } } | null)?.error?.code;
+
+function expectBareRefusal(res: { status: number; body: unknown }, label: string): void {
+  expect(res.status, label).toBe(403);
+  const body = res.body as { error: Record<string, unknown> };
+  expect(Object.keys(body), label).toEqual(['error']);
+  expect(Object.keys(body.error).sort(), label).toEqual(['code', 'message', 'messageEn']);
+  expect(body.error.code, label).toBe('FORBIDDEN');
+}
+
+/** A digest of every table's rows, in a stable order, without the sessions' last use. */
+async function digestOfAllTables(con: ConsoleCenter): Promise<Record<string, string>> {
+  const { db } = con.center.database;
+  const tables = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+  const digests: Record<string, string> = {};
+  for (const table of tables.sort()) {
+    const rows = await db
+      .selectFrom(table as 'staff_users')
+      .selectAll()
+      .execute();
+    const lines = rows.map((row) => {
+      const copy: Record<string, unknown> = { ...row };
+      if (table === 'staff_sessions') delete copy.last_seen_at;
+      return JSON.stringify(copy, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v));
+    });
+    digests[table] = createHash('sha256').update(lines.sort().join('\n')).digest('hex');
+  }
+  return digests;
+}
+
+forEachDatabase((databases) => {
+  describe('console access', () => {
+    let con: ConsoleCenter;
+    let own: string;
+    let other: string;
+    const clients = new Map<StaffRole, ConsoleClient>();
+    let otherIds: Ids;
+    const call = <N extends ConsoleRouteName>(client: ConsoleClient, name: N, municipalityCode: string, ids: Ids) =>
+      client.call(name, (fixtures[name] as Fixture<N>)(municipalityCode, ids));
+
+    beforeAll(async () => {
+      con = await startConsoleCenter(await databases.fresh());
+      [own, other] = con.center.demo.batch.municipalities!.map((m) => m.code) as [string, string];
+      for (const role of staffRoles) {
+        const municipalityCode = role === 'municipalityAdministrator' || role === 'municipalityClerk' ? own : null;
+        clients.set(role, await con.signIn(await con.createStaffAccount({ role, municipalityCode })));
+      }
+      const operator = clients.get('operator')!;
+      const otherClerk = await con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: other });
+      const token = await operator.call('createApiToken', { params: { municipalityCode: other }, body: { label: 'other' } });
+      const outage = await operator.call('declareOutage', fixtures.declareOutage(other, {} as Ids));
+      const pending = await operator.call('domicileRegistrations', { params: { municipalityCode: other }, query: { status: 'pending' } });
+      const registrations = (pending.body as { registrations?: { registrationId: string }[] }).registrations ?? [];
+      otherIds = {
+        staffId: otherClerk.staffId,
+        tokenId: (token.body as { summary: { tokenId: string } }).summary.tokenId,
+        outageId: (outage.body as { outageId?: string }).outageId ?? 'no-outage',
+        registrationId: registrations[0]?.registrationId ?? 'no-registration',
+      };
+    }, 60_000);
+    afterAll(() => con?.close());
+
+    it('has a fixture for every route of the table', () => {
+      expect(Object.keys(fixtures).sort()).toEqual([...routeNames].sort());
+    });
+
+    it('refuses exactly what mayDo refuses, each refusal a bare 403, for every role on both municipalities', async () => {
+      for (const role of staffRoles) {
+        const client = clients.get(role)!;
+        for (const name of routeNames) {
+          const spec = consoleApi[name];
+          for (const municipalityCode of [own, other]) {
+            const hasMunicipality = 'params' in spec && 'municipalityCode' in spec.params.shape;
+            const allowed = mayDo(client.me!, spec.permission, hasMunicipality ? municipalityCode : null);
+            if (allowed) continue; // allowed calls are the other tests' business (and would change data)
+            expectBareRefusal(await call(client, name, municipalityCode, otherIds), `${role} ${name} ${municipalityCode}`);
+          }
+        }
+      }
+      // The rule itself: municipal staff reach nothing of another municipality, auditors nothing that changes.
+      for (const name of routeNames) {
+        const spec = consoleApi[name];
+        if ('params' in spec && 'municipalityCode' in spec.params.shape)
+          for (const role of ['municipalityAdministrator', 'municipalityClerk'] as const)
+            expect(mayDo(clients.get(role)!.me!, spec.permission, other), `${role} ${name}`).toBe(false);
+        if (spec.method !== 'GET' && spec.permission !== 'public' && spec.permission !== 'self')
+          expect(mayDo(clients.get('auditor')!.me!, spec.permission, own), name).toBe(false);
+      }
+    });
+
+    it('lets an auditor change nothing, whatever they call', async () => {
+      const before = await digestOfAllTables(con);
+      const auditor = clients.get('auditor')!;
+      for (const name of routeNames) {
+        // Public routes take no session, and signing out ends the auditor's own session only.
+        if (consoleApi[name].permission === 'public' || name === 'signOut') continue;
+        for (const municipalityCode of [own, other]) {
+          const res = await call(auditor, name, municipalityCode, otherIds);
+          if (consoleApi[name].method !== 'GET') expect(res.status, name).toBeGreaterThanOrEqual(400);
+        }
+      }
+      expect(await digestOfAllTables(con)).toEqual(before);
+    });
+
+    it("finds nothing and changes nothing for another municipality's ids under the own municipality's path", async () => {
+      const before = await digestOfAllTables(con);
+      const admin = clients.get('municipalityAdministrator')!;
+      const clerk = clients.get('municipalityClerk')!;
+      const probes: [ConsoleClient, ConsoleRouteName][] = [
+        [admin, 'disableStaff'],
+        [admin, 'changeRole'],
+        [admin, 'revokeApiToken'],
+        [admin, 'endOutage'],
+        [clerk, 'approveDomicileRegistration'],
+        [clerk, 'rejectDomicileRegistration'],
+      ];
+      for (const [client, name] of probes) {
+        const res = await call(client, name, own, otherIds);
+        expect([res.status, codeOf(res.body)], name).toEqual([404, 'NOT_FOUND']);
+      }
+      expect(await digestOfAllTables(con)).toEqual(before);
+    });
+  });
+});
