@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../support/databases.js';
-import { startConsoleCenter, type ConsoleCenter, type ConsoleClient } from './support/console-harness.js';
+import { consoleRequest, startConsoleCenter, type ConsoleCenter, type ConsoleClient } from './support/console-harness.js';
 
 const YOKOHAMA = '141003';
 
@@ -106,6 +106,22 @@ forEachDatabase((databases) => {
       expect(imports[1]).toMatchObject({ dryRun: true });
       // Every run is listed, the refused ones too (5 above, 1 of another municipality, 3 here).
       expect(imports).toHaveLength(9);
+    });
+
+    it('an API token imports only its municipality’s records, and its runs are recorded under its id', async () => {
+      const created = await admin.call('createApiToken', { params: { municipalityCode: YOKOHAMA }, body: { label: 'nightly' } });
+      const { token, summary } = created.body as { token: string; summary: { tokenId: string } };
+      const post = (batch: unknown) =>
+        consoleRequest(con.center, 'POST', '/admin/municipal-data', { body: batch, headers: { authorization: `Bearer ${token}` } });
+      const before = await stored();
+      const other = con.center.demo.batch.municipalities!.find((x) => x.code !== YOKOHAMA)!;
+      const refused = await post({ municipalities: [{ ...other, population: 1 }] });
+      expect([refused.status, (refused.body as { error: { code: string } }).error.code]).toEqual([422, 'IMPORT_INVALID']);
+      expect(await stored()).toEqual(before);
+      const own = con.center.demo.batch.municipalities!.find((x) => x.code === YOKOHAMA)!;
+      expect((await post({ municipalities: [{ ...own, population: 654321 }] })).status).toBe(200);
+      const runs = await con.center.database.db.selectFrom('import_history').selectAll().where('token_id', '=', summary.tokenId).execute();
+      expect(runs.map((r) => Number(r.ok)).sort()).toEqual([0, 1]);
     });
   });
 });

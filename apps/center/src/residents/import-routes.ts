@@ -6,11 +6,18 @@
  *   POST <prefix>/municipal-data[?dryRun=true]      body: MunicipalDataBatch (JSON)
  *   POST <prefix>/municipal-data/csv[?dryRun=true]  body: { "files": { "residents.csv": "…", … } }
  *   → 200 ImportReport | 422 IMPORT_INVALID with issues [{ path, message }] (nothing imported)
+ *
+ * Called with an API token (request.adminPrincipal, set by the gate), an import is that token's
+ * municipality's: the batch must hold only its records (import-scope.ts), CSV text is checked for
+ * formulas and encoding, and every run goes into import_history (and, applied, into the history)
+ * under the token's id, as the console's imports do (scoped-import.ts). The deprecated shared token
+ * imports for every municipality, as before, unrecorded.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { MadoguchiError } from '@madoguchi/shared';
 import type { CenterDatabase } from '../db/database.js';
 import { createMunicipalStore } from './index.js';
+import { scopedImport, type ImportPayload } from './scoped-import.js';
 
 export interface ImportRoutesOptions {
   database: CenterDatabase;
@@ -24,7 +31,22 @@ export function municipalDataRoutes(options: ImportRoutesOptions): FastifyPlugin
   const bodyLimit = options.bodyLimit ?? 64 * 1024 * 1024;
   return async (app) => {
     const store = createMunicipalStore(options.database);
-    app.post('/municipal-data', { bodyLimit }, async (request) => store.importBatch(request.body, { dryRun: dryRunOf(request) }));
+    /** A token's import: its municipality's scope and its record; the same refusal as an unscoped one. */
+    const byToken = async (request: FastifyRequest, payload: ImportPayload) => {
+      const principal = request.adminPrincipal;
+      if (principal?.kind !== 'token') return null;
+      const importer = { staffId: principal.staffId, tokenId: principal.tokenId };
+      const result = await scopedImport(options.database, principal.municipalityCode, importer, payload, new Date());
+      if (!result.ok) throw new MadoguchiError('IMPORT_INVALID', `${result.issues.length} problem(s); nothing was imported`, result.issues);
+      return { counts: result.counts, total: result.total, dryRun: result.dryRun };
+    };
+    app.post(
+      '/municipal-data',
+      { bodyLimit },
+      async (request) =>
+        (await byToken(request, { format: 'json', dryRun: dryRunOf(request), batch: request.body })) ??
+        store.importBatch(request.body, { dryRun: dryRunOf(request) }),
+    );
 
     app.post('/municipal-data/csv', { bodyLimit }, async (request) => {
       const body = request.body as { files?: unknown } | null;
@@ -34,7 +56,11 @@ export function municipalDataRoutes(options: ImportRoutesOptions): FastifyPlugin
           { path: 'files', message: 'CSV ファイル名と内容の組にしてください (an object of file name → CSV text)' },
         ]);
       }
-      return store.importCsv(files as Record<string, string>, { dryRun: dryRunOf(request) });
+      const csv = files as Record<string, string>;
+      return (
+        (await byToken(request, { format: 'csv', dryRun: dryRunOf(request), files: csv })) ??
+        store.importCsv(csv, { dryRun: dryRunOf(request) })
+      );
     });
   };
 }
