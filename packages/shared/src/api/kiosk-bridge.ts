@@ -14,6 +14,10 @@ export const BRIDGE_VERSION = 1 as const;
 export const KioskLanguage = z.enum(['ja', 'en', 'zh', 'ko', 'vi', 'pt']);
 export type KioskLanguage = z.infer<typeof KioskLanguage>;
 
+/** Display modes a resident may switch on from any screen, alone or together. */
+export const DisplayMode = z.enum(['largeText', 'highContrast']);
+export type DisplayMode = z.infer<typeof DisplayMode>;
+
 export const KioskScreen = z.enum([
   'idle', // 行政サービス: touch to start, choose language
   'placeCard', // place the My Number card
@@ -60,6 +64,13 @@ export const KioskView = z.object({
   refundYen: z.number().int().optional(),
   printedDocuments: z.number().int().optional(),
   error: ViewError.optional(),
+  /**
+   * The resident's display modes, both off when absent. Part of the session like the language: the
+   * main process drops them when the session ends, so the next resident starts with the default.
+   */
+  display: z.object({ largeText: z.boolean(), highContrast: z.boolean() }).optional(),
+  /** Present while the idle warning shows: whole seconds until the session is reset (kiosk-session.ts). */
+  idleWarning: z.object({ secondsLeft: z.number().int().min(0) }).optional(),
   /** Demo mode only: virtual cards a developer can place. Never present on a production kiosk. */
   demoCards: z.array(z.object({ cardId: z.string(), label: z.string() })).optional(),
 });
@@ -71,6 +82,10 @@ export const CASH_DENOMINATIONS = [10, 50, 100, 500, 1000, 5000, 10000] as const
 export const KioskIntent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start') }),
   z.object({ type: z.literal('setLanguage'), language: KioskLanguage }),
+  /** Turns one display mode on or off; the other keeps its state (two quick touches never undo each other). */
+  z.object({ type: z.literal('setDisplay'), mode: DisplayMode, on: z.boolean() }),
+  /** The idle warning's "continue": the resident is still there, the session goes on. */
+  z.object({ type: z.literal('continueSession') }),
   z.object({ type: z.literal('pinKey'), position: z.number().int().min(0).max(9) }),
   z.object({ type: z.literal('pinBackspace') }),
   z.object({ type: z.literal('pinSubmit') }),

@@ -26,10 +26,17 @@
 import type { KioskIntent, KioskScreen } from './kiosk-bridge.js';
 
 /**
- * Intents every screen takes: the language, and the demo panel (refused by the session outside
- * demo mode). They move no step along by themselves.
+ * Intents every screen takes: the language, the display modes, the idle warning's "continue", and
+ * the demo panel (refused by the session outside demo mode). They move no step along by themselves.
  */
-export const EVERY_SCREEN_INTENTS = ['setLanguage', 'demoPlaceCard', 'demoRemoveCard', 'demoInsertCash'] as const;
+export const EVERY_SCREEN_INTENTS = [
+  'setLanguage',
+  'setDisplay',
+  'continueSession',
+  'demoPlaceCard',
+  'demoRemoveCard',
+  'demoInsertCash',
+] as const;
 
 export type StepIntentType = Exclude<KioskIntent['type'], (typeof EVERY_SCREEN_INTENTS)[number]>;
 

@@ -28,6 +28,7 @@ import { PinBuffer } from '../card/pin-buffer.js';
 import { CashBox } from '../payment/cash-box.js';
 import { DEFAULT_PAYMENT_RETRY_DELAYS_MS, payFromEscrow, type PaymentOutcome } from '../payment/escrow-payment.js';
 import { checkDeliveredDocument, type DocumentCheck } from '../printer/document-check.js';
+import { IdleTimer } from './idle-timer.js';
 import { ShuffledKeypad } from './keypad.js';
 import type { SessionDeps } from './ports.js';
 
@@ -61,7 +62,7 @@ export class KioskSession {
   private customer: Customer;
   private readonly listeners = new Set<Listener>();
   private readonly unsubscribe: (() => void)[] = [];
-  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly idleTimer: IdleTimer;
   /** Serialises intents and card events: one step at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
   /**
@@ -75,6 +76,14 @@ export class KioskSession {
     private readonly options: KioskSessionOptions = {},
   ) {
     this.customer = this.newCustomer();
+    this.idleTimer = new IdleTimer({
+      timeoutMs: deps.idleTimeoutMs ?? 120_000,
+      warningMs: deps.idleWarningMs ?? 30_000,
+      mayReset: () => this.view.screen !== 'idle' && !moneyCommitted(this.view.screen),
+      // Straight to the view, not through the queue: a step still waiting on the center must not hide the countdown.
+      warn: (secondsLeft) => void this.update({ idleWarning: secondsLeft === undefined ? undefined : { secondsLeft } }),
+      reset: () => this.idleReset(),
+    });
     this.view = {
       bridgeVersion: BRIDGE_VERSION,
       revision: 0,
@@ -126,7 +135,7 @@ export class KioskSession {
 
   close(): void {
     for (const u of this.unsubscribe) u();
-    clearTimeout(this.idleTimer);
+    this.idleTimer.stop();
     this.resetCustomer();
   }
 
@@ -144,6 +153,12 @@ export class KioskSession {
     switch (intent.type) {
       case 'setLanguage':
         return this.update({ language: intent.language as KioskLanguage });
+      case 'setDisplay': {
+        const display = this.view.display ?? { largeText: false, highContrast: false };
+        return this.update({ display: { ...display, [intent.mode]: intent.on } });
+      }
+      case 'continueSession':
+        return; // the touch above has restarted the idle timer and taken the warning away
       case 'demoPlaceCard':
         return this.demoCards().place(intent.cardId);
       case 'demoRemoveCard':
@@ -554,8 +569,8 @@ export class KioskSession {
 
   private async endSession(): Promise<void> {
     this.resetCustomer();
-    // The next customer starts where the first one did: Japanese, no alert (docs/misissuance.md#r6).
-    await this.update({ screen: 'idle', language: 'ja', error: undefined, ...clearedCustomerView });
+    // The next customer starts where the first one did: Japanese, default display, no alert (docs/misissuance.md#r6).
+    await this.update({ screen: 'idle', language: 'ja', display: undefined, error: undefined, ...clearedCustomerView });
   }
 
   /** Wipes the PIN and drops every reference to the customer's data. */
@@ -580,18 +595,15 @@ export class KioskSession {
   }
 
   private touch(): void {
-    clearTimeout(this.idleTimer);
-    const ms = this.deps.idleTimeoutMs ?? 120_000;
-    this.idleTimer = setTimeout(() => {
-      const screen = this.view.screen;
-      if (screen === 'idle' || moneyCommitted(screen)) return;
-      this.abandonCardCall();
-      void this.enqueue(async () => {
-        if (this.view.screen === 'payment') await this.cancelQuote('timeout');
-        await this.endSession();
-      });
-    }, ms);
-    this.idleTimer.unref();
+    this.idleTimer.touch();
+  }
+
+  private idleReset(): void {
+    this.abandonCardCall();
+    void this.enqueue(async () => {
+      if (this.view.screen === 'payment') await this.cancelQuote('timeout');
+      await this.endSession();
+    });
   }
 
   private async fail(error: unknown): Promise<void> {

@@ -32,5 +32,7 @@ export interface SessionDeps {
   log: SessionLog;
   /** Resets to idle after this long without a touch (nothing of a customer survives). */
   idleTimeoutMs?: number;
+  /** For this long before that reset a warning counts down and offers to continue (30 s by default). */
+  idleWarningMs?: number;
   now?: () => Date;
 }
