@@ -1,6 +1,7 @@
 /**
  * Prepares the demo's world in one state directory: virtual My Number cards and the test PKI,
- * the panel's card labels, the center's keys and demo data, one enrolled kiosk and its config.
+ * the panel's card labels, the center's keys and demo data, one enrolled kiosk and its config,
+ * and the staff console's demo accounts (demo-staff.ts).
  * Idempotent: a second start finds everything in place and takes seconds. Starting processes is
  * supervisor.ts's job; system.ts composes the two.
  */
@@ -12,6 +13,7 @@ import { featuredLabelsOf, generateDemoData, type DemoData } from '@madoguchi/sh
 import { ensureCenterState, openDatabase, migrate, ensureKioskCa, createKioskKeyAndCsr, enrollKiosk, listKiosks } from '@madoguchi/center';
 import { createMunicipalStore } from '@madoguchi/center/residents';
 import { putHolidays, putPolicy } from '@madoguchi/center/policy';
+import { ensureDemoStaff, type DemoStaffAccount } from './demo-staff.js';
 
 const TERMINAL_ID = 'KIOSK-0001';
 
@@ -25,9 +27,20 @@ export interface PreparedDemo {
   centerEnv: Record<string, string>;
   spoolDir: string;
   printedDir: string;
+  /** The staff console's demo accounts, with their passwords and TOTP secrets. */
+  staff: DemoStaffAccount[];
 }
 
-export async function prepareDemo(stateDir: string, log: (line: string) => void = () => {}): Promise<PreparedDemo> {
+export interface PrepareOptions {
+  /** A PostgreSQL database for the center (postgres://…); absent: the state directory's SQLite file. */
+  databaseUrl?: string;
+}
+
+export async function prepareDemo(
+  stateDir: string,
+  log: (line: string) => void = () => {},
+  options: PrepareOptions = {},
+): Promise<PreparedDemo> {
   mkdirSync(stateDir, { recursive: true });
   const demo = generateDemoData();
   const cardsStateDir = join(stateDir, 'cards');
@@ -52,7 +65,9 @@ export async function prepareDemo(stateDir: string, log: (line: string) => void 
   writeFileSync(join(cardsStateDir, 'labels.json'), JSON.stringify(demoPanelLabels(cards, demo), null, 2));
 
   const center = ensureCenterState(join(stateDir, 'center'));
-  const database = await openDatabase({ kind: 'sqlite', path: center.sqlitePath });
+  const database = await openDatabase(
+    options.databaseUrl ? { kind: 'postgres', connectionString: options.databaseUrl } : { kind: 'sqlite', path: center.sqlitePath },
+  );
   try {
     await migrate(database);
     const cardLinks = cards.map((c) => ({
@@ -62,7 +77,8 @@ export async function prepareDemo(stateDir: string, log: (line: string) => void 
       usableFrom: nextDay(c.issuedOn),
     }));
     const dataHash = createHash('sha256')
-      .update(JSON.stringify({ batch: demo.batch, policies: demo.policies, cardLinks }))
+      // The database is part of what was imported into: another database is imported again.
+      .update(JSON.stringify({ batch: demo.batch, policies: demo.policies, cardLinks, database: options.databaseUrl ?? 'sqlite' }))
       .digest('hex');
     const marker = join(stateDir, 'center', 'demo-data.sha256');
     if (!existsSync(marker) || readFileSync(marker, 'utf8') !== dataHash) {
@@ -89,6 +105,7 @@ export async function prepareDemo(stateDir: string, log: (line: string) => void 
       writeFileSync(certFile, enrollment.certificatePem);
       log(`kiosk ${TERMINAL_ID} enrolled`);
     }
+    const staff = await ensureDemoStaff(database, demo, center.dir, log);
     const pki = demoPkiDir(cardsStateDir);
     return {
       demo,
@@ -98,7 +115,9 @@ export async function prepareDemo(stateDir: string, log: (line: string) => void 
       printedDir: join(stateDir, 'printed'),
       kioskConfigPath: join(kioskDir, 'kiosk.json'),
       kioskFiles: { certFile, keyFile: join(kioskDir, `${TERMINAL_ID}.key.pem`), caFile: center.kioskCaCertPath },
+      staff,
       centerEnv: {
+        ...(options.databaseUrl ? { MADOGUCHI_DATABASE_URL: options.databaseUrl } : {}),
         MADOGUCHI_CENTER_STATE: center.dir,
         MADOGUCHI_CARD_TRUST_ANCHORS: join(pki, 'trusted-cas.pem'),
         MADOGUCHI_CARD_CRLS: join(pki, 'crls.pem'),

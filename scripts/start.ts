@@ -4,10 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { otpauthUri } from '@madoguchi/center';
 import { OPENAPI_PATH } from '@madoguchi/shared';
 import { repoRoot } from './repo-root.js';
 import { stopOnSignals } from './supervisor.js';
-import { startDemoSystem } from './system.js';
+import { startDemoSystem, type DemoSystem } from './system.js';
 
 const electronBinary = join(repoRoot, 'apps/kiosk/node_modules/electron/dist/electron');
 // The browser host (apps/kiosk/src/browser-host/start.ts) opens this same path when there is a display.
@@ -51,6 +52,7 @@ Madoguchi is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).
   kiosk  : ${system.kioskUrl}${kioskNote()}
   printed: ${system.printedDir}  (the demo printer's output tray: printed certificates land here as PDF files;
            the kiosk's own spool is emptied as soon as each print is done)
+${consoleSection(system)}
 
 ${TRY_IT}
 Press Ctrl-C to stop.`);
@@ -62,6 +64,34 @@ function kioskNote(): string {
   if (opensChromium) return `  (opened in Chromium kiosk mode)${demoOnly}`;
   const reason = display ? `Chromium is not installed at ${chromiumBinary}` : 'no display was found to open it for you';
   return `\n           open this URL in Chromium or Chrome on this machine (${reason})${demoOnly}`;
+}
+
+/**
+ * Where the staff console is and who signs in how. The accounts, passwords and TOTP secrets are the
+ * demo's own (made once per state directory): printed for the demo only, like the kiosk's URL.
+ */
+function consoleSection(demo: DemoSystem): string {
+  const width = Math.max(...demo.staff.map((s) => s.loginId.length));
+  const accounts = demo.staff.map((s) => {
+    const where = s.municipalityCode ? ` of ${demo.demo.batch.municipalities.find((m) => m.code === s.municipalityCode)?.name}` : '';
+    const uri = otpauthUri(s.totpSecret, s.loginId);
+    return (
+      `    ${s.loginId.padEnd(width)}  ${s.role}${where}\n` +
+      `    ${' '.repeat(width)}  password ${s.password}   TOTP secret ${s.totpSecret}\n` +
+      `    ${' '.repeat(width)}  ${uri}`
+    );
+  });
+  const day = demo.centerNow().toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' }).slice(0, 16);
+  return `  console: ${demo.consoleUrl}  (the staff console: municipalities' settings, imports, 本籍地 approvals, history)
+           its HTTPS certificate is the demo's own, so the browser warns once: accept it, or trust
+           ${demo.centerCaFile}
+  DEMO ONLY — console accounts made for this demo state directory; never use them in production
+  (real staff enrol through a one-time link: corepack pnpm exec tsx apps/center/src/cli/staff.ts create-operator …):
+${accounts.join('\n')}
+  Sign in with the login id, the password and a 6-digit code. The demo center runs on a demo clock
+  (${day} Japan time) and checks codes on it, so take the code from
+    corepack pnpm exec tsx scripts/totp.ts <TOTP secret>
+  (an authenticator app follows the real clock: its codes are refused while the demo clock runs).`;
 }
 
 stopOnSignals(system.stop);
