@@ -39,9 +39,8 @@ function consoleUrl(option: string | undefined, env: NodeJS.ProcessEnv): string 
 }
 
 function printCreated(io: CliIo, created: CreatedStaff, baseUrl: string): void {
-  io.out(
-    `created ${created.staff.staffId} (${created.staff.role}${created.staff.municipalityCode ? ` ${created.staff.municipalityCode}` : ''})\n`,
-  );
+  const where = created.staff.municipalityCode ? ` ${created.staff.municipalityCode}` : '';
+  io.out(`created ${created.staff.staffId} (${created.staff.role}${where})\n`);
   io.out(`enrolment link (once, until ${created.expiresAt}):\n${baseUrl}${created.enrolmentPath}\n`);
 }
 
