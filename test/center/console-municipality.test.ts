@@ -29,7 +29,8 @@ forEachDatabase((databases) => {
     let accounts: StaffAccount[];
     /** Signs every account in (again: a day on the test clock ends their sessions). */
     const signInAll = async () => {
-      [admin, yokohamaClerk, chiyodaClerk] = await Promise.all(accounts.map((a) => con.signIn(a)));
+      const [a, y, c] = accounts.map((account) => con.signIn(account));
+      [admin, yokohamaClerk, chiyodaClerk] = await Promise.all([a!, y!, c!]);
     };
 
     beforeAll(async () => {
