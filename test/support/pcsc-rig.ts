@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import type { CardFault } from '@madoguchi/card-sim';
+import type { CardFault, ReceivedCommand } from '@madoguchi/card-sim';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const testPkiCli = join(repoRoot, 'packages/card-sim/src/cli/test-pki.ts');
@@ -43,6 +43,15 @@ export interface PcscRig {
   remove(): Promise<void>;
   /** The next signature command pulls the card before it answers. */
   removeOnNextSignature(): Promise<void>;
+  /**
+   * After answering the `nth` command with instruction byte `ins` the card leaves the reader, and
+   * after `awayMs` comes back — or `replacementCardId` is placed instead (vpcd-card-server.ts).
+   */
+  liftAfter(command: { ins: number; nth: number }, awayMs: number, replacementCardId?: string): Promise<void>;
+  /** After answering that command the card resets (selected file and verified PIN gone); the reader notices nothing. */
+  resetAfter(command: { ins: number; nth: number }): Promise<void>;
+  /** The command headers, lengths and case-2 Le (never their data) each card received since the last call. */
+  takeCommandLog(): Promise<ReceivedCommand[]>;
   /** Kills pcscd (SIGTERM, by pid) and starts a new one; the card comes back by itself. */
   restartPcscd(): Promise<void>;
   /**
@@ -143,7 +152,9 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
     card.process.stdin!.write(`${line}\n`);
     const answer = await withTimeout(card.next(), 15_000, `card command ${line}`);
     if (!answer.startsWith('ok')) throw new Error(`card process: ${answer}`);
+    return answer;
   };
+  const ins = (command: { ins: number; nth: number }) => `${command.ins.toString(16).padStart(2, '0')} ${command.nth}`;
 
   const stop = async () => {
     if (card) {
@@ -177,7 +188,11 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
       await command('remove');
       insertedCard = undefined;
     },
-    removeOnNextSignature: () => command('remove-on-sign'),
+    removeOnNextSignature: () => command('remove-on-sign').then(() => undefined),
+    liftAfter: (after, awayMs, replacementCardId) =>
+      command(`lift-after ${ins(after)} ${awayMs}${replacementCardId ? ` ${replacementCardId}` : ''}`).then(() => undefined),
+    resetAfter: (after) => command(`reset-after ${ins(after)}`).then(() => undefined),
+    takeCommandLog: async () => JSON.parse((await command('commands')).slice('ok commands '.length)) as ReceivedCommand[],
     async restartPcscd() {
       await stopPcscd();
       await startPcscd();

@@ -1,4 +1,5 @@
 export * from './apdu.js';
+export * from './atr.js';
 export * from './card-state.js';
 export * from './jpki-applet.js';
 export * from './test-pki.js';

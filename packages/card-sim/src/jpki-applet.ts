@@ -9,13 +9,17 @@
  */
 import { createPrivateKey, privateEncrypt, constants, type KeyObject } from 'node:crypto';
 import { SW, parseCommandApdu, response, type CommandApdu } from './apdu.js';
+import { JPKI_CONTACTLESS_ATR, JPKI_CONTACT_ATR } from './atr.js';
 import { AUTH_PIN_MAX_TRIES, SIGN_PIN_MAX_TRIES, memoryCardState, type CardCounters, type CardStateStore } from './card-state.js';
 
 export type TokenType = 'card' | 'android' | 'iphone';
 
 export const JPKI_AID = Uint8Array.from([0xd3, 0x92, 0xf0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]);
-/** The ATR OpenSC's JPKI driver lists for the My Number card (T=1). */
-export const JPKI_ATR = Uint8Array.from([0x3b, 0xe0, 0x00, 0xff, 0x81, 0x31, 0xfe, 0x45, 0x14]);
+/** The ATR OpenSC's JPKI driver lists for the My Number card (T=1), in a contact reader. */
+export const JPKI_ATR = JPKI_CONTACT_ATR;
+
+/** How the card meets the reader: over NFC (the kiosk's reader, and the default) or through its contacts. */
+export type CardInterface = 'contactless' | 'contact';
 
 export const TOKEN_LABELS: Record<TokenType, string> = {
   card: 'JPKIAPICCTOKEN2',
@@ -51,6 +55,8 @@ export interface VirtualJpkiCardOptions {
   state?: CardStateStore;
   /** Bytes of 0xFF after each certificate in its EF, as real cards have: clients must size from the DER header. */
   certificateFiller?: number;
+  /** Decides the ATR: the reader's Type B pseudo-ATR (default) or the card's contact ATR. */
+  cardInterface?: CardInterface;
 }
 
 type PinRef = 'auth' | 'sign';
@@ -73,7 +79,7 @@ export interface SmartCard {
 }
 
 export class VirtualJpkiCard implements SmartCard {
-  readonly atr = JPKI_ATR;
+  readonly atr: Uint8Array;
   readonly tokenType: TokenType;
   private readonly files = new Map<number, ElementaryFile>();
   private readonly pins: Record<PinRef, { value: Uint8Array; max: number }>;
@@ -86,6 +92,7 @@ export class VirtualJpkiCard implements SmartCard {
 
   constructor(options: VirtualJpkiCardOptions) {
     this.tokenType = options.tokenType ?? 'card';
+    this.atr = options.cardInterface === 'contact' ? JPKI_CONTACT_ATR : JPKI_CONTACTLESS_ATR;
     this.state = options.state ?? memoryCardState();
     if (!/^\d{4}$/.test(options.authPin)) throw new Error('the user-authentication PIN is 4 digits');
     const signPassword = options.signPassword ?? 'MADOGUCHI1';

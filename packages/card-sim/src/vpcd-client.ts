@@ -26,6 +26,11 @@ export interface VpcdOptions {
    * bytes answers with them instead of the card (a faulty card, card-faults.ts).
    */
   onCommand?: (command: Uint8Array) => 'hold' | Uint8Array | void;
+  /**
+   * Called once the answer to `command` has been handed to the socket: the card may now leave or
+   * reset "between APDUs" without losing that answer.
+   */
+  onAnswered?: (command: Uint8Array) => void;
   /** Called once when an established connection closes for any reason other than remove(). */
   onClose?: () => void;
 }
@@ -53,11 +58,11 @@ export function connectToVpcd(card: SmartCard, options: VpcdOptions = {}): VpcdC
     // After a reset (ECONNRESET) 'error' comes first: only `established` says this was a live card.
     if (established && !removing) options.onClose?.();
   });
-  const send = (payload: Uint8Array) => {
+  const send = (payload: Uint8Array, written?: () => void) => {
     const frame = Buffer.alloc(2 + payload.length);
     frame.writeUInt16BE(payload.length, 0);
     frame.set(payload, 2);
-    socket.write(frame);
+    socket.write(frame, written);
   };
   socket.on('data', (chunk: Buffer) => {
     buffer = Buffer.concat([buffer, chunk]);
@@ -83,7 +88,7 @@ export function connectToVpcd(card: SmartCard, options: VpcdOptions = {}): VpcdC
       } catch {
         answer = Uint8Array.from([0x6f, 0x00]); // unpowered or internal fault: "no precise diagnosis"
       }
-      send(answer);
+      send(answer, () => options.onAnswered?.(payload));
     }
   });
   return {

@@ -13,14 +13,19 @@
  *                                       put a demo card into a vpcd reader; commands on stdin:
  *                                       "insert <cardId> [moreDataForever|silent]" (a faulty card,
  *                                       card-faults.ts), "remove", "remove-on-sign", "hold-on-sign"
- *                                       (prints "event sign-held" when the next signature is held), "exit"
+ *                                       (prints "event sign-held" when the next signature is held),
+ *                                       "lift-after <INS hex> <nth> <awayMs> [<cardId>]" (leaves the
+ *                                       reader after answering that command, comes back — or that
+ *                                       card comes instead), "reset-after <INS hex> <nth>",
+ *                                       "commands" (answers "ok commands <JSON>": the headers each
+ *                                       card received since the last "commands"), "exit"
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isCardFault, type CardFault } from '../card-faults.js';
-import { createVpcdCardServer } from '../vpcd-card-server.js';
+import { createVpcdCardServer, type CommandMatch } from '../vpcd-card-server.js';
 import { ensureDemoCards, listDemoCards, openDemoCard, demoPkiDir, type DemoResident } from '../demo-cards.js';
 import {
   CA_GENERATIONS,
@@ -148,14 +153,22 @@ program
     const server = createVpcdCardServer({ port: Number(opts.port) });
     // One line per command in, one "ok …" / "error …" line out: the test rig drives it this way.
     const reply = (line: string) => process.stdout.write(`${line}\n`);
-    if (opts.card) await server.insert(openDemoCard(stateDir, opts.card));
+    if (opts.card) await server.insert(openDemoCard(stateDir, opts.card), { name: opts.card });
     reply('ready');
     for await (const line of createInterface({ input: process.stdin })) {
-      const [command, argument, option] = line.trim().split(/\s+/);
+      const [command, argument, option, ...rest] = line.trim().split(/\s+/);
       try {
-        if (command === 'insert' && argument) await server.insert(openDemoCard(stateDir, argument), faultOption(option));
+        if (command === 'insert' && argument)
+          await server.insert(openDemoCard(stateDir, argument), { ...faultOption(option), name: argument });
         else if (command === 'remove') await server.remove();
-        else if (command === 'remove-on-sign') server.removeOnNextSignature();
+        else if (command === 'lift-after' && argument && option && rest[0]) {
+          const replacement = rest[1] ? { card: openDemoCard(stateDir, rest[1]), name: rest[1] } : undefined;
+          server.liftAfter(commandMatch(argument, option), { awayMs: count(rest[0]), ...(replacement ? { replacement } : {}) });
+        } else if (command === 'reset-after' && argument && option) server.resetAfter(commandMatch(argument, option));
+        else if (command === 'commands') {
+          reply(`ok commands ${JSON.stringify(server.takeCommandLog())}`);
+          continue;
+        } else if (command === 'remove-on-sign') server.removeOnNextSignature();
         // Asynchronous notice, not a command reply: "event …" lines come whenever they happen.
         else if (command === 'hold-on-sign') server.holdOnNextSignature(() => reply('event sign-held'));
         else if (command === 'exit') break;
@@ -168,6 +181,17 @@ program
     await server.remove();
     process.exit(0);
   });
+
+function count(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`not a count: ${text}`);
+  return value;
+}
+
+function commandMatch(ins: string, nth: string): CommandMatch {
+  if (!/^[0-9A-Fa-f]{2}$/.test(ins)) throw new Error(`not an instruction byte: ${ins}`);
+  return { ins: Number.parseInt(ins, 16), nth: Math.max(1, count(nth)) };
+}
 
 function faultOption(option: string | undefined): { fault?: CardFault } {
   if (option === undefined) return {};
