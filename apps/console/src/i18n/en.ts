@@ -147,7 +147,7 @@ export const en: Catalog = {
     fee: 'Fee',
     state: 'State',
     states: { past: 'Past', inForce: 'In force', scheduled: 'Scheduled' },
-    cancel: 'Cancel',
+    cancel: 'Cancel the change',
     scheduleTitle: 'Schedule a fee change',
     certificateType: 'Certificate',
     feeYen: 'Fee (whole yen)',
