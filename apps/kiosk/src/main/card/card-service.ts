@@ -4,11 +4,15 @@
  * Log events carry step names and status words only — never the PIN, certificate or signature.
  * Every operation has a budget and every command a deadline, and the caller may abandon one with
  * an AbortSignal: a card that never answers, or answers "more data" forever, ends the operation
- * with CARD_ERROR instead of holding the kiosk.
+ * with CARD_ERROR instead of holding the kiosk. A card lifted from the reader and put back during
+ * an operation is handled by the rule in lift-and-return.ts: read again if nothing was spent and
+ * it is the same card, otherwise the operation ends; two cards are never mixed in one.
  */
 import { MadoguchiError, type TokenType } from '@madoguchi/shared';
+import { atrInterface } from './atr.js';
 import { deadline, untilAborted } from './deadline.js';
 import { JpkiClient } from './jpki-client.js';
+import { DEFAULT_CARD_RETURN_MS, HeldCardEvents, MAX_CARD_RETURNS, StepCard, cardLost, waitForCard } from './lift-and-return.js';
 import { Listeners } from './listeners.js';
 import type { PinBuffer } from './pin-buffer.js';
 import { TransportError, type CardConnection, type CardTransport, type ReaderStatus } from './transport.js';
@@ -41,6 +45,8 @@ interface CardServiceEvents {
 export interface CardService {
   readonly readerStatus: ReaderStatus;
   readonly cardPresent: boolean;
+  /** The ATR of the card on the reader, as the reader presents it (an NFC reader's pseudo-ATR for a contactless card). */
+  readonly cardAtr: Uint8Array | undefined;
   on<E extends keyof CardServiceEvents>(event: E, listener: CardServiceEvents[E]): () => void;
   readCardInfo(options?: CardCallOptions): Promise<CardInfo>;
   /** Throws MadoguchiError (CardPinWrongError for CARD_PIN_WRONG, with triesLeft). Always wipes `pin`. */
@@ -71,30 +77,57 @@ export interface CardServiceOptions {
    * (default DEFAULT_OPERATION_TIMEOUT_MS).
    */
   operationTimeoutMs?: number;
+  /** How long a card lifted during an operation may stay away (default DEFAULT_CARD_RETURN_MS, within the budget). */
+  cardReturnMs?: number;
 }
 
-// eslint-disable-next-line max-lines-per-function -- a factory: exclusive() and the methods share the queue and the closed flag
+/** One card operation: what it runs on each try, whether it may spend a PIN try, how its session ends. */
+interface Operation<T> {
+  name: string;
+  kind: 'reading' | 'authenticating';
+  work: (client: JpkiClient, card: StepCard) => Promise<T>;
+  disconnect: { reset: boolean };
+}
+
+/** What one operation's tries share. */
+interface OperationContext {
+  transport: CardTransport;
+  held: HeldCardEvents;
+  signal: AbortSignal;
+  log: CardLog;
+  commandTimeoutMs: number;
+  cardReturnMs: number;
+}
+
+// eslint-disable-next-line max-lines-per-function -- a factory: exclusive() and the methods share the queue, the closed flag and the card on the reader
 export function createCardService(options: CardServiceOptions): CardService {
   const { transport } = options;
   const log: CardLog = options.log ?? (() => {});
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+  const cardReturnMs = options.cardReturnMs ?? DEFAULT_CARD_RETURN_MS;
   const listeners = new Listeners<CardServiceEvents>();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
+  /** SHA-256 of the certificate of the card on the reader, once read; forgotten when the session hears it leave. */
+  let cardOnReader: string | undefined;
 
-  const unsubscribe = forwardTransportEvents(transport, listeners, log);
+  const held = new HeldCardEvents((event) => announce(event));
+  const announce = (event: 'cardRemoved' | 'cardInserted') => {
+    if (event === 'cardRemoved') {
+      cardOnReader = undefined;
+      log('card.removed');
+    } else log('card.inserted', { interface: atrInterface(transport.cardAtr) });
+    listeners.emit(event);
+  };
+  const unsubscribe = forwardTransportEvents(transport, listeners, held, announce, log);
 
   /**
    * One card operation at a time; a failure maps to a catalog error and never blocks the next. The
    * budget starts when the operation is asked for, so time spent waiting behind another counts.
    */
-  function exclusive<T>(
-    name: string,
-    work: (client: JpkiClient) => Promise<T>,
-    disconnect: { reset: boolean },
-    callerSignal?: AbortSignal,
-  ): Promise<T> {
+  function exclusive<T>(operation: Operation<T>, callerSignal?: AbortSignal): Promise<T> {
+    const { name } = operation;
     const cancelled = new AbortController();
     const onCallerAbort = () => cancelled.abort(new MadoguchiError('CARD_ERROR', `${name}: abandoned by the session`));
     if (callerSignal?.aborted) onCallerAbort();
@@ -108,11 +141,17 @@ export function createCardService(options: CardServiceOptions): CardService {
     const run = async (): Promise<T> => {
       if (closed) throw new MadoguchiError('CARD_READER_UNAVAILABLE', 'card service closed');
       const started = performance.now();
-      let connection: CardConnection | undefined;
+      // An authentication must find the card the PIN was typed for: the one the reading found.
+      const card = new StepCard(operation.kind, operation.kind === 'authenticating' ? cardOnReader : undefined, () => {
+        held.runSucceeded();
+        held.release();
+      });
+      held.hold();
       try {
-        signal.throwIfAborted();
-        connection = await transport.connect({ signal });
-        const result = await work(new JpkiClient(withCommandDeadline(connection, signal, commandTimeoutMs)));
+        const context = { transport, held, signal, log, commandTimeoutMs, cardReturnMs };
+        const result = await tryWithReturns(context, operation, card);
+        held.runSucceeded();
+        cardOnReader = card.digest;
         log(`card.${name}`, { outcome: 'ok', ms: Math.round(performance.now() - started) });
         return result;
       } catch (error) {
@@ -120,7 +159,8 @@ export function createCardService(options: CardServiceOptions): CardService {
         log(`card.${name}`, { outcome: mapped.code, detail: mapped.detail, ms: Math.round(performance.now() - started) });
         throw mapped;
       } finally {
-        if (connection) await connection.disconnect(disconnect).catch(() => undefined);
+        // Before the caller hears the outcome, so a removal no try made good reaches the session first.
+        held.release();
       }
     };
     // The queue follows the work itself, so two sessions never overlap on the reader; the caller
@@ -144,10 +184,21 @@ export function createCardService(options: CardServiceOptions): CardService {
     get cardPresent() {
       return transport.cardPresent;
     },
+    get cardAtr() {
+      return transport.cardAtr;
+    },
     on: (event, listener) => listeners.on(event, listener),
 
     readCardInfo: (callOptions) =>
-      exclusive('readCardInfo', (client) => readCardInfoWith(client, log), { reset: false }, callOptions?.signal),
+      exclusive(
+        {
+          name: 'readCardInfo',
+          kind: 'reading',
+          work: (client, card) => readCardInfoWith(client, card, log),
+          disconnect: { reset: false },
+        },
+        callOptions?.signal,
+      ),
 
     authenticate: (pin, challenge, callOptions) => {
       if (!pin.complete) {
@@ -155,10 +206,13 @@ export function createCardService(options: CardServiceOptions): CardService {
         return Promise.reject(new MadoguchiError('CARD_PIN_WRONG', 'incomplete PIN'));
       }
       return exclusive(
-        'authenticate',
-        (client) => authenticateWith(client, pin, challenge),
-        // Reset so the verified PIN does not outlive this session on the card.
-        { reset: true },
+        {
+          name: 'authenticate',
+          kind: 'authenticating',
+          work: (client, card) => authenticateWith(client, card, pin, challenge),
+          // Reset so the verified PIN does not outlive this session on the card.
+          disconnect: { reset: true },
+        },
         callOptions?.signal,
       ).finally(() => pin.wipe()); // abandoned, the caller hears of it before the work has unwound
     },
@@ -173,52 +227,103 @@ export function createCardService(options: CardServiceOptions): CardService {
   };
 }
 
-/** Passes the reader's events on to the service's listeners, logged; returns the unsubscribe functions. */
-function forwardTransportEvents(transport: CardTransport, listeners: Listeners<CardServiceEvents>, log: CardLog): (() => void)[] {
+/**
+ * Runs the operation, and again (at most MAX_CARD_RETURNS times) when its card was lifted and came
+ * back or reset while nothing was spent yet (lift-and-return.ts); every try starts from SELECT.
+ */
+async function tryWithReturns<T>(context: OperationContext, operation: Operation<T>, card: StepCard): Promise<T> {
+  for (let returns = 0; ; returns++) {
+    const signal = context.held.runStarting(context.signal);
+    let connected = false;
+    try {
+      return await tryOnce({ ...context, signal }, operation.disconnect, (client) => {
+        connected = true;
+        return operation.work(client, card);
+      });
+    } catch (error) {
+      const mapped = toCardError(error);
+      // A card missing when the operation began was not lifted during it: nothing to wait for.
+      const liftedDuring = connected || returns > 0;
+      if (returns === MAX_CARD_RETURNS || !liftedDuring || !card.retryable || !cardLost(mapped) || context.signal.aborted) throw mapped;
+      context.log('card.again', { step: operation.name, reason: mapped.code, detail: mapped.detail });
+      await waitForCard(context.transport, context.held, context.signal, context.cardReturnMs);
+    } finally {
+      context.held.runEnded();
+    }
+  }
+}
+
+/** One exclusive session with the card, every command under its deadline. */
+async function tryOnce<T>(context: OperationContext, disconnect: { reset: boolean }, work: (client: JpkiClient) => Promise<T>): Promise<T> {
+  let connection: CardConnection | undefined;
+  try {
+    context.signal.throwIfAborted();
+    connection = await context.transport.connect({ signal: context.signal });
+    return await work(new JpkiClient(withCommandDeadline(connection, context.signal, context.commandTimeoutMs)));
+  } finally {
+    if (connection) await connection.disconnect(disconnect).catch(() => undefined);
+  }
+}
+
+/**
+ * Passes the reader's events on to the service's listeners, logged, except a removal and return
+ * held back while an operation may still read its card again; returns the unsubscribe functions.
+ */
+function forwardTransportEvents(
+  transport: CardTransport,
+  listeners: Listeners<CardServiceEvents>,
+  held: HeldCardEvents,
+  announce: (event: 'cardRemoved' | 'cardInserted') => void,
+  log: CardLog,
+): (() => void)[] {
   return [
     transport.on('readerStatus', (status) => {
       log('card.readerStatus', { status });
       listeners.emit('readerStatus', status);
     }),
     transport.on('cardInserted', () => {
-      log('card.inserted');
-      listeners.emit('cardInserted');
+      if (held.insertion()) log('card.backDuringStep', { interface: atrInterface(transport.cardAtr) });
+      else announce('cardInserted');
     }),
     transport.on('cardRemoved', () => {
-      log('card.removed');
-      listeners.emit('cardRemoved');
+      if (held.removal()) log('card.liftedDuringStep');
+      else announce('cardRemoved');
     }),
   ];
 }
 
-async function readCardInfoWith(client: JpkiClient, log: CardLog): Promise<CardInfo> {
+async function readCardInfoWith(client: JpkiClient, card: StepCard, log: CardLog): Promise<CardInfo> {
   await client.selectAp();
   const tokenType = await client.readTokenType();
   const authCertificateDer = tokenType === 'android' ? null : await readCertificateOrNull(client);
+  card.identify(authCertificateDer);
   const counter = await client.pinCounter();
   if (counter.kind === 'verified') log('card.pinCounterUnknown', { reason: 'empty VERIFY answered 9000' });
   const pinTriesLeft = counter.kind === 'triesLeft' ? counter.triesLeft : counter.kind === 'locked' ? 0 : null;
   return { tokenType, authCertificateDer, pinTriesLeft };
 }
 
-/** The PIN is wiped right after VERIFY, whatever the answer, and again whatever happens next. */
-async function authenticateWith(client: JpkiClient, pin: PinBuffer, challenge: Uint8Array): Promise<CardAuthentication> {
+/**
+ * The PIN is wiped right after VERIFY, whatever the answer; a try that ends before VERIFY keeps it
+ * for the next try on the same card, and the operation wipes it when it ends, whatever happens.
+ * It goes only to the card whose certificate the reading found (another one ends the step first).
+ */
+async function authenticateWith(client: JpkiClient, card: StepCard, pin: PinBuffer, challenge: Uint8Array): Promise<CardAuthentication> {
+  await client.selectAp();
+  const tokenType = await client.readTokenType();
+  // Cards: certificate first (no PIN spent on a card that has none). Smartphones: PIN first.
+  const beforePin = tokenType === 'android' ? null : await readCertificateOrNull(client);
+  card.identify(beforePin);
+  card.commit(); // VERIFY may spend a try: from here on the step never runs again
   try {
-    await client.selectAp();
-    const tokenType = await client.readTokenType();
-    // Cards: certificate first (no PIN spent on a card that has none). Smartphones: PIN first.
-    let certificate = tokenType === 'android' ? null : await readCertificateOrNull(client);
-    try {
-      await client.verifyPin(pin);
-    } finally {
-      pin.wipe();
-    }
-    certificate ??= await client.readCertificate();
-    const signature = await client.signChallenge(challenge);
-    return { authCertificateDer: certificate, signature, tokenType };
+    await client.verifyPin(pin);
   } finally {
     pin.wipe();
   }
+  const certificate = beforePin ?? (await client.readCertificate());
+  if (!beforePin) card.identify(certificate);
+  const signature = await client.signChallenge(challenge);
+  return { authCertificateDer: certificate, signature, tokenType };
 }
 
 /**

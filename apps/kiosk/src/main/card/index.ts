@@ -12,7 +12,9 @@ export {
   type CardLog,
 } from './card-service.js';
 export { PinBuffer, PIN_LENGTH } from './pin-buffer.js';
-export { CardPinWrongError, pinStatus, describeStatusWord, statusWordError } from './status-words.js';
+export { CardPinWrongError, CardStatusError, pinStatus, describeStatusWord, statusWordError } from './status-words.js';
+export { atrInterface, type CardInterface } from './atr.js';
+export { DEFAULT_CARD_RETURN_MS, MAX_CARD_RETURNS, DifferentCardError, certificateDigest } from './lift-and-return.js';
 export { JpkiClient, derTotalLength, hasLe, MAX_RESPONSE_BYTES, MAX_GET_RESPONSE_ROUNDS, type PinCounter } from './jpki-client.js';
 export {
   TransportError,

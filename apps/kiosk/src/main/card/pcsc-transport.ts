@@ -61,6 +61,7 @@ export interface PcscTransportOptions {
 interface ReaderEntry {
   reader: PcscReader;
   present: boolean;
+  atr?: Uint8Array;
 }
 
 const PRESENT = 0x20; // SCARD_STATE_PRESENT
@@ -287,8 +288,9 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
           settleStatus();
         }
       });
-      reader.on('status', (s: { state: number }) => {
+      reader.on('status', (s: { state: number; atr?: Buffer }) => {
         const present = (s.state & PRESENT) !== 0 && (s.state & EMPTY) === 0;
+        if (readers.get(reader.name) === entry) entry.atr = present && s.atr?.length ? new Uint8Array(s.atr) : undefined;
         if (present === entry.present || readers.get(reader.name) !== entry) return;
         const before = anyPresent();
         entry.present = present;
@@ -324,6 +326,9 @@ export function createPcscTransport(options: PcscTransportOptions = {}): CardTra
     },
     get cardPresent() {
       return anyPresent();
+    },
+    get cardAtr() {
+      return [...readers.values()].find((r) => r.present)?.atr;
     },
     on: (event, listener) => listeners.on(event, listener),
 

@@ -13,6 +13,16 @@ export class CardPinWrongError extends MadoguchiError {
   }
 }
 
+/** A card's refusal (a status word other than the step expects), kept as a number for the lift-and-return rule. */
+export class CardStatusError extends MadoguchiError {
+  constructor(
+    readonly sw: number,
+    detail: string,
+  ) {
+    super('CARD_ERROR', detail);
+  }
+}
+
 export type PinStatus =
   { kind: 'verified' } | { kind: 'triesLeft'; triesLeft: number } | { kind: 'locked' } | { kind: 'unexpected'; sw: number };
 
@@ -57,5 +67,5 @@ export function statusWordError(step: JpkiStep, sw: number): MadoguchiError {
     if (status.kind === 'locked') return new MadoguchiError('CARD_PIN_LOCKED', detail);
     if (status.kind === 'triesLeft') return new CardPinWrongError(status.triesLeft);
   }
-  return new MadoguchiError('CARD_ERROR', detail);
+  return new CardStatusError(sw, detail);
 }

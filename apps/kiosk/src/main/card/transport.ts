@@ -32,6 +32,11 @@ export interface CardConnection {
 export interface CardTransport {
   readonly readerStatus: ReaderStatus;
   readonly cardPresent: boolean;
+  /**
+   * The ATR of the card on the reader as the reader presents it: a contactless card has none of
+   * its own, and an NFC reader makes one up from its activation (docs/jpki-card.md#atr).
+   */
+  readonly cardAtr: Uint8Array | undefined;
   on<E extends keyof CardTransportEvents>(event: E, listener: CardTransportEvents[E]): () => void;
   /**
    * An exclusive session with the card in the reader. Throws TransportError, or the signal's reason

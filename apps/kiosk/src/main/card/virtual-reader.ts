@@ -107,6 +107,9 @@ export function createVirtualReader(): VirtualReader {
     get cardPresent() {
       return card !== undefined;
     },
+    get cardAtr() {
+      return card?.atr;
+    },
     on: (event, listener) => listeners.on(event, listener),
     async connect(options): Promise<CardConnection> {
       options?.signal?.throwIfAborted();
