@@ -2,7 +2,7 @@
  * The head's title and name, the note printed by the seal, and the 公印 image: a new image is
  * checked in the page (PNG or JPEG, size), previewed on a rendered sample, and only then saved.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Button, FileTrigger, Form } from 'react-aria-components';
@@ -84,6 +84,8 @@ function CurrentSeal({ code }: { code: string }) {
 
 function SealUploadForm({ code, sizeMm, onSaved }: { code: string; sizeMm: number; onSaved: () => void }) {
   const { t } = useTranslation();
+  // Cleared after each choice, so choosing the same (edited) file again is a new choice.
+  const fileInput = useRef<HTMLInputElement>(null);
   const client = useQueryClient();
   const [file, setFile] = useState<{ name: string; bytes: Uint8Array<ArrayBuffer> } | null>(null);
   const [problem, setProblem] = useState<SealFileProblem | null>(null);
@@ -98,6 +100,7 @@ function SealUploadForm({ code, sizeMm, onSaved }: { code: string; sizeMm: numbe
     const chosen = files?.[0];
     if (!chosen) return;
     const bytes = new Uint8Array(await chosen.arrayBuffer());
+    if (fileInput.current) fileInput.current.value = '';
     setStatus(null);
     preview.reset();
     setProblem(sealFileProblem(bytes));
@@ -118,7 +121,7 @@ function SealUploadForm({ code, sizeMm, onSaved }: { code: string; sizeMm: numbe
   const ready = Boolean(file) && !problem;
   return (
     <Form onSubmit={(e) => void save(e)} className="form">
-      <FileTrigger acceptedFileTypes={['image/png', 'image/jpeg']} onSelect={(files) => void choose(files)}>
+      <FileTrigger ref={fileInput} acceptedFileTypes={['image/png', 'image/jpeg']} onSelect={(files) => void choose(files)}>
         <Button className="button secondary">{t('head.upload')}</Button>
       </FileTrigger>
       {file ? <p>{t('head.chosen', { name: file.name })}</p> : null}

@@ -3,7 +3,7 @@
  * then apply (after a confirmation). Below, the history: who (a staff id or an API token), when,
  * what, and how it ended.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button, FileTrigger } from 'react-aria-components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
@@ -78,6 +78,8 @@ function problemText(t: (key: string, options?: Record<string, unknown>) => stri
 
 function ImportRunner({ code, mayImport }: { code: string; mayImport: boolean }) {
   const { t } = useTranslation();
+  // Cleared after each choice, so choosing the same (edited) file again is a new choice.
+  const fileInput = useRef<HTMLInputElement>(null);
   const client = useQueryClient();
   const [names, setNames] = useState<string[]>([]);
   const [content, setContent] = useState<ImportContent | null>(null);
@@ -86,6 +88,7 @@ function ImportRunner({ code, mayImport }: { code: string; mayImport: boolean })
   const [error, setError] = useState<unknown>(null);
   const choose = async (files: FileList | null) => {
     const picked = await Promise.all([...(files ?? [])].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+    if (fileInput.current) fileInput.current.value = '';
     setNames(picked.map((f) => f.name));
     setResult(null);
     setError(null);
@@ -109,7 +112,12 @@ function ImportRunner({ code, mayImport }: { code: string; mayImport: boolean })
   if (!mayImport) return null;
   return (
     <Section title={t('imports.title')}>
-      <FileTrigger allowsMultiple acceptedFileTypes={['.json', '.csv', 'application/json', 'text/csv']} onSelect={(f) => void choose(f)}>
+      <FileTrigger
+        ref={fileInput}
+        allowsMultiple
+        acceptedFileTypes={['.json', '.csv', 'application/json', 'text/csv']}
+        onSelect={(f) => void choose(f)}
+      >
         <Button className="button secondary">{t('imports.files')}</Button>
       </FileTrigger>
       {names.length ? <p data-testid="import-files">{t('imports.chosen', { names: names.join(', ') })}</p> : null}
