@@ -295,6 +295,7 @@ describe('a different card in the first one’s place ends the session', () => {
       expect(k.challenges).toHaveLength(1);
       expect(k.authenticated).toEqual([]);
       // Taking the second card away ends the refused session.
+      await waitUntil(() => service.cardPresent, 3000, 'the second card on the reader');
       await rig.remove();
       await k.reach('idle');
     } finally {
