@@ -132,7 +132,7 @@ forEachDatabase((databases) => {
       expect(JSON.stringify(refused)).not.toContain(account.loginId);
     });
 
-    it('locks an account after 5 failures for a bounded time, without checking the password while locked', async () => {
+    it('locks an account at one address after 5 failures for a bounded time, without checking the password while locked', async () => {
       const account = await con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: mun });
       for (let i = 0; i < 5; i++)
         await post(consolePath('signIn'), { ...signInBody(account, con.center.clock.now()), password: `wrong ${i}` });
