@@ -2,7 +2,7 @@
  * The print path. Each job is keyed by its own issue number from the start: the spool file name is
  * derived from the issuance id and copy index, written to a temporary name and linked into place,
  * and created exclusively — there is no "next file in the directory" to pick up by mistake
- * (docs/misissuance.md#yokohama). A real store printer sits behind the same interface (CUPS: lp).
+ * (docs/misissuance.md#yokohama). A store's printer sits behind the same interface (cups-printer.ts).
  *
  * A spooled PDF carries a resident's name and address, sometimes a My Number or a whole 戸籍, so
  * nothing of it outlives its print: the file is deleted as soon as the result is known (`release`
@@ -13,20 +13,10 @@
 import { chmod, copyFile, constants, link, lstat, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { Printer, PrinterStatus, PrintJob } from './printer.js';
 
-export interface PrintJob {
-  issuanceId: string;
-  copyIndex: number;
-  issueNumber: string;
-  pdf: Uint8Array;
-}
-
-export interface Printer {
-  /** Resolves once the copy is printed; a failed print rejects and leaves no file of the job behind. */
-  print(job: PrintJob): Promise<{ jobId: string }>;
-  /** The job's result is known: delete whatever of it the printer still holds. */
-  release(jobId: string): Promise<void>;
-}
+// Where the interface lived before the CUPS printer joined: its importers keep working.
+export type { Printer, PrintJob } from './printer.js';
 
 export interface SpoolPrinterOptions {
   /**
@@ -76,6 +66,16 @@ export class SpoolPrinter implements Printer {
   async release(jobId: string): Promise<void> {
     if (!isJobId(jobId)) throw new Error('unsafe job id');
     await rm(join(this.spoolDir, `${jobId}.pdf`), { force: true });
+  }
+
+  /** The demo's printer is ready whenever its spool directory is usable. */
+  async status(): Promise<PrinterStatus> {
+    try {
+      await ensurePrivateDir(this.spoolDir, 'spool directory');
+      return { canPrint: true, reasons: [] };
+    } catch {
+      return { canPrint: false, reasons: ['offline'] };
+    }
   }
 
   /** At start, before the first job: removes what a crash left (a `.part` mid-write, an unreleased PDF). Returns how many. */
