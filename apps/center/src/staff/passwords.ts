@@ -38,15 +38,29 @@ export async function hashSecret(secret: string, parameters: ScryptParameters = 
 }
 
 const STORED = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
+const MIN_SALT_BYTES = 16;
+/** The most memory one check may take (128·N·r): a stored value must not make a sign-in allocate gigabytes. */
+const MAX_SCRYPT_BYTES = 256 * 1024 * 1024;
 
-/** Whether `secret` matches `stored`; a malformed stored value never matches. */
+/** Parameters scrypt accepts (N a power of two above 1, r and p at least 1) within MAX_SCRYPT_BYTES. */
+function runnable({ N, r, p }: ScryptParameters): boolean {
+  const powerOfTwo = Number.isSafeInteger(N) && N > 1 && (N & (N - 1)) === 0;
+  return powerOfTwo && r >= 1 && p >= 1 && p <= 16 && 128 * N * r <= MAX_SCRYPT_BYTES;
+}
+
+/**
+ * Whether `secret` matches `stored`; a malformed stored value never matches, nor does one whose
+ * key is not the full KEY_LENGTH (a shortened key would match other secrets by chance).
+ */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const match = STORED.exec(stored);
   if (!match) return false;
   const parameters = { N: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
+  const salt = Buffer.from(match[4]!, 'base64url');
   const expected = Buffer.from(match[5]!, 'base64url');
-  const actual = await scrypt(secret, Buffer.from(match[4]!, 'base64url'), expected.length, parameters);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (!runnable(parameters) || salt.length < MIN_SALT_BYTES || expected.length !== KEY_LENGTH) return false;
+  const actual = await scrypt(secret, salt, KEY_LENGTH, parameters);
+  return timingSafeEqual(actual, expected);
 }
 
 const dummyHashes = new Map<number, Promise<string>>();
