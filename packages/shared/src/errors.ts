@@ -365,6 +365,13 @@ export const errorCatalog = {
     ja: '印刷できませんでした。お金は返却されます。',
     en: 'Printing failed. Your money will be returned.',
   },
+  // The kiosk's own printer (paper out, a jam, offline, paused): said on the menu, before payment.
+  PRINTER_UNAVAILABLE: {
+    audience: 'resident',
+    status: 503,
+    ja: 'プリンターが使えないため、ただいま証明書を発行できません。しばらくしてからもう一度お試しください。',
+    en: 'The printer is not available, so certificates cannot be issued right now. Please try again later.',
+  },
   ISSUANCE_CENTER_UNREACHABLE: {
     audience: 'resident',
     status: 503,

@@ -214,3 +214,4 @@ export const ko: Catalog = {
     INTERNAL: '시스템 오류가 발생했습니다. 잠시 후 다시 시도해 주십시오.',
   },
 };
+    PRINTER_UNAVAILABLE: '프린터를 사용할 수 없어 지금은 증명서를 발급할 수 없습니다. 잠시 후 다시 시도해 주십시오.',

@@ -218,3 +218,4 @@ export const pt: Catalog = {
     INTERNAL: 'Ocorreu um erro no sistema. Tente novamente em instantes.',
   },
 };
+    PRINTER_UNAVAILABLE: 'A impressora não está disponível, por isso não é possível emitir certidões agora. Tente novamente mais tarde.',

@@ -218,3 +218,4 @@ export const vi: Catalog = {
     INTERNAL: 'Đã xảy ra lỗi hệ thống. Xin thử lại sau.',
   },
 };
+    PRINTER_UNAVAILABLE: 'Máy in không hoạt động nên hiện không thể cấp giấy chứng nhận. Xin thử lại sau.',

@@ -213,3 +213,4 @@ export const zh: Catalog = {
     INTERNAL: '发生系统错误，请稍后再试。',
   },
 };
+    PRINTER_UNAVAILABLE: '打印机无法使用，目前无法发行证明书。请稍后再试。',
