@@ -134,10 +134,20 @@ const weekdayNames = ['日', '月', '火', '水', '木', '金', '土'];
 const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3));
 const rangeText = (h: ServiceHours, day: number) => `${weekdayNames[day]} ${h.from}–${h.to}`;
 
-/** Each range must end after it starts, and two ranges on the same weekday must not overlap. */
+const END_OF_DAY = 24 * 60;
+
+/**
+ * Each range must end after it starts, no later than 24:00 (the shared clock pattern lets 24:59
+ * through, which would stretch a day past midnight), and two ranges on the same weekday must not
+ * overlap; ranges that touch (12:00 end, 12:00 start) are fine.
+ */
 export function hoursProblems(hours: readonly ServiceHours[]): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   hours.forEach((h, i) => {
+    for (const end of ['from', 'to'] as const) {
+      if (minutesOf(h[end]) > END_OF_DAY)
+        problems.push({ path: `hours[${i}].${end}`, message: `24:00 までの時刻にしてください (${h[end]}: at most 24:00)` });
+    }
     if (minutesOf(h.from) >= minutesOf(h.to))
       problems.push({ path: `hours[${i}].to`, message: `終了は開始より後にしてください (${h.from}–${h.to}: "to" must be after "from")` });
   });
