@@ -210,8 +210,8 @@ export const ko: Catalog = {
     ISSUANCE_TEXT_OVERFLOW: `기재 내용이 용지에 들어가지 않아 편의점에서 발행할 수 없습니다. ${counter}`,
     ISSUANCE_DOCUMENT_MISMATCH: '증명서 확인에서 문제가 발견되어 인쇄를 중지했습니다. 돈은 반환됩니다.',
     ISSUANCE_PRINT_FAILED: '인쇄할 수 없습니다. 돈은 반환됩니다.',
+    PRINTER_UNAVAILABLE: '프린터를 사용할 수 없어 지금은 증명서를 발급할 수 없습니다. 잠시 후 다시 시도해 주십시오.',
     ISSUANCE_CENTER_UNREACHABLE: '센터에 접속할 수 없습니다. 잠시 후 다시 시도해 주십시오.',
     INTERNAL: '시스템 오류가 발생했습니다. 잠시 후 다시 시도해 주십시오.',
   },
 };
-    PRINTER_UNAVAILABLE: '프린터를 사용할 수 없어 지금은 증명서를 발급할 수 없습니다. 잠시 후 다시 시도해 주십시오.',

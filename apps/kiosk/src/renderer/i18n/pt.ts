@@ -214,8 +214,8 @@ export const pt: Catalog = {
     ISSUANCE_TEXT_OVERFLOW: `O registro não cabe na página, por isso não pode ser emitido aqui. ${counter}`,
     ISSUANCE_DOCUMENT_MISMATCH: 'Uma verificação da certidão falhou, por isso ela não foi impressa. O dinheiro será devolvido.',
     ISSUANCE_PRINT_FAILED: 'Não foi possível imprimir. O dinheiro será devolvido.',
+    PRINTER_UNAVAILABLE: 'A impressora não está disponível, por isso não é possível emitir certidões agora. Tente novamente mais tarde.',
     ISSUANCE_CENTER_UNREACHABLE: 'Não foi possível conectar ao centro de emissão. Tente novamente em instantes.',
     INTERNAL: 'Ocorreu um erro no sistema. Tente novamente em instantes.',
   },
 };
-    PRINTER_UNAVAILABLE: 'A impressora não está disponível, por isso não é possível emitir certidões agora. Tente novamente mais tarde.',

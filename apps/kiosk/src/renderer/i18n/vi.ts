@@ -214,8 +214,8 @@ export const vi: Catalog = {
     ISSUANCE_TEXT_OVERFLOW: `Nội dung không vừa trang giấy nên không thể cấp tại cửa hàng. ${counter}`,
     ISSUANCE_DOCUMENT_MISMATCH: 'Phát hiện vấn đề khi kiểm tra giấy chứng nhận nên đã dừng in. Tiền sẽ được trả lại.',
     ISSUANCE_PRINT_FAILED: 'Không thể in. Tiền sẽ được trả lại.',
+    PRINTER_UNAVAILABLE: 'Máy in không hoạt động nên hiện không thể cấp giấy chứng nhận. Xin thử lại sau.',
     ISSUANCE_CENTER_UNREACHABLE: 'Không kết nối được với trung tâm. Xin thử lại sau.',
     INTERNAL: 'Đã xảy ra lỗi hệ thống. Xin thử lại sau.',
   },
 };
-    PRINTER_UNAVAILABLE: 'Máy in không hoạt động nên hiện không thể cấp giấy chứng nhận. Xin thử lại sau.',

@@ -209,8 +209,8 @@ export const zh: Catalog = {
     ISSUANCE_TEXT_OVERFLOW: `记载内容超出纸张范围，无法在便利店发放。${counter}`,
     ISSUANCE_DOCUMENT_MISMATCH: '证明书检查发现问题，已停止打印。现金将被退还。',
     ISSUANCE_PRINT_FAILED: '无法打印，现金将被退还。',
+    PRINTER_UNAVAILABLE: '打印机无法使用，目前无法发行证明书。请稍后再试。',
     ISSUANCE_CENTER_UNREACHABLE: '无法连接到发放中心，请稍后再试。',
     INTERNAL: '发生系统错误，请稍后再试。',
   },
 };
-    PRINTER_UNAVAILABLE: '打印机无法使用，目前无法发行证明书。请稍后再试。',
