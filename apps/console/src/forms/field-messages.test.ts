@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScheduleFeeRequest, TotpCode } from '@madoguchi/shared';
-import { issuePathToField, messageInLanguage } from './field-messages.js';
+import { RejectRequest, ScheduleFeeRequest, TotpCode } from '@madoguchi/shared';
+import { isEmptyTextMessage, issuePathToField, messageInLanguage } from './field-messages.js';
 
 describe('messageInLanguage', () => {
   it("picks the page's half of a shared schema's bilingual message", () => {
@@ -30,5 +30,12 @@ describe('issuePathToField', () => {
     ['body/feeYen', 'feeYen'],
   ])('%s names %s', (path, field) => {
     expect(issuePathToField(path)).toBe(field);
+  });
+});
+
+describe('isEmptyTextMessage', () => {
+  it("recognises zod's message for an empty required text, and only that", () => {
+    expect(isEmptyTextMessage(RejectRequest.safeParse({ reason: '' }).error!.issues[0]!.message)).toBe(true);
+    expect(isEmptyTextMessage(RejectRequest.safeParse({ reason: 'x'.repeat(201) }).error!.issues[0]!.message)).toBe(false);
   });
 });

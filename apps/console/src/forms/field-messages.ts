@@ -26,3 +26,8 @@ export function issuePathToField(path: string): string {
   if (parts[0] === 'body') parts.shift();
   return parts.join('.');
 }
+
+/** zod's own message for an empty required text (a `.min(1)` string): the page says "required". */
+export function isEmptyTextMessage(message: string): boolean {
+  return /expected string to have >=1 characters?/.test(message);
+}

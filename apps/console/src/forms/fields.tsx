@@ -20,7 +20,7 @@ import {
   TextField,
 } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
-import { messageInLanguage } from './field-messages.js';
+import { isEmptyTextMessage, messageInLanguage } from './field-messages.js';
 
 export function useFieldErrorText(): (error: FormError | undefined) => string | undefined {
   const { t, i18n } = useTranslation();
@@ -29,6 +29,7 @@ export function useFieldErrorText(): (error: FormError | undefined) => string | 
     const message = error.message ?? '';
     const localized = messageInLanguage(message, i18n.language === 'en' ? 'en' : 'ja');
     if (localized) return localized;
+    if (isEmptyTextMessage(message)) return t('common.required');
     if (error.type === 'server' || error.type === 'page') return message;
     return t(`validation.${error.type}`, { defaultValue: t('validation.other') });
   };

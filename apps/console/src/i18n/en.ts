@@ -49,7 +49,6 @@ export const en: Catalog = {
     invalid_value: 'Not one of the allowed values',
     custom: 'Check this value',
     other: 'Check this value',
-    passwordsDiffer: 'The passwords do not match',
   },
   signIn: {
     title: 'Sign in',

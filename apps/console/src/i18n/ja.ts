@@ -47,7 +47,6 @@ export const ja = {
     invalid_value: '選べる値ではありません',
     custom: '入力を確認してください',
     other: '入力を確認してください',
-    passwordsDiffer: '確認用のパスワードが一致しません',
   },
   signIn: {
     title: 'ログイン',
