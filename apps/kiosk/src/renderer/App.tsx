@@ -5,6 +5,7 @@ import { KioskContext, type KioskContextValue } from './kiosk-context.js';
 import type { ViewStore } from './view-store.js';
 import { catalogs } from './i18n/index.js';
 import { DemoPanel } from './components/DemoPanel.js';
+import { IdleAnnouncement, IdleWarning } from './components/IdleWarning.js';
 import { IdleScreen } from './screens/IdleScreen.js';
 import { AuthenticatingScreen, PlaceCardScreen, ReadingCardScreen } from './screens/CardScreens.js';
 import { PinScreen } from './screens/PinScreen.js';
@@ -40,12 +41,26 @@ export function KioskScreenView({ view, send }: { view: KioskView; send: (intent
   const Screen = screens[view.screen];
   return (
     <KioskContext.Provider value={value}>
-      <div className={view.demoCards ? 'kiosk with-demo' : 'kiosk'} lang={view.language}>
+      <div className={kioskClasses(view)} lang={view.language}>
         <Screen />
         <DemoPanel />
+        <IdleWarning />
+        <IdleAnnouncement />
       </div>
     </KioskContext.Provider>
   );
+}
+
+/** The display modes are classes on the root, so one stylesheet serves every screen in every mode. */
+function kioskClasses(view: KioskView): string {
+  return [
+    'kiosk',
+    view.demoCards ? 'with-demo' : '',
+    view.display?.largeText ? 'large-text' : '',
+    view.display?.highContrast ? 'high-contrast' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 export function App({ store, bridge }: { store: ViewStore; bridge: KioskBridge }) {

@@ -7,6 +7,7 @@ import { useId, type ReactNode } from 'react';
 import type { KioskScreen } from '@madoguchi/shared';
 import { useKiosk, useKioskT } from '../kiosk-context.js';
 import { errorText } from '../i18n/index.js';
+import { DisplayModeControls } from './DisplayModeControls.js';
 
 export interface ScreenFrameProps {
   screen: KioskScreen;
@@ -28,7 +29,8 @@ export function ScreenFrame({ screen, heading, lead, children, onBack, showBack,
   const { t } = useKioskT();
   const headingId = useId();
   return (
-    <main className="screen" data-screen={screen} aria-labelledby={headingId}>
+    // Inert behind the idle warning: its "continue" is the one thing to touch then.
+    <main className="screen" data-screen={screen} aria-labelledby={headingId} inert={view.idleWarning !== undefined}>
       <header className="screen-header">
         <span className="service-name">{t('app.title')}</span>
         {view.municipalityName ? (
@@ -36,8 +38,10 @@ export function ScreenFrame({ screen, heading, lead, children, onBack, showBack,
             {view.municipalityName}
           </span>
         ) : null}
+        <DisplayModeControls />
       </header>
-      <div className="screen-body">
+      {/* Focusable, so a keyboard or switch user can scroll it too when larger text makes it scroll. */}
+      <div className="screen-body" tabIndex={0}>
         <h1 id={headingId}>{heading}</h1>
         {lead ? <p className="lead">{lead}</p> : null}
         {!ownsError && view.error ? (

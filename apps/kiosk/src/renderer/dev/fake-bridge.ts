@@ -2,7 +2,8 @@
  * Dev only (`?fake=1` in a development build): a stand-in main process so every screen can be
  * seen and clicked through without Electron, a card or a center. `?screen=<KioskScreen>` jumps to
  * a screen, `?lang=` picks the language, `?error=CODE` sets the error, `?demo=0` hides the demo
- * panel. It is a rough walk through the flow, not the real state machine (that is in main/); which
+ * panel, `?largeText=1` / `?highContrast=1` turn the display modes on, `?idleWarning=<seconds>`
+ * shows the idle warning (it does not count down: the real countdown is the main process's). It is a rough walk through the flow, not the real state machine (that is in main/); which
  * screen takes which intent, and where `back` leads, come from the same table (kiosk-screens.ts).
  */
 import {
@@ -75,6 +76,16 @@ export function createFakeBridge(params: URLSearchParams): KioskBridge {
   };
 }
 
+function displayFrom(params: URLSearchParams): Partial<KioskView> {
+  const largeText = params.get('largeText') === '1';
+  const highContrast = params.get('highContrast') === '1';
+  const seconds = Number(params.get('idleWarning'));
+  return {
+    ...(largeText || highContrast ? { display: { largeText, highContrast } } : {}),
+    ...(Number.isInteger(seconds) && seconds > 0 ? { idleWarning: { secondsLeft: seconds } } : {}),
+  };
+}
+
 function initialView(params: URLSearchParams): KioskView {
   const language = KioskLanguage.catch('ja').parse(params.get('lang') ?? 'ja');
   const view: KioskView = {
@@ -84,6 +95,7 @@ function initialView(params: URLSearchParams): KioskView {
     language,
     readerStatus: 'ready',
     cardPresent: false,
+    ...displayFrom(params),
     ...(params.get('demo') === '0'
       ? {}
       : {
@@ -136,6 +148,10 @@ function fakeSteps(current: () => KioskView, set: SetView, later: Later) {
         return set({ screen: 'placeCard' });
       case 'setLanguage':
         return set({ language: intent.language });
+      case 'setDisplay':
+        return set({ display: { ...(view.display ?? { largeText: false, highContrast: false }), [intent.mode]: intent.on } });
+      case 'continueSession':
+        return set({ idleWarning: undefined });
       case 'demoPlaceCard':
         set({ cardPresent: true, screen: view.screen === 'placeCard' || view.screen === 'idle' ? 'readingCard' : view.screen });
         return later(600, () => ({ screen: 'pin', keypad: keypadOrder, pinLength: 0, pinTriesLeft: 3 }));
@@ -177,6 +193,8 @@ function fakeSteps(current: () => KioskView, set: SetView, later: Later) {
 const endedView: Partial<KioskView> = {
   screen: 'idle',
   language: 'ja',
+  display: undefined,
+  idleWarning: undefined,
   municipalityName: undefined,
   menu: undefined,
   domicileRegistration: undefined,

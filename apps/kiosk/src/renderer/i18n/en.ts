@@ -144,6 +144,18 @@ export const en: Catalog = {
     appliedHeading: 'Your domicile registration has been applied for',
     appliedLead: 'Once your domicile municipality approves it (this takes a few days), you can get family register certificates.',
   },
+  display: {
+    label: 'Display',
+    largeText: 'Larger text',
+    highContrast: 'High contrast',
+  },
+  idleWarning: {
+    heading: 'Are you still there?',
+    message: 'If nothing is touched, what you entered is cleared and the kiosk returns to the first screen. To go on, touch Continue.',
+    cashBack: 'The money you inserted will be returned.',
+    secondsLeft: '{{count}} s left',
+    continue: 'Continue',
+  },
   certificates: {
     residenceRecord: 'Copy of residence record',
     residenceItemsCertificate: 'Certificate of residence record items',

@@ -142,6 +142,18 @@ export const ja = {
     appliedHeading: '本籍地の利用登録を申請しました',
     appliedLead: '本籍地の市区町村が承認すると（数日かかります）、戸籍の証明書を取得できるようになります。',
   },
+  display: {
+    label: '画面の見やすさ',
+    largeText: '文字を大きく',
+    highContrast: '白黒反転',
+  },
+  idleWarning: {
+    heading: 'まだご利用中ですか？',
+    message: '操作がないまま時間が過ぎると、入力した内容は消え、最初の画面に戻ります。続ける場合は「続ける」を押してください。',
+    cashBack: '入れたお金はお返しします。',
+    secondsLeft: 'あと {{count}} 秒',
+    continue: '続ける',
+  },
   certificates: {
     residenceRecord: '住民票の写し',
     residenceItemsCertificate: '住民票記載事項証明書',

@@ -144,6 +144,18 @@ export const ko: Catalog = {
     appliedHeading: '본적지 이용등록을 신청했습니다',
     appliedLead: '본적지 시구정촌이 승인하면(며칠 걸립니다) 호적 증명서를 받을 수 있게 됩니다.',
   },
+  display: {
+    label: '화면 표시',
+    largeText: '글자 크게',
+    highContrast: '고대비',
+  },
+  idleWarning: {
+    heading: '아직 이용 중이신가요?',
+    message: '아무 조작이 없으면 입력한 내용이 지워지고 첫 화면으로 돌아갑니다. 계속하려면 ‘계속’을 누르세요.',
+    cashBack: '넣은 돈은 돌려드립니다.',
+    secondsLeft: '남은 시간 {{count}}초',
+    continue: '계속',
+  },
   certificates: {
     residenceRecord: '주민표 사본',
     residenceItemsCertificate: '주민표 기재사항 증명서',

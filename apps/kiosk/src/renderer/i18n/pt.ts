@@ -147,6 +147,19 @@ export const pt: Catalog = {
     appliedHeading: 'O pedido de registro do domicílio foi feito',
     appliedLead: 'Quando o município do seu domicílio de registro aprovar (leva alguns dias), poderá obter certidões de registro familiar.',
   },
+  display: {
+    label: 'Visualização',
+    largeText: 'Texto maior',
+    highContrast: 'Alto contraste',
+  },
+  idleWarning: {
+    heading: 'Ainda está usando?',
+    message:
+      'Se nada for tocado, o que você inseriu será apagado e o terminal voltará à primeira tela. Para continuar, toque em Continuar.',
+    cashBack: 'O dinheiro inserido será devolvido.',
+    secondsLeft: 'Faltam {{count}} s',
+    continue: 'Continuar',
+  },
   certificates: {
     residenceRecord: 'Cópia do registro de residência',
     residenceItemsCertificate: 'Certidão de itens do registro de residência',

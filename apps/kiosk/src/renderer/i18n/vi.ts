@@ -147,6 +147,18 @@ export const vi: Catalog = {
     appliedHeading: 'Đã đăng ký sử dụng cho nơi nguyên quán',
     appliedLead: 'Sau khi địa phương nơi nguyên quán chấp thuận (mất vài ngày), quý vị có thể nhận giấy chứng nhận hộ tịch.',
   },
+  display: {
+    label: 'Cách hiển thị',
+    largeText: 'Chữ to hơn',
+    highContrast: 'Độ tương phản cao',
+  },
+  idleWarning: {
+    heading: 'Bạn vẫn đang sử dụng chứ?',
+    message: 'Nếu không có thao tác nào, nội dung đã nhập sẽ bị xóa và máy trở về màn hình đầu tiên. Để tiếp tục, hãy chạm “Tiếp tục”.',
+    cashBack: 'Số tiền bạn đã bỏ vào sẽ được trả lại.',
+    secondsLeft: 'Còn {{count}} giây',
+    continue: 'Tiếp tục',
+  },
   certificates: {
     residenceRecord: 'Bản sao phiếu cư trú',
     residenceItemsCertificate: 'Giấy chứng nhận các mục trong phiếu cư trú',

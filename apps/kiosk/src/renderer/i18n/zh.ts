@@ -144,6 +144,18 @@ export const zh: Catalog = {
     appliedHeading: '已申请本籍地利用登记',
     appliedLead: '本籍地的市区町村批准后（需要几天时间），即可领取户籍证明书。',
   },
+  display: {
+    label: '显示方式',
+    largeText: '放大文字',
+    highContrast: '高对比度',
+  },
+  idleWarning: {
+    heading: '您还在使用吗？',
+    message: '如果一直没有操作，已输入的内容将被清除，并返回第一个画面。如需继续，请按“继续”。',
+    cashBack: '已投入的钱款将退还给您。',
+    secondsLeft: '剩余 {{count}} 秒',
+    continue: '继续',
+  },
   certificates: {
     residenceRecord: '住民票副本',
     residenceItemsCertificate: '住民票记载事项证明书',
