@@ -129,12 +129,13 @@ export async function prepareDemo(
 }
 
 /** Points the kiosk at a center: written on every start, because the center's port may change. */
-export function writeKioskConfig(prepared: PreparedDemo, centerUrl: string): void {
+export function writeKioskConfig(prepared: PreparedDemo, centerUrl: string, idleTimeoutMs?: number): void {
   const config = {
     center: { baseUrl: centerUrl, ...prepared.kioskFiles },
     spoolDir: prepared.spoolDir,
     demoOutputTray: prepared.printedDir,
     reader: { kind: 'demo', cardsStateDir: prepared.cardsStateDir },
+    ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
   };
   writeFileSync(prepared.kioskConfigPath, JSON.stringify(config, null, 2));
 }

@@ -53,6 +53,8 @@ export interface StartOptions {
   kioskPort?: number;
   /** Open Chromium in kiosk mode when a display is available. */
   openBrowser?: boolean;
+  /** The kiosk's idle reset, shorter than its 120 s default (the accessibility spec waits for the idle warning). */
+  kioskIdleTimeoutMs?: number;
   /** Extra environment for the center process (tests shorten timeouts, for instance). */
   centerEnv?: Record<string, string>;
   log?: (line: string) => void;
@@ -76,7 +78,7 @@ export async function startDemoSystem(options: StartOptions = {}): Promise<DemoS
   ]);
   const centerPort = options.centerPort ?? (await freePort());
   const centerUrl = `https://127.0.0.1:${centerPort}`;
-  writeKioskConfig(prepared, centerUrl);
+  writeKioskConfig(prepared, centerUrl, options.kioskIdleTimeoutMs);
 
   const supervisor = new Supervisor(log);
   const stop = () => supervisor.stopAll();

@@ -8,7 +8,7 @@ import { expect, type Page } from '@playwright/test';
 import { extractText, getDocumentProxy } from 'unpdf';
 import type { KioskLanguage, KioskView, Resident } from '@madoguchi/shared';
 import { ja, en, zh, ko, vi, pt, type Catalog } from '@madoguchi/kiosk/i18n';
-import { repoRoot, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
+import { repoRoot, startDemoSystem, type DemoSystem, type StartOptions } from '../../scripts/system.js';
 
 /** The kiosk's own catalogs: what a screen must say is read from them, never retyped here. */
 export const catalogs: Record<KioskLanguage, Catalog> = { ja, en, zh, ko, vi, pt };
@@ -24,11 +24,12 @@ export interface E2eSystem extends DemoSystem {
  * survives into this one; preparing it takes a couple of seconds. Ports are free ones, and
  * Playwright runs the files one after another (workers: 1), each stopping its system in afterAll.
  */
-export async function startE2eSystem(name: string): Promise<E2eSystem> {
+export async function startE2eSystem(name: string, options: Pick<StartOptions, 'kioskIdleTimeoutMs'> = {}): Promise<E2eSystem> {
   const stateDir = join(repoRoot, '.var', `e2e-${name}`);
   rmSync(stateDir, { recursive: true, force: true });
   const logs: string[] = [];
   const system = await startDemoSystem({
+    ...options,
     stateDir,
     log: (line) => {
       logs.push(line);
