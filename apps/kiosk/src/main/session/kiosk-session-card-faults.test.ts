@@ -80,7 +80,7 @@ function setup(timeouts: Pick<CardServiceOptions, 'commandTimeoutMs' | 'operatio
       printResult: notBeforeThePin,
       cancel: notBeforeThePin,
     },
-    printer: { print: notBeforeThePin, release: notBeforeThePin },
+    printer: { print: notBeforeThePin, release: notBeforeThePin, status: notBeforeThePin },
     centerPublicKey: notBeforeThePin,
     log: () => {},
     ...(idleTimeoutMs ? { idleTimeoutMs } : {}),

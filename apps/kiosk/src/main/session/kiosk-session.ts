@@ -298,12 +298,13 @@ export class KioskSession {
         signature: Buffer.from(signed.signature).toString('base64'),
         tokenType: signed.tokenType,
       });
-      this.customer.auth = auth;
+      const menu = await this.printableMenu(auth.menu);
+      this.customer.auth = { ...auth, menu };
       this.deps.log('resident authenticated', { municipality: auth.municipalityName.length > 0 });
       await this.update({
         screen: 'menu',
         municipalityName: auth.municipalityName,
-        menu: auth.menu,
+        menu,
         householdMembers: auth.householdMembers,
         domicileRegistration: auth.domicileRegistration,
         pinTriesLeft: undefined,
@@ -331,6 +332,17 @@ export class KioskSession {
     }
   }
 
+  /**
+   * Certificates are sold only while the printer can print: when it cannot (paper out, a jam,
+   * paused), what the center offered is refused with PRINTER_UNAVAILABLE before anyone pays.
+   */
+  private async printableMenu(menu: MenuItem[]): Promise<MenuItem[]> {
+    const printer = await this.deps.printer.status();
+    if (printer.canPrint) return menu;
+    this.deps.log('printer cannot print', { reasons: printer.reasons.join(' ') });
+    return menu.map((item) => (item.available ? { ...item, available: false, refusal: 'PRINTER_UNAVAILABLE' } : item));
+  }
+
   private async choose(certificateType: CertificateType): Promise<void> {
     const item = this.customer.auth?.menu.find((m: MenuItem) => m.certificateType === certificateType);
     if (!item) return;
@@ -348,6 +360,13 @@ export class KioskSession {
   private async requestQuote(): Promise<void> {
     const selected = this.customer.selected!;
     await this.update({ screen: 'quoting' });
+    // Asked again: the printer may have stopped since the menu, and the quote is the last step before the cash.
+    const printer = await this.deps.printer.status();
+    if (!printer.canPrint) {
+      this.deps.log('printer cannot print', { reasons: printer.reasons.join(' ') });
+      await this.update({ screen: 'refused', error: this.errorView('PRINTER_UNAVAILABLE') });
+      return;
+    }
     try {
       const quote = await this.deps.center.quote({ sessionId: this.customer.auth!.sessionId, ...selected });
       this.customer.quote = quote;

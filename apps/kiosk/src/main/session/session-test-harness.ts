@@ -183,9 +183,14 @@ export interface SetupOptions {
   /** The kiosk runs in demo mode, so the demo panel may drop coins into the simulated acceptor. */
   demo?: boolean;
   spoolDir?: string;
+  /** The printer instead of the demo's spool printer (a CUPS queue, one whose status a test sets). */
+  printer?: Printer;
 }
 
-export function setup(tamper: Tamper, { newCard, demo = false, spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-')) }: SetupOptions) {
+export function setup(
+  tamper: Tamper,
+  { newCard, demo = false, spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-')), printer }: SetupOptions,
+) {
   const holds = new Holds();
   const reader = createVirtualReader();
   const cashDevice = new SimulatedCashDevice();
@@ -204,7 +209,7 @@ export function setup(tamper: Tamper, { newCard, demo = false, spoolDir = mkdtem
     {
       card,
       center: fake.center,
-      printer: heldPrinter(new SpoolPrinter(spoolDir, { demoOutputTray: trayDir }), holds),
+      printer: heldPrinter(printer ?? new SpoolPrinter(spoolDir, { demoOutputTray: trayDir }), holds),
       cash: cashDevice,
       ...(demo ? { demoCash: cashDevice } : {}),
       centerPublicKey: async () => createPublicKey(centerKey.publicKey.export({ type: 'spki', format: 'pem' })),
@@ -271,6 +276,7 @@ function heldPrinter(printer: Printer, holds: Holds): Printer {
       return printer.print(job);
     },
     release: (jobId) => printer.release(jobId),
+    status: () => printer.status(),
   };
 }
 
