@@ -66,6 +66,23 @@ describe('the idle warning', () => {
     expect(box.movements.at(-1)).toMatchObject({ kind: 'returned', yen: 100 });
   });
 
+  it('goes with the session when the card is taken during it', async () => {
+    const t = setup();
+    await toPayment(t);
+    await t.insertCash(500);
+    expect(t.session.getView().screen).toBe('done');
+    await fakeClockFrom(t);
+    await vi.advanceTimersByTimeAsync(95_000);
+    expect(t.session.getView().idleWarning).toEqual({ secondsLeft: 25 });
+    t.reader.remove();
+    for (let i = 0; i < 100 && t.session.getView().screen !== 'idle'; i++) await vi.advanceTimersByTimeAsync(1);
+    expect(t.session.getView().screen).toBe('idle');
+    expect(t.session.getView().idleWarning).toBeUndefined();
+    const shown = t.views.length;
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(t.views.length).toBe(shown);
+  });
+
   it('never shows once the money is committed: the session ends printed, not reset', async () => {
     const t = setup();
     await toPayment(t);

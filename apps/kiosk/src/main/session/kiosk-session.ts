@@ -587,6 +587,8 @@ export class KioskSession {
   }
 
   private async endSession(): Promise<void> {
+    // The start screen is never reset: no timer, and no warning left over from the last screen.
+    this.idleTimer.stop();
     this.resetCustomer();
     // The next customer starts where the first one did: Japanese, default display, no alert (docs/misissuance.md#r6).
     await this.update({ screen: 'idle', language: 'ja', display: undefined, error: undefined, ...clearedCustomerView });
