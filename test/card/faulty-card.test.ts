@@ -68,7 +68,7 @@ async function kiosk(timeouts: Pick<CardServiceOptions, 'commandTimeoutMs' | 'op
       printResult: notBeforeThePin,
       cancel: notBeforeThePin,
     },
-    printer: { print: notBeforeThePin, release: notBeforeThePin },
+    printer: { print: notBeforeThePin, release: notBeforeThePin, status: notBeforeThePin },
     centerPublicKey: notBeforeThePin,
     log: () => {},
   });

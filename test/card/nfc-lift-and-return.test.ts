@@ -262,7 +262,7 @@ describe('a different card in the first one’s place ends the session', () => {
         printResult: refuse,
         cancel: refuse,
       },
-      printer: { print: refuse, release: refuse },
+      printer: { print: refuse, release: refuse, status: refuse },
       centerPublicKey: refuse,
       log: () => {},
     });
