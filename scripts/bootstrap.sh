@@ -12,8 +12,10 @@ purpose="${1:-test}"
 # install time (node-gyp: g++, make, python3), and pcsclite needs its headers, so even to start.
 # Chromium is the kiosk window when Electron's binary is missing (it cannot be downloaded here).
 apt_start=(libpcsclite-dev g++ make python3 fonts-ipamj-mincho fonts-noto-cjk openssl chromium)
-# The test suite runs real parts: pcscd + vsmartcard-vpcd + OpenSC, PostgreSQL, Chromium, poppler.
-apt_test=("${apt_start[@]}" pcscd vsmartcard-vpcd pcsc-tools opensc postgresql poppler-utils zbar-tools iproute2 util-linux)
+# The test suite runs real parts: pcscd + vsmartcard-vpcd + OpenSC, PostgreSQL, Chromium, poppler,
+# and CUPS with a cups-pdf queue (cups-client: lpadmin, cupsdisable, cancel for the tests' operator).
+apt_test=("${apt_start[@]}" pcscd vsmartcard-vpcd pcsc-tools opensc postgresql poppler-utils zbar-tools iproute2 util-linux
+  cups printer-driver-cups-pdf cups-client)
 if [ "$purpose" = "test" ]; then packages=("${apt_test[@]}"); else packages=("${apt_start[@]}"); fi
 
 say() { printf 'madoguchi: %s\n' "$*" >&2; }
