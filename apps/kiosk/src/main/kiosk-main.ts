@@ -9,6 +9,8 @@ import { createVirtualReader } from './card/virtual-reader.js';
 import { createCenterClient } from './center/center-client.js';
 import type { SessionLog } from './session/ports.js';
 import { KioskSession } from './session/kiosk-session.js';
+import { CupsPrinter } from './printer/cups-printer.js';
+import type { Printer } from './printer/printer.js';
 import { SpoolPrinter } from './printer/spool-printer.js';
 import { SimulatedCashDevice, type CashDevice } from './payment/cash-device.js';
 import type { CardTransport } from './card/transport.js';
@@ -26,6 +28,8 @@ export interface KioskConfig {
   spoolDir: string;
   /** Demo mode only: where the demo printer puts the copy a real printer would hand over on paper. */
   demoOutputTray?: string;
+  /** A store's printer: a CUPS queue over IPP (printer/cups-printer.ts). Without it, the spool folder (the demo's printer). */
+  printer?: { kind: 'cups'; printerUri: string; jobDeadlineMs?: number };
   reader: { kind: 'pcsc'; readerName?: string } | { kind: 'demo'; cardsStateDir: string };
   idleTimeoutMs?: number;
 }
@@ -50,9 +54,10 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
   if (!cash) log('no cash device: this kiosk cannot take payments');
 
   // Whatever a crash left in the spool (a resident's certificate) goes before the first customer.
-  const printer = new SpoolPrinter(config.spoolDir, config.demoOutputTray ? { demoOutputTray: config.demoOutputTray } : {});
-  const swept = await printer.sweepLeftovers();
+  const spool = new SpoolPrinter(config.spoolDir, config.demoOutputTray ? { demoOutputTray: config.demoOutputTray } : {});
+  const swept = await spool.sweepLeftovers();
   if (swept > 0) log('spool leftovers removed', { files: swept });
+  const printer: Printer = config.printer?.kind === 'cups' ? new CupsPrinter(config.printer) : spool;
 
   const center = createCenterClient({
     baseUrl: config.center.baseUrl,
