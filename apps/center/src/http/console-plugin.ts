@@ -28,7 +28,11 @@ import { sendError } from './error-handler.js';
 export const consoleContentSecurityPolicy = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
-  // Component kits set style attributes at run time; styles cannot run code, scripts stay strict.
+  // Not `style-src 'self'; style-src-attr 'unsafe-inline'`: react-aria-components inserts one
+  // <style id="react-aria-pressable-style"> element at run time (touch-action for pressable
+  // widgets), which that refuses on every page (checked in Debian Chromium, 2026-12). A hash would
+  // pin the kit's internal CSS text to one version, a nonce would need index.html rewritten per
+  // answer. Styles cannot run code; scripts stay strict.
   styleSrc: ["'self'", "'unsafe-inline'"],
   imgSrc: ["'self'", 'data:', 'blob:'],
   workerSrc: ["'self'", 'blob:'],
