@@ -36,6 +36,13 @@ forEachDatabase((databases) => {
       const anonymous = con.anonymous();
       const none = await anonymous.call('me');
       expect([none.status, codeOf(none.body)]).toEqual([401, 'AUTHENTICATION_REQUIRED']);
+      // One catalog message for the console and the import API: it tells a person to sign in and a script to send its token.
+      const { message, messageEn } = (none.body as { error: { message: string; messageEn: string } }).error;
+      expect(message).toContain('ログイン');
+      expect(message).toContain('APIトークン');
+      expect(messageEn).toMatch(/sign in/i);
+      expect(messageEn).toMatch(/API token/);
+      expect(messageEn).not.toMatch(/admin bearer token/);
       const dead = await anonymous.raw('GET', consolePath('me'), { cookie: 'x'.repeat(43) });
       expect([dead.status, codeOf(dead.body)]).toEqual([401, 'SESSION_EXPIRED']);
     });

@@ -439,8 +439,8 @@ export const errorCatalog = {
   AUTHENTICATION_REQUIRED: {
     audience: 'staff',
     status: 401,
-    ja: '認証が必要です。管理用のトークンを指定してください。',
-    en: 'Authentication is required. Present the admin bearer token.',
+    ja: '認証が必要です。管理画面ではログインしてください。取込APIではAPIトークンを指定してください。',
+    en: 'Authentication is required. Sign in to the console, or present an API token to the import API.',
   },
   FORBIDDEN: { audience: 'staff', status: 403, ja: 'この操作の権限がありません。', en: 'You are not allowed to do this.' },
   // --- staff console: sign-in, sessions, enrolment, configuration
