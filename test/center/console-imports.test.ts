@@ -2,13 +2,16 @@
  * The console's imports over real TLS on both databases (issue 11, H2): a dry run reports row by
  * row and changes nothing; an applied one is recorded in import_history and the hash-chained
  * history; bad input — a formula, Shift_JIS text, a broken row, a batch of another municipality —
- * is refused with the row and nothing is imported; a UTF-8 BOM is accepted.
+ * is refused with the row and nothing is imported; a UTF-8 BOM is accepted. A JSON batch reports
+ * by path. Imports with the deprecated shared token are in each named municipality's history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../support/databases.js';
 import { consoleRequest, startConsoleCenter, type ConsoleCenter, type ConsoleClient } from './support/console-harness.js';
 
 const YOKOHAMA = '141003';
+const CHIYODA = '131016';
+const LEGACY_TOKEN = 'legacy-shared-token-for-this-test';
 
 interface Result {
   importId: string;
@@ -25,7 +28,7 @@ forEachDatabase((databases) => {
     let csv: (rows: string[]) => Record<string, string>;
 
     beforeAll(async () => {
-      con = await startConsoleCenter(await databases.fresh(), { build: { sweeper: false } });
+      con = await startConsoleCenter(await databases.fresh(), { build: { sweeper: false }, adminToken: LEGACY_TOKEN });
       admin = await con.signIn(await con.createStaffAccount({ role: 'municipalityAdministrator', municipalityCode: YOKOHAMA }));
       const m = con.center.demo.batch.municipalities!.find((x) => x.code === YOKOHAMA)!;
       const header = 'code,prefecture,name,kind,population,headTitle,headName';
@@ -108,6 +111,43 @@ forEachDatabase((databases) => {
       expect(imports).toHaveLength(9);
     });
 
+    it('a JSON batch: the dry run reports each problem by its path and changes nothing; applied, it is stored', async () => {
+      const resident = con.center.demo.batch.residents!.find((r) => r.municipalityCode === YOKOHAMA && r.status === 'active')!;
+      const other = con.center.demo.batch.residents!.find((r) => r.municipalityCode === YOKOHAMA && r.residentId !== resident.residentId)!;
+      const storedResident = async () =>
+        (
+          await con.center.database.db
+            .selectFrom('residents')
+            .select('data')
+            .where('resident_id', '=', resident.residentId)
+            .executeTakeFirst()
+        )?.data;
+      const before = { ...(await stored()), resident: await storedResident() };
+      const bad = await run({
+        format: 'json',
+        dryRun: true,
+        batch: {
+          residents: [
+            { ...resident, birthDate: '2001-02-30' },
+            { ...other, myNumber: '123' },
+          ],
+        },
+      });
+      expect(bad).toMatchObject({ ok: false, dryRun: true });
+      expect(bad.issues.map((i) => i.path)).toEqual(['residents[0].birthDate', 'residents[1].myNumber']);
+
+      const changed = { ...resident, notifiedOn: '2026-11-20' };
+      const dry = await run({ format: 'json', dryRun: true, batch: { residents: [changed] } });
+      expect(dry).toMatchObject({ ok: true, dryRun: true, counts: { residents: 1 }, issues: [] });
+      expect({ ...(await stored()), resident: await storedResident() }).toEqual(before);
+
+      const applied = await run({ format: 'json', dryRun: false, batch: { residents: [changed] } });
+      expect(applied).toMatchObject({ ok: true, dryRun: false, counts: { residents: 1 } });
+      expect(JSON.parse((await storedResident())!)).toMatchObject({ notifiedOn: '2026-11-20' });
+      const list = (await admin.call('imports', { params: { municipalityCode: YOKOHAMA } })).body as { imports: { importId: string }[] };
+      expect(list.imports.slice(0, 3).map((i) => i.importId)).toEqual([applied.importId, dry.importId, bad.importId]);
+    });
+
     it('an API token imports only its municipality’s records, and its runs are recorded under its id', async () => {
       const created = await admin.call('createApiToken', { params: { municipalityCode: YOKOHAMA }, body: { label: 'nightly' } });
       const { token, summary } = created.body as { token: string; summary: { tokenId: string } };
@@ -122,6 +162,63 @@ forEachDatabase((databases) => {
       expect((await post({ municipalities: [{ ...own, population: 654321 }] })).status).toBe(200);
       const runs = await con.center.database.db.selectFrom('import_history').selectAll().where('token_id', '=', summary.tokenId).execute();
       expect(runs.map((r) => Number(r.ok)).sort()).toEqual([0, 1]);
+    });
+
+    it('imports with the deprecated shared token are in the import history of each municipality they name', async () => {
+      const legacy = (path: string, body: unknown) =>
+        consoleRequest(con.center, 'POST', path, { body, headers: { authorization: `Bearer ${LEGACY_TOKEN}` } });
+      const legacyRuns = async (code: string) => {
+        const list = await admin.call('imports', { params: { municipalityCode: code } });
+        return (list.body as { imports: { importId: string; staffId: string | null; tokenId: string | null }[] }).imports.filter(
+          (i) => i.tokenId === 'legacy',
+        );
+      };
+      // 千代田区's runs as its console lists them (importHistory), read here without another sign-in.
+      const chiyodaRuns = () =>
+        con.center.database.db.selectFrom('import_history').selectAll().where('municipality_code', '=', CHIYODA).execute();
+      const [yokohama, chiyoda] = [YOKOHAMA, CHIYODA].map((code) => con.center.demo.batch.municipalities!.find((m) => m.code === code)!);
+
+      // Both municipalities in one batch, applied: one run each, and each in the hash-chained history.
+      const applied = await legacy('/admin/municipal-data', {
+        municipalities: [
+          { ...yokohama!, population: 1111 },
+          { ...chiyoda!, population: 2222 },
+        ],
+      });
+      expect(applied.status).toBe(200);
+      const [yokohamaRun] = await legacyRuns(YOKOHAMA);
+      expect(yokohamaRun).toMatchObject({ staffId: null, tokenId: 'legacy', dryRun: false, ok: true, total: 2 });
+      expect((await chiyodaRuns()).map((r) => [r.staff_id, r.token_id, Number(r.dry_run), Number(r.ok), Number(r.total)])).toEqual([
+        [null, 'legacy', 0, 1, 2],
+      ]);
+      const history = await con.center.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('event', '=', 'municipal_data_imported')
+        .orderBy('seq', 'desc')
+        .limit(2)
+        .execute();
+      expect(history.map((h) => [h.municipality_code, JSON.parse(h.detail_json!).tokenId]).sort()).toEqual([
+        [CHIYODA, 'legacy'],
+        [YOKOHAMA, 'legacy'],
+      ]);
+      expect(JSON.parse(history.find((h) => h.municipality_code === YOKOHAMA)!.detail_json!)).toMatchObject({
+        importId: yokohamaRun!.importId,
+      });
+
+      // A dry run (CSV), and a batch refused before it validates: recorded under the municipality they name, Yokohama only.
+      const before = await stored();
+      const dry = await legacy('/admin/municipal-data/csv?dryRun=true', { files: csv([row(3333)]) });
+      expect(dry.status).toBe(200);
+      const refused = await legacy('/admin/municipal-data', { municipalities: [{ ...yokohama!, population: -1 }] });
+      expect(refused.status).toBe(422);
+      expect(await stored()).toEqual(before);
+      const runs = await legacyRuns(YOKOHAMA);
+      expect(runs.slice(0, 2)).toMatchObject([
+        { dryRun: false, ok: false, issueCount: 1 },
+        { format: 'csv', dryRun: true, ok: true, total: 1 },
+      ]);
+      expect(await chiyodaRuns()).toHaveLength(1);
     });
   });
 });

@@ -99,7 +99,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
     database,
     now,
     rateLimit: options.adminRateLimit,
-    routes: [municipalDataRoutes({ database })],
+    routes: [municipalDataRoutes({ database, now })],
   });
 
   const stopSweeper =

@@ -6,7 +6,8 @@
  * household, resident, register, or a record of another municipality's resident) is not taken
  * over. Run in the import's transaction before anything is written (ImportOptions.scope).
  */
-import type { MunicipalDataBatch } from '@madoguchi/shared';
+import { MunicipalityCode, type MunicipalDataBatch } from '@madoguchi/shared';
+import { CsvSyntaxError, parseCsv } from './csv-parse.js';
 import type { PathTranslator } from './import-batch.js';
 import type { ImportIssue, PathSegment } from './paths.js';
 import type { Executor } from './queries.js';
@@ -143,4 +144,81 @@ async function cardLinkIssues(
       .executeTakeFirst();
     need(ours(c.residentId) && (existing === undefined || existing.municipality_code === code), ['cardLinks', i, 'residentId']);
   }
+}
+
+/**
+ * The municipalities whose records a validated batch holds: those named by a code, and for records
+ * keyed by a resident (seal registrations, measures, blocks, card links), the resident's — in the
+ * batch or stored.
+ */
+export async function municipalitiesOf(trx: Executor, batch: MunicipalDataBatch): Promise<string[]> {
+  const codes = new Set([
+    ...batch.municipalities.map((m) => m.code),
+    ...(['households', 'residents', 'familyRegisters', 'addressHistories', 'taxRecords'] as const).flatMap((kind) =>
+      batch[kind].map((r) => r.municipalityCode),
+    ),
+  ]);
+  const inBatch = new Set(batch.residents.map((r) => r.residentId));
+  const residentIds = [
+    ...batch.sealRegistrations.map((s) => s.residentId),
+    ...batch.protectionMeasures.map((p) => p.residentId),
+    ...batch.issuanceBlocks.map((b) => b.residentId),
+    ...batch.cardLinks.map((c) => c.residentId),
+  ].filter((id) => !inBatch.has(id));
+  for (const code of (await storedMunicipalities(trx, 'residents', [...new Set(residentIds)])).values()) codes.add(code);
+  return [...codes];
+}
+
+/** The field (JSON) or column (CSV) naming a record's municipality, by kind or file. */
+const codeField = (kindOrFile: string) =>
+  kindOrFile === 'municipalities' || kindOrFile === 'municipalities.csv' ? 'code' : 'municipalityCode';
+
+/**
+ * The municipality codes a batch that did not validate claims (well-formed ones only), read
+ * leniently: the batch may be anything.
+ */
+export function claimedMunicipalities(
+  payload: { format: 'json'; batch: unknown } | { format: 'csv'; files: Record<string, string> },
+): string[] {
+  const found = new Set<string>();
+  const add = (value: unknown) => {
+    if (MunicipalityCode.safeParse(value).success) found.add(value as string);
+  };
+  if (payload.format === 'json') {
+    const batch = payload.batch;
+    if (batch === null || typeof batch !== 'object') return [];
+    for (const [kind, records] of Object.entries(batch)) {
+      if (!Array.isArray(records)) continue;
+      for (const record of records)
+        if (record !== null && typeof record === 'object') add((record as Record<string, unknown>)[codeField(kind)]);
+    }
+    return [...found];
+  }
+  for (const [file, text] of Object.entries(payload.files)) {
+    let records;
+    try {
+      records = parseCsv(text);
+    } catch (error) {
+      if (error instanceof CsvSyntaxError) continue;
+      throw error;
+    }
+    const column = (records[0]?.cells ?? []).findIndex((name) => name.trim() === codeField(file));
+    if (column >= 0) for (const row of records.slice(1)) add(row.cells[column]);
+  }
+  return [...found];
+}
+
+/** Which of `codes` are stored municipalities. */
+export async function storedMunicipalityCodes(trx: Executor, codes: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(codes)];
+  const found: string[] = [];
+  for (let i = 0; i < unique.length; i += 200) {
+    const rows = await trx
+      .selectFrom('municipalities')
+      .select('code')
+      .where('code', 'in', unique.slice(i, i + 200))
+      .execute();
+    found.push(...rows.map((r) => r.code));
+  }
+  return found.sort();
 }
