@@ -3,7 +3,8 @@
  * seen and clicked through without Electron, a card or a center. `?screen=<KioskScreen>` jumps to
  * a screen, `?lang=` picks the language, `?error=CODE` sets the error, `?demo=0` hides the demo
  * panel, `?largeText=1` / `?highContrast=1` turn the display modes on, `?idleWarning=<seconds>`
- * shows the idle warning (it does not count down: the real countdown is the main process's). It is a rough walk through the flow, not the real state machine (that is in main/); which
+ * shows the idle warning (it does not count down: the real countdown is the main process's). It
+ * is a rough walk through the flow, not the real state machine (that is in main/); which
  * screen takes which intent, and where `back` leads, come from the same table (kiosk-screens.ts).
  */
 import {
