@@ -2,7 +2,7 @@
  * Every page's main landmark: a stable `data-page` name (the end-to-end tests find pages by it), one
  * <h1>, and the document title, so a screen reader and the browser history name the page.
  */
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export function Page({ name, title, intro, children }: { name: string; title: string; intro?: string; children?: ReactNode }) {
@@ -20,7 +20,8 @@ export function Page({ name, title, intro, children }: { name: string; title: st
 }
 
 export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
-  const headingId = `${id ?? title.replace(/\W+/g, '-')}-heading`;
+  const generated = useId();
+  const headingId = `${id ?? generated}-heading`;
   return (
     <section aria-labelledby={headingId} className="section">
       <h2 id={headingId}>{title}</h2>

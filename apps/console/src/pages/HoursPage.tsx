@@ -1,6 +1,6 @@
 /** Service hours per certificate type and for 本籍地 registration, and outages (outages-panel.tsx). */
 import { useState } from 'react';
-import { useController, useFieldArray, useForm, type Control } from 'react-hook-form';
+import { useController, useFieldArray, useForm, type Control, type FieldError as FormError } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Button, Checkbox, CheckboxGroup, FieldError, Form, Label } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
@@ -50,6 +50,7 @@ function WeekdaysField({ control, index, isDisabled }: { control: Control<HoursF
   );
 }
 
+/** Remounted with the saved hours after a save; the confirmation lives in HoursSection, which stays. */
 function HoursEditor({
   overview,
   target,
@@ -67,14 +68,12 @@ function HoursEditor({
     defaultValues: { target, hours: currentHours(overview, target) },
   });
   const rows = useFieldArray({ control: form.control, name: 'hours' });
+  const errorText = useFieldErrorText();
   const server = useServerIssues(form.setError);
-  const [status, setStatus] = useState<string | null>(null);
   const onSubmit = form.handleSubmit(async (body) => {
     server.clear();
-    setStatus(null);
     try {
       onSaved(await callConsole('putHours', { params: { municipalityCode: overview.municipality.code }, body }));
-      setStatus(t('common.saved'));
     } catch (error) {
       server.report(error);
     }
@@ -85,6 +84,10 @@ function HoursEditor({
       {rows.fields.map((row, index) => (
         <fieldset key={row.id} className="hours-row">
           <legend>{t('hours.row', { n: index + 1 })}</legend>
+          {/* The center names a whole row (an overlap) as hours[n]: shown on that row. */}
+          {form.formState.errors.hours?.[index]?.message ? (
+            <p className="field-error row-error">{errorText(form.formState.errors.hours[index] as FormError)}</p>
+          ) : null}
           <WeekdaysField control={form.control} index={index} isDisabled={!mayChange} />
           <TextFormField control={form.control} name={`hours.${index}.from`} label={t('hours.from')} isDisabled={!mayChange} />
           <TextFormField control={form.control} name={`hours.${index}.to`} label={t('hours.to')} isDisabled={!mayChange} />
@@ -102,7 +105,6 @@ function HoursEditor({
         </fieldset>
       ))}
       {server.error ? <ErrorMessage error={server.error} /> : null}
-      <StatusMessage text={status} />
       {mayChange ? (
         <div className="actions">
           <Button
@@ -131,17 +133,30 @@ function HoursSection({
 }) {
   const { t } = useTranslation();
   const [target, setTarget] = useState<Target>('residenceRecord');
+  const [status, setStatus] = useState<string | null>(null);
   const targets = [...certificateTypes, 'domicileRegistration' as const].map((id) => ({ id, label: t(`certificateTypes.${id}`) }));
   return (
     <Section title={t('hours.hoursTitle')}>
-      <PlainSelect label={t('hours.target')} options={targets} value={target} onChange={(value) => setTarget(value as Target)} />
+      <PlainSelect
+        label={t('hours.target')}
+        options={targets}
+        value={target}
+        onChange={(value) => {
+          setTarget(value as Target);
+          setStatus(null);
+        }}
+      />
       <HoursEditor
         key={`${target}-${JSON.stringify(currentHours(overview, target))}`}
         overview={overview}
         target={target}
         mayChange={mayChange}
-        onSaved={onSaved}
+        onSaved={(next) => {
+          onSaved(next);
+          setStatus(t('common.saved'));
+        }}
       />
+      <StatusMessage text={status} />
     </Section>
   );
 }
