@@ -2,22 +2,24 @@
  * The municipality pages' console API over real TLS on both databases (issue 11, H2): fees with
  * effective dates seen at the kiosk on their day, hours, outages seen at the kiosk at once, head
  * and seal, previews that say 見本 and that /verify refuses, the 本籍地 queue whose approval opens
- * 戸籍 at the kiosk, scope (another municipality's ids find nothing), and the history of every
- * change with the staff id and before/after.
+ * 戸籍 at the kiosk, offerings and their options as the kiosk's menu and quote see them, scope
+ * (another municipality's ids find nothing), and the history of every change with the staff id and
+ * before/after. One center per database, each role signed in once, one virtual card per resident.
  */
 import { Agent, request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthenticateResponse, MunicipalityOverview } from '@madoguchi/shared';
+import type { AuthenticateResponse, ConsoleBody, MunicipalityOverview } from '@madoguchi/shared';
 import { drawSealPng } from '@madoguchi/shared/demo-data';
 import { forEachDatabase } from '../support/databases.js';
 import { pageTexts } from '../rendering/support/pdf-text.js';
-import { newKey, ok, TEST_NOW, type TestKiosk } from './support/center-harness.js';
+import { newKey, ok, refusalOf, TEST_NOW, type TestCard, type TestKiosk } from './support/center-harness.js';
 import { startConsoleCenter, type ConsoleCenter, type ConsoleClient, type StaffAccount } from './support/console-harness.js';
 
 const codeOf = (body: unknown) => (body as { error?: { code?: string } } | null)?.error?.code;
 const YOKOHAMA = '141003';
 const CHIYODA = '131016';
 const DAY = 24 * 60 * 60 * 1000;
+type OfferingSettings = ConsoleBody<'putOfferings'>['offerings'][number];
 
 forEachDatabase((databases) => {
   describe('console: municipality pages', () => {
@@ -26,26 +28,26 @@ forEachDatabase((databases) => {
     let yokohamaClerk: ConsoleClient;
     let chiyodaClerk: ConsoleClient;
     let kiosk: TestKiosk;
-    let accounts: StaffAccount[];
-    /** Signs every account in (again: a day on the test clock ends their sessions). */
-    const signInAll = async () => {
-      const [a, y, c] = accounts.map((account) => con.signIn(account));
-      [admin, yokohamaClerk, chiyodaClerk] = await Promise.all([a!, y!, c!]);
-    };
+    let adminAccount: StaffAccount;
 
     beforeAll(async () => {
       con = await startConsoleCenter(await databases.fresh(), { build: { sweeper: false } });
-      accounts = [
-        await con.createStaffAccount({ role: 'municipalityAdministrator', municipalityCode: YOKOHAMA }),
-        await con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: YOKOHAMA }),
-        await con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: CHIYODA }),
-      ];
-      await signInAll();
+      const accounts = await Promise.all([
+        con.createStaffAccount({ role: 'municipalityAdministrator', municipalityCode: YOKOHAMA }),
+        con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: YOKOHAMA }),
+        con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: CHIYODA }),
+      ]);
+      adminAccount = accounts[0];
+      [admin, yokohamaClerk, chiyodaClerk] = await Promise.all([con.signIn(accounts[0]), con.signIn(accounts[1]), con.signIn(accounts[2])]);
       kiosk = await con.center.enrollKiosk();
     }, 60_000);
     afterAll(() => con?.close());
 
-    const session = async (residentId: string) => ok(await con.center.authenticate(kiosk, await con.center.issueCard(residentId)));
+    // A card's RSA key is the dearest thing a test makes here: each resident gets one, used for every session.
+    const cards = new Map<string, Promise<TestCard>>();
+    const cardOf = (residentId: string) =>
+      cards.get(residentId) ?? cards.set(residentId, con.center.issueCard(residentId)).get(residentId)!;
+    const session = async (residentId: string) => ok(await con.center.authenticate(kiosk, await cardOf(residentId)));
     const menuItem = (s: AuthenticateResponse, type: string) => s.menu.find((m) => m.certificateType === type)!;
     const overview = async () => (await admin.call('overview', { params: { municipalityCode: YOKOHAMA } })).body as MunicipalityOverview;
     const stored = async () => {
@@ -93,16 +95,16 @@ forEachDatabase((databases) => {
       try {
         const tomorrow = ok(await con.center.quote(kiosk, (await session(ordinary)).sessionId));
         expect(tomorrow.feeYen).toBe(280);
-        await signInAll();
+        // A day ends every console session; the others, unused meanwhile, are still good once the clock is back.
+        const nextDayAdmin = await con.signIn(adminAccount);
         // In force now: no longer cancellable.
-        const late = await admin.call('cancelFee', {
+        const late = await nextDayAdmin.call('cancelFee', {
           params: { municipalityCode: YOKOHAMA },
           body: { certificateType: 'residenceRecord', effectiveFrom: '2026-11-25' },
         });
         expect([late.status, codeOf(late.body)]).toEqual([409, 'FEE_CHANGE_NOT_CANCELLABLE']);
       } finally {
         con.center.clock.set(TEST_NOW);
-        await signInAll();
       }
     });
 
@@ -289,6 +291,52 @@ forEachDatabase((databases) => {
       expect([again.status, codeOf(again.body)]).toEqual([409, 'CONFLICT']);
     });
 
+    it('offerings: a type switched off leaves the kiosk menu and comes back; its options reach the quote; a type twice is refused', async () => {
+      const ordinary = con.center.demo.featured.ordinary;
+      const current = (await overview()).offerings.find((o) => o.certificateType === 'residenceRecord')!;
+      const settings: OfferingSettings = {
+        certificateType: 'residenceRecord',
+        enabled: current.enabled,
+        allowMyNumber: current.allowMyNumber,
+        allowDomicile: current.allowDomicile,
+        maxCopies: current.maxCopies,
+        taxYears: current.taxYears,
+      };
+      const put = (offerings: OfferingSettings[]) =>
+        admin.call('putOfferings', { params: { municipalityCode: YOKOHAMA }, body: { offerings } });
+      const myNumber = { residenceRecord: { myNumber: true } } as const;
+
+      const before = await stored();
+      const twice = await put([settings, { ...settings, enabled: false }]);
+      expect([twice.status, codeOf(twice.body)]).toEqual([400, 'INPUT_INVALID']);
+      expect(JSON.stringify(twice.body)).toContain('offerings[1].certificateType');
+      expect(await stored()).toEqual(before);
+
+      expect((await put([{ ...settings, enabled: false }])).status).toBe(200);
+      const off = await session(ordinary);
+      expect(menuItem(off, 'residenceRecord')).toMatchObject({ available: false, refusal: 'ELIGIBILITY_TYPE_NOT_OFFERED' });
+      expect(refusalOf(await con.center.quote(kiosk, off.sessionId)).code).toBe('ELIGIBILITY_TYPE_NOT_OFFERED');
+      expect((await lastChange()).detail).toMatchObject({
+        staffId: admin.me!.staffId,
+        section: 'offerings',
+        before: expect.arrayContaining([expect.objectContaining({ certificateType: 'residenceRecord', enabled: true })]),
+        after: expect.arrayContaining([expect.objectContaining({ certificateType: 'residenceRecord', enabled: false })]),
+      });
+
+      const changed = await put([{ ...settings, enabled: true, allowMyNumber: false }]);
+      expect((changed.body as MunicipalityOverview).offerings.find((o) => o.certificateType === 'residenceRecord')!.fees.length).toBe(
+        current.fees.length,
+      );
+      const on = await session(ordinary);
+      expect(menuItem(on, 'residenceRecord')).toMatchObject({ available: true, allowMyNumber: false });
+      expect(ok(await con.center.quote(kiosk, on.sessionId)).feeYen).toBe(300);
+      const refused = refusalOf(await con.center.quote(kiosk, on.sessionId, { options: myNumber }));
+      expect(refused).toEqual({ status: 403, code: 'ELIGIBILITY_OPTION_NOT_ALLOWED' });
+      await put([{ ...settings, enabled: true, allowMyNumber: true }]);
+      expect(menuItem(await session(ordinary), 'residenceRecord')).toMatchObject({ available: true, allowMyNumber: true });
+      expect(ok(await con.center.quote(kiosk, on.sessionId, { options: myNumber })).certificateType).toBe('residenceRecord');
+    });
+
     it('history: the municipality’s rows newest first with the staff id and before/after, a page at a time', async () => {
       type Page = {
         entries: { sequence: number; event: string; staffId: string | null; detail: Record<string, unknown> }[];
@@ -297,6 +345,9 @@ forEachDatabase((databases) => {
       const all = (await admin.call('history', { params: { municipalityCode: YOKOHAMA }, query: { limit: 200 } })).body as Page;
       const sections = all.entries.filter((e) => e.event === 'configuration_changed').map((e) => [e.detail.section, e.staffId]);
       expect(sections).toEqual([
+        ['offerings', admin.me!.staffId],
+        ['offerings', admin.me!.staffId],
+        ['offerings', admin.me!.staffId],
         ['seal', admin.me!.staffId],
         ['head', admin.me!.staffId],
         ['outages', admin.me!.staffId],
