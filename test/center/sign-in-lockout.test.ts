@@ -102,7 +102,7 @@ forEachDatabase((databases) => {
 
     it('locks an address after 30 failures on any login ids, that address only, for 15 minutes', async () => {
       const noisy = '127.0.1.1';
-      const [clerk, ...others] = await Promise.all(Array.from({ length: 7 }, () => lightAccount()));
+      const [clerk, ...others] = (await Promise.all(Array.from({ length: 7 }, () => lightAccount()))) as [StaffAccount, ...StaffAccount[]];
       // Five wrong guesses on each of six accounts: thirty, and no pair reaches its own lock first.
       const failures = await Promise.all(others.flatMap((a) => Array.from({ length: 5 }, (_, i) => signInFrom(noisy, a, `wrong ${i}`))));
       expect(new Set(outcomes(failures))).toEqual(new Set(['401 SIGN_IN_FAILED']));
