@@ -14,7 +14,7 @@
  * their catalog code (e.g. CONFLICT for a login id in use, NOT_FOUND for an unknown municipality).
  */
 import { Command } from 'commander';
-import { LoginId, MadoguchiError, StaffRole, isMunicipalRole } from '@madoguchi/shared';
+import { CreateApiTokenRequest, LoginId, MadoguchiError, StaffRole, isMunicipalRole } from '@madoguchi/shared';
 import { consoleSettings } from '../config.js';
 import type { CenterDatabase } from '../db/database.js';
 import { createApiToken, revokeApiToken } from '../staff/api-tokens.js';
@@ -49,18 +49,22 @@ function tokenCommands(program: Command, io: CliIo, withDatabase: <T>(fn: (datab
   token
     .command('create')
     .requiredOption('--staff-id <id>', 'the administrator (or operator) the token acts for; it stops working if they are disabled')
-    .requiredOption('--label <text>')
+    .requiredOption('--label <text>', 'what the token is for (1–80 characters)')
     .option('--municipality <code>', 'default: the staff member’s municipality')
     .action(async (opts: { staffId: string; label: string; municipality?: string }) => {
+      const label = parsed(CreateApiTokenRequest.shape.label, opts.label, 'label');
       const made = await withDatabase(async (database) => {
         const staff = await database.db.selectFrom('staff_users').selectAll().where('staff_id', '=', opts.staffId).executeTakeFirst();
         if (!staff || staff.status !== 'active') throw new MadoguchiError('NOT_FOUND', 'no active staff account with that id');
         const role = StaffRole.parse(staff.role);
         const municipalityCode = opts.municipality ?? staff.municipality_code;
         const allowed = role === 'operator' || (role === 'municipalityAdministrator' && staff.municipality_code === municipalityCode);
-        if (!municipalityCode || !allowed)
-          throw new MadoguchiError('FORBIDDEN', 'tokens are made for an operator or that municipality’s administrator');
-        return createApiToken(database, staff.staff_id, municipalityCode, opts.label.slice(0, 80), new Date());
+        if (!allowed) throw new MadoguchiError('FORBIDDEN', 'tokens are made for an operator or that municipality’s administrator');
+        if (!municipalityCode)
+          throw new MadoguchiError('INPUT_INVALID', 'an operator’s token needs --municipality', [
+            { path: 'municipality', message: 'the municipality the token imports for' },
+          ]);
+        return createApiToken(database, staff.staff_id, municipalityCode, label, new Date());
       });
       io.out(`${made.summary.tokenId} for ${made.summary.municipalityCode} (shown once):\n${made.token}\n`);
     });

@@ -155,13 +155,13 @@ export async function listStaff(db: Db, municipalityCode: string | null | 'all')
 }
 
 /**
- * The account `staffId` of `municipalityCode` (null: operators and auditors) — an id from another
- * municipality is simply not found.
+ * The account `staffId` of `municipalityCode` (null: operators and auditors; 'any': the staff CLI,
+ * which is not scoped) — an id from another municipality is simply not found.
  */
-async function subjectOf(trx: Db, staffId: string, municipalityCode: string | null): Promise<StaffUsersTable> {
+async function subjectOf(trx: Db, staffId: string, municipalityCode: string | null | 'any'): Promise<StaffUsersTable> {
   let query = trx.selectFrom('staff_users').selectAll().where('staff_id', '=', staffId);
-  query =
-    municipalityCode === null ? query.where('municipality_code', 'is', null) : query.where('municipality_code', '=', municipalityCode);
+  if (municipalityCode === null) query = query.where('municipality_code', 'is', null);
+  else if (municipalityCode !== 'any') query = query.where('municipality_code', '=', municipalityCode);
   const row = await query.executeTakeFirst();
   if (!row) throw new MadoguchiError('NOT_FOUND', 'no such staff account here');
   return row;
