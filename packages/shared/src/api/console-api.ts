@@ -216,7 +216,7 @@ export const ImportHistoryEntry = z.object({
   importId: z.string(),
   at: Instant,
   staffId: StaffId.nullable(),
-  /** An API token's id when the import came through the API. */
+  /** An API token's id when the import came through the API; 'legacy' for the deprecated shared MADOGUCHI_ADMIN_TOKEN (no staff id). */
   tokenId: z.string().nullable(),
   format: z.enum(['json', 'csv']),
   dryRun: z.boolean(),
