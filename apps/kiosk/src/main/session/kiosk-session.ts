@@ -25,6 +25,8 @@ import {
   moneyCommitted,
 } from '@madoguchi/shared';
 import { PinBuffer } from '../card/pin-buffer.js';
+import { deliverPrintReports, paidDetail } from '../journal/crash-recovery.js';
+import type { PrintReport, TransactionJournal } from '../journal/transaction-journal.js';
 import { CashBox } from '../payment/cash-box.js';
 import { DEFAULT_PAYMENT_RETRY_DELAYS_MS, payFromEscrow, type PaymentOutcome } from '../payment/escrow-payment.js';
 import { checkDeliveredDocument, type DocumentCheck } from '../printer/document-check.js';
@@ -55,6 +57,8 @@ export interface KioskSessionOptions {
   paymentRetryDelaysMs?: readonly number[];
   /** Each new customer's cash accounts (recorded in tests); by default over `SessionDeps.cash`. */
   newCashBox?: () => CashBox;
+  /** The crash-proof journal (journal/transaction-journal.ts): money and print steps are written to it before they happen. */
+  journal?: TransactionJournal;
 }
 
 export class KioskSession {
@@ -231,6 +235,7 @@ export class KioskSession {
       return;
     }
     this.touch();
+    this.options.journal?.record(this.customer.quote.issuanceId, 'cashInserted', { yen: amount });
     this.customer.cash.insert(amount);
     await this.update({ paidYen: this.customer.cash.escrowYen });
     if (this.customer.cash.escrowYen >= this.customer.quote.totalYen) return this.issueAndPrint();
@@ -416,14 +421,36 @@ export class KioskSession {
   }
 
   private async cancelQuote(reason: string): Promise<void> {
-    const returned = this.customer.cash.returnAll(reason);
-    if (returned > 0) this.deps.log('cash returned', { yen: returned, reason });
     const quote = this.customer.quote;
+    const returned = this.returnEscrow(quote?.issuanceId, reason);
+    if (returned > 0) this.deps.log('cash returned', { yen: returned, reason });
     this.customer.quote = undefined;
     if (quote)
       await this.deps.center
         .cancel(quote.issuanceId, 'ISSUANCE_INVALID_STATE')
         .catch((e: unknown) => this.deps.log('cancel failed', { code: codeOf(e) }));
+    if (quote) this.options.journal?.record(quote.issuanceId, 'closed', { detail: reason });
+  }
+
+  /** The escrow goes back untouched, journaled before and after the cash unit pays it out. */
+  private returnEscrow(issuanceId: string | undefined, reason: string): Yen {
+    const journal = issuanceId ? this.options.journal : undefined;
+    const escrow = this.customer.cash.escrowYen;
+    if (escrow > 0) journal?.record(issuanceId!, 'escrowReturning', { yen: escrow, detail: reason });
+    const back = this.customer.cash.returnAll(reason);
+    if (back > 0) journal?.record(issuanceId!, 'escrowReturned', { yen: back, detail: reason });
+    return back;
+  }
+
+  /**
+   * One copy's print result, queued durably in the journal with its idempotency key before it is
+   * sent: a result the center did not get is sent again later with the same key.
+   */
+  private async reportPrint(issuanceId: string, report: Omit<PrintReport, 'issuanceId' | 'idempotencyKey'>): Promise<void> {
+    const idempotencyKey = randomUUID();
+    this.options.journal?.queueReport({ issuanceId, ...report, idempotencyKey });
+    await this.deps.center.printResult(issuanceId, report, idempotencyKey);
+    this.options.journal?.markDelivered(idempotencyKey);
   }
 
   /**
@@ -438,6 +465,7 @@ export class KioskSession {
     // One key for this quote's payment, drawn once: every retry is the same payment to the center,
     // answered with the first call's delivery or refusal, never a second payment.
     const idempotencyKey = randomUUID();
+    this.options.journal?.record(quote.issuanceId, 'paymentStarted', { yen: quote.totalYen, detail: idempotencyKey });
     const outcome = await payFromEscrow(
       (key, deadlineAt) => this.deps.center.pay(quote.issuanceId, quote.totalYen, key, deadlineAt),
       idempotencyKey,
@@ -447,16 +475,32 @@ export class KioskSession {
       },
     );
     if (outcome.kind !== 'paid') return this.paymentNotTaken(quote, outcome);
-    const change = this.customer.cash.collect(quote.totalYen);
+    const change = this.collectJournaled(quote, outcome.delivery);
     this.deps.log('cash collected', { issuance: quote.issuanceId, yen: quote.totalYen, change, attempts: outcome.attempts });
     if (change > 0) await this.update({ refundYen: change });
     await this.printDelivery(quote, outcome.delivery, change);
   }
 
+  /** The center answered paid: journaled with the copies' ids and hashes (never the PDFs), then the change. */
+  private collectJournaled(quote: QuoteResponse, delivery: Delivery): Yen {
+    const journal = this.options.journal;
+    const changeDue = this.customer.cash.escrowYen - quote.totalYen;
+    const documents = delivery.documents.map(({ binding }) => ({
+      copyIndex: binding.copyIndex,
+      issueNumber: binding.issueNumber,
+      documentSha256: binding.documentSha256,
+    }));
+    journal?.record(quote.issuanceId, 'paid', { yen: quote.totalYen, detail: paidDetail(changeDue, documents) });
+    if (changeDue > 0) journal?.record(quote.issuanceId, 'changeDispensing', { yen: changeDue });
+    const change = this.customer.cash.collect(quote.totalYen);
+    if (change > 0) journal?.record(quote.issuanceId, 'changeDispensed', { yen: change });
+    return change;
+  }
+
   /** Nothing was collected: the escrow goes back as it is, and the resident sees why. */
   private async paymentNotTaken(quote: QuoteResponse, outcome: Exclude<PaymentOutcome<unknown>, { kind: 'paid' }>): Promise<void> {
     this.customer.quote = undefined; // spent: voided, refunded, or being settled below
-    const returned = this.customer.cash.returnAll(outcome.code);
+    const returned = this.returnEscrow(quote.issuanceId, outcome.code);
     this.deps.log('payment not taken, cash returned', {
       issuance: quote.issuanceId,
       outcome: outcome.kind,
@@ -474,6 +518,7 @@ export class KioskSession {
       (r) => this.deps.log('unanswered payment settled', { issuance: quote.issuanceId, state: r.state }),
       (e: unknown) => this.deps.log('cancel failed', { issuance: quote.issuanceId, code: codeOf(e) }),
     );
+    this.options.journal?.record(quote.issuanceId, 'closed', { detail: outcome.code });
     // The error screen shows the center's reason and "¥… has been returned, please take it".
     await this.update({ screen: 'error', error: this.errorView(outcome.code), refundYen: returned > 0 ? returned : undefined });
     this.touch(); // the retries may have outlasted the idle timer: the screen still ends on its own
@@ -488,10 +533,14 @@ export class KioskSession {
       await this.printCopies(quote, checked, progress);
       this.customer.printedDocuments = progress.printed;
       this.deps.log('issuance printed', { issuance: quote.issuanceId, copies: progress.printed });
+      this.options.journal?.record(quote.issuanceId, 'closed');
       await this.update({ screen: 'done', printedDocuments: progress.printed });
     } catch (error) {
       await this.refundUnprinted(quote, error, progress.printed, change);
     }
+    const journal = this.options.journal;
+    // Results the center missed, this customer's or earlier ones, go again with their own keys.
+    if (journal) await deliverPrintReports({ journal, center: this.deps.center, log: this.deps.log });
   }
 
   /** Every copy is checked before any is printed: a mismatch prints nothing and reports every copy rejected. */
@@ -509,14 +558,13 @@ export class KioskSession {
       });
       if (!result.ok) {
         this.deps.log('document rejected before print', { reason: result.reason, issuance: quote.issuanceId });
-        for (const d of delivery.documents)
-          await this.deps.center
-            .printResult(quote.issuanceId, {
-              issueNumber: d.binding.issueNumber,
-              outcome: 'rejected',
-              reasonCode: 'ISSUANCE_DOCUMENT_MISMATCH',
-            })
-            .catch(() => undefined);
+        for (const { binding } of delivery.documents) {
+          const { copyIndex, issueNumber } = binding;
+          this.options.journal?.record(quote.issuanceId, 'printRejected', { copyIndex, issueNumber });
+          await this.reportPrint(quote.issuanceId, { issueNumber, outcome: 'rejected', reasonCode: 'ISSUANCE_DOCUMENT_MISMATCH' }).catch(
+            () => undefined,
+          );
+        }
         throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', result.reason);
       }
       checked.push(result);
@@ -531,6 +579,8 @@ export class KioskSession {
   private async printCopies(quote: QuoteResponse, checked: CheckedDocument[], progress: { printed: number }): Promise<void> {
     for (const { binding, pdf } of checked) {
       let jobId: string;
+      const { copyIndex, issueNumber } = binding;
+      this.options.journal?.record(quote.issuanceId, 'printing', { copyIndex, issueNumber });
       try {
         ({ jobId } = await this.deps.printer.print({
           issuanceId: quote.issuanceId,
@@ -539,9 +589,10 @@ export class KioskSession {
           pdf,
         }));
       } catch (error) {
-        await this.deps.center
-          .printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' })
-          .catch(() => undefined);
+        this.options.journal?.record(quote.issuanceId, 'printFailed', { copyIndex, issueNumber });
+        await this.reportPrint(quote.issuanceId, { issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(
+          () => undefined,
+        );
         throw new MadoguchiError('ISSUANCE_PRINT_FAILED', error instanceof Error ? error.message : 'printer error');
       } finally {
         pdf.fill(0);
@@ -554,14 +605,13 @@ export class KioskSession {
       // resident who holds the certificate; the center's sweeper files the issuance as an incident
       // (print_result_missing) for the operator to reconcile.
       progress.printed++;
-      await this.deps.center
-        .printResult(quote.issuanceId, { issueNumber: binding.issueNumber, outcome: 'printed' })
-        .catch((error: unknown) => {
-          this.deps.log('print result not reported', {
-            issuance: quote.issuanceId,
-            code: error instanceof MadoguchiError ? error.code : 'INTERNAL',
-          });
+      this.options.journal?.record(quote.issuanceId, 'printed', { copyIndex, issueNumber });
+      await this.reportPrint(quote.issuanceId, { issueNumber, outcome: 'printed' }).catch((error: unknown) => {
+        this.deps.log('print result not reported', {
+          issuance: quote.issuanceId,
+          code: error instanceof MadoguchiError ? error.code : 'INTERNAL',
         });
+      });
     }
   }
 
@@ -570,7 +620,10 @@ export class KioskSession {
     const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'ISSUANCE_PRINT_FAILED';
     const unprinted = quote.copies - printed;
     const refund = Math.round((quote.totalYen * unprinted) / quote.copies);
+    this.options.journal?.record(quote.issuanceId, 'refunding', { yen: refund, detail: code });
     this.customer.cash.refund(refund as never, code);
+    this.options.journal?.record(quote.issuanceId, 'refunded', { yen: refund, detail: code });
+    this.options.journal?.record(quote.issuanceId, 'closed', { detail: code });
     // Error messages here are ours (printer, checks, center codes): no personal data.
     this.deps.log('issuance failed after payment', {
       issuance: quote.issuanceId,

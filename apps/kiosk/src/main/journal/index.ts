@@ -1,0 +1,7 @@
+/**
+ * The kiosk's crash-proof journal (`@madoguchi/kiosk/journal`): money and print steps written
+ * before they happen, and what a restarted kiosk does with the unfinished ones.
+ */
+export { TransactionJournal, JOURNAL_FILE, type JournalEvent, type JournalEventKind, type PrintReport } from './transaction-journal.js';
+export { recoverUnfinished, deliverPrintReports, type RecoveryDeps } from './crash-recovery.js';
+export { crashPointFromEnv, type CrashPoint } from './crash-point.js';

@@ -1,0 +1,197 @@
+/**
+ * Issue 13, item 2: the kiosk's journal survives a crash at each step of the money and print story.
+ * A real kiosk session runs in a CHILD process (support/journal-kiosk-child.ts: the real card
+ * service, center client over mutual TLS to this file's center, spool printer, journal) and buys
+ * two copies with a 1000-yen note. The journal's test-only crash point SIGKILLs it right after a
+ * given write; a second child on the same journal (a restarted kiosk) settles what is unfinished.
+ * Then: the issuance ends printed, refunded or voided exactly once at the center; the copies on
+ * paper are exactly those the center has as printed; the cash unit's counters keep exactly the fee
+ * of those copies (no money created or lost); every print result was delivered.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkEligibility } from '@madoguchi/center/eligibility';
+import { TransactionJournal } from '@madoguchi/kiosk/journal';
+import { createHarness } from '../support/databases.js';
+import { startCenter, TEST_NOW, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
+import type { JournalChildConfig } from './support/journal-kiosk-child.js';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const child = resolve(fileURLToPath(new URL('./support/journal-kiosk-child.ts', import.meta.url)));
+
+interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runChild(config: JournalChildConfig, crashAt?: string): Promise<ChildExit> {
+  const env: NodeJS.ProcessEnv = { ...process.env, MADOGUCHI_JOURNAL_CHILD: JSON.stringify(config) };
+  delete env.MADOGUCHI_JOURNAL_CRASH_AT;
+  if (crashAt) env.MADOGUCHI_JOURNAL_CRASH_AT = crashAt;
+  const proc = spawn(process.execPath, ['--import', 'tsx', child], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((res) => proc.once('exit', (code, signal) => res({ code, signal, stdout, stderr })));
+}
+
+describe('the kiosk journal: killed at each step, finished by the restarted kiosk', () => {
+  const harness = createHarness('sqlite');
+  let center: CenterHarness;
+  let base: Omit<JournalChildConfig, 'mode' | 'stateDir' | 'spoolDir' | 'trayDir' | 'cashLog' | 'card'>;
+  const cards: TestCard[] = [];
+  let residentTexts: string[] = [];
+
+  beforeAll(async () => {
+    const database = await harness.fresh();
+    center = await startCenter(database, { build: { sweeper: false } });
+    const kiosk = await center.enrollKiosk();
+    base = {
+      centerUrl: center.baseUrl,
+      caPem: center.caPem,
+      certPem: kiosk.certPem,
+      keyPem: kiosk.keyPem,
+      bindingKeyPem: await center.bindingKeyPem(kiosk),
+      copies: 2,
+      insertYen: 1000,
+    };
+    for (const r of center.demo.batch.residents) {
+      if (cards.length === 8) break;
+      const eligibility = await checkEligibility({
+        database,
+        residentId: r.residentId,
+        certificateType: 'residenceRecord',
+        options: {},
+        copies: 2,
+        now: TEST_NOW,
+      });
+      if (eligibility.ok) cards.push(await center.issueCard(r.residentId));
+    }
+    const rows = await database.db.selectFrom('residents').select(['resident_id', 'data']).execute();
+    const ours = new Set(cards.map((c) => c.residentId));
+    // Every Japanese text of these residents' records: names, kana, addresses.
+    residentTexts = rows
+      .filter((r) => ours.has(r.resident_id))
+      .flatMap((r) => stringsOf(JSON.parse(r.data)))
+      .filter((s) => s.length >= 2 && /[^ -~]/.test(s));
+  }, 180_000);
+
+  afterAll(async () => {
+    await center?.close();
+    await harness.dispose();
+  });
+
+  let used = 0;
+  async function story(crashAt: string | undefined) {
+    const card = cards[used++]!;
+    const dir = mkdtempSync(join(tmpdir(), 'kiosk-journal-'));
+    const config: JournalChildConfig = {
+      ...base,
+      mode: 'run',
+      stateDir: join(dir, 'state'),
+      spoolDir: join(dir, 'spool'),
+      trayDir: join(dir, 'tray'),
+      cashLog: join(dir, 'cash.log'),
+      card: {
+        certificateDerBase64: Buffer.from(card.certificateDer).toString('base64'),
+        privateKeyPem: card.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      },
+    };
+    const first = await runChild(config, crashAt);
+    if (crashAt) expect(first.signal, first.stderr.slice(-2000)).toBe('SIGKILL');
+    else expect(first.code, first.stderr.slice(-2000)).toBe(0);
+    const second = await runChild({ ...config, mode: 'recover' });
+    expect(second.code, second.stderr.slice(-2000)).toBe(0);
+    return { card, config, recovery: JSON.parse(second.stdout.trim()) as { recovered: number; undelivered: number } };
+  }
+
+  async function expectSettled({ card, config }: Awaited<ReturnType<typeof story>>, expected: { state: string; printed: number }) {
+    const db = center.database.db;
+    const sessions = await db.selectFrom('sessions').select('session_id').where('resident_id', '=', card.residentId).execute();
+    const issuances = await db
+      .selectFrom('issuances')
+      .select(['issuance_id', 'state', 'paid_yen', 'copies'])
+      .where(
+        'session_id',
+        'in',
+        sessions.map((s) => s.session_id),
+      )
+      .execute();
+    expect(issuances.map((i) => i.state)).toEqual([expected.state]);
+    const issuance = issuances[0]!;
+    const events = await db.selectFrom('audit_events').select('event').where('issuance_id', '=', issuance.issuance_id).execute();
+    expect(events.filter((e) => e.event === 'refunded').length).toBe(expected.state === 'refunded' ? 1 : 0);
+    expect(events.filter((e) => e.event === 'paid').length).toBeLessThanOrEqual(1);
+    const documents = await db
+      .selectFrom('issuance_documents')
+      .select(['print_outcome'])
+      .where('issuance_id', '=', issuance.issuance_id)
+      .execute();
+    const printedAtCenter = documents.filter((d) => d.print_outcome === 'printed').length;
+    const onPaper = existsSync(config.trayDir) ? readdirSync(config.trayDir).length : 0;
+    expect({ printedAtCenter, onPaper }).toEqual({ printedAtCenter: expected.printed, onPaper: expected.printed });
+    // The cash unit's own counters: what stayed in the box is the fee of the copies on paper, to the yen.
+    const counted = readFileSync(config.cashLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { in?: number; out?: number });
+    const kept = counted.reduce((s, m) => s + (m.in ?? 0) - (m.out ?? 0), 0);
+    const feePerCopy = issuance.paid_yen ? issuance.paid_yen / issuance.copies : 0;
+    expect(kept).toBe(feePerCopy * expected.printed);
+    if (expected.printed > 0) expect(feePerCopy).toBeGreaterThan(0);
+    const journal = new TransactionJournal(config.stateDir);
+    try {
+      expect(journal.pendingReports()).toEqual([]);
+      expect(journal.unfinished()).toEqual([]);
+    } finally {
+      journal.close();
+    }
+    return { issuance, config };
+  }
+
+  it('without a crash: both copies printed, change given, nothing left for the restart', async () => {
+    const s = await story(undefined);
+    expect(s.recovery).toEqual({ recovered: 0, undelivered: 0 });
+    const { config } = await expectSettled(s, { state: 'printed', printed: 2 });
+    // The journal holds no name, address or PDF: the whole file (and its WAL) read as bytes.
+    const stored = readdirSync(config.stateDir)
+      .map((f) => readFileSync(join(config.stateDir, f)))
+      .reduce((a, b) => Buffer.concat([a, b]));
+    expect(residentTexts.length).toBeGreaterThan(0);
+    for (const text of residentTexts) expect(stored.includes(Buffer.from(text, 'utf8')), 'resident text in the journal').toBe(false);
+    for (const pdf of readdirSync(config.trayDir)) {
+      const bytes = readFileSync(join(config.trayDir, pdf));
+      expect(stored.includes(bytes.subarray(bytes.length / 2, bytes.length / 2 + 64))).toBe(false);
+      expect(stored.includes(Buffer.from(bytes.subarray(0, 48).toString('base64')))).toBe(false);
+    }
+  }, 60_000);
+
+  const crashes: [string, string, { state: string; printed: number }][] = [
+    ['after the cash went into escrow', 'cashInserted', { state: 'voided', printed: 0 }],
+    ['after the center answered paid, documents received', 'paid', { state: 'refunded', printed: 0 }],
+    ['about to dispense the change', 'changeDispensing', { state: 'refunded', printed: 0 }],
+    ['between the copies, copy 1 printed and its result not sent', 'printed#1', { state: 'refunded', printed: 1 }],
+    ['about to print copy 2', 'printing#2', { state: 'refunded', printed: 1 }],
+    ['after the last copy printed, before its result was sent', 'printed#2', { state: 'printed', printed: 2 }],
+  ];
+  for (const [name, crashAt, expected] of crashes)
+    it(`killed ${name} (${crashAt})`, async () => {
+      const s = await story(crashAt);
+      expect(s.recovery).toEqual({ recovered: 1, undelivered: 0 });
+      await expectSettled(s, expected);
+    }, 60_000);
+});
+
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsOf);
+  return [];
+}

@@ -1,0 +1,127 @@
+/**
+ * A kiosk in its own process for the journal crash tests (test/kiosk/journal-crash-recovery.test.ts):
+ * the real session, card service over the in-process reader with a virtual card, center client
+ * (mutual TLS to the test's center), spool printer and journal. Its cash unit writes every coin in
+ * and every payout to a file (fsync'd), as a real unit's counters survive a power cut.
+ *
+ *   run:     one resident buys copies of 住民票の写し, paying more than the fee (change due). The
+ *            journal's crash point (MADOGUCHI_JOURNAL_CRASH_AT) may SIGKILL it on the way.
+ *   recover: a restarted kiosk settles what the journal shows unfinished, and exits.
+ *
+ * Configuration comes as JSON in MADOGUCHI_JOURNAL_CHILD; it prints one JSON line at the end.
+ */
+import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { VirtualJpkiCard } from '@madoguchi/card-sim';
+import { yen, type Yen } from '@madoguchi/shared';
+import { createCardService, createVirtualReader } from '@madoguchi/kiosk/card';
+import { createCenterClient } from '@madoguchi/kiosk/center-client';
+import { recoverUnfinished, TransactionJournal } from '@madoguchi/kiosk/journal';
+import { SpoolPrinter } from '@madoguchi/kiosk/printer';
+import { KioskSession } from '@madoguchi/kiosk/session';
+
+export interface JournalChildConfig {
+  mode: 'run' | 'recover';
+  centerUrl: string;
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+  bindingKeyPem: string;
+  card: { certificateDerBase64: string; privateKeyPem: string };
+  stateDir: string;
+  spoolDir: string;
+  trayDir: string;
+  cashLog: string;
+  copies: number;
+  insertYen: number;
+}
+
+/** The cash unit's counters: one line per movement, on disk before the call returns. */
+class CountingCashDevice {
+  private readonly listeners = new Set<(amount: Yen) => void>();
+  constructor(private readonly file: string) {}
+
+  on(_event: 'inserted', listener: (amount: Yen) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  insert(amount: number): void {
+    this.count({ in: amount });
+    for (const l of this.listeners) l(yen(amount));
+  }
+
+  payOut(amount: Yen, reason: string): void {
+    this.count({ out: amount, reason });
+  }
+
+  private count(line: object): void {
+    appendFileSync(this.file, JSON.stringify(line) + '\n');
+    const fd = openSync(this.file, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+  }
+}
+
+const config = JSON.parse(process.env.MADOGUCHI_JOURNAL_CHILD ?? '{}') as JournalChildConfig;
+const log = (event: string, fields?: object) => process.stderr.write(JSON.stringify({ event, ...fields }) + '\n');
+const journal = TransactionJournal.fromEnv(config.stateDir);
+const cash = new CountingCashDevice(config.cashLog);
+const center = createCenterClient({ baseUrl: config.centerUrl, cert: config.certPem, key: config.keyPem, ca: config.caPem });
+
+async function run(): Promise<object> {
+  const reader = createVirtualReader();
+  const card = createCardService({ transport: reader.transport });
+  const session = new KioskSession(
+    {
+      card,
+      center,
+      printer: new SpoolPrinter(config.spoolDir, { demoOutputTray: config.trayDir }),
+      cash,
+      centerPublicKey: async () => createPublicKey(config.bindingKeyPem),
+      log,
+    },
+    { paymentRetryDelaysMs: [0, 0], journal },
+  );
+  const send = async (intent: unknown) => {
+    await session.send(intent);
+    await session.idle();
+  };
+  const waitFor = async (screen: string) => {
+    for (let i = 0; i < 500 && session.getView().screen !== screen; i++) await new Promise((r) => setTimeout(r, 10));
+    if (session.getView().screen !== screen) throw new Error(`expected ${screen}, on ${JSON.stringify(session.getView())}`);
+  };
+  await send({ type: 'start' });
+  reader.insert(
+    new VirtualJpkiCard({
+      authCertificateDer: Buffer.from(config.card.certificateDerBase64, 'base64'),
+      authPrivateKey: createPrivateKey(config.card.privateKeyPem),
+      authPin: '1234',
+    }),
+  );
+  await waitFor('pin');
+  for (const digit of '1234') await send({ type: 'pinKey', position: session.getView().keypad!.indexOf(digit) });
+  await send({ type: 'pinSubmit' });
+  await waitFor('menu');
+  await send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
+  await send({ type: 'setOptions', options: session.getView().selected!.options, copies: config.copies });
+  await send({ type: 'confirm' });
+  await waitFor('payment');
+  cash.insert(config.insertYen);
+  await session.idle();
+  const view = session.getView();
+  session.close();
+  return { screen: view.screen, printedDocuments: view.printedDocuments, error: view.error?.code };
+}
+
+async function main(): Promise<void> {
+  const result = config.mode === 'run' ? await run() : await recoverUnfinished({ journal, center, cash, log });
+  journal.close();
+  center.close();
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main().catch((error: unknown) => {
+  log('child failed', { message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});
