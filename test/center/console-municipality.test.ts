@@ -291,7 +291,7 @@ forEachDatabase((databases) => {
       expect([again.status, codeOf(again.body)]).toEqual([409, 'CONFLICT']);
     });
 
-    it('offerings: a type switched off leaves the kiosk menu and comes back; its options reach the quote; a type twice is refused', async () => {
+    it('offerings: a type switched off leaves the kiosk menu and comes back; options reach the quote; a type twice refused', async () => {
       const ordinary = con.center.demo.featured.ordinary;
       const current = (await overview()).offerings.find((o) => o.certificateType === 'residenceRecord')!;
       const settings: OfferingSettings = {
