@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RejectRequest, ScheduleFeeRequest, TotpCode } from '@madoguchi/shared';
-import { isEmptyTextMessage, issuePathToField, messageInLanguage } from './field-messages.js';
+import { OfferingSettings, RejectRequest, ScheduleFeeRequest, TotpCode } from '@madoguchi/shared';
+import { isEmptyTextMessage, issuePathToField, messageInLanguage, zodBound } from './field-messages.js';
 
 describe('messageInLanguage', () => {
   it("picks the page's half of a shared schema's bilingual message", () => {
@@ -37,5 +37,23 @@ describe('isEmptyTextMessage', () => {
   it("recognises zod's message for an empty required text, and only that", () => {
     expect(isEmptyTextMessage(RejectRequest.safeParse({ reason: '' }).error!.issues[0]!.message)).toBe(true);
     expect(isEmptyTextMessage(RejectRequest.safeParse({ reason: 'x'.repeat(201) }).error!.issues[0]!.message)).toBe(false);
+  });
+});
+
+describe('zodBound', () => {
+  const first = (result: { error?: { issues: { message: string }[] } }) => result.error!.issues[0]!.message;
+  it('reads the limit of a number, a text and a list out of range from the shared schemas', () => {
+    expect(zodBound(first(OfferingSettings.shape.maxCopies.safeParse(0)))).toEqual({ side: 'min', n: 1, of: 'number' });
+    expect(zodBound(first(OfferingSettings.shape.maxCopies.safeParse(11)))).toEqual({ side: 'max', n: 10, of: 'number' });
+    expect(zodBound(first(RejectRequest.safeParse({ reason: 'x'.repeat(201) })))).toEqual({ side: 'max', n: 200, of: 'characters' });
+    expect(zodBound(first(OfferingSettings.shape.taxYears.safeParse([2021, 2022, 2023, 2024, 2025, 2026])))).toEqual({
+      side: 'max',
+      n: 5,
+      of: 'items',
+    });
+  });
+
+  it('gives null for any other message', () => {
+    expect(zodBound('6桁の数字を入力してください (6 digits)')).toBeNull();
   });
 });

@@ -31,3 +31,19 @@ export function issuePathToField(path: string): string {
 export function isEmptyTextMessage(message: string): boolean {
   return /expected string to have >=1 characters?/.test(message);
 }
+
+export interface ZodBound {
+  /** at least / at most */
+  side: 'min' | 'max';
+  n: number;
+  of: 'number' | 'characters' | 'items';
+}
+
+/** The limit in zod's own message for a number, text or list out of range, so the page can say it in its words. */
+export function zodBound(message: string): ZodBound | null {
+  const match = /expected (number|string|array) to (?:be|have) (>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)/.exec(message);
+  if (!match) return null;
+  const [, kind, op, value] = match;
+  const n = Number(value) + (op === '>' ? 1 : op === '<' ? -1 : 0);
+  return { side: op!.startsWith('>') ? 'min' : 'max', n, of: kind === 'number' ? 'number' : kind === 'string' ? 'characters' : 'items' };
+}

@@ -20,7 +20,7 @@ import {
   TextField,
 } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
-import { isEmptyTextMessage, messageInLanguage } from './field-messages.js';
+import { isEmptyTextMessage, messageInLanguage, zodBound } from './field-messages.js';
 
 export function useFieldErrorText(): (error: FormError | undefined) => string | undefined {
   const { t, i18n } = useTranslation();
@@ -30,6 +30,8 @@ export function useFieldErrorText(): (error: FormError | undefined) => string | 
     const localized = messageInLanguage(message, i18n.language === 'en' ? 'en' : 'ja');
     if (localized) return localized;
     if (isEmptyTextMessage(message)) return t('common.required');
+    const bound = zodBound(message);
+    if (bound) return t(`validation.${bound.side}.${bound.of}`, { n: bound.n });
     if (error.type === 'server' || error.type === 'page') return message;
     return t(`validation.${error.type}`, { defaultValue: t('validation.other') });
   };

@@ -42,6 +42,8 @@ export const en: Catalog = {
     required: 'Required',
   },
   validation: {
+    min: { number: 'At least {{n}}', characters: 'At least {{n}} characters', items: 'At least {{n}} entries' },
+    max: { number: 'At most {{n}}', characters: 'At most {{n}} characters', items: 'At most {{n}} entries' },
     invalid_type: 'This value has the wrong form',
     too_small: 'Too short or too small',
     too_big: 'Too long or too large',

@@ -40,6 +40,8 @@ export const ja = {
     required: '入力してください',
   },
   validation: {
+    min: { number: '{{n}}以上にしてください', characters: '{{n}}文字以上にしてください', items: '{{n}}個以上にしてください' },
+    max: { number: '{{n}}以下にしてください', characters: '{{n}}文字以内にしてください', items: '{{n}}個までにしてください' },
     invalid_type: '入力の形式が正しくありません',
     too_small: '短すぎるか、小さすぎます',
     too_big: '長すぎるか、大きすぎます',
