@@ -4,4 +4,5 @@
  */
 export { TransactionJournal, JOURNAL_FILE, type JournalEvent, type JournalEventKind, type PrintReport } from './transaction-journal.js';
 export { recoverUnfinished, deliverPrintReports, type RecoveryDeps } from './crash-recovery.js';
+export { dailyCashReport, type DailyCashReport } from './cash-report.js';
 export { crashPointFromEnv, type CrashPoint } from './crash-point.js';
