@@ -1,6 +1,6 @@
 /**
  * The head's title and name, the note printed by the seal, and the 公印 image: a new image is
- * checked in the page (PNG or JPEG, size), previewed on a rendered sample, and only then saved.
+ * checked in the page (PNG, size), previewed on a rendered sample, and only then saved.
  */
 import { useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -121,7 +121,7 @@ function SealUploadForm({ code, sizeMm, onSaved }: { code: string; sizeMm: numbe
   const ready = Boolean(file) && !problem;
   return (
     <Form onSubmit={(e) => void save(e)} className="form">
-      <FileTrigger ref={fileInput} acceptedFileTypes={['image/png', 'image/jpeg']} onSelect={(files) => void choose(files)}>
+      <FileTrigger ref={fileInput} acceptedFileTypes={['image/png']} onSelect={(files) => void choose(files)}>
         <Button className="button secondary">{t('head.upload')}</Button>
       </FileTrigger>
       {file ? <p>{t('head.chosen', { name: file.name })}</p> : null}

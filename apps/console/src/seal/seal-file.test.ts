@@ -6,13 +6,13 @@ const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16]);
 
 describe('sealFileProblem', () => {
-  it('accepts PNG and JPEG by their first bytes', () => {
+  it('accepts PNG by its first bytes and refuses JPEG, which the center does not take', () => {
     expect(sealFileProblem(png)).toBeNull();
-    expect(sealFileProblem(jpeg)).toBeNull();
+    expect(sealFileProblem(jpeg)).toBe('notPng');
   });
 
   it('refuses a file that is not an image (whatever its name), an empty one and one over the limit', () => {
-    expect(sealFileProblem(new TextEncoder().encode('GIF89a...'))).toBe('notPngOrJpeg');
+    expect(sealFileProblem(new TextEncoder().encode('GIF89a...'))).toBe('notPng');
     expect(sealFileProblem(new Uint8Array())).toBe('empty');
     const large = new Uint8Array(MAX_SEAL_IMAGE_BYTES + 1);
     large.set(png);

@@ -4,17 +4,19 @@
  */
 import { MAX_SEAL_IMAGE_BYTES } from '@madoguchi/shared';
 
-export type SealFileProblem = 'notPngOrJpeg' | 'tooLarge' | 'empty';
+export type SealFileProblem = 'notPng' | 'tooLarge' | 'empty';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const JPEG = [0xff, 0xd8, 0xff];
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((byte, i) => bytes[i] === byte);
 
-/** By content, not by the file's name or declared type: a renamed file is still refused. */
+/**
+ * By content, not by the file's name or declared type: a renamed file is still refused. PNG only,
+ * as the center takes (a JPEG's lossy artefacts would print as specks through the ink mask).
+ */
 export function sealFileProblem(bytes: Uint8Array): SealFileProblem | null {
   if (bytes.length === 0) return 'empty';
   if (bytes.length > MAX_SEAL_IMAGE_BYTES) return 'tooLarge';
-  if (!startsWith(bytes, PNG) && !startsWith(bytes, JPEG)) return 'notPngOrJpeg';
+  if (!startsWith(bytes, PNG)) return 'notPng';
   return null;
 }
 
