@@ -1,7 +1,9 @@
 /**
  * Builds the staff console (apps/console → dist, which the center serves under /console) when dist
  * is missing or older than any of its sources, so a start or an end-to-end run always serves the
- * console as the tree has it, and a second start builds nothing.
+ * console as the tree has it, and a second start builds nothing. The end-to-end specs build into a
+ * directory of their own: a build elsewhere empties dist while it runs, and the center would answer
+ * 404 for the console in the meantime.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { join } from 'node:path';
 import { repoRoot } from './repo-root.js';
 
 const consoleDir = join(repoRoot, 'apps/console');
-const builtIndex = join(consoleDir, 'dist/index.html');
+export const defaultConsoleDist = join(consoleDir, 'dist');
 /** What the build reads besides node_modules: the console's sources and the shared contract. */
 const sources = [
   join(consoleDir, 'src'),
@@ -31,16 +33,20 @@ function newestSourceMs(): number {
   return newest;
 }
 
-export function consoleBuildIsCurrent(): boolean {
+export function consoleBuildIsCurrent(outDir: string = defaultConsoleDist): boolean {
+  const builtIndex = join(outDir, 'index.html');
   return existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newestSourceMs();
 }
 
-export async function ensureConsoleBuilt(log: (line: string) => void = () => {}): Promise<void> {
-  if (consoleBuildIsCurrent()) return;
+export async function ensureConsoleBuilt(log: (line: string) => void = () => {}, outDir: string = defaultConsoleDist): Promise<void> {
+  if (consoleBuildIsCurrent(outDir)) return;
   log('building the staff console (apps/console)');
   const started = Date.now();
   const vite = join(consoleDir, 'node_modules/vite/bin/vite.js');
-  const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: consoleDir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'], {
+    cwd: consoleDir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -64,6 +64,8 @@ export interface StartOptions {
   electronBinary?: string;
   /** The center's database on PostgreSQL (postgres://…) instead of the state directory's SQLite file. */
   databaseUrl?: string;
+  /** Where the staff console is built and served from (default apps/console/dist). */
+  consoleDir?: string;
 }
 
 /** Where the demo center's clock started, for scripts/totp.ts: codes must follow the center's clock. */
@@ -74,7 +76,7 @@ export async function startDemoSystem(options: StartOptions = {}): Promise<DemoS
   const stateDir = resolve(options.stateDir ?? join(repoRoot, '.var', 'demo'));
   const [prepared] = await Promise.all([
     prepareDemo(stateDir, log, options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    ensureConsoleBuilt(log),
+    ensureConsoleBuilt(log, options.consoleDir),
   ]);
   const centerPort = options.centerPort ?? (await freePort());
   const centerUrl = `https://127.0.0.1:${centerPort}`;
@@ -90,6 +92,7 @@ export async function startDemoSystem(options: StartOptions = {}): Promise<DemoS
       ...(clockStart ? { MADOGUCHI_CLOCK: clockStart } : {}),
       MADOGUCHI_CENTER_PORT: String(centerPort),
       MADOGUCHI_LOG_LEVEL: 'warn',
+      ...(options.consoleDir ? { MADOGUCHI_CONSOLE_DIR: options.consoleDir } : {}),
       ...options.centerEnv,
     });
     clock.follow(center, clockStart);

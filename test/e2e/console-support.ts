@@ -1,0 +1,129 @@
+/**
+ * Shared by the console specs: a system of the spec's own (center with the console, kiosk, demo
+ * staff) on SQLite or a given PostgreSQL, signing in as a demo account with a TOTP code computed
+ * here with otpauth from the account's otpauth:// URI (what an authenticator app reads from the
+ * QR code), axe-core on a page, and the pictures for docs/console/.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { URI, type TOTP } from 'otpauth';
+import { otpauthUri } from '@madoguchi/center';
+import type { StaffRole } from '@madoguchi/shared';
+import type { DemoStaffAccount } from '../../scripts/demo-staff.js';
+import { repoRoot, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
+
+export interface ConsoleSystem extends DemoSystem {
+  logs: string[];
+}
+
+/**
+ * A fresh state directory under .var/e2e-<name> (nothing of a previous run survives), and, when
+ * `databaseUrl` is given, the center on that PostgreSQL database instead of SQLite.
+ */
+export async function startConsoleSystem(name: string, options: { databaseUrl?: string } = {}): Promise<ConsoleSystem> {
+  const stateDir = join(repoRoot, '.var', `e2e-${name}`);
+  rmSync(stateDir, { recursive: true, force: true });
+  const logs: string[] = [];
+  const system = await startDemoSystem({
+    stateDir,
+    // Built for the specs alone (scripts/console-build.ts says why); again only when a source changed.
+    consoleDir: join(repoRoot, '.var', 'console-e2e'),
+    ...options,
+    log: (line) => {
+      logs.push(line);
+      if (process.env.MADOGUCHI_VERBOSE) console.error(line);
+    },
+  });
+  return Object.assign(system, { logs });
+}
+
+export function demoAccount(system: DemoSystem, role: StaffRole): DemoStaffAccount {
+  const account = system.staff.find((s) => s.role === role);
+  if (!account) throw new Error(`no demo ${role}`);
+  return account;
+}
+
+/**
+ * The code an authenticator app would show at the center's time (the demo center runs on its demo
+ * clock and checks codes against it), built from the otpauth:// URI the start command prints.
+ */
+export function totpNow(system: DemoSystem, account: DemoStaffAccount): string {
+  const totp = URI.parse(otpauthUri(account.totpSecret, account.loginId)) as TOTP;
+  return totp.generate({ timestamp: system.centerNow().getTime() });
+}
+
+/** The console's own language: its switch remembers the choice in this browser. */
+export type ConsoleLanguage = 'ja' | 'en';
+
+export const consolePage = (page: Page, name: string) => page.locator(`main[data-page="${name}"]`);
+
+/**
+ * A browser context of its own for one staff member (its session cookie), signed in through the
+ * sign-in page with the login id, the password and a TOTP code. The center's certificate is the
+ * demo CA's, which this browser does not know: ignoreHTTPSErrors, as a demo user accepts the warning.
+ */
+export async function signInAs(
+  browser: Browser,
+  system: DemoSystem,
+  account: DemoStaffAccount,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const page = await context.newPage();
+  await page.goto(system.consoleUrl);
+  await expect(consolePage(page, 'sign-in')).toBeVisible();
+  await fillSignIn(page, account.loginId, account.password, totpNow(system, account));
+  await expect(consolePage(page, 'sign-in')).toHaveCount(0);
+  return { context, page };
+}
+
+export async function fillSignIn(page: Page, loginId: string, password: string, code: string): Promise<void> {
+  const form = consolePage(page, 'sign-in');
+  await form.getByLabel('ログインID').fill(loginId);
+  await form.getByLabel('パスワード', { exact: true }).fill(password);
+  await form.getByLabel('確認コード（6桁）').fill(code);
+  await form.getByRole('button', { name: 'ログイン', exact: true }).click();
+}
+
+export async function chooseLanguage(page: Page, language: ConsoleLanguage): Promise<void> {
+  await page.locator(`.language-switch [lang="${language}"]`).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
+}
+
+/** axe-core on the whole page: no serious or critical violation (each listed with its elements). */
+export async function expectNoSeriousViolations(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(serious, `${label}: axe violations`).toEqual([]);
+}
+
+/**
+ * docs/console/<name>.png: written when MADOGUCHI_UPDATE_SCREENSHOTS=1 (then looked at before they
+ * are committed); otherwise the picture goes to .var/console-screenshots and the committed one
+ * must exist, so a page added without its picture is noticed.
+ */
+export const docsDir = join(repoRoot, 'docs', 'console');
+const updating = process.env.MADOGUCHI_UPDATE_SCREENSHOTS === '1';
+const outDir = updating ? docsDir : join(repoRoot, '.var', 'console-screenshots');
+
+export async function shoot(page: Page, name: string): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  await page.evaluate('document.fonts.ready.then(() => undefined)');
+  await page.screenshot({ path: join(outDir, `${name}.png`), animations: 'disabled', caret: 'hide', fullPage: true });
+  expect(existsSync(join(docsDir, `${name}.png`)), `docs/console/${name}.png (MADOGUCHI_UPDATE_SCREENSHOTS=1 writes it)`).toBe(true);
+}
+
+/** Types a date (and time) into react-aria's date picker segment by segment, as a keyboard user does. */
+export async function typeDate(page: Page, group: string, date: string, time?: string): Promise<void> {
+  const field = page.locator('.date-field', { has: page.getByText(group, { exact: true }) });
+  await field.locator('.date-segment[data-type="year"]').click();
+  const [year, month, day] = date.split('-');
+  await page.keyboard.type(`${year}${month}${day}`);
+  if (time) {
+    await field.locator('.date-segment[data-type="hour"]').click();
+    await page.keyboard.type(time.replace(':', ''));
+  }
+}
