@@ -12,7 +12,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileCardState } from './card-state.js';
-import { VirtualJpkiCard, type TokenType } from './jpki-applet.js';
+import { VirtualJpkiCard, type PhoneConfirmation, type TokenType } from './jpki-applet.js';
 import { defaultKeyPoolDir, pooledKey, type KeyPair } from './key-pool.js';
 import { createTestPki, fifthBirthdayAfter, issueCardCertificate, revoke, type CaGeneration, type TestPki } from './test-pki.js';
 
@@ -229,8 +229,14 @@ export function listDemoCards(stateDir: string): DemoCard[] {
   return readManifest(stateDir).map((c) => toDemoCard(stateDir, c));
 }
 
-/** A card from the state directory, its PIN counters backed by its counters.json. */
-export function openDemoCard(stateDir: string, cardId: string): VirtualJpkiCard {
+/** The demo iPhone's holder confirms on the phone this long after the kiosk asks: long enough to read the guidance. */
+export const DEMO_PHONE_CONFIRMATION: PhoneConfirmation = { answer: 'confirm', afterMs: 2000 };
+
+/**
+ * A card from the state directory, its PIN counters backed by its counters.json. `phone` says what
+ * the holder of an iPhone token does on the phone (default DEMO_PHONE_CONFIRMATION).
+ */
+export function openDemoCard(stateDir: string, cardId: string, options: { phone?: PhoneConfirmation } = {}): VirtualJpkiCard {
   const dir = cardDir(stateDir, safeId(cardId));
   const stored = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as StoredCard;
   const key: KeyObject = createPrivateKey(readFileSync(join(dir, 'auth-key.pem'), 'utf8'));
@@ -245,6 +251,7 @@ export function openDemoCard(stateDir: string, cardId: string): VirtualJpkiCard 
     state: fileCardState(join(dir, 'counters.json')),
     // Real cards pad their certificate EFs; keep clients honest about sizing from the DER header.
     certificateFiller: 64,
+    phone: options.phone ?? DEMO_PHONE_CONFIRMATION,
   });
 }
 

@@ -18,6 +18,19 @@ export const JPKI_AID = Uint8Array.from([0xd3, 0x92, 0xf0, 0x00, 0x26, 0x01, 0x0
 /** The ATR OpenSC's JPKI driver lists for the My Number card (T=1), in a contact reader. */
 export const JPKI_ATR = JPKI_CONTACT_ATR;
 
+/**
+ * What the holder does on an iPhone when a reader asks for a signature: the phone shows its own
+ * prompt (Face ID or the phone's passcode) and the token signs only once the holder has confirmed.
+ * `afterMs` counts from the first SIGNATURE command of a prompt; `never` leaves the prompt unanswered.
+ */
+export interface PhoneConfirmation {
+  answer: 'confirm' | 'decline' | 'never';
+  afterMs: number;
+}
+
+/** Status words of the simulated iPhone token's SIGNATURE while the phone's prompt is open, and after a refusal. */
+export const PHONE_SW = { WAITING: 0x6985, DECLINED: 0x6982 } as const;
+
 /** How the card meets the reader: over NFC (the kiosk's reader, and the default) or through its contacts. */
 export type CardInterface = 'contactless' | 'contact';
 
@@ -57,6 +70,8 @@ export interface VirtualJpkiCardOptions {
   certificateFiller?: number;
   /** Decides the ATR: the reader's Type B pseudo-ATR (default) or the card's contact ATR. */
   cardInterface?: CardInterface;
+  /** iPhone tokens only: what the holder does on the phone (default: confirms at once). */
+  phone?: PhoneConfirmation;
 }
 
 type PinRef = 'auth' | 'sign';
@@ -89,11 +104,15 @@ export class VirtualJpkiCard implements SmartCard {
   private apSelected = false;
   private currentEf: number | undefined;
   private verified = new Set<PinRef>();
+  /** When the phone's prompt for the current signature opened (volatile: a lift or reset closes it). */
+  private phonePromptAt: number | undefined;
+  private readonly phone: PhoneConfirmation;
 
   constructor(options: VirtualJpkiCardOptions) {
     this.tokenType = options.tokenType ?? 'card';
     this.atr = options.cardInterface === 'contact' ? JPKI_CONTACT_ATR : JPKI_CONTACTLESS_ATR;
     this.state = options.state ?? memoryCardState();
+    this.phone = options.phone ?? { answer: 'confirm', afterMs: 0 };
     if (!/^\d{4}$/.test(options.authPin)) throw new Error('the user-authentication PIN is 4 digits');
     const signPassword = options.signPassword ?? 'MADOGUCHI1';
     if (!/^[A-Z0-9]{6,16}$/.test(signPassword)) throw new Error('the signing password is 6–16 upper-case alphanumerics');
@@ -113,8 +132,10 @@ export class VirtualJpkiCard implements SmartCard {
     const certGate: PinRef | undefined = this.tokenType === 'android' ? 'auth' : undefined;
     this.files.set(EF.AUTH_CERT, { content: withFiller(options.authCertificateDer), ...(certGate ? { requires: certGate } : {}) });
     if (options.authCaCertificateDer) this.files.set(EF.AUTH_CA_CERT, { content: withFiller(options.authCaCertificateDer) });
-    this.files.set(EF.AUTH_KEY, { key: toKey(options.authPrivateKey), requires: 'auth' });
-    this.files.set(EF.AUTH_PIN, { pin: 'auth' });
+    // An iPhone takes no PIN from the reader: its key is released by the holder's confirmation on the phone.
+    const iphone = this.tokenType === 'iphone';
+    this.files.set(EF.AUTH_KEY, { key: toKey(options.authPrivateKey), ...(iphone ? {} : { requires: 'auth' as const }) });
+    if (!iphone) this.files.set(EF.AUTH_PIN, { pin: 'auth' });
     this.files.set(EF.SIGN_PIN, { pin: 'sign' });
     if (options.signCertificateDer) this.files.set(EF.SIGN_CERT, { content: withFiller(options.signCertificateDer), requires: 'sign' });
     if (options.signPrivateKey) this.files.set(EF.SIGN_KEY, { key: toKey(options.signPrivateKey), requires: 'sign' });
@@ -157,6 +178,7 @@ export class VirtualJpkiCard implements SmartCard {
     this.apSelected = false;
     this.currentEf = undefined;
     this.verified = new Set();
+    this.phonePromptAt = undefined;
   }
 
   private select(apdu: CommandApdu): Uint8Array {
@@ -235,9 +257,25 @@ export class VirtualJpkiCard implements SmartCard {
     if (!file?.key) return response(SW.NO_CURRENT_EF);
     if (file.requires && !this.verified.has(file.requires)) return response(SW.SECURITY_NOT_SATISFIED);
     if (apdu.data.length === 0 || apdu.data.length > 245) return response(SW.WRONG_LENGTH);
+    if (this.tokenType === 'iphone') {
+      const answer = this.phoneAnswer();
+      if (answer !== SW.OK) return response(answer);
+    }
     // The card pads the DigestInfo it is given (PKCS#1 v1.5, block type 1) and applies the private key.
     const signature = privateEncrypt({ key: file.key, padding: constants.RSA_PKCS1_PADDING }, apdu.data);
     return response(SW.OK, new Uint8Array(signature));
+  }
+
+  /**
+   * The phone's prompt: open from the first SIGNATURE, answered after `afterMs`. Each signature
+   * needs its own confirmation, and a refusal closes the prompt (the next SIGNATURE opens a new one).
+   */
+  private phoneAnswer(): number {
+    const now = Date.now();
+    this.phonePromptAt ??= now;
+    if (this.phone.answer === 'never' || now - this.phonePromptAt < this.phone.afterMs) return PHONE_SW.WAITING;
+    this.phonePromptAt = undefined;
+    return this.phone.answer === 'confirm' ? SW.OK : PHONE_SW.DECLINED;
   }
 
   private writeTries(counters: CardCounters, ref: PinRef, tries: number): void {

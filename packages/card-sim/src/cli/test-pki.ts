@@ -12,7 +12,8 @@
  *   serve-vpcd <stateDir> [--card <cardId>] [--port 35963]
  *                                       put a demo card into a vpcd reader; commands on stdin:
  *                                       "insert <cardId> [moreDataForever|silent]" (a faulty card,
- *                                       card-faults.ts), "remove", "remove-on-sign", "hold-on-sign"
+ *                                       card-faults.ts), "insert <cardId> phone=<confirm|decline|never>:<ms>"
+ *                                       (what an iPhone's holder does on the phone, and after how long), "remove", "remove-on-sign", "hold-on-sign"
  *                                       (prints "event sign-held" when the next signature is held),
  *                                       "lift-after <INS hex> <nth> <awayMs> [<cardId>]" (leaves the
  *                                       reader after answering that command, comes back — or that
@@ -25,6 +26,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isCardFault, type CardFault } from '../card-faults.js';
+import type { PhoneConfirmation } from '../jpki-applet.js';
 import { createVpcdCardServer, type CommandMatch } from '../vpcd-card-server.js';
 import { ensureDemoCards, listDemoCards, openDemoCard, demoPkiDir, type DemoResident } from '../demo-cards.js';
 import {
@@ -159,7 +161,7 @@ program
       const [command, argument, option, ...rest] = line.trim().split(/\s+/);
       try {
         if (command === 'insert' && argument)
-          await server.insert(openDemoCard(stateDir, argument), { ...faultOption(option), name: argument });
+          await server.insert(openDemoCard(stateDir, argument, phoneOption(option)), { ...faultOption(option), name: argument });
         else if (command === 'remove') await server.remove();
         else if (command === 'lift-after' && argument && option && rest[0]) {
           const replacement = rest[1] ? { card: openDemoCard(stateDir, rest[1]), name: rest[1] } : undefined;
@@ -193,8 +195,15 @@ function commandMatch(ins: string, nth: string): CommandMatch {
   return { ins: Number.parseInt(ins, 16), nth: Math.max(1, count(nth)) };
 }
 
+function phoneOption(option: string | undefined): { phone?: PhoneConfirmation } {
+  if (!option?.startsWith('phone=')) return {};
+  const [answer, afterMs] = option.slice('phone='.length).split(':');
+  if (answer !== 'confirm' && answer !== 'decline' && answer !== 'never') throw new Error(`unknown phone answer ${answer}`);
+  return { phone: { answer, afterMs: count(afterMs ?? '0') } };
+}
+
 function faultOption(option: string | undefined): { fault?: CardFault } {
-  if (option === undefined) return {};
+  if (option === undefined || option.startsWith('phone=')) return {};
   if (!isCardFault(option)) throw new Error(`unknown card fault ${option}`);
   return { fault: option };
 }
