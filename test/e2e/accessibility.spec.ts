@@ -1,0 +1,306 @@
+/**
+ * The kiosk for residents who see less well or need more time (issue 13, item 6), on the real
+ * system: every screen that waits for the resident, in each of the six languages, is checked by axe-core
+ * (no serious or critical violation) and for touch targets (every button at least 44 × 44 CSS px),
+ * once as it first shows and once with larger text and high contrast both switched on from its
+ * header; in high contrast, axe's AAA contrast rule (7:1 for text) must pass too. The modes last
+ * for the session and the next resident starts without them. Then the idle warning: the kiosk's
+ * idle reset is shortened to IDLE_TIMEOUT_MS, so its 30 s countdown comes after 15 s untouched.
+ * The passing "please wait" screens (reading the card, checking, quoting, issuing, printing,
+ * applying) go by too fast to be checked here; they are the same frame with a spinner and a heading.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import type { KioskLanguage } from '@madoguchi/shared';
+import {
+  cardOf,
+  catalogs,
+  enterPin,
+  kioskView,
+  openKiosk,
+  screen,
+  startE2eSystem,
+  walkOptionsWithDefaults,
+  withBrokenPrinter,
+  type E2eSystem,
+} from './support.js';
+
+/** The idle warning shows for the last 30 s (the session's default), so 15 s after the last touch. */
+const IDLE_TIMEOUT_MS = 45_000;
+const MIN_TARGET_PX = 44;
+
+let system: E2eSystem;
+/** What each language's walk checked, for the last test to hold the coverage to account. */
+const audited = new Map<KioskLanguage, Set<string>>();
+
+test.beforeAll(async () => {
+  test.setTimeout(600_000);
+  system = await startE2eSystem('accessibility', { kioskIdleTimeoutMs: IDLE_TIMEOUT_MS });
+});
+
+test.afterAll(async () => {
+  await system?.stop();
+});
+
+/**
+ * Buttons, links and form fields on the page that are smaller than a fingertip, as `name w×h`.
+ * Runs in the page; source text because this package is type-checked without the DOM library.
+ */
+const smallTargets = new Function(
+  'min',
+  `
+  const out = [];
+  const targets = 'button, a[href], input, select, textarea, [role="button"], [role="checkbox"], [role="radio"]';
+  for (const el of document.querySelectorAll(targets)) {
+    const r = el.getBoundingClientRect();
+    if (el.getClientRects().length === 0 || el.closest('[hidden]')) continue;
+    if (r.width < min || r.height < min) {
+      const name = el.getAttribute('data-display-mode') || el.className || el.tagName;
+      out.push(name + ' «' + (el.textContent || '').trim().slice(0, 30) + '» ' + Math.round(r.width) + '×' + Math.round(r.height));
+    }
+  }
+  return out;
+`,
+) as (min: number) => string[];
+
+/**
+ * axe-core's serious and critical findings (and, in high contrast, any text under 7:1), as readable
+ * lines. The demo panel is left out: a developer's tool that a real kiosk never shows, and with its
+ * long card list it would be most of axe's work.
+ */
+async function axeFindings(page: Page, highContrast: boolean): Promise<string[]> {
+  let builder = new AxeBuilder({ page }).exclude('[data-demo-panel]');
+  if (highContrast) builder = builder.options({ rules: { 'color-contrast-enhanced': { enabled: true } } });
+  const { violations } = await builder.analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || (highContrast && v.id === 'color-contrast-enhanced'))
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function setMode(page: Page, mode: 'largeText' | 'highContrast', on: boolean) {
+  const toggle = page.locator(`main.screen [data-display-mode="${mode}"]`);
+  if ((await toggle.getAttribute('aria-pressed')) !== String(on)) await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', String(on));
+}
+
+/** Both modes on or both off, switched from the screen's own header as a resident would. */
+async function setBothModes(page: Page, on: boolean) {
+  await setMode(page, 'largeText', on);
+  await setMode(page, 'highContrast', on);
+  await expect(page.locator('.kiosk')).toHaveClass(on ? /large-text high-contrast/ : /^kiosk( with-demo)?$/);
+}
+
+async function expectAccessible(page: Page, where: string, highContrast: boolean) {
+  expect(await axeFindings(page, highContrast), `axe on ${where}`).toEqual([]);
+  expect(await page.evaluate(smallTargets, MIN_TARGET_PX), `targets under ${MIN_TARGET_PX} px on ${where}`).toEqual([]);
+}
+
+/**
+ * The screen in the modes it came up in, then with both modes flipped: no serious axe finding and
+ * no small target in either. The modes are left flipped: the session keeps them, so the next screen
+ * comes up in them, and each screen is seen both ways with two touches instead of four.
+ */
+async function audit(page: Page, language: KioskLanguage, name: string) {
+  await expect(page.locator('main.screen')).toBeVisible();
+  await page.evaluate('document.fonts.ready.then(() => undefined)');
+  const on = (await page.locator('main.screen [data-display-mode="highContrast"]').getAttribute('aria-pressed')) === 'true';
+  await setBothModes(page, on);
+  await expectAccessible(page, `${language} ${name} (${on ? 'both modes' : 'default'})`, on);
+  await setBothModes(page, !on);
+  await expectAccessible(page, `${language} ${name} (${on ? 'default' : 'both modes'})`, !on);
+  audited.get(language)!.add(name);
+}
+
+/** Start, card, PIN: the screens up to the menu, each audited on the way. */
+async function signIn(page: Page, language: KioskLanguage, cardId: string, pin: string) {
+  const words = catalogs[language];
+  await page.getByRole('button', { name: words.idle.start, exact: true }).click();
+  await expect(screen(page, 'placeCard')).toBeVisible();
+  await audit(page, language, 'placeCard');
+  await page.locator(`[data-card-id="${cardId}"]`).click();
+  await expect(screen(page, 'pin')).toBeVisible();
+  await audit(page, language, 'pin');
+  await enterPin(page, pin, words);
+  await expect(screen(page, 'menu')).toBeVisible();
+}
+
+/** A 住民票の写し from the menu: each option step, the payment and the done screen, then finish. */
+async function issueAndFinish(page: Page, language: KioskLanguage) {
+  const words = catalogs[language];
+  await page.locator('[data-certificate-type="residenceRecord"]').click();
+  await walkOptionsWithDefaults(page, words, (step) => audit(page, language, `options-${step}`));
+  await audit(page, language, 'payment');
+  await page.locator('button[data-yen="500"]').click();
+  await expect(screen(page, 'done')).toBeVisible({ timeout: 30_000 });
+  await audit(page, language, 'done');
+  await page.getByRole('button', { name: words.done.finish, exact: true }).click();
+  await expect(screen(page, 'idle')).toBeVisible();
+  await page.locator('[data-demo-panel] .demo-remove').click();
+}
+
+/** A card whose PIN is locked: refused before any PIN, and taking it away ends the session. */
+async function refusedCard(page: Page, language: KioskLanguage) {
+  await page.getByRole('button', { name: catalogs[language].idle.start, exact: true }).click();
+  await page.locator('[data-card-id="card-edge-locked"]').click();
+  await expect(screen(page, 'refused')).toBeVisible();
+  await audit(page, language, 'refused');
+  await page.locator('[data-demo-panel] .demo-remove').click();
+  await expect(screen(page, 'idle')).toBeVisible();
+}
+
+/** The ordinary resident pays for a 住民票の写し while the printer is broken: the error screen, with the money back. */
+async function printFailure(page: Page, language: KioskLanguage) {
+  const words = catalogs[language];
+  const card = cardOf(system, system.demo.featured.ordinary);
+  await page.getByRole('button', { name: words.idle.start, exact: true }).click();
+  await page.locator(`[data-card-id="${card.cardId}"]`).click();
+  await enterPin(page, card.pin, words);
+  await page.locator('[data-certificate-type="residenceRecord"]').click();
+  await walkOptionsWithDefaults(page, words);
+  await withBrokenPrinter(system, async () => {
+    await page.locator('button[data-yen="500"]').click();
+    await expect(screen(page, 'error')).toBeVisible({ timeout: 30_000 });
+  });
+}
+
+/** The 本籍地 registration's confirmation (left with Back), and in the last language the application itself. */
+async function domicileScreens(page: Page, language: KioskLanguage, apply: boolean) {
+  const words = catalogs[language];
+  const card = cardOf(system, system.demo.featured.domicileInOtherServedMunicipality);
+  await page.getByRole('button', { name: words.idle.start, exact: true }).click();
+  await page.locator(`[data-card-id="${card.cardId}"]`).click();
+  await enterPin(page, card.pin, words);
+  await expect(screen(page, 'menu')).toBeVisible();
+  await audit(page, language, 'menu-domicile-offer');
+  await page.getByTestId('apply-domicile-registration').click();
+  await expect(screen(page, 'domicileConfirm')).toBeVisible();
+  await audit(page, language, 'domicileConfirm');
+  if (apply) {
+    await page.getByTestId('confirm-domicile-registration').click();
+    await expect(screen(page, 'domicileApplied')).toBeVisible({ timeout: 30_000 });
+    await audit(page, language, 'domicileApplied');
+    await page.getByRole('button', { name: words.done.finish, exact: true }).click();
+  } else {
+    await screen(page, 'domicileConfirm')
+      .getByRole('button', { name: new RegExp(words.common.back) })
+      .click();
+    await expect(screen(page, 'menu')).toBeVisible();
+    await screen(page, 'menu')
+      .getByRole('button', { name: new RegExp(words.common.cancel) })
+      .click();
+  }
+  await expect(screen(page, 'idle')).toBeVisible();
+  await page.locator('[data-demo-panel] .demo-remove').click();
+}
+
+const languages = ['ja', 'en', 'zh', 'ko', 'vi', 'pt'] as const satisfies readonly KioskLanguage[];
+
+for (const language of languages) {
+  test(`every screen in ${language}: no serious axe finding, no target under 44 px, with and without both modes`, async ({ page }) => {
+    test.setTimeout(300_000);
+    audited.set(language, new Set());
+    await openKiosk(page, system);
+    await page.locator(`.language-choice button[lang="${language}"]`).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    await audit(page, language, 'idle');
+
+    // The foreign resident's menu has refused items (no 戸籍) beside the available ones.
+    const foreign = cardOf(system, system.demo.featured.foreignResident);
+    await signIn(page, language, foreign.cardId, foreign.pin);
+    await audit(page, language, 'menu');
+    await issueAndFinish(page, language);
+    await page.locator(`.language-choice button[lang="${language}"]`).click();
+
+    await refusedCard(page, language);
+    await page.locator(`.language-choice button[lang="${language}"]`).click();
+
+    await printFailure(page, language);
+    await audit(page, language, 'error');
+    await page.getByRole('button', { name: catalogs[language].error.finish, exact: true }).click();
+    await expect(screen(page, 'idle')).toBeVisible();
+    await page.locator('[data-demo-panel] .demo-remove').click();
+    await page.locator(`.language-choice button[lang="${language}"]`).click();
+
+    await domicileScreens(page, language, language === languages.at(-1));
+  });
+}
+
+test('every language’s walk reached the same screens', () => {
+  const screens = [...audited.values()].map((names) => [...names].filter((n) => n !== 'domicileApplied').sort());
+  expect(screens).toHaveLength(languages.length);
+  for (const names of screens) expect(names).toEqual(screens[0]);
+  expect(screens[0]).toEqual(
+    expect.arrayContaining(['idle', 'placeCard', 'pin', 'menu', 'options-scope', 'payment', 'done', 'refused', 'error', 'domicileConfirm']),
+  );
+});
+
+test('the modes chosen by one resident are gone for the next, and both can be on at once', async ({ page }) => {
+  await openKiosk(page, system);
+  await setMode(page, 'highContrast', true);
+  await setMode(page, 'largeText', true);
+  const card = cardOf(system, system.demo.featured.ordinary);
+  await page.getByRole('button', { name: catalogs.ja.idle.start, exact: true }).click();
+  await page.locator(`[data-card-id="${card.cardId}"]`).click();
+  await expect(screen(page, 'pin')).toBeVisible();
+  // Remembered across screens: the PIN pad came up in both modes.
+  await expect(page.locator('.kiosk')).toHaveClass(/large-text high-contrast/);
+  await expect(page.locator('main.screen [data-display-mode="largeText"]')).toHaveAttribute('aria-pressed', 'true');
+  // The larger text is larger: the heading's type grew by the mode's factor.
+  const headingPx = async () =>
+    Number(await page.evaluate(`parseFloat(getComputedStyle(document.querySelector('main.screen h1')).fontSize)`));
+  const largeHeading = await headingPx();
+  await setMode(page, 'largeText', false);
+  const heading = await headingPx();
+  expect(heading).toBeGreaterThan(0);
+  expect(largeHeading).toBeGreaterThanOrEqual(heading * 1.25);
+  await setMode(page, 'largeText', true);
+  await screen(page, 'pin')
+    .getByRole('button', { name: new RegExp(catalogs.ja.common.cancel) })
+    .click();
+  await expect(screen(page, 'idle')).toBeVisible();
+  await expect(page.locator('.kiosk')).toHaveClass(/^kiosk( with-demo)?$/);
+  await expect(page.locator('main.screen [data-display-mode="highContrast"]')).toHaveAttribute('aria-pressed', 'false');
+  expect((await kioskView(page, system)).display, 'the previous resident’s display modes outlived their session').toBeUndefined();
+  await page.locator('[data-demo-panel] .demo-remove').click();
+});
+
+test('the idle warning counts down in an alert dialog, and continue keeps the session', async ({ page }) => {
+  test.setTimeout(120_000);
+  const words = catalogs.en;
+  await openKiosk(page, system);
+  await page.locator('.language-choice button[lang="en"]').click();
+  const card = cardOf(system, system.demo.featured.ordinary);
+  await page.getByRole('button', { name: words.idle.start, exact: true }).click();
+  await page.locator(`[data-card-id="${card.cardId}"]`).click();
+  await enterPin(page, card.pin, words);
+  await expect(screen(page, 'menu')).toBeVisible();
+
+  // Untouched: the warning comes (after 15 s of the 45), with the seconds left, counting down.
+  const dialog = page.getByRole('alertdialog', { name: words.idleWarning.heading });
+  await expect(dialog).toBeVisible({ timeout: IDLE_TIMEOUT_MS });
+  const countdown = dialog.getByTestId('idle-countdown');
+  const first = Number(await countdown.getAttribute('data-seconds-left'));
+  expect(first).toBeGreaterThan(20);
+  expect(first).toBeLessThanOrEqual(30);
+  await expect(countdown).toHaveText(words.idleWarning.secondsLeft.replace('{{count}}', String(first)));
+  await expect(countdown).not.toHaveAttribute('data-seconds-left', String(first), { timeout: 5_000 });
+  expect(Number(await countdown.getAttribute('data-seconds-left'))).toBeLessThan(first);
+  await expect(page.getByTestId('idle-announcement')).toHaveText(new RegExp(words.idleWarning.heading));
+  const continueButton = dialog.getByRole('button', { name: words.idleWarning.continue, exact: true });
+  await expect(continueButton).toBeFocused();
+  expect(await axeFindings(page, false), 'axe with the idle warning open').toEqual([]);
+  expect(await page.evaluate(smallTargets, MIN_TARGET_PX)).toEqual([]);
+  // The screen behind is out of reach while the dialog shows.
+  await expect(screen(page, 'menu')).toHaveAttribute('inert', '');
+
+  await continueButton.click();
+  await expect(dialog).toHaveCount(0);
+  await expect(screen(page, 'menu')).toBeVisible();
+  await expect(screen(page, 'menu')).not.toHaveAttribute('inert', '');
+  expect((await kioskView(page, system)).screen).toBe('menu');
+  await screen(page, 'menu')
+    .getByRole('button', { name: new RegExp(words.common.cancel) })
+    .click();
+  await expect(screen(page, 'idle')).toBeVisible();
+  await page.locator('[data-demo-panel] .demo-remove').click();
+});
