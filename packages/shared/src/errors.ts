@@ -64,6 +64,18 @@ export const errorCatalog = {
     ja: 'カードを読み取れませんでした。カードを置き直してください。',
     en: 'The card could not be read. Please place it again.',
   },
+  CARD_PHONE_DECLINED: {
+    audience: 'resident',
+    status: 401,
+    ja: 'iPhoneで本人確認が行われませんでした。はじめからやり直してください。',
+    en: 'You did not confirm on your iPhone. Please start again.',
+  },
+  CARD_PHONE_TIMEOUT: {
+    audience: 'resident',
+    status: 408,
+    ja: 'iPhoneでの本人確認が時間内に行われませんでした。はじめからやり直してください。',
+    en: 'The confirmation on your iPhone did not arrive in time. Please start again.',
+  },
 
   // --- resident authentication (center) ---
   AUTH_CHALLENGE_UNKNOWN: {

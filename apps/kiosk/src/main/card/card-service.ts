@@ -8,6 +8,7 @@
  * an operation is handled by the rule in lift-and-return.ts: read again if nothing was spent and
  * it is the same card, otherwise the operation ends; two cards are never mixed in one.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MadoguchiError, type TokenType } from '@madoguchi/shared';
 import { atrInterface } from './atr.js';
 import { deadline, untilAborted } from './deadline.js';
@@ -51,6 +52,11 @@ export interface CardService {
   readCardInfo(options?: CardCallOptions): Promise<CardInfo>;
   /** Throws MadoguchiError (CardPinWrongError for CARD_PIN_WRONG, with triesLeft). Always wipes `pin`. */
   authenticate(pin: PinBuffer, challenge: Uint8Array, options?: CardCallOptions): Promise<CardAuthentication>;
+  /**
+   * An iPhone token: no PIN; the signature comes once the holder confirms on the phone. Throws
+   * CARD_PHONE_DECLINED or CARD_PHONE_TIMEOUT (after `phoneConfirmationMs`), or as `authenticate`.
+   */
+  authenticateOnPhone(challenge: Uint8Array, options?: CardCallOptions): Promise<CardAuthentication>;
   close(): Promise<void>;
 }
 
@@ -66,6 +72,10 @@ export interface CardCallOptions {
  */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 export const DEFAULT_OPERATION_TIMEOUT_MS = 5000;
+/** How long an iPhone's holder has to confirm on the phone: time to find the prompt, look at it, or type the phone's passcode. */
+export const DEFAULT_PHONE_CONFIRMATION_MS = 60_000;
+/** How often the kiosk asks an iPhone again while its prompt is open (each ask is one short APDU). */
+export const DEFAULT_PHONE_POLL_MS = 250;
 
 export interface CardServiceOptions {
   transport: CardTransport;
@@ -79,6 +89,10 @@ export interface CardServiceOptions {
   operationTimeoutMs?: number;
   /** How long a card lifted during an operation may stay away (default DEFAULT_CARD_RETURN_MS, within the budget). */
   cardReturnMs?: number;
+  /** How long an iPhone's holder may take to confirm (default DEFAULT_PHONE_CONFIRMATION_MS), on top of the operation's budget. */
+  phoneConfirmationMs?: number;
+  /** Pause between two asks while the phone's prompt is open (default DEFAULT_PHONE_POLL_MS). */
+  phonePollMs?: number;
 }
 
 /** One card operation: what it runs on each try, whether it may spend a PIN try, how its session ends. */
@@ -87,6 +101,8 @@ interface Operation<T> {
   kind: 'reading' | 'authenticating';
   work: (client: JpkiClient, card: StepCard) => Promise<T>;
   disconnect: { reset: boolean };
+  /** The operation's own budget when it is not the service's (waiting on a phone's holder). */
+  budgetMs?: number;
 }
 
 /** What one operation's tries share. */
@@ -106,6 +122,10 @@ export function createCardService(options: CardServiceOptions): CardService {
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   const cardReturnMs = options.cardReturnMs ?? DEFAULT_CARD_RETURN_MS;
+  const phone = {
+    confirmationMs: options.phoneConfirmationMs ?? DEFAULT_PHONE_CONFIRMATION_MS,
+    pollMs: options.phonePollMs ?? DEFAULT_PHONE_POLL_MS,
+  };
   const listeners = new Listeners<CardServiceEvents>();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -132,11 +152,8 @@ export function createCardService(options: CardServiceOptions): CardService {
     const onCallerAbort = () => cancelled.abort(new MadoguchiError('CARD_ERROR', `${name}: abandoned by the session`));
     if (callerSignal?.aborted) onCallerAbort();
     else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    const budget = deadline(
-      operationTimeoutMs,
-      () => new MadoguchiError('CARD_ERROR', `${name}: over the ${operationTimeoutMs} ms budget`),
-      cancelled.signal,
-    );
+    const budgetMs = operation.budgetMs ?? operationTimeoutMs;
+    const budget = deadline(budgetMs, () => new MadoguchiError('CARD_ERROR', `${name}: over the ${budgetMs} ms budget`), cancelled.signal);
     const { signal } = budget;
     const run = async (): Promise<T> => {
       if (closed) throw new MadoguchiError('CARD_READER_UNAVAILABLE', 'card service closed');
@@ -216,6 +233,18 @@ export function createCardService(options: CardServiceOptions): CardService {
         callOptions?.signal,
       ).finally(() => pin.wipe()); // abandoned, the caller hears of it before the work has unwound
     },
+
+    authenticateOnPhone: (challenge, callOptions) =>
+      exclusive(
+        {
+          name: 'authenticateOnPhone',
+          kind: 'authenticating',
+          work: (client, card) => authenticateOnPhoneWith(client, card, challenge, phone),
+          disconnect: { reset: true },
+          budgetMs: operationTimeoutMs + phone.confirmationMs,
+        },
+        callOptions?.signal,
+      ),
 
     close: async () => {
       closed = true;
@@ -297,6 +326,8 @@ async function readCardInfoWith(client: JpkiClient, card: StepCard, log: CardLog
   const tokenType = await client.readTokenType();
   const authCertificateDer = tokenType === 'android' ? null : await readCertificateOrNull(client);
   card.identify(authCertificateDer);
+  // An iPhone has no PIN at the reader (its holder confirms on the phone): no counter to show.
+  if (tokenType === 'iphone') return { tokenType, authCertificateDer, pinTriesLeft: null };
   const counter = await client.pinCounter();
   if (counter.kind === 'verified') log('card.pinCounterUnknown', { reason: 'empty VERIFY answered 9000' });
   const pinTriesLeft = counter.kind === 'triesLeft' ? counter.triesLeft : counter.kind === 'locked' ? 0 : null;
@@ -324,6 +355,34 @@ async function authenticateWith(client: JpkiClient, card: StepCard, pin: PinBuff
   if (!beforePin) card.identify(certificate);
   const signature = await client.signChallenge(challenge);
   return { authCertificateDer: certificate, signature, tokenType };
+}
+
+/**
+ * An iPhone: the same challenge and signature as a card, with no PIN sent. The certificate must be
+ * the one the reading found; the phone's prompt opens at the first SIGNATURE, so the step never
+ * runs again after it (a second prompt would be a second question to the holder).
+ */
+async function authenticateOnPhoneWith(
+  client: JpkiClient,
+  card: StepCard,
+  challenge: Uint8Array,
+  phone: { confirmationMs: number; pollMs: number },
+): Promise<CardAuthentication> {
+  await client.selectAp();
+  const tokenType = await client.readTokenType();
+  if (tokenType !== 'iphone') throw new MadoguchiError('CARD_ERROR', `authenticateOnPhone: a ${tokenType} token takes the PIN`);
+  const certificate = await client.readCertificate();
+  card.identify(certificate);
+  card.commit();
+  const until = performance.now() + phone.confirmationMs;
+  for (;;) {
+    const answer = await client.signChallengeOnPhone(challenge);
+    if (answer.kind === 'signed') return { authCertificateDer: certificate, signature: answer.signature, tokenType };
+    if (answer.kind === 'declined') throw new MadoguchiError('CARD_PHONE_DECLINED', 'sign: declined on the phone');
+    if (performance.now() >= until)
+      throw new MadoguchiError('CARD_PHONE_TIMEOUT', `sign: no confirmation within ${phone.confirmationMs} ms`);
+    await sleep(phone.pollMs);
+  }
 }
 
 /**

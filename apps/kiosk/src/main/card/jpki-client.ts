@@ -36,6 +36,11 @@ const TOKEN_LABELS: readonly [string, TokenType][] = [
   ['JPKIAPIOSTOKEN', 'iphone'],
 ];
 
+const SW_PHONE_WAITING = 0x6985;
+const SW_PHONE_DECLINED = 0x6982;
+
+export type PhoneSignature = { kind: 'signed'; signature: Uint8Array } | { kind: 'waiting' } | { kind: 'declined' };
+
 /** What an empty VERIFY tells: tries left, locked, or "already verified" (no count given). */
 export type PinCounter = Exclude<PinStatus, { kind: 'unexpected' }>;
 
@@ -167,13 +172,29 @@ export class JpkiClient {
 
   /** Signs DigestInfo(SHA-256(challenge)) with the user-authentication key (needs a verified PIN). */
   async signChallenge(challenge: Uint8Array): Promise<Uint8Array> {
+    const { data, sw } = await this.sign(challenge);
+    if (sw !== SW_OK) throw statusWordError('sign', sw);
+    return checkedSignature(data);
+  }
+
+  /**
+   * One SIGNATURE on an iPhone, which takes no PIN: 6985 while the phone asks its holder (Face ID or
+   * the phone's passcode), 6982 once they decline (docs/jpki-card.md#token-types).
+   */
+  async signChallengeOnPhone(challenge: Uint8Array): Promise<PhoneSignature> {
+    const { data, sw } = await this.sign(challenge);
+    if (sw === SW_PHONE_WAITING) return { kind: 'waiting' };
+    if (sw === SW_PHONE_DECLINED) return { kind: 'declined' };
+    if (sw !== SW_OK) throw statusWordError('sign', sw);
+    return { kind: 'signed', signature: checkedSignature(data) };
+  }
+
+  private async sign(challenge: Uint8Array): Promise<ResponseApdu> {
     const sw = await this.selectEf(EF_AUTH_KEY);
     if (sw !== SW_OK) throw statusWordError('selectFile', sw);
     const digest = createHash('sha256').update(challenge).digest();
     const digestInfo = concat(SHA256_DIGEST_INFO_PREFIX, digest);
-    const signature = await this.expectOk('sign', Uint8Array.from([0x80, 0x2a, 0x00, 0x80, digestInfo.length, ...digestInfo, 0x00]));
-    if (signature.length !== 256) throw new MadoguchiError('CARD_ERROR', `sign: ${signature.length}-byte signature`);
-    return signature;
+    return this.command(Uint8Array.from([0x80, 0x2a, 0x00, 0x80, digestInfo.length, ...digestInfo, 0x00]));
   }
 }
 
@@ -196,6 +217,11 @@ export function derTotalLength(head: Uint8Array): number | undefined {
   let length = 0;
   for (let i = 0; i < count; i++) length = length * 256 + head[2 + i]!;
   return 2 + count + length;
+}
+
+function checkedSignature(signature: Uint8Array): Uint8Array {
+  if (signature.length !== 256) throw new MadoguchiError('CARD_ERROR', `sign: ${signature.length}-byte signature`);
+  return signature;
 }
 
 function split(answer: Uint8Array): ResponseApdu {
