@@ -123,15 +123,20 @@ forEachDatabase((databases) => {
     beforeAll(async () => {
       con = await startConsoleCenter(await databases.fresh());
       [own, other] = con.center.demo.batch.municipalities!.map((m) => m.code) as [string, string];
-      for (const role of staffRoles) {
-        const municipalityCode = role === 'municipalityAdministrator' || role === 'municipalityClerk' ? own : null;
-        clients.set(role, await con.signIn(await con.createStaffAccount({ role, municipalityCode })));
-      }
+      // The accounts and sign-ins are independent of each other: side by side.
+      const [otherClerk] = await Promise.all([
+        con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: other }),
+        ...staffRoles.map(async (role) => {
+          const municipalityCode = role === 'municipalityAdministrator' || role === 'municipalityClerk' ? own : null;
+          clients.set(role, await con.signIn(await con.createStaffAccount({ role, municipalityCode })));
+        }),
+      ]);
       const operator = clients.get('operator')!;
-      const otherClerk = await con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: other });
-      const token = await operator.call('createApiToken', { params: { municipalityCode: other }, body: { label: 'other' } });
-      const outage = await operator.call('declareOutage', fixtures.declareOutage(other, {} as Ids));
-      const pending = await operator.call('domicileRegistrations', { params: { municipalityCode: other }, query: { status: 'pending' } });
+      const [token, outage, pending] = await Promise.all([
+        operator.call('createApiToken', { params: { municipalityCode: other }, body: { label: 'other' } }),
+        operator.call('declareOutage', fixtures.declareOutage(other, {} as Ids)),
+        operator.call('domicileRegistrations', { params: { municipalityCode: other }, query: { status: 'pending' } }),
+      ]);
       const registrations = (pending.body as { registrations?: { registrationId: string }[] }).registrations ?? [];
       otherIds = {
         staffId: otherClerk.staffId,
@@ -196,10 +201,8 @@ forEachDatabase((databases) => {
         [clerk, 'approveDomicileRegistration'],
         [clerk, 'rejectDomicileRegistration'],
       ];
-      for (const [client, name] of probes) {
-        const res = await call(client, name, own, otherIds);
-        expect([res.status, codeOf(res.body)], name).toEqual([404, 'NOT_FOUND']);
-      }
+      const answers = await Promise.all(probes.map(([client, name]) => call(client, name, own, otherIds)));
+      answers.forEach((res, i) => expect([res.status, codeOf(res.body)], probes[i]![1]).toEqual([404, 'NOT_FOUND']));
       expect(await digestOfAllTables(con)).toEqual(before);
     });
   });

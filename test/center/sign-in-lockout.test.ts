@@ -11,11 +11,9 @@
  * A locked key is refused before any password is checked and counts nothing; an attempt is charged
  * before its password is checked, so attempts in flight at once cannot get past a limit.
  *
- * The accounts' passwords are stored with a light scrypt work factor (the center verifies a hash
- * with the parameters stored in it): the hundreds of wrong guesses here then cost milliseconds
- * each instead of a tenth of a second or more, and the file stays fast on a busy machine.
+ * The harness's accounts have a light scrypt work factor (console-harness.ts): the hundreds of
+ * wrong guesses here then cost milliseconds each, and the file stays fast on a busy machine.
  */
-import { randomBytes, scryptSync } from 'node:crypto';
 import { Agent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consolePath } from '@madoguchi/shared';
@@ -51,19 +49,7 @@ forEachDatabase((databases) => {
         .map((r) => JSON.parse(r.detail_json ?? '{}') as { staffId: string | null; reason: string })
         .filter((d) => d.staffId === staffId);
 
-    /** A staff account whose stored hash has N = 2^10 (see the header). */
-    const lightAccount = async (role: StaffRole = 'municipalityClerk') => {
-      const account = await con.createStaffAccount({ role, municipalityCode: mun });
-      const salt = randomBytes(16);
-      const hash = scryptSync(account.password.normalize('NFC'), salt, 32, { N: 1024, r: 8, p: 1 });
-      const stored = ['scrypt', 1024, 8, 1, salt.toString('base64url'), hash.toString('base64url')].join('$');
-      await con.center.database.db
-        .updateTable('staff_users')
-        .set({ password_hash: stored })
-        .where('staff_id', '=', account.staffId)
-        .execute();
-      return account;
-    };
+    const newAccount = (role: StaffRole = 'municipalityClerk') => con.createStaffAccount({ role, municipalityCode: mun });
 
     beforeAll(async () => {
       con = await startConsoleCenter(await databases.fresh());
@@ -75,7 +61,7 @@ forEachDatabase((databases) => {
     });
 
     it('lets the clerk in from their own desk while an attacker elsewhere keeps failing on their login id', async () => {
-      const clerk = await lightAccount();
+      const clerk = await newAccount();
       const attacker = '127.0.0.2';
       const desk = '127.0.0.3';
       for (let round = 0; round < 3; round++) {
@@ -92,7 +78,7 @@ forEachDatabase((databases) => {
     });
 
     it('counts attempts in flight at once: of 10 parallel guesses, 5 are checked and 5 refused as locked', async () => {
-      const clerk = await lightAccount();
+      const clerk = await newAccount();
       const guesses = await Promise.all(Array.from({ length: 10 }, (_, i) => signInFrom('127.0.0.4', clerk, `parallel guess ${i}`)));
       expect(outcomes(guesses).sort()).toEqual([...Array(5).fill('401 SIGN_IN_FAILED'), ...Array(5).fill('429 SIGN_IN_LOCKED')]);
       const rows = await refusedRows(clerk.staffId);
@@ -102,7 +88,7 @@ forEachDatabase((databases) => {
 
     it('locks an address after 30 failures on any login ids, that address only, for 15 minutes', async () => {
       const noisy = '127.0.1.1';
-      const [clerk, ...others] = (await Promise.all(Array.from({ length: 7 }, () => lightAccount()))) as [StaffAccount, ...StaffAccount[]];
+      const [clerk, ...others] = (await Promise.all(Array.from({ length: 7 }, () => newAccount()))) as [StaffAccount, ...StaffAccount[]];
       // Five wrong guesses on each of six accounts: thirty, and no pair reaches its own lock first.
       const failures = await Promise.all(others.flatMap((a) => Array.from({ length: 5 }, (_, i) => signInFrom(noisy, a, `wrong ${i}`))));
       expect(new Set(outcomes(failures))).toEqual(new Set(['401 SIGN_IN_FAILED']));
@@ -114,7 +100,7 @@ forEachDatabase((databases) => {
     });
 
     it('locks the account at every address after 100 failures from many addresses, and lifts it within 30 minutes', async () => {
-      const victim = await lightAccount('municipalityAdministrator');
+      const victim = await newAccount('municipalityAdministrator');
       const addresses = Array.from({ length: 20 }, (_, i) => `127.0.2.${i + 1}`);
       const failures = await Promise.all(
         addresses.flatMap((address) => Array.from({ length: 5 }, (_, i) => signInFrom(address, victim, `spread ${address} ${i}`))),

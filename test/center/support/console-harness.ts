@@ -14,7 +14,10 @@
  * @madoguchi/center) with a random login id, password and TOTP secret, and returns them. signIn
  * signs in through POST /console/api/v1/session with a TOTP code computed from the center's test
  * clock; `call` carries the session cookie and, on state-changing routes, the CSRF header. Sign in
- * once per role and reuse the client: each sign-in costs a scrypt check (about 0.1 s).
+ * once per role and reuse the client. The accounts' passwords are hashed with a light scrypt work
+ * factor (TEST_PASSWORD_PARAMETERS): a full one costs 0.1 s per hash and per sign-in on an idle
+ * machine and seconds on a busy one, and no console test is about the work factor
+ * (apps/center/src/staff/passwords.test.ts is).
  *
  * A TOTP code is accepted once per 30-second step, and the test clock stands still, so a second
  * sign-in of the same account in a test would be refused as a replay: signIn clears the account's
@@ -88,6 +91,9 @@ export interface ConsoleCenter {
 }
 
 let accountCounter = 0;
+
+/** scrypt N = 2^10 (1 MiB): see the header. The center verifies each hash with its own parameters. */
+const TEST_PASSWORD_PARAMETERS = { N: 2 ** 10, r: 8, p: 1 };
 
 /** A bare HTTPS request to the center (any method, headers, optional client certificate). */
 export function consoleRequest(
@@ -192,7 +198,11 @@ export async function createStaffAccount(
   const password = `pw-${randomBytes(12).toString('base64url')}`;
   const totpSecret = newTotpSecret();
   const municipalityCode = account.municipalityCode ?? null;
-  const { staffId } = await createEnrolledStaff(database, { loginId, role: account.role, municipalityCode, password, totpSecret }, now);
+  const { staffId } = await createEnrolledStaff(
+    database,
+    { loginId, role: account.role, municipalityCode, password, totpSecret, passwordParameters: TEST_PASSWORD_PARAMETERS },
+    now,
+  );
   return { staffId, loginId, password, totpSecret, role: account.role, municipalityCode };
 }
 

@@ -10,7 +10,7 @@ import { appendAudit } from '../audit/chain.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { StaffUsersTable } from '../db/tables/staff.js';
-import { hashSecret } from './passwords.js';
+import { hashSecret, type ScryptParameters } from './passwords.js';
 import { newId, randomToken, sha256Hex } from './secrets.js';
 import { endSessionsOf } from './sessions.js';
 
@@ -131,13 +131,16 @@ export function mayAssign(actor: StaffScope, role: StaffRole, municipalityCode: 
 /**
  * An active account with a known password and TOTP secret, for the demo and tests (the demo
  * operator, the demo municipality administrator): production accounts enrol through their link.
+ * Tests may pass a lighter work factor (`passwordParameters`): every sign-in of the account then
+ * costs milliseconds instead of a full scrypt check, the same code path (hashes are verified with
+ * the parameters stored in them).
  */
 export async function createEnrolledStaff(
   database: CenterDatabase,
-  staff: NewStaff & { password: string; totpSecret: string },
+  staff: NewStaff & { password: string; totpSecret: string; passwordParameters?: ScryptParameters },
   now: Date = new Date(),
 ): Promise<{ staffId: string }> {
-  const passwordHash = await hashSecret(staff.password);
+  const passwordHash = await hashSecret(staff.password, staff.passwordParameters);
   return writeTransaction(database, async (trx) => {
     await checkNewStaff(trx, staff);
     const row = await insertStaff(trx, staff, null, now, { passwordHash, totpSecret: staff.totpSecret });
