@@ -1,8 +1,8 @@
 /**
  * A kiosk in its own process for the journal crash tests (test/kiosk/journal-crash-recovery.test.ts):
  * the real session, card service over the in-process reader with a virtual card, center client
- * (mutual TLS to the test's center), spool printer and journal. Its cash unit writes every coin in
- * and every payout to a file (fsync'd), as a real unit's counters survive a power cut.
+ * (mutual TLS to the test's center), spool printer and journal. Its cash unit counts every coin in
+ * and every payout on disk (counting-cash-device.ts), as a real unit's counters survive a power cut.
  *
  *   run:     one resident buys copies of 住民票の写し, paying more than the fee (change due). The
  *            journal's crash point (MADOGUCHI_JOURNAL_CRASH_AT) may SIGKILL it on the way.
@@ -10,15 +10,14 @@
  *
  * Configuration comes as JSON in MADOGUCHI_JOURNAL_CHILD; it prints one JSON line at the end.
  */
-import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
-import { yen, type Yen } from '@madoguchi/shared';
 import { createCardService, createVirtualReader } from '@madoguchi/kiosk/card';
 import { createCenterClient } from '@madoguchi/kiosk/center-client';
 import { recoverUnfinished, TransactionJournal } from '@madoguchi/kiosk/journal';
 import { SpoolPrinter } from '@madoguchi/kiosk/printer';
 import { KioskSession } from '@madoguchi/kiosk/session';
+import { CountingCashDevice } from './counting-cash-device.js';
 
 export interface JournalChildConfig {
   mode: 'run' | 'recover';
@@ -34,33 +33,6 @@ export interface JournalChildConfig {
   cashLog: string;
   copies: number;
   insertYen: number;
-}
-
-/** The cash unit's counters: one line per movement, on disk before the call returns. */
-class CountingCashDevice {
-  private readonly listeners = new Set<(amount: Yen) => void>();
-  constructor(private readonly file: string) {}
-
-  on(_event: 'inserted', listener: (amount: Yen) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  insert(amount: number): void {
-    this.count({ in: amount });
-    for (const l of this.listeners) l(yen(amount));
-  }
-
-  payOut(amount: Yen, reason: string): void {
-    this.count({ out: amount, reason });
-  }
-
-  private count(line: object): void {
-    appendFileSync(this.file, JSON.stringify(line) + '\n');
-    const fd = openSync(this.file, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-  }
 }
 
 const config = JSON.parse(process.env.MADOGUCHI_JOURNAL_CHILD ?? '{}') as JournalChildConfig;

@@ -14,6 +14,8 @@ import type { Printer } from './printer/printer.js';
 import { SpoolPrinter } from './printer/spool-printer.js';
 import { SimulatedCashDevice, type CashDevice } from './payment/cash-device.js';
 import type { CardTransport } from './card/transport.js';
+import type { DemoCardPort } from './session/ports.js';
+import { openKioskJournal, type KioskJournal } from './journal/journal-service.js';
 
 export interface KioskConfig {
   center: {
@@ -32,6 +34,14 @@ export interface KioskConfig {
   printer?: { kind: 'cups'; printerUri: string; jobDeadlineMs?: number };
   reader: { kind: 'pcsc'; readerName?: string } | { kind: 'demo'; cardsStateDir: string };
   idleTimeoutMs?: number;
+  /**
+   * The kiosk's own state directory (0700): the journal of money and print steps (journal/), read
+   * at start to settle what a crash left unfinished. Without it there is no journal: a crash would
+   * leave escrow unreturned and print results unsent.
+   */
+  stateDir?: string;
+  /** How often print results the center has not taken yet are sent again (default 30 s). */
+  printResultRetryMs?: number;
 }
 
 export interface KioskMain {
@@ -68,21 +78,7 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
     ca: readFileSync(config.center.caFile, 'utf8'),
   });
 
-  let transport: CardTransport;
-  let demo;
-  if (config.reader.kind === 'demo') {
-    const reader = createVirtualReader();
-    transport = reader.transport;
-    // Loaded only here: the demo reader is the one user of the test-only card simulator, which the
-    // production bundle leaves out (apps/kiosk/build-electron.mjs).
-    const { createDemoCards } = await import('./demo/demo-cards.js');
-    demo = createDemoCards(config.reader.cardsStateDir, reader);
-  } else {
-    const { createPcscTransport } = await import('./card/pcsc-transport.js');
-    // The configured name is matched literally (a reader name has regex metacharacters such as parentheses).
-    const name = config.reader.readerName;
-    transport = createPcscTransport(name ? { readerName: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) } : {});
-  }
+  const { transport, demo } = await openReader(config.reader);
   const card = createCardService({ transport, log: (event, fields) => log(event, scrub(fields)) });
 
   // The key that signs document bindings: pinned from a file when configured, otherwise fetched once
@@ -95,26 +91,55 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
     return bindingKey;
   };
 
-  const session = new KioskSession({
-    card,
-    center,
-    printer,
-    centerPublicKey,
-    ...(cash ? { cash } : {}),
-    ...(demo ? { demo } : {}),
-    ...(demoCash ? { demoCash } : {}),
-    log,
-    ...(config.idleTimeoutMs ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
-  });
+  let journal: KioskJournal | undefined;
+  if (config.stateDir)
+    journal = await openKioskJournal({
+      stateDir: config.stateDir,
+      center,
+      cash,
+      log,
+      ...(config.printResultRetryMs ? { retryMs: config.printResultRetryMs } : {}),
+    });
+  else log('no stateDir: this kiosk keeps no journal of money and print steps');
+
+  const session = new KioskSession(
+    {
+      card,
+      center,
+      printer,
+      centerPublicKey,
+      ...(cash ? { cash } : {}),
+      ...(demo ? { demo } : {}),
+      ...(demoCash ? { demoCash } : {}),
+      log,
+      ...(config.idleTimeoutMs ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
+    },
+    journal ? { journal: journal.journal } : {},
+  );
   return {
     session,
     async close() {
       session.close();
       await card.close();
       await transport.close();
+      journal?.close();
       center.close();
     },
   };
+}
+
+async function openReader(reader: KioskConfig['reader']): Promise<{ transport: CardTransport; demo?: DemoCardPort }> {
+  if (reader.kind === 'demo') {
+    const virtualReader = createVirtualReader();
+    // Loaded only here: the demo reader is the one user of the test-only card simulator, which the
+    // production bundle leaves out (apps/kiosk/build-electron.mjs).
+    const { createDemoCards } = await import('./demo/demo-cards.js');
+    return { transport: virtualReader.transport, demo: createDemoCards(reader.cardsStateDir, virtualReader) };
+  }
+  const { createPcscTransport } = await import('./card/pcsc-transport.js');
+  // The configured name is matched literally (a reader name has regex metacharacters such as parentheses).
+  const name = reader.readerName;
+  return { transport: createPcscTransport(name ? { readerName: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) } : {}) };
 }
 
 function scrub(fields: Record<string, unknown> | undefined): Record<string, string | number | boolean | undefined> | undefined {
