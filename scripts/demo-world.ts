@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensureDemoCards, demoPkiDir, type DemoCard } from '@madoguchi/card-sim';
 import { featuredLabelsOf, generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
 import { ensureCenterState, openDatabase, migrate, ensureKioskCa, createKioskKeyAndCsr, enrollKiosk, listKiosks } from '@madoguchi/center';
@@ -135,6 +135,8 @@ export function writeKioskConfig(prepared: PreparedDemo, centerUrl: string, idle
     spoolDir: prepared.spoolDir,
     demoOutputTray: prepared.printedDir,
     reader: { kind: 'demo', cardsStateDir: prepared.cardsStateDir },
+    // The journal of money and print steps (0700, made by the kiosk), kept across restarts like the demo's center state.
+    stateDir: join(dirname(prepared.kioskConfigPath), 'state'),
     ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
   };
   writeFileSync(prepared.kioskConfigPath, JSON.stringify(config, null, 2));
