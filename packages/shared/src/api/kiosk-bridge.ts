@@ -53,6 +53,8 @@ export const KioskView = z.object({
   keypad: z.array(z.string()).length(10).optional(),
   pinLength: z.number().int().min(0).max(4).optional(),
   pinTriesLeft: z.number().int().optional(),
+  /** On `authenticating` for an iPhone token: the resident confirms on the phone (Face ID or its passcode); no PIN pad. */
+  phoneConfirmation: z.boolean().optional(),
   municipalityName: z.string().optional(),
   menu: z.array(MenuItem).optional(),
   householdMembers: z.array(HouseholdMemberChoice).optional(),

@@ -7,6 +7,7 @@
  *   idle ─start─▶ placeCard ─card─▶ readingCard ─read─▶ pin ─pinSubmit─▶ authenticating ─▶ menu
  *                                                        ▲                       │
  *                                                        └────── wrong PIN ──────┘
+ *   readingCard ─read an iPhone─▶ authenticating (phoneConfirmation: confirm on the phone, no PIN) ─▶ menu
  *
  *   menu ─chooseCertificate─▶ options ─confirm─▶ quoting ─▶ payment ─cash─▶ issuing ─▶ printing ─▶ done
  *    ▲ ▲        │              │  ▲                 │         │            └── money committed ──┘

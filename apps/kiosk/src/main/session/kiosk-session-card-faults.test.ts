@@ -66,6 +66,7 @@ function setup(timeouts: Pick<CardServiceOptions, 'commandTimeoutMs' | 'operatio
         pins.push(pin);
         return service.authenticate(pin, challenge, options);
       },
+      authenticateOnPhone: (challenge, options) => service.authenticateOnPhone(challenge, options),
     },
     center: {
       challenge: async () => ({

@@ -24,6 +24,7 @@ import {
   acceptsIntent,
   moneyCommitted,
 } from '@madoguchi/shared';
+import type { CardAuthentication } from '../card/card-service.js';
 import { PinBuffer } from '../card/pin-buffer.js';
 import { deliverPrintReports, paidDetail } from '../journal/crash-recovery.js';
 import type { PrintReport, TransactionJournal } from '../journal/transaction-journal.js';
@@ -279,6 +280,7 @@ export class KioskSession {
     this.customer.pinTriesLeft = triesLeft;
     if (info.authCertificateDer) this.customer.authCertificateDer = info.authCertificateDer;
     if (triesLeft !== undefined && triesLeft <= 0) throw new MadoguchiError('CARD_PIN_LOCKED');
+    if (info.tokenType === 'iphone') return this.authenticateOnPhone();
     this.newPinEntry();
     await this.update({ screen: 'pin', keypad: this.customer.keypad!.labels, pinLength: 0, pinTriesLeft: triesLeft });
   }
@@ -289,6 +291,48 @@ export class KioskSession {
     this.customer.pin = new PinBuffer();
   }
 
+  /**
+   * An iPhone token: no PIN pad and no PIN (none is ever made for this customer, so PIN intents
+   * find nothing); the resident confirms on the phone, then the center checks the signature as for
+   * a card. A refusal or a phone left unanswered ends the session through fail(), before any money.
+   */
+  private async authenticateOnPhone(): Promise<void> {
+    const { signal } = this.cardCalls;
+    await this.update({ screen: 'authenticating', phoneConfirmation: true, pinTriesLeft: undefined });
+    try {
+      const challenge = await this.deps.center.challenge();
+      const signed = await this.deps.card.authenticateOnPhone(Buffer.from(challenge.challenge, 'base64'), { signal });
+      await this.signIn(challenge.challengeId, signed);
+    } catch (error) {
+      if (signal.aborted) return; // as in readCard: the step that abandoned it comes next
+      throw error;
+    }
+  }
+
+  /** The center's authentication, the same for every token: challenge, signature, certificate chain and revocation. */
+  private async signIn(challengeId: string, signed: CardAuthentication): Promise<void> {
+    this.customer.authCertificateDer = signed.authCertificateDer;
+    const auth = await this.deps.center.authenticate({
+      challengeId,
+      authCertificate: Buffer.from(signed.authCertificateDer).toString('base64'),
+      signature: Buffer.from(signed.signature).toString('base64'),
+      tokenType: signed.tokenType,
+    });
+    const menu = await this.printableMenu(auth.menu);
+    this.customer.auth = { ...auth, menu };
+    this.deps.log('resident authenticated', { municipality: auth.municipalityName.length > 0 });
+    await this.update({
+      screen: 'menu',
+      municipalityName: auth.municipalityName,
+      menu,
+      householdMembers: auth.householdMembers,
+      domicileRegistration: auth.domicileRegistration,
+      pinTriesLeft: undefined,
+      phoneConfirmation: undefined,
+      error: undefined,
+    });
+  }
+
   private async authenticate(): Promise<void> {
     const pin = this.customer.pin!;
     const { signal } = this.cardCalls;
@@ -296,25 +340,7 @@ export class KioskSession {
     try {
       const challenge = await this.deps.center.challenge();
       const signed = await this.deps.card.authenticate(pin, Buffer.from(challenge.challenge, 'base64'), { signal });
-      this.customer.authCertificateDer = signed.authCertificateDer;
-      const auth = await this.deps.center.authenticate({
-        challengeId: challenge.challengeId,
-        authCertificate: Buffer.from(signed.authCertificateDer).toString('base64'),
-        signature: Buffer.from(signed.signature).toString('base64'),
-        tokenType: signed.tokenType,
-      });
-      const menu = await this.printableMenu(auth.menu);
-      this.customer.auth = { ...auth, menu };
-      this.deps.log('resident authenticated', { municipality: auth.municipalityName.length > 0 });
-      await this.update({
-        screen: 'menu',
-        municipalityName: auth.municipalityName,
-        menu,
-        householdMembers: auth.householdMembers,
-        domicileRegistration: auth.domicileRegistration,
-        pinTriesLeft: undefined,
-        error: undefined,
-      });
+      await this.signIn(challenge.challengeId, signed);
     } catch (error) {
       if (signal.aborted) return; // as in readCard: the step that abandoned it comes next
       if (error instanceof MadoguchiError && error.code === 'CARD_PIN_WRONG') {
@@ -706,6 +732,7 @@ const clearedCustomerView: Partial<KioskView> = {
   keypad: undefined,
   pinLength: undefined,
   pinTriesLeft: undefined,
+  phoneConfirmation: undefined,
   municipalityName: undefined,
   menu: undefined,
   householdMembers: undefined,

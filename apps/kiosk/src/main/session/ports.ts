@@ -5,7 +5,7 @@ import type { CenterClient } from '../center/center-client.js';
 import type { CashDevice } from '../payment/cash-device.js';
 import type { Printer } from '../printer/spool-printer.js';
 
-export type CardPort = Pick<CardService, 'on' | 'readCardInfo' | 'authenticate' | 'cardPresent' | 'readerStatus'>;
+export type CardPort = Pick<CardService, 'on' | 'readCardInfo' | 'authenticate' | 'authenticateOnPhone' | 'cardPresent' | 'readerStatus'>;
 
 export interface DemoCardPort {
   cards: { cardId: string; label: string }[];

@@ -185,16 +185,18 @@ export interface SetupOptions {
   spoolDir?: string;
   /** The printer instead of the demo's spool printer (a CUPS queue, one whose status a test sets). */
   printer?: Printer;
+  /** How long an iPhone's holder may take to confirm on the phone (the card service's default otherwise). */
+  phoneConfirmationMs?: number;
 }
 
 export function setup(
   tamper: Tamper,
-  { newCard, demo = false, spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-')), printer }: SetupOptions,
+  { newCard, demo = false, spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-')), printer, phoneConfirmationMs }: SetupOptions,
 ) {
   const holds = new Holds();
   const reader = createVirtualReader();
   const cashDevice = new SimulatedCashDevice();
-  const card = createCardService({ transport: reader.transport });
+  const card = createCardService({ transport: reader.transport, ...(phoneConfirmationMs ? { phoneConfirmationMs, phonePollMs: 20 } : {}) });
   const readCardInfo = card.readCardInfo.bind(card);
   card.readCardInfo = async (options) => {
     await holds.pass('readCard');
