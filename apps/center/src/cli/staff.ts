@@ -5,7 +5,7 @@
  *   tsx apps/center/src/cli/staff.ts create --login-id <id> --role <role> [--municipality <code>]
  *   tsx apps/center/src/cli/staff.ts list
  *   tsx apps/center/src/cli/staff.ts disable --staff-id <id>
- *   tsx apps/center/src/cli/staff.ts token create --staff-id <creator> --label <text> [--municipality <code>]
+ *   tsx apps/center/src/cli/staff.ts token create --staff-id <creator> --label <text> [--municipality <code>]   (an operator's: required)
  *   tsx apps/center/src/cli/staff.ts token revoke --token-id <id> --municipality <code>
  *
  * An enrolment link is `<console URL>/console/enrol/<token>` (--console-url, else
