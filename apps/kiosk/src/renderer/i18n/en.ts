@@ -44,6 +44,9 @@ export const en: Catalog = {
   },
   authenticating: {
     heading: 'Checking your identity',
+    phoneHeading: 'Confirm on your iPhone',
+    phoneLead:
+      "Follow the prompt on your iPhone and confirm with Face ID or the iPhone's passcode. You do not enter a PIN here. Keep your iPhone on the reader until it is done.",
   },
   menu: {
     heading: 'Choose the certificate you need',

@@ -44,6 +44,9 @@ export const ja = {
   },
   authenticating: {
     heading: '本人確認をしています',
+    phoneHeading: 'iPhoneで本人確認をしてください',
+    phoneLead:
+      'iPhoneの画面の案内に従い、Face IDまたはiPhoneのパスコードで確認してください。ここで暗証番号を入力する必要はありません。確認が終わるまでiPhoneをリーダーに置いたままにしてください。',
   },
   menu: {
     heading: '必要な証明書を選んでください',

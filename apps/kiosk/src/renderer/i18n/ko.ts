@@ -46,6 +46,9 @@ export const ko: Catalog = {
   },
   authenticating: {
     heading: '본인 확인을 하고 있습니다',
+    phoneHeading: 'iPhone에서 확인해 주십시오',
+    phoneLead:
+      'iPhone 화면의 안내에 따라 Face ID 또는 iPhone 암호로 확인해 주십시오. 여기서 비밀번호를 입력할 필요는 없습니다. 확인이 끝날 때까지 iPhone을 리더기 위에 올려 두십시오.',
   },
   menu: {
     heading: '필요한 증명서를 선택해 주십시오',
@@ -173,6 +176,8 @@ export const ko: Catalog = {
     CARD_REMOVED: '카드가 제거되었습니다. 처음부터 다시 해 주십시오.',
     CARD_READER_UNAVAILABLE: '카드 리더를 사용할 수 없습니다. 잠시 후 다시 시도해 주십시오.',
     CARD_ERROR: '카드를 읽을 수 없습니다. 카드를 다시 올려 주십시오.',
+    CARD_PHONE_DECLINED: 'iPhone에서 확인이 이루어지지 않았습니다. 처음부터 다시 해 주십시오.',
+    CARD_PHONE_TIMEOUT: 'iPhone에서의 확인이 제한 시간 안에 이루어지지 않았습니다. 처음부터 다시 해 주십시오.',
     AUTH_CHALLENGE_UNKNOWN: '본인 확인에 실패했습니다. 처음부터 다시 해 주십시오.',
     AUTH_CHALLENGE_REPLAYED: '본인 확인에 실패했습니다. 처음부터 다시 해 주십시오.',
     AUTH_CHALLENGE_EXPIRED: '시간이 지났습니다. 본인 확인을 다시 해 주십시오.',

@@ -46,6 +46,9 @@ export const pt: Catalog = {
   },
   authenticating: {
     heading: 'Confirmando a sua identidade',
+    phoneHeading: 'Confirme no seu iPhone',
+    phoneLead:
+      'Siga as instruções na tela do iPhone e confirme com o Face ID ou o código do iPhone. Não é preciso digitar o PIN aqui. Mantenha o iPhone sobre o leitor até terminar.',
   },
   menu: {
     heading: 'Escolha a certidão de que precisa',
@@ -177,6 +180,8 @@ export const pt: Catalog = {
     CARD_REMOVED: 'O cartão foi retirado. Comece de novo.',
     CARD_READER_UNAVAILABLE: 'O leitor de cartão não está disponível. Tente novamente em instantes.',
     CARD_ERROR: 'Não foi possível ler o cartão. Coloque-o novamente.',
+    CARD_PHONE_DECLINED: 'A confirmação no iPhone não foi feita. Comece novamente.',
+    CARD_PHONE_TIMEOUT: 'A confirmação no iPhone não chegou a tempo. Comece novamente.',
     AUTH_CHALLENGE_UNKNOWN: 'A confirmação de identidade falhou. Comece de novo.',
     AUTH_CHALLENGE_REPLAYED: 'A confirmação de identidade falhou. Comece de novo.',
     AUTH_CHALLENGE_EXPIRED: 'O tempo acabou. Confirme a sua identidade novamente.',

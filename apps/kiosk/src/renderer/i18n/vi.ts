@@ -46,6 +46,9 @@ export const vi: Catalog = {
   },
   authenticating: {
     heading: 'Đang xác nhận danh tính',
+    phoneHeading: 'Xin xác nhận trên iPhone',
+    phoneLead:
+      'Xin làm theo hướng dẫn trên màn hình iPhone và xác nhận bằng Face ID hoặc mật mã của iPhone. Không cần nhập mã PIN tại đây. Xin để iPhone trên đầu đọc cho đến khi xong.',
   },
   menu: {
     heading: 'Xin chọn giấy chứng nhận cần thiết',
@@ -176,6 +179,8 @@ export const vi: Catalog = {
     CARD_REMOVED: 'Thẻ đã bị lấy ra. Xin làm lại từ đầu.',
     CARD_READER_UNAVAILABLE: 'Đầu đọc thẻ không sử dụng được. Xin thử lại sau.',
     CARD_ERROR: 'Không đọc được thẻ. Xin đặt lại thẻ.',
+    CARD_PHONE_DECLINED: 'Bạn chưa xác nhận trên iPhone. Xin bắt đầu lại.',
+    CARD_PHONE_TIMEOUT: 'Việc xác nhận trên iPhone không hoàn tất trong thời gian quy định. Xin bắt đầu lại.',
     AUTH_CHALLENGE_UNKNOWN: 'Xác nhận danh tính thất bại. Xin làm lại từ đầu.',
     AUTH_CHALLENGE_REPLAYED: 'Xác nhận danh tính thất bại. Xin làm lại từ đầu.',
     AUTH_CHALLENGE_EXPIRED: 'Đã quá thời gian. Xin xác nhận danh tính lại.',

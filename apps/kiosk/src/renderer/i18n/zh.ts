@@ -46,6 +46,8 @@ export const zh: Catalog = {
   },
   authenticating: {
     heading: '正在确认本人身份',
+    phoneHeading: '请在iPhone上确认',
+    phoneLead: '请按照iPhone屏幕上的提示，使用面容ID或iPhone的密码进行确认。无需在此输入PIN码。确认完成前，请将iPhone放在读卡器上。',
   },
   menu: {
     heading: '请选择需要的证明书',
@@ -173,6 +175,8 @@ export const zh: Catalog = {
     CARD_REMOVED: '卡片已被取下，请从头开始。',
     CARD_READER_UNAVAILABLE: '读卡器无法使用，请稍后再试。',
     CARD_ERROR: '无法读取卡片，请重新放置。',
+    CARD_PHONE_DECLINED: '未在iPhone上完成确认。请从头开始。',
+    CARD_PHONE_TIMEOUT: 'iPhone上的确认未在规定时间内完成。请从头开始。',
     AUTH_CHALLENGE_UNKNOWN: '身份确认失败，请从头开始。',
     AUTH_CHALLENGE_REPLAYED: '身份确认失败，请从头开始。',
     AUTH_CHALLENGE_EXPIRED: '时间已过，请重新确认身份。',
