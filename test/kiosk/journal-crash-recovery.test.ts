@@ -63,7 +63,7 @@ describe('the kiosk journal: killed at each step, finished by the restarted kios
       insertYen: 1000,
     };
     for (const r of center.demo.batch.residents) {
-      if (cards.length === 8) break;
+      if (cards.length === 1 + crashes.length) break;
       const eligibility = await checkEligibility({
         database,
         residentId: r.residentId,
@@ -105,8 +105,12 @@ describe('the kiosk journal: killed at each step, finished by the restarted kios
       },
     };
     const first = await runChild(config, crashAt);
-    if (crashAt) expect(first.signal, first.stderr.slice(-2000)).toBe('SIGKILL');
-    else expect(first.code, first.stderr.slice(-2000)).toBe(0);
+    if (!crashAt) {
+      // Nothing for a restart to do: expectSettled reads the journal itself (nothing unfinished, nothing pending).
+      expect(first.code, first.stderr.slice(-2000)).toBe(0);
+      return { card, config, recovery: undefined };
+    }
+    expect(first.signal, first.stderr.slice(-2000)).toBe('SIGKILL');
     const second = await runChild({ ...config, mode: 'recover' });
     expect(second.code, second.stderr.slice(-2000)).toBe(0);
     return { card, config, recovery: JSON.parse(second.stdout.trim()) as { recovered: number; undelivered: number } };
@@ -158,7 +162,6 @@ describe('the kiosk journal: killed at each step, finished by the restarted kios
 
   it('without a crash: both copies printed, change given, nothing left for the restart', async () => {
     const s = await story(undefined);
-    expect(s.recovery).toEqual({ recovered: 0, undelivered: 0 });
     const { config } = await expectSettled(s, { state: 'printed', printed: 2 });
     // The journal holds no name, address or PDF: the whole file (and its WAL) read as bytes.
     const stored = readdirSync(config.stateDir)
@@ -173,12 +176,13 @@ describe('the kiosk journal: killed at each step, finished by the restarted kios
     }
   }, 60_000);
 
+  // No 'printing#2' (about to print copy 2): it ends as printed#1 does, and an intent journaled
+  // without its result is already shown counting as not done by changeDispensing.
   const crashes: [string, string, { state: string; printed: number }][] = [
     ['after the cash went into escrow', 'cashInserted', { state: 'voided', printed: 0 }],
     ['after the center answered paid, documents received', 'paid', { state: 'refunded', printed: 0 }],
     ['about to dispense the change', 'changeDispensing', { state: 'refunded', printed: 0 }],
     ['between the copies, copy 1 printed and its result not sent', 'printed#1', { state: 'refunded', printed: 1 }],
-    ['about to print copy 2', 'printing#2', { state: 'refunded', printed: 1 }],
     ['after the last copy printed, before its result was sent', 'printed#2', { state: 'printed', printed: 2 }],
   ];
   for (const [name, crashAt, expected] of crashes)
