@@ -73,7 +73,7 @@ async function auditRefusal(
   trx: Transaction<Database>,
   database: CenterDatabase,
   user: StaffUsersTable | undefined,
-  reason: string,
+  reason: 'credentials' | 'locked',
   now: Date,
 ) {
   const where = user?.municipality_code ? { municipalityCode: user.municipality_code } : {};
