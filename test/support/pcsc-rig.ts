@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import type { CardFault, ReceivedCommand } from '@madoguchi/card-sim';
+import type { CardFault, PhoneConfirmation, ReceivedCommand } from '@madoguchi/card-sim';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const testPkiCli = join(repoRoot, 'packages/card-sim/src/cli/test-pki.ts');
@@ -39,7 +39,7 @@ export interface PcscRig {
   isolated: boolean;
   quickack: boolean;
   /** With `fault`, the card misbehaves on every command (a 61 FF loop, or no answer at all). */
-  insert(cardId: string, options?: { fault?: CardFault }): Promise<void>;
+  insert(cardId: string, options?: { fault?: CardFault; phone?: PhoneConfirmation }): Promise<void>;
   remove(): Promise<void>;
   /** The next signature command pulls the card before it answers. */
   removeOnNextSignature(): Promise<void>;
@@ -181,7 +181,9 @@ export async function startPcscRig(options: PcscRigOptions): Promise<PcscRig> {
     isolated,
     quickack: isolated && wantQuickack,
     async insert(cardId, insertOptions) {
-      await command(insertOptions?.fault ? `insert ${cardId} ${insertOptions.fault}` : `insert ${cardId}`);
+      const phone = insertOptions?.phone ? `phone=${insertOptions.phone.answer}:${insertOptions.phone.afterMs}` : undefined;
+      const option = insertOptions?.fault ?? phone;
+      await command(option ? `insert ${cardId} ${option}` : `insert ${cardId}`);
       insertedCard = cardId;
     },
     async remove() {
