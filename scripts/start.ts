@@ -88,10 +88,10 @@ function consoleSection(demo: DemoSystem): string {
   DEMO ONLY — console accounts made for this demo state directory; never use them in production
   (real staff enrol through a one-time link: corepack pnpm exec tsx apps/center/src/cli/staff.ts create-operator …):
 ${accounts.join('\n')}
-  Sign in with the login id, the password and a 6-digit code. The demo center runs on a demo clock
-  (${day} Japan time) and checks codes on it, so take the code from
+  Sign in with the login id, the password and a 6-digit code from an authenticator app (scan the
+  otpauth URI or type the secret), or without a phone from
     corepack pnpm exec tsx scripts/totp.ts <TOTP secret>
-  (an authenticator app follows the real clock: its codes are refused while the demo clock runs).`;
+  The demo center's business day is ${day} Japan time (its demo clock); codes follow the real clock.`;
 }
 
 stopOnSignals(system.stop);

@@ -1,32 +1,18 @@
 /**
  * The current TOTP code of a demo staff account, for signing in to the demo's console without a
- * phone:
+ * phone (an authenticator app with the printed secret or otpauth URI shows the same code):
  *
- *   corepack pnpm exec tsx scripts/totp.ts <base32 secret> [--state .var/demo]
+ *   corepack pnpm exec tsx scripts/totp.ts <base32 secret>
  *
- * The demo's center runs on a demo clock (the next weekday, 10:00 Japan time), and it checks codes
- * against that clock, so the code is computed for the center's time: demo-clock.json in the state
- * directory says where that clock started. Without that file (a center on the real clock), the code
- * is the one an authenticator app shows.
+ * The center checks codes on the wall clock, even while the demo runs on its demo clock.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { totpCode } from '@madoguchi/center';
-import { repoRoot } from './repo-root.js';
-import { demoClockFile } from './system.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { state: { type: 'string' } } });
-const secret = positionals[0];
+const secret = process.argv[2];
 if (!secret || !/^[A-Z2-7]+=*$/i.test(secret)) {
-  console.error('usage: tsx scripts/totp.ts <base32 TOTP secret> [--state <demo state directory>]');
+  console.error('usage: tsx scripts/totp.ts <base32 TOTP secret>');
   process.exit(2);
 }
-const file = demoClockFile(resolve(values.state ?? join(repoRoot, '.var', 'demo')));
-let now = new Date();
-if (existsSync(file)) {
-  const { clock, realStartMs } = JSON.parse(readFileSync(file, 'utf8')) as { clock: string; realStartMs: number };
-  now = new Date(Date.parse(clock) + (Date.now() - realStartMs));
-}
+const now = new Date();
 const left = 30 - (Math.floor(now.getTime() / 1000) % 30);
 console.log(`${totpCode(secret.toUpperCase(), now)}  (valid for ${left} s more; a code signs in once)`);

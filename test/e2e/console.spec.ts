@@ -117,7 +117,7 @@ test('sign-in: a wrong code is refused in the page; the right one opens the cons
   await expectNoSeriousViolations(page, 'sign-in (ja)');
   await shoot(page, 'sign-in');
   const clerk = demoAccount(system, 'municipalityClerk');
-  const right = totpNow(system, clerk);
+  const right = totpNow(clerk);
   const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
   await fillSignIn(page, clerk.loginId, clerk.password, wrong);
   await expect(consolePage(page, 'sign-in').getByRole('alert')).toContainText('ログイン');

@@ -42,6 +42,8 @@ export interface BuildOptions {
   services?: CenterServices;
   /** The clock; defaults to the system clock. */
   now?: () => Date;
+  /** The clock TOTP codes are checked on; defaults to the system clock, whatever `now` is. */
+  codeClock?: () => Date;
   /** Run the sweeper (default true). */
   sweeper?: boolean;
   /** The admin API's per-address request limit (default 60 a minute); load and fuzz tests raise it. */
@@ -68,6 +70,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
     revocation,
     bindingKey: loadBindingKey(config.bindingKey.privateKeyPem, config.bindingKey.keyId),
     now,
+    codeClock: options.codeClock ?? (() => new Date()),
   };
 
   // --- external

@@ -267,7 +267,14 @@ export async function startCenter(database: CenterDatabase, options: StartOption
     logLevel: (process.env.MADOGUCHI_TEST_LOG_LEVEL as CenterConfig['logLevel'] | undefined) ?? 'silent',
   };
   const services = options.wrapServices ? options.wrapServices(createDefaultServices(database, config)) : undefined;
-  const app = await buildApp(config, { ...options.build, database, now: clock.now, ...(services ? { services } : {}) });
+  const app = await buildApp(config, {
+    // Codes are computed on the test clock, so the center checks them on it (unless a test says otherwise).
+    codeClock: clock.now,
+    ...options.build,
+    database,
+    now: clock.now,
+    ...(services ? { services } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const baseUrl = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -322,6 +329,7 @@ export async function startCenter(database: CenterDatabase, options: StartOption
       const replica = await buildApp(config, {
         ...options.build,
         database: other,
+        codeClock: clock.now,
         now: clock.now,
         ...(replicaServices ? { services: replicaServices } : {}),
       });

@@ -15,4 +15,10 @@ export interface CenterContext {
   bindingKey: BindingKey;
   /** The center's clock; tests move it to expire challenges and sessions. */
   now: () => Date;
+  /**
+   * The wall clock that staff's authenticator apps keep: TOTP codes are checked against it, never
+   * against a demo clock (MADOGUCHI_CLOCK runs the demo on another day, where every code from a
+   * phone would be refused). Tests that move the center's clock pass it here too.
+   */
+  codeClock: () => Date;
 }

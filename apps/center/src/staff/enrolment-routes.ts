@@ -7,6 +7,6 @@ import { completeEnrolment, openEnrolment } from './enrolment.js';
 export function registerEnrolmentRoutes(context: CenterContext, app: FastifyInstance): void {
   consoleRoute(context, app, 'enrolment', async ({ params }) => openEnrolment(context.database, params.token, context.now()));
   consoleRoute(context, app, 'completeEnrolment', async ({ params, body }) =>
-    completeEnrolment(context.database, params.token, body, context.now()),
+    completeEnrolment(context.database, params.token, body, context.now(), context.codeClock()),
   );
 }

@@ -64,10 +64,17 @@ export async function openEnrolment(database: CenterDatabase, token: string, now
   };
 }
 
-export async function completeEnrolment(database: CenterDatabase, token: string, input: { password: string; totpCode: string }, now: Date) {
+/** `codeNow`: the wall clock the first TOTP code is checked on (CenterContext.codeClock). */
+export async function completeEnrolment(
+  database: CenterDatabase,
+  token: string,
+  input: { password: string; totpCode: string },
+  now: Date,
+  codeNow: Date = now,
+) {
   const row = await liveEnrolment(database, token, now);
   if (!row.pending_totp_secret) throw new MadoguchiError('ENROLMENT_INVALID', 'enrolment link not opened yet');
-  const step = acceptedTotpStep(row.pending_totp_secret, input.totpCode, now, null);
+  const step = acceptedTotpStep(row.pending_totp_secret, input.totpCode, codeNow, null);
   if (step === null)
     throw new MadoguchiError('INPUT_INVALID', 'first TOTP code wrong', [
       { path: 'totpCode', message: '確認コードが正しくありません (the code does not match)' },

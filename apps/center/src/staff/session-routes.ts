@@ -21,7 +21,7 @@ export function registerSessionRoutes(context: CenterContext, app: FastifyInstan
   const policy = () => consoleSettings(context.config).session;
 
   consoleRoute(context, app, 'signIn', async ({ body, request, reply }) => {
-    const { user, session } = await signIn(database, body, request.ip, context.now(), policy());
+    const { user, session } = await signIn(database, body, request.ip, context.now(), policy(), context.codeClock());
     reply.setCookie(CONSOLE_SESSION_COOKIE, session.token, sessionCookieOptions);
     return {
       staffId: user.staff_id,

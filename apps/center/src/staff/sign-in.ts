@@ -49,7 +49,7 @@ async function recoveryCodeMatch(database: CenterDatabase, user: StaffUsersTable
   return found;
 }
 
-async function checkFactors(database: CenterDatabase, user: StaffUsersTable | undefined, input: SignInInput, now: Date) {
+async function checkFactors(database: CenterDatabase, user: StaffUsersTable | undefined, input: SignInInput, codeNow: Date) {
   const usable = user?.status === 'active' && user.password_hash !== null && user.totp_secret !== null ? user : undefined;
   const passwordOk = usable
     ? await verifySecret(input.password, usable.password_hash!)
@@ -59,7 +59,7 @@ async function checkFactors(database: CenterDatabase, user: StaffUsersTable | un
     const codeHash = await recoveryCodeMatch(database, usable, input.recoveryCode);
     if (codeHash) second = { kind: 'recovery', codeHash };
   } else if (input.totpCode && usable) {
-    const step = acceptedTotpStep(usable.totp_secret!, input.totpCode, now, usable.totp_last_step);
+    const step = acceptedTotpStep(usable.totp_secret!, input.totpCode, codeNow, usable.totp_last_step);
     if (step !== null) second = { kind: 'totp', step };
   }
   return usable && passwordOk && second ? { user: usable, second } : null;
@@ -134,6 +134,8 @@ export async function signIn(
   clientAddress: string,
   now: Date,
   policy: SessionPolicy,
+  /** The wall clock the TOTP code is checked on (CenterContext.codeClock); `now` serves the rest. */
+  codeNow: Date = now,
 ): Promise<{ user: StaffUsersTable; session: OpenedSession }> {
   const keys = throttleKeys(input.loginId, clientAddress);
   const user = await database.db.selectFrom('staff_users').selectAll().where('login_id', '=', input.loginId).executeTakeFirst();
@@ -147,7 +149,7 @@ export async function signIn(
     serialized,
   );
   if (!charged) throw new MadoguchiError('SIGN_IN_LOCKED', 'sign-in refused: locked');
-  const accepted = await checkFactors(database, user, input, now);
+  const accepted = await checkFactors(database, user, input, codeNow);
   const session = accepted ? await admit(database, accepted, keys, clientAddress, now, policy) : null;
   if (!accepted || !session) {
     await writeTransaction(
