@@ -1,14 +1,23 @@
 /**
  * The staff console on PostgreSQL (issue 11, item 7): the same system as console.spec.ts with the
  * center on a throwaway PostgreSQL server (test/support/postgres.ts), on a shorter path — sign-in
- * with TOTP, a configuration change that the history records with the staff id, and a 本籍地
+ * with TOTP, every municipality page loaded with its content (axe and pictures are console.spec.ts's,
+ * on SQLite: the pages are the same), a configuration change that the history records with the staff id, and a 本籍地
  * registration applied at the kiosk, approved by the 本籍地's clerk in the console, that puts 戸籍
  * on the resident's kiosk menu.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { cardOf, catalogs, enterPin, openKiosk, residentOf, screen, startAndPlaceCard } from './support.js';
-import { consolePage, demoAccount, signInAs, startConsoleSystem, typeDate, type ConsoleSystem } from './console-support.js';
+import {
+  consolePage,
+  demoAccount,
+  municipalityPages,
+  signInAs,
+  startConsoleSystem,
+  typeDate,
+  type ConsoleSystem,
+} from './console-support.js';
 
 const YOKOHAMA = '141003';
 const CHIYODA = '131016';
@@ -38,12 +47,21 @@ async function settled(page: Page, name: string) {
   await expect(consolePage(page, name).locator('.loading')).toHaveCount(0, { timeout: 30_000 });
 }
 
-test('an administrator signs in with TOTP and schedules a fee change; the history names their staff id', async ({ browser }) => {
+test('an administrator signs in with TOTP, sees every page, and schedules a fee change; the history names their staff id', async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
   const { context, page } = await signInAs(browser, system, demoAccount(system, 'municipalityAdministrator'));
   contexts.push(context);
   // A municipality's staff land on their own municipality.
   await settled(page, 'overview');
   await expect(page).toHaveURL(new RegExp(`/municipalities/${YOKOHAMA}$`));
+  for (const [path, name] of municipalityPages) {
+    await page.goto(municipalityUrl(YOKOHAMA, path).replace(/\/$/, ''));
+    await settled(page, name);
+    await expect(consolePage(page, name).locator('h1')).not.toBeEmpty();
+    await expect(consolePage(page, name).locator('.error-message:not(:empty)')).toHaveCount(0);
+  }
   await page.goto(municipalityUrl(YOKOHAMA, 'fees'));
   await settled(page, 'fees');
   const form = page.getByRole('form', { name: '手数料の変更を予定する' });

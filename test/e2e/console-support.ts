@@ -127,3 +127,17 @@ export async function typeDate(page: Page, group: string, date: string, time?: s
     await page.keyboard.type(time.replace(':', ''));
   }
 }
+
+/** The municipality pages, by path under /console/municipalities/<code>, and their data-page names. */
+export const municipalityPages: [string, string][] = [
+  ['', 'overview'],
+  ['offerings', 'offerings'],
+  ['fees', 'fees'],
+  ['hours', 'hours'],
+  ['head', 'head-seal'],
+  ['imports', 'imports'],
+  ['domicile-registrations', 'domicile-registrations'],
+  ['previews', 'previews'],
+  ['history', 'history'],
+  ['staff', 'staff'],
+];

@@ -30,6 +30,7 @@ import {
   demoAccount,
   expectNoSeriousViolations,
   fillSignIn,
+  municipalityPages,
   shoot,
   signInAs,
   startConsoleSystem,
@@ -64,20 +65,6 @@ test.afterAll(async () => {
   for (const context of contexts) await context.close();
   await system?.stop();
 });
-
-/** The municipality pages, by path under /console/municipalities/<code>, and their data-page names. */
-const municipalityPages: [string, string][] = [
-  ['', 'overview'],
-  ['offerings', 'offerings'],
-  ['fees', 'fees'],
-  ['hours', 'hours'],
-  ['head', 'head-seal'],
-  ['imports', 'imports'],
-  ['domicile-registrations', 'domicile-registrations'],
-  ['previews', 'previews'],
-  ['history', 'history'],
-  ['staff', 'staff'],
-];
 
 const municipalityUrl = (code: string, path = '') => `${system.consoleUrl}municipalities/${code}${path ? `/${path}` : ''}`;
 
