@@ -22,7 +22,9 @@ const common = {
 // The test-only card simulator is never bundled: the demo reader loads it lazily at run time (a
 // development install has it; a production one does not, and never configures the demo reader).
 // test/lint/electron-bundle.test.ts builds the bundle and looks for it.
-export const mainExternals = ['electron', 'pcsclite', 'pino', 'unpdf', 'pdf-lib', '@madoguchi/card-sim'];
+// Native modules stay outside too: esbuild cannot bundle a .node binary (pcsclite; better-sqlite3,
+// the journal's — Electron loads it from node_modules, rebuilt for its ABI when the shell is packaged).
+export const mainExternals = ['electron', 'pcsclite', 'better-sqlite3', 'pino', 'unpdf', 'pdf-lib', '@madoguchi/card-sim'];
 
 export async function buildElectron(outDir = 'out/electron') {
   const main = await build({

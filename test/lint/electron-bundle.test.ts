@@ -29,4 +29,13 @@ describe('the production Electron bundle', () => {
     expect(requires[0]!).toBeGreaterThan(lazyInit);
     expect(requires[0]! - lazyInit).toBeLessThan(400);
   });
+
+  it('leaves the native modules (card reader, journal) to be required at run time, not bundled', async () => {
+    const metafile = (await buildElectron(out)) as { inputs: Record<string, unknown> };
+    const inputs = Object.keys(metafile.inputs);
+    // A bundled copy would look for its .node binary beside the bundle and fail on the kiosk.
+    expect(inputs.filter((p) => /node_modules\/(\.pnpm\/)?(better-sqlite3|pcsclite|bindings)/.test(p))).toEqual([]);
+    const text = readFileSync(join(out, 'main.cjs'), 'utf8');
+    expect(text).toContain('require("better-sqlite3")');
+  });
 });
