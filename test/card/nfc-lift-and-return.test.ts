@@ -127,7 +127,7 @@ describe('a contactless card', () => {
 });
 
 describe('a card lifted and put back while the kiosk reads it', () => {
-  it('reads it again when the same card is back (same certificate digest), within the step budget, the session none the wiser', async () => {
+  it('reads it again when the same card is back (same certificate digest), within the step budget, unseen by the session', async () => {
     await place(first);
     // SELECT 0018 is the 4th SELECT: the certificate has been read, the tries-left VERIFY not yet.
     await rig.liftAfter({ ins: SELECT, nth: 4 }, AWAY_MS);
@@ -274,7 +274,7 @@ describe('a different card in the first one’s place ends the session', () => {
     return { session, screen, reach, typePin, challenges, authenticated };
   }
 
-  it('a card swapped during the authentication (before VERIFY): refused CARD_REMOVED, the customer dropped, the new card untouched', async () => {
+  it('a card swapped during authentication (before VERIFY): CARD_REMOVED, the customer dropped, the new card untouched', async () => {
     const k = kiosk();
     try {
       await place(first);

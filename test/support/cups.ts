@@ -40,7 +40,10 @@ export function cupsUnavailable(): string | undefined {
     .map(([, pkg]) => pkg!);
   if (missing.length === 0) return undefined;
   const packages = [...new Set(missing)].join(' ');
-  return `CUPS tests skipped: missing Debian packages ${packages}. Install them with: apt-get install -y --no-install-recommends ${packages} (or run scripts/bootstrap.sh test as root)`;
+  return (
+    `CUPS tests skipped: missing Debian packages ${packages}. ` +
+    `Install them with: apt-get install -y --no-install-recommends ${packages} (or run scripts/bootstrap.sh test as root)`
+  );
 }
 
 export interface CupsServer {

@@ -13,7 +13,8 @@
  *                                       put a demo card into a vpcd reader; commands on stdin:
  *                                       "insert <cardId> [moreDataForever|silent]" (a faulty card,
  *                                       card-faults.ts), "insert <cardId> phone=<confirm|decline|never>:<ms>"
- *                                       (what an iPhone's holder does on the phone, and after how long), "remove", "remove-on-sign", "hold-on-sign"
+ *                                       (what an iPhone's holder does on the phone, and after how long),
+ *                                       "remove", "remove-on-sign", "hold-on-sign"
  *                                       (prints "event sign-held" when the next signature is held),
  *                                       "lift-after <INS hex> <nth> <awayMs> [<cardId>]" (leaves the
  *                                       reader after answering that command, comes back — or that

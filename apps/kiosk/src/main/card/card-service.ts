@@ -115,7 +115,7 @@ interface OperationContext {
   cardReturnMs: number;
 }
 
-// eslint-disable-next-line max-lines-per-function -- a factory: exclusive() and the methods share the queue, the closed flag and the card on the reader
+// eslint-disable-next-line max-lines-per-function -- a factory: exclusive() and the methods share the queue, closed flag and card
 export function createCardService(options: CardServiceOptions): CardService {
   const { transport } = options;
   const log: CardLog = options.log ?? (() => {});

@@ -123,7 +123,7 @@ describe('a card lifted during an operation, over the in-process reader', () => 
     expect(events).toEqual(['removed', 'inserted']);
   });
 
-  it('an Android phone lifted before VERIFY is not asked again (it cannot be recognised): CARD_REMOVED, no PIN sent to what came back', async () => {
+  it('an Android phone lifted before VERIFY is not asked again (not recognisable): CARD_REMOVED, no PIN to what came back', async () => {
     const reader = createVirtualReader();
     const service = createCardService({ transport: reader.transport });
     const phone = jpkiCard(1, 'android');
