@@ -84,6 +84,7 @@ describe('browser kiosk outside the demo', () => {
           caFile: join(dir, 'ca.pem'),
         },
         spoolDir: join(dir, 'spool'),
+        stateDir: join(dir, 'state'),
         reader: { kind: 'pcsc' },
         rendererDir,
         browserBinary: browser,

@@ -58,6 +58,9 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
   const demoMode = config.reader.kind === 'demo';
   if (config.demoOutputTray && !demoMode)
     throw new Error('demoOutputTray is for demo mode only: a real kiosk keeps no copy of a certificate');
+  // A store kiosk takes money: without its journal a crash would leave escrow unreturned and results unsent.
+  if (!demoMode && !config.stateDir)
+    throw new Error('stateDir is required outside demo mode: the kiosk journals every money and print step there (journal/)');
   // The demo's coin slot is the demo panel; on a real kiosk money comes from its acceptor's driver only.
   const demoCash = demoMode ? new SimulatedCashDevice() : undefined;
   const cash = devices.cash ?? demoCash;
