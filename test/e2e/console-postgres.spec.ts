@@ -8,13 +8,15 @@
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
-import { cardOf, catalogs, enterPin, openKiosk, residentOf, screen, startAndPlaceCard } from './support.js';
+import { cardOf, residentOf } from './support.js';
 import {
+  applyDomicileAtKiosk,
   consolePage,
   demoAccount,
   municipalityPages,
   signInAs,
   startConsoleSystem,
+  toKioskMenu,
   typeDate,
   type ConsoleSystem,
 } from './console-support.js';
@@ -82,24 +84,9 @@ test('an administrator signs in with TOTP, sees every page, and schedules a fee 
 test('a 本籍地 registration applied at the kiosk and approved in the console puts 戸籍 on the menu', async ({ page: kiosk, browser }) => {
   const resident = residentOf(system, system.demo.featured.domicileInOtherServedMunicipality);
   const card = cardOf(system, resident.residentId);
-  const toMenu = async () => {
-    await openKiosk(kiosk, system);
-    await startAndPlaceCard(kiosk, card.cardId);
-    await enterPin(kiosk, card.pin);
-    await expect(screen(kiosk, 'menu')).toBeVisible();
-  };
+  const toMenu = () => toKioskMenu(kiosk, system, card);
   await toMenu();
-  await expect(kiosk.locator('[data-certificate-type="familyRegisterFull"]')).toBeDisabled();
-  await kiosk.getByTestId('apply-domicile-registration').click();
-  await kiosk.getByTestId('confirm-domicile-registration').click();
-  await expect(screen(kiosk, 'domicileApplied')).toBeVisible({ timeout: 30_000 });
-  await screen(kiosk, 'domicileApplied')
-    .getByRole('button', { name: new RegExp(catalogs.ja.common.back) })
-    .click();
-  await screen(kiosk, 'menu')
-    .getByRole('button', { name: new RegExp(catalogs.ja.common.cancel) })
-    .click();
-  await expect(screen(kiosk, 'idle')).toBeVisible();
+  await applyDomicileAtKiosk(kiosk);
 
   const { context, page: clerk } = await signInAs(browser, system, demoAccount(system, 'municipalityClerk'));
   contexts.push(context);

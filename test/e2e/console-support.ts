@@ -13,6 +13,7 @@ import { otpauthUri } from '@madoguchi/center';
 import type { StaffRole } from '@madoguchi/shared';
 import type { DemoStaffAccount } from '../../scripts/demo-staff.js';
 import { repoRoot, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
+import { catalogs, enterPin, openKiosk, screen, startAndPlaceCard } from './support.js';
 
 export interface ConsoleSystem extends DemoSystem {
   logs: string[];
@@ -141,3 +142,31 @@ export const municipalityPages: [string, string][] = [
   ['history', 'history'],
   ['staff', 'staff'],
 ];
+
+/** A resident at the kiosk up to the menu: start, place the card, type the PIN. */
+export async function toKioskMenu(kiosk: Page, system: DemoSystem, card: { cardId: string; pin: string }) {
+  await openKiosk(kiosk, system);
+  await startAndPlaceCard(kiosk, card.cardId);
+  await enterPin(kiosk, card.pin);
+  await expect(screen(kiosk, 'menu')).toBeVisible();
+}
+
+/** Ends the resident's visit from the menu (removing the card there is an error screen of its own). */
+export async function leaveKioskMenu(kiosk: Page) {
+  await screen(kiosk, 'menu')
+    .getByRole('button', { name: new RegExp(catalogs.ja.common.cancel) })
+    .click();
+  await expect(screen(kiosk, 'idle')).toBeVisible();
+}
+
+/** From the menu, where 戸籍 is refused: apply for 本籍地 registration, back to the menu, end the visit. */
+export async function applyDomicileAtKiosk(kiosk: Page) {
+  await expect(kiosk.locator('[data-certificate-type="familyRegisterFull"]')).toBeDisabled();
+  await kiosk.getByTestId('apply-domicile-registration').click();
+  await kiosk.getByTestId('confirm-domicile-registration').click();
+  await expect(screen(kiosk, 'domicileApplied')).toBeVisible({ timeout: 30_000 });
+  await screen(kiosk, 'domicileApplied')
+    .getByRole('button', { name: new RegExp(catalogs.ja.common.back) })
+    .click();
+  await leaveKioskMenu(kiosk);
+}

@@ -13,27 +13,20 @@
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { demoClockStart } from '@madoguchi/shared/demo-data';
-import {
-  cardOf,
-  enterPin,
-  openKiosk,
-  refusalReasonOf,
-  residentOf,
-  screen,
-  startAndPlaceCard,
-  walkOptionsWithDefaults,
-  catalogs,
-} from './support.js';
+import { cardOf, refusalReasonOf, residentOf, screen, walkOptionsWithDefaults, catalogs } from './support.js';
 import {
   chooseLanguage,
   consolePage,
   demoAccount,
   expectNoSeriousViolations,
+  applyDomicileAtKiosk,
   fillSignIn,
+  leaveKioskMenu,
   municipalityPages,
   shoot,
   signInAs,
   startConsoleSystem,
+  toKioskMenu,
   totpNow,
   typeDate,
   type ConsoleSystem,
@@ -75,14 +68,6 @@ const municipalityUrl = (code: string, path = '') => `${system.consoleUrl}munici
 async function settled(page: Page, name: string) {
   await expect(consolePage(page, name)).toBeVisible({ timeout: 30_000 });
   await expect(consolePage(page, name).locator('.loading')).toHaveCount(0, { timeout: 90_000 });
-}
-
-/** Ends the resident's visit from the menu (removing the card there is an error screen of its own). */
-async function leaveMenu(kiosk: Page) {
-  await screen(kiosk, 'menu')
-    .getByRole('button', { name: new RegExp(ja.common.cancel) })
-    .click();
-  await expect(screen(kiosk, 'idle')).toBeVisible();
 }
 
 async function chooseOption(page: Page, label: string, option: string) {
@@ -167,15 +152,10 @@ test('an outage declared in the console refuses the certificate on the kiosk men
   const resident = residentOf(system, system.demo.featured.ordinary);
   const card = cardOf(system, resident.residentId);
   const itemsCertificate = kiosk.locator('[data-certificate-type="residenceItemsCertificate"]');
-  const toMenu = async () => {
-    await openKiosk(kiosk, system);
-    await startAndPlaceCard(kiosk, card.cardId);
-    await enterPin(kiosk, card.pin);
-    await expect(screen(kiosk, 'menu')).toBeVisible();
-  };
+  const toMenu = () => toKioskMenu(kiosk, system, card);
   await toMenu();
   await expect(itemsCertificate).toBeEnabled();
-  await leaveMenu(kiosk);
+  await leaveKioskMenu(kiosk);
 
   await admin.goto(municipalityUrl(YOKOHAMA, 'hours'));
   await settled(admin, 'hours');
@@ -210,7 +190,7 @@ test('an outage declared in the console refuses the certificate on the kiosk men
   await expect(kiosk.locator('.refusal-group[data-refusal="ELIGIBILITY_OUTAGE"]')).toContainText(ja.menu.unavailable);
   await expect(refusalReasonOf(kiosk, 'residenceItemsCertificate')).toBeVisible();
   await expect(kiosk.locator('[data-certificate-type="residenceRecord"]')).toBeEnabled();
-  await leaveMenu(kiosk);
+  await leaveKioskMenu(kiosk);
 });
 
 test('bad input is shown in the page and nothing is saved: a negative fee, overlapping hours, a file that is not an image', async () => {
@@ -288,21 +268,9 @@ async function staffIdOf(page: Page): Promise<string> {
 test('a 本籍地 registration applied at the kiosk and approved in the console puts 戸籍 on the menu', async ({ page: kiosk, browser }) => {
   const resident = residentOf(system, system.demo.featured.domicileInOtherServedMunicipality);
   const card = cardOf(system, resident.residentId);
-  const toMenu = async () => {
-    await openKiosk(kiosk, system);
-    await startAndPlaceCard(kiosk, card.cardId);
-    await enterPin(kiosk, card.pin);
-    await expect(screen(kiosk, 'menu')).toBeVisible();
-  };
+  const toMenu = () => toKioskMenu(kiosk, system, card);
   await toMenu();
-  await expect(kiosk.locator('[data-certificate-type="familyRegisterFull"]')).toBeDisabled();
-  await kiosk.getByTestId('apply-domicile-registration').click();
-  await kiosk.getByTestId('confirm-domicile-registration').click();
-  await expect(screen(kiosk, 'domicileApplied')).toBeVisible({ timeout: 30_000 });
-  await screen(kiosk, 'domicileApplied')
-    .getByRole('button', { name: new RegExp(ja.common.back) })
-    .click();
-  await leaveMenu(kiosk);
+  await applyDomicileAtKiosk(kiosk);
 
   // The 本籍地's clerk (千代田区) signs in and approves it.
   const { context, page: clerk } = await signInAs(browser, system, demoAccount(system, 'municipalityClerk'));
@@ -320,7 +288,7 @@ test('a 本籍地 registration applied at the kiosk and approved in the console 
   await toMenu();
   for (const type of ['familyRegisterFull', 'familyRegisterIndividual'])
     await expect(kiosk.locator(`[data-certificate-type="${type}"]`)).toBeEnabled();
-  await leaveMenu(kiosk);
+  await leaveKioskMenu(kiosk);
 });
 
 test('a fee change scheduled in the console is charged at the kiosk on its day', async ({ page: kiosk, browser }) => {
@@ -348,10 +316,7 @@ test('a fee change scheduled in the console is charged at the kiosk on its day',
   await expect(schedule.locator('tr', { hasText: effectiveFrom })).toContainText('予定');
 
   const payFor = async () => {
-    await openKiosk(kiosk, system);
-    await startAndPlaceCard(kiosk, card.cardId);
-    await enterPin(kiosk, card.pin);
-    await expect(screen(kiosk, 'menu')).toBeVisible();
+    await toKioskMenu(kiosk, system, card);
     await kiosk.locator('[data-certificate-type="residenceRecord"]').click();
     await walkOptionsWithDefaults(kiosk);
     const due = Number(await kiosk.getByTestId('amount-due').getAttribute('data-yen'));
