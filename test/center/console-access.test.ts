@@ -14,19 +14,21 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleApi, mayDo, staffRoles, type ConsoleRouteName, type StaffRole } from '@madoguchi/shared';
 import { forEachDatabase } from '../support/databases.js';
-import { startConsoleCenter, type ConsoleCenter, type ConsoleClient, type ConsoleInput } from './support/console-harness.js';
+import { startConsoleCenter, type ConsoleCenter, type ConsoleClient } from './support/console-harness.js';
+import { M, type AccessArea, type AccessFixture, type AccessIds } from './support/access-areas/area.js';
+import { anomaliesAccess } from './support/access-areas/anomalies.js';
+import { billingAccess } from './support/access-areas/billing.js';
+import { fleetAccess } from './support/access-areas/fleet.js';
+import { issuanceLogAccess } from './support/access-areas/issuance-log.js';
+import { statisticsAccess } from './support/access-areas/statistics.js';
 
-interface Ids {
-  staffId: string;
-  tokenId: string;
-  outageId: string;
-  registrationId: string;
-}
-type Fixture<N extends ConsoleRouteName> = (municipalityCode: string, ids: Ids) => ConsoleInput<N>;
-const M = (municipalityCode: string) => ({ params: { municipalityCode } });
+type Ids = AccessIds;
+type Fixture<N extends ConsoleRouteName> = AccessFixture<N>;
+/** The operations areas (issue 12) bring their own fixtures, ids and probes. */
+const areas: AccessArea<ConsoleRouteName>[] = [issuanceLogAccess, anomaliesAccess, fleetAccess, billingAccess, statisticsAccess] as never;
 
 /** One input per route: what a caller would send (valid where a call is allowed to run). */
-const fixtures: { [N in ConsoleRouteName]: Fixture<N> } = {
+const coreFixtures = {
   signIn: () => ({ body: { loginId: 'probe-login', password: 'probe', totpCode: '000000' } }),
   me: () => ({}),
   signOut: () => ({ body: {} }),
@@ -55,7 +57,7 @@ const fixtures: { [N in ConsoleRouteName]: Fixture<N> } = {
     ...M(m),
     body: { from: '2026-12-01T00:00:00+09:00', until: '2026-12-01T06:00:00+09:00', certificateTypes: null, reason: 'probe' },
   }),
-  endOutage: (m, ids) => ({ params: { municipalityCode: m, outageId: ids.outageId }, body: {} }),
+  endOutage: (m, ids) => ({ params: { municipalityCode: m, outageId: ids.outageId! }, body: {} }),
   putHead: (m) => ({ ...M(m), body: { title: '区長', name: 'probe', sealNote: 'probe' } }),
   seal: (m) => M(m),
   putSeal: (m) => ({ ...M(m), body: { imageBase64: 'iVBORw0KGgo=', sizeMm: 20 } }),
@@ -64,20 +66,21 @@ const fixtures: { [N in ConsoleRouteName]: Fixture<N> } = {
   imports: (m) => M(m),
   runImport: (m) => ({ ...M(m), body: { format: 'json', dryRun: true, batch: {} } }),
   domicileRegistrations: (m) => ({ ...M(m), query: { status: 'pending' } }),
-  approveDomicileRegistration: (m, ids) => ({ params: { municipalityCode: m, registrationId: ids.registrationId }, body: {} }),
+  approveDomicileRegistration: (m, ids) => ({ params: { municipalityCode: m, registrationId: ids.registrationId! }, body: {} }),
   rejectDomicileRegistration: (m, ids) => ({
-    params: { municipalityCode: m, registrationId: ids.registrationId },
+    params: { municipalityCode: m, registrationId: ids.registrationId! },
     body: { reason: 'probe' },
   }),
   history: (m) => ({ ...M(m), query: { limit: 5 } }),
   staff: (m) => M(m),
   createStaff: (m) => ({ ...M(m), body: { loginId: `probe-${m}`, role: 'municipalityClerk' } }),
-  disableStaff: (m, ids) => ({ params: { municipalityCode: m, staffId: ids.staffId }, body: {} }),
-  changeRole: (m, ids) => ({ params: { municipalityCode: m, staffId: ids.staffId }, body: { role: 'municipalityAdministrator' } }),
+  disableStaff: (m, ids) => ({ params: { municipalityCode: m, staffId: ids.staffId! }, body: {} }),
+  changeRole: (m, ids) => ({ params: { municipalityCode: m, staffId: ids.staffId! }, body: { role: 'municipalityAdministrator' } }),
   apiTokens: (m) => M(m),
   createApiToken: (m) => ({ ...M(m), body: { label: 'probe' } }),
-  revokeApiToken: (m, ids) => ({ params: { municipalityCode: m, tokenId: ids.tokenId }, body: {} }),
-};
+  revokeApiToken: (m, ids) => ({ params: { municipalityCode: m, tokenId: ids.tokenId! }, body: {} }),
+} satisfies { [N in ConsoleRouteName]?: Fixture<N> };
+const fixtures = Object.assign({}, coreFixtures, ...areas.map((a) => a.fixtures)) as { [N in ConsoleRouteName]: Fixture<N> };
 
 const routeNames = Object.keys(consoleApi) as ConsoleRouteName[];
 const codeOf = (body: unknown) => (body as { error?: { code?: string } } | null)?.error?.code;
@@ -144,6 +147,7 @@ forEachDatabase((databases) => {
         outageId: (outage.body as { outageId?: string }).outageId ?? 'no-outage',
         registrationId: registrations[0]?.registrationId ?? 'no-registration',
       };
+      for (const area of areas) Object.assign(otherIds, await area.setup?.({ con, operator, other }));
     }, 60_000);
     afterAll(() => con?.close());
 
@@ -200,6 +204,9 @@ forEachDatabase((databases) => {
         [admin, 'endOutage'],
         [clerk, 'approveDomicileRegistration'],
         [clerk, 'rejectDomicileRegistration'],
+        ...areas.flatMap((area) =>
+          (area.probes ?? []).map(([role, name]): [ConsoleClient, ConsoleRouteName] => [clients.get(role)!, name]),
+        ),
       ];
       const answers = await Promise.all(probes.map(([client, name]) => call(client, name, own, otherIds)));
       answers.forEach((res, i) => expect([res.status, codeOf(res.body)], probes[i]![1]).toEqual([404, 'NOT_FOUND']));

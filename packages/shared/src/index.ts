@@ -13,3 +13,8 @@ export * from './api/kiosk-screens.js';
 export * from './domain/staff.js';
 export * from './api/console-api.js';
 export * from './api/console-routes.js';
+export * from './api/console-areas/issuance-log.js';
+export * from './api/console-areas/anomalies.js';
+export * from './api/console-areas/fleet.js';
+export * from './api/console-areas/billing.js';
+export * from './api/console-areas/statistics.js';

@@ -31,7 +31,23 @@ export type AuditEvent =
   | 'documents_deleted'
   | 'disposal'
   | DomicileRegistrationEvent
-  | StaffEvent;
+  | StaffEvent
+  | OperationsEvent;
+
+/**
+ * What operators and municipal staff do in the console's operations pages (issue 12): showing an
+ * issuance's personal data (detail: staffId, reason — the reason is the staff member's own words,
+ * kept short and single-line by auditEntryProblem), exporting a search, triaging incidents, the
+ * signed daily head of this chain, closing a billing month and adjusting a closed one.
+ */
+export type OperationsEvent =
+  | 'personal_data_revealed'
+  | 'issuance_log_exported'
+  | 'incident_acknowledged'
+  | 'incident_resolved'
+  | 'chain_head_signed'
+  | 'billing_month_closed'
+  | 'billing_adjustment_recorded';
 
 /**
  * What staff do through the console or the API: sign-ins (and refused ones), accounts and tokens,

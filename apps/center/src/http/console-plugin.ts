@@ -18,6 +18,11 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { CONSOLE_API_PREFIX, CONSOLE_OPENAPI_PATH, CONSOLE_PATH } from '@madoguchi/shared';
 import { consoleSettings } from '../config.js';
 import { registerMunicipalityRoutes } from '../console/municipality-routes.js';
+import { registerAnomalyRoutes } from '../console/anomaly-routes.js';
+import { registerBillingRoutes } from '../console/billing-routes.js';
+import { registerFleetRoutes } from '../console/fleet-routes.js';
+import { registerIssuanceLogRoutes } from '../console/issuance-log-routes.js';
+import { registerStatisticsRoutes } from '../console/statistics-routes.js';
 import { registerAccountRoutes } from '../staff/account-routes.js';
 import { registerEnrolmentRoutes } from '../staff/enrolment-routes.js';
 import { registerSessionRoutes } from '../staff/session-routes.js';
@@ -67,6 +72,11 @@ function consoleApiScope(context: CenterContext): FastifyPluginAsync {
     registerEnrolmentRoutes(context, api);
     registerAccountRoutes(context, api);
     registerMunicipalityRoutes(context, api);
+    registerIssuanceLogRoutes(context, api);
+    registerAnomalyRoutes(context, api);
+    registerFleetRoutes(context, api);
+    registerBillingRoutes(context, api);
+    registerStatisticsRoutes(context, api);
   };
 }
 

@@ -7,3 +7,6 @@ import type { ja } from './ja.js';
 type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> };
 
 export type Catalog = Widen<typeof ja>;
+
+/** An area catalog's English half has the Japanese half's keys (i18n/areas/*.ts). */
+export type { Widen };

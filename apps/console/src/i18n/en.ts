@@ -1,6 +1,11 @@
 /** The console's English words (every key of ja.ts). */
 import type { Catalog } from './catalog-type.js';
 
+import { issuanceLogEn } from './areas/issuance-log.js';
+import { anomaliesEn } from './areas/anomalies.js';
+import { fleetEn } from './areas/fleet.js';
+import { billingEn } from './areas/billing.js';
+import { statisticsEn } from './areas/statistics.js';
 export const en: Catalog = {
   app: {
     name: 'Madoguchi staff console',
@@ -13,6 +18,7 @@ export const en: Catalog = {
     serviceStaff: 'Staff (service-wide)',
     loading: 'Loading…',
     mainNav: 'Main menu',
+    auditChain: 'Audit chain',
     municipalityNav: 'Menu of {{name}}',
   },
   languages: { ja: '日本語', en: 'English' },
@@ -365,4 +371,9 @@ export const en: Catalog = {
     changePassword: 'Change password',
     passwordChanged: 'Password changed. Your other sign-ins have ended.',
   },
+  issuanceLog: issuanceLogEn,
+  anomalies: anomaliesEn,
+  fleet: fleetEn,
+  billing: billingEn,
+  statistics: statisticsEn,
 };

@@ -1,4 +1,10 @@
 /** The console's Japanese words: the reference catalog (en.ts has the same keys). */
+import { issuanceLogJa } from './areas/issuance-log.js';
+import { anomaliesJa } from './areas/anomalies.js';
+import { fleetJa } from './areas/fleet.js';
+import { billingJa } from './areas/billing.js';
+import { statisticsJa } from './areas/statistics.js';
+
 export const ja = {
   app: {
     name: '窓口 スタッフコンソール',
@@ -11,6 +17,7 @@ export const ja = {
     serviceStaff: 'スタッフ（全体）',
     loading: '読み込み中…',
     mainNav: 'メインメニュー',
+    auditChain: '監査チェーン',
     municipalityNav: '{{name}}のメニュー',
   },
   languages: { ja: '日本語', en: 'English' },
@@ -360,4 +367,9 @@ export const ja = {
     changePassword: 'パスワードを変更',
     passwordChanged: 'パスワードを変更しました。他の端末のログインは終了しました。',
   },
+  issuanceLog: issuanceLogJa,
+  anomalies: anomaliesJa,
+  fleet: fleetJa,
+  billing: billingJa,
+  statistics: statisticsJa,
 };

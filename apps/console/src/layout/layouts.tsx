@@ -8,7 +8,7 @@ import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useParams } 
 import { Button } from 'react-aria-components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { isMunicipalRole, type Me } from '@madoguchi/shared';
+import { isMunicipalRole, mayDo, type Me } from '@madoguchi/shared';
 import { callConsole, listenForSessionLoss, setCsrfToken } from '../api/console.js';
 import { SessionContext, meKey, useMe } from '../api/session.js';
 import { Loading, ErrorMessage } from '../components/messages.js';
@@ -85,6 +85,16 @@ function AppHeader({ me }: { me: Me }) {
           {t('app.home')}
         </NavLink>
         {municipal ? null : <NavLink to="/staff">{t('app.serviceStaff')}</NavLink>}
+        <NavLink to="/issuances">{t('issuanceLog.title')}</NavLink>
+        <NavLink to="/statistics">{t('statistics.title')}</NavLink>
+        {mayDo(me, 'oversee', null) ? (
+          <>
+            <NavLink to="/incidents">{t('anomalies.title')}</NavLink>
+            <NavLink to="/audit-chain">{t('app.auditChain')}</NavLink>
+            <NavLink to="/fleet">{t('fleet.title')}</NavLink>
+            <NavLink to="/billing">{t('billing.title')}</NavLink>
+          </>
+        ) : null}
         <NavLink to="/account">{t('app.account')}</NavLink>
       </nav>
       <span className="who">{t('app.signedInAs', { loginId: me.loginId, role: t(`roles.${me.role}`) })}</span>
@@ -133,6 +143,7 @@ export function MunicipalityLayout() {
     ['previews', 'nav.previews'],
     ['history', 'nav.history'],
     ['staff', 'nav.staff'],
+    ['billing', 'billing.title'],
   ];
   return (
     <div className="municipality">

@@ -57,6 +57,11 @@ import {
   StaffParams,
   StaffSummary,
 } from './console-api.js';
+import { anomalyRoutes } from './console-areas/anomalies.js';
+import { billingRoutes } from './console-areas/billing.js';
+import { fleetRoutes } from './console-areas/fleet.js';
+import { issuanceLogRoutes } from './console-areas/issuance-log.js';
+import { statisticsRoutes } from './console-areas/statistics.js';
 
 /** The console app is served here; its API below. Nothing else spells these out. */
 export const CONSOLE_PATH = '/console' as const;
@@ -368,6 +373,12 @@ export const consoleApi = {
     body: Empty,
     response: ApiTokenSummary,
   },
+  // --- operations (issue 12): each area's rows live with its schemas in console-areas/
+  ...issuanceLogRoutes,
+  ...anomalyRoutes,
+  ...fleetRoutes,
+  ...billingRoutes,
+  ...statisticsRoutes,
 } as const satisfies Record<string, ConsoleRouteSpec>;
 
 export type ConsoleApi = typeof consoleApi;

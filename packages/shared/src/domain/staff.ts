@@ -30,16 +30,38 @@ export const isMunicipalRole = (role: StaffRole) => municipalRoles.includes(role
  *   import     municipal-data imports
  *   users      staff accounts and API tokens of a municipality
  *   approve    deciding 本籍地 registrations
- *   operate    service-wide staff management (operators and auditors), operators only
+ *   operate    service-wide changes, operators only: staff, kiosks (enrol, revoke), incidents
+ *              (acknowledge, resolve), billing (store chains, commission, participation charges, close)
+ *   oversee    service-wide reading that is not one municipality's: the kiosk fleet, all incidents,
+ *              the audit chain and its signed heads, store-chain settlements (operators and auditors)
+ *   reveal     showing an issuance's personal data (name, address), with a reason that is itself
+ *              history; auditors read ids and codes only, they never need a name
+ *   dispose    recording the disposal (処分) of a wrongly printed document
+ *
+ * A service-wide `read` route (no `:municipalityCode` in its path, e.g. the issuance log or the
+ * statistics) is reachable by municipal staff: its handler filters to the staff member's own
+ * municipality, whatever the query asks for.
  */
-export const Permission = z.enum(['public', 'self', 'read', 'configure', 'import', 'users', 'approve', 'operate']);
+export const Permission = z.enum([
+  'public',
+  'self',
+  'read',
+  'configure',
+  'import',
+  'users',
+  'approve',
+  'operate',
+  'oversee',
+  'reveal',
+  'dispose',
+]);
 export type Permission = z.infer<typeof Permission>;
 
 const grants: Record<StaffRole, readonly Permission[]> = {
-  operator: ['self', 'read', 'configure', 'import', 'users', 'approve', 'operate'],
-  auditor: ['self', 'read'],
-  municipalityAdministrator: ['self', 'read', 'configure', 'import', 'users'],
-  municipalityClerk: ['self', 'read', 'approve'],
+  operator: ['self', 'read', 'configure', 'import', 'users', 'approve', 'operate', 'oversee', 'reveal', 'dispose'],
+  auditor: ['self', 'read', 'oversee'],
+  municipalityAdministrator: ['self', 'read', 'configure', 'import', 'users', 'reveal', 'dispose'],
+  municipalityClerk: ['self', 'read', 'approve', 'reveal', 'dispose'],
 };
 
 export interface StaffScope {

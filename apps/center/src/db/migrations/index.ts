@@ -11,6 +11,12 @@ import { sessionCardUsableFrom } from './0101_session_card_usable_from.js';
 import { provisionalRecords } from './0102_provisional_records.js';
 import { staff } from './0200_staff.js';
 import { domicileDecisionReason } from './0201_domicile_decision_reason.js';
+import { storeChains } from './0300_store_chains.js';
+import { billing } from './0301_billing.js';
+import { fleet } from './0302_fleet.js';
+import { anomalies } from './0303_anomalies.js';
+import { issuanceLog } from './0304_issuance_log.js';
+import { statistics } from './0305_statistics.js';
 
 export interface Migration {
   id: string;
@@ -26,4 +32,10 @@ export const migrations: Migration[] = [
   provisionalRecords,
   staff,
   domicileDecisionReason,
+  storeChains,
+  billing,
+  fleet,
+  anomalies,
+  issuanceLog,
+  statistics,
 ];

@@ -10,6 +10,8 @@ export interface KiosksTable {
   store_name: string;
   enrolled_at: string;
   revoked_at: string | null;
+  /** The store chain (store_chains), added by 0300; null for a kiosk enrolled before it. */
+  chain_code: string | null;
 }
 
 /** One row per client certificate the kiosk CA issued; a kiosk may be re-enrolled with a new key. */

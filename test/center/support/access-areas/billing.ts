@@ -1,0 +1,4 @@
+/** The billing routes' part of the generated access walk (see area.ts). */
+import type { AccessArea } from './area.js';
+
+export const billingAccess: AccessArea<never> = { fixtures: {} };

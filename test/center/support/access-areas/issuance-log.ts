@@ -1,0 +1,4 @@
+/** The issuance-log routes' part of the generated access walk (see area.ts). */
+import type { AccessArea } from './area.js';
+
+export const issuanceLogAccess: AccessArea<never> = { fixtures: {} };
