@@ -15,7 +15,9 @@ export type IncidentKind =
   | 'render_failed'
   | 'delivery_replayed'
   | 'success_after_failure'
-  | 'reconciliation_mismatch';
+  | 'reconciliation_mismatch'
+  /** A kiosk sent no heartbeat for more than 5 minutes during service hours (kiosks/, issue 12). */
+  | 'kiosk_silent';
 
 export interface Incident {
   incidentId: string;
