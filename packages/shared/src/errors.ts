@@ -498,6 +498,25 @@ export const errorCatalog = {
     ja: 'すでに適用された手数料は取り消せません。新しい手数料を予定として登録してください。',
     en: 'A fee already in force cannot be cancelled. Schedule a new fee instead.',
   },
+  // --- billing (issue 12 item 4)
+  BILLING_MONTH_NOT_ENDED: {
+    audience: 'staff',
+    status: 409,
+    ja: 'この月はまだ終わっていないため締められません。翌月1日（日本時間）以降に締めてください。',
+    en: 'This month has not ended yet, so it cannot be closed. Close it from the 1st of the next month (Japan time).',
+  },
+  BILLING_MONTH_CLOSED: {
+    audience: 'staff',
+    status: 409,
+    ja: 'この月はすでに締められています。締めた月は変わりません。訂正は調整として登録してください。',
+    en: 'This month is already closed and never changes. Record a correction as an adjustment.',
+  },
+  BILLING_PROFILE_MISSING: {
+    audience: 'staff',
+    status: 409,
+    ja: 'この年度の人口と団体区分が登録されていないため、負担金を計算できません。先に登録してください。',
+    en: "The municipality's population and kind for this fiscal year are missing, so its participation charge is unknown.",
+  },
   SEAL_IMAGE_INVALID: {
     audience: 'staff',
     status: 422,

@@ -16,5 +16,6 @@ export * from './api/console-routes.js';
 export * from './api/console-areas/issuance-log.js';
 export * from './api/console-areas/anomalies.js';
 export * from './api/console-areas/fleet.js';
+export * from './domain/billing.js';
 export * from './api/console-areas/billing.js';
 export * from './api/console-areas/statistics.js';
