@@ -12,6 +12,7 @@ import {
   MadoguchiError,
   errorMessage,
   isErrorCode,
+  MAX_JOURNEY_MS,
   type CertificateOptions,
   type CertificateType,
   type ErrorCode,
@@ -47,6 +48,8 @@ interface Customer {
   cash: CashBox;
   refundYen?: number;
   printedDocuments?: number;
+  /** performance.now() when the card began to be read: the statistics' card-to-print time starts here. */
+  cardPlacedAt?: number;
 }
 
 type Listener = (view: KioskView) => void;
@@ -60,6 +63,11 @@ export interface KioskSessionOptions {
   newCashBox?: () => CashBox;
   /** The crash-proof journal (journal/transaction-journal.ts): money and print steps are written to it before they happen. */
   journal?: TransactionJournal;
+  /**
+   * Tests only (the browser kiosk host's --test-screen-holds, demo mode): called with every view that
+   * changes the screen, before the step goes on, so a passing screen can be held still long enough to check it.
+   */
+  holdScreen?: (view: KioskView) => Promise<void>;
 }
 
 export class KioskSession {
@@ -130,6 +138,9 @@ export class KioskSession {
       return Promise.reject(new MadoguchiError('INPUT_INVALID', 'demo cards are off'));
     // The way out wins over a card still working: its call ends now, and the cancel runs next.
     if (parsed.data.type === 'cancel') this.abandonCardCall();
+    // The display, the language and "continue" change the view only, never the step: they take effect at
+    // once, also while a step waits (an iPhone's holder may take a minute to confirm, and reads the screen meanwhile).
+    if (VIEW_ONLY_INTENTS.has(parsed.data.type)) return this.handle(parsed.data);
     return this.enqueue(() => this.handle(parsed.data));
   }
 
@@ -265,6 +276,7 @@ export class KioskSession {
   }
 
   private async readCard(): Promise<void> {
+    this.customer.cardPlacedAt ??= performance.now();
     await this.update({ screen: 'readingCard' });
     const { signal } = this.cardCalls;
     let info: Awaited<ReturnType<SessionDeps['card']['readCardInfo']>>;
@@ -472,7 +484,10 @@ export class KioskSession {
    * One copy's print result, queued durably in the journal with its idempotency key before it is
    * sent: a result the center did not get is sent again later with the same key.
    */
-  private async reportPrint(issuanceId: string, report: Omit<PrintReport, 'issuanceId' | 'idempotencyKey'>): Promise<void> {
+  private async reportPrint(
+    issuanceId: string,
+    report: Omit<PrintReport, 'issuanceId' | 'idempotencyKey'> & { journeyMs?: number },
+  ): Promise<void> {
     const idempotencyKey = randomUUID();
     this.options.journal?.queueReport({ issuanceId, ...report, idempotencyKey });
     await this.deps.center.printResult(issuanceId, report, idempotencyKey);
@@ -632,7 +647,7 @@ export class KioskSession {
       // (print_result_missing) for the operator to reconcile.
       progress.printed++;
       this.options.journal?.record(quote.issuanceId, 'printed', { copyIndex, issueNumber });
-      await this.reportPrint(quote.issuanceId, { issueNumber, outcome: 'printed' }).catch((error: unknown) => {
+      await this.reportPrint(quote.issuanceId, { issueNumber, outcome: 'printed', ...this.journey() }).catch((error: unknown) => {
         this.deps.log('print result not reported', {
           issuance: quote.issuanceId,
           code: error instanceof MadoguchiError ? error.code : 'INTERNAL',
@@ -690,6 +705,13 @@ export class KioskSession {
     this.cardCalls = new AbortController();
   }
 
+  /** Card placed → this copy on paper, for the center's statistics; left out when unknown or past the bound. */
+  private journey(): { journeyMs?: number } {
+    if (this.customer.cardPlacedAt === undefined) return {};
+    const journeyMs = Math.round(performance.now() - this.customer.cardPlacedAt);
+    return journeyMs <= MAX_JOURNEY_MS ? { journeyMs } : {};
+  }
+
   private newCustomer(): Customer {
     return { cash: this.options.newCashBox?.() ?? new CashBox(this.deps.cash) };
   }
@@ -725,8 +747,11 @@ export class KioskSession {
     for (const k of Object.keys(next) as (keyof KioskView)[]) if (next[k] === undefined) delete next[k];
     this.view = next;
     for (const l of this.listeners) l(next);
+    if (patch.screen !== undefined) await this.options.holdScreen?.(next);
   }
 }
+
+const VIEW_ONLY_INTENTS: ReadonlySet<KioskIntent['type']> = new Set(['setLanguage', 'setDisplay', 'continueSession']);
 
 const clearedCustomerView: Partial<KioskView> = {
   keypad: undefined,
