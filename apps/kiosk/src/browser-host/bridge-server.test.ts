@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_VERSION, KioskIntent, MadoguchiError, type KioskView } from '@madoguchi/shared';
+import { ScreenHolds } from '../main/session/screen-holds.js';
 import { startBridgeServer, type BridgeServer } from './bridge-server.js';
 
 let view: KioskView = {
@@ -90,5 +91,41 @@ describe('browser kiosk bridge server', () => {
     expect(text).toContain('event: view');
     expect(text).toContain('"screen":"placeCard"');
     controller.abort();
+  });
+
+  it('has no screen holds unless the host was started for tests with them', async () => {
+    const hold = { method: 'POST', headers: headers(), body: JSON.stringify({ screen: 'quoting', held: true }) };
+    expect((await fetch(`${origin}/bridge/test-screen-hold`, hold)).status).toBe(404);
+  });
+});
+
+describe('browser kiosk bridge server with screen holds (tests only)', () => {
+  it('holds and releases a passing screen for a caller with the token, and refuses anything else', async () => {
+    const holds = new ScreenHolds();
+    const dir = mkdtempSync(join(tmpdir(), 'renderer-'));
+    const held = await startBridgeServer({ target, rendererDir: dir, screenHolds: holds });
+    const url = `${new URL(held.url).origin}/bridge/test-screen-hold`;
+    const post = (body: string, token = held.token) =>
+      fetch(url, { method: 'POST', headers: { 'x-kiosk-token': token, 'content-type': 'application/json' }, body });
+    try {
+      const quoting: KioskView = { ...view, screen: 'quoting' };
+      expect((await post(JSON.stringify({ screen: 'quoting', held: true }), 'x'.repeat(32))).status).toBe(403);
+      for (const bad of ['{', '{"screen":"menu","held":true}', '{"screen":"quoting"}']) expect((await post(bad)).status, bad).toBe(400);
+      let passed = false;
+      void holds.shown(quoting).then(() => (passed = true));
+      await new Promise((r) => setTimeout(r, 10));
+      expect(passed).toBe(true);
+
+      expect((await post(JSON.stringify({ screen: 'quoting', held: true }))).status).toBe(204);
+      passed = false;
+      const waiting = holds.shown(quoting).then(() => (passed = true));
+      await new Promise((r) => setTimeout(r, 10));
+      expect(passed).toBe(false);
+      expect((await post(JSON.stringify({ screen: 'quoting', held: false }))).status).toBe(204);
+      await waiting;
+      expect(passed).toBe(true);
+    } finally {
+      await held.close();
+    }
   });
 });

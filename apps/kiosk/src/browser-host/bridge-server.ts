@@ -10,6 +10,7 @@ import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { MadoguchiError, type KioskView } from '@madoguchi/shared';
+import { ScreenHoldRequest, type ScreenHolds } from '../main/session/screen-holds.js';
 
 export interface BridgeTarget {
   getView(): KioskView;
@@ -65,6 +66,8 @@ export async function startBridgeServer(options: {
   port?: number;
   host?: string;
   onRendererConnected?: () => void;
+  /** Tests only (--test-screen-holds, demo mode): POST /bridge/test-screen-hold holds or releases a passing screen. */
+  screenHolds?: ScreenHolds;
 }): Promise<BridgeServer> {
   const token = randomBytes(24).toString('base64url');
   const tokenBytes = Buffer.from(token);
@@ -97,6 +100,8 @@ export async function startBridgeServer(options: {
           return;
         }
         if (req.method === 'POST' && url.pathname === '/bridge/intent') return await handleIntent(req, res, options.target);
+        if (req.method === 'POST' && url.pathname === '/bridge/test-screen-hold' && options.screenHolds)
+          return await handleScreenHold(req, res, options.screenHolds);
         return json(res, 404, { error: { code: 'NOT_FOUND', message: 'no such bridge call' } });
       }
       if (req.method !== 'GET') return json(res, 405, { error: { code: 'INPUT_INVALID', message: 'GET only' } });
@@ -140,6 +145,17 @@ async function handleIntent(req: http.IncomingMessage, res: http.ServerResponse,
       return json(res, 400, { error: { code: error.code, message: error.message } });
     throw error;
   }
+  res.writeHead(204, securityHeaders).end();
+}
+
+async function handleScreenHold(req: http.IncomingMessage, res: http.ServerResponse, holds: ScreenHolds): Promise<void> {
+  let request: ScreenHoldRequest;
+  try {
+    request = ScreenHoldRequest.parse(JSON.parse(await readBody(req, 1024)));
+  } catch {
+    return json(res, 400, { error: { code: 'INPUT_INVALID', message: 'not a screen hold' } });
+  }
+  holds.set(request);
   res.writeHead(204, securityHeaders).end();
 }
 

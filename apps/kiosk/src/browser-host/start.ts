@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const configPath = args[args.indexOf('--config') + 1];
   if (!args.includes('--config') || !configPath) {
-    console.error('usage: start.ts --config <kiosk.json> [--port N] [--no-browser]');
+    console.error('usage: start.ts --config <kiosk.json> [--port N] [--no-browser] [--test-screen-holds]');
     process.exit(2);
   }
   const config = JSON.parse(readFileSync(configPath, 'utf8')) as KioskConfig & {
@@ -40,9 +40,12 @@ async function main(): Promise<void> {
   }
   const portArg = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : config.port;
   const { log } = createLog(2);
+  // Tests only: the e2e accessibility spec holds the passing screens still to check them (demo mode only).
+  if (args.includes('--test-screen-holds')) config.testScreenHolds = true;
   const kiosk = await createKioskMain(config, log);
   const server = await startBridgeServer({
     target: kiosk.session,
+    ...(kiosk.screenHolds ? { screenHolds: kiosk.screenHolds } : {}),
     rendererDir,
     ...(portArg ? { port: portArg } : {}),
     onRendererConnected: () => log('renderer connected'),

@@ -18,4 +18,15 @@ describe('createKioskMain', () => {
     await expect(createKioskMain(config, (message) => logged.push(message))).rejects.toThrow(/stateDir is required outside demo mode/);
     expect(logged).toEqual([]);
   });
+
+  it('refuses the tests’ screen holds on a store kiosk: they let a page stop the session', async () => {
+    const config: KioskConfig = {
+      center: { baseUrl: 'https://127.0.0.1:9', certFile: '/nonexistent', keyFile: '/nonexistent', caFile: '/nonexistent' },
+      spoolDir: join(dir, 'spool'),
+      reader: { kind: 'pcsc' },
+      stateDir: join(dir, 'state'),
+      testScreenHolds: true,
+    };
+    await expect(createKioskMain(config, () => undefined)).rejects.toThrow(/testScreenHolds is for demo mode only/);
+  });
 });

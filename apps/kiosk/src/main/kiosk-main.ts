@@ -16,6 +16,7 @@ import { SimulatedCashDevice, type CashDevice } from './payment/cash-device.js';
 import type { CardTransport } from './card/transport.js';
 import type { DemoCardPort } from './session/ports.js';
 import { openKioskJournal, type KioskJournal } from './journal/journal-service.js';
+import { ScreenHolds } from './session/screen-holds.js';
 
 export interface KioskConfig {
   center: {
@@ -42,10 +43,14 @@ export interface KioskConfig {
   stateDir?: string;
   /** How often print results the center has not taken yet are sent again (default 30 s). */
   printResultRetryMs?: number;
+  /** Tests only, demo mode only: passing screens can be held still for checking (session/screen-holds.ts). */
+  testScreenHolds?: boolean;
 }
 
 export interface KioskMain {
   session: KioskSession;
+  /** Present only with `testScreenHolds`. */
+  screenHolds?: ScreenHolds;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
   // A store kiosk takes money: without its journal a crash would leave escrow unreturned and results unsent.
   if (!demoMode && !config.stateDir)
     throw new Error('stateDir is required outside demo mode: the kiosk journals every money and print step there (journal/)');
+  if (config.testScreenHolds && !demoMode) throw new Error('testScreenHolds is for demo mode only: it lets a page stop the session');
   // The demo's coin slot is the demo panel; on a real kiosk money comes from its acceptor's driver only.
   const demoCash = demoMode ? new SimulatedCashDevice() : undefined;
   const cash = devices.cash ?? demoCash;
@@ -105,6 +111,7 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
     });
   else log('no stateDir: this kiosk keeps no journal of money and print steps');
 
+  const screenHolds = config.testScreenHolds ? new ScreenHolds() : undefined;
   const session = new KioskSession(
     {
       card,
@@ -117,10 +124,11 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
       log,
       ...(config.idleTimeoutMs ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
     },
-    journal ? { journal: journal.journal } : {},
+    { ...(journal ? { journal: journal.journal } : {}), ...(screenHolds ? { holdScreen: screenHolds.shown } : {}) },
   );
   return {
     session,
+    ...(screenHolds ? { screenHolds } : {}),
     async close() {
       session.close();
       await card.close();

@@ -18,7 +18,7 @@ import { createVirtualReader, type SimulatedCard } from '../card/virtual-reader.
 import { CashBox } from '../payment/cash-box.js';
 import { SimulatedCashDevice } from '../payment/cash-device.js';
 import { SpoolPrinter, type Printer } from '../printer/spool-printer.js';
-import { KioskSession } from './kiosk-session.js';
+import { KioskSession, type KioskSessionOptions } from './kiosk-session.js';
 import type { SessionDeps } from './ports.js';
 
 export const cardKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -187,11 +187,13 @@ export interface SetupOptions {
   printer?: Printer;
   /** How long an iPhone's holder may take to confirm on the phone (the card service's default otherwise). */
   phoneConfirmationMs?: number;
+  /** Holds passing screens (session/screen-holds.ts). */
+  holdScreen?: KioskSessionOptions['holdScreen'];
 }
 
 export function setup(
   tamper: Tamper,
-  { newCard, demo = false, spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-')), printer, phoneConfirmationMs }: SetupOptions,
+  { newCard, demo = false, spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-')), printer, phoneConfirmationMs, holdScreen }: SetupOptions,
 ) {
   const holds = new Holds();
   const reader = createVirtualReader();
@@ -220,6 +222,7 @@ export function setup(
     // Retries without the production pauses; each customer's cash box is kept for inspection.
     {
       paymentRetryDelaysMs: [0, 0],
+      ...(holdScreen ? { holdScreen } : {}),
       newCashBox: () => {
         const box = new CashBox(cashDevice);
         cashBoxes.push(box);
