@@ -1,6 +1,6 @@
 /**
- * The demo's staff console accounts: an operator, the administrator of the first demo
- * municipality, and a clerk of 千代田区 (the 本籍地 of a 横浜市 resident, whose 本籍地 registration
+ * The demo's staff console accounts: an operator, an auditor (who reads the operations pages and
+ * changes nothing), the administrator of the first demo municipality, and a clerk of 千代田区 (the 本籍地 of a 横浜市 resident, whose 本籍地 registration
  * the clerk decides). Each has a random password and TOTP secret made once per state directory and
  * kept, 0600, in <state>/center/demo-staff.json, next to the database they are created in — so a
  * second start prints the same credentials and creates nothing. Demo only: production accounts
@@ -30,6 +30,7 @@ function demoStaffPlan(demo: DemoData): Omit<DemoStaffAccount, 'password' | 'tot
   const clerkCode = demo.batch.municipalities.some((m) => m.code === CLERK_MUNICIPALITY) ? CLERK_MUNICIPALITY : first;
   return [
     { loginId: 'demo-operator', role: 'operator', municipalityCode: null },
+    { loginId: 'demo-auditor', role: 'auditor', municipalityCode: null },
     { loginId: `demo-admin-${first}`, role: 'municipalityAdministrator', municipalityCode: first },
     { loginId: `demo-clerk-${clerkCode}`, role: 'municipalityClerk', municipalityCode: clerkCode },
   ];
