@@ -233,7 +233,7 @@ forEachDatabase((harness) => {
         ]),
       );
       // Every mutating route has a body, and the issuance routes a path id: the walk is not vacuous.
-      expect(inputs.filter(([where]) => where.includes('body')).length).toBe(7);
+      expect(inputs.filter(([where]) => where.includes('body')).length).toBe(8);
       expect(inputs.filter(([where]) => where.endsWith('path issuanceId')).length).toBe(3);
       expect(inputs.flatMap(([where, schema]) => unboundedFields(schema, where))).toEqual([]);
     });

@@ -43,6 +43,8 @@ export interface CenterConfig {
     certPem: string;
     /** The kiosk CA certificate: client certificates must chain to it. */
     kioskCaPem: string;
+    /** The kiosk CA's directory (its key signs kiosks enrolled from the console); without it the console cannot enrol. */
+    kioskCaDir?: string;
   };
   cardTrust: {
     /** PEM bundle of the trusted JPKI user-authentication CA certificates (every generation). */
@@ -209,6 +211,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: st
       keyPem: readFileSync(state.serverKeyPath, 'utf8'),
       certPem: readFileSync(state.serverCertPath, 'utf8'),
       kioskCaPem: readFileSync(state.kioskCaCertPath, 'utf8'),
+      kioskCaDir: state.kioskCaDir,
     },
     cardTrust: { trustAnchorsPem: readFileSync(anchorsPath, 'utf8'), crlPaths },
     bindingKey: { privateKeyPem: readFileSync(state.bindingKeyPath, 'utf8'), keyId: 'binding-1' },

@@ -12,6 +12,7 @@ export {
   type KioskCa,
 } from './kiosks/kiosk-ca.js';
 export { enrollKiosk, revokeKiosk, listKiosks, type Kiosk, type Enrollment } from './kiosks/registry.js';
+export { createStoreChain, listStoreChains } from './kiosks/store-chains.js';
 export { verifyBindingSignature, type BindingKey } from './issuance/binding.js';
 export { canonicalJson } from './issuance/canonical-json.js';
 export { createDefaultServices } from './issuance/default-services.js';

@@ -192,7 +192,10 @@ export interface CenterHarness {
   demo: DemoData;
   clock: TestClock;
   caPem: string;
-  enrollKiosk(terminalId?: string, store?: { storeCode?: string; storeName?: string; printerId?: string }): Promise<TestKiosk>;
+  enrollKiosk(
+    terminalId?: string,
+    store?: { storeCode?: string; storeName?: string; printerId?: string; chainCode?: string },
+  ): Promise<TestKiosk>;
   issueCard(
     residentId: string,
     options?: { generation?: CaGeneration; notBefore?: Date; notAfter?: Date; link?: boolean },
@@ -257,7 +260,12 @@ export async function startCenter(database: CenterDatabase, options: StartOption
     database: { kind: 'sqlite', path: ':unused:' },
     host: '127.0.0.1',
     port: 0,
-    tls: { keyPem: readFileSync(state.serverKeyPath, 'utf8'), certPem: readFileSync(state.serverCertPath, 'utf8'), kioskCaPem: caPem },
+    tls: {
+      keyPem: readFileSync(state.serverKeyPath, 'utf8'),
+      certPem: readFileSync(state.serverCertPath, 'utf8'),
+      kioskCaPem: caPem,
+      kioskCaDir: state.kioskCaDir,
+    },
     cardTrust: { trustAnchorsPem: readFileSync(pki.paths.trustedCasPem, 'utf8'), crlPaths: options.crlPaths?.(pki) ?? [pki.paths.crlsPem] },
     bindingKey: { privateKeyPem: readFileSync(state.bindingKeyPath, 'utf8'), keyId: 'binding-test' },
     verificationKey: { privateKeyPem: readFileSync(state.verificationKeyPath, 'utf8'), keyId: 'verification-test' },
@@ -299,6 +307,7 @@ export async function startCenter(database: CenterDatabase, options: StartOption
         printerId: store.printerId ?? 'P01',
         storeCode: store.storeCode ?? `S-${terminalId}`,
         storeName: store.storeName ?? 'テスト店',
+        ...(store.chainCode ? { chainCode: store.chainCode } : {}),
       });
       const keyPem = readFileSync(made.keyPath, 'utf8');
       const kiosk = kioskAt({ terminalId, enrollment, keyPem, certPem: enrollment.certificatePem }, baseUrl, caPem);

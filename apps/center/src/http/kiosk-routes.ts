@@ -22,6 +22,7 @@ import { loadSession, type Session } from '../auth/sessions.js';
 import { runIdempotent, errorFromStored } from '../issuance/idempotency.js';
 import { recordIncident } from '../issuance/incidents.js';
 import { cancel, deliveryOf, pay, quote, reportPrintResult, type IssuanceContext } from '../issuance/issuance-service.js';
+import { recordHeartbeat } from '../kiosks/heartbeat.js';
 import { kioskGuard } from '../kiosks/mtls.js';
 import type { Kiosk } from '../kiosks/registry.js';
 import { applyDomicileRegistrationAtKiosk, domicileRegistrationOffer } from '../policy/domicile-application.js';
@@ -191,6 +192,9 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
     kioskRoute(ctx, app, 'cancel', ({ kiosk, now, params: { issuanceId }, body: { reasonCode }, idempotent }) =>
       idempotent({ issuanceId, reasonCode }, () => cancel(issuance, kiosk, issuanceId, reasonCode, now)),
     );
+
+    // Idempotent by its own key (kiosks/heartbeat.ts), so not run under `idempotent`.
+    kioskRoute(ctx, app, 'heartbeat', ({ kiosk, now, body }) => recordHeartbeat(ctx.database, kiosk.terminalId, body, now));
 
     kioskRoute(ctx, app, 'bindingKey', async () => ({ keyId: ctx.bindingKey.keyId, publicKeyPem: ctx.bindingKey.publicKeyPem }));
   };

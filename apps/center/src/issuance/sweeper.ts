@@ -10,6 +10,7 @@ import { MadoguchiError } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
 import { purgeChallenges } from '../auth/challenges.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
+import { raiseSilentKiosks } from '../kiosks/silent-kiosks.js';
 import { recordIncident } from './incidents.js';
 import { auditBase, kioskOfRow } from './issuance-history.js';
 import { refund } from './issuance-service.js';
@@ -45,6 +46,7 @@ export async function sweep(database: CenterDatabase, policy: SweepPolicy, now: 
   await voidUnpaidQuotes(database, at(policy.quoteTtlMs), now, report.voided);
   report.documentsDeleted = await deleteExpiredDocuments(database, at(policy.documentTtlMs), now);
   report.challengesPurged = await purgeChallenges(database, now);
+  await raiseSilentKiosks(database, now);
   await database.db.deleteFrom('idempotency_keys').where('created_at', '<', at(policy.idempotencyTtlMs)).execute();
   return report;
 }

@@ -7,6 +7,7 @@ import { MadoguchiError } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import { signKioskCsr, type KioskCa } from './kiosk-ca.js';
+import { requireStoreChain } from './store-chains.js';
 
 export interface Kiosk {
   terminalId: string;
@@ -18,6 +19,10 @@ export interface Kiosk {
 export interface EnrollInput extends Kiosk {
   csrPem: string;
   days?: number;
+  /** The store chain (store_chains), which must exist; a re-enrolment without one keeps the kiosk's chain. */
+  chainCode?: string;
+  /** The operator who enrolled it from the console (the CLI has none): kept in the history row. */
+  staffId?: string;
 }
 
 export interface Enrollment {
@@ -36,6 +41,7 @@ export async function enrollKiosk(database: CenterDatabase, ca: KioskCa, input: 
   const issued = signKioskCsr(ca, input.csrPem, input.terminalId, input.days);
   const kiosk: Kiosk = { terminalId: input.terminalId, printerId: input.printerId, storeCode: input.storeCode, storeName: input.storeName };
   await writeTransaction(database, async (trx) => {
+    if (input.chainCode !== undefined) await requireStoreChain(trx, input.chainCode);
     const existing = await trx
       .selectFrom('kiosks')
       .select(['terminal_id', 'revoked_at'])
@@ -46,7 +52,12 @@ export async function enrollKiosk(database: CenterDatabase, ca: KioskCa, input: 
     if (existing) {
       await trx
         .updateTable('kiosks')
-        .set({ printer_id: kiosk.printerId, store_code: kiosk.storeCode, store_name: kiosk.storeName })
+        .set({
+          printer_id: kiosk.printerId,
+          store_code: kiosk.storeCode,
+          store_name: kiosk.storeName,
+          ...(input.chainCode !== undefined ? { chain_code: input.chainCode } : {}),
+        })
         .where('terminal_id', '=', kiosk.terminalId)
         .execute();
     } else {
@@ -59,6 +70,7 @@ export async function enrollKiosk(database: CenterDatabase, ca: KioskCa, input: 
           store_name: kiosk.storeName,
           enrolled_at: now.toISOString(),
           revoked_at: null,
+          chain_code: input.chainCode ?? null,
         })
         .execute();
       await trx.insertInto('issue_sequences').values({ terminal_id: kiosk.terminalId, last_value: 0 }).execute();
@@ -82,7 +94,12 @@ export async function enrollKiosk(database: CenterDatabase, ca: KioskCa, input: 
         event: 'kiosk_enrolled',
         terminalId: kiosk.terminalId,
         storeCode: kiosk.storeCode,
-        detail: { certificateSha256: issued.sha256, printerId: kiosk.printerId },
+        detail: {
+          certificateSha256: issued.sha256,
+          printerId: kiosk.printerId,
+          ...(input.chainCode !== undefined ? { chainCode: input.chainCode } : {}),
+          ...(input.staffId !== undefined ? { staffId: input.staffId } : {}),
+        },
       },
       now,
     );
@@ -97,7 +114,7 @@ export async function enrollKiosk(database: CenterDatabase, ca: KioskCa, input: 
 }
 
 /** Revokes a whole kiosk (every certificate it holds). Returns false when it was unknown. */
-export async function revokeKiosk(database: CenterDatabase, terminalId: string, now = new Date()): Promise<boolean> {
+export async function revokeKiosk(database: CenterDatabase, terminalId: string, now = new Date(), staffId?: string): Promise<boolean> {
   return writeTransaction(database, async (trx) => {
     const result = await trx
       .updateTable('kiosks')
@@ -112,7 +129,7 @@ export async function revokeKiosk(database: CenterDatabase, terminalId: string, 
       .where('terminal_id', '=', terminalId)
       .where('revoked_at', 'is', null)
       .execute();
-    await appendAudit(trx, database.kind, { event: 'kiosk_revoked', terminalId }, now);
+    await appendAudit(trx, database.kind, { event: 'kiosk_revoked', terminalId, ...(staffId ? { detail: { staffId } } : {}) }, now);
     return true;
   });
 }
@@ -137,13 +154,16 @@ export async function kioskByCertificate(database: CenterDatabase, certificateSh
   return { terminalId: row.terminal_id, printerId: row.printer_id, storeCode: row.store_code, storeName: row.store_name };
 }
 
-export async function listKiosks(database: CenterDatabase): Promise<(Kiosk & { enrolledAt: string; revokedAt: string | null })[]> {
+export async function listKiosks(
+  database: CenterDatabase,
+): Promise<(Kiosk & { chainCode: string | null; enrolledAt: string; revokedAt: string | null })[]> {
   const rows = await database.db.selectFrom('kiosks').selectAll().orderBy('terminal_id').execute();
   return rows.map((r) => ({
     terminalId: r.terminal_id,
     printerId: r.printer_id,
     storeCode: r.store_code,
     storeName: r.store_name,
+    chainCode: r.chain_code,
     enrolledAt: r.enrolled_at,
     revokedAt: r.revoked_at,
   }));

@@ -50,6 +50,9 @@ export const IdempotencyKey = z.string().uuid();
  *   issueNumber                            the shape formatIssueNumber writes     looked up; the stored one is recorded
  *   outcome                                enum                                   history, incidents
  *   reasonCode (print result, cancel)      a code of this build's error catalog   history, incidents, print_reason_code
+ *   heartbeat sentAt, lastIssuanceAt       ISO instant, ≤ 40                      kiosk_heartbeats (each kiosk's latest)
+ *   heartbeat softwareVersion              ≤ 40 of 0-9 A-Z a-z . + -              kiosk_heartbeats
+ *   heartbeat reader, printer, cash        enums                                  kiosk_heartbeats
  *
  * Unknown keys are dropped by the parse (zod objects strip them), so they never reach a handler.
  */
@@ -293,3 +296,43 @@ export const CancelResponse = PrintResultResponse;
 // pinned in kiosk config)
 export const BindingKeyResponse = z.object({ keyId: z.string(), publicKeyPem: z.string() });
 export type BindingKeyResponse = z.infer<typeof BindingKeyResponse>;
+
+// kioskApi.heartbeat — what a kiosk says about itself every minute (issue 12, item 3). Every field
+// is a bounded enum, version string or time: the fleet page shows them, and a heartbeat is refused
+// whole (INPUT_INVALID, nothing stored) rather than stored in part.
+/** The card reader as the kiosk's card transport reports it (apps/kiosk/src/main/card/transport.ts). */
+export const HeartbeatReaderState = z.enum(['ready', 'noReader', 'reconnecting']);
+export type HeartbeatReaderState = z.infer<typeof HeartbeatReaderState>;
+/**
+ * The printer in one word, from its IPP state and reasons (apps/kiosk/src/main/printer/): a blocking
+ * reason wins over a warning, so a jammed printer low on toner is `media-jam`.
+ */
+export const HeartbeatPrinterState = z.enum(['ready', 'media-empty', 'media-jam', 'toner-low', 'offline', 'error']);
+export type HeartbeatPrinterState = z.infer<typeof HeartbeatPrinterState>;
+/** The coin and note unit: absent on a kiosk that takes no cash. */
+export const HeartbeatCashState = z.enum(['ready', 'error', 'absent']);
+export type HeartbeatCashState = z.infer<typeof HeartbeatCashState>;
+
+export const HeartbeatRequest = z.object({
+  /** The heartbeat's own id: the same heartbeat sent again (a retry) changes nothing. */
+  idempotencyKey: IdempotencyKey,
+  /** The kiosk's clock when it sent this, so a drifting clock shows on the fleet page. */
+  sentAt: z.string().max(40).datetime({ offset: true }),
+  /** The kiosk software's version, e.g. `1.4.2` or `1.4.2+abc1234`. */
+  softwareVersion: z
+    .string()
+    .max(40)
+    .regex(/^[0-9A-Za-z][0-9A-Za-z.+-]*$/, 'a version'),
+  reader: HeartbeatReaderState,
+  printer: HeartbeatPrinterState,
+  cash: HeartbeatCashState,
+  /** When this kiosk last printed every copy of an issuance; null before its first since it started. */
+  lastIssuanceAt: z.string().max(40).datetime({ offset: true }).nullable(),
+});
+export type HeartbeatRequest = z.input<typeof HeartbeatRequest>;
+
+export const HeartbeatResponse = z.object({
+  /** The center's clock when it took the heartbeat: the fleet's "last seen". */
+  receivedAt: z.string().datetime(),
+});
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;

@@ -24,6 +24,7 @@ describe('kiosk request bounds', () => {
         'CancelRequest',
         'ChallengeRequest',
         'DomicileRegistrationRequest',
+        'HeartbeatRequest',
         'IssuanceParams',
         'PaymentRequest',
         'PrintResultRequest',

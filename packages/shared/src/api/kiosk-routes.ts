@@ -17,6 +17,8 @@ import {
   DeliveryResponse,
   DomicileRegistrationRequest,
   DomicileRegistrationResponse,
+  HeartbeatRequest,
+  HeartbeatResponse,
   IssuanceParams,
   PaymentRequest,
   PrintResultRequest,
@@ -109,6 +111,16 @@ export const kioskApi = {
     body: CancelRequest,
     response: CancelResponse,
     operation: 'cancel',
+  },
+  // No operation: a heartbeat is idempotent by itself (the center keeps each kiosk's latest one,
+  // keyed by its idempotency key), so it stores no idempotency row — one a minute from every kiosk
+  // would soon be most of that table.
+  heartbeat: {
+    method: 'POST',
+    path: '/heartbeats',
+    summary: 'The kiosk’s state: software version, reader, printer, cash unit, last issuance, its clock (every minute)',
+    body: HeartbeatRequest,
+    response: HeartbeatResponse,
   },
   bindingKey: {
     method: 'GET',

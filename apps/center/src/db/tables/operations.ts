@@ -71,8 +71,26 @@ export interface MunicipalityBillingProfilesTable {
   recorded_by: string;
 }
 
+/** The latest heartbeat of each kiosk (0302_fleet). */
+export interface KioskHeartbeatsTable {
+  terminal_id: string;
+  /** The heartbeat's idempotency key: the same heartbeat again changes nothing. */
+  heartbeat_key: string;
+  /** The center's clock: the fleet's "last seen". */
+  received_at: string;
+  kiosk_clock_at: string;
+  software_version: string;
+  reader_state: string;
+  printer_state: string;
+  cash_state: string;
+  last_issuance_at: string | null;
+  /** When the kiosk_silent incident of the current silence was raised; null while the kiosk speaks. */
+  silent_reported_at: string | null;
+}
+
 export interface OperationsTables {
   store_chains: StoreChainsTable;
+  kiosk_heartbeats: KioskHeartbeatsTable;
   billing_ledger: BillingLedgerTable;
   billing_months: BillingMonthsTable;
   store_commission_rates: StoreCommissionRatesTable;
