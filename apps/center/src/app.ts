@@ -31,6 +31,7 @@ import { loadBindingKey } from './issuance/binding.js';
 import { createDefaultServices } from './issuance/default-services.js';
 import type { CenterServices } from './issuance/services.js';
 import { startSweeper } from './issuance/sweeper.js';
+import { startChainHeadTimer } from './audit/chain-heads.js';
 import { municipalDataRoutes } from './residents/import-routes.js';
 import { verificationRoutes } from './rendering/verification-routes.js';
 import { createVerificationPool } from './rendering/verification/verification-pool.js';
@@ -121,9 +122,16 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
           app.log,
         );
 
+  // The daily signed head of the chain runs with the sweeper (tests that stop one stop both).
+  const stopChainHeads =
+    options.sweeper === false || !config.chainHeads
+      ? async () => undefined
+      : startChainHeadTimer(database, config.chainHeads, config.timeouts.sweepIntervalMs, now, app.log);
+
   app.addHook('onClose', async () => {
     revocation.stop();
     await stopSweeper();
+    await stopChainHeads();
     await services.close?.();
     if (ownsDatabase) await database.close();
   });

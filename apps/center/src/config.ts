@@ -8,6 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChainHeadKey, publishDirOf, type ChainHeadSigner } from './audit/chain-heads.js';
 import { databaseConfigFromEnv, type DatabaseConfig } from './db/config.js';
 import { ensureKioskCa, issueServerCertificate } from './kiosks/kiosk-ca.js';
 
@@ -60,6 +61,8 @@ export interface CenterConfig {
   /** Ed25519 key for the verification codes printed on documents (the public verification page). */
   verificationKey: { privateKeyPem: string; keyId: string };
   timeouts: CenterTimeouts;
+  /** The daily signed head of the audit chain (audit/chain-heads.ts): its key and where heads are published. Absent: none is signed. */
+  chainHeads?: { signer: ChainHeadSigner; publishDir: string | null };
   /**
    * Deprecated shared bearer token for the import API under /admin (at least 32 characters): still
    * accepted, with a warning in the log at start and on use. Per-user import API tokens (the
@@ -185,6 +188,7 @@ function positiveInt(value: string | undefined, name: string): number | undefine
  *   MADOGUCHI_CONSOLE_DIR       the built console app (default apps/console/dist)
  *   MADOGUCHI_CONSOLE_IDLE_MS / MADOGUCHI_CONSOLE_SESSION_MS  staff session idle (30 min) and absolute (12 h) expiry
  *   MADOGUCHI_PUBLIC_VERIFY_URL public base URL of the verification page in QR codes (default https://<host>:<port>)
+ *   MADOGUCHI_CHAIN_HEADS_DIR   where the signed daily heads of the audit chain are published (default <state>/published-heads)
  *   MADOGUCHI_CRL_GRACE_MS      how long a CRL past its nextUpdate stays in use (default 6 h)
  *   MADOGUCHI_LOG_LEVEL, MADOGUCHI_RENDER_WORKERS, MADOGUCHI_RENDER_TIMEOUT_MS, MADOGUCHI_PRINT_RESULT_TTL_MS
  */
@@ -216,6 +220,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: { stateDir?: st
     cardTrust: { trustAnchorsPem: readFileSync(anchorsPath, 'utf8'), crlPaths },
     bindingKey: { privateKeyPem: readFileSync(state.bindingKeyPath, 'utf8'), keyId: 'binding-1' },
     verificationKey: { privateKeyPem: readFileSync(state.verificationKeyPath, 'utf8'), keyId: 'verification-1' },
+    chainHeads: { signer: ensureChainHeadKey(state.dir), publishDir: publishDirOf(state.dir, env) },
     timeouts: {
       ...defaultTimeouts,
       ...(positiveInt(env.MADOGUCHI_RENDER_TIMEOUT_MS, 'MADOGUCHI_RENDER_TIMEOUT_MS')

@@ -18,7 +18,17 @@ export { canonicalJson } from './issuance/canonical-json.js';
 export { createDefaultServices } from './issuance/default-services.js';
 export type { CenterServices, RenderedDocument } from './issuance/services.js';
 export { sweep, type SweepPolicy, type SweepReport } from './issuance/sweeper.js';
-export { listIncidents, resolveIncident, type Incident } from './issuance/incidents.js';
+export { listIncidents, triageIncident, incidentPage, type Incident } from './issuance/incidents.js';
+export {
+  signChainHead,
+  storedHeads,
+  readPublishedHeads,
+  headsAsJsonLines,
+  ensureChainHeadKey,
+  PUBLISHED_HEADS_FILE,
+  type PublishedHead,
+} from './audit/chain-heads.js';
+export { hashRow } from './audit/chain.js';
 export { verifyAuditChain, type AuditVerification } from './audit/verify.js';
 export { createEnrolledStaff, createStaff, type CreatedStaff, type NewStaff } from './staff/staff-store.js';
 export { newTotpSecret, otpauthUri, totpCode } from './staff/totp.js';

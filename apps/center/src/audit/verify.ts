@@ -3,15 +3,31 @@
  * sequence has no gaps. Then cross-checks the history against the issuances and the 本籍地
  * registrations: each issuance's current state, and each registration's application and decision,
  * must be recorded in the history, so removing the newest rows (which leaves a valid but shorter
- * chain) is caught too, as is a head that does not match one noted earlier.
+ * chain) is caught too, as is a head that does not match one noted earlier, or one published
+ * (chain-heads.ts: a chain rewritten whole, every hash recomputed, no longer has a published hash).
+ *
+ * The walk reads a page of rows at a time and gives the event loop back between pages
+ * (setImmediate): better-sqlite3 answers synchronously, so without it a long chain would hold the
+ * center's kiosk requests until the end. A page of 2000 rows hashes in a few milliseconds.
  */
+import type { KeyObject } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { GENESIS_HASH, domicileRegistrationEvents, hashRow } from './chain.js';
+import { checkPublishedHeads, type PublishedHead } from './chain-heads.js';
 
 export interface AuditProblem {
   seq: number | null;
-  kind: 'hash_mismatch' | 'broken_link' | 'sequence_gap' | 'state_not_recorded' | 'head_mismatch';
+  kind:
+    | 'hash_mismatch'
+    | 'broken_link'
+    | 'sequence_gap'
+    | 'state_not_recorded'
+    | 'head_mismatch'
+    | 'published_head_missing'
+    | 'published_head_mismatch'
+    | 'published_head_signature_invalid';
   message: string;
 }
 
@@ -19,6 +35,9 @@ export interface AuditVerification {
   ok: boolean;
   rows: number;
   head: { seq: number; hash: string } | null;
+  /** The first row whose hash, link or seq is wrong (the chain's own check), or null. */
+  firstBrokenSeq: number | null;
+  headsChecked: number;
   problems: AuditProblem[];
 }
 
@@ -33,20 +52,35 @@ const stateEvent: Record<string, string> = {
 
 export async function verifyAuditChain(
   db: Kysely<Database>,
-  options: { expectedHead?: { seq: number; hash: string }; pageSize?: number } = {},
+  options: {
+    expectedHead?: { seq: number; hash: string };
+    /** Published heads to check the chain against; with their public key, their signatures too. */
+    publishedHeads?: PublishedHead[];
+    headPublicKey?: KeyObject;
+    pageSize?: number;
+  } = {},
 ): Promise<AuditVerification> {
   const chain = await walkChain(db, options.pageSize ?? 2000);
   const problems = [
     ...chain.problems,
     ...(options.expectedHead ? await checkNotedHead(db, options.expectedHead) : []),
+    ...(options.publishedHeads ? await checkPublishedHeads(db, options.publishedHeads, options.headPublicKey) : []),
     ...(await checkIssuanceStatesRecorded(db)),
     ...(await checkRegistrationsRecorded(db)),
   ];
-  return { ok: problems.length === 0, rows: chain.rows, head: chain.head, problems };
+  const firstBrokenSeq = chain.problems.find((p) => p.seq !== null)?.seq ?? null;
+  return {
+    ok: problems.length === 0,
+    rows: chain.rows,
+    head: chain.head,
+    firstBrokenSeq,
+    headsChecked: options.publishedHeads?.length ?? 0,
+    problems,
+  };
 }
 
 /** Reads the history page by page, checking each row's hash, its link and the sequence. */
-async function walkChain(db: Kysely<Database>, pageSize: number): Promise<Omit<AuditVerification, 'ok'>> {
+async function walkChain(db: Kysely<Database>, pageSize: number): Promise<Pick<AuditVerification, 'rows' | 'head' | 'problems'>> {
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
@@ -70,6 +104,7 @@ async function walkChain(db: Kysely<Database>, pageSize: number): Promise<Omit<A
       head = { seq: row.seq, hash };
     }
     after = page.at(-1)!.seq;
+    await nextTurn();
   }
   return { rows, head, problems };
 }

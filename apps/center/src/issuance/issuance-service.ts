@@ -565,6 +565,12 @@ export async function refund(
     },
     now,
   );
+  // Every refund is in the operators' incident list (issue 12), whichever path made it.
+  await recordIncident(
+    trx,
+    { kind: 'refunded', issuanceId: row.issuance_id, terminalId: kiosk.terminalId, detail: { failureCode, refundYen } },
+    now,
+  );
   return refundYen;
 }
 

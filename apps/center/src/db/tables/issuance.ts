@@ -112,6 +112,12 @@ export interface IncidentsTable {
   detail: string;
   created_at: string;
   resolved_at: string | null;
+  /** Triage (0303_anomalies): who acknowledged and resolved it (staff or CLI operator ids) and the notes. */
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  acknowledgement_note: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
 }
 
 export interface AuditEventsTable {

@@ -88,8 +88,23 @@ export interface KioskHeartbeatsTable {
   silent_reported_at: string | null;
 }
 
+/** A signed head of the audit chain (0303_anomalies): published as a JSON line and kept here. */
+export interface ChainHeadsTable {
+  head_id: string;
+  /** The JST date whose last row this is (daily), or the date it was signed on demand. */
+  day: string;
+  seq: number;
+  hash: string;
+  recorded_at: string;
+  signed_at: string;
+  key_id: string;
+  /** Ed25519 over the head's canonical JSON (audit/chain-heads.ts), base64. */
+  signature: string;
+}
+
 export interface OperationsTables {
   store_chains: StoreChainsTable;
+  chain_heads: ChainHeadsTable;
   kiosk_heartbeats: KioskHeartbeatsTable;
   billing_ledger: BillingLedgerTable;
   billing_months: BillingMonthsTable;
