@@ -4,6 +4,21 @@
  * service-wide `read` route filters to the staff member's own municipality for municipal roles.
  */
 import type { FastifyInstance } from 'fastify';
+import { isMunicipalRole } from '@madoguchi/shared';
 import type { CenterContext } from '../http/context.js';
+import { consoleRoute, type StaffPrincipal } from '../http/console-route.js';
+import { statisticsFigures } from '../statistics/statistics-figures.js';
 
-export function registerStatisticsRoutes(_context: CenterContext, _app: FastifyInstance): void {}
+/** Municipal staff see their own municipality whatever they ask; operators and auditors what they choose (none: all). */
+const scopedMunicipality = (staff: StaffPrincipal, asked: string | undefined): string | null =>
+  isMunicipalRole(staff.role) ? staff.municipalityCode : (asked ?? null);
+
+export function registerStatisticsRoutes(context: CenterContext, app: FastifyInstance): void {
+  consoleRoute(context, app, 'statistics', async ({ staff, query }) =>
+    statisticsFigures(context.database, {
+      municipalityCode: scopedMunicipality(staff, query.municipalityCode),
+      from: query.from,
+      to: query.to,
+    }),
+  );
+}

@@ -26,6 +26,7 @@ import { recordHeartbeat } from '../kiosks/heartbeat.js';
 import { kioskGuard } from '../kiosks/mtls.js';
 import type { Kiosk } from '../kiosks/registry.js';
 import { applyDomicileRegistrationAtKiosk, domicileRegistrationOffer } from '../policy/domicile-application.js';
+import { recordMenuRefusals } from '../statistics/refusal-records.js';
 import type { CenterContext } from './context.js';
 
 /** A retry that arrives while the first call runs waits this long for its result (every call but payment). */
@@ -147,6 +148,8 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         describeSession(auth, session, now),
         domicileRegistrationOffer(ctx.database, session, now),
       ]);
+      // Counted once, for the session's first answer: a retried sign-in is the same resident's visit.
+      if (created) await recordMenuRefusals(ctx.database.db, session, described.menu, now);
       return domicileRegistration ? { ...described, domicileRegistration } : described;
     });
 
@@ -185,8 +188,9 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
     });
 
     kioskRoute(ctx, app, 'printResult', ({ kiosk, now, params: { issuanceId }, body, idempotent }) => {
-      const { idempotencyKey: _key, ...report } = body;
-      return idempotent({ issuanceId, ...report }, () => reportPrintResult(issuance, kiosk, issuanceId, report, now));
+      // The journey time is a measurement, not the request: a journaled retry without it gets the first answer.
+      const { idempotencyKey: _key, journeyMs, ...report } = body;
+      return idempotent({ issuanceId, ...report }, () => reportPrintResult(issuance, kiosk, issuanceId, { ...report, journeyMs }, now));
     });
 
     kioskRoute(ctx, app, 'cancel', ({ kiosk, now, params: { issuanceId }, body: { reasonCode }, idempotent }) =>

@@ -30,6 +30,8 @@ import type { IssuanceDocumentsTable } from '../db/tables/issuance.js';
 import type { Kiosk } from '../kiosks/registry.js';
 import { signBinding, type BindingKey } from './binding.js';
 import { recordIncident } from './incidents.js';
+import { recordJourney } from '../statistics/journey-records.js';
+import { recordQuoteRefusal } from '../statistics/refusal-records.js';
 import { auditBase, type IssuanceRow } from './issuance-history.js';
 import type { CenterServices, EligibilityRequest, RenderedDocument } from './services.js';
 import { transition } from './state-machine.js';
@@ -104,7 +106,12 @@ function asCode(code: string): ErrorCode {
 export async function quote(ctx: IssuanceContext, kiosk: Kiosk, input: QuoteInput, now: Date): Promise<QuoteResponse> {
   const session = await loadSession(ctx.database.db, input.sessionId, kiosk.terminalId, now);
   const decision = await ctx.services.checkEligibility(eligibilityRequest(session.residentId, session, input, now));
-  if (!decision.ok) throw new MadoguchiError(asCode(decision.code), 'refused before payment');
+  if (!decision.ok) {
+    // Counted for the statistics (codes only): a refused quote leaves no issuance row.
+    const site = { municipalityCode: session.municipalityCode, terminalId: kiosk.terminalId };
+    await recordQuoteRefusal(ctx.database.db, site, input.certificateType, decision.code, now);
+    throw new MadoguchiError(asCode(decision.code), 'refused before payment');
+  }
   const issuanceId = randomUUID();
   const totalYen = decision.feeYen * input.copies;
   await writeTransaction(ctx.database, async (trx) => {
@@ -578,7 +585,12 @@ export async function reportPrintResult(
   ctx: IssuanceContext,
   kiosk: Kiosk,
   issuanceId: string,
-  report: { issueNumber: string; outcome: 'printed' | 'failed' | 'rejected'; reasonCode?: ErrorCode | undefined },
+  report: {
+    issueNumber: string;
+    outcome: 'printed' | 'failed' | 'rejected';
+    reasonCode?: ErrorCode | undefined;
+    journeyMs?: number | undefined;
+  },
   now: Date,
 ): Promise<PrintResultResponse> {
   return writeTransaction(ctx.database, async (trx) => {
@@ -593,7 +605,10 @@ export async function reportPrintResult(
     if (row.state !== 'delivered' || doc.print_outcome !== null)
       throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}, copy is ${doc.print_outcome ?? 'unreported'}`);
 
-    if (report.outcome === 'printed') return recordPrinted(ctx, trx, kiosk, row, doc, now);
+    if (report.outcome === 'printed') {
+      if (report.journeyMs !== undefined) await recordJourney(trx, row, report.journeyMs, now);
+      return recordPrinted(ctx, trx, kiosk, row, doc, now);
+    }
     return recordPrintFailure(ctx, trx, kiosk, row, doc, { outcome: report.outcome, reasonCode: report.reasonCode }, now);
   });
 }

@@ -269,12 +269,19 @@ export const DeliveryResponse = z.object({
 export type DeliveryResponse = z.infer<typeof DeliveryResponse>;
 
 // kioskApi.printResult
+/** The longest card-to-print time a kiosk reports (a longer one is not a journey: it is left out). */
+export const MAX_JOURNEY_MS = 3_600_000;
 export const PrintResultRequest = z.object({
   idempotencyKey: IdempotencyKey,
   issueNumber: IssueNumber,
   outcome: z.enum(['printed', 'failed', 'rejected']),
   /** For failed/rejected: a catalog code (e.g. ISSUANCE_DOCUMENT_MISMATCH); the history holds codes only. */
   reasonCode: KnownErrorCode.optional(),
+  /**
+   * For printed: the kiosk's own time from the card placed to this copy on paper (statistics, p50/p95).
+   * A measurement, not part of the request's identity: a retry without it gets the first answer.
+   */
+  journeyMs: z.number().int().min(0).max(MAX_JOURNEY_MS).optional(),
 });
 export type PrintResultRequest = z.input<typeof PrintResultRequest>;
 
