@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createCardService } from './card/card-service.js';
 import { createVirtualReader } from './card/virtual-reader.js';
 import { createCenterClient } from './center/center-client.js';
+import type { Heartbeat } from './heartbeat/heartbeat-service.js';
+import { startKioskHeartbeat } from './heartbeat/kiosk-heartbeat.js';
 import type { SessionLog } from './session/ports.js';
 import { KioskSession } from './session/kiosk-session.js';
 import { CupsPrinter } from './printer/cups-printer.js';
@@ -43,12 +45,16 @@ export interface KioskConfig {
   stateDir?: string;
   /** How often print results the center has not taken yet are sent again (default 30 s). */
   printResultRetryMs?: number;
+  /** How often the kiosk tells the center its state (heartbeat/; default every minute). */
+  heartbeatIntervalMs?: number;
   /** Tests only, demo mode only: passing screens can be held still for checking (session/screen-holds.ts). */
   testScreenHolds?: boolean;
 }
 
 export interface KioskMain {
   session: KioskSession;
+  /** The heartbeat to the center (heartbeat/), started with the kiosk. */
+  heartbeat: Heartbeat;
   /** Present only with `testScreenHolds`. */
   screenHolds?: ScreenHolds;
   close(): Promise<void>;
@@ -126,11 +132,14 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
     },
     { ...(journal ? { journal: journal.journal } : {}), ...(screenHolds ? { holdScreen: screenHolds.shown } : {}) },
   );
+  const heartbeat = startKioskHeartbeat({ center, printer, card, cash, session, log, intervalMs: config.heartbeatIntervalMs });
   return {
     session,
+    heartbeat,
     ...(screenHolds ? { screenHolds } : {}),
     async close() {
       session.close();
+      await heartbeat.stop();
       await card.close();
       await transport.close();
       journal?.close();

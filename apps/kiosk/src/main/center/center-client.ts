@@ -114,6 +114,9 @@ export function createCenterClient(options: CenterClientOptions) {
         path: kioskPath('cancel', atIssuance(issuanceId)),
         body: { idempotencyKey, ...(reasonCode ? { reasonCode } : {}) },
       }),
+    // A beat must not outlive its minute: a short attempt, and the next beat is the retry.
+    heartbeat: (request: WithoutKey<RouteBody<'heartbeat'>>, idempotencyKey: string = randomUUID()) =>
+      route('heartbeat', { path: kioskPath('heartbeat'), body: { ...request, idempotencyKey } }, 10_000, Date.now() + 45_000),
     bindingKey: () => route('bindingKey', { path: kioskPath('bindingKey') }),
     /** The center the next call tries first (for the heartbeat, and tests). */
     preferredCenter: () => failover.preferredCenter(),
