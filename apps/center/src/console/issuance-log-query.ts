@@ -109,18 +109,14 @@ export function filteredIssuances(db: Kysely<Database>, filter: ResolvedFilter) 
   return query;
 }
 
-/** One page of the search: `limit` rows after `after` (none: from the newest). */
-export async function searchPage(
-  db: Kysely<Database>,
-  filter: ResolvedFilter,
-  page: { after?: Keyset; limit: number },
-): Promise<{ rows: IssuanceLogRow[]; next: Keyset | null }> {
+/** The query of one page: `limit` rows after `after` (none: from the newest); issuance-log-plan.test.ts explains it. */
+export function searchQuery(db: Kysely<Database>, filter: ResolvedFilter, page: { after?: Keyset; limit: number }) {
   let query = filteredIssuances(db, filter);
   if (page.after) {
     const { createdAt, issuanceId } = page.after;
     query = query.where((eb) => eb(eb.refTuple('i.created_at', 'i.issuance_id'), '<', eb.tuple(createdAt, issuanceId)));
   }
-  const found = await query
+  return query
     .select([
       'i.issuance_id',
       'i.created_at',
@@ -141,8 +137,16 @@ export async function searchPage(
     ])
     .orderBy('i.created_at', 'desc')
     .orderBy('i.issuance_id', 'desc')
-    .limit(page.limit)
-    .execute();
+    .limit(page.limit);
+}
+
+/** One page of the search, each row with its documents' issue numbers and pages. */
+export async function searchPage(
+  db: Kysely<Database>,
+  filter: ResolvedFilter,
+  page: { after?: Keyset; limit: number },
+): Promise<{ rows: IssuanceLogRow[]; next: Keyset | null }> {
+  const found = await searchQuery(db, filter, page).execute();
   const documents = await documentsOf(
     db,
     found.map((r) => r.issuance_id),
