@@ -5,9 +5,13 @@
  * reason, written to the hash-chained history, never logged) and export CSV (formula-safe, written
  * to the history). One center per database, one sign-in per role.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuanceLogRow, IssuanceTimeline, RevealedPersonalData } from '@madoguchi/shared';
-import { verifyAuditChain } from '@madoguchi/center';
+import { verifyAuditChain, type CenterDatabase } from '@madoguchi/center';
+import { issuanceLogProgram, runProgram } from '@madoguchi/center/cli';
 import { forEachDatabase } from '../support/databases.js';
 import { ok, type TestCard, type TestKiosk } from './support/center-harness.js';
 import { startConsoleCenter, type ConsoleCenter, type ConsoleClient } from './support/console-harness.js';
@@ -46,6 +50,7 @@ async function centerLogDuring(con: ConsoleCenter, fn: () => Promise<void>): Pro
 
 forEachDatabase((databases) => {
   describe('issuance log', () => {
+    let database: CenterDatabase;
     let con: ConsoleCenter;
     let operator: ConsoleClient;
     let auditor: ConsoleClient;
@@ -70,7 +75,8 @@ forEachDatabase((databases) => {
     }
 
     beforeAll(async () => {
-      con = await startConsoleCenter(await databases.fresh(), { build: { sweeper: false } });
+      database = await databases.fresh();
+      con = await startConsoleCenter(database, { build: { sweeper: false } });
       const { center } = con;
       const { featured, batch } = center.demo;
       own = '131016';
@@ -283,6 +289,46 @@ forEachDatabase((databases) => {
         rowCount: 5,
       });
       expect((await verifyAuditChain(con.center.database.db)).ok).toBe(true);
+    });
+
+    it('exports from the CLI too: the same filters, checked first, a new file only, recorded in the history', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'madoguchi-issuance-export-'));
+      const config = databases.configOf(database);
+      const target = config.kind === 'sqlite' ? config.path : config.connectionString;
+      const cli = async (args: string[]) => {
+        const io = { out: '', err: '', code: 0 };
+        await runProgram(issuanceLogProgram, ['--database', target, 'export', ...args], {
+          out: (t) => void (io.out += t),
+          err: (t) => void (io.err += t),
+          setExitCode: (c) => void (io.code = c),
+        });
+        return io;
+      };
+      try {
+        const before = (await history('issuance_log_exported')).length;
+        const out = join(dir, 'chiyoda.csv');
+        const done = await cli(['--municipality', own, '--to', '2026-11-25', '--out', out]);
+        expect(done, done.err).toMatchObject({ code: 0, out: `wrote 5 issuance(s) to ${out}\n` });
+        const lines = readFileSync(out, 'utf8').split('\r\n').filter(Boolean);
+        expect(lines).toHaveLength(6);
+        expect(lines.find((l) => l.startsWith(ids.printed))).toContain(`"'=HYPERLINK(`);
+        const rows = await history('issuance_log_exported');
+        expect(rows).toHaveLength(before + 1);
+        expect(JSON.parse(rows.at(-1)!.detail_json!)).toMatchObject({ staffId: null, via: 'cli', rowCount: 5 });
+
+        const bad = await cli(['--municipality', '13101', '--type', 'passport', '--out', join(dir, 'bad.csv')]);
+        expect(bad.code).toBe(2);
+        expect(bad.err).toContain('INPUT_INVALID');
+        expect(bad.err).toMatch(/--municipality: /);
+        expect(bad.err).toMatch(/--type: /);
+        expect(existsSync(join(dir, 'bad.csv'))).toBe(false);
+        writeFileSync(join(dir, 'kept.csv'), 'kept');
+        expect((await cli(['--out', join(dir, 'kept.csv')])).code).toBe(2);
+        expect(readFileSync(join(dir, 'kept.csv'), 'utf8')).toBe('kept');
+        expect(await history('issuance_log_exported')).toHaveLength(before + 1);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

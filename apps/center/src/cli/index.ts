@@ -6,6 +6,7 @@
 export { runProgram, reportCliError, processIo, type CliIo } from './cli-errors.js';
 export { auditProgram } from './audit.js';
 export { importProgram } from './import.js';
+export { issuanceLogProgram } from './issuance-log.js';
 export { kioskProgram } from './kiosk.js';
 export { policyProgram } from './policy.js';
 export { staffProgram } from './staff.js';
