@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrolKioskResponse, FleetKiosk, FleetList, HeartbeatRequest } from '@madoguchi/shared';
 import { createKioskKeyAndCsr, revokeKiosk, sweep } from '@madoguchi/center';
+import { kioskProgram, runProgram } from '@madoguchi/center/cli';
 import { forEachDatabase } from '../support/databases.js';
 import { kioskAt, newKey, ok, refusalOf, TEST_NOW, type TestKiosk } from './support/center-harness.js';
 import { startConsoleCenter, type ConsoleCenter, type ConsoleClient } from './support/console-harness.js';
@@ -66,6 +67,19 @@ forEachDatabase((databases) => {
         .where('kind', '=', 'kiosk_silent')
         .where('terminal_id', '=', terminalId)
         .execute();
+    /** The kiosk CLI in-process on this center's database and state directory: what it wrote and its exit status. */
+    const cli = async (...args: string[]) => {
+      const config = databases.configOf(con.center.database);
+      const url = config.kind === 'sqlite' ? config.path : config.connectionString;
+      const result = { code: 0, stdout: '', stderr: '' };
+      const io = {
+        out: (t: string) => void (result.stdout += t),
+        err: (t: string) => void (result.stderr += t),
+        setExitCode: (c: number) => void (result.code = c),
+      };
+      await runProgram(kioskProgram, ['--database', url, '--state', con.center.state.dir, ...args], io);
+      return result;
+    };
     const sweepAt = async (at: Date) => {
       con.center.clock.set(at);
       await sweep(con.center.database, policy, at);
@@ -185,6 +199,59 @@ forEachDatabase((databases) => {
         .execute();
       expect(history.map((h) => h.event)).toEqual(['kiosk_enrolled', 'kiosk_revoked']);
       expect(JSON.parse(history[1]!.detail_json!)).toEqual({ staffId: operator.me!.staffId });
+    });
+
+    it('lists the fleet on the CLI (last seen in JST, --silent), adds chains and enrols into an existing chain only', async () => {
+      // The CLI reads the wall clock, weeks after the test clock's heartbeats: every kiosk that spoke is silent to it.
+      const listed = await cli('list', '--silent');
+      expect(listed.code).toBe(0);
+      const lines = listed.stdout.trim().split('\n');
+      expect(lines[0]).toBe('terminal\tchain\tstore\tstore name\tlast seen\tstate\tprinter\treader\tcash\tversion\tlast issuance');
+      expect(lines.find((l) => l.startsWith(`${kiosk.terminalId}\t`))).toBe(
+        [
+          kiosk.terminalId,
+          'lawson',
+          'L-0001',
+          'ローソン 千代田店',
+          '2026-11-24 12:01 JST',
+          'silent',
+          'media-jam',
+          'ready',
+          'ready',
+          '1.4.2',
+          '-',
+        ].join('\t'),
+      );
+      expect(lines).toHaveLength(2);
+      expect((await cli('list')).stdout).toContain('T-CONSOLE-1\tlawson\tF-0042\tテスト店\t2026-11-24 12:01 JST\trevoked\t');
+
+      expect(await cli('add-chain', '--code', 'minato-24', '--name', 'みなと24')).toMatchObject({
+        code: 0,
+        stdout: 'added store chain minato-24\n',
+      });
+      expect((await cli('chains')).stdout).toBe('lawson\tローソン\nminato-24\tみなと24\n');
+      const made = createKioskKeyAndCsr(dir, 'T-CLI-1');
+      const enrol = (chain: string) =>
+        cli(
+          'enroll',
+          '--csr',
+          made.csrPath,
+          '--terminal-id',
+          'T-CLI-1',
+          '--printer-id',
+          'P01',
+          '--store-code',
+          'M-1',
+          '--store-name',
+          '店',
+          '--chain',
+          chain,
+        );
+      const refused = await enrol('nowhere');
+      expect([refused.code, refused.stdout]).toEqual([2, '']);
+      expect(refused.stderr).toMatch(/^INPUT_INVALID: .*\n {2}chainCode: no store chain nowhere; add it first/);
+      expect((await enrol('minato-24')).stdout).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(await inFleet('T-CLI-1')).toMatchObject({ chainCode: 'minato-24', chainName: 'みなと24', condition: 'neverSeen' });
     });
 
     it('raises one kiosk_silent incident per silence of more than 5 minutes during service hours', async () => {
