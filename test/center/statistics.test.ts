@@ -242,6 +242,102 @@ forEachDatabase((databases) => {
       expect((await figures(operator, { ...PERIOD, municipalityCode: CHIYODA })).totals.issuances).toBe(2);
     });
 
+    it('answers cost per certificate from the closed months of the fiscal year’s billing ledger, to the yen', async () => {
+      // Direct inserts: the ledger of FY2025 (April 2025 – March 2026) as the billing close would have
+      // written it, with an open month and the next fiscal year around it that must not count.
+      const { db } = con.center.database;
+      let n = 0;
+      const entry = (month: string, kind: string, copies: number | null, amountYen: number, adjusts: string | null = null) => ({
+        entry_id: `cost-${++n}`,
+        kind,
+        municipality_code: YOKOHAMA,
+        chain_code: kind === 'participationCharge' ? null : 'FM',
+        certificate_type: null,
+        issuance_id: null,
+        terminal_id: null,
+        copies,
+        unit_yen: null,
+        amount_yen: amountYen,
+        billing_month: month,
+        fiscal_year: Number(month.slice(0, 4)) - (Number(month.slice(5)) < 4 ? 1 : 0),
+        corrects_month: adjusts ? '2025-04' : null,
+        adjusts,
+        note: null,
+        staff_id: null,
+        occurred_at: `${month}-10T03:00:00.000Z`,
+        recorded_at: `${month}-10T03:00:00.000Z`,
+      });
+      await db
+        .insertInto('billing_ledger')
+        .values([
+          entry('2025-04', 'fee', 10, 3000),
+          entry('2025-04', 'refund', -2, -600),
+          entry('2025-04', 'storeCommission', 8, -920),
+          entry('2025-04', 'commissionTax', null, -92),
+          entry('2025-04', 'participationCharge', null, -9_700_000),
+          entry('2025-05', 'fee', 5, 1500),
+          entry('2025-05', 'storeCommission', 5, -575),
+          entry('2025-05', 'commissionTax', null, -57),
+          // A late refund of April, entered in May: the refund and the commission given back.
+          entry('2025-05', 'adjustment', -1, -300, 'refund'),
+          entry('2025-05', 'adjustment', -1, 115, 'storeCommission'),
+          entry('2025-05', 'adjustment', null, 11, 'commissionTax'),
+          entry('2025-06', 'fee', 100, 30_000), // open: not counted
+          entry('2026-03', 'fee', 3, 900), // 31 March 2026 is still FY2025
+          entry('2026-03', 'storeCommission', 3, -345),
+          entry('2026-03', 'commissionTax', null, -34),
+          entry('2026-04', 'fee', 1000, 300_000), // FY2026
+        ])
+        .execute();
+      const month = (billing_month: string, state: string) => ({
+        municipality_code: YOKOHAMA,
+        billing_month,
+        state,
+        closed_at: state === 'closed' ? '2026-05-01T00:00:00.000Z' : null,
+        closed_by: null,
+      });
+      await db
+        .insertInto('billing_months')
+        .values([
+          month('2025-04', 'closed'),
+          month('2025-05', 'closed'),
+          month('2025-06', 'open'),
+          month('2026-03', 'closed'),
+          month('2026-04', 'closed'),
+        ])
+        .execute();
+      setJapanTime(AFTER_VISITS);
+      const res = await operator.call('costPerCertificate', { query: { fiscalYear: 2025 } as never });
+      expect(res.status).toBe(200);
+      const body = res.body as { fiscalYear: number; municipalities: { municipalityCode: string }[] };
+      expect(body.fiscalYear).toBe(2025);
+      expect(body.municipalities.map((m) => m.municipalityCode).sort()).toEqual(
+        con.center.demo.batch.municipalities!.map((m) => m.code).sort(),
+      );
+      const storeCommissionYen = 920 + 92 + 575 + 57 - 115 - 11 + 345 + 34;
+      expect(body.municipalities.find((m) => m.municipalityCode === YOKOHAMA)).toEqual({
+        municipalityCode: YOKOHAMA,
+        closedMonths: 3,
+        storeCommissionYen,
+        participationChargeYen: 9_700_000,
+        certificates: 10 - 2 + 5 - 1 + 3,
+        costPerCertificateYen: Math.round((storeCommissionYen + 9_700_000) / 15),
+      });
+      expect(body.municipalities.find((m) => m.municipalityCode === CHIYODA)).toEqual({
+        municipalityCode: CHIYODA,
+        closedMonths: 0,
+        storeCommissionYen: 0,
+        participationChargeYen: 0,
+        certificates: 0,
+        costPerCertificateYen: null,
+      });
+      // Municipal staff: their own, whatever they ask.
+      const own = await chiyodaAdmin.call('costPerCertificate', { query: { fiscalYear: 2025, municipalityCode: YOKOHAMA } as never });
+      expect((own.body as typeof body).municipalities.map((m) => m.municipalityCode)).toEqual([CHIYODA]);
+      const bad = await operator.call('costPerCertificate', { query: { fiscalYear: 'last year' } as never });
+      expect([bad.status, codeOf(bad.body)]).toEqual([400, 'INPUT_INVALID']);
+    });
+
     it('refuses a period ending before it starts, longer than 400 days or not a date: 400, nothing answered', async () => {
       for (const query of [
         { from: '2026-11-25', to: '2026-11-24' },

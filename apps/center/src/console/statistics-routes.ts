@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { isMunicipalRole } from '@madoguchi/shared';
 import type { CenterContext } from '../http/context.js';
 import { consoleRoute, type StaffPrincipal } from '../http/console-route.js';
+import { costPerCertificate } from '../statistics/cost-per-certificate.js';
 import { statisticsFigures } from '../statistics/statistics-figures.js';
 
 /** Municipal staff see their own municipality whatever they ask; operators and auditors what they choose (none: all). */
@@ -20,5 +21,8 @@ export function registerStatisticsRoutes(context: CenterContext, app: FastifyIns
       from: query.from,
       to: query.to,
     }),
+  );
+  consoleRoute(context, app, 'costPerCertificate', async ({ staff, query }) =>
+    costPerCertificate(context.database, query.fiscalYear, scopedMunicipality(staff, query.municipalityCode)),
   );
 }

@@ -64,15 +64,23 @@ export const FiscalYear = z.coerce.number().int().min(2000).max(2100);
 export const CostPerCertificateQuery = z.object({ fiscalYear: FiscalYear, municipalityCode: MunicipalityCode.optional() });
 export type CostPerCertificateQuery = z.input<typeof CostPerCertificateQuery>;
 
+/**
+ * The figure municipalities compare, from the billing ledger's closed months of the fiscal year
+ * (the store commission is entered at a month's close, so an open month would count its
+ * certificates without their commission). Adjustments count in the month they are entered in.
+ */
 export const CostPerCertificate = z.object({
   fiscalYear: z.number().int(),
   municipalities: z.array(
     z.object({
       municipalityCode: MunicipalityCode,
+      /** Closed billing months of the fiscal year (0–12) the figures cover. */
+      closedMonths: z.number().int().min(0).max(12),
       /** Store commission including consumption tax, from the billing ledger. */
       storeCommissionYen: Count,
       /** The fiscal year's participation charge (負担金), from the billing ledger. */
       participationChargeYen: Count,
+      /** Certificates paid for, net of refunds (fee entries' copies less refunded copies). */
       certificates: Count,
       /** (storeCommissionYen + participationChargeYen) ÷ certificates, rounded to the yen; null without certificates. */
       costPerCertificateYen: Count.nullable(),
@@ -89,5 +97,13 @@ export const statisticsRoutes = {
     permission: 'read',
     query: StatisticsQuery,
     response: StatisticsFigures,
+  },
+  costPerCertificate: {
+    method: 'GET',
+    path: '/statistics/cost-per-certificate',
+    summary: 'Store commission and participation charge per certificate, per municipality, for a fiscal year (municipal staff: their own)',
+    permission: 'read',
+    query: CostPerCertificateQuery,
+    response: CostPerCertificate,
   },
 } as const satisfies Record<string, ConsoleRouteSpec>;
