@@ -10,12 +10,24 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ensureDemoCards, demoPkiDir, type DemoCard } from '@madoguchi/card-sim';
 import { featuredLabelsOf, generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
-import { ensureCenterState, openDatabase, migrate, ensureKioskCa, createKioskKeyAndCsr, enrollKiosk, listKiosks } from '@madoguchi/center';
+import {
+  ensureCenterState,
+  openDatabase,
+  migrate,
+  ensureKioskCa,
+  createKioskKeyAndCsr,
+  createStoreChain,
+  enrollKiosk,
+  listKiosks,
+  listStoreChains,
+} from '@madoguchi/center';
 import { createMunicipalStore } from '@madoguchi/center/residents';
 import { putHolidays, putPolicy } from '@madoguchi/center/policy';
 import { ensureDemoStaff, type DemoStaffAccount } from './demo-staff.js';
 
 const TERMINAL_ID = 'KIOSK-0001';
+/** The demo store's own chain (fictional, like the history's): billing, the fleet and the log group its kiosk under it. */
+const DEMO_CHAIN = { chainCode: 'madoguchi-mart', name: 'マドグチマート' };
 
 export interface PreparedDemo {
   demo: DemoData;
@@ -94,12 +106,15 @@ export async function prepareDemo(
     const certFile = join(kioskDir, 'kiosk-cert.pem');
     const enrolled = (await listKiosks(database)).some((k) => k.terminalId === TERMINAL_ID && !k.revokedAt);
     if (!enrolled || !existsSync(certFile)) {
+      if (!(await listStoreChains(database.db)).some((c) => c.chainCode === DEMO_CHAIN.chainCode))
+        await createStoreChain(database, DEMO_CHAIN, new Date());
       const { csrPem } = createKioskKeyAndCsr(kioskDir, TERMINAL_ID);
       const enrollment = await enrollKiosk(database, ensureKioskCa(center.kioskCaDir), {
         terminalId: TERMINAL_ID,
         printerId: 'P01',
         storeCode: 'S0001',
         storeName: 'デモ店（マドグチ中央店）',
+        chainCode: DEMO_CHAIN.chainCode,
         csrPem,
       });
       writeFileSync(certFile, enrollment.certificatePem);
