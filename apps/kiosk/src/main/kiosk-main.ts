@@ -6,7 +6,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createCardService } from './card/card-service.js';
 import { createVirtualReader } from './card/virtual-reader.js';
-import { createCenterClient } from './center/center-client.js';
+import { createCenterClient, type CenterClient } from './center/center-client.js';
 import type { Heartbeat } from './heartbeat/heartbeat-service.js';
 import { startKioskHeartbeat } from './heartbeat/kiosk-heartbeat.js';
 import type { SessionLog } from './session/ports.js';
@@ -19,6 +19,9 @@ import type { CardTransport } from './card/transport.js';
 import type { DemoCardPort } from './session/ports.js';
 import { openKioskJournal, type KioskJournal } from './journal/journal-service.js';
 import { ScreenHolds } from './session/screen-holds.js';
+import { warmUpKiosk } from './warm-up.js';
+
+export { warmUpKiosk, type WarmUpPorts } from './warm-up.js';
 
 export interface KioskConfig {
   center: {
@@ -57,6 +60,8 @@ export interface KioskMain {
   heartbeat: Heartbeat;
   /** Present only with `testScreenHolds`. */
   screenHolds?: ScreenHolds;
+  /** The warm-up before the first resident (warm-up.ts), started with the kiosk; it never fails. */
+  warmedUp: Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -96,15 +101,7 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
   const { transport, demo } = await openReader(config.reader);
   const card = createCardService({ transport, log: (event, fields) => log(event, scrub(fields)) });
 
-  // The key that signs document bindings: pinned from a file when configured, otherwise fetched once
-  // over the mutually authenticated channel.
-  let bindingKey: KeyObject | undefined = config.center.publicKeyFile
-    ? createPublicKey(readFileSync(config.center.publicKeyFile, 'utf8'))
-    : undefined;
-  const centerPublicKey = async () => {
-    bindingKey ??= createPublicKey((await center.bindingKey()).publicKeyPem);
-    return bindingKey;
-  };
+  const centerPublicKey = bindingKeySource(config.center.publicKeyFile, center);
 
   let journal: KioskJournal | undefined;
   if (config.stateDir)
@@ -133,10 +130,13 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
     { ...(journal ? { journal: journal.journal } : {}), ...(screenHolds ? { holdScreen: screenHolds.shown } : {}) },
   );
   const heartbeat = startKioskHeartbeat({ center, printer, card, cash, session, log, intervalMs: config.heartbeatIntervalMs });
+  // Not awaited: the kiosk serves at once, and a resident who comes in the first second is only slower.
+  const warmedUp = warmUpKiosk({ centerPublicKey, printer, log });
   return {
     session,
     heartbeat,
     ...(screenHolds ? { screenHolds } : {}),
+    warmedUp,
     async close() {
       session.close();
       await heartbeat.stop();
@@ -145,6 +145,18 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
       journal?.close();
       center.close();
     },
+  };
+}
+
+/**
+ * The key that signs document bindings: pinned from a file when configured, otherwise fetched once
+ * over the mutually authenticated channel.
+ */
+function bindingKeySource(publicKeyFile: string | undefined, center: Pick<CenterClient, 'bindingKey'>): () => Promise<KeyObject> {
+  let bindingKey: KeyObject | undefined = publicKeyFile ? createPublicKey(readFileSync(publicKeyFile, 'utf8')) : undefined;
+  return async () => {
+    bindingKey ??= createPublicKey((await center.bindingKey()).publicKeyPem);
+    return bindingKey;
   };
 }
 
