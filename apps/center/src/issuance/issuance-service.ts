@@ -23,6 +23,7 @@ import {
   type QuoteResponse,
 } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
+import { recordFeeCollected, recordRefund } from '../billing/ledger.js';
 import { loadSession, type Session } from '../auth/sessions.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -300,6 +301,8 @@ async function commitPayment(ctx: IssuanceContext, kiosk: Kiosk, quoted: Issuanc
       { event: 'paid', ...auditBase(row, kiosk), issueNumbers: documents.map((d) => d.issueNumber), detail: { paidYen } },
       now,
     );
+    // The fee enters the billing ledger with the payment: after the history row, whose lock orders it with a monthly close.
+    await recordFeeCollected(trx, ctx.database.kind, row, paidYen, now);
     return { row, documents };
   });
 }
@@ -572,6 +575,7 @@ export async function refund(
     },
     now,
   );
+  await recordRefund(trx, ctx.database.kind, row, { refundYen, copies: row.copies - printed }, now);
   // Every refund is in the operators' incident list (issue 12), whichever path made it.
   await recordIncident(
     trx,
