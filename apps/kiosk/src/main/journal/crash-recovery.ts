@@ -16,6 +16,19 @@
  * only window where that is wrong is the device call itself. The daily cash report
  * (cash-report.ts) against the cash unit's own counters shows such a rare case to the store.
  * Each copy ends either printed or refunded, never both, never neither.
+ *
+ * Why a crash inside the cash unit's call cannot be settled from the journal alone (issue 13): the
+ * coins leave in the unit, outside this process, and the only durable witness of whether they did
+ * is the unit. Moving the journal write cannot close the window, only choose its error: written
+ * before the call, a crash reads "not done" and pays again (both); written after, it reads "done"
+ * and a resident who got nothing stays unpaid (neither). Settling it needs the unit to take part —
+ * a payout the unit itself remembers by an id we give it (asked again after a restart), or a
+ * dispensed-total counter it keeps across a power cut, read into the intent (`before`) and again at
+ * restart: `before + yen` done, `before` not done, between them a part paid (a jam), the rest owed.
+ * `CashDevice.payOut` is fire-and-forget and the one unit here is simulated, so either rule would
+ * rest on a guarantee we would be inventing (is the counter written before or after the coins drop?
+ * does it survive power loss?); it belongs with a real unit's driver and its protocol's documented
+ * counters, as a `CashDevice` method recovery asks before paying again.
  */
 import { randomUUID } from 'node:crypto';
 import { MadoguchiError, yen } from '@madoguchi/shared';
