@@ -5,6 +5,7 @@
  */
 export { runProgram, reportCliError, processIo, type CliIo } from './cli-errors.js';
 export { auditProgram } from './audit.js';
+export { billingProgram } from './billing.js';
 export { importProgram } from './import.js';
 export { issuanceLogProgram } from './issuance-log.js';
 export { kioskProgram } from './kiosk.js';
