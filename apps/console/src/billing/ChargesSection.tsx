@@ -63,7 +63,7 @@ function ChargeTableForm({ view, onSaved }: { view: View; onSaved: (next: View) 
       {server.error ? <ErrorMessage error={server.error} /> : null}
       <StatusMessage text={status} />
       <Button type="submit" className="button" isDisabled={form.formState.isSubmitting}>
-        {t('common.save')}
+        {t('billing.charges.submit')}
       </Button>
     </Form>
   );

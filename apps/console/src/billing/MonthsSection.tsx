@@ -39,7 +39,6 @@ function monthColumns(words: BillingWords, selected: string | null) {
         );
       },
     }),
-    column.accessor('municipalityCode', { header: t('home.code') }),
     column.accessor('state', { header: t('billing.state'), cell: (c) => t(`billing.states.${c.getValue()}`) }),
     yen('feesCollectedYen', t('billing.summary.feesCollected')),
     yen('refundsYen', t('billing.summary.refunds')),

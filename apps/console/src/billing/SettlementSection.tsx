@@ -88,7 +88,7 @@ export function SettlementSection({
           return (
             <>
               <PlainSelect
-                label={t('billing.statement.chain')}
+                label={t('billing.settlement.chain')}
                 options={data.chains.map((c) => ({ id: c.chainCode, label: `${c.name}（${c.chainCode}）` }))}
                 value={chosen}
                 onChange={onChain}

@@ -102,6 +102,7 @@ export const billingJa = {
     band: '人口区分',
     annual: '年額',
     edit: '{{year}}の負担金表を変更',
+    submit: '負担金表を保存',
     saved: '負担金表を保存しました。',
     profiles: '市区町村ごとの種別・人口・区分',
     profilesCaption: '{{year}}の市区町村ごとの負担金',
@@ -124,6 +125,7 @@ export const billingJa = {
   kinds: { designatedCity: '指定都市', specialWard: '特別区', city: '市', town: '町', village: '村' },
   settlement: {
     title: '店舗チェーン別の精算',
+    chain: '精算する店舗チェーン',
     intro: 'チェーンがその月に各市区町村へ送る額です（手数料 − 返金 − 委託手数料 − 消費税 ± 調整）。',
     caption: '{{chain}} {{month}}の精算',
     certificates: '通数',
@@ -246,6 +248,7 @@ export const billingEn: Widen<typeof billingJa> = {
     band: 'Population band',
     annual: 'Per year',
     edit: 'Change the table of {{year}}',
+    submit: 'Save the table',
     saved: 'The table is saved.',
     profiles: 'Each municipality’s kind, population and band',
     profilesCaption: 'Each municipality’s charge in {{year}}',
@@ -268,6 +271,7 @@ export const billingEn: Widen<typeof billingJa> = {
   kinds: { designatedCity: 'Designated city', specialWard: 'Special ward', city: 'City', town: 'Town', village: 'Village' },
   settlement: {
     title: 'Settlement by store chain',
+    chain: 'Chain to settle',
     intro: 'What a chain remits to each municipality for a month (fees − refunds − commission − tax ± adjustments).',
     caption: '{{chain}}, {{month}}: settlement',
     certificates: 'Certificates',
