@@ -218,6 +218,12 @@ forEachDatabase((databases) => {
       expect(refundEvents).toContain('history:refunded');
       expect(refundEvents.some((e) => e.startsWith('incident:'))).toBe(true);
       expect(refundEvents.indexOf('history:paid')).toBeLessThan(refundEvents.indexOf('history:refunded'));
+      // The billing ledger's fee and refund entries of the issuance, to the yen.
+      const ledger = refunded.entries.filter((e) => e.source === 'billing');
+      expect(ledger.map((e) => [e.event, e.detail.amountYen])).toEqual([
+        ['fee', refunded.issuance.totalYen],
+        ['refund', -refunded.issuance.refundYen],
+      ]);
       expect(JSON.stringify(refunded)).not.toContain(ownResident.family + ownResident.given);
     });
 

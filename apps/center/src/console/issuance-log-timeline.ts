@@ -1,7 +1,8 @@
 /**
  * One issuance's timeline on one page: the history rows that name it (quoted, paid, delivered,
  * printed, print_failed, refunded, voided, documents_deleted, disposal, reveals…), its documents'
- * print reports and deletions, and its incidents, in time order. Everything here is ids, codes,
+ * print reports and deletions, its billing ledger entries (fee, refund, adjustments) and its
+ * incidents, in time order. Everything here is ids, codes,
  * states and amounts: the history never holds a name, and incidents hold codes.
  *
  * Municipal staff find only their own municipality's issuances: another's is NOT_FOUND, the same
@@ -63,6 +64,26 @@ async function incidentEntries(db: Kysely<Database>, issuanceId: string): Promis
   ]);
 }
 
+/** The billing ledger's entries for the issuance (its fee, its refund, adjustments naming it): amounts and months, never a note. */
+async function billingEntries(db: Kysely<Database>, issuanceId: string): Promise<TimelineEntry[]> {
+  const rows = await db.selectFrom('billing_ledger').selectAll().where('issuance_id', '=', issuanceId).orderBy('recorded_at').execute();
+  return rows.map((row) => ({
+    at: row.recorded_at,
+    source: 'billing',
+    event: row.kind,
+    sequence: null,
+    detail: {
+      entryId: row.entry_id,
+      amountYen: Number(row.amount_yen),
+      billingMonth: row.billing_month,
+      occurredAt: row.occurred_at,
+      ...(row.copies !== null ? { copies: Number(row.copies) } : {}),
+      ...(row.corrects_month ? { correctsMonth: row.corrects_month } : {}),
+      ...(row.adjusts ? { adjusts: row.adjusts } : {}),
+    },
+  }));
+}
+
 async function documentsOf(db: Kysely<Database>, issuanceId: string) {
   const rows = await db.selectFrom('issuance_documents').selectAll().where('issuance_id', '=', issuanceId).orderBy('copy_index').execute();
   const documents = rows.map((d) => ({
@@ -103,10 +124,15 @@ function inTimeOrder(entries: TimelineEntry[]): TimelineEntry[] {
 
 export async function issuanceTimeline(db: Kysely<Database>, staff: StaffScope, issuanceId: string): Promise<IssuanceTimeline> {
   const issuance = await visibleIssuance(db, staff, issuanceId);
-  const [history, incidents, documents] = await Promise.all([
+  const [history, incidents, documents, billing] = await Promise.all([
     historyEntries(db, issuanceId),
     incidentEntries(db, issuanceId),
     documentsOf(db, issuanceId),
+    billingEntries(db, issuanceId),
   ]);
-  return { issuance, documents: documents.documents, entries: inTimeOrder([...history, ...documents.entries, ...incidents]) };
+  return {
+    issuance,
+    documents: documents.documents,
+    entries: inTimeOrder([...history, ...documents.entries, ...billing, ...incidents]),
+  };
 }
