@@ -18,6 +18,13 @@ export { canonicalJson } from './issuance/canonical-json.js';
 export { createDefaultServices } from './issuance/default-services.js';
 export type { CenterServices, RenderedDocument } from './issuance/services.js';
 export { sweep, type SweepPolicy, type SweepReport } from './issuance/sweeper.js';
+export {
+  createInProcessIssuance,
+  type InProcessIssuance,
+  type InProcessOptions,
+  type SessionCard,
+} from './issuance/in-process-issuance.js';
+export { closeBillingMonth } from './billing/close.js';
 export { listIncidents, triageIncident, incidentPage, type Incident } from './issuance/incidents.js';
 export {
   signChainHead,
