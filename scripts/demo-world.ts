@@ -1,7 +1,8 @@
 /**
  * Prepares the demo's world in one state directory: virtual My Number cards and the test PKI,
- * the panel's card labels, the center's keys and demo data, one enrolled kiosk and its config,
- * and the staff console's demo accounts (demo-staff.ts).
+ * the panel's card labels, the center's keys and demo data, months of past issuances at other
+ * stores' kiosks (demo-history.ts, the first time only), one enrolled kiosk and its config, and the
+ * staff console's demo accounts (demo-staff.ts).
  * Idempotent: a second start finds everything in place and takes seconds. Starting processes is
  * supervisor.ts's job; system.ts composes the two.
  */
@@ -23,6 +24,7 @@ import {
 } from '@madoguchi/center';
 import { createMunicipalStore } from '@madoguchi/center/residents';
 import { putHolidays, putPolicy } from '@madoguchi/center/policy';
+import { ensureDemoHistory, type DemoHistoryOptions } from './demo-history.js';
 import { ensureDemoStaff, type DemoStaffAccount } from './demo-staff.js';
 
 const TERMINAL_ID = 'KIOSK-0001';
@@ -46,6 +48,8 @@ export interface PreparedDemo {
 export interface PrepareOptions {
   /** A PostgreSQL database for the center (postgres://…); absent: the state directory's SQLite file. */
   databaseUrl?: string;
+  /** The months of history before the demo's first day (demo-history.ts); tests ask for a shorter one. */
+  history?: DemoHistoryOptions;
 }
 
 export async function prepareDemo(
@@ -100,6 +104,8 @@ export async function prepareDemo(
       writeFileSync(marker, dataHash);
       log(`demo data imported: ${demo.batch.residents.length} residents in ${demo.batch.municipalities.length} municipalities`);
     }
+    // Before the demo's own kiosk and accounts, so the history's rows come first in the chain, as in time.
+    await ensureDemoHistory(database, center, demo, { log, ...options.history });
 
     const kioskDir = join(stateDir, 'kiosk');
     mkdirSync(kioskDir, { recursive: true });
