@@ -117,7 +117,7 @@ export async function recordRefund(
   if (refund.refundYen === 0 && refund.copies === 0) return;
   const fee = await trx
     .selectFrom('billing_ledger')
-    .select(['billing_month', 'chain_code', 'occurred_at'])
+    .select(['billing_month', 'corrects_month', 'chain_code', 'occurred_at'])
     .where('issuance_id', '=', row.issuance_id)
     .where((w) => w.or([w('kind', '=', 'fee'), w.and([w('kind', '=', 'adjustment'), w('adjusts', '=', 'fee')])]))
     .executeTakeFirst();
@@ -131,7 +131,8 @@ export async function recordRefund(
     copies: -refund.copies,
     unitYen: row.fee_yen,
     amountYen: -refund.refundYen,
-    month: fee?.billing_month ?? billingMonthOf(now),
+    // A fee that was itself an adjustment (paid into a month closed meanwhile) is refunded against the month it corrected.
+    month: fee?.corrects_month ?? fee?.billing_month ?? billingMonthOf(now),
     occurredAt: now,
   };
   await writeOrAdjust(trx, kind, entry, now, fee ? japanDate(new Date(fee.occurred_at)) : japanDate(now));
