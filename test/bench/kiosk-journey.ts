@@ -294,6 +294,7 @@ const p95 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.ceil(xs.le
 const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(10);
 
 function report(label: string, journeys: Phases[], base: number) {
+  if (journeys.length === 0) return;
   const of = (key: Exclude<keyof Phases, 'apdu'>) => journeys.map((j) => j[key]);
   console.log(`${label}: ${journeys.length} journeys (p50 / p95 / max; ratio = p50 / bare APDU p50)`);
   const line = (name: string, xs: number[], goal = false) =>
