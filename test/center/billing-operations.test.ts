@@ -133,7 +133,15 @@ forEachDatabase((databases) => {
       const statementCsv = join(dir, 'statement.csv');
       await billing('statement', '--month', '2026-11', '--municipality', CHIYODA, '--format', 'csv', '--out', statementCsv);
       expect(readFileSync(statementCsv, 'utf8')).toContain(`storeCommission,"'=HYPERLINK(""x"")",chain-a,3,115,-345,,\r\n`);
-      expect(existsSync(join(dir, 'settlement.pdf'))).toBe(false);
+      const settlementPdf = join(dir, 'settlement.pdf');
+      const noOut = await billing('settlement', '--month', '2026-11', '--chain', 'chain-a', '--format', 'pdf');
+      expect([noOut.code, noOut.stderr.split(':')[0], existsSync(settlementPdf)]).toEqual([2, 'INPUT_INVALID', false]);
+      expect(
+        (await billing('settlement', '--month', '2026-11', '--chain', 'chain-a', '--format', 'pdf', '--out', settlementPdf)).code,
+      ).toBe(0);
+      const settlementText = (await pdfPageTexts(readFileSync(settlementPdf))).join('');
+      expect(settlementText).toContain('送金額合計:221円');
+      expect(settlementText).toContain('千代田区3600円-379円0円221円');
     });
 
     it('a payment into a month already closed (a center whose clock lags) and its refund are adjustments of that month, netting to zero', async () => {
