@@ -55,6 +55,8 @@ export interface StartOptions {
   openBrowser?: boolean;
   /** The kiosk's idle reset, shorter than its 120 s default (the accessibility spec waits for the idle warning). */
   kioskIdleTimeoutMs?: number;
+  /** Tests only: the kiosk lets the test hold its passing screens still (the accessibility spec checks them). */
+  kioskTestScreenHolds?: boolean;
   /** Extra environment for the center process (tests shorten timeouts, for instance). */
   centerEnv?: Record<string, string>;
   log?: (line: string) => void;
@@ -139,6 +141,7 @@ export async function startDemoSystem(options: StartOptions = {}): Promise<DemoS
       prepared.kioskConfigPath,
       ...(options.kioskPort ? ['--port', String(options.kioskPort)] : []),
       ...(options.openBrowser ? [] : ['--no-browser']),
+      ...(options.kioskTestScreenHolds ? ['--test-screen-holds'] : []),
     ]);
     return system(await waitForLine(kiosk, /^KIOSK_URL=(.+)$/, 60_000));
   } catch (error) {

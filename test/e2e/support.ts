@@ -24,7 +24,10 @@ export interface E2eSystem extends DemoSystem {
  * survives into this one; preparing it takes a couple of seconds. Ports are free ones, and
  * Playwright runs the files one after another (workers: 1), each stopping its system in afterAll.
  */
-export async function startE2eSystem(name: string, options: Pick<StartOptions, 'kioskIdleTimeoutMs'> = {}): Promise<E2eSystem> {
+export async function startE2eSystem(
+  name: string,
+  options: Pick<StartOptions, 'kioskIdleTimeoutMs' | 'kioskTestScreenHolds'> = {},
+): Promise<E2eSystem> {
   const stateDir = join(repoRoot, '.var', `e2e-${name}`);
   rmSync(stateDir, { recursive: true, force: true });
   const logs: string[] = [];
