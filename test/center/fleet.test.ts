@@ -44,8 +44,11 @@ forEachDatabase((databases) => {
 
     beforeAll(async () => {
       con = await startConsoleCenter(await databases.fresh(), { build: { sweeper: false } });
-      const accounts = await Promise.all([con.createStaffAccount({ role: 'operator' }), con.createStaffAccount({ role: 'auditor' })]);
-      [operator, auditor] = await Promise.all(accounts.map((a) => con.signIn(a)));
+      const [operatorAccount, auditorAccount] = await Promise.all([
+        con.createStaffAccount({ role: 'operator' }),
+        con.createStaffAccount({ role: 'auditor' }),
+      ]);
+      [operator, auditor] = await Promise.all([con.signIn(operatorAccount), con.signIn(auditorAccount)]);
       expect((await operator.call('createStoreChain', { body: { chainCode: 'lawson', name: 'ローソン' } })).status).toBe(200);
       kiosk = await con.center.enrollKiosk(undefined, { chainCode: 'lawson', storeCode: 'L-0001', storeName: 'ローソン 千代田店' });
     }, 60_000);
