@@ -95,6 +95,7 @@ function AppHeader({ me }: { me: Me }) {
             <NavLink to="/billing">{t('billing.title')}</NavLink>
           </>
         ) : null}
+        {municipal && mayDo(me, 'dispose', me.municipalityCode) ? <NavLink to="/incidents">{t('anomalies.disposalNav')}</NavLink> : null}
         <NavLink to="/account">{t('app.account')}</NavLink>
       </nav>
       <span className="who">{t('app.signedInAs', { loginId: me.loginId, role: t(`roles.${me.role}`) })}</span>
