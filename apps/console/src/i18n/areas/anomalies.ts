@@ -79,7 +79,8 @@ export const anomaliesJa = {
 export const anomaliesEn: Widen<typeof anomaliesJa> = {
   title: 'Anomalies',
   intro:
-    'Review and handle what the center and the kiosks recorded: print results never received, documents refused at the last check, successes after an error, refunds, reconciliation mismatches.',
+    'Review and handle what the center and kiosks recorded: missing print results, documents refused at the last check, ' +
+    'successes after an error, refunds, reconciliation mismatches.',
   disposalNav: 'Misprint disposal',
   filters: 'Filters',
   kind: 'Kind',
@@ -122,7 +123,8 @@ export const anomaliesEn: Widen<typeof anomaliesJa> = {
   resolvedBy: 'Resolved: {{staffId}}',
   disposal: 'Record a misprint disposal',
   disposalIntro:
-    'When a wrongly printed certificate has been collected and disposed of, record its issue number and what was done in the history. Write no personal data.',
+    'When a wrongly printed certificate has been collected and disposed of, record its issue number and what was done ' +
+    'in the history. Write no personal data.',
   disposalMunicipality: 'Municipality code',
   issueNumber: 'Issue number',
   reason: 'What was done (one line)',
