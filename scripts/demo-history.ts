@@ -91,7 +91,7 @@ export async function ensureDemoHistory(
   });
   // Enrolled a week before the first customer, the chains' contracts made the same day.
   const kiosks = await enrollHistoryKiosks(database, center, new Date(Date.parse(`${period.from}T09:00:00+09:00`) - 7 * 86_400_000));
-  const issuance = createInProcessIssuance(database, center, { wrapServices: withoutPdf });
+  const issuance = createInProcessIssuance(database, center, { render: standInRender });
   const refusals: Record<string, number> = {};
   const run: Replay = {
     issuance,
@@ -177,20 +177,15 @@ async function enrollHistoryKiosks(database: CenterDatabase, center: CenterState
  * them would make the demo's first start minutes longer. The stand-in carries the copy's issue
  * number on its one page, which is what the service checks before it signs a binding.
  */
-function withoutPdf(services: CenterServices): CenterServices {
+const standInRender: CenterServices['render'] = async (input) => {
+  const pdf = new TextEncoder().encode(`%PDF-1.7\n% demo history: ${input.issuanceId} copy ${input.copyIndex}\n%%EOF\n`);
   return {
-    ...services,
-    async render(input) {
-      const pdf = new TextEncoder().encode(`%PDF-1.7\n% demo history: ${input.issuanceId} copy ${input.copyIndex}\n%%EOF\n`);
-      return {
-        pdf,
-        pageCount: 1,
-        pageIssueNumbers: [pageIssueNumber(input.issueNumber, 1, 1)],
-        contentSha256: createHash('sha256').update(pdf).digest('hex'),
-      };
-    },
+    pdf,
+    pageCount: 1,
+    pageIssueNumbers: [pageIssueNumber(input.issueNumber, 1, 1)],
+    contentSha256: createHash('sha256').update(pdf).digest('hex'),
   };
-}
+};
 
 /**
  * The past months' closes: each whole month before today's is closed for every municipality on the

@@ -48,8 +48,11 @@ export interface InProcessIssuance {
 }
 
 export interface InProcessOptions {
-  /** Replace or wrap the production services (the demo's history skips the PDF renderer's cost). */
-  wrapServices?: (services: CenterServices) => CenterServices;
+  /**
+   * A stand-in for the PDF renderer (the demo's history prints nothing). The production render pool
+   * is then closed at once: its worker thread would load the fonts for nothing.
+   */
+  render?: CenterServices['render'];
   renderWorkers?: number;
 }
 
@@ -60,7 +63,8 @@ export function createInProcessIssuance(database: CenterDatabase, state: CenterS
     renderWorkers: options.renderWorkers ?? 1,
   };
   const production = createDefaultServices(database, config);
-  const services = options.wrapServices ? options.wrapServices(production) : production;
+  const poolClosed = options.render ? production.close?.() : undefined;
+  const services: CenterServices = options.render ? { ...production, render: options.render } : production;
   const ctx: IssuanceContext = {
     database,
     services,
@@ -97,7 +101,7 @@ export function createInProcessIssuance(database: CenterDatabase, state: CenterS
         now,
       ),
     close: async () => {
-      await production.close?.();
+      await (poolClosed ?? production.close?.());
     },
   };
 }
