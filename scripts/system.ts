@@ -68,6 +68,11 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Where the staff console is built and served from (default apps/console/dist). */
   consoleDir?: string;
+  /**
+   * The demo's months of history on a first start (demo-history.ts; default on). Tests that only
+   * walk the kiosk or the municipality pages leave it out: it costs about 30 s of CPU.
+   */
+  history?: false;
 }
 
 /** Where the demo center's clock started, for scripts/totp.ts: codes must follow the center's clock. */
@@ -77,7 +82,10 @@ export async function startDemoSystem(options: StartOptions = {}): Promise<DemoS
   const log = options.log ?? (() => {});
   const stateDir = resolve(options.stateDir ?? join(repoRoot, '.var', 'demo'));
   const [prepared] = await Promise.all([
-    prepareDemo(stateDir, log, options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    prepareDemo(stateDir, log, {
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      ...(options.history === false ? { history: false as const } : {}),
+    }),
     ensureConsoleBuilt(log, options.consoleDir),
   ]);
   const centerPort = options.centerPort ?? (await freePort());

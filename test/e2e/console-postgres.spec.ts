@@ -33,7 +33,7 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   postgres = await startPostgres();
-  system = await startConsoleSystem('console-postgres', { databaseUrl: await postgres.createDatabase() });
+  system = await startConsoleSystem('console-postgres', { databaseUrl: await postgres.createDatabase(), history: false });
 });
 
 test.afterAll(async () => {

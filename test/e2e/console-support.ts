@@ -23,7 +23,7 @@ export interface ConsoleSystem extends DemoSystem {
  * A fresh state directory under .var/e2e-<name> (nothing of a previous run survives), and, when
  * `databaseUrl` is given, the center on that PostgreSQL database instead of SQLite.
  */
-export async function startConsoleSystem(name: string, options: { databaseUrl?: string } = {}): Promise<ConsoleSystem> {
+export async function startConsoleSystem(name: string, options: { databaseUrl?: string; history?: false } = {}): Promise<ConsoleSystem> {
   const stateDir = join(repoRoot, '.var', `e2e-${name}`);
   rmSync(stateDir, { recursive: true, force: true });
   const logs: string[] = [];

@@ -45,7 +45,8 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(300_000);
-  system = await startConsoleSystem('console');
+  // The municipality pages need none of the demo's months of history (console-operations.spec.ts walks it).
+  system = await startConsoleSystem('console', { history: false });
   for (const role of ['operator', 'municipalityAdministrator'] as const) {
     const signedIn = await signInAs(browser, system, demoAccount(system, role));
     contexts.push(signedIn.context);
