@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { publishCrl } from '@madoguchi/card-sim';
 import { type ConsoleResponse, type ConsoleRouteName } from '@madoguchi/shared';
 import type { DatabaseConfig } from '@madoguchi/center/db';
+import { closeBillingMonth } from '@madoguchi/center';
 import { billingProgram, runProgram } from '@madoguchi/center/cli';
 import { forEachDatabase } from '../support/databases.js';
 import { ok } from './support/center-harness.js';
@@ -69,7 +71,21 @@ forEachDatabase((databases) => {
       const database = await databases.fresh();
       url = urlOf(databases.configOf(database));
       dir = mkdtempSync(join(tmpdir(), 'madoguchi-billing-'));
-      con = await startConsoleCenter(database, { build: { sweeper: false } });
+      con = await startConsoleCenter(database, {
+        build: { sweeper: false },
+        // The story reaches 31 January: CRLs current until then (the PKI's own last a week from today).
+        crlPaths: (pki) =>
+          (['current', 'previous'] as const).map((generation) => {
+            const path = join(pki.dir, `billing-${generation}.pem`);
+            publishCrl(pki, {
+              generation,
+              path,
+              thisUpdate: new Date('2026-11-01T00:00:00Z'),
+              nextUpdate: new Date('2027-03-01T00:00:00Z'),
+            });
+            return path;
+          }),
+      });
       accounts = {
         operator: await con.createStaffAccount({ role: 'operator', municipalityCode: null }),
         admin: await con.createStaffAccount({ role: 'municipalityAdministrator', municipalityCode: CHIYODA }),
@@ -251,6 +267,45 @@ forEachDatabase((databases) => {
       expect(view.profiles).toEqual([
         expect.objectContaining({ municipalityCode: CHIYODA, band: 'cityMedium', annualChargeYen: 2_500_000 }),
       ]);
+    });
+
+    it('a close racing payments at the month’s end: every fee is either counted by the close or an adjustment after it, never lost', async () => {
+      con.center.clock.set(new Date('2027-01-31T22:59:00+09:00'));
+      const kiosk = await con.center.enrollKiosk(undefined, { chainCode: 'chain-a' });
+      const card = await con.center.issueCard(con.center.demo.featured.chiyodaResident);
+      const quotes = [];
+      for (let i = 0; i < 6; i++) quotes.push(ok(await con.center.quote(kiosk, ok(await con.center.authenticate(kiosk, card)).sessionId)));
+      // The close runs on a clock already in February (another center, or the CLI), side by side with the payments.
+      const [, ...payments] = await Promise.all([
+        closeBillingMonth(con.center.database, CHIYODA, '2027-01', { staffId: 'race', now: new Date('2027-02-01T00:00:01+09:00') }),
+        ...quotes.map((q) => con.center.pay(kiosk, q)),
+      ]);
+      payments.forEach((p) => ok(p));
+      const db = con.center.database.db;
+      const fees = await db
+        .selectFrom('billing_ledger')
+        .selectAll()
+        .where(
+          'issuance_id',
+          'in',
+          quotes.map((q) => q.issuanceId),
+        )
+        .where((w) => w.or([w('kind', '=', 'fee'), w('adjusts', '=', 'fee')]))
+        .execute();
+      expect(fees).toHaveLength(quotes.length);
+      for (const fee of fees)
+        expect([fee.kind, fee.billing_month, fee.corrects_month]).toEqual(
+          fee.kind === 'fee' ? ['fee', '2027-01', null] : ['adjustment', '2027-02', '2027-01'],
+        );
+      // The close's commission counts exactly January's own fee entries.
+      const january = await db
+        .selectFrom('billing_ledger')
+        .selectAll()
+        .where('municipality_code', '=', CHIYODA)
+        .where('billing_month', '=', '2027-01')
+        .execute();
+      const counted = january.filter((e) => e.kind === 'storeCommission').reduce((n, e) => n + e.copies!, 0);
+      expect(counted).toBe(january.filter((e) => e.kind === 'fee').reduce((n, e) => n + e.copies!, 0));
     });
 
     it('keeps the ledger append-only at the database', async () => {
