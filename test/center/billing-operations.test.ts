@@ -105,7 +105,7 @@ forEachDatabase((databases) => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('the CLI refuses a bad month, a month not ended and an existing file, with the catalog code and exit 2, changing nothing', async () => {
+    it('the CLI refuses a bad month, a month not ended and an existing file (catalog code, exit 2), changing nothing', async () => {
       const before = await ledgerAndHistory();
       const bad = await billing('close', '--month', '2026-13');
       expect([bad.code, bad.stdout]).toEqual([2, '']);
@@ -160,7 +160,7 @@ forEachDatabase((databases) => {
       expect(settlementText).toContain('千代田区3600円-379円0円221円');
     });
 
-    it('a payment into a month already closed (a center whose clock lags) and its refund are adjustments of that month, netting to zero', async () => {
+    it('a payment into a closed month (a center whose clock lags) and its refund are adjustments of it, netting to 0', async () => {
       // The center's clock is still 24 November while November has been closed (the CLI's clock).
       const kiosk = await con.center.enrollKiosk(undefined, { chainCode: 'chain-a' });
       const card = await con.center.issueCard(con.center.demo.featured.chiyodaResident);
@@ -269,7 +269,7 @@ forEachDatabase((databases) => {
       ]);
     });
 
-    it('a close racing payments at the month’s end: every fee is either counted by the close or an adjustment after it, never lost', async () => {
+    it('a close racing payments at the month’s end: each fee is counted by the close or an adjustment after it', async () => {
       con.center.clock.set(new Date('2027-01-31T22:59:00+09:00'));
       const kiosk = await con.center.enrollKiosk(undefined, { chainCode: 'chain-a' });
       const card = await con.center.issueCard(con.center.demo.featured.chiyodaResident);

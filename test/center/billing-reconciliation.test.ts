@@ -129,7 +129,7 @@ forEachDatabase((databases) => {
     }, 120_000);
     afterAll(() => con?.close());
 
-    it('records a fee per payment and a refund per refund, in the Japan month of the fee (23:59:59 on 31 March is March, FY2026)', async () => {
+    it('records a fee per payment and a refund per refund, in the fee’s Japan month (23:59:59 on 31 March: March, FY2026)', async () => {
       await print(await issue('2027-03-02T10:00:00', 'chain-a', CHIYODA, 'residenceRecord', 1));
       await print(await issue('2027-03-05T11:00:00', 'chain-b', CHIYODA, 'residenceRecord', 2));
       await print(await issue('2027-03-10T12:00:00', 'chain-a', OKUTAMA, 'residenceRecord', 1));
@@ -171,7 +171,7 @@ forEachDatabase((databases) => {
       expect([again.status, (again.body as { error: { code: string } }).error.code]).toEqual([409, 'BILLING_MONTH_CLOSED']);
     });
 
-    it("March's statements reconcile with the issuance history to the yen, commission per chain and rate, tax rounded down once per chain", async () => {
+    it("March's statements reconcile with the history to the yen: commission per chain and rate, tax rounded down per chain", async () => {
       const chiyoda = await call('billingStatement', { params: { municipalityCode: CHIYODA, month: '2027-03' } });
       expect(chiyoda).toMatchObject({ state: 'closed', fiscalYear: 2026 });
       // From the issuances themselves: fees by type, refunds, net certificates per chain.
