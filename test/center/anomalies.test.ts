@@ -52,7 +52,11 @@ forEachDatabase((databases) => {
         con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: CHIYODA }),
         con.createStaffAccount({ role: 'municipalityClerk', municipalityCode: YOKOHAMA }),
       ]);
-      [operator, chiyodaClerk, yokohamaClerk] = await Promise.all(accounts.map((a) => con.signIn(a)));
+      [operator, chiyodaClerk, yokohamaClerk] = await Promise.all([
+        con.signIn(accounts[0]),
+        con.signIn(accounts[1]),
+        con.signIn(accounts[2]),
+      ]);
     }, 60_000);
     afterAll(() => con?.close());
 
