@@ -15,6 +15,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DataTable } from '../components/DataTable.js';
 import { Section } from '../components/Page.js';
 import { QueryState, StatusMessage } from '../components/messages.js';
+import { AdjustmentForm } from './AdjustmentForm.js';
 import { BillingFileButtons } from './BillingFileButtons.js';
 import { billingKeys } from './billing-queries.js';
 import { StatementView } from './StatementView.js';
@@ -94,6 +95,9 @@ function MunicipalityStatement({ code, name, month }: { code: string; name: stri
           />
         )}
       </QueryState>
+      {statement.data?.state === 'closed' && may('operate', null) ? (
+        <AdjustmentForm code={code} month={month} onSaved={() => void client.invalidateQueries({ queryKey: billingKeys.all })} />
+      ) : null}
     </Section>
   );
 }

@@ -70,6 +70,14 @@ export const billingJa = {
     settlementCsv: '精算書のCSVをダウンロード',
     saved: '{{name}}を保存しました。',
   },
+  adjustment: {
+    title: 'この月の訂正を記録',
+    intro: '{{month}}は締めてあるので変わりません。訂正額は、その後の最初の未締めの月に調整として記録されます。',
+    amount: '金額（円。市区町村の受取はプラス、負担はマイナス）',
+    chain: '対象の店舗チェーン',
+    submit: '訂正を記録する',
+    recorded: '{{corrects}}の訂正を{{month}}の調整として記録しました。',
+  },
   close: {
     button: '{{month}}を締める',
     title: '{{name}}の{{month}}を締めますか？',
@@ -215,6 +223,14 @@ export const billingEn: Widen<typeof billingJa> = {
     settlementPdf: 'Download the settlement (PDF)',
     settlementCsv: 'Download the settlement (CSV)',
     saved: 'Saved {{name}}.',
+  },
+  adjustment: {
+    title: 'Record a correction of this month',
+    intro: '{{month}} is closed and stays as it is: the correction is entered as an adjustment in the first open month after it.',
+    amount: 'Amount (yen: positive is due to the municipality, negative it bears)',
+    chain: 'Store chain concerned',
+    submit: 'Record the correction',
+    recorded: 'The correction of {{corrects}} is entered as an adjustment in {{month}}.',
   },
   close: {
     button: 'Close {{month}}',
