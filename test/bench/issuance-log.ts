@@ -45,7 +45,8 @@ async function fillKiosks(db: CenterDatabase['db']): Promise<void> {
   await sql`insert into store_chains (chain_code, name, created_at)
     select 'CHAIN-' || c, 'チェーン' || c, '2025-01-01T00:00:00.000Z' from generate_series(0, 3) c`.execute(db);
   await sql`insert into kiosks (terminal_id, printer_id, store_code, store_name, enrolled_at, revoked_at, chain_code)
-    select 'T' || lpad(k::text, 5, '0'), 'P01', 'S' || lpad(k::text, 5, '0'), '店舗' || k, '2025-01-01T00:00:00.000Z', null, 'CHAIN-' || (k % 4)
+    select 'T' || lpad(k::text, 5, '0'), 'P01', 'S' || lpad(k::text, 5, '0'), '店舗' || k,
+      '2025-01-01T00:00:00.000Z', null, 'CHAIN-' || (k % 4)
     from generate_series(1, ${KIOSKS}) k`.execute(db);
 }
 
@@ -70,7 +71,8 @@ async function fillChunk(db: CenterDatabase['db'], from: number, to: number): Pr
   await sql`insert into audit_events (seq, recorded_at, event, issuance_id, store_code, terminal_id, resident_id, municipality_code,
       certificate_type, options_json, copies, page_count, issue_numbers_json, detail_json, prev_hash, hash)
     select (i - 1) * 3 + e, ${instantSql('i')}, (array['quoted', 'paid', 'printed'])[e], ${idSql('i')}, null,
-      'T' || lpad(((i * 7919) % ${KIOSKS} + 1)::text, 5, '0'), null, (${munis})[i % ${MUNICIPALITIES.length} + 1], null, null, 1, null, null,
+      'T' || lpad(((i * 7919) % ${KIOSKS} + 1)::text, 5, '0'), null, (${munis})[i % ${MUNICIPALITIES.length} + 1],
+      null, null, 1, null, null,
       '{"feeYen":300}', md5('h' || ((i - 1) * 3 + e - 1)), md5('h' || ((i - 1) * 3 + e))
     from generate_series(${from}::bigint, ${to}::bigint) i, generate_series(1, 3) e`.execute(db);
   await sql`insert into incidents (incident_id, kind, issuance_id, terminal_id, detail, created_at, resolved_at)
@@ -85,7 +87,8 @@ async function fill(database: CenterDatabase): Promise<void> {
     const to = Math.min(total, from + CHUNK - 1);
     await fillChunk(database.db, from, to);
     log(
-      `filled ${to.toLocaleString('en')} / ${total.toLocaleString('en')} issuances (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      `filled ${to.toLocaleString('en')} / ${total.toLocaleString('en')} issuances ` +
+        `(${((performance.now() - started) / 1000).toFixed(0)} s)`,
     );
   }
   await sql`vacuum analyze`.execute(database.db);
