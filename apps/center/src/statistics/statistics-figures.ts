@@ -108,20 +108,18 @@ async function issuedByType(db: Db, scope: StatisticsScope, range: UtcRange) {
 }
 
 async function issuedByChain(db: Db, scope: StatisticsScope, range: UtcRange) {
-  let query = db
-    .selectFrom('issuances')
-    .innerJoin('kiosks', 'kiosks.terminal_id', 'issuances.terminal_id')
+  // Counted per kiosk from the covering index first, then joined to the few kiosks: joining every
+  // issuance row to its kiosk made this the slowest series (1.1 s of 1.7 s for 225 000 on SQLite).
+  const perKiosk = issuedCounts(issuancesIn(db, scope, range).select('terminal_id')).groupBy('terminal_id');
+  const rows = await db
+    .selectFrom(perKiosk.as('t'))
+    .innerJoin('kiosks', 'kiosks.terminal_id', 't.terminal_id')
     .leftJoin('store_chains', 'store_chains.chain_code', 'kiosks.chain_code')
-    .where('issuances.created_at', '>=', range.start)
-    .where('issuances.created_at', '<', range.end)
-    .where('issuances.state', '=', 'printed');
-  if (scope.municipalityCode !== null) query = query.where('issuances.municipality_code', '=', scope.municipalityCode);
-  const rows = await query
     .select((eb) => [
       'kiosks.chain_code',
       'store_chains.name',
-      eb.fn.countAll().as('issuances'),
-      eb.fn.sum<number>('issuances.copies').as('certificates'),
+      eb.fn.sum<number>('t.issuances').as('issuances'),
+      eb.fn.sum<number>('t.certificates').as('certificates'),
     ])
     .groupBy(['kiosks.chain_code', 'store_chains.name'])
     .orderBy('kiosks.chain_code')
