@@ -1,6 +1,7 @@
 /**
  * One statistics figure: a heading, a recharts chart and the table with the same numbers right
- * under it (a long one — a year of days — folded in a <details> the reader opens; short ones open). The chart is an image to assistive technology (role="img", named after the figure and
+ * under it (a long one — a year of days — folded in a <details> the reader opens; short ones
+ * open). The chart is an image to assistive technology (role="img", named after the figure and
  * pointing to the table); the table, with its caption and column headers, is what a screen reader
  * reads, so recharts' keyboard layer is off (nothing inside an image may take focus).
  */

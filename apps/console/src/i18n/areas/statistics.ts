@@ -80,7 +80,8 @@ export const statisticsJa = {
 export const statisticsEn: Widen<typeof statisticsJa> = {
   title: 'Statistics',
   intro:
-    'For a period (Japan dates): issuances per day, per hour of the day, by certificate type and by store chain; refusals by reason, failures and refunds, and the time at the kiosk. Every chart is also a table with the same numbers below it.',
+    'For a period (Japan dates): issuances per day, per hour of the day, by certificate type and by store chain; ' +
+    'refusals by reason, failures and refunds, and the time at the kiosk. Every chart is also a table with the same numbers below it.',
   municipalIntro: 'Figures of this municipality.',
   filters: 'Period and municipality',
   from: 'From',
@@ -91,7 +92,8 @@ export const statisticsEn: Widen<typeof statisticsJa> = {
   maxDays: 'A period is at most {{days}} days.',
   showing: '{{from}} – {{to}} ({{scope}})',
   definitions:
-    'Issuances are transactions requested in the period whose every copy was printed (counted at the time of the request, Japan time). Certificates are their copies.',
+    'Issuances are transactions requested in the period whose every copy was printed ' +
+    '(counted at the time of the request, Japan time). Certificates are their copies.',
   issuances: 'Issuances',
   certificates: 'Certificates',
   totals: {
@@ -121,7 +123,8 @@ export const statisticsEn: Widen<typeof statisticsJa> = {
     title: 'Refusals by reason',
     caption: 'Refusals by reason and stage',
     intro:
-      'Menu: a certificate the menu after sign-in could not offer (once per visit; types not offered at stores are left out). Quote: refused when requested. Payment: refused by the check again at payment.',
+      'Menu: a certificate the menu after sign-in could not offer (once per visit; types not offered at stores are left out). ' +
+      'Quote: refused when requested. Payment: refused by the check again at payment.',
     reason: 'Reason',
     stage: 'Stage',
     count: 'Count',
@@ -148,7 +151,8 @@ export const statisticsEn: Widen<typeof statisticsJa> = {
     caption: 'Cost per certificate by municipality, fiscal year {{year}}',
     intro: 'The figure municipalities compare, from the closed months of the billing ledger.',
     formula:
-      'Formula: (store commission including consumption tax + participation charge) ÷ certificates issued (less refunded ones), rounded to the yen.',
+      'Formula: (store commission including consumption tax + participation charge) ÷ certificates issued ' +
+      '(less refunded ones), rounded to the yen.',
     fiscalYear: 'Fiscal year',
     fiscalYearOption: 'FY{{year}} (April {{year}} – March {{next}})',
     municipality: 'Municipality',
