@@ -13,7 +13,7 @@ const time = (value: string | null) => (value ? formatJapanTime(value) : '');
 export function DocumentsTable({ documents }: { documents: TimelineDocument[] }) {
   const { t } = useTranslation();
   const columns = [
-    documentColumn.accessor('copyIndex', { header: t('issuanceLog.copyIndex'), cell: (c) => c.getValue() + 1 }),
+    documentColumn.accessor('copyIndex', { header: t('issuanceLog.copyIndex'), cell: (c) => c.getValue() }),
     documentColumn.accessor('issueNumber', { header: t('issuanceLog.issueNumber') }),
     documentColumn.accessor('pageCount', { header: t('issuanceLog.pages'), cell: (c) => c.getValue() ?? '' }),
     documentColumn.accessor('printOutcome', { header: t('issuanceLog.printOutcome'), cell: (c) => c.getValue() ?? '' }),
