@@ -133,7 +133,9 @@ type Page = { rows: unknown[]; nextCursor: string | null };
 async function deepCursor(operator: ConsoleClient, query: Record<string, unknown>): Promise<string | null> {
   let cursor: string | null = null;
   for (let page = 0; page < 25; page++) {
-    const res = await operator.call('searchIssuances', { query: { ...query, limit: 200, ...(cursor ? { cursor } : {}) } as never });
+    const res: { body: unknown } = await operator.call('searchIssuances', {
+      query: { ...query, limit: 200, ...(cursor ? { cursor } : {}) } as never,
+    });
     cursor = (res.body as Page).nextCursor;
     if (!cursor) return null;
   }
