@@ -10,6 +10,7 @@
  * A seq is signed once (a unique column), so every center process may run the daily timer and the
  * CLI may sign on demand: the second signer of the same head finds it signed and does nothing.
  */
+import { startPeriodicTask } from '../periodic-task.js';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -237,23 +238,13 @@ export function startChainHeadTimer(
   clock: () => Date,
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void },
 ): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = signChainHead(database, settings.signer, { mode: 'daily', publishDir: settings.publishDir }, clock())
-      .then((signed) => {
-        if (signed?.created) log.info({ day: signed.head.day, seq: signed.head.seq }, 'chain head signed');
-      })
-      .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'chain head signing failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodicTask(
+    intervalMs,
+    async () => {
+      const signed = await signChainHead(database, settings.signer, { mode: 'daily', publishDir: settings.publishDir }, clock());
+      if (signed?.created) log.info({ day: signed.head.day, seq: signed.head.seq }, 'chain head signed');
+    },
+    (error) => log.warn({ err: error.message }, 'chain head signing failed'),
+    { runAtStart: true },
+  );
 }

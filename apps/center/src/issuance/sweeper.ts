@@ -6,6 +6,7 @@
  *
  * Safe to run on every center process at once: each change is a compare-and-set.
  */
+import { startPeriodicTask } from '../periodic-task.js';
 import { MadoguchiError } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
 import { purgeChallenges } from '../auth/challenges.js';
@@ -153,23 +154,13 @@ export function startSweeper(
   clock: () => Date,
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void },
 ): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = sweep(database, policy, clock())
-      .then((r) => {
-        if (r.refunded.length || r.voided.length || r.documentsDeleted)
-          log.info({ refunded: r.refunded.length, voided: r.voided.length, documentsDeleted: r.documentsDeleted }, 'sweeper');
-      })
-      .catch((error: unknown) => log.warn({ err: (error as Error).message }, 'sweeper failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodicTask(
+    intervalMs,
+    async () => {
+      const r = await sweep(database, policy, clock());
+      if (r.refunded.length || r.voided.length || r.documentsDeleted)
+        log.info({ refunded: r.refunded.length, voided: r.voided.length, documentsDeleted: r.documentsDeleted }, 'sweeper');
+    },
+    (error) => log.warn({ err: error.message }, 'sweeper failed'),
+  );
 }
