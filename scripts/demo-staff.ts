@@ -1,7 +1,8 @@
 /**
  * The demo's staff console accounts: an operator, an auditor (who reads the operations pages and
  * changes nothing), the administrator of the first demo municipality, and a clerk of 千代田区
- * (the 本籍地 of a 横浜市 resident, whose 本籍地 registration the clerk decides). Each has a random password and TOTP secret made once per state directory and
+ * (the 本籍地 of a 横浜市 resident, whose 本籍地 registration the clerk decides). Each has a random
+ * password and TOTP secret made once per state directory and
  * kept, 0600, in <state>/center/demo-staff.json, next to the database they are created in — so a
  * second start prints the same credentials and creates nothing. Demo only: production accounts
  * enrol through their one-time link (`staff create`).

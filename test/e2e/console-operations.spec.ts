@@ -195,7 +195,7 @@ test('anomalies: an incident acknowledged then resolved with a note; the chain v
   await expect(auditor.getByTestId('chain-verification')).toHaveAttribute('data-ok', 'true', { timeout: 120_000 });
 });
 
-test('the fleet shows the demo kiosk by its heartbeat; billing shows a closed month and its PDF; statistics as charts and tables', async () => {
+test('the fleet shows the demo kiosk by its heartbeat; a closed month and its PDF; statistics as charts and tables', async () => {
   test.setTimeout(300_000);
   const operator = pages.get('operator')!;
   await operator.goto(`${system.consoleUrl}fleet`);

@@ -6,7 +6,7 @@
  * heartbeat clears it. Revoked kiosks never raise it; a kiosk that never sent a heartbeat (enrolled,
  * not yet installed, or an older kiosk) is shown as never seen on the fleet page instead.
  *
- * Service hours are the stores' hours (docs: ../shared/domain/konbini-issuance.md): 06:30–23:00 Japan
+ * Service hours are the stores' hours (docs/service-rules.md#hours): 06:30–23:00 Japan
  * time, never 29 December – 3 January. Only silence inside them counts: at 06:32 a kiosk last seen
  * at 22:59 the evening before has been silent for two minutes of service, not seven hours.
  */

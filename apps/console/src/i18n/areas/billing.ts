@@ -157,9 +157,11 @@ export const billingJa = {
 export const billingEn: Widen<typeof billingJa> = {
   title: 'Billing',
   intro:
-    'Each municipality’s monthly close and statements, store chains’ commission, participation charges and each chain’s settlement. Amounts are whole yen: what the municipality receives is positive, what it bears negative.',
+    'Each municipality’s monthly close and statements, store chains’ commission, participation charges and each chain’s settlement. ' +
+    'Amounts are whole yen: what the municipality receives is positive, what it bears negative.',
   municipalIntro:
-    'This municipality’s monthly statements (PDF, CSV) and its participation charge per fiscal year. What it receives is positive, what it bears negative.',
+    'This municipality’s monthly statements (PDF, CSV) and its participation charge per fiscal ' +
+    'year. What it receives is positive, what it bears negative.',
   month: 'Month',
   fiscalYear: 'Fiscal year',
   municipality: 'Municipality',
@@ -235,7 +237,9 @@ export const billingEn: Widen<typeof billingJa> = {
   close: {
     button: 'Close {{month}}',
     title: 'Close {{month}} for {{name}}?',
-    body: 'Enters the store commission and its tax (in April also the participation charge) and makes this month’s statement final. A closed month never changes.',
+    body:
+      'Enters the store commission and its tax (in April also the participation charge) and makes ' +
+      'this month’s statement final. A closed month never changes.',
     confirm: 'Close the month',
     done: 'Closed {{month}} for {{name}}.',
   },
