@@ -82,7 +82,7 @@ function consoleSection(demo: DemoSystem): string {
     );
   });
   const day = demo.centerNow().toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' }).slice(0, 16);
-  return `  console: ${demo.consoleUrl}  (the staff console: municipalities' settings and approvals; issuance log, incidents, fleet, billing, statistics)
+  return `  console: ${demo.consoleUrl}  (staff console: settings, approvals, issuance log, incidents, fleet, billing, statistics)
            its HTTPS certificate is the demo's own, so the browser warns once: accept it, or trust
            ${demo.centerCaFile}
   DEMO ONLY — console accounts made for this demo state directory; never use them in production
