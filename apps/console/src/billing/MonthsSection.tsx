@@ -17,6 +17,7 @@ import { Section } from '../components/Page.js';
 import { QueryState, StatusMessage } from '../components/messages.js';
 import { AdjustmentForm } from './AdjustmentForm.js';
 import { BillingFileButtons } from './BillingFileButtons.js';
+import { monthTotalColumns } from './MunicipalMonthsTable.js';
 import { billingKeys } from './billing-queries.js';
 import { StatementView } from './StatementView.js';
 import { useBillingWords, type BillingWords } from './use-billing-words.js';
@@ -26,7 +27,6 @@ const column = createColumnHelper<Summary>();
 
 function monthColumns(words: BillingWords, selected: string | null) {
   const { t } = words;
-  const yen = (key: keyof Summary, header: string) => column.accessor(key, { header, cell: (c) => words.yen(c.getValue() as number) });
   return [
     column.accessor('municipalityName', {
       header: t('billing.municipality'),
@@ -40,14 +40,7 @@ function monthColumns(words: BillingWords, selected: string | null) {
         );
       },
     }),
-    column.accessor('state', { header: t('billing.state'), cell: (c) => t(`billing.states.${c.getValue()}`) }),
-    yen('feesCollectedYen', t('billing.summary.feesCollected')),
-    yen('refundsYen', t('billing.summary.refunds')),
-    yen('storeCommissionYen', t('billing.summary.storeCommission')),
-    yen('commissionTaxYen', t('billing.summary.commissionTax')),
-    yen('participationChargeYen', t('billing.summary.participationCharge')),
-    yen('adjustmentsYen', t('billing.summary.adjustments')),
-    yen('netYen', t('billing.summary.net')),
+    ...monthTotalColumns(words),
     column.accessor('closedAt', { header: t('billing.closedAt'), cell: (c) => (c.getValue() ? words.time(c.getValue()!) : '—') }),
   ];
 }

@@ -10,6 +10,22 @@ import type { BillingWords } from './use-billing-words.js';
 type Summary = z.infer<typeof BillingMonthSummary>;
 const column = createColumnHelper<Summary>();
 
+/** A month's state and totals, in statement order: the columns both month tables show. */
+export function monthTotalColumns(words: BillingWords) {
+  const { t } = words;
+  const yen = (key: keyof Summary, header: string) => column.accessor(key, { header, cell: (c) => words.yen(c.getValue() as number) });
+  return [
+    column.accessor('state', { header: t('billing.state'), cell: (c) => t(`billing.states.${c.getValue()}`) }),
+    yen('feesCollectedYen', t('billing.summary.feesCollected')),
+    yen('refundsYen', t('billing.summary.refunds')),
+    yen('storeCommissionYen', t('billing.summary.storeCommission')),
+    yen('commissionTaxYen', t('billing.summary.commissionTax')),
+    yen('participationChargeYen', t('billing.summary.participationCharge')),
+    yen('adjustmentsYen', t('billing.summary.adjustments')),
+    yen('netYen', t('billing.summary.net')),
+  ];
+}
+
 export function MunicipalMonthsTable({
   months,
   selected,
@@ -20,7 +36,6 @@ export function MunicipalMonthsTable({
   words: BillingWords;
 }) {
   const { t } = words;
-  const yen = (key: keyof Summary, header: string) => column.accessor(key, { header, cell: (c) => words.yen(c.getValue() as number) });
   const columns = [
     column.accessor('month', {
       header: t('billing.month'),
@@ -30,14 +45,7 @@ export function MunicipalMonthsTable({
         </Link>
       ),
     }),
-    column.accessor('state', { header: t('billing.state'), cell: (c) => t(`billing.states.${c.getValue()}`) }),
-    yen('feesCollectedYen', t('billing.summary.feesCollected')),
-    yen('refundsYen', t('billing.summary.refunds')),
-    yen('storeCommissionYen', t('billing.summary.storeCommission')),
-    yen('commissionTaxYen', t('billing.summary.commissionTax')),
-    yen('participationChargeYen', t('billing.summary.participationCharge')),
-    yen('adjustmentsYen', t('billing.summary.adjustments')),
-    yen('netYen', t('billing.summary.net')),
+    ...monthTotalColumns(words),
   ];
   return (
     <DataTable
