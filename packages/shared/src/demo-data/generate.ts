@@ -15,6 +15,7 @@ import {
 } from '../domain/municipal-data.js';
 import { MunicipalityPolicy } from '../domain/policy.js';
 import { demoHolidays, demoMunicipalities, demoPolicies, demoTaxYears, demoTowns } from './municipalities.js';
+import { scaledMunicipalities, scaledPolicy, scaledTowns } from './scaled-municipalities.js';
 import { femaleGivenNames, foreignResidents, hardSurnames, maleGivenNames, surnames } from './names.js';
 import { drawSealPng } from './png.js';
 import { SeededRandom } from './random.js';
@@ -55,6 +56,17 @@ export interface DemoData {
 
 export const DEMO_SEED = 20261123;
 
+/**
+ * A larger world for load runs (test/load): the demo's own world first, unchanged, then more
+ * municipalities (scaled-municipalities.ts), each with its own edge cases (moved out, deceased,
+ * 転出予定, 仮登録, 本籍 elsewhere, 支援措置, 発行抑止), then filler households until `residents`.
+ */
+export interface DemoWorldSize {
+  /** 3 (the demo's) up to 3 + scaledMunicipalities.length. */
+  municipalities: number;
+  residents: number;
+}
+
 /** Where residents who moved in came from (住所地 before this one), up to the 丁目. */
 const previousAddressAreas = [
   '東京都世田谷区桜新町一丁目',
@@ -65,7 +77,7 @@ const previousAddressAreas = [
 
 const otherDomicile = { municipalityCode: '271004', address: '大阪府大阪市北区中之島一丁目3番', name: '大阪市' };
 
-export function generateDemoData(seed: number = DEMO_SEED): DemoData {
+export function generateDemoData(seed: number = DEMO_SEED, size?: DemoWorldSize): DemoData {
   const rnd = new SeededRandom(seed);
   const referenceDate = '2026-11-02';
   const households: Household[] = [];
@@ -94,6 +106,20 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
     }
   };
 
+  let sealImage = (seed: number) => drawSealPng({ size: 96, shape: 'round', seed, ink: 40 });
+  /**
+   * A scaled world draws a small pool of smaller seals: drawing and storing one 25 KB image per
+   * registration took ~1 min and ~600 MB for 50,000 residents, and no load check reads the seal.
+   */
+  const pooledSealImages = () => {
+    const pool = new Map<number, string>();
+    return (seed: number) => {
+      const slot = seed % 32;
+      if (!pool.has(slot)) pool.set(slot, drawSealPng({ size: 40, shape: 'round', seed: slot + 1, ink: 40 }));
+      return pool.get(slot)!;
+    };
+  };
+
   const date = (fromYear: number, toYear: number) => {
     const y = rnd.int(fromYear, toYear);
     const m = rnd.int(1, 12);
@@ -102,8 +128,8 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
   };
 
   const address = (code: string) => {
-    const muni = demoMunicipalities.find((m) => m.code === code)!;
-    return `${muni.prefecture}${muni.name}${rnd.pick(demoTowns[code]!)}${rnd.int(1, 30)}番${rnd.int(1, 20)}号`;
+    const muni = [...demoMunicipalities, ...scaledMunicipalities].find((m) => m.code === code)!;
+    return `${muni.prefecture}${muni.name}${rnd.pick(demoTowns[code] ?? scaledTowns[code]!)}${rnd.int(1, 30)}番${rnd.int(1, 20)}号`;
   };
 
   interface PersonSpec {
@@ -191,7 +217,7 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
           registeredOn,
           status: sealState,
           ...(sealState === 'cancelled' ? { cancelledOn } : {}),
-          sealImagePng: drawSealPng({ size: 96, shape: 'round', seed: rnd.int(1, 2 ** 31), ink: 40 }),
+          sealImagePng: sealImage(rnd.int(1, 2 ** 31)),
         });
       }
       if (ageOnDate(p.birthDate, referenceDate) >= 18 && !p.status?.match(/deceased|movedOut/)) {
@@ -693,49 +719,52 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
     ['131016', 30],
     ['133086', 22],
   ];
-  for (const [code, count] of plan) {
-    for (let h = 0; h < count; h++) {
-      const family = rnd.pick(surnames);
-      const shape = rnd.next();
-      const headMale = rnd.chance(0.7);
-      const headBirth = date(1945, 2000);
-      const head: PersonSpec = {
-        name: nm(family, rnd.pick(headMale ? maleGivenNames : femaleGivenNames)),
-        sex: headMale ? 'male' : 'female',
-        birthDate: headBirth,
-        relationship: '世帯主',
-        registerRelationship: headMale ? '長男' : '長女',
-      };
-      const people: PersonSpec[] = [head];
-      if (shape > 0.3) {
-        head.spouseRole = headMale ? '夫' : '妻';
-        const spouseMale = !headMale;
+  /** A household of a head, maybe a spouse and children; `edge` makes its head one of the edge cases. */
+  const addFillerHousehold = (code: string, edge: Partial<PersonSpec> = {}): Resident[] => {
+    const family = rnd.pick(surnames);
+    const shape = rnd.next();
+    const headMale = rnd.chance(0.7);
+    const headBirth = date(1945, 2000);
+    const head: PersonSpec = {
+      name: nm(family, rnd.pick(headMale ? maleGivenNames : femaleGivenNames)),
+      sex: headMale ? 'male' : 'female',
+      birthDate: headBirth,
+      relationship: '世帯主',
+      registerRelationship: headMale ? '長男' : '長女',
+    };
+    const people: PersonSpec[] = [head];
+    if (shape > 0.3) {
+      head.spouseRole = headMale ? '夫' : '妻';
+      const spouseMale = !headMale;
+      people.push({
+        name: nm(family, rnd.pick(spouseMale ? maleGivenNames : femaleGivenNames)),
+        sex: spouseMale ? 'male' : 'female',
+        birthDate: addDays(headBirth, rnd.int(-1500, 1500)),
+        relationship: spouseMale ? '夫' : '妻',
+        registerRelationship: spouseMale ? '二男' : '二女',
+        spouseRole: spouseMale ? '夫' : '妻',
+        ...(spouseMale ? {} : rnd.chance(0.15) ? { formerSurname: rnd.pick(surnames)[0] } : {}),
+      });
+    }
+    if (shape > 0.55) {
+      const children = rnd.int(1, 3);
+      const base = Math.min(Number(headBirth.slice(0, 4)) + 25, 2024);
+      for (let c = 0; c < children; c++) {
+        const male = rnd.chance(0.5);
         people.push({
-          name: nm(family, rnd.pick(spouseMale ? maleGivenNames : femaleGivenNames)),
-          sex: spouseMale ? 'male' : 'female',
-          birthDate: addDays(headBirth, rnd.int(-1500, 1500)),
-          relationship: spouseMale ? '夫' : '妻',
-          registerRelationship: spouseMale ? '二男' : '二女',
-          spouseRole: spouseMale ? '夫' : '妻',
-          ...(spouseMale ? {} : rnd.chance(0.15) ? { formerSurname: rnd.pick(surnames)[0] } : {}),
+          name: nm(family, rnd.pick(male ? maleGivenNames : femaleGivenNames)),
+          sex: male ? 'male' : 'female',
+          birthDate: date(base, Math.min(base + 12, 2025)),
+          relationship: '子',
+          registerRelationship: `${['長', '二', '三'][c]}${male ? '男' : '女'}`,
         });
       }
-      if (shape > 0.55) {
-        const children = rnd.int(1, 3);
-        const base = Math.min(Number(headBirth.slice(0, 4)) + 25, 2024);
-        for (let c = 0; c < children; c++) {
-          const male = rnd.chance(0.5);
-          people.push({
-            name: nm(family, rnd.pick(male ? maleGivenNames : femaleGivenNames)),
-            sex: male ? 'male' : 'female',
-            birthDate: date(base, Math.min(base + 12, 2025)),
-            relationship: '子',
-            registerRelationship: `${['長', '二', '三'][c]}${male ? '男' : '女'}`,
-          });
-        }
-      }
-      addHousehold(code, people, { domicile: rnd.chance(0.85) ? 'here' : 'elsewhere' });
     }
+    Object.assign(head, edge);
+    return addHousehold(code, people, { domicile: rnd.chance(0.85) ? 'here' : 'elsewhere' });
+  };
+  for (const [code, count] of plan) {
+    for (let h = 0; h < count; h++) addFillerHousehold(code);
   }
 
   const nonTaxable = taxes.find(
@@ -747,30 +776,55 @@ export function generateDemoData(seed: number = DEMO_SEED): DemoData {
   );
   featured.nonTaxable = nonTaxable?.residentId ?? featured.ordinary!;
 
+  // --- A scaled world (load runs): after the demo's own, so the demo's stays byte-identical. ---
+  const extra = size ? scaledMunicipalities.slice(0, Math.max(0, size.municipalities - demoMunicipalities.length)) : [];
+  const protectionMeasures = [{ measureId: 'PM-000001', residentId: featured.protectionMeasure!, from: '2025-04-01' }];
+  const issuanceBlocks = [
+    {
+      blockId: 'BLK-000001',
+      residentId: featured.issuanceBlocked!,
+      certificateTypes: ['sealCertificate' as const],
+      reason: '印鑑登録証の亡失届 (demo)',
+      from: '2026-10-01',
+    },
+  ];
+  if (size) sealImage = pooledSealImages();
+  for (const [i, m] of extra.entries()) {
+    // Each municipality's own edge cases, so a load run meets them everywhere, not only in 横浜市.
+    addFillerHousehold(m.code, { status: 'movedOut' });
+    addFillerHousehold(m.code, { status: 'deceased', seal: 'active' });
+    addFillerHousehold(m.code, { status: 'pendingMoveOut' });
+    addFillerHousehold(m.code, { recordState: 'provisional', becameResidentOn: '2026-10-30' });
+    addFillerHousehold(m.code, { seal: 'none' });
+    addFillerHousehold(m.code, { seal: 'cancelled' });
+    const [protectedHead] = addFillerHousehold(m.code);
+    protectionMeasures.push({
+      measureId: `PM-${String(i + 2).padStart(6, '0')}`,
+      residentId: protectedHead!.residentId,
+      from: '2025-04-01',
+    });
+    const [blockedHead] = addFillerHousehold(m.code, { seal: 'active' });
+    issuanceBlocks.push({ ...issuanceBlocks[0]!, blockId: `BLK-${String(i + 2).padStart(6, '0')}`, residentId: blockedHead!.residentId });
+  }
+  const codes = [...demoMunicipalities, ...extra].map((m) => m.code);
+  for (let h = 0; size && residents.length < size.residents; h++) addFillerHousehold(codes[h % codes.length]!);
+
   const batch = MunicipalDataBatch.parse({
-    municipalities: demoMunicipalities,
+    municipalities: [...demoMunicipalities, ...extra],
     households,
     residents,
     sealRegistrations: seals,
     familyRegisters: registers,
     addressHistories: histories,
     taxRecords: taxes,
-    protectionMeasures: [{ measureId: 'PM-000001', residentId: featured.protectionMeasure!, from: '2025-04-01' }],
-    issuanceBlocks: [
-      {
-        blockId: 'BLK-000001',
-        residentId: featured.issuanceBlocked!,
-        certificateTypes: ['sealCertificate'],
-        reason: '印鑑登録証の亡失届 (demo)',
-        from: '2026-10-01',
-      },
-    ],
+    protectionMeasures,
+    issuanceBlocks,
     cardLinks: [],
   });
   return {
     referenceDate,
     batch,
-    policies: demoPolicies().map((p) => MunicipalityPolicy.parse(p)),
+    policies: [...demoPolicies(), ...extra.map((m, i) => scaledPolicy(m.code, i))].map((p) => MunicipalityPolicy.parse(p)),
     holidays: demoHolidays,
     featured: featured as Record<FeaturedCase, string>,
   };

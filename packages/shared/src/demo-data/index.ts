@@ -1,4 +1,5 @@
-export { generateDemoData, myNumberCheckDigit, DEMO_SEED, type DemoData, type FeaturedCase } from './generate.js';
+export { generateDemoData, myNumberCheckDigit, DEMO_SEED, type DemoData, type DemoWorldSize, type FeaturedCase } from './generate.js';
+export { scaledMunicipalities } from './scaled-municipalities.js';
 export { demoMunicipalities, demoPolicies, demoHolidays, demoTaxYears } from './municipalities.js';
 export { hardSurnames } from './names.js';
 export { drawSealPng, encodeGrayAlphaPng, toBase64 } from './png.js';
