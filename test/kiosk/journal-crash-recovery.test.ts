@@ -6,7 +6,10 @@
  * given write; a second child on the same journal (a restarted kiosk) settles what is unfinished.
  * Then: the issuance ends printed, refunded or voided exactly once at the center; the copies on
  * paper are exactly those the center has as printed; the cash unit's counters keep exactly the fee
- * of those copies (no money created or lost); every print result was delivered.
+ * of those copies (no money created or lost) and agree with the journal on every payout; every
+ * print result was delivered. Kills INSIDE the cash unit's payout (after a coin, or after the whole
+ * payout and before the journal's result) show recovery asks the unit before it pays again: what
+ * was owed leaves the unit exactly once.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,7 +18,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEligibility } from '@madoguchi/center/eligibility';
-import { TransactionJournal } from '@madoguchi/kiosk/journal';
+import { reconcileWithCashUnit, TransactionJournal } from '@madoguchi/kiosk/journal';
+import { readCashUnitCounters } from '@madoguchi/kiosk/payment';
 import { createHarness } from '../support/databases.js';
 import { startCenter, TEST_NOW, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
 import type { JournalChildConfig } from './support/journal-kiosk-child.js';
@@ -45,7 +49,7 @@ function runChild(config: JournalChildConfig, crashAt?: string): Promise<ChildEx
 describe('the kiosk journal: killed at each step, finished by the restarted kiosk', () => {
   const harness = createHarness('sqlite');
   let center: CenterHarness;
-  let base: Omit<JournalChildConfig, 'mode' | 'stateDir' | 'spoolDir' | 'trayDir' | 'cashLog' | 'card'>;
+  let base: Omit<JournalChildConfig, 'mode' | 'stateDir' | 'spoolDir' | 'trayDir' | 'card'>;
   const cards: TestCard[] = [];
   let residentTexts: string[] = [];
 
@@ -89,16 +93,16 @@ describe('the kiosk journal: killed at each step, finished by the restarted kios
   });
 
   let used = 0;
-  async function story(crashAt: string | undefined) {
+  async function story(crashAt: string | undefined, scenario: Scenario = {}) {
     const card = cards[used++]!;
     const dir = mkdtempSync(join(tmpdir(), 'kiosk-journal-'));
     const config: JournalChildConfig = {
       ...base,
+      ...scenario,
       mode: 'run',
       stateDir: join(dir, 'state'),
       spoolDir: join(dir, 'spool'),
       trayDir: join(dir, 'tray'),
-      cashLog: join(dir, 'cash.log'),
       card: {
         certificateDerBase64: Buffer.from(card.certificateDer).toString('base64'),
         privateKeyPem: card.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
@@ -142,18 +146,21 @@ describe('the kiosk journal: killed at each step, finished by the restarted kios
     const onPaper = existsSync(config.trayDir) ? readdirSync(config.trayDir).length : 0;
     expect({ printedAtCenter, onPaper }).toEqual({ printedAtCenter: expected.printed, onPaper: expected.printed });
     // The cash unit's own counters: what stayed in the box is the fee of the copies on paper, to the yen.
-    const counted = readFileSync(config.cashLog, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { in?: number; out?: number });
-    const kept = counted.reduce((s, m) => s + (m.in ?? 0) - (m.out ?? 0), 0);
+    const unit = readCashUnitCounters(config.stateDir)!;
+    const payouts = [...unit.payouts.values()];
+    const kept = unit.insertedYen - payouts.reduce((s, p) => s + p.dispensedYen, 0);
     const feePerCopy = issuance.paid_yen ? issuance.paid_yen / issuance.copies : 0;
     expect(kept).toBe(feePerCopy * expected.printed);
     if (expected.printed > 0) expect(feePerCopy).toBeGreaterThan(0);
+    // Exactly once by kind: the change owed, the escrow or the unprinted copies' fees, no more (nothing paid twice).
+    const change = payouts.filter((p) => p.reason === 'change').reduce((s, p) => s + p.dispensedYen, 0);
+    expect(change).toBe(issuance.paid_yen ? unit.insertedYen - issuance.paid_yen : 0);
     const journal = new TransactionJournal(config.stateDir);
     try {
       expect(journal.pendingReports()).toEqual([]);
       expect(journal.unfinished()).toEqual([]);
+      // The daily report's reconciliation: the journal and the unit agree on every payout.
+      expect(reconcileWithCashUnit(journal, unit).differences).toEqual([]);
     } finally {
       journal.close();
     }
@@ -176,22 +183,39 @@ describe('the kiosk journal: killed at each step, finished by the restarted kios
     }
   }, 60_000);
 
-  // No 'printing#2' (about to print copy 2): it ends as printed#1 does, and an intent journaled
-  // without its result is already shown counting as not done by changeDispensing.
-  const crashes: [string, string, { state: string; printed: number }][] = [
+  // No 'printing#2' (about to print copy 2): it ends as printed#1 does. Each payout (change, escrow
+  // returned on a cancel, the refund of a copy the printer failed) is killed at its journal intent,
+  // before the unit recorded it, and inside the unit: after its first coin, or after the whole
+  // payout and before the journal's result.
+  const cancel: Scenario = { then: 'cancel', insertYen: 100 };
+  const jam: Scenario = { failPrintAt: 2 };
+  const crashes: [string, string, { state: string; printed: number }, Scenario?][] = [
     ['after the cash went into escrow', 'cashInserted', { state: 'voided', printed: 0 }],
     ['after the center answered paid, documents received', 'paid', { state: 'refunded', printed: 0 }],
     ['about to dispense the change', 'changeDispensing', { state: 'refunded', printed: 0 }],
+    ['inside the change payout, after its first coin', 'cashUnitCoin#1', { state: 'refunded', printed: 0 }],
+    ['inside the change payout, all paid, before its result', 'cashUnitPaidOut', { state: 'refunded', printed: 0 }],
+    ['about to return the escrow on a cancel', 'escrowReturning', { state: 'voided', printed: 0 }, cancel],
+    ['inside the escrow return, all paid, before its result', 'cashUnitPaidOut', { state: 'voided', printed: 0 }, cancel],
+    ['about to refund a copy the printer failed', 'refunding', { state: 'refunded', printed: 1 }, jam],
+    ['inside the refund payout, all paid, before its result', 'cashUnitPaidOut#2', { state: 'refunded', printed: 1 }, jam],
     ['between the copies, copy 1 printed and its result not sent', 'printed#1', { state: 'refunded', printed: 1 }],
     ['after the last copy printed, before its result was sent', 'printed#2', { state: 'printed', printed: 2 }],
   ];
-  for (const [name, crashAt, expected] of crashes)
-    it(`killed ${name} (${crashAt})`, async () => {
-      const s = await story(crashAt);
-      expect(s.recovery).toEqual({ recovered: 1, undelivered: 0 });
-      await expectSettled(s, expected);
-    }, 60_000);
+  // Concurrent: each story has its own card, directories and child processes, and most of its time is a child starting.
+  for (const [name, crashAt, expected, scenario] of crashes)
+    it.concurrent(
+      `killed ${name} (${crashAt})`,
+      async () => {
+        const s = await story(crashAt, scenario);
+        expect(s.recovery).toEqual({ recovered: 1, undelivered: 0 });
+        await expectSettled(s, expected);
+      },
+      60_000,
+    );
 });
+
+type Scenario = Pick<JournalChildConfig, 'then' | 'failPrintAt'> & { insertYen?: number };
 
 function stringsOf(value: unknown): string[] {
   if (typeof value === 'string') return [value];

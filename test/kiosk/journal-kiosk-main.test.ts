@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEligibility } from '@madoguchi/center/eligibility';
 import type { KioskConfig } from '@madoguchi/kiosk';
 import { TransactionJournal } from '@madoguchi/kiosk/journal';
+import { readCashUnitCounters } from '@madoguchi/kiosk/payment';
 import { createHarness } from '../support/databases.js';
 import { startCenter, TEST_NOW, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
-import { keptYen } from './support/counting-cash-device.js';
 import type { JournalChildConfig } from './support/journal-kiosk-child.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -84,7 +84,7 @@ async function startRelay(): Promise<{ url: string; to(port: number | undefined)
 describe('the real kiosk (kiosk-main) settles its journal at start', () => {
   const harness = createHarness('sqlite');
   let center: CenterHarness;
-  let run: Omit<JournalChildConfig, 'mode' | 'stateDir' | 'spoolDir' | 'trayDir' | 'cashLog' | 'card'>;
+  let run: Omit<JournalChildConfig, 'mode' | 'stateDir' | 'spoolDir' | 'trayDir' | 'card'>;
   let pemFiles: KioskConfig['center'];
   const cards: TestCard[] = [];
 
@@ -134,7 +134,6 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
       stateDir: join(dir, 'state'),
       spoolDir: join(dir, 'spool'),
       trayDir: join(dir, 'tray'),
-      cashLog: join(dir, 'cash.log'),
       card: {
         certificateDerBase64: Buffer.from(card.certificateDer).toString('base64'),
         privateKeyPem: card.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
@@ -145,16 +144,15 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
     return { dir, config };
   }
 
-  /** kiosk-main on the crashed kiosk's stateDir, spool, tray and cash unit; resolves once it is ready. */
+  /** kiosk-main on the crashed kiosk's stateDir (its journal and its cash unit's log), spool and tray; resolves once it is ready. */
   async function restartKioskMain(killed: Awaited<ReturnType<typeof killedMidway>>, centerUrl: string) {
-    const config: KioskConfig & { cashLog: string } = {
+    const config: KioskConfig = {
       center: { baseUrl: centerUrl, ...pemFiles },
       spoolDir: killed.config.spoolDir,
       demoOutputTray: killed.config.trayDir,
       reader: { kind: 'demo', cardsStateDir: join(killed.dir, 'cards') },
       stateDir: killed.config.stateDir,
       printResultRetryMs: 200,
-      cashLog: killed.config.cashLog,
     };
     const kiosk = spawnTs(mainChildFile, { MADOGUCHI_JOURNAL_KIOSK_MAIN: JSON.stringify(config) });
     const exit = exited(kiosk);
@@ -227,7 +225,7 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
     });
     expect(existsSync(killed.config.trayDir) ? readdirSync(killed.config.trayDir) : []).toEqual([]);
     // 1000 in; the change and both copies' fees paid back from the cash box: nothing kept.
-    expect(keptYen(killed.config.cashLog)).toBe(0);
+    expect(keptYen(killed.config.stateDir)).toBe(0);
     const log = await kiosk.stop();
     expect(log).not.toContain(card.residentId);
     expectJournalSettled(killed.config.stateDir);
@@ -266,7 +264,13 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
     }
     expect(readdirSync(killed.config.trayDir)).toHaveLength(2);
     // Two copies on paper: the box keeps both fees, the change went out.
-    expect(keptYen(killed.config.cashLog)).toBe((await issuanceOf(card)).paid_yen);
+    expect(keptYen(killed.config.stateDir)).toBe((await issuanceOf(card)).paid_yen);
     expectJournalSettled(killed.config.stateDir);
   }, 60_000);
 });
+
+/** What stayed in the box by the cash unit's own counters: every coin in minus every coin out. */
+function keptYen(stateDir: string): number {
+  const unit = readCashUnitCounters(stateDir)!;
+  return unit.insertedYen - [...unit.payouts.values()].reduce((s, p) => s + p.dispensedYen, 0);
+}

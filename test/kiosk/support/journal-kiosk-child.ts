@@ -1,11 +1,15 @@
 /**
  * A kiosk in its own process for the journal crash tests (test/kiosk/journal-crash-recovery.test.ts):
  * the real session, card service over the in-process reader with a virtual card, center client
- * (mutual TLS to the test's center), spool printer and journal. Its cash unit counts every coin in
- * and every payout on disk (counting-cash-device.ts), as a real unit's counters survive a power cut.
+ * (mutual TLS to the test's center), spool printer and journal. Its cash unit is the simulated one
+ * with its payout log in the state directory (payment/cash-unit-log.ts), as a real unit's counters
+ * survive a power cut.
  *
- *   run:     one resident buys copies of 住民票の写し, paying more than the fee (change due). The
- *            journal's crash point (MADOGUCHI_JOURNAL_CRASH_AT) may SIGKILL it on the way.
+ *   run:     one resident buys copies of 住民票の写し, paying more than the fee (change due); or
+ *            (`then: 'cancel'`) puts in less and cancels (the escrow goes back); or (`failPrintAt`)
+ *            the printer fails that copy (its fee is refunded). The crash point
+ *            (MADOGUCHI_JOURNAL_CRASH_AT: a journal write, or the cash unit's `cashUnitCoin` /
+ *            `cashUnitPaidOut`) may SIGKILL it on the way.
  *   recover: a restarted kiosk settles what the journal shows unfinished, and exits.
  *
  * Configuration comes as JSON in MADOGUCHI_JOURNAL_CHILD; it prints one JSON line at the end.
@@ -14,10 +18,10 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
 import { createCardService, createVirtualReader } from '@madoguchi/kiosk/card';
 import { createCenterClient } from '@madoguchi/kiosk/center-client';
-import { recoverUnfinished, TransactionJournal } from '@madoguchi/kiosk/journal';
-import { SpoolPrinter } from '@madoguchi/kiosk/printer';
+import { crashPointFromEnv, recoverUnfinished, TransactionJournal } from '@madoguchi/kiosk/journal';
+import { SimulatedCashDevice } from '@madoguchi/kiosk/payment';
+import { SpoolPrinter, type Printer } from '@madoguchi/kiosk/printer';
 import { KioskSession } from '@madoguchi/kiosk/session';
-import { CountingCashDevice } from './counting-cash-device.js';
 
 export interface JournalChildConfig {
   mode: 'run' | 'recover';
@@ -30,15 +34,18 @@ export interface JournalChildConfig {
   stateDir: string;
   spoolDir: string;
   trayDir: string;
-  cashLog: string;
   copies: number;
   insertYen: number;
+  /** 'cancel': the resident cancels with the cash in escrow (insertYen below the fee). */
+  then?: 'cancel';
+  /** The printer fails this copy (1-based). */
+  failPrintAt?: number;
 }
 
 const config = JSON.parse(process.env.MADOGUCHI_JOURNAL_CHILD ?? '{}') as JournalChildConfig;
 const log = (event: string, fields?: object) => process.stderr.write(JSON.stringify({ event, ...fields }) + '\n');
 const journal = TransactionJournal.fromEnv(config.stateDir);
-const cash = new CountingCashDevice(config.cashLog);
+const cash = new SimulatedCashDevice({ stateDir: config.stateDir, crashPoint: crashPointFromEnv() });
 const center = createCenterClient({ baseUrl: config.centerUrl, cert: config.certPem, key: config.keyPem, ca: config.caPem });
 
 async function run(): Promise<object> {
@@ -48,7 +55,7 @@ async function run(): Promise<object> {
     {
       card,
       center,
-      printer: new SpoolPrinter(config.spoolDir, { demoOutputTray: config.trayDir }),
+      printer: failingAt(new SpoolPrinter(config.spoolDir, { demoOutputTray: config.trayDir }), config.failPrintAt),
       cash,
       centerPublicKey: async () => createPublicKey(config.bindingKeyPem),
       log,
@@ -81,14 +88,25 @@ async function run(): Promise<object> {
   await waitFor('payment');
   cash.insert(config.insertYen);
   await session.idle();
+  if (config.then === 'cancel') await send({ type: 'cancel' });
   const view = session.getView();
   session.close();
   return { screen: view.screen, printedDocuments: view.printedDocuments, error: view.error?.code };
 }
 
+function failingAt(printer: Printer, copyIndex: number | undefined): Printer {
+  if (copyIndex === undefined) return printer;
+  return {
+    print: (job) => (job.copyIndex === copyIndex ? Promise.reject(new Error('paper jam')) : printer.print(job)),
+    release: (jobId) => printer.release(jobId),
+    status: () => printer.status(),
+  };
+}
+
 async function main(): Promise<void> {
   const result = config.mode === 'run' ? await run() : await recoverUnfinished({ journal, center, cash, log });
   journal.close();
+  cash.close();
   center.close();
   process.stdout.write(JSON.stringify(result) + '\n');
 }

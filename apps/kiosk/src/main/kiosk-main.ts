@@ -17,6 +17,7 @@ import { SpoolPrinter } from './printer/spool-printer.js';
 import { SimulatedCashDevice, type CashDevice } from './payment/cash-device.js';
 import type { CardTransport } from './card/transport.js';
 import type { DemoCardPort } from './session/ports.js';
+import { crashPointFromEnv } from './journal/crash-point.js';
 import { openKioskJournal, type KioskJournal } from './journal/journal-service.js';
 import { ScreenHolds } from './session/screen-holds.js';
 import { warmUpKiosk } from './warm-up.js';
@@ -79,7 +80,10 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
     throw new Error('stateDir is required outside demo mode: the kiosk journals every money and print step there (journal/)');
   if (config.testScreenHolds && !demoMode) throw new Error('testScreenHolds is for demo mode only: it lets a page stop the session');
   // The demo's coin slot is the demo panel; on a real kiosk money comes from its acceptor's driver only.
-  const demoCash = demoMode ? new SimulatedCashDevice() : undefined;
+  // With a stateDir its payout log is on disk, so a restart can ask it what it paid (payment/cash-device.ts).
+  const demoCash = demoMode
+    ? new SimulatedCashDevice(config.stateDir ? { stateDir: config.stateDir, crashPoint: crashPointFromEnv() } : {})
+    : undefined;
   const cash = devices.cash ?? demoCash;
   if (!cash) log('no cash device: this kiosk cannot take payments');
 
@@ -143,6 +147,7 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
       await card.close();
       await transport.close();
       journal?.close();
+      demoCash?.close();
       center.close();
     },
   };

@@ -11,37 +11,37 @@
  *   printed; the first copy not on paper is reported `failed` (the center then refunds the rest)
  *   and the fee of every copy not on paper is refunded from the cash box.
  *
- * A step whose intent is journaled but not its result ("about to print copy 2", "about to refund
- * 300") is taken as NOT done: the intent is written immediately before the device call, and the
- * only window where that is wrong is the device call itself. The daily cash report
- * (cash-report.ts) against the cash unit's own counters shows such a rare case to the store.
- * Each copy ends either printed or refunded, never both, never neither.
+ * A print step whose intent is journaled but not its result ("about to print copy 2") is taken as
+ * NOT done: the intent is written immediately before the printer call, and without a resident there
+ * is nobody to hand a copy to anyway. Each copy ends either printed or refunded, never both, never
+ * neither.
  *
- * Why a crash inside the cash unit's call cannot be settled from the journal alone (issue 13): the
- * coins leave in the unit, outside this process, and the only durable witness of whether they did
- * is the unit. Moving the journal write cannot close the window, only choose its error: written
- * before the call, a crash reads "not done" and pays again (both); written after, it reads "done"
- * and a resident who got nothing stays unpaid (neither). Settling it needs the unit to take part —
- * a payout the unit itself remembers by an id we give it (asked again after a restart), or a
- * dispensed-total counter it keeps across a power cut, read into the intent (`before`) and again at
- * restart: `before + yen` done, `before` not done, between them a part paid (a jam), the rest owed.
- * `CashDevice.payOut` is fire-and-forget and the one unit here is simulated, so either rule would
- * rest on a guarantee we would be inventing (is the counter written before or after the coins drop?
- * does it survive power loss?); it belongs with a real unit's driver and its protocol's documented
- * counters, as a `CashDevice` method recovery asks before paying again.
+ * A payout is different (issue 13): the coins leave in the cash unit, outside this process, and the
+ * only durable witness of whether they did is the unit. Moving the journal write cannot close that
+ * window, only choose its error: written before the call, a crash reads "not done" and pays again
+ * (both); written after, it reads "done" and a resident who got nothing stays unpaid (neither). So
+ * the unit takes part: every payout intent names the payout to the unit by an id derived from the
+ * intent (`payoutIdOf`), the unit records that id before a coin drops and counts each coin as it
+ * drops, in its own non-volatile log (payment/cash-device.ts, the contract a driver meets). An
+ * intent found without its result is settled by ASKING THE UNIT first (`payoutOutcome`): what it
+ * dispensed for the id is journaled as the result, and only what is still owed — all of it if the
+ * unit never saw the id, the rest after a jam or a cut mid-way, nothing if it finished — is paid,
+ * under a new intent. A unit that cannot tell (`'unknown'`, or a driver without a payout log) is
+ * paid again, as a resident must not go unpaid, and the result says so for the daily cash report
+ * (cash-report.ts), which sets the journal against the unit's counters and names every difference.
  */
 import { randomUUID } from 'node:crypto';
 import { MadoguchiError, yen } from '@madoguchi/shared';
 import type { SessionDeps, SessionLog } from '../session/ports.js';
 import type { CashDevice } from '../payment/cash-device.js';
-import type { JournalEvent, TransactionJournal } from './transaction-journal.js';
+import { payoutIdOf, type JournalEvent, type JournalEventKind, type TransactionJournal } from './transaction-journal.js';
 
 type Center = Pick<SessionDeps['center'], 'printResult' | 'cancel'>;
 
 export interface RecoveryDeps {
   journal: TransactionJournal;
   center: Center;
-  cash: Pick<CashDevice, 'payOut'> | undefined;
+  cash: Pick<CashDevice, 'payOut' | 'payoutOutcome'> | undefined;
   log: SessionLog;
 }
 
@@ -53,8 +53,11 @@ export async function recoverUnfinished(deps: RecoveryDeps): Promise<{ recovered
   return { recovered: open.length, undelivered };
 }
 
-async function settle(deps: RecoveryDeps, issuanceId: string, events: JournalEvent[]): Promise<void> {
+async function settle(deps: RecoveryDeps, issuanceId: string, journaled: JournalEvent[]): Promise<void> {
   const { journal, log } = deps;
+  // First what the cash unit did for a payout the crash cut off: what is owed below counts it.
+  for (const intent of unfinishedPayouts(journaled)) await askTheUnit(deps, intent);
+  const events = journal.eventsOf(issuanceId);
   const sum = (kind: JournalEvent['kind']) => events.filter((e) => e.kind === kind).reduce((s, e) => s + (e.yen ?? 0), 0);
   const paid = events.find((e) => e.kind === 'paid');
   if (!paid) {
@@ -107,7 +110,47 @@ async function settle(deps: RecoveryDeps, issuanceId: string, events: JournalEve
   });
 }
 
-/** Write-ahead: the intent, the cash unit's payout, then its result. */
+const PAYOUT_RESULT = {
+  changeDispensing: 'changeDispensed',
+  escrowReturning: 'escrowReturned',
+  refunding: 'refunded',
+} as const satisfies Partial<Record<JournalEventKind, JournalEventKind>>;
+type PayoutIntent = keyof typeof PAYOUT_RESULT;
+
+/** The detail of a payout result journaled from the unit's word after a restart, and from its silence. */
+export const FROM_CASH_UNIT = 'cashUnit';
+export const CASH_UNIT_UNKNOWN = 'cashUnitUnknown';
+
+/**
+ * Payout intents with no result: each result answers the oldest open intent of its kind (a process
+ * writes them in order, and recovery answers a dangling one before it pays anything new).
+ */
+export function unfinishedPayouts(events: JournalEvent[]): JournalEvent[] {
+  const open: JournalEvent[] = [];
+  for (const e of events) {
+    if (e.kind in PAYOUT_RESULT) open.push(e);
+    const answered = open.findIndex((i) => PAYOUT_RESULT[i.kind as PayoutIntent] === e.kind);
+    if (answered >= 0) open.splice(answered, 1);
+  }
+  return open;
+}
+
+/** The unit's word on an interrupted payout, journaled as its result before anything is paid again. */
+async function askTheUnit(deps: RecoveryDeps, intent: JournalEvent): Promise<void> {
+  const payoutId = payoutIdOf(intent.issuanceId, intent.seq);
+  const outcome = deps.cash?.payoutOutcome ? await deps.cash.payoutOutcome(payoutId) : 'unknown';
+  const done = PAYOUT_RESULT[intent.kind as PayoutIntent];
+  if (outcome === 'unknown') {
+    // Paid again below: a resident must not go unpaid; the cash report names it for the store.
+    deps.journal.record(intent.issuanceId, done, { yen: 0, detail: CASH_UNIT_UNKNOWN });
+    deps.log('journal recovery: cash unit cannot tell, paying again', { issuance: intent.issuanceId, yen: intent.yen });
+    return;
+  }
+  deps.journal.record(intent.issuanceId, done, { yen: outcome.dispensed, detail: FROM_CASH_UNIT });
+  deps.log('journal recovery: cash unit asked', { issuance: intent.issuanceId, owedYen: intent.yen, dispensedYen: outcome.dispensed });
+}
+
+/** Write-ahead: the intent, the cash unit's payout under the intent's id, then its result. */
 function payOut(
   deps: RecoveryDeps,
   issuanceId: string,
@@ -117,8 +160,8 @@ function payOut(
   reason: string,
 ): void {
   if (amount <= 0) return;
-  deps.journal.record(issuanceId, intent, { yen: amount, detail: reason });
-  deps.cash?.payOut(yen(amount), reason);
+  const seq = deps.journal.record(issuanceId, intent, { yen: amount, detail: reason });
+  deps.cash?.payOut(yen(amount), reason, payoutIdOf(issuanceId, seq));
   deps.journal.record(issuanceId, done, { yen: amount, detail: reason });
 }
 

@@ -2,7 +2,14 @@
  * The kiosk's crash-proof journal (`@madoguchi/kiosk/journal`): money and print steps written
  * before they happen, and what a restarted kiosk does with the unfinished ones.
  */
-export { TransactionJournal, JOURNAL_FILE, type JournalEvent, type JournalEventKind, type PrintReport } from './transaction-journal.js';
+export {
+  TransactionJournal,
+  JOURNAL_FILE,
+  payoutIdOf,
+  type JournalEvent,
+  type JournalEventKind,
+  type PrintReport,
+} from './transaction-journal.js';
 export { recoverUnfinished, deliverPrintReports, type RecoveryDeps } from './crash-recovery.js';
-export { dailyCashReport, type DailyCashReport } from './cash-report.js';
+export { dailyCashReport, reconcileWithCashUnit, type DailyCashReport, type CashReconciliation } from './cash-report.js';
 export { crashPointFromEnv, type CrashPoint } from './crash-point.js';

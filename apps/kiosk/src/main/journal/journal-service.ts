@@ -22,7 +22,7 @@ export const PRINT_RESULT_RETRY_MS = 30_000;
 export interface KioskJournalOptions {
   stateDir: string;
   center: Pick<SessionDeps['center'], 'printResult' | 'cancel'>;
-  cash: Pick<CashDevice, 'payOut'> | undefined;
+  cash: Pick<CashDevice, 'payOut' | 'payoutOutcome'> | undefined;
   log: SessionLog;
   retryMs?: number;
 }

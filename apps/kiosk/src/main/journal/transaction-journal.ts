@@ -113,8 +113,13 @@ export class TransactionJournal {
     return new TransactionJournal(stateDir, { ...(now ? { now } : {}), crashPoint: crashPointFromEnv() });
   }
 
-  record(issuanceId: string, kind: JournalEventKind, fields: Omit<Partial<JournalEvent>, 'seq' | 'at' | 'issuanceId' | 'kind'> = {}): void {
-    this.db
+  /** Returns the event's sequence number (a payout intent's names its payout to the cash unit: `payoutIdOf`). */
+  record(
+    issuanceId: string,
+    kind: JournalEventKind,
+    fields: Omit<Partial<JournalEvent>, 'seq' | 'at' | 'issuanceId' | 'kind'> = {},
+  ): number {
+    const { lastInsertRowid } = this.db
       .prepare(
         `INSERT INTO events (at, issuance_id, kind, yen, copy_index, issue_number, document_sha256, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -130,6 +135,7 @@ export class TransactionJournal {
         fields.detail ?? null,
       );
     this.options.crashPoint?.reached(kind);
+    return Number(lastInsertRowid);
   }
 
   eventsOf(issuanceId: string): JournalEvent[] {
@@ -194,6 +200,14 @@ export class TransactionJournal {
   close(): void {
     this.db.close();
   }
+}
+
+/**
+ * The id a payout intent gives the cash unit (cash-device.ts): unique within the kiosk, and found
+ * again from the journal alone after a crash, so recovery can ask the unit what it paid for it.
+ */
+export function payoutIdOf(issuanceId: string, intentSeq: number): string {
+  return `${issuanceId}/${intentSeq}`;
 }
 
 function toEvent(r: EventRow): JournalEvent {

@@ -46,32 +46,35 @@ export class CashBox {
     return this.escrowYen;
   }
 
-  /** Keep `amount` (the fee) and return the rest as change. Returns the change. */
-  collect(amount: Yen): Yen {
+  /**
+   * Keep `amount` (the fee) and return the rest as change. Returns the change. `payoutId`, here and
+   * below, names the payout to the cash unit (its journal intent's: cash-device.ts).
+   */
+  collect(amount: Yen, payoutId?: string): Yen {
     if (amount > this.escrow) throw new RangeError('cannot collect more than is in escrow');
     this.movements.push({ kind: 'collected', yen: amount });
     this.kept += amount;
     const change = yen(this.escrow - amount);
     this.escrow = 0;
     if (change > 0) this.movements.push({ kind: 'returned', yen: change, reason: 'change' });
-    if (change > 0) this.device?.payOut(change, 'change');
+    if (change > 0) this.device?.payOut(change, 'change', payoutId);
     return change;
   }
 
   /** Return everything in escrow, untouched: a cancel, or a payment the center refused or never answered. */
-  returnAll(reason: string): Yen {
+  returnAll(reason: string, payoutId?: string): Yen {
     const back = this.escrowYen;
     this.escrow = 0;
     if (back > 0) this.movements.push({ kind: 'returned', yen: back, reason });
-    if (back > 0) this.device?.payOut(back, reason);
+    if (back > 0) this.device?.payOut(back, reason, payoutId);
     return back;
   }
 
   /** Pay out a refund of already-collected money (a failure after payment). */
-  refund(amount: Yen, reason: string): void {
+  refund(amount: Yen, reason: string, payoutId?: string): void {
     if (amount > this.kept) throw new RangeError('cannot refund more than was collected');
     this.kept -= amount;
     if (amount > 0) this.movements.push({ kind: 'returned', yen: amount, reason });
-    if (amount > 0) this.device?.payOut(amount, reason);
+    if (amount > 0) this.device?.payOut(amount, reason, payoutId);
   }
 }

@@ -28,7 +28,7 @@ import {
 import type { CardAuthentication } from '../card/card-service.js';
 import { PinBuffer } from '../card/pin-buffer.js';
 import { deliverPrintReports, paidDetail } from '../journal/crash-recovery.js';
-import type { PrintReport, TransactionJournal } from '../journal/transaction-journal.js';
+import { payoutIdOf, type PrintReport, type TransactionJournal } from '../journal/transaction-journal.js';
 import { CashBox } from '../payment/cash-box.js';
 import { DEFAULT_PAYMENT_RETRY_DELAYS_MS, payFromEscrow, type PaymentOutcome } from '../payment/escrow-payment.js';
 import { checkDeliveredDocument, type DocumentCheck } from '../printer/document-check.js';
@@ -474,8 +474,8 @@ export class KioskSession {
   private returnEscrow(issuanceId: string | undefined, reason: string): Yen {
     const journal = issuanceId ? this.options.journal : undefined;
     const escrow = this.customer.cash.escrowYen;
-    if (escrow > 0) journal?.record(issuanceId!, 'escrowReturning', { yen: escrow, detail: reason });
-    const back = this.customer.cash.returnAll(reason);
+    const intent = escrow > 0 ? journal?.record(issuanceId!, 'escrowReturning', { yen: escrow, detail: reason }) : undefined;
+    const back = this.customer.cash.returnAll(reason, payoutIdFor(issuanceId, intent));
     if (back > 0) journal?.record(issuanceId!, 'escrowReturned', { yen: back, detail: reason });
     return back;
   }
@@ -532,8 +532,8 @@ export class KioskSession {
       documentSha256: binding.documentSha256,
     }));
     journal?.record(quote.issuanceId, 'paid', { yen: quote.totalYen, detail: paidDetail(changeDue, documents) });
-    if (changeDue > 0) journal?.record(quote.issuanceId, 'changeDispensing', { yen: changeDue });
-    const change = this.customer.cash.collect(quote.totalYen);
+    const intent = changeDue > 0 ? journal?.record(quote.issuanceId, 'changeDispensing', { yen: changeDue }) : undefined;
+    const change = this.customer.cash.collect(quote.totalYen, payoutIdFor(quote.issuanceId, intent));
     if (change > 0) journal?.record(quote.issuanceId, 'changeDispensed', { yen: change });
     return change;
   }
@@ -661,8 +661,8 @@ export class KioskSession {
     const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'ISSUANCE_PRINT_FAILED';
     const unprinted = quote.copies - printed;
     const refund = Math.round((quote.totalYen * unprinted) / quote.copies);
-    this.options.journal?.record(quote.issuanceId, 'refunding', { yen: refund, detail: code });
-    this.customer.cash.refund(refund as never, code);
+    const intent = this.options.journal?.record(quote.issuanceId, 'refunding', { yen: refund, detail: code });
+    this.customer.cash.refund(refund as never, code, payoutIdFor(quote.issuanceId, intent));
     this.options.journal?.record(quote.issuanceId, 'refunded', { yen: refund, detail: code });
     this.options.journal?.record(quote.issuanceId, 'closed', { detail: code });
     // Error messages here are ours (printer, checks, center codes): no personal data.
@@ -768,6 +768,11 @@ const clearedCustomerView: Partial<KioskView> = {
   refundYen: undefined,
   printedDocuments: undefined,
 };
+
+/** The journaled payout's id for the cash unit; without a journal the unit draws its own. */
+function payoutIdFor(issuanceId: string | undefined, intentSeq: number | undefined): string | undefined {
+  return issuanceId !== undefined && intentSeq !== undefined ? payoutIdOf(issuanceId, intentSeq) : undefined;
+}
 
 function codeOf(error: unknown): ErrorCode {
   if (error instanceof MadoguchiError) return error.code;
