@@ -49,10 +49,29 @@ export interface CenterClientOptions {
 /** A primary that does not answer its probe within this is not back. */
 const PROBE_TIMEOUT_MS = 5_000;
 
+/**
+ * The kiosk's side of the keep-alive agreement with the center (docs/benchmarks.md#keep-alive): an
+ * idle socket is dropped before the center closes it, so a call never goes out on a socket the
+ * center is closing (ECONNRESET). The center announces its timeout (`Keep-Alive: timeout=N`);
+ * Node 20's agent keeps an idle socket for N − 1 s, but only when it has a timeout of its own — with
+ * none it ignores the hint and keeps idle sockets until the center closes them. This is that bound,
+ * for a center that announces nothing; it is above the heartbeat's minute, so a kiosk's connection
+ * stays open between customers where the center allows it. Each call sets its own timeout
+ * (`send`), so this never cuts a call short.
+ */
+const IDLE_SOCKET_MS = 70_000;
+
 export type CenterClient = ReturnType<typeof createCenterClient>;
 
 export function createCenterClient(options: CenterClientOptions) {
-  const agent = new https.Agent({ cert: options.cert, key: options.key, ca: options.ca, keepAlive: true, maxSockets: 4 });
+  const agent = new https.Agent({
+    cert: options.cert,
+    key: options.key,
+    ca: options.ca,
+    keepAlive: true,
+    maxSockets: 4,
+    timeout: IDLE_SOCKET_MS,
+  });
   const failover = new CenterFailover({
     centers: centerUrlsOf(options),
     probeIntervalMs: options.primaryProbeIntervalMs ?? 30_000,
@@ -217,7 +236,14 @@ function errorFromAnswer(method: string, path: string, status: number, json: unk
   return new MadoguchiError(code, `center answered ${status} to ${method} ${path}${unknownCode}`);
 }
 
-/** One HTTPS attempt over the kiosk's mutual-TLS agent: the status and the parsed JSON (null when none). */
+/**
+ * One HTTPS attempt over the kiosk's mutual-TLS agent: the status and the parsed JSON (null when none).
+ * A request that fails on a REUSED keep-alive socket before any byte of answer is sent again at once
+ * on another socket, without spending one of the call's attempts or its pause: the center closed that
+ * idle socket as the request went out, which says nothing about the center. Safe to repeat: a GET
+ * changes nothing and every POST carries its idempotency key, so if the center did take the first
+ * one, the second gets its answer. Each failed socket is destroyed, so this ends on a new connection.
+ */
 function send(
   agent: https.Agent,
   base: URL,
@@ -228,6 +254,7 @@ function send(
 ): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    let answered = false;
     const req = https.request(
       {
         agent,
@@ -242,6 +269,7 @@ function send(
         timeout: timeoutMs,
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -256,9 +284,18 @@ function send(
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (error) => {
+      if (req.reusedSocket && !answered && closedByPeer(error)) {
+        send(agent, base, method, path, body, timeoutMs).then(resolve, reject);
+      } else reject(error);
+    });
     req.end(payload);
   });
+}
+
+/** The peer closed the connection (reset, or closed before answering: "socket hang up"), not our own timeout. */
+function closedByPeer(error: Error & { code?: string }): boolean {
+  return error.code === 'ECONNRESET' || error.code === 'EPIPE';
 }
 
 function delay(ms: number): Promise<void> {
