@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'k
 import pg from 'pg';
 import type { DatabaseConfig } from './config.js';
 import type { Database } from './schema.js';
+import { beginSnapshot } from './snapshot-reads.js';
 
 export interface CenterDatabase {
   db: Kysely<Database>;
@@ -87,6 +88,10 @@ export async function writeTransaction<T>(
  * statement); a SQLite transaction is already a snapshot.
  */
 export async function readTransaction<T>(database: CenterDatabase, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (database.kind === 'postgres') return database.db.transaction().setIsolationLevel('repeatable read').execute(fn);
-  return database.db.transaction().execute(fn);
+  const inSnapshot = (trx: Transaction<Database>): Promise<T> => {
+    beginSnapshot(trx);
+    return fn(trx);
+  };
+  if (database.kind === 'postgres') return database.db.transaction().setIsolationLevel('repeatable read').execute(inSnapshot);
+  return database.db.transaction().execute(inSnapshot);
 }

@@ -1,22 +1,27 @@
 /**
  * Per-municipality policy (offerings, fees, hours, outages, head, seal, texts) and the holiday
- * calendar, stored as validated JSON. Read afresh on every call: a fee change or a declared outage
- * applies to the very next request.
+ * calendar, stored as validated JSON. Read afresh on every call (once per read snapshot,
+ * db/snapshot-reads.ts): a fee change or a declared outage applies to the very next request.
  */
 import { HolidayCalendar, MadoguchiError, MunicipalityPolicy, type CertificateType, type IsoDate, type Yen } from '@madoguchi/shared';
 import type { CenterDatabase } from '../db/database.js';
 import { writeTransaction } from '../db/database.js';
+import { snapshotRead } from '../db/snapshot-reads.js';
 import type { Executor } from '../residents/queries.js';
 import { formatPath } from '../residents/paths.js';
 import { feeInForce, offeringOf } from './availability.js';
 
-export async function policyIn(db: Executor, code: string): Promise<MunicipalityPolicy | null> {
-  const row = await db.selectFrom('municipality_policies').select('data').where('municipality_code', '=', code).executeTakeFirst();
-  return row ? (JSON.parse(row.data) as MunicipalityPolicy) : null;
+export function policyIn(db: Executor, code: string): Promise<MunicipalityPolicy | null> {
+  return snapshotRead(db, `policy:${code}`, async () => {
+    const row = await db.selectFrom('municipality_policies').select('data').where('municipality_code', '=', code).executeTakeFirst();
+    return row ? (JSON.parse(row.data) as MunicipalityPolicy) : null;
+  });
 }
 
 export async function holidaysIn(db: Executor, from: IsoDate, to: IsoDate): Promise<Set<IsoDate>> {
-  const rows = await db.selectFrom('holidays').select('date').where('date', '>=', from).where('date', '<=', to).execute();
+  const rows = await snapshotRead(db, `holidays:${from}:${to}`, () =>
+    db.selectFrom('holidays').select('date').where('date', '>=', from).where('date', '<=', to).execute(),
+  );
   return new Set(rows.map((r) => r.date));
 }
 

@@ -1,7 +1,7 @@
 /**
  * Reads of municipal data. Every function takes the query executor of the caller's transaction, so a
- * decision that needs several reads sees one snapshot; nothing here caches (docs/misissuance.md#r5:
- * the very next issuance must see an import).
+ * decision that needs several reads sees one snapshot; nothing here caches beyond that snapshot
+ * (db/snapshot-reads.ts; docs/misissuance.md#r5: the very next issuance must see an import).
  */
 import type { Kysely } from 'kysely';
 import {
@@ -16,6 +16,7 @@ import {
   type TaxRecord,
 } from '@madoguchi/shared';
 import type { Database } from '../db/schema.js';
+import { snapshotRead } from '../db/snapshot-reads.js';
 
 export type Executor = Kysely<Database>;
 
@@ -23,25 +24,33 @@ function parse<T>(json: string): T {
   return JSON.parse(json) as T;
 }
 
-export async function getResident(db: Executor, residentId: string): Promise<Resident | null> {
-  const row = await db.selectFrom('residents').select('data').where('resident_id', '=', residentId).executeTakeFirst();
-  return row ? parse<Resident>(row.data) : null;
+export function getResident(db: Executor, residentId: string): Promise<Resident | null> {
+  return snapshotRead(db, `resident:${residentId}`, async () => {
+    const row = await db.selectFrom('residents').select('data').where('resident_id', '=', residentId).executeTakeFirst();
+    return row ? parse<Resident>(row.data) : null;
+  });
 }
 
-export async function getHousehold(db: Executor, householdId: string): Promise<Household | null> {
-  const row = await db.selectFrom('households').select('data').where('household_id', '=', householdId).executeTakeFirst();
-  return row ? parse<Household>(row.data) : null;
+export function getHousehold(db: Executor, householdId: string): Promise<Household | null> {
+  return snapshotRead(db, `household:${householdId}`, async () => {
+    const row = await db.selectFrom('households').select('data').where('household_id', '=', householdId).executeTakeFirst();
+    return row ? parse<Household>(row.data) : null;
+  });
 }
 
-export async function getMunicipality(db: Executor, code: string): Promise<Municipality | null> {
-  const row = await db.selectFrom('municipalities').select('data').where('code', '=', code).executeTakeFirst();
-  return row ? parse<Municipality>(row.data) : null;
+export function getMunicipality(db: Executor, code: string): Promise<Municipality | null> {
+  return snapshotRead(db, `municipality:${code}`, async () => {
+    const row = await db.selectFrom('municipalities').select('data').where('code', '=', code).executeTakeFirst();
+    return row ? parse<Municipality>(row.data) : null;
+  });
 }
 
 /** Every resident recorded in the household, whatever their status (callers filter). */
-export async function residentsOfHousehold(db: Executor, householdId: string): Promise<Resident[]> {
-  const rows = await db.selectFrom('residents').select('data').where('household_id', '=', householdId).execute();
-  return rows.map((r) => parse<Resident>(r.data));
+export function residentsOfHousehold(db: Executor, householdId: string): Promise<Resident[]> {
+  return snapshotRead(db, `household-residents:${householdId}`, async () => {
+    const rows = await db.selectFrom('residents').select('data').where('household_id', '=', householdId).execute();
+    return rows.map((r) => parse<Resident>(r.data));
+  });
 }
 
 export async function findResidentIdByCard(
@@ -73,13 +82,15 @@ export async function activeSealRegistration(db: Executor, residentId: string): 
 /** Residents (among `residentIds`) with a protection measure in force on `today`. */
 export async function protectedResidents(db: Executor, residentIds: readonly string[], today: string): Promise<Set<string>> {
   if (residentIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('protection_measures')
-    .select('resident_id')
-    .where('resident_id', 'in', [...residentIds])
-    .where('from_date', '<=', today)
-    .where((eb) => eb.or([eb('until_date', 'is', null), eb('until_date', '>=', today)]))
-    .execute();
+  const rows = await snapshotRead(db, `protection:${today}:${residentIds.join(',')}`, () =>
+    db
+      .selectFrom('protection_measures')
+      .select('resident_id')
+      .where('resident_id', 'in', [...residentIds])
+      .where('from_date', '<=', today)
+      .where((eb) => eb.or([eb('until_date', 'is', null), eb('until_date', '>=', today)]))
+      .execute(),
+  );
   return new Set(rows.map((r) => r.resident_id));
 }
 
@@ -91,13 +102,15 @@ export async function blockedResidents(
   today: string,
 ): Promise<Set<string>> {
   if (residentIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('issuance_blocks')
-    .select(['resident_id', 'certificate_types'])
-    .where('resident_id', 'in', [...residentIds])
-    .where('from_date', '<=', today)
-    .where((eb) => eb.or([eb('until_date', 'is', null), eb('until_date', '>=', today)]))
-    .execute();
+  const rows = await snapshotRead(db, `blocks:${today}:${residentIds.join(',')}`, () =>
+    db
+      .selectFrom('issuance_blocks')
+      .select(['resident_id', 'certificate_types'])
+      .where('resident_id', 'in', [...residentIds])
+      .where('from_date', '<=', today)
+      .where((eb) => eb.or([eb('until_date', 'is', null), eb('until_date', '>=', today)]))
+      .execute(),
+  );
   const blocked = new Set<string>();
   for (const row of rows) {
     const types = row.certificate_types === null ? null : parse<CertificateType[]>(row.certificate_types);
@@ -106,28 +119,32 @@ export async function blockedResidents(
   return blocked;
 }
 
-export async function getFamilyRegister(db: Executor, registerId: string): Promise<FamilyRegister | null> {
-  const row = await db.selectFrom('family_registers').select('data').where('register_id', '=', registerId).executeTakeFirst();
-  if (!row) return null;
-  const persons = await db
-    .selectFrom('family_register_persons')
-    .select('data')
-    .where('register_id', '=', registerId)
-    .orderBy('position')
-    .execute();
-  return { ...parse<Omit<FamilyRegister, 'persons'>>(row.data), persons: persons.map((p) => parse<FamilyRegisterPerson>(p.data)) };
+export function getFamilyRegister(db: Executor, registerId: string): Promise<FamilyRegister | null> {
+  return snapshotRead(db, `family-register:${registerId}`, async () => {
+    const row = await db.selectFrom('family_registers').select('data').where('register_id', '=', registerId).executeTakeFirst();
+    if (!row) return null;
+    const persons = await db
+      .selectFrom('family_register_persons')
+      .select('data')
+      .where('register_id', '=', registerId)
+      .orderBy('position')
+      .execute();
+    return { ...parse<Omit<FamilyRegister, 'persons'>>(row.data), persons: persons.map((p) => parse<FamilyRegisterPerson>(p.data)) };
+  });
 }
 
 /** Registers in which the resident is recorded (linked by residentId), current (not 除籍) first. */
-export async function registerIdsOfResident(db: Executor, residentId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('family_register_persons')
-    .select(['register_id', 'data'])
-    .where('resident_id', '=', residentId)
-    .execute();
-  const withState = rows.map((r) => ({ id: r.register_id, removed: parse<FamilyRegisterPerson>(r.data).removed }));
-  withState.sort((a, b) => Number(a.removed) - Number(b.removed) || (a.id < b.id ? -1 : 1));
-  return withState.map((r) => r.id);
+export function registerIdsOfResident(db: Executor, residentId: string): Promise<string[]> {
+  return snapshotRead(db, `registers-of:${residentId}`, async () => {
+    const rows = await db
+      .selectFrom('family_register_persons')
+      .select(['register_id', 'data'])
+      .where('resident_id', '=', residentId)
+      .execute();
+    const withState = rows.map((r) => ({ id: r.register_id, removed: parse<FamilyRegisterPerson>(r.data).removed }));
+    withState.sort((a, b) => Number(a.removed) - Number(b.removed) || (a.id < b.id ? -1 : 1));
+    return withState.map((r) => r.id);
+  });
 }
 
 export async function getAddressHistory(db: Executor, registerId: string): Promise<AddressHistory | null> {
@@ -145,7 +162,9 @@ export async function getTaxRecord(db: Executor, residentId: string, taxYear: nu
   return row ? parse<TaxRecord>(row.data) : null;
 }
 
-export async function taxYearsOfResident(db: Executor, residentId: string): Promise<number[]> {
-  const rows = await db.selectFrom('tax_records').select('tax_year').where('resident_id', '=', residentId).execute();
-  return rows.map((r) => Number(r.tax_year)).sort((a, b) => b - a);
+export function taxYearsOfResident(db: Executor, residentId: string): Promise<number[]> {
+  return snapshotRead(db, `tax-years:${residentId}`, async () => {
+    const rows = await db.selectFrom('tax_records').select('tax_year').where('resident_id', '=', residentId).execute();
+    return rows.map((r) => Number(r.tax_year)).sort((a, b) => b - a);
+  });
 }
