@@ -149,7 +149,7 @@ describe('the kiosk bridge intents under fuzzing', () => {
   });
 
   it(
-    `takes ${SESSIONS * INTENTS_PER_SESSION} generated intents in ${SESSIONS} sessions: nothing escapes but INPUT_INVALID, every view on the table`,
+    `takes ${SESSIONS * INTENTS_PER_SESSION} generated intents in ${SESSIONS} sessions: only INPUT_INVALID escapes, each view on the table`,
     { timeout: timeoutFor(SESSIONS, 1_500) },
     async () => {
       await fc.assert(
