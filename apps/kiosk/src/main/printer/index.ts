@@ -5,3 +5,4 @@
 export type { Printer, PrinterReason, PrinterStatus, PrintJob } from './printer.js';
 export { CupsPrinter, type CupsPrinterOptions } from './cups-printer.js';
 export { SpoolPrinter, type SpoolPrinterOptions } from './spool-printer.js';
+export { checkDeliveredDocument, type DocumentCheck, type ExpectedDocument } from './document-check.js';
