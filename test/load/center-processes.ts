@@ -1,0 +1,96 @@
+/**
+ * M center processes on one database, and the crashes and restarts a load run plays on them (issue
+ * 14, item 2). Each is `apps/center/src/server.ts` in its own process, as a deployment runs it
+ * (test/kiosk/support/center-process.ts), on a port that it takes back when restarted, so kiosks
+ * keep one address per center.
+ *
+ *   const fleet = await startCenters(2, () => centerEnv(center, databaseConfig));
+ *   fleet.baseUrls;                                  // https://127.0.0.1:<port> each, fixed for the run
+ *   await fleet.killAndRestart(0);                   // SIGKILL, then start again on its port
+ *   await fleet.killAtRandomMoment({ seed, withinMs }); // a random center at a random moment
+ *   await fleet.rollingRestart();                    // each in turn: SIGTERM, restart, listening again
+ *   fleet.crashes();                                 // how many it killed
+ *   await fleet.stopAll();
+ *
+ * `env` is a function so that a restart reads it again (a center's clock, for one, runs on from the
+ * run's start: MADOGUCHI_CLOCK). A center on SQLite takes its path as MADOGUCHI_DATABASE_URL; several
+ * on one SQLite file share its write lock (busy_timeout), on PostgreSQL its connections.
+ */
+import type { CenterHarness } from '../center/support/center-harness.js';
+import { killCenterProcess, startCenterProcess, stopCenterProcess, type CenterProcess } from '../kiosk/support/center-process.js';
+import type { DatabaseConfig } from '@madoguchi/center/db';
+import { seededRandom } from './fault-proxy.js';
+
+export interface CenterFleet {
+  /** The centers' addresses, in order; a restarted center keeps its own. */
+  baseUrls: string[];
+  /** The process now serving center `index` (a new one after each restart). */
+  process(index: number): CenterProcess;
+  kill(index: number): Promise<void>;
+  restart(index: number): Promise<void>;
+  /** SIGKILL, `downMs` with the center gone (default none), then a start on the same port. */
+  killAndRestart(index: number, downMs?: number): Promise<void>;
+  /** Waits a moment drawn in [0, withinMs), kills a center drawn at random, restarts it; says which and when. */
+  killAtRandomMoment(options: { withinMs: number; seed: number; downMs?: number }): Promise<{ index: number; afterMs: number }>;
+  /** Each center in turn: a graceful stop (SIGTERM), a start on its port, and listening before the next one goes. */
+  rollingRestart(options?: { pauseMs?: number }): Promise<void>;
+  crashes(): number;
+  stopAll(): Promise<void>;
+}
+
+/** The environment a center process needs to serve the harness's kiosks, cards and keys on `database`. */
+export function centerEnv(center: CenterHarness, database: DatabaseConfig, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    MADOGUCHI_CENTER_STATE: center.state.dir,
+    MADOGUCHI_DATABASE_URL: database.kind === 'postgres' ? database.connectionString : database.path,
+    MADOGUCHI_CARD_TRUST_ANCHORS: center.pki.paths.trustedCasPem,
+    MADOGUCHI_CARD_CRLS: center.pki.paths.crlsPem,
+    MADOGUCHI_LOG_LEVEL: 'warn',
+    MADOGUCHI_RENDER_WORKERS: '1',
+    ...extra,
+  };
+}
+
+export async function startCenters(count: number, env: () => Record<string, string>): Promise<CenterFleet> {
+  const processes = await Promise.all(Array.from({ length: count }, () => startCenterProcess(env())));
+  const ports = processes.map((p) => p.port);
+  let crashes = 0;
+  const kill = async (index: number) => {
+    crashes++;
+    await killCenterProcess(processes[index]!);
+  };
+  const restart = async (index: number) => {
+    processes[index] = await startCenterProcess(env(), ports[index]);
+  };
+  const killAndRestart = async (index: number, downMs = 0) => {
+    await kill(index);
+    if (downMs > 0) await sleep(downMs);
+    await restart(index);
+  };
+  return {
+    baseUrls: processes.map((p) => p.baseUrl),
+    process: (index) => processes[index]!,
+    kill,
+    restart,
+    killAndRestart,
+    async killAtRandomMoment({ withinMs, seed, downMs }) {
+      const next = seededRandom(seed);
+      const afterMs = Math.floor(next() * withinMs);
+      const index = Math.floor(next() * processes.length);
+      await sleep(afterMs);
+      await killAndRestart(index, downMs);
+      return { index, afterMs };
+    },
+    async rollingRestart({ pauseMs = 0 } = {}) {
+      for (const index of processes.keys()) {
+        await stopCenterProcess(processes[index]!);
+        await restart(index);
+        if (pauseMs > 0) await sleep(pauseMs);
+      }
+    },
+    crashes: () => crashes,
+    stopAll: async () => void (await Promise.all(processes.map((p) => stopCenterProcess(p)))),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
