@@ -8,6 +8,9 @@ import { parseArgs } from 'node:util';
 import { API_PREFIX } from '@madoguchi/shared';
 import { buildApp } from './app.js';
 import { configFromEnv } from './config.js';
+import { openDatabase } from './db/database.js';
+import { createDefaultServices } from './issuance/default-services.js';
+import { renderDelayFromEnv, withRenderDelay } from './issuance/test-render-delay.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { state: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' } } });
@@ -17,7 +20,14 @@ async function main(): Promise<void> {
     port: values.port ? Number(values.port) : undefined,
   });
   const now = clockFromEnv(process.env.MADOGUCHI_CLOCK);
-  const app = await buildApp(config, now ? { now } : {});
+  const renderDelay = renderDelayFromEnv(process.env.MADOGUCHI_TEST_RENDER_DELAY, now !== undefined);
+  // Tests only (load runs): the slowed renderer needs the services built here, on a database opened here.
+  const database = renderDelay ? await openDatabase(config.database) : undefined;
+  const app = await buildApp(config, {
+    ...(now ? { now } : {}),
+    ...(database && renderDelay ? { database, services: withRenderDelay(createDefaultServices(database, config), renderDelay) } : {}),
+  });
+  if (database) app.addHook('onClose', () => database.close());
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
