@@ -1,0 +1,119 @@
+/**
+ * The load run's independent document check (document-check.ts) on real PDFs from the renderer: it
+ * passes every template shown for its own resident, and catches each misissuance it exists for — a
+ * document for another resident, a page of another job (pdfseparate/pdfunite splice), another kiosk's
+ * issue number, and a moved resident's old address after the move.
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CertificateType } from '@madoguchi/shared';
+import { FontSet, renderDocument, createVerificationSigner } from '@madoguchi/center/rendering';
+import { demo, everyTemplate } from '../rendering/fixtures.js';
+import { DocumentChecker, type PrintedDocument } from './document-check.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'madoguchi-document-check-'));
+const files = new Map<string, { file: string; type: CertificateType; residentId: string }>();
+const f = demo.featured;
+/** The resident each fixture was made for (everyTemplate's first subject is the card holder, but for the 戸籍 of many). */
+const holder: Record<string, string> = {
+  'residenceRecord-household': f.ordinary,
+  'residenceRecord-individual': f.formerSurname,
+  'residenceRecord-foreign': f.foreignResident,
+  'residenceRecord-mjName': f.outsideJisName,
+  residenceItemsCertificate: f.ordinary,
+  sealCertificate: f.ordinary,
+  'sealCertificate-ivsName': f.ivsName,
+  familyRegisterFull: f.multiPageFamilyRegister,
+  familyRegisterIndividual: f.ordinary,
+  familyRegisterAddressHistory: f.ordinary,
+  'taxCertificate-income': f.ordinary,
+};
+
+beforeAll(async () => {
+  const env = { fonts: new FontSet(), signer: createVerificationSigner(generateKeyPairSync('ed25519').privateKey, 'test') };
+  for (const c of everyTemplate()) {
+    if (!holder[c.name]) continue;
+    const doc = await renderDocument(c.input, env);
+    const file = join(dir, `${c.name}.pdf`);
+    writeFileSync(file, doc.pdf);
+    files.set(c.name, { file, type: c.input.data.certificateType, residentId: holder[c.name]! });
+  }
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const printed = (name: string, over: Partial<PrintedDocument> = {}): PrintedDocument => {
+  const made = files.get(name)!;
+  return {
+    file: made.file,
+    issuanceId: name,
+    copyIndex: 1,
+    terminalId: 'KIOSK-0412',
+    residentId: made.residentId,
+    certificateType: made.type,
+    confirmedAt: 0,
+    ...over,
+  };
+};
+
+describe('the independent document check', () => {
+  it('passes every template for its own resident, several per pdftotext run', async () => {
+    const checker = new DocumentChecker(demo);
+    const findings = await checker.check([...files.keys()].map((name) => printed(name)));
+    expect(findings).toEqual([]);
+    expect(checker.pages.get(files.get('familyRegisterFull')!.file)).toBeGreaterThan(1);
+  });
+
+  it('fails a document shown for another resident', async () => {
+    const checker = new DocumentChecker(demo);
+    const findings = await checker.check([
+      printed('sealCertificate', { residentId: f.chiyodaResident }),
+      printed('taxCertificate-income', { residentId: f.okutamaResident }),
+    ]);
+    expect(findings.map((x) => x.reason)).toEqual(['missing name', 'missing name']);
+  });
+
+  it('fails a household 住民票 claimed for a resident who is not on it', async () => {
+    const checker = new DocumentChecker(demo);
+    const [finding] = await checker.check([printed('residenceRecord-household', { residentId: f.foreignResident })]);
+    expect(finding?.reason).toBe('missing name');
+  });
+
+  it('fails a multi-page document with a page of another job, and another kiosk’s issue number', async () => {
+    const full = files.get('familyRegisterFull')!.file;
+    execFileSync('pdfseparate', [full, join(dir, 'page-%d.pdf')]);
+    execFileSync('pdfseparate', ['-f', '1', '-l', '1', files.get('taxCertificate-income')!.file, join(dir, 'other-%d.pdf')]);
+    const spliced = join(dir, 'spliced.pdf');
+    const pages = execFileSync('pdfinfo', [full])
+      .toString()
+      .match(/Pages:\s+(\d+)/)![1];
+    const parts = Array.from({ length: Number(pages) }, (_, i) => join(dir, i === 1 ? 'other-1.pdf' : `page-${i + 1}.pdf`));
+    execFileSync('pdfunite', [...parts, spliced]);
+    const checker = new DocumentChecker(demo);
+    const findings = await checker.check([
+      { ...printed('familyRegisterFull'), file: spliced },
+      printed('sealCertificate', { terminalId: 'LOAD-0001' }),
+    ]);
+    expect(findings.map((x) => x.reason)).toEqual(['page 2: issue number or n/N', 'issue number names another kiosk']);
+  });
+
+  it('wants the new address once a move was applied, and one version wholly before', async () => {
+    const household = demo.batch.households.find((h) => h.householdHeadId === f.ordinary)!;
+    const change = {
+      residentId: f.ordinary,
+      startedAt: 1_000,
+      appliedAt: 2_000,
+      before: [household.address],
+      after: ['神奈川県横浜市港町1番1号'],
+    };
+    const checker = new DocumentChecker(demo, [change]);
+    const findings = await checker.check([
+      printed('sealCertificate', { confirmedAt: 1_500 }),
+      printed('sealCertificate', { confirmedAt: 2_500, issuanceId: 'after' }),
+    ]);
+    expect(findings.map((x) => `${x.issuanceId}: ${x.reason}`)).toEqual(['after: changed record: the old version after the change']);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * A process of simulated kiosks for a load run (forked by run.ts; several kiosks per process). Each
+ * kiosk runs the real kiosk code paths: KioskSession, the card service over an in-process virtual
+ * reader holding card-sim's JPKI applet, the real center client over mutual TLS with its own client
+ * certificate, the last-hop check inside the session, its own journal (TransactionJournal in its own
+ * state directory) and the demo spool printer, whose output tray keeps every printed PDF for the
+ * independent document check. Nothing of a resident is logged here: ids and codes only.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { VirtualJpkiCard } from '@madoguchi/card-sim';
+import { MadoguchiError, yen, type KioskView, type Yen } from '@madoguchi/shared';
+import { createCardService, createVirtualReader, type VirtualReader } from '@madoguchi/kiosk/card';
+import { createCenterClient } from '@madoguchi/kiosk/center-client';
+import { TransactionJournal } from '@madoguchi/kiosk/journal';
+import { SpoolPrinter, type Printer } from '@madoguchi/kiosk/printer';
+import { KioskSession } from '@madoguchi/kiosk/session';
+import type { FromKiosk, Journey, JourneyResult, KioskProcessSetup, KioskSlot, ToKiosk } from './protocol.js';
+import { LOAD_PIN } from './world.js';
+
+/** The cash acceptor, in memory: the fee goes in as one insertion. */
+class LoadCash {
+  private readonly listeners = new Set<(amount: Yen) => void>();
+  paidOutYen = 0;
+  on(_event: 'inserted', listener: (amount: Yen) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  insert(amount: number): void {
+    for (const l of this.listeners) l(yen(amount));
+  }
+  payOut(amount: Yen): void {
+    this.paidOutYen += amount;
+  }
+}
+
+/** The screens a journey waits for: where the step it took may end. */
+const END_SCREENS = new Set(['refused', 'error', 'done']);
+
+class LoadKiosk {
+  private readonly reader: VirtualReader = createVirtualReader();
+  private readonly cash = new LoadCash();
+  private readonly session: KioskSession;
+  private readonly printed: { issuanceId: string; copyIndex: number; file: string }[] = [];
+  /** Set for a journey whose first payment answer is to be lost on the way back (error then retry). */
+  private losePayAnswer = false;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly slot: KioskSlot,
+    setup: KioskProcessSetup,
+  ) {
+    mkdirSync(slot.stateDir, { recursive: true, mode: 0o700 });
+    const client = createCenterClient({ baseUrls: setup.baseUrls, cert: slot.certPem, key: slot.keyPem, ca: setup.caPem });
+    const center: typeof client = Object.create(client) as typeof client;
+    center.pay = async (...args: Parameters<typeof client.pay>) => {
+      const answer = await client.pay(...args);
+      if (this.losePayAnswer) {
+        // The center committed the payment; its answer never reached the kiosk (docs/misissuance.md#adachi).
+        this.losePayAnswer = false;
+        throw new MadoguchiError('ISSUANCE_CENTER_UNREACHABLE', 'load run: the first payment answer was dropped');
+      }
+      return answer;
+    };
+    const spool = new SpoolPrinter(join(slot.stateDir, 'spool'), { demoOutputTray: slot.trayDir });
+    const printer: Printer = {
+      print: async (job) => {
+        const result = await spool.print(job);
+        this.printed.push({ issuanceId: job.issuanceId, copyIndex: job.copyIndex, file: join(slot.trayDir, `${result.jobId}.pdf`) });
+        return result;
+      },
+      release: (jobId) => spool.release(jobId),
+      status: () => spool.status(),
+    };
+    let bindingKey: KeyObject | undefined;
+    const centerPublicKey = async () => (bindingKey ??= createPublicKey((await client.bindingKey()).publicKeyPem));
+    this.session = new KioskSession(
+      {
+        card: createCardService({ transport: this.reader.transport }),
+        center,
+        printer,
+        cash: this.cash,
+        centerPublicKey,
+        log: () => undefined,
+      },
+      { paymentRetryDelaysMs: [200, 1_000], journal: TransactionJournal.fromEnv(slot.stateDir) },
+    );
+    this.session.onView(() => {
+      for (const w of this.waiters) w();
+    });
+  }
+
+  private view(): KioskView {
+    return this.session.getView();
+  }
+
+  private async send(intent: unknown): Promise<void> {
+    await this.session.send(intent);
+    await this.session.idle();
+  }
+
+  private until(screens: ReadonlySet<string> | string, timeoutMs: number): Promise<KioskView> {
+    const wanted = typeof screens === 'string' ? new Set([screens]) : screens;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const view = this.view();
+        if (wanted.has(view.screen) || (view.screen !== 'idle' && END_SCREENS.has(view.screen))) {
+          clearTimeout(timer);
+          this.waiters.delete(check);
+          resolve(view);
+        }
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`waited ${timeoutMs} ms for ${[...wanted].join('|')} on ${this.view().screen}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  async run(journey: Journey): Promise<JourneyResult> {
+    const startedAt = Date.now();
+    this.printed.length = 0;
+    this.losePayAnswer = journey.losePayAnswer === true;
+    const result = (outcome: JourneyResult['outcome'], view: KioskView, extra: Partial<JourneyResult> = {}): JourneyResult => ({
+      id: journey.id,
+      scenario: journey.scenario,
+      residentId: journey.card.residentId,
+      certificateType: journey.certificateType,
+      terminalId: this.slot.terminalId,
+      outcome,
+      ...(view.error?.code ? { code: view.error.code } : {}),
+      startedAt,
+      endedAt: Date.now(),
+      printed: [...this.printed],
+      ...extra,
+    });
+    try {
+      await this.send({ type: 'start' });
+      await this.until('placeCard', 10_000);
+      this.reader.insert(
+        new VirtualJpkiCard({
+          authCertificateDer: Buffer.from(journey.card.certificateDerBase64, 'base64'),
+          authPrivateKey: journey.card.privateKeyPem,
+          authPin: LOAD_PIN,
+        }),
+      );
+      const pin = await this.until('pin', 20_000);
+      if (pin.screen !== 'pin') return result('refused', pin);
+      for (const digit of LOAD_PIN) await this.send({ type: 'pinKey', position: this.view().keypad!.indexOf(digit) });
+      await this.send({ type: 'pinSubmit' });
+      const menu = await this.until('menu', 60_000);
+      if (menu.screen !== 'menu') return result('refused', menu);
+      const item = menu.menu?.find((m) => m.certificateType === journey.certificateType);
+      if (!item?.available) return result('refused', menu, { code: item?.refusal ?? 'NOT_ON_MENU' });
+      await this.send({ type: 'chooseCertificate', certificateType: journey.certificateType });
+      const options = await this.until('options', 10_000);
+      if (options.screen !== 'options') return result('refused', options);
+      const copies = Math.min(journey.copies, item.maxCopies ?? journey.copies);
+      await this.send({ type: 'setOptions', options: journey.options, copies });
+      if (journey.confirmAt) await new Promise((r) => setTimeout(r, Math.max(0, journey.confirmAt! - Date.now())));
+      const confirmedAt = Date.now();
+      await this.send({ type: 'confirm' });
+      const payment = await this.until('payment', 60_000);
+      if (payment.screen !== 'payment') return result('refused', payment, { confirmedAt });
+      this.cash.insert(payment.quote!.totalYen);
+      const done = await this.until('done', 180_000);
+      return result(done.screen === 'done' ? 'printed' : 'failed', done, {
+        confirmedAt,
+        paidYen: payment.quote!.totalYen,
+        copies,
+        ...(done.refundYen ? { refundYen: done.refundYen } : {}),
+      });
+    } catch (error) {
+      return result('stuck', this.view(), { detail: error instanceof Error ? error.message : 'unknown' });
+    } finally {
+      await this.leave();
+    }
+  }
+
+  /** The resident takes the card and goes: the session drops everything of them. */
+  private async leave(): Promise<void> {
+    this.reader.remove();
+    const view = this.view();
+    if (view.screen !== 'idle') await this.send({ type: END_SCREENS.has(view.screen) ? 'finish' : 'cancel' }).catch(() => undefined);
+    await this.until('idle', 30_000).catch(() => undefined);
+  }
+
+  close(): void {
+    this.session.close();
+  }
+}
+
+function main(): void {
+  const kiosks = new Map<string, LoadKiosk>();
+  const send = (message: FromKiosk) => process.send!(message);
+  process.on('message', (message: ToKiosk) => {
+    if (message.type === 'setup') {
+      for (const slot of message.setup.kiosks) kiosks.set(slot.terminalId, new LoadKiosk(slot, message.setup));
+      send({ type: 'ready' });
+    } else if (message.type === 'journey') {
+      const kiosk = kiosks.get(message.terminalId)!;
+      void kiosk.run(message.journey).then((r) => send({ type: 'result', result: r }));
+    } else {
+      for (const k of kiosks.values()) k.close();
+      process.exit(0);
+    }
+  });
+}
+
+main();
