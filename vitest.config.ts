@@ -2,6 +2,22 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 // Unit tests sit next to their module; cross-process tests live in test/. Playwright specs
 // (*.spec.ts under test/e2e) are run by Playwright, not here.
+
+/**
+ * Integration files that assert a time bound from an acceptance line (test/README.md; every fuzz
+ * target bounds each answer): they run alone, after the rest, so no other file of this run shares
+ * the machine with them.
+ */
+const runAlone = ['test/fuzz/**/*.test.ts', 'test/center/verify-document-dos.test.ts', 'test/card/faulty-card.test.ts'];
+
+const integration = {
+  include: ['test/**/*.test.ts'],
+  exclude: [...configDefaults.exclude, 'test/e2e/**'],
+  environment: 'node',
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,6 +25,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // In the same group as the integration files, so the same two workers (vitest's default is cores - 1).
+          maxWorkers: 2,
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}'],
           exclude: [...configDefaults.exclude],
           environment: 'node',
@@ -20,14 +38,24 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          ...integration,
           name: 'integration',
-          include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/e2e/**'],
-          environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          // Integration tests start real servers (pcscd, PostgreSQL, HTTPS); run files one at a time.
-          fileParallelism: false,
+          exclude: [...integration.exclude, ...runAlone],
+          // Every file brings its own servers on free ports, temp dirs and namespaces (pcscd), and a
+          // database of its own on the run's PostgreSQL: two files at a time, one a core.
+          maxWorkers: 2,
+          globalSetup: ['test/support/postgres-for-run.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          ...integration,
+          name: 'integration-alone',
+          include: runAlone,
+          // After everything else, one file at a time: these assert an acceptance line's time bound.
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,21 +1,23 @@
 /**
  * Run a suite against both databases the center supports: a real SQLite file in a temp dir and a
- * throwaway PostgreSQL server (started once per test file, only when the postgres half runs).
+ * database of its own on a throwaway PostgreSQL server (the vitest run's, postgres-for-run.ts; a file
+ * run without it starts its own, only when the postgres half runs).
  * docs/misissuance.md#r7: the same code paths and the same tests on both topologies.
  *
  *   forEachDatabase((harness) => {
  *     it('…', async () => { const database = await harness.fresh(); … });
  *   });
  *
- * Every database handle the harness opens is closed in afterAll, and the server stopped.
+ * Every database handle the harness opens is closed in afterAll, and every database it made dropped
+ * (or its own server stopped).
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe } from 'vitest';
+import { afterAll, describe, inject } from 'vitest';
 import { openDatabase, migrate, type CenterDatabase } from '@madoguchi/center';
 import type { DatabaseConfig } from '@madoguchi/center/db';
-import { startPostgres, type PostgresServer } from './postgres.js';
+import { onServer, startPostgres, type PostgresServer } from './postgres.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -46,8 +48,19 @@ export function createHarness(kind: DatabaseKind): DatabaseHarness & { dispose()
   const handles: CenterDatabase[] = [];
   const configs = new Map<CenterDatabase, DatabaseConfig>();
   let tempDir: string | undefined;
-  let server: Promise<PostgresServer> | undefined;
+  let server: Promise<Omit<PostgresServer, 'stop'> & { stop?: () => Promise<void> }> | undefined;
+  const postgresDatabases: string[] = [];
   let count = 0;
+  // A project without postgres-for-run.ts (the one whose files run alone) starts a server of its own.
+  const runServer = () => {
+    const admin = inject('madoguchiPostgresAdmin');
+    return admin ? Promise.resolve(onServer(admin)) : startPostgres();
+  };
+  const createDatabase = async (template?: string) => {
+    const connectionString = await (await (server ??= runServer())).createDatabase(undefined, template);
+    postgresDatabases.push(new URL(connectionString).pathname.slice(1));
+    return connectionString;
+  };
 
   const open = async (config: DatabaseConfig) => {
     const database = await openDatabase(config);
@@ -64,8 +77,7 @@ export function createHarness(kind: DatabaseKind): DatabaseHarness & { dispose()
         tempDir ??= mkdtempSync(join(tmpdir(), 'madoguchi-sqlite-'));
         config = { kind: 'sqlite', path: join(tempDir, `center-${++count}.sqlite`) };
       } else {
-        server ??= startPostgres();
-        config = { kind: 'postgres', connectionString: await (await server).createDatabase() };
+        config = { kind: 'postgres', connectionString: await createDatabase() };
       }
       const database = await open(config);
       if (options.migrate !== false) await migrate(database);
@@ -91,7 +103,7 @@ export function createHarness(kind: DatabaseKind): DatabaseHarness & { dispose()
           return open({ kind: 'sqlite', path });
         }
         const templateName = new URL(source.connectionString).pathname.slice(1);
-        return open({ kind: 'postgres', connectionString: await (await server!).createDatabase(undefined, templateName) });
+        return open({ kind: 'postgres', connectionString: await createDatabase(templateName) });
       };
     },
     configOf(database) {
@@ -104,7 +116,12 @@ export function createHarness(kind: DatabaseKind): DatabaseHarness & { dispose()
     },
     async dispose() {
       for (const handle of handles.splice(0)) await handle.close().catch(() => undefined);
-      if (server) await (await server).stop();
+      if (server) {
+        const postgres = await server;
+        // A shared server outlives this file: what the file made goes with it (disk, connections).
+        if (postgres.stop) await postgres.stop();
+        else for (const name of postgresDatabases.splice(0)) await postgres.dropDatabase(name);
+      }
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };

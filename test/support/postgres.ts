@@ -1,13 +1,16 @@
 /**
  * A throwaway PostgreSQL 15 server for tests: initdb into a temp dir, listen on a free loopback port
- * with its unix socket under /tmp, trust auth, fsync off. One server per test file (a few seconds);
- * `createDatabase()` gives each test its own empty database. Stopped by `pg_ctl stop` and, as a last
- * resort, by the postmaster pid — never by process name.
+ * with its unix socket under /tmp, trust auth, fsync off. Starting one takes seconds (5–12 s on a
+ * loaded 2-core machine), so a vitest run starts one for all its integration files
+ * (postgres-for-run.ts) and `createDatabase()` gives each test its own database on it; a file run
+ * outside that starts its own. Stopped by `pg_ctl stop` and, as a last resort, by the postmaster
+ * pid — never by process name.
  *
  * As root the server runs as the `postgres` user (initdb refuses root). CI installs the binaries with
  * `apt-get install -y postgresql`; without them the helper fails loudly instead of skipping.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +25,8 @@ export interface PostgresServer {
   adminConnectionString: string;
   /** Create a database (empty, or a copy of `template`, which must have no open connections). */
   createDatabase(name?: string, template?: string): Promise<string>;
+  /** Drop a database, closing whatever connections to it are left (a child center's pool). */
+  dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,9 +59,12 @@ function run(args: string[]): void {
   }
 }
 
-let counter = 0;
+export interface StartPostgresOptions {
+  /** 100 serves one test file; a server shared by files running side by side needs more. */
+  maxConnections?: number;
+}
 
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(startOptions: StartPostgresOptions = {}): Promise<PostgresServer> {
   if (!existsSync(join(PG_BIN, 'initdb')) || !existsSync(join(PG_BIN, 'pg_ctl'))) {
     throw new Error(
       `PostgreSQL 15 binaries not found in ${PG_BIN}. Install them with: apt-get install -y postgresql ` +
@@ -75,7 +83,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   const options =
     `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 ` +
-    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100';
+    `-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${startOptions.maxConnections ?? 100}`;
   run([join(PG_BIN, 'pg_ctl'), '-D', dataDir, '-o', options, '-l', join(root, 'server.log'), '-w', '-t', '60', 'start']);
 
   const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -94,19 +102,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   process.once('exit', killByPid);
 
   return {
-    port,
-    adminConnectionString,
-    async createDatabase(name?: string, template?: string) {
-      const dbName = name ?? `t${process.pid}_${++counter}`;
-      const client = new pg.Client({ connectionString: adminConnectionString });
-      await client.connect();
-      try {
-        await client.query(template ? `create database "${dbName}" template "${template}"` : `create database "${dbName}"`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${dbName}`;
-    },
+    ...onServer(adminConnectionString),
     async stop() {
       if (stopped) return;
       try {
@@ -118,6 +114,33 @@ export async function startPostgres(): Promise<PostgresServer> {
       process.removeListener('exit', killByPid);
       rmSync(root, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Databases on a server that is already running (this file's own, or the run's shared one). Names
+ * are random, not per process: files of one run share the server, and a process id comes back.
+ */
+export function onServer(adminConnectionString: string): Omit<PostgresServer, 'stop'> {
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminConnectionString });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  const url = new URL(adminConnectionString);
+  return {
+    port: Number(url.port),
+    adminConnectionString,
+    async createDatabase(name?: string, template?: string) {
+      const dbName = name ?? `t_${randomUUID().replaceAll('-', '')}`;
+      await admin(template ? `create database "${dbName}" template "${template}"` : `create database "${dbName}"`);
+      return `postgres://postgres@${url.host}/${dbName}`;
+    },
+    dropDatabase: (name: string) => admin(`drop database if exists "${name}" with (force)`),
   };
 }
 
