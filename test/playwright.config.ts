@@ -6,7 +6,10 @@ export default defineConfig({
   testDir: './e2e',
   testMatch: '**/*.spec.ts',
   timeout: 120_000,
-  workers: 1,
+  // Every spec file starts a system of its own (free ports, .var/e2e-<name>, its own PostgreSQL);
+  // a file's tests share it and run in order in one worker. The console builds are made first.
+  globalSetup: './support/console-builds-for-e2e.ts',
+  workers: 2,
   retries: 0,
   reporter: 'list',
   outputDir: '../.var/test-results/playwright',

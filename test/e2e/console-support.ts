@@ -15,6 +15,9 @@ import type { DemoStaffAccount } from '../../scripts/demo-staff.js';
 import { repoRoot, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
 import { catalogs, enterPin, openKiosk, screen, startAndPlaceCard } from './support.js';
 
+/** The console build the specs serve (built once before the workers start: playwright.config.ts). */
+export const e2eConsoleDir = join(repoRoot, '.var', 'console-e2e');
+
 export interface ConsoleSystem extends DemoSystem {
   logs: string[];
 }
@@ -30,7 +33,7 @@ export async function startConsoleSystem(name: string, options: { databaseUrl?: 
   const system = await startDemoSystem({
     stateDir,
     // Built for the specs alone (scripts/console-build.ts says why); again only when a source changed.
-    consoleDir: join(repoRoot, '.var', 'console-e2e'),
+    consoleDir: e2eConsoleDir,
     ...options,
     log: (line) => {
       logs.push(line);

@@ -21,8 +21,8 @@ export interface E2eSystem extends DemoSystem {
 /**
  * A system of this spec file's own, under .var/e2e-<name> (walking-skeleton.spec.ts uses .var/e2e),
  * started from an empty state directory so nothing a previous run did (an application, a PDF)
- * survives into this one; preparing it takes a couple of seconds. Ports are free ones, and
- * Playwright runs the files one after another (workers: 1), each stopping its system in afterAll.
+ * survives into this one; preparing it takes a couple of seconds. Ports are free ones, so
+ * Playwright runs two files side by side (workers: 2), each stopping its system in afterAll.
  */
 export async function startE2eSystem(
   name: string,
