@@ -136,16 +136,20 @@ describe('a SQLite write lock held by another process', () => {
     await harness.dispose();
   });
 
-  it('the center meets SQLITE_BUSY and waits: its write is answered after the lock is let go', async () => {
-    const lock = await holdSqliteWriteLock(path, 1_500);
-    const order: string[] = [];
-    const released = lock.released.then(() => order.push('released'));
-    const answer = kiosk.call('challenge', { body: { idempotencyKey: newKey() } }).then((result) => {
-      order.push('answered');
-      return result;
+  it('the center meets SQLITE_BUSY and waits: its write lands after the lock is let go, and the call is answered', async () => {
+    const idempotencyKey = newKey();
+    // The holder looks, at the end of its hold, for the row the center's call writes.
+    const lock = await holdSqliteWriteLock(path, 3_000, {
+      readAtEnd: `select count(*) as n from idempotency_keys where idempotency_key = '${idempotencyKey}'`,
     });
+    const answer = kiosk.call('challenge', { body: { idempotencyKey } });
+    expect(await lock.released).toEqual([{ n: 0 }]);
     ok(await answer);
-    await released;
-    expect(order).toEqual(['released', 'answered']);
+    const written = await center.database.db
+      .selectFrom('idempotency_keys')
+      .select('state')
+      .where('idempotency_key', '=', idempotencyKey)
+      .execute();
+    expect(written).toEqual([{ state: 'done' }]);
   });
 });
