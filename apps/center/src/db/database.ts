@@ -4,14 +4,12 @@
  * program for every topology — never branch business logic on the dialect; only this file and the
  * migrations know which database is underneath.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from './config.js';
 import type { Database } from './schema.js';
 import { beginSnapshot } from './snapshot-reads.js';
+import { SqliteThreadDialect } from './sqlite-thread/sqlite-thread-dialect.js';
 
 export interface CenterDatabase {
   db: Kysely<Database>;
@@ -29,20 +27,19 @@ export interface OpenOptions {
 
 export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<CenterDatabase> {
   if (config.kind === 'sqlite') {
-    if (config.path !== ':memory:' && !options.mustExist) mkdirSync(dirname(config.path), { recursive: true });
-    const sqlite = new BetterSqlite3(config.path, { fileMustExist: options.mustExist === true });
-    // WAL lets readers proceed while one writer commits; busy_timeout makes a second center
-    // process on the same file wait for the lock instead of failing.
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 10000');
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // better-sqlite3 answers synchronously, so it runs in a thread of its own, never on the thread
+    // that accepts and serves kiosks (sqlite-thread/sqlite-thread-dialect.ts: why and what it cost).
+    const db = new Kysely<Database>({ dialect: new SqliteThreadDialect({ path: config.path, fileMustExist: options.mustExist === true }) });
+    // Open now, so a missing file (mustExist) or an unreadable one fails here, as it did in-thread.
+    await sql`select 1`.execute(db);
     return { db, kind: 'sqlite', close: () => db.destroy() };
   }
   // pg returns int8/numeric as strings by default; our counts and yen fit in a JS number.
   pg.types.setTypeParser(20, (v: string) => Number(v));
   const pool = new pg.Pool({ connectionString: config.connectionString, max: config.maxConnections ?? 10 });
+  // An idle connection the server cuts (PostgreSQL restarted, failed over) is an 'error' event on the
+  // pool, which drops that client and opens a new one on next use; unheard, the event ends the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return { db, kind: 'postgres', close: () => db.destroy() };

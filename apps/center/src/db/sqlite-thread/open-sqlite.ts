@@ -1,0 +1,17 @@
+/** Opening the center's SQLite file with the settings every connection to it needs. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { SqliteThreadSetup } from './messages.js';
+
+export function openSqlite({ path, fileMustExist }: SqliteThreadSetup): BetterSqlite3.Database {
+  if (path !== ':memory:' && !fileMustExist) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path, { fileMustExist });
+  // WAL lets readers proceed while one writer commits; busy_timeout makes a second center
+  // process on the same file wait for the lock instead of failing.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  return sqlite;
+}

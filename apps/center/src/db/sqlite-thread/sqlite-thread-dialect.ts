@@ -1,0 +1,164 @@
+/**
+ * Kysely's SQLite dialect with better-sqlite3 in a worker thread of its own (sqlite-thread.ts)
+ * instead of on the thread that serves kiosks. Measured on the center (issue 14 item 5): with
+ * better-sqlite3 in-thread the main thread was ~97% busy, a third of it inside SQLite, and new TLS
+ * connections waited seconds to be accepted. Here each statement is a message to the SQLite thread
+ * and its answer a message back; the serving thread only waits for it.
+ *
+ * Like Kysely's own SQLite driver there is one connection, lent to one caller at a time (a
+ * transaction keeps it until commit or rollback), so the transaction rules of db/database.ts
+ * (BEGIN IMMEDIATE for writes, one snapshot per read transaction) hold unchanged.
+ */
+import { Worker } from 'node:worker_threads';
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+} from 'kysely';
+import type { SqliteQueryMessage, SqliteReplyMessage, SqliteThreadError, SqliteThreadReady, SqliteThreadSetup } from './messages.js';
+
+const errorFrom = ({ message, code }: SqliteThreadError): Error => Object.assign(new Error(message), code ? { code } : {});
+
+/** The worker and the answers it still owes, by message id. */
+class SqliteThread {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (reply: SqliteReplyMessage) => void; reject: (error: Error) => void }>();
+  private failure: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: SqliteReplyMessage) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      waiter?.resolve(reply);
+    });
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the SQLite thread exited (${code})`)));
+  }
+
+  static async start(setup: SqliteThreadSetup): Promise<SqliteThread> {
+    const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: setup });
+    const listeners: { error?: (error: Error) => void; exit?: (code: number) => void } = {};
+    const ready = await new Promise<SqliteThreadReady>((resolve, reject) => {
+      listeners.error = reject;
+      listeners.exit = (code) => reject(new Error(`the SQLite thread exited (${code}) before opening ${setup.path}`));
+      worker.once('message', resolve);
+      worker.once('error', listeners.error);
+      worker.once('exit', listeners.exit);
+    }).finally(() => {
+      // Only these two: a Worker keeps listeners of its own (removeAllListeners() stops its messages).
+      worker.off('error', listeners.error!);
+      worker.off('exit', listeners.exit!);
+    });
+    if (!ready.ready) {
+      await worker.terminate();
+      throw errorFrom(ready.error);
+    }
+    return new SqliteThread(worker);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+
+  async ask(message: Omit<SqliteQueryMessage, 'id'> | { close: true }): Promise<SqliteReplyMessage> {
+    if (this.failure) throw this.failure;
+    const id = this.nextId++;
+    const reply = new Promise<SqliteReplyMessage>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.worker.postMessage({ id, ...message });
+    return reply;
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) await this.ask({ close: true });
+    this.failure ??= new Error('the SQLite thread is closed');
+    await this.worker.terminate();
+  }
+}
+
+class SqliteThreadConnection implements DatabaseConnection {
+  constructor(private readonly thread: SqliteThread) {}
+
+  async executeQuery<R>({ sql, parameters }: CompiledQuery): Promise<QueryResult<R>> {
+    const reply = await this.thread.ask({ sql, parameters });
+    if ('error' in reply) throw errorFrom(reply.error);
+    return {
+      rows: reply.rows as R[],
+      ...(reply.changes !== undefined ? { numAffectedRows: BigInt(reply.changes) } : {}),
+      ...(reply.lastInsertRowid !== undefined ? { insertId: BigInt(reply.lastInsertRowid) } : {}),
+    };
+  }
+
+  // eslint-disable-next-line require-yield -- Kysely asks every connection for streaming; the center never streams.
+  async *streamQuery(): AsyncIterableIterator<QueryResult<never>> {
+    throw new Error('the SQLite thread does not stream');
+  }
+}
+
+class SqliteThreadDriver implements Driver {
+  private thread: SqliteThread | null = null;
+  private connection: SqliteThreadConnection | null = null;
+  /** The one connection's current borrower, as in Kysely's SqliteDriver. */
+  private held: Promise<void> | null = null;
+  private release: (() => void) | null = null;
+
+  constructor(private readonly setup: SqliteThreadSetup) {}
+
+  async init(): Promise<void> {
+    this.thread = await SqliteThread.start(this.setup);
+    this.connection = new SqliteThreadConnection(this.thread);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    while (this.held) await this.held;
+    this.held = new Promise((resolve) => (this.release = resolve));
+    return this.connection!;
+  }
+
+  async releaseConnection(): Promise<void> {
+    const release = this.release;
+    this.held = null;
+    this.release = null;
+    release?.();
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async destroy(): Promise<void> {
+    await this.thread?.close();
+    this.thread = null;
+  }
+}
+
+export class SqliteThreadDialect implements Dialect {
+  constructor(private readonly setup: SqliteThreadSetup) {}
+  createDriver(): Driver {
+    return new SqliteThreadDriver(this.setup);
+  }
+  createQueryCompiler(): SqliteQueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+  createAdapter(): SqliteAdapter {
+    return new SqliteAdapter();
+  }
+  createIntrospector(db: Kysely<unknown>): SqliteIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
