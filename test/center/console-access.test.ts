@@ -10,10 +10,10 @@
  *     municipality's path find nothing and change nothing.
  * A route added to the table without a fixture here fails the first test, so the walk stays complete.
  */
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleApi, mayDo, staffRoles, type ConsoleRouteName, type StaffRole } from '@madoguchi/shared';
 import { forEachDatabase } from '../support/databases.js';
+import { digestOfAllTables as digestOf } from '../support/table-digest.js';
 import { startConsoleCenter, type ConsoleCenter, type ConsoleClient } from './support/console-harness.js';
 import { M, type AccessArea, type AccessFixture, type AccessIds } from './support/access-areas/area.js';
 import { anomaliesAccess } from './support/access-areas/anomalies.js';
@@ -96,28 +96,13 @@ function expectBareRefusal(res: { status: number; body: unknown }, label: string
 /** History rows that record a read, not a change. */
 const readEvents = new Set(['issuance_log_exported']);
 
-/** A digest of every table's rows, in a stable order, without the sessions' last use and the reads' history. */
-async function digestOfAllTables(con: ConsoleCenter): Promise<Record<string, string>> {
-  const { db } = con.center.database;
-  const tables = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
-  const digests: Record<string, string> = {};
-  for (const table of tables.sort()) {
-    const rows = await db
-      .selectFrom(table as 'staff_users')
-      .selectAll()
-      .execute();
+/** Every table's rows, without the sessions' last use (every call moves it) and the reads' history. */
+const digestOfAllTables = (con: ConsoleCenter) =>
+  digestOf(con.center.database, {
+    ignoreColumns: { staff_sessions: ['last_seen_at'] },
     // An export is a read that the history records (issuance_log_exported): an auditor may export.
-    const lines = rows
-      .filter((row) => table !== 'audit_events' || !readEvents.has(String((row as { event?: unknown }).event)))
-      .map((row) => {
-        const copy: Record<string, unknown> = { ...row };
-        if (table === 'staff_sessions') delete copy.last_seen_at;
-        return JSON.stringify(copy, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v));
-      });
-    digests[table] = createHash('sha256').update(lines.sort().join('\n')).digest('hex');
-  }
-  return digests;
-}
+    ignoreRow: (table, row) => table === 'audit_events' && readEvents.has(String(row.event)),
+  });
 
 forEachDatabase((databases) => {
   describe('console access', () => {
