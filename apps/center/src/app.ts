@@ -22,7 +22,7 @@ import { openDatabase, type CenterDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { adminAuth } from './http/admin-auth.js';
 import { consolePlugin } from './http/console-plugin.js';
-import { installErrorHandling, sendError } from './http/error-handler.js';
+import { clientErrorHandler, installErrorHandling, sendError } from './http/error-handler.js';
 import type { CenterContext } from './http/context.js';
 import { kioskRoutes } from './http/kiosk-routes.js';
 import { openApiTransform } from './http/openapi.js';
@@ -164,6 +164,10 @@ function createServer(config: CenterConfig) {
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // What the router refuses before any route runs (a path parameter over its length, a broken
+    // percent-encoding) gets a catalog error like every other refusal, not Fastify's own body.
+    frameworkErrors: (error, _request, reply) => sendError(reply, (error.statusCode ?? 500) < 500 ? 'INPUT_INVALID' : 'INTERNAL'),
+    clientErrorHandler,
   });
 }
 

@@ -3,6 +3,8 @@
  * A 5xx never shows its cause (the catalog's INTERNAL message, or the code's own fixed message);
  * the detail goes to the log, which never holds personal data (details are codes and ids).
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { MadoguchiError, errorCatalog, type ErrorCode } from '@madoguchi/shared';
@@ -36,4 +38,23 @@ export function installErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'internal error');
     return sendError(reply, 'INTERNAL');
   });
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (a request line or headers over the
+ * size limit, a malformed request, a request too slow to arrive) gets the catalog's INPUT_INVALID
+ * body under the status Node chose, as Fastify's default handler does with a body of its own.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify(errorBodyOf('INPUT_INVALID'));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
