@@ -7,7 +7,8 @@
  *
  *   scripts/load.sh [--kiosks 50] [--issuances 2000] [--centers 1] [--database sqlite|postgres]
  *                   [--municipalities 12] [--residents 5000] [--scenario all|<name>] [--seed 1]
- *                   [--faults <reset probability per connection>] [--kiosks-per-process 25] [--out DIR] [--keep]
+ *                   [--faults <reset probability per connection>] [--center-kills N]
+ *                   [--kiosks-per-process 25] [--out DIR] [--keep]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DatabaseConfig } from '@madoguchi/center/db';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
-import { startCenterProcess, stopCenterProcess, type CenterProcess } from '../kiosk/support/center-process.js';
+import { startCenters, type CenterFleet } from './center-processes.js';
 import { DocumentChecker, type PrintedDocument, type RecordChange } from './document-check.js';
 import { startFaultProxy, seededRandom, type FaultProxy } from './fault-proxy.js';
 import { checkInvariants } from './invariants.js';
@@ -52,7 +53,10 @@ export interface LoadOptions {
   residents: number;
   scenario: 'all' | ScenarioName | 'load';
   seed: number;
+  /** Probability that a kiosk's connection to a center is reset within its first 2 s (fault-proxy.ts). */
   faults: number;
+  /** kill -9 of a center process at a random moment of the load, then a restart, this many times (center-processes.ts). */
+  centerKills: number;
   kiosksPerProcess: number;
   out: string;
   keep: boolean;
@@ -88,6 +92,7 @@ export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
       scenario: { type: 'string', default: 'all' },
       seed: { type: 'string', default: '1' },
       faults: { type: 'string', default: '0' },
+      'center-kills': { type: 'string', default: '0' },
       'kiosks-per-process': { type: 'string', default: '25' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -104,8 +109,6 @@ export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
   if (scenario !== 'all' && scenario !== 'load' && !(SCENARIOS as readonly string[]).includes(scenario))
     throw new Error(`--scenario is all, load or one of ${SCENARIOS.join(', ')}`);
   const centers = int('centers', values.centers, 1);
-  // One SQLite file is one center's: several center processes share PostgreSQL (ARCHITECTURE.md, several centers).
-  if (centers > 1 && database === 'sqlite') throw new Error('--centers > 1 needs --database postgres');
   const faults = Number(values.faults);
   if (!(faults >= 0 && faults < 1)) throw new Error('--faults is a probability in [0, 1)');
   return {
@@ -118,6 +121,7 @@ export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
     scenario: scenario as LoadOptions['scenario'],
     seed: int('seed', values.seed, 0),
     faults,
+    centerKills: int('center-kills', values['center-kills'], 0),
     kiosksPerProcess: int('kiosks-per-process', values['kiosks-per-process'], 1),
     out: resolve(values.out ?? join(repoRoot, '.var', 'load', `run-${new Date().toISOString().replace(/[:.]/g, '-')}`)),
     keep: values.keep,
@@ -229,7 +233,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   rmSync(options.out, { recursive: true, force: true });
   mkdirSync(options.out, { recursive: true, mode: 0o700 });
   const store = await openStore(options);
-  const centers: CenterProcess[] = [];
+  let centers: CenterFleet | undefined;
   const proxies: FaultProxy[] = [];
   const fleet = new Fleet();
   try {
@@ -246,20 +250,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     });
     const slowCode =
       options.scenario === 'all' || options.scenario === 'slow-renders' ? world.demo.batch.municipalities.at(-1)!.code : undefined;
-    const env = { ...world.centerEnv, ...(slowCode ? slowRenderEnv(slowCode) : {}) };
     const centersStartedAt = Date.now();
-    centers.push(...(await Promise.all(Array.from({ length: options.centers }, () => startCenterProcess(env)))));
-    log(`centers: ${centers.map((c) => c.baseUrl).join(' ')}`);
+    // A restarted center's clock runs on from where the run's clock is, not from its start.
+    const env = () => ({
+      ...world.centerEnv,
+      MADOGUCHI_CLOCK: new Date(Date.parse(LOAD_CLOCK) + (Date.now() - centersStartedAt)).toISOString(),
+      ...(slowCode ? slowRenderEnv(slowCode) : {}),
+    });
+    centers = await startCenters(options.centers, env);
+    log(`centers: ${centers.baseUrls.join(' ')}`);
     const urls: string[] = [];
-    for (const c of centers) {
+    for (const [i, url] of centers.baseUrls.entries()) {
       if (options.faults > 0) {
         const proxy = await startFaultProxy({
-          targetPort: c.port,
+          targetPort: centers.process(i).port,
           random: { seed: options.seed, resetWithinMs: { p: options.faults, withinMs: 2_000 } },
         });
         proxies.push(proxy);
         urls.push(proxy.url);
-      } else urls.push(c.baseUrl);
+      } else urls.push(url);
     }
     const slots: KioskSlot[] = world.kiosks.map((k) => ({
       ...k,
@@ -269,7 +278,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     await fleet.start(slots, (i) => urls.map((_, j) => urls[(i + j) % urls.length]!), world.caPem, options.kiosksPerProcess);
     log(`kiosks: ${slots.length} in ${Math.ceil(slots.length / options.kiosksPerProcess)} processes`);
 
-    const outcome = await runScenarios(options, world, fleet, store.url, slowCode);
+    const outcome = await runScenarios(options, world, fleet, store.url, slowCode, centers);
     await fleet.stop();
     const report = await judge(options, world, outcome, store.url, centersStartedAt, slots);
     report.wallSeconds = Math.round((Date.now() - started) / 1000);
@@ -278,7 +287,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   } finally {
     await fleet.stop().catch(() => undefined);
     for (const p of proxies) await p.close().catch(() => undefined);
-    await Promise.all(centers.map((c) => stopCenterProcess(c)));
+    await centers?.stopAll();
     await store.stop();
     if (!options.keep) rmSync(options.out, { recursive: true, force: true });
   }
@@ -298,6 +307,7 @@ async function runScenarios(
   fleet: Fleet,
   databaseUrl: string,
   slowCode: string | undefined,
+  centers: CenterFleet,
 ): Promise<ScenarioOutcome> {
   const { log } = options;
   let id = 0;
@@ -366,6 +376,14 @@ async function runScenarios(
   let appliedAt: number | undefined;
   let applying: Promise<void> | undefined;
   const loadStarted = Date.now();
+  let running = true;
+  // Crashes during the load: a center killed at a random moment, restarted on its port (center-processes.ts).
+  const kills = (async () => {
+    for (let k = 0; k < options.centerKills && running; k++) {
+      const { index } = await centers.killAtRandomMoment({ withinMs: 20_000, seed: options.seed + k });
+      log(`  center ${index} killed (SIGKILL) and restarted`);
+    }
+  })();
   let last = Date.now();
   const got = await fleet.run(journeys, (_r, done) => {
     if (withChanges && !applying && done >= bulk * 0.4) {
@@ -380,10 +398,19 @@ async function runScenarios(
       log(`  load: ${done}/${bulk} (${(done / ((Date.now() - loadStarted) / 1000)).toFixed(1)} journeys/s)`);
     }
   });
+  running = false;
   await applying;
+  await kills;
   const loadSeconds = (Date.now() - loadStarted) / 1000;
   results.push(...got);
-  if (bulk > 0) verdicts.load = () => everyJourneyPrinted(got.filter((r) => r.scenario === 'load'));
+  // With faults, a journey may end refunded (failed) or turned away before money: the invariants judge the money.
+  const faulty = options.faults > 0 || options.centerKills > 0;
+  if (bulk > 0)
+    verdicts.load = () =>
+      everyJourneyPrinted(
+        got.filter((r) => r.scenario === 'load'),
+        { allowFailed: faulty },
+      );
   if (withChanges)
     verdicts['record-changes'] = () =>
       changeVerdict(

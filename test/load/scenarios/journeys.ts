@@ -140,10 +140,17 @@ export function sameResidentTwoKiosks(ctx: ScenarioContext, cards: LoadCard[], a
   );
 }
 
-export function everyJourneyPrinted(results: JourneyResult[], allowRefused = true): Verdict {
+/**
+ * Refunds after payment that the center decides by design, not by a fault: a record too long for the
+ * page (the demo's own longNameAndAddress resident on a 戸籍の附票) is found only when it is rendered.
+ */
+const DESIGNED_REFUNDS = new Set(['ISSUANCE_TEXT_OVERFLOW']);
+
+export function everyJourneyPrinted(results: JourneyResult[], options: { allowFailed?: boolean } = {}): Verdict {
   const by = (o: JourneyResult['outcome']) => results.filter((r) => r.outcome === o).length;
   const printed = by('printed');
-  const ok = by('stuck') === 0 && by('failed') === 0 && printed > 0 && (allowRefused || by('refused') === 0);
+  const unexpected = results.filter((r) => r.outcome === 'failed' && !DESIGNED_REFUNDS.has(r.code ?? '')).length;
+  const ok = by('stuck') === 0 && (options.allowFailed === true || unexpected === 0) && printed > 0;
   return {
     ok,
     detail: `${results.length} journeys: ${printed} printed, ${by('refused')} refused, ${by('failed')} failed, ${by('stuck')} stuck`,
