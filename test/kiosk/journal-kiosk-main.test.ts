@@ -153,6 +153,8 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
       reader: { kind: 'demo', cardsStateDir: join(killed.dir, 'cards') },
       stateDir: killed.config.stateDir,
       printResultRetryMs: 200,
+      // Nobody comes back for a held transaction here (journal-print-after-restart.test.ts has those who do).
+      awaitResidentMs: 0,
     };
     const kiosk = spawnTs(mainChildFile, { MADOGUCHI_JOURNAL_KIOSK_MAIN: JSON.stringify(config) });
     const exit = exited(kiosk);
@@ -210,13 +212,13 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
     }
   }
 
-  it('killed after the center answered paid: the restarted kiosk refunds both copies before its first customer', async () => {
+  it('killed after the center answered paid, its resident gone: the restarted kiosk refunds both copies before its first customer', async () => {
     const card = cards[0]!;
     const killed = await killedMidway(card, 'paid');
     expect((await issuanceOf(card)).state).toBe('delivered');
     const kiosk = await restartKioskMain(killed, center.baseUrl);
     // Ready means recovered: createKioskMain settles the journal before it hands over the session.
-    expect(kiosk.logged('journal recovery done')).toEqual([{ event: 'journal recovery done', recovered: 1, undelivered: 0 }]);
+    expect(kiosk.logged('journal recovery done')).toEqual([{ event: 'journal recovery done', recovered: 1, undelivered: 0, held: false }]);
     const issuance = await issuanceOf(card);
     expect({ state: issuance.state, printed: issuance.printed, refunds: issuance.refunds }).toEqual({
       state: 'refunded',
@@ -238,7 +240,9 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
     // The center is down: the relay has no center process behind it.
     const kiosk = await restartKioskMain(killed, relay.url);
     try {
-      expect(kiosk.logged('journal recovery done')).toEqual([{ event: 'journal recovery done', recovered: 1, undelivered: 1 }]);
+      expect(kiosk.logged('journal recovery done')).toEqual([
+        { event: 'journal recovery done', recovered: 1, undelivered: 1, held: false },
+      ]);
       const before = await issuanceOf(card);
       expect({ state: before.state, printed: before.printed }).toEqual({ state: 'delivered', printed: 1 });
       // A center process started again on the same database, behind the kiosk's configured address.

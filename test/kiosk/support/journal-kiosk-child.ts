@@ -10,7 +10,11 @@
  *            the printer fails that copy (its fee is refunded). The crash point
  *            (MADOGUCHI_JOURNAL_CRASH_AT: a journal write, or the cash unit's `cashUnitCoin` /
  *            `cashUnitPaidOut`) may SIGKILL it on the way.
- *   recover: a restarted kiosk settles what the journal shows unfinished, and exits.
+ *   recover: a restarted kiosk settles what the journal shows unfinished, and exits (nobody is
+ *            served: the window for a resident to come back is 0 unless `awaitResidentMs` says).
+ *   resume:  a restarted kiosk holds a paid, unprinted transaction for its resident (crash-recovery.ts)
+ *            and `resumeCard` is placed with its PIN (the card that paid, or another), or none: the
+ *            window passes. It exits once the session has ended the held transaction.
  *
  * Configuration comes as JSON in MADOGUCHI_JOURNAL_CHILD; it prints one JSON line at the end.
  */
@@ -24,7 +28,7 @@ import { SpoolPrinter, type Printer } from '@madoguchi/kiosk/printer';
 import { KioskSession } from '@madoguchi/kiosk/session';
 
 export interface JournalChildConfig {
-  mode: 'run' | 'recover';
+  mode: 'run' | 'recover' | 'resume';
   centerUrl: string;
   caPem: string;
   certPem: string;
@@ -40,6 +44,12 @@ export interface JournalChildConfig {
   then?: 'cancel';
   /** The printer fails this copy (1-based). */
   failPrintAt?: number;
+  /** recover and resume: how long a paid transaction waits for its resident. */
+  awaitResidentMs?: number;
+  /** resume: the window ends this long after the restart, however long the restart took (instead of awaitResidentMs). */
+  windowLeftMs?: number;
+  /** resume: the card placed on the start screen; none, and the window passes. */
+  resumeCard?: JournalChildConfig['card'];
 }
 
 const config = JSON.parse(process.env.MADOGUCHI_JOURNAL_CHILD ?? '{}') as JournalChildConfig;
@@ -48,7 +58,7 @@ const journal = TransactionJournal.fromEnv(config.stateDir);
 const cash = new SimulatedCashDevice({ stateDir: config.stateDir, crashPoint: crashPointFromEnv() });
 const center = createCenterClient({ baseUrl: config.centerUrl, cert: config.certPem, key: config.keyPem, ca: config.caPem });
 
-async function run(): Promise<object> {
+function newSession() {
   const reader = createVirtualReader();
   const card = createCardService({ transport: reader.transport });
   const session = new KioskSession(
@@ -66,26 +76,37 @@ async function run(): Promise<object> {
     await session.send(intent);
     await session.idle();
   };
-  const waitFor = async (screen: string) => {
-    for (let i = 0; i < 500 && session.getView().screen !== screen; i++) await new Promise((r) => setTimeout(r, 10));
-    if (session.getView().screen !== screen) throw new Error(`expected ${screen}, on ${JSON.stringify(session.getView())}`);
+  const waitFor = async (...screens: string[]) => {
+    for (let i = 0; i < 3000 && !screens.includes(session.getView().screen); i++) await new Promise((r) => setTimeout(r, 10));
+    if (!screens.includes(session.getView().screen))
+      throw new Error(`expected ${screens.join('/')}, on ${JSON.stringify(session.getView())}`);
   };
+  const placeCardAndPin = async (card: JournalChildConfig['card']) => {
+    reader.insert(
+      new VirtualJpkiCard({
+        authCertificateDer: Buffer.from(card.certificateDerBase64, 'base64'),
+        authPrivateKey: createPrivateKey(card.privateKeyPem),
+        authPin: '1234',
+      }),
+    );
+    await waitFor('pin', 'error');
+    if (session.getView().screen !== 'pin') return;
+    for (const digit of '1234') await send({ type: 'pinKey', position: session.getView().keypad!.indexOf(digit) });
+    await send({ type: 'pinSubmit' });
+  };
+  return { session, send, waitFor, placeCardAndPin };
+}
+
+async function run(): Promise<object> {
+  const { session, send, waitFor, placeCardAndPin } = newSession();
   await send({ type: 'start' });
-  reader.insert(
-    new VirtualJpkiCard({
-      authCertificateDer: Buffer.from(config.card.certificateDerBase64, 'base64'),
-      authPrivateKey: createPrivateKey(config.card.privateKeyPem),
-      authPin: '1234',
-    }),
-  );
-  await waitFor('pin');
-  for (const digit of '1234') await send({ type: 'pinKey', position: session.getView().keypad!.indexOf(digit) });
-  await send({ type: 'pinSubmit' });
+  await placeCardAndPin(config.card);
   await waitFor('menu');
   await send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
   await send({ type: 'setOptions', options: session.getView().selected!.options, copies: config.copies });
   await send({ type: 'confirm' });
   await waitFor('payment');
+  // The simulated unit's slot: a coin or note of the demo's kind, counted in the unit's own log.
   cash.insert(config.insertYen);
   await session.idle();
   if (config.then === 'cancel') await send({ type: 'cancel' });
@@ -103,8 +124,30 @@ function failingAt(printer: Printer, copyIndex: number | undefined): Printer {
   };
 }
 
+/** A restarted kiosk whose resident may come back: the held transaction ends printed or refunded. */
+async function resume(): Promise<object> {
+  const paidAt = journal.allEvents().find((e) => e.kind === 'paid')?.at;
+  const awaitResidentMs =
+    config.windowLeftMs !== undefined && paidAt ? Date.now() - Date.parse(paidAt) + config.windowLeftMs : config.awaitResidentMs;
+  const { held, ...recovery } = await recoverUnfinished({ journal, center, cash, log }, { awaitResidentMs });
+  if (!held) return { ...recovery, held: false };
+  const { session, waitFor, placeCardAndPin } = newSession();
+  await session.awaitResident(held);
+  if (config.resumeCard) await placeCardAndPin(config.resumeCard);
+  await waitFor('done', 'error');
+  await session.idle();
+  const view = session.getView();
+  session.close();
+  return { ...recovery, held: true, screen: view.screen, printedDocuments: view.printedDocuments, refundYen: view.refundYen };
+}
+
 async function main(): Promise<void> {
-  const result = config.mode === 'run' ? await run() : await recoverUnfinished({ journal, center, cash, log });
+  const result =
+    config.mode === 'run'
+      ? await run()
+      : config.mode === 'resume'
+        ? await resume()
+        : await recoverUnfinished({ journal, center, cash, log }, { awaitResidentMs: config.awaitResidentMs ?? 0 });
   journal.close();
   cash.close();
   center.close();

@@ -519,13 +519,20 @@ export async function deliveryOf(ctx: IssuanceContext, kiosk: Kiosk, issuanceId:
     .where('issuance_id', '=', issuanceId)
     .orderBy('copy_index')
     .execute();
-  if (row.state !== 'delivered' || docs.some((d) => d.pdf_base64 === null || d.binding_json === null || d.binding_signature === null)) {
+  // The copies not yet reported: a kiosk restarted between two copies (its journal's print-after-restart)
+  // asks again for the ones still to print; a copy reported printed has no bytes left, by design.
+  const unreported = docs.filter((d) => d.print_outcome === null);
+  if (
+    row.state !== 'delivered' ||
+    unreported.length === 0 ||
+    unreported.some((d) => d.pdf_base64 === null || d.binding_json === null || d.binding_signature === null)
+  ) {
     throw new MadoguchiError('ISSUANCE_INVALID_STATE', `documents are no longer available (issuance ${row.state})`);
   }
   return {
     issuanceId,
     state: row.state,
-    documents: docs.map((d) => ({
+    documents: unreported.map((d) => ({
       binding: JSON.parse(d.binding_json!) as DocumentBinding,
       bindingJson: d.binding_json!,
       bindingSignature: d.binding_signature!,

@@ -19,7 +19,7 @@ import type { CardTransport } from './card/transport.js';
 import type { DemoCardPort } from './session/ports.js';
 import { crashPointFromEnv } from './journal/crash-point.js';
 import { openKioskJournal, type KioskJournal } from './journal/journal-service.js';
-import { ScreenHolds } from './session/screen-holds.js';
+import { ScreenHolds, standInHeldTransaction } from './session/screen-holds.js';
 import { warmUpKiosk } from './warm-up.js';
 
 export { warmUpKiosk, type WarmUpPorts } from './warm-up.js';
@@ -47,6 +47,8 @@ export interface KioskConfig {
    * leave escrow unreturned and print results unsent.
    */
   stateDir?: string;
+  /** How long after a crash a paid, unprinted transaction waits for the card that paid (default 5 min, journal/crash-recovery.ts). */
+  awaitResidentMs?: number;
   /** How often print results the center has not taken yet are sent again (default 30 s). */
   printResultRetryMs?: number;
   /** How often the kiosk tells the center its state (heartbeat/; default every minute). */
@@ -115,10 +117,16 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
       cash,
       log,
       ...(config.printResultRetryMs ? { retryMs: config.printResultRetryMs } : {}),
+      ...(config.awaitResidentMs !== undefined ? { awaitResidentMs: config.awaitResidentMs } : {}),
     });
   else log('no stateDir: this kiosk keeps no journal of money and print steps');
 
-  const screenHolds = config.testScreenHolds ? new ScreenHolds() : undefined;
+  // Holding awaitingResident shows it with a stand-in that holds no money (session/screen-holds.ts).
+  const screenHolds = config.testScreenHolds
+    ? new ScreenHolds((held) => {
+        if (held === 'awaitingResident') void session.awaitResident(standInHeldTransaction());
+      })
+    : undefined;
   const session = new KioskSession(
     {
       card,
@@ -133,6 +141,8 @@ export async function createKioskMain(config: KioskConfig, log: SessionLog, devi
     },
     { ...(journal ? { journal: journal.journal } : {}), ...(screenHolds ? { holdScreen: screenHolds.shown } : {}) },
   );
+  // What recovery held for its resident is on the start screen before anyone else can begin.
+  if (journal?.held) await session.awaitResident(journal.held);
   const heartbeat = startKioskHeartbeat({ center, printer, card, cash, session, log, intervalMs: config.heartbeatIntervalMs });
   // Not awaited: the kiosk serves at once, and a resident who comes in the first second is only slower.
   const warmedUp = warmUpKiosk({ centerPublicKey, printer, log });

@@ -14,6 +14,7 @@ import { OptionsScreen } from './screens/OptionsScreen.js';
 import { PaymentScreen, QuotingScreen } from './screens/PaymentScreens.js';
 import { DoneScreen, ErrorScreen, IssuingScreen, PrintingScreen, RefusedScreen } from './screens/OutcomeScreens.js';
 import { DomicileAppliedScreen, DomicileApplyingScreen, DomicileConfirmScreen } from './screens/DomicileScreens.js';
+import { AwaitingResidentScreen } from './screens/AwaitingResidentScreen.js';
 
 export const screens: Record<KioskScreen, () => ReactElement> = {
   idle: IdleScreen,
@@ -33,6 +34,7 @@ export const screens: Record<KioskScreen, () => ReactElement> = {
   domicileApplied: DomicileAppliedScreen,
   refused: RefusedScreen,
   error: ErrorScreen,
+  awaitingResident: AwaitingResidentScreen,
 };
 
 /** One view, rendered: also what the server-side render test uses. */

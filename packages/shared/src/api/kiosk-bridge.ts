@@ -36,6 +36,7 @@ export const KioskScreen = z.enum([
   'domicileApplied', // application received; the 戸籍 certificates come after the 本籍地 approves
   'refused', // clear refusal with code and message, before payment
   'error', // failure after payment: refund shown
+  'awaitingResident', // after a crash: a paid certificate waits for the card that paid for it (journal/crash-recovery.ts)
 ]);
 export type KioskScreen = z.infer<typeof KioskScreen>;
 

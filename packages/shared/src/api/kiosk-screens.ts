@@ -19,6 +19,10 @@
  *    ▲                                  │   ▲ ◀── refusal ────────────┘                 │
  *    └───────────────── back ───────────┴───────────────────────────────────────────────┘
  *
+ *   awaitingResident ─the card that paid─▶ readingCard ─▶ pin ─▶ authenticating ─▶ issuing ─▶ printing ─▶ done
+ *   (a restarted kiosk holding a paid, unprinted transaction for a few minutes; another card, a
+ *   failure or the window passing refunds it and shows error; cancel refunds it and goes to idle)
+ *
  * `cancel` from every screen but the money-committed ones, and `finish` from an end screen (done,
  * error, refused, domicileApplied), lead to idle; refused also takes `chooseCertificate`. What
  * the main process itself decides — a card step that fails or a card taken away (refused), a
@@ -64,6 +68,7 @@ export const screenIntents: Readonly<Record<KioskScreen, Readonly<Partial<Record
   domicileApplied: { back: ['menu'], finish: ['idle'], cancel: ['idle'] },
   refused: { chooseCertificate: ['options', 'refused'], back: ['menu'], finish: ['idle'], cancel: ['idle'] },
   error: { finish: ['idle'], cancel: ['idle'] },
+  awaitingResident: { cancel: ['idle'] },
 };
 
 export function acceptsIntent(screen: KioskScreen, type: KioskIntent['type']): boolean {

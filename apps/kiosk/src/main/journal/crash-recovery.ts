@@ -1,8 +1,15 @@
 /**
- * What a restarted kiosk does with the transactions the journal shows unfinished. The rule
- * (ARCHITECTURE.md, "One issuance"): after a restart the resident's session is gone — the card, the
- * PIN, the documents were in memory only — so the kiosk NEVER prints after a restart. It finishes
- * the money instead, the same way the running session would have on a failure:
+ * What a restarted kiosk does with the transactions the journal shows unfinished. After a restart
+ * the resident's session is gone — the card, the PIN, the documents were in memory only — so the
+ * kiosk prints again only for the resident who paid, proven again: a paid transaction with copies
+ * not on paper, paid less than AWAIT_RESIDENT_MS ago, is HELD (`held`; journaled
+ * `awaitingResident`) and the start screen asks for the card that paid (its certificate's SHA-256
+ * is in the `paid` event). That card, its PIN and the center's authentication as always, then the
+ * payment asked again with its own idempotency key (the center answers with the copies not yet
+ * reported, while it keeps them) and the full last-hop check: the session prints the rest
+ * (session/kiosk-session.ts, resumeHeld). Anything else — another card, cancel, a locked PIN, the
+ * window passing, a center refusal — ends it through `settleHeld`, as recovery ends everything else.
+ * Otherwise it finishes the money, the same way the running session would have on a failure:
  *
  * - not paid (cash in escrow, the center never answered, or answered and the answer was lost):
  *   the escrow goes back and the issuance is cancelled at the center (voided, or refunded if it
@@ -31,7 +38,7 @@
  * (cash-report.ts), which sets the journal against the unit's counters and names every difference.
  */
 import { randomUUID } from 'node:crypto';
-import { MadoguchiError, yen } from '@madoguchi/shared';
+import { MadoguchiError, yen, type CertificateType } from '@madoguchi/shared';
 import type { SessionDeps, SessionLog } from '../session/ports.js';
 import type { CashDevice } from '../payment/cash-device.js';
 import { payoutIdOf, type JournalEvent, type JournalEventKind, type TransactionJournal } from './transaction-journal.js';
@@ -45,15 +52,82 @@ export interface RecoveryDeps {
   log: SessionLog;
 }
 
-/** Settles every unfinished transaction, then delivers the queued print results. */
-export async function recoverUnfinished(deps: RecoveryDeps): Promise<{ recovered: number; undelivered: number }> {
-  const open = deps.journal.unfinished();
-  for (const issuanceId of open) await settle(deps, issuanceId, deps.journal.eventsOf(issuanceId));
-  const undelivered = await deliverPrintReports(deps);
-  return { recovered: open.length, undelivered };
+/**
+ * How long after its payment a restarted kiosk holds a paid, unprinted transaction for the card that
+ * paid for it, instead of refunding it at once. Five minutes: a restart takes seconds to a minute,
+ * and a resident who stayed sees the kiosk come back well within it, while one who left does not
+ * hold the refund (and the kiosk's start screen) for long. It also stays inside what the center keeps
+ * for a replayed payment: its documents for 10 minutes and its print-result deadline of 15
+ * (apps/center/src/config.ts, documentTtlMs and printResultTtlMs), so a resume that starts at the
+ * last second still finds them.
+ */
+export const AWAIT_RESIDENT_MS = 5 * 60_000;
+
+/** A paid transaction with copies not on paper, held for its resident after a restart (no personal data). */
+export interface HeldTransaction {
+  issuanceId: string;
+  /** SHA-256 (hex) of the authentication certificate of the card that paid: the same card must come back. */
+  authCertificateSha256: string;
+  /** The payment's idempotency key: asked again with it, the center answers with the same delivery. */
+  paymentKey: string;
+  certificateType: CertificateType;
+  totalYen: number;
+  /** The copies not on paper, in order. */
+  unprinted: JournaledDocument[];
+  /** Epoch ms when the hold ends and the copies are refunded. */
+  until: number;
 }
 
-async function settle(deps: RecoveryDeps, issuanceId: string, journaled: JournalEvent[]): Promise<void> {
+export interface RecoveryOptions {
+  /** AWAIT_RESIDENT_MS by default; 0 refunds every unprinted copy at once (the rule before the hold). */
+  awaitResidentMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * Settles every unfinished transaction, then delivers the queued print results. The most recent paid
+ * transaction still within the window is held for its resident (`held`) instead of refunded.
+ */
+export async function recoverUnfinished(
+  deps: RecoveryDeps,
+  options: RecoveryOptions = {},
+): Promise<{ recovered: number; undelivered: number; held?: HeldTransaction }> {
+  const open = deps.journal.unfinished();
+  const now = (options.now ?? (() => new Date()))().getTime();
+  let held: HeldTransaction | undefined;
+  // Newest first: a kiosk serves one resident at a time, so only the last transaction can still have its resident.
+  for (const issuanceId of [...open].reverse()) {
+    const hold = held ? undefined : { windowMs: options.awaitResidentMs ?? AWAIT_RESIDENT_MS, now };
+    held = (await settle(deps, issuanceId, deps.journal.eventsOf(issuanceId), hold)) ?? held;
+  }
+  const undelivered = await deliverPrintReports(deps);
+  return { recovered: open.length, undelivered, ...(held ? { held } : {}) };
+}
+
+/**
+ * Ends a held transaction the way recovery would have: the first copy not on paper reported failed,
+ * every such copy's fee refunded, closed; the results are sent at once (and queued until taken).
+ * Returns the yen refunded.
+ */
+export async function settleHeld(deps: RecoveryDeps, issuanceId: string): Promise<number> {
+  // Only what recovery held is settled here: a hold the journal never wrote (a check's stand-in) holds no money.
+  if (!deps.journal.eventsOf(issuanceId).some((e) => e.kind === 'awaitingResident')) return 0;
+  const before = sumOf(deps.journal.eventsOf(issuanceId), 'refunded');
+  await settle(deps, issuanceId, deps.journal.eventsOf(issuanceId), undefined);
+  await deliverPrintReports(deps);
+  return sumOf(deps.journal.eventsOf(issuanceId), 'refunded') - before;
+}
+
+function sumOf(events: JournalEvent[], kind: JournalEventKind): number {
+  return events.filter((e) => e.kind === kind).reduce((s, e) => s + (e.yen ?? 0), 0);
+}
+
+async function settle(
+  deps: RecoveryDeps,
+  issuanceId: string,
+  journaled: JournalEvent[],
+  hold: { windowMs: number; now: number } | undefined,
+): Promise<HeldTransaction | undefined> {
   const { journal, log } = deps;
   // First what the cash unit did for a payout the crash cut off: what is owed below counts it.
   for (const intent of unfinishedPayouts(journaled)) await askTheUnit(deps, intent);
@@ -68,15 +142,22 @@ async function settle(deps: RecoveryDeps, issuanceId: string, journaled: Journal
       .catch((e: unknown) => log('cancel failed', { issuance: issuanceId, code: codeOf(e) }));
     journal.record(issuanceId, 'closed', { detail: 'recovered: not paid' });
     log('journal recovery: escrow returned', { issuance: issuanceId, yen: escrow });
-    return;
+    return undefined;
   }
-  const change = Number(JSON.parse(paid.detail ?? '{}').changeYen ?? 0);
-  payOut(deps, issuanceId, change - sum('changeDispensed'), 'changeDispensing', 'changeDispensed', 'change');
-  const documents = documentsOf(paid);
+  const detail = paidDetailOf(paid);
+  payOut(deps, issuanceId, detail.changeYen - sum('changeDispensed'), 'changeDispensing', 'changeDispensed', 'change');
+  const documents = detail.documents;
   const results = new Map(
     events.filter((e) => e.kind === 'printed' || e.kind === 'printFailed' || e.kind === 'printRejected').map((e) => [e.copyIndex, e.kind]),
   );
   const unprinted = documents.filter((d) => results.get(d.copyIndex) !== 'printed');
+  const held = hold && holdable(paid, detail, unprinted, results.size - (documents.length - unprinted.length), hold);
+  if (held) {
+    queueMissingReports(journal, issuanceId, documents, results);
+    journal.record(issuanceId, 'awaitingResident', { detail: new Date(held.until).toISOString() });
+    log('journal recovery: paid transaction held for its resident', { issuance: issuanceId, unprinted: unprinted.length });
+    return held;
+  }
   const firstFailure = unprinted[0];
   if (firstFailure && !results.has(firstFailure.copyIndex)) {
     journal.record(issuanceId, 'printFailed', {
@@ -86,7 +167,42 @@ async function settle(deps: RecoveryDeps, issuanceId: string, journaled: Journal
     });
     results.set(firstFailure.copyIndex, 'printFailed');
   }
-  // Results journaled whose report was never queued (the crash came between the two writes), in copy order.
+  queueMissingReports(journal, issuanceId, documents, results);
+  const refund = Math.round((paid.yen! * unprinted.length) / documents.length);
+  payOut(deps, issuanceId, refund - sum('refunded'), 'refunding', 'refunded', 'ISSUANCE_PRINT_FAILED');
+  journal.record(issuanceId, 'closed', { detail: 'recovered: paid' });
+  log('journal recovery: paid transaction settled', {
+    issuance: issuanceId,
+    printed: documents.length - unprinted.length,
+    refundYen: refund,
+  });
+  return undefined;
+}
+
+/**
+ * Held only when the resident may still be there and nothing has failed yet: paid within the window,
+ * copies left to print, none reported failed or rejected (a failure was already being refunded), and
+ * a journal new enough to know the paying card and the payment's key.
+ */
+function holdable(
+  paid: JournalEvent,
+  detail: PaidDetail,
+  unprinted: JournaledDocument[],
+  failures: number,
+  hold: { windowMs: number; now: number },
+): HeldTransaction | undefined {
+  const until = Date.parse(paid.at) + hold.windowMs;
+  if (unprinted.length === 0 || failures > 0 || until <= hold.now || !detail.resume) return undefined;
+  return { issuanceId: paid.issuanceId, ...detail.resume, totalYen: paid.yen!, unprinted, until };
+}
+
+/** Results journaled whose report was never queued (the crash came between the two writes), in copy order. */
+function queueMissingReports(
+  journal: TransactionJournal,
+  issuanceId: string,
+  documents: JournaledDocument[],
+  results: Map<number | undefined, JournalEventKind>,
+): void {
   for (const d of documents) {
     const result = results.get(d.copyIndex);
     if (!result || journal.hasReport(issuanceId, d.issueNumber)) continue;
@@ -100,14 +216,6 @@ async function settle(deps: RecoveryDeps, issuanceId: string, journaled: Journal
       idempotencyKey: randomUUID(),
     });
   }
-  const refund = Math.round((paid.yen! * unprinted.length) / documents.length);
-  payOut(deps, issuanceId, refund - sum('refunded'), 'refunding', 'refunded', 'ISSUANCE_PRINT_FAILED');
-  journal.record(issuanceId, 'closed', { detail: 'recovered: paid' });
-  log('journal recovery: paid transaction settled', {
-    issuance: issuanceId,
-    printed: documents.length - unprinted.length,
-    refundYen: refund,
-  });
 }
 
 const PAYOUT_RESULT = {
@@ -171,13 +279,31 @@ export interface JournaledDocument {
   documentSha256: string;
 }
 
-/** The `paid` event's detail: the change due and every delivered copy (ids, issue numbers, hashes only). */
-export function paidDetail(changeYen: number, documents: JournaledDocument[]): string {
-  return JSON.stringify({ changeYen, documents });
+/** What recognises the resident again after a restart: a digest and a key, never the certificate or a name. */
+export interface ResumeDetail {
+  authCertificateSha256: string;
+  paymentKey: string;
+  certificateType: CertificateType;
 }
 
-function documentsOf(paid: JournalEvent): JournaledDocument[] {
-  return (JSON.parse(paid.detail ?? '{}') as { documents?: JournaledDocument[] }).documents ?? [];
+interface PaidDetail {
+  changeYen: number;
+  documents: JournaledDocument[];
+  resume?: ResumeDetail;
+}
+
+/** The `paid` event's detail: the change due, every delivered copy (ids, issue numbers, hashes only), and `resume`. */
+export function paidDetail(changeYen: number, documents: JournaledDocument[], resume?: ResumeDetail): string {
+  return JSON.stringify({ changeYen, documents, ...(resume ? { resume } : {}) });
+}
+
+function paidDetailOf(paid: JournalEvent): PaidDetail {
+  const parsed = JSON.parse(paid.detail ?? '{}') as Partial<PaidDetail>;
+  return {
+    changeYen: Number(parsed.changeYen ?? 0),
+    documents: parsed.documents ?? [],
+    ...(parsed.resume ? { resume: parsed.resume } : {}),
+  };
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import type { SessionDeps, SessionLog } from '../session/ports.js';
 import type { CashDevice } from '../payment/cash-device.js';
-import { deliverPrintReports, recoverUnfinished } from './crash-recovery.js';
+import { deliverPrintReports, recoverUnfinished, type HeldTransaction } from './crash-recovery.js';
 import { TransactionJournal } from './transaction-journal.js';
 
 /** How often undelivered print results are sent again, by default. */
@@ -25,10 +25,14 @@ export interface KioskJournalOptions {
   cash: Pick<CashDevice, 'payOut' | 'payoutOutcome'> | undefined;
   log: SessionLog;
   retryMs?: number;
+  /** How long a paid, unprinted transaction waits for its resident (crash-recovery.ts AWAIT_RESIDENT_MS by default). */
+  awaitResidentMs?: number;
 }
 
 export interface KioskJournal {
   journal: TransactionJournal;
+  /** The transaction recovery held for its resident: the session shows it on the start screen (KioskSession.awaitResident). */
+  held?: HeldTransaction;
   close(): void;
 }
 
@@ -36,9 +40,14 @@ export async function openKioskJournal(options: KioskJournalOptions): Promise<Ki
   const { center, cash, log } = options;
   // The crash point is the test-only MADOGUCHI_JOURNAL_CRASH_AT (crash-point.ts); unset on a real kiosk.
   const journal = TransactionJournal.fromEnv(options.stateDir);
+  let held: HeldTransaction | undefined;
   try {
-    const { recovered, undelivered } = await recoverUnfinished({ journal, center, cash, log });
-    log('journal recovery done', { recovered, undelivered });
+    const recovery = await recoverUnfinished(
+      { journal, center, cash, log },
+      options.awaitResidentMs !== undefined ? { awaitResidentMs: options.awaitResidentMs } : {},
+    );
+    held = recovery.held;
+    log('journal recovery done', { recovered: recovery.recovered, undelivered: recovery.undelivered, held: held !== undefined });
   } catch (error) {
     // A cash unit that fails mid-payout leaves the intent without its result: the next start pays it.
     log('journal recovery failed', { message: error instanceof Error ? error.message : 'unknown' });
@@ -56,6 +65,7 @@ export async function openKioskJournal(options: KioskJournalOptions): Promise<Ki
   timer.unref();
   return {
     journal,
+    ...(held ? { held } : {}),
     close() {
       clearInterval(timer);
       journal.close();

@@ -31,6 +31,10 @@ export type JournalEventKind =
   | 'printRejected'
   | 'refunding'
   | 'refunded'
+  /** After a restart: paid, copies unprinted, held for the card that paid (crash-recovery.ts); detail: until when. */
+  | 'awaitingResident'
+  /** The same card came back and was authenticated: the delivery is asked for again, then printed. */
+  | 'resumed'
   | 'closed';
 
 export interface JournalEvent {

@@ -3,6 +3,7 @@
  * every screen an intent the table does not list changes nothing, and every edge the table
  * declares is one the session takes. Together they hold the table to what the session does.
  */
+import { createHash } from 'node:crypto';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
 import { KioskScreen, screenIntents, type KioskIntent, type StepIntentType } from '@madoguchi/shared';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +126,17 @@ async function driveTo(t: Harness, screen: KioskScreen): Promise<void> {
     case 'refused':
       await toMenu(t);
       return t.send({ type: 'chooseCertificate', certificateType: 'sealCertificate' });
+    case 'awaitingResident':
+      // A restarted kiosk's held transaction (journal/crash-recovery.ts), waiting for the card that paid.
+      return t.session.awaitResident({
+        issuanceId: '00000000-0000-4000-8000-000000000001',
+        authCertificateSha256: createHash('sha256').update(certificateDer).digest('hex'),
+        paymentKey: '00000000-0000-4000-8000-000000000002',
+        certificateType: 'residenceRecord',
+        totalYen: 300,
+        unprinted: [{ copyIndex: 1, issueNumber: 'X-1', documentSha256: '0'.repeat(64) }],
+        until: Date.now() + 60_000,
+      });
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
 import { describe, expect, it } from 'vitest';
-import { ScreenHolds } from './screen-holds.js';
+import { ScreenHolds, standInHeldTransaction } from './screen-holds.js';
 import { cardKey, certificateDer, setup, toPayment } from './session-test-harness.js';
 
 const newCard = () => new VirtualJpkiCard({ authCertificateDer: certificateDer, authPrivateKey: cardKey.privateKey, authPin: '1234' });
@@ -70,6 +70,21 @@ describe('screen holds (tests only)', () => {
     await toPayment(t);
     await t.insertCash(500);
     expect(t.session.getView().screen).toBe('done');
+    t.session.close();
+  });
+
+  it('show the awaitingResident screen with a stand-in that moves no money, and cancel leaves it for idle', async () => {
+    let t: ReturnType<typeof setup> | undefined = undefined;
+    const holds = new ScreenHolds((screen) => {
+      if (screen === 'awaitingResident') void t!.session.awaitResident(standInHeldTransaction());
+    });
+    t = setup('none', { newCard, holdScreen: holds.shown });
+    holds.set({ screen: 'awaitingResident', held: true });
+    await t.waitFor('awaitingResident');
+    holds.set({ screen: 'awaitingResident', held: false });
+    await t.send({ type: 'cancel' });
+    expect(t.session.getView().screen).toBe('idle');
+    expect({ calls: t.fake.calls, paidOut: t.cashDevice.paidOut }).toEqual({ calls: [], paidOut: [] });
     t.session.close();
   });
 });

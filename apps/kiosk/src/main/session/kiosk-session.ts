@@ -4,7 +4,7 @@
  * quote, print without the checks). One `Customer` object holds everything of one resident and is
  * dropped and wiped as a whole when the session ends (docs/misissuance.md#r6).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   defaultResidenceRecordOptions,
   BRIDGE_VERSION,
@@ -22,15 +22,21 @@ import {
   type AuthenticateResponse,
   type QuoteResponse,
   type Yen,
+  yen,
   acceptsIntent,
   moneyCommitted,
 } from '@madoguchi/shared';
 import type { CardAuthentication } from '../card/card-service.js';
 import { PinBuffer } from '../card/pin-buffer.js';
-import { deliverPrintReports, paidDetail } from '../journal/crash-recovery.js';
+import { deliverPrintReports, paidDetail, settleHeld, type HeldTransaction } from '../journal/crash-recovery.js';
 import { payoutIdOf, type PrintReport, type TransactionJournal } from '../journal/transaction-journal.js';
 import { CashBox } from '../payment/cash-box.js';
-import { DEFAULT_PAYMENT_RETRY_DELAYS_MS, payFromEscrow, type PaymentOutcome } from '../payment/escrow-payment.js';
+import {
+  DEFAULT_PAYMENT_BUDGET_MS,
+  DEFAULT_PAYMENT_RETRY_DELAYS_MS,
+  payFromEscrow,
+  type PaymentOutcome,
+} from '../payment/escrow-payment.js';
 import { checkDeliveredDocument, type DocumentCheck } from '../printer/document-check.js';
 import { IdleTimer } from './idle-timer.js';
 import { ShuffledKeypad } from './keypad.js';
@@ -83,6 +89,8 @@ export class KioskSession {
    * queue, and with it the cancel, the removal and the idle timer's reset queued behind it.
    */
   private cardCalls = new AbortController();
+  /** After a restart: a paid transaction waiting for the card that paid for it (resumeHeld), and the end of its window. */
+  private held: { tx: HeldTransaction; timer: ReturnType<typeof setTimeout> } | undefined;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -92,7 +100,7 @@ export class KioskSession {
     this.idleTimer = new IdleTimer({
       timeoutMs: deps.idleTimeoutMs ?? 120_000,
       warningMs: deps.idleWarningMs ?? 30_000,
-      mayReset: () => this.view.screen !== 'idle' && !moneyCommitted(this.view.screen),
+      mayReset: () => this.view.screen !== 'idle' && this.view.screen !== 'awaitingResident' && !moneyCommitted(this.view.screen),
       // Straight to the view, not through the queue: a step still waiting on the center must not hide the countdown.
       warn: (secondsLeft) => void this.update({ idleWarning: secondsLeft === undefined ? undefined : { secondsLeft } }),
       reset: () => this.idleReset(),
@@ -150,6 +158,9 @@ export class KioskSession {
   }
 
   close(): void {
+    // Not settled here: the journal still holds it, and the next start holds or refunds it.
+    if (this.held) clearTimeout(this.held.timer);
+    this.held = undefined;
     for (const u of this.unsubscribe) u();
     this.idleTimer.stop();
     this.resetCustomer();
@@ -255,7 +266,7 @@ export class KioskSession {
 
   private async onCardInserted(): Promise<void> {
     await this.update({ cardPresent: true });
-    if (this.view.screen === 'placeCard') await this.readCard();
+    if (this.view.screen === 'placeCard' || this.view.screen === 'awaitingResident') await this.readCard();
   }
 
   private async onCardRemoved(): Promise<void> {
@@ -269,6 +280,11 @@ export class KioskSession {
       return;
     }
     if (moneyCommitted(screen)) return; // the card is no longer needed once paid
+    if (this.held && screen !== 'refused' && screen !== 'error') {
+      // The card that paid may come back within the window: the held copies wait for it again.
+      this.resetCustomer();
+      return this.update({ screen: 'awaitingResident', error: undefined, ...clearedCustomerView });
+    }
     if (screen === 'payment') await this.cancelQuote('cardRemoved');
     if (screen === 'placeCard') return;
     this.resetCustomer();
@@ -291,6 +307,7 @@ export class KioskSession {
     const triesLeft = info.pinTriesLeft ?? undefined;
     this.customer.pinTriesLeft = triesLeft;
     if (info.authCertificateDer) this.customer.authCertificateDer = info.authCertificateDer;
+    if (this.held && info.authCertificateDer && !this.isHeldCard(info.authCertificateDer)) return this.endHeld('ISSUANCE_PRINT_FAILED');
     if (triesLeft !== undefined && triesLeft <= 0) throw new MadoguchiError('CARD_PIN_LOCKED');
     if (info.tokenType === 'iphone') return this.authenticateOnPhone();
     this.newPinEntry();
@@ -330,6 +347,8 @@ export class KioskSession {
       signature: Buffer.from(signed.signature).toString('base64'),
       tokenType: signed.tokenType,
     });
+    // The card that paid, authenticated again: its copies, not a menu (the certificate that signed is checked, not the one read).
+    if (this.held) return this.isHeldCard(signed.authCertificateDer) ? this.resumeHeld() : this.endHeld('ISSUANCE_PRINT_FAILED');
     const menu = await this.printableMenu(auth.menu);
     this.customer.auth = { ...auth, menu };
     this.deps.log('resident authenticated', { municipality: auth.municipalityName.length > 0 });
@@ -516,14 +535,14 @@ export class KioskSession {
       },
     );
     if (outcome.kind !== 'paid') return this.paymentNotTaken(quote, outcome);
-    const change = this.collectJournaled(quote, outcome.delivery);
+    const change = this.collectJournaled(quote, outcome.delivery, idempotencyKey);
     this.deps.log('cash collected', { issuance: quote.issuanceId, yen: quote.totalYen, change, attempts: outcome.attempts });
     if (change > 0) await this.update({ refundYen: change });
     await this.printDelivery(quote, outcome.delivery, change);
   }
 
   /** The center answered paid: journaled with the copies' ids and hashes (never the PDFs), then the change. */
-  private collectJournaled(quote: QuoteResponse, delivery: Delivery): Yen {
+  private collectJournaled(quote: QuoteResponse, delivery: Delivery, paymentKey: string): Yen {
     const journal = this.options.journal;
     const changeDue = this.customer.cash.escrowYen - quote.totalYen;
     const documents = delivery.documents.map(({ binding }) => ({
@@ -531,7 +550,13 @@ export class KioskSession {
       issueNumber: binding.issueNumber,
       documentSha256: binding.documentSha256,
     }));
-    journal?.record(quote.issuanceId, 'paid', { yen: quote.totalYen, detail: paidDetail(changeDue, documents) });
+    // What recognises this resident after a restart: the card certificate's digest the center bound, and the payment's key.
+    const resume = delivery.documents[0] && {
+      authCertificateSha256: delivery.documents[0].binding.authCertificateSha256,
+      paymentKey,
+      certificateType: this.customer.selected!.certificateType,
+    };
+    journal?.record(quote.issuanceId, 'paid', { yen: quote.totalYen, detail: paidDetail(changeDue, documents, resume) });
     const intent = changeDue > 0 ? journal?.record(quote.issuanceId, 'changeDispensing', { yen: changeDue }) : undefined;
     const change = this.customer.cash.collect(quote.totalYen, payoutIdFor(quote.issuanceId, intent));
     if (change > 0) journal?.record(quote.issuanceId, 'changeDispensed', { yen: change });
@@ -571,7 +596,7 @@ export class KioskSession {
     try {
       const checked = await this.checkEveryCopy(quote, delivery);
       await this.update({ screen: 'printing' });
-      await this.printCopies(quote, checked, progress);
+      await this.printCopies(quote.issuanceId, checked, progress);
       this.customer.printedDocuments = progress.printed;
       this.deps.log('issuance printed', { issuance: quote.issuanceId, copies: progress.printed });
       this.options.journal?.record(quote.issuanceId, 'closed');
@@ -617,39 +642,37 @@ export class KioskSession {
    * Prints the checked copies in order, reporting each to the center; `progress.printed` counts the
    * copies on paper, so a failure part-way refunds only the rest.
    */
-  private async printCopies(quote: QuoteResponse, checked: CheckedDocument[], progress: { printed: number }): Promise<void> {
+  private async printCopies(issuanceId: string, checked: CheckedDocument[], progress: { printed: number }): Promise<void> {
     for (const { binding, pdf } of checked) {
       let jobId: string;
       const { copyIndex, issueNumber } = binding;
-      this.options.journal?.record(quote.issuanceId, 'printing', { copyIndex, issueNumber });
+      this.options.journal?.record(issuanceId, 'printing', { copyIndex, issueNumber });
       try {
         ({ jobId } = await this.deps.printer.print({
-          issuanceId: quote.issuanceId,
+          issuanceId,
           copyIndex: binding.copyIndex,
           issueNumber: binding.issueNumber,
           pdf,
         }));
       } catch (error) {
-        this.options.journal?.record(quote.issuanceId, 'printFailed', { copyIndex, issueNumber });
-        await this.reportPrint(quote.issuanceId, { issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(
-          () => undefined,
-        );
+        this.options.journal?.record(issuanceId, 'printFailed', { copyIndex, issueNumber });
+        await this.reportPrint(issuanceId, { issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(() => undefined);
         throw new MadoguchiError('ISSUANCE_PRINT_FAILED', error instanceof Error ? error.message : 'printer error');
       } finally {
         pdf.fill(0);
       }
       // The result is known: the resident's certificate is on paper, and stays nowhere else. A
       // file that cannot be removed now is swept at the next start.
-      await this.deps.printer.release(jobId).catch(() => this.deps.log('spool file not released', { issuance: quote.issuanceId }));
+      await this.deps.printer.release(jobId).catch(() => this.deps.log('spool file not released', { issuance: issuanceId }));
       // The copy is on paper: it counts as printed whatever happens to the report. A report the
       // center never gets (the client already retried it with one key) is not refunded to the
       // resident who holds the certificate; the center's sweeper files the issuance as an incident
       // (print_result_missing) for the operator to reconcile.
       progress.printed++;
-      this.options.journal?.record(quote.issuanceId, 'printed', { copyIndex, issueNumber });
-      await this.reportPrint(quote.issuanceId, { issueNumber, outcome: 'printed', ...this.journey() }).catch((error: unknown) => {
+      this.options.journal?.record(issuanceId, 'printed', { copyIndex, issueNumber });
+      await this.reportPrint(issuanceId, { issueNumber, outcome: 'printed', ...this.journey() }).catch((error: unknown) => {
         this.deps.log('print result not reported', {
-          issuance: quote.issuanceId,
+          issuance: issuanceId,
           code: error instanceof MadoguchiError ? error.code : 'INTERNAL',
         });
       });
@@ -680,7 +703,108 @@ export class KioskSession {
     });
   }
 
+  /**
+   * After a restart (journal/crash-recovery.ts): holds a paid transaction's unprinted copies for the
+   * card that paid, on the start screen, until its window ends.
+   */
+  awaitResident(tx: HeldTransaction): Promise<void> {
+    return this.enqueue(async () => {
+      const timer = setTimeout(() => void this.enqueue(() => this.heldWindowPassed(tx.issuanceId)), Math.max(0, tx.until - Date.now()));
+      timer.unref();
+      this.held = { tx, timer };
+      this.deps.log('paid copies held for their resident', { issuance: tx.issuanceId, copies: tx.unprinted.length });
+      await this.update({ screen: 'awaitingResident' });
+    });
+  }
+
+  private async heldWindowPassed(issuanceId: string): Promise<void> {
+    // A resume already printing ends printed or refunded on its own.
+    if (this.held?.tx.issuanceId !== issuanceId || moneyCommitted(this.view.screen)) return;
+    await this.endHeld('ISSUANCE_PRINT_FAILED');
+  }
+
+  private isHeldCard(authCertificateDer: Uint8Array): boolean {
+    return createHash('sha256').update(authCertificateDer).digest('hex') === this.held?.tx.authCertificateSha256;
+  }
+
+  /** Refunds the held copies (journaled, reported failed) and returns the yen; nothing when none is held. */
+  private async releaseHeld(): Promise<number> {
+    const held = this.held;
+    if (!held) return 0;
+    clearTimeout(held.timer);
+    this.held = undefined;
+    const journal = this.options.journal;
+    if (!journal) return 0;
+    const refund = await settleHeld({ journal, center: this.deps.center, cash: this.deps.cash, log: this.deps.log }, held.tx.issuanceId);
+    this.deps.log('held copies refunded', { issuance: held.tx.issuanceId, refundYen: refund });
+    return refund;
+  }
+
+  /** The held copies end refunded, and whoever is there sees why and that the money came back. */
+  private async endHeld(code: ErrorCode): Promise<void> {
+    const refund = await this.releaseHeld();
+    this.resetCustomer();
+    await this.update({ screen: 'error', error: this.errorView(code), ...clearedCustomerView, refundYen: refund > 0 ? refund : undefined });
+  }
+
+  /**
+   * The card that paid is back and authenticated: the payment is asked again with its own key (the
+   * center answers with the copies not yet reported, journaled `resumed` first), every copy passes
+   * the full last-hop check against this card, and the rest are printed and reported. Any failure
+   * refunds what is still unprinted.
+   */
+  private async resumeHeld(): Promise<void> {
+    const { tx } = this.held!;
+    const journal = this.options.journal;
+    const progress = { printed: 0 };
+    await this.update({ screen: 'issuing', error: undefined });
+    try {
+      journal?.record(tx.issuanceId, 'resumed');
+      const delivery = await this.deps.center.pay(tx.issuanceId, yen(tx.totalYen), tx.paymentKey, Date.now() + DEFAULT_PAYMENT_BUDGET_MS);
+      const checked = await this.checkHeldCopies(tx, delivery);
+      await this.update({ screen: 'printing' });
+      await this.printCopies(tx.issuanceId, checked, progress);
+    } catch (error) {
+      this.deps.log('held copies not printed', { issuance: tx.issuanceId, code: codeOf(error), printed: progress.printed });
+      return this.endHeld(codeOf(error) === 'ISSUANCE_DOCUMENT_MISMATCH' ? 'ISSUANCE_DOCUMENT_MISMATCH' : 'ISSUANCE_PRINT_FAILED');
+    }
+    clearTimeout(this.held!.timer);
+    this.held = undefined;
+    journal?.record(tx.issuanceId, 'closed', { detail: 'resumed' });
+    this.deps.log('held copies printed', { issuance: tx.issuanceId, copies: progress.printed });
+    if (journal) await deliverPrintReports({ journal, center: this.deps.center, log: this.deps.log });
+    await this.update({ screen: 'done', printedDocuments: progress.printed });
+  }
+
+  /** Exactly the copies held, each the journaled hash, each passing the last-hop check for this card. */
+  private async checkHeldCopies(tx: HeldTransaction, delivery: Delivery): Promise<CheckedDocument[]> {
+    const key = await this.deps.centerPublicKey();
+    const same = (a: { copyIndex: number; issueNumber: string; documentSha256: string }, b: typeof a) =>
+      a.copyIndex === b.copyIndex && a.issueNumber === b.issueNumber && a.documentSha256 === b.documentSha256;
+    if (delivery.documents.length !== tx.unprinted.length || delivery.documents.some(({ binding }, i) => !same(binding, tx.unprinted[i]!)))
+      throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'not the held copies');
+    const checked: CheckedDocument[] = [];
+    for (const doc of delivery.documents) {
+      const result = await checkDeliveredDocument(doc, {
+        issuanceId: tx.issuanceId,
+        certificateType: tx.certificateType,
+        authCertificateDer: this.customer.authCertificateDer!,
+        centerPublicKey: key,
+      });
+      if (!result.ok) {
+        // Reported rejected, as in a first delivery; settleHeld sends the reports and refunds.
+        for (const { copyIndex, issueNumber } of tx.unprinted)
+          this.options.journal?.record(tx.issuanceId, 'printRejected', { copyIndex, issueNumber });
+        throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', result.reason);
+      }
+      checked.push(result);
+    }
+    return checked;
+  }
+
   private async endSession(): Promise<void> {
+    // Walking away from held copies (cancel, the idle timer) refunds them: never neither.
+    if (this.held) await this.releaseHeld();
     // The start screen is never reset: no timer, and no warning left over from the last screen.
     this.idleTimer.stop();
     this.resetCustomer();
@@ -733,6 +857,7 @@ export class KioskSession {
     this.deps.log('session step failed', { code });
     const screen = this.view.screen;
     if (moneyCommitted(screen)) return; // handled inside issueAndPrint
+    if (this.held) return this.endHeld(code); // a locked PIN, a refusal at sign-in: the held copies are refunded
     if (this.customer.quote) await this.cancelQuote(code).catch(() => undefined);
     this.resetCustomer();
     await this.update({ screen: 'refused', error: this.errorView(code), ...clearedCustomerView });

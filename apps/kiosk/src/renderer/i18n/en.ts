@@ -121,6 +121,13 @@ export const en: Catalog = {
     noCharge: 'You have not been charged.',
     finish: 'Finish',
   },
+  awaitingResident: {
+    heading: 'A paid certificate is waiting',
+    lead:
+      'The machine stopped after a payment and before printing. ' +
+      'Place the My Number card that paid for it and enter its PIN, and it will be printed.',
+    otherCard: 'If another card is placed, if you cancel, or if that card does not come within a few minutes, ' + 'the money is returned.',
+  },
   demo: {
     title: 'Demo panel',
     note: 'For development and demonstrations only. Not shown on a real kiosk.',

@@ -123,6 +123,14 @@ export const pt: Catalog = {
     noCharge: 'Nada foi cobrado.',
     finish: 'Encerrar',
   },
+  awaitingResident: {
+    heading: 'Um certificado pago está à espera',
+    lead:
+      'A máquina parou depois de um pagamento e antes de imprimir. ' +
+      'Coloque o cartão My Number com que pagou e introduza o PIN, e o certificado será impresso.',
+    otherCard:
+      'Se for colocado outro cartão, se cancelar, ou se esse cartão não vier dentro de alguns minutos, ' + 'o dinheiro é devolvido.',
+  },
   demo: {
     title: 'Painel de demonstração',
     note: 'Somente para desenvolvimento e demonstração. Não aparece num terminal real.',

@@ -123,6 +123,13 @@ export const vi: Catalog = {
     noCharge: 'Bạn chưa bị thu tiền.',
     finish: 'Kết thúc',
   },
+  awaitingResident: {
+    heading: 'Một giấy chứng nhận đã thanh toán đang chờ',
+    lead:
+      'Máy đã dừng sau khi thanh toán và trước khi in. ' +
+      'Hãy đặt thẻ My Number đã dùng để thanh toán và nhập mã PIN, giấy chứng nhận sẽ được in.',
+    otherCard: 'Nếu đặt thẻ khác, nếu hủy, hoặc nếu thẻ đó không đến trong vài phút, ' + 'tiền sẽ được hoàn lại.',
+  },
   demo: {
     title: 'Bảng demo',
     note: 'Chỉ dùng cho phát triển và trình diễn. Không hiển thị trên máy thật.',

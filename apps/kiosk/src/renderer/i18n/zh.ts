@@ -122,6 +122,11 @@ export const zh: Catalog = {
     noCharge: '没有收取费用。',
     finish: '结束',
   },
+  awaitingResident: {
+    heading: '有一份已付款的证明书在等待',
+    lead: '付款后、打印前机器停止了。请放上付款时使用的个人编号卡并输入密码，即可打印。',
+    otherCard: '如果放上其他卡、选择中止，或几分钟内那张卡没有出现，将退还款项。',
+  },
   demo: {
     title: '演示面板',
     note: '仅用于开发和演示，实际终端不会显示。',
