@@ -112,18 +112,21 @@ forEachDatabase((harness) => {
     const journal = writeJournal(join(kioskDir, 'state'), issued, tweak);
     const spoolDir = join(kioskDir, 'spool');
     mkdirSync(spoolDir, { recursive: true });
-    const check = (now: Date = TEST_NOW) =>
-      checkInvariants({ database: harness.configOf(database), journals: [journal], spoolDirs: [spoolDir], now });
-    return { database, db: database.db, spoolDir, check };
+    const check = (now: Date = TEST_NOW) => checkInvariants({ database, journals: [journal], spoolDirs: [spoolDir], now });
+    return { database, db: database.db, journal, spoolDir, check };
   }
   const printed = () => issued[0]!;
   const refunded = () => issued[2]!;
 
   describe('invariants', () => {
     it('a history of printed and refunded issuances with agreeing journals has no violation', async () => {
-      const { db, check } = await world();
+      const { database, db, journal, spoolDir, check } = await world();
       expect(await check()).toEqual([]);
       expect(await db.selectFrom('issuances').select('state').orderBy('created_at').execute()).toHaveLength(3);
+      // As a load run names it: the SQLite file's path or the PostgreSQL URL, opened (and closed) by the checker.
+      const config = harness.configOf(database);
+      const named = config.kind === 'sqlite' ? config.path : config.connectionString;
+      expect(await checkInvariants({ database: named, journals: [journal], spoolDirs: [spoolDir], now: TEST_NOW })).toEqual([]);
     });
 
     it('a print result deleted at the center: the copy is not settled, and the kiosk disagrees', async () => {

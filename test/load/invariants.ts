@@ -68,8 +68,8 @@ export interface Violation {
 }
 
 export interface InvariantInput {
-  /** The center's database: a SQLite file path, a PostgreSQL URL, or its configuration. */
-  database: string | DatabaseConfig;
+  /** The center's database: a SQLite file path, a PostgreSQL URL, its configuration (opened and closed here), or an open handle. */
+  database: string | DatabaseConfig | CenterDatabase;
   /** Kiosk journal files (or the kiosks' state directories holding them). */
   journals?: readonly string[];
   /** The kiosks' spool directories. */
@@ -81,7 +81,8 @@ export interface InvariantInput {
 }
 
 export async function checkInvariants(input: InvariantInput): Promise<Violation[]> {
-  const database = await openDatabase(configOf(input.database), { mustExist: true });
+  const given = typeof input.database === 'object' && 'db' in input.database ? input.database : undefined;
+  const database = given ?? (await openDatabase(configOf(input.database as string | DatabaseConfig), { mustExist: true }));
   try {
     const center = await readCenter(database);
     const kiosks = readJournals(input.journals ?? []);
@@ -94,7 +95,7 @@ export async function checkInvariants(input: InvariantInput): Promise<Violation[
       ...spoolViolations(input.spoolDirs ?? [], kiosks),
     ];
   } finally {
-    await database.close();
+    if (!given) await database.close();
   }
 }
 
@@ -360,7 +361,10 @@ function journalViolations(center: CenterFacts, kiosks: KioskFacts): Violation[]
   return violations;
 }
 
-/** Paid at the kiosk ⇔ paid at the center (or refunded whole there: the kiosk never saw the payment); the same copies printed and yen refunded. */
+/**
+ * Paid at the kiosk ⇔ paid at the center (or refunded whole there: the kiosk never saw the payment);
+ * the same copies printed and the same yen refunded.
+ */
 function agreementViolations(center: CenterFacts, issuanceId: string, file: string, events: JournalEvent[]): Violation[] {
   const ids = { issuanceId, file };
   const issuance = center.issuances.get(issuanceId);
