@@ -185,7 +185,8 @@ describe('kiosk API under fuzzing', () => {
   afterAll(async () => {
     const table = [...statuses.entries()].sort().map(([k, n]) => `${k}: ${n}`);
     process.stdout.write(
-      `kiosk API fuzz: ${FUZZ_RUNS} inputs + ${DIGEST_RUNS} refused; slowest ${slowest.ms.toFixed(0)} ms (${slowest.what})\n  ${table.join('\n  ')}\n`,
+      `kiosk API fuzz: ${FUZZ_RUNS} inputs + ${DIGEST_RUNS} refused; ` +
+        `slowest ${slowest.ms.toFixed(0)} ms (${slowest.what})\n  ${table.join('\n  ')}\n`,
     );
     agent?.destroy();
     await center?.close();

@@ -1,0 +1,237 @@
+/**
+ * Fuzzing the staff console API (issue 14 item 4): every route of the console route table
+ * (console-routes.ts with its operations areas, iterated, so a new route is fuzzed without a change
+ * here), signed in through the real sign-in route as an operator and as a municipal clerk, over
+ * real HTTPS with the session cookie and, on state-changing calls, the CSRF token (sometimes a wrong
+ * one, or none).
+ *
+ * Inputs per route: path parameters (the own and the other municipality, random ids, hostile
+ * segments), queries and bodies derived from the route's zod schemas and spoilt at a few places
+ * (support/zod-arbitrary.ts, support/hostile-inputs.ts), any JSON, broken JSON. Signing out is left
+ * out: it would end the session the rest of the run uses (console-security.test.ts covers it).
+ *
+ * Every answer: not a 5xx, within 1 s (a sign-in within 5 s, below); a refusal is a catalog error
+ * body. A refused call commits no write but the session's last use and a refused sign-in's record
+ * (support/committed-writes.ts), and a batch of state-changing
+ * calls with a wrong CSRF token leaves every table's digest as it was. SQLite only, as the other
+ * fuzz files: the parsing and checks are the same code on both databases.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from 'node:https';
+import {
+  ErrorBody,
+  consoleApi,
+  CONSOLE_API_PREFIX,
+  CONSOLE_SESSION_COOKIE,
+  CSRF_HEADER,
+  type ConsoleRouteName,
+  type ConsoleRouteSpec,
+} from '@madoguchi/shared';
+import { createHarness } from '../support/databases.js';
+import { digestOfAllTables } from '../support/table-digest.js';
+import { startConsoleCenter, type ConsoleCenter, type ConsoleClient } from '../center/support/console-harness.js';
+import { countCommittedWrites, type WriteCounter } from './support/committed-writes.js';
+import { ANSWER_BOUND_MS, FUZZ_RUNS, timeoutFor } from './support/fuzz-size.js';
+import { fuzzRequest } from './support/fuzz-request.js';
+import { hostileString, hostileValue, jsonBody, nearValid, pathSegment } from './support/hostile-inputs.js';
+import { arbitraryOf } from './support/zod-arbitrary.js';
+
+type Role = 'operator' | 'municipalityClerk';
+const routeNames = (Object.keys(consoleApi) as ConsoleRouteName[]).filter((name) => name !== 'signOut');
+const DIGEST_RUNS = Math.min(200, Math.ceil(FUZZ_RUNS / 5));
+
+interface ConsoleInput {
+  route: ConsoleRouteName;
+  role: Role;
+  method: ConsoleRouteSpec['method'];
+  path: string;
+  body: string | undefined;
+  csrf: 'right' | 'wrong' | 'none';
+}
+
+/**
+ * What a refused call of a route may still write, and why: a refused sign-in is counted for the
+ * lockout and written to the history (staff/sign-in.ts: staff_sign_in_refused), which is the point
+ * of refusing it.
+ */
+const writesOnRefusal: Partial<Record<ConsoleRouteName, string[]>> = { signIn: ['staff_sign_in_throttles', 'audit_events'] };
+
+/**
+ * A sign-in hashes the password with scrypt N = 2^15 (staff/passwords.ts), an unknown login id a
+ * dummy the same way, on purpose: about 0.1 s on an idle core, and 1.9 s measured at load 28 on this
+ * 2-core machine. Its bound leaves room for that deliberate cost; every other route has 1 s.
+ */
+const boundMs = (route: ConsoleRouteName) => (route === 'signIn' ? 5 * ANSWER_BOUND_MS : ANSWER_BOUND_MS);
+
+/** The demo's first two municipalities: the clerk's own and another; filled in beforeAll. */
+const municipalities: string[] = [];
+const municipalityCode = fc.oneof(
+  { weight: 4, arbitrary: fc.nat().map((i) => municipalities[i % municipalities.length]!) },
+  { weight: 1, arbitrary: fc.constantFrom('000000', '131017', '13101', '1310160', '') },
+  { weight: 1, arbitrary: hostileString.map((s) => s.slice(0, 200)) },
+);
+
+/** A query's values as a browser would send them: strings, sometimes a key twice, sometimes hostile. */
+function queryString(values: unknown): string {
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) return '';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) search.append(key, typeof one === 'string' ? one : JSON.stringify(one));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+function routeInput(name: ConsoleRouteName, wrongCsrf: boolean): fc.Arbitrary<ConsoleInput> {
+  const spec: ConsoleRouteSpec = consoleApi[name];
+  const params = spec.params
+    ? fc.record(
+        Object.fromEntries(
+          Object.keys(spec.params.shape).map((key) => [
+            key,
+            key === 'municipalityCode' ? municipalityCode.map(encodeURIComponent) : pathSegment(fc.constantFrom('2026-11', '2026', 'csv')),
+          ]),
+        ),
+      )
+    : fc.constant({} as Record<string, string>);
+  const query = spec.query ? fc.option(nearValid(arbitraryOf(spec.query)), { freq: 8 }) : fc.constant(null);
+  const body = spec.method === 'GET' ? fc.constant(undefined) : spec.body ? jsonBody(arbitraryOf(spec.body)) : jsonBody(hostileValue);
+  return fc
+    .record({
+      role: fc.constantFrom<Role>('operator', 'municipalityClerk'),
+      params,
+      query,
+      body,
+      csrf: wrongCsrf
+        ? fc.constantFrom<'wrong' | 'none'>('wrong', 'none')
+        : fc.constantFrom<ConsoleInput['csrf']>(...Array<'right'>(18).fill('right'), 'wrong', 'none'),
+    })
+    .map(({ role, params: values, query: q, body: text, csrf }) => ({
+      route: name,
+      role,
+      method: spec.method,
+      path: `${CONSOLE_API_PREFIX}${spec.path.replace(/:([A-Za-z]+)/g, (_s, key: string) => values[key] ?? '')}${queryString(q)}`,
+      body: text,
+      csrf,
+    }));
+}
+
+/** With a wrong token: the state-changing routes that need a session (a public route takes no token). */
+const anyRoute = (wrongCsrf: boolean) =>
+  fc.oneof(
+    ...routeNames
+      .filter((name) => !wrongCsrf || (consoleApi[name].method !== 'GET' && consoleApi[name].permission !== 'public'))
+      .map((name) => routeInput(name, wrongCsrf)),
+  );
+
+const describeInput = (input: ConsoleInput) =>
+  `${input.role} ${input.method} ${input.path.slice(0, 300)} csrf=${input.csrf} ${JSON.stringify(input.body?.slice(0, 200))}`;
+
+describe('console API under fuzzing', () => {
+  const harness = createHarness('sqlite');
+  let con: ConsoleCenter;
+  const clients = new Map<Role, ConsoleClient>();
+  const agents = new Map<Role, Agent>();
+  let writes: WriteCounter;
+  let slowest = { ms: 0, what: '' };
+  const statuses = new Map<string, number>();
+
+  beforeAll(async () => {
+    con = await startConsoleCenter(await harness.fresh());
+    municipalities.push(...con.center.demo.batch.municipalities!.slice(0, 2).map((m) => m.code));
+    for (const role of ['operator', 'municipalityClerk'] as const) {
+      const account = await con.createStaffAccount({ role, municipalityCode: role === 'operator' ? null : municipalities[0]! });
+      clients.set(role, await con.signIn(account));
+      agents.set(role, new Agent({ keepAlive: true, ca: con.center.caPem, maxSockets: 1 }));
+    }
+    // Every call moves its session's last use (staff_sessions.last_seen_at), refused or not: the digest
+    // batch below holds that table but the column.
+    writes = await countCommittedWrites(con.center.database, ['staff_sessions']);
+  }, 120_000);
+
+  afterAll(async () => {
+    const table = [...statuses.entries()].sort().map(([k, n]) => `${k}: ${n}`);
+    process.stdout.write(
+      `console fuzz: ${FUZZ_RUNS} inputs + ${DIGEST_RUNS} with a wrong CSRF token; ` +
+        `slowest ${slowest.ms.toFixed(0)} ms (${slowest.what})\n  ${table.join('\n  ')}\n`,
+    );
+    for (const agent of agents.values()) agent.destroy();
+    await con?.close();
+    await harness.dispose();
+  });
+
+  const check = async (input: ConsoleInput) => {
+    const client = clients.get(input.role)!;
+    const before = await writes.read();
+    const headers: Record<string, string> = { cookie: `${CONSOLE_SESSION_COOKIE}=${client.sessionToken}` };
+    if (input.body !== undefined) headers['content-type'] = 'application/json';
+    if (input.csrf !== 'none' && input.method !== 'GET')
+      headers[CSRF_HEADER] = input.csrf === 'right' ? client.me!.csrfToken : 'not-the-token';
+    const answer = await fuzzRequest(agents.get(input.role)!, {
+      method: input.method,
+      url: `${con.center.baseUrl}${input.path}`,
+      headers,
+      body: input.body,
+    });
+    const ms = answer.ms;
+    const where = describeInput(input);
+    if (ms > slowest.ms) slowest = { ms, what: where.slice(0, 120) };
+    const key = `${input.route} ${answer.status}`;
+    statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    expect(answer.status, where).toBeLessThan(500);
+    expect(ms, where).toBeLessThan(boundMs(input.route));
+    if (answer.status >= 400) {
+      expect(ErrorBody.safeParse(JSON.parse(answer.text)).success, `${where} → ${answer.text.slice(0, 300)}`).toBe(true);
+      const after = await writes.read();
+      for (const table of writesOnRefusal[input.route] ?? []) {
+        delete after[table];
+        delete before[table];
+      }
+      expect(after, `${where} → ${answer.status} committed a write`).toEqual(before);
+    }
+    return answer;
+  };
+
+  it(
+    `answers ${FUZZ_RUNS} generated calls on every route as operator and clerk: no 5xx, within ${ANSWER_BOUND_MS} ms, no refusal written`,
+    { timeout: timeoutFor(FUZZ_RUNS, 1_000) },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(anyRoute(false), async (input) => {
+          await check(input);
+        }),
+        { numRuns: FUZZ_RUNS },
+      );
+      expect([...statuses.keys()].some((k) => / 2\d\d$/.test(k))).toBe(true);
+      expect([...statuses.keys()].some((k) => / 4\d\d$/.test(k))).toBe(true);
+    },
+  );
+
+  it(
+    `refuses ${DIGEST_RUNS} state-changing calls with a wrong or no CSRF token, every table the same afterwards`,
+    { timeout: timeoutFor(DIGEST_RUNS, 1_000) },
+    async () => {
+      const options = { ignoreTables: (t: string) => t.startsWith('fuzz_'), ignoreColumns: { staff_sessions: ['last_seen_at'] } };
+      const before = await digestOfAllTables(con.center.database, options);
+      await fc.assert(
+        fc.asyncProperty(anyRoute(true), async (input) => {
+          expect((await check(input)).status, describeInput(input)).toBeGreaterThanOrEqual(400);
+        }),
+        { numRuns: DIGEST_RUNS },
+      );
+      expect(await digestOfAllTables(con.center.database, options)).toEqual(before);
+    },
+  );
+
+  it('still answers both staff members afterwards, and the write counter sees a change (so "nothing written" could fail)', async () => {
+    const before = await writes.read();
+    for (const role of ['operator', 'municipalityClerk'] as const) expect((await clients.get(role)!.call('me')).status).toBe(200);
+    const created = await clients
+      .get('operator')!
+      .call('createApiToken', { params: { municipalityCode: municipalities[0]! }, body: { label: 'after the fuzz' } });
+    expect(created.status).toBe(200);
+    expect(await writes.read()).not.toEqual(before);
+  });
+});
