@@ -37,7 +37,10 @@ export interface JourneyResult {
   residentId: string;
   certificateType: CertificateType;
   terminalId: string;
-  /** printed: done screen; refused: the center (or the menu) refused before money; failed: error after payment (refunded); stuck: the journey hung. */
+  /**
+   * printed: the done screen; refused: the center (or the menu) refused before money; failed: an error
+   * after payment (refunded); stuck: the journey hung.
+   */
   outcome: 'printed' | 'refused' | 'failed' | 'stuck';
   code?: string;
   detail?: string;

@@ -106,7 +106,8 @@ export function changeVerdict(results: JourneyResult[], plan: ChangePlan, applie
   return {
     ok: sealPrintedAfter === 0 && afterSeal.length > 0 && sealBefore > 0 && movedAfter > 0 && bad === 0,
     detail:
-      `seal certificates: ${sealBefore} printed before the cancellation, ${afterSeal.length} asked after it, ${sealPrintedAfter} printed; ` +
+      `seal certificates: ${sealBefore} printed before the cancellation, ` +
+      `${afterSeal.length} asked after it, ${sealPrintedAfter} printed; ` +
       `moved residents: ${movedAfter} 住民票 after the move (address checked per document); ${bad} failed or stuck`,
   };
 }

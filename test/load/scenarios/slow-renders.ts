@@ -47,6 +47,7 @@ export function slowRenderVerdict(results: JourneyResult[], slowedResidents: Rea
     ok: timedOut.length > 0 && timedOutPrinted === 0 && slowPrinted > 0 && unexpected === 0 && othersPrinted > 0 && othersFailed === 0,
     detail:
       `slowed municipality: ${slow.length} journeys, ${slowPrinted} printed after a slow render, ${timedOut.length} timed out ` +
-      `(${timedOutPrinted} of them printed anything), ${unexpected} other failures; others at the same time: ${othersPrinted}/${others.length} printed, ${othersFailed} failed`,
+      `(${timedOutPrinted} of them printed anything), ${unexpected} other failures; ` +
+      `others at the same time: ${othersPrinted}/${others.length} printed, ${othersFailed} failed`,
   };
 }
