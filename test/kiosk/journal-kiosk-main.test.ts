@@ -212,7 +212,7 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
     }
   }
 
-  it('killed after the center answered paid, its resident gone: the restarted kiosk refunds both copies before its first customer', async () => {
+  it('killed after the center answered paid, its resident gone: the restarted kiosk refunds both copies before anyone else', async () => {
     const card = cards[0]!;
     const killed = await killedMidway(card, 'paid');
     expect((await issuanceOf(card)).state).toBe('delivered');
