@@ -59,7 +59,7 @@ async function buildHistory(database: CenterDatabase): Promise<Issued[]> {
   }
 }
 
-type Tweak = { unclosed?: string; claimPrinted?: string; undelivered?: string };
+type Tweak = { unclosed?: string; claimPrinted?: string; undelivered?: string; printedTwice?: string };
 
 /** The journal a kiosk writes for these transactions (kiosk-session.ts), optionally with one lie in it. */
 function writeJournal(stateDir: string, issued: Issued[], tweak: Tweak = {}): string {
@@ -73,6 +73,8 @@ function writeJournal(stateDir: string, issued: Issued[], tweak: Tweak = {}): st
       for (const c of i.copies) {
         journal.record(i.issuanceId, 'printing', { copyIndex: c.copyIndex, issueNumber: c.issueNumber });
         journal.record(i.issuanceId, printed ? 'printed' : 'printFailed', { copyIndex: c.copyIndex, issueNumber: c.issueNumber });
+        if (tweak.printedTwice === i.issuanceId)
+          journal.record(i.issuanceId, 'printed', { copyIndex: c.copyIndex, issueNumber: c.issueNumber });
         const key = `report-${c.issueNumber}`;
         journal.queueReport({
           issuanceId: i.issuanceId,
@@ -197,6 +199,11 @@ forEachDatabase((harness) => {
       const violations = await check();
       expect(codesOf(violations)).toEqual(['KIOSK_CENTER_PRINT_DISAGREES', 'KIOSK_CENTER_REFUND_DISAGREES']);
       expect(violations.every((v) => v.issuanceId === refunded().issuanceId)).toBe(true);
+    });
+
+    it('a copy printed twice at the kiosk is settled twice', async () => {
+      const { check } = await world({ printedTwice: issued[1]!.issuanceId });
+      expect(await check()).toEqual([expect.objectContaining({ code: 'COPY_SETTLED_TWICE', issuanceId: issued[1]!.issuanceId })]);
     });
 
     it('a journal transaction never closed and a print result never delivered are reported', async () => {

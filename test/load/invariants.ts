@@ -379,7 +379,11 @@ function agreementViolations(center: CenterFacts, issuanceId: string, file: stri
   if (issuance.paidYen === null)
     return [{ code: 'KIOSK_CENTER_PAYMENT_DISAGREES', ...ids, detail: `paid at the kiosk, ${issuance.state} at the center` }];
   const violations: Violation[] = [];
-  const printedAtKiosk = new Set(events.filter((e) => e.kind === 'printed').map((e) => e.copyIndex));
+  const printedEvents = events.filter((e) => e.kind === 'printed').map((e) => e.copyIndex);
+  const printedAtKiosk = new Set(printedEvents);
+  // A copy on paper twice is a second certificate the history never issued.
+  if (printedEvents.length > printedAtKiosk.size)
+    violations.push({ code: 'COPY_SETTLED_TWICE', ...ids, detail: 'printed twice at the kiosk' });
   for (const copy of copies) {
     const atCenter = center.documents.get(copy.issueNumber)?.outcome ?? null;
     if (printedAtKiosk.has(copy.copyIndex) !== (atCenter === 'printed'))
