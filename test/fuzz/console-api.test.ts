@@ -34,7 +34,7 @@ import { startConsoleCenter, type ConsoleCenter, type ConsoleClient } from '../c
 import { countCommittedWrites, type WriteCounter } from './support/committed-writes.js';
 import { ANSWER_BOUND_MS, FUZZ_RUNS, timeoutFor } from './support/fuzz-size.js';
 import { fuzzRequest } from './support/fuzz-request.js';
-import { hostileString, hostileValue, jsonBody, nearValid, pathSegment } from './support/hostile-inputs.js';
+import { encodeSegment, hostileString, hostileValue, jsonBody, nearValid, pathSegment } from './support/hostile-inputs.js';
 import { arbitraryOf } from './support/zod-arbitrary.js';
 
 type Role = 'operator' | 'municipalityClerk';
@@ -91,7 +91,7 @@ function routeInput(name: ConsoleRouteName, wrongCsrf: boolean): fc.Arbitrary<Co
         Object.fromEntries(
           Object.keys(spec.params.shape).map((key) => [
             key,
-            key === 'municipalityCode' ? municipalityCode.map(encodeURIComponent) : pathSegment(fc.constantFrom('2026-11', '2026', 'csv')),
+            key === 'municipalityCode' ? municipalityCode.map(encodeSegment) : pathSegment(fc.constantFrom('2026-11', '2026', 'csv')),
           ]),
         ),
       )
