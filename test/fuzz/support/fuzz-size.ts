@@ -1,6 +1,6 @@
 /**
  * How many generated inputs each fuzz target runs, from MADOGUCHI_FUZZ_RUNS: 1,000 by default (what
- * CI runs, issue 14 item 6); `pnpm fuzz` runs the full size, 10,000 per target (docs/fuzzing.md).
+ * CI runs, issue 14 item 6); `pnpm fuzz` runs the full size, 10,000 per target (docs/fuzzing.md#sizes).
  */
 export const FUZZ_RUNS = Math.max(1, Number(process.env.MADOGUCHI_FUZZ_RUNS ?? 1_000));
 
