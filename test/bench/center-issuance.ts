@@ -33,6 +33,16 @@ async function oneIssuance(center: CenterHarness, kiosk: TestKiosk, card: TestCa
   return performance.now() - started;
 }
 
+/**
+ * CPU of the whole process (every thread: center, its SQLite and render threads, and this script's
+ * kiosks) per issuance since `start`. The kiosks' share (TLS, signature and digest checks) is in it:
+ * read it as an upper bound on the center's.
+ */
+const cpuMsPerIssuance = (start: NodeJS.CpuUsage): string => {
+  const { user, system } = process.cpuUsage(start);
+  return ((user + system) / 1000 / flows).toFixed(1);
+};
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
 
@@ -66,24 +76,29 @@ async function run(label: string, config: DatabaseConfig): Promise<void> {
 
     const sequential: number[] = [];
     const seqStart = performance.now();
+    let cpuStart = process.cpuUsage();
     for (let i = 0; i < flows; i++) sequential.push(await oneIssuance(center, kiosks[i % kioskCount]!, cards[i % kioskCount]!, keyPem));
     const seqSeconds = (performance.now() - seqStart) / 1000;
+    const seqCpu = cpuMsPerIssuance(cpuStart);
 
     const concurrent: number[] = [];
     const parStart = performance.now();
+    cpuStart = process.cpuUsage();
     await Promise.all(
       kiosks.map(async (kiosk, k) => {
         for (let i = k; i < flows; i += kioskCount) concurrent.push(await oneIssuance(center, kiosk, cards[k]!, keyPem));
       }),
     );
     const parSeconds = (performance.now() - parStart) / 1000;
+    const parCpu = cpuMsPerIssuance(cpuStart);
     const seqRate = flows / seqSeconds;
     const parRate = flows / parSeconds;
     process.stdout.write(
       `${label}: one at a time ${seqRate.toFixed(2)} issuances/s ` +
-        `(median ${median(sequential).toFixed(0)} ms, p95 ${p95(sequential).toFixed(0)} ms); ` +
+        `(median ${median(sequential).toFixed(0)} ms, p95 ${p95(sequential).toFixed(0)} ms, CPU ${seqCpu} ms each); ` +
         `${kioskCount} kiosks at once ${parRate.toFixed(2)} issuances/s ` +
-        `(median ${median(concurrent).toFixed(0)} ms, p95 ${p95(concurrent).toFixed(0)} ms); ratio ×${(parRate / seqRate).toFixed(2)}\n`,
+        `(median ${median(concurrent).toFixed(0)} ms, p95 ${p95(concurrent).toFixed(0)} ms, CPU ${parCpu} ms each); ` +
+        `ratio ×${(parRate / seqRate).toFixed(2)}\n`,
     );
   } finally {
     await center.close();
