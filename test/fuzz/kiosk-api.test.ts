@@ -203,7 +203,7 @@ describe('kiosk API under fuzzing', () => {
         }),
         { numRuns: FUZZ_RUNS },
       );
-      // Every route was reached, and every route answered both ways: the inputs get past validation too.
+      // Every route was reached, and some calls got past validation to a success.
       for (const name of routeNames) {
         const seen = [...statuses.keys()].filter((k) => k.startsWith(`${name} `));
         expect(seen.length, name).toBeGreaterThan(0);
