@@ -35,6 +35,8 @@ export interface CenterFleet {
   /** Each center in turn: a graceful stop (SIGTERM), a start on its port, and listening before the next one goes. */
   rollingRestart(options?: { pauseMs?: number }): Promise<void>;
   crashes(): number;
+  /** The last few KB a center process wrote to stderr (why one died on its own: logs hold codes and ids only). */
+  stderrOf(index: number): string;
   stopAll(): Promise<void>;
 }
 
@@ -52,8 +54,19 @@ export function centerEnv(center: CenterHarness, database: DatabaseConfig, extra
 }
 
 export async function startCenters(count: number, env: () => Record<string, string>): Promise<CenterFleet> {
-  const processes = await Promise.all(Array.from({ length: count }, () => startCenterProcess(env())));
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startCenterProcess(env())));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    // None left running behind a failed start: the caller has no fleet to stop.
+    await Promise.all(started.flatMap((s) => (s.status === 'fulfilled' ? [stopCenterProcess(s.value)] : [])));
+    throw failed.reason;
+  }
+  const processes = started.map((s) => (s as PromiseFulfilledResult<CenterProcess>).value);
   const ports = processes.map((p) => p.port);
+  const stderr = processes.map(() => '');
+  const listen = (index: number) =>
+    processes[index]!.child.stderr!.on('data', (chunk: Buffer) => (stderr[index] = (stderr[index] + chunk.toString()).slice(-4096)));
+  processes.forEach((_, index) => listen(index));
   let crashes = 0;
   const kill = async (index: number) => {
     crashes++;
@@ -61,6 +74,7 @@ export async function startCenters(count: number, env: () => Record<string, stri
   };
   const restart = async (index: number) => {
     processes[index] = await startCenterProcess(env(), ports[index]);
+    listen(index);
   };
   const killAndRestart = async (index: number, downMs = 0) => {
     await kill(index);
@@ -89,6 +103,7 @@ export async function startCenters(count: number, env: () => Record<string, stri
       }
     },
     crashes: () => crashes,
+    stderrOf: (index) => stderr[index]!,
     stopAll: async () => void (await Promise.all(processes.map((p) => stopCenterProcess(p)))),
   };
 }
