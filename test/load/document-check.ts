@@ -131,7 +131,10 @@ export class DocumentChecker {
       if (!text.includes(fact)) return `missing ${factKind(fact, resident)}`;
     const stranger = this.stranger(resident, text);
     if (stranger) return `shows resident ${stranger}`;
-    for (const change of this.changes.filter((c) => c.residentId === resident.residentId)) {
+    // A move changes the current address, which only these types print (a 戸籍 shows the 本籍).
+    const showsAddress =
+      !document.certificateType.startsWith('familyRegister') || document.certificateType === 'familyRegisterAddressHistory';
+    for (const change of this.changes.filter((c) => showsAddress && c.residentId === resident.residentId)) {
       const before = change.before.every((f) => text.includes(compact(f)));
       const after = change.after.every((f) => text.includes(compact(f)));
       if (before === after) return 'changed record: neither version wholly (or both)';

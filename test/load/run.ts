@@ -158,7 +158,9 @@ class Fleet {
             else {
               this.free.push(m.result.terminalId);
               this.waiting.get(m.result.id)?.(m.result);
-              for (const w of this.wake) w();
+              const woken = [...this.wake];
+              this.wake.clear();
+              for (const w of woken) w();
             }
           });
           child.once('exit', (code) => reject(new Error(`kiosk process exited ${code}`)));
@@ -172,28 +174,44 @@ class Fleet {
   }
 
   private async freeKiosk(): Promise<string> {
-    while (this.free.length === 0) await new Promise<void>((r) => this.wake.add(r)).then(() => this.wake.clear());
+    while (this.free.length === 0) await new Promise<void>((r) => this.wake.add(r));
     return this.free.shift()!;
   }
 
   /** Runs the journeys on free kiosks, as many at once as there are kiosks. */
-  async run(journeys: Journey[], onResult?: (r: JourneyResult, done: number) => void): Promise<JourneyResult[]> {
-    const results: Promise<JourneyResult>[] = [];
-    let done = 0;
-    for (const journey of journeys) {
+  /**
+   * Runs journeys on free kiosks, as many at once as there are kiosks. `next` gives the next journey
+   * (told how many are in flight), or undefined: none now — asked again after the next result while
+   * any is in flight, done when none is.
+   */
+  async run(next: Journey[] | ((inFlight: number) => Journey | undefined), onResult?: (r: JourneyResult, done: number) => void) {
+    const source = Array.isArray(next)
+      ? (
+          (queue) => () =>
+            queue.shift()
+        )([...next])
+      : next;
+    const results: JourneyResult[] = [];
+    let inFlight = 0;
+    for (;;) {
       const terminalId = await this.freeKiosk();
-      results.push(
-        new Promise<JourneyResult>((resolveResult) => {
-          this.waiting.set(journey.id, (r) => {
-            this.waiting.delete(journey.id);
-            onResult?.(r, ++done);
-            resolveResult(r);
-          });
-        }),
-      );
+      const journey = source(inFlight);
+      if (!journey) {
+        this.free.unshift(terminalId);
+        if (inFlight === 0) break;
+        await new Promise<void>((r) => this.wake.add(r));
+        continue;
+      }
+      inFlight++;
+      this.waiting.set(journey.id, (r) => {
+        this.waiting.delete(journey.id);
+        inFlight--;
+        results.push(r);
+        onResult?.(r, results.length);
+      });
       this.owner.get(terminalId)!.send({ type: 'journey', terminalId, journey } satisfies ToKiosk);
     }
-    return Promise.all(results);
+    return results;
   }
 
   async stop(): Promise<void> {
@@ -362,16 +380,22 @@ async function runScenarios(
   }
   // The load, and the record changes made while it runs.
   const withChanges = wants('record-changes');
-  const plan = withChanges ? planChanges(ctx, new Set()) : { sealCancelled: [], moved: [] };
+  // Residents the scenarios before served are left out: their records stay as those documents showed them.
+  const plan = withChanges ? planChanges(ctx, new Set(results.map((r) => r.residentId))) : { sealCancelled: [], moved: [] };
   const planned = new Set([...plan.sealCancelled, ...plan.moved].map((c) => c.residentId));
   const pool: LoadCard[] = cards.filter((c) => !planned.has(c.residentId));
   const printedSoFar = results.filter((r) => r.outcome === 'printed').length;
   const bulk = options.scenario === 'all' || options.scenario === 'load' || withChanges ? Math.max(0, options.issuances - printedSoFar) : 0;
-  const journeys: Journey[] = [];
-  for (let i = 0; i < bulk; i++)
-    journeys.push(
-      withChanges && i % 20 === 10 ? changeJourney(ctx, plan, i) : mixedJourney(ctx, 'load', pool[Math.floor(ctx.random() * pool.length)]!),
-    );
+  // Journeys until `bulk` issuances are printed: refusals (moved out, under 15 …) do not count.
+  let printedLoad = 0;
+  let sent = 0;
+  const next = (inFlight: number): Journey | undefined => {
+    if (printedLoad + inFlight >= bulk) return undefined;
+    const i = sent++;
+    return withChanges && i % 20 === 10
+      ? changeJourney(ctx, plan, Math.floor(i / 20))
+      : mixedJourney(ctx, 'load', pool[Math.floor(ctx.random() * pool.length)]!);
+  };
   let changes: RecordChange[] = [];
   let appliedAt: number | undefined;
   let applying: Promise<void> | undefined;
@@ -385,8 +409,9 @@ async function runScenarios(
     }
   })();
   let last = Date.now();
-  const got = await fleet.run(journeys, (_r, done) => {
-    if (withChanges && !applying && done >= bulk * 0.4) {
+  const got = await fleet.run(next, (r, done) => {
+    if (r.outcome === 'printed') printedLoad++;
+    if (withChanges && !applying && printedLoad >= bulk * 0.4) {
       applying = applyChanges(world.demo, plan, options.out, databaseUrl).then((c) => {
         changes = c;
         appliedAt = c[0]?.appliedAt ?? Date.now();
@@ -395,7 +420,9 @@ async function runScenarios(
     }
     if (Date.now() - last > 10_000) {
       last = Date.now();
-      log(`  load: ${done}/${bulk} (${(done / ((Date.now() - loadStarted) / 1000)).toFixed(1)} journeys/s)`);
+      log(
+        `  load: ${printedLoad}/${bulk} printed, ${done} journeys (${(done / ((Date.now() - loadStarted) / 1000)).toFixed(1)} journeys/s)`,
+      );
     }
   });
   running = false;
