@@ -10,6 +10,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const runAlone = ['test/fuzz/**/*.test.ts', 'test/center/verify-document-dos.test.ts', 'test/card/faulty-card.test.ts'];
 
+/** Files at a time (2: one a core); MADOGUCHI_TEST_WORKERS=1 runs them one after another again. */
+const workers = Number(process.env.MADOGUCHI_TEST_WORKERS ?? 2);
+
 const integration = {
   include: ['test/**/*.test.ts'],
   exclude: [...configDefaults.exclude, 'test/e2e/**'],
@@ -26,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           // In the same group as the integration files, so the same two workers (vitest's default is cores - 1).
-          maxWorkers: 2,
+          maxWorkers: workers,
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}'],
           exclude: [...configDefaults.exclude],
           environment: 'node',
@@ -43,7 +46,7 @@ export default defineConfig({
           exclude: [...integration.exclude, ...runAlone],
           // Every file brings its own servers on free ports, temp dirs and namespaces (pcscd), and a
           // database of its own on the run's PostgreSQL: two files at a time, one a core.
-          maxWorkers: 2,
+          maxWorkers: workers,
           globalSetup: ['test/support/postgres-for-run.ts'],
         },
       },

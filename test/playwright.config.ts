@@ -9,7 +9,8 @@ export default defineConfig({
   // Every spec file starts a system of its own (free ports, .var/e2e-<name>, its own PostgreSQL);
   // a file's tests share it and run in order in one worker. The console builds are made first.
   globalSetup: './support/console-builds-for-e2e.ts',
-  workers: 2,
+  // MADOGUCHI_TEST_WORKERS=1: one file at a time, as vitest.config.ts reads it.
+  workers: Number(process.env.MADOGUCHI_TEST_WORKERS ?? 2),
   retries: 0,
   reporter: 'list',
   outputDir: '../.var/test-results/playwright',
