@@ -59,6 +59,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   const now = options.now ?? (() => new Date());
 
   const app = createServer(config);
+  endConnectionsWhileClosing(app);
 
   const anchors = TrustAnchors.fromPem(config.cardTrust.trustAnchorsPem);
   const revocation = new RevocationChecker(config.cardTrust.crlPaths, anchors, app.log, { graceMs: config.timeouts.crlGraceMs });
@@ -136,6 +137,23 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
     if (ownsDatabase) await database.close();
   });
   return app;
+}
+
+/**
+ * A response sent while the center closes (a deploy, SIGTERM) ends its connection. Fastify closes
+ * the connections that are idle when close() starts, but a payment still rendering then finishes on
+ * a keep-alive socket that close() would wait on for the whole keep-alive timeout (65 s, longer than
+ * the kiosk's minute: docs/benchmarks.md#keep-alive). Registered before any route, so it covers all.
+ */
+function endConnectionsWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 }
 
 function createServer(config: CenterConfig) {
