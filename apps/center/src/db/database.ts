@@ -40,6 +40,10 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   // An idle connection the server cuts (PostgreSQL restarted, failed over) is an 'error' event on the
   // pool, which drops that client and opens a new one on next use; unheard, the event ends the process.
   pool.on('error', () => undefined);
+  // A checked-out client (inside a transaction) has no listener of the pool's: a connection cut then is an
+  // 'error' event on the client itself. The transaction's next statement fails with it (and rolls back);
+  // unheard, the event ended the process (test/center/postgres-connection-loss.test.ts).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return { db, kind: 'postgres', close: () => db.destroy() };
