@@ -82,6 +82,16 @@ describe('the independent document check', () => {
     expect(finding?.reason).toBe('missing name');
   });
 
+  it('fails a document naming a stranger beside their date of birth', async () => {
+    // 山田 花子 taken out of her household and off the 戸籍: on 山田 太郎's household 住民票 she is a stranger.
+    const wife = f.formerSurname;
+    const moved = structuredClone(demo);
+    moved.batch.residents.find((r) => r.residentId === wife)!.householdId = 'H-elsewhere';
+    for (const reg of moved.batch.familyRegisters) reg.persons = reg.persons.filter((p) => p.residentId !== wife);
+    const [finding] = await new DocumentChecker(moved).check([printed('residenceRecord-household')]);
+    expect(finding?.reason).toBe(`shows resident ${wife}`);
+  });
+
   it('fails a multi-page document with a page of another job, and another kiosk’s issue number', async () => {
     const full = files.get('familyRegisterFull')!.file;
     execFileSync('pdfseparate', [full, join(dir, 'page-%d.pdf')]);

@@ -171,7 +171,7 @@ export class DocumentChecker {
     for (const date of new Set(text.match(/(?:明治|大正|昭和|平成|令和|(?<!\d)\d{4})(?:元|\d+)?年\d+月\d+日/g) ?? [])) {
       for (const other of this.byBirth.get(date) ?? []) {
         if (allowed.has(other.residentId)) continue;
-        if (text.includes(compact(other.name.family + other.name.given))) return other.residentId;
+        if (nameBeside(text, compact(other.name.family + other.name.given), date)) return other.residentId;
       }
     }
     return undefined;
@@ -195,6 +195,18 @@ export class DocumentChecker {
 /** Whitespace of any width removed, and IVS selectors (a font may print 葛󠄀 as 葛; the text layer may drop them). */
 export function compact(s: string): string {
   return s.replace(/[\s\u3000]+/g, '').replace(/[\u{E0100}-\u{E01EF}]/gu, '');
+}
+
+/**
+ * The name followed closely by the date, as every template prints a person (氏名 … 生年月日, 氏名（…生）).
+ * Anywhere in the text was too loose at 50,000 residents: a member's name and another member's date of
+ * birth matched a stranger with that name born that day (20 false findings in one 400-issuance run).
+ */
+function nameBeside(text: string, name: string, date: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (text.slice(at + name.length, at + name.length + 24).includes(date)) return true;
+  }
+  return false;
 }
 
 /** Dates of birth print in 和暦, a foreign resident's in the Western calendar (docs/certificate-contents.md). */
