@@ -171,10 +171,20 @@ export class DocumentChecker {
     for (const date of new Set(text.match(/(?:明治|大正|昭和|平成|令和|(?<!\d)\d{4})(?:元|\d+)?年\d+月\d+日/g) ?? [])) {
       for (const other of this.byBirth.get(date) ?? []) {
         if (allowed.has(other.residentId)) continue;
+        // Someone of the same name born the same day as a person the document may show is not told apart by text
+        // (two pairs in the 50,000-resident world); the resident's own address and items still are.
+        if (this.twinOfAllowed(other, allowed)) continue;
         if (nameBeside(text, compact(other.name.family + other.name.given), date)) return other.residentId;
       }
     }
     return undefined;
+  }
+
+  private twinOfAllowed(other: Resident, allowed: ReadonlySet<string>): boolean {
+    const key = compact(other.name.family + other.name.given);
+    return (this.byBirth.get(birthDateOf(other)) ?? []).some(
+      (r) => r !== other && allowed.has(r.residentId) && compact(r.name.family + r.name.given) === key,
+    );
   }
 
   /** The resident, their household, and everyone on their 戸籍: the people their documents may name. */
