@@ -15,11 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEligibility } from '@madoguchi/center/eligibility';
 import type { KioskConfig } from '@madoguchi/kiosk';
-import { TransactionJournal } from '@madoguchi/kiosk/journal';
 import { readCashUnitCounters } from '@madoguchi/kiosk/payment';
 import { createHarness } from '../support/databases.js';
 import { startCenter, TEST_NOW, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
 import type { JournalChildConfig } from './support/journal-kiosk-child.js';
+import { expectJournalSettled, issuanceOfResident } from './support/journal-records.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const runChildFile = resolve(fileURLToPath(new URL('./support/journal-kiosk-child.ts', import.meta.url)));
@@ -177,40 +177,7 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
     };
   }
 
-  async function issuanceOf(card: TestCard) {
-    const db = center.database.db;
-    const sessions = await db.selectFrom('sessions').select('session_id').where('resident_id', '=', card.residentId).execute();
-    const [issuance, ...more] = await db
-      .selectFrom('issuances')
-      .select(['issuance_id', 'state', 'paid_yen', 'copies'])
-      .where(
-        'session_id',
-        'in',
-        sessions.map((s) => s.session_id),
-      )
-      .execute();
-    expect(more).toEqual([]);
-    const documents = await db
-      .selectFrom('issuance_documents')
-      .select('print_outcome')
-      .where('issuance_id', '=', issuance!.issuance_id)
-      .execute();
-    const events = await db.selectFrom('audit_events').select('event').where('issuance_id', '=', issuance!.issuance_id).execute();
-    return {
-      ...issuance!,
-      printed: documents.filter((d) => d.print_outcome === 'printed').length,
-      refunds: events.filter((e) => e.event === 'refunded').length,
-    };
-  }
-
-  function expectJournalSettled(stateDir: string) {
-    const journal = new TransactionJournal(stateDir);
-    try {
-      expect({ unfinished: journal.unfinished(), pending: journal.pendingReports() }).toEqual({ unfinished: [], pending: [] });
-    } finally {
-      journal.close();
-    }
-  }
+  const issuanceOf = (card: TestCard) => issuanceOfResident(center, card.residentId);
 
   it('killed after the center answered paid, its resident gone: the restarted kiosk refunds both copies before anyone else', async () => {
     const card = cards[0]!;

@@ -15,11 +15,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEligibility } from '@madoguchi/center/eligibility';
-import { TransactionJournal } from '@madoguchi/kiosk/journal';
 import { readCashUnitCounters } from '@madoguchi/kiosk/payment';
 import { createHarness } from '../support/databases.js';
 import { startCenter, TEST_NOW, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
 import type { JournalChildConfig } from './support/journal-kiosk-child.js';
+import { expectJournalSettled, issuanceOfResident } from './support/journal-records.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const child = resolve(fileURLToPath(new URL('./support/journal-kiosk-child.ts', import.meta.url)));
@@ -104,36 +104,14 @@ describe('the kiosk journal: a paid, unprinted transaction after a restart waits
   }
 
   async function settled({ card, config }: Awaited<ReturnType<typeof story>>) {
-    const db = center.database.db;
-    const sessions = await db.selectFrom('sessions').select('session_id').where('resident_id', '=', card.residentId).execute();
-    const [issuance, ...more] = await db
-      .selectFrom('issuances')
-      .select(['issuance_id', 'state', 'paid_yen', 'copies'])
-      .where(
-        'session_id',
-        'in',
-        sessions.map((s) => s.session_id),
-      )
-      .execute();
-    expect(more).toEqual([]);
-    const documents = await db
-      .selectFrom('issuance_documents')
-      .select('print_outcome')
-      .where('issuance_id', '=', issuance!.issuance_id)
-      .execute();
-    const events = await db.selectFrom('audit_events').select('event').where('issuance_id', '=', issuance!.issuance_id).execute();
+    const issuance = await issuanceOfResident(center, card.residentId);
     const unit = readCashUnitCounters(config.stateDir)!;
-    const journal = new TransactionJournal(config.stateDir);
-    try {
-      expect({ unfinished: journal.unfinished(), pending: journal.pendingReports() }).toEqual({ unfinished: [], pending: [] });
-    } finally {
-      journal.close();
-    }
+    expectJournalSettled(config.stateDir);
     return {
-      state: issuance!.state,
-      paidYen: issuance!.paid_yen,
-      printedAtCenter: documents.filter((d) => d.print_outcome === 'printed').length,
-      refunds: events.filter((e) => e.event === 'refunded').length,
+      state: issuance.state,
+      paidYen: issuance.paid_yen,
+      printedAtCenter: issuance.printed,
+      refunds: issuance.refunds,
       onPaper: existsSync(config.trayDir) ? readdirSync(config.trayDir).length : 0,
       // What stayed in the box by the unit's own counters.
       keptYen: unit.insertedYen - [...unit.payouts.values()].reduce((s, p) => s + p.dispensedYen, 0),
