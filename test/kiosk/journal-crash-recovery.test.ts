@@ -11,73 +11,29 @@
  * payout and before the journal's result) show recovery asks the unit before it pays again: what
  * was owed leaves the unit exactly once.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEligibility } from '@madoguchi/center/eligibility';
 import { reconcileWithCashUnit, TransactionJournal } from '@madoguchi/kiosk/journal';
 import { readCashUnitCounters } from '@madoguchi/kiosk/payment';
 import { createHarness } from '../support/databases.js';
-import { startCenter, TEST_NOW, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
+import { startCenter, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
 import type { JournalChildConfig } from './support/journal-kiosk-child.js';
-
-const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const child = resolve(fileURLToPath(new URL('./support/journal-kiosk-child.ts', import.meta.url)));
-
-interface ChildExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runChild(config: JournalChildConfig, crashAt?: string): Promise<ChildExit> {
-  const env: NodeJS.ProcessEnv = { ...process.env, MADOGUCHI_JOURNAL_CHILD: JSON.stringify(config) };
-  delete env.MADOGUCHI_JOURNAL_CRASH_AT;
-  if (crashAt) env.MADOGUCHI_JOURNAL_CRASH_AT = crashAt;
-  const proc = spawn(process.execPath, ['--import', 'tsx', child], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((res) => proc.once('exit', (code, signal) => res({ code, signal, stdout, stderr })));
-}
+import { cardsOfEligibleResidents, journalRun, runJournalChild, type JournalRun } from './support/journal-records.js';
 
 describe('the kiosk journal: killed at each step, finished by the restarted kiosk', () => {
   const harness = createHarness('sqlite');
   let center: CenterHarness;
-  let base: Omit<JournalChildConfig, 'mode' | 'stateDir' | 'spoolDir' | 'trayDir' | 'card'>;
+  let base: JournalRun;
   const cards: TestCard[] = [];
   let residentTexts: string[] = [];
 
   beforeAll(async () => {
     const database = await harness.fresh();
     center = await startCenter(database, { build: { sweeper: false } });
-    const kiosk = await center.enrollKiosk();
-    base = {
-      centerUrl: center.baseUrl,
-      caPem: center.caPem,
-      certPem: kiosk.certPem,
-      keyPem: kiosk.keyPem,
-      bindingKeyPem: await center.bindingKeyPem(kiosk),
-      copies: 2,
-      insertYen: 1000,
-    };
-    for (const r of center.demo.batch.residents) {
-      if (cards.length === 1 + crashes.length) break;
-      const eligibility = await checkEligibility({
-        database,
-        residentId: r.residentId,
-        certificateType: 'residenceRecord',
-        options: {},
-        copies: 2,
-        now: TEST_NOW,
-      });
-      if (eligibility.ok) cards.push(await center.issueCard(r.residentId));
-    }
+    base = await journalRun(center);
+    cards.push(...(await cardsOfEligibleResidents(center, 1 + crashes.length)));
     const rows = await database.db.selectFrom('residents').select(['resident_id', 'data']).execute();
     const ours = new Set(cards.map((c) => c.residentId));
     // Every Japanese text of these residents' records: names, kana, addresses.
@@ -108,14 +64,14 @@ describe('the kiosk journal: killed at each step, finished by the restarted kios
         privateKeyPem: card.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       },
     };
-    const first = await runChild(config, crashAt);
+    const first = await runJournalChild(config, crashAt);
     if (!crashAt) {
       // Nothing for a restart to do: expectSettled reads the journal itself (nothing unfinished, nothing pending).
       expect(first.code, first.stderr.slice(-2000)).toBe(0);
       return { card, config, recovery: undefined };
     }
     expect(first.signal, first.stderr.slice(-2000)).toBe('SIGKILL');
-    const second = await runChild({ ...config, mode: 'recover' });
+    const second = await runJournalChild({ ...config, mode: 'recover' });
     expect(second.code, second.stderr.slice(-2000)).toBe(0);
     return { card, config, recovery: JSON.parse(second.stdout.trim()) as { recovered: number; undelivered: number } };
   }

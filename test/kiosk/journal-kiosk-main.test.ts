@@ -13,13 +13,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEligibility } from '@madoguchi/center/eligibility';
 import type { KioskConfig } from '@madoguchi/kiosk';
 import { readCashUnitCounters } from '@madoguchi/kiosk/payment';
 import { createHarness } from '../support/databases.js';
-import { startCenter, TEST_NOW, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
+import { startCenter, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
 import type { JournalChildConfig } from './support/journal-kiosk-child.js';
-import { expectJournalSettled, issuanceOfResident } from './support/journal-records.js';
+import {
+  cardsOfEligibleResidents,
+  expectJournalSettled,
+  issuanceOfResident,
+  journalRun,
+  type JournalRun,
+} from './support/journal-records.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const runChildFile = resolve(fileURLToPath(new URL('./support/journal-kiosk-child.ts', import.meta.url)));
@@ -84,40 +89,20 @@ async function startRelay(): Promise<{ url: string; to(port: number | undefined)
 describe('the real kiosk (kiosk-main) settles its journal at start', () => {
   const harness = createHarness('sqlite');
   let center: CenterHarness;
-  let run: Omit<JournalChildConfig, 'mode' | 'stateDir' | 'spoolDir' | 'trayDir' | 'card'>;
+  let run: JournalRun;
   let pemFiles: KioskConfig['center'];
   const cards: TestCard[] = [];
 
   beforeAll(async () => {
     const database = await harness.fresh();
     center = await startCenter(database, { build: { sweeper: false } });
-    const kiosk = await center.enrollKiosk();
-    run = {
-      centerUrl: center.baseUrl,
-      caPem: center.caPem,
-      certPem: kiosk.certPem,
-      keyPem: kiosk.keyPem,
-      bindingKeyPem: await center.bindingKeyPem(kiosk),
-      copies: 2,
-      insertYen: 1000,
-    };
+    run = await journalRun(center);
     const pems = mkdtempSync(join(tmpdir(), 'kiosk-main-pems-'));
     pemFiles = { certFile: join(pems, 'cert.pem'), keyFile: join(pems, 'key.pem'), caFile: join(pems, 'ca.pem') };
-    writeFileSync(pemFiles.certFile, kiosk.certPem);
-    writeFileSync(pemFiles.keyFile, kiosk.keyPem, { mode: 0o600 });
+    writeFileSync(pemFiles.certFile, run.certPem);
+    writeFileSync(pemFiles.keyFile, run.keyPem, { mode: 0o600 });
     writeFileSync(pemFiles.caFile, center.caPem);
-    for (const r of center.demo.batch.residents) {
-      if (cards.length === 2) break;
-      const eligibility = await checkEligibility({
-        database,
-        residentId: r.residentId,
-        certificateType: 'residenceRecord',
-        options: {},
-        copies: 2,
-        now: TEST_NOW,
-      });
-      if (eligibility.ok) cards.push(await center.issueCard(r.residentId));
-    }
+    cards.push(...(await cardsOfEligibleResidents(center, 2)));
   }, 120_000);
 
   afterAll(async () => {

@@ -8,35 +8,22 @@
  * is placed, or nobody comes until the window passes (both refunded and reported failed). The
  * center, the printer's tray and the cash unit's own counters are read after each.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEligibility } from '@madoguchi/center/eligibility';
 import { readCashUnitCounters } from '@madoguchi/kiosk/payment';
 import { createHarness } from '../support/databases.js';
-import { startCenter, TEST_NOW, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
+import { startCenter, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
 import type { JournalChildConfig } from './support/journal-kiosk-child.js';
-import { expectJournalSettled, issuanceOfResident } from './support/journal-records.js';
-
-const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const child = resolve(fileURLToPath(new URL('./support/journal-kiosk-child.ts', import.meta.url)));
-
-function runChild(config: JournalChildConfig, crashAt?: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, MADOGUCHI_JOURNAL_CHILD: JSON.stringify(config) };
-  delete env.MADOGUCHI_JOURNAL_CRASH_AT;
-  if (crashAt) env.MADOGUCHI_JOURNAL_CRASH_AT = crashAt;
-  const proc = spawn(process.execPath, ['--import', 'tsx', child], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) =>
-    proc.once('exit', (code, signal) => res({ code, signal, stdout, stderr })),
-  );
-}
+import {
+  cardsOfEligibleResidents,
+  runJournalChild,
+  expectJournalSettled,
+  issuanceOfResident,
+  journalRun,
+  type JournalRun,
+} from './support/journal-records.js';
 
 const cardOf = (card: TestCard): JournalChildConfig['card'] => ({
   certificateDerBase64: Buffer.from(card.certificateDer).toString('base64'),
@@ -46,36 +33,16 @@ const cardOf = (card: TestCard): JournalChildConfig['card'] => ({
 describe('the kiosk journal: a paid, unprinted transaction after a restart waits for its resident', () => {
   const harness = createHarness('sqlite');
   let center: CenterHarness;
-  let base: Omit<JournalChildConfig, 'mode' | 'stateDir' | 'spoolDir' | 'trayDir' | 'card'>;
+  let base: JournalRun;
   const cards: TestCard[] = [];
   const STORIES = 5;
 
   beforeAll(async () => {
     const database = await harness.fresh();
     center = await startCenter(database, { build: { sweeper: false } });
-    const kiosk = await center.enrollKiosk();
-    base = {
-      centerUrl: center.baseUrl,
-      caPem: center.caPem,
-      certPem: kiosk.certPem,
-      keyPem: kiosk.keyPem,
-      bindingKeyPem: await center.bindingKeyPem(kiosk),
-      copies: 2,
-      insertYen: 1000,
-    };
+    base = await journalRun(center);
     // One resident per story, and one more whose card is "another card".
-    for (const r of center.demo.batch.residents) {
-      if (cards.length === STORIES + 1) break;
-      const eligibility = await checkEligibility({
-        database,
-        residentId: r.residentId,
-        certificateType: 'residenceRecord',
-        options: {},
-        copies: 2,
-        now: TEST_NOW,
-      });
-      if (eligibility.ok) cards.push(await center.issueCard(r.residentId));
-    }
+    cards.push(...(await cardsOfEligibleResidents(center, STORIES + 1)));
   }, 180_000);
 
   afterAll(async () => {
@@ -95,9 +62,9 @@ describe('the kiosk journal: a paid, unprinted transaction after a restart waits
       trayDir: join(dir, 'tray'),
       card: cardOf(card),
     };
-    const first = await runChild(config, crashAt);
+    const first = await runJournalChild(config, crashAt);
     expect(first.signal, first.stderr.slice(-2000)).toBe('SIGKILL');
-    const second = await runChild({ ...config, mode: 'resume', ...resume });
+    const second = await runJournalChild({ ...config, mode: 'resume', ...resume });
     expect(second.code, second.stderr.slice(-2000)).toBe(0);
     const ended = JSON.parse(second.stdout.trim()) as { held: boolean; screen?: string; printedDocuments?: number; refundYen?: number };
     return { card, config, ended, log: second.stderr };

@@ -66,14 +66,22 @@ export function reconcileWithCashUnit(journal: TransactionJournal, unit: CashUni
   const journaledIds = new Set<string>();
   let journalIn = 0;
   let journalOut = 0;
-  for (const [index, e] of events.entries()) {
+  // Each issuance's events in journal order, so an intent's result is looked for among its own events only.
+  const byIssuance = new Map<string, typeof events>();
+  for (const e of events) {
+    const own = byIssuance.get(e.issuanceId);
+    if (own) own.push(e);
+    else byIssuance.set(e.issuanceId, [e]);
+  }
+  for (const e of events) {
     if (e.kind === 'cashInserted') journalIn += e.yen ?? 0;
     if (!(e.kind in RESULT_OF)) continue;
     const what = e.kind as keyof typeof RESULT_OF;
     const payoutId = payoutIdOf(e.issuanceId, e.seq);
     journaledIds.add(payoutId);
     // Its result: the first of its kind for this issuance after it (recovery answers a dangling intent first).
-    const result = events.slice(index + 1).find((r) => r.issuanceId === e.issuanceId && r.kind === RESULT_OF[what]);
+    const own = byIssuance.get(e.issuanceId)!;
+    const result = own.slice(own.indexOf(e) + 1).find((r) => r.kind === RESULT_OF[what]);
     const journalYen = result?.yen ?? 0;
     journalOut += journalYen;
     const unitYen = unit.payouts.get(payoutId)?.dispensedYen ?? 0;
