@@ -27,6 +27,8 @@ import { createHarness } from '../support/databases.js';
 import { demo } from '../support/demo-world.js';
 import { startCenter, type CenterHarness } from '../center/support/center-harness.js';
 import { ANSWER_BOUND_MS, FUZZ_RUNS } from './support/fuzz-size.js';
+import { hostileCsvFile } from './support/hostile-csv.js';
+import { hostileValue, mutateAt, rawJsonValue } from './support/hostile-inputs.js';
 
 const TOKEN = 'fuzz-admin-token-0123456789abcdefghijklmnop';
 const RUNS = FUZZ_RUNS;
@@ -44,98 +46,8 @@ interface FuzzInput {
 
 // --- values that break things -------------------------------------------------------------------
 
-const sjisBytes = [
-  [0x8e, 0x52, 0x93, 0x63, 0x91, 0xbe, 0x98, 0x59], // 山田太郎
-  [0x93, 0x8c, 0x8b, 0x9e, 0x93, 0x73], // 東京都
-  [0x81, 0x5c, 0x83, 0x5c, 0x95, 0x5c], // ―ソ表: second bytes that are a backslash in ASCII
-].map((bytes) => Buffer.from(bytes));
-
-const hostileString = fc.oneof(
-  fc.string(),
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom(
-    "=cmd|' /C calc'!A0",
-    '+1+1',
-    '-2+3',
-    '@SUM(A1:A9)',
-    '\t=1',
-    '=HYPERLINK("http://x")',
-    '\uFEFF',
-    '\u0000',
-    '\r\n',
-    '"',
-    '""',
-    ',',
-    '\\',
-    '../../etc/passwd',
-    '%00',
-    '${7*7}',
-    '{{7*7}}',
-    '<script>',
-    '𠮷野家',
-    '髙橋',
-    '　',
-    'ｱｲｳ',
-    '\uD800',
-    '0000-00-00',
-    '2001-02-30',
-    '9999-12-31',
-    '令和99年13月',
-    '-1',
-    '1e309',
-    'NaN',
-    'true',
-    'null',
-    '__proto__',
-    'constructor',
-  ),
-  fc.constantFrom(...sjisBytes).chain((b) => fc.constantFrom(b.toString('latin1'), b.toString('utf8'))),
-  fc.integer({ min: 1_000, max: 100_000 }).map((n) => 'あ'.repeat(n)),
-);
-
-const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  hostileString,
-  fc.constantFrom(0, -0, -1, 1.5, 2 ** 53 + 1, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, 1e21, true, false, null),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.integer(),
-  fc.constant([]),
-  fc.constant({}),
-  fc.array(fc.string(), { maxLength: 3 }),
-  fc.jsonValue({ depthSize: 'small' }),
-);
-
-/** Raw JSON text with a value no JSON.stringify produces: huge numbers, duplicate and prototype keys. */
-const rawJsonValue = fc.constantFrom(
-  '1e400',
-  '-1e400',
-  '123456789012345678901234567890',
-  '0.0000000000000000000000000001e-400',
-  '{"__proto__":{"polluted":true}}',
-  '{"constructor":{"prototype":{"polluted":true}}}',
-  '{"a":1,"a":2}',
-  '"\\ud800"',
-  '"\\u0000"',
-);
-
 const demoBatch = demo.batch;
 const batchKinds = Object.keys(demoBatch) as (keyof MunicipalDataBatch)[];
-
-/** Replace the value at a random place inside `value` (or add a key), fast-check choosing where. */
-function mutate(value: unknown, choices: number[], replacement: unknown, asKey: string | null): unknown {
-  if (choices.length === 0 || value === null || typeof value !== 'object') return replacement;
-  const [choice, ...rest] = choices;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return [replacement];
-    const i = choice! % value.length;
-    return value.map((v, j) => (j === i ? mutate(v, rest, replacement, asKey) : v));
-  }
-  const keys = Object.keys(value);
-  if (asKey !== null && rest.length === 0) return { ...value, [asKey]: replacement };
-  if (keys.length === 0) return replacement;
-  const key = keys[choice! % keys.length]!;
-  return { ...(value as Record<string, unknown>), [key]: mutate((value as Record<string, unknown>)[key], rest, replacement, asKey) };
-}
 
 /** A small slice of the demo batch (1–3 records of a few kinds), with hostile values put into it. */
 const hostileBatch = fc
@@ -160,7 +72,7 @@ const hostileBatch = fc
         return [kind, records.slice(from, from + count)];
       }),
     );
-    for (const m of mutations) batch = mutate(batch, m.path, m.value, m.asKey);
+    for (const m of mutations) batch = mutateAt(batch, m.path, m.value, m.asKey);
     return JSON.stringify(batch);
   });
 
@@ -200,38 +112,12 @@ const jsonBody = fc.oneof(
 // --- CSV files -----------------------------------------------------------------------------------
 
 const demoCsv = batchToCsv(demoBatch as MunicipalDataBatch);
-const csvNames = Object.keys(demoCsv);
 
-const hostileCell = fc.oneof(hostileString, fc.constantFrom('"unterminated', 'a"b', '"a""b"', '"a"b', '\n', '"x\ny"', ',,,,', ' '));
-
-/** One CSV file: a real file's header and rows, cells replaced, columns added or dropped, quoting broken. */
-const hostileCsvText = fc
-  .record({
-    name: fc.constantFrom(...csvNames),
-    rows: fc.integer({ min: 0, max: 4 }),
-    edits: fc.array(fc.record({ row: fc.nat(), column: fc.nat(), cell: hostileCell, op: fc.constantFrom('replace', 'insert', 'drop') }), {
-      maxLength: 5,
-    }),
-    bom: fc.boolean(),
-    newline: fc.constantFrom('\n', '\r\n', '\r'),
-    noHeader: fc.boolean(),
-  })
-  .map(({ name, rows, edits, bom, newline, noHeader }) => {
-    const lines = demoCsv[name]!.split(/\r?\n/).filter((l) => l.length > 0);
-    const table = [lines[0]!, ...lines.slice(1, 1 + rows)].map((l) => l.split(','));
-    for (const e of edits) {
-      const row = table[e.row % table.length]!;
-      const at = e.column % (row.length + 1);
-      if (e.op === 'replace') row[at] = e.cell;
-      else if (e.op === 'insert') row.splice(at, 0, e.cell);
-      else row.splice(at, 1);
-    }
-    const text = (noHeader ? table.slice(1) : table).map((r) => r.join(',')).join(newline);
-    return { name, text: `${bom ? '\uFEFF' : ''}${text}${newline}` };
-  });
+/** One CSV file: a real file's header and rows, spoilt (support/hostile-csv.ts). */
+const hostileCsvText = hostileCsvFile(demoCsv);
 
 const hostileFileName = fc.oneof(
-  fc.constantFrom(...csvNames),
+  fc.constantFrom(...Object.keys(demoCsv)),
   fc.constantFrom('__proto__', 'constructor', '../residents.csv', 'residents.CSV', 'residents.csv\u0000', 'notes.txt', ''),
   fc.string({ maxLength: 20 }),
 );

@@ -23,7 +23,8 @@ import type { CenterDatabase } from '@madoguchi/center';
 import { createHarness } from '../support/databases.js';
 import { countCommittedWrites, type WriteCounter } from './support/committed-writes.js';
 import { ANSWER_BOUND_MS, FUZZ_RUNS, timeoutFor } from './support/fuzz-size.js';
-import { hostileString, nearValid } from './support/hostile-inputs.js';
+import { hostileCsvFile } from './support/hostile-csv.js';
+import { nearValid } from './support/hostile-inputs.js';
 import { arbitraryOf } from './support/zod-arbitrary.js';
 
 const demo = generateDemoData();
@@ -49,31 +50,8 @@ const demoSlice = fc
   );
 
 const demoCsv = batchToCsv(demo.batch as MunicipalDataBatch);
-const csvNames = Object.keys(demoCsv);
-const hostileCell = fc.oneof(hostileString, fc.constantFrom('"unterminated', 'a"b', '"a"b', '\n', '"x\ny"', ',,,,', '=1+1', '\uFEFF'));
-
-/** One CSV file of the demo's: its header and a few rows, cells replaced, columns added or dropped. */
-const csvFile = fc
-  .record({
-    name: fc.constantFrom(...csvNames),
-    rows: fc.integer({ min: 0, max: 3 }),
-    edits: fc.array(fc.record({ row: fc.nat(), column: fc.nat(), cell: hostileCell, op: fc.constantFrom('replace', 'insert', 'drop') }), {
-      maxLength: 4,
-    }),
-    newline: fc.constantFrom('\n', '\r\n', '\r'),
-  })
-  .map(({ name, rows, edits, newline }) => {
-    const lines = demoCsv[name]!.split(/\r?\n/).filter((l) => l.length > 0);
-    const table = [lines[0]!, ...lines.slice(1, 1 + rows)].map((l) => l.split(','));
-    for (const e of edits) {
-      const row = table[e.row % table.length]!;
-      const at = e.column % (row.length + 1);
-      if (e.op === 'replace') row[at] = e.cell;
-      else if (e.op === 'insert') row.splice(at, 0, e.cell);
-      else row.splice(at, 1);
-    }
-    return [name, table.map((r) => r.join(',')).join(newline) + newline] as const;
-  });
+/** One CSV file of the demo's, spoilt (support/hostile-csv.ts), as a [name, text] entry. */
+const csvFile = hostileCsvFile(demoCsv).map(({ name, text }) => [name, text] as const);
 
 const importCall: fc.Arbitrary<ImportCall> = fc.oneof(
   {

@@ -6,12 +6,32 @@
  */
 import fc from 'fast-check';
 
+/** Shift_JIS bytes read as Latin-1 or as UTF-8: what a municipality's legacy export looks like to a UTF-8 parser. */
+const sjisBytes = [
+  [0x8e, 0x52, 0x93, 0x63, 0x91, 0xbe, 0x98, 0x59], // 山田太郎
+  [0x93, 0x8c, 0x8b, 0x9e, 0x93, 0x73], // 東京都
+  [0x81, 0x5c, 0x83, 0x5c, 0x95, 0x5c], // ―ソ表: second bytes that are a backslash in ASCII
+].map((bytes) => Buffer.from(bytes));
+
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.constantFrom(
     "=cmd|' /C calc'!A0",
+    '+1+1',
+    '-2+3',
+    '@SUM(A1:A9)',
+    '\t=1',
+    '=HYPERLINK("http://x")',
+    '""',
+    ',',
+    '{{7*7}}',
+    '髙橋',
+    'ｱｲｳ',
+    '2001-02-30',
+    '9999-12-31',
+    '令和99年13月',
     '\uFEFF',
     '\u0000',
     '\r\n',
@@ -41,6 +61,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
     '131016',
     '999999',
   ),
+  fc.constantFrom(...sjisBytes).chain((b) => fc.constantFrom(b.toString('latin1'), b.toString('utf8'))),
   fc.integer({ min: 1_000, max: 70_000 }).map((n) => 'あ'.repeat(n)),
 );
 
@@ -61,6 +82,7 @@ export const rawJsonValue = fc.constantFrom(
   '1e400',
   '-1e400',
   '123456789012345678901234567890',
+  '0.0000000000000000000000000001e-400',
   '{"__proto__":{"polluted":true}}',
   '{"constructor":{"prototype":{"polluted":true}}}',
   '{"a":1,"a":2}',
