@@ -61,30 +61,55 @@ export class DocumentChecker {
   private readonly residents = new Map<string, Resident>();
   private readonly byBirth = new Map<string, Resident[]>();
   private readonly allowed = new Map<string, Set<string>>();
+  // Indexes, not scans of the whole world per document: at 50,000 residents and 20,000 documents a
+  // scan per document (households, seals, household members, 戸籍) is billions of comparisons.
+  private readonly addressOf = new Map<string, string>();
+  private readonly activeSealOf = new Map<string, string>();
+  private readonly membersOf = new Map<string, string[]>();
+  private readonly registersOf = new Map<string, string[][]>();
   /** Pages of each checked file, as pdftotext counted them. */
   readonly pages = new Map<string, number>();
 
   constructor(
-    private readonly demo: DemoData,
+    demo: DemoData,
     private readonly changes: RecordChange[] = [],
   ) {
     for (const r of demo.batch.residents) {
       this.residents.set(r.residentId, r);
       const printed = birthDateOf(r);
-      this.byBirth.set(printed, [...(this.byBirth.get(printed) ?? []), r]);
+      pushTo(this.byBirth, printed, r);
+      pushTo(this.membersOf, r.householdId, r.residentId);
+    }
+    for (const h of demo.batch.households) this.addressOf.set(h.householdId, h.address);
+    for (const s of demo.batch.sealRegistrations) if (s.status === 'active') this.activeSealOf.set(s.residentId, s.registrationNumber);
+    for (const reg of demo.batch.familyRegisters) {
+      const ids = reg.persons.flatMap((p) => (p.residentId ? [p.residentId] : []));
+      for (const id of ids) pushTo(this.registersOf, id, ids);
     }
   }
 
   /** Checks every document; returns the findings (empty: all passed). */
-  async check(documents: readonly PrintedDocument[], onProgress?: (done: number) => void): Promise<DocumentFinding[]> {
+  async check(
+    documents: readonly PrintedDocument[],
+    onProgress?: (done: number) => void,
+    { concurrency = 2 }: { concurrency?: number } = {},
+  ): Promise<DocumentFinding[]> {
     const findings: DocumentFinding[] = [];
     const work = mkdtempSync(join(tmpdir(), 'madoguchi-load-check-'));
-    try {
-      for (let i = 0; i < documents.length; i += BATCH) {
+    let next = 0;
+    let done = 0;
+    // Batches side by side: pdfunite and pdftotext are one process each, so one batch at a time used one core.
+    const worker = async () => {
+      for (let i = next; i < documents.length; i = next) {
+        next += BATCH;
         const batch = documents.slice(i, i + BATCH);
         findings.push(...(await this.checkBatch(batch, join(work, `batch-${i}.pdf`))));
-        onProgress?.(Math.min(documents.length, i + BATCH));
+        done += batch.length;
+        onProgress?.(done);
       }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -96,6 +121,8 @@ export class DocumentChecker {
     if (files.length === 1) await run('cp', [files[0]!, joined]);
     else await run('pdfunite', [...files, joined]);
     const { stdout } = await run('pdftotext', ['-layout', '-enc', 'UTF-8', joined, '-'], { maxBuffer: 256 * 1024 * 1024 });
+    // The joined copy is read: dropped at once, or a full run keeps a second copy of every printed PDF until the end.
+    rmSync(joined, { force: true });
     const pages = stdout.split('\f');
     if (pages.at(-1)!.trim() === '') pages.pop();
     const findings: DocumentFinding[] = [];
@@ -146,10 +173,10 @@ export class DocumentChecker {
   /** What the document must carry for its resident, compacted. */
   private facts(r: Resident, type: CertificateType): string[] {
     const birth = birthDateOf(r);
-    const household = this.demo.batch.households.find((h) => h.householdId === r.householdId);
+    const householdAddress = this.addressOf.get(r.householdId);
     const moved = this.changes.some((c) => c.residentId === r.residentId);
     // A changed address is checked by the change's own versions, not by the generator's.
-    const address = household && !moved ? [household.address] : [];
+    const address = householdAddress !== undefined && !moved ? [householdAddress] : [];
     switch (type) {
       case 'familyRegisterFull':
       case 'familyRegisterIndividual':
@@ -157,8 +184,7 @@ export class DocumentChecker {
       case 'familyRegisterAddressHistory':
         return [r.domicile?.address ?? '(no 本籍)', r.name.family + r.name.given, birth].map(compact);
       case 'sealCertificate': {
-        const seal = this.demo.batch.sealRegistrations.find((s) => s.residentId === r.residentId && s.status === 'active');
-        return [r.name.family + r.name.given, birth, ...address, seal?.registrationNumber ?? '(no seal)'].map(compact);
+        return [r.name.family + r.name.given, birth, ...address, this.activeSealOf.get(r.residentId) ?? '(no seal)'].map(compact);
       }
       default:
         return [r.name.family + r.name.given, birth, ...address].map(compact);
@@ -191,15 +217,17 @@ export class DocumentChecker {
   private allowedFor(r: Resident): Set<string> {
     let set = this.allowed.get(r.residentId);
     if (set) return set;
-    set = new Set([r.residentId]);
-    for (const o of this.demo.batch.residents) if (o.householdId === r.householdId) set.add(o.residentId);
-    for (const reg of this.demo.batch.familyRegisters) {
-      if (!reg.persons.some((p) => p.residentId === r.residentId)) continue;
-      for (const p of reg.persons) if (p.residentId) set.add(p.residentId);
-    }
+    set = new Set([r.residentId, ...(this.membersOf.get(r.householdId) ?? [])]);
+    for (const persons of this.registersOf.get(r.residentId) ?? []) for (const id of persons) set.add(id);
     this.allowed.set(r.residentId, set);
     return set;
   }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** Whitespace of any width removed, and IVS selectors (a font may print 葛󠄀 as 葛; the text layer may drop them). */

@@ -75,8 +75,16 @@ export function mixedJourney(ctx: ScenarioContext, scenario: string, card: LoadC
   return { id: ctx.nextId(), scenario, card, certificateType: type, options: defaultOptions(type), copies };
 }
 
+const residentIndex = new WeakMap<DemoData, Map<string, Resident>>();
+
+/** The generator's record of the card's resident (indexed once per world: a scan of 50,000 per card added up to seconds). */
 export function residentOf(demo: DemoData, card: LoadCard): Resident {
-  return demo.batch.residents.find((r) => r.residentId === card.residentId)!;
+  let index = residentIndex.get(demo);
+  if (!index) {
+    index = new Map(demo.batch.residents.map((r) => [r.residentId, r]));
+    residentIndex.set(demo, index);
+  }
+  return index.get(card.residentId)!;
 }
 
 const servable = (r: Resident) => r.status === 'active' && r.recordState === 'approved';
