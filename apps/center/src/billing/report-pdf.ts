@@ -4,6 +4,10 @@
  * pdf-lib's fontkit subsetting, which drops Japanese glyphs: docs/stack), ContentBuilder, the
  * same embedding and serialiser. Nothing but the report goes in: no date, no random id, so the
  * same report is the same bytes.
+ *
+ * The center renders reports in its render pool (`rendering/pool/`, job kind `report`), never on the
+ * thread that serves kiosks: the first report after a start cost 2.7-3.3 s there at load 20 (issue 14, the console fuzz).
+ * `renderReportInProcess` is for the operator CLIs, whose process serves nobody.
  */
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { FontSet, MAIN_FONT } from '../rendering/fonts/font-set.js';
@@ -31,11 +35,12 @@ const MARGIN = 42;
 const ROW = 15;
 const SIZE = 9;
 
-let fonts: FontSet | undefined;
-/** Loaded once per process on first use (the main face; billing text never needs IPAmj明朝). */
-function fontSet(): FontSet {
-  return (fonts ??= new FontSet());
-}
+/** Renders a report to PDF bytes: the pool's `renderReport` at the center, `renderReportInProcess` in a CLI. */
+export type ReportRenderer = (report: Report) => Promise<Uint8Array>;
+
+let cliFonts: FontSet | undefined;
+/** The CLI's renderer: the main face loaded once per process on first use (billing text never needs IPAmj明朝). */
+export const renderReportInProcess: ReportRenderer = (report) => renderReportPdf(report, (cliFonts ??= new FontSet()));
 
 type Line = { kind: 'title' | 'text' | 'heading' | 'row' | 'rule' | 'gap'; cells?: string[]; table?: ReportTable; text?: string };
 
@@ -67,25 +72,25 @@ function drawLine(c: ContentBuilder, line: Line, y: number): void {
   }
 }
 
-export function renderReportPdf(report: Report): Promise<Uint8Array> {
+export function renderReportPdf(report: Report, fonts: FontSet): Promise<Uint8Array> {
   const usage = new GlyphUsage();
   const perPage = Math.floor((PAGE_H - 2 * MARGIN - 2 * ROW) / ROW);
   const lines = linesOf(report);
   const pages: Line[][] = [];
   for (let i = 0; i < lines.length; i += perPage) pages.push(lines.slice(i, i + perPage));
   const builders = pages.map((page, p) => {
-    const c = new ContentBuilder(fontSet(), usage);
+    const c = new ContentBuilder(fonts, usage);
     page.forEach((line, i) => drawLine(c, line, PAGE_H - MARGIN - (i + 1) * ROW));
     drawText(c, `${report.footer}  ${p + 1} / ${pages.length}`, MARGIN, MARGIN - 10, 8);
     return c;
   });
-  return writePdf(builders, usage);
+  return writePdf(builders, usage, fonts);
 }
 
-async function writePdf(builders: ContentBuilder[], usage: GlyphUsage): Promise<Uint8Array> {
+async function writePdf(builders: ContentBuilder[], usage: GlyphUsage, fonts: FontSet): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const context = doc.context;
-  const main = embedFont(context, fontSet().face(MAIN_FONT), usage.used[MAIN_FONT]);
+  const main = embedFont(context, fonts.face(MAIN_FONT), usage.used[MAIN_FONT]);
   const resources = context.register(context.obj({ Font: { F0: main.ref } }));
   for (const builder of builders) {
     const page = doc.addPage([PAGE_W, PAGE_H]);

@@ -1,14 +1,15 @@
 /**
  * Statements and settlements as files: CSV (one row per figure, with a section column, so a
  * spreadsheet can sum them) and PDF (report-pdf.ts). Rendered from the statement alone, so a
- * closed month's files are the same bytes every time.
+ * closed month's files are the same bytes every time. The PDF is drawn by the renderer the caller
+ * passes: the center's render pool (never the thread that serves kiosks), or in process in a CLI.
  */
 import { createHash } from 'node:crypto';
 import { certificateTypeLabels, formatThousands, type BillingStatement } from '@madoguchi/shared';
 import type { z } from 'zod';
 import type { BillingFile, ChainSettlement } from '@madoguchi/shared';
 import { toCsv, type CsvCell } from './csv.js';
-import { renderReportPdf, type ReportTable } from './report-pdf.js';
+import type { ReportRenderer, ReportTable } from './report-pdf.js';
 
 type File = z.infer<typeof BillingFile>;
 type Settlement = z.infer<typeof ChainSettlement>;
@@ -112,10 +113,10 @@ function statementTables(s: BillingStatement): ReportTable[] {
   ];
 }
 
-export async function statementFile(s: BillingStatement, format: 'pdf' | 'csv'): Promise<File> {
+export async function statementFile(s: BillingStatement, format: 'pdf' | 'csv', renderPdf: ReportRenderer): Promise<File> {
   const base = `statement-${s.municipalityCode}-${s.month}`;
   if (format === 'csv') return asFile(`${base}.csv`, 'text/csv; charset=utf-8', Buffer.from(toCsv(statementCsvRows(s)), 'utf8'));
-  const pdf = await renderReportPdf({
+  const pdf = await renderPdf({
     title: `コンビニ交付 月次精算書 ${s.month}`,
     lines: [
       `${s.municipalityName}（${s.municipalityCode}） ${s.fiscalYear}年度`,
@@ -160,11 +161,11 @@ export function settlementCsvRows(s: Settlement): CsvCell[][] {
   return rows;
 }
 
-export async function settlementFile(s: Settlement, format: 'pdf' | 'csv'): Promise<File> {
+export async function settlementFile(s: Settlement, format: 'pdf' | 'csv', renderPdf: ReportRenderer): Promise<File> {
   const base = `settlement-${s.chainCode}-${s.month}`;
   if (format === 'csv') return asFile(`${base}.csv`, 'text/csv; charset=utf-8', Buffer.from(toCsv(settlementCsvRows(s)), 'utf8'));
   const right = 'right' as const;
-  const pdf = await renderReportPdf({
+  const pdf = await renderPdf({
     title: `コンビニ交付 事業者別精算書 ${s.month}`,
     lines: [`${s.chainName ?? s.chainCode}（${s.chainCode}）`, `送金額合計: ${yenText(s.remitYen)}`],
     tables: [

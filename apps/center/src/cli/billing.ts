@@ -20,6 +20,7 @@ import type { z } from 'zod';
 import { closeBillingMonth } from '../billing/close.js';
 import { monthState } from '../billing/month-state.js';
 import { billingStatement, chainSettlement } from '../billing/statement.js';
+import { renderReportInProcess } from '../billing/report-pdf.js';
 import { settlementFile, statementFile } from '../billing/statement-files.js';
 import { withCliDatabase, withDatabaseOptions, type DatabaseOptions } from './cli-database.js';
 import { isMain, runProgram, type CliIo } from './cli-errors.js';
@@ -101,7 +102,7 @@ export function billingProgram(io: CliIo, now: () => Date = () => new Date()): C
       const code = checked(MunicipalityCode, '--municipality', opts.municipality);
       const format = checkedFormat(opts.format);
       const out = newFile(opts.out);
-      const file = await database(async (db) => statementFile(await billingStatement(db.db, code, month), format));
+      const file = await database(async (db) => statementFile(await billingStatement(db.db, code, month), format, renderReportInProcess));
       writeFileSync(out, Buffer.from(file.contentBase64, 'base64'), { flag: 'wx' });
       io.out(`wrote ${file.fileName} to ${out} (sha256 ${file.sha256})\n`);
     });
@@ -119,7 +120,7 @@ export function billingProgram(io: CliIo, now: () => Date = () => new Date()): C
       const format = checkedFormat(opts.format);
       if (format === 'pdf' && !opts.out) throw new MadoguchiError('INPUT_INVALID', 'billing settlement: a PDF needs --out <file>');
       const out = opts.out === undefined ? undefined : newFile(opts.out);
-      const file = await database(async (db) => settlementFile(await chainSettlement(db.db, chain, month), format));
+      const file = await database(async (db) => settlementFile(await chainSettlement(db.db, chain, month), format, renderReportInProcess));
       const bytes = Buffer.from(file.contentBase64, 'base64');
       if (out === undefined) io.out(bytes.toString('utf8'));
       else {

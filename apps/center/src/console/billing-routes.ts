@@ -94,7 +94,7 @@ function registerServiceWideRoutes(context: CenterContext, app: FastifyInstance)
   });
   consoleRoute(context, app, 'chainSettlement', async ({ params }) => chainSettlement(db, params.chainCode, params.month));
   consoleRoute(context, app, 'chainSettlementFile', async ({ params, query }) =>
-    settlementFile(await chainSettlement(db, params.chainCode, params.month), query.format),
+    settlementFile(await chainSettlement(db, params.chainCode, params.month), query.format, context.services.renderReport),
   );
 }
 
@@ -127,7 +127,7 @@ function registerMunicipalityBillingRoutes(context: CenterContext, app: FastifyI
   });
   consoleRoute(context, app, 'billingStatement', async ({ params }) => billingStatement(db, params.municipalityCode, params.month));
   consoleRoute(context, app, 'billingStatementFile', async ({ params, query }) =>
-    statementFile(await billingStatement(db, params.municipalityCode, params.month), query.format),
+    statementFile(await billingStatement(db, params.municipalityCode, params.month), query.format, context.services.renderReport),
   );
   consoleRoute(context, app, 'billingLedger', async ({ params }) => {
     await municipalityName(db, params.municipalityCode);

@@ -74,6 +74,7 @@ export function createDefaultServices(
       return { municipality, policy: { officialSealPng, ...(officialSealSizeMm === undefined ? {} : { officialSealSizeMm }), fixedTexts } };
     },
     render: (input, options) => renderer.render(input, options),
+    renderReport: (report) => renderer.renderReport(report),
     close: () => renderer.close(),
   };
 }

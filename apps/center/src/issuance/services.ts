@@ -16,6 +16,7 @@ import type {
 } from '@madoguchi/shared';
 import type { z } from 'zod';
 import type { EligibilityRequest } from '../eligibility/index.js';
+import type { Report } from '../billing/report-pdf.js';
 import type { RenderedDocument } from '../rendering/index.js';
 
 // One definition each, where the concept lives; re-exported for the routes and tests that know only this interface.
@@ -51,5 +52,7 @@ export interface CenterServices {
   /** The certifying municipality of a document (the 本籍地 for 戸籍 types) and its seal and texts. */
   renderContext(data: CertificateData, residentMunicipalityCode: string): Promise<RenderContext>;
   render(input: RenderInput, options: { timeoutMs: number; signal?: AbortSignal }): Promise<RenderedDocument>;
+  /** A billing report's PDF, drawn in the render pool like a certificate (never on the thread that serves kiosks). */
+  renderReport(report: Report): Promise<Uint8Array>;
   close?(): Promise<void>;
 }

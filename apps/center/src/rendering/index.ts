@@ -14,6 +14,7 @@
  */
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { RenderInput } from '@madoguchi/shared';
+import type { Report } from '../billing/report-pdf.js';
 import type { RenderedDocument } from './render-document.js';
 import { RenderPool, type RenderCallOptions } from './pool/render-pool.js';
 import type { VerificationSigner } from './verification/signing.js';
@@ -58,6 +59,8 @@ export interface Renderer {
   /** Number of worker threads. */
   readonly size: number;
   render(input: RenderInput, opts?: RenderCallOptions): Promise<RenderedDocument>;
+  /** A billing report's PDF, drawn by a worker with the same timeouts (job kind `report`). */
+  renderReport(report: Report, opts?: Pick<RenderCallOptions, 'signal' | 'timeoutMs'>): Promise<Uint8Array>;
   /** Resolves when every worker has its fonts loaded (optional: render waits anyway). */
   ready(): Promise<void>;
   /** Each worker's event-loop utilisation since it started (for benchmarks and monitoring). */
@@ -72,6 +75,7 @@ export function createRenderer(options: RendererOptions): Renderer {
   return {
     size: pool.size,
     render: (input, opts) => pool.render(input, opts),
+    renderReport: (report, opts) => pool.renderReport(report, opts),
     ready: () => pool.ready(),
     eventLoopUtilization: () => pool.eventLoopUtilization(),
     close: () => pool.close(),

@@ -1,5 +1,10 @@
-/** Messages between the render pool and its worker threads. Every reply names the job it answers. */
+/**
+ * Messages between the render pool and its worker threads. Every reply names the job it answers.
+ * Two kinds of job share the workers (and their timeouts and restarts): a resident's certificate,
+ * and a billing report (statement or settlement), so no PDF is drawn on the thread that serves kiosks.
+ */
 import type { RenderInput } from '@madoguchi/shared';
+import type { Report } from '../../billing/report-pdf.js';
 import type { RenderedDocument } from '../render-document.js';
 
 export interface WorkerSetup {
@@ -9,7 +14,8 @@ export interface WorkerSetup {
   verifyBaseUrl?: string;
 }
 
-export interface RenderJobMessage {
+export interface CertificateJobMessage {
+  kind: 'certificate';
   jobId: string;
   /** The request, with `policy.officialSealPng` left empty: the seal travels as `officialSeal`. */
   input: RenderInput;
@@ -25,7 +31,19 @@ export interface RenderJobMessage {
   delayMs?: number;
 }
 
+export interface ReportJobMessage {
+  kind: 'report';
+  jobId: string;
+  report: Report;
+  /** Test hook, as for a certificate. */
+  delayMs?: number;
+}
+
+export type RenderJobMessage = CertificateJobMessage | ReportJobMessage;
+
 export type RenderReplyMessage =
-  { jobId: string; ok: true; document: RenderedDocument } | { jobId: string; ok: false; code?: string; detail?: string; message: string };
+  | { jobId: string; ok: true; document: RenderedDocument }
+  | { jobId: string; ok: true; pdf: Uint8Array }
+  | { jobId: string; ok: false; code?: string; detail?: string; message: string };
 
 export type WorkerReadyMessage = { ready: true } | { ready: false; message: string };

@@ -142,6 +142,28 @@ describe('RenderPool', () => {
     }
   }, 120_000);
 
+  it('renders billing reports on the same workers: each reply goes to its own job and kind', async () => {
+    const jobs = Array.from({ length: 6 }, (_, i) => i);
+    const results = await Promise.all(
+      jobs.map((i) =>
+        i % 2 === 0
+          ? pool.render(inputFor(50 + i).input, { timeoutMs: 60_000 })
+          : pool.renderReport({ title: `精算書見本${i}`, lines: [], tables: [], footer: String(i) }, { timeoutMs: 60_000 }),
+      ),
+    );
+    for (const [i, result] of results.entries()) {
+      if (i % 2 === 0) {
+        const doc = result as Awaited<ReturnType<RenderPool['render']>>;
+        expect(doc.pageIssueNumbers[0]).toBe(pageIssueNumber(inputFor(50 + i).input.issueNumber, 1, 1));
+      } else {
+        expect(result).toBeInstanceOf(Uint8Array);
+        const text = await textOf(result as Uint8Array);
+        expect(text).toContain(`精算書見本${i}`);
+        for (const j of jobs) if (j !== i) expect(text).not.toContain(`精算書見本${j}`);
+      }
+    }
+  }, 120_000);
+
   it('passes render refusals through with their code', async () => {
     const bad = inputFor(40);
     const data = bad.input.data;

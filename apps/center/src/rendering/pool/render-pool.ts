@@ -10,6 +10,11 @@
  * Each worker holds up to PREFETCH jobs (it renders them one after another), so it never idles
  * waiting for the main thread between jobs. When a worker is replaced, its jobs that had not
  * started are queued again (rendering is a pure function of the input, so a retry is safe).
+ *
+ * Billing reports (statements, settlements) are a second kind of job on the same workers, with the
+ * same timeouts, aborts and replacement of a dead worker: a report is drawn with the same fonts and
+ * writer, and drawing it on the main thread held kiosks' requests (the first one after a start took
+ * 2.7 s there at load 20). A report carries no issue number, so it has no identity check.
  */
 import { isErrorCode, MadoguchiError, pageIssueNumber, type RenderInput } from '@madoguchi/shared';
 import { createHash, randomUUID } from 'node:crypto';
@@ -17,7 +22,8 @@ import { availableParallelism } from 'node:os';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { RenderedDocument } from '../render-document.js';
-import type { RenderJobMessage, RenderReplyMessage, WorkerReadyMessage, WorkerSetup } from './messages.js';
+import type { Report } from '../../billing/report-pdf.js';
+import type { CertificateJobMessage, RenderJobMessage, RenderReplyMessage, WorkerReadyMessage, WorkerSetup } from './messages.js';
 
 export interface RenderCallOptions {
   signal?: AbortSignal;
@@ -28,11 +34,14 @@ export interface RenderCallOptions {
   fontMode?: 'subset' | 'full';
 }
 
+/** What a job renders: a resident's certificate, or a billing report. */
+type Work = { kind: 'certificate'; input: RenderInput } | { kind: 'report'; report: Report };
+
 interface Job {
   id: string;
-  input: RenderInput;
+  work: Work;
   options: RenderCallOptions;
-  resolve(doc: RenderedDocument): void;
+  resolve(result: RenderedDocument | Uint8Array): void;
   reject(error: Error): void;
   settled: boolean;
   cleanup(): void;
@@ -111,19 +120,28 @@ export class RenderPool {
   }
 
   render(input: RenderInput, options: RenderCallOptions = {}): Promise<RenderedDocument> {
+    return this.submit<RenderedDocument>({ kind: 'certificate', input }, options);
+  }
+
+  /** A billing report's PDF, rendered by a worker (never on the calling thread). */
+  renderReport(report: Report, options: Pick<RenderCallOptions, 'signal' | 'timeoutMs' | 'delayMs'> = {}): Promise<Uint8Array> {
+    return this.submit<Uint8Array>({ kind: 'report', report }, options);
+  }
+
+  private submit<T extends RenderedDocument | Uint8Array>(work: Work, options: RenderCallOptions): Promise<T> {
     if (this.closed) return Promise.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', 'renderer closed'));
-    return new Promise<RenderedDocument>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS;
       const job: Job = {
         id: randomUUID(),
-        input,
+        work,
         options,
         settled: false,
-        resolve: (doc) => {
+        resolve: (result) => {
           if (job.settled) return;
           job.settled = true;
           job.cleanup();
-          resolve(doc);
+          resolve(result as T);
         },
         reject: (error) => {
           if (job.settled) return;
@@ -195,8 +213,10 @@ export class RenderPool {
 
   /** The job as sent to this worker: the official seal by content key, its bytes only if new to the worker. */
   private message(slot: Slot, job: Job): RenderJobMessage {
-    const png = job.input.policy.officialSealPng;
-    const code = job.input.municipality.code;
+    if (job.work.kind === 'report') return { kind: 'report', jobId: job.id, report: job.work.report, delayMs: job.options.delayMs };
+    const input = job.work.input;
+    const png = input.policy.officialSealPng;
+    const code = input.municipality.code;
     let known = this.sealKeys.get(code);
     if (known?.png !== png) {
       known = { png, key: createHash('sha256').update(png).digest('base64url') };
@@ -207,15 +227,16 @@ export class RenderPool {
       slot.seals.clear();
       resetSeals = true;
     }
-    const officialSeal: RenderJobMessage['officialSeal'] = { key: known.key };
+    const officialSeal: CertificateJobMessage['officialSeal'] = { key: known.key };
     if (!slot.seals.has(known.key)) {
       officialSeal.png = png;
       slot.seals.add(known.key);
       this.sealImagesSent++;
     }
     return {
+      kind: 'certificate',
       jobId: job.id,
-      input: { ...job.input, policy: { ...job.input.policy, officialSealPng: '' } },
+      input: { ...input, policy: { ...input.policy, officialSealPng: '' } },
       officialSeal,
       ...(resetSeals ? { resetSeals } : {}),
       fontMode: job.options.fontMode,
@@ -238,9 +259,14 @@ export class RenderPool {
       return;
     }
     if (reply.ok) {
-      const mismatch = checkIdentity(job.input, reply.document);
-      if (mismatch) job.reject(new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', mismatch));
-      else job.resolve(reply.document);
+      if (job.work.kind === 'report') {
+        if ('pdf' in reply) job.resolve(reply.pdf);
+        else job.reject(new MadoguchiError('ISSUANCE_RENDER_FAILED', 'a report job was answered with a certificate'));
+      } else if ('document' in reply) {
+        const mismatch = checkIdentity(job.work.input, reply.document);
+        if (mismatch) job.reject(new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', mismatch));
+        else job.resolve(reply.document);
+      } else job.reject(new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'a certificate job was answered with a report'));
     } else {
       job.reject(
         isErrorCode(reply.code)
