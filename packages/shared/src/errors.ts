@@ -201,6 +201,15 @@ export const errorCatalog = {
       'The record contains a character that cannot be printed here.',
     ),
   },
+  // Found before payment by the layout (rendering/printable.ts); ISSUANCE_TEXT_OVERFLOW is the same found at render time, after it.
+  ELIGIBILITY_TEXT_OVERFLOW: {
+    audience: 'resident',
+    status: 403,
+    ...counter(
+      '記載内容が用紙に収まらないため、コンビニでは発行できません。',
+      'The record does not fit on the page, so it cannot be issued here.',
+    ),
+  },
   ELIGIBILITY_OUTSIDE_HOURS: {
     audience: 'resident',
     status: 403,

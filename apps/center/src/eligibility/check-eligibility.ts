@@ -34,10 +34,10 @@ import { certificateDataIn } from '../residents/certificate-data.js';
 import { getMunicipality, getResident, type Executor } from '../residents/queries.js';
 import { provisionalRefusal, residentStatusRefusal } from '../residents/record-guards.js';
 
-/** Unprintable characters (外字): the renderer's checkPrintable, injected so tests and the server choose. */
+/** 外字 and text too long for the paper: the renderer's checkPrintable, injected so tests and the server choose. */
 export type PrintableCheck = (
   input: PrintableInput,
-) => { ok: true } | { ok: false; code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER'; detail?: string };
+) => { ok: true } | { ok: false; code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER' | 'ELIGIBILITY_TEXT_OVERFLOW'; detail?: string };
 
 export const MINIMUM_AGE = 15;
 

@@ -205,6 +205,7 @@ export const ko: Catalog = {
     ELIGIBILITY_ISSUANCE_BLOCKED: `이 증명서는 편의점에서 발행할 수 없습니다. ${counter}`,
     ELIGIBILITY_PROVISIONAL: `기록을 갱신 중이므로 증명서를 발행할 수 없습니다. ${counter}`,
     ELIGIBILITY_UNPRINTABLE_CHARACTER: `인쇄할 수 없는 문자가 포함되어 있어 편의점에서 발행할 수 없습니다. ${counter}`,
+    ELIGIBILITY_TEXT_OVERFLOW: `기재 내용이 용지에 들어가지 않아 편의점에서 발행할 수 없습니다. ${counter}`,
     ELIGIBILITY_OUTSIDE_HOURS: '이 증명서는 현재 시간대에는 발행할 수 없습니다. 이용 시간 내에 오십시오.',
     ELIGIBILITY_OUTAGE: '이 시구정촌의 서비스는 현재 중지 중입니다. 잠시 후 다시 시도해 주십시오.',
     ELIGIBILITY_YEAR_END_CLOSURE: '12월 29일부터 1월 3일까지는 이용할 수 없습니다.',

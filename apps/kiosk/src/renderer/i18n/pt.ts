@@ -212,6 +212,7 @@ export const pt: Catalog = {
     ELIGIBILITY_ISSUANCE_BLOCKED: `Esta certidão não pode ser emitida numa loja. ${counter}`,
     ELIGIBILITY_PROVISIONAL: `O seu registro está sendo atualizado, por isso a certidão ainda não pode ser emitida. ${counter}`,
     ELIGIBILITY_UNPRINTABLE_CHARACTER: `O registro contém um caractere que não pode ser impresso aqui. ${counter}`,
+    ELIGIBILITY_TEXT_OVERFLOW: `O registro não cabe na página, por isso não pode ser emitido aqui. ${counter}`,
     ELIGIBILITY_OUTSIDE_HOURS: 'Esta certidão não está disponível neste horário. Volte durante o horário de atendimento.',
     ELIGIBILITY_OUTAGE: 'O serviço deste município está temporariamente suspenso. Tente mais tarde.',
     ELIGIBILITY_YEAR_END_CLOSURE: 'O serviço não funciona de 29 de dezembro a 3 de janeiro.',

@@ -210,6 +210,7 @@ export const vi: Catalog = {
     ELIGIBILITY_ISSUANCE_BLOCKED: `Giấy chứng nhận này không thể cấp tại cửa hàng. ${counter}`,
     ELIGIBILITY_PROVISIONAL: `Hồ sơ đang được cập nhật nên chưa thể cấp giấy chứng nhận. ${counter}`,
     ELIGIBILITY_UNPRINTABLE_CHARACTER: `Hồ sơ có ký tự không in được tại cửa hàng. ${counter}`,
+    ELIGIBILITY_TEXT_OVERFLOW: `Nội dung không vừa trang giấy nên không thể cấp tại cửa hàng. ${counter}`,
     ELIGIBILITY_OUTSIDE_HOURS: 'Giấy chứng nhận này không cấp vào giờ này. Xin quay lại trong giờ phục vụ.',
     ELIGIBILITY_OUTAGE: 'Dịch vụ của địa phương này đang tạm dừng. Xin thử lại sau.',
     ELIGIBILITY_YEAR_END_CLOSURE: 'Không sử dụng được từ ngày 29 tháng 12 đến ngày 3 tháng 1.',

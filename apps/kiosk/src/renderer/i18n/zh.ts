@@ -203,6 +203,7 @@ export const zh: Catalog = {
     ELIGIBILITY_ISSUANCE_BLOCKED: `此证明书无法在便利店发放。${counter}`,
     ELIGIBILITY_PROVISIONAL: `记录正在更新，无法发放证明书。${counter}`,
     ELIGIBILITY_UNPRINTABLE_CHARACTER: `记录中含有无法打印的文字，无法在便利店发放。${counter}`,
+    ELIGIBILITY_TEXT_OVERFLOW: `记载内容超出纸张范围，无法在便利店发放。${counter}`,
     ELIGIBILITY_OUTSIDE_HOURS: '当前时段无法发放此证明书，请在服务时间内前来。',
     ELIGIBILITY_OUTAGE: '该市区町村的服务目前暂停，请稍后再试。',
     ELIGIBILITY_YEAR_END_CLOSURE: '12月29日至1月3日无法使用。',
