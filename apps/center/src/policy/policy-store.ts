@@ -1,9 +1,11 @@
 /**
  * Per-municipality policy (offerings, fees, hours, outages, head, seal, texts) and the holiday
  * calendar, stored as validated JSON. Read afresh on every call (once per read snapshot,
- * db/snapshot-reads.ts): a fee change or a declared outage applies to the very next request.
+ * db/snapshot-reads.ts; the database compares the text, policyIn below): a fee change or a declared
+ * outage applies to the very next request.
  */
 import { HolidayCalendar, MadoguchiError, MunicipalityPolicy, type CertificateType, type IsoDate, type Yen } from '@madoguchi/shared';
+import { sql } from 'kysely';
 import type { CenterDatabase } from '../db/database.js';
 import { writeTransaction } from '../db/database.js';
 import { snapshotRead } from '../db/snapshot-reads.js';
@@ -11,10 +13,57 @@ import type { Executor } from '../residents/queries.js';
 import { formatPath } from '../residents/paths.js';
 import { feeInForce, offeringOf } from './availability.js';
 
+/**
+ * The last policy read of each municipality, as stored (`text`) and parsed. A policy is ~71 KB (the
+ * 公印 image is in it) and was read, moved from the SQLite thread and parsed four times per issuance
+ * (issue 14 item 5). The database still decides every read: it compares the stored text with this
+ * one and answers the text only when they differ, so any writer's change (console, import, another
+ * center process) is seen by the very next read, in that read's own snapshot. Bounded: a center
+ * serves a few municipalities, but nothing here may grow with what callers ask for.
+ */
+const MAX_CACHED_POLICIES = 64;
+const lastRead = new Map<string, { text: string; policy: MunicipalityPolicy }>();
+
+function remember(code: string, text: string): MunicipalityPolicy {
+  // Frozen: every caller gets this same object, and what a policy read answers is read-only to them.
+  const policy = deepFreeze(JSON.parse(text) as MunicipalityPolicy);
+  lastRead.delete(code);
+  if (lastRead.size >= MAX_CACHED_POLICIES) lastRead.delete(lastRead.keys().next().value!);
+  lastRead.set(code, { text, policy });
+  return policy;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 export function policyIn(db: Executor, code: string): Promise<MunicipalityPolicy | null> {
   return snapshotRead(db, `policy:${code}`, async () => {
-    const row = await db.selectFrom('municipality_policies').select('data').where('municipality_code', '=', code).executeTakeFirst();
-    return row ? (JSON.parse(row.data) as MunicipalityPolicy) : null;
+    const known = lastRead.get(code);
+    if (!known) {
+      const row = await db.selectFrom('municipality_policies').select('data').where('municipality_code', '=', code).executeTakeFirst();
+      return row ? remember(code, row.data) : null;
+    }
+    // `changed` is null when the stored text is the one already parsed (data is NOT NULL).
+    const row = await db
+      .selectFrom('municipality_policies')
+      .select((eb) =>
+        eb
+          .case()
+          .when('data', '=', known.text)
+          .then(sql<string | null>`null`)
+          .else(eb.ref('data'))
+          .end()
+          .as('changed'),
+      )
+      .where('municipality_code', '=', code)
+      .executeTakeFirst();
+    if (!row) return null;
+    return row.changed === null ? known.policy : remember(code, row.changed);
   });
 }
 
