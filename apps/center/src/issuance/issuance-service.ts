@@ -606,9 +606,10 @@ export async function reportPrintResult(
 ): Promise<PrintResultResponse> {
   return writeTransaction(ctx.database, async (trx) => {
     const row = await issuanceFor(trx, issuanceId, kiosk);
+    // Not the bytes (pdf_base64, ~100 KB a page): a print report needs the copy's number, pages and state only.
     const doc = await trx
       .selectFrom('issuance_documents')
-      .selectAll()
+      .select(['issue_number', 'page_count', 'print_outcome'])
       .where('issuance_id', '=', issuanceId)
       .where('issue_number', '=', report.issueNumber)
       .executeTakeFirst();
@@ -624,7 +625,7 @@ export async function reportPrintResult(
   });
 }
 
-type DocumentRow = Selectable<IssuanceDocumentsTable>;
+type DocumentRow = Pick<Selectable<IssuanceDocumentsTable>, 'issue_number' | 'page_count' | 'print_outcome'>;
 
 async function recordPrinted(
   ctx: IssuanceContext,
