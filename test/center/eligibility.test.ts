@@ -172,6 +172,14 @@ forEachDatabase((harness) => {
   });
 
   describe('printability', () => {
+    it('ELIGIBILITY_TEXT_OVERFLOW: the renderer’s own layout refuses the long-address resident’s 戸籍の附票 before payment', async () => {
+      const check = (certificateType: CertificateType) =>
+        checkEligibility({ database: shared, residentId: f.longNameAndAddress, certificateType, options: {}, copies: 1, now: demoNow });
+      expect(await check('familyRegisterAddressHistory')).toEqual({ ok: false, code: 'ELIGIBILITY_TEXT_OVERFLOW' });
+      // Where the address fits at a smaller size (the 住民票's wider cell), it is printed.
+      expect(await check('residenceRecord')).toMatchObject({ ok: true });
+    });
+
     it('ELIGIBILITY_UNPRINTABLE_CHARACTER: the injected check refuses, and nothing is printed instead', async () => {
       expect(
         await refusal(f.ordinary, 'residenceRecord', { printableCheck: () => ({ ok: false, code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER' }) }),

@@ -21,6 +21,7 @@ export const refusalRules: readonly { code: ErrorCode; rule: string }[] = [
   { code: 'ELIGIBILITY_RESTRICTED', rule: 'a 支援措置 on the holder or on a person the requested record shows' },
   { code: 'ELIGIBILITY_ISSUANCE_BLOCKED', rule: 'a 発行抑止 set by the municipality for this type' },
   { code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER', rule: 'a character outside the fonts (外字): refused, never substituted' },
+  { code: 'ELIGIBILITY_TEXT_OVERFLOW', rule: 'a text that does not fit its place on the paper at the smallest size: refused, never cut' },
   { code: 'ELIGIBILITY_YEAR_END_CLOSURE', rule: '29 December – 3 January' },
   { code: 'ELIGIBILITY_OUTAGE', rule: 'a declared outage of the municipality, type or function' },
   { code: 'ELIGIBILITY_OUTSIDE_HOURS', rule: 'outside the service hours of the type or function (weekdays, holidays)' },

@@ -23,7 +23,7 @@ import { DEFAULT_VERIFY_BASE_URL, normaliseVerifyBaseUrl } from './verification/
 export { renderDocument, type RenderedDocument, type RenderEnvironment, type RenderDocumentOptions } from './render-document.js';
 export { FontSet, MAIN_FONT, MJ_FONT } from './fonts/font-set.js';
 export type { RenderCallOptions } from './pool/render-pool.js';
-export { checkPrintable, checkerFonts, type Printability, type PrintableInput } from './printable.js';
+export { checkCharacters, checkFits, checkPrintable, checkerFonts, type Printability, type PrintableInput } from './printable.js';
 export { verificationRoutes, type VerificationRoutesOptions } from './verification-routes.js';
 export {
   createVerificationSigner,

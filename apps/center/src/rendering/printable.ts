@@ -6,11 +6,23 @@
  * texts (認証文 wording, seal note), and the issue date and number when known. The templates' own
  * labels are constants, printed in every template test.
  * The detail names code points only — never the text, which is personal data.
+ *
+ * Then: does it fit on the paper? The same layout as the renderer (layoutDocument: template, fitted
+ * texts, pages; no PDF) is run, so a record the renderer would refuse with ISSUANCE_TEXT_OVERFLOW after
+ * payment (and refund) is refused here with ELIGIBILITY_TEXT_OVERFLOW before any money. Its detail
+ * names the field and the widths, never the text.
+ *
+ * Cost, on the main thread at every menu (7 types) and quote: the layout is 25 µs median per call,
+ * the characters 29 µs, both together 62 µs (×2.1 the characters alone; p99 5.7 ms only under a load
+ * of 22 on 2 cores), over all 1,330 demo inputs (test/bench/printable-check.ts, docs/benchmarks.md#printability-check).
+ * So there is no length bound in front of it: it would save ~25 µs, and could not see a block too tall for a page.
  */
-import { formatEraDate, type MunicipalityPolicy, type RenderInput } from '@madoguchi/shared';
+import { formatEraDate, MadoguchiError, type MunicipalityPolicy, type RenderInput } from '@madoguchi/shared';
 import { describeCodePoints, FontSet } from './fonts/font-set.js';
+import { layoutDocument } from './render-document.js';
 
-export type Printability = { ok: true } | { ok: false; code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER'; detail: string };
+export type Printability =
+  { ok: true } | { ok: false; code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER' | 'ELIGIBILITY_TEXT_OVERFLOW'; detail: string };
 
 let shared: FontSet | undefined;
 let sharedDir: string | undefined;
@@ -40,8 +52,8 @@ function* printedStrings(value: unknown, key = ''): Generator<string> {
  * municipality name are checked through `issuedOn` and `municipality`; the rest is ASCII). */
 export interface PrintableInput {
   data: RenderInput['data'];
-  municipality: Pick<RenderInput['municipality'], 'prefecture' | 'name' | 'head'>;
-  policy: Pick<MunicipalityPolicy, 'fixedTexts'>;
+  municipality: RenderInput['municipality'];
+  policy: Pick<MunicipalityPolicy, 'fixedTexts' | 'officialSealSizeMm'>;
   issuedOn?: string;
   issueNumber?: string;
 }
@@ -58,7 +70,14 @@ function* drawnStrings(input: PrintableInput): Generator<string> {
   yield* printedStrings(input.data);
 }
 
+/** Every character, then the layout: what eligibility runs before payment. */
 export function checkPrintable(input: PrintableInput, fonts: FontSet = checkerFonts()): Printability {
+  const characters = checkCharacters(input, fonts);
+  return characters.ok ? checkFits(input, fonts) : characters;
+}
+
+/** Every character drawn has an exact glyph in the fonts. */
+export function checkCharacters(input: PrintableInput, fonts: FontSet = checkerFonts()): Printability {
   const missing: number[] = [];
   for (const s of drawnStrings(input)) {
     // ASCII is always covered; skip the lookup for speed.
@@ -67,4 +86,46 @@ export function checkPrintable(input: PrintableInput, fonts: FontSet = checkerFo
     if (!r.ok) missing.push(...r.missing);
   }
   return missing.length ? { ok: false, code: 'ELIGIBILITY_UNPRINTABLE_CHARACTER', detail: describeCodePoints(missing) } : { ok: true };
+}
+
+/** Before payment the issue number is not assigned: a stand-in as long as a real one (terminal ids are ~10 characters). */
+const STAND_IN_TERMINAL = 'KIOSK-0000-0000';
+
+/**
+ * The registered 印影 is drawn in a box of fixed size, so its pixels never change the layout: the
+ * layout is run with this 1×1 white PNG instead (decoding the demo's 印影 made a seal certificate's layout 309 µs
+ * median instead of 59 µs, test/bench/printable-check.ts at load 25).
+ */
+const BLANK_IMPRESSION_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC';
+
+function layoutData(data: RenderInput['data']): RenderInput['data'] {
+  if (data.certificateType !== 'sealCertificate') return data;
+  return { ...data, registration: { ...data.registration, sealImagePng: BLANK_IMPRESSION_PNG } };
+}
+
+/** The layout fits the paper: every text at or above its minimum size, every block on a page. */
+export function checkFits(input: PrintableInput, fonts: FontSet = checkerFonts()): Printability {
+  const issuedOn = input.issuedOn ?? '2026-12-31';
+  const issueNumber = input.issueNumber ?? `${issuedOn.replaceAll('-', '')} ${input.municipality.name} ${STAND_IN_TERMINAL} P01 000000`;
+  const { fixedTexts, officialSealSizeMm } = input.policy;
+  try {
+    layoutDocument(
+      {
+        issuanceId: 'layout-check',
+        copyIndex: 1,
+        issueNumber,
+        municipality: input.municipality,
+        policy: { officialSealPng: '', fixedTexts, ...(officialSealSizeMm === undefined ? {} : { officialSealSizeMm }) },
+        issuedOn,
+        data: layoutData(input.data),
+      },
+      fonts,
+    );
+    return { ok: true };
+  } catch (error) {
+    if (!(error instanceof MadoguchiError)) throw error;
+    if (error.code === 'ISSUANCE_TEXT_OVERFLOW') return { ok: false, code: 'ELIGIBILITY_TEXT_OVERFLOW', detail: error.detail ?? '' };
+    if (error.code === 'ELIGIBILITY_UNPRINTABLE_CHARACTER') return { ok: false, code: error.code, detail: error.detail ?? '' };
+    throw error;
+  }
 }

@@ -66,20 +66,13 @@ export async function renderDocument(
   options: RenderDocumentOptions = {},
 ): Promise<RenderedDocument> {
   const phase = phaseTimer(options.phases);
-  const frame = frameFor(input.municipality.code, input.policy.officialSealSizeMm);
   const usage = new GlyphUsage();
-  const measure = new ContentBuilder(env.fonts, usage);
   const images = new Map<string, InkImage>();
   images.set('Seal', decodeInkImage(input.policy.officialSealPng, options.officialSealKey));
-
-  const t = applyTemplate({ c: measure, g: frame.g, input, images }, input.data);
-  const headerHeight = t.header.reduce((s, b) => s + b.height, 0);
-  phase('template');
-  const pages = paginate(t.body, frame.bodyTop - frame.bodyBottom, headerHeight, frame.certHeight);
+  const { frame, t, pages, texts } = layOut(input, new ContentBuilder(env.fonts, usage), images, phase);
   const pageCount = pages.length;
   const pageIssueNumbers = pages.map((_, i) => pageIssueNumber(input.issueNumber, i + 1, pageCount));
 
-  const texts = fitFrameTexts(measure, frame, t, input);
   const builders = pages.map((blocks, i) => {
     const c = new ContentBuilder(env.fonts, usage);
     drawPage(c, frame, texts, [...t.header, ...blocks], pageIssueNumbers[i]!, i === pageCount - 1);
@@ -103,6 +96,48 @@ export async function renderDocument(
 }
 
 type PhaseMark = (name: string) => void;
+
+/** What the pages hold before anything is drawn: the frame, the template's blocks split into pages, the frame's texts fitted. */
+interface Layout {
+  frame: Frame;
+  t: TemplateOutput;
+  pages: Block[][];
+  texts: FrameTexts;
+}
+
+/**
+ * Template → blocks → pages, and the frame's texts fitted: every ISSUANCE_TEXT_OVERFLOW the renderer
+ * can throw is thrown here (fit() and paginate()), before a page is drawn. The order of fitting is the
+ * order glyphs are first used, so the PDF's bytes depend on it.
+ */
+function layOut(input: RenderInput, measure: ContentBuilder, images: Map<string, InkImage>, phase: PhaseMark = () => undefined): Layout {
+  const frame = frameFor(input.municipality.code, input.policy.officialSealSizeMm);
+  const t = applyTemplate({ c: measure, g: frame.g, input, images }, input.data);
+  const headerHeight = t.header.reduce((s, b) => s + b.height, 0);
+  phase('template');
+  const pages = paginate(t.body, frame.bodyTop - frame.bodyBottom, headerHeight, frame.certHeight);
+  return { frame, t, pages, texts: fitFrameTexts(measure, frame, t, input) };
+}
+
+/**
+ * The layout alone, with no PDF, for the check before payment (printable.ts): throws ISSUANCE_TEXT_OVERFLOW
+ * exactly where renderDocument would, from the same code. The last page's issue number is fitted too
+ * (`input.issueNumber` is a stand-in before payment). Returns the page count.
+ */
+export function layoutDocument(input: RenderInput, fonts: FontSet): number {
+  const { frame, pages } = layOut(input, new ContentBuilder(fonts, new GlyphUsage()), new Map());
+  const { g, profile } = frame;
+  const last = pageIssueNumber(input.issueNumber, pages.length, pages.length);
+  fit(
+    new ContentBuilder(fonts, new GlyphUsage()),
+    last,
+    g.right - g.left,
+    profile.labelSize + FRAME.issueSizeStep,
+    profile.minTextSize,
+    'issueNumber',
+  );
+  return pages.length;
+}
 
 /** Reports the wall time since the previous mark to the benchmark hook, when there is one. */
 function phaseTimer(report: RenderDocumentOptions['phases']): PhaseMark {

@@ -4,6 +4,7 @@ import { generateDemoData } from '@madoguchi/shared/demo-data';
 import { MadoguchiError, type RenderInput } from '@madoguchi/shared';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { FontSet } from '../fonts/font-set.js';
+import { checkPrintable } from '../printable.js';
 import { renderDocument } from '../render-document.js';
 import { createVerificationSigner } from '../verification/signing.js';
 
@@ -54,5 +55,18 @@ describe('text overflow', () => {
     expect(error).toBeInstanceOf(MadoguchiError);
     expect((error as MadoguchiError).code).toBe('ISSUANCE_TEXT_OVERFLOW');
     expect((error as MadoguchiError).detail).not.toContain('長い住所');
+  });
+
+  it('is refused before payment by checkPrintable exactly where the renderer refuses it, and only there', async () => {
+    const fits = withAddress('神奈川県横浜市戸塚区戸塚町' + '一二三四五六七八九十'.repeat(6) + '番地の百二十三号室');
+    const tooLong = withAddress('神奈川県横浜市' + '長い住所'.repeat(60));
+    const before = (input: RenderInput) =>
+      checkPrintable({ data: input.data, municipality: input.municipality, policy: input.policy, issuedOn: input.issuedOn }, env.fonts);
+    expect(before(fits)).toEqual({ ok: true });
+    const refused = before(tooLong);
+    expect(refused).toMatchObject({ ok: false, code: 'ELIGIBILITY_TEXT_OVERFLOW', detail: expect.stringMatching(/^address: needs \d+pt/) });
+    expect(JSON.stringify(refused)).not.toContain('長い住所');
+    // The render of the shorter one succeeds (first test); the longer one's fails with the render-time code.
+    await expect(renderDocument(tooLong, env)).rejects.toMatchObject({ code: 'ISSUANCE_TEXT_OVERFLOW' });
   });
 });
