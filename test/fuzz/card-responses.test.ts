@@ -19,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
 import { MadoguchiError } from '@madoguchi/shared';
 import { MAX_RESPONSE_BYTES, PinBuffer, createCardService, createVirtualReader, type SimulatedCard } from '@madoguchi/kiosk/card';
-import { FUZZ_RUNS, timeoutFor } from './support/fuzz-size.js';
+import { FUZZ_RUNS, timeoutFor, REPLAY } from './support/fuzz-size.js';
 
 const COMMAND_MS = 40;
 const BUDGET_MS = 250;
@@ -152,7 +152,7 @@ describe("the kiosk's card service against a malicious card", () => {
             await settle('authenticate', () => service.authenticate(pin, challenge));
             expect(pin.wiped).toBe(true);
           }),
-          { numRuns: FUZZ_RUNS },
+          { numRuns: FUZZ_RUNS, ...REPLAY },
         );
         // Both ways out were taken: the plans reach past the first command, and honest ones still work.
         expect([...outcomes.keys()].some((k) => k.startsWith('authenticate resolved'))).toBe(true);

@@ -22,7 +22,7 @@ import { batchToCsv, createMunicipalStore, type MunicipalStore } from '@madoguch
 import type { CenterDatabase } from '@madoguchi/center';
 import { createHarness } from '../support/databases.js';
 import { countCommittedWrites, type WriteCounter } from './support/committed-writes.js';
-import { ANSWER_BOUND_MS, FUZZ_RUNS, timeoutFor } from './support/fuzz-size.js';
+import { ANSWER_BOUND_MS, FUZZ_RUNS, timeoutFor, REPLAY } from './support/fuzz-size.js';
 import { hostileCsvFile } from './support/hostile-csv.js';
 import { nearValid } from './support/hostile-inputs.js';
 import { arbitraryOf } from './support/zod-arbitrary.js';
@@ -142,7 +142,7 @@ describe('import formats under fuzzing', () => {
           expect(ms, where).toBeLessThan(ANSWER_BOUND_MS);
           if (outcome !== 'applied') expect(await writes.read(), `${where} → ${outcome} committed a write`).toEqual(before);
         }),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, ...REPLAY },
       );
       // Each format was both refused and taken: the inputs reach past the schema.
       for (const format of ['batch', 'csv', 'policy', 'holidays'])

@@ -25,7 +25,7 @@ import { createHarness } from '../support/databases.js';
 import { digestOfAllTables } from '../support/table-digest.js';
 import { ok, startCenter, type CenterHarness, type TestKiosk } from '../center/support/center-harness.js';
 import { countCommittedWrites, type WriteCounter } from './support/committed-writes.js';
-import { ANSWER_BOUND_MS, FUZZ_RUNS, timeoutFor } from './support/fuzz-size.js';
+import { ANSWER_BOUND_MS, FUZZ_RUNS, timeoutFor, REPLAY } from './support/fuzz-size.js';
 import { fuzzRequest, type FuzzAnswer as Answer } from './support/fuzz-request.js';
 import { hostileString, jsonBody, pathSegment } from './support/hostile-inputs.js';
 import { arbitraryOf } from './support/zod-arbitrary.js';
@@ -201,7 +201,7 @@ describe('kiosk API under fuzzing', () => {
         fc.asyncProperty(anyRoute(false), async (input) => {
           await check(input);
         }),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, ...REPLAY },
       );
       // Every route was reached, and some calls got past validation to a success.
       for (const name of routeNames) {

@@ -19,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
 import { CASH_DENOMINATIONS, KioskIntent, KioskScreen, KioskView, MadoguchiError } from '@madoguchi/shared';
 import { cardKey, certificateDer, setup, type Harness } from '@madoguchi/kiosk/session/test-harness';
-import { FUZZ_RUNS, timeoutFor } from './support/fuzz-size.js';
+import { FUZZ_RUNS, timeoutFor, REPLAY } from './support/fuzz-size.js';
 import { hostileValue, nearValid } from './support/hostile-inputs.js';
 import { arbitraryOf } from './support/zod-arbitrary.js';
 
@@ -178,7 +178,7 @@ describe('the kiosk bridge intents under fuzzing', () => {
             rmSync(dirname(t.trayDir), { recursive: true, force: true });
           }
         }),
-        { numRuns: SESSIONS },
+        { numRuns: SESSIONS, ...REPLAY },
       );
       // The sessions went past the PIN: the table's deeper screens were reached, not only refusals at idle.
       expect([...screens.keys()]).toEqual(expect.arrayContaining(['idle', 'placeCard', 'pin', 'menu', 'options', 'payment']));

@@ -33,7 +33,7 @@ import {
   type VerificationPool,
 } from '@madoguchi/center/rendering';
 import { demo, makeInput, familyRegisterData, sealData, taxData } from '../rendering/fixtures.js';
-import { ANSWER_BOUND_MS, FUZZ_RUNS } from './support/fuzz-size.js';
+import { ANSWER_BOUND_MS, FUZZ_RUNS, REPLAY } from './support/fuzz-size.js';
 
 const RUNS = FUZZ_RUNS;
 
@@ -254,7 +254,7 @@ describe('POST /verify/document fuzzing', () => {
   it(`answers ${RUNS} generated uploads over real TLS with no 5xx, each within ${ANSWER_BOUND_MS} ms`, async () => {
     await fc.assert(
       fc.asyncProperty(uploadArb, async (pdf) => check(await viaTls(pdf))),
-      { numRuns: RUNS },
+      { numRuns: RUNS, ...REPLAY },
     );
     // Both kinds of answer showed up: the inputs reach past the shape check too.
     expect(statuses.get(422)).toBeGreaterThan(0);

@@ -9,3 +9,16 @@ export const ANSWER_BOUND_MS = 1_000;
 
 /** A vitest timeout for a run of `runs` inputs at `msEach` on a loaded machine, never under a minute. */
 export const timeoutFor = (runs: number, msEach: number): number => Math.max(60_000, runs * msEach);
+
+/**
+ * Replays one failure alone: MADOGUCHI_FUZZ_SEED and MADOGUCHI_FUZZ_PATH as fast-check printed them
+ * (`{ seed: 123, path: "17:0:3" }`) run just that input against a fresh start, so a time bound missed
+ * on a loaded machine can be told from a slow answer (docs/fuzzing.md#sizes). Spread into fc.assert's options.
+ */
+export const REPLAY: { seed?: number; path?: string } =
+  process.env.MADOGUCHI_FUZZ_SEED === undefined
+    ? {}
+    : {
+        seed: Number(process.env.MADOGUCHI_FUZZ_SEED),
+        ...(process.env.MADOGUCHI_FUZZ_PATH ? { path: process.env.MADOGUCHI_FUZZ_PATH } : {}),
+      };
