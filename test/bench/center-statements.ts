@@ -117,7 +117,8 @@ async function run(database: CenterDatabase, label: string): Promise<void> {
     const lines = [...perCall].map(([call, e]) => {
       statements += e.statements;
       bytes += e.bytes;
-      return `  ${call.padEnd(12)} ${(e.statements / issuances).toFixed(1).padStart(6)} statements, ${Math.round(e.bytes / issuances)} bytes of rows`;
+      const perIssuance = (e.statements / issuances).toFixed(1).padStart(6);
+      return `  ${call.padEnd(12)} ${perIssuance} statements, ${Math.round(e.bytes / issuances)} bytes of rows`;
     });
     process.stdout.write(
       `${label}: per one-page issuance ${(statements / issuances).toFixed(1)} statements, ${Math.round(bytes / issuances)} bytes of rows ` +
