@@ -35,6 +35,11 @@ export interface CenterFleet {
   /** Each center in turn: a graceful stop (SIGTERM), a start on its port, and listening before the next one goes. */
   rollingRestart(options?: { pauseMs?: number }): Promise<void>;
   crashes(): number;
+  /**
+   * Centers that exited on their own (not killed or stopped here), each with its exit and stderr's
+   * tail; each was started again on its port, as a deployment's supervisor does. A load run fails on any.
+   */
+  deaths(): { index: number; exit: string; stderr: string }[];
   /** The last few KB a center process wrote to stderr (why one died on its own: logs hold codes and ids only). */
   stderrOf(index: number): string;
   stopAll(): Promise<void>;
@@ -64,12 +69,24 @@ export async function startCenters(count: number, env: () => Record<string, stri
   const processes = started.map((s) => (s as PromiseFulfilledResult<CenterProcess>).value);
   const ports = processes.map((p) => p.port);
   const stderr = processes.map(() => '');
-  const listen = (index: number) =>
-    processes[index]!.child.stderr!.on('data', (chunk: Buffer) => (stderr[index] = (stderr[index] + chunk.toString()).slice(-4096)));
+  const expected = new WeakSet<CenterProcess>();
+  const deaths: { index: number; exit: string; stderr: string }[] = [];
+  let stopping = false;
+  let restarting: Promise<void> = Promise.resolve();
+  const listen = (index: number) => {
+    const own = processes[index]!;
+    own.child.stderr!.on('data', (chunk: Buffer) => (stderr[index] = (stderr[index] + chunk.toString()).slice(-4096)));
+    own.child.once('exit', (code, signal) => {
+      if (expected.has(own) || stopping) return;
+      deaths.push({ index, exit: String(code ?? signal), stderr: stderr[index]!.slice(-1500) });
+      restarting = restarting.then(() => (processes[index] === own && !stopping ? restart(index) : undefined)).catch(() => undefined);
+    });
+  };
   processes.forEach((_, index) => listen(index));
   let crashes = 0;
   const kill = async (index: number) => {
     crashes++;
+    expected.add(processes[index]!);
     await killCenterProcess(processes[index]!);
   };
   const restart = async (index: number) => {
@@ -97,14 +114,20 @@ export async function startCenters(count: number, env: () => Record<string, stri
     },
     async rollingRestart({ pauseMs = 0 } = {}) {
       for (const index of processes.keys()) {
+        expected.add(processes[index]!);
         await stopCenterProcess(processes[index]!);
         await restart(index);
         if (pauseMs > 0) await sleep(pauseMs);
       }
     },
     crashes: () => crashes,
+    deaths: () => [...deaths],
     stderrOf: (index) => stderr[index]!,
-    stopAll: async () => void (await Promise.all(processes.map((p) => stopCenterProcess(p)))),
+    stopAll: async () => {
+      stopping = true;
+      await restarting;
+      await Promise.all(processes.map((p) => stopCenterProcess(p)));
+    },
   };
 }
 

@@ -16,6 +16,11 @@ export interface KioskProcessSetup {
   baseUrls: string[];
   caPem: string;
   kiosks: KioskSlot[];
+  /**
+   * How long a restarted kiosk holds a paid, unprinted transaction for the card that paid
+   * (crash-recovery.ts; AWAIT_RESIDENT_MS, 5 min, when unset).
+   */
+  awaitResidentMs?: number;
 }
 
 export interface Journey {
@@ -39,9 +44,13 @@ export interface JourneyResult {
   terminalId: string;
   /**
    * printed: the done screen; refused: the center (or the menu) refused before money; failed: an error
-   * after payment (refunded); stuck: the journey hung.
+   * after payment (refunded); stuck: the journey hung; interrupted: its kiosk process was killed
+   * (kill -9) and the restarted kiosk held nothing paid for it (what the journal recovered is judged
+   * by the invariants).
    */
-  outcome: 'printed' | 'refused' | 'failed' | 'stuck';
+  outcome: 'printed' | 'refused' | 'failed' | 'stuck' | 'interrupted';
+  /** A journey whose kiosk was killed after its payment: the resident came back with the card, or left (refunded). */
+  resumed?: 'returned' | 'left';
   code?: string;
   detail?: string;
   startedAt: number;
@@ -54,6 +63,17 @@ export interface JourneyResult {
 }
 
 export type ToKiosk =
-  { type: 'setup'; setup: KioskProcessSetup } | { type: 'journey'; terminalId: string; journey: Journey } | { type: 'stop' };
+  | { type: 'setup'; setup: KioskProcessSetup }
+  | { type: 'journey'; terminalId: string; journey: Journey }
+  /** The process kills itself (SIGKILL) at the next copy any of its kiosks is about to print: paid, not printed. */
+  | { type: 'crashAtNextPrint' }
+  /** After a restart: the held transaction of this kiosk ends with its resident coming back with `journey.card`, or not. */
+  | { type: 'resume'; terminalId: string; journey: Journey; returns: boolean }
+  | { type: 'stop' };
 
-export type FromKiosk = { type: 'ready' } | { type: 'result'; result: JourneyResult };
+export type FromKiosk =
+  /** `held`: the kiosks whose journal recovery held a paid, unprinted transaction (after a restart). */
+  | { type: 'ready'; held: { terminalId: string; issuanceId: string }[] }
+  /** A journey's payment is being asked for: which issuance it is (to attribute its printed copies after a kill). */
+  | { type: 'paying'; journeyId: number; issuanceId: string }
+  | { type: 'result'; result: JourneyResult };

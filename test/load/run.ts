@@ -7,11 +7,12 @@
  *
  *   scripts/load.sh [--kiosks 50] [--issuances 2000] [--centers 1] [--database sqlite|postgres]
  *                   [--municipalities 12] [--residents 5000] [--scenario all|<name>] [--seed 1]
- *                   [--faults <reset probability per connection>] [--center-kills N]
- *                   [--kiosks-per-process 25] [--out DIR] [--keep]
+ *                   [--faults <fault probability per connection>] [--center-kills N] [--postgres-restarts N]
+ *                   [--sqlite-locks N] [--sqlite-lock-ms 4000] [--kiosk-kills N] [--await-resident-ms 60000]
+ *                   [--rolling-restart] [--fault-spacing-ms 20000] [--kiosks-per-process 25] [--out DIR] [--keep]
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,9 @@ import type { DatabaseConfig } from '@madoguchi/center/db';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { startCenters, type CenterFleet } from './center-processes.js';
 import { DocumentChecker, type PrintedDocument, type RecordChange } from './document-check.js';
-import { startFaultProxy, seededRandom, type FaultProxy } from './fault-proxy.js';
+import { startFaultProxy, seededRandom, type FaultCounts, type FaultProxy, type RandomFaults } from './fault-proxy.js';
+import { postgresControl } from './postgres-restart.js';
+import { holdSqliteWriteLock } from './sqlite-lock.js';
 import { checkInvariants } from './invariants.js';
 import type { FromKiosk, Journey, JourneyResult, KioskSlot, ToKiosk } from './protocol.js';
 import {
@@ -53,10 +56,26 @@ export interface LoadOptions {
   residents: number;
   scenario: 'all' | ScenarioName | 'load';
   seed: number;
-  /** Probability that a kiosk's connection to a center is reset within its first 2 s (fault-proxy.ts). */
+  /**
+   * Probability that a kiosk's connection to a center meets a fault (fault-proxy.ts), a quarter each:
+   * dropped (FIN) at once, reset (RST) at once, delayed 300 ms each way, reset within its first 2 s.
+   */
   faults: number;
   /** kill -9 of a center process at a random moment of the load, then a restart, this many times (center-processes.ts). */
   centerKills: number;
+  /** PostgreSQL stopped (fast: every session cut) and started again 1 s later, this many times (postgres-restart.ts). */
+  postgresRestarts: number;
+  /** The SQLite write lock held from another process for `sqliteLockMs`, this many times (sqlite-lock.ts). */
+  sqliteLocks: number;
+  sqliteLockMs: number;
+  /** kill -9 of a kiosk process at a copy about to be printed, then a restart on the same journals, this many times. */
+  kioskKills: number;
+  /** How long a restarted kiosk holds a paid, unprinted transaction for its resident (5 min on a real kiosk). */
+  awaitResidentMs: number;
+  /** Each center in turn stopped (SIGTERM) and started again, once, while the load runs (center-processes.ts). */
+  rollingRestart: boolean;
+  /** Each fault of a kind comes a random moment in [0, this) after the one before (or the load's start). */
+  faultSpacingMs: number;
   kiosksPerProcess: number;
   out: string;
   keep: boolean;
@@ -76,6 +95,7 @@ export interface LoadReport {
   invariants: string[];
   scenarios: Record<string, Verdict>;
   world: { municipalities: number; residents: number; cards: number; timings: Record<string, number> };
+  faults: FaultReport;
   wallSeconds: number;
 }
 
@@ -93,6 +113,13 @@ export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
       seed: { type: 'string', default: '1' },
       faults: { type: 'string', default: '0' },
       'center-kills': { type: 'string', default: '0' },
+      'postgres-restarts': { type: 'string', default: '0' },
+      'sqlite-locks': { type: 'string', default: '0' },
+      'sqlite-lock-ms': { type: 'string', default: '4000' },
+      'kiosk-kills': { type: 'string', default: '0' },
+      'await-resident-ms': { type: 'string', default: '60000' },
+      'rolling-restart': { type: 'boolean', default: false },
+      'fault-spacing-ms': { type: 'string', default: '20000' },
       'kiosks-per-process': { type: 'string', default: '25' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -111,6 +138,8 @@ export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
   const centers = int('centers', values.centers, 1);
   const faults = Number(values.faults);
   if (!(faults >= 0 && faults < 1)) throw new Error('--faults is a probability in [0, 1)');
+  if (Number(values['postgres-restarts']) > 0 && database !== 'postgres') throw new Error('--postgres-restarts needs --database postgres');
+  if (Number(values['sqlite-locks']) > 0 && database !== 'sqlite') throw new Error('--sqlite-locks needs --database sqlite');
   return {
     kiosks: int('kiosks', values.kiosks, 2),
     issuances: int('issuances', values.issuances, 1),
@@ -122,55 +151,178 @@ export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
     seed: int('seed', values.seed, 0),
     faults,
     centerKills: int('center-kills', values['center-kills'], 0),
+    postgresRestarts: int('postgres-restarts', values['postgres-restarts'], 0),
+    sqliteLocks: int('sqlite-locks', values['sqlite-locks'], 0),
+    sqliteLockMs: int('sqlite-lock-ms', values['sqlite-lock-ms'], 1),
+    kioskKills: int('kiosk-kills', values['kiosk-kills'], 0),
+    awaitResidentMs: int('await-resident-ms', values['await-resident-ms'], 0),
+    rollingRestart: values['rolling-restart'],
+    faultSpacingMs: int('fault-spacing-ms', values['fault-spacing-ms'], 1),
     kiosksPerProcess: int('kiosks-per-process', values['kiosks-per-process'], 1),
     out: resolve(values.out ?? join(repoRoot, '.var', 'load', `run-${new Date().toISOString().replace(/[:.]/g, '-')}`)),
     keep: values.keep,
   };
 }
 
-/** The kiosk processes and which kiosk is free. */
+/** A kiosk process: its kiosks, and whether it is being restarted after a kill. */
+interface KioskProcess {
+  child: ChildProcess;
+  slots: KioskSlot[];
+  baseUrls: string[];
+  stopping: boolean;
+}
+
+/** The kiosk processes and which kiosk is free; a process killed (kill -9) is started again on the same state directories. */
 class Fleet {
-  private readonly children: ChildProcess[] = [];
+  private readonly processes: KioskProcess[] = [];
   private readonly free: string[] = [];
   private readonly waiting = new Map<number, (r: JourneyResult) => void>();
   private readonly wake = new Set<() => void>();
-  private readonly owner = new Map<string, ChildProcess>();
+  private readonly owner = new Map<string, KioskProcess>();
+  /** The journey each busy kiosk runs. */
+  private readonly running = new Map<string, Journey>();
+  private readonly restarting = new Set<Promise<void>>();
+  /** Which journey each issuance is (told at payment): a killed journey's copies printed before the kill are its own. */
+  readonly journeyOf = new Map<string, Journey>();
+  /** What the kills did: kiosk processes killed, kiosks held paid-not-printed after the restart, and how those ended. */
+  readonly kills = { processes: 0, interrupted: 0, held: 0, returned: 0, left: 0, returnedPrinted: 0, refundedAfterRestart: 0 };
+  private caPem = '';
+  private awaitResidentMs: number | undefined;
 
-  async start(slots: KioskSlot[], baseUrlsFor: (i: number) => string[], caPem: string, perProcess: number): Promise<void> {
-    const ready: Promise<void>[] = [];
+  constructor(private readonly random: () => number = Math.random) {}
+
+  async start(
+    slots: KioskSlot[],
+    baseUrlsFor: (i: number) => string[],
+    caPem: string,
+    perProcess: number,
+    awaitResidentMs?: number,
+  ): Promise<void> {
+    this.caPem = caPem;
+    this.awaitResidentMs = awaitResidentMs;
+    const ready: Promise<unknown>[] = [];
     for (let i = 0; i < slots.length; i += perProcess) {
-      const own = slots.slice(i, i + perProcess);
-      const child = fork(join(repoRoot, 'test/load/kiosk-process.ts'), [], {
-        execArgv: ['--import', 'tsx'],
-        cwd: repoRoot,
-        stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      });
-      // pdf.js (the kiosk's last-hop check) warns about the fonts' hinting on every document: noise here.
-      createInterface({ input: child.stderr! }).on('line', (line) => {
-        if (!line.startsWith('Warning: TT:')) process.stderr.write(`${line}\n`);
-      });
-      this.children.push(child);
-      for (const s of own) this.owner.set(s.terminalId, child);
-      ready.push(
-        new Promise((resolveReady, reject) => {
-          child.on('message', (m: FromKiosk) => {
-            if (m.type === 'ready') resolveReady();
-            else {
-              this.free.push(m.result.terminalId);
-              this.waiting.get(m.result.id)?.(m.result);
-              const woken = [...this.wake];
-              this.wake.clear();
-              for (const w of woken) w();
-            }
-          });
-          child.once('exit', (code) => reject(new Error(`kiosk process exited ${code}`)));
-        }),
-      );
-      // Spread the kiosks' primaries over the centers, as stores are spread over a region's centers.
-      child.send({ type: 'setup', setup: { baseUrls: baseUrlsFor(i / perProcess), caPem, kiosks: own } } satisfies ToKiosk);
+      const p: KioskProcess = {
+        child: undefined!,
+        slots: slots.slice(i, i + perProcess),
+        baseUrls: baseUrlsFor(i / perProcess),
+        stopping: false,
+      };
+      this.processes.push(p);
+      for (const s of p.slots) this.owner.set(s.terminalId, p);
+      ready.push(this.fork(p));
     }
     await Promise.all(ready);
     this.free.push(...slots.map((s) => s.terminalId));
+  }
+
+  /** Forks the process's kiosks (again, after a kill); resolves with the kiosks whose recovery held a payment. */
+  private fork(p: KioskProcess): Promise<{ terminalId: string; issuanceId: string }[]> {
+    const child = fork(join(repoRoot, 'test/load/kiosk-process.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      cwd: repoRoot,
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    });
+    p.child = child;
+    child.on('error', () => undefined); // a message to a process just killed: its exit handles what it ran
+    // pdf.js (the kiosk's last-hop check) warns about the fonts' hinting on every document: noise here.
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      if (!line.startsWith('Warning: TT:')) process.stderr.write(`${line}\n`);
+    });
+    const ready = new Promise<{ terminalId: string; issuanceId: string }[]>((resolveReady, reject) => {
+      child.on('message', (m: FromKiosk) => {
+        if (m.type === 'ready') resolveReady(m.held);
+        else if (m.type === 'paying') {
+          const journey = [...this.running.values()].find((j) => j.id === m.journeyId);
+          if (journey) this.journeyOf.set(m.issuanceId, journey);
+        } else this.finished(m.result);
+      });
+      child.once('exit', (code, signal) => {
+        reject(new Error(`kiosk process exited ${code ?? signal}`));
+        if (!p.stopping && signal === 'SIGKILL') this.track(this.restartKilled(p));
+      });
+    });
+    this.send(p, {
+      type: 'setup',
+      setup: { baseUrls: p.baseUrls, caPem: this.caPem, kiosks: p.slots, awaitResidentMs: this.awaitResidentMs },
+    });
+    return ready;
+  }
+
+  private send(p: KioskProcess, message: ToKiosk): void {
+    try {
+      p.child.send(message, () => undefined);
+    } catch {
+      // the process is gone: its exit handles the journeys it ran
+    }
+  }
+
+  private track(task: Promise<void>): void {
+    const t = task.finally(() => this.restarting.delete(t));
+    this.restarting.add(t);
+  }
+
+  private finished(result: JourneyResult): void {
+    if (result.resumed === 'returned' && result.outcome === 'printed') this.kills.returnedPrinted++;
+    if (result.resumed && result.outcome === 'failed') this.kills.refundedAfterRestart++;
+    this.running.delete(result.terminalId);
+    this.free.push(result.terminalId);
+    this.waiting.get(result.id)?.(result);
+    const woken = [...this.wake];
+    this.wake.clear();
+    for (const w of woken) w();
+  }
+
+  /** kill -9 of kiosk process `index` at the next copy one of its kiosks is about to print (paid, not printed). */
+  crashAtNextPrint(index: number): void {
+    this.send(this.processes[index % this.processes.length]!, { type: 'crashAtNextPrint' });
+  }
+
+  get processCount(): number {
+    return this.processes.length;
+  }
+
+  /**
+   * A killed process's kiosks start again on their journals: each held payment waits for its resident,
+   * who comes back with the same card (half of them, drawn) or leaves (refunded when the window passes);
+   * every other journey it ran ends `interrupted` (recovery settled its money: the invariants judge it).
+   */
+  private async restartKilled(p: KioskProcess): Promise<void> {
+    this.kills.processes++;
+    const ids = new Set(p.slots.map((s) => s.terminalId));
+    for (let i = this.free.length - 1; i >= 0; i--) if (ids.has(this.free[i]!)) this.free.splice(i, 1);
+    const held = await this.fork(p);
+    const heldOn = new Map(held.map((h) => [h.terminalId, h.issuanceId]));
+    for (const slot of p.slots) {
+      const journey = this.running.get(slot.terminalId);
+      if (!journey) {
+        this.free.push(slot.terminalId);
+        continue;
+      }
+      if (heldOn.has(slot.terminalId)) {
+        this.kills.held++;
+        const returns = this.random() < 0.5;
+        this.kills[returns ? 'returned' : 'left']++;
+        this.send(p, { type: 'resume', terminalId: slot.terminalId, journey, returns });
+        continue;
+      }
+      this.kills.interrupted++;
+      const now = Date.now();
+      this.finished({
+        id: journey.id,
+        scenario: journey.scenario,
+        residentId: journey.card.residentId,
+        certificateType: journey.certificateType,
+        terminalId: slot.terminalId,
+        outcome: 'interrupted',
+        startedAt: now,
+        endedAt: now,
+        printed: [],
+      });
+    }
+    const woken = [...this.wake];
+    this.wake.clear();
+    for (const w of woken) w();
   }
 
   private async freeKiosk(): Promise<string> {
@@ -178,7 +330,6 @@ class Fleet {
     return this.free.shift()!;
   }
 
-  /** Runs the journeys on free kiosks, as many at once as there are kiosks. */
   /**
    * Runs journeys on free kiosks, as many at once as there are kiosks. `next` gives the next journey
    * (told how many are in flight), or undefined: none now — asked again after the next result while
@@ -209,20 +360,24 @@ class Fleet {
         results.push(r);
         onResult?.(r, results.length);
       });
-      this.owner.get(terminalId)!.send({ type: 'journey', terminalId, journey } satisfies ToKiosk);
+      this.running.set(terminalId, journey);
+      this.send(this.owner.get(terminalId)!, { type: 'journey', terminalId, journey });
     }
     return results;
   }
 
+  /** Restarts still under way (a kill late in the run) finish first; then each process delivers its queued print results and exits. */
   async stop(): Promise<void> {
+    while (this.restarting.size > 0) await Promise.all([...this.restarting]);
     await Promise.all(
-      this.children.map(
-        (c) =>
+      this.processes.map(
+        (p) =>
           new Promise<void>((r) => {
-            if (c.exitCode !== null) return r();
-            c.removeAllListeners('exit');
+            p.stopping = true;
+            const c = p.child;
+            if (c.exitCode !== null || c.signalCode !== null) return r();
             c.once('exit', () => r());
-            c.send({ type: 'stop' } satisfies ToKiosk);
+            this.send(p, { type: 'stop' });
           }),
       ),
     );
@@ -235,14 +390,143 @@ const percentile = (xs: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)]!;
 };
 
-async function openStore(options: LoadOptions): Promise<{ config: DatabaseConfig; url: string; stop(): Promise<void> }> {
+interface Store {
+  config: DatabaseConfig;
+  url: string;
+  /** PostgreSQL's admin connection (the server is the run's own: it may be restarted). */
+  adminUrl?: string;
+  stop(): Promise<void>;
+}
+
+async function openStore(options: LoadOptions): Promise<Store> {
   if (options.database === 'sqlite') {
     const path = join(options.out, 'center.sqlite');
     return { config: { kind: 'sqlite', path }, url: path, stop: async () => undefined };
   }
   const server: PostgresServer = await startPostgres({ maxConnections: 300 });
   const url = await server.createDatabase();
-  return { config: { kind: 'postgres', connectionString: url }, url, stop: () => server.stop() };
+  return { config: { kind: 'postgres', connectionString: url }, url, adminUrl: server.adminConnectionString, stop: () => server.stop() };
+}
+
+/** What the faults of a run did, by kind (the report's `faults`). */
+export interface FaultReport {
+  centerKills: number;
+  postgresRestarts: number;
+  sqliteLocks: number;
+  /**
+   * Kiosk processes killed; journeys they ran that ended with nothing held (recovery settled them);
+   * kiosks that held a paid, unprinted transaction after the restart; residents who came back with the
+   * card or left; the held transactions printed on the resident's return, and those refunded.
+   */
+  kioskKills: Fleet['kills'];
+  rollingRestarts: number;
+  /** The proxies' connections and faults, summed over the centers. */
+  proxy: FaultCounts;
+  /** Centers that exited on their own (a bug: the run fails), with their exit and stderr's last lines. */
+  centerDeaths: { index: number; exit: string; stderr: string }[];
+  /** When the rolling restart ran (epoch ms), for its verdict. */
+  rollingWindow?: { from: number; to: number };
+}
+
+/** Each center's proxy: pass while the scenarios run, the drawn faults during the load. */
+const proxyFaults = (options: LoadOptions): RandomFaults => {
+  const q = options.faults / 4;
+  return { seed: options.seed, drop: q, reset: q, delay: { p: q, ms: 300 }, resetWithinMs: { p: q, withinMs: 2_000 } };
+};
+
+/**
+ * The faults played during the load, each kind on its own clock (a random moment within
+ * `faultSpacingMs` after the last one of its kind), until its count is done or the load ends.
+ */
+function startFaults(options: LoadOptions, centers: CenterFleet, fleet: Fleet, store: Store, proxies: FaultProxy[]) {
+  const { log } = options;
+  let running = true;
+  const report: FaultReport = {
+    centerKills: 0,
+    postgresRestarts: 0,
+    sqliteLocks: 0,
+    kioskKills: fleet.kills,
+    rollingRestarts: 0,
+    centerDeaths: [],
+    proxy: { connections: 0, pass: 0, delay: 0, drop: 0, reset: 0, stall: 0 },
+  };
+  for (const p of proxies) p.setRandom(proxyFaults(options));
+  const random = seededRandom(options.seed + 7_919);
+  const wait = () => new Promise((r) => setTimeout(r, Math.floor(random() * options.faultSpacingMs)));
+  const every = async (count: number, what: string, act: (k: number) => Promise<void>) => {
+    for (let k = 0; k < count; k++) {
+      await wait();
+      if (!running) return;
+      try {
+        await act(k);
+      } catch (error) {
+        log(`  ${what} ${k + 1} failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      }
+    }
+  };
+  const tasks = [
+    every(options.centerKills, 'center kill', async (k) => {
+      const index = Math.floor(random() * centers.baseUrls.length);
+      const t = Date.now();
+      log(`  fault: center ${index} killed (SIGKILL) (${k + 1}/${options.centerKills})`);
+      await centers.killAndRestart(index);
+      report.centerKills++;
+      log(`  center ${index} listening again ${((Date.now() - t) / 1000).toFixed(1)} s after its kill`);
+    }),
+    every(options.postgresRestarts, 'PostgreSQL restart', async (k) => {
+      const control = await postgresControl(store.adminUrl!);
+      const t = Date.now();
+      log(`  fault: PostgreSQL stopped (fast: every session cut), 1 s down (${k + 1}/${options.postgresRestarts})`);
+      await control.restart({ downMs: 1_000 });
+      report.postgresRestarts++;
+      log(`  PostgreSQL accepting again ${((Date.now() - t) / 1000).toFixed(1)} s after its stop`);
+    }),
+    every(options.sqliteLocks, 'SQLite lock', async (k) => {
+      const lock = await holdSqliteWriteLock(store.url, options.sqliteLockMs);
+      log(`  fault: SQLite write lock held by another process for ${options.sqliteLockMs} ms (${k + 1}/${options.sqliteLocks})`);
+      await lock.released;
+      report.sqliteLocks++;
+    }),
+    every(options.kioskKills, 'kiosk kill', async (k) => {
+      const before = fleet.kills.processes;
+      const index = Math.floor(random() * fleet.processCount);
+      fleet.crashAtNextPrint(index);
+      // The kill comes at that process's next print; the restart follows it (Fleet.restartKilled).
+      for (let i = 0; i < 600 && fleet.kills.processes === before && running; i++) await new Promise((r) => setTimeout(r, 100));
+      log(
+        `  fault: kiosk process ${index} killed (SIGKILL) at a copy about to print, restarted on its journals ` +
+          `(${k + 1}/${options.kioskKills})`,
+      );
+    }),
+    options.rollingRestart
+      ? (async () => {
+          await wait();
+          if (!running) return;
+          const from = Date.now();
+          log('  fault: rolling restart of the centers (SIGTERM, restart, listening again, one at a time)');
+          await centers.rollingRestart({ pauseMs: 2_000 });
+          report.rollingRestarts++;
+          report.rollingWindow = { from, to: Date.now() };
+          log(`  rolling restart done in ${((Date.now() - from) / 1000).toFixed(1)} s`);
+        })()
+      : Promise.resolve(),
+  ];
+  const settled = Promise.allSettled(tasks);
+  return {
+    async stop(): Promise<FaultReport> {
+      running = false;
+      const results = await settled;
+      for (const p of proxies) {
+        p.setRandom(undefined);
+        const c = p.counts();
+        for (const k of Object.keys(report.proxy) as (keyof FaultCounts)[]) report.proxy[k] += c[k];
+      }
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      return report;
+    },
+  };
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
@@ -253,7 +537,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const store = await openStore(options);
   let centers: CenterFleet | undefined;
   const proxies: FaultProxy[] = [];
-  const fleet = new Fleet();
+  const fleet = new Fleet(seededRandom(options.seed + 104_729));
   try {
     log(`world: ${options.municipalities} municipalities, ${options.residents} residents, ${options.kiosks} kiosks (${options.database})`);
     const world = await prepareWorld({
@@ -280,10 +564,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const urls: string[] = [];
     for (const [i, url] of centers.baseUrls.entries()) {
       if (options.faults > 0) {
-        const proxy = await startFaultProxy({
-          targetPort: centers.process(i).port,
-          random: { seed: options.seed, resetWithinMs: { p: options.faults, withinMs: 2_000 } },
-        });
+        const proxy = await startFaultProxy({ targetPort: centers.process(i).port });
         proxies.push(proxy);
         urls.push(proxy.url);
       } else urls.push(url);
@@ -293,14 +574,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       stateDir: join(options.out, 'kiosks', k.terminalId, 'state'),
       trayDir: join(options.out, 'kiosks', k.terminalId, 'tray'),
     }));
-    await fleet.start(slots, (i) => urls.map((_, j) => urls[(i + j) % urls.length]!), world.caPem, options.kiosksPerProcess);
+    await fleet.start(
+      slots,
+      (i) => urls.map((_, j) => urls[(i + j) % urls.length]!),
+      world.caPem,
+      options.kiosksPerProcess,
+      options.awaitResidentMs,
+    );
     log(`kiosks: ${slots.length} in ${Math.ceil(slots.length / options.kiosksPerProcess)} processes`);
 
-    const outcome = await runScenarios(options, world, fleet, store.url, slowCode, centers);
+    const outcome = await runScenarios(options, world, fleet, store, slowCode, centers, proxies);
     await fleet.stop();
-    const report = await judge(options, world, outcome, store.url, centersStartedAt, slots);
+    outcome.faults.centerDeaths = centers.deaths();
+    for (const d of outcome.faults.centerDeaths) log(`center ${d.index} exited on its own (${d.exit}):\n${d.stderr}`);
+    const report = await judge(options, world, outcome, store.url, centersStartedAt, slots, fleet);
     report.wallSeconds = Math.round((Date.now() - started) / 1000);
     writeFileSync(join(options.out, 'report.json'), JSON.stringify(report, null, 2));
+    // Every journey but the printed ones, for finding out why (ids, codes and times only).
+    const unprinted = outcome.results.filter((r) => r.outcome !== 'printed').map(({ printed: _, ...r }) => JSON.stringify(r));
+    writeFileSync(join(options.out, 'unprinted.jsonl'), unprinted.join('\n'));
     return report;
   } finally {
     await fleet.stop().catch(() => undefined);
@@ -317,16 +609,54 @@ interface ScenarioOutcome {
   changes: RecordChange[];
   loadSeconds: number;
   loadPrinted: number;
+  faults: FaultReport;
+}
+
+/** Refusals the resident's own record or choice explains: not failures of the system, with or without faults. */
+const isBusinessRefusal = (code: string | undefined) =>
+  code !== undefined && (/^(ELIGIBILITY|DOMICILE|AUTH_CERTIFICATE)_/.test(code) || code === 'NOT_ON_MENU');
+
+/**
+ * The virtual card's own step over its budget (card-service.ts: CARD_ERROR "over the N ms budget"):
+ * card-sim signs in the kiosk process, 15–25 kiosks to a process on a loaded machine, with no center
+ * call inside the card step. Seen without any fault (docs/load.md); counted apart, not as the centers'.
+ */
+const isHarnessCardStall = (r: JourneyResult) => r.outcome === 'refused' && r.code === 'CARD_ERROR';
+
+/**
+ * Issue 14 item 3: the load's journeys complete (printed, or refused for the resident's own record)
+ * ≥ 99.9 %, and none that overlapped the rolling restart met a failure the resident could see (an
+ * error after payment, an error screen, a hang).
+ */
+export function rollingRestartVerdict(results: JourneyResult[], window: { from: number; to: number } | undefined): Verdict {
+  if (!window) return { ok: false, detail: 'the rolling restart did not run (the load ended first)' };
+  const stalls = results.filter(isHarnessCardStall).length;
+  const judged = results.filter((r) => !isHarnessCardStall(r));
+  const failedOf = (r: JourneyResult) => r.outcome !== 'printed' && !(r.outcome === 'refused' && isBusinessRefusal(r.code));
+  const failures = judged.filter(failedOf);
+  const during = judged.filter((r) => r.startedAt <= window.to && r.endedAt >= window.from);
+  const failedDuring = during.filter(failedOf);
+  const completed = (judged.length - failures.length) / Math.max(1, judged.length);
+  const codes = [...new Set(failures.map((r) => `${r.outcome}:${r.code ?? r.detail ?? '-'}`))].slice(0, 5).join(', ');
+  return {
+    ok: completed >= 0.999 && failedDuring.length === 0,
+    detail:
+      `${judged.length} journeys, ${(completed * 100).toFixed(2)} % completed; ${during.length} overlapped the restart ` +
+      `(${((window.to - window.from) / 1000).toFixed(1)} s), ${failedDuring.length} of them failed${codes ? ` (${codes})` : ''}; ` +
+      `${stalls} virtual-card steps over budget in a kiosk process (not counted)`,
+  };
 }
 
 async function runScenarios(
   options: LoadOptions,
   world: World,
   fleet: Fleet,
-  databaseUrl: string,
+  store: Store,
   slowCode: string | undefined,
   centers: CenterFleet,
+  proxies: FaultProxy[],
 ): Promise<ScenarioOutcome> {
+  const databaseUrl = store.url;
   const { log } = options;
   let id = 0;
   // The slowed municipality's residents meet slow renders only in their own scenario.
@@ -400,14 +730,8 @@ async function runScenarios(
   let appliedAt: number | undefined;
   let applying: Promise<void> | undefined;
   const loadStarted = Date.now();
-  let running = true;
-  // Crashes during the load: a center killed at a random moment, restarted on its port (center-processes.ts).
-  const kills = (async () => {
-    for (let k = 0; k < options.centerKills && running; k++) {
-      const { index } = await centers.killAtRandomMoment({ withinMs: 20_000, seed: options.seed + k });
-      log(`  center ${index} killed (SIGKILL) and restarted`);
-    }
-  })();
+  // The faults, during the load only: the scenarios before it are judged each by its own strict rule.
+  const faults = startFaults(options, centers, fleet, store, proxies);
   let last = Date.now();
   const got = await fleet.run(next, (r, done) => {
     if (r.outcome === 'printed') printedLoad++;
@@ -425,13 +749,14 @@ async function runScenarios(
       );
     }
   });
-  running = false;
   await applying;
-  await kills;
+  const faultReport = await faults.stop();
   const loadSeconds = (Date.now() - loadStarted) / 1000;
   results.push(...got);
   // With faults, a journey may end refunded (failed) or turned away before money: the invariants judge the money.
-  const faulty = options.faults > 0 || options.centerKills > 0;
+  const faulty =
+    options.faults > 0 || options.centerKills > 0 || options.postgresRestarts > 0 || options.sqliteLocks > 0 || options.kioskKills > 0;
+  if (options.rollingRestart) verdicts['rolling-restart'] = () => rollingRestartVerdict(got, faultReport.rollingWindow);
   if (bulk > 0)
     verdicts.load = () =>
       everyJourneyPrinted(
@@ -441,12 +766,21 @@ async function runScenarios(
   if (withChanges)
     verdicts['record-changes'] = () =>
       changeVerdict(
-        got.filter((r) => r.scenario === 'record-changes'),
+        // Under faults a change journey may end refunded or with its kiosk killed: the invariants judge its money;
+        // its documents are still checked.
+        got.filter((r) => r.scenario === 'record-changes' && !(faulty && (r.outcome === 'failed' || r.outcome === 'interrupted'))),
         plan,
         appliedAt,
       );
   log(`  load: ${got.length} journeys in ${loadSeconds.toFixed(1)} s`);
-  return { results, verdicts, changes, loadSeconds, loadPrinted: got.filter((r) => r.outcome === 'printed').length };
+  return {
+    results,
+    verdicts,
+    changes,
+    loadSeconds,
+    loadPrinted: got.filter((r) => r.outcome === 'printed').length,
+    faults: faultReport,
+  };
 }
 
 async function judge(
@@ -456,6 +790,7 @@ async function judge(
   databaseUrl: string,
   centersStartedAt: number,
   slots: KioskSlot[],
+  fleet: Fleet,
 ): Promise<LoadReport> {
   const { results } = outcome;
   const { log } = options;
@@ -479,6 +814,31 @@ async function judge(
       confirmedAt: r.confirmedAt ?? r.startedAt,
     })),
   );
+  // Copies a killed kiosk printed before its kill are in its tray but in no result: each is checked as
+  // the document of the journey that paid for its issuance (told at payment); one of no known journey is a finding.
+  const claimed = new Set(documents.map((d) => d.file));
+  const orphans: string[] = [];
+  for (const slot of slots) {
+    for (const name of existsSync(slot.trayDir) ? readdirSync(slot.trayDir) : []) {
+      const file = join(slot.trayDir, name);
+      const match = /^(.+)-(\d{2})\.pdf$/.exec(name);
+      if (claimed.has(file) || !match) continue;
+      const journey = fleet.journeyOf.get(match[1]!);
+      if (!journey) {
+        orphans.push(`${slot.terminalId} ${name}: a printed copy of no known journey`);
+        continue;
+      }
+      documents.push({
+        file,
+        issuanceId: match[1]!,
+        copyIndex: Number(match[2]),
+        terminalId: slot.terminalId,
+        residentId: journey.card.residentId,
+        certificateType: journey.certificateType,
+        confirmedAt: results.find((r) => r.id === journey.id)?.startedAt ?? 0,
+      });
+    }
+  }
   log(`document check: ${documents.length} printed copies (pdftotext)`);
   const checker = new DocumentChecker(world.demo, outcome.changes);
   let lastLog = Date.now();
@@ -500,6 +860,8 @@ async function judge(
   });
   const stuck = results.filter((r) => r.outcome === 'stuck');
   const ok =
+    outcome.faults.centerDeaths.length === 0 &&
+    orphans.length === 0 &&
     findings.length === 0 &&
     violations.length === 0 &&
     stuck.length === 0 &&
@@ -527,8 +889,8 @@ async function judge(
     documents: {
       checked: documents.length,
       passed: documents.length - findings.length,
-      failed: findings.length,
-      findings: findings.slice(0, 20).map((f) => `${f.terminalId} ${f.issuanceId} copy ${f.copyIndex}: ${f.reason}`),
+      failed: findings.length + orphans.length,
+      findings: [...orphans, ...findings.map((f) => `${f.terminalId} ${f.issuanceId} copy ${f.copyIndex}: ${f.reason}`)].slice(0, 20),
     },
     invariants: violations.slice(0, 20).map((v) => `${v.code} ${v.issuanceId ?? ''} ${v.detail ?? ''}`.trim()),
     scenarios: {
@@ -551,6 +913,7 @@ async function judge(
       cards: world.cards.length,
       timings: world.timings,
     },
+    faults: outcome.faults,
     wallSeconds: 0,
   };
 }
@@ -568,6 +931,9 @@ export function printReport(report: LoadReport, write: (line: string) => void): 
   write(`invariants: ${report.invariants.length === 0 ? 'all hold' : report.invariants.length + ' violated'}`);
   for (const v of report.invariants) write(`  ! ${v}`);
   for (const [name, v] of Object.entries(report.scenarios)) write(`scenario ${name}: ${v.ok ? 'PASS' : 'FAIL'} — ${v.detail}`);
+  const { rollingWindow: _, centerDeaths, ...faults } = report.faults;
+  for (const d of centerDeaths) write(`  ! center ${d.index} exited on its own (${d.exit})`);
+  write(`faults: ${JSON.stringify(faults)}`);
   write(`world: ${JSON.stringify(report.world)}; wall ${report.wallSeconds} s`);
   write(report.ok ? 'LOAD RUN PASSED' : 'LOAD RUN FAILED');
 }

@@ -13,3 +13,4 @@ export {
 export { recoverUnfinished, deliverPrintReports, type RecoveryDeps } from './crash-recovery.js';
 export { dailyCashReport, reconcileWithCashUnit, type DailyCashReport, type CashReconciliation } from './cash-report.js';
 export { crashPointFromEnv, type CrashPoint } from './crash-point.js';
+export { openKioskJournal, type KioskJournal, type KioskJournalOptions } from './journal-service.js';
