@@ -35,7 +35,7 @@ export {
   PUBLISHED_HEADS_FILE,
   type PublishedHead,
 } from './audit/chain-heads.js';
-export { hashRow } from './audit/chain.js';
+export { appendAudit, hashRow } from './audit/chain.js';
 export { verifyAuditChain, type AuditVerification } from './audit/verify.js';
 export { createEnrolledStaff, createStaff, type CreatedStaff, type NewStaff } from './staff/staff-store.js';
 export { newTotpSecret, otpauthUri, totpCode } from './staff/totp.js';

@@ -11,6 +11,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { MadoguchiError } from '@madoguchi/shared';
+import { commitsWithTransaction, runAtCommit, type SqlLiteral } from '../db/database.js';
+import { noteLocked, timed } from '../db/pool-stats.js';
 import type { Database } from '../db/schema.js';
 import type { AuditEventsTable } from '../db/tables/issuance.js';
 import { canonicalJson } from '../issuance/canonical-json.js';
@@ -144,19 +146,14 @@ export function hashRow(row: Omit<Row, 'hash'>): string {
 /** Serialises appends across center processes on PostgreSQL; SQLite's BEGIN IMMEDIATE already does. */
 const AUDIT_LOCK_KEY = 7320100;
 
-export async function appendAudit(
-  trx: Transaction<Database> | Kysely<Database>,
-  kind: 'sqlite' | 'postgres',
-  entry: AuditEntry,
-  now: Date,
-): Promise<Row> {
+type Fields = Omit<Row, 'seq' | 'prev_hash' | 'hash'>;
+
+/** The row's own fields, or the refusal of an entry that holds more than ids and codes. */
+function fieldsOf(entry: AuditEntry, now: Date): Fields {
   // Thrown inside the caller's transaction: the change this row would record is not made either.
   const problem = auditEntryProblem(entry);
   if (problem) throw new MadoguchiError('INTERNAL', `history row refused: ${problem} is not an id or a code`);
-  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
-  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const base: Omit<Row, 'hash'> = {
-    seq: (last?.seq ?? 0) + 1,
+  return {
     recorded_at: now.toISOString(),
     event: entry.event,
     issuance_id: entry.issuanceId ?? null,
@@ -170,9 +167,114 @@ export async function appendAudit(
     page_count: entry.pageCount ?? null,
     issue_numbers_json: entry.issueNumbers ? canonicalJson(entry.issueNumbers) : null,
     detail_json: entry.detail ? canonicalJson(entry.detail) : null,
-    prev_hash: last?.hash ?? GENESIS_HASH,
   };
+}
+
+/**
+ * Appends a history row in the caller's write transaction. On PostgreSQL the row is chained at the
+ * transaction's COMMIT, in the same round trip (db/database.ts runAtCommit): the chain's lock, which
+ * every history row of every center process needs, is then held only while the server inserts the rows
+ * and commits. Taken here and held until the commit, it was held across every later statement's wait for
+ * this process's event loop, and the chain allowed ~8 rows a second under load
+ * (docs/benchmarks.md#several-centers). A caller that needs the row's seq, or the lock's order now, calls
+ * appendAuditNow.
+ */
+export async function appendAudit(
+  trx: Transaction<Database> | Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  entry: AuditEntry,
+  now: Date,
+): Promise<void> {
+  const fields = fieldsOf(entry, now);
+  if (kind === 'postgres' && commitsWithTransaction(trx)) {
+    await keepOrder(trx, entry);
+    runAtCommit(trx, (literal) => chainedInsert(fields, literal));
+    return;
+  }
+  await appendNow(trx, kind, fields);
+}
+
+/** Orders the billing ledger's writers with a month's close (billing/ledger.ts); any key apart from the chain's. */
+const MONTH_CLOSE_LOCK_KEY = 7320101;
+const LEDGER_ENTRY_EVENTS: ReadonlySet<AuditEvent> = new Set(['paid', 'refunded', 'billing_adjustment_recorded']);
+/** A copy's print report reads the issuance's other copies after this row (issuance-service.ts recordPrinted). */
+const COPY_REPORT_EVENTS: ReadonlySet<AuditEvent> = new Set(['printed', 'print_failed']);
+
+/**
+ * What the chain's lock, taken here until PostgreSQL appends were kept for the commit, also did for the
+ * callers, kept with narrower locks (held to the commit as before): a ledger entry written after its
+ * `paid`, `refunded` or `billing_adjustment_recorded` row is ordered with a month's close (they share a
+ * lock that the `billing_month_closed` row takes alone), and a copy's print report waits for a concurrent
+ * report of another copy of the same issuance (the issuance row's lock), so the later one sees both.
+ */
+async function keepOrder(trx: Transaction<Database> | Kysely<Database>, entry: AuditEntry): Promise<void> {
+  if (entry.event === 'billing_month_closed') await sql`select pg_advisory_xact_lock(${MONTH_CLOSE_LOCK_KEY})`.execute(trx);
+  else if (LEDGER_ENTRY_EVENTS.has(entry.event)) await sql`select pg_advisory_xact_lock_shared(${MONTH_CLOSE_LOCK_KEY})`.execute(trx);
+  if (entry.issuanceId && COPY_REPORT_EVENTS.has(entry.event))
+    await sql`select 1 from issuances where issuance_id = ${entry.issuanceId} for update`.execute(trx);
+}
+
+/** appendAudit, chained at once: the chain's lock is held from here to the commit. Returns the row. */
+export async function appendAuditNow(
+  trx: Transaction<Database> | Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  entry: AuditEntry,
+  now: Date,
+): Promise<Row> {
+  return appendNow(trx, kind, fieldsOf(entry, now));
+}
+
+async function appendNow(trx: Transaction<Database> | Kysely<Database>, kind: 'sqlite' | 'postgres', fields: Fields): Promise<Row> {
+  if (kind === 'postgres') {
+    await timed('chainLockWait', () => sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx));
+    noteLocked(trx);
+  }
+  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const base: Omit<Row, 'hash'> = { seq: (last?.seq ?? 0) + 1, ...fields, prev_hash: last?.hash ?? GENESIS_HASH };
   const row: Row = { ...base, hash: hashRow(base) };
   await trx.insertInto('audit_events').values(row).execute();
   return row;
+}
+
+const TEXT_COLUMNS = [
+  'recorded_at',
+  'event',
+  'issuance_id',
+  'store_code',
+  'terminal_id',
+  'resident_id',
+  'municipality_code',
+  'certificate_type',
+  'options_json',
+] as const;
+const LATER_COLUMNS = [
+  ['copies', 'integer'],
+  ['page_count', 'integer'],
+  ['issue_numbers_json', 'text'],
+  ['detail_json', 'text'],
+] as const;
+
+/**
+ * The row as one INSERT … SELECT that reads the last row after taking the chain's lock (each statement of
+ * the commit's query sees what committed before it) and hashes in SQL exactly as hashRow does:
+ * sha256(prev_hash, "\n", canonical JSON of the fields), the JSON built here around the seq it does not know.
+ */
+function chainedInsert(fields: Fields, literal: SqlLiteral): string {
+  const json = canonicalJson({ ...fields, seq: 0 });
+  // Keys are sorted: "seq" comes between "resident_id" and "store_code", and only there unquoted.
+  const marker = '"seq":0,"store_code":';
+  const at = json.indexOf(marker);
+  if (at < 0 || json.indexOf(marker, at + 1) >= 0) throw new MadoguchiError('INTERNAL', 'history row: no single seq in its JSON');
+  const before = json.slice(0, at + '"seq":'.length);
+  const after = json.slice(at + '"seq":0'.length);
+  const values = [...TEXT_COLUMNS.map((c) => literal(fields[c], 'text')), ...LATER_COLUMNS.map(([c, type]) => literal(fields[c], type))];
+  const columns = [...TEXT_COLUMNS, ...LATER_COLUMNS.map(([c]) => c)];
+  return (
+    `select pg_advisory_xact_lock(${AUDIT_LOCK_KEY});\n` +
+    `insert into audit_events (seq, ${columns.join(', ')}, prev_hash, hash) ` +
+    `select last.seq + 1, ${values.join(', ')}, last.hash, ` +
+    `encode(sha256(convert_to(last.hash || chr(10) || ${literal(before, 'text')} || (last.seq + 1)::text || ${literal(after, 'text')}, 'UTF8')), 'hex') ` +
+    `from (select m.seq, coalesce(a.hash, ${literal(GENESIS_HASH, 'text')}) as hash ` +
+    `from (select coalesce(max(seq), 0) as seq from audit_events) m left join audit_events a on a.seq = m.seq) last`
+  );
 }

@@ -5,7 +5,7 @@
  * documents only) both record through recordDisposal.
  */
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
-import { appendAudit } from './chain.js';
+import { appendAuditNow } from './chain.js';
 
 /** Who recorded it: a console staff member (staffId) or an operator at the CLI (operatorId). */
 export type DisposalBy = { staffId: string } | { operatorId: string };
@@ -46,7 +46,7 @@ export function recordDisposal(
     if (disposal.municipalityCode) query = query.where('i.municipality_code', '=', disposal.municipalityCode);
     const doc = await query.executeTakeFirst();
     if (!doc) return null;
-    const row = await appendAudit(
+    const row = await appendAuditNow(
       trx,
       database.kind,
       {

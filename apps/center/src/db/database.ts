@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from './config.js';
 import type { Database } from './schema.js';
+import { instrumentPool, timed } from './pool-stats.js';
 import { beginSnapshot } from './snapshot-reads.js';
 import { SqliteThreadDialect } from './sqlite-thread/sqlite-thread-dialect.js';
 
@@ -44,9 +45,43 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   // 'error' event on the client itself. The transaction's next statement fails with it (and rolls back);
   // unheard, the event ended the process (test/center/postgres-connection-loss.test.ts).
   pool.on('connect', (client) => client.on('error', () => undefined));
+  instrumentPool(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+/** A write transaction's statements to run with its COMMIT, by its pinned connection (PostgreSQL only). */
+const commitStatements = new WeakMap<object, string[]>();
+
+/** A value written into SQL text as a literal, for runAtCommit: a string (escaped by pg), a safe integer or null. */
+export type SqlLiteral = (value: string | number | null, type: 'text' | 'integer') => string;
+
+const sqlLiteral: SqlLiteral = (value, type) => {
+  if (value === null) return `null::${type}`;
+  if (type === 'integer') {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error('runAtCommit: not an integer');
+    return `${value}::integer`;
+  }
+  return `${pg.escapeLiteral(String(value))}::text`;
+};
+
+/**
+ * Inside a PostgreSQL write transaction, keeps `statement` (SQL text, values as literals: no parameters in a
+ * query of several statements) to run in the same round trip as the COMMIT, after everything else the
+ * transaction does; its errors fail and roll back the transaction. Returns false, keeping nothing, anywhere
+ * else (SQLite, or outside writeTransaction): the caller then runs its statement at once. commitsWithTransaction
+ * tells beforehand.
+ */
+export function commitsWithTransaction(trx: object): boolean {
+  return commitStatements.has(trx);
+}
+
+export function runAtCommit(trx: object, statement: (literal: SqlLiteral) => string): boolean {
+  const kept = commitStatements.get(trx);
+  if (!kept) return false;
+  kept.push(statement(sqlLiteral));
+  return true;
 }
 
 /**
@@ -60,11 +95,27 @@ export async function writeTransaction<T>(
   options: { serializeAs?: string } = {},
 ): Promise<T> {
   if (database.kind === 'postgres') {
-    return database.db.transaction().execute(async (trx) => {
-      // `serializeAs` names work that must not interleave with itself across center processes
-      // (e.g. imports whose checks read what they wrote); SQLite's BEGIN IMMEDIATE already does it.
-      if (options.serializeAs) await sql`select pg_advisory_xact_lock(hashtext(${options.serializeAs}))`.execute(trx);
-      return fn(trx);
+    return database.db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      const atCommit: string[] = [];
+      commitStatements.set(conn, atCommit);
+      try {
+        // `serializeAs` names work that must not interleave with itself across center processes
+        // (e.g. imports whose checks read what they wrote); SQLite's BEGIN IMMEDIATE already does it.
+        if (options.serializeAs) await sql`select pg_advisory_xact_lock(hashtext(${options.serializeAs}))`.execute(conn);
+        // The same pinned-connection form as SQLite below, so runAtCommit can find this transaction.
+        const result = await fn(conn as unknown as Transaction<Database>);
+        // The statements kept for the commit and COMMIT itself go in ONE simple query (one round trip): a lock
+        // they take (the audit chain's) is held for the server's few microseconds, never across a wait for this
+        // process's event loop (docs/benchmarks.md#several-centers).
+        await timed('commitRoundTrip', () => sql.raw([...atCommit, 'commit'].join(';\n')).execute(conn));
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw error;
+      } finally {
+        commitStatements.delete(conn);
+      }
     });
   }
   return database.db.connection().execute(async (conn) => {
