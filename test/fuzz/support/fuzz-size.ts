@@ -15,10 +15,11 @@ export const timeoutFor = (runs: number, msEach: number): number => Math.max(60_
  * (`{ seed: 123, path: "17:0:3" }`) run just that input against a fresh start, so a time bound missed
  * on a loaded machine can be told from a slow answer (docs/fuzzing.md#sizes). Spread into fc.assert's options.
  */
-export const REPLAY: { seed?: number; path?: string } =
+export const REPLAY: { seed?: number; path?: string; numRuns?: number } =
   process.env.MADOGUCHI_FUZZ_SEED === undefined
     ? {}
     : {
         seed: Number(process.env.MADOGUCHI_FUZZ_SEED),
-        ...(process.env.MADOGUCHI_FUZZ_PATH ? { path: process.env.MADOGUCHI_FUZZ_PATH } : {}),
+        // With a path, that one input only (fast-check would otherwise go on generating after it).
+        ...(process.env.MADOGUCHI_FUZZ_PATH ? { path: process.env.MADOGUCHI_FUZZ_PATH, numRuns: 1 } : {}),
       };
