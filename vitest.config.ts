@@ -8,7 +8,13 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * target bounds each answer): they run alone, after the rest, so no other file of this run shares
  * the machine with them.
  */
-const runAlone = ['test/fuzz/**/*.test.ts', 'test/center/verify-document-dos.test.ts', 'test/card/faulty-card.test.ts'];
+const runAlone = [
+  'test/fuzz/**/*.test.ts',
+  'test/center/verify-document-dos.test.ts',
+  'test/card/faulty-card.test.ts',
+  // Faulted load runs: restarts and timers under load, and a rolling restart that must show no failure.
+  'test/load/load-faults.test.ts',
+];
 
 /** Files at a time (2: one a core); MADOGUCHI_TEST_WORKERS=1 runs them one after another again. */
 const workers = Number(process.env.MADOGUCHI_TEST_WORKERS ?? 2);
