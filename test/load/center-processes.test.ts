@@ -92,6 +92,19 @@ describe('two center processes on one PostgreSQL database', () => {
     expect([0, 1].map((i) => fleet.process(i).child.pid)).not.toContain(pids[1]);
   }, 180_000);
 
+  it('a center that exits on its own is named with its exit, and started again on its port', async () => {
+    const before = fleet.process(1).child.pid!;
+    expect(fleet.deaths()).toEqual([]);
+    // Not through the fleet: as a crash of the center's own would end it.
+    process.kill(before, 'SIGKILL');
+    await vi.waitFor(() => expect(fleet.process(1).child.pid).not.toBe(before), { timeout: 60_000, interval: 200 });
+    expect(fleet.deaths()).toMatchObject([{ index: 1, exit: 'SIGKILL' }]);
+    expect(fleet.crashes()).toBe(1); // the earlier test's kill only
+    const direct = kioskAt(kiosk, fleet.baseUrls[1]!, center.caPem);
+    await vi.waitFor(async () => ok(await direct.call('bindingKey', {})), { timeout: 30_000, interval: 250 });
+    direct.close();
+  }, 90_000);
+
   it('PostgreSQL stopped fast and started under calls: refused while down, never a dead center; both serve again after', async () => {
     // This process's own pool would meet the cut too; the centers are what is under test.
     await database.close();
