@@ -19,6 +19,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'node:https';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import {
   ErrorBody,
   consoleApi,
@@ -137,6 +138,14 @@ describe('console API under fuzzing', () => {
   let writes: WriteCounter;
   let slowest = { ms: 0, what: '' };
   const statuses = new Map<string, number>();
+  // The center, its console and this client share one process: a stall of its event loop (a long GC
+  // pause, a synchronous step) delays every answer in flight. Printed with the slowest answer, so a
+  // bound missed under load can be told from a slow route.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  let longestGcMs = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
+  });
 
   beforeAll(async () => {
     con = await startConsoleCenter(await harness.fresh());
@@ -149,14 +158,20 @@ describe('console API under fuzzing', () => {
     // Every call moves its session's last use (staff_sessions.last_seen_at), refused or not: the digest
     // batch below holds that table but the column.
     writes = await countCommittedWrites(con.center.database, ['staff_sessions']);
+    loopDelay.enable();
+    gcObserver.observe({ entryTypes: ['gc'] });
   }, 120_000);
 
   afterAll(async () => {
     const table = [...statuses.entries()].sort().map(([k, n]) => `${k}: ${n}`);
     process.stdout.write(
       `console fuzz: ${FUZZ_RUNS} inputs + ${DIGEST_RUNS} with a wrong CSRF token; ` +
-        `slowest ${slowest.ms.toFixed(0)} ms (${slowest.what})\n  ${table.join('\n  ')}\n`,
+        `slowest ${slowest.ms.toFixed(0)} ms (${slowest.what})\n` +
+        `  event loop: longest delay ${(loopDelay.max / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms; ` +
+        `longest GC pause ${longestGcMs.toFixed(0)} ms\n  ${table.join('\n  ')}\n`,
     );
+    loopDelay.disable();
+    gcObserver.disconnect();
     for (const agent of agents.values()) agent.destroy();
     await con?.close();
     await harness.dispose();
