@@ -32,8 +32,12 @@ export interface CenterFleet {
   killAndRestart(index: number, downMs?: number): Promise<void>;
   /** Waits a moment drawn in [0, withinMs), kills a center drawn at random, restarts it; says which and when. */
   killAtRandomMoment(options: { withinMs: number; seed: number; downMs?: number }): Promise<{ index: number; afterMs: number }>;
-  /** Each center in turn: a graceful stop (SIGTERM), a start on its port, and listening before the next one goes. */
-  rollingRestart(options?: { pauseMs?: number }): Promise<void>;
+  /**
+   * Each center in turn: a graceful stop (SIGTERM; SIGKILL after 15 s), a start on its port, and
+   * listening before the next one goes. Says how each stop ended ('0' for a clean exit, 'SIGKILL' for
+   * one cut short: its calls in flight cut) and how long the stop and the start took.
+   */
+  rollingRestart(options?: { pauseMs?: number }): Promise<{ index: number; exit: string; stopMs: number; startMs: number }[]>;
   crashes(): number;
   /**
    * Centers that exited on their own (not killed or stopped here), each with its exit and stderr's
@@ -113,12 +117,18 @@ export async function startCenters(count: number, env: () => Record<string, stri
       return { index, afterMs };
     },
     async rollingRestart({ pauseMs = 0 } = {}) {
+      const stops: { index: number; exit: string; stopMs: number; startMs: number }[] = [];
       for (const index of processes.keys()) {
-        expected.add(processes[index]!);
-        await stopCenterProcess(processes[index]!);
+        const own = processes[index]!;
+        expected.add(own);
+        const t = Date.now();
+        await stopCenterProcess(own);
+        const stopped = Date.now();
         await restart(index);
+        stops.push({ index, exit: String(own.child.exitCode ?? own.child.signalCode), stopMs: stopped - t, startMs: Date.now() - stopped });
         if (pauseMs > 0) await sleep(pauseMs);
       }
+      return stops;
     },
     crashes: () => crashes,
     deaths: () => [...deaths],

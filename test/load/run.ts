@@ -424,6 +424,8 @@ export interface FaultReport {
   proxy: FaultCounts;
   /** Centers that exited on their own (a bug: the run fails), with their exit and stderr's last lines. */
   centerDeaths: { index: number; exit: string; stderr: string }[];
+  /** How each center's graceful stop ended in the rolling restart (exit 'SIGKILL': cut short after 15 s). */
+  rollingStops?: { index: number; exit: string; stopMs: number; startMs: number }[];
   /** When the rolling restart ran (epoch ms), for its verdict. */
   rollingWindow?: { from: number; to: number };
 }
@@ -505,9 +507,15 @@ function startFaults(options: LoadOptions, centers: CenterFleet, fleet: Fleet, s
           if (!running) return;
           const from = Date.now();
           log('  fault: rolling restart of the centers (SIGTERM, restart, listening again, one at a time)');
-          await centers.rollingRestart({ pauseMs: 2_000 });
+          const stops = await centers.rollingRestart({ pauseMs: 2_000 });
           report.rollingRestarts++;
           report.rollingWindow = { from, to: Date.now() };
+          report.rollingStops = stops;
+          for (const s of stops)
+            log(
+              `  center ${s.index}: stopped in ${(s.stopMs / 1000).toFixed(1)} s (exit ${s.exit}), ` +
+                `listening ${(s.startMs / 1000).toFixed(1)} s later`,
+            );
           log(`  rolling restart done in ${((Date.now() - from) / 1000).toFixed(1)} s`);
         })()
       : Promise.resolve(),
