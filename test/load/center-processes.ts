@@ -21,6 +21,12 @@ import { killCenterProcess, startCenterProcess, stopCenterProcess, type CenterPr
 import type { DatabaseConfig } from '@madoguchi/center/db';
 import { seededRandom } from './fault-proxy.js';
 
+/**
+ * A rolling restart's stop waits past the center's own grace for calls in flight (45 s,
+ * DEFAULT_SHUTDOWN_GRACE_MS in apps/center/src/server.ts) before it kills: a deploy lets it finish them.
+ */
+const ROLLING_STOP_KILL_AFTER_MS = 50_000;
+
 export interface CenterFleet {
   /** The centers' addresses, in order; a restarted center keeps its own. */
   baseUrls: string[];
@@ -33,7 +39,7 @@ export interface CenterFleet {
   /** Waits a moment drawn in [0, withinMs), kills a center drawn at random, restarts it; says which and when. */
   killAtRandomMoment(options: { withinMs: number; seed: number; downMs?: number }): Promise<{ index: number; afterMs: number }>;
   /**
-   * Each center in turn: a graceful stop (SIGTERM; SIGKILL after 15 s), a start on its port, and
+   * Each center in turn: a graceful stop (SIGTERM; SIGKILL only past the center's own 45 s grace), a start on its port, and
    * listening before the next one goes. Says how each stop ended ('0' for a clean exit, 'SIGKILL' for
    * one cut short: its calls in flight cut) and how long the stop and the start took.
    */
@@ -122,7 +128,7 @@ export async function startCenters(count: number, env: () => Record<string, stri
         const own = processes[index]!;
         expected.add(own);
         const t = Date.now();
-        await stopCenterProcess(own);
+        await stopCenterProcess(own, ROLLING_STOP_KILL_AFTER_MS);
         const stopped = Date.now();
         await restart(index);
         stops.push({ index, exit: String(own.child.exitCode ?? own.child.signalCode), stopMs: stopped - t, startMs: Date.now() - stopped });

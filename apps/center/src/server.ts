@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'closing');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => process.exit(1), shutdownGraceMs(process.env.MADOGUCHI_SHUTDOWN_GRACE_MS));
     force.unref();
     app.close().then(
       () => process.exit(0),
@@ -46,6 +46,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * How long a closing center lets calls in flight finish before it exits anyway. Longer than a kiosk
+ * waits for one center (a payment's attempt: 40 s, apps/kiosk/src/main/center/center-client.ts), so a
+ * deploy's SIGTERM never cuts a call its kiosk still waits for: at 10 s, a rolling restart under load
+ * cut a closing center's payments and residents were turned away (docs/load.md#faulted-runs). A
+ * closing center takes no new connections and answers `Connection: close`, so kiosks go to the other
+ * center meanwhile. MADOGUCHI_SHUTDOWN_GRACE_MS sets another (a service manager's stop timeout must
+ * be longer).
+ */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 45_000;
+
+function shutdownGraceMs(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_SHUTDOWN_GRACE_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`MADOGUCHI_SHUTDOWN_GRACE_MS is a whole number of milliseconds: ${value}`);
+  return ms;
 }
 
 /**

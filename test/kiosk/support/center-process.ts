@@ -55,12 +55,12 @@ export function killCenterProcess(center: CenterProcess): Promise<void> {
   });
 }
 
-/** SIGTERM (graceful close), SIGKILL after 15 s. */
-export function stopCenterProcess(center: CenterProcess): Promise<void> {
+/** SIGTERM (graceful close), SIGKILL after `killAfterMs` (15 s: a test's teardown need not wait longer). */
+export function stopCenterProcess(center: CenterProcess, killAfterMs = 15_000): Promise<void> {
   const { child } = center;
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolvePromise) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const force = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.once('exit', () => {
       clearTimeout(force);
       resolvePromise();
