@@ -273,7 +273,8 @@ function chainedInsert(fields: Fields, literal: SqlLiteral): string {
     `select pg_advisory_xact_lock(${AUDIT_LOCK_KEY});\n` +
     `insert into audit_events (seq, ${columns.join(', ')}, prev_hash, hash) ` +
     `select last.seq + 1, ${values.join(', ')}, last.hash, ` +
-    `encode(sha256(convert_to(last.hash || chr(10) || ${literal(before, 'text')} || (last.seq + 1)::text || ${literal(after, 'text')}, 'UTF8')), 'hex') ` +
+    `encode(sha256(convert_to(last.hash || chr(10) || ${literal(before, 'text')} || (last.seq + 1)::text || ` +
+    `${literal(after, 'text')}, 'UTF8')), 'hex') ` +
     `from (select m.seq, coalesce(a.hash, ${literal(GENESIS_HASH, 'text')}) as hash ` +
     `from (select coalesce(max(seq), 0) as seq from audit_events) m left join audit_events a on a.seq = m.seq) last`
   );

@@ -649,9 +649,10 @@ async function recordPrinted(
     { event: 'printed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number] },
     now,
   );
-  // Read after appendAudit on purpose: its lock (SQLite's write lock; the chain's advisory lock
-  // on PostgreSQL) waits for a concurrent report of another copy to commit, so the last of two
-  // racing reports sees both copies printed and moves the issuance to printed.
+  // Read after appendAudit on purpose: its lock (SQLite's write lock; on PostgreSQL the issuance
+  // row's lock, which appendAudit takes for a copy's report: audit/chain.ts keepOrder) waits for a
+  // concurrent report of another copy to commit, so the last of two racing reports sees both copies
+  // printed and moves the issuance to printed.
   const remaining = await trx
     .selectFrom('issuance_documents')
     .select('issue_number')
