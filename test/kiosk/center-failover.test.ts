@@ -26,7 +26,13 @@ import {
 } from '../center/support/center-harness.js';
 import { checkDelivered } from '../center/support/kiosk-checks.js';
 import { startAnswerHoldingProxy, type AnswerHoldingProxy } from './support/answer-holding-proxy.js';
-import { killCenterProcess, startCenterProcess, stopCenterProcess, type CenterProcess } from './support/center-process.js';
+import {
+  centerProcessEnv,
+  killCenterProcess,
+  startCenterProcess,
+  stopCenterProcess,
+  type CenterProcess,
+} from './support/center-process.js';
 
 describe('a kiosk with two centers on one PostgreSQL database', () => {
   const harness = createHarness('postgres');
@@ -47,14 +53,7 @@ describe('a kiosk with two centers on one PostgreSQL database', () => {
     center = await startCenter(database, { build: { sweeper: false } });
     const config = harness.configOf(database);
     if (config.kind !== 'postgres') throw new Error('postgres only');
-    env = {
-      MADOGUCHI_CENTER_STATE: center.state.dir,
-      MADOGUCHI_DATABASE_URL: config.connectionString,
-      MADOGUCHI_CARD_TRUST_ANCHORS: center.pki.paths.trustedCasPem,
-      MADOGUCHI_CARD_CRLS: center.pki.paths.crlsPem,
-      MADOGUCHI_LOG_LEVEL: 'warn',
-      MADOGUCHI_RENDER_WORKERS: '1',
-    };
+    env = centerProcessEnv(center, config.connectionString);
     startedAt = Date.now();
     [primary, secondary] = await Promise.all([startCenterProcess(centerEnv()), startCenterProcess(centerEnv())]);
     relay = await startAnswerHoldingProxy(primary.port);

@@ -17,7 +17,7 @@ import {
   type CenterHarness,
   type TestCard,
 } from '../center/support/center-harness.js';
-import { startCenterProcess, stopCenterProcess, type CenterProcess } from './support/center-process.js';
+import { centerProcessEnv, startCenterProcess, stopCenterProcess, type CenterProcess } from './support/center-process.js';
 
 const RENDER_DELAY_MS = 14_000;
 
@@ -51,12 +51,7 @@ describe('a center closing on SIGTERM', () => {
     if (!resident) throw new Error('no eligible resident in the demo');
     card = await center.issueCard(resident.residentId);
     process_ = await startCenterProcess({
-      MADOGUCHI_CENTER_STATE: center.state.dir,
-      MADOGUCHI_DATABASE_URL: config.connectionString,
-      MADOGUCHI_CARD_TRUST_ANCHORS: center.pki.paths.trustedCasPem,
-      MADOGUCHI_CARD_CRLS: center.pki.paths.crlsPem,
-      MADOGUCHI_LOG_LEVEL: 'warn',
-      MADOGUCHI_RENDER_WORKERS: '1',
+      ...centerProcessEnv(center, config.connectionString),
       MADOGUCHI_CLOCK: TEST_NOW.toISOString(),
       // Tests only (needs the test clock): this resident's municipality renders 14 s late.
       MADOGUCHI_TEST_RENDER_DELAY: `${resident.municipalityCode}:${RENDER_DELAY_MS}`,

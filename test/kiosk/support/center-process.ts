@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { CenterHarness } from '../../center/support/center-harness.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -15,6 +16,21 @@ export interface CenterProcess {
   /** https://127.0.0.1:<port> */
   baseUrl: string;
   port: number;
+}
+
+/**
+ * The environment of a center process sharing the harness's state directory (its kiosk CA, binding key)
+ * and its PostgreSQL database, trusting the harness's test card PKI, quiet, with one render worker.
+ */
+export function centerProcessEnv(center: CenterHarness, connectionString: string): Record<string, string> {
+  return {
+    MADOGUCHI_CENTER_STATE: center.state.dir,
+    MADOGUCHI_DATABASE_URL: connectionString,
+    MADOGUCHI_CARD_TRUST_ANCHORS: center.pki.paths.trustedCasPem,
+    MADOGUCHI_CARD_CRLS: center.pki.paths.crlsPem,
+    MADOGUCHI_LOG_LEVEL: 'warn',
+    MADOGUCHI_RENDER_WORKERS: '1',
+  };
 }
 
 /** Starts a center and resolves once it says it is listening (90 s at most: tsx compiles it first). */
