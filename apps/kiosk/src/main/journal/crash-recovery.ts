@@ -38,7 +38,7 @@
  * (cash-report.ts), which sets the journal against the unit's counters and names every difference.
  */
 import { randomUUID } from 'node:crypto';
-import { MadoguchiError, yen, type CertificateType } from '@madoguchi/shared';
+import { errorCatalog, MadoguchiError, yen, type CertificateType } from '@madoguchi/shared';
 import type { SessionDeps, SessionLog } from '../session/ports.js';
 import type { CashDevice } from '../payment/cash-device.js';
 import { payoutIdOf, type JournalEvent, type JournalEventKind, type TransactionJournal } from './transaction-journal.js';
@@ -324,7 +324,9 @@ export async function deliverPrintReports(deps: Pick<RecoveryDeps, 'journal' | '
       deps.journal.markDelivered(report.idempotencyKey);
     } catch (error) {
       const code = codeOf(error);
-      if (code === 'ISSUANCE_CENTER_UNREACHABLE' || code === 'INTERNAL') {
+      // Kept for the next round on any answer that is not the center's decision: no answer, or a 5xx (a
+      // center restarting, its database busy). Only a 4xx is final; dropping a 5xx lost a refund's report.
+      if (code === 'INTERNAL' || errorCatalog[code].status >= 500) {
         waiting++;
         deps.log('print result not delivered yet', { issuance: report.issuanceId, code });
         continue;

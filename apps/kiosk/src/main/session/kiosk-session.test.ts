@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VirtualJpkiCard } from '@madoguchi/card-sim';
-import { defaultResidenceRecordOptions, errorMessage } from '@madoguchi/shared';
+import { defaultResidenceRecordOptions, errorMessage, MadoguchiError } from '@madoguchi/shared';
 import { SpoolPrinter } from '../printer/spool-printer.js';
 import {
   cardKey,
@@ -106,6 +106,21 @@ describe('kiosk session', () => {
     expect(t.fake.calls).not.toContain('quote');
     await t.send({ type: 'back' });
     expect(t.session.getView().screen).toBe('menu');
+  });
+
+  it('reports the copy failed when the center answered paid but the check cannot start (its key unreachable), and refunds', async () => {
+    // Found by a faulted load run: the kiosk refunded while the center kept the issuance delivered, its fee billed.
+    const t = setup('none', {
+      centerPublicKey: () => Promise.reject(new MadoguchiError('ISSUANCE_CENTER_UNREACHABLE', 'binding key: center down')),
+    });
+    await toMenu(t);
+    await t.send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
+    await t.send({ type: 'confirm' });
+    await t.insertCash(500);
+    expect(t.session.getView()).toMatchObject({ screen: 'error', refundYen: 500, printedDocuments: 0 });
+    expect(t.printed()).toEqual([]);
+    expect(t.fake.calls.filter((c) => c.startsWith('print:'))).toEqual(['print:failed']);
+    expect(t.cash().collectedYen).toBe(0);
   });
 
   for (const tamper of ['otherCard', 'wrongPage', 'badSignature', 'otherIssuance'] as const) {

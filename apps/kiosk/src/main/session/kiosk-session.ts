@@ -61,6 +61,11 @@ interface Customer {
 type Listener = (view: KioskView) => void;
 type Delivery = Awaited<ReturnType<SessionDeps['center']['pay']>>;
 type CheckedDocument = Extract<DocumentCheck, { ok: true }>;
+/** A paid delivery's printing so far: copies on paper (in order), and whether a failure was reported to the center. */
+interface PrintProgress {
+  printed: number;
+  failureReported: boolean;
+}
 
 export interface KioskSessionOptions {
   /** Pauses before retrying an unanswered payment with the same idempotency key (escrow-payment.ts). */
@@ -592,9 +597,9 @@ export class KioskSession {
 
   /** From here on the resident has paid: every path ends with printed documents or a refund, reported to the center. */
   private async printDelivery(quote: QuoteResponse, delivery: Delivery, change: number): Promise<void> {
-    const progress = { printed: 0 };
+    const progress: PrintProgress = { printed: 0, failureReported: false };
     try {
-      const checked = await this.checkEveryCopy(quote, delivery);
+      const checked = await this.checkEveryCopy(quote, delivery, progress);
       await this.update({ screen: 'printing' });
       await this.printCopies(quote.issuanceId, checked, progress);
       this.customer.printedDocuments = progress.printed;
@@ -602,6 +607,7 @@ export class KioskSession {
       this.options.journal?.record(quote.issuanceId, 'closed');
       await this.update({ screen: 'done', printedDocuments: progress.printed });
     } catch (error) {
+      await this.reportFirstUnprintedFailed(quote.issuanceId, delivery, progress);
       await this.refundUnprinted(quote, error, progress.printed, change);
     }
     const journal = this.options.journal;
@@ -609,8 +615,25 @@ export class KioskSession {
     if (journal) await deliverPrintReports({ journal, center: this.deps.center, log: this.deps.log });
   }
 
+  /**
+   * A paid delivery that ends before any copy's failure reached the journal (the check could not fetch
+   * the center's key, or anything else thrown between payment and paper): the first copy not on paper is
+   * journaled and reported failed, as recovery does after a crash, so the center refunds exactly what the
+   * resident gets back. Without it the kiosk refunded and the center kept the issuance delivered, its fee in
+   * the ledger (a faulted load run's invariants: docs/load.md#faulted-runs).
+   */
+  private async reportFirstUnprintedFailed(issuanceId: string, delivery: Delivery, progress: PrintProgress): Promise<void> {
+    if (progress.failureReported) return;
+    const copy = delivery.documents[progress.printed]?.binding;
+    if (!copy) return;
+    const { copyIndex, issueNumber } = copy;
+    progress.failureReported = true;
+    this.options.journal?.record(issuanceId, 'printFailed', { copyIndex, issueNumber });
+    await this.reportPrint(issuanceId, { issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(() => undefined);
+  }
+
   /** Every copy is checked before any is printed: a mismatch prints nothing and reports every copy rejected. */
-  private async checkEveryCopy(quote: QuoteResponse, delivery: Delivery): Promise<CheckedDocument[]> {
+  private async checkEveryCopy(quote: QuoteResponse, delivery: Delivery, progress?: PrintProgress): Promise<CheckedDocument[]> {
     const selected = this.customer.selected!;
     const key = await this.deps.centerPublicKey();
     if (delivery.documents.length !== quote.copies) throw new MadoguchiError('ISSUANCE_DOCUMENT_MISMATCH', 'wrong number of documents');
@@ -624,6 +647,7 @@ export class KioskSession {
       });
       if (!result.ok) {
         this.deps.log('document rejected before print', { reason: result.reason, issuance: quote.issuanceId });
+        if (progress) progress.failureReported = true;
         for (const { binding } of delivery.documents) {
           const { copyIndex, issueNumber } = binding;
           this.options.journal?.record(quote.issuanceId, 'printRejected', { copyIndex, issueNumber });
@@ -642,7 +666,7 @@ export class KioskSession {
    * Prints the checked copies in order, reporting each to the center; `progress.printed` counts the
    * copies on paper, so a failure part-way refunds only the rest.
    */
-  private async printCopies(issuanceId: string, checked: CheckedDocument[], progress: { printed: number }): Promise<void> {
+  private async printCopies(issuanceId: string, checked: CheckedDocument[], progress: PrintProgress): Promise<void> {
     for (const { binding, pdf } of checked) {
       let jobId: string;
       const { copyIndex, issueNumber } = binding;
@@ -655,6 +679,7 @@ export class KioskSession {
           pdf,
         }));
       } catch (error) {
+        progress.failureReported = true;
         this.options.journal?.record(issuanceId, 'printFailed', { copyIndex, issueNumber });
         await this.reportPrint(issuanceId, { issueNumber, outcome: 'failed', reasonCode: 'ISSUANCE_PRINT_FAILED' }).catch(() => undefined);
         throw new MadoguchiError('ISSUANCE_PRINT_FAILED', error instanceof Error ? error.message : 'printer error');
@@ -756,7 +781,7 @@ export class KioskSession {
   private async resumeHeld(): Promise<void> {
     const { tx } = this.held!;
     const journal = this.options.journal;
-    const progress = { printed: 0 };
+    const progress: PrintProgress = { printed: 0, failureReported: false };
     await this.update({ screen: 'issuing', error: undefined });
     try {
       journal?.record(tx.issuanceId, 'resumed');

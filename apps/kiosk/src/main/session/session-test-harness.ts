@@ -6,7 +6,7 @@
  * `hold` stops the next call of a step where it starts, so a test can look at the screen that
  * step shows while it runs.
  */
-import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, createPublicKey } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,11 +189,16 @@ export interface SetupOptions {
   phoneConfirmationMs?: number;
   /** Holds passing screens (session/screen-holds.ts). */
   holdScreen?: KioskSessionOptions['holdScreen'];
+  /** The center's binding key as the kiosk fetches it (the real key otherwise): a test can make the fetch fail. */
+  centerPublicKey?: () => Promise<KeyObject>;
 }
+
+const newSpoolDir = () => mkdtempSync(join(tmpdir(), 'kiosk-spool-'));
+const realKey = async () => createPublicKey(centerKey.publicKey.export({ type: 'spki', format: 'pem' }));
 
 export function setup(
   tamper: Tamper,
-  { newCard, demo = false, spoolDir = mkdtempSync(join(tmpdir(), 'kiosk-spool-')), printer, phoneConfirmationMs, holdScreen }: SetupOptions,
+  { newCard, demo = false, spoolDir = newSpoolDir(), printer, phoneConfirmationMs, holdScreen, centerPublicKey = realKey }: SetupOptions,
 ) {
   const holds = new Holds();
   const reader = createVirtualReader();
@@ -216,7 +221,7 @@ export function setup(
       printer: heldPrinter(printer ?? new SpoolPrinter(spoolDir, { demoOutputTray: trayDir }), holds),
       cash: cashDevice,
       ...(demo ? { demoCash: cashDevice } : {}),
-      centerPublicKey: async () => createPublicKey(centerKey.publicKey.export({ type: 'spki', format: 'pem' })),
+      centerPublicKey,
       log: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
     },
     // Retries without the production pauses; each customer's cash box is kept for inspection.
