@@ -5,7 +5,8 @@
  * itself on first start (kiosk CA, server certificate, binding and verification keys, SQLite file).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { ensureStateFile } from './state-file.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureChainHeadKey, publishDirOf, type ChainHeadSigner } from './audit/chain-heads.js';
@@ -147,9 +148,7 @@ export interface CenterState {
 }
 
 function ensureEd25519(path: string): void {
-  if (existsSync(path)) return;
-  const { privateKey } = generateKeyPairSync('ed25519');
-  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  ensureStateFile(path, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 }
 
 /** Creates (once) and returns the center's own keys and certificates under `dir`. */

@@ -12,7 +12,7 @@
  */
 import { startPeriodicTask } from '../periodic-task.js';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import { MadoguchiError, japanDate } from '@madoguchi/shared';
@@ -20,6 +20,7 @@ import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { ChainHeadsTable } from '../db/tables/operations.js';
 import { canonicalJson } from '../issuance/canonical-json.js';
+import { ensureStateFile } from '../state-file.js';
 import { appendAudit } from './chain.js';
 
 export const CHAIN_HEAD_KEY_ID = 'chain-head-1';
@@ -50,13 +51,10 @@ export interface PublishedHead {
 
 /** Creates (once, 0600) and reads the chain-head signing key of a center state directory. */
 export function ensureChainHeadKey(stateDir: string): ChainHeadSigner {
-  const path = join(stateDir, CHAIN_HEAD_KEY_FILE);
-  if (!existsSync(path)) {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-  }
-  return { privateKeyPem: readFileSync(path, 'utf8'), keyId: CHAIN_HEAD_KEY_ID };
+  const privateKeyPem = ensureStateFile(join(stateDir, CHAIN_HEAD_KEY_FILE), () =>
+    generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
+  return { privateKeyPem, keyId: CHAIN_HEAD_KEY_ID };
 }
 
 export const chainHeadPublicKeyPem = (signer: ChainHeadSigner): string =>
