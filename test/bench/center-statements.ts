@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     issuances: { type: 'string', default: '3' },
     db: { type: 'string', default: 'sqlite' },
     detail: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
   },
 });
 
@@ -29,8 +30,12 @@ class StatementCounter implements KyselyPlugin {
   readonly counts = new Map<string, { statements: number; bytes: number }>();
   private readonly pending = new WeakMap<object, string>();
 
+  readonly trace: string[] = [];
+
   transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
     this.pending.set(queryId, describe(node));
+    if (args.trace)
+      this.trace.push(`      ${describe(node)}${node.kind === 'RawNode' ? ` ${JSON.stringify(node.sqlFragments.join('?'))}` : ''}`);
     return node;
   }
 
@@ -53,6 +58,7 @@ class StatementCounter implements KyselyPlugin {
       lines.push(`      ${String(e.statements).padStart(3)} × ${what}: ${e.bytes} bytes`);
     }
     this.counts.clear();
+    if (args.trace) lines.push('      in order:', ...this.trace.splice(0));
     return { statements, bytes, lines };
   }
 }

@@ -33,11 +33,11 @@ forEachDatabase((harness) => {
         build: { sweeper: false },
         wrapServices: (base) => ({
           ...base,
-          menuFor: async (...args) => {
+          sessionView: async (...args) => {
             const wait = slowMenuMs;
             slowMenuMs = 0;
             if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-            return base.menuFor(...args);
+            return base.sessionView(...args);
           },
         }),
       });

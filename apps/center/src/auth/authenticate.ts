@@ -54,17 +54,12 @@ export async function authenticateResident(
   });
 }
 
-/** What the kiosk shows for a session: decided now, from the approved records. */
+/** What the kiosk shows for a session: decided now, from the approved records, in one read snapshot. */
 export async function describeSession(
   deps: Pick<AuthenticationDeps, 'services'>,
   session: Session,
   now: Date,
 ): Promise<AuthenticateResponse> {
-  const card = { authCertificateNotAfter: session.authNotAfter, usableFrom: session.cardUsableFrom };
-  const [municipalityName, menu, householdMembers] = await Promise.all([
-    deps.services.municipalityName(session.municipalityCode),
-    deps.services.menuFor(session.residentId, now, card),
-    deps.services.householdMembers(session.residentId),
-  ]);
-  return { sessionId: session.sessionId, expiresAt: session.expiresAt, municipalityName, menu, householdMembers };
+  const view = await deps.services.sessionView(session, now);
+  return { sessionId: session.sessionId, expiresAt: session.expiresAt, ...view };
 }

@@ -32,24 +32,28 @@ export async function issueChallenge(database: CenterDatabase, terminalId: strin
 /**
  * Consumes the challenge for this kiosk and returns its bytes, or refuses: unknown, bound to
  * another kiosk (not consumed: a stranger's attempt must not burn the real kiosk's challenge),
- * expired, or already used.
+ * expired (not consumed either), or already used. The compare-and-set and the read of the bytes
+ * are one statement (UPDATE … RETURNING); only a refusal reads the row again, to name its reason.
  */
 export async function consumeChallenge(database: CenterDatabase, challengeId: string, terminalId: string, now: Date): Promise<Buffer> {
+  const consumed = await database.db
+    .updateTable('challenges')
+    .set({ used_at: now.toISOString() })
+    .where('challenge_id', '=', challengeId)
+    .where('terminal_id', '=', terminalId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .returning('challenge_hex')
+    .executeTakeFirst();
+  if (consumed) return Buffer.from(consumed.challenge_hex, 'hex');
   const row = await database.db.selectFrom('challenges').selectAll().where('challenge_id', '=', challengeId).executeTakeFirst();
   if (!row) throw new MadoguchiError('AUTH_CHALLENGE_UNKNOWN');
   if (row.terminal_id !== terminalId)
     throw new MadoguchiError('AUTH_CHALLENGE_WRONG_KIOSK', `challenge of ${row.terminal_id} presented by ${terminalId}`);
   if (row.used_at !== null) throw new MadoguchiError('AUTH_CHALLENGE_REPLAYED');
   if (row.expires_at <= now.toISOString()) throw new MadoguchiError('AUTH_CHALLENGE_EXPIRED');
-  const result = await database.db
-    .updateTable('challenges')
-    .set({ used_at: now.toISOString() })
-    .where('challenge_id', '=', challengeId)
-    .where('terminal_id', '=', terminalId)
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new MadoguchiError('AUTH_CHALLENGE_REPLAYED', 'lost the race for this challenge');
-  return Buffer.from(row.challenge_hex, 'hex');
+  // Unused and in time when read again: it was not when the UPDATE ran (another call's commit in between).
+  throw new MadoguchiError('AUTH_CHALLENGE_REPLAYED', 'lost the race for this challenge');
 }
 
 /** Removes challenges that can no longer be used (the sweeper calls it). */

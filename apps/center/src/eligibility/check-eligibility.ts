@@ -120,7 +120,7 @@ function optionRefusal(type: CertificateType, offering: Offering, options: Certi
   return null;
 }
 
-export async function eligibilityIn(db: Executor, ctx: EligibilityContext): Promise<EligibilityResult> {
+export async function eligibilityIn(db: Executor, ctx: Omit<EligibilityContext, 'database'>): Promise<EligibilityResult> {
   const resident = await getResident(db, ctx.residentId);
   if (!resident) return refused('AUTH_RESIDENT_UNKNOWN');
   const person = personRefusal(resident, ctx);

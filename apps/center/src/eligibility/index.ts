@@ -30,7 +30,7 @@ export {
   type EligibilityResult,
   type PrintableCheck,
 } from './check-eligibility.js';
-export { menuFor, type MenuContext } from './menu.js';
+export { menuFor, menuIn, type MenuContext } from './menu.js';
 export { refusalRules } from './refusal-rules.js';
 
 export interface EligibilityEngine {

@@ -14,6 +14,7 @@ import {
 } from '@madoguchi/shared';
 import type { CenterDatabase } from '../db/database.js';
 import { readTransaction } from '../db/database.js';
+import type { Executor } from '../residents/queries.js';
 import { feeInForce, offeringOf } from '../policy/availability.js';
 import { policyIn } from '../policy/policy-store.js';
 import { getResident, taxYearsOfResident } from '../residents/queries.js';
@@ -28,38 +29,39 @@ export interface MenuContext {
   printableCheck?: PrintableCheck | null;
 }
 
-export async function menuFor(ctx: MenuContext): Promise<MenuItem[]> {
-  return readTransaction(ctx.database, async (trx) => {
-    const resident = await getResident(trx, ctx.residentId);
-    const items: MenuItem[] = [];
-    for (const type of certificateTypes) {
-      const code =
-        resident && isFamilyRegisterType(type)
-          ? (resident.domicile?.municipalityCode ?? resident.municipalityCode)
-          : resident?.municipalityCode;
-      const policy = code ? await policyIn(trx, code) : null;
-      const offering = policy ? offeringOf(policy, type) : null;
-      let options: CertificateOptions = {};
-      let taxYears: number[] | undefined;
-      if (type === 'taxCertificate' && offering) {
-        const held = new Set(resident ? await taxYearsOfResident(trx, resident.residentId) : []);
-        taxYears = offering.taxYears.filter((y) => held.has(y)).sort((a, b) => b - a);
-        const year = taxYears[0] ?? offering.taxYears[0];
-        if (year !== undefined) options = { tax: { kind: 'income', taxYear: year } };
-      }
-      const decision = await eligibilityIn(trx, { ...ctx, certificateType: type as CertificateType, options, copies: 1 });
-      const fee = offering ? feeInForce(offering, japanDate(ctx.now)) : null;
-      items.push({
-        certificateType: type,
-        available: decision.ok,
-        ...(decision.ok ? {} : { refusal: decision.code }),
-        ...(fee !== null ? { feeYen: fee } : {}),
-        ...(offering
-          ? { maxCopies: offering.maxCopies, allowMyNumber: offering.allowMyNumber, allowDomicile: offering.allowDomicile }
-          : {}),
-        ...(taxYears ? { taxYears } : {}),
-      });
+export function menuFor(ctx: MenuContext): Promise<MenuItem[]> {
+  return readTransaction(ctx.database, (trx) => menuIn(trx, ctx));
+}
+
+/** The menu in the caller's read snapshot (sign-in describes the session in one: auth/authenticate.ts). */
+export async function menuIn(trx: Executor, ctx: Omit<MenuContext, 'database'>): Promise<MenuItem[]> {
+  const resident = await getResident(trx, ctx.residentId);
+  const items: MenuItem[] = [];
+  for (const type of certificateTypes) {
+    const code =
+      resident && isFamilyRegisterType(type)
+        ? (resident.domicile?.municipalityCode ?? resident.municipalityCode)
+        : resident?.municipalityCode;
+    const policy = code ? await policyIn(trx, code) : null;
+    const offering = policy ? offeringOf(policy, type) : null;
+    let options: CertificateOptions = {};
+    let taxYears: number[] | undefined;
+    if (type === 'taxCertificate' && offering) {
+      const held = new Set(resident ? await taxYearsOfResident(trx, resident.residentId) : []);
+      taxYears = offering.taxYears.filter((y) => held.has(y)).sort((a, b) => b - a);
+      const year = taxYears[0] ?? offering.taxYears[0];
+      if (year !== undefined) options = { tax: { kind: 'income', taxYear: year } };
     }
-    return items;
-  });
+    const decision = await eligibilityIn(trx, { ...ctx, certificateType: type as CertificateType, options, copies: 1 });
+    const fee = offering ? feeInForce(offering, japanDate(ctx.now)) : null;
+    items.push({
+      certificateType: type,
+      available: decision.ok,
+      ...(decision.ok ? {} : { refusal: decision.code }),
+      ...(fee !== null ? { feeYen: fee } : {}),
+      ...(offering ? { maxCopies: offering.maxCopies, allowMyNumber: offering.allowMyNumber, allowDomicile: offering.allowDomicile } : {}),
+      ...(taxYears ? { taxYears } : {}),
+    });
+  }
+  return items;
 }

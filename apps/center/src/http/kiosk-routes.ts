@@ -25,7 +25,7 @@ import { cancel, deliveryOf, pay, quote, reportPrintResult, type IssuanceContext
 import { recordHeartbeat } from '../kiosks/heartbeat.js';
 import { kioskGuard } from '../kiosks/mtls.js';
 import type { Kiosk } from '../kiosks/registry.js';
-import { applyDomicileRegistrationAtKiosk, domicileRegistrationOffer } from '../policy/domicile-application.js';
+import { applyDomicileRegistrationAtKiosk } from '../policy/domicile-application.js';
 import { recordMenuRefusals } from '../statistics/refusal-records.js';
 import type { CenterContext } from './context.js';
 
@@ -144,13 +144,10 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         return { sessionId: created.sessionId };
       });
       const session = created ?? (await loadSession(ctx.database.db, sessionId, kiosk.terminalId, now));
-      const [described, domicileRegistration] = await Promise.all([
-        describeSession(auth, session, now),
-        domicileRegistrationOffer(ctx.database, session, now),
-      ]);
+      const described = await describeSession(auth, session, now);
       // Counted once, for the session's first answer: a retried sign-in is the same resident's visit.
       if (created) await recordMenuRefusals(ctx.database.db, session, described.menu, now);
-      return domicileRegistration ? { ...described, domicileRegistration } : described;
+      return described;
     });
 
     kioskRoute(ctx, app, 'applyDomicileRegistration', ({ kiosk, now, body: { sessionId }, idempotent }) =>

@@ -6,11 +6,14 @@
 import { createPrivateKey } from 'node:crypto';
 import { MadoguchiError, type CertificateData } from '@madoguchi/shared';
 import type { CenterConfig } from '../config.js';
-import type { CenterDatabase } from '../db/database.js';
-import { createEligibility } from '../eligibility/index.js';
+import { readTransaction, type CenterDatabase } from '../db/database.js';
+import { createEligibility, menuIn } from '../eligibility/index.js';
+import { domicileRegistrationOfferIn } from '../policy/domicile-application.js';
 import { createPolicyStore } from '../policy/index.js';
 import { createRenderer, createVerificationSigner } from '../rendering/index.js';
 import { createMunicipalStore } from '../residents/index.js';
+import { householdMembersIn } from '../residents/certificate-data.js';
+import { cardHolder, getMunicipality, getResident } from '../residents/queries.js';
 import type { CenterServices, EligibilityDecision } from './services.js';
 
 function certifyingMunicipality(data: CertificateData, residenceMunicipalityCode: string): string {
@@ -39,28 +42,37 @@ export function createDefaultServices(
   const eligibility = createEligibility(database);
 
   return {
-    async findResidentByCard(issuer, serialNumber) {
-      const link = await store.cardLink(issuer, serialNumber);
-      if (!link) return null;
-      const resident = await store.getResident(link.residentId);
-      return resident
-        ? { residentId: resident.residentId, municipalityCode: resident.municipalityCode, usableFrom: link.usableFrom }
-        : null;
-    },
+    findResidentByCard: (issuer, serialNumber) => cardHolder(database.db, issuer, serialNumber),
     async municipalityName(code) {
       const municipality = await store.getMunicipality(code);
       if (!municipality) throw new MadoguchiError('INTERNAL', `no municipality ${code}`);
       return municipality.name;
     },
-    menuFor: (residentId, now, card) => eligibility.menuFor(residentId, now, card),
-    async householdMembers(residentId) {
-      const members = await store.householdMembers(residentId);
-      return members.map((m) => ({
-        residentId: m.residentId,
-        displayName: `${m.name.family} ${m.name.given}`.trim(),
-        relationship: m.relationship,
-      }));
-    },
+    sessionView: (session, now) =>
+      readTransaction(database, async (trx) => {
+        // One snapshot: the menu reads the resident, household and policy first; the rest reuse them.
+        const menu = await menuIn(trx, {
+          residentId: session.residentId,
+          now,
+          authCertificateNotAfter: session.authNotAfter,
+          ...(session.cardUsableFrom ? { cardUsableFrom: session.cardUsableFrom } : {}),
+        });
+        const municipality = await getMunicipality(trx, session.municipalityCode);
+        if (!municipality) throw new MadoguchiError('INTERNAL', `no municipality ${session.municipalityCode}`);
+        const resident = await getResident(trx, session.residentId);
+        const members = resident ? (await householdMembersIn(trx, resident)).printable : [];
+        const domicileRegistration = await domicileRegistrationOfferIn(trx, session, now);
+        return {
+          municipalityName: municipality.name,
+          menu,
+          householdMembers: members.map((m) => ({
+            residentId: m.residentId,
+            displayName: `${m.name.family} ${m.name.given}`.trim(),
+            relationship: m.relationship,
+          })),
+          ...(domicileRegistration ? { domicileRegistration } : {}),
+        };
+      }),
     async checkEligibility(request): Promise<EligibilityDecision> {
       const result = await eligibility.checkEligibility(request);
       return result.ok ? { ok: true, feeYen: result.feeYen, municipalityCode: result.municipalityCode } : { ok: false, code: result.code };

@@ -5,16 +5,15 @@
  * renderer, to inject timeouts) through it, so every code path is the production one.
  */
 import type {
+  AuthenticateResponse,
   CertificateData,
   CertificateOptions,
   CertificateType,
-  HouseholdMemberChoice,
-  MenuItem,
   Municipality,
   MunicipalityPolicy,
   RenderInput,
 } from '@madoguchi/shared';
-import type { z } from 'zod';
+import type { Session } from '../auth/sessions.js';
 import type { EligibilityRequest } from '../eligibility/index.js';
 import type { Report } from '../billing/report-pdf.js';
 import type { RenderedDocument } from '../rendering/index.js';
@@ -29,6 +28,9 @@ export interface CardHolder {
   usableFrom: string | null;
 }
 
+/** What sign-in shows of a session: the resident's municipality, menu, household and 本籍地 registration offer. */
+export type SessionView = Omit<AuthenticateResponse, 'sessionId' | 'expiresAt'>;
+
 export type EligibilityDecision = { ok: true; feeYen: number; municipalityCode: string } | { ok: false; code: string };
 
 export interface RenderContext {
@@ -39,8 +41,14 @@ export interface RenderContext {
 export interface CenterServices {
   findResidentByCard(issuer: string, serialNumber: string): Promise<CardHolder | null>;
   municipalityName(code: string): Promise<string>;
-  menuFor(residentId: string, now: Date, card: { authCertificateNotAfter: Date; usableFrom: string | null }): Promise<MenuItem[]>;
-  householdMembers(residentId: string): Promise<z.infer<typeof HouseholdMemberChoice>[]>;
+  /**
+   * The session's view, decided now from the approved records in one read snapshot: the menu, the
+   * household and the offer read the resident, the household and the policy once, not once each.
+   */
+  sessionView(
+    session: Pick<Session, 'residentId' | 'municipalityCode' | 'authNotAfter' | 'cardUsableFrom'>,
+    now: Date,
+  ): Promise<SessionView>;
   checkEligibility(request: EligibilityRequest): Promise<EligibilityDecision>;
   /** The approved record for one certificate, read in one snapshot at payment time. */
   loadCertificateData(request: {

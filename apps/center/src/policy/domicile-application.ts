@@ -18,7 +18,7 @@ import {
 } from '@madoguchi/shared';
 import type { Session } from '../auth/sessions.js';
 import type { Kiosk } from '../kiosks/registry.js';
-import { readTransaction, writeTransaction, type CenterDatabase } from '../db/database.js';
+import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import { personRefusal } from '../eligibility/check-eligibility.js';
 import { getMunicipality, getResident, type Executor } from '../residents/queries.js';
 import {
@@ -68,21 +68,22 @@ async function kioskRefusal(
   return refusal ? forKiosk(refusal) : null;
 }
 
-/** What the kiosk may offer this session's resident, or null when their 本籍 needs no registration. */
-export function domicileRegistrationOffer(
-  database: CenterDatabase,
+/**
+ * What the kiosk may offer this session's resident, or null when their 本籍 needs no registration; read
+ * in the caller's snapshot (sign-in describes the whole session in one: auth/authenticate.ts).
+ */
+export async function domicileRegistrationOfferIn(
+  db: Executor,
   session: SessionCard,
   now: Date,
 ): Promise<DomicileRegistrationOffer | null> {
-  return readTransaction(database, async (trx) => {
-    const resident = await getResident(trx, session.residentId);
-    const code = resident ? otherDomicileOf(resident) : null;
-    if (!resident || !code) return null;
-    const status = statusOf(await applicationsOf(trx, resident.residentId, code));
-    const refusal = await kioskRefusal(trx, resident, code, session, status, now);
-    const name = (await getMunicipality(trx, code))?.name;
-    return { status, canApply: refusal === null, ...(refusal ? { refusal } : {}), ...(name ? { domicileMunicipalityName: name } : {}) };
-  });
+  const resident = await getResident(db, session.residentId);
+  const code = resident ? otherDomicileOf(resident) : null;
+  if (!resident || !code) return null;
+  const status = statusOf(await applicationsOf(db, resident.residentId, code));
+  const refusal = await kioskRefusal(db, resident, code, session, status, now);
+  const name = (await getMunicipality(db, code))?.name;
+  return { status, canApply: refusal === null, ...(refusal ? { refusal } : {}), ...(name ? { domicileMunicipalityName: name } : {}) };
 }
 
 /**

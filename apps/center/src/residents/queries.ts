@@ -67,6 +67,25 @@ export async function findResidentIdByCard(
   return row ? { residentId: row.resident_id, usableFrom: row.usable_from } : null;
 }
 
+/**
+ * The holder of a card and their municipality, in one statement: the card link joined to the
+ * resident it names (a link to a resident not, or no longer, recorded is no holder).
+ */
+export async function cardHolder(
+  db: Executor,
+  issuer: string,
+  serialNumber: string,
+): Promise<{ residentId: string; municipalityCode: string; usableFrom: string } | null> {
+  const row = await db
+    .selectFrom('card_links as l')
+    .innerJoin('residents as r', 'r.resident_id', 'l.resident_id')
+    .select(['r.resident_id', 'r.municipality_code', 'l.usable_from'])
+    .where('l.issuer', '=', issuer)
+    .where('l.serial_number', '=', serialNumber.toUpperCase())
+    .executeTakeFirst();
+  return row ? { residentId: row.resident_id, municipalityCode: row.municipality_code, usableFrom: row.usable_from } : null;
+}
+
 export async function activeSealRegistration(db: Executor, residentId: string): Promise<SealRegistration | null> {
   const rows = await db
     .selectFrom('seal_registrations')
