@@ -58,9 +58,11 @@ export async function verifyAuditChain(
     publishedHeads?: PublishedHead[];
     headPublicKey?: KeyObject;
     pageSize?: number;
+    /** Told the rows walked so far after every page (the console shows a long walk's progress). */
+    onProgress?: (rowsChecked: number) => void;
   } = {},
 ): Promise<AuditVerification> {
-  const chain = await walkChain(db, options.pageSize ?? 2000);
+  const chain = await walkChain(db, options.pageSize ?? 2000, options.onProgress);
   const problems = [
     ...chain.problems,
     ...(options.expectedHead ? await checkNotedHead(db, options.expectedHead) : []),
@@ -80,7 +82,11 @@ export async function verifyAuditChain(
 }
 
 /** Reads the history page by page, checking each row's hash, its link and the sequence. */
-async function walkChain(db: Kysely<Database>, pageSize: number): Promise<Pick<AuditVerification, 'rows' | 'head' | 'problems'>> {
+async function walkChain(
+  db: Kysely<Database>,
+  pageSize: number,
+  onProgress?: (rowsChecked: number) => void,
+): Promise<Pick<AuditVerification, 'rows' | 'head' | 'problems'>> {
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
@@ -104,6 +110,7 @@ async function walkChain(db: Kysely<Database>, pageSize: number): Promise<Pick<A
       head = { seq: row.seq, hash };
     }
     after = page.at(-1)!.seq;
+    onProgress?.(rows);
     await nextTurn();
   }
   return { rows, head, problems };

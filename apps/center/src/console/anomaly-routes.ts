@@ -11,7 +11,7 @@ import { recordDisposal } from '../audit/disposal.js';
 import type { CenterContext } from '../http/context.js';
 import { consoleRoute } from '../http/console-route.js';
 import { incidentPage, triageIncident } from '../issuance/incidents.js';
-import { verifyChainOnce } from './anomaly-verification.js';
+import { chainVerification } from './anomaly-verification.js';
 import { requirePlainText } from './plain-text.js';
 
 /** 00:00 JST of a Japan date, as the instant incidents are stored in. */
@@ -30,7 +30,7 @@ export function registerAnomalyRoutes(context: CenterContext, app: FastifyInstan
     if (!recorded) throw new MadoguchiError('NOT_FOUND', 'no document of this municipality with that issue number');
     return recorded;
   });
-  consoleRoute(context, app, 'verifyChain', async () => verifyChainOnce(context));
+  consoleRoute(context, app, 'verifyChain', async ({ query }) => chainVerification(context, { startedAfter: query.startedAfter }));
   consoleRoute(context, app, 'chainHeads', async ({ query }) => {
     let rows = context.database.db.selectFrom('chain_heads').selectAll();
     if (query.before !== undefined) rows = rows.where('seq', '<', query.before);

@@ -1,14 +1,15 @@
 /**
  * The audit chain: "verify now" (the hash chain and every published head; the center runs one
- * verification at a time) and the signed daily heads with their signatures and key id. Operators
+ * verification at a time, in the background) and the signed daily heads with their signatures and key id. Operators
  * and auditors alike: verifying reads and changes nothing.
  */
+import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { ChainHeadView, ChainVerification } from '@madoguchi/shared';
+import type { ChainHeadView, ChainVerification, ChainVerificationState } from '@madoguchi/shared';
 import { callConsole } from '../api/console.js';
 import { CopyText } from '../components/CopyText.js';
 import { DataTable } from '../components/DataTable.js';
@@ -18,6 +19,10 @@ import { formatJapanTime } from '../time/japan-time.js';
 
 type Head = z.infer<typeof ChainHeadView>;
 type Verification = z.infer<typeof ChainVerification>;
+type Progress = NonNullable<z.infer<typeof ChainVerificationState>['running']>;
+
+/** How often the page asks again while the center walks a long chain (each answer comes within 1 s). */
+const ASK_AGAIN_MS = 1_000;
 const headColumn = createColumnHelper<Head>();
 const problemColumn = createColumnHelper<Verification['problems'][number]>();
 
@@ -37,6 +42,7 @@ function VerificationResult({ result }: { result: Verification }) {
       </p>
       {result.firstBrokenSeq !== null ? <p>{t('anomalies.firstBroken', { seq: result.firstBrokenSeq })}</p> : null}
       {result.head ? <p>{t('anomalies.head', { seq: result.head.seq })}</p> : null}
+      <p>{t('anomalies.verifiedAt', { startedAt: formatJapanTime(result.startedAt), finishedAt: formatJapanTime(result.finishedAt) })}</p>
       {result.problems.length > 0 ? (
         <DataTable caption={t('anomalies.verifyResult')} data={result.problems} columns={columns} rowKey={(_p, i) => String(i)} />
       ) : null}
@@ -44,17 +50,43 @@ function VerificationResult({ result }: { result: Verification }) {
   );
 }
 
+/**
+ * "Verify now": the center walks the chain in the background and answers within 1 s with the last
+ * completed result and the running walk's progress; the page asks again about that walk until it
+ * is done, showing the previous result and the rows checked so far meanwhile.
+ */
 function VerifySection() {
   const { t } = useTranslation();
-  const verification = useMutation({ mutationFn: () => callConsole('verifyChain', {}) });
+  const [progress, setProgress] = useState<{ running: Progress; last: Verification | null } | null>(null);
+  const verification = useMutation({
+    mutationFn: async () => {
+      let state = await callConsole('verifyChain', { query: {} });
+      while (state.running) {
+        setProgress({ running: state.running, last: state.last });
+        await new Promise((resolve) => setTimeout(resolve, ASK_AGAIN_MS));
+        state = await callConsole('verifyChain', { query: { startedAfter: state.running.startedAt } });
+      }
+      setProgress(null);
+      return state.last!;
+    },
+    onSettled: () => setProgress(null),
+  });
+  const previous = verification.isPending ? progress?.last : null;
+  const pendingText = progress ? t('anomalies.verifyingRows', { rows: progress.running.rowsChecked }) : t('anomalies.verifying');
   return (
     <Section title={t('anomalies.verifyResult')} id="chain-verify">
       <Button className="button" isDisabled={verification.isPending} onPress={() => verification.mutate()}>
         {verification.isPending ? t('anomalies.verifying') : t('anomalies.verify')}
       </Button>
-      <StatusMessage text={verification.isPending ? t('anomalies.verifying') : null} />
+      <StatusMessage text={verification.isPending ? pendingText : null} />
       {verification.error ? <ErrorMessage error={verification.error} /> : null}
-      {verification.data ? <VerificationResult result={verification.data} /> : null}
+      {verification.data && !verification.isPending ? <VerificationResult result={verification.data} /> : null}
+      {previous ? (
+        <>
+          <p>{t('anomalies.previousResult')}</p>
+          <VerificationResult result={previous} />
+        </>
+      ) : null}
     </Section>
   );
 }

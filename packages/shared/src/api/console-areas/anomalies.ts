@@ -93,6 +93,16 @@ export const ChainVerification = z.object({
   startedAt: Instant,
   finishedAt: Instant,
 });
+/**
+ * The verification page's answer: the last completed verification (its start and end, the head it
+ * reached) and the one running now, if any. A long chain is walked in the background; the page
+ * answers at once and asks again (`startedAfter`: a verification started at or after that instant).
+ */
+export const ChainVerificationState = z.object({
+  last: ChainVerification.nullable(),
+  running: z.object({ startedAt: Instant, rowsChecked: z.number().int() }).nullable(),
+});
+export const ChainVerificationQuery = z.object({ startedAfter: Instant.optional() });
 export const ChainHeadView = z.object({
   headId: z.string(),
   /** The Japan date whose last row this is (a daily head), or the date it was signed on demand. */
@@ -152,12 +162,13 @@ export const anomalyRoutes = {
     response: DisposalView,
   },
   verifyChain: {
-    // GET: it reads and changes nothing (auditors run it too); one verification at a time.
+    // GET: it reads and changes nothing (auditors run it too); one verification at a time, answered within 1 s.
     method: 'GET',
     path: '/audit-chain/verification',
-    summary: 'Verify the hash chain and every published head now',
+    summary: 'Verify the hash chain and every published head (in the background): the last result and the running one',
     permission: 'oversee',
-    response: ChainVerification,
+    query: ChainVerificationQuery,
+    response: ChainVerificationState,
   },
   chainHeads: {
     method: 'GET',
