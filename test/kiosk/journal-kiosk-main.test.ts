@@ -208,7 +208,7 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
         expect({ printed: after.printed, refunds: after.refunds }).toEqual({ printed: 2, refunds: 0 });
         // The center commits before its answer reaches the kiosk: the kiosk's own word comes a moment later.
         await until('the kiosk to hear the center took it', () =>
-          kiosk.logged('print results retried').some((l) => l.waiting === 0) ? true : undefined,
+          kiosk.logged('outbox retried').some((l) => l.waiting === 0) ? true : undefined,
         );
       } finally {
         await kiosk.stop();

@@ -19,7 +19,7 @@ import { VirtualJpkiCard } from '@madoguchi/card-sim';
 import { MadoguchiError, yen, type KioskView, type Yen } from '@madoguchi/shared';
 import { createCardService, createVirtualReader, type VirtualReader } from '@madoguchi/kiosk/card';
 import { createCenterClient } from '@madoguchi/kiosk/center-client';
-import { deliverPrintReports, openKioskJournal, type KioskJournal } from '@madoguchi/kiosk/journal';
+import { deliverOutbox, openKioskJournal, type KioskJournal } from '@madoguchi/kiosk/journal';
 import { SpoolPrinter, type Printer } from '@madoguchi/kiosk/printer';
 import { KioskSession } from '@madoguchi/kiosk/session';
 import type { FromKiosk, Journey, JourneyResult, KioskProcessSetup, KioskSlot, ToKiosk } from './protocol.js';
@@ -218,10 +218,10 @@ class LoadKiosk {
     }
   }
 
-  /** The print results still queued, delivered before the run reads the journals (the periodic retry, once more, now). */
+  /** The outbox (print results, cancels) still queued, delivered before the run reads the journals (the periodic retry, once more, now). */
   async flush(): Promise<void> {
     for (let i = 0; i < 10; i++) {
-      const waiting = await deliverPrintReports({ journal: this.journal.journal, center: this.client, log: () => undefined });
+      const waiting = await deliverOutbox({ journal: this.journal.journal, center: this.client, log: () => undefined });
       if (waiting === 0) return;
       await new Promise((r) => setTimeout(r, 1_000));
     }

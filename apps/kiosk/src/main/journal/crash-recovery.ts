@@ -13,7 +13,8 @@
  *
  * - not paid (cash in escrow, the center never answered, or answered and the answer was lost):
  *   the escrow goes back and the issuance is cancelled at the center (voided, or refunded if it
- *   had recorded the payment) — the escrow rule of payment/escrow-payment.ts;
+ *   had recorded the payment) — the escrow rule of payment/escrow-payment.ts; once a payment was
+ *   started, that cancel is queued in the outbox and sent until the center decides (deliverOutbox);
  * - paid: change not yet dispensed is dispensed; every copy journaled `printed` is reported
  *   printed; the first copy not on paper is reported `failed` (the center then refunds the rest)
  *   and the fee of every copy not on paper is refunded from the cash box.
@@ -38,7 +39,7 @@
  * (cash-report.ts), which sets the journal against the unit's counters and names every difference.
  */
 import { randomUUID } from 'node:crypto';
-import { errorCatalog, MadoguchiError, yen, type CertificateType } from '@madoguchi/shared';
+import { errorCatalog, MadoguchiError, yen, type CertificateType, type ErrorCode } from '@madoguchi/shared';
 import type { SessionDeps, SessionLog } from '../session/ports.js';
 import type { CashDevice } from '../payment/cash-device.js';
 import { payoutIdOf, type JournalEvent, type JournalEventKind, type TransactionJournal } from './transaction-journal.js';
@@ -100,7 +101,7 @@ export async function recoverUnfinished(
     const hold = held ? undefined : { windowMs: options.awaitResidentMs ?? AWAIT_RESIDENT_MS, now };
     held = (await settle(deps, issuanceId, deps.journal.eventsOf(issuanceId), hold)) ?? held;
   }
-  const undelivered = await deliverPrintReports(deps);
+  const undelivered = await deliverOutbox(deps);
   return { recovered: open.length, undelivered, ...(held ? { held } : {}) };
 }
 
@@ -114,7 +115,7 @@ export async function settleHeld(deps: RecoveryDeps, issuanceId: string): Promis
   if (!deps.journal.eventsOf(issuanceId).some((e) => e.kind === 'awaitingResident')) return 0;
   const before = sumOf(deps.journal.eventsOf(issuanceId), 'refunded');
   await settle(deps, issuanceId, deps.journal.eventsOf(issuanceId), undefined);
-  await deliverPrintReports(deps);
+  await deliverOutbox(deps);
   return sumOf(deps.journal.eventsOf(issuanceId), 'refunded') - before;
 }
 
@@ -137,9 +138,15 @@ async function settle(
   if (!paid) {
     const escrow = sum('cashInserted') - sum('escrowReturned');
     payOut(deps, issuanceId, escrow, 'escrowReturning', 'escrowReturned', 'recovery');
-    await deps.center
-      .cancel(issuanceId, 'ISSUANCE_CENTER_UNREACHABLE')
-      .catch((e: unknown) => log('cancel failed', { issuance: issuanceId, code: codeOf(e) }));
+    // A payment started may have been recorded at the center: its cancel (a refund there) goes through the
+    // outbox, sent below and again until the center decides. A quote never paid holds no money at the center:
+    // one try, and the sweeper voids it otherwise.
+    if (events.some((e) => e.kind === 'paymentStarted'))
+      journal.queueCancel({ issuanceId, reasonCode: 'ISSUANCE_CENTER_UNREACHABLE', idempotencyKey: randomUUID() });
+    else
+      await deps.center
+        .cancel(issuanceId, 'ISSUANCE_CENTER_UNREACHABLE')
+        .catch((e: unknown) => log('cancel failed', { issuance: issuanceId, code: codeOf(e) }));
     journal.record(issuanceId, 'closed', { detail: 'recovered: not paid' });
     log('journal recovery: escrow returned', { issuance: issuanceId, yen: escrow });
     return undefined;
@@ -307,35 +314,78 @@ function paidDetailOf(paid: JournalEvent): PaidDetail {
 }
 
 /**
- * Sends every queued print result, oldest first, each with its own idempotency key (a retry the
- * center already took is answered as the first time). A refusal is the center's final word (the
- * issuance was settled otherwise, the sweeper's refund say): it is delivered, not retried forever.
- * Returns how many are still waiting for the center.
+ * The journal's outbox: every queued print result, oldest first, then every queued cancel, each with its own
+ * idempotency key (a retry the center already took is answered as the first time). A refusal is the center's
+ * final word (the issuance was settled otherwise, the sweeper's refund say): it is delivered, not retried
+ * forever. Returns how many are still waiting for the center.
+ *
+ * One issuance's entries reach the center in the order they were queued: once one is kept for the next round,
+ * the later ones of its issuance wait too. The center refunds every copy not yet reported when a failure or a
+ * cancel arrives, so a copy's `printed` overtaken by them would be refunded to the resident who holds it.
  */
-export async function deliverPrintReports(deps: Pick<RecoveryDeps, 'journal' | 'center' | 'log'>): Promise<number> {
+export async function deliverOutbox(deps: Pick<RecoveryDeps, 'journal' | 'center' | 'log'>): Promise<number> {
+  const { journal, center } = deps;
+  const waitingFor = new Set<string>();
+  const deliver = async (issuanceId: string, key: string, what: string, call: () => Promise<unknown>) => {
+    if (waitingFor.has(issuanceId) || !(await delivered(deps, issuanceId, key, what, call))) waitingFor.add(issuanceId);
+  };
   let waiting = 0;
-  for (const report of deps.journal.pendingReports()) {
-    try {
-      await deps.center.printResult(
-        report.issuanceId,
-        { issueNumber: report.issueNumber, outcome: report.outcome, ...(report.reasonCode ? { reasonCode: report.reasonCode } : {}) },
-        report.idempotencyKey,
-      );
-      deps.journal.markDelivered(report.idempotencyKey);
-    } catch (error) {
-      const code = codeOf(error);
-      // Kept for the next round on any answer that is not the center's decision: no answer, or a 5xx (a
-      // center restarting, its database busy). Only a 4xx is final; dropping a 5xx lost a refund's report.
-      if (code === 'INTERNAL' || errorCatalog[code].status >= 500) {
-        waiting++;
-        deps.log('print result not delivered yet', { issuance: report.issuanceId, code });
-        continue;
-      }
-      deps.log('print result refused', { issuance: report.issuanceId, code });
-      deps.journal.markDelivered(report.idempotencyKey);
-    }
+  for (const report of journal.pendingReports()) {
+    const { issuanceId, issueNumber, outcome, reasonCode, idempotencyKey } = report;
+    const request = { issueNumber, outcome, ...(reasonCode ? { reasonCode } : {}) };
+    await deliver(issuanceId, idempotencyKey, 'print result', () => center.printResult(issuanceId, request, idempotencyKey));
+    if (waitingFor.has(issuanceId)) waiting++;
+  }
+  for (const cancel of journal.pendingCancels()) {
+    const { issuanceId, reasonCode, idempotencyKey } = cancel;
+    await deliver(issuanceId, idempotencyKey, 'cancel', () => center.cancel(issuanceId, reasonCode, idempotencyKey));
+    if (waitingFor.has(issuanceId)) waiting++;
   }
   return waiting;
+}
+
+/**
+ * Queues the cancel of an issuance whose payment was started and sends it now, unless an earlier entry of its
+ * issuance is still waiting (then the outbox's next round sends both, in order). Returns whether the center
+ * has decided on it; if not, the outbox sends it again with the same key until it does.
+ */
+export async function cancelPaid(
+  deps: Pick<RecoveryDeps, 'journal' | 'center' | 'log'>,
+  issuanceId: string,
+  reasonCode: ErrorCode,
+): Promise<boolean> {
+  const cancel = deps.journal.queueCancel({ issuanceId, reasonCode, idempotencyKey: randomUUID() });
+  const earlier = deps.journal.pendingReports().some((r) => r.issuanceId === issuanceId);
+  if (earlier) return false;
+  return delivered(deps, issuanceId, cancel.idempotencyKey, 'cancel', () =>
+    deps.center.cancel(issuanceId, cancel.reasonCode, cancel.idempotencyKey),
+  );
+}
+
+/**
+ * One outbox entry sent: true once the center has decided (a 2xx, or a 4xx refusal: the issuance was settled
+ * otherwise), and the entry is off the outbox. Kept on any answer that is not a decision: no answer, or a 5xx
+ * (a center restarting, its database busy); dropping a 5xx lost a refund's report.
+ */
+async function delivered(
+  deps: Pick<RecoveryDeps, 'journal' | 'log'>,
+  issuanceId: string,
+  idempotencyKey: string,
+  what: string,
+  call: () => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await call();
+  } catch (error) {
+    const code = codeOf(error);
+    if (code === 'INTERNAL' || errorCatalog[code].status >= 500) {
+      deps.log(`${what} not delivered yet`, { issuance: issuanceId, code });
+      return false;
+    }
+    deps.log(`${what} refused`, { issuance: issuanceId, code });
+  }
+  deps.journal.markDelivered(idempotencyKey);
+  return true;
 }
 
 function codeOf(error: unknown) {

@@ -9,8 +9,9 @@ export {
   type JournalEvent,
   type JournalEventKind,
   type PrintReport,
+  type QueuedCancel,
 } from './transaction-journal.js';
-export { recoverUnfinished, deliverPrintReports, type RecoveryDeps } from './crash-recovery.js';
+export { recoverUnfinished, deliverOutbox, type RecoveryDeps } from './crash-recovery.js';
 export { dailyCashReport, reconcileWithCashUnit, type DailyCashReport, type CashReconciliation } from './cash-report.js';
 export { crashPointFromEnv, type CrashPoint } from './crash-point.js';
 export { openKioskJournal, type KioskJournal, type KioskJournalOptions } from './journal-service.js';

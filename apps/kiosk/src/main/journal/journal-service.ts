@@ -1,11 +1,13 @@
 /**
  * The journal as the real kiosk runs it (kiosk-main.ts): opened in the kiosk's state directory,
- * the previous run's unfinished transactions settled BEFORE the first customer, and the print
- * results the center has not taken yet sent again on a timer until it takes them.
+ * the previous run's unfinished transactions settled BEFORE the first customer, and the outbox —
+ * print results, and cancels of issuances whose payment was started — sent again on a timer until
+ * the center decides on each (crash-recovery.ts deliverOutbox).
  *
  * The rule while results wait for an unreachable center: the kiosk serves customers. Everything
  * the kiosk owed a resident (escrow, change, refunds) was paid from the cash box during recovery,
- * which needs no center; what waits is only the center's record of an earlier issuance, sent under
+ * which needs no center; what waits is only the center's record of an earlier issuance (a print
+ * result, or the cancel that refunds a payment it may have recorded while its answer was lost), sent under
  * its own idempotency key whenever the center answers. A new customer needs the center anyway (the
  * card is authenticated there), so a kiosk whose center is down takes no money meanwhile.
  *
@@ -13,10 +15,10 @@
  */
 import type { SessionDeps, SessionLog } from '../session/ports.js';
 import type { CashDevice } from '../payment/cash-device.js';
-import { deliverPrintReports, recoverUnfinished, type HeldTransaction } from './crash-recovery.js';
+import { deliverOutbox, recoverUnfinished, type HeldTransaction } from './crash-recovery.js';
 import { TransactionJournal } from './transaction-journal.js';
 
-/** How often undelivered print results are sent again, by default. */
+/** How often the outbox (undelivered print results and cancels) is sent again, by default. */
 export const PRINT_RESULT_RETRY_MS = 30_000;
 
 export interface KioskJournalOptions {
@@ -54,11 +56,11 @@ export async function openKioskJournal(options: KioskJournalOptions): Promise<Ki
   }
   let sending = false;
   const timer = setInterval(() => {
-    if (sending || journal.pendingReports().length === 0) return;
+    if (sending || (journal.pendingReports().length === 0 && journal.pendingCancels().length === 0)) return;
     sending = true;
-    deliverPrintReports({ journal, center, log })
-      .then((waiting) => log('print results retried', { waiting }))
-      .catch((error: unknown) => log('print results retry failed', { message: error instanceof Error ? error.message : 'unknown' }))
+    deliverOutbox({ journal, center, log })
+      .then((waiting) => log('outbox retried', { waiting }))
+      .catch((error: unknown) => log('outbox retry failed', { message: error instanceof Error ? error.message : 'unknown' }))
       .finally(() => (sending = false));
   }, options.retryMs ?? PRINT_RESULT_RETRY_MS);
   // The retries never keep a kiosk process alive on their own.

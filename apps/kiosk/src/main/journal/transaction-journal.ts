@@ -57,6 +57,17 @@ export interface PrintReport {
   idempotencyKey: string;
 }
 
+/**
+ * A cancel of an issuance the kiosk may have paid for (a payment started whose answer never came, or was a
+ * refusal): the center refunds it if it recorded the payment. Queued in the outbox beside the print results,
+ * one per issuance, and sent with the same key until the center decides (crash-recovery.ts deliverOutbox).
+ */
+export interface QueuedCancel {
+  issuanceId: string;
+  reasonCode?: ErrorCode;
+  idempotencyKey: string;
+}
+
 export const JOURNAL_FILE = 'kiosk-journal.sqlite';
 
 const SCHEMA = `
@@ -78,6 +89,13 @@ CREATE TABLE IF NOT EXISTS print_reports (
   issuance_id TEXT NOT NULL,
   issue_number TEXT NOT NULL,
   outcome TEXT NOT NULL,
+  reason_code TEXT,
+  delivered_at TEXT
+);
+CREATE TABLE IF NOT EXISTS cancels (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  issuance_id TEXT NOT NULL UNIQUE,
   reason_code TEXT,
   delivered_at TEXT
 );
@@ -178,10 +196,34 @@ export class TransactionJournal {
     );
   }
 
+  /** The outbox entry with this key (a print result or a cancel: keys are random UUIDs) is off the outbox. */
   markDelivered(idempotencyKey: string): void {
+    const at = (this.options.now?.() ?? new Date()).toISOString();
+    this.db.prepare('UPDATE print_reports SET delivered_at = ? WHERE idempotency_key = ?').run(at, idempotencyKey);
+    this.db.prepare('UPDATE cancels SET delivered_at = ? WHERE idempotency_key = ?').run(at, idempotencyKey);
+  }
+
+  /**
+   * Queues the cancel of an issuance the kiosk may have paid for; it stays until `markDelivered`. One per
+   * issuance: queued again (a restart between this write and `closed`), it is the first one, with its key.
+   */
+  queueCancel(cancel: QueuedCancel): QueuedCancel {
     this.db
-      .prepare('UPDATE print_reports SET delivered_at = ? WHERE idempotency_key = ?')
-      .run((this.options.now?.() ?? new Date()).toISOString(), idempotencyKey);
+      .prepare('INSERT OR IGNORE INTO cancels (idempotency_key, issuance_id, reason_code) VALUES (?, ?, ?)')
+      .run(cancel.idempotencyKey, cancel.issuanceId, cancel.reasonCode ?? null);
+    this.options.crashPoint?.reached('cancelQueued');
+    const row = this.db.prepare<[string], CancelRow>('SELECT * FROM cancels WHERE issuance_id = ?').get(cancel.issuanceId)!;
+    return toCancel(row);
+  }
+
+  /** Cancels the center has not decided on yet, oldest first. */
+  pendingCancels(): QueuedCancel[] {
+    return this.db.prepare<[], CancelRow>('SELECT * FROM cancels WHERE delivered_at IS NULL ORDER BY seq').all().map(toCancel);
+  }
+
+  /** Whether the cancel of this issuance is still waiting for the center's answer (false when none was queued). */
+  cancelPending(issuanceId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM cancels WHERE issuance_id = ? AND delivered_at IS NULL').get(issuanceId) !== undefined;
   }
 
   /** Undelivered print results, oldest first: a copy's `printed` goes before a later copy's failure. */
@@ -212,6 +254,16 @@ export class TransactionJournal {
  */
 export function payoutIdOf(issuanceId: string, intentSeq: number): string {
   return `${issuanceId}/${intentSeq}`;
+}
+
+type CancelRow = { idempotency_key: string; issuance_id: string; reason_code: string | null };
+
+function toCancel(r: CancelRow): QueuedCancel {
+  return {
+    issuanceId: r.issuance_id,
+    ...(r.reason_code ? { reasonCode: r.reason_code as ErrorCode } : {}),
+    idempotencyKey: r.idempotency_key,
+  };
 }
 
 function toEvent(r: EventRow): JournalEvent {

@@ -28,7 +28,7 @@ import {
 } from '@madoguchi/shared';
 import type { CardAuthentication } from '../card/card-service.js';
 import { PinBuffer } from '../card/pin-buffer.js';
-import { deliverPrintReports, paidDetail, settleHeld, type HeldTransaction } from '../journal/crash-recovery.js';
+import { cancelPaid, deliverOutbox, paidDetail, settleHeld, type HeldTransaction } from '../journal/crash-recovery.js';
 import { payoutIdOf, type PrintReport, type TransactionJournal } from '../journal/transaction-journal.js';
 import { CashBox } from '../payment/cash-box.js';
 import {
@@ -585,14 +585,30 @@ export class KioskSession {
     // as ISSUANCE_INVALID_STATE, harmlessly), but a refusal can hide a payment still in flight —
     // the client's own retry of a dropped connection is answered "invalid state" while the
     // first attempt is still rendering — and the cancel refunds that one at once.
-    await this.deps.center.cancel(quote.issuanceId, outcome.code).then(
-      (r) => this.deps.log('unanswered payment settled', { issuance: quote.issuanceId, state: r.state }),
-      (e: unknown) => this.deps.log('cancel failed', { issuance: quote.issuanceId, code: codeOf(e) }),
-    );
+    await this.cancelAfterPayment(quote.issuanceId, outcome.code);
     this.options.journal?.record(quote.issuanceId, 'closed', { detail: outcome.code });
     // The error screen shows the center's reason and "¥… has been returned, please take it".
     await this.update({ screen: 'error', error: this.errorView(outcome.code), refundYen: returned > 0 ? returned : undefined });
     this.touch(); // the retries may have outlasted the idle timer: the screen still ends on its own
+  }
+
+  /**
+   * The cancel of an issuance whose payment was started: the center may hold that payment (it committed
+   * `paid` and then died, or its answer was lost), so with a journal the cancel is queued in its outbox
+   * first and sent until the center decides — a center that is down when the resident gets the cash back
+   * refunds it when it answers again, not at its sweeper's print-result TTL (docs/load.md#faulted-runs).
+   */
+  private async cancelAfterPayment(issuanceId: string, code: ErrorCode): Promise<void> {
+    const journal = this.options.journal;
+    if (journal) {
+      const decided = await cancelPaid({ journal, center: this.deps.center, log: this.deps.log }, issuanceId, code);
+      this.deps.log(decided ? 'unanswered payment settled' : 'cancel queued for the center', { issuance: issuanceId });
+      return;
+    }
+    await this.deps.center.cancel(issuanceId, code).then(
+      (r) => this.deps.log('unanswered payment settled', { issuance: issuanceId, state: r.state }),
+      (e: unknown) => this.deps.log('cancel failed', { issuance: issuanceId, code: codeOf(e) }),
+    );
   }
 
   /** From here on the resident has paid: every path ends with printed documents or a refund, reported to the center. */
@@ -612,7 +628,7 @@ export class KioskSession {
     }
     const journal = this.options.journal;
     // Results the center missed, this customer's or earlier ones, go again with their own keys.
-    if (journal) await deliverPrintReports({ journal, center: this.deps.center, log: this.deps.log });
+    if (journal) await deliverOutbox({ journal, center: this.deps.center, log: this.deps.log });
   }
 
   /**
@@ -797,7 +813,7 @@ export class KioskSession {
     this.held = undefined;
     journal?.record(tx.issuanceId, 'closed', { detail: 'resumed' });
     this.deps.log('held copies printed', { issuance: tx.issuanceId, copies: progress.printed });
-    if (journal) await deliverPrintReports({ journal, center: this.deps.center, log: this.deps.log });
+    if (journal) await deliverOutbox({ journal, center: this.deps.center, log: this.deps.log });
     await this.update({ screen: 'done', printedDocuments: progress.printed });
   }
 
