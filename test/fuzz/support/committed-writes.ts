@@ -31,9 +31,18 @@ export async function countCommittedWrites(database: CenterDatabase, except: str
         .execute(db);
     }
   }
+  return readCommittedWrites(database);
+}
+
+/**
+ * The counter installed by countCommittedWrites, read through `database`: another handle on the same
+ * file (a read-only one, support/read-only-sqlite.ts, when a center process of its own does the writing:
+ * the triggers are in the file, so they count that process's commits too).
+ */
+export function readCommittedWrites(database: CenterDatabase): WriteCounter {
   return {
     async read() {
-      const rows = await sql<{ tbl: string; n: number }>`select tbl, n from fuzz_writes where n > 0`.execute(db);
+      const rows = await sql<{ tbl: string; n: number }>`select tbl, n from fuzz_writes where n > 0`.execute(database.db);
       return Object.fromEntries(rows.rows.map((r) => [r.tbl, Number(r.n)]));
     },
   };
