@@ -9,46 +9,24 @@
  * (issuer, serial) to its resident, never the key, and the independent check compares each document
  * with the generator's record of the resident whose certificate the kiosk's card presented.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createTestPki, defaultKeyPoolDir, issueCardCertificate, pooledKey, type KeyPair, type TestPki } from '@madoguchi/card-sim';
 import { generateDemoData, type DemoData } from '@madoguchi/shared/demo-data';
 import type { Resident } from '@madoguchi/shared';
-import {
-  createKioskKeyAndCsr,
-  enrollKiosk,
-  ensureCenterState,
-  ensureKioskCa,
-  migrate,
-  openDatabase,
-  type CenterState,
-} from '@madoguchi/center';
+import { ensureCenterState, ensureKioskCa, migrate, openDatabase, type CenterState } from '@madoguchi/center';
 import type { DatabaseConfig } from '@madoguchi/center/db';
 import { createMunicipalStore } from '@madoguchi/center/residents';
 import { putHolidays, putPolicy } from '@madoguchi/center/policy';
+import { enrolKiosks, newKioskKeyPem } from './enrol-kiosks.js';
 
 /** The centers' clock: Tuesday 2026-11-24 12:00 in Japan (inside every offering's hours), as the center tests use. */
 export const LOAD_CLOCK = '2026-11-24T03:00:00Z';
 /** Every virtual card's user-authentication PIN. */
 export const LOAD_PIN = '1234';
 const KEY_POOL_SIZE = 16;
-const run = promisify(execFile);
-
-/** `work` over `items`, at most `limit` at a time, results in order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+/** Enrolment processes at once, one a core: 4 ran slower than 2 (docs/load.md#kiosk-enrolment). */
+const ENROL_WORKERS = 2;
 
 export interface WorldOptions {
   dir: string;
@@ -59,6 +37,8 @@ export interface WorldOptions {
   /** How many residents get a card. */
   cardholders: number;
   seed: number;
+  /** Kiosk enrolment processes at once (enrol-kiosks.ts); 2 when unset. */
+  enrolWorkers?: number;
   log: (line: string) => void;
 }
 
@@ -122,30 +102,22 @@ export async function prepareWorld(options: WorldOptions): Promise<World> {
         })),
       }),
     );
-    const ca = ensureKioskCa(state.kioskCaDir);
+    // The CA exists before the enrolment workers load it (each would otherwise race to make one).
+    ensureKioskCa(state.kioskCaDir);
     const kiosks = await timed('kiosks', async () => {
-      const enrolled: LoadKiosk[] = [];
-      const keyDir = join(options.dir, 'kiosk-keys');
       // One key for every kiosk, each with its own certificate (the center knows a kiosk by its
       // certificate's fingerprint): openssl's key generation was a third of ~1.5 s per kiosk under load.
-      const shared = createKioskKeyAndCsr(keyDir, 'LOAD-KEY');
-      const keyPem = readFileSync(shared.keyPath, 'utf8');
-      const ids = Array.from({ length: options.kiosks }, (_, k) => `LOAD-${String(k + 1).padStart(4, '0')}`);
-      const csrs = await mapLimited(ids, 4, async (terminalId) => {
-        const { stdout } = await run('openssl', ['req', '-new', '-key', shared.keyPath, '-subj', `/O=Madoguchi kiosk/CN=${terminalId}`]);
-        return stdout;
-      });
-      for (const [k, terminalId] of ids.entries()) {
-        const enrollment = await enrollKiosk(database, ca, {
-          csrPem: csrs[k]!,
-          terminalId,
-          printerId: 'P01',
-          storeCode: `S${String(k + 1).padStart(4, '0')}`,
-          storeName: `負荷試験店 ${k + 1}`,
-        });
-        enrolled.push({ terminalId, certPem: enrollment.certificatePem, keyPem });
-      }
-      return enrolled;
+      const keyPem = newKioskKeyPem();
+      const toEnrol = Array.from({ length: options.kiosks }, (_, k) => ({
+        terminalId: `LOAD-${String(k + 1).padStart(4, '0')}`,
+        storeCode: `S${String(k + 1).padStart(4, '0')}`,
+        storeName: `負荷試験店 ${k + 1}`,
+      }));
+      const certificates = await enrolKiosks(
+        { database: options.database, kioskCaDir: state.kioskCaDir, keyPem, kiosks: toEnrol },
+        options.enrolWorkers ?? ENROL_WORKERS,
+      );
+      return toEnrol.map(({ terminalId }, k): LoadKiosk => ({ terminalId, certPem: certificates[k]!, keyPem }));
     });
     return {
       demo,
