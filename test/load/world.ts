@@ -25,8 +25,11 @@ export const LOAD_CLOCK = '2026-11-24T03:00:00Z';
 /** Every virtual card's user-authentication PIN. */
 export const LOAD_PIN = '1234';
 const KEY_POOL_SIZE = 16;
-/** Enrolment processes at once, one a core: 4 ran slower than 2 (docs/load.md#kiosk-enrolment). */
-const ENROL_WORKERS = 2;
+/**
+ * Enrolment processes at once: one a core for a fleet, none (here, one after another) for a few kiosks,
+ * where the workers' own start-up costs more than they save (docs/load.md#kiosk-enrolment).
+ */
+const enrolWorkersFor = (kiosks: number) => (kiosks >= 100 ? 2 : 0);
 
 export interface WorldOptions {
   dir: string;
@@ -37,7 +40,7 @@ export interface WorldOptions {
   /** How many residents get a card. */
   cardholders: number;
   seed: number;
-  /** Kiosk enrolment processes at once (enrol-kiosks.ts); 2 when unset. */
+  /** Kiosk enrolment processes at once (enrol-kiosks.ts; 0: in this process); by the fleet's size when unset. */
   enrolWorkers?: number;
   log: (line: string) => void;
 }
@@ -115,7 +118,7 @@ export async function prepareWorld(options: WorldOptions): Promise<World> {
       }));
       const certificates = await enrolKiosks(
         { database: options.database, kioskCaDir: state.kioskCaDir, keyPem, kiosks: toEnrol },
-        options.enrolWorkers ?? ENROL_WORKERS,
+        options.enrolWorkers ?? enrolWorkersFor(options.kiosks),
       );
       return toEnrol.map(({ terminalId }, k): LoadKiosk => ({ terminalId, certPem: certificates[k]!, keyPem }));
     });
