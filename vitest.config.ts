@@ -14,6 +14,8 @@ const runAlone = [
   'test/card/faulty-card.test.ts',
   // Faulted load runs: restarts and timers under load, and a rolling restart that must show no failure.
   'test/load/load-faults.test.ts',
+  // Load runs cut short by their time limit and by SIGINT: center processes, and a limit in seconds.
+  'test/load/cut-short.test.ts',
 ];
 
 /** Files at a time (2: one a core); MADOGUCHI_TEST_WORKERS=1 runs them one after another again. */

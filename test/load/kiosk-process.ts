@@ -287,6 +287,8 @@ function main(): void {
   const kiosks = new Map<string, LoadKiosk>();
   let awaitResidentMs = 0;
   const send = (message: FromKiosk) => process.send!(message);
+  // A Ctrl-C in the run's terminal reaches this process too: run.ts decides (journeys in flight finish, then 'stop').
+  process.on('SIGINT', () => undefined);
   process.on('message', (message: ToKiosk) => {
     if (message.type === 'setup') {
       awaitResidentMs = message.setup.awaitResidentMs ?? 5 * 60_000;

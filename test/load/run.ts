@@ -10,6 +10,13 @@
  *                   [--faults <fault probability per connection>] [--center-kills N] [--postgres-restarts N]
  *                   [--sqlite-locks N] [--sqlite-lock-ms 4000] [--kiosk-kills N] [--await-resident-ms 60000]
  *                   [--rolling-restart] [--fault-spacing-ms 20000] [--kiosks-per-process 25] [--out DIR] [--keep]
+ *                   [--max-minutes N]
+ *
+ * Cut short — by `--max-minutes` (minutes of journeys, counted from the first scenario's start) or by
+ * SIGINT (scripts/load.sh passes a Ctrl-C to this process alone) — the run starts no new journey, lets
+ * those in flight finish, then runs every check on what was done and prints the verdicts, marked cut
+ * short; exit 0 for a whole run that passed, 2 for a cut-short run whose checks passed, 1 for any failure.
+ * A second SIGINT stops at once (kiosk and center processes killed, no report).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +53,8 @@ import { slowRenderEnv, slowRenders, slowRenderVerdict } from './scenarios/slow-
 import { LOAD_CLOCK, prepareWorld, type LoadCard, type World } from './world.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** What a second SIGINT kills before the process exits (each running runLoad adds its own). */
+const emergencyStops = new Set<() => void>();
 
 export interface LoadOptions {
   kiosks: number;
@@ -79,7 +88,20 @@ export interface LoadOptions {
   kiosksPerProcess: number;
   out: string;
   keep: boolean;
+  /** Minutes of journeys (from the first scenario's start) after which no new journey starts; 0: no limit. */
+  maxMinutes: number;
+  /** Aborted (SIGINT): no new journey starts; the run ends as at the time limit. */
+  interrupt?: AbortSignal;
   log: (line: string) => void;
+}
+
+/** Why and when a run stopped starting journeys before it was done, and what it left out. */
+export interface CutShort {
+  reason: string;
+  /** Seconds of journeys when it was cut. */
+  afterSeconds: number;
+  /** Scenarios that had not started. */
+  notRun: string[];
 }
 
 export interface LoadReport {
@@ -97,6 +119,10 @@ export interface LoadReport {
   world: { municipalities: number; residents: number; cards: number; timings: Record<string, number> };
   faults: FaultReport;
   wallSeconds: number;
+  /** The issuances asked for (`--issuances`). */
+  asked: number;
+  /** Set when the run was cut short: its verdicts are on what was done. */
+  cutShort?: CutShort;
 }
 
 export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
@@ -123,6 +149,7 @@ export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
       'kiosks-per-process': { type: 'string', default: '25' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'max-minutes': { type: 'string', default: '0' },
     },
   });
   const int = (name: string, value: string, min: number) => {
@@ -140,6 +167,8 @@ export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
   if (!(faults >= 0 && faults < 1)) throw new Error('--faults is a probability in [0, 1)');
   if (Number(values['postgres-restarts']) > 0 && database !== 'postgres') throw new Error('--postgres-restarts needs --database postgres');
   if (Number(values['sqlite-locks']) > 0 && database !== 'sqlite') throw new Error('--sqlite-locks needs --database sqlite');
+  const maxMinutes = Number(values['max-minutes']);
+  if (!(maxMinutes >= 0)) throw new Error('--max-minutes is a number of minutes ≥ 0 (0: no limit)');
   return {
     kiosks: int('kiosks', values.kiosks, 2),
     issuances: int('issuances', values.issuances, 1),
@@ -161,6 +190,7 @@ export function parseLoadArgs(argv: string[]): Omit<LoadOptions, 'log'> {
     kiosksPerProcess: int('kiosks-per-process', values['kiosks-per-process'], 1),
     out: resolve(values.out ?? join(repoRoot, '.var', 'load', `run-${new Date().toISOString().replace(/[:.]/g, '-')}`)),
     keep: values.keep,
+    maxMinutes,
   };
 }
 
@@ -188,6 +218,9 @@ class Fleet {
   readonly kills = { processes: 0, interrupted: 0, held: 0, returned: 0, left: 0, returnedPrinted: 0, refundedAfterRestart: 0 };
   private caPem = '';
   private awaitResidentMs: number | undefined;
+  /** Why no new journey starts (time limit, SIGINT); undefined while journeys may start. */
+  haltedBy: string | undefined;
+  haltedAt: number | undefined;
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -273,6 +306,24 @@ class Fleet {
     for (const w of woken) w();
   }
 
+  /** No new journey starts from now on; those in flight finish (run() returns once they have). */
+  halt(reason: string): void {
+    if (this.haltedBy) return;
+    this.haltedBy = reason;
+    this.haltedAt = Date.now();
+    const woken = [...this.wake];
+    this.wake.clear();
+    for (const w of woken) w();
+  }
+
+  /** kill -9 of every kiosk process, for a second SIGINT: no report follows. */
+  killAll(): void {
+    for (const p of this.processes) {
+      p.stopping = true;
+      p.child.kill('SIGKILL');
+    }
+  }
+
   /** kill -9 of kiosk process `index` at the next copy one of its kiosks is about to print (paid, not printed). */
   crashAtNextPrint(index: number): void {
     this.send(this.processes[index % this.processes.length]!, { type: 'crashAtNextPrint' });
@@ -346,7 +397,7 @@ class Fleet {
     let inFlight = 0;
     for (;;) {
       const terminalId = await this.freeKiosk();
-      const journey = source(inFlight);
+      const journey = this.haltedBy ? undefined : source(inFlight);
       if (!journey) {
         this.free.unshift(terminalId);
         if (inFlight === 0) break;
@@ -546,6 +597,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   let centers: CenterFleet | undefined;
   const proxies: FaultProxy[] = [];
   const fleet = new Fleet(seededRandom(options.seed + 104_729));
+  let limit: NodeJS.Timeout | undefined;
+  const interrupted = () => fleet.halt(String(options.interrupt?.reason ?? 'interrupted'));
+  if (options.interrupt?.aborted) interrupted();
+  options.interrupt?.addEventListener('abort', interrupted);
+  // A second SIGINT (the main block below) stops at once: what this run started goes with it.
+  const killAll = () => {
+    fleet.killAll();
+    for (let i = 0; i < (centers?.baseUrls.length ?? 0); i++) centers!.process(i).child.kill('SIGKILL');
+  };
+  emergencyStops.add(killAll);
   try {
     log(`world: ${options.municipalities} municipalities, ${options.residents} residents, ${options.kiosks} kiosks (${options.database})`);
     const world = await prepareWorld({
@@ -591,18 +652,34 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     );
     log(`kiosks: ${slots.length} in ${Math.ceil(slots.length / options.kiosksPerProcess)} processes`);
 
+    const journeysStarted = Date.now();
+    if (options.maxMinutes > 0)
+      limit = setTimeout(() => {
+        log(`time limit: ${options.maxMinutes} min of journeys; none starts now, those in flight finish, then every check runs`);
+        fleet.halt(`time limit of ${options.maxMinutes} min`);
+      }, options.maxMinutes * 60_000);
     const outcome = await runScenarios(options, world, fleet, store, slowCode, centers, proxies);
+    clearTimeout(limit);
     await fleet.stop();
     outcome.faults.centerDeaths = centers.deaths();
     for (const d of outcome.faults.centerDeaths) log(`center ${d.index} exited on its own (${d.exit}):\n${d.stderr}`);
     const report = await judge(options, world, outcome, store.url, centersStartedAt, slots, fleet);
     report.wallSeconds = Math.round((Date.now() - started) / 1000);
+    if (fleet.haltedBy)
+      report.cutShort = {
+        reason: fleet.haltedBy,
+        afterSeconds: Math.max(0, Math.round(((fleet.haltedAt ?? journeysStarted) - journeysStarted) / 1000)),
+        notRun: outcome.notRun,
+      };
     writeFileSync(join(options.out, 'report.json'), JSON.stringify(report, null, 2));
     // Every journey but the printed ones, for finding out why (ids, codes and times only).
     const unprinted = outcome.results.filter((r) => r.outcome !== 'printed').map(({ printed: _, ...r }) => JSON.stringify(r));
     writeFileSync(join(options.out, 'unprinted.jsonl'), unprinted.join('\n'));
     return report;
   } finally {
+    clearTimeout(limit);
+    options.interrupt?.removeEventListener('abort', interrupted);
+    emergencyStops.delete(killAll);
     await fleet.stop().catch(() => undefined);
     for (const p of proxies) await p.close().catch(() => undefined);
     await centers?.stopAll();
@@ -618,6 +695,8 @@ interface ScenarioOutcome {
   loadSeconds: number;
   loadPrinted: number;
   faults: FaultReport;
+  /** Scenarios a cut-short run never began. */
+  notRun: string[];
 }
 
 /** Refusals the resident's own record or choice explains: not failures of the system, with or without faults. */
@@ -684,7 +763,14 @@ async function runScenarios(
     const r = residentOf(world.demo, c);
     return r.status === 'active' && r.recordState === 'approved';
   });
-  const phase = async (name: string, journeys: Journey[]) => {
+  const notRun: string[] = [];
+  /** A scenario's journeys, or undefined when the run was cut short before it began (no verdict then). */
+  const phase = async (name: string, journeys: Journey[]): Promise<JourneyResult[] | undefined> => {
+    if (fleet.haltedBy) {
+      notRun.push(name);
+      log(`  ${name}: not run (cut short: ${fleet.haltedBy})`);
+      return undefined;
+    }
     const t = Date.now();
     const got = await fleet.run(journeys);
     results.push(...got);
@@ -694,19 +780,19 @@ async function runScenarios(
   const soon = () => Date.now() + 15_000;
   if (wants('same-second')) {
     const got = await phase('same-second', sameSecond(ctx, soon()));
-    verdicts['same-second'] = () => sameSecondVerdict(got);
+    if (got) verdicts['same-second'] = () => sameSecondVerdict(got);
   }
   if (wants('error-then-retry')) {
     const got = await phase('error-then-retry', errorThenRetry(ctx, servable.slice(40)));
-    verdicts['error-then-retry'] = () => everyJourneyPrinted(got);
+    if (got) verdicts['error-then-retry'] = () => everyJourneyPrinted(got);
   }
   if (wants('same-resident-two-kiosks')) {
     const got = await phase('same-resident-two-kiosks', sameResidentTwoKiosks(ctx, servable.slice(80), soon()));
-    verdicts['same-resident-two-kiosks'] = () => everyJourneyPrinted(got);
+    if (got) verdicts['same-resident-two-kiosks'] = () => everyJourneyPrinted(got);
   }
   if (wants('multi-page')) {
     const got = await phase('multi-page', multiPage(ctx));
-    verdicts['multi-page'] = (checker) => multiPageVerdict(got, (file) => checker.pages.get(file) ?? 0);
+    if (got) verdicts['multi-page'] = (checker) => multiPageVerdict(got, (file) => checker.pages.get(file) ?? 0);
   }
   if (wants('slow-renders')) {
     const slowed = world.cards.filter((c) => {
@@ -714,7 +800,7 @@ async function runScenarios(
       return inSlowed(c) && r.status === 'active' && r.recordState === 'approved';
     });
     const got = await phase('slow-renders', slowRenders(ctx, slowed, servable.slice(120)));
-    verdicts['slow-renders'] = () => slowRenderVerdict(got, new Set(slowed.map((c) => c.residentId)));
+    if (got) verdicts['slow-renders'] = () => slowRenderVerdict(got, new Set(slowed.map((c) => c.residentId)));
   }
   // The load, and the record changes made while it runs.
   const withChanges = wants('record-changes');
@@ -738,6 +824,12 @@ async function runScenarios(
   let appliedAt: number | undefined;
   let applying: Promise<void> | undefined;
   const loadStarted = Date.now();
+  // Cut short before the load began: the load (and what rides on it) has no verdict, only its absence.
+  const loadCut = fleet.haltedBy !== undefined && bulk > 0;
+  if (loadCut) {
+    notRun.push(...['load', ...(withChanges ? ['record-changes'] : []), ...(options.rollingRestart ? ['rolling-restart'] : [])]);
+    log(`  load: not run (cut short: ${fleet.haltedBy})`);
+  } else if (bulk > 0) log(`  load: started (${bulk} issuances to print)`);
   // The faults, during the load only: the scenarios before it are judged each by its own strict rule.
   const faults = startFaults(options, centers, fleet, store, proxies);
   let last = Date.now();
@@ -764,14 +856,14 @@ async function runScenarios(
   // With faults, a journey may end refunded (failed) or turned away before money: the invariants judge the money.
   const faulty =
     options.faults > 0 || options.centerKills > 0 || options.postgresRestarts > 0 || options.sqliteLocks > 0 || options.kioskKills > 0;
-  if (options.rollingRestart) verdicts['rolling-restart'] = () => rollingRestartVerdict(got, faultReport.rollingWindow);
-  if (bulk > 0)
+  if (options.rollingRestart && !loadCut) verdicts['rolling-restart'] = () => rollingRestartVerdict(got, faultReport.rollingWindow);
+  if (bulk > 0 && !loadCut)
     verdicts.load = () =>
       everyJourneyPrinted(
         got.filter((r) => r.scenario === 'load'),
         { allowFailed: faulty },
       );
-  if (withChanges)
+  if (withChanges && !loadCut)
     verdicts['record-changes'] = () =>
       changeVerdict(
         // Under faults a change journey may end refunded or with its kiosk killed: the invariants judge its money;
@@ -788,6 +880,7 @@ async function runScenarios(
     loadSeconds,
     loadPrinted: got.filter((r) => r.outcome === 'printed').length,
     faults: faultReport,
+    notRun,
   };
 }
 
@@ -923,10 +1016,17 @@ async function judge(
     },
     faults: outcome.faults,
     wallSeconds: 0,
+    asked: options.issuances,
   };
 }
 
 export function printReport(report: LoadReport, write: (line: string) => void): void {
+  const cut = report.cutShort;
+  if (cut)
+    write(
+      `CUT SHORT (${cut.reason}) after ${cut.afterSeconds} s of journeys: ${report.issuances} of ${report.asked} issuances printed; ` +
+        `the verdicts below are on what was done${cut.notRun.length ? `; not run: ${cut.notRun.join(', ')}` : ''}`,
+    );
   write(`issuances printed: ${report.issuances}   outcomes: ${JSON.stringify(report.outcomes)}`);
   write(`by type: ${JSON.stringify(report.byType)}`);
   write(`refusals: ${JSON.stringify(report.refusals)}`);
@@ -943,16 +1043,35 @@ export function printReport(report: LoadReport, write: (line: string) => void): 
   for (const d of centerDeaths) write(`  ! center ${d.index} exited on its own (${d.exit})`);
   write(`faults: ${JSON.stringify(faults)}`);
   write(`world: ${JSON.stringify(report.world)}; wall ${report.wallSeconds} s`);
-  write(report.ok ? 'LOAD RUN PASSED' : 'LOAD RUN FAILED');
+  if (cut) write(report.ok ? 'LOAD RUN CUT SHORT: every check passed on what was done' : 'LOAD RUN FAILED (cut short)');
+  else write(report.ok ? 'LOAD RUN PASSED' : 'LOAD RUN FAILED');
 }
+
+/** The process's exit code: 0 a whole run that passed, 2 a cut-short run whose checks passed, 1 any failure. */
+export const exitCodeOf = (report: LoadReport): number => (!report.ok ? 1 : report.cutShort ? 2 : 0);
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // SIGINT: no new journeys, those in flight finish, every check runs and the verdicts print; a second one stops at once.
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    if (!interrupt.signal.aborted) {
+      log('SIGINT: no new journeys; those in flight finish, then every check runs (SIGINT again to stop at once, with no report)');
+      interrupt.abort('SIGINT');
+      return;
+    }
+    log('SIGINT again: kiosk and center processes killed, no report');
+    for (const stop of emergencyStops) stop();
+    process.exit(130);
+  });
+  // scripts/load.sh sends its Ctrl-C to this process alone (the kiosk and center processes keep serving the journeys in flight).
+  if (process.env.MADOGUCHI_LOAD_PID_FILE) writeFileSync(process.env.MADOGUCHI_LOAD_PID_FILE, String(process.pid));
   try {
-    const options = { ...parseLoadArgs(process.argv.slice(2)), log };
+    const options = { ...parseLoadArgs(process.argv.slice(2)), interrupt: interrupt.signal, log };
+    log(`load run: process ${process.pid} (SIGINT to cut it short and still get its verdicts)`);
     const report = await runLoad(options);
     printReport(report, (line) => process.stdout.write(`${line}\n`));
-    process.exit(report.ok ? 0 : 1);
+    process.exit(exitCodeOf(report));
   } catch (error) {
     log(`load run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
