@@ -150,6 +150,21 @@ const anyRoute = (wrongCsrf: boolean) =>
       .map((name) => routeInput(name, wrongCsrf)),
   );
 
+/** Node's default HTTP parser limit on a request's head (the center sets none: apps/center/src/app.ts). */
+const HEAD_LIMIT_BYTES = 16 * 1024;
+
+/**
+ * A request whose path alone is over the parser's limit is refused (431, a catalog body:
+ * http/error-handler.ts) and its connection closed as soon as the limit is passed. With the center in
+ * a process of its own, a client still writing a longer head then meets EPIPE or ECONNRESET, and the
+ * refusal may be lost with the connection (the fuzz hit it with a 600 KB query). Only such a request
+ * counts as refused without an answer, and it must still have written nothing; a connection cut on any
+ * other request fails the run. kiosk-api.test.ts checks the 431 body on a head just over the limit.
+ */
+function cutOffWhileSent(error: NodeJS.ErrnoException, input: ConsoleInput): boolean {
+  return (error.code === 'EPIPE' || error.code === 'ECONNRESET') && Buffer.byteLength(input.path) > HEAD_LIMIT_BYTES;
+}
+
 const describeInput = (input: ConsoleInput) =>
   `${input.role} ${input.method} ${input.path.slice(0, 300)} csrf=${input.csrf} ${JSON.stringify(input.body?.slice(0, 200))}`;
 
@@ -175,6 +190,8 @@ describe('console API under fuzzing', () => {
   const agents = new Map<Role, Agent>();
   let writes: WriteCounter;
   let slowest = { ms: 0, what: '' };
+  /** Each route's slowest answer: the sign-in's deliberate cost apart, the figure for the 1 s bound. */
+  const slowestByRoute = new Map<ConsoleRouteName, number>();
   const statuses = new Map<string, number>();
   // This client's process (the center has its own): a stall of its event loop (a long GC pause, a
   // synchronous step) delays the answer it is timing. Printed with the slowest answer, so a bound
@@ -201,6 +218,9 @@ describe('console API under fuzzing', () => {
     // Its clock runs on from the harness's test instant, a weekday inside service hours.
     const started = await startCenterProcess(centerEnv(con.center, config, { MADOGUCHI_CLOCK: TEST_NOW.toISOString() }));
     center = { ...started, caPem: con.center.caPem };
+    // The harness's own server, CRL timer and render worker have nothing left to do in this process
+    // (its state directory stays until con.close()): closed, so they take no CPU from the timed client.
+    await con.center.app.close();
     reader = openReadOnlySqlite(config.path);
     writes = readCommittedWrites(reader);
     for (const [role, account] of accounts) {
@@ -216,6 +236,11 @@ describe('console API under fuzzing', () => {
     process.stdout.write(
       `console fuzz: ${FUZZ_RUNS} inputs + ${DIGEST_RUNS} with a wrong CSRF token; ` +
         `slowest ${slowest.ms.toFixed(0)} ms (${slowest.what})\n` +
+        `  slowest routes: ${[...slowestByRoute.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 6)
+          .map(([route, ms]) => `${route} ${ms.toFixed(0)} ms`)
+          .join(', ')}\n` +
         `  event loop: longest delay ${(loopDelay.max / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms; ` +
         `longest GC pause ${longestGcMs.toFixed(0)} ms\n  ${table.join('\n  ')}\n`,
     );
@@ -236,15 +261,24 @@ describe('console API under fuzzing', () => {
     if (input.body !== undefined) headers['content-type'] = 'application/json';
     if (input.csrf !== 'none' && input.method !== 'GET')
       headers[CSRF_HEADER] = input.csrf === 'right' ? client.me!.csrfToken : 'not-the-token';
+    const where = describeInput(input);
     const answer = await fuzzRequest(agents.get(input.role)!, {
       method: input.method,
       url: `${center.baseUrl}${input.path}`,
       headers,
       body: input.body,
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (!cutOffWhileSent(error, input)) throw error;
+      return null;
     });
+    if (answer === null) {
+      statuses.set(`${input.route} cut off`, (statuses.get(`${input.route} cut off`) ?? 0) + 1);
+      expect(await writes.read(), `${where} → cut off, committed a write`).toEqual(before);
+      return null;
+    }
     const ms = answer.ms;
-    const where = describeInput(input);
     if (ms > slowest.ms) slowest = { ms, what: where.slice(0, 120) };
+    slowestByRoute.set(input.route, Math.max(ms, slowestByRoute.get(input.route) ?? 0));
     const key = `${input.route} ${answer.status}`;
     statuses.set(key, (statuses.get(key) ?? 0) + 1);
     expect(answer.status, where).toBeLessThan(500);
@@ -295,7 +329,8 @@ describe('console API under fuzzing', () => {
       const before = await digest();
       await fc.assert(
         fc.asyncProperty(anyRoute(true), async (input) => {
-          expect((await check(input)).status, describeInput(input)).toBeGreaterThanOrEqual(400);
+          const answer = await check(input);
+          if (answer) expect(answer.status, describeInput(input)).toBeGreaterThanOrEqual(400);
         }),
         { numRuns: DIGEST_RUNS },
       );
