@@ -15,7 +15,10 @@ pid_file=$(mktemp)
 trap 'rm -f "$pid_file"' EXIT
 MADOGUCHI_LOAD_PID_FILE="$pid_file" setsid corepack pnpm exec tsx test/load/run.ts "$@" &
 run=$!
-trap 'if [ -s "$pid_file" ]; then kill -INT "$(cat "$pid_file")" 2>/dev/null || true; else kill -TERM "$run" 2>/dev/null || true; fi' INT TERM
+pass_on() {
+  if [ -s "$pid_file" ]; then kill -INT "$(cat "$pid_file")" 2>/dev/null || true; else kill -TERM "$run" 2>/dev/null || true; fi
+}
+trap pass_on INT TERM
 status=0
 while :; do
   # wait returns early (status > 128) when a trapped signal arrives; the run goes on until it exits.
