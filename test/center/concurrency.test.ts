@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resident } from '@madoguchi/shared';
 import { verifyAuditChain } from '@madoguchi/center';
-import { checkEligibility } from '@madoguchi/center/eligibility';
 import { forEachDatabase } from '../support/databases.js';
-import { ok, startCenter, TEST_NOW, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { ok, startCenter, type CenterHarness, type TestCard, type TestKiosk } from './support/center-harness.js';
+import { firstEligibleResidents } from './support/eligible-residents.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
 
 const KIOSKS = 6;
@@ -38,24 +38,9 @@ forEachDatabase((harness) => {
         kiosks = enrolled;
       }
       // Residents with a plain-kanji name, one per household, whose 住民票 the center will issue.
-      const seenHouseholds = new Set<string>();
-      residents = [];
-      for (const r of center.demo.batch.residents) {
-        if (residents.length === KIOSKS * ROUNDS) break;
-        const name = r.name.family + r.name.given;
-        if (!plainName.test(name) || seenHouseholds.has(r.householdId)) continue;
-        const decision = await checkEligibility({
-          database,
-          residentId: r.residentId,
-          certificateType: 'residenceRecord',
-          options: {},
-          copies: 1,
-          now: TEST_NOW,
-        });
-        if (!decision.ok) continue;
-        seenHouseholds.add(r.householdId);
-        residents.push(r);
-      }
+      residents = await firstEligibleResidents(database, center.demo.batch.residents, KIOSKS * ROUNDS, {
+        accept: (r, chosen) => plainName.test(r.name.family + r.name.given) && !chosen.some((c) => c.householdId === r.householdId),
+      });
       expect(residents).toHaveLength(KIOSKS * ROUNDS);
       cards = await Promise.all(residents.map((r) => center.issueCard(r.residentId)));
       bindingKeyPem = await center.bindingKeyPem(kiosks[0]!);

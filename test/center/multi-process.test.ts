@@ -12,7 +12,6 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resident } from '@madoguchi/shared';
 import { verifyAuditChain } from '@madoguchi/center';
-import { checkEligibility } from '@madoguchi/center/eligibility';
 import { createHarness } from '../support/databases.js';
 import {
   challengeRequest,
@@ -26,6 +25,7 @@ import {
   type TestCard,
   type TestKiosk,
 } from './support/center-harness.js';
+import { firstEligibleResidents } from './support/eligible-residents.js';
 import { checkDelivered, pdfPageTexts } from './support/kiosk-checks.js';
 
 const KIOSKS = 4;
@@ -97,27 +97,10 @@ describe('three center processes on one PostgreSQL database', () => {
     nodeUrls = [center.baseUrl, ...started.map((s) => s.baseUrl)];
     kiosks = await Promise.all(Array.from({ length: KIOSKS }, () => center.enrollKiosk()));
 
-    const seen = new Set<string>();
-    residents = [];
-    for (const r of center.demo.batch.residents) {
-      if (residents.length === KIOSKS * ROUNDS) break;
-      if (!plainName.test(r.name.family + r.name.given) || seen.has(r.householdId)) continue;
-      if (
-        !(
-          await checkEligibility({
-            database,
-            residentId: r.residentId,
-            certificateType: 'residenceRecord',
-            options: {},
-            copies: 1,
-            now: TEST_NOW,
-          })
-        ).ok
-      )
-        continue;
-      seen.add(r.householdId);
-      residents.push(r);
-    }
+    // Residents with a plain-kanji name, one per household, whose 住民票 the center will issue.
+    residents = await firstEligibleResidents(database, center.demo.batch.residents, KIOSKS * ROUNDS, {
+      accept: (r, chosen) => plainName.test(r.name.family + r.name.given) && !chosen.some((c) => c.householdId === r.householdId),
+    });
     cards = await Promise.all(residents.map((r) => center.issueCard(r.residentId)));
     bindingKeyPem = await center.bindingKeyPem(kiosks[0]!);
   }, 240_000);

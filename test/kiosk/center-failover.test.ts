@@ -13,8 +13,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyAuditChain } from '@madoguchi/center';
-import { checkEligibility } from '@madoguchi/center/eligibility';
 import { createCenterClient, type CenterClient } from '@madoguchi/kiosk/center-client';
+import { firstEligibleResidents } from '../center/support/eligible-residents.js';
 import { createHarness } from '../support/databases.js';
 import {
   newKey,
@@ -69,19 +69,7 @@ describe('a kiosk with two centers on one PostgreSQL database', () => {
       // Seconds in production; short here so that the way back shows within the test.
       primaryProbeIntervalMs: 200,
     });
-    const residents = [];
-    for (const r of center.demo.batch.residents) {
-      if (residents.length === 2) break;
-      const eligibility = await checkEligibility({
-        database,
-        residentId: r.residentId,
-        certificateType: 'residenceRecord',
-        options: {},
-        copies: 1,
-        now: TEST_NOW,
-      });
-      if (eligibility.ok) residents.push(r);
-    }
+    const residents = await firstEligibleResidents(database, center.demo.batch.residents, 2);
     cards = await Promise.all(residents.map((r) => center.issueCard(r.residentId)));
   }, 240_000);
 

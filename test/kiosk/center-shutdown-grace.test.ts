@@ -6,8 +6,8 @@
  * process, as a deployment runs it; the kiosk is its own center client over mutual TLS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEligibility } from '@madoguchi/center/eligibility';
 import { createCenterClient, type CenterClient } from '@madoguchi/kiosk/center-client';
+import { firstEligibleResidents } from '../center/support/eligible-residents.js';
 import { createHarness } from '../support/databases.js';
 import {
   newKey,
@@ -33,21 +33,7 @@ describe('a center closing on SIGTERM', () => {
     center = await startCenter(database, { build: { sweeper: false } });
     const config = harness.configOf(database);
     if (config.kind !== 'postgres') throw new Error('postgres only');
-    let resident: { residentId: string; municipalityCode: string } | undefined;
-    for (const r of center.demo.batch.residents) {
-      const eligibility = await checkEligibility({
-        database,
-        residentId: r.residentId,
-        certificateType: 'residenceRecord',
-        options: {},
-        copies: 1,
-        now: TEST_NOW,
-      });
-      if (eligibility.ok) {
-        resident = r;
-        break;
-      }
-    }
+    const [resident] = await firstEligibleResidents(database, center.demo.batch.residents, 1);
     if (!resident) throw new Error('no eligible resident in the demo');
     card = await center.issueCard(resident.residentId);
     process_ = await startCenterProcess({
