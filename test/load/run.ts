@@ -856,14 +856,22 @@ async function runScenarios(
   // With faults, a journey may end refunded (failed) or turned away before money: the invariants judge the money.
   const faulty =
     options.faults > 0 || options.centerKills > 0 || options.postgresRestarts > 0 || options.sqliteLocks > 0 || options.kioskKills > 0;
-  if (options.rollingRestart && !loadCut) verdicts['rolling-restart'] = () => rollingRestartVerdict(got, faultReport.rollingWindow);
+  // Cut short before the changes were applied or the rolling restart ran: that scenario was not reached, not failed.
+  const reached = (name: string, done: boolean) => {
+    if (done || !fleet.haltedBy || loadCut) return !loadCut;
+    notRun.push(name);
+    log(`  ${name}: not reached (cut short: ${fleet.haltedBy})`);
+    return false;
+  };
+  if (options.rollingRestart && reached('rolling-restart', faultReport.rollingWindow !== undefined))
+    verdicts['rolling-restart'] = () => rollingRestartVerdict(got, faultReport.rollingWindow);
   if (bulk > 0 && !loadCut)
     verdicts.load = () =>
       everyJourneyPrinted(
         got.filter((r) => r.scenario === 'load'),
         { allowFailed: faulty },
       );
-  if (withChanges && !loadCut)
+  if (withChanges && reached('record-changes', appliedAt !== undefined))
     verdicts['record-changes'] = () =>
       changeVerdict(
         // Under faults a change journey may end refunded or with its kiosk killed: the invariants judge its money;
