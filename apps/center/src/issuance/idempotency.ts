@@ -7,7 +7,12 @@
  * - same key, same request: the stored response is returned, never a second execution;
  * - same key, different request: ISSUANCE_IDEMPOTENCY_CONFLICT;
  * - same key while the first call still runs: wait for its result (up to `waitMs`), then the same
- *   answer; if it is still running after that (or its process died), ISSUANCE_INVALID_STATE.
+ *   answer; if it is still running after that (or its process died), ISSUANCE_INVALID_STATE;
+ * - a server fault (a 5xx) of a settlement call (a print result, a cancel) is not its result: the
+ *   key is let go, so the kiosk's journal outbox, which sends it again with the same key until the
+ *   center decides, gets a decision once the fault has passed, not the fault replayed for ever.
+ *   Their effect is guarded by the issuance's state (a second refund is refused), so running one
+ *   again is safe; a payment's 5xx stays its result (docs/misissuance.md#r3).
  */
 import { createHash } from 'node:crypto';
 import { MadoguchiError, errorCatalog, type ErrorBody, type ErrorCode } from '@madoguchi/shared';
@@ -39,6 +44,9 @@ export interface IdempotentCall {
 
 const POLL_MS = 100;
 
+/** Calls whose server fault is let go rather than stored (see above): settlements the kiosk resends from its journal. */
+const SETTLEMENT_OPERATIONS: ReadonlySet<string> = new Set(['print-result', 'cancel']);
+
 export async function runIdempotent(database: CenterDatabase, call: IdempotentCall, run: () => Promise<unknown>): Promise<StoredResponse> {
   const requestSha256 = createHash('sha256')
     .update(canonicalJson({ operation: call.operation, request: call.request }))
@@ -66,7 +74,9 @@ export async function runIdempotent(database: CenterDatabase, call: IdempotentCa
         .selectAll()
         .where('terminal_id', '=', call.terminalId)
         .where('idempotency_key', '=', call.key)
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      // The first call's server fault let its key go while this one waited: this one runs it.
+      if (row === undefined) return runIdempotent(database, call, run);
       if (row.request_sha256 !== requestSha256) throw new MadoguchiError('ISSUANCE_IDEMPOTENCY_CONFLICT', `key used for ${row.operation}`);
       if (row.state === 'done' && row.response_json !== null && row.response_status !== null) {
         return { status: row.response_status, body: JSON.parse(row.response_json), replayed: true };
@@ -90,6 +100,10 @@ export async function runIdempotent(database: CenterDatabase, call: IdempotentCa
     // might succeed behind the kiosk's back (docs/misissuance.md#r3).
     const code: ErrorCode = error instanceof MadoguchiError ? error.code : 'INTERNAL';
     status = errorCatalog[code].status;
+    if (status >= 500 && SETTLEMENT_OPERATIONS.has(call.operation)) {
+      await forget(database, call);
+      throw error;
+    }
     body = errorBodyOf(code, error instanceof MadoguchiError ? error.issues : undefined);
     await store(database, call, status, body);
     throw error;
@@ -104,6 +118,15 @@ async function store(database: CenterDatabase, call: IdempotentCall, status: num
     .set({ state: 'done', response_status: status, response_json: JSON.stringify(body) })
     .where('terminal_id', '=', call.terminalId)
     .where('idempotency_key', '=', call.key)
+    .execute();
+}
+
+async function forget(database: CenterDatabase, call: IdempotentCall): Promise<void> {
+  await database.db
+    .deleteFrom('idempotency_keys')
+    .where('terminal_id', '=', call.terminalId)
+    .where('idempotency_key', '=', call.key)
+    .where('state', '=', 'pending')
     .execute();
 }
 
