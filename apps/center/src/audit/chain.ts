@@ -191,7 +191,9 @@ export async function appendAudit(
     runAtCommit(trx, (literal) => chainedInsert(fields, literal));
     return;
   }
-  await appendNow(trx, kind, fields);
+  // SQLite: the write transaction holds the database's one write lock from its BEGIN IMMEDIATE, so
+  // reading the last row and appending after it can be one statement (no round trip in between).
+  await chainedInsertSqlite(fields).execute(trx);
 }
 
 /** Orders the billing ledger's writers with a month's close (billing/ledger.ts); any key apart from the chain's. */
@@ -254,19 +256,38 @@ const LATER_COLUMNS = [
   ['detail_json', 'text'],
 ] as const;
 
+/** The canonical JSON of the row's fields around the seq it does not know yet: hash = sha256(prev, "\n", before, seq, after). */
+function jsonAroundSeq(fields: Fields): { before: string; after: string } {
+  const json = canonicalJson({ ...fields, seq: 0 });
+  // Keys are sorted: "seq" comes between "resident_id" and "store_code", and only there unquoted.
+  const marker = '"seq":0,"store_code":';
+  const at = json.indexOf(marker);
+  if (at < 0 || json.indexOf(marker, at + 1) >= 0) throw new MadoguchiError('INTERNAL', 'history row: no single seq in its JSON');
+  return { before: json.slice(0, at + '"seq":'.length), after: json.slice(at + '"seq":0'.length) };
+}
+
+/**
+ * appendNow's row as one INSERT … SELECT on SQLite, hashed in SQL exactly as hashRow does (the
+ * madoguchi_sha256_hex function that db/sqlite-thread/open-sqlite.ts gives every connection).
+ */
+function chainedInsertSqlite(fields: Fields) {
+  const { before, after } = jsonAroundSeq(fields);
+  const columns = [...TEXT_COLUMNS, ...LATER_COLUMNS.map(([c]) => c)];
+  const values = columns.map((c) => sql`${fields[c]}`);
+  return sql`insert into audit_events (seq, ${sql.join(columns.map((c) => sql.ref(c)))}, prev_hash, hash)
+    select last.seq + 1, ${sql.join(values)}, last.hash,
+      madoguchi_sha256_hex(last.hash || char(10) || ${before} || cast(last.seq + 1 as text) || ${after})
+    from (select m.seq, coalesce(a.hash, ${GENESIS_HASH}) as hash
+      from (select coalesce(max(seq), 0) as seq from audit_events) m left join audit_events a on a.seq = m.seq) last`;
+}
+
 /**
  * The row as one INSERT … SELECT that reads the last row after taking the chain's lock (each statement of
  * the commit's query sees what committed before it) and hashes in SQL exactly as hashRow does:
  * sha256(prev_hash, "\n", canonical JSON of the fields), the JSON built here around the seq it does not know.
  */
 function chainedInsert(fields: Fields, literal: SqlLiteral): string {
-  const json = canonicalJson({ ...fields, seq: 0 });
-  // Keys are sorted: "seq" comes between "resident_id" and "store_code", and only there unquoted.
-  const marker = '"seq":0,"store_code":';
-  const at = json.indexOf(marker);
-  if (at < 0 || json.indexOf(marker, at + 1) >= 0) throw new MadoguchiError('INTERNAL', 'history row: no single seq in its JSON');
-  const before = json.slice(0, at + '"seq":'.length);
-  const after = json.slice(at + '"seq":0'.length);
+  const { before, after } = jsonAroundSeq(fields);
   const values = [...TEXT_COLUMNS.map((c) => literal(fields[c], 'text')), ...LATER_COLUMNS.map(([c, type]) => literal(fields[c], type))];
   const columns = [...TEXT_COLUMNS, ...LATER_COLUMNS.map(([c]) => c)];
   return (

@@ -1,4 +1,5 @@
 /** Opening the center's SQLite file with the settings every connection to it needs. */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -13,5 +14,10 @@ export function openSqlite({ path, fileMustExist }: SqliteThreadSetup): BetterSq
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
+  // The audit chain's hash, in the statement that appends a row (audit/chain.ts): SQLite has no SHA-256
+  // of its own. UTF-8 bytes of the text, hex, as PostgreSQL's encode(sha256(convert_to(…, 'UTF8')), 'hex').
+  sqlite.function('madoguchi_sha256_hex', { deterministic: true }, (text: unknown) =>
+    createHash('sha256').update(String(text)).digest('hex'),
+  );
   return sqlite;
 }
