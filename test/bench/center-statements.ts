@@ -33,14 +33,15 @@ class StatementCounter implements KyselyPlugin {
   readonly trace: string[] = [];
 
   transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
-    this.pending.set(queryId, describe(node));
-    if (args.trace)
-      this.trace.push(`      ${describe(node)}${node.kind === 'RawNode' ? ` ${JSON.stringify(node.sqlFragments.join('?'))}` : ''}`);
+    // Also called for a builder used inside another query (a subquery, a union's part): only results are counted.
+    this.pending.set(queryId, describe(node) + (node.kind === 'RawNode' ? ` ${JSON.stringify(node.sqlFragments.join('?'))}` : ''));
     return node;
   }
 
   async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    const what = this.pending.get(queryId) ?? 'raw';
+    const described = this.pending.get(queryId) ?? 'raw';
+    if (args.trace) this.trace.push(`      ${described}`);
+    const what = described.startsWith('raw') ? 'raw' : described;
     const entry = this.counts.get(what) ?? { statements: 0, bytes: 0 };
     entry.statements++;
     entry.bytes += JSON.stringify(result.rows).length;

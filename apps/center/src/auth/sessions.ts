@@ -4,11 +4,12 @@
  * document binding carries the session's card-certificate digest.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { MadoguchiError } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { SessionsTable } from '../db/tables/issuance.js';
 import type { Kiosk } from '../kiosks/registry.js';
 import type { VerifiedCard } from './card-certificate.js';
 
@@ -85,6 +86,11 @@ export async function loadSession(
   now: Date,
 ): Promise<Session> {
   const row = await db.selectFrom('sessions').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+  return sessionOf(row, terminalId, now);
+}
+
+/** loadSession's decision on a row read with something else (issuance-service.ts reads it with its issuance). */
+export function sessionOf(row: Selectable<SessionsTable> | undefined, terminalId: string, now: Date): Session {
   if (!row || row.terminal_id !== terminalId || row.expires_at <= now.toISOString()) throw new MadoguchiError('AUTH_SESSION_EXPIRED');
   return {
     sessionId: row.session_id,

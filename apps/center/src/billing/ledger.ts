@@ -82,18 +82,22 @@ async function chainOf(trx: Tx, terminalId: string): Promise<string | null> {
   return kiosk?.chain_code ?? null;
 }
 
-/** The fee collected at payment: in the caller's transaction, after its `paid` history row. */
+/**
+ * The fee collected at payment: in the caller's transaction, after its `paid` history row. `chainCode`:
+ * the paying kiosk's store chain as its request read it (kiosks/registry.ts), or read here.
+ */
 export async function recordFeeCollected(
   trx: Tx,
   kind: DatabaseConfig['kind'],
   row: IssuanceRow,
   paidYen: number,
   now: Date,
+  chainCode?: string | null,
 ): Promise<void> {
   const entry: EntryFields = {
     kind: 'fee',
     municipalityCode: row.municipality_code,
-    chainCode: await chainOf(trx, row.terminal_id),
+    chainCode: chainCode === undefined ? await chainOf(trx, row.terminal_id) : chainCode,
     certificateType: row.certificate_type,
     issuanceId: row.issuance_id,
     terminalId: row.terminal_id,

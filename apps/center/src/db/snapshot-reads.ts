@@ -26,3 +26,18 @@ export function snapshotRead<T>(executor: object, key: string, load: () => Promi
   }
   return answer;
 }
+
+/** True inside a read snapshot: a read may then fetch more than asked and remember it (snapshotSeed). */
+export function inSnapshot(executor: object): boolean {
+  return snapshots.has(executor);
+}
+
+/**
+ * Remembers `value` for `key` in this snapshot, as if `snapshotRead` had loaded it: for a statement
+ * that read several things at once (a resident with their household), so the later reads of those
+ * things are answered from it. Outside a snapshot, or for a key already read, nothing changes.
+ */
+export function snapshotSeed<T>(executor: object, key: string, value: T): void {
+  const memo = snapshots.get(executor);
+  if (memo && !memo.has(key)) memo.set(key, Promise.resolve(value));
+}

@@ -68,6 +68,8 @@ export type EligibilityResult =
       totalYen: Yen;
       /** The certifying municipality: the 本籍地 for 戸籍 types, else the 住所地. */
       municipalityCode: string;
+      /** The certifying municipality's name, when this check read its record (the printable check does). */
+      municipalityName?: string;
       residenceMunicipalityCode: string;
       maxCopies: number;
     }
@@ -128,9 +130,9 @@ export async function eligibilityIn(db: Executor, ctx: Omit<EligibilityContext, 
 
   const certifying = await certifyingMunicipality(db, resident, ctx.certificateType);
   if ('refusal' in certifying) return refused(certifying.refusal);
-  const policy = await policyIn(db, certifying.code);
-  const offering = policy ? offeringOf(policy, ctx.certificateType) : null;
   const today = japanDate(ctx.now);
+  const policy = await policyIn(db, certifying.code, today);
+  const offering = policy ? offeringOf(policy, ctx.certificateType) : null;
   const fee = offering ? feeInForce(offering, today) : null;
   if (!policy || !offering || fee === null) return refused('ELIGIBILITY_TYPE_NOT_OFFERED');
   const availability = availabilityRefusal({
@@ -160,18 +162,21 @@ export async function eligibilityIn(db: Executor, ctx: Omit<EligibilityContext, 
     throw error;
   }
   const printableCheck = ctx.printableCheck === undefined ? checkPrintable : ctx.printableCheck;
+  let municipalityName: string | undefined;
   if (printableCheck) {
     // Everything the certificate draws: the data, and the certifying municipality's name, head and fixed texts.
     const municipality = await getMunicipality(db, certifying.code);
     if (!municipality) throw new MadoguchiError('INTERNAL', `no municipality ${certifying.code}`);
     const printable = printableCheck({ data, municipality, policy, issuedOn: today });
     if (!printable.ok) return refused(printable.code);
+    municipalityName = municipality.name;
   }
   return {
     ok: true,
     feeYen: fee,
     totalYen: multiplyYen(fee, ctx.copies),
     municipalityCode: certifying.code,
+    ...(municipalityName === undefined ? {} : { municipalityName }),
     residenceMunicipalityCode: resident.municipalityCode,
     maxCopies: offering.maxCopies,
   };

@@ -42,7 +42,7 @@ export async function menuIn(trx: Executor, ctx: Omit<MenuContext, 'database'>):
       resident && isFamilyRegisterType(type)
         ? (resident.domicile?.municipalityCode ?? resident.municipalityCode)
         : resident?.municipalityCode;
-    const policy = code ? await policyIn(trx, code) : null;
+    const policy = code ? await policyIn(trx, code, japanDate(ctx.now)) : null;
     const offering = policy ? offeringOf(policy, type) : null;
     let options: CertificateOptions = {};
     let taxYears: number[] | undefined;

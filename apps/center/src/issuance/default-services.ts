@@ -9,10 +9,10 @@ import type { CenterConfig } from '../config.js';
 import { readTransaction, type CenterDatabase } from '../db/database.js';
 import { createEligibility, menuIn } from '../eligibility/index.js';
 import { domicileRegistrationOfferIn } from '../policy/domicile-application.js';
-import { createPolicyStore } from '../policy/index.js';
+import { policyIn } from '../policy/policy-store.js';
 import { createRenderer, createVerificationSigner } from '../rendering/index.js';
 import { createMunicipalStore } from '../residents/index.js';
-import { householdMembersIn } from '../residents/certificate-data.js';
+import { certificateDataIn, householdMembersIn } from '../residents/certificate-data.js';
 import { cardHolder, getMunicipality, getResident } from '../residents/queries.js';
 import type { CenterServices, EligibilityDecision } from './services.js';
 
@@ -32,7 +32,6 @@ export function createDefaultServices(
   config: Pick<CenterConfig, 'verificationKey' | 'renderWorkers' | 'publicVerifyBaseUrl'>,
 ): CenterServices {
   const store = createMunicipalStore(database);
-  const policies = createPolicyStore(database);
   const renderer = createRenderer({
     workers: config.renderWorkers,
     verifyBaseUrl: config.publicVerifyBaseUrl,
@@ -75,16 +74,25 @@ export function createDefaultServices(
       }),
     async checkEligibility(request): Promise<EligibilityDecision> {
       const result = await eligibility.checkEligibility(request);
-      return result.ok ? { ok: true, feeYen: result.feeYen, municipalityCode: result.municipalityCode } : { ok: false, code: result.code };
+      return result.ok
+        ? { ok: true, feeYen: result.feeYen, municipalityCode: result.municipalityCode, municipalityName: result.municipalityName }
+        : { ok: false, code: result.code };
     },
-    loadCertificateData: (request) => store.loadCertificateData(request),
-    async renderContext(data, residenceMunicipalityCode) {
-      const code = certifyingMunicipality(data, residenceMunicipalityCode);
-      const [municipality, policy] = await Promise.all([store.getMunicipality(code), policies.getPolicy(code)]);
-      if (!municipality || !policy) throw new MadoguchiError('INTERNAL', `no municipality or policy for ${code}`);
-      const { officialSealPng, officialSealSizeMm, fixedTexts } = policy;
-      return { municipality, policy: { officialSealPng, ...(officialSealSizeMm === undefined ? {} : { officialSealSizeMm }), fixedTexts } };
-    },
+    certificateToRender: (request, residenceMunicipalityCode) =>
+      readTransaction(database, async (trx) => {
+        const data = await certificateDataIn(trx, request);
+        const code = certifyingMunicipality(data, residenceMunicipalityCode);
+        // The policy first: in this snapshot its statement brings the municipality with it (policyIn).
+        const policy = await policyIn(trx, code);
+        const municipality = await getMunicipality(trx, code);
+        if (!municipality || !policy) throw new MadoguchiError('INTERNAL', `no municipality or policy for ${code}`);
+        const { officialSealPng, officialSealSizeMm, fixedTexts } = policy;
+        return {
+          data,
+          municipality,
+          policy: { officialSealPng, ...(officialSealSizeMm === undefined ? {} : { officialSealSizeMm }), fixedTexts },
+        };
+      }),
     render: (input, options) => renderer.render(input, options),
     renderReport: (report) => renderer.renderReport(report),
     close: () => renderer.close(),

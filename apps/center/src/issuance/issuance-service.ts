@@ -5,7 +5,7 @@
  * documents and its audit row commit in one transaction.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable, Transaction } from 'kysely';
 import {
   MadoguchiError,
   formatIssueNumber,
@@ -24,10 +24,10 @@ import {
 } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
 import { recordFeeCollected, recordRefund } from '../billing/ledger.js';
-import { loadSession, type Session } from '../auth/sessions.js';
+import { loadSession, sessionOf, type Session } from '../auth/sessions.js';
 import { writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import type { IssuanceDocumentsTable } from '../db/tables/issuance.js';
+import type { IssuanceDocumentsTable, SessionsTable } from '../db/tables/issuance.js';
 import type { Kiosk } from '../kiosks/registry.js';
 import { signBinding, type BindingKey } from './binding.js';
 import { recordIncident } from './incidents.js';
@@ -35,7 +35,7 @@ import { recordJourney } from '../statistics/journey-records.js';
 import { recordQuoteRefusal } from '../statistics/refusal-records.js';
 import { auditBase, type IssuanceRow } from './issuance-history.js';
 import type { CenterServices, EligibilityRequest, RenderedDocument } from './services.js';
-import { transition } from './state-machine.js';
+import { transition, tryTransition } from './state-machine.js';
 
 export interface IssuanceContext {
   database: CenterDatabase;
@@ -59,6 +59,77 @@ async function issuanceFor(db: Kysely<Database>, issuanceId: string, kiosk: Kios
   // Another kiosk's issuance is "not found": a kiosk never learns anything about someone else's.
   if (!row || row.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
   return row;
+}
+
+/**
+ * This kiosk's issuance and its session's row, in one statement: payment checks the session with the
+ * issuance it reads, and delivery reconciles against it. `earlierFailures`: whether another issuance
+ * of the same session failed (not cancelled) before, for recordSuccessAfterFailure.
+ */
+async function issuanceAndSession(
+  db: Kysely<Database>,
+  issuanceId: string,
+  kiosk: Kiosk,
+): Promise<{ row: IssuanceRow; session: Selectable<SessionsTable> | undefined; earlierFailures: boolean }> {
+  const found = await db
+    .selectFrom('issuances as i')
+    .leftJoin('sessions as s', 's.session_id', 'i.session_id')
+    .selectAll('i')
+    .select((eb) => [
+      's.session_id as s_session_id',
+      's.terminal_id as s_terminal_id',
+      's.resident_id as s_resident_id',
+      's.municipality_code as s_municipality_code',
+      's.auth_certificate_sha256 as s_auth_certificate_sha256',
+      's.auth_not_after as s_auth_not_after',
+      's.card_usable_from as s_card_usable_from',
+      's.created_at as s_created_at',
+      's.expires_at as s_expires_at',
+      eb
+        .exists(
+          eb
+            .selectFrom('issuances as f')
+            .select('f.issuance_id')
+            .whereRef('f.session_id', '=', 'i.session_id')
+            .whereRef('f.issuance_id', '!=', 'i.issuance_id')
+            .where('f.failure_code', 'is not', null)
+            .where('f.failure_code', '!=', CANCELLED),
+        )
+        .as('earlier_failures'),
+    ])
+    .where('i.issuance_id', '=', issuanceId)
+    .executeTakeFirst();
+  // Another kiosk's issuance is "not found", as in issuanceFor.
+  if (!found || found.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
+  const {
+    s_session_id: sessionId,
+    s_terminal_id: terminalId,
+    s_resident_id: residentId,
+    s_municipality_code: municipalityCode,
+    s_auth_certificate_sha256: authCertificateSha256,
+    s_auth_not_after: authNotAfter,
+    s_card_usable_from: cardUsableFrom,
+    s_created_at: createdAt,
+    s_expires_at: expiresAt,
+    earlier_failures: earlierFailures,
+    ...row
+  } = found;
+  const session =
+    sessionId === null
+      ? undefined
+      : {
+          session_id: sessionId,
+          terminal_id: terminalId!,
+          resident_id: residentId!,
+          municipality_code: municipalityCode!,
+          auth_certificate_sha256: authCertificateSha256!,
+          auth_not_after: authNotAfter!,
+          card_usable_from: cardUsableFrom,
+          created_at: createdAt!,
+          expires_at: expiresAt!,
+        };
+  // SQLite answers a boolean expression as 0 or 1, PostgreSQL as a boolean.
+  return { row, session, earlierFailures: Boolean(earlierFailures) };
 }
 
 /** A payment is taken only for a quoted issuance and for exactly its total. */
@@ -167,13 +238,10 @@ async function allocateIssueNumbers(trx: Tx, kiosk: Kiosk, municipalityName: str
     .updateTable('issue_sequences')
     .set((eb) => ({ last_value: eb('last_value', '+', copies) }))
     .where('terminal_id', '=', kiosk.terminalId)
+    .returning('last_value')
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new MadoguchiError('INTERNAL', `no issue sequence for terminal ${kiosk.terminalId}`);
-  const { last_value: last } = await trx
-    .selectFrom('issue_sequences')
-    .select('last_value')
-    .where('terminal_id', '=', kiosk.terminalId)
-    .executeTakeFirstOrThrow();
+  if (!updated) throw new MadoguchiError('INTERNAL', `no issue sequence for terminal ${kiosk.terminalId}`);
+  const last = Number(updated.last_value);
   const date = japanDate(now).replaceAll('-', '');
   return Array.from({ length: copies }, (_, i) => ({
     copyIndex: i + 1,
@@ -215,16 +283,20 @@ async function renderWithTimeout(
  * at 23:00:10, or an outage declared between quote and payment, is refused here. The quote is
  * voided (nothing was charged, so the kiosk returns the cash it holds) and the refusal thrown.
  */
-async function recheckAtPayment(ctx: IssuanceContext, kiosk: Kiosk, row: IssuanceRow, now: Date): Promise<void> {
-  const session = await loadSession(ctx.database.db, row.session_id, kiosk.terminalId, now);
+async function recheckAtPayment(
+  ctx: IssuanceContext,
+  kiosk: Kiosk,
+  row: IssuanceRow,
+  session: Session,
+  now: Date,
+): Promise<{ municipalityName?: string | undefined }> {
   const decision = await ctx.services.checkEligibility(eligibilityRequest(row.resident_id, session, selectionOf(row), now));
-  let code: ErrorCode | null = null;
-  if (!decision.ok) code = asCode(decision.code);
+  let refusal: ErrorCode;
+  if (!decision.ok) refusal = asCode(decision.code);
   // The fee in force or the certifying municipality moved since the quote (a fee change day, a
   // new 本籍): the quoted amount is no longer what this issuance costs. Quote again.
-  else if (decision.feeYen !== row.fee_yen || decision.municipalityCode !== row.municipality_code) code = 'ISSUANCE_INVALID_STATE';
-  if (code === null) return;
-  const refusal = code;
+  else if (decision.feeYen !== row.fee_yen || decision.municipalityCode !== row.municipality_code) refusal = 'ISSUANCE_INVALID_STATE';
+  else return { municipalityName: decision.municipalityName };
   await writeTransaction(ctx.database, async (trx) => {
     const current = await issuanceFor(trx, row.issuance_id, kiosk);
     if (current.state !== 'quoted') throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${current.state}`);
@@ -245,10 +317,10 @@ async function recheckAtPayment(ctx: IssuanceContext, kiosk: Kiosk, row: Issuanc
  * deliver. The whole eligibility decision is checked again before any money is taken.
  */
 export async function pay(ctx: IssuanceContext, kiosk: Kiosk, issuanceId: string, paidYen: number, now: Date): Promise<DeliveryResponse> {
-  const quoted = await issuanceFor(ctx.database.db, issuanceId, kiosk);
+  const { row: quoted, session } = await issuanceAndSession(ctx.database.db, issuanceId, kiosk);
   checkPayable(quoted, paidYen);
-  await recheckAtPayment(ctx, kiosk, quoted, now);
-  const paid = await commitPayment(ctx, kiosk, quoted, paidYen, now);
+  const certifier = await recheckAtPayment(ctx, kiosk, quoted, sessionOf(session, kiosk.terminalId, now), now);
+  const paid = await commitPayment(ctx, kiosk, quoted, paidYen, certifier.municipalityName, now);
   const signed = await renderAndSign(ctx, kiosk, paid, now);
   return reconcileAndDeliver(ctx, kiosk, issuanceId, signed, now);
 }
@@ -264,16 +336,48 @@ interface SignedDocument {
   signed: ReturnType<typeof signBinding>;
 }
 
-/** quoted → paid with each copy's issue number, and the history row, in one transaction. */
-async function commitPayment(ctx: IssuanceContext, kiosk: Kiosk, quoted: IssuanceRow, paidYen: number, now: Date): Promise<PaidIssuance> {
+/**
+ * quoted → paid with each copy's issue number, and the history row, in one transaction.
+ * `municipalityName`: the certifying municipality's, as the eligibility check at payment just read it
+ * (read here when that check did not say).
+ */
+async function commitPayment(
+  ctx: IssuanceContext,
+  kiosk: Kiosk,
+  quoted: IssuanceRow,
+  paidYen: number,
+  knownName: string | undefined,
+  now: Date,
+): Promise<PaidIssuance> {
   const issuanceId = quoted.issuance_id;
-  const municipalityName = await ctx.services.municipalityName(quoted.municipality_code);
+  const municipalityName = knownName ?? (await ctx.services.municipalityName(quoted.municipality_code));
   return writeTransaction(ctx.database, async (trx) => {
-    // Checked again inside the transaction: a concurrent payment or cancel may have moved it.
-    const row = await issuanceFor(trx, issuanceId, kiosk);
-    checkPayable(row, paidYen);
-    await loadSession(trx, row.session_id, kiosk.terminalId, now);
-    await transition(trx, issuanceId, 'quoted', 'paid', now, { paid_yen: paidYen });
+    // Checked again inside the transaction, in the UPDATE's own WHERE clause: a concurrent payment or
+    // cancel may have moved it, or the session expired since. Only a refusal reads the row, to say why,
+    // in the order of the checks before the transaction.
+    const moved = await tryTransition(trx, issuanceId, 'quoted', 'paid', now, { paid_yen: paidYen }, (eb) =>
+      eb.and([
+        eb('terminal_id', '=', kiosk.terminalId),
+        eb('total_yen', '=', paidYen),
+        eb.exists(
+          eb
+            .selectFrom('sessions')
+            .select('sessions.session_id')
+            .whereRef('sessions.session_id', '=', 'issuances.session_id')
+            .where('sessions.terminal_id', '=', kiosk.terminalId)
+            .where('sessions.expires_at', '>', now.toISOString()),
+        ),
+      ]),
+    );
+    if (!moved) {
+      const current = await issuanceAndSession(trx, issuanceId, kiosk);
+      checkPayable(current.row, paidYen);
+      sessionOf(current.session, kiosk.terminalId, now);
+      throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'issuance was no longer quoted');
+    }
+    // What the rest uses of the quoted row (resident, municipality, type, options, copies, fee, card)
+    // is written once at the quote and never changed; its state and amounts are what the UPDATE decided.
+    const row = quoted;
     const documents = await allocateIssueNumbers(trx, kiosk, municipalityName, row.copies, now);
     await trx
       .insertInto('issuance_documents')
@@ -302,7 +406,7 @@ async function commitPayment(ctx: IssuanceContext, kiosk: Kiosk, quoted: Issuanc
       now,
     );
     // The fee enters the billing ledger with the payment: after the history row, whose lock orders it with a monthly close.
-    await recordFeeCollected(trx, ctx.database.kind, row, paidYen, now);
+    await recordFeeCollected(trx, ctx.database.kind, row, paidYen, now, kiosk.chainCode);
     return { row, documents };
   });
 }
@@ -317,8 +421,10 @@ async function renderAndSign(ctx: IssuanceContext, kiosk: Kiosk, paid: PaidIssua
   const issuanceId = row.issuance_id;
   try {
     const { certificateType, options } = selectionOf(row);
-    const data = await ctx.services.loadCertificateData({ residentId: row.resident_id, certificateType, options, now });
-    const context = await ctx.services.renderContext(data, row.municipality_code);
+    const { data, ...context } = await ctx.services.certificateToRender(
+      { residentId: row.resident_id, certificateType, options, now },
+      row.municipality_code,
+    );
     const issuedOn = japanDate(now);
     const signed: SignedDocument[] = [];
     for (const doc of documents) {
@@ -390,12 +496,8 @@ async function reconcileAndDeliver(
   now: Date,
 ): Promise<DeliveryResponse> {
   const reconciled = await writeTransaction(ctx.database, async (trx) => {
-    const current = await issuanceFor(trx, issuanceId, kiosk);
-    const session = await trx
-      .selectFrom('sessions')
-      .select(['resident_id', 'auth_certificate_sha256'])
-      .where('session_id', '=', current.session_id)
-      .executeTakeFirstOrThrow();
+    const { row: current, session, earlierFailures } = await issuanceAndSession(trx, issuanceId, kiosk);
+    if (!session) throw new MadoguchiError('INTERNAL', 'the issuance’s session row is missing');
     if (
       session.resident_id !== current.resident_id ||
       delivered.some((d) => d.signed.binding.authCertificateSha256 !== session.auth_certificate_sha256)
@@ -418,7 +520,7 @@ async function reconcileAndDeliver(
       },
       now,
     );
-    await recordSuccessAfterFailure(trx, current, kiosk, now);
+    if (earlierFailures) await recordSuccessAfterFailure(trx, current, kiosk, now);
     return true;
   });
   if (!reconciled) {
@@ -475,7 +577,7 @@ async function storeDocuments(trx: Tx, issuanceId: string, delivered: SignedDocu
   }
 }
 
-/** Earlier failed issuances in the same session, delivered now: the operator reconciles them. */
+/** Earlier failed issuances in the same session (issuanceAndSession says whether any), delivered now: the operator reconciles them. */
 async function recordSuccessAfterFailure(trx: Tx, current: IssuanceRow, kiosk: Kiosk, now: Date): Promise<void> {
   const earlierFailures = await trx
     .selectFrom('issuances')
@@ -605,14 +707,7 @@ export async function reportPrintResult(
   now: Date,
 ): Promise<PrintResultResponse> {
   return writeTransaction(ctx.database, async (trx) => {
-    const row = await issuanceFor(trx, issuanceId, kiosk);
-    // Not the bytes (pdf_base64, ~100 KB a page): a print report needs the copy's number, pages and state only.
-    const doc = await trx
-      .selectFrom('issuance_documents')
-      .select(['issue_number', 'page_count', 'print_outcome'])
-      .where('issuance_id', '=', issuanceId)
-      .where('issue_number', '=', report.issueNumber)
-      .executeTakeFirst();
+    const { row, doc } = await issuanceAndCopy(trx, issuanceId, report.issueNumber, kiosk);
     if (!doc) throw new MadoguchiError('ISSUANCE_NOT_FOUND', 'no such issue number in this issuance');
     if (row.state !== 'delivered' || doc.print_outcome !== null)
       throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}, copy is ${doc.print_outcome ?? 'unreported'}`);
@@ -626,6 +721,29 @@ export async function reportPrintResult(
 }
 
 type DocumentRow = Pick<Selectable<IssuanceDocumentsTable>, 'issue_number' | 'page_count' | 'print_outcome'>;
+
+/**
+ * This kiosk's issuance and one of its copies, in one statement. Not the copy's bytes (pdf_base64,
+ * ~100 KB a page): a print report needs its number, pages and state only.
+ */
+async function issuanceAndCopy(
+  trx: Tx,
+  issuanceId: string,
+  issueNumber: string,
+  kiosk: Kiosk,
+): Promise<{ row: IssuanceRow; doc: DocumentRow | undefined }> {
+  const found = await trx
+    .selectFrom('issuances as i')
+    .leftJoin('issuance_documents as d', (join) => join.onRef('d.issuance_id', '=', 'i.issuance_id').on('d.issue_number', '=', issueNumber))
+    .selectAll('i')
+    .select(['d.issue_number as d_issue_number', 'd.page_count as d_page_count', 'd.print_outcome as d_print_outcome'])
+    .where('i.issuance_id', '=', issuanceId)
+    .executeTakeFirst();
+  // Another kiosk's issuance is "not found", as in issuanceFor.
+  if (!found || found.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
+  const { d_issue_number: docNumber, d_page_count: pageCount, d_print_outcome: printOutcome, ...row } = found;
+  return { row, doc: docNumber === null ? undefined : { issue_number: docNumber, page_count: pageCount, print_outcome: printOutcome } };
+}
 
 async function recordPrinted(
   ctx: IssuanceContext,
@@ -649,21 +767,33 @@ async function recordPrinted(
     { event: 'printed', ...auditBase(row, kiosk), pageCount: doc.page_count ?? undefined, issueNumbers: [doc.issue_number] },
     now,
   );
-  // Read after appendAudit on purpose: its lock (SQLite's write lock; on PostgreSQL the issuance
-  // row's lock, which appendAudit takes for a copy's report: audit/chain.ts keepOrder) waits for a
+  // After appendAudit on purpose: its lock (SQLite's write lock; on PostgreSQL the issuance row's
+  // lock, which appendAudit takes for a copy's report: audit/chain.ts keepOrder) waits for a
   // concurrent report of another copy to commit, so the last of two racing reports sees both copies
-  // printed and moves the issuance to printed.
+  // printed and moves the issuance to printed. "No copy left unreported" is the UPDATE's own
+  // condition: one statement when it holds (a one-copy issuance always).
+  const lastCopy = (eb: ExpressionBuilder<Database, 'issuances'>) =>
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('issuance_documents')
+          .select('issuance_documents.issue_number')
+          .whereRef('issuance_documents.issuance_id', '=', 'issuances.issuance_id')
+          .where('issuance_documents.print_outcome', 'is', null),
+      ),
+    );
+  if (await tryTransition(trx, issuanceId, 'delivered', 'printed', now, {}, lastCopy)) {
+    return { issuanceId, state: 'printed', refundYen: yen(0) };
+  }
   const remaining = await trx
     .selectFrom('issuance_documents')
     .select('issue_number')
     .where('issuance_id', '=', issuanceId)
     .where('print_outcome', 'is', null)
     .execute();
-  let state: IssuanceState = 'delivered';
-  if (remaining.length === 0) {
-    await transition(trx, issuanceId, 'delivered', 'printed', now);
-    state = 'printed';
-  }
+  // Every copy printed, yet not moved: the issuance was no longer delivered.
+  if (remaining.length === 0) throw new MadoguchiError('ISSUANCE_INVALID_STATE', 'issuance was no longer delivered');
+  const state: IssuanceState = 'delivered';
   return { issuanceId, state, refundYen: yen(0) };
 }
 

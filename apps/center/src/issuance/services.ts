@@ -31,7 +31,9 @@ export interface CardHolder {
 /** What sign-in shows of a session: the resident's municipality, menu, household and 本籍地 registration offer. */
 export type SessionView = Omit<AuthenticateResponse, 'sessionId' | 'expiresAt'>;
 
-export type EligibilityDecision = { ok: true; feeYen: number; municipalityCode: string } | { ok: false; code: string };
+/** `municipalityName`: the certifying municipality's, when the check read it (payment numbers its copies with it). */
+export type EligibilityDecision =
+  { ok: true; feeYen: number; municipalityCode: string; municipalityName?: string | undefined } | { ok: false; code: string };
 
 export interface RenderContext {
   municipality: Municipality;
@@ -50,15 +52,14 @@ export interface CenterServices {
     now: Date,
   ): Promise<SessionView>;
   checkEligibility(request: EligibilityRequest): Promise<EligibilityDecision>;
-  /** The approved record for one certificate, read in one snapshot at payment time. */
-  loadCertificateData(request: {
-    residentId: string;
-    certificateType: CertificateType;
-    options: CertificateOptions;
-    now: Date;
-  }): Promise<CertificateData>;
-  /** The certifying municipality of a document (the 本籍地 for 戸籍 types) and its seal and texts. */
-  renderContext(data: CertificateData, residentMunicipalityCode: string): Promise<RenderContext>;
+  /**
+   * The approved record for one certificate and its certifying municipality (the 本籍地 for 戸籍 types)
+   * with its seal and texts, read in one snapshot at payment time, after the payment committed.
+   */
+  certificateToRender(
+    request: { residentId: string; certificateType: CertificateType; options: CertificateOptions; now: Date },
+    residenceMunicipalityCode: string,
+  ): Promise<{ data: CertificateData } & RenderContext>;
   render(input: RenderInput, options: { timeoutMs: number; signal?: AbortSignal }): Promise<RenderedDocument>;
   /** A billing report's PDF, drawn in the render pool like a certificate (never on the thread that serves kiosks). */
   renderReport(report: Report): Promise<Uint8Array>;

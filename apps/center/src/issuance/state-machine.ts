@@ -10,7 +10,7 @@
  *   voided            └──────────▶ failed ──▶ refunded
  */
 import { MadoguchiError, type IssuanceState } from '@madoguchi/shared';
-import type { Transaction } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 export const transitions: Readonly<Record<IssuanceState, readonly IssuanceState[]>> = {
@@ -42,12 +42,32 @@ export async function transition(
   now: Date,
   fields: TransitionFields = {},
 ): Promise<void> {
+  if (!(await tryTransition(trx, issuanceId, from, to, now, fields))) {
+    throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance was no longer ${from}`);
+  }
+}
+
+/**
+ * transition(), with more conditions in the same WHERE clause (`also`: the payment's amount, its
+ * session still valid), so the checks and the change are one statement that two racing callers cannot
+ * both pass. False when the issuance was not moved: the caller reads it again to say why.
+ */
+export async function tryTransition(
+  trx: Transaction<Database>,
+  issuanceId: string,
+  from: IssuanceState,
+  to: IssuanceState,
+  now: Date,
+  fields: TransitionFields = {},
+  also?: (eb: ExpressionBuilder<Database, 'issuances'>) => Expression<SqlBool>,
+): Promise<boolean> {
   if (!canTransition(from, to)) throw new MadoguchiError('ISSUANCE_INVALID_STATE', `${from} → ${to} is not a transition`);
-  const result = await trx
+  let update = trx
     .updateTable('issuances')
     .set({ ...fields, state: to, updated_at: now.toISOString() })
     .where('issuance_id', '=', issuanceId)
-    .where('state', '=', from)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance was no longer ${from}`);
+    .where('state', '=', from);
+  if (also) update = update.where(also);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

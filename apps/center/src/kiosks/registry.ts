@@ -14,6 +14,11 @@ export interface Kiosk {
   printerId: string;
   storeCode: string;
   storeName: string;
+  /**
+   * The store chain, as read with the kiosk at the start of this request (kioskByCertificate); the
+   * fee's ledger entry names it. Absent where a kiosk is built otherwise: the ledger then reads it.
+   */
+  chainCode?: string | null;
 }
 
 export interface EnrollInput extends Kiosk {
@@ -144,6 +149,7 @@ export async function kioskByCertificate(database: CenterDatabase, certificateSh
       'k.printer_id',
       'k.store_code',
       'k.store_name',
+      'k.chain_code',
       'k.revoked_at as kiosk_revoked_at',
       'c.revoked_at as certificate_revoked_at',
     ])
@@ -151,7 +157,13 @@ export async function kioskByCertificate(database: CenterDatabase, certificateSh
     .executeTakeFirst();
   if (!row) throw new MadoguchiError('KIOSK_UNKNOWN', `no kiosk holds certificate ${certificateSha256.slice(0, 16)}…`);
   if (row.kiosk_revoked_at || row.certificate_revoked_at) throw new MadoguchiError('KIOSK_REVOKED', `terminal ${row.terminal_id}`);
-  return { terminalId: row.terminal_id, printerId: row.printer_id, storeCode: row.store_code, storeName: row.store_name };
+  return {
+    terminalId: row.terminal_id,
+    printerId: row.printer_id,
+    storeCode: row.store_code,
+    storeName: row.store_name,
+    chainCode: row.chain_code,
+  };
 }
 
 export async function listKiosks(

@@ -4,11 +4,19 @@
  * db/snapshot-reads.ts; the database compares the text, policyIn below): a fee change or a declared
  * outage applies to the very next request.
  */
-import { HolidayCalendar, MadoguchiError, MunicipalityPolicy, type CertificateType, type IsoDate, type Yen } from '@madoguchi/shared';
+import {
+  HolidayCalendar,
+  MadoguchiError,
+  MunicipalityPolicy,
+  type CertificateType,
+  type IsoDate,
+  type Municipality,
+  type Yen,
+} from '@madoguchi/shared';
 import { sql } from 'kysely';
 import type { CenterDatabase } from '../db/database.js';
 import { writeTransaction } from '../db/database.js';
-import { snapshotRead } from '../db/snapshot-reads.js';
+import { inSnapshot, snapshotRead, snapshotSeed } from '../db/snapshot-reads.js';
 import type { Executor } from '../residents/queries.js';
 import { formatPath } from '../residents/paths.js';
 import { feeInForce, offeringOf } from './availability.js';
@@ -41,29 +49,44 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export function policyIn(db: Executor, code: string): Promise<MunicipalityPolicy | null> {
+/**
+ * The municipality's policy. In a read snapshot the municipality's own record comes with it, in the
+ * same statement, and the snapshot remembers it: whoever decides with the policy (fees, hours) also
+ * prints or names the municipality (the printable check, the issue number, the render).
+ */
+export function policyIn(db: Executor, code: string, holidayOn?: IsoDate): Promise<MunicipalityPolicy | null> {
   return snapshotRead(db, `policy:${code}`, async () => {
     const known = lastRead.get(code);
-    if (!known) {
-      const row = await db.selectFrom('municipality_policies').select('data').where('municipality_code', '=', code).executeTakeFirst();
-      return row ? remember(code, row.data) : null;
-    }
-    // `changed` is null when the stored text is the one already parsed (data is NOT NULL).
+    const withMunicipality = inSnapshot(db);
+    // `holidayOn`: the caller decides availability on that day next (holidaysIn), so the same statement says whether it is one.
+    const withHoliday = withMunicipality && holidayOn !== undefined;
     const row = await db
-      .selectFrom('municipality_policies')
-      .select((eb) =>
-        eb
-          .case()
-          .when('data', '=', known.text)
-          .then(sql<string | null>`null`)
-          .else(eb.ref('data'))
-          .end()
-          .as('changed'),
-      )
-      .where('municipality_code', '=', code)
+      .selectFrom('municipality_policies as p')
+      .leftJoin('municipalities as m', 'm.code', 'p.municipality_code')
+      .select((eb) => [
+        // `changed` is null when the stored text is the one already parsed (data is NOT NULL).
+        known
+          ? eb
+              .case()
+              .when('p.data', '=', known.text)
+              .then(sql<string | null>`null`)
+              .else(eb.ref('p.data'))
+              .end()
+              .as('changed')
+          : eb.ref('p.data').$castTo<string | null>().as('changed'),
+        withMunicipality ? eb.ref('m.data').as('municipality') : sql<string | null>`null`.as('municipality'),
+        withHoliday
+          ? eb.selectFrom('holidays').select('holidays.date').where('holidays.date', '=', holidayOn).as('holiday')
+          : sql<string | null>`null`.as('holiday'),
+      ])
+      .where('p.municipality_code', '=', code)
       .executeTakeFirst();
     if (!row) return null;
-    return row.changed === null ? known.policy : remember(code, row.changed);
+    if (withMunicipality) {
+      snapshotSeed(db, `municipality:${code}`, row.municipality === null ? null : (JSON.parse(row.municipality) as Municipality));
+    }
+    if (withHoliday) snapshotSeed(db, `holidays:${holidayOn}:${holidayOn}`, row.holiday === null ? [] : [{ date: row.holiday }]);
+    return row.changed === null ? known!.policy : remember(code, row.changed);
   });
 }
 

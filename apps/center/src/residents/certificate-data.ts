@@ -29,6 +29,7 @@ import {
   getHousehold,
   getResident,
   getTaxRecord,
+  guardsOf,
   protectedResidents,
   registerIdsOfResident,
   residentsOfHousehold,
@@ -55,13 +56,19 @@ function withoutMyNumber(resident: Resident): Resident {
   return { ...resident, myNumber: '' };
 }
 
-/** Checks shared by every type: the holder exists, is active, approved, and not blocked or protected. */
-async function holder(db: Executor, residentId: string, type: CertificateType, today: string): Promise<Resident> {
+/**
+ * Checks shared by every type: the holder exists, is active, approved, and not blocked or protected.
+ * `household`: the document shows the holder's household too (a 住民票), so its members' measures and
+ * blocks are read with the holder's, in one statement; each is still checked only where it applies.
+ */
+async function holder(db: Executor, residentId: string, type: CertificateType, today: string, household = false): Promise<Resident> {
   const resident = await getResident(db, residentId);
   if (!resident) refuse('AUTH_RESIDENT_UNKNOWN', 'no resident record for this id');
   const status = residentStatusRefusal(resident);
   if (status) refuse(status);
   if (provisionalRefusal([resident])) refuse('ELIGIBILITY_PROVISIONAL');
+  if (household)
+    await guardsOf(db, [residentId, ...(await residentsOfHousehold(db, resident.householdId)).map((m) => m.residentId)], today);
   await personsGuard(db, [residentId], type, today);
   return resident;
 }
@@ -85,7 +92,7 @@ export async function householdMembersIn(db: Executor, resident: Resident): Prom
 
 async function residenceRecordData(db: Executor, request: CertificateDataRequest, today: string): Promise<CertificateData> {
   const type = request.certificateType as 'residenceRecord' | 'residenceItemsCertificate';
-  const resident = await holder(db, request.residentId, type, today);
+  const resident = await holder(db, request.residentId, type, today, true);
   const household = await getHousehold(db, resident.householdId);
   if (!household) refuse('INTERNAL', 'household record missing');
   const { printable, all } = await householdMembersIn(db, resident);

@@ -3,7 +3,7 @@
  * decision that needs several reads sees one snapshot; nothing here caches beyond that snapshot
  * (db/snapshot-reads.ts; docs/misissuance.md#r5: the very next issuance must see an import).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import {
   type AddressHistory,
   type CertificateType,
@@ -16,7 +16,7 @@ import {
   type TaxRecord,
 } from '@madoguchi/shared';
 import type { Database } from '../db/schema.js';
-import { snapshotRead } from '../db/snapshot-reads.js';
+import { inSnapshot, snapshotRead, snapshotSeed } from '../db/snapshot-reads.js';
 
 export type Executor = Kysely<Database>;
 
@@ -24,11 +24,34 @@ function parse<T>(json: string): T {
   return JSON.parse(json) as T;
 }
 
+/**
+ * The resident's record. In a read snapshot, one statement reads it with its household and the
+ * household's other members, and the snapshot remembers them all: every certificate decision reads
+ * the household next (its address, its head, its members), and the menu decides eight types with it.
+ */
 export function getResident(db: Executor, residentId: string): Promise<Resident | null> {
   return snapshotRead(db, `resident:${residentId}`, async () => {
+    if (inSnapshot(db)) return residentWithHousehold(db, residentId);
     const row = await db.selectFrom('residents').select('data').where('resident_id', '=', residentId).executeTakeFirst();
     return row ? parse<Resident>(row.data) : null;
   });
+}
+
+async function residentWithHousehold(db: Executor, residentId: string): Promise<Resident | null> {
+  const rows = await db
+    .selectFrom('residents as r')
+    .leftJoin('households as h', 'h.household_id', 'r.household_id')
+    .select(['r.household_id', 'r.data', 'h.data as household'])
+    .where('r.household_id', '=', db.selectFrom('residents').select('household_id').where('resident_id', '=', residentId))
+    .execute();
+  const members = rows.map((r) => parse<Resident>(r.data));
+  const first = rows[0];
+  if (first) {
+    snapshotSeed(db, `household:${first.household_id}`, first.household === null ? null : parse<Household>(first.household));
+    snapshotSeed(db, `household-residents:${first.household_id}`, members);
+    for (const member of members) snapshotSeed(db, `resident:${member.residentId}`, member);
+  }
+  return members.find((m) => m.residentId === residentId) ?? null;
 }
 
 export function getHousehold(db: Executor, householdId: string): Promise<Household | null> {
@@ -98,19 +121,48 @@ export async function activeSealRegistration(db: Executor, residentId: string): 
   return registrations[0] ?? null;
 }
 
+/** A protection measure (支援措置) or an issuance block (発行抑止) in force: `types` null blocks every type. */
+interface GuardRow {
+  resident_id: string;
+  kind: string;
+  certificate_types: string | null;
+}
+
+/**
+ * The protection measures and issuance blocks in force on `today` for `residentIds`, in one statement.
+ * In a read snapshot the answers are remembered per resident, so a later question about residents
+ * already asked (the document's members after its holder's household) reads nothing. What a row
+ * means for a certificate is decided by protectedResidents and blockedResidents.
+ */
+export async function guardsOf(db: Executor, residentIds: readonly string[], today: string): Promise<GuardRow[]> {
+  const known = await snapshotRead(db, `guards:${today}`, async () => new Map<string, GuardRow[]>());
+  const missing = [...new Set(residentIds)].filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    const protections = db
+      .selectFrom('protection_measures')
+      .select(['resident_id', sql<string>`'protection'`.as('kind'), sql<string | null>`cast(null as text)`.as('certificate_types')])
+      .where('resident_id', 'in', missing)
+      .where('from_date', '<=', today)
+      .where((eb) => eb.or([eb('until_date', 'is', null), eb('until_date', '>=', today)]));
+    const blocks = db
+      .selectFrom('issuance_blocks')
+      .select(['resident_id', sql<string>`'block'`.as('kind'), 'certificate_types'])
+      .where('resident_id', 'in', missing)
+      .where('from_date', '<=', today)
+      .where((eb) => eb.or([eb('until_date', 'is', null), eb('until_date', '>=', today)]));
+    const rows = await protections.unionAll(blocks).execute();
+    // Outside a snapshot the map is this call's own (snapshotRead loads it afresh), so nothing is kept.
+    for (const id of missing) known.set(id, []);
+    for (const row of rows) known.get(row.resident_id)!.push(row);
+  }
+  return residentIds.flatMap((id) => known.get(id) ?? []);
+}
+
 /** Residents (among `residentIds`) with a protection measure in force on `today`. */
 export async function protectedResidents(db: Executor, residentIds: readonly string[], today: string): Promise<Set<string>> {
   if (residentIds.length === 0) return new Set();
-  const rows = await snapshotRead(db, `protection:${today}:${residentIds.join(',')}`, () =>
-    db
-      .selectFrom('protection_measures')
-      .select('resident_id')
-      .where('resident_id', 'in', [...residentIds])
-      .where('from_date', '<=', today)
-      .where((eb) => eb.or([eb('until_date', 'is', null), eb('until_date', '>=', today)]))
-      .execute(),
-  );
-  return new Set(rows.map((r) => r.resident_id));
+  const rows = await guardsOf(db, residentIds, today);
+  return new Set(rows.filter((r) => r.kind === 'protection').map((r) => r.resident_id));
 }
 
 /** Residents (among `residentIds`) with an issuance block in force on `today` for `type`. */
@@ -121,17 +173,9 @@ export async function blockedResidents(
   today: string,
 ): Promise<Set<string>> {
   if (residentIds.length === 0) return new Set();
-  const rows = await snapshotRead(db, `blocks:${today}:${residentIds.join(',')}`, () =>
-    db
-      .selectFrom('issuance_blocks')
-      .select(['resident_id', 'certificate_types'])
-      .where('resident_id', 'in', [...residentIds])
-      .where('from_date', '<=', today)
-      .where((eb) => eb.or([eb('until_date', 'is', null), eb('until_date', '>=', today)]))
-      .execute(),
-  );
   const blocked = new Set<string>();
-  for (const row of rows) {
+  for (const row of await guardsOf(db, residentIds, today)) {
+    if (row.kind !== 'block') continue;
     const types = row.certificate_types === null ? null : parse<CertificateType[]>(row.certificate_types);
     if (types === null || types.includes(type)) blocked.add(row.resident_id);
   }
@@ -140,15 +184,18 @@ export async function blockedResidents(
 
 export function getFamilyRegister(db: Executor, registerId: string): Promise<FamilyRegister | null> {
   return snapshotRead(db, `family-register:${registerId}`, async () => {
-    const row = await db.selectFrom('family_registers').select('data').where('register_id', '=', registerId).executeTakeFirst();
-    if (!row) return null;
-    const persons = await db
-      .selectFrom('family_register_persons')
-      .select('data')
-      .where('register_id', '=', registerId)
-      .orderBy('position')
+    // The register and its persons in one statement, the persons in register order.
+    const rows = await db
+      .selectFrom('family_registers as fr')
+      .leftJoin('family_register_persons as p', 'p.register_id', 'fr.register_id')
+      .select(['fr.data as register', 'p.data as person'])
+      .where('fr.register_id', '=', registerId)
+      .orderBy('p.position')
       .execute();
-    return { ...parse<Omit<FamilyRegister, 'persons'>>(row.data), persons: persons.map((p) => parse<FamilyRegisterPerson>(p.data)) };
+    const first = rows[0];
+    if (!first) return null;
+    const persons = rows.flatMap((r) => (r.person === null ? [] : [parse<FamilyRegisterPerson>(r.person)]));
+    return { ...parse<Omit<FamilyRegister, 'persons'>>(first.register), persons };
   });
 }
 
@@ -171,19 +218,18 @@ export async function getAddressHistory(db: Executor, registerId: string): Promi
   return row ? parse<AddressHistory>(row.data) : null;
 }
 
-export async function getTaxRecord(db: Executor, residentId: string, taxYear: number): Promise<TaxRecord | null> {
-  const row = await db
-    .selectFrom('tax_records')
-    .select('data')
-    .where('resident_id', '=', residentId)
-    .where('tax_year', '=', taxYear)
-    .executeTakeFirst();
-  return row ? parse<TaxRecord>(row.data) : null;
+/** The resident's tax records by year: read once per snapshot for the menu's years and the chosen year's record. */
+function taxRecordsOf(db: Executor, residentId: string): Promise<Map<number, TaxRecord>> {
+  return snapshotRead(db, `tax-records:${residentId}`, async () => {
+    const rows = await db.selectFrom('tax_records').select(['tax_year', 'data']).where('resident_id', '=', residentId).execute();
+    return new Map(rows.map((r) => [Number(r.tax_year), parse<TaxRecord>(r.data)]));
+  });
 }
 
-export function taxYearsOfResident(db: Executor, residentId: string): Promise<number[]> {
-  return snapshotRead(db, `tax-years:${residentId}`, async () => {
-    const rows = await db.selectFrom('tax_records').select('tax_year').where('resident_id', '=', residentId).execute();
-    return rows.map((r) => Number(r.tax_year)).sort((a, b) => b - a);
-  });
+export async function getTaxRecord(db: Executor, residentId: string, taxYear: number): Promise<TaxRecord | null> {
+  return (await taxRecordsOf(db, residentId)).get(taxYear) ?? null;
+}
+
+export async function taxYearsOfResident(db: Executor, residentId: string): Promise<number[]> {
+  return [...(await taxRecordsOf(db, residentId)).keys()].sort((a, b) => b - a);
 }
