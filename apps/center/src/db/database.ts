@@ -4,7 +4,7 @@
  * program for every topology — never branch business logic on the dialect; only this file and the
  * migrations know which database is underneath.
  */
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, sql, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from './config.js';
 import type { Database } from './schema.js';
@@ -146,4 +146,14 @@ export async function readTransaction<T>(database: CenterDatabase, fn: (trx: Tra
   };
   if (database.kind === 'postgres') return database.db.transaction().setIsolationLevel('repeatable read').execute(inSnapshot);
   return database.db.transaction().execute(inSnapshot);
+}
+
+/**
+ * The JSON text in `column` without its top-level member `key`, computed by the database: for a read
+ * that needs the record but not a large member of it (a seal registration's impression image, ~25 KB).
+ * SQLite and PostgreSQL spell it differently; the caller's executor says which one it talks to.
+ */
+export function jsonWithout(db: Kysely<Database>, column: string, key: string): RawBuilder<string> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) return sql<string>`(${sql.ref(column)}::jsonb - ${sql.lit(key)})::text`;
+  return sql<string>`json_remove(${sql.ref(column)}, ${`$.${key}`})`;
 }

@@ -156,6 +156,8 @@ export async function eligibilityIn(db: Executor, ctx: Omit<EligibilityContext, 
       certificateType: ctx.certificateType,
       options: ctx.options,
       now: ctx.now,
+      // The printable check draws a blank impression, so the decision reads the registration without its image.
+      sealImage: false,
     });
   } catch (error) {
     if (error instanceof MadoguchiError) return refused(error.code);

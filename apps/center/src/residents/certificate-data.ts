@@ -42,6 +42,11 @@ export interface CertificateDataRequest {
   certificateType: CertificateType;
   options: CertificateOptions | undefined;
   now: Date;
+  /**
+   * false: for a decision, not a document — a seal registration comes without its impression
+   * (sealImagePng ''), which no check reads. Every guard applies the same.
+   */
+  sealImage?: boolean;
 }
 
 function refuse(code: ErrorCode, detail?: string): never {
@@ -137,7 +142,7 @@ async function residenceRecordData(db: Executor, request: CertificateDataRequest
 
 async function sealData(db: Executor, request: CertificateDataRequest, today: string): Promise<CertificateData> {
   const resident = await holder(db, request.residentId, 'sealCertificate', today);
-  const registration = await activeSealRegistration(db, resident.residentId);
+  const registration = await activeSealRegistration(db, resident.residentId, { image: request.sealImage !== false });
   if (!registration) refuse('ELIGIBILITY_NO_SEAL_REGISTRATION');
   const household = await getHousehold(db, resident.householdId);
   if (!household) refuse('INTERNAL', 'household record missing');

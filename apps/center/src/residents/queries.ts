@@ -16,6 +16,7 @@ import {
   type TaxRecord,
 } from '@madoguchi/shared';
 import type { Database } from '../db/schema.js';
+import { jsonWithout } from '../db/database.js';
 import { inSnapshot, snapshotRead, snapshotSeed } from '../db/snapshot-reads.js';
 
 export type Executor = Kysely<Database>;
@@ -109,14 +110,25 @@ export async function cardHolder(
   return row ? { residentId: row.resident_id, municipalityCode: row.municipality_code, usableFrom: row.usable_from } : null;
 }
 
-export async function activeSealRegistration(db: Executor, residentId: string): Promise<SealRegistration | null> {
+/**
+ * The resident's active seal registration. `image: false`: without its impression (sealImagePng is
+ * then ''), for a decision that does not draw it — eligibility's printable check lays the certificate
+ * out with a blank impression anyway — so the ~25 KB image is not moved for every sign-in's menu.
+ */
+export async function activeSealRegistration(
+  db: Executor,
+  residentId: string,
+  { image = true }: { image?: boolean } = {},
+): Promise<SealRegistration | null> {
   const rows = await db
     .selectFrom('seal_registrations')
-    .select('data')
+    .select(image ? 'data' : jsonWithout(db, 'data', 'sealImagePng').as('data'))
     .where('resident_id', '=', residentId)
     .where('status', '=', 'active')
     .execute();
-  const registrations = rows.map((r) => parse<SealRegistration>(r.data));
+  const registrations = rows.map((r) =>
+    image ? parse<SealRegistration>(r.data) : { ...parse<SealRegistration>(r.data), sealImagePng: '' },
+  );
   // The import refuses a second active registration, so there is at most one.
   return registrations[0] ?? null;
 }
