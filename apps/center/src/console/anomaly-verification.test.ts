@@ -87,7 +87,8 @@ describe('chain verification from the console', () => {
     expect(later.last!.startedAt > first.last!.startedAt).toBe(true);
   });
 
-  it(`answers within ${PAGE_BOUND_MS} ms on a chain of ${CHAIN_ROWS} rows, and reports a row altered after a verification at the next`, async () => {
+  const bounded = `answers within ${PAGE_BOUND_MS} ms on a chain of ${CHAIN_ROWS} rows`;
+  it(`${bounded}, and reports a row altered after a verification at the next`, async () => {
     await writeChain(database, CHAIN_ROWS);
     const answers: number[] = [];
     const clean = await verifyToTheEnd(context, answers);
