@@ -6,7 +6,7 @@
  * center cannot take is only logged, and the next one gets through once the center answers.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+import { startTcpRelay, type TcpRelay } from './support/tcp-relay.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,48 +27,20 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
-/** The kiosk's center address: a TCP relay that refuses every connection until it is given the center's port. */
-async function startRelay() {
-  let target: number | undefined;
-  const open = new Set<Socket>();
-  const server = createServer((kiosk) => {
-    if (target === undefined) return void kiosk.destroy();
-    open.add(kiosk);
-    const center = createConnection({ host: '127.0.0.1', port: target });
-    kiosk.pipe(center).pipe(kiosk);
-    const drop = () => {
-      open.delete(kiosk);
-      kiosk.destroy();
-      center.destroy();
-    };
-    kiosk.on('close', drop).on('error', drop);
-    center.on('close', drop).on('error', drop);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    to: (port: number) => void (target = port),
-    close: () => {
-      for (const s of open) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
-
 describe('the kiosk main process sends its heartbeat', () => {
   const databases = createHarness('sqlite');
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-heartbeat-'));
   const spoolDir = join(dir, 'spool');
   let center: CenterHarness;
   let enrolled: TestKiosk;
-  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let relay: TcpRelay;
   let kiosk: KioskMain;
   const logged: { event: string; fields?: Record<string, unknown> }[] = [];
 
   beforeAll(async () => {
     center = await startCenter(await databases.fresh(), { build: { sweeper: false } });
     enrolled = await center.enrollKiosk();
-    relay = await startRelay();
+    relay = await startTcpRelay();
     writeFileSync(join(dir, 'cert.pem'), enrolled.certPem);
     writeFileSync(join(dir, 'key.pem'), enrolled.keyPem, { mode: 0o600 });
     writeFileSync(join(dir, 'ca.pem'), center.caPem);

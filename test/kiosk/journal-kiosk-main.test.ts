@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { readCashUnitCounters } from '@madoguchi/kiosk/payment';
 import { createHarness } from '../support/databases.js';
 import { startCenter, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
 import type { JournalChildConfig } from './support/journal-kiosk-child.js';
+import { startTcpRelay } from './support/tcp-relay.js';
 import {
   cardsOfEligibleResidents,
   expectJournalSettled,
@@ -52,38 +52,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/**
- * The kiosk's configured center address: a TCP relay to whichever center process runs now (TLS
- * stays end to end). With no center behind it a connection is closed at once, as a center that
- * is down looks to the kiosk.
- */
-async function startRelay(): Promise<{ url: string; to(port: number | undefined): void; close(): Promise<void> }> {
-  let target: number | undefined;
-  const open = new Set<Socket>();
-  const server: Server = createServer((kiosk) => {
-    open.add(kiosk);
-    if (target === undefined) return void kiosk.destroy();
-    const center = createConnection({ host: '127.0.0.1', port: target });
-    kiosk.pipe(center).pipe(kiosk);
-    const drop = () => {
-      open.delete(kiosk);
-      kiosk.destroy();
-      center.destroy();
-    };
-    kiosk.on('close', drop).on('error', drop);
-    center.on('close', drop).on('error', drop);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    to(port) {
-      target = port;
-      for (const s of open) s.destroy();
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
 }
 
 describe('the real kiosk (kiosk-main) settles its journal at start', () => {
@@ -188,7 +156,7 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
   it('a print result the center could not take at start is delivered once the center runs again', async () => {
     const card = cards[1]!;
     const killed = await killedMidway(card, 'printed#2');
-    const relay = await startRelay();
+    const relay = await startTcpRelay();
     // The center is down: the relay has no center process behind it.
     const kiosk = await restartKioskMain(killed, relay.url);
     try {

@@ -12,7 +12,6 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,35 +25,7 @@ import { KioskSession } from '@madoguchi/kiosk/session';
 import { createHarness } from '../../support/databases.js';
 import { startCenter, type CenterHarness, type TestCard } from '../../center/support/center-harness.js';
 import { cardsOfEligibleResidents, journalRun, type JournalRun } from '../support/journal-records.js';
-
-/** A TCP relay to the center (TLS stays end to end). Down: every open connection cut, every new one closed at once. */
-async function startRelay(centerPort: number) {
-  let up = true;
-  const open = new Set<Socket>();
-  const server = createServer((kiosk) => {
-    if (!up) return void kiosk.destroy();
-    open.add(kiosk);
-    const center = createConnection({ host: '127.0.0.1', port: centerPort });
-    kiosk.pipe(center).pipe(kiosk);
-    const drop = () => {
-      open.delete(kiosk);
-      kiosk.destroy();
-      center.destroy();
-    };
-    kiosk.on('close', drop).on('error', drop);
-    center.on('close', drop).on('error', drop);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    down() {
-      up = false;
-      for (const s of open) s.destroy();
-    },
-    up: () => void (up = true),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
+import { startTcpRelay } from '../support/tcp-relay.js';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -99,7 +70,8 @@ describe('a payment whose answer was lost: the cancel waits in the journal until
 
   it('returns the cash at once, and the center refunds the payment once it is reachable again (one key, one refund)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kiosk-lost-payment-'));
-    const relay = await startRelay(Number(new URL(center.baseUrl).port));
+    const centerPort = Number(new URL(center.baseUrl).port);
+    const relay = await startTcpRelay(centerPort);
     const logs: string[] = [];
     const log = (event: string, fields?: object) => logs.push(JSON.stringify({ event, ...fields }));
     const client = createCenterClient({ baseUrl: relay.url, cert: base.certPem, key: base.keyPem, ca: base.caPem });
@@ -162,7 +134,7 @@ describe('a payment whose answer was lost: the cancel waits in the journal until
         const paid = await center.database.db.selectFrom('issuances').select('issuance_id').where('state', '=', 'paid').executeTakeFirst();
         return paid?.issuance_id;
       });
-      relay.down();
+      relay.to(undefined);
       const error = await screen('error', 'done');
       // The resident has the cash back, untouched.
       expect(error, logs.join('\n')).toMatchObject({ screen: 'error', refundYen: 1000 });
@@ -185,7 +157,7 @@ describe('a payment whose answer was lost: the cancel waits in the journal until
       expect(await stateAt()).toBe('delivered');
 
       // The center is reachable again: the outbox's next round refunds it.
-      relay.up();
+      relay.to(centerPort);
       await until('the cancel delivered', () => (journal.pendingCancels().length === 0 ? true : undefined));
       expect(await stateAt()).toBe('refunded');
       const db = center.database.db;
