@@ -40,21 +40,40 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 }
 
+/** How long a refused client may go on sending before its connection is destroyed anyway. */
+export const REFUSAL_LINGER_MS = 5_000;
+const answered = new WeakSet<Socket>();
+
 /**
  * What Node's HTTP parser refuses before Fastify sees a request (a request line or headers over the
  * size limit, a malformed request, a request too slow to arrive) gets the catalog's INPUT_INVALID
  * body under the status Node chose, as Fastify's default handler does with a body of its own.
+ *
+ * The refusal is written, then the connection is ended, not destroyed: a client may still be sending
+ * its long request, and closing a socket while its bytes arrive makes the kernel answer them with a
+ * reset, which throws away the refusal the client has not read yet. The server goes on reading and
+ * discarding what comes (the parser keeps refusing it; those repeated calls land here and are
+ * ignored) until the client closes, or destroys the socket after REFUSAL_LINGER_MS.
  */
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
-  // A reset connection has nobody left to answer.
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // A reset connection has nobody left to answer; an answered one is only draining.
+  if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+  answered.add(socket);
   const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const body = JSON.stringify(errorBodyOf('INPUT_INVALID'));
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
-    );
+  if (!socket.writable) {
+    socket.destroy();
+    return;
   }
-  socket.destroy(error);
+  const backstop = setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS);
+  backstop.unref();
+  socket.once('close', () => clearTimeout(backstop));
+  // The client half-closing (or the other end of a dead client going away) ends the linger early.
+  socket.once('end', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+  );
+  // A paused socket would stop reading and its full buffer would stall the client: keep it flowing.
+  socket.resume();
 }
