@@ -354,6 +354,14 @@ export const errorCatalog = {
     ja: '同じ要求キーで異なる内容が送られました。',
     en: 'The same idempotency key was sent with a different request.',
   },
+  // A settlement (print result, cancel) whose first call with this key is still running at a live center:
+  // not a decision, so the kiosk's journal sends it again later (apps/center/src/issuance/idempotency.ts).
+  ISSUANCE_STILL_RUNNING: {
+    audience: 'staff',
+    status: 503,
+    ja: '同じ要求キーの処理がまだ続いています。しばらくしてからもう一度送ってください。',
+    en: 'The first call with this idempotency key is still running. Send it again shortly.',
+  },
   ISSUANCE_RENDER_FAILED: {
     audience: 'resident',
     status: 500,

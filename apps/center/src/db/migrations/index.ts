@@ -17,6 +17,7 @@ import { fleet } from './0302_fleet.js';
 import { anomalies } from './0303_anomalies.js';
 import { issuanceLog } from './0304_issuance_log.js';
 import { statistics } from './0305_statistics.js';
+import { idempotencyLease } from './0306_idempotency_lease.js';
 
 export interface Migration {
   id: string;
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   anomalies,
   issuanceLog,
   statistics,
+  idempotencyLease,
 ];

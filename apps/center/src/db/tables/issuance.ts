@@ -102,6 +102,10 @@ export interface IdempotencyKeysTable {
   response_status: number | null;
   response_json: string | null;
   created_at: string;
+  /** The call running a pending row (random per call), added by 0306; null on older rows. */
+  owner: string | null;
+  /** Wall-clock ISO-8601 UTC until which the owner's claim holds unless renewed, added by 0306. */
+  lease_expires_at: string | null;
 }
 
 export interface IncidentsTable {
