@@ -42,7 +42,7 @@ import { randomUUID } from 'node:crypto';
 import { errorCatalog, MadoguchiError, yen, type CertificateType, type ErrorCode } from '@madoguchi/shared';
 import type { SessionDeps, SessionLog } from '../session/ports.js';
 import type { CashDevice } from '../payment/cash-device.js';
-import { payoutIdOf, type JournalEvent, type JournalEventKind, type TransactionJournal } from './transaction-journal.js';
+import { payoutIdOf, type JournalEvent, type JournalEventKind, type PrintReport, type TransactionJournal } from './transaction-journal.js';
 
 type Center = Pick<SessionDeps['center'], 'printResult' | 'cancel'>;
 
@@ -324,42 +324,89 @@ function paidDetailOf(paid: JournalEvent): PaidDetail {
  * cancel arrives, so a copy's `printed` overtaken by them would be refunded to the resident who holds it.
  */
 export async function deliverOutbox(deps: Pick<RecoveryDeps, 'journal' | 'center' | 'log'>): Promise<number> {
-  const { journal, center } = deps;
-  const waitingFor = new Set<string>();
-  const deliver = async (issuanceId: string, key: string, what: string, call: () => Promise<unknown>) => {
-    if (waitingFor.has(issuanceId) || !(await delivered(deps, issuanceId, key, what, call))) waitingFor.add(issuanceId);
-  };
-  let waiting = 0;
-  for (const report of journal.pendingReports()) {
-    const { issuanceId, issueNumber, outcome, reasonCode, idempotencyKey } = report;
-    const request = { issueNumber, outcome, ...(reasonCode ? { reasonCode } : {}) };
-    await deliver(issuanceId, idempotencyKey, 'print result', () => center.printResult(issuanceId, request, idempotencyKey));
-    if (waitingFor.has(issuanceId)) waiting++;
-  }
-  for (const cancel of journal.pendingCancels()) {
-    const { issuanceId, reasonCode, idempotencyKey } = cancel;
-    await deliver(issuanceId, idempotencyKey, 'cancel', () => center.cancel(issuanceId, reasonCode, idempotencyKey));
-    if (waitingFor.has(issuanceId)) waiting++;
-  }
-  return waiting;
+  return deliverInOrder(deps, outboxEntries(deps));
 }
 
 /**
- * Queues the cancel of an issuance whose payment was started and sends it now, unless an earlier entry of its
- * issuance is still waiting (then the outbox's next round sends both, in order). Returns whether the center
- * has decided on it; if not, the outbox sends it again with the same key until it does.
+ * Queues one copy's print result and sends its issuance's outbox at once, in queue order: an earlier entry
+ * still waiting (copy 1's `printed` whose answer the link lost) goes first, and this one only after the center
+ * has decided on it, so copy 2's failure never reaches the center before copy 1's `printed` (the center
+ * would refund the printed copy). `journeyMs` goes with this send only: it is not part of the call's
+ * identity, and a retry without it gets the first answer. Returns whether the center has decided on every
+ * entry of the issuance; if not, the outbox sends them again, in order, with the same keys.
+ */
+export async function queuePrintResult(
+  deps: Pick<RecoveryDeps, 'journal' | 'center' | 'log'>,
+  report: PrintReport,
+  journeyMs?: number,
+): Promise<boolean> {
+  deps.journal.queueReport(report);
+  const journey = journeyMs === undefined ? undefined : { idempotencyKey: report.idempotencyKey, journeyMs };
+  return (await deliverInOrder(deps, outboxEntries(deps, report.issuanceId, journey))) === 0;
+}
+
+/**
+ * Queues the cancel of an issuance whose payment was started and sends its issuance's outbox at once, in
+ * queue order (an earlier print result still waiting goes first). Returns whether the center has decided on
+ * it; if not, the outbox sends it again with the same key until it does.
  */
 export async function cancelPaid(
   deps: Pick<RecoveryDeps, 'journal' | 'center' | 'log'>,
   issuanceId: string,
   reasonCode: ErrorCode,
 ): Promise<boolean> {
-  const cancel = deps.journal.queueCancel({ issuanceId, reasonCode, idempotencyKey: randomUUID() });
-  const earlier = deps.journal.pendingReports().some((r) => r.issuanceId === issuanceId);
-  if (earlier) return false;
-  return delivered(deps, issuanceId, cancel.idempotencyKey, 'cancel', () =>
-    deps.center.cancel(issuanceId, cancel.reasonCode, cancel.idempotencyKey),
-  );
+  deps.journal.queueCancel({ issuanceId, reasonCode, idempotencyKey: randomUUID() });
+  return (await deliverInOrder(deps, outboxEntries(deps, issuanceId))) === 0;
+}
+
+interface OutboxEntry {
+  issuanceId: string;
+  idempotencyKey: string;
+  what: 'print result' | 'cancel';
+  send: () => Promise<unknown>;
+}
+
+/** The waiting entries in queue order (print results, then cancels: a cancel follows its issuance's results). */
+function outboxEntries(
+  deps: Pick<RecoveryDeps, 'journal' | 'center'>,
+  onlyIssuance?: string,
+  journey?: { idempotencyKey: string; journeyMs: number },
+): OutboxEntry[] {
+  const { journal, center } = deps;
+  const mine = (e: { issuanceId: string }) => onlyIssuance === undefined || e.issuanceId === onlyIssuance;
+  const reports = journal.pendingReports().filter(mine);
+  const cancels = journal.pendingCancels().filter(mine);
+  return [
+    ...reports.map(({ issuanceId, issueNumber, outcome, reasonCode, idempotencyKey }): OutboxEntry => {
+      const journeyMs = journey?.idempotencyKey === idempotencyKey ? { journeyMs: journey.journeyMs } : {};
+      const request = { issueNumber, outcome, ...(reasonCode ? { reasonCode } : {}), ...journeyMs };
+      return { issuanceId, idempotencyKey, what: 'print result', send: () => center.printResult(issuanceId, request, idempotencyKey) };
+    }),
+    ...cancels.map(({ issuanceId, reasonCode, idempotencyKey }): OutboxEntry => ({
+      issuanceId,
+      idempotencyKey,
+      what: 'cancel',
+      send: () => center.cancel(issuanceId, reasonCode, idempotencyKey),
+    })),
+  ];
+}
+
+/**
+ * Sends the entries one at a time; once one of an issuance is kept, the later ones of that issuance are not
+ * sent this round. Two senders at once (the outbox's timer and a session) keep the order too: each sends an
+ * entry only after the earlier ones were decided, by it or by the other (then they were no longer waiting).
+ * Returns how many are still waiting.
+ */
+async function deliverInOrder(deps: Pick<RecoveryDeps, 'journal' | 'log'>, entries: OutboxEntry[]): Promise<number> {
+  const waitingFor = new Set<string>();
+  let waiting = 0;
+  for (const { issuanceId, idempotencyKey, what, send } of entries) {
+    if (waitingFor.has(issuanceId) || !(await delivered(deps, issuanceId, idempotencyKey, what, send))) {
+      waitingFor.add(issuanceId);
+      waiting++;
+    }
+  }
+  return waiting;
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MadoguchiError, type ErrorCode } from '@madoguchi/shared';
 import type { SessionDeps } from '../session/ports.js';
-import { cancelPaid, deliverOutbox } from './crash-recovery.js';
+import { cancelPaid, deliverOutbox, queuePrintResult } from './crash-recovery.js';
 import { TransactionJournal, type PrintReport } from './transaction-journal.js';
 
 const newJournal = () => new TransactionJournal(mkdtempSync(join(tmpdir(), 'kiosk-outbox-')));
@@ -86,6 +86,39 @@ describe('the outbox: print results', () => {
   });
 });
 
+describe("the session's own print result (queuePrintResult): through the outbox, behind its issuance's earlier entries", () => {
+  it("sends copy 1's waiting `printed` before copy 2's failure, and copy 2's failure not at all while copy 1 waits", async () => {
+    const journal = newJournal();
+    let down = true;
+    const { center, calls } = recordingCenter(() => (down ? 'ISSUANCE_CENTER_UNREACHABLE' : undefined));
+    expect(await queuePrintResult({ journal, center, log }, report('i-1', 'printed-1', 'printed'))).toBe(false);
+    expect(await queuePrintResult({ journal, center, log }, report('i-1', 'failed-2'))).toBe(false);
+    // Copy 2's failure waits behind copy 1's `printed`: never sent while the earlier one is kept.
+    expect(calls).toEqual(['print:i-1:printed-1', 'print:i-1:printed-1']);
+    down = false;
+    expect(await queuePrintResult({ journal, center, log }, report('i-1', 'failed-3'))).toBe(true);
+    expect(calls.slice(2)).toEqual(['print:i-1:printed-1', 'print:i-1:failed-2', 'print:i-1:failed-3']);
+    expect(journal.pendingReports()).toEqual([]);
+  });
+
+  it('sends at once when nothing of its issuance waits (another issuance waiting does not hold it up), with its journey', async () => {
+    const journal = newJournal();
+    journal.queueReport(report('i-0', 'other', 'printed'));
+    const requests: unknown[] = [];
+    const center = {
+      printResult: (id: string, request: unknown, key: string) => {
+        requests.push({ id, request, key });
+        return Promise.resolve({ issuanceId: id, state: 'printed', refundYen: 0 });
+      },
+    } as unknown as SessionDeps['center'];
+    expect(await queuePrintResult({ journal, center, log }, report('i-1', 'printed-1', 'printed'), 1234)).toBe(true);
+    expect(requests).toEqual([
+      { id: 'i-1', request: { issueNumber: 'N-printed-1', outcome: 'printed', journeyMs: 1234 }, key: 'printed-1' },
+    ]);
+    expect(journal.pendingReports().map((r) => r.idempotencyKey)).toEqual(['other']);
+  });
+});
+
 describe('the outbox: cancels of issuances whose payment was started', () => {
   for (const code of ['ISSUANCE_CENTER_UNREACHABLE', 'INTERNAL', 'ISSUANCE_PRINT_FAILED'] as const) {
     it(`keeps a cancel the center answered ${code} (no decision), and sends it again with the same key`, async () => {
@@ -127,15 +160,26 @@ describe('the outbox: cancels of issuances whose payment was started', () => {
     let down = true;
     const { center, calls } = recordingCenter(() => (down ? 'ISSUANCE_CENTER_UNREACHABLE' : undefined));
     expect(await deliverOutbox({ journal, center, log })).toBe(1);
-    down = false;
-    // The cancel is queued while the result waits: not sent at once, it goes after the result.
+    // The cancel is queued while the result waits and the center is still down: neither goes, the result is tried first.
     expect(await cancelPaid({ journal, center, log }, 'i-1', 'ISSUANCE_PRINT_FAILED')).toBe(false);
     expect(calls.filter((c) => c.startsWith('cancel'))).toEqual([]);
-    down = true;
     expect(await deliverOutbox({ journal, center, log })).toBe(2);
     expect(calls.filter((c) => c.startsWith('cancel'))).toEqual([]);
     down = false;
     expect(await deliverOutbox({ journal, center, log })).toBe(0);
     expect(calls.slice(-2).map((c) => c.split(':')[0])).toEqual(['print', 'cancel']);
+  });
+
+  it('sends a cancel queued behind a result still waiting at once once the center answers: the result first', async () => {
+    const journal = newJournal();
+    journal.queueReport(report('i-1', 'printed-1', 'printed'));
+    let down = true;
+    const { center, calls } = recordingCenter(() => (down ? 'ISSUANCE_CENTER_UNREACHABLE' : undefined));
+    expect(await deliverOutbox({ journal, center, log })).toBe(1);
+    down = false;
+    expect(await cancelPaid({ journal, center, log }, 'i-1', 'ISSUANCE_PRINT_FAILED')).toBe(true);
+    expect(calls.slice(1).map((c) => c.split(':')[0])).toEqual(['print', 'cancel']);
+    expect(journal.pendingReports()).toEqual([]);
+    expect(journal.pendingCancels()).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ import {
 } from '@madoguchi/shared';
 import type { CardAuthentication } from '../card/card-service.js';
 import { PinBuffer } from '../card/pin-buffer.js';
-import { cancelPaid, deliverOutbox, paidDetail, settleHeld, type HeldTransaction } from '../journal/crash-recovery.js';
+import { cancelPaid, deliverOutbox, paidDetail, queuePrintResult, settleHeld, type HeldTransaction } from '../journal/crash-recovery.js';
 import { payoutIdOf, type PrintReport, type TransactionJournal } from '../journal/transaction-journal.js';
 import { CashBox } from '../payment/cash-box.js';
 import {
@@ -506,16 +506,22 @@ export class KioskSession {
 
   /**
    * One copy's print result, queued durably in the journal with its idempotency key before it is
-   * sent: a result the center did not get is sent again later with the same key.
+   * sent, and sent through the journal's outbox behind any earlier entry of its issuance still waiting
+   * (queuePrintResult): a result the center did not get is sent again later with the same key, and
+   * never overtaken by a later copy's. Without a journal (a demo) it is sent once, at once, and may throw.
    */
   private async reportPrint(
     issuanceId: string,
-    report: Omit<PrintReport, 'issuanceId' | 'idempotencyKey'> & { journeyMs?: number },
+    { journeyMs, ...report }: Omit<PrintReport, 'issuanceId' | 'idempotencyKey'> & { journeyMs?: number },
   ): Promise<void> {
     const idempotencyKey = randomUUID();
-    this.options.journal?.queueReport({ issuanceId, ...report, idempotencyKey });
-    await this.deps.center.printResult(issuanceId, report, idempotencyKey);
-    this.options.journal?.markDelivered(idempotencyKey);
+    const journal = this.options.journal;
+    if (!journal) {
+      await this.deps.center.printResult(issuanceId, { ...report, ...(journeyMs === undefined ? {} : { journeyMs }) }, idempotencyKey);
+      return;
+    }
+    // Not decided yet (no answer, a 5xx): the outbox has logged it and sends it again; nothing to throw.
+    await queuePrintResult({ journal, center: this.deps.center, log: this.deps.log }, { issuanceId, ...report, idempotencyKey }, journeyMs);
   }
 
   /**
