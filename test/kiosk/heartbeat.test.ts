@@ -7,6 +7,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { startTcpRelay, type TcpRelay } from './support/tcp-relay.js';
+import { until } from './support/until.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,16 +17,6 @@ import { startCenter, type CenterHarness, type TestKiosk } from '../center/suppo
 
 const kioskVersion = (JSON.parse(readFileSync(new URL('../../apps/kiosk/package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the kiosk main process sends its heartbeat', () => {
   const databases = createHarness('sqlite');
@@ -67,14 +58,14 @@ describe('the kiosk main process sends its heartbeat', () => {
       (event, fields) => logged.push({ event, ...(fields ? { fields } : {}) }),
     );
     // The center is out of reach: the beat at start is logged by its code, and nothing blocks the kiosk.
-    await until('a beat not sent', () => logged.find((l) => l.event === 'heartbeat not sent'));
+    await until('a beat not sent', () => logged.find((l) => l.event === 'heartbeat not sent'), 20_000);
     expect(logged.find((l) => l.event === 'heartbeat not sent')!.fields).toEqual({ code: 'ISSUANCE_CENTER_UNREACHABLE' });
     expect(await latest()).toBeUndefined();
     expect(kiosk.session.getView().screen).toBe('idle');
 
     const before = Date.now();
     relay.to(Number(new URL(center.baseUrl).port));
-    const first = await until('a heartbeat at the center', latest);
+    const first = await until('a heartbeat at the center', latest, 20_000);
     expect(first).toMatchObject({
       software_version: kioskVersion,
       reader_state: 'ready',
@@ -87,10 +78,10 @@ describe('the kiosk main process sends its heartbeat', () => {
     // The demo printer cannot print once its spool folder is gone: the next beats say so, then that it is back.
     rmSync(spoolDir, { recursive: true, force: true });
     writeFileSync(spoolDir, 'not a folder');
-    await until('printer offline', async () => ((await latest())?.printer_state === 'offline' ? true : undefined));
+    await until('printer offline', async () => ((await latest())?.printer_state === 'offline' ? true : undefined), 20_000);
     rmSync(spoolDir);
     mkdirSync(spoolDir, { mode: 0o700 });
-    await until('printer ready again', async () => ((await latest())?.printer_state === 'ready' ? true : undefined));
+    await until('printer ready again', async () => ((await latest())?.printer_state === 'ready' ? true : undefined), 20_000);
     // Each beat is a new heartbeat (its own key): several arrived by now.
     expect((await latest())!.heartbeat_key).not.toBe(first.heartbeat_key);
   }, 60_000);

@@ -18,6 +18,7 @@ import { createHarness } from '../support/databases.js';
 import { startCenter, type CenterHarness, type TestCard } from '../center/support/center-harness.js';
 import type { JournalChildConfig } from './support/journal-kiosk-child.js';
 import { startTcpRelay } from './support/tcp-relay.js';
+import { until } from './support/until.js';
 import {
   cardsOfEligibleResidents,
   expectJournalSettled,
@@ -43,16 +44,6 @@ function spawnTs(file: string, env: NodeJS.ProcessEnv): ChildProcess & { out: ()
 
 const exited = (proc: ChildProcess) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => proc.once('exit', (code, signal) => res({ code, signal })));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the real kiosk (kiosk-main) settles its journal at start', () => {
   const harness = createHarness('sqlite');
@@ -111,7 +102,7 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
     };
     const kiosk = spawnTs(mainChildFile, { MADOGUCHI_JOURNAL_KIOSK_MAIN: JSON.stringify(config) });
     const exit = exited(kiosk);
-    await until('KIOSK_READY', () => (kiosk.out().includes('KIOSK_READY') ? true : kiosk.exitCode !== null ? true : undefined));
+    await until('KIOSK_READY', () => (kiosk.out().includes('KIOSK_READY') ? true : kiosk.exitCode !== null ? true : undefined), 45_000);
     expect(kiosk.out(), kiosk.err().slice(-2000)).toContain('KIOSK_READY');
     const logged = (event: string) =>
       kiosk
@@ -169,14 +160,20 @@ describe('the real kiosk (kiosk-main) settles its journal at start', () => {
       const replica = await center.startReplica(center.database);
       try {
         relay.to(Number(new URL(replica.baseUrl).port));
-        const after = await until('the second copy reported printed', async () => {
-          const now = await issuanceOf(card);
-          return now.state === 'printed' ? now : undefined;
-        });
+        const after = await until(
+          'the second copy reported printed',
+          async () => {
+            const now = await issuanceOf(card);
+            return now.state === 'printed' ? now : undefined;
+          },
+          45_000,
+        );
         expect({ printed: after.printed, refunds: after.refunds }).toEqual({ printed: 2, refunds: 0 });
         // The center commits before its answer reaches the kiosk: the kiosk's own word comes a moment later.
-        await until('the kiosk to hear the center took it', () =>
-          kiosk.logged('outbox retried').some((l) => l.waiting === 0) ? true : undefined,
+        await until(
+          'the kiosk to hear the center took it',
+          () => (kiosk.logged('outbox retried').some((l) => l.waiting === 0) ? true : undefined),
+          45_000,
         );
       } finally {
         await kiosk.stop();

@@ -26,16 +26,7 @@ import { createHarness } from '../../support/databases.js';
 import { startCenter, type CenterHarness, type TestCard } from '../../center/support/center-harness.js';
 import { cardsOfEligibleResidents, journalRun, type JournalRun } from '../support/journal-records.js';
 import { startTcpRelay } from '../support/tcp-relay.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '../support/until.js';
 
 describe('a payment whose answer was lost: the cancel waits in the journal until the center answers again', () => {
   const harness = createHarness('sqlite');
