@@ -12,7 +12,8 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { API_PREFIX, CONSOLE_PATH, OPENAPI_PATH } from '@madoguchi/shared';
 import { RevocationChecker } from './auth/crl.js';
@@ -60,6 +61,7 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
 
   const app = createServer(config);
   endConnectionsWhileClosing(app);
+  reportOwnTime(app);
 
   const anchors = TrustAnchors.fromPem(config.cardTrust.trustAnchorsPem);
   const revocation = new RevocationChecker(config.cardTrust.crlPaths, anchors, app.log, { graceMs: config.timeouts.crlGraceMs });
@@ -156,6 +158,33 @@ function endConnectionsWhileClosing(app: FastifyInstance): void {
   });
 }
 
+/**
+ * Every answer says how long the center spent on it: `Server-Timing: app;dur=<ms>`, from Node's
+ * 'request' event (the head read and parsed; heard before Fastify routes it) to onSend (the body
+ * serialized), or to frameworkErrors' answer, which no hook sees. A caller timing answers from outside
+ * sees its own stalls and the machine's in its wall time; the console fuzz asserts its 1 s bound on
+ * this figure as well, so a client's GC pause is not taken for a slow center (docs/fuzzing.md#open).
+ * It leaves out what comes before the event (the accept backlog, the TLS handshake, a head waiting for
+ * a busy event loop, its parsing) and the write after; a head the parser refuses (431) never becomes a
+ * request and gets none, nor does inject(). It tells a caller little its own clock does not: a
+ * sign-in costs the same for an unknown login id on purpose (staff/passwords.ts). A callback hook,
+ * not an async one: no promise per answer.
+ */
+function reportOwnTime(app: FastifyInstance): void {
+  app.server.prependListener('request', (request: IncomingMessage) => heardAt.set(request, performance.now()));
+  app.addHook('onSend', (request, reply, payload, done) => {
+    setOwnTime(request, reply);
+    done(null, payload);
+  });
+}
+
+const heardAt = new WeakMap<IncomingMessage, number>();
+
+function setOwnTime(request: FastifyRequest, reply: FastifyReply): void {
+  const start = heardAt.get(request.raw);
+  if (start !== undefined) reply.header('server-timing', `app;dur=${(performance.now() - start).toFixed(1)}`);
+}
+
 function createServer(config: CenterConfig) {
   return Fastify({
     https: {
@@ -184,7 +213,10 @@ function createServer(config: CenterConfig) {
     forceCloseConnections: 'idle',
     // What the router refuses before any route runs (a path parameter over its length, a broken
     // percent-encoding) gets a catalog error like every other refusal, not Fastify's own body.
-    frameworkErrors: (error, _request, reply) => sendError(reply, (error.statusCode ?? 500) < 500 ? 'INPUT_INVALID' : 'INTERNAL'),
+    frameworkErrors: (error, request, reply) => {
+      setOwnTime(request, reply);
+      return sendError(reply, (error.statusCode ?? 500) < 500 ? 'INPUT_INVALID' : 'INTERNAL');
+    },
     clientErrorHandler,
   });
 }

@@ -19,7 +19,19 @@ export interface FuzzRequest {
 export interface FuzzAnswer {
   status: number;
   text: string;
+  /** This client's wall time, from sending to the answer's last byte read. */
   ms: number;
+  /**
+   * The center's own time, from its `Server-Timing: app;dur=` header (apps/center/src/app.ts,
+   * reportOwnTime); undefined when the answer has none (a head the parser refused: 431).
+   */
+  centerMs?: number;
+}
+
+/** `app;dur=12.5` in a Server-Timing header, in ms. */
+export function centerTimeOf(header: string | string[] | undefined): number | undefined {
+  const match = /(?:^|,)\s*app;dur=([\d.]+)/.exec([header ?? []].flat().join(','));
+  return match ? Number(match[1]) : undefined;
 }
 
 function sendOnce(agent: Agent, input: FuzzRequest): Promise<FuzzAnswer & { reused: boolean; error?: NodeJS.ErrnoException }> {
@@ -35,6 +47,7 @@ function sendOnce(agent: Agent, input: FuzzRequest): Promise<FuzzAnswer & { reus
           status: res.statusCode ?? 0,
           text: Buffer.concat(chunks).toString('utf8'),
           ms: performance.now() - started,
+          centerMs: centerTimeOf(res.headers['server-timing']),
           reused: req.reusedSocket,
         }),
       );
