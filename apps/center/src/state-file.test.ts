@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureStateFile } from './state-file.js';
+import { ensureStateFile, ensureStateFileSet } from './state-file.js';
 
 describe('ensureStateFile', () => {
   const dirs: string[] = [];
@@ -37,5 +37,43 @@ describe('ensureStateFile', () => {
     expect(contents).toBe('the other center’s key');
     expect(readFileSync(path, 'utf8')).toBe('the other center’s key');
     expect(readdirSync(dir)).toEqual(['key.pem']);
+  });
+
+  describe('ensureStateFileSet', () => {
+    it('makes the set once, every file 0600, keeps nothing but the files and their bundle', () => {
+      const dir = tempDir();
+      const paths = [join(dir, 'a.key'), join(dir, 'a.cert')];
+      let made = 0;
+      const make = () => [`key ${++made}`, `cert ${made}`];
+      expect(ensureStateFileSet(join(dir, 'a.set.json'), paths, make)).toEqual(['key 1', 'cert 1']);
+      expect(ensureStateFileSet(join(dir, 'a.set.json'), paths, make)).toEqual(['key 1', 'cert 1']);
+      expect(made).toBe(1);
+      expect(paths.map((p) => statSync(p).mode & 0o777)).toEqual([0o600, 0o600]);
+      expect(readdirSync(dir).sort()).toEqual(['a.cert', 'a.key', 'a.set.json']);
+    });
+
+    it('another maker’s set that won is what every file holds, never one file of each', () => {
+      const dir = tempDir();
+      const bundle = join(dir, 'a.set.json');
+      const paths = [join(dir, 'a.key'), join(dir, 'a.cert')];
+      const contents = ensureStateFileSet(bundle, paths, () => {
+        // The other center made its set, and had written its key (not yet its certificate), while this one made its own.
+        writeFileSync(bundle, JSON.stringify(['other key', 'other cert']), { mode: 0o600 });
+        writeFileSync(paths[0]!, 'other key', { mode: 0o600 });
+        return ['this key', 'this cert'];
+      });
+      expect(contents).toEqual(['other key', 'other cert']);
+      expect(paths.map((p) => readFileSync(p, 'utf8'))).toEqual(['other key', 'other cert']);
+    });
+
+    it('uses files made before sets existed as they are, and replaces a half-made pair from the set', () => {
+      const dir = tempDir();
+      const paths = [join(dir, 'a.key'), join(dir, 'a.cert')];
+      writeFileSync(paths[0]!, 'old key');
+      writeFileSync(paths[1]!, 'old cert');
+      expect(ensureStateFileSet(join(dir, 'a.set.json'), paths, () => ['new key', 'new cert'])).toEqual(['old key', 'old cert']);
+      rmSync(paths[1]!);
+      expect(ensureStateFileSet(join(dir, 'a.set.json'), paths, () => ['new key', 'new cert'])).toEqual(['new key', 'new cert']);
+    });
   });
 });

@@ -6,10 +6,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MadoguchiError } from '@madoguchi/shared';
+import { ensureStateFileSet } from '../state-file.js';
 
 export interface KioskCa {
   dir: string;
@@ -43,33 +44,42 @@ function randomSerialHex(): string {
   return bytes.toString('hex').toUpperCase();
 }
 
-/** Loads the kiosk CA in `dir`, creating it (EC P-256, 20 years) when absent. */
+/**
+ * Loads the kiosk CA in `dir`, creating it (EC P-256, 20 years) when absent. Centers started together
+ * on an empty state directory may all create it at once: the key and certificate are made in a private
+ * directory and put in place as one set (ensureStateFileSet), so whoever wins, every center gets the
+ * same CA with a key that matches its certificate.
+ */
 export function ensureKioskCa(dir: string, commonName = 'Madoguchi kiosk CA'): KioskCa {
   const keyPath = join(dir, 'kiosk-ca.key.pem');
   const certPath = join(dir, 'kiosk-ca.cert.pem');
-  if (!existsSync(certPath)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyPath]);
-    openssl([
-      'req',
-      '-x509',
-      '-new',
-      '-key',
-      keyPath,
-      '-out',
-      certPath,
-      '-days',
-      '7300',
-      '-sha256',
-      '-subj',
-      `/O=Madoguchi/CN=${commonName}`,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE,pathlen:0',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ]);
-  }
-  return { dir, keyPath, certPath, certificatePem: readFileSync(certPath, 'utf8') };
+  const [, certificatePem] = ensureStateFileSet(join(dir, 'kiosk-ca.set.json'), [keyPath, certPath], () =>
+    withTempDir((temp) => {
+      const tempKey = join(temp, 'ca.key.pem');
+      const tempCert = join(temp, 'ca.cert.pem');
+      openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', tempKey]);
+      openssl([
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        tempKey,
+        '-out',
+        tempCert,
+        '-days',
+        '7300',
+        '-sha256',
+        '-subj',
+        `/O=Madoguchi/CN=${commonName}`,
+        '-addext',
+        'basicConstraints=critical,CA:TRUE,pathlen:0',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ]);
+      return [readFileSync(tempKey, 'utf8'), readFileSync(tempCert, 'utf8')];
+    }),
+  );
+  return { dir, keyPath, certPath, certificatePem: certificatePem! };
 }
 
 export interface IssuedCertificate {
@@ -134,7 +144,10 @@ export function signKioskCsr(ca: KioskCa, csrPem: string, terminalId: string, da
   });
 }
 
-/** The center's TLS server certificate, signed by the kiosk CA, for the given DNS names and IPs. */
+/**
+ * The center's TLS server certificate, signed by the kiosk CA, for the given DNS names and IPs: made
+ * once, as one set with its key like the CA (ensureStateFileSet), so centers started together agree.
+ */
 export function issueServerCertificate(
   ca: KioskCa,
   outDir: string,
@@ -142,16 +155,25 @@ export function issueServerCertificate(
 ): { keyPath: string; certPath: string } {
   const keyPath = join(outDir, 'server.key.pem');
   const certPath = join(outDir, 'server.cert.pem');
-  if (existsSync(certPath) && existsSync(keyPath)) return { keyPath, certPath };
-  mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  withTempDir((dir) => {
-    const csrPath = join(dir, 'server.csr');
-    const extPath = join(dir, 'ext.cnf');
-    openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyPath]);
-    openssl(['req', '-new', '-key', keyPath, '-out', csrPath, '-subj', '/O=Madoguchi/CN=Madoguchi issuance center']);
-    const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
-    signLeaf(ca, { csrPath, extPath, outPath: certPath, days: 825, extensions: ['extendedKeyUsage=serverAuth', `subjectAltName=${san}`] });
-  });
+  ensureStateFileSet(join(outDir, 'server.set.json'), [keyPath, certPath], () =>
+    withTempDir((dir) => {
+      const tempKey = join(dir, 'server.key.pem');
+      const tempCert = join(dir, 'server.cert.pem');
+      const csrPath = join(dir, 'server.csr');
+      const extPath = join(dir, 'ext.cnf');
+      openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', tempKey]);
+      openssl(['req', '-new', '-key', tempKey, '-out', csrPath, '-subj', '/O=Madoguchi/CN=Madoguchi issuance center']);
+      const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
+      signLeaf(ca, {
+        csrPath,
+        extPath,
+        outPath: tempCert,
+        days: 825,
+        extensions: ['extendedKeyUsage=serverAuth', `subjectAltName=${san}`],
+      });
+      return [readFileSync(tempKey, 'utf8'), readFileSync(tempCert, 'utf8')];
+    }),
+  );
   return { keyPath, certPath };
 }
 
