@@ -15,6 +15,7 @@ export { enrollKiosk, revokeKiosk, listKiosks, type Kiosk, type Enrollment } fro
 export { createStoreChain, listStoreChains } from './kiosks/store-chains.js';
 export { verifyBindingSignature, type BindingKey } from './issuance/binding.js';
 export { canonicalJson } from './issuance/canonical-json.js';
+export { runIdempotent, type IdempotentCall } from './issuance/idempotency.js';
 export { createDefaultServices } from './issuance/default-services.js';
 export type { CenterServices, RenderedDocument } from './issuance/services.js';
 export { sweep, type SweepPolicy, type SweepReport } from './issuance/sweeper.js';
