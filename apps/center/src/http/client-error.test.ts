@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '@madoguchi/shared';
-import { clientErrorHandler } from './error-handler.js';
+import { REFUSAL_LINGER_MS, clientErrorHandler } from './error-handler.js';
 
 /**
  * A refusal from Node's HTTP parser (here 431: headers over the limit) must reach a client that is
@@ -61,6 +61,24 @@ describe('clientErrorHandler on a real socket', () => {
       expect(ErrorBody.parse(JSON.parse(body)).error.code).toBe('INPUT_INVALID');
     }
   });
+
+  it('a refused client that neither sends nor closes is cut off after the linger, so it cannot hold a socket', async () => {
+    const serverSide = new Promise<Socket>((resolve) => app.server.once('connection', resolve));
+    // allowHalfOpen: the server's end (FIN) does not make this client end its side too.
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('error', () => undefined);
+    const serverSocket = await serverSide;
+    const closedAt = new Promise<number>((resolve) => serverSocket.once('close', () => resolve(Date.now())));
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: ${'a'.repeat(32 * 1_024)}`);
+    const sent = Date.now();
+    const lingered = (await closedAt) - sent;
+    socket.destroy();
+    expect(received.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(lingered).toBeGreaterThanOrEqual(REFUSAL_LINGER_MS - 500);
+    expect(lingered).toBeLessThan(REFUSAL_LINGER_MS + 5_000);
+  }, 20_000);
 
   it('still serves an ordinary request afterwards', async () => {
     const answer = await fetch(`http://127.0.0.1:${port}/`);
