@@ -12,10 +12,10 @@
  * for the session and the next resident starts without them. Then the idle warning: the kiosk's
  * idle reset is shortened to IDLE_TIMEOUT_MS, so its 30 s countdown comes after 15 s untouched.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { screenIntents, type KioskLanguage } from '@madoguchi/shared';
 import {
+  axeAnalyze,
   cardOf,
   catalogs,
   enterPin,
@@ -74,9 +74,10 @@ const smallTargets = new Function(
  * long card list it would be most of axe's work.
  */
 async function axeFindings(page: Page, highContrast: boolean): Promise<string[]> {
-  let builder = new AxeBuilder({ page }).exclude('[data-demo-panel]');
-  if (highContrast) builder = builder.options({ rules: { 'color-contrast-enhanced': { enabled: true } } });
-  const { violations } = await builder.analyze();
+  const { violations } = await axeAnalyze(page, (builder) => {
+    const besideTheDemoPanel = builder.exclude('[data-demo-panel]');
+    return highContrast ? besideTheDemoPanel.options({ rules: { 'color-contrast-enhanced': { enabled: true } } }) : besideTheDemoPanel;
+  });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical' || (highContrast && v.id === 'color-contrast-enhanced'))
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

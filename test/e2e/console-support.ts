@@ -6,14 +6,13 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { URI, type TOTP } from 'otpauth';
 import { otpauthUri } from '@madoguchi/center';
 import type { StaffRole } from '@madoguchi/shared';
 import type { DemoStaffAccount } from '../../scripts/demo-staff.js';
 import { repoRoot, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
-import { catalogs, enterPin, openKiosk, screen, startAndPlaceCard } from './support.js';
+import { axeAnalyze, catalogs, enterPin, openKiosk, screen, startAndPlaceCard } from './support.js';
 
 /** The console build the specs serve (built once before the workers start: playwright.config.ts). */
 export const e2eConsoleDir = join(repoRoot, '.var', 'console-e2e');
@@ -97,7 +96,7 @@ export async function chooseLanguage(page: Page, language: ConsoleLanguage): Pro
 
 /** axe-core on the whole page: no serious or critical violation (each listed with its elements). */
 export async function expectNoSeriousViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
+  const results = await axeAnalyze(page);
   const serious = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

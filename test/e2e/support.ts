@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { extractText, getDocumentProxy } from 'unpdf';
 import type { KioskLanguage, KioskView, Resident } from '@madoguchi/shared';
@@ -42,6 +43,24 @@ export async function startE2eSystem(
     },
   });
   return Object.assign(system, { logs });
+}
+
+/**
+ * axe-core on a page of one frame, run in the page itself (AxeBuilder's legacy mode). The default mode
+ * opens a blank page for every run to merge the frames' results, and parses axe-core's source there
+ * again: twice the time for the same findings and passes (test/e2e/bench/axe-modes.bench.ts,
+ * docs/benchmarks.md#test-suite-time). The legacy mode does not reach into cross-origin frames, so a
+ * page with a frame fails here rather than being checked less; the kiosk and the console have none.
+ */
+export async function axeAnalyze(
+  page: Page,
+  configure: (builder: AxeBuilder) => AxeBuilder = (builder) => builder,
+): Promise<Awaited<ReturnType<AxeBuilder['analyze']>>> {
+  expect(
+    page.frames().map((frame) => frame.url()),
+    'the page has no frames (axe runs in the page itself)',
+  ).toHaveLength(1);
+  return configure(new AxeBuilder({ page }).setLegacyMode()).analyze();
 }
 
 export const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
