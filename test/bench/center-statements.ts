@@ -3,7 +3,9 @@
  * is the same on a quiet machine and on a loaded one. Every statement the center sends through its
  * Kysely instance (transactions and the pinned write connection included) is counted by a plugin,
  * with the size of its answer's rows as JSON. One-page 住民票の写し issuances over real mutual TLS,
- * the center in this process (SQLite, or `--db postgres`).
+ * the center in this process (SQLite, or `--db postgres`). On SQLite also the messages the serving
+ * thread sent to the SQLite thread (a statement, or a whole unit of work: db/database.ts runUnit) and
+ * the statements those units ran inside it, which the plugin does not see.
  *
  *   pnpm exec tsx test/bench/center-statements.ts [--issuances 3] [--db sqlite|postgres] [--detail]
  */
@@ -87,17 +89,26 @@ async function run(database: CenterDatabase, label: string): Promise<void> {
   try {
     const kiosk = await center.enrollKiosk();
     const card = await center.issueCard(center.demo.batch.residents[0]!.residentId);
-    const perCall = new Map<string, { statements: number; bytes: number }>();
+    const perCall = new Map<string, { statements: number; bytes: number; messages: number; unitStatements: number }>();
+    const threadCounts = () => database.threadCounts?.() ?? { messages: 0, unitStatements: 0 };
+    let lastCounts = threadCounts();
     const issuances = Number(args.issuances);
     for (let i = 0; i <= issuances; i++) {
       counter.take();
+      lastCounts = threadCounts();
       const step = (call: string) => {
         const taken = counter.take();
+        const counts = threadCounts();
+        const messages = counts.messages - lastCounts.messages;
+        const unitStatements = counts.unitStatements - lastCounts.unitStatements;
+        lastCounts = counts;
         // The first issuance warms up (a first read of each policy); it is not counted.
         if (i === 0) return;
-        const e = perCall.get(call) ?? { statements: 0, bytes: 0 };
+        const e = perCall.get(call) ?? { statements: 0, bytes: 0, messages: 0, unitStatements: 0 };
         e.statements += taken.statements;
         e.bytes += taken.bytes;
+        e.messages += messages;
+        e.unitStatements += unitStatements;
         perCall.set(call, e);
         if (args.detail && i === 1) process.stdout.write(`    ${call}\n${taken.lines.join('\n')}\n`);
       };
@@ -121,15 +132,22 @@ async function run(database: CenterDatabase, label: string): Promise<void> {
     }
     let statements = 0;
     let bytes = 0;
+    let messages = 0;
+    let unitStatements = 0;
+    const per = (n: number) => (n / issuances).toFixed(1).padStart(6);
+    // Messages to the SQLite thread, and the statements units ran there (SQLite only: 0 on PostgreSQL).
+    const thread = (m: number, u: number) =>
+      database.threadCounts ? `; ${per(m)} messages to the SQLite thread, ${per(u)} statements in units` : '';
     const lines = [...perCall].map(([call, e]) => {
       statements += e.statements;
       bytes += e.bytes;
-      const perIssuance = (e.statements / issuances).toFixed(1).padStart(6);
-      return `  ${call.padEnd(12)} ${perIssuance} statements, ${Math.round(e.bytes / issuances)} bytes of rows`;
+      messages += e.messages;
+      unitStatements += e.unitStatements;
+      return `  ${call.padEnd(12)} ${per(e.statements)} statements, ${Math.round(e.bytes / issuances)} bytes of rows${thread(e.messages, e.unitStatements)}`;
     });
     process.stdout.write(
-      `${label}: per one-page issuance ${(statements / issuances).toFixed(1)} statements, ${Math.round(bytes / issuances)} bytes of rows ` +
-        `(${issuances} issuances after one warm-up)\n${lines.join('\n')}\n`,
+      `${label}: per one-page issuance ${(statements / issuances).toFixed(1)} statements, ${Math.round(bytes / issuances)} bytes of rows` +
+        `${thread(messages, unitStatements)} (${issuances} issuances after one warm-up)\n${lines.join('\n')}\n`,
     );
   } finally {
     await center.close();

@@ -10,12 +10,43 @@ import type { DatabaseConfig } from './config.js';
 import type { Database } from './schema.js';
 import { instrumentPool, timed } from './pool-stats.js';
 import { beginSnapshot } from './snapshot-reads.js';
-import { SqliteThreadDialect } from './sqlite-thread/sqlite-thread-dialect.js';
+import { SqliteThreadDialect, type SqliteThreadCounts } from './sqlite-thread/sqlite-thread-dialect.js';
 
 export interface CenterDatabase {
   db: Kysely<Database>;
   kind: DatabaseConfig['kind'];
   close(): Promise<void>;
+  /**
+   * SQLite through its thread only: runs the unit of work named `name` inside the SQLite thread as one message
+   * (runUnit). Absent on PostgreSQL and inside the SQLite thread itself, where a unit runs where it is called.
+   */
+  runUnitInThread?: (name: string, args: unknown) => Promise<unknown>;
+  /** SQLite through its thread only, for benchmarks: messages sent to the thread, and statements units ran there. */
+  threadCounts?: () => SqliteThreadCounts;
+}
+
+/**
+ * A call's unit of work: its statements, transactions and the checks between them, as one function of the
+ * database and arguments that survive structured cloning (rows, ids, Dates, numbers; results alike). On SQLite it
+ * runs inside the SQLite thread as ONE message, so a write transaction holds the one connection for the time its
+ * statements take, never across turns of the busy serving thread's event loop (docs/benchmarks.md#center-fleet:
+ * a message per statement capped a center at ~29 issuances/s). On PostgreSQL it runs on the calling thread, as the
+ * same code: one program for both topologies (docs/misissuance.md#r7). A unit throws MadoguchiError as anywhere
+ * else; its code and detail cross the thread unchanged. Every unit is listed in sqlite-thread/unit-registry.ts.
+ */
+export interface UnitOfWork<A, R> {
+  readonly name: string;
+  readonly run: (database: CenterDatabase, args: A) => Promise<R>;
+}
+
+export function unitOfWork<A, R>(name: string, run: (database: CenterDatabase, args: A) => Promise<R>): UnitOfWork<A, R> {
+  return { name, run };
+}
+
+/** `unit` with `args`, in the SQLite thread when there is one, else here. */
+export function runUnit<A, R>(database: CenterDatabase, unit: UnitOfWork<A, R>, args: A): Promise<R> {
+  if (database.runUnitInThread) return database.runUnitInThread(unit.name, args) as Promise<R>;
+  return unit.run(database, args);
 }
 
 export interface OpenOptions {
@@ -30,10 +61,18 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   if (config.kind === 'sqlite') {
     // better-sqlite3 answers synchronously, so it runs in a thread of its own, never on the thread
     // that accepts and serves kiosks (sqlite-thread/sqlite-thread-dialect.ts: why and what it cost).
-    const db = new Kysely<Database>({ dialect: new SqliteThreadDialect({ path: config.path, fileMustExist: options.mustExist === true }) });
+    const dialect = new SqliteThreadDialect({ path: config.path, fileMustExist: options.mustExist === true });
+    const db = new Kysely<Database>({ dialect });
     // Open now, so a missing file (mustExist) or an unreadable one fails here, as it did in-thread.
     await sql`select 1`.execute(db);
-    return { db, kind: 'sqlite', close: () => db.destroy() };
+    return {
+      db,
+      kind: 'sqlite',
+      close: () => db.destroy(),
+      // Borrowing the one connection first: a unit never runs while a transaction of this thread holds it.
+      runUnitInThread: (name, args) => db.connection().execute(() => dialect.runUnit(name, args)),
+      threadCounts: () => dialect.counts(),
+    };
   }
   // pg returns int8/numeric as strings by default; our counts and yen fit in a JS number.
   pg.types.setTypeParser(20, (v: string) => Number(v));

@@ -11,6 +11,8 @@ export interface SqliteThreadError {
   message: string;
   /** better-sqlite3's SQLITE_* code, kept so a caller sees the same error as in-thread. */
   code?: string;
+  /** A MadoguchiError thrown by a unit of work: its catalog code, detail and issues, made again on the other side. */
+  madoguchi?: { code: string; detail?: string; issues?: readonly { path: string; message: string }[] };
 }
 
 export interface SqliteQueryMessage {
@@ -19,10 +21,20 @@ export interface SqliteQueryMessage {
   parameters: readonly unknown[];
 }
 
+/** Run a unit of work (db/database.ts UnitOfWork, listed in unit-registry.ts) with its arguments. */
+export interface SqliteUnitMessage {
+  id: number;
+  unit: string;
+  args: unknown;
+}
+
 export interface SqliteCloseMessage {
   id: number;
   close: true;
 }
 
 export type SqliteReplyMessage =
-  { id: number; rows: unknown[]; changes?: number | bigint; lastInsertRowid?: number | bigint } | { id: number; error: SqliteThreadError };
+  | { id: number; rows: unknown[]; changes?: number | bigint; lastInsertRowid?: number | bigint }
+  | { id: number; error: SqliteThreadError; statements?: number }
+  /** A unit's result, and how many statements it ran (counted for benchmarks). */
+  | { id: number; result: unknown; statements: number };

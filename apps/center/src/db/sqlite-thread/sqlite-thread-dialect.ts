@@ -8,6 +8,10 @@
  * Like Kysely's own SQLite driver there is one connection, lent to one caller at a time (a
  * transaction keeps it until commit or rollback), so the transaction rules of db/database.ts
  * (BEGIN IMMEDIATE for writes, one snapshot per read transaction) hold unchanged.
+ *
+ * A unit of work (db/database.ts runUnit) is one message too: the caller borrows the connection as a
+ * transaction does, so a unit never runs inside another caller's transaction, and the thread runs the
+ * unit's statements and transactions itself, without waiting on this thread between them.
  */
 import { Worker } from 'node:worker_threads';
 import {
@@ -21,18 +25,38 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
-import type { SqliteQueryMessage, SqliteReplyMessage, SqliteThreadError, SqliteThreadReady, SqliteThreadSetup } from './messages.js';
+import { MadoguchiError, isErrorCode } from '@madoguchi/shared';
+import type {
+  SqliteQueryMessage,
+  SqliteReplyMessage,
+  SqliteThreadError,
+  SqliteThreadReady,
+  SqliteThreadSetup,
+  SqliteUnitMessage,
+} from './messages.js';
 
-const errorFrom = ({ message, code }: SqliteThreadError): Error => Object.assign(new Error(message), code ? { code } : {});
+/** The error as the caller would have seen it in-thread: a catalog error keeps its code (and so its HTTP status). */
+const errorFrom = ({ message, code, madoguchi }: SqliteThreadError): Error => {
+  if (madoguchi && isErrorCode(madoguchi.code)) return new MadoguchiError(madoguchi.code, madoguchi.detail, madoguchi.issues);
+  return Object.assign(new Error(message), code ? { code } : {});
+};
+
+/** Messages sent to the SQLite thread (statements and units), and statements the units ran there. */
+export interface SqliteThreadCounts {
+  messages: number;
+  unitStatements: number;
+}
 
 /** The worker and the answers it still owes, by message id. */
 class SqliteThread {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (reply: SqliteReplyMessage) => void; reject: (error: Error) => void }>();
   private failure: Error | null = null;
+  readonly counts: SqliteThreadCounts = { messages: 0, unitStatements: 0 };
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: SqliteReplyMessage) => {
+      if ('statements' in reply && reply.statements) this.counts.unitStatements += reply.statements;
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       waiter?.resolve(reply);
@@ -68,9 +92,10 @@ class SqliteThread {
     this.waiting.clear();
   }
 
-  async ask(message: Omit<SqliteQueryMessage, 'id'> | { close: true }): Promise<SqliteReplyMessage> {
+  async ask(message: Omit<SqliteQueryMessage, 'id'> | Omit<SqliteUnitMessage, 'id'> | { close: true }): Promise<SqliteReplyMessage> {
     if (this.failure) throw this.failure;
     const id = this.nextId++;
+    this.counts.messages++;
     const reply = new Promise<SqliteReplyMessage>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     this.worker.postMessage({ id, ...message });
     return reply;
@@ -89,6 +114,7 @@ class SqliteThreadConnection implements DatabaseConnection {
   async executeQuery<R>({ sql, parameters }: CompiledQuery): Promise<QueryResult<R>> {
     const reply = await this.thread.ask({ sql, parameters });
     if ('error' in reply) throw errorFrom(reply.error);
+    if (!('rows' in reply)) throw new Error('the SQLite thread answered a statement without rows');
     return {
       rows: reply.rows as R[],
       ...(reply.changes !== undefined ? { numAffectedRows: BigInt(reply.changes) } : {}),
@@ -103,7 +129,7 @@ class SqliteThreadConnection implements DatabaseConnection {
 }
 
 class SqliteThreadDriver implements Driver {
-  private thread: SqliteThread | null = null;
+  thread: SqliteThread | null = null;
   private connection: SqliteThreadConnection | null = null;
   /** The one connection's current borrower, as in Kysely's SqliteDriver. */
   private held: Promise<void> | null = null;
@@ -148,9 +174,25 @@ class SqliteThreadDriver implements Driver {
 }
 
 export class SqliteThreadDialect implements Dialect {
+  private driver: SqliteThreadDriver | null = null;
   constructor(private readonly setup: SqliteThreadSetup) {}
   createDriver(): Driver {
-    return new SqliteThreadDriver(this.setup);
+    this.driver = new SqliteThreadDriver(this.setup);
+    return this.driver;
+  }
+
+  /** The unit's result, run in the thread. The caller holds the connection (db/database.ts openDatabase). */
+  async runUnit(unit: string, args: unknown): Promise<unknown> {
+    const thread = this.driver?.thread;
+    if (!thread) throw new Error('the SQLite thread is not open');
+    const reply = await thread.ask({ unit, args });
+    if ('error' in reply) throw errorFrom(reply.error);
+    if (!('result' in reply)) throw new Error(`the SQLite thread answered unit ${unit} without a result`);
+    return reply.result;
+  }
+
+  counts(): SqliteThreadCounts {
+    return { ...(this.driver?.thread?.counts ?? { messages: 0, unitStatements: 0 }) };
   }
   createQueryCompiler(): SqliteQueryCompiler {
     return new SqliteQueryCompiler();

@@ -4,9 +4,16 @@
  * synchronously: on the main thread every query held up every TLS accept and every other kiosk).
  * Statements run one at a time in arrival order, as the Kysely connection sent them; transactions
  * are the driver's (BEGIN IMMEDIATE is an ordinary statement here).
+ *
+ * A unit of work (db/database.ts runUnit) runs here whole, on a Kysely of this thread over the same
+ * connection and the same prepared statements: its awaits are microtasks (better-sqlite3 answers at
+ * once), so its transaction commits without waiting for any other thread. The sender holds the
+ * connection meanwhile, so no statement of another transaction arrives until the unit has answered.
  */
 import BetterSqlite3, { type Statement } from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { CenterDatabase } from '../database.js';
+import type { Database } from '../schema.js';
 import type {
   SqliteCloseMessage,
   SqliteQueryMessage,
@@ -14,6 +21,7 @@ import type {
   SqliteThreadError,
   SqliteThreadReady,
   SqliteThreadSetup,
+  SqliteUnitMessage,
 } from './messages.js';
 import { openSqlite } from './open-sqlite.js';
 
@@ -22,8 +30,23 @@ if (!port) throw new Error('sqlite-thread must run in a worker thread');
 const setup = workerData as SqliteThreadSetup;
 
 const errorOf = (error: unknown): SqliteThreadError => {
-  const { message, code } = error as { message?: unknown; code?: unknown };
-  return { message: String(message ?? error), ...(typeof code === 'string' ? { code } : {}) };
+  const { message, code, name, detail, issues } = (error ?? {}) as {
+    message?: unknown;
+    code?: unknown;
+    name?: unknown;
+    detail?: unknown;
+    issues?: unknown;
+  };
+  // A unit's MadoguchiError (known by its name: the shared package is loaded only with the units).
+  const madoguchi =
+    name === 'MadoguchiError' && typeof code === 'string'
+      ? {
+          code,
+          ...(typeof detail === 'string' ? { detail } : {}),
+          ...(Array.isArray(issues) ? { issues: issues as { path: string; message: string }[] } : {}),
+        }
+      : undefined;
+  return { message: String(message ?? error), ...(typeof code === 'string' ? { code } : {}), ...(madoguchi ? { madoguchi } : {}) };
 };
 
 let db: BetterSqlite3.Database;
@@ -63,11 +86,62 @@ function run({ id, sql, parameters }: SqliteQueryMessage): SqliteReplyMessage {
   }
 }
 
-port.on('message', (message: SqliteQueryMessage | SqliteCloseMessage) => {
+/** Statements run by units, for the benchmarks' count (the sender holds the connection: one unit at a time). */
+let unitStatements = 0;
+
+/**
+ * The units and this thread's Kysely over the connection, loaded with the first unit: a thread that only
+ * answers statements (a CLI, a migration) never loads the issuance code.
+ */
+let units: Promise<{
+  database: CenterDatabase;
+  registry: ReadonlyMap<string, (database: CenterDatabase, args: unknown) => Promise<unknown>>;
+}> | null = null;
+
+async function loadUnits(): Promise<NonNullable<Awaited<typeof units>>> {
+  const [{ Kysely, SqliteDialect }, { unitRegistry }] = await Promise.all([import('kysely'), import('./unit-registry.js')]);
+  const connection = {
+    prepare: (sql: string) => {
+      unitStatements++;
+      return statementFor(sql);
+    },
+    // The connection is this thread's, closed by the close message, never by the units' Kysely.
+    close: () => undefined,
+  };
+  const unitsDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return { database: { db: unitsDb, kind: 'sqlite', close: async () => undefined }, registry: unitRegistry };
+}
+
+async function runUnit({ id, unit, args }: SqliteUnitMessage): Promise<SqliteReplyMessage> {
+  const before = unitStatements;
+  try {
+    const { database, registry } = await (units ??= loadUnits());
+    const run = registry.get(unit);
+    if (!run) throw new Error(`no unit of work named ${unit}`);
+    return { id, result: await run(database, args), statements: unitStatements - before };
+  } catch (error) {
+    return { id, error: errorOf(error), statements: unitStatements - before };
+  }
+}
+
+function answer(reply: SqliteReplyMessage): void {
+  try {
+    port!.postMessage(reply);
+  } catch (error) {
+    // A result that cannot be cloned is the unit's bug: its caller gets an error, the thread goes on.
+    port!.postMessage({ id: reply.id, error: errorOf(error) } satisfies SqliteReplyMessage);
+  }
+}
+
+port.on('message', (message: SqliteQueryMessage | SqliteUnitMessage | SqliteCloseMessage) => {
   if ('close' in message) {
     statements.clear();
     db.close();
     port.postMessage({ id: message.id, rows: [] } satisfies SqliteReplyMessage);
+    return;
+  }
+  if ('unit' in message) {
+    void runUnit(message).then(answer);
     return;
   }
   port.postMessage(run(message));
