@@ -19,10 +19,11 @@
  *
  * Every answer: not a 5xx, within 1 s (a sign-in within 5 s, below), asserted on two figures: the
  * center's own time (its Server-Timing header) and this client's wall time less its own event loop's
- * longest stall in the call (docs/fuzzing.md#open); a refusal is a catalog error body. A refused call commits no write but the session's last use and a refused sign-in's record
- * (support/committed-writes.ts), and a batch of state-changing
- * calls with a wrong CSRF token leaves every table's digest as it was. SQLite only, as the other
- * fuzz files: the parsing and checks are the same code on both databases.
+ * longest stall in the call (docs/fuzzing.md#time-figures); a refusal is a catalog error body. A
+ * refused call commits no write but the session's last use and a refused sign-in's record
+ * (support/committed-writes.ts), and a batch of state-changing calls with a wrong CSRF token leaves
+ * every table's digest as it was. SQLite only, as the other fuzz files: the parsing and checks are the
+ * same code on both databases.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -331,7 +332,7 @@ describe('console API under fuzzing', () => {
     }
     largest.stallMs = Math.max(largest.stallMs, stalledMs);
     expect(answer.status, where).toBeLessThan(500);
-    // The bound on two figures, each blind to what the other sees (docs/fuzzing.md#open): the center's own
+    // The bound on two figures, each blind to what the other sees (docs/fuzzing.md#time-figures): the center's own
     // time (its Server-Timing header: from the routed request to the serialized body), and this client's
     // wall time less the longest stall of its own event loop meanwhile (which covers the accept, the TLS
     // handshake, the center's event loop before the hook, the write). A miss prints all three figures.

@@ -163,7 +163,7 @@ function endConnectionsWhileClosing(app: FastifyInstance): void {
  * 'request' event (the head read and parsed; heard before Fastify routes it) to onSend (the body
  * serialized), or to frameworkErrors' answer, which no hook sees. A caller timing answers from outside
  * sees its own stalls and the machine's in its wall time; the console fuzz asserts its 1 s bound on
- * this figure as well, so a client's GC pause is not taken for a slow center (docs/fuzzing.md#open).
+ * this figure as well, so a client's GC pause is not taken for a slow center (docs/fuzzing.md#time-figures).
  * It leaves out what comes before the event (the accept backlog, the TLS handshake, a head waiting for
  * a busy event loop, its parsing) and the write after; a head the parser refuses (431) never becomes a
  * request and gets none, nor does inject(). It tells a caller little its own clock does not: a

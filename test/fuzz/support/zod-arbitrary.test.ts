@@ -1,7 +1,7 @@
 /**
  * zod-arbitrary.ts's patterns: the console fuzz's client held 157 MB of fast-check maps for three
  * IssueNumber arbitraries (`[^\s\p{C}]`), and its GC pauses made cheap answers look slow
- * (docs/fuzzing.md#open). A pattern's values still match it, and an arbitrary for it holds next to nothing.
+ * (docs/fuzzing.md#bugs-found-and-fixed). A pattern's values still match it, and an arbitrary for it holds next to nothing.
  */
 import fc from 'fast-check';
 import { setFlagsFromString } from 'node:v8';

@@ -72,7 +72,7 @@ const PRINTABLE_ASCII = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fro
  * through a reverse map of every code point of the property, built per arbitrary and kept as long as
  * it: for \p{C} (about 970,000 code points) 52 MB and 5 s of CPU on an idle core. The console fuzz held
  * three (IssueNumber in three routes' schemas): 157 MB of the ~280 MB its client's heap held in a run,
- * and its GC pauses made cheap answers look slow (docs/fuzzing.md#open). Other patterns are returned
+ * and its GC pauses made cheap answers look slow (docs/fuzzing.md#bugs-found-and-fixed). Other patterns are returned
  * as they are; so is one with the `v` flag (classes nest there).
  */
 export function spelledOutNegatedClasses(pattern: RegExp): RegExp {
