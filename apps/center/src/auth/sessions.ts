@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { MadoguchiError } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
-import { writeTransaction, type CenterDatabase } from '../db/database.js';
+import { runUnit, unitOfWork, writeTransaction, type CenterDatabase } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { SessionsTable } from '../db/tables/issuance.js';
 import type { Kiosk } from '../kiosks/registry.js';
@@ -46,37 +46,48 @@ export async function createSession(
     cardUsableFrom: input.cardUsableFrom,
     expiresAt: new Date(input.now.getTime() + input.ttlMs).toISOString(),
   };
-  await writeTransaction(database, async (trx) => {
-    await trx
-      .insertInto('sessions')
-      .values({
-        session_id: session.sessionId,
-        terminal_id: session.terminalId,
-        resident_id: session.residentId,
-        municipality_code: session.municipalityCode,
-        auth_certificate_sha256: session.authCertificateSha256,
-        auth_not_after: session.authNotAfter.toISOString(),
-        card_usable_from: session.cardUsableFrom,
-        created_at: input.now.toISOString(),
-        expires_at: session.expiresAt,
-      })
-      .execute();
-    await appendAudit(
-      trx,
-      database.kind,
-      {
-        event: 'resident_authenticated',
-        storeCode: input.kiosk.storeCode,
-        terminalId: input.kiosk.terminalId,
-        residentId: input.residentId,
-        municipalityCode: input.municipalityCode,
-        detail: { sessionId: session.sessionId, authCertificateSha256: session.authCertificateSha256 },
-      },
-      input.now,
-    );
-  });
+  await runUnit(database, insertSession, { session, kiosk: input.kiosk, now: input.now });
   return session;
 }
+
+/**
+ * The session's row and its history row, in one transaction: a unit of work (db/database.ts runUnit), so on
+ * SQLite it is one message to the SQLite thread.
+ */
+export const insertSession = unitOfWork(
+  'auth.insertSession',
+  async (database: CenterDatabase, { session, kiosk, now }: { session: Session; kiosk: Kiosk; now: Date }): Promise<void> => {
+    await writeTransaction(database, async (trx) => {
+      await trx
+        .insertInto('sessions')
+        .values({
+          session_id: session.sessionId,
+          terminal_id: session.terminalId,
+          resident_id: session.residentId,
+          municipality_code: session.municipalityCode,
+          auth_certificate_sha256: session.authCertificateSha256,
+          auth_not_after: session.authNotAfter.toISOString(),
+          card_usable_from: session.cardUsableFrom,
+          created_at: now.toISOString(),
+          expires_at: session.expiresAt,
+        })
+        .execute();
+      await appendAudit(
+        trx,
+        database.kind,
+        {
+          event: 'resident_authenticated',
+          storeCode: kiosk.storeCode,
+          terminalId: kiosk.terminalId,
+          residentId: session.residentId,
+          municipalityCode: session.municipalityCode,
+          detail: { sessionId: session.sessionId, authCertificateSha256: session.authCertificateSha256 },
+        },
+        now,
+      );
+    });
+  },
+);
 
 /** The session, if it belongs to this kiosk and has not expired; one refusal for every other case. */
 export async function loadSession(

@@ -2,30 +2,17 @@
  * The production wiring of CenterServices: the municipal store, the policy store, the eligibility
  * engine and the PDF renderer (worker pool). Nothing here caches municipal data: every call reads
  * the database afresh, so an import is seen by the very next request (docs/misissuance.md#r5).
+ * The read snapshots are units of work (read-units.ts): on SQLite each is one message to its thread.
  */
 import { createPrivateKey } from 'node:crypto';
-import { MadoguchiError, type CertificateData } from '@madoguchi/shared';
+import { MadoguchiError } from '@madoguchi/shared';
 import type { CenterConfig } from '../config.js';
-import { readTransaction, type CenterDatabase } from '../db/database.js';
-import { createEligibility, menuIn } from '../eligibility/index.js';
-import { domicileRegistrationOfferIn } from '../policy/domicile-application.js';
-import { policyIn } from '../policy/policy-store.js';
+import { runUnit, type CenterDatabase } from '../db/database.js';
 import { createRenderer, createVerificationSigner } from '../rendering/index.js';
 import { createMunicipalStore } from '../residents/index.js';
-import { certificateDataIn, householdMembersIn } from '../residents/certificate-data.js';
-import { cardHolder, getMunicipality, getResident } from '../residents/queries.js';
-import type { CenterServices, EligibilityDecision } from './services.js';
-
-function certifyingMunicipality(data: CertificateData, residenceMunicipalityCode: string): string {
-  if (
-    data.certificateType === 'familyRegisterFull' ||
-    data.certificateType === 'familyRegisterIndividual' ||
-    data.certificateType === 'familyRegisterAddressHistory'
-  ) {
-    return data.register.municipalityCode;
-  }
-  return residenceMunicipalityCode;
-}
+import { cardHolder } from '../residents/queries.js';
+import * as readUnits from './read-units.js';
+import type { CenterServices } from './services.js';
 
 export function createDefaultServices(
   database: CenterDatabase,
@@ -38,8 +25,6 @@ export function createDefaultServices(
     signer: createVerificationSigner(createPrivateKey(config.verificationKey.privateKeyPem), config.verificationKey.keyId),
   });
 
-  const eligibility = createEligibility(database);
-
   return {
     findResidentByCard: (issuer, serialNumber) => cardHolder(database.db, issuer, serialNumber),
     async municipalityName(code) {
@@ -48,51 +33,18 @@ export function createDefaultServices(
       return municipality.name;
     },
     sessionView: (session, now) =>
-      readTransaction(database, async (trx) => {
-        // One snapshot: the menu reads the resident, household and policy first; the rest reuse them.
-        const menu = await menuIn(trx, {
+      runUnit(database, readUnits.sessionView, {
+        session: {
           residentId: session.residentId,
-          now,
-          authCertificateNotAfter: session.authNotAfter,
-          ...(session.cardUsableFrom ? { cardUsableFrom: session.cardUsableFrom } : {}),
-        });
-        const municipality = await getMunicipality(trx, session.municipalityCode);
-        if (!municipality) throw new MadoguchiError('INTERNAL', `no municipality ${session.municipalityCode}`);
-        const resident = await getResident(trx, session.residentId);
-        const members = resident ? (await householdMembersIn(trx, resident)).printable : [];
-        const domicileRegistration = await domicileRegistrationOfferIn(trx, session, now);
-        return {
-          municipalityName: municipality.name,
-          menu,
-          householdMembers: members.map((m) => ({
-            residentId: m.residentId,
-            displayName: `${m.name.family} ${m.name.given}`.trim(),
-            relationship: m.relationship,
-          })),
-          ...(domicileRegistration ? { domicileRegistration } : {}),
-        };
+          municipalityCode: session.municipalityCode,
+          authNotAfter: session.authNotAfter,
+          cardUsableFrom: session.cardUsableFrom,
+        },
+        now,
       }),
-    async checkEligibility(request): Promise<EligibilityDecision> {
-      const result = await eligibility.checkEligibility(request);
-      return result.ok
-        ? { ok: true, feeYen: result.feeYen, municipalityCode: result.municipalityCode, municipalityName: result.municipalityName }
-        : { ok: false, code: result.code };
-    },
+    checkEligibility: (request) => runUnit(database, readUnits.checkEligibility, request),
     certificateToRender: (request, residenceMunicipalityCode) =>
-      readTransaction(database, async (trx) => {
-        const data = await certificateDataIn(trx, request);
-        const code = certifyingMunicipality(data, residenceMunicipalityCode);
-        // The policy first: in this snapshot its statement brings the municipality with it (policyIn).
-        const policy = await policyIn(trx, code);
-        const municipality = await getMunicipality(trx, code);
-        if (!municipality || !policy) throw new MadoguchiError('INTERNAL', `no municipality or policy for ${code}`);
-        const { officialSealPng, officialSealSizeMm, fixedTexts } = policy;
-        return {
-          data,
-          municipality,
-          policy: { officialSealPng, ...(officialSealSizeMm === undefined ? {} : { officialSealSizeMm }), fixedTexts },
-        };
-      }),
+      runUnit(database, readUnits.certificateToRender, { request, residenceMunicipalityCode }),
     render: (input, options) => renderer.render(input, options),
     renderReport: (report) => renderer.renderReport(report),
     close: () => renderer.close(),

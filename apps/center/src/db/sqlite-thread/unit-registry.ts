@@ -4,7 +4,9 @@
  * modules' exports against this map.
  */
 import type { CenterDatabase, UnitOfWork } from '../database.js';
+import * as sessionUnits from '../../auth/sessions.js';
 import * as issuanceUnits from '../../issuance/issuance-units.js';
+import * as readUnits from '../../issuance/read-units.js';
 
 type AnyUnit = UnitOfWork<never, unknown>;
 
@@ -28,6 +30,6 @@ function registry(units: AnyUnit[]): ReadonlyMap<string, (database: CenterDataba
   return byName;
 }
 
-export const unitModules: readonly Record<string, unknown>[] = [issuanceUnits];
+export const unitModules: readonly Record<string, unknown>[] = [issuanceUnits, readUnits, sessionUnits];
 
 export const unitRegistry = registry(unitModules.flatMap(unitsOf));
