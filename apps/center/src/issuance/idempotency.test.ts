@@ -154,10 +154,12 @@ describe('runIdempotent and a center that died mid-call', () => {
 
   it('a live center’s settlement keeps its row: a retry past its wait gets ISSUANCE_STILL_RUNNING (503, kept), never a rerun', async () => {
     let finish!: () => void;
-    const first = runIdempotent(survivor, call('cancel', 'cancel-live'), () => new Promise((r) => (finish = () => r({ refunded: true }))));
+    // A longer lease than the dead calls' (renewed every 250 ms): a loaded machine's delays must not pass for a death.
+    const live = { ...call('cancel', 'cancel-live'), leaseMs: 1_500 };
+    const first = runIdempotent(survivor, live, () => new Promise((r) => (finish = () => r({ refunded: true }))));
     let runs = 0;
-    // Three lease lengths: a lease renewed by its live owner never runs out.
-    const retry = runIdempotent(survivor, call('cancel', 'cancel-live', 3 * LEASE_MS), async () => (runs++, { refunded: 'twice' }));
+    // Two lease lengths: a lease renewed by its live owner never runs out.
+    const retry = runIdempotent(survivor, { ...live, waitMs: 3_000 }, async () => (runs++, { refunded: 'twice' }));
     expect(await codeOf(retry)).toBe('ISSUANCE_STILL_RUNNING');
     finish();
     expect(await first).toEqual({ status: 200, body: { refunded: true }, replayed: false });
