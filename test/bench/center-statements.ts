@@ -143,7 +143,8 @@ async function run(database: CenterDatabase, label: string): Promise<void> {
       bytes += e.bytes;
       messages += e.messages;
       unitStatements += e.unitStatements;
-      return `  ${call.padEnd(12)} ${per(e.statements)} statements, ${Math.round(e.bytes / issuances)} bytes of rows${thread(e.messages, e.unitStatements)}`;
+      const rows = `${Math.round(e.bytes / issuances)} bytes of rows`;
+      return `  ${call.padEnd(12)} ${per(e.statements)} statements, ${rows}${thread(e.messages, e.unitStatements)}`;
     });
     process.stdout.write(
       `${label}: per one-page issuance ${(statements / issuances).toFixed(1)} statements, ${Math.round(bytes / issuances)} bytes of rows` +
