@@ -23,6 +23,24 @@ const runAlone = [
  */
 const fuzz = ['test/fuzz/**/*.test.ts'];
 
+/**
+ * Unit files that need a worker of their own (vitest's default): the rendering code's harfbuzz subsetter
+ * (forgery.test.ts failed with hb_subset_or_fail after other rendering files in a shared worker), and
+ * files that mock modules, fake timers, stub the environment or spy on a shared module's export.
+ * Every other unit file shares its worker's imported modules with the files before it (isolate: false):
+ * each file imported its own copy of the same modules, 109 s of the unit files' 185 s (docs/benchmarks.md#test-suite-time).
+ */
+const unitIsolated = [
+  'apps/center/src/rendering/**/*.test.ts',
+  'apps/kiosk/src/main/session/pin-secrecy.test.ts',
+  'apps/kiosk/src/main/session/idle-timer.test.ts',
+  'apps/kiosk/src/main/session/kiosk-session-accessibility.test.ts',
+  'apps/kiosk/src/renderer/dev/fake-bridge.test.ts',
+  'apps/center/src/issuance/test-render-delay.test.ts',
+  'apps/center/src/billing/statement-files.test.ts',
+  'packages/card-sim/src/iphone-token.test.ts',
+];
+
 /** Files at a time (2: one a core); MADOGUCHI_TEST_WORKERS=1 runs them one after another again. */
 const workers = Number(process.env.MADOGUCHI_TEST_WORKERS ?? 2);
 
@@ -44,10 +62,21 @@ export default defineConfig({
           // In the same group as the integration files, so the same two workers (vitest's default is cores - 1).
           maxWorkers: workers,
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}'],
-          exclude: [...configDefaults.exclude],
+          exclude: [...configDefaults.exclude, ...unitIsolated],
+          isolate: false,
           environment: 'node',
           // Some unit tests do real crypto (RSA keys, signatures) and PDF work; a shared 2-core
           // machine under load needs headroom. Speed is measured by benchmarks, not here.
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit-isolated',
+          maxWorkers: workers,
+          include: unitIsolated,
+          environment: 'node',
           testTimeout: 30_000,
         },
       },
