@@ -10,12 +10,11 @@
  * service, center client, journal (openKioskJournal, its outbox timer) and simulated cash unit, in this
  * process. The kiosk talks to the center through a TCP relay the test cuts and restores.
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VirtualJpkiCard } from '@madoguchi/card-sim';
 import { createCardService, createVirtualReader } from '@madoguchi/kiosk/card';
 import { createCenterClient } from '@madoguchi/kiosk/center-client';
 import { openKioskJournal, type KioskJournal } from '@madoguchi/kiosk/journal';
@@ -26,6 +25,7 @@ import { createHarness } from '../../support/databases.js';
 import { startCenter, type CenterHarness, type TestCard } from '../../center/support/center-harness.js';
 import { cardsOfEligibleResidents, journalRun, type JournalRun } from '../support/journal-records.js';
 import { startTcpRelay } from '../support/tcp-relay.js';
+import { driveSession, walkToPayment } from '../support/session-driver.js';
 import { until } from '../support/until.js';
 
 describe('a payment whose answer was lost: the cancel waits in the journal until the center answers again', () => {
@@ -92,29 +92,8 @@ describe('a payment whose answer was lost: the cancel waits in the journal until
         },
         { paymentRetryDelaysMs: [0, 0], journal: kioskJournal.journal },
       );
-      const s = session;
-      const screen = (...screens: string[]) =>
-        until(screens.join('/'), () => (screens.includes(s.getView().screen) ? s.getView() : undefined));
-      const send = async (intent: unknown) => {
-        await s.send(intent);
-        await s.idle();
-      };
-
-      await send({ type: 'start' });
-      reader.insert(
-        new VirtualJpkiCard({
-          authCertificateDer: card.certificateDer,
-          authPrivateKey: createPrivateKey(card.privateKey.export({ type: 'pkcs8', format: 'pem' })),
-          authPin: '1234',
-        }),
-      );
-      await screen('pin');
-      for (const digit of '1234') await send({ type: 'pinKey', position: s.getView().keypad!.indexOf(digit) });
-      await send({ type: 'pinSubmit' });
-      await screen('menu');
-      await send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
-      await send({ type: 'confirm' });
-      const payment = await screen('payment');
+      const { screen } = driveSession(session);
+      const payment = await walkToPayment(session, reader, card);
       const totalYen = payment.quote!.totalYen;
 
       // The center takes the payment and renders; the connection is cut before its answer, and stays cut.

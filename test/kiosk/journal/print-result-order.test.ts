@@ -11,12 +11,11 @@
  * talks to the center through a TCP relay; the printer prints copy 1 (the relay is cut as it does), then jams on
  * copy 2 (the relay is back by then).
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VirtualJpkiCard } from '@madoguchi/card-sim';
 import { createCardService, createVirtualReader } from '@madoguchi/kiosk/card';
 import { createCenterClient } from '@madoguchi/kiosk/center-client';
 import { openKioskJournal, type KioskJournal } from '@madoguchi/kiosk/journal';
@@ -27,7 +26,7 @@ import { createHarness } from '../../support/databases.js';
 import { startCenter, type CenterHarness, type TestCard } from '../../center/support/center-harness.js';
 import { cardsOfEligibleResidents, journalRun, type JournalRun } from '../support/journal-records.js';
 import { startTcpRelay } from '../support/tcp-relay.js';
-import { until } from '../support/until.js';
+import { driveSession, walkToPayment } from '../support/session-driver.js';
 
 describe("a copy's print failure waits behind an earlier copy's `printed` still in the journal's outbox", () => {
   const harness = createHarness('sqlite');
@@ -96,30 +95,8 @@ describe("a copy's print failure waits behind an earlier copy's `printed` still 
         },
         { paymentRetryDelaysMs: [0, 0], journal },
       );
-      const s = session;
-      const screen = (...screens: string[]) =>
-        until(screens.join('/'), () => (screens.includes(s.getView().screen) ? s.getView() : undefined));
-      const send = async (intent: unknown) => {
-        await s.send(intent);
-        await s.idle();
-      };
-
-      await send({ type: 'start' });
-      reader.insert(
-        new VirtualJpkiCard({
-          authCertificateDer: card.certificateDer,
-          authPrivateKey: createPrivateKey(card.privateKey.export({ type: 'pkcs8', format: 'pem' })),
-          authPin: '1234',
-        }),
-      );
-      await screen('pin');
-      for (const digit of '1234') await send({ type: 'pinKey', position: s.getView().keypad!.indexOf(digit) });
-      await send({ type: 'pinSubmit' });
-      await screen('menu');
-      await send({ type: 'chooseCertificate', certificateType: 'residenceRecord' });
-      await send({ type: 'setOptions', options: s.getView().selected!.options, copies: 2 });
-      await send({ type: 'confirm' });
-      const payment = await screen('payment');
+      const { screen } = driveSession(session);
+      const payment = await walkToPayment(session, reader, card, { copies: 2 });
       const totalYen = payment.quote!.totalYen;
       const feeYen = totalYen / 2;
       cash.insert(1000);
