@@ -56,6 +56,8 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   const ownsDatabase = !options.database;
   const database = options.database ?? (await openDatabase(config.database));
   await migrate(database);
+  // The first resident after a start must not wait for the SQLite thread to load the issuance code (db/database.ts).
+  await database.loadUnits?.();
   const services = options.services ?? createDefaultServices(database, config);
   const now = options.now ?? (() => new Date());
 

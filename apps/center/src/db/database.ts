@@ -21,6 +21,8 @@ export interface CenterDatabase {
    * (runUnit). Absent on PostgreSQL and inside the SQLite thread itself, where a unit runs where it is called.
    */
   runUnitInThread?: (name: string, args: unknown) => Promise<unknown>;
+  /** SQLite through its thread only: loads the units there now (a center before it listens), not at the first unit. */
+  loadUnits?: () => Promise<void>;
   /** SQLite through its thread only, for benchmarks: messages sent to the thread, and statements units ran there. */
   threadCounts?: () => SqliteThreadCounts;
 }
@@ -71,6 +73,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
       close: () => db.destroy(),
       // Borrowing the one connection first: a unit never runs while a transaction of this thread holds it.
       runUnitInThread: (name, args) => db.connection().execute(() => dialect.runUnit(name, args)),
+      loadUnits: () => dialect.loadUnits(),
       threadCounts: () => dialect.counts(),
     };
   }

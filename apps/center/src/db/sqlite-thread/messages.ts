@@ -28,6 +28,12 @@ export interface SqliteUnitMessage {
   args: unknown;
 }
 
+/** Load the units (and the issuance code they import) now, answered with no rows once loaded. */
+export interface SqliteLoadUnitsMessage {
+  id: number;
+  loadUnits: true;
+}
+
 export interface SqliteCloseMessage {
   id: number;
   close: true;

@@ -92,7 +92,9 @@ class SqliteThread {
     this.waiting.clear();
   }
 
-  async ask(message: Omit<SqliteQueryMessage, 'id'> | Omit<SqliteUnitMessage, 'id'> | { close: true }): Promise<SqliteReplyMessage> {
+  async ask(
+    message: Omit<SqliteQueryMessage, 'id'> | Omit<SqliteUnitMessage, 'id'> | { loadUnits: true } | { close: true },
+  ): Promise<SqliteReplyMessage> {
     if (this.failure) throw this.failure;
     const id = this.nextId++;
     this.counts.messages++;
@@ -189,6 +191,17 @@ export class SqliteThreadDialect implements Dialect {
     if ('error' in reply) throw errorFrom(reply.error);
     if (!('result' in reply)) throw new Error(`the SQLite thread answered unit ${unit} without a result`);
     return reply.result;
+  }
+
+  /**
+   * Loads the units in the thread now. The first unit would load them otherwise: the issuance code through tsx,
+   * measured at 4.3 s at load 9 on this machine, paid by the first resident after every center start.
+   */
+  async loadUnits(): Promise<void> {
+    const thread = this.driver?.thread;
+    if (!thread) throw new Error('the SQLite thread is not open');
+    const reply = await thread.ask({ loadUnits: true });
+    if ('error' in reply) throw errorFrom(reply.error);
   }
 
   counts(): SqliteThreadCounts {

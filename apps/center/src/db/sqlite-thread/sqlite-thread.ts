@@ -16,6 +16,7 @@ import type { CenterDatabase } from '../database.js';
 import type { Database } from '../schema.js';
 import type {
   SqliteCloseMessage,
+  SqliteLoadUnitsMessage,
   SqliteQueryMessage,
   SqliteReplyMessage,
   SqliteThreadError,
@@ -133,7 +134,7 @@ function answer(reply: SqliteReplyMessage): void {
   }
 }
 
-port.on('message', (message: SqliteQueryMessage | SqliteUnitMessage | SqliteCloseMessage) => {
+port.on('message', (message: SqliteQueryMessage | SqliteUnitMessage | SqliteLoadUnitsMessage | SqliteCloseMessage) => {
   if ('close' in message) {
     statements.clear();
     db.close();
@@ -142,6 +143,13 @@ port.on('message', (message: SqliteQueryMessage | SqliteUnitMessage | SqliteClos
   }
   if ('unit' in message) {
     void runUnit(message).then(answer);
+    return;
+  }
+  if ('loadUnits' in message) {
+    void (units ??= loadUnits()).then(
+      () => answer({ id: message.id, rows: [] }),
+      (error: unknown) => answer({ id: message.id, error: errorOf(error) }),
+    );
     return;
   }
   port.postMessage(run(message));

@@ -34,6 +34,28 @@ describe('units of work in the SQLite thread', () => {
     expect(after.unitStatements - before.unitStatements).toBe(3);
   });
 
+  it('loads the units ahead of the first one (a center before it listens), without the connection: inside a transaction too', async () => {
+    const fresh = await openDatabase({ kind: 'sqlite', path: ':memory:' });
+    try {
+      await migrate(fresh);
+      const before = fresh.threadCounts!();
+      // Inside a transaction of this thread, which holds the one connection: loading must not wait for it.
+      await writeTransaction(fresh, async (trx) => {
+        await fresh.loadUnits!();
+        await sql`select 1`.execute(trx);
+      });
+      await fresh.loadUnits!(); // a second load is the first one's answer
+      const loaded = fresh.threadCounts!();
+      await expect(cancelMissing(fresh)).rejects.toMatchObject({ code: 'ISSUANCE_NOT_FOUND' });
+      const after = fresh.threadCounts!();
+      expect(after.messages - loaded.messages).toBe(1);
+      expect(after.unitStatements - loaded.unitStatements).toBe(3);
+      expect(loaded.unitStatements - before.unitStatements).toBe(0); // loading ran no statement
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('a unit’s MadoguchiError arrives with its class, code and detail', async () => {
     const error = await cancelMissing(database).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MadoguchiError);
