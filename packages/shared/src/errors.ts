@@ -362,6 +362,15 @@ export const errorCatalog = {
     ja: '同じ要求キーの処理がまだ続いています。しばらくしてからもう一度送ってください。',
     en: 'The first call with this idempotency key is still running. Send it again shortly.',
   },
+  // A copy's print failure (or rejection) that would refund copies while an earlier copy of the issuance has no
+  // print result yet, which may be on paper: not a decision, so the kiosk's journal sends it again after the
+  // earlier copy's result (apps/center/src/issuance/issuance-units.ts reportPrintResult, docs/misissuance.md#r10).
+  ISSUANCE_EARLIER_COPY_UNREPORTED: {
+    audience: 'staff',
+    status: 503,
+    ja: 'この交付の前の部の印刷結果がまだ届いていません。前の部の結果の後にもう一度送ってください。',
+    en: 'An earlier copy of this issuance has no print result yet. Send this result again after that copy’s.',
+  },
   ISSUANCE_RENDER_FAILED: {
     audience: 'resident',
     status: 500,

@@ -463,7 +463,18 @@ export async function refund(
   return refundYen;
 }
 
-/** A copy's print report: printed (the issuance printed when it was the last), or failed or rejected (refunded). */
+/**
+ * A copy's print report: printed (the issuance printed when it was the last), or failed or rejected (refunded).
+ *
+ * A failure or rejection refunds every copy not reported printed, so one that arrives while an EARLIER copy
+ * of the issuance has no result yet is refused with ISSUANCE_EARLIER_COPY_UNREPORTED (503): that copy may be
+ * on paper, its `printed` still on the way (a kiosk prints in order and stops at its first failure, so every
+ * copy before a failed one is on paper). Nothing is written; a settlement's 5xx is not
+ * stored as its result (idempotency.ts), so the kiosk's outbox sends it again with the same key after the
+ * earlier copy's result, and it refunds exactly the copies not printed then. A `printed` report moves no money
+ * and is taken in any order. An issuance whose earlier result never comes is refunded by the sweeper at the
+ * print-result TTL as before (docs/misissuance.md#r10).
+ */
 export const reportPrintResult = unitOfWork(
   'issuance.reportPrintResult',
   async (
@@ -476,6 +487,11 @@ export const reportPrintResult = unitOfWork(
       if (!doc) throw new MadoguchiError('ISSUANCE_NOT_FOUND', 'no such issue number in this issuance');
       if (row.state !== 'delivered' || doc.print_outcome !== null)
         throw new MadoguchiError('ISSUANCE_INVALID_STATE', `issuance is ${row.state}, copy is ${doc.print_outcome ?? 'unreported'}`);
+      if (report.outcome !== 'printed' && doc.earlierUnreported)
+        throw new MadoguchiError(
+          'ISSUANCE_EARLIER_COPY_UNREPORTED',
+          `copy ${doc.copy_index} reported ${report.outcome} before an earlier copy`,
+        );
 
       if (report.outcome === 'printed') {
         if (report.journeyMs !== undefined) await recordJourney(trx, row, report.journeyMs, now);
@@ -486,29 +502,55 @@ export const reportPrintResult = unitOfWork(
   },
 );
 
-type DocumentRow = Pick<Selectable<IssuanceDocumentsTable>, 'issue_number' | 'page_count' | 'print_outcome'>;
+type DocumentRow = Pick<Selectable<IssuanceDocumentsTable>, 'issue_number' | 'copy_index' | 'page_count' | 'print_outcome'>;
 
 /**
  * This kiosk's issuance and one of its copies, in one statement. Not the copy's bytes (pdf_base64,
- * ~100 KB a page): a print report needs its number, pages and state only.
+ * ~100 KB a page): a print report needs its number, pages and state only, and whether an earlier copy
+ * of the issuance has no result yet (`earlierUnreported`).
  */
 async function issuanceAndCopy(
   trx: Tx,
   issuanceId: string,
   issueNumber: string,
   kiosk: Kiosk,
-): Promise<{ row: IssuanceRow; doc: DocumentRow | undefined }> {
+): Promise<{ row: IssuanceRow; doc: (DocumentRow & { earlierUnreported: boolean }) | undefined }> {
   const found = await trx
     .selectFrom('issuances as i')
     .leftJoin('issuance_documents as d', (join) => join.onRef('d.issuance_id', '=', 'i.issuance_id').on('d.issue_number', '=', issueNumber))
     .selectAll('i')
-    .select(['d.issue_number as d_issue_number', 'd.page_count as d_page_count', 'd.print_outcome as d_print_outcome'])
+    .select((eb) => [
+      'd.issue_number as d_issue_number',
+      'd.copy_index as d_copy_index',
+      'd.page_count as d_page_count',
+      'd.print_outcome as d_print_outcome',
+      eb
+        .exists(
+          eb
+            .selectFrom('issuance_documents as e')
+            .select('e.issue_number')
+            .whereRef('e.issuance_id', '=', 'i.issuance_id')
+            .whereRef('e.copy_index', '<', 'd.copy_index')
+            .where('e.print_outcome', 'is', null),
+        )
+        .as('d_earlier_unreported'),
+    ])
     .where('i.issuance_id', '=', issuanceId)
     .executeTakeFirst();
   // Another kiosk's issuance is "not found", as in issuanceFor.
   if (!found || found.terminal_id !== kiosk.terminalId) throw new MadoguchiError('ISSUANCE_NOT_FOUND');
-  const { d_issue_number: docNumber, d_page_count: pageCount, d_print_outcome: printOutcome, ...row } = found;
-  return { row, doc: docNumber === null ? undefined : { issue_number: docNumber, page_count: pageCount, print_outcome: printOutcome } };
+  const {
+    d_issue_number: docNumber,
+    d_copy_index: copyIndex,
+    d_page_count: pageCount,
+    d_print_outcome: printOutcome,
+    d_earlier_unreported: earlierUnreported,
+    ...row
+  } = found;
+  if (docNumber === null) return { row, doc: undefined };
+  // SQLite answers a boolean expression as 0 or 1, PostgreSQL as a boolean.
+  const doc = { issue_number: docNumber, copy_index: copyIndex!, page_count: pageCount, print_outcome: printOutcome };
+  return { row, doc: { ...doc, earlierUnreported: Boolean(earlierUnreported) } };
 }
 
 async function recordPrinted(
