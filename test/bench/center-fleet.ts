@@ -17,7 +17,8 @@
  * Prints issuances/s, the whole issuance's p50/p95/p99, each call's p50/p99, the canary's handshake
  * and bare-request p50/p99 (alone and under load), center CPU per issuance (/proc/<pid>/stat
  * utime+stime of each center process, its worker threads included, over the measured phase ÷
- * issuances), errors by code, and the whole issuance against the bare request. `--cpu-prof` passes
+ * issuances) and the same per thread (the serving main thread, the SQLite thread, the render and
+ * verification workers, the rest: center-fleet-threads.ts), errors by code, and the whole issuance against the bare request. `--cpu-prof` passes
  * --cpu-prof to the center processes and prints where each one's main thread spent its time.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -27,7 +28,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { migrate, openDatabase } from '@madoguchi/center';
 import type { DatabaseConfig } from '@madoguchi/center/db';
@@ -45,6 +46,7 @@ import {
   type ToParent,
 } from './center-fleet-protocol.js';
 import { summarizeProfile } from './center-fleet-profile.js';
+import { sampleThreads, THREAD_GROUPS, threadCpuBetween, type ThreadGroup } from './center-fleet-threads.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const here = dirname(fileURLToPath(import.meta.url));
@@ -83,14 +85,6 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 const ms = (x: number) => (Number.isNaN(x) ? '—' : `${x.toFixed(1)} ms`);
-
-/** utime + stime of a process, every thread included, in ms. */
-function cpuMs(pid: number, tick: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of stat(5), counted from the state field (3).
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / tick;
-}
 
 // ---------------------------------------------------------------- the world
 
@@ -160,6 +154,9 @@ function startCenterProcess(env: Record<string, string>, profileDir: string | un
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       '--import',
       'tsx',
+      // Names the worker threads, for the CPU per thread (center-fleet-threads.ts).
+      '--import',
+      pathToFileURL(join(here, 'center-fleet-thread-names.mjs')).href,
       'apps/center/src/server.ts',
       '--host',
       '127.0.0.1',
@@ -265,7 +262,7 @@ async function run(world: World, centers: CenterProcess[]) {
   await new Promise((r) => setTimeout(r, 5_000));
 
   const tick = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-  const cpuBefore = centers.map((c) => cpuMs(c.child.pid!, tick));
+  const cpuBefore = centers.map((c) => sampleThreads(c.child.pid!, tick));
   const load = [loadavg()[0]!];
   canary.send({ type: 'phase', phase: 'load' });
   const started = performance.now();
@@ -273,14 +270,15 @@ async function run(world: World, centers: CenterProcess[]) {
   const results = merge(await Promise.all(finished));
   ending = true;
   const wallSeconds = (performance.now() - started) / 1000;
-  const cpuAfter = centers.map((c) => cpuMs(c.child.pid!, tick));
+  const cpuAfter = centers.map((c) => sampleThreads(c.child.pid!, tick));
   load.push(loadavg()[0]!);
   canary.send({ type: 'stop' });
   const canarySamples = await canaryDone;
   return {
     results,
     wallSeconds,
-    cpu: cpuAfter.map((after, i) => after - cpuBefore[i]!),
+    cpu: cpuAfter.map((after, i) => after.totalMs - cpuBefore[i]!.totalMs),
+    threads: cpuAfter.map((after, i) => threadCpuBetween(cpuBefore[i]!, after)),
     load,
     canary: canarySamples,
     kiosks: kiosks.length,
@@ -288,7 +286,7 @@ async function run(world: World, centers: CenterProcess[]) {
 }
 
 function report(outcome: Awaited<ReturnType<typeof run>>): void {
-  const { results, wallSeconds, cpu, load, canary } = outcome;
+  const { results, wallSeconds, cpu, threads, load, canary } = outcome;
   const n = results.issuances.length;
   const line = (s: string) => process.stdout.write(`${s}\n`);
   const cpuTotal = cpu.reduce((a, b) => a + b, 0);
@@ -320,6 +318,12 @@ function report(outcome: Awaited<ReturnType<typeof run>>): void {
   line(
     `center CPU: ${cpu.map((c) => `${(c / 1000).toFixed(1)} s`).join(' + ')} over the run = ` +
       `${(cpuTotal / Math.max(1, n)).toFixed(2)} ms per issuance (${((cpuTotal / 1000 / wallSeconds) * 100).toFixed(0)}% of one core)`,
+  );
+  const perGroup = (g: ThreadGroup) => threads.reduce((sum, t) => sum + t[g], 0);
+  line(
+    `center CPU per thread: ${THREAD_GROUPS.map(
+      (g) => `${g} ${(perGroup(g) / Math.max(1, n)).toFixed(2)} ms (${((perGroup(g) / 1000 / wallSeconds) * 100).toFixed(0)}%)`,
+    ).join(', ')} per issuance (% of one core)`,
   );
   const errors = Object.entries(results.errors);
   line(`errors: ${errors.length === 0 ? 'none' : errors.map(([code, count]) => `${code} ×${count}`).join(', ')}`);
