@@ -18,6 +18,7 @@ import { anomalies } from './0303_anomalies.js';
 import { issuanceLog } from './0304_issuance_log.js';
 import { statistics } from './0305_statistics.js';
 import { idempotencyLease } from './0306_idempotency_lease.js';
+import { sweeperIndexes } from './0307_sweeper_indexes.js';
 
 export interface Migration {
   id: string;
@@ -40,4 +41,5 @@ export const migrations: Migration[] = [
   issuanceLog,
   statistics,
   idempotencyLease,
+  sweeperIndexes,
 ];
