@@ -71,6 +71,20 @@ export class FontSet {
   resolve(text: string): Resolution {
     const glyphs: ResolvedGlyph[] = [];
     const missing: number[] = [];
+    this.walk(text, glyphs, missing);
+    return missing.length ? { ok: false, missing } : { ok: true, glyphs };
+  }
+
+  /**
+   * Adds to `missing` what resolve(text) would answer missing, without collecting the glyphs: eligibility's
+   * character check (rendering/printable.ts) asks this of every string of every menu item.
+   */
+  addMissing(text: string, missing: number[]): void {
+    this.walk(text, null, missing);
+  }
+
+  /** resolve's one loop: the glyphs into `glyphs` (unless null), the code points no font has into `missing`. */
+  private walk(text: string, glyphs: ResolvedGlyph[] | null, missing: number[]): void {
     const n = text.length;
     for (let i = 0; i < n;) {
       const cp = text.codePointAt(i)!;
@@ -81,7 +95,7 @@ export class FontSet {
       if (selector === undefined) {
         const known = this.plain.get(cp);
         if (known) {
-          glyphs.push(known);
+          glyphs?.push(known);
           continue;
         }
       } else i += selector > 0xffff ? 2 : 1;
@@ -104,9 +118,8 @@ export class FontSet {
         continue;
       }
       if (selector === undefined) this.plain.set(cp, glyph);
-      glyphs.push(glyph);
+      glyphs?.push(glyph);
     }
-    return missing.length ? { ok: false, missing } : { ok: true, glyphs };
   }
 
   /** Like resolve, but a missing character refuses the certificate. */
