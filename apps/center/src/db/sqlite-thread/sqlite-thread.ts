@@ -25,6 +25,7 @@ import type {
   SqliteUnitMessage,
 } from './messages.js';
 import { openSqlite } from './open-sqlite.js';
+import { parameterCount, recordStatement, sqliteStatsEnabled, startSqliteStats, threadCpuUs, timeUnit } from '../sqlite-stats.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-thread must run in a worker thread');
@@ -76,9 +77,47 @@ function statementFor(sql: string): Statement {
   return statement;
 }
 
+/** What Kysely's SQLite driver uses of a statement; timed per SQL text when MADOGUCHI_SQLITE_STATS=1 (db/sqlite-stats.ts). */
+type Runnable = Pick<Statement, 'reader' | 'all' | 'run' | 'iterate'>;
+
+function timed(sql: string, statement: Statement): Runnable {
+  return {
+    reader: statement.reader,
+    all: (...parameters: unknown[]) => {
+      const [started, cpuStarted] = [performance.now(), threadCpuUs()];
+      try {
+        return statement.all(...parameters);
+      } finally {
+        recordStatement(sql, (performance.now() - started) * 1000, threadCpuUs() - cpuStarted);
+      }
+    },
+    run: (...parameters: unknown[]) => {
+      const [started, cpuStarted] = [performance.now(), threadCpuUs()];
+      try {
+        return statement.run(...parameters);
+      } finally {
+        recordStatement(sql, (performance.now() - started) * 1000, threadCpuUs() - cpuStarted);
+      }
+    },
+    // The center never streams (its driver refuses to).
+    iterate: (...parameters: unknown[]) => statement.iterate(...parameters),
+  } as Runnable;
+}
+
+const runnableFor = (sql: string): Runnable => (sqliteStatsEnabled ? timed(sql, statementFor(sql)) : statementFor(sql));
+startSqliteStats((sql) => {
+  if (!/^\s*(select|insert|update|delete|with)\b/i.test(sql)) return [];
+  try {
+    const plan = db.prepare(`explain query plan ${sql}`).all(new Array(parameterCount(sql)).fill(null)) as { detail: string }[];
+    return plan.map((step) => step.detail);
+  } catch (error) {
+    return [`(no plan: ${errorOf(error).message})`];
+  }
+});
+
 function run({ id, sql, parameters }: SqliteQueryMessage): SqliteReplyMessage {
   try {
-    const statement = statementFor(sql);
+    const statement = runnableFor(sql);
     if (statement.reader) return { id, rows: statement.all(parameters) };
     const { changes, lastInsertRowid } = statement.run(parameters);
     return { id, rows: [], changes, lastInsertRowid };
@@ -104,7 +143,7 @@ async function loadUnits(): Promise<NonNullable<Awaited<typeof units>>> {
   const connection = {
     prepare: (sql: string) => {
       unitStatements++;
-      return statementFor(sql);
+      return runnableFor(sql);
     },
     // The connection is this thread's, closed by the close message, never by the units' Kysely.
     close: () => undefined,
@@ -119,7 +158,8 @@ async function runUnit({ id, unit, args }: SqliteUnitMessage): Promise<SqliteRep
     const { database, registry } = await (units ??= loadUnits());
     const run = registry.get(unit);
     if (!run) throw new Error(`no unit of work named ${unit}`);
-    return { id, result: await run(database, args), statements: unitStatements - before };
+    const result = sqliteStatsEnabled ? await timeUnit(unit, () => run(database, args)) : await run(database, args);
+    return { id, result, statements: unitStatements - before };
   } catch (error) {
     return { id, error: errorOf(error), statements: unitStatements - before };
   }
