@@ -19,12 +19,18 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The DER of the certificate the client presented on this connection, asked of TLS at every request
+ * (a TLS 1.2 renegotiation may change it). getPeerX509Certificate wraps OpenSSL's certificate and
+ * encodes only the DER asked for; getPeerCertificate built a whole object per request (subject,
+ * issuer, public key, three fingerprints): ~0.1 ms of the serving thread, five times per issuance.
+ */
 function peerCertificateDer(request: FastifyRequest): { der: Buffer; authorized: boolean } | null {
   const socket = request.raw.socket as Partial<TLSSocket>;
-  if (typeof socket.getPeerCertificate !== 'function') return null;
-  const cert = socket.getPeerCertificate(false);
-  if (!cert || !cert.raw || cert.raw.length === 0) return null;
-  return { der: cert.raw, authorized: socket.authorized === true };
+  if (typeof socket.getPeerX509Certificate !== 'function') return null;
+  const der = socket.getPeerX509Certificate()?.raw;
+  if (!der || der.length === 0) return null;
+  return { der, authorized: socket.authorized === true };
 }
 
 export function kioskGuard(database: CenterDatabase) {
