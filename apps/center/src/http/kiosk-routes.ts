@@ -28,6 +28,7 @@ import type { Kiosk } from '../kiosks/registry.js';
 import { applyDomicileRegistrationAtKiosk } from '../policy/domicile-application.js';
 import { recordMenuRefusals } from '../statistics/refusal-records.js';
 import type { CenterContext } from './context.js';
+import { deliveryJson, type JsonBytes } from './zod.js';
 
 /** A retry that arrives while the first call runs waits this long for its result (every call but payment). */
 const DUPLICATE_WAIT_MS = 5_000;
@@ -62,12 +63,15 @@ interface KioskCall<N extends KioskRouteName> {
   idempotent<T>(request: unknown, run: () => Promise<T>, waitMs?: number): Promise<T>;
 }
 
-/** Registers the table's route `name`; its schemas validate the request and check the answer. */
+/**
+ * Registers the table's route `name`; its schemas validate the request and check the answer (an
+ * answer the handler already checked and wrote as JSON bytes, the delivery's, is sent as it is).
+ */
 function kioskRoute<N extends KioskRouteName>(
   ctx: CenterContext,
   app: FastifyInstance,
   name: N,
-  handler: (call: KioskCall<N>) => Promise<RouteResponse<N>>,
+  handler: (call: KioskCall<N>) => Promise<RouteResponse<N> | JsonBytes>,
 ): void {
   const spec: KioskRouteSpec = kioskApi[name];
   app.withTypeProvider<ZodTypeProvider>().route({
@@ -83,7 +87,7 @@ function kioskRoute<N extends KioskRouteName>(
     handler: async (request, reply) => {
       const kiosk = kioskOf(request);
       const now = ctx.now();
-      return handler({
+      const answer = await handler({
         kiosk,
         now,
         body: request.body as RouteParsedBody<N>,
@@ -102,6 +106,9 @@ function kioskRoute<N extends KioskRouteName>(
           return stored<T>(reply, result);
         },
       });
+      // Checked and written by the route itself (deliveryJson): sent as it is, the serializer skipped.
+      if (Buffer.isBuffer(answer)) reply.type('application/json; charset=utf-8');
+      return answer;
     },
   });
 }
@@ -173,7 +180,7 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         },
         paymentWaitMs,
       );
-      if (delivery) return delivery;
+      if (delivery) return deliveryJson(delivery);
       // The kiosk is retrying a delivery that succeeded: it saw an error the first time. The
       // operator reconciles it (docs/misissuance.md#r3); the documents are the same signed ones.
       await recordIncident(
@@ -181,7 +188,7 @@ export function kioskRoutes(ctx: CenterContext): FastifyPluginAsync {
         { kind: 'delivery_replayed', issuanceId, terminalId: kiosk.terminalId, detail: { idempotencyKey } },
         now,
       );
-      return deliveryOf(issuance, kiosk, issuanceId);
+      return deliveryJson(await deliveryOf(issuance, kiosk, issuanceId));
     });
 
     kioskRoute(ctx, app, 'printResult', ({ kiosk, now, params: { issuanceId }, body, idempotent }) => {
