@@ -11,6 +11,12 @@ if ! bash scripts/bootstrap.sh test; then
   echo "Tests: 0 passed, 1 failed"
   exit 1
 fi
+# Every temporary file of the run under one directory, removed when the run ends: the harnesses make their
+# own (spools, journals, databases, card rigs) and not all remove them; on the shared machine's /tmp they had
+# piled up to 17,000 directories.
+run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/madoguchi-test.XXXXXX")
+export TMPDIR="$run_tmp"
+trap 'rm -rf "$run_tmp"' EXIT
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0 ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 pnpm() { corepack pnpm "$@"; }
 
