@@ -11,7 +11,7 @@
  * connection meanwhile, so no statement of another transaction arrives until the unit has answered.
  */
 import BetterSqlite3, { type Statement } from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { CenterDatabase } from '../database.js';
 import type { Database } from '../schema.js';
 import type {
@@ -126,6 +126,39 @@ function run({ id, sql, parameters }: SqliteQueryMessage): SqliteReplyMessage {
   }
 }
 
+/**
+ * The WAL checkpointer (checkpoint-thread.mjs), started with the units: a serving center's commits then no longer copy
+ * the log back into the database and wait for its fsyncs themselves (every 1,000 pages of log: each issuance writes
+ * its PDF and then deletes it), during which no other unit or statement could run. The automatic
+ * checkpoint stays on behind it. A CLI or a migration, which loads no units, checkpoints as before; so does
+ * MADOGUCHI_SQLITE_CHECKPOINT_THREAD=0.
+ */
+let checkpointer: Worker | null = null;
+
+function startCheckpointer(): void {
+  if (checkpointer || setup.path === ':memory:' || process.env.MADOGUCHI_SQLITE_CHECKPOINT_THREAD === '0') return;
+  const worker = new Worker(new URL('./checkpoint-thread.mjs', import.meta.url), { workerData: { path: setup.path } });
+  // An error there (it catches its own) must not end this thread: the commits' automatic checkpoints go on.
+  worker.on('error', () => undefined);
+  worker.unref();
+  checkpointer = worker;
+}
+
+/** Stops the checkpointer before the connection closes, so the last close checkpoints and removes the WAL as before. */
+async function stopCheckpointer(): Promise<void> {
+  const worker = checkpointer;
+  checkpointer = null;
+  if (!worker) return;
+  await new Promise<void>((resolve) => {
+    const done = () => resolve();
+    worker.once('message', done);
+    worker.once('exit', done);
+    worker.postMessage({ close: true });
+    setTimeout(done, 2000).unref();
+  });
+  await worker.terminate();
+}
+
 /** Statements run by units, for the benchmarks' count (the sender holds the connection: one unit at a time). */
 let unitStatements = 0;
 
@@ -149,6 +182,7 @@ async function loadUnits(): Promise<NonNullable<Awaited<typeof units>>> {
     close: () => undefined,
   };
   const unitsDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  startCheckpointer();
   return { database: { db: unitsDb, kind: 'sqlite', close: async () => undefined }, registry: unitRegistry };
 }
 
@@ -176,9 +210,11 @@ function answer(reply: SqliteReplyMessage): void {
 
 port.on('message', (message: SqliteQueryMessage | SqliteUnitMessage | SqliteLoadUnitsMessage | SqliteCloseMessage) => {
   if ('close' in message) {
-    statements.clear();
-    db.close();
-    port.postMessage({ id: message.id, rows: [] } satisfies SqliteReplyMessage);
+    void stopCheckpointer().then(() => {
+      statements.clear();
+      db.close();
+      port.postMessage({ id: message.id, rows: [] } satisfies SqliteReplyMessage);
+    });
     return;
   }
   if ('unit' in message) {
