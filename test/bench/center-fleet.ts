@@ -18,7 +18,8 @@
  * and bare-request p50/p99 (alone and under load), center CPU per issuance (/proc/<pid>/stat
  * utime+stime of each center process, its worker threads included, over the measured phase ÷
  * issuances) and the same per thread (the serving main thread, the SQLite thread, the render and
- * verification workers, the rest: center-fleet-threads.ts), errors by code, and the whole issuance against the bare request. `--cpu-prof` passes
+ * verification workers, the rest: center-fleet-threads.ts), errors by code, and the whole issuance against the bare
+ * request. `--cpu-prof` passes
  * --cpu-prof to the center processes and prints where each one's main thread spent its time.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
