@@ -34,7 +34,8 @@ const PDF_FIELD = '"pdf":';
  * or backslash (so it cannot end or escape its JSON string), not run through the schema's anchored
  * base64 pattern again: that scan cost the serving thread ~0.5-1.8 ms per copy. The kiosk still
  * validates the whole answer, pattern included (apps/kiosk center-client.ts), and checks the bytes
- * against the signed binding's digest before it prints. Built as one Buffer, the answer is not stringified with its PDFs, measured by Buffer.byteLength and encoded again.
+ * against the signed binding's digest before it prints. Built as one Buffer, the answer is not
+ * stringified with its PDFs, measured by Buffer.byteLength and encoded again.
  */
 export function deliveryJson(delivery: DeliveryResponse): JsonBytes {
   const pdfs = delivery.documents.map((d) => d.pdf);
