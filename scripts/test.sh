@@ -14,7 +14,9 @@ fi
 # Every temporary file of the run under one directory, removed when the run ends: the harnesses make their
 # own (spools, journals, databases, card rigs) and not all remove them; on the shared machine's /tmp they had
 # piled up to 17,000 directories.
+# Readable by all, as /tmp is: the test PostgreSQL server runs as its own user and keeps its data under it.
 run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/madoguchi-test.XXXXXX")
+chmod 755 "$run_tmp"
 export TMPDIR="$run_tmp"
 trap 'rm -rf "$run_tmp"' EXIT
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_INTEGRITY_KEYS=0 ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
