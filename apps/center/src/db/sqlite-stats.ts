@@ -9,8 +9,13 @@
  * their values as parameters, and the shape also masks any literal written into the text (sqlShape). Off (the
  * default), nothing is timed and no file is opened.
  *
- * On a loaded machine read the CPU columns: the wall time of a statement is then mostly the time other threads had
- * the core (200 kiosks at load 14-26: 7.1 s of statements' wall time, 0.87 s of their CPU time).
+ * The CPU columns are NOT a statement's or a unit's CPU: the kernel updates a running thread's schedstat runtime only
+ * at a scheduler tick or a switch, so an execution shorter than a tick that starts just after the thread woke reads as
+ * nothing, and its time shows up at the thread's next switch, outside every statement and unit (measured: 2,000
+ * bursts of 50 µs right after a wake-up read 4 ms in all, not 100 ms; 98% read 0). Only the thread's total over the
+ * period is right. A split read from them (docs/benchmarks.md, 2026-12-07: "~10 ms outside units and statements")
+ * was this artefact; `perf record -t <tid>` on the thread showed statements and units at ~75% of it. For the split,
+ * use perf, or the wall columns on an idle machine.
  */
 import { openSync, readSync } from 'node:fs';
 
@@ -20,7 +25,7 @@ interface Tally {
   count: number;
   totalUs: number;
   maxUs: number;
-  /** The thread's time on a CPU meanwhile (schedstat): the wall time less the time another thread had the core. */
+  /** The thread's schedstat runtime meanwhile: advanced only at a tick or a switch, so far too low for a short execution (header). */
   cpuUs: number;
   /** Executions of 5 ms or more (a WAL checkpoint in a commit, a scan), and their time. */
   slow: number;
@@ -68,8 +73,8 @@ function add(tally: Tally, us: number, cpuUs: number): void {
 
 /**
  * This thread's time on a CPU so far, in µs (Linux: /proc/thread-self/schedstat, nanoseconds, read again at offset 0
- * through one descriptor, ~5 µs a read); 0 elsewhere. On a loaded machine the wall time of a statement is mostly the
- * time other threads had the core: the CPU time is the statement's own.
+ * through one descriptor, ~5 µs a read); 0 elsewhere. Advanced only at a tick or a switch (see the header): right over
+ * a period, far too low across one short statement.
  */
 let schedstat: number | null | undefined;
 const schedstatBuffer = Buffer.alloc(128);
