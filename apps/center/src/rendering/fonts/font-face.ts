@@ -80,7 +80,7 @@ export class FontFace {
     if (strategy === 'full') return { bytes: this.bytes, cidOf: (gid) => gid };
     const ascending = Array.isArray(gids) ? (gids as readonly number[]) : [...gids].sort((a, b) => a - b);
     if (strategy === 'harfbuzz') {
-      this.hbFace ??= new HbSubsetFace(this.bytes, { preprocess: true });
+      this.hbFace ??= HbSubsetFace.shared(this.bytes);
       const sorted = ascending[0] === 0 ? ascending : [0, ...ascending];
       // Without retained ids HarfBuzz numbers glyphs by rank of their old id. That holds only if
       // the subset has no extra glyphs (composite components); otherwise keep the old ids.

@@ -8,6 +8,7 @@
  * Glyphs are renumbered by rank (the caller checks no composite components were added, else it
  * asks again with RETAIN_GIDS).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -63,10 +64,29 @@ function tag(name: string): number {
   return ((name.charCodeAt(0) << 24) | (name.charCodeAt(1) << 16) | (name.charCodeAt(2) << 8) | name.charCodeAt(3)) >>> 0;
 }
 
+/**
+ * The preprocessed faces of this process, by the SHA-256 of the font's bytes (HbSubsetFace.shared). A
+ * preprocessed BIZ UDMincho takes so much of the one WebAssembly memory that the fifth in a process failed every
+ * subset with `hb_subset_or_fail` (hb-faces.test.ts): a test worker that ran several rendering files, each with its
+ * own FontSet, did. A handful of fonts at most, kept for the life of the process.
+ */
+const sharedFaces = new Map<string, HbSubsetFace>();
+
 /** A font face loaded into HarfBuzz once; `subset` is safe to call for many requests in turn. */
 export class HbSubsetFace {
   private readonly face: number;
   private destroyed = false;
+
+  /** The process's one preprocessed face of these font bytes, made on first use; never destroyed. */
+  static shared(fontBytes: Uint8Array): HbSubsetFace {
+    const key = createHash('sha256').update(fontBytes).digest('hex');
+    let face = sharedFaces.get(key);
+    if (!face) {
+      face = new HbSubsetFace(fontBytes, { preprocess: true });
+      sharedFaces.set(key, face);
+    }
+    return face;
+  }
 
   constructor(fontBytes: Uint8Array, options: { preprocess: boolean }) {
     const hb = instance();
@@ -112,7 +132,7 @@ export class HbSubsetFace {
   }
 
   destroy(): void {
-    if (this.destroyed) return;
+    if (this.destroyed || [...sharedFaces.values()].includes(this)) return;
     this.destroyed = true;
     instance().hb_face_destroy(this.face);
   }
