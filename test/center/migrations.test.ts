@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '@madoguchi/center';
 import { migrations } from '@madoguchi/center/db';
+import { policyIn } from '@madoguchi/center/policy';
+import { demoPolicies } from '@madoguchi/shared/demo-data';
 import { createHarness, forEachDatabase } from '../support/databases.js';
 
 forEachDatabase((harness) => {
@@ -25,6 +27,40 @@ forEachDatabase((harness) => {
       const database = await harness.fresh();
       await sql`insert into schema_migrations (id, applied_at) values ('9999_from_the_future', 'x')`.execute(database.db);
       await expect(migrate(database)).rejects.toMatchObject({ code: 'DATABASE_TOO_NEW' });
+    });
+
+    it('0308 on a database with policies: a revision for each, the text untouched, and a new one at every later write', async () => {
+      const database = await harness.fresh({ migrate: false });
+      await migrate(
+        database,
+        migrations.filter((m) => m.id < '0308'),
+      );
+      const texts = new Map(demoPolicies().map((p) => [p.municipalityCode, JSON.stringify(p)]));
+      expect(texts.size).toBeGreaterThan(1);
+      for (const [code, data] of texts) {
+        await sql`insert into municipality_policies (municipality_code, data, updated_at) values (${code}, ${data}, 'x')`.execute(
+          database.db,
+        );
+      }
+      expect((await migrate(database)).applied).toEqual(['0308_policy_revision']);
+      const stored = async () =>
+        (
+          await sql<{ municipality_code: string; data: string; revision: number }>`select municipality_code, data, revision
+          from municipality_policies order by municipality_code`.execute(database.db)
+        ).rows.map((r) => ({ ...r, revision: Number(r.revision) }));
+      const rows = await stored();
+      expect(new Map(rows.map((r) => [r.municipality_code, r.data]))).toEqual(texts);
+      for (const r of rows) expect(Number.isSafeInteger(r.revision) && r.revision !== 0).toBe(true);
+      expect(new Set(rows.map((r) => r.revision)).size).toBe(rows.length);
+      const [code, data] = [...texts][0]!;
+      expect((await policyIn(database.db, code))?.municipalityCode).toBe(code);
+      // A write by hand after the migration: a new revision, and the next read answers the new text.
+      const changed = JSON.parse(data) as { offerings: { fees: { feeYen: number }[] }[] };
+      changed.offerings[0]!.fees[0]!.feeYen = 999;
+      await sql`update municipality_policies set data = ${JSON.stringify(changed)} where municipality_code = ${code}`.execute(database.db);
+      const after = (await stored()).find((r) => r.municipality_code === code)!;
+      expect(after.revision).not.toBe(rows.find((r) => r.municipality_code === code)!.revision);
+      expect((await policyIn(database.db, code))?.offerings[0]?.fees[0]?.feeYen).toBe(999);
     });
 
     // Two handles on one SQLite file in one process would block the thread in busy_timeout (the

@@ -32,7 +32,7 @@ describe('policyIn: the last policy read is reused only while the database says 
     expect(() => (a!.offerings as unknown[]).push(a!.offerings[0])).toThrow(TypeError);
   });
 
-  it('sees a change written behind its back with the same updated_at (no version column to trust)', async () => {
+  it('sees a change written behind its back with the same updated_at (the database gives the row a new revision)', async () => {
     const before = await policyIn(first.db, code);
     const changed = structuredClone(before!) as { offerings: { fees: { feeYen: number }[] }[] };
     changed.offerings[0]!.fees[0]!.feeYen = fee(before)! + 50;

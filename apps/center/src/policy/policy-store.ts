@@ -1,8 +1,8 @@
 /**
  * Per-municipality policy (offerings, fees, hours, outages, head, seal, texts) and the holiday
  * calendar, stored as validated JSON. Read afresh on every call (once per read snapshot,
- * db/snapshot-reads.ts; the database compares the text, policyIn below): a fee change or a declared
- * outage applies to the very next request.
+ * db/snapshot-reads.ts; the database compares the row's revision, policyIn below): a fee change or a
+ * declared outage applies to the very next request.
  */
 import {
   HolidayCalendar,
@@ -22,22 +22,25 @@ import { formatPath } from '../residents/paths.js';
 import { feeInForce, offeringOf } from './availability.js';
 
 /**
- * The last policy read of each municipality, as stored (`text`) and parsed. A policy is ~71 KB (the
- * 公印 image is in it) and was read, moved from the SQLite thread and parsed four times per issuance
- * (issue 14 item 5). The database still decides every read: it compares the stored text with this
- * one and answers the text only when they differ, so any writer's change (console, import, another
- * center process) is seen by the very next read, in that read's own snapshot. Bounded: a center
- * serves a few municipalities, but nothing here may grow with what callers ask for.
+ * The last policy read of each municipality, parsed, with the row's revision when it was read. A policy is
+ * ~71 KB (the 公印 image is in it) and was read, moved from the SQLite thread and parsed four times per
+ * issuance (issue 14 item 5). The database still decides every read: it compares the row's revision with
+ * this one and answers the text only when they differ. The database's triggers give the row a new random
+ * revision at every insert and update, whoever writes (migration 0308, and why random), so any writer's
+ * change (console, import, CLI, hand-written SQL, another center process) is seen by the very next read, in
+ * that read's own snapshot. Comparing the text itself cost ~11% of the SQLite thread's CPU (binding 71 KB
+ * at every read) and sent it over the wire to PostgreSQL. Bounded: a center serves a few municipalities,
+ * but nothing here may grow with what callers ask for.
  */
 const MAX_CACHED_POLICIES = 64;
-const lastRead = new Map<string, { text: string; policy: MunicipalityPolicy }>();
+const lastRead = new Map<string, { revision: number; policy: MunicipalityPolicy }>();
 
-function remember(code: string, text: string): MunicipalityPolicy {
+function remember(code: string, revision: number, text: string): MunicipalityPolicy {
   // Frozen: every caller gets this same object, and what a policy read answers is read-only to them.
   const policy = deepFreeze(JSON.parse(text) as MunicipalityPolicy);
   lastRead.delete(code);
   if (lastRead.size >= MAX_CACHED_POLICIES) lastRead.delete(lastRead.keys().next().value!);
-  lastRead.set(code, { text, policy });
+  lastRead.set(code, { revision, policy });
   return policy;
 }
 
@@ -64,16 +67,17 @@ export function policyIn(db: Executor, code: string, holidayOn?: IsoDate): Promi
       .selectFrom('municipality_policies as p')
       .leftJoin('municipalities as m', 'm.code', 'p.municipality_code')
       .select((eb) => [
-        // `changed` is null when the stored text is the one already parsed (data is NOT NULL).
+        // `changed` is null when the row is still the revision already parsed (data is NOT NULL).
         known
           ? eb
               .case()
-              .when('p.data', '=', known.text)
+              .when('p.revision', '=', known.revision)
               .then(sql<string | null>`null`)
               .else(eb.ref('p.data'))
               .end()
               .as('changed')
           : eb.ref('p.data').$castTo<string | null>().as('changed'),
+        'p.revision',
         withMunicipality ? eb.ref('m.data').as('municipality') : sql<string | null>`null`.as('municipality'),
         withHoliday
           ? eb.selectFrom('holidays').select('holidays.date').where('holidays.date', '=', holidayOn).as('holiday')
@@ -86,7 +90,7 @@ export function policyIn(db: Executor, code: string, holidayOn?: IsoDate): Promi
       snapshotSeed(db, `municipality:${code}`, row.municipality === null ? null : (JSON.parse(row.municipality) as Municipality));
     }
     if (withHoliday) snapshotSeed(db, `holidays:${holidayOn}:${holidayOn}`, row.holiday === null ? [] : [{ date: row.holiday }]);
-    return row.changed === null ? known!.policy : remember(code, row.changed);
+    return row.changed === null ? known!.policy : remember(code, Number(row.revision), row.changed);
   });
 }
 

@@ -19,6 +19,7 @@ import { issuanceLog } from './0304_issuance_log.js';
 import { statistics } from './0305_statistics.js';
 import { idempotencyLease } from './0306_idempotency_lease.js';
 import { sweeperIndexes } from './0307_sweeper_indexes.js';
+import { policyRevision } from './0308_policy_revision.js';
 
 export interface Migration {
   id: string;
@@ -42,4 +43,5 @@ export const migrations: Migration[] = [
   statistics,
   idempotencyLease,
   sweeperIndexes,
+  policyRevision,
 ];

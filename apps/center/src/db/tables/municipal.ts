@@ -7,6 +7,8 @@
  * so no column-to-object mapping can drop an item (the 旧氏 incident); the columns carry what
  * eligibility must see without parsing (status, record state, dates).
  */
+import type { Generated } from 'kysely';
+
 export interface MunicipalitiesTable {
   code: string;
   data: string;
@@ -107,6 +109,11 @@ export interface MunicipalityPoliciesTable {
   municipality_code: string;
   data: string;
   updated_at: string;
+  /**
+   * Set by the database's triggers on every insert and update, whatever a writer gives (migration 0308): a new
+   * random value each time, so policyIn can ask whether the row is still the one it parsed without sending its text.
+   */
+  revision: Generated<number>;
 }
 
 export interface HolidaysTable {
