@@ -51,6 +51,12 @@ export async function startE2eSystem(
  * again: twice the time for the same findings and passes (test/e2e/bench/axe-modes.bench.ts,
  * docs/benchmarks.md#test-suite-time). The legacy mode does not reach into cross-origin frames, so a
  * page with a frame fails here rather than being checked less; the kiosk and the console have none.
+ *
+ * axe-core's source (about half a megabyte) is put into a document once: AxeBuilder evaluates it twice
+ * on every run, and the kiosk and the console are single-page apps whose document outlives many
+ * screens. A document that already holds axe gets a no-op for the source; everything else (the
+ * configuration, axe.run with the builder's context and options) is AxeBuilder's as before. A new
+ * document (a navigation) has no window.axe and gets the source again (test/e2e/bench/axe-inject.bench.ts).
  */
 export async function axeAnalyze(
   page: Page,
@@ -60,8 +66,12 @@ export async function axeAnalyze(
     page.frames().map((frame) => frame.url()),
     'the page has no frames (axe runs in the page itself)',
   ).toHaveLength(1);
-  return configure(new AxeBuilder({ page }).setLegacyMode()).analyze();
+  const inDocument = (await page.evaluate('typeof window.axe?.run === "function"')) === true;
+  return configure(new AxeBuilder({ page, ...(inDocument ? { axeSource: AXE_ALREADY_IN_DOCUMENT } : {}) }).setLegacyMode()).analyze();
 }
+
+/** What AxeBuilder evaluates as axe-core's source in a document that already holds axe-core. */
+const AXE_ALREADY_IN_DOCUMENT = 'void 0';
 
 export const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
 
