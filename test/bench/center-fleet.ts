@@ -13,6 +13,7 @@
  *
  *   pnpm exec tsx test/bench/center-fleet.ts [--kiosks 200] [--procs 4] [--issuances 4000 | --seconds 60]
  *     [--centers 1] [--db sqlite|postgres] [--text-check-every 10] [--cards 25] [--cpu-prof]
+ *     [--center-node-options="--trace-deopt --trace-opt"] [--center-stdout file]
  *
  * Prints issuances/s, the whole issuance's p50/p95/p99, each call's p50/p99, the canary's handshake
  * and bare-request p50/p99 (alone and under load), center CPU per issuance (/proc/<pid>/stat
@@ -25,7 +26,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -65,6 +66,10 @@ const { values: args } = parseArgs({
     // resident at several kiosks at once is a case the center must serve anyway.
     cards: { type: 'string', default: '25' },
     'cpu-prof': { type: 'boolean', default: false },
+    // Extra node options for the center processes, space-separated (e.g. "--trace-deopt --trace-opt"),
+    // and a file that receives the centers' stdout, where V8's traces go.
+    'center-node-options': { type: 'string', default: '' },
+    'center-stdout': { type: 'string' },
   },
 });
 const kioskCount = Number(args.kiosks);
@@ -148,11 +153,18 @@ interface CenterProcess {
   baseUrl: string;
 }
 
+const centerStdout = args['center-stdout'] ? createWriteStream(args['center-stdout'], { flags: 'a' }) : undefined;
+/** Marks the run's phases in --center-stdout, to tell the traces of the warm-up from those of the steady state. */
+function markCenterStdout(text: string): void {
+  centerStdout?.write(`=== fleet bench: ${text}\n`);
+}
+
 function startCenterProcess(env: Record<string, string>, profileDir: string | undefined): Promise<CenterProcess> {
   const child = spawn(
     process.execPath,
     [
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...args['center-node-options'].split(' ').filter((o) => o !== ''),
       '--import',
       'tsx',
       // Names the worker threads, for the CPU per thread (center-fleet-threads.ts).
@@ -169,6 +181,7 @@ function startCenterProcess(env: Record<string, string>, profileDir: string | un
   return new Promise((resolvePromise, reject) => {
     child.once('exit', (code, signal) => reject(new Error(`center process exited with ${code ?? signal}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      centerStdout?.write(`${line}\n`);
       const match = /listening on (https:\/\/[^/\s]+)/.exec(line);
       if (match) resolvePromise({ child, baseUrl: match[1]! });
     });
@@ -267,8 +280,12 @@ async function run(world: World, centers: CenterProcess[]) {
   const load = [loadavg()[0]!];
   canary.send({ type: 'phase', phase: 'load' });
   const started = performance.now();
+  markCenterStdout('measured phase starts');
+  const marks = setInterval(() => markCenterStdout(`measured phase +${((performance.now() - started) / 1000).toFixed(0)} s`), 5_000);
   for (const proc of procs) proc.send({ type: 'go', ...(seconds ? { untilEpochMs: Date.now() + seconds * 1000 } : {}) });
   const results = merge(await Promise.all(finished));
+  clearInterval(marks);
+  markCenterStdout('measured phase ends');
   ending = true;
   const wallSeconds = (performance.now() - started) / 1000;
   const cpuAfter = centers.map((c) => sampleThreads(c.child.pid!, tick));
