@@ -35,7 +35,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { MadoguchiError, errorCatalog, type ErrorBody, type ErrorCode } from '@madoguchi/shared';
-import type { CenterDatabase } from '../db/database.js';
+import { preparedStatement, type CenterDatabase } from '../db/database.js';
 import { canonicalJson } from './canonical-json.js';
 
 export interface StoredResponse {
@@ -70,38 +70,75 @@ export const LEASE_MS = 30_000;
 /** Calls whose server fault is let go rather than stored (see above): settlements the kiosk resends from its journal. */
 const SETTLEMENT_OPERATIONS: ReadonlySet<string> = new Set(['print-result', 'cancel']);
 
+/*
+ * The statements every idempotent call sends (a claim and its result, twice per kiosk call), built and compiled once
+ * per database (db/database.ts preparedStatement): building them anew cost the serving thread more than sending them.
+ */
+interface KeyClaim {
+  terminalId: string;
+  key: string;
+  operation: string;
+  requestSha256: string;
+  createdAt: string;
+  owner: string;
+  leaseExpiresAt: string;
+}
+
+const insertKey = preparedStatement(
+  ['terminalId', 'key', 'operation', 'requestSha256', 'createdAt', 'owner', 'leaseExpiresAt'],
+  (db, p: KeyClaim) =>
+    db
+      .insertInto('idempotency_keys')
+      .values({
+        terminal_id: p.terminalId,
+        idempotency_key: p.key,
+        operation: p.operation,
+        request_sha256: p.requestSha256,
+        state: 'pending',
+        response_status: null,
+        response_json: null,
+        created_at: p.createdAt,
+        owner: p.owner,
+        lease_expires_at: p.leaseExpiresAt,
+      })
+      .onConflict((oc) => oc.columns(['terminal_id', 'idempotency_key']).doNothing()),
+);
+
+const keyRow = preparedStatement(['terminalId', 'key'], (db, p: { terminalId: string; key: string }) =>
+  db.selectFrom('idempotency_keys').selectAll().where('terminal_id', '=', p.terminalId).where('idempotency_key', '=', p.key),
+);
+
+/** The result, unless the row was taken over meanwhile (every write names its owner). */
+const storeResult = preparedStatement(
+  ['terminalId', 'key', 'owner', 'status', 'json'],
+  (db, p: { terminalId: string; key: string; owner: string; status: number; json: string }) =>
+    db
+      .updateTable('idempotency_keys')
+      .set({ state: 'done', response_status: p.status, response_json: p.json })
+      .where('terminal_id', '=', p.terminalId)
+      .where('idempotency_key', '=', p.key)
+      .where('owner', '=', p.owner),
+);
+
 export async function runIdempotent(database: CenterDatabase, call: IdempotentCall, run: () => Promise<unknown>): Promise<StoredResponse> {
   const requestSha256 = createHash('sha256')
     .update(canonicalJson({ operation: call.operation, request: call.request }))
     .digest('hex');
   const lease: Lease = { owner: randomUUID(), ms: call.leaseMs ?? LEASE_MS };
   const settlement = SETTLEMENT_OPERATIONS.has(call.operation);
-  const inserted = await database.db
-    .insertInto('idempotency_keys')
-    .values({
-      terminal_id: call.terminalId,
-      idempotency_key: call.key,
-      operation: call.operation,
-      request_sha256: requestSha256,
-      state: 'pending',
-      response_status: null,
-      response_json: null,
-      created_at: call.now.toISOString(),
-      owner: lease.owner,
-      lease_expires_at: leaseEnd(lease),
-    })
-    .onConflict((oc) => oc.columns(['terminal_id', 'idempotency_key']).doNothing())
-    .executeTakeFirst();
-
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+  const inserted = await insertKey(database.db, {
+    terminalId: call.terminalId,
+    key: call.key,
+    operation: call.operation,
+    requestSha256,
+    createdAt: call.now.toISOString(),
+    owner: lease.owner,
+    leaseExpiresAt: leaseEnd(lease),
+  });
+  if (Number(inserted.numAffectedRows ?? 0n) === 0) {
     let deadline: number | undefined;
     for (;;) {
-      const row = await database.db
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('terminal_id', '=', call.terminalId)
-        .where('idempotency_key', '=', call.key)
-        .executeTakeFirst();
+      const row = (await keyRow(database.db, { terminalId: call.terminalId, key: call.key })).rows[0];
       // The first call's server fault let its key go while this one waited: this one runs it.
       if (row === undefined) return runIdempotent(database, call, run);
       if (row.request_sha256 !== requestSha256) throw new MadoguchiError('ISSUANCE_IDEMPOTENCY_CONFLICT', `key used for ${row.operation}`);
@@ -198,13 +235,8 @@ async function renew(database: CenterDatabase, call: IdempotentCall, lease: Leas
 
 /** Stores the result, unless the row was taken over meanwhile (the taker's result is the one kept). */
 async function store(database: CenterDatabase, call: IdempotentCall, lease: Lease, status: number, body: unknown): Promise<void> {
-  await database.db
-    .updateTable('idempotency_keys')
-    .set({ state: 'done', response_status: status, response_json: JSON.stringify(body) })
-    .where('terminal_id', '=', call.terminalId)
-    .where('idempotency_key', '=', call.key)
-    .where('owner', '=', lease.owner)
-    .execute();
+  const values = { terminalId: call.terminalId, key: call.key, owner: lease.owner, status, json: JSON.stringify(body) };
+  await storeResult(database.db, values);
 }
 
 async function forget(database: CenterDatabase, call: IdempotentCall, lease: Lease): Promise<void> {
