@@ -13,6 +13,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { API_PREFIX, CONSOLE_PATH, OPENAPI_PATH } from '@madoguchi/shared';
@@ -62,6 +63,9 @@ export async function buildApp(config: CenterConfig, options: BuildOptions = {})
   const now = options.now ?? (() => new Date());
 
   const app = createServer(config);
+  // A connection keeps the client certificate it opened with: the kiosk guard reads its fingerprint once per
+  // connection (kiosks/mtls.ts). On TLS 1.2 a client could otherwise renegotiate and present another one.
+  app.server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
   endConnectionsWhileClosing(app);
   reportOwnTime(app);
 

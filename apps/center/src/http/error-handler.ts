@@ -58,6 +58,11 @@ const answered = new WeakSet<Socket>();
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
   // A reset connection has nobody left to answer; an answered one is only draining.
   if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+  // A renegotiation the center refuses (app.ts) stops the connection mid-handshake: no HTTP answer can reach the client.
+  if (error.code === 'ERR_TLS_RENEGOTIATION_DISABLED') {
+    socket.destroy();
+    return;
+  }
   answered.add(socket);
   const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const body = JSON.stringify(errorBodyOf('INPUT_INVALID'));

@@ -19,26 +19,44 @@ declare module 'fastify' {
   }
 }
 
+/** What the client presented on a connection: its certificate's SHA-256 and whether it chains to the kiosk CA. */
+interface Peer {
+  sha256: string;
+  authorized: boolean;
+}
+
 /**
- * The DER of the certificate the client presented on this connection, asked of TLS at every request
- * (a TLS 1.2 renegotiation may change it). getPeerX509Certificate wraps OpenSSL's certificate and
- * encodes only the DER asked for; getPeerCertificate built a whole object per request (subject,
- * issuer, public key, three fingerprints): ~0.1 ms of the serving thread, five times per issuance.
+ * Per TLS connection, read once: the center refuses renegotiation (app.ts), so a connection keeps the
+ * certificate it opened with. Hashing it anew was the serving thread's ~0.1 ms per request (OpenSSL's
+ * certificate wrapped in an X509Certificate, its DER copied out and hashed: ~0.8 s of the 200-kiosk fleet
+ * profile, five requests per issuance). Only the fingerprint is kept, never the kiosk: who holds it is read
+ * from the database at every request.
  */
-function peerCertificateDer(request: FastifyRequest): { der: Buffer; authorized: boolean } | null {
+const peers = new WeakMap<object, Peer | null>();
+
+function peerOf(request: FastifyRequest): Peer | null {
   const socket = request.raw.socket as Partial<TLSSocket>;
+  let peer = peers.get(socket);
+  if (peer === undefined) {
+    peer = presented(socket);
+    peers.set(socket, peer);
+  }
+  return peer;
+}
+
+function presented(socket: Partial<TLSSocket>): Peer | null {
   if (typeof socket.getPeerX509Certificate !== 'function') return null;
   const der = socket.getPeerX509Certificate()?.raw;
   if (!der || der.length === 0) return null;
-  return { der, authorized: socket.authorized === true };
+  return { sha256: createHash('sha256').update(der).digest('hex'), authorized: socket.authorized === true };
 }
 
 export function kioskGuard(database: CenterDatabase) {
   return async function requireKiosk(request: FastifyRequest): Promise<void> {
-    const peer = peerCertificateDer(request);
+    const peer = peerOf(request);
     if (!peer) throw new MadoguchiError('KIOSK_CERTIFICATE_MISSING');
     // Not issued by the kiosk CA (or expired): TLS verified it against our CA and said no.
     if (!peer.authorized) throw new MadoguchiError('KIOSK_UNKNOWN', 'client certificate does not chain to the kiosk CA');
-    request.kiosk = await kioskByCertificate(database, createHash('sha256').update(peer.der).digest('hex'));
+    request.kiosk = await kioskByCertificate(database, peer.sha256);
   };
 }
