@@ -19,6 +19,7 @@
  */
 import { formatEraDate, MadoguchiError, type MunicipalityPolicy, type RenderInput } from '@madoguchi/shared';
 import { describeCodePoints, FontSet } from './fonts/font-set.js';
+import { BLANK_INK_PNG } from './pdf/ink-image.js';
 import { layoutDocument } from './render-document.js';
 
 export type Printability =
@@ -27,10 +28,17 @@ export type Printability =
 let shared: FontSet | undefined;
 let sharedDir: string | undefined;
 
+/**
+ * How many whole texts the checker's fonts keep resolved for the layout (fonts/font-set.ts `textMemo`): a menu fits
+ * the same texts (the templates' labels, the municipality's, names, addresses) for each of its types. 4,096 was
+ * cleared several times a round by the 25 residents of the fleet bench; a few MB at most.
+ */
+const CHECKER_TEXT_MEMO = 16384;
+
 /** The process's read-only font set for checks (fonts parse once; IPAmj明朝 loads on first need). */
 export function checkerFonts(fontDir?: string): FontSet {
   if (!shared || sharedDir !== fontDir) {
-    shared = new FontSet({ fontDir });
+    shared = new FontSet({ fontDir, textMemo: CHECKER_TEXT_MEMO });
     sharedDir = fontDir;
   }
   return shared;
@@ -95,14 +103,12 @@ const STAND_IN_TERMINAL = 'KIOSK-0000-0000';
 
 /**
  * The registered 印影 is drawn in a box of fixed size, so its pixels never change the layout: the
- * layout is run with this 1×1 white PNG instead (decoding the demo's 印影 made a seal certificate's layout 309 µs
- * median instead of 59 µs, test/bench/printable-check.ts at load 25).
+ * layout is run with a 1×1 white PNG instead (decoding the demo's 印影 made a seal certificate's layout 309 µs
+ * median instead of 59 µs, test/bench/printable-check.ts at load 25), which ink-image.ts decodes once.
  */
-const BLANK_IMPRESSION_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC';
-
 function layoutData(data: RenderInput['data']): RenderInput['data'] {
   if (data.certificateType !== 'sealCertificate') return data;
-  return { ...data, registration: { ...data.registration, sealImagePng: BLANK_IMPRESSION_PNG } };
+  return { ...data, registration: { ...data.registration, sealImagePng: BLANK_INK_PNG } };
 }
 
 /** The layout fits the paper: every text at or above its minimum size, every block on a page. */

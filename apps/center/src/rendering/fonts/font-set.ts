@@ -41,10 +41,21 @@ export class FontSet {
    * faces' own lookup caches. Holds font data only, never which request asked.
    */
   private readonly plain = new Map<number, ResolvedGlyph>();
+  /**
+   * Whole text → its resolution, when `textMemo` is set (the eligibility checker's set only: rendering/printable.ts).
+   * A pure function of the text and these read-only fonts, keyed by the full text, so it cannot answer for another
+   * text; it keeps no request, resident or call, only the strings themselves, and at most `textMemo` of them.
+   */
+  private readonly texts: Map<string, Resolution> | undefined;
 
-  /** `mainStrategy` exists for the benchmark's naive baseline (fontkit subsetting). */
-  constructor(private readonly options: { fontDir?: string; mainStrategy?: SubsetStrategy } = {}) {
+  /**
+   * `mainStrategy` exists for the benchmark's naive baseline (fontkit subsetting). `textMemo`: how many whole texts'
+   * resolutions to keep (the layout check before payment fits the same labels, names and addresses for every type of a
+   * menu, and again at the quote and the payment).
+   */
+  constructor(private readonly options: { fontDir?: string; mainStrategy?: SubsetStrategy; textMemo?: number } = {}) {
     this.faces = [new FontFace('BIZUDMincho-Regular', readFontBytes(mainFontPath()), options.mainStrategy ?? 'harfbuzz'), undefined];
+    this.texts = options.textMemo ? new Map() : undefined;
   }
 
   get main(): FontFace {
@@ -69,6 +80,19 @@ export class FontSet {
   }
 
   resolve(text: string): Resolution {
+    const memo = this.texts;
+    if (!memo) return this.walked(text);
+    let resolution = memo.get(text);
+    if (resolution) return resolution;
+    resolution = this.walked(text);
+    // Frozen: every caller of a memoised text shares the one answer.
+    Object.freeze(resolution.ok ? resolution.glyphs : resolution.missing);
+    if (memo.size >= this.options.textMemo!) memo.clear();
+    memo.set(text, Object.freeze(resolution));
+    return resolution;
+  }
+
+  private walked(text: string): Resolution {
     const glyphs: ResolvedGlyph[] = [];
     const missing: number[] = [];
     this.walk(text, glyphs, missing);
@@ -80,6 +104,7 @@ export class FontSet {
    * character check (rendering/printable.ts) asks this of every string of every menu item.
    */
   addMissing(text: string, missing: number[]): void {
+    // Not through the texts' memo: a walk of a fresh string costs about what hashing it for the memo does.
     this.walk(text, null, missing);
   }
 

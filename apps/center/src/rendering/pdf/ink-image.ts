@@ -25,14 +25,31 @@ const byText = new Map<string, InkImage>();
 const CACHE_LIMIT = 64;
 
 /**
+ * A 1×1 white PNG: what the check before payment lays a seal certificate out with instead of the registered
+ * 印影 (rendering/printable.ts). A constant, not anyone's data: decoded once, however it is asked for (the layout
+ * asks with keep: false, as for a real 印影), instead of a PNG decode and two deflates at every check.
+ */
+export const BLANK_INK_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC';
+let blank: InkImage | undefined;
+
+/**
  * `keep: false` for a resident's registered 印影: personal data, decoded for this request only and
  * never kept after it (only the municipalities' official seals are cached).
  */
 export function decodeInkImage(pngBase64: string, contentKey?: string, { keep = true }: { keep?: boolean } = {}): InkImage {
+  if (pngBase64 === BLANK_INK_PNG) return (blank ??= decoded(pngBase64));
   const cache = contentKey === undefined ? byText : byKey;
   const key = contentKey ?? pngBase64;
   const hit = keep ? cache.get(key) : undefined;
   if (hit) return hit;
+  const image = decoded(pngBase64);
+  if (!keep) return image;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, image);
+  return image;
+}
+
+function decoded(pngBase64: string): InkImage {
   const png = PNG.load(Buffer.from(pngBase64, 'base64'));
   const n = png.width * png.height;
   const ink = new Uint8Array(n);
@@ -42,16 +59,12 @@ export function decodeInkImage(pngBase64: string, contentKey?: string, { keep = 
     const darkness = 255 - Math.min(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!);
     ink[i] = alpha ? Math.round((darkness * alpha[i]!) / 255) : darkness;
   }
-  const image: InkImage = {
+  return {
     width: png.width,
     height: png.height,
     black: { raw: new Uint8Array(n), deflated: deflateSync(new Uint8Array(n), { level: 1 }) },
     mask: { raw: ink, deflated: deflateSync(ink, { level: 1 }) },
   };
-  if (!keep) return image;
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, image);
-  return image;
 }
 
 export function embedInkImage(context: PDFContext, image: InkImage): PDFRef {
