@@ -6,26 +6,42 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { MadoguchiError, type ChallengeResponse } from '@madoguchi/shared';
-import type { CenterDatabase } from '../db/database.js';
+import { preparedStatement, type CenterDatabase } from '../db/database.js';
 
 export const MAX_CHALLENGE_TTL_MS = 60_000;
+
+/* The two statements of every sign-in, compiled once per database (db/database.ts preparedStatement). */
+const insertChallenge = preparedStatement(
+  ['challengeId', 'terminalId', 'challengeHex', 'createdAt', 'expiresAt'],
+  (db, p: { challengeId: string; terminalId: string; challengeHex: string; createdAt: string; expiresAt: string }) =>
+    db.insertInto('challenges').values({
+      challenge_id: p.challengeId,
+      terminal_id: p.terminalId,
+      challenge_hex: p.challengeHex,
+      created_at: p.createdAt,
+      expires_at: p.expiresAt,
+      used_at: null,
+    }),
+);
+
+const consume = preparedStatement(['challengeId', 'terminalId', 'at'], (db, p: { challengeId: string; terminalId: string; at: string }) =>
+  db
+    .updateTable('challenges')
+    .set({ used_at: p.at })
+    .where('challenge_id', '=', p.challengeId)
+    .where('terminal_id', '=', p.terminalId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', p.at)
+    .returning('challenge_hex'),
+);
 
 export async function issueChallenge(database: CenterDatabase, terminalId: string, now: Date, ttlMs: number): Promise<ChallengeResponse> {
   const ttl = Math.min(ttlMs, MAX_CHALLENGE_TTL_MS);
   const challenge = randomBytes(32);
   const challengeId = randomUUID();
   const expiresAt = new Date(now.getTime() + ttl).toISOString();
-  await database.db
-    .insertInto('challenges')
-    .values({
-      challenge_id: challengeId,
-      terminal_id: terminalId,
-      challenge_hex: challenge.toString('hex'),
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-      used_at: null,
-    })
-    .execute();
+  const values = { challengeId, terminalId, challengeHex: challenge.toString('hex'), createdAt: now.toISOString(), expiresAt };
+  await insertChallenge(database.db, values);
   return { challengeId, challenge: challenge.toString('base64'), expiresAt };
 }
 
@@ -36,15 +52,8 @@ export async function issueChallenge(database: CenterDatabase, terminalId: strin
  * are one statement (UPDATE … RETURNING); only a refusal reads the row again, to name its reason.
  */
 export async function consumeChallenge(database: CenterDatabase, challengeId: string, terminalId: string, now: Date): Promise<Buffer> {
-  const consumed = await database.db
-    .updateTable('challenges')
-    .set({ used_at: now.toISOString() })
-    .where('challenge_id', '=', challengeId)
-    .where('terminal_id', '=', terminalId)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now.toISOString())
-    .returning('challenge_hex')
-    .executeTakeFirst();
+  const at = now.toISOString();
+  const consumed = (await consume(database.db, { challengeId, terminalId, at })).rows[0];
   if (consumed) return Buffer.from(consumed.challenge_hex, 'hex');
   const row = await database.db.selectFrom('challenges').selectAll().where('challenge_id', '=', challengeId).executeTakeFirst();
   if (!row) throw new MadoguchiError('AUTH_CHALLENGE_UNKNOWN');
