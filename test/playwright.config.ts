@@ -8,7 +8,8 @@ export default defineConfig({
   timeout: 120_000,
   // Every spec file starts a system of its own (free ports, .var/e2e-<name>, its own PostgreSQL);
   // a file's tests share it and run in order in one worker. The console builds are made first.
-  globalSetup: './support/console-builds-for-e2e.ts',
+  // And this run's prepared worlds, which the specs copy, are made anew (e2e/state-templates.ts).
+  globalSetup: ['./support/console-builds-for-e2e.ts', './e2e/state-templates.ts'],
   // MADOGUCHI_TEST_WORKERS=1: one file at a time, as vitest.config.ts reads it.
   workers: Number(process.env.MADOGUCHI_TEST_WORKERS ?? 2),
   retries: 0,

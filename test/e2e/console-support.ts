@@ -12,6 +12,7 @@ import { otpauthUri } from '@madoguchi/center';
 import type { StaffRole } from '@madoguchi/shared';
 import type { DemoStaffAccount } from '../../scripts/demo-staff.js';
 import { repoRoot, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
+import { freshStateDir } from './state-templates.js';
 import { axeAnalyze, catalogs, enterPin, openKiosk, screen, startAndPlaceCard } from './support.js';
 
 /** The console build the specs serve (built once before the workers start: playwright.config.ts). */
@@ -22,22 +23,26 @@ export interface ConsoleSystem extends DemoSystem {
 }
 
 /**
- * A fresh state directory under .var/e2e-<name> (nothing of a previous run survives), and, when
+ * A fresh state directory under .var/e2e-<name> (a copy of this run's prepared world on SQLite,
+ * state-templates.ts: nothing of a previous run or another file survives), and, when
  * `databaseUrl` is given, the center on that PostgreSQL database instead of SQLite.
  */
 export async function startConsoleSystem(name: string, options: { databaseUrl?: string; history?: false } = {}): Promise<ConsoleSystem> {
   const stateDir = join(repoRoot, '.var', `e2e-${name}`);
-  rmSync(stateDir, { recursive: true, force: true });
   const logs: string[] = [];
+  const log = (line: string) => {
+    logs.push(line);
+    if (process.env.MADOGUCHI_VERBOSE) console.error(line);
+  };
+  // On PostgreSQL the database is the spec's own, made empty: only the directory is, too.
+  if (options.databaseUrl) rmSync(stateDir, { recursive: true, force: true });
+  else await freshStateDir(stateDir, options.history === false ? 'no-history' : 'history', log);
   const system = await startDemoSystem({
     stateDir,
     // Built for the specs alone (scripts/console-build.ts says why); again only when a source changed.
     consoleDir: e2eConsoleDir,
     ...options,
-    log: (line) => {
-      logs.push(line);
-      if (process.env.MADOGUCHI_VERBOSE) console.error(line);
-    },
+    log,
   });
   return Object.assign(system, { logs });
 }

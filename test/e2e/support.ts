@@ -10,6 +10,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import type { KioskLanguage, KioskView, Resident } from '@madoguchi/shared';
 import { ja, en, zh, ko, vi, pt, type Catalog } from '@madoguchi/kiosk/i18n';
 import { repoRoot, startDemoSystem, type DemoSystem, type StartOptions } from '../../scripts/system.js';
+import { freshStateDir } from './state-templates.js';
 
 /** The kiosk's own catalogs: what a screen must say is read from them, never retyped here. */
 export const catalogs: Record<KioskLanguage, Catalog> = { ja, en, zh, ko, vi, pt };
@@ -21,8 +22,8 @@ export interface E2eSystem extends DemoSystem {
 
 /**
  * A system of this spec file's own, under .var/e2e-<name> (walking-skeleton.spec.ts uses .var/e2e),
- * started from an empty state directory so nothing a previous run did (an application, a PDF)
- * survives into this one; preparing it takes a couple of seconds. Ports are free ones, so
+ * started from a copy of this run's prepared world (state-templates.ts), so nothing a previous run or
+ * another file did (an application, a PDF) survives into this one. Ports are free ones, so
  * Playwright runs two files side by side (workers: 2), each stopping its system in afterAll.
  */
 export async function startE2eSystem(
@@ -30,18 +31,14 @@ export async function startE2eSystem(
   options: Pick<StartOptions, 'kioskIdleTimeoutMs' | 'kioskTestScreenHolds'> = {},
 ): Promise<E2eSystem> {
   const stateDir = join(repoRoot, '.var', `e2e-${name}`);
-  rmSync(stateDir, { recursive: true, force: true });
   const logs: string[] = [];
-  const system = await startDemoSystem({
-    ...options,
-    stateDir,
-    // The kiosk walks need none of the demo's months of history (the console specs keep it).
-    history: false,
-    log: (line) => {
-      logs.push(line);
-      if (process.env.MADOGUCHI_VERBOSE) console.error(line);
-    },
-  });
+  const log = (line: string) => {
+    logs.push(line);
+    if (process.env.MADOGUCHI_VERBOSE) console.error(line);
+  };
+  // The kiosk walks need none of the demo's months of history (the console specs keep it).
+  await freshStateDir(stateDir, 'no-history', log);
+  const system = await startDemoSystem({ ...options, stateDir, history: false, log });
   return Object.assign(system, { logs });
 }
 

@@ -11,6 +11,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Resident } from '@madoguchi/shared';
 import { feeInForce } from '@madoguchi/center/policy';
 import { demoClockStart, startDemoSystem, type DemoSystem } from '../../scripts/system.js';
+import { freshStateDir } from './state-templates.js';
 import { fullName, pdfText, printedPdfs, screen, spoolFiles } from './support.js';
 
 let system: DemoSystem;
@@ -19,13 +20,14 @@ const processLogs: string[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(600_000);
-  system = await startDemoSystem({
-    stateDir: join(process.cwd(), '.var', 'e2e'),
-    log: (line) => {
-      processLogs.push(line);
-      if (process.env.MADOGUCHI_VERBOSE) console.error(line);
-    },
-  });
+  const stateDir = join(process.cwd(), '.var', 'e2e');
+  const log = (line: string) => {
+    processLogs.push(line);
+    if (process.env.MADOGUCHI_VERBOSE) console.error(line);
+  };
+  // The start command's world, months of history included, made once for the run (state-templates.ts).
+  await freshStateDir(stateDir, 'history', log);
+  system = await startDemoSystem({ stateDir, log });
   rmSync(system.printedDir, { recursive: true, force: true });
 });
 

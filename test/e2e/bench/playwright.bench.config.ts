@@ -8,7 +8,7 @@ export default defineConfig({
   ...base,
   testDir: '.',
   testMatch: '**/*.bench.ts',
-  globalSetup: '../../support/console-builds-for-e2e.ts',
+  globalSetup: ['../../support/console-builds-for-e2e.ts', '../state-templates.ts'],
   workers: 1,
   outputDir: '../../../.var/test-results/playwright-bench',
 });
