@@ -81,10 +81,49 @@ function drawnStrings(input: PrintableInput): string[] {
   return out;
 }
 
+/**
+ * Whole checks by everything they read (checkKey), on the checker's fonts only: the quote and the payment check
+ * again what the menu checked, with the same record, and the answer is a pure function of it and the read-only
+ * fonts. Keyed by the full input, so a record that changed in any character is a new key, checked afresh
+ * (docs/misissuance.md#r5); it keeps the texts of at most CHECK_MEMO inputs, and answers that name code points or
+ * widths only. Cleared whole when full, as the decoded images are (pdf/ink-image.ts).
+ */
+const CHECK_MEMO = 1024;
+const checks = new Map<string, Printability>();
+
 /** Every character, then the layout: what eligibility runs before payment. */
 export function checkPrintable(input: PrintableInput, fonts: FontSet = checkerFonts()): Printability {
+  const key = fonts === shared ? checkKey(input) : undefined;
+  const known = key === undefined ? undefined : checks.get(key);
+  if (known) return known;
   const characters = checkCharacters(input, fonts);
-  return characters.ok ? checkFits(input, fonts) : characters;
+  const answer = characters.ok ? checkFits(input, fonts) : characters;
+  if (key !== undefined) {
+    if (checks.size >= CHECK_MEMO) checks.clear();
+    checks.set(key, Object.freeze(answer));
+  }
+  return answer;
+}
+
+/**
+ * What checkPrintable reads of `input`, as one string: the data as the layout draws it (layoutData: a seal
+ * certificate's 印影 is the blank, and the characters never read an image), the municipality, the policy's fixed
+ * texts and seal size, the date and issue number. JSON cannot tell a few values apart (undefined and a missing key,
+ * NaN and null, a Date and its ISO text), so those are written as objects no JSON value of the input can equal;
+ * an input with a value JSON drops or refuses (a function, a symbol, a bigint) is not memoised.
+ */
+function checkKey(input: PrintableInput): string | undefined {
+  let keyable = true;
+  const { data, municipality, policy, issuedOn, issueNumber } = input;
+  const parts = [layoutData(data), municipality, policy.fixedTexts, policy.officialSealSizeMm, issuedOn, issueNumber];
+  const key = JSON.stringify(parts, function (this: Record<string, unknown>, k: string, value: unknown) {
+    if (value === undefined) return { '\u0000undefined': true };
+    if (typeof value === 'number' && !Number.isFinite(value)) return { '\u0000number': String(value) };
+    if (this[k] instanceof Date) return { '\u0000date': value };
+    if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') keyable = false;
+    return keyable ? value : null;
+  });
+  return keyable ? key : undefined;
 }
 
 /** Every character drawn has an exact glyph in the fonts. */
