@@ -117,10 +117,11 @@ class SqliteThreadConnection implements DatabaseConnection {
     const reply = await this.thread.ask({ sql, parameters });
     if ('error' in reply) throw errorFrom(reply.error);
     if (!('rows' in reply)) throw new Error('the SQLite thread answered a statement without rows');
+    // One shape for every answer (Kysely reads an absent count as undefined alike): no object spread per statement.
     return {
       rows: reply.rows as R[],
-      ...(reply.changes !== undefined ? { numAffectedRows: BigInt(reply.changes) } : {}),
-      ...(reply.lastInsertRowid !== undefined ? { insertId: BigInt(reply.lastInsertRowid) } : {}),
+      numAffectedRows: reply.changes !== undefined ? BigInt(reply.changes) : undefined,
+      insertId: reply.lastInsertRowid !== undefined ? BigInt(reply.lastInsertRowid) : undefined,
     };
   }
 
