@@ -21,14 +21,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { certificateTypes, type CertificateType } from '@madoguchi/shared';
 import { migrate, openDatabase } from '@madoguchi/center';
-import { readTransaction, type CenterDatabase } from '@madoguchi/center/db';
+import { readTransaction } from '@madoguchi/center/db';
 import * as current from '@madoguchi/center/eligibility';
 import { TEST_NOW } from '../center/support/center-harness.js';
 import { demo, seedDemoWorld } from '../support/demo-world.js';
+import { openInThreadSqlite } from './in-thread-sqlite.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,25 +60,7 @@ const path = join(dir, 'center.sqlite');
   await seedDemoWorld(database);
   await database.close();
 }
-// better-sqlite3 is the center's own, resolved through @madoguchi/center (as test/fuzz/support/read-only-sqlite.ts does).
-const require = createRequire(import.meta.url);
-type OpenSqlite = new (path: string, options: { readonly: boolean }) => SqliteDatabase & { prepare(sql: string): SqliteStatement };
-const BetterSqlite3 = createRequire(require.resolve('@madoguchi/center'))('better-sqlite3') as OpenSqlite;
-const sqlite = new BetterSqlite3(path, { readonly: true });
-const prepared = new Map<string, SqliteStatement>();
-const connection = {
-  prepare: (sql: string) => {
-    let statement = prepared.get(sql);
-    if (!statement) prepared.set(sql, (statement = sqlite.prepare(sql)));
-    return statement;
-  },
-  close: () => undefined,
-};
-const database: CenterDatabase = {
-  db: new Kysely({ dialect: new SqliteDialect({ database: connection }) }),
-  kind: 'sqlite',
-  close: async () => undefined,
-};
+const { database, close: closeSqlite } = openInThreadSqlite(path);
 
 const menu = (engine: Engine, residentId: string) =>
   engine.readTransaction(database, (trx) =>
@@ -143,7 +124,7 @@ for (let round = 0; round <= rounds; round++) {
     }
   }
 }
-sqlite.close();
+closeSqlite();
 rmSync(dir, { recursive: true, force: true });
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;

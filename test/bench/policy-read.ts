@@ -14,17 +14,16 @@
  * database, alternating round by round, after checking that they answer the same policy.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { demoPolicies } from '@madoguchi/shared/demo-data';
 import { migrate, openDatabase } from '@madoguchi/center';
 import { readTransaction, type CenterDatabase } from '@madoguchi/center/db';
 import { policyIn, putPolicy } from '@madoguchi/center/policy';
 import { startPostgres } from '../support/postgres.js';
+import { openInThreadSqlite } from './in-thread-sqlite.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,22 +70,10 @@ if (args.db === 'postgres') {
   await migrate(writer);
   stored = await putPolicy(writer, policy);
   await writer.close();
-  type OpenSqlite = new (path: string, options: { readonly: boolean }) => SqliteDatabase & { prepare(sql: string): SqliteStatement };
-  const require = createRequire(import.meta.url);
-  const BetterSqlite3 = createRequire(require.resolve('@madoguchi/center'))('better-sqlite3') as OpenSqlite;
-  const sqlite = new BetterSqlite3(path, { readonly: true });
-  const prepared = new Map<string, SqliteStatement>();
-  const connection = {
-    prepare: (sql: string) => {
-      let statement = prepared.get(sql);
-      if (!statement) prepared.set(sql, (statement = sqlite.prepare(sql)));
-      return statement;
-    },
-    close: () => undefined,
-  };
-  database = { db: new Kysely({ dialect: new SqliteDialect({ database: connection }) }), kind: 'sqlite', close: async () => undefined };
+  const inThread = openInThreadSqlite(path);
+  database = inThread.database;
   done = async () => {
-    sqlite.close();
+    inThread.close();
     rmSync(dir, { recursive: true, force: true });
   };
 }
