@@ -3,10 +3,9 @@
  * it at enrollment; revoking the kiosk (or one certificate) takes effect on the next request, even
  * on an open keep-alive connection, because every kiosk request looks the fingerprint up here.
  */
-import { createQueryId } from 'kysely';
 import { MadoguchiError } from '@madoguchi/shared';
 import { appendAudit } from '../audit/chain.js';
-import { writeTransaction, type CenterDatabase } from '../db/database.js';
+import { preparedStatement, writeTransaction, type CenterDatabase } from '../db/database.js';
 import { signKioskCsr, type KioskCa } from './kiosk-ca.js';
 import { requireStoreChain } from './store-chains.js';
 
@@ -140,8 +139,13 @@ export async function revokeKiosk(database: CenterDatabase, terminalId: string, 
   });
 }
 
-function kioskLookup(db: CenterDatabase['db'], certificateSha256: string) {
-  return db
+/**
+ * The lookup's statement, compiled once per database (db/database.ts preparedStatement): the kiosk guard runs it at
+ * every kiosk request, and building and compiling it anew cost the serving thread more than sending it. Only its one
+ * parameter, the fingerprint, changes; the row is read every time.
+ */
+const kioskLookup = preparedStatement(['certificateSha256'], (db, { certificateSha256 }: { certificateSha256: string }) =>
+  db
     .selectFrom('kiosk_certificates as c')
     .innerJoin('kiosks as k', 'k.terminal_id', 'c.terminal_id')
     .select([
@@ -153,25 +157,8 @@ function kioskLookup(db: CenterDatabase['db'], certificateSha256: string) {
       'k.revoked_at as kiosk_revoked_at',
       'c.revoked_at as certificate_revoked_at',
     ])
-    .where('c.certificate_sha256', '=', certificateSha256);
-}
-type KioskLookup = ReturnType<ReturnType<typeof kioskLookup>['compile']>;
-
-/**
- * The lookup's statement, compiled once per database (its SQL is the dialect's): the kiosk guard
- * runs it at every kiosk request, and building and compiling it anew cost the serving thread more
- * than sending it. Only its one parameter, the fingerprint, changes; the row is read every time.
- */
-const lookups = new WeakMap<CenterDatabase['db'], KioskLookup>();
-function compiledLookup(db: CenterDatabase['db']): KioskLookup {
-  let compiled = lookups.get(db);
-  if (!compiled) {
-    compiled = kioskLookup(db, '').compile();
-    if (compiled.parameters.length !== 1) throw new Error('the kiosk lookup takes exactly one parameter, the fingerprint');
-    lookups.set(db, compiled);
-  }
-  return compiled;
-}
+    .where('c.certificate_sha256', '=', certificateSha256),
+);
 
 /**
  * The enrolled, non-revoked kiosk holding the certificate with this fingerprint, or a refusal. Read
@@ -179,8 +166,7 @@ function compiledLookup(db: CenterDatabase['db']): KioskLookup {
  * refused at its next request to every one of them.
  */
 export async function kioskByCertificate(database: CenterDatabase, certificateSha256: string): Promise<Kiosk> {
-  const query: KioskLookup = { ...compiledLookup(database.db), queryId: createQueryId(), parameters: [certificateSha256] };
-  const { rows } = await database.db.executeQuery(query);
+  const { rows } = await kioskLookup(database.db, { certificateSha256 });
   const row = rows[0];
   if (!row) throw new MadoguchiError('KIOSK_UNKNOWN', `no kiosk holds certificate ${certificateSha256.slice(0, 16)}…`);
   if (row.kiosk_revoked_at || row.certificate_revoked_at) throw new MadoguchiError('KIOSK_REVOKED', `terminal ${row.terminal_id}`);
